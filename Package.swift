@@ -1,0 +1,41 @@
+// swift-tools-version: 6.0
+// Retention: a terminal dashboard for insurance customer retention, over one local SQLite file.
+// No package dependencies: the Swift toolchain plus two system libraries (sqlite3, ncursesw).
+import PackageDescription
+
+let package = Package(
+    name: "Retention",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "retention", targets: ["retention"]),
+        .library(name: "RetentionCore", targets: ["RetentionCore"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
+        .systemLibrary(
+            name: "CNcursesw",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]
+        ),
+        .target(
+            name: "RetentionCore",
+            dependencies: ["CSQLite"],
+            // INTEGRATION: parts still being written are left out until they land.
+            sources: ["Store", "Model", "Support", "API", "Exchange", "Demo", "Scoring/LogisticModel.swift"]
+        ),
+
+        .executableTarget(
+            name: "retention",
+            dependencies: ["RetentionCore"]
+        ),
+        .testTarget(
+            name: "RetentionCoreTests",
+            dependencies: ["RetentionCore"],
+            sources: ["Foundation"]
+        ),
+    ]
+)

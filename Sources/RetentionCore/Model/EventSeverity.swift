@@ -1,0 +1,3 @@
+public enum EventSeverity: String, CaseIterable, Sendable, Codable {
+    case info, warning, critical
+}

@@ -1,0 +1,324 @@
+import Foundation
+
+/// Filters, sort and page of a customer list (`GET /customers`).
+public struct CustomerQuery: Sendable, Equatable {
+    public enum Sort: String, CaseIterable, Sendable {
+        case name, health, risk, ltv, renewal, lastContact = "last_contact", since
+    }
+    public var churnRisk: [ChurnRisk] = []
+    public var healthScoreMin: Double?
+    public var healthScoreMax: Double?
+    public var agentId: String?
+    public var tag: String?
+    /// Matches the start of the first name, last name or e-mail (case-insensitive).
+    public var search: String?
+    public var sort: Sort = .name
+    public var descending = false
+    public var page = 1
+    public var limit = 50
+    public init() {}
+}
+
+/// One page of a list, with the total that matched.
+public struct Page<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var page: Int
+    public var limit: Int
+    public var total: Int
+    public var totalPages: Int { limit > 0 ? (total + limit - 1) / limit : 0 }
+
+    public var paginationJSON: JSONValue {
+        .object([("page", .int(page)), ("limit", .int(limit)), ("total", .int(total)), ("totalPages", .int(totalPages))])
+    }
+}
+
+extension Engine {
+    // MARK: Create
+
+    /// Creates a customer from a converted lead (`POST /customers`). `leadId` must be new.
+    ///
+    /// Accepts the spec's body: the address either nested (`address.street`, ...) or flat (`street`, ...).
+    /// Import may also pass `id` and `customerSince` to keep a record's identity and history.
+    @discardableResult
+    public func createCustomer(_ body: JSONValue, now: Int, allowIdentity: Bool = false) throws -> Customer {
+        try db.transaction {
+            var r = try FieldReader(body)
+            let id: String
+            if allowIdentity, let given = try r.optionalString("id") {
+                guard UUID(uuidString: given) != nil else { throw RetentionError.invalid("id", "must be a UUID, got \"\(given)\"") }
+                id = given.lowercased()
+            } else { id = Engine.newID() }
+            let leadId = try r.string("leadId")
+            if !allowIdentity, r.has("id") {
+                throw RetentionError.invalid("id", "is assigned by Retention; only `retention import` may keep an existing id")
+            }
+            let since = try r.optionalDate("customerSince") ?? Timestamp.startOfDay(now)
+            if since > now { throw RetentionError.invalid("customerSince", "cannot be in the future") }
+            let fields = try CustomerFields.read(&r, creating: true)
+            try r.finish()
+            if try db.queryOne("SELECT 1 FROM customers WHERE lead_id = ?", [.text(leadId)], { _ in true }) != nil {
+                throw RetentionError.conflict("duplicate_lead_id", "A customer already exists for lead \(leadId).", field: "leadId")
+            }
+            if try db.queryOne("SELECT 1 FROM customers WHERE uuid = ?", [.text(id)], { _ in true }) != nil {
+                throw RetentionError.conflict("duplicate_id", "A customer with id \(id) already exists.", field: "id")
+            }
+            var columns = ["uuid", "lead_id", "customer_since", "created_at", "updated_at"]
+            var values: [SQLValue] = [.text(id), .text(leadId), .int(Int64(since)), .int(Int64(now)), .int(Int64(now))]
+            for (c, v) in fields.assignments { columns.append(c); values.append(v) }
+            let placeholders = Array(repeating: "?", count: values.count).joined(separator: ", ")
+            try db.run("INSERT INTO customers (\(columns.joined(separator: ", "))) VALUES (\(placeholders))", values)
+            let rowID = db.lastInsertRowID
+            if let tags = fields.tags { try replaceTags(rowID, tags) }
+            try applyChannelPreferences(rowID, fields, now: now)
+            try audit("customer.create", entity: "customer", id: id, details: .object([("leadId", .string(leadId))]), now: now)
+            return try customer(rowID: rowID)
+        }
+    }
+
+    // MARK: Read
+
+    public func customer(id: String) throws -> Customer {
+        guard let c = try db.queryOne("SELECT \(Customer.columns) FROM customers WHERE uuid = ?", [.text(id)], Customer.init(row:)) else {
+            throw RetentionError.notFound("Customer", id)
+        }
+        return try withDetails(c)
+    }
+
+    func customer(rowID: Int64) throws -> Customer {
+        guard let c = try db.queryOne("SELECT \(Customer.columns) FROM customers WHERE id = ?", [.int(rowID)], Customer.init(row:)) else {
+            throw RetentionError.notFound("Customer", "#\(rowID)")
+        }
+        return try withDetails(c)
+    }
+
+    private func withDetails(_ c: Customer) throws -> Customer {
+        var c = c
+        c.tags = try db.query("SELECT tag FROM customer_tags WHERE customer_id = ? ORDER BY position", [.int(c.rowID)]) { $0.text(0) }
+        c.optedOutChannels = try db.query("SELECT channel FROM contact_preferences WHERE customer_id = ? AND opted_out = 1 ORDER BY channel",
+                                          [.int(c.rowID)]) { ContactChannel(rawValue: $0.text(0)) }.compactMap { $0 }
+        return c
+    }
+
+    // MARK: Update
+
+    /// Partial update (`PATCH /customers/:id`): only the fields present change. When the body holds
+    /// `version`, the update is refused with a conflict if someone else changed the customer since
+    /// that version was read.
+    @discardableResult
+    public func updateCustomer(id: String, _ body: JSONValue, now: Int) throws -> Customer {
+        try db.transaction {
+            let before = try customer(id: id)
+            var r = try FieldReader(body)
+            let expectedVersion = try r.optionalInt("version")
+            let fields = try CustomerFields.read(&r, creating: false)
+            try r.finish()
+            if before.erasedAt != nil {
+                throw RetentionError.conflict("customer_erased", "Customer \(id) was erased and can no longer be changed.")
+            }
+            if let expectedVersion, expectedVersion != before.version {
+                let who = try db.queryOne("SELECT user_name, at FROM audit_log WHERE entity_type = 'customer' AND entity_id = ? ORDER BY id DESC LIMIT 1",
+                                          [.text(id)]) { "\($0.text(0)) at \(Timestamp.formatInstant($0.int(1)))" } ?? "someone else"
+                throw RetentionError.conflict("edit_conflict",
+                    "Customer \(id) was changed by \(who) since you loaded it (version \(expectedVersion), now \(before.version)). Reload and apply your change again.",
+                    field: "version")
+            }
+            if !fields.assignments.isEmpty {
+                let sets = fields.assignments.map { "\($0.0) = ?" }.joined(separator: ", ")
+                try db.run("UPDATE customers SET \(sets), version = version + 1, updated_at = ? WHERE id = ?",
+                           fields.assignments.map(\.1) + [.int(Int64(now)), .int(before.rowID)])
+            } else {
+                try db.run("UPDATE customers SET version = version + 1, updated_at = ? WHERE id = ?", [.int(Int64(now)), .int(before.rowID)])
+            }
+            if let tags = fields.tags { try replaceTags(before.rowID, tags) }
+            try applyChannelPreferences(before.rowID, fields, now: now)
+            let changed = fields.changedFieldNames + (fields.tags != nil ? ["tags"] : [])
+            try audit("customer.update", entity: "customer", id: id,
+                      details: .object([("fields", .array(changed.map { .string($0) }))]), now: now)
+            return try customer(rowID: before.rowID)
+        }
+    }
+
+    private func replaceTags(_ rowID: Int64, _ tags: [String]) throws {
+        try db.run("DELETE FROM customer_tags WHERE customer_id = ?", [.int(rowID)])
+        var seen = Set<String>()
+        for (i, tag) in tags.enumerated() where !tag.isEmpty && seen.insert(tag).inserted {
+            try db.run("INSERT INTO customer_tags (customer_id, position, tag) VALUES (?, ?, ?)", [.int(rowID), .int(Int64(i)), .text(tag)])
+        }
+    }
+
+    /// Applies opt-out changes and audits each change of consent with who and when.
+    private func applyChannelPreferences(_ rowID: Int64, _ fields: CustomerFields, now: Int) throws {
+        guard let optedOut = fields.optedOutChannels else { return }
+        let uuid = try db.queryOne("SELECT uuid FROM customers WHERE id = ?", [.int(rowID)]) { $0.text(0) } ?? ""
+        let current = Set(try db.query("SELECT channel FROM contact_preferences WHERE customer_id = ? AND opted_out = 1", [.int(rowID)]) { $0.text(0) })
+        for channel in ContactChannel.allCases {
+            let want = optedOut.contains(channel)
+            guard want != current.contains(channel.rawValue) else { continue }
+            try db.run("""
+                INSERT INTO contact_preferences (customer_id, channel, opted_out, changed_at, changed_by) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (customer_id, channel) DO UPDATE SET opted_out = excluded.opted_out, changed_at = excluded.changed_at, changed_by = excluded.changed_by
+                """, [.int(rowID), .text(channel.rawValue), .int(want ? 1 : 0), .int(Int64(now)), .text(user)])
+            try audit(want ? "customer.opt_out" : "customer.opt_in", entity: "customer", id: uuid,
+                      details: .object([("channel", .string(channel.rawValue))]), now: now)
+        }
+    }
+
+    // MARK: List
+
+    /// Lists customers with the spec's filters plus agent, tag and a name/e-mail search, sorted and paged.
+    public func listCustomers(_ q: CustomerQuery) throws -> Page<Customer> {
+        var conditions = ["c.erased_at IS NULL"]
+        var params: [SQLValue] = []
+        if !q.churnRisk.isEmpty {
+            conditions.append("c.churn_risk IN (\(q.churnRisk.map { _ in "?" }.joined(separator: ", ")))")
+            params += q.churnRisk.map { .int(Int64($0.rank)) }
+        }
+        if let v = q.healthScoreMin { conditions.append("c.health_score >= ?"); params.append(.double(v)) }
+        if let v = q.healthScoreMax { conditions.append("c.health_score <= ?"); params.append(.double(v)) }
+        if let v = q.agentId { conditions.append("c.agent_id = ?"); params.append(.text(v)) }
+        if let v = q.tag { conditions.append("c.id IN (SELECT customer_id FROM customer_tags WHERE tag = ?)"); params.append(.text(v)) }
+        if let s = q.search?.trimmingCharacters(in: .whitespaces), !s.isEmpty {
+            let pattern = Engine.likePrefix(s)
+            conditions.append("(c.first_name LIKE ? ESCAPE '\\' OR c.last_name LIKE ? ESCAPE '\\' OR c.email LIKE ? ESCAPE '\\' OR (c.first_name || ' ' || c.last_name) LIKE ? ESCAPE '\\')")
+            params += [.text(pattern), .text(pattern), .text(pattern), .text(pattern)]
+        }
+        let whereSQL = conditions.joined(separator: " AND ")
+        let dir = q.descending ? "DESC" : "ASC"
+        let order: String
+        switch q.sort {
+        case .name: order = "c.last_name COLLATE NOCASE \(dir), c.first_name COLLATE NOCASE \(dir)"
+        case .health: order = "c.health_score \(dir)"
+        case .risk: order = "c.churn_probability \(dir)"
+        case .ltv: order = "c.projected_ltv_cents \(dir)"
+        case .renewal: order = "c.next_renewal_date IS NULL, c.next_renewal_date \(dir)"
+        case .lastContact: order = "c.last_contact_date \(dir)"
+        case .since: order = "c.customer_since \(dir)"
+        }
+        let limit = max(1, min(q.limit, 1000))
+        let page = max(1, q.page)
+        let total = try db.scalarInt("SELECT count(*) FROM customers c WHERE \(whereSQL)", params)
+        let rows = try db.query("SELECT \(Customer.qualifiedColumns) FROM customers c WHERE \(whereSQL) ORDER BY \(order), c.id LIMIT ? OFFSET ?",
+                                params + [.int(Int64(limit)), .int(Int64((page - 1) * limit))], Customer.init(row:))
+        return Page(items: try rows.map(withDetails), page: page, limit: limit, total: total)
+    }
+
+    /// A LIKE pattern matching text that starts with `s`, with LIKE's wildcards escaped.
+    static func likePrefix(_ s: String) -> String {
+        var out = ""
+        for ch in s {
+            if ch == "%" || ch == "_" || ch == "\\" { out.append("\\") }
+            out.append(ch)
+        }
+        return out + "%"
+    }
+
+    /// Recomputes the counters a customer row caches from its policies, so they stay true under every change:
+    /// `totalPolicies`, `activePolicies` (active or pending renewal), `nextRenewalDate` (earliest renewal of
+    /// an in-force policy) and `lifetimeValue` (premiums paid to date, Σ totalPaid).
+    func refreshCustomerCounters(_ rowID: Int64, now: Int) throws {
+        try db.run("""
+            UPDATE customers SET
+              total_policies = (SELECT count(*) FROM policies WHERE customer_id = ?1),
+              active_policies = (SELECT count(*) FROM policies WHERE customer_id = ?1 AND status IN ('active', 'pending_renewal')),
+              next_renewal_date = (SELECT min(renewal_date) FROM policies WHERE customer_id = ?1 AND status IN ('active', 'pending_renewal')),
+              lifetime_value_cents = (SELECT coalesce(sum(total_paid_cents), 0) FROM policies WHERE customer_id = ?1),
+              updated_at = ?2
+            WHERE id = ?1
+            """, [.int(rowID), .int(Int64(now))])
+    }
+}
+
+/// The writable fields of a customer, read and validated from a request body.
+struct CustomerFields {
+    var assignments: [(String, SQLValue)] = []
+    var changedFieldNames: [String] = []
+    var tags: [String]?
+    var optedOutChannels: Set<ContactChannel>?
+
+    mutating func set(_ column: String, _ field: String, _ value: SQLValue) {
+        assignments.append((column, value))
+        changedFieldNames.append(field)
+    }
+
+    static func read(_ r: inout FieldReader, creating: Bool) throws -> CustomerFields {
+        var f = CustomerFields()
+        func requiredText(_ r: inout FieldReader, _ key: String, _ column: String, max: Int = 100) throws {
+            if creating {
+                f.set(column, key, .text(try Validation.text(try r.string(key), field: key, maxLength: max)))
+            } else if r.has(key) {
+                guard let v = try r.optionalString(key) else { throw RetentionError.invalid(key, "cannot be empty") }
+                f.set(column, key, .text(try Validation.text(v, field: key, maxLength: max)))
+            }
+        }
+        func optionalText(_ r: inout FieldReader, _ key: String, _ column: String, max: Int = 200, check: ((String) throws -> String)? = nil) throws {
+            guard r.has(key) else { return }
+            let v = try r.optionalString(key)
+            f.set(column, key, .init(try v.map { try check?($0) ?? Validation.text($0, field: r.path(key), maxLength: max) }))
+        }
+        try requiredText(&r, "agentId", "agent_id")
+        try requiredText(&r, "firstName", "first_name")
+        try requiredText(&r, "lastName", "last_name")
+        if creating {
+            f.set("email", "email", .text(try Validation.email(try r.string("email"))))
+        } else if r.has("email") {
+            guard let v = try r.optionalString("email") else { throw RetentionError.invalid("email", "cannot be empty") }
+            f.set("email", "email", .text(try Validation.email(v)))
+        }
+        try optionalText(&r, "phone", "phone") { try Validation.phone($0) }
+        if r.has("dateOfBirth") {
+            let dob = try r.optionalDate("dateOfBirth")
+            f.set("date_of_birth", "dateOfBirth", .init(dob))
+        }
+        // The address: nested as in the spec's create body, or flat as in its model.
+        if var address = try r.optionalObject("address") {
+            for key in ["street", "city", "state", "zipCode", "country"] {
+                try optionalText(&address, key, Self.addressColumn(key))
+            }
+            try address.finish()
+        }
+        for key in ["street", "city", "state", "zipCode", "country"] { try optionalText(&r, key, Self.addressColumn(key)) }
+        try optionalText(&r, "timeZone", "time_zone") { zone in
+            guard TimeZone(identifier: zone) != nil else { throw RetentionError.invalid("timeZone", "must be an IANA time zone like America/Chicago, got \"\(zone)\"") }
+            return zone
+        }
+        if r.has("preferredContactMethod") {
+            let m = try r.optionalChoice("preferredContactMethod", ContactChannel.self)
+            f.set("preferred_contact_method", "preferredContactMethod", .init(m?.rawValue))
+        }
+        if let tags = try r.optionalStringArray("tags") {
+            for (i, t) in tags.enumerated() { _ = try Validation.text(t, field: "tags[\(i)]", maxLength: 50) }
+            guard tags.count <= 50 else { throw RetentionError.invalid("tags", "must hold at most 50 tags") }
+            f.tags = tags
+        }
+        if r.has("metadata") {
+            let m = try r.optionalJSONObject("metadata")
+            f.set("metadata", "metadata", .init(m?.serialized()))
+        }
+        if r.has("satisfactionScore") {
+            let s = try r.optionalDouble("satisfactionScore")
+            if let s, !(0...100).contains(s) { throw RetentionError.invalid("satisfactionScore", "must be between 0 and 100, got \(JSONValue.format(number: s))") }
+            f.set("satisfaction_score", "satisfactionScore", .init(s))
+        }
+        if let dnc = try r.optionalBool("doNotContact") { f.set("do_not_contact", "doNotContact", .init(dnc)) }
+        if let channels = try r.optionalStringArray("optedOutChannels") {
+            var set = Set<ContactChannel>()
+            for (i, c) in channels.enumerated() {
+                guard let ch = ContactChannel(rawValue: c.lowercased()) else {
+                    throw RetentionError.invalid("optedOutChannels[\(i)]", "must be one of \(ContactChannel.allCases.map(\.rawValue).joined(separator: ", ")); got \"\(c)\"")
+                }
+                set.insert(ch)
+            }
+            f.optedOutChannels = set
+        }
+        if r.has("assignedTo") {
+            let a = try r.optionalString("assignedTo")
+            f.set("assigned_to", "assignedTo", .init(try a.map { try Validation.text($0, field: "assignedTo", maxLength: 100) }))
+        }
+        if r.has("snoozedUntil") {
+            f.set("snoozed_until", "snoozedUntil", .init(try r.optionalDate("snoozedUntil")))
+        }
+        return f
+    }
+
+    static func addressColumn(_ key: String) -> String { key == "zipCode" ? "zip_code" : key }
+}

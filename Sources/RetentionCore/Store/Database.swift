@@ -1,0 +1,375 @@
+import CSQLite
+import Foundation
+
+/// A value bound to, or read from, an SQL statement. Every value reaches SQLite as a bound parameter:
+/// no data is ever spliced into SQL text.
+public enum SQLValue: Sendable, Equatable {
+    case null
+    case int(Int64)
+    case double(Double)
+    case text(String)
+    case blob([UInt8])
+}
+
+extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByNilLiteral {
+    public init(stringLiteral value: String) { self = .text(value) }
+    public init(integerLiteral value: Int) { self = .int(Int64(value)) }
+    public init(floatLiteral value: Double) { self = .double(value) }
+    public init(nilLiteral: ()) { self = .null }
+}
+
+public extension SQLValue {
+    init(_ v: Int) { self = .int(Int64(v)) }
+    init(_ v: Int64) { self = .int(v) }
+    init(_ v: Double) { self = .double(v) }
+    init(_ v: String) { self = .text(v) }
+    init(_ v: Bool) { self = .int(v ? 1 : 0) }
+    init(_ v: Int?) { self = v.map { .int(Int64($0)) } ?? .null }
+    init(_ v: Int64?) { self = v.map { .int($0) } ?? .null }
+    init(_ v: Double?) { self = v.map { .double($0) } ?? .null }
+    init(_ v: String?) { self = v.map { .text($0) } ?? .null }
+}
+
+/// SQLite's own transient-destructor marker: SQLite copies bound text and blobs before `bind` returns.
+private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+/// One prepared statement. Reused through the connection's cache; bind, step, read, reset.
+public final class Statement {
+    fileprivate let handle: OpaquePointer
+    fileprivate unowned let database: Database
+    public let sql: String
+
+    fileprivate init(database: Database, sql: String) throws {
+        var stmt: OpaquePointer?
+        let rc = sqlite3_prepare_v3(database.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil)
+        guard rc == SQLITE_OK, let stmt else {
+            throw database.error(rc, context: "preparing \(sql.prefix(80))")
+        }
+        self.handle = stmt
+        self.database = database
+        self.sql = sql
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    /// Binds parameters by position (1-based in SQLite; index 0 of the array is `?1`).
+    public func bind(_ values: [SQLValue]) throws {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        let expected = Int(sqlite3_bind_parameter_count(handle))
+        guard expected == values.count else {
+            throw RetentionError.storage("Internal error: statement expects \(expected) parameters, got \(values.count): \(sql.prefix(80))")
+        }
+        for (i, value) in values.enumerated() { try bind(value, at: Int32(i + 1)) }
+    }
+
+    public func bind(_ value: SQLValue, at index: Int32) throws {
+        let rc: Int32
+        switch value {
+        case .null: rc = sqlite3_bind_null(handle, index)
+        case .int(let v): rc = sqlite3_bind_int64(handle, index, v)
+        case .double(let v): rc = sqlite3_bind_double(handle, index, v)
+        case .text(let v): rc = sqlite3_bind_text(handle, index, v, -1, transient)
+        case .blob(let v): rc = v.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), transient) }
+        }
+        guard rc == SQLITE_OK else { throw database.error(rc, context: "binding parameter \(index)") }
+    }
+
+    /// Advances one row; `true` while a row is available.
+    public func step() throws -> Bool {
+        let rc = sqlite3_step(handle)
+        switch rc {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default:
+            let err = database.error(rc, context: "running \(sql.prefix(80))")
+            sqlite3_reset(handle)
+            throw err
+        }
+    }
+
+    /// Releases the statement's read cursor so the connection is free for the next statement.
+    public func reset() { sqlite3_reset(handle) }
+
+    public var row: Row { Row(handle: handle) }
+}
+
+/// The current row of a statement, read by column index with typed accessors.
+public struct Row {
+    fileprivate let handle: OpaquePointer
+
+    public func isNull(_ i: Int32) -> Bool { sqlite3_column_type(handle, i) == SQLITE_NULL }
+    public func int(_ i: Int32) -> Int { Int(sqlite3_column_int64(handle, i)) }
+    public func int64(_ i: Int32) -> Int64 { sqlite3_column_int64(handle, i) }
+    public func optionalInt(_ i: Int32) -> Int? { isNull(i) ? nil : int(i) }
+    public func double(_ i: Int32) -> Double { sqlite3_column_double(handle, i) }
+    public func optionalDouble(_ i: Int32) -> Double? { isNull(i) ? nil : double(i) }
+    public func bool(_ i: Int32) -> Bool { sqlite3_column_int64(handle, i) != 0 }
+    public func text(_ i: Int32) -> String {
+        guard let c = sqlite3_column_text(handle, i) else { return "" }
+        let n = Int(sqlite3_column_bytes(handle, i))
+        return String(decoding: UnsafeBufferPointer(start: c, count: n), as: UTF8.self)
+    }
+    public func optionalText(_ i: Int32) -> String? { isNull(i) ? nil : text(i) }
+    public func value(_ i: Int32) -> SQLValue {
+        switch sqlite3_column_type(handle, i) {
+        case SQLITE_NULL: return .null
+        case SQLITE_INTEGER: return .int(int64(i))
+        case SQLITE_FLOAT: return .double(double(i))
+        case SQLITE_BLOB:
+            let n = Int(sqlite3_column_bytes(handle, i))
+            guard n > 0, let p = sqlite3_column_blob(handle, i) else { return .blob([]) }
+            return .blob(Array(UnsafeRawBufferPointer(start: p, count: n)))
+        default: return .text(text(i))
+        }
+    }
+    public var columnCount: Int32 { sqlite3_column_count(handle) }
+    public func columnName(_ i: Int32) -> String { String(cString: sqlite3_column_name(handle, i)) }
+}
+
+/// One connection to the Retention database file. Not shared between threads: a background worker opens
+/// its own. This is the only file that talks to SQLite's C API.
+///
+/// Every connection runs with WAL journaling (readers never block the writer), `foreign_keys=ON`,
+/// a busy timeout (a writer waits for another instead of failing with "database is locked"), and
+/// `secure_delete=ON` (deleted personal data is overwritten, not left in free pages).
+public final class Database {
+    fileprivate let handle: OpaquePointer
+    public let path: String
+    private var cache: [String: Statement] = [:]
+    private var transactionDepth = 0
+
+    /// Opening options.
+    public struct Options: Sendable {
+        public var readOnly = false
+        /// Create the file (mode 0600) if it does not exist.
+        public var create = true
+        /// Refuse to open a file that users other than the owner can write to.
+        public var refuseGroupOrWorldWritable = false
+        /// Milliseconds a statement waits for another connection's write lock before failing.
+        public var busyTimeoutMilliseconds: Int32 = 15_000
+        public init() {}
+    }
+
+    public init(path: String, options: Options = Options()) throws {
+        self.path = path
+        let fm = FileManager.default
+        let exists = path == ":memory:" || fm.fileExists(atPath: path)
+        if !exists {
+            guard options.create, !options.readOnly else {
+                throw RetentionError(.notFound, code: "database_not_found", "No database at \(path).")
+            }
+            try Database.createPrivateFile(at: path)
+        } else if path != ":memory:" {
+            try Database.checkExistingFile(at: path, refuseWritableByOthers: options.refuseGroupOrWorldWritable)
+        }
+        var db: OpaquePointer?
+        let flags = (options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            if let db { sqlite3_close_v2(db) }
+            throw RetentionError.storage("Cannot open database \(path): \(message).")
+        }
+        handle = db
+        sqlite3_busy_timeout(db, options.busyTimeoutMilliseconds)
+        sqlite3_extended_result_codes(db, 1)
+        do {
+            // Reading the schema is the first access to the file: a file that is not SQLite fails here,
+            // before anything is written to it.
+            _ = try scalarInt("SELECT count(*) FROM sqlite_master")
+            if !options.readOnly {
+                try execute("PRAGMA journal_mode=WAL")
+            }
+            try execute("PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000")
+        } catch let error as RetentionError {
+            cache.removeAll()
+            sqlite3_close_v2(db)
+            if error.code == "not_a_database" { throw error }
+            throw RetentionError(.storage, code: "database_unreadable", "Cannot use \(path) as a Retention database: \(error.message)")
+        }
+    }
+
+    deinit {
+        cache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Creates an empty file readable and writable by its owner only (0600), before SQLite touches it,
+    /// so personal data never sits in a world-readable file even for a moment.
+    private static func createPrivateFile(at path: String) throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw RetentionError.storage("Cannot create the folder \(dir): \(error.localizedDescription)")
+            }
+        }
+        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw RetentionError.storage("Cannot create the database file \(path): \(String(cString: strerror(errno))).")
+        }
+        fchmod(fd, 0o600) // umask may have narrowed it further; never widen beyond 0600
+        close(fd)
+    }
+
+    private static func checkExistingFile(at path: String, refuseWritableByOthers: Bool) throws {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            throw RetentionError.storage("Cannot read \(path): \(String(cString: strerror(errno))).")
+        }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            throw RetentionError.storage("\(path) is not a regular file.")
+        }
+        if refuseWritableByOthers && (st.st_mode & (S_IWGRP | S_IWOTH)) != 0 {
+            throw RetentionError(.storage, code: "unsafe_permissions",
+                                 "\(path) can be written by other users (mode \(String(st.st_mode & 0o777, radix: 8))); run `chmod 600 \(path)` first.")
+        }
+        if st.st_size > 0 {
+            guard let fh = FileHandle(forReadingAtPath: path) else {
+                throw RetentionError.storage("Cannot read \(path).")
+            }
+            let header = fh.readData(ofLength: 16)
+            try? fh.close()
+            if header.count < 16 || String(decoding: header.prefix(15), as: UTF8.self) != "SQLite format 3" {
+                throw RetentionError(.storage, code: "not_a_database",
+                                     "\(path) is not an SQLite database (it may be corrupt or another kind of file); it was left untouched.")
+            }
+        }
+    }
+
+    // MARK: Errors
+
+    fileprivate func error(_ rc: Int32, context: String) -> RetentionError {
+        let message = String(cString: sqlite3_errmsg(handle))
+        let primary = rc & 0xFF
+        if primary == SQLITE_CONSTRAINT {
+            return RetentionError(.conflict, code: "constraint_violation", "The change breaks a database rule: \(message).")
+        }
+        if primary == SQLITE_NOTADB {
+            return RetentionError(.storage, code: "not_a_database", "\(path) is not an SQLite database: \(message).")
+        }
+        if primary == SQLITE_CORRUPT {
+            return RetentionError(.storage, code: "database_corrupt", "The database \(path) is damaged: \(message).")
+        }
+        if primary == SQLITE_BUSY || primary == SQLITE_LOCKED {
+            return RetentionError(.storage, code: "database_busy", "Another Retention process kept the database busy for too long; try again. (\(context))")
+        }
+        return RetentionError.storage("Database error while \(context): \(message) (code \(rc)).")
+    }
+
+    // MARK: Running SQL
+
+    /// Runs SQL text with no parameters (schema, pragmas). Never used with data.
+    public func execute(_ sql: String) throws {
+        var errmsg: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &errmsg)
+        if rc != SQLITE_OK {
+            let e = error(rc, context: "running \(sql.prefix(60))")
+            sqlite3_free(errmsg)
+            throw e
+        }
+    }
+
+    /// A cached prepared statement for `sql`. Statements are prepared once per connection.
+    public func statement(_ sql: String) throws -> Statement {
+        if let s = cache[sql] { return s }
+        let s = try Statement(database: self, sql: sql)
+        cache[sql] = s
+        return s
+    }
+
+    /// Runs one statement that returns no rows.
+    public func run(_ sql: String, _ params: [SQLValue] = []) throws {
+        let s = try statement(sql)
+        try s.bind(params)
+        defer { s.reset() }
+        while try s.step() {}
+    }
+
+    /// Runs a query and maps each row.
+    public func query<T>(_ sql: String, _ params: [SQLValue] = [], _ map: (Row) throws -> T) throws -> [T] {
+        let s = try statement(sql)
+        try s.bind(params)
+        defer { s.reset() }
+        var out: [T] = []
+        while try s.step() { out.append(try map(s.row)) }
+        return out
+    }
+
+    /// Runs a query and calls `body` for each row without collecting them (streaming, constant memory).
+    public func forEach(_ sql: String, _ params: [SQLValue] = [], _ body: (Row) throws -> Void) throws {
+        let s = try statement(sql)
+        try s.bind(params)
+        defer { s.reset() }
+        while try s.step() { try body(s.row) }
+    }
+
+    /// The first row mapped, or nil.
+    public func queryOne<T>(_ sql: String, _ params: [SQLValue] = [], _ map: (Row) throws -> T) throws -> T? {
+        let s = try statement(sql)
+        try s.bind(params)
+        defer { s.reset() }
+        return try s.step() ? try map(s.row) : nil
+    }
+
+    public func scalarInt(_ sql: String, _ params: [SQLValue] = []) throws -> Int {
+        try queryOne(sql, params) { $0.int(0) } ?? 0
+    }
+
+    public func scalarDouble(_ sql: String, _ params: [SQLValue] = []) throws -> Double? {
+        try queryOne(sql, params) { $0.optionalDouble(0) } ?? nil
+    }
+
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// Changes whenever another connection commits to the file (`PRAGMA data_version`): a cheap test
+    /// for "has anything changed since I last looked".
+    public func dataVersion() throws -> Int { try scalarInt("PRAGMA data_version") }
+
+    // MARK: Transactions
+
+    /// Runs `body` in a transaction that commits when it returns and rolls back when it throws.
+    /// Write transactions begin IMMEDIATE so two writers queue on the busy timeout instead of failing
+    /// mid-transaction. Nested calls become savepoints.
+    @discardableResult
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        if transactionDepth > 0 {
+            let name = "sp\(transactionDepth)"
+            try execute("SAVEPOINT \(name)")
+            transactionDepth += 1
+            do {
+                let result = try body()
+                transactionDepth -= 1
+                try execute("RELEASE \(name)")
+                return result
+            } catch {
+                transactionDepth -= 1
+                try? execute("ROLLBACK TO \(name); RELEASE \(name)")
+                throw error
+            }
+        }
+        try execute("BEGIN IMMEDIATE")
+        transactionDepth = 1
+        do {
+            let result = try body()
+            transactionDepth = 0
+            try execute("COMMIT")
+            return result
+        } catch {
+            transactionDepth = 0
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    public var isInTransaction: Bool { transactionDepth > 0 }
+
+    /// `PRAGMA integrity_check`: "ok" when the file is sound.
+    public func integrityCheck() throws -> String {
+        try query("PRAGMA integrity_check") { $0.text(0) }.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+
+extension Engine {
+    /// Records a retention event (`POST /events`).
+    ///
+    /// Side effects that keep the customer's numbers true:
+    /// - `payment_received` with `data.amount` adds to the policy's `totalPaid` (and so to lifetime value);
+    /// - `claim_filed` with `data.amount` adds one claim and the amount to the policy;
+    /// - contact events (`contact_made`, `touchpoint_responded`, `nps_response`) move `lastContactDate`.
+    /// Payment and claim events must name the policy (`policyId`).
+    ///
+    /// `triggeredActions` is stored as given; the action `update_health_score` is carried out by the
+    /// scoring engine when the event is created through `recordEvent(_:now:)`'s callers.
+    @discardableResult
+    public func createEvent(_ body: JSONValue, now: Int, allowIdentity: Bool = false, applySideEffects: Bool = true) throws -> RetentionEvent {
+        try db.transaction {
+            var r = try FieldReader(body)
+            var id = Engine.newID()
+            if allowIdentity, let given = try r.optionalString("id") {
+                guard UUID(uuidString: given) != nil else { throw RetentionError.invalid("id", "must be a UUID, got \"\(given)\"") }
+                id = given.lowercased()
+                if try db.queryOne("SELECT 1 FROM retention_events WHERE uuid = ?", [.text(id)], { _ in true }) != nil {
+                    throw RetentionError.conflict("duplicate_id", "An event with id \(id) already exists.", field: "id")
+                }
+            } else if r.has("id") {
+                throw RetentionError.invalid("id", "is assigned by Retention; only `retention import` may keep an existing id")
+            }
+            let customerKey = try r.string("customerId")
+            guard let customerRow = try db.queryOne("SELECT id, erased_at FROM customers WHERE uuid = ?1 OR lead_id = ?1 ORDER BY uuid = ?1 DESC LIMIT 1",
+                                                    [.text(customerKey)], { ($0.int64(0), $0.optionalInt(1)) }) else {
+                throw RetentionError(.notFound, code: "customer_not_found", "Customer \(customerKey) was not found.", field: "customerId")
+            }
+            if customerRow.1 != nil { throw RetentionError.conflict("customer_erased", "Customer \(customerKey) was erased.", field: "customerId") }
+            var policyRow: Int64?
+            if let policyKey = try r.optionalString("policyId") {
+                guard let p = try db.queryOne("SELECT id, customer_id FROM policies WHERE uuid = ?1 OR policy_number = ?1 LIMIT 1",
+                                              [.text(policyKey)], { ($0.int64(0), $0.int64(1)) }) else {
+                    throw RetentionError(.notFound, code: "policy_not_found", "Policy \(policyKey) was not found.", field: "policyId")
+                }
+                guard p.1 == customerRow.0 else {
+                    throw RetentionError.invalid("policyId", "policy \(policyKey) belongs to another customer")
+                }
+                policyRow = p.0
+            }
+            guard let typeText = try r.optionalString("eventType") else { throw RetentionError.invalid("eventType", "is required") }
+            guard let type = EventType(rawValue: typeText) else {
+                throw RetentionError.invalid("eventType", "\"\(typeText)\" is not a known event type; known types: \(EventType.allCases.map(\.rawValue).joined(separator: ", "))",
+                                             code: "unknown_event_type")
+            }
+            let severity = try r.optionalChoice("severity", EventSeverity.self) ?? .info
+            let data = try r.optionalJSONObject("data")
+            let actions = try r.optionalStringArray("triggeredActions") ?? []
+            for (i, a) in actions.enumerated() where a.isEmpty || a.count > 64 || !a.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+                throw RetentionError.invalid("triggeredActions[\(i)]", "must be a snake_case action name like send_reminder, got \"\(a)\"")
+            }
+            let occurredAt = try r.optionalInstant("occurredAt") ?? now
+            try r.finish()
+            try EventRules.validate(type: type, data: data, hasPolicy: policyRow != nil)
+            let event = try insertEvent(customerRow: customerRow.0, policyRow: policyRow, type: type, severity: severity, data: data,
+                                        actions: actions, occurredAt: occurredAt, now: now, id: id, applySideEffects: applySideEffects)
+            try audit("event.create", entity: "event", id: event.id, details: .object([("eventType", .string(type.rawValue))]), now: now)
+            return event
+        }
+    }
+
+    /// Inserts an event and applies its side effects. Runs inside the caller's transaction.
+    @discardableResult
+    func insertEvent(customerRow: Int64, policyRow: Int64?, type: EventType, severity: EventSeverity, data: JSONValue?,
+                     actions: [String], occurredAt: Int, now: Int, id: String = Engine.newID(),
+                     applySideEffects: Bool = true) throws -> RetentionEvent {
+        try db.run("""
+            INSERT INTO retention_events (uuid, customer_id, policy_id, event_type, severity, data, triggered_actions, occurred_at, created_by, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(id), .int(customerRow), .init(policyRow), .text(type.rawValue), .text(severity.rawValue),
+                  .init(data?.serialized()), .text(JSONValue.array(actions.map { .string($0) }).serialized()),
+                  .int(Int64(occurredAt)), .text(user), .int(Int64(now))])
+        let rowID = db.lastInsertRowID
+        let amountCents = try data?["amount"]?.doubleValue.map { try Validation.cents($0, field: "data.amount") }
+        switch applySideEffects ? type : nil {
+        case .payment_received:
+            if let policyRow, let amountCents {
+                try db.run("UPDATE policies SET total_paid_cents = total_paid_cents + ?, updated_at = ? WHERE id = ?",
+                           [.int(Int64(amountCents)), .int(Int64(now)), .int(policyRow)])
+                try refreshCustomerCounters(customerRow, now: now)
+            }
+        case .claim_filed:
+            if let policyRow {
+                try db.run("UPDATE policies SET claims_count = claims_count + 1, total_claim_cents = total_claim_cents + ?, updated_at = ? WHERE id = ?",
+                           [.int(Int64(amountCents ?? 0)), .int(Int64(now)), .int(policyRow)])
+            }
+        default: break
+        }
+        if type.isContact { // also on import: lastContactDate is derived from the contact history
+            try db.run("UPDATE customers SET last_contact_date = max(coalesce(last_contact_date, 0), ?), updated_at = ? WHERE id = ?",
+                       [.int(Int64(occurredAt)), .int(Int64(now)), .int(customerRow)])
+        }
+        guard let e = try db.queryOne("SELECT \(RetentionEvent.columns) FROM \(RetentionEvent.from) WHERE e.id = ?", [.int(rowID)], RetentionEvent.init(row:)) else {
+            throw RetentionError.storage("The event just written could not be read back.")
+        }
+        return e
+    }
+
+    /// A customer's events, newest first (`GET /customers/:id/events?limit=&eventType=`).
+    public func events(customerId: String, eventType: EventType? = nil, limit: Int = 50) throws -> [RetentionEvent] {
+        let rowID = try customerRowID(customerId)
+        let limit = Int64(max(1, min(limit, 1000)))
+        if let eventType {
+            return try db.query("SELECT \(RetentionEvent.columns) FROM \(RetentionEvent.from) WHERE e.customer_id = ? AND e.event_type = ? ORDER BY e.occurred_at DESC, e.id DESC LIMIT ?",
+                                [.int(rowID), .text(eventType.rawValue), .int(limit)], RetentionEvent.init(row:))
+        }
+        return try db.query("SELECT \(RetentionEvent.columns) FROM \(RetentionEvent.from) WHERE e.customer_id = ? ORDER BY e.occurred_at DESC, e.id DESC LIMIT ?",
+                            [.int(rowID), .int(limit)], RetentionEvent.init(row:))
+    }
+}
+
+/// What each event type requires of its `data`.
+enum EventRules {
+    static func validate(type: EventType, data: JSONValue?, hasPolicy: Bool) throws {
+        func number(_ key: String, required: Bool, range: ClosedRange<Double>? = nil) throws {
+            guard let v = data?[key], !v.isNull else {
+                if required { throw RetentionError.invalid("data.\(key)", "is required for \(type.rawValue) events") }
+                return
+            }
+            guard let d = v.doubleValue else { throw RetentionError.invalid("data.\(key)", "must be a number, got \(v.typeName)") }
+            if let range, !range.contains(d) {
+                throw RetentionError.invalid("data.\(key)", "must be between \(JSONValue.format(number: range.lowerBound)) and \(JSONValue.format(number: range.upperBound)), got \(JSONValue.format(number: d))")
+            }
+        }
+        switch type {
+        case .payment_received, .claim_filed:
+            guard hasPolicy else { throw RetentionError.invalid("policyId", "is required for \(type.rawValue) events") }
+            try number("amount", required: type == .payment_received, range: 0...1e11)
+            if let a = data?["amount"]?.doubleValue { _ = try Validation.cents(a, field: "data.amount") }
+        case .payment_missed, .claim_closed:
+            try number("amount", required: false, range: 0...1e11)
+        case .nps_response:
+            try number("score", required: true, range: 0...10)
+        default: break
+        }
+    }
+}

@@ -1,0 +1,129 @@
+/// Reads the fields of a JSON request body with errors that name the field and the rule.
+///
+/// Fields are addressed by their API name; nested objects report dotted paths (`premium.amount`).
+/// `finish()` rejects any field the operation does not know, so a typo is an error, not silently ignored.
+public struct FieldReader {
+    private let pairs: [(String, JSONValue)]
+    private let prefix: String
+    private var used: Set<String> = []
+
+    public init(_ body: JSONValue, prefix: String = "") throws {
+        guard case .object(let pairs) = body else {
+            throw RetentionError.invalid(prefix.isEmpty ? "body" : String(prefix.dropLast()),
+                                         "must be a JSON object, got \(body.typeName)")
+        }
+        self.pairs = pairs
+        self.prefix = prefix
+    }
+
+    public func path(_ key: String) -> String { prefix + key }
+
+    public mutating func has(_ key: String) -> Bool {
+        used.insert(key)
+        return pairs.contains { $0.0 == key }
+    }
+
+    /// The raw value, or nil when absent. Explicit `null` is returned as `.null`.
+    public mutating func raw(_ key: String) -> JSONValue? {
+        used.insert(key)
+        return pairs.first(where: { $0.0 == key })?.1
+    }
+
+    public mutating func string(_ key: String) throws -> String {
+        guard let v = try optionalString(key) else { throw RetentionError.invalid(path(key), "is required") }
+        return v
+    }
+
+    /// A string, trimmed; nil when absent or null. An empty string counts as absent for optional text.
+    public mutating func optionalString(_ key: String) throws -> String? {
+        guard let v = raw(key), !v.isNull else { return nil }
+        guard case .string(let s) = v else { throw RetentionError.invalid(path(key), "must be a string, got \(v.typeName)") }
+        let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        if t.count > 10_000 { throw RetentionError.invalid(path(key), "is longer than 10,000 characters") }
+        return t.isEmpty ? nil : t
+    }
+
+    public mutating func double(_ key: String) throws -> Double {
+        guard let v = try optionalDouble(key) else { throw RetentionError.invalid(path(key), "is required") }
+        return v
+    }
+
+    public mutating func optionalDouble(_ key: String) throws -> Double? {
+        guard let v = raw(key), !v.isNull else { return nil }
+        guard case .number(let d) = v, d.isFinite else { throw RetentionError.invalid(path(key), "must be a number, got \(v.typeName)") }
+        return d
+    }
+
+    public mutating func optionalInt(_ key: String) throws -> Int? {
+        guard let d = try optionalDouble(key) else { return nil }
+        guard d == d.rounded(), abs(d) < 1e15 else { throw RetentionError.invalid(path(key), "must be a whole number") }
+        return Int(d)
+    }
+
+    public mutating func optionalBool(_ key: String) throws -> Bool? {
+        guard let v = raw(key), !v.isNull else { return nil }
+        guard case .bool(let b) = v else { throw RetentionError.invalid(path(key), "must be true or false, got \(v.typeName)") }
+        return b
+    }
+
+    /// Money in currency units with at most two decimals, returned as integer cents.
+    public mutating func optionalCents(_ key: String) throws -> Int? {
+        guard let d = try optionalDouble(key) else { return nil }
+        return try Validation.cents(d, field: path(key))
+    }
+
+    /// A calendar date `YYYY-MM-DD` (or an ISO instant, whose date is used), as Unix seconds.
+    public mutating func optionalDate(_ key: String) throws -> Int? {
+        guard let s = try optionalString(key) else { return nil }
+        guard let t = Timestamp.parseDate(s) else {
+            throw RetentionError.invalid(path(key), "must be an ISO date like 2024-01-31, got \"\(s)\"")
+        }
+        return t
+    }
+
+    public mutating func optionalInstant(_ key: String) throws -> Int? {
+        guard let s = try optionalString(key) else { return nil }
+        guard let t = Timestamp.parse(s) else {
+            throw RetentionError.invalid(path(key), "must be an ISO date or date-time like 2024-01-31T09:00:00Z, got \"\(s)\"")
+        }
+        return t
+    }
+
+    public mutating func optionalStringArray(_ key: String) throws -> [String]? {
+        guard let v = raw(key), !v.isNull else { return nil }
+        guard case .array(let items) = v else { throw RetentionError.invalid(path(key), "must be an array of strings, got \(v.typeName)") }
+        return try items.enumerated().map { i, item in
+            guard case .string(let s) = item else { throw RetentionError.invalid("\(path(key))[\(i)]", "must be a string, got \(item.typeName)") }
+            return s.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
+    /// A nested object's reader, or nil when absent or null.
+    public mutating func optionalObject(_ key: String) throws -> FieldReader? {
+        guard let v = raw(key), !v.isNull else { return nil }
+        return try FieldReader(v, prefix: path(key) + ".")
+    }
+
+    /// A free-form JSON object (metadata), or nil.
+    public mutating func optionalJSONObject(_ key: String) throws -> JSONValue? {
+        guard let v = raw(key), !v.isNull else { return nil }
+        guard case .object = v else { throw RetentionError.invalid(path(key), "must be a JSON object, got \(v.typeName)") }
+        return v
+    }
+
+    /// A string that must be one of `allowed`; the error lists them.
+    public mutating func optionalChoice<T: RawRepresentable>(_ key: String, _ type: T.Type) throws -> T? where T.RawValue == String, T: CaseIterable {
+        guard let s = try optionalString(key) else { return nil }
+        guard let v = T(rawValue: s.lowercased()) else {
+            throw RetentionError.invalid(path(key), "must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")); got \"\(s)\"")
+        }
+        return v
+    }
+
+    /// Rejects fields the operation does not read.
+    public func finish() throws {
+        for (key, _) in pairs where !used.contains(key) {
+            throw RetentionError.invalid(path(key), "is not a known field here", code: "unknown_field")
+        }
+    }
+}

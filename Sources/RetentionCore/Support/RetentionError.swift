@@ -1,0 +1,68 @@
+/// Every failure the engine reports: a value with a machine-readable code, a sentence a user understands,
+/// and where the problem is (a field, a CSV line and column, a key).
+///
+/// `retention api` maps the kind to an HTTP-like status (400, 404, 409, 500) inside the spec's envelope
+/// `{"success": false, "error": {...}, "status": N}`; sub-commands map it to a sysexits-style exit code.
+public struct RetentionError: Error, CustomStringConvertible, Equatable, Sendable {
+    public enum Kind: String, Sendable {
+        /// The input breaks a rule (HTTP 400, exit 65 for data files).
+        case invalid
+        /// The thing asked for does not exist (HTTP 404).
+        case notFound
+        /// The input collides with existing data or state: duplicate key, stale edit, invalid transition (HTTP 409).
+        case conflict
+        /// The database or the file system failed (HTTP 500, exit 74).
+        case storage
+    }
+
+    public var kind: Kind
+    /// A stable code scripts can test, e.g. `invalid_field`, `duplicate_lead_id`, `customer_not_found`.
+    public var code: String
+    public var message: String
+    /// The offending field, in the API's camelCase (or the CSV column).
+    public var field: String?
+    /// The 1-based line of an input file, when the error is about one.
+    public var line: Int?
+
+    public init(_ kind: Kind, code: String, _ message: String, field: String? = nil, line: Int? = nil) {
+        self.kind = kind
+        self.code = code
+        self.message = message
+        self.field = field
+        self.line = line
+    }
+
+    public static func invalid(_ field: String, _ message: String, code: String = "invalid_field") -> RetentionError {
+        RetentionError(.invalid, code: code, message, field: field)
+    }
+
+    public static func notFound(_ what: String, _ id: String) -> RetentionError {
+        RetentionError(.notFound, code: "\(what.lowercased().replacingOccurrences(of: " ", with: "_"))_not_found",
+                       "\(what) \(id) was not found.")
+    }
+
+    public static func conflict(_ code: String, _ message: String, field: String? = nil) -> RetentionError {
+        RetentionError(.conflict, code: code, message, field: field)
+    }
+
+    public static func storage(_ message: String) -> RetentionError {
+        RetentionError(.storage, code: "storage_error", message)
+    }
+
+    /// The HTTP-like status of the spec's error envelope.
+    public var httpStatus: Int {
+        switch kind {
+        case .invalid: 400
+        case .notFound: 404
+        case .conflict: 409
+        case .storage: 500
+        }
+    }
+
+    public var description: String {
+        var where_ = ""
+        if let line { where_ += "line \(line)" }
+        if let field { where_ += (where_.isEmpty ? "" : ", ") + "field \(field)" }
+        return where_.isEmpty ? message : "\(where_): \(message)"
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// Shared input rules. Each failure names the field and the rule it breaks.
+public enum Validation {
+    /// A practical e-mail check: one `@`, a non-empty local part, a domain with a dot, no spaces or
+    /// control characters, at most 254 characters (RFC 5321's path limit).
+    public static func email(_ s: String, field: String = "email") throws -> String {
+        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
+        let ok = s.count <= 254 && parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
+            && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".") && !parts[1].contains("..")
+            && s.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7F && !"<>()[],;:\\\"".unicodeScalars.contains($0) }
+        guard ok else { throw RetentionError.invalid(field, "must be an e-mail address like name@example.com, got \"\(s)\"") }
+        return s
+    }
+
+    /// A phone number in international form: an optional `+`, then 7 to 15 digits (E.164), allowing
+    /// spaces, dots, dashes and parentheses as separators. Stored as written.
+    public static func phone(_ s: String, field: String = "phone") throws -> String {
+        var digits = 0
+        for (i, c) in s.enumerated() {
+            if c.isASCII, c.isNumber { digits += 1; continue }
+            if c == "+" && i == 0 { continue }
+            if " .-()".contains(c) { continue }
+            throw RetentionError.invalid(field, "must be a phone number like +1 217 555 0100, got \"\(s)\"")
+        }
+        guard (7...15).contains(digits) else {
+            throw RetentionError.invalid(field, "must hold 7 to 15 digits, got \(digits) in \"\(s)\"")
+        }
+        return s
+    }
+
+    /// Currency units to integer cents; more than two decimals or a negative amount is an error.
+    public static func cents(_ amount: Double, field: String, allowZero: Bool = true) throws -> Int {
+        guard amount.isFinite, amount >= 0, amount < 1e13 else {
+            throw RetentionError.invalid(field, "must be an amount of money of zero or more, got \(amount)")
+        }
+        let c = (amount * 100).rounded()
+        guard abs(c - amount * 100) < 1e-6 * max(1, amount) else {
+            throw RetentionError.invalid(field, "must have at most two decimals, got \(amount)")
+        }
+        if !allowZero && c == 0 { throw RetentionError.invalid(field, "must be greater than zero") }
+        return Int(c)
+    }
+
+    /// Active ISO 4217 currency codes.
+    public static let currencies: Set<String> = [
+        "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD", "BIF", "BMD",
+        "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHF", "CLP", "CNY", "COP", "CRC", "CUP", "CVE",
+        "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GNF",
+        "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS",
+        "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD",
+        "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR",
+        "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK",
+        "SGD", "SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD",
+        "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS", "VES", "VND", "VUV", "WST", "XAF", "XCD", "XOF", "XPF", "YER", "ZAR",
+        "ZMW", "ZWL",
+    ]
+
+    public static func currency(_ s: String, field: String) throws -> String {
+        let u = s.uppercased()
+        guard currencies.contains(u) else { throw RetentionError.invalid(field, "must be an ISO 4217 currency code like USD, got \"\(s)\"") }
+        return u
+    }
+
+    /// Names and tags: no control characters except that they are stored faithfully; only length is limited.
+    public static func text(_ s: String, field: String, maxLength: Int = 200) throws -> String {
+        guard s.count <= maxLength else { throw RetentionError.invalid(field, "must be at most \(maxLength) characters, got \(s.count)") }
+        return s
+    }
+}

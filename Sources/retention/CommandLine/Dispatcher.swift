@@ -1,0 +1,70 @@
+import Foundation
+import RetentionCore
+
+/// Finds the sub-command and runs it, turning errors into messages and exit codes.
+enum Dispatcher {
+    static let version = "1.0.0"
+
+    static var commands: [CommandSpec] {
+        [ApiCommand.spec, ImportCommand.spec, ExportCommand.spec, DemoCommand.spec, HelpCommand.spec]
+    }
+
+    static let mainUsage = "usage: retention [--db PATH] [--user NAME] COMMAND [OPTIONS]   (retention --help lists the commands)"
+
+    static func main(_ words: [String]) -> Int32 {
+        // The first word that is not a global option names the command.
+        var rest = words
+        var globals: [String] = []
+        var commandName: String?
+        while !rest.isEmpty {
+            let w = rest.removeFirst()
+            if ParsedArguments.globalValueOptions.contains(w) {
+                globals.append(w)
+                if !rest.isEmpty { globals.append(rest.removeFirst()) }
+            } else if ParsedArguments.globalValueOptions.contains(where: { w.hasPrefix($0 + "=") }) {
+                globals.append(w)
+            } else if w == "--version" || w == "-V" {
+                Output.out("retention \(version)")
+                return ExitCode.ok
+            } else if w == "--help" || w == "-h" {
+                Output.out(HelpCommand.overview())
+                return ExitCode.ok
+            } else if w.hasPrefix("-") {
+                Output.err("retention: unknown option \(w)\n\(mainUsage)")
+                return ExitCode.usage
+            } else {
+                commandName = w
+                break
+            }
+        }
+        guard let name = commandName else {
+            Output.out(HelpCommand.overview())
+            return ExitCode.ok
+        }
+        guard let spec = commands.first(where: { $0.name == name }) else {
+            Output.err("retention: unknown command \"\(name)\"\n\(mainUsage)")
+            return ExitCode.usage
+        }
+        do {
+            let args = try ParsedArguments(globals + rest, valueOptions: spec.valueOptions, flagOptions: spec.flagOptions, usage: spec.usage)
+            if args.flag("--help") || args.flag("-h") {
+                Output.out(spec.help)
+                return ExitCode.ok
+            }
+            return try spec.run(args, CommandEnvironment(arguments: args))
+        } catch let e as UsageError {
+            Output.err("retention \(name): \(e.message)\n\(e.usage)")
+            return ExitCode.usage
+        } catch let e as RetentionError {
+            Output.err("retention \(name): \(e.description)")
+            switch e.kind {
+            case .storage: return ExitCode.ioError
+            case .invalid: return ExitCode.dataError
+            case .notFound, .conflict: return ExitCode.refused
+            }
+        } catch {
+            Output.err("retention \(name): \(error)")
+            return ExitCode.software
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import RetentionCore
+
+/// `retention demo`: builds a realistic demo book in its own database file and opens it.
+enum DemoCommand {
+    static let usage = "usage: retention demo [--customers N] [--seed S] [--db PATH] [--no-open]"
+
+    static let spec = CommandSpec(
+        name: "demo", summary: "Build a realistic demo book of business in its own database and open it",
+        usage: usage,
+        help: """
+        \(usage)
+
+        Creates a demo book (default 2,000 customers, seed 42) with dates relative to today: six agents,
+        auto, home, renters, life, umbrella and commercial policies with plausible premiums and terms,
+        multi-policy households, renewal histories, payments, claims, complaints, NPS answers, contacts,
+        and customers who left. The same seed gives the same book.
+
+        The demo lives in its own file (default $XDG_DATA_HOME/retention/demo.db), never the real database.
+        An existing demo file is replaced; any other file at that path is refused.
+
+        Options:
+          --customers N   how many customers (default 2000)
+          --seed S        the random seed (default 42)
+          --db PATH       where to write the demo database
+          --no-open       print a summary and exit instead of opening the dashboard
+        """,
+        valueOptions: ["--customers", "--seed"], flagOptions: ["--no-open"],
+        run: run)
+
+    static func run(_ args: ParsedArguments, _ env: CommandEnvironment) throws -> Int32 {
+        guard args.positionals.isEmpty else { throw UsageError(message: "unexpected \(args.positionals[0])", usage: usage) }
+        let count = try args.int("--customers", usage: usage, range: 1...10_000_000) ?? 2_000
+        let seed = try args.int("--seed", usage: usage, range: 0...Int.max) ?? 42
+        let path = DatabaseLocation.demo(explicit: args.value("--db"), environment: env.environment)
+        try DemoDatabase.replace(at: path)
+        let db = try Store.open(path: path)
+        let started = Date()
+        let showProgress = env.stderrIsTerminal
+        let summary = try DemoBook(customers: count, seed: UInt64(seed), now: env.now).generate(into: db) { done in
+            if showProgress { FileHandle.standardError.write(Data("\rbuilding demo book: \(done)/\(count) customers".utf8)) }
+        }
+        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        let seconds = Date().timeIntervalSince(started)
+        Output.out("""
+            Demo book written to \(path) in \(String(format: "%.1f", seconds)) s:
+              \(summary.customers) customers (\(summary.activeCustomers) active), \(summary.policies) policies (\(summary.inForcePolicies) in force), \
+            \(summary.events) events, \(summary.agents) agents.
+            Try: retention --db \(path) api GET '/customers?limit=5'
+            """)
+        return ExitCode.ok
+    }
+}
+
+/// The demo database file: replaced only if it is a demo.
+enum DemoDatabase {
+    static func replace(at path: String) throws {
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: path) else { return }
+        let isDemo: Bool
+        do {
+            let db = try Database(path: path, options: { var o = Database.Options(); o.create = false; o.readOnly = true; return o }())
+            isDemo = (try? db.scalarInt("SELECT count(*) FROM settings WHERE key = 'demo.book'")) == 1
+        } catch {
+            isDemo = false
+        }
+        guard isDemo else {
+            throw RetentionError(.conflict, code: "not_a_demo_database",
+                                 "\(path) exists and is not a demo database; it was left untouched. Choose another path with --db.")
+        }
+        for suffix in ["", "-wal", "-shm"] where fm.fileExists(atPath: path + suffix) {
+            try fm.removeItem(atPath: path + suffix)
+        }
+    }
+}
