@@ -74,7 +74,10 @@ extension Engine {
                       .init(metadata?.serialized()), .init(ended), .init(endReason), .int(Int64(now)), .int(Int64(now))])
             let rowID = db.lastInsertRowID
             try refreshCustomerCounters(customerRow.0, now: now)
-            try recordPolicyEvent(.policy_created, customerRow: customerRow.0, policyRow: rowID, number: number, reason: nil, now: now)
+            // An imported policy brings its history in the events file; only a new policy records its creation.
+            if !bulkImport {
+                try recordPolicyEvent(.policy_created, customerRow: customerRow.0, policyRow: rowID, number: number, reason: nil, now: now)
+            }
             try audit("policy.create", entity: "policy", id: id, details: .object([("policyNumber", .string(number))]), now: now)
             return try policy(rowID: rowID)
         }

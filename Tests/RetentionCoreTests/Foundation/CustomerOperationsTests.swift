@@ -1,0 +1,137 @@
+import Testing
+@testable import RetentionCore
+
+@Suite struct CustomerOperationsTests {
+    @Test func createsTheSpecExampleCustomer() throws {
+        let engine = try makeEngine()
+        let c = try engine.createCustomer(try json(specCustomerBody), now: testNow)
+        #expect(c.leadId == "lead-uuid")
+        #expect(c.fullName == "John Doe")
+        #expect(c.city == "Springfield" && c.zipCode == "62701" && c.country == "USA")
+        #expect(c.dateOfBirth.map(Timestamp.formatDate) == "1980-01-01")
+        #expect(c.tags == ["vip", "multi-policy"])
+        #expect(c.preferredContactMethod == .email)
+        #expect(c.healthScore == 50 && c.churnRisk == .low && c.totalPolicies == 0)
+        #expect(Timestamp.formatDate(c.customerSince) == "2024-01-15")
+        let again = try engine.customer(id: c.id)
+        #expect(again == c)
+        #expect(try count(engine, "audit_log") == 1)
+    }
+
+    @Test func duplicateLeadIsAConflictAndChangesNothing() throws {
+        let engine = try makeEngine()
+        try engine.createCustomer(try json(specCustomerBody), now: testNow)
+        do {
+            try engine.createCustomer(try json(specCustomerBody), now: testNow)
+            Issue.record("expected a conflict")
+        } catch let e as RetentionError {
+            #expect(e.kind == .conflict && e.code == "duplicate_lead_id" && e.field == "leadId")
+        }
+        #expect(try count(engine, "customers") == 1)
+        #expect(try count(engine, "customer_tags") == 2)
+        #expect(try count(engine, "audit_log") == 1)
+    }
+
+    @Test(arguments: [
+        (#"{"agentId":"a","firstName":"J","lastName":"D","email":"j@example.com"}"#, "leadId"),
+        (#"{"leadId":"l","agentId":"a","firstName":"J","lastName":"D","email":"not-an-email"}"#, "email"),
+        (#"{"leadId":"l","agentId":"a","firstName":"J","lastName":"D","email":"j@example.com","phone":"12"}"#, "phone"),
+        (#"{"leadId":"l","agentId":"a","firstName":"J","lastName":"D","email":"j@example.com","dateOfBirth":"1980-02-30"}"#, "dateOfBirth"),
+        (#"{"leadId":"l","agentId":"a","firstName":"J","lastName":"D","email":"j@example.com","preferredContactMethod":"fax"}"#, "preferredContactMethod"),
+        (#"{"leadId":"l","agentId":"a","firstName":"J","lastName":"D","email":"j@example.com","address":{"zip":"1"}}"#, "address.zip"),
+        (#"{"leadId":"l","agentId":"a","firstName":"J","lastName":"D","email":"j@example.com","colour":"red"}"#, "colour"),
+        (#"{"leadId":"l","agentId":"a","firstName":"J","lastName":"D","email":"j@example.com","satisfactionScore":120}"#, "satisfactionScore"),
+        (#"{"leadId":"l","agentId":"a","firstName":"J","lastName":"D","email":"j@example.com","tags":"vip"}"#, "tags"),
+    ])
+    func invalidBodiesNameTheField(body: String, field: String) throws {
+        let engine = try makeEngine()
+        do {
+            try engine.createCustomer(try json(body), now: testNow)
+            Issue.record("expected an error for \(field)")
+        } catch let e as RetentionError {
+            #expect(e.kind == .invalid)
+            #expect(e.field == field, "got \(e.field ?? "nil"): \(e.message)")
+        }
+        #expect(try count(engine, "customers") == 0)
+    }
+
+    @Test func partialUpdateChangesOnlyGivenFields() throws {
+        let engine = try makeEngine()
+        let c = try engine.createCustomer(try json(specCustomerBody), now: testNow)
+        let u = try engine.updateCustomer(id: c.id, try json(#"{"satisfactionScore": 85, "tags": ["vip", "multi-policy", "loyal"]}"#), now: testNow + 60)
+        #expect(u.satisfactionScore == 85)
+        #expect(u.tags == ["vip", "multi-policy", "loyal"])
+        #expect(u.email == c.email && u.phone == c.phone && u.city == c.city)
+        #expect(u.version == c.version + 1)
+        #expect(u.updatedAt == testNow + 60)
+    }
+
+    @Test func staleVersionIsRefusedNamingWhoChangedIt() throws {
+        let engine = try makeEngine(user: "alice")
+        let c = try engine.createCustomer(try json(specCustomerBody), now: testNow)
+        try engine.updateCustomer(id: c.id, try json(#"{"version": 1, "firstName": "Johnny"}"#), now: testNow + 1)
+        engine.user = "bob"
+        do {
+            try engine.updateCustomer(id: c.id, try json(#"{"version": 1, "firstName": "Jon"}"#), now: testNow + 2)
+            Issue.record("expected a conflict")
+        } catch let e as RetentionError {
+            #expect(e.code == "edit_conflict")
+            #expect(e.message.contains("alice"))
+        }
+        #expect(try engine.customer(id: c.id).firstName == "Johnny")
+    }
+
+    @Test func optOutsAreStoredAndAuditedWithWhoAndWhen() throws {
+        let engine = try makeEngine(user: "carol")
+        let c = try engine.createCustomer(try json(specCustomerBody), now: testNow)
+        let u = try engine.updateCustomer(id: c.id, try json(#"{"optedOutChannels": ["sms", "call"], "doNotContact": true}"#), now: testNow + 5)
+        #expect(u.optedOutChannels == [.call, .sms])
+        #expect(u.doNotContact)
+        let entries = try engine.db.query("SELECT user_name, action, at FROM audit_log WHERE action LIKE 'customer.opt_%' ORDER BY id") { ($0.text(0), $0.text(1), $0.int(2)) }
+        #expect(entries.count == 2)
+        #expect(entries.allSatisfy { $0.0 == "carol" && $0.1 == "customer.opt_out" && $0.2 == testNow + 5 })
+    }
+
+    @Test func unknownCustomerIsNotFound() throws {
+        let engine = try makeEngine()
+        #expect(throws: RetentionError.notFound("Customer", "nope")) { try engine.customer(id: "nope") }
+    }
+
+    @Test func listFiltersSortsAndPages() throws {
+        let engine = try makeEngine()
+        for i in 0..<7 {
+            let c = try engine.createCustomer(try json("""
+                {"leadId":"l\(i)","agentId":"\(i % 2 == 0 ? "a1" : "a2")","firstName":"F\(i)","lastName":"Name\(i)","email":"p\(i)@example.com","tags":["t\(i % 3)"]}
+                """), now: testNow)
+            try engine.db.run("UPDATE customers SET health_score = ?, churn_risk = ? WHERE id = ?",
+                              [.double(Double(i * 10)), .int(Int64(i % 4)), .int(c.rowID)])
+        }
+        var q = CustomerQuery()
+        q.healthScoreMin = 20
+        q.healthScoreMax = 50
+        q.sort = .health
+        q.descending = true
+        #expect(try engine.listCustomers(q).items.map(\.healthScore) == [50, 40, 30, 20])
+        q = CustomerQuery()
+        q.churnRisk = [.high, .critical]
+        #expect(Set(try engine.listCustomers(q).items.map(\.lastName)) == ["Name2", "Name3", "Name6"])
+        q = CustomerQuery()
+        q.agentId = "a2"
+        #expect(try engine.listCustomers(q).total == 3)
+        q = CustomerQuery()
+        q.tag = "t0"
+        #expect(Set(try engine.listCustomers(q).items.map(\.lastName)) == ["Name0", "Name3", "Name6"])
+        q = CustomerQuery()
+        q.search = "p5@"
+        #expect(try engine.listCustomers(q).items.map(\.lastName) == ["Name5"])
+        q = CustomerQuery()
+        q.search = "%"
+        #expect(try engine.listCustomers(q).total == 0, "LIKE wildcards in a search are literal")
+        q = CustomerQuery()
+        q.limit = 3
+        q.page = 3
+        let page = try engine.listCustomers(q)
+        #expect(page.items.map(\.lastName) == ["Name6"])
+        #expect(page.total == 7 && page.totalPages == 3)
+    }
+}

@@ -1,0 +1,69 @@
+import Testing
+@testable import RetentionCore
+
+@Suite struct RouterTests {
+    func call(_ engine: Engine, _ method: String, _ target: String, _ body: String? = nil) throws -> APIResponse {
+        Router.handle(try APIRequest(method: method, target: target, body: try body.map(json)), engine: engine, now: testNow)
+    }
+
+    @Test func answersWithTheSpecEnvelopeWithOrWithoutPrefix() throws {
+        let engine = try makeEngine()
+        let created = try call(engine, "POST", "/api/v1/retention/customers", specCustomerBody)
+        #expect(created.status == 201)
+        #expect(created.body["success"] == .bool(true))
+        let id = try #require(created.body["data"]?["id"]?.stringValue)
+        let got = try call(engine, "GET", "/customers/\(id)")
+        #expect(got.status == 200 && got.body["data"]?["email"] == .string("john.doe@example.com"))
+        let patched = try call(engine, "PATCH", "/api/v1/retention/customers/\(id)", #"{"satisfactionScore": 85, "tags": ["vip", "multi-policy", "loyal"]}"#)
+        #expect(patched.body["data"]?["satisfactionScore"] == .number(85))
+        let list = try call(engine, "GET", "/customers?churnRisk=low&healthScoreMin=0&healthScoreMax=50&page=1&limit=50")
+        #expect(list.body["data"]?.arrayValue?.count == 1)
+        #expect(list.body["pagination"]?["total"] == .number(1))
+    }
+
+    @Test func policyAndEventRoutesAnswerTheSpecExamples() throws {
+        let engine = try makeEngine()
+        let id = try #require(try call(engine, "POST", "/customers", specCustomerBody).body["data"]?["id"]?.stringValue)
+        let policy = try call(engine, "POST", "/policies", specPolicyBody(customerId: id))
+        #expect(policy.status == 201)
+        let pid = try #require(policy.body["data"]?["id"]?.stringValue)
+        #expect(try call(engine, "GET", "/policies/\(pid)").body["data"]?["premiumAmount"] == .number(1500))
+        let renewed = try call(engine, "POST", "/policies/\(pid)/renew")
+        #expect(renewed.body["data"]?["renewalCount"] == .number(1))
+        #expect(try call(engine, "PATCH", "/policies/\(pid)", #"{"underwriter":"XYZ"}"#).body["data"]?["underwriter"] == .string("XYZ"))
+        let event = try call(engine, "POST", "/events", """
+            {"customerId":"\(id)","policyId":"\(pid)","eventType":"payment_missed","severity":"warning",
+             "data":{"dueDate":"2024-01-15","amount":150},"triggeredActions":["send_reminder","update_health_score"]}
+            """)
+        #expect(event.status == 201)
+        let events = try call(engine, "GET", "/customers/\(id)/events?limit=50&eventType=policy_renewed")
+        #expect(events.body["data"]?.arrayValue?.count == 1)
+    }
+
+    @Test func failuresCarryCodeFieldAndStatus() throws {
+        let engine = try makeEngine()
+        let missing = try call(engine, "GET", "/customers/nope")
+        #expect(missing.status == 404)
+        #expect(missing.body["success"] == .bool(false))
+        #expect(missing.body["status"] == .number(404))
+        #expect(missing.body["error"]?["code"] == .string("customer_not_found"))
+        let invalid = try call(engine, "POST", "/customers", #"{"leadId":"x"}"#)
+        #expect(invalid.status == 400 && invalid.body["error"]?["field"] == .string("agentId"))
+        #expect(try call(engine, "POST", "/customers").body["error"]?["code"] == .string("missing_body"))
+        #expect(try call(engine, "DELETE", "/customers").body["error"]?["code"] == .string("method_not_allowed"))
+        #expect(try call(engine, "GET", "/nowhere").status == 404)
+        let badQuery = try call(engine, "GET", "/customers?limit=abc")
+        #expect(badQuery.status == 400 && badQuery.body["error"]?["field"] == .string("limit"))
+        let unknownParam = try call(engine, "GET", "/customers?colour=red")
+        #expect(unknownParam.body["error"]?["code"] == .string("unknown_parameter"))
+        #expect(try call(engine, "GET", "/customers?churnRisk=extreme").status == 400)
+    }
+
+    @Test func queryStringsArePercentDecoded() throws {
+        let engine = try makeEngine()
+        _ = try call(engine, "POST", "/customers", specCustomerBody)
+        let r = try call(engine, "GET", "/customers?search=John%20D")
+        #expect(r.body["data"]?.arrayValue?.count == 1)
+        #expect(throws: RetentionError.self) { try APIRequest(method: "GET", target: "/customers?search=%zz") }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+@testable import RetentionCore
+
+@Suite struct StoreTests {
+    @Test func newDatabaseFileIsPrivateToItsOwner() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/nested/retention.db"
+        _ = try Store.open(path: path)
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    @Test func aFileThatIsNotSQLiteIsRefusedAndLeftUntouched() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/notes.db"
+        let content = Data("these are my notes, not a database\n".utf8)
+        FileManager.default.createFile(atPath: path, contents: content)
+        #expect { try Store.open(path: path) } throws: { ($0 as? RetentionError)?.code == "not_a_database" }
+        #expect(FileManager.default.contents(atPath: path) == content)
+    }
+
+    @Test func anotherApplicationsDatabaseIsRefused() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/other.db"
+        do {
+            let other = try Database(path: path)
+            try other.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY)")
+        }
+        #expect { try Store.open(path: path) } throws: { ($0 as? RetentionError)?.code == "not_a_retention_database" }
+    }
+
+    @Test func writableByOthersIsRefusedWhenAskedTo() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/shared.db"
+        _ = try Store.open(path: path)
+        chmod(path, 0o666)
+        var options = Database.Options()
+        options.refuseGroupOrWorldWritable = true
+        #expect { try Store.open(path: path, options: options) } throws: { ($0 as? RetentionError)?.code == "unsafe_permissions" }
+    }
+
+    @Test func migrationsSetTheVersionAndReopenCleanly() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/r.db"
+        _ = try Store.open(path: path)
+        let db = try Store.open(path: path)
+        #expect(try db.scalarInt("PRAGMA user_version") == Migrations.all.count)
+        #expect(try db.scalarInt("PRAGMA foreign_keys") == 1)
+        #expect(try db.query("PRAGMA journal_mode") { $0.text(0) } == ["wal"])
+        #expect(try db.integrityCheck() == "ok")
+    }
+
+    @Test func aThrowingTransactionRollsBackEverything() throws {
+        let engine = try makeEngine()
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try engine.db.transaction {
+                try engine.createCustomer(try json(specCustomerBody), now: testNow)
+                throw Boom()
+            }
+        }
+        #expect(try count(engine, "customers") == 0)
+        #expect(try count(engine, "audit_log") == 0)
+    }
+
+    @Test func databaseLocationFollowsFlagThenEnvironmentThenXDG() {
+        #expect(DatabaseLocation.resolve(explicit: "/x.db", environment: ["RETENTION_DB": "/y.db"]) == "/x.db")
+        #expect(DatabaseLocation.resolve(explicit: nil, environment: ["RETENTION_DB": "/y.db", "XDG_DATA_HOME": "/d"]) == "/y.db")
+        #expect(DatabaseLocation.resolve(explicit: nil, environment: ["XDG_DATA_HOME": "/d"]) == "/d/retention/retention.db")
+        #expect(DatabaseLocation.resolve(explicit: nil, environment: ["HOME": "/home/u"]) == "/home/u/.local/share/retention/retention.db")
+        #expect(DatabaseLocation.demo(explicit: nil, environment: ["HOME": "/home/u"]) == "/home/u/.local/share/retention/demo.db")
+    }
+}
