@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# End-to-end test of the command line: runs the real binary against real database files and checks
+# outputs, exit codes and the database afterwards. Usage: Tests/EndToEnd/cli.sh PATH/TO/retention
+set -u
+BIN=${1:?usage: cli.sh PATH/TO/retention}
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+export XDG_DATA_HOME="$WORK/data" XDG_CONFIG_HOME="$WORK/config" USER=e2e
+passed=0 failed=0
+
+check() { # check NAME COMMAND... ; passes when the command succeeds
+  local name=$1; shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
+}
+expect_exit() { # expect_exit CODE COMMAND...
+  local want=$1; shift
+  "$@" >"$WORK/out" 2>"$WORK/err"; local got=$?
+  if [ "$got" -ne "$want" ]; then echo "  exit $got, wanted $want: $*"; cat "$WORK/err" | head -5; return 1; fi
+}
+contains() { grep -q -- "$1" "$WORK/$2" || { echo "  '$1' not in $2:"; head -5 "$WORK/$2"; return 1; }; }
+
+check "--version" expect_exit 0 "$BIN" --version
+check "--help lists commands" bash -c "'$BIN' --help | grep -q 'import'"
+check "help COMMAND" bash -c "'$BIN' help api | grep -q -- '--data'"
+check "unknown command exits 64" expect_exit 64 "$BIN" frobnicate
+check "unknown flag exits 64" expect_exit 64 "$BIN" api --frob GET /customers
+
+DB="$WORK/book.db"
+check "demo builds a book" expect_exit 0 "$BIN" demo --customers 300 --seed 5 --db "$WORK/demo.db" --no-open
+check "demo summary" contains "300 customers" out
+check "demo file is private" test "$(stat -c %a "$WORK/demo.db")" = 600
+check "demo refuses to overwrite a real database" bash -c "'$BIN' --db '$DB' api GET /customers >/dev/null && ! '$BIN' demo --db '$DB' --no-open 2>/dev/null"
+
+# The spec's customer -> policy -> event flow through `retention api`.
+cat >"$WORK/customer.json" <<'JSON'
+{"leadId":"lead-uuid","agentId":"agent-uuid","firstName":"John","lastName":"Doe","email":"john.doe@example.com",
+ "phone":"+1234567890","dateOfBirth":"1980-01-01",
+ "address":{"street":"123 Main St","city":"Springfield","state":"IL","zipCode":"62701","country":"USA"},
+ "preferredContactMethod":"email","tags":["vip","multi-policy"],"metadata":{}}
+JSON
+check "create customer" expect_exit 0 "$BIN" --db "$DB" api POST /api/v1/retention/customers --data @"$WORK/customer.json"
+CID=$(sed -n 's/.*"data":{"id":"\([^"]*\)".*/\1/p' "$WORK/out")
+check "customer id returned" test -n "$CID"
+check "duplicate lead refused with 409" expect_exit 1 "$BIN" --db "$DB" api POST /customers --data @"$WORK/customer.json"
+check "duplicate lead error" contains '"status":409' out
+check "body from stdin" bash -c "echo '{\"satisfactionScore\": 85}' | '$BIN' --db '$DB' api PATCH /customers/$CID --data - | grep -q '\"satisfactionScore\":85'"
+check "create policy" expect_exit 0 "$BIN" --db "$DB" api POST /policies --data "{\"customerId\":\"$CID\",\"agentId\":\"agent-uuid\",\"policyNumber\":\"POL-2024-001\",\"policyType\":\"auto\",\"premium\":{\"amount\":1500,\"frequency\":\"annual\",\"currency\":\"USD\"},\"coverage\":{\"type\":\"comprehensive\",\"amount\":50000,\"deductible\":500},\"effectiveDate\":\"2024-01-01\",\"expirationDate\":\"2025-01-01\",\"underwriter\":\"ABC Insurance\"}"
+PID=$(sed -n 's/.*"data":{"id":"\([^"]*\)".*/\1/p' "$WORK/out")
+check "renew policy" expect_exit 0 "$BIN" --db "$DB" api POST "/policies/$PID/renew"
+check "renewed dates" contains '"expirationDate":"2026-01-01"' out
+check "invalid JSON exits non-zero with position" expect_exit 1 "$BIN" --db "$DB" api POST /events --data '{"customerId": '
+check "invalid JSON message" contains 'line 1, column' out
+check "unknown event type" expect_exit 1 "$BIN" --db "$DB" api POST /events --data "{\"customerId\":\"$CID\",\"eventType\":\"party\"}"
+check "event list" expect_exit 0 "$BIN" --db "$DB" api GET "/customers/$CID/events?eventType=policy_renewed"
+check "routes listed" bash -c "'$BIN' api --routes | grep -q 'POST /api/v1/retention/policies/:id/renew'"
+
+# Import: a broken file imports nothing and names the lines; a good one imports.
+printf 'leadId,agentId,firstName,lastName,email\nl-1,a,Ann,Lee,ann@example.com\nl-2,a,Bob,Ray,bad-email\n' >"$WORK/bad.csv"
+before=$("$BIN" --db "$DB" api GET '/customers?limit=1' --compact | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
+check "bad CSV exits 65" expect_exit 65 "$BIN" --db "$DB" import customers "$WORK/bad.csv"
+check "bad CSV names line and column" contains 'line 3, column email' err
+after=$("$BIN" --db "$DB" api GET '/customers?limit=1' --compact | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
+check "bad CSV changed nothing" test "$before" = "$after"
+
+# Round trip: export the demo book, import into a new database, export again: identical.
+for kind in customers policies events; do
+  "$BIN" --db "$WORK/demo.db" export $kind >"$WORK/$kind.csv"
+done
+for kind in customers policies events; do
+  check "import $kind" expect_exit 0 "$BIN" --db "$WORK/copy.db" import $kind "$WORK/$kind.csv"
+done
+for kind in customers policies events; do
+  check "round trip $kind" bash -c "'$BIN' --db '$WORK/copy.db' export $kind | cmp -s - '$WORK/$kind.csv'"
+done
+check "json export parses" bash -c "'$BIN' --db '$WORK/demo.db' export policies --format json | python3 -c 'import json,sys; assert len(json.load(sys.stdin)) > 300'"
+check "not-a-database file refused and kept" bash -c "echo hello > '$WORK/notes.txt'; ! '$BIN' --db '$WORK/notes.txt' api GET /customers >/dev/null 2>&1; grep -q hello '$WORK/notes.txt'"
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
