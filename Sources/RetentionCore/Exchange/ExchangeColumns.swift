@@ -19,7 +19,7 @@ public enum ExchangeKind: String, CaseIterable, Sendable {
         case .policies:
             [("id", .text), ("customerId", .text), ("agentId", .text), ("policyNumber", .text), ("policyType", .text), ("status", .text),
              ("premiumAmount", .number), ("premiumFrequency", .text), ("premiumCurrency", .text), ("coverageType", .text),
-             ("coverageAmount", .number), ("coverageDeductible", .number), ("coverageLimits", .json), ("effectiveDate", .text),
+             ("coverageAmount", .number), ("coverageDeductible", .number), ("coverageLimits", .json), ("inceptionDate", .text), ("effectiveDate", .text),
              ("expirationDate", .text), ("lastRenewalDate", .text), ("renewalCount", .integer), ("totalPaid", .number),
              ("claimsCount", .integer), ("totalClaimAmount", .number), ("underwriter", .text), ("documents", .list),
              ("metadata", .json), ("endedAt", .text), ("endReason", .text)]

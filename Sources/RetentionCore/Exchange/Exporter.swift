@@ -34,12 +34,12 @@ extension Engine {
                 SELECT p.uuid, c.uuid, p.agent_id, p.policy_number, p.policy_type, p.status, p.premium_cents, p.premium_frequency,
                        p.premium_currency, p.coverage_type, p.coverage_amount_cents, p.coverage_deductible_cents, p.coverage_limits,
                        p.effective_date, p.expiration_date, p.last_renewal_date, p.renewal_count, p.total_paid_cents, p.claims_count,
-                       p.total_claim_cents, p.underwriter, p.documents, p.metadata, p.ended_at, p.end_reason
+                       p.total_claim_cents, p.underwriter, p.documents, p.metadata, p.ended_at, p.end_reason, p.inception_date
                 FROM policies p JOIN customers c ON c.id = p.customer_id ORDER BY p.id
                 """) { r in
                 let documents = (try? JSONValue.parse(r.text(21)))?.arrayValue?.compactMap(\.stringValue).joined(separator: ";") ?? ""
                 try emit([r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.text(5), Self.moneyCell(r, 6), r.text(7), r.text(8),
-                          r.text(9), Self.moneyCell(r, 10), Self.moneyCell(r, 11), r.text(12), Self.dateCell(r, 13), Self.dateCell(r, 14),
+                          r.text(9), Self.moneyCell(r, 10), Self.moneyCell(r, 11), r.text(12), Self.dateCell(r, 25), Self.dateCell(r, 13), Self.dateCell(r, 14),
                           Self.dateCell(r, 15), String(r.int(16)), Self.moneyCell(r, 17), String(r.int(18)), Self.moneyCell(r, 19),
                           r.text(20), documents, r.text(22), Self.dateCell(r, 23), r.text(24)])
             }

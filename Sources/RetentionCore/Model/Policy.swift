@@ -21,6 +21,8 @@ public struct Policy: Sendable, Equatable {
     public var coverageAmountCents: Int
     public var coverageDeductibleCents: Int?
     public var coverageLimits: JSONValue?
+    /// The first day the policy was ever in force (the effective date of its first term).
+    public var inceptionDate: Int
     public var effectiveDate: Int
     public var expirationDate: Int
     public var renewalDate: Int
@@ -44,7 +46,7 @@ public struct Policy: Sendable, Equatable {
     p.premium_frequency, p.premium_currency, p.annual_premium_cents, p.coverage_type, p.coverage_amount_cents, \
     p.coverage_deductible_cents, p.coverage_limits, p.effective_date, p.expiration_date, p.renewal_date, p.term_months, \
     p.last_renewal_date, p.renewal_count, p.total_paid_cents, p.claims_count, p.total_claim_cents, p.underwriter, \
-    p.documents, p.metadata, p.ended_at, p.end_reason, p.version, p.created_at, p.updated_at
+    p.documents, p.metadata, p.ended_at, p.end_reason, p.version, p.created_at, p.updated_at, p.inception_date
     """
     static let from = "policies p JOIN customers c ON c.id = p.customer_id"
 
@@ -82,6 +84,7 @@ public struct Policy: Sendable, Equatable {
         version = r.int(30)
         createdAt = r.int(31)
         updatedAt = r.int(32)
+        inceptionDate = r.int(33)
     }
 
     public var json: JSONValue {
@@ -100,6 +103,7 @@ public struct Policy: Sendable, Equatable {
             ("coverageAmount", .money(coverageAmountCents)),
             ("coverageDeductible", .money(coverageDeductibleCents)),
             ("coverageLimits", coverageLimits ?? .null),
+            ("inceptionDate", .string(Timestamp.formatDate(inceptionDate))),
             ("effectiveDate", .string(Timestamp.formatDate(effectiveDate))),
             ("expirationDate", .string(Timestamp.formatDate(expirationDate))),
             ("renewalDate", .string(Timestamp.formatDate(renewalDate))),

@@ -105,6 +105,7 @@ public enum Migrations {
         coverage_amount_cents       INTEGER NOT NULL,
         coverage_deductible_cents   INTEGER,
         coverage_limits             TEXT,
+        inception_date              INTEGER NOT NULL,
         effective_date              INTEGER NOT NULL,
         expiration_date             INTEGER NOT NULL,
         renewal_date                INTEGER NOT NULL,
@@ -128,7 +129,7 @@ public enum Migrations {
     CREATE INDEX policies_renewal_queue ON policies(renewal_date) WHERE status IN ('active', 'pending_renewal');
     CREATE INDEX policies_type ON policies(policy_type, status);
     CREATE INDEX policies_ended ON policies(ended_at) WHERE ended_at IS NOT NULL;
-    CREATE INDEX policies_effective ON policies(effective_date);
+    CREATE INDEX policies_inception ON policies(inception_date);
 
     CREATE TABLE health_scores (
         id                 INTEGER PRIMARY KEY,

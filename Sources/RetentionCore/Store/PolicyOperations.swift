@@ -37,6 +37,7 @@ extension Engine {
                 throw RetentionError.invalid("expirationDate", "must be after effectiveDate (\(Timestamp.formatDate(effective))), got \(Timestamp.formatDate(expiration))")
             }
             let term = max(1, Timestamp.wholeMonths(from: effective, to: expiration))
+            let inceptionGiven = try r.optionalDate("inceptionDate")
             let underwriter = try r.optionalString("underwriter")
             let documents = try r.optionalStringArray("documents") ?? []
             let metadata = try r.optionalJSONObject("metadata")
@@ -50,6 +51,11 @@ extension Engine {
             let endReason = try r.optionalString("endReason")
             try r.finish()
             guard renewalCount >= 0 else { throw RetentionError.invalid("renewalCount", "cannot be negative") }
+            // Without an inception date, an imported policy is taken to have renewed every term since it began.
+            let inception = inceptionGiven ?? Timestamp.addingMonths(-renewalCount * term, to: effective)
+            guard inception <= effective else {
+                throw RetentionError.invalid("inceptionDate", "cannot be after effectiveDate (\(Timestamp.formatDate(effective)))")
+            }
             guard claimsCount >= 0 else { throw RetentionError.invalid("claimsCount", "cannot be negative") }
             if try db.queryOne("SELECT 1 FROM policies WHERE policy_number = ?", [.text(number)], { _ in true }) != nil {
                 throw RetentionError.conflict("duplicate_policy_number", "Policy number \(number) is already in use.", field: "policyNumber")
@@ -62,8 +68,8 @@ extension Engine {
                 INSERT INTO policies (uuid, customer_id, agent_id, policy_number, policy_type, status, premium_cents, premium_frequency,
                   premium_currency, annual_premium_cents, coverage_type, coverage_amount_cents, coverage_deductible_cents, coverage_limits,
                   effective_date, expiration_date, renewal_date, term_months, last_renewal_date, renewal_count, total_paid_cents,
-                  claims_count, total_claim_cents, underwriter, documents, metadata, ended_at, end_reason, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  claims_count, total_claim_cents, underwriter, documents, metadata, ended_at, end_reason, created_at, updated_at, inception_date)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.text(id), .int(customerRow.0), .text(agentId), .text(number), .text(type.rawValue), .text(status.rawValue),
                       .int(Int64(money.premiumCents!)), .text(money.frequency!.rawValue), .text(money.currency ?? "USD"),
                       .int(Int64(money.premiumCents! * money.frequency!.paymentsPerYear)),
@@ -71,7 +77,7 @@ extension Engine {
                       .init(money.limits?.serialized()), .int(Int64(effective)), .int(Int64(expiration)), .int(Int64(expiration)),
                       .int(Int64(term)), .init(lastRenewal), .int(Int64(renewalCount)), .int(Int64(totalPaid)), .int(Int64(claimsCount)),
                       .int(Int64(totalClaims)), .init(underwriter), .text(JSONValue.array(documents.map { .string($0) }).serialized()),
-                      .init(metadata?.serialized()), .init(ended), .init(endReason), .int(Int64(now)), .int(Int64(now))])
+                      .init(metadata?.serialized()), .init(ended), .init(endReason), .int(Int64(now)), .int(Int64(now)), .int(Int64(inception))])
             let rowID = db.lastInsertRowID
             try refreshCustomerCounters(customerRow.0, now: now)
             // An imported policy brings its history in the events file; only a new policy records its creation.

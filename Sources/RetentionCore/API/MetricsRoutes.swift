@@ -1,0 +1,38 @@
+extension Router {
+    static let metricsRoutes: [Route] = [
+        Route("GET", "metrics", "Retention metrics for a period (startDate, endDate, agentId; default the last 12 months)") { engine, ctx in
+            let start = try ctx.query.date("startDate")
+            let end = try ctx.query.date("endDate")
+            let agent = ctx.query.string("agentId")
+            let period: MetricsPeriod
+            if start == nil && end == nil {
+                period = MetricsPeriod.trailingYear(now: ctx.now, agentId: agent)
+            } else {
+                guard let start else { throw RetentionError.invalid("startDate", "is required when endDate is given", code: "invalid_query") }
+                period = try MetricsPeriod(startDate: start, endDate: end ?? Timestamp.startOfDay(ctx.now), agentId: agent)
+            }
+            return .success(try engine.metrics(period))
+        },
+        Route("GET", "at-risk", "Customers most likely to leave (limit, page, churnRisk, agentId, policyType, assignedTo, unassigned, includeSnoozed)") { engine, ctx in
+            var q = AtRiskQuery()
+            q.limit = try ctx.query.int("limit", default: 50, range: 1...1000)
+            q.page = try ctx.query.int("page", default: 1, range: 1...1_000_000)
+            let levels = try ctx.query.choices("churnRisk", ChurnRisk.self)
+            if !levels.isEmpty { q.levels = levels }
+            q.agentId = ctx.query.string("agentId")
+            q.policyType = try ctx.query.choice("policyType", PolicyType.self)
+            q.assignedTo = ctx.query.string("assignedTo")
+            q.unassignedOnly = try ctx.query.bool("unassigned") ?? false
+            q.includeSnoozed = try ctx.query.bool("includeSnoozed") ?? false
+            return .success(.array(try engine.atRisk(q, now: ctx.now).map(\.json)))
+        },
+        Route("GET", "renewals/upcoming", "In-force policies renewing within N days, overdue flagged (days, agentId, policyType, limit, page)") { engine, ctx in
+            let days = try ctx.query.int("days", default: 30, range: 0...3650)
+            let agent = ctx.query.string("agentId")
+            let type = try ctx.query.choice("policyType", PolicyType.self)
+            let limit = try ctx.query.int("limit", default: 100, range: 1...1000)
+            let page = try ctx.query.int("page", default: 1, range: 1...1_000_000)
+            return .success(.array(try engine.upcomingRenewals(days: days, agentId: agent, policyType: type, limit: limit, page: page, now: ctx.now).map(\.json)))
+        },
+    ]
+}

@@ -1,0 +1,139 @@
+import Foundation
+
+/// Filters of the at-risk queue (`GET /at-risk`).
+public struct AtRiskQuery: Sendable, Equatable {
+    /// Risk levels to show; default medium, high and critical.
+    public var levels: [ChurnRisk] = [.medium, .high, .critical]
+    public var agentId: String?
+    public var policyType: PolicyType?
+    /// Only customers assigned to this specialist.
+    public var assignedTo: String?
+    public var unassignedOnly = false
+    public var includeSnoozed = false
+    public var limit = 50
+    public var page = 1
+    public init() {}
+}
+
+/// One row of the at-risk queue: what a specialist needs to act.
+public struct AtRiskEntry: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var email: String
+    public var phone: String?
+    public var agentId: String
+    public var churnRisk: ChurnRisk
+    public var churnProbability: Double
+    public var topRiskFactor: String?
+    public var healthScore: Double
+    public var projectedLTVCents: Int?
+    public var ltvTier: String?
+    public var nextRenewalDate: Int?
+    public var lastContactDate: Int?
+    public var assignedTo: String?
+    public var snoozedUntil: Int?
+
+    public var json: JSONValue {
+        .object([
+            ("customerId", .string(id)), ("name", .string(name)), ("email", .string(email)), ("phone", .optional(phone)),
+            ("agentId", .string(agentId)), ("churnRisk", .string(churnRisk.rawValue)), ("churnProbability", .rounded(churnProbability, 4)),
+            ("topRiskFactor", .optional(topRiskFactor)), ("healthScore", .rounded(healthScore, 1)),
+            ("projectedLTV", .money(projectedLTVCents)), ("ltvTier", .optional(ltvTier)),
+            ("nextRenewalDate", .optional(nextRenewalDate.map(Timestamp.formatDate))),
+            ("lastContactDate", .optional(lastContactDate.map(Timestamp.formatInstant))),
+            ("assignedTo", .optional(assignedTo)), ("snoozedUntil", .optional(snoozedUntil.map(Timestamp.formatDate))),
+        ])
+    }
+}
+
+/// One row of the upcoming-renewals queue.
+public struct RenewalEntry: Sendable, Equatable {
+    public var policyId: String
+    public var policyNumber: String
+    public var policyType: PolicyType
+    public var status: PolicyStatus
+    public var annualPremiumCents: Int
+    public var renewalDate: Int
+    public var daysUntilRenewal: Int
+    public var overdue: Bool
+    public var customerId: String
+    public var customerName: String
+    public var churnRisk: ChurnRisk
+    public var churnProbability: Double?
+    public var healthScore: Double
+    public var agentId: String
+
+    public var json: JSONValue {
+        .object([
+            ("policyId", .string(policyId)), ("policyNumber", .string(policyNumber)), ("policyType", .string(policyType.rawValue)),
+            ("status", .string(status.rawValue)), ("annualPremium", .money(annualPremiumCents)),
+            ("renewalDate", .string(Timestamp.formatDate(renewalDate))), ("daysUntilRenewal", .int(daysUntilRenewal)),
+            ("overdue", .bool(overdue)), ("agentId", .string(agentId)),
+            ("customer", .object([("id", .string(customerId)), ("name", .string(customerName)), ("churnRisk", .string(churnRisk.rawValue)),
+                                  ("churnProbability", churnProbability.map { .rounded($0, 4) } ?? .null), ("healthScore", .rounded(healthScore, 1))])),
+        ])
+    }
+}
+
+extension Engine {
+    /// Customers most likely to leave, most likely first, then by the lifetime value at stake.
+    /// Only customers with a policy in force; snoozed customers are hidden until their snooze ends.
+    /// The order is served by the partial index `customers_risk_queue`, so the first page is instant
+    /// however large the book.
+    public func atRisk(_ q: AtRiskQuery, now: Int) throws -> [AtRiskEntry] {
+        var conditions = ["c.churn_risk >= 1", "c.erased_at IS NULL", "c.active_policies > 0"]
+        var params: [SQLValue] = []
+        let levels = q.levels.isEmpty ? [.medium, .high, .critical] : q.levels.filter { $0 != .low }
+        guard !levels.isEmpty else { return [] }
+        conditions.append("c.churn_risk IN (\(levels.map { _ in "?" }.joined(separator: ", ")))")
+        params += levels.map { .int(Int64($0.rank)) }
+        if let a = q.agentId { conditions.append("c.agent_id = ?"); params.append(.text(a)) }
+        if let t = q.policyType {
+            conditions.append("EXISTS (SELECT 1 FROM policies p WHERE p.customer_id = c.id AND p.policy_type = ? AND p.status IN ('active', 'pending_renewal'))")
+            params.append(.text(t.rawValue))
+        }
+        if let who = q.assignedTo { conditions.append("c.assigned_to = ?"); params.append(.text(who)) }
+        if q.unassignedOnly { conditions.append("c.assigned_to IS NULL") }
+        if !q.includeSnoozed { conditions.append("(c.snoozed_until IS NULL OR c.snoozed_until <= ?)"); params.append(.int(Int64(now))) }
+        let limit = max(1, min(q.limit, 1000)), page = max(1, q.page)
+        return try db.query("""
+            SELECT c.uuid, c.first_name || ' ' || c.last_name, c.email, c.phone, c.agent_id, c.churn_risk, coalesce(c.churn_probability, 0),
+                   c.top_risk_factor, c.health_score, c.projected_ltv_cents, c.ltv_tier, c.next_renewal_date, c.last_contact_date,
+                   c.assigned_to, c.snoozed_until
+            FROM customers c INDEXED BY customers_risk_queue
+            WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY c.churn_probability DESC, c.projected_ltv_cents DESC, c.id
+            LIMIT ? OFFSET ?
+            """, params + [.int(Int64(limit)), .int(Int64((page - 1) * limit))]) { r in
+            AtRiskEntry(id: r.text(0), name: r.text(1), email: r.text(2), phone: r.optionalText(3), agentId: r.text(4),
+                        churnRisk: ChurnRisk(rank: r.int(5)) ?? .medium, churnProbability: r.double(6), topRiskFactor: r.optionalText(7),
+                        healthScore: r.double(8), projectedLTVCents: r.optionalInt(9), ltvTier: r.optionalText(10),
+                        nextRenewalDate: r.optionalInt(11), lastContactDate: r.optionalInt(12), assignedTo: r.optionalText(13),
+                        snoozedUntil: r.optionalInt(14))
+        }
+    }
+
+    /// In-force policies whose renewal date falls within `days` days from today, earliest first.
+    /// Renewals whose date has passed without a renewal are included and flagged overdue.
+    public func upcomingRenewals(days: Int, agentId: String? = nil, policyType: PolicyType? = nil, limit: Int = 100, page: Int = 1, now: Int) throws -> [RenewalEntry] {
+        let today = Timestamp.startOfDay(now)
+        let horizon = today + (days + 1) * Timestamp.secondsPerDay
+        let limit = max(1, min(limit, 1000)), page = max(1, page)
+        return try db.query("""
+            SELECT p.uuid, p.policy_number, p.policy_type, p.status, p.annual_premium_cents, p.renewal_date, c.uuid,
+                   c.first_name || ' ' || c.last_name, c.churn_risk, c.churn_probability, c.health_score, p.agent_id
+            FROM policies p INDEXED BY policies_renewal_queue JOIN customers c ON c.id = p.customer_id
+            WHERE p.status IN ('active', 'pending_renewal') AND p.renewal_date < ?1
+              AND (?2 IS NULL OR p.agent_id = ?2) AND (?3 IS NULL OR p.policy_type = ?3)
+            ORDER BY p.renewal_date, p.id
+            LIMIT ?4 OFFSET ?5
+            """, [.int(Int64(horizon)), .init(agentId), .init(policyType?.rawValue), .int(Int64(limit)), .int(Int64((page - 1) * limit))]) { r in
+            let date = r.int(5)
+            return RenewalEntry(policyId: r.text(0), policyNumber: r.text(1), policyType: PolicyType(rawValue: r.text(2)) ?? .auto,
+                                status: PolicyStatus(rawValue: r.text(3)) ?? .active, annualPremiumCents: r.int(4), renewalDate: date,
+                                daysUntilRenewal: Timestamp.floorDiv(date - today, Timestamp.secondsPerDay), overdue: date < today,
+                                customerId: r.text(6), customerName: r.text(7), churnRisk: ChurnRisk(rank: r.int(8)) ?? .low,
+                                churnProbability: r.optionalDouble(9), healthScore: r.double(10), agentId: r.text(11))
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import Testing
+@testable import RetentionCore
+
+/// Every metric pinned on a small book whose answers are worked out by hand below.
+///
+/// Period 2024-01-01 to 2024-12-31 (366 days, exclusive end 2025-01-01).
+/// - A: auto $1,200/yr from 2023-01-01, renewed 2024-01-01; adds umbrella $300/yr on 2024-07-01 (cross-sell).
+/// - B: home $1,000/yr from 2023-06-01, cancelled 2024-03-01.
+/// - C: new customer, auto $600/yr from 2024-06-01.
+/// - E: renters $200/yr from 2023-02-01, lapsed 2024-02-01.
+@Suite struct RetentionMetricsTests {
+    func d(_ s: String) -> Int { Timestamp.parse(s)! }
+
+    func book() throws -> Engine {
+        let engine = try makeEngine()
+        func customer(_ lead: String) throws -> String {
+            try engine.createCustomer(try json(#"{"leadId":"\#(lead)","agentId":"ag","firstName":"\#(lead)","lastName":"X","email":"\#(lead)@example.com"}"#), now: d("2023-01-01")).id
+        }
+        func policy(_ cid: String, _ number: String, _ type: String, _ premium: Int, _ from: String, _ to: String) throws -> String {
+            try engine.createPolicy(try json("""
+                {"customerId":"\(cid)","policyNumber":"\(number)","policyType":"\(type)","premium":{"amount":\(premium),"frequency":"annual"},
+                 "coverage":{"type":"std","amount":1000},"effectiveDate":"\(from)","expirationDate":"\(to)"}
+                """), now: d(from)).id
+        }
+        let a = try customer("A"), b = try customer("B"), c = try customer("C"), e = try customer("E")
+        let aAuto = try policy(a, "A1", "auto", 1200, "2023-01-01", "2024-01-01")
+        try engine.renewPolicy(id: aAuto, nil, now: d("2024-01-01"))
+        _ = try policy(a, "A2", "umbrella", 300, "2024-07-01", "2025-07-01")
+        let bHome = try policy(b, "B1", "home", 1000, "2023-06-01", "2024-06-01")
+        try engine.updatePolicy(id: bHome, try json(#"{"status":"cancelled","endReason":"price"}"#), now: d("2024-03-01"))
+        _ = try policy(c, "C1", "auto", 600, "2024-06-01", "2025-06-01")
+        let eRent = try policy(e, "E1", "renters", 200, "2023-02-01", "2024-02-01")
+        try engine.updatePolicy(id: eRent, try json(#"{"status":"lapsed"}"#), now: d("2024-02-01"))
+        return engine
+    }
+
+    @Test func customerMetrics() throws {
+        let m = try book().metrics(try MetricsPeriod(startDate: d("2024-01-01"), endDate: d("2024-12-31")))["customerMetrics"]!
+        // S = {A, B, E} = 3; E = {A, C} = 2; N = {C} = 1; retained = E − N = 1.
+        #expect(m["totalCustomers"] == .number(4))
+        #expect(m["activeAtStart"] == .number(3))
+        #expect(m["activeCustomers"] == .number(2))
+        #expect(m["newCustomers"] == .number(1))
+        #expect(m["churnedCustomers"] == .number(2))
+        #expect(m["retentionRate"] == .number(33.33))   // 1 / 3
+        #expect(m["churnRate"] == .number(66.67))       // 2 / 3
+        #expect(m["growthRate"] == .number(-33.33))     // (2 − 3) / 3
+    }
+
+    @Test func policyMetrics() throws {
+        let m = try book().metrics(try MetricsPeriod(startDate: d("2024-01-01"), endDate: d("2024-12-31")))["policyMetrics"]!
+        #expect(m["totalPolicies"] == .number(5))
+        #expect(m["activePolicies"] == .number(3))                  // A1, A2, C1
+        #expect(m["renewalRateByType"]?["auto"] == .number(100))   // A1 renewed, none lost
+        #expect(m["renewalRateByType"]?["renters"] == .number(0))  // E1 lapsed at renewal
+        #expect(m["renewalRate"] == .number(50))                   // 1 / (1 + 1)
+        #expect(m["cancellationRate"] == .number(33.33))           // B1 / {A1, B1, E1}
+        #expect(m["lapseRate"] == .number(33.33))                  // E1 / {A1, B1, E1}
+        #expect(m["averagePremiumByType"]?["auto"] == .number(900)) // (1200 + 600) / 2
+        #expect(m["averagePremiumByType"]?["umbrella"] == .number(300))
+    }
+
+    @Test func revenueMetrics() throws {
+        let m = try book().metrics(try MetricsPeriod(startDate: d("2024-01-01"), endDate: d("2024-12-31")))["revenueMetrics"]!
+        // R₀ = 1200 + 1000 + 200 = 2400; churned = 1000 + 200; expansion = 300 (A's umbrella).
+        #expect(m["startingRecurringRevenue"] == .number(2400))
+        #expect(m["churnedRevenue"] == .number(1200))
+        #expect(m["expansionRevenue"] == .number(300))
+        #expect(m["contractionRevenue"] == .number(0))
+        #expect(m["netRevenueRetention"] == .number(62.5))   // (2400 + 300 − 0 − 1200) / 2400
+        #expect(m["grossRevenueRetention"] == .number(50))   // (2400 − 0 − 1200) / 2400
+        // Earned: (1200·366 + 1000·60 + 200·31 + 600·214 + 300·184) / 365.25 = 1886.379…
+        #expect(m["totalRevenue"] == .number(1886.38))
+        #expect(m["newCustomerRevenue"] == .number(351.54))  // 600·214 / 365.25
+        #expect(m["renewalRevenue"] == .number(1200))        // A1's 12-month term
+    }
+
+    @Test func emptyDenominatorsAreNullWithAReason() throws {
+        let engine = try makeEngine()
+        let m = try engine.metrics(try MetricsPeriod(startDate: d("2024-01-01"), endDate: d("2024-12-31")))
+        #expect(m["customerMetrics"]?["retentionRate"] == .null)
+        #expect(m["revenueMetrics"]?["netRevenueRetention"] == .null)
+        #expect(m["campaignMetrics"]?["engagementRate"] == .null)
+        #expect(m["notes"]?["retentionRate"]?.stringValue?.contains("no customers were active") == true)
+        #expect(m["notes"]?["engagementRate"] != nil)
+    }
+
+    @Test func agentFilterAndPeriodValidation() throws {
+        let engine = try book()
+        let m = try engine.metrics(try MetricsPeriod(startDate: d("2024-01-01"), endDate: d("2024-12-31"), agentId: "nobody"))
+        #expect(m["customerMetrics"]?["totalCustomers"] == .number(0))
+        #expect { try MetricsPeriod(startDate: d("2024-02-01"), endDate: d("2024-01-01")) } throws: { ($0 as? RetentionError)?.field == "endDate" }
+    }
+
+    @Test func renewalQueueOrdersByDateAndFlagsOverdue() throws {
+        let engine = try book()
+        // On 2025-06-10: A2 renews 2025-07-01 (21 days), C1 was due 2025-06-01 (overdue), A1 renews 2025-01-01 (overdue).
+        let q = try engine.upcomingRenewals(days: 30, now: d("2025-06-10T12:00:00Z"))
+        #expect(q.map(\.policyNumber) == ["A1", "C1", "A2"])
+        #expect(q.map(\.overdue) == [true, true, false])
+        #expect(q.last?.daysUntilRenewal == 21)
+        #expect(try engine.upcomingRenewals(days: 30, policyType: .umbrella, now: d("2025-06-10")).map(\.policyNumber) == ["A2"])
+        #expect(try engine.upcomingRenewals(days: 5, now: d("2025-06-10")).map(\.policyNumber) == ["A1", "C1"])
+    }
+
+    @Test func atRiskQueueOrdersByProbabilityThenValueAndHidesSnoozed() throws {
+        let engine = try book()
+        let rows = try engine.db.query("SELECT id, first_name FROM customers ORDER BY first_name") { ($0.int64(0), $0.text(1)) }
+        // Scores set directly: A 0.8 critical, C 0.55 high; E and B have nothing in force.
+        for (id, name) in rows {
+            let (p, risk, ltv): (Double, Int, Int) = name == "A" ? (0.8, 3, 100_000) : name == "C" ? (0.55, 2, 50_000) : (0.9, 3, 1)
+            try engine.db.run("UPDATE customers SET churn_probability = ?, churn_risk = ?, projected_ltv_cents = ?, scored_at = 1 WHERE id = ?",
+                              [.double(p), .int(Int64(risk)), .int(Int64(ltv)), .int(id)])
+        }
+        let now = d("2024-12-01")
+        #expect(try engine.atRisk(AtRiskQuery(), now: now).map(\.name) == ["A X", "C X"])
+        var q = AtRiskQuery()
+        q.levels = [.high]
+        #expect(try engine.atRisk(q, now: now).map(\.name) == ["C X"])
+        let a = try #require(try engine.atRisk(AtRiskQuery(), now: now).first)
+        try engine.updateCustomer(id: a.id, try json(#"{"snoozedUntil": "2024-12-10"}"#), now: now)
+        #expect(try engine.atRisk(AtRiskQuery(), now: now).map(\.name) == ["C X"])
+        #expect(try engine.atRisk(AtRiskQuery(), now: d("2024-12-11")).map(\.name) == ["A X", "C X"])
+    }
+}
