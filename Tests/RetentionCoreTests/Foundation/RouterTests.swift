@@ -67,3 +67,23 @@ import Testing
         #expect(throws: RetentionError.self) { try APIRequest(method: "GET", target: "/customers?search=%zz") }
     }
 }
+
+@Suite struct TriageTests {
+    func call(_ engine: Engine, _ method: String, _ target: String, _ body: String? = nil) throws -> APIResponse {
+        Router.handle(try APIRequest(method: method, target: target, body: try body.map(json)), engine: engine, now: testNow)
+    }
+
+    @Test func assignSnoozeAndContactAreRecordedAndAudited() throws {
+        let engine = try makeEngine(user: "dana")
+        let c = try engine.createCustomer(try json(specCustomerBody), now: testNow)
+        #expect(try call(engine, "POST", "/customers/\(c.id)/assign", #"{"assignedTo":"dana"}"#).body["data"]?["assignedTo"] == .string("dana"))
+        #expect(try call(engine, "POST", "/customers/\(c.id)/snooze", #"{"until":"2024-02-01"}"#).body["data"]?["snoozedUntil"] == .string("2024-02-01"))
+        #expect(try call(engine, "POST", "/customers/\(c.id)/snooze", #"{"until":"2024-01-01"}"#).status == 400)
+        let contact = try call(engine, "POST", "/customers/\(c.id)/contacts", #"{"channel":"call","outcome":"renewal_discussed","note":"wants a quote"}"#)
+        #expect(contact.status == 201)
+        #expect(try engine.customer(id: c.id).lastContactDate == testNow)
+        #expect(try call(engine, "POST", "/customers/\(c.id)/contacts", #"{"channel":"call","outcome":"vanished"}"#).body["error"]?["field"] == .string("outcome"))
+        let actions = try engine.db.query("SELECT action FROM audit_log WHERE user_name = 'dana' ORDER BY id") { $0.text(0) }
+        #expect(actions == ["customer.create", "customer.assign", "customer.snooze", "customer.contact"])
+    }
+}
