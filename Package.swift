@@ -25,7 +25,7 @@ let package = Package(
             name: "RetentionCore",
             dependencies: ["CSQLite"],
             // INTEGRATION: parts still being written are left out until they land.
-            sources: ["Store", "Model", "Support", "API", "Exchange", "Demo", "Scoring/LogisticModel.swift", "Metrics/RetentionMetrics.swift", "Metrics/WorkQueues.swift", "Scoring/CustomerSignals.swift"]
+            sources: ["Store", "Model", "Support", "API", "Exchange", "Demo", "Scoring/LogisticModel.swift", "Metrics/RetentionMetrics.swift", "Metrics/WorkQueues.swift", "Scoring/CustomerSignals.swift", "Campaigns/Campaign.swift", "Campaigns/CampaignBody.swift", "Campaigns/CampaignOperations.swift", "Campaigns/Touchpoint.swift", "Campaigns/TouchpointOperations.swift", "Campaigns/CampaignPerformance.swift"]
         ),
 
         .executableTarget(

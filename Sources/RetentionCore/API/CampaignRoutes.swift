@@ -1,0 +1,66 @@
+extension Router {
+    static let campaignRoutes: [Route] = [
+        Route("POST", "campaigns", "Create a campaign (draft); the creator is --user (the spec's X-User-Id)") { engine, ctx in
+            .success(try engine.createCampaign(try ctx.requireBody(), now: ctx.now).json, status: 201)
+        },
+        Route("GET", "campaigns", "List campaigns (status, type, limit, page)") { engine, ctx in
+            let status = try ctx.query.choice("status", CampaignStatus.self)
+            let type = try ctx.query.choice("type", CampaignType.self)
+            let limit = try ctx.query.int("limit", default: 100, range: 1...1000)
+            let page = try ctx.query.int("page", default: 1, range: 1...1_000_000)
+            return .success(.array(try engine.campaigns(status: status, type: type, limit: limit, page: page).map(\.json)))
+        },
+        Route("GET", "campaigns/:id", "Get a campaign") { engine, ctx in
+            .success(try engine.campaign(id: ctx.param("id")).json)
+        },
+        Route("PATCH", "campaigns/:id/status", "Change a campaign's status {\"status\": ...}") { engine, ctx in
+            var r = try FieldReader(try ctx.requireBody())
+            guard let status = try r.optionalChoice("status", CampaignStatus.self) else { throw RetentionError.invalid("status", "is required") }
+            try r.finish()
+            return .success(try engine.setCampaignStatus(id: ctx.param("id"), to: status, now: ctx.now).json)
+        },
+        Route("POST", "campaigns/:id/activate", "Activate (or resume) a campaign") { engine, ctx in
+            .success(try engine.setCampaignStatus(id: ctx.param("id"), to: .active, now: ctx.now).json)
+        },
+        Route("POST", "campaigns/:id/pause", "Pause an active campaign") { engine, ctx in
+            .success(try engine.setCampaignStatus(id: ctx.param("id"), to: .paused, now: ctx.now).json)
+        },
+        Route("GET", "campaigns/:id/preview", "Extension: how many and which customers the campaign would enrol now (limit)") { engine, ctx in
+            let limit = try ctx.query.int("limit", default: 20, range: 0...1000)
+            let preview = try engine.previewCampaign(id: ctx.param("id"), limit: limit, now: ctx.now)
+            return .success(.object([("matching", .int(preview.count)), ("customers", .array(preview.customers.map(\.json)))]))
+        },
+        Route("GET", "campaigns/:id/performance", "Campaign performance, ROI and uplift against the control group") { engine, ctx in
+            .success(try engine.campaignPerformance(id: ctx.param("id"), now: ctx.now))
+        },
+        Route("GET", "campaigns/:id/touchpoints", "A campaign's touchpoints (status, limit)") { engine, ctx in
+            let status = try ctx.query.choice("status", TouchpointStatus.self)
+            let limit = try ctx.query.int("limit", default: 100, range: 1...1000)
+            return .success(.array(try engine.touchpoints(campaignId: ctx.param("id"), status: status, limit: limit).map(\.json)))
+        },
+    ]
+
+    static let touchpointRoutes: [Route] = [
+        Route("GET", "touchpoints/pending", "Touchpoints due now and still pending (limit)") { engine, ctx in
+            let limit = try ctx.query.int("limit", default: 100, range: 1...1000)
+            return .success(.array(try engine.pendingTouchpoints(limit: limit, now: ctx.now).map(\.json)))
+        },
+        Route("PATCH", "touchpoints/:id/status", "Record a touchpoint's progress {\"status\", \"metadata\"}") { engine, ctx in
+            var r = try FieldReader(try ctx.requireBody())
+            guard let status = try r.optionalChoice("status", TouchpointStatus.self) else { throw RetentionError.invalid("status", "is required") }
+            let metadata = try r.optionalJSONObject("metadata")
+            try r.finish()
+            return .success(try engine.updateTouchpointStatus(id: ctx.param("id"), status: status, metadata: metadata, now: ctx.now).json)
+        },
+        Route("POST", "touchpoints/:id/response", "Record the customer's response {\"response\"}") { engine, ctx in
+            var r = try FieldReader(try ctx.requireBody())
+            let response = try r.string("response")
+            try r.finish()
+            return .success(try engine.recordTouchpointResponse(id: ctx.param("id"), response: response, now: ctx.now).json)
+        },
+        Route("GET", "customers/:customerId/touchpoints", "A customer's touchpoints, newest first (limit)") { engine, ctx in
+            let limit = try ctx.query.int("limit", default: 50, range: 1...1000)
+            return .success(.array(try engine.touchpoints(customerId: ctx.param("customerId"), limit: limit).map(\.json)))
+        },
+    ]
+}

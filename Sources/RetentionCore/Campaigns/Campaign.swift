@@ -1,0 +1,147 @@
+/// The six campaign types of the spec.
+public enum CampaignType: String, CaseIterable, Sendable, Codable {
+    case renewal_reminder, engagement, winback, cross_sell, upsell, loyalty
+}
+
+/// The campaign workflow: draft → scheduled → active ⇄ paused → completed | cancelled.
+public enum CampaignStatus: String, CaseIterable, Sendable, Codable {
+    case draft, scheduled, active, paused, completed, cancelled
+
+    public var allowedTransitions: [CampaignStatus] {
+        switch self {
+        case .draft: [.scheduled, .active, .cancelled]
+        case .scheduled: [.draft, .active, .cancelled]
+        case .active: [.paused, .completed, .cancelled]
+        case .paused: [.active, .completed, .cancelled]
+        case .completed, .cancelled: []
+        }
+    }
+
+    public var isFinal: Bool { allowedTransitions.isEmpty }
+}
+
+/// One step of a multi-touch sequence: a channel (or the customer's preferred one), a template, and a
+/// delay in minutes after enrolment. A step may carry a condition on the customer's response to the
+/// earlier steps (`skipIf`), evaluated when the step is due.
+public struct SequenceStep: Sendable, Equatable {
+    /// Skip conditions a step may carry.
+    public enum SkipCondition: String, CaseIterable, Sendable {
+        /// Skip when the customer opened, clicked or responded to an earlier step.
+        case engaged
+        /// Skip when the customer clicked or responded to an earlier step.
+        case clicked
+        /// Skip when the customer responded to an earlier step.
+        case responded
+        /// Skip when the policy in question has been renewed since enrolment.
+        case renewed
+    }
+
+    /// The channel, or nil for "the customer's preferred contact method" (`"type": "preferred"`).
+    public var channel: ContactChannel?
+    public var template: String
+    public var delayMinutes: Int
+    public var skipIf: SkipCondition?
+
+    public var json: JSONValue {
+        var pairs: [(String, JSONValue)] = [("type", .string(channel?.rawValue ?? "preferred")), ("template", .string(template)), ("delay", .int(delayMinutes))]
+        if let skipIf { pairs.append(("skipIf", .string(skipIf.rawValue))) }
+        return .object(pairs)
+    }
+}
+
+/// Who a campaign targets. Every criterion given must hold (they combine with AND); a list criterion
+/// matches any of its values.
+public struct TargetSegment: Sendable, Equatable {
+    public var churnRisk: [ChurnRisk] = []
+    public var policyTypes: [PolicyType] = []
+    public var healthScoreMin: Double?
+    public var healthScoreMax: Double?
+    public var tenureMonthsMin: Int?
+    public var tenureMonthsMax: Int?
+    public var tags: [String] = []
+    public var agentId: String?
+    /// Customers with an in-force policy renewing within this many days of the run.
+    public var renewalWithinDays: Int?
+    /// Winback campaigns target customers who have left (no policy in force); others target active customers.
+    public var formerCustomers = false
+
+    public init() {}
+
+    public var json: JSONValue {
+        var pairs: [(String, JSONValue)] = []
+        if !churnRisk.isEmpty { pairs.append(("churnRisk", .array(churnRisk.map { .string($0.rawValue) }))) }
+        if !policyTypes.isEmpty { pairs.append(("policyTypes", .array(policyTypes.map { .string($0.rawValue) }))) }
+        if healthScoreMin != nil || healthScoreMax != nil {
+            pairs.append(("healthScoreRange", .object([("min", .optional(healthScoreMin)), ("max", .optional(healthScoreMax))])))
+        }
+        if tenureMonthsMin != nil || tenureMonthsMax != nil {
+            pairs.append(("tenureMonths", .object([("min", .optional(tenureMonthsMin)), ("max", .optional(tenureMonthsMax))])))
+        }
+        if !tags.isEmpty { pairs.append(("tags", .array(tags.map { .string($0) }))) }
+        if let agentId { pairs.append(("agentId", .string(agentId))) }
+        if let renewalWithinDays { pairs.append(("renewalWithinDays", .int(renewalWithinDays))) }
+        if formerCustomers { pairs.append(("formerCustomers", .bool(true))) }
+        return .object(pairs)
+    }
+}
+
+/// When a campaign runs: a window, the IANA time zone its dates and cron expression are read in, and an
+/// optional 5-field cron expression for recurring runs (each run enrols newly matching customers).
+public struct CampaignSchedule: Sendable, Equatable {
+    public var startDate: Int?
+    public var endDate: Int?
+    public var timezone: String
+    public var cron: String?
+
+    public var json: JSONValue {
+        .object([("startDate", .optional(startDate.map(Timestamp.formatInstant))), ("endDate", .optional(endDate.map(Timestamp.formatInstant))),
+                 ("timezone", .string(timezone)), ("cron", .optional(cron))])
+    }
+}
+
+/// The campaign's goals from its body, shown against actuals.
+public struct CampaignGoals: Sendable, Equatable {
+    public var targetCustomers: Int?
+    public var expectedRetention: Int?
+    public var expectedRevenueCents: Int?
+
+    public var json: JSONValue {
+        .object([("targetCustomers", .optional(targetCustomers)), ("expectedRetention", .optional(expectedRetention)),
+                 ("expectedRevenue", .money(expectedRevenueCents))])
+    }
+}
+
+/// A retention campaign (spec section 5).
+public struct Campaign: Sendable, Equatable {
+    public var rowID: Int64
+    public var id: String
+    public var name: String
+    public var description: String?
+    public var type: CampaignType
+    public var status: CampaignStatus
+    public var targetSegment: TargetSegment
+    public var schedule: CampaignSchedule
+    public var sequence: [SequenceStep]
+    public var goals: CampaignGoals
+    /// Share of enrolled customers held out as a control group: enrolled, never contacted.
+    public var controlFraction: Double
+    public var createdBy: String
+    public var statusChangedAt: Int?
+    public var pausedAt: Int?
+    public var nextRunAt: Int?
+    public var version: Int
+    public var createdAt: Int
+    public var updatedAt: Int
+
+    public var json: JSONValue {
+        .object([
+            ("id", .string(id)), ("name", .string(name)), ("description", .optional(description)), ("type", .string(type.rawValue)),
+            ("status", .string(status.rawValue)), ("targetSegment", targetSegment.json), ("schedule", schedule.json),
+            ("touchpoints", .array(sequence.map(\.json))), ("goals", goals.json), ("controlGroupPercent", .rounded(controlFraction * 100, 1)),
+            ("createdBy", .string(createdBy)), ("statusChangedAt", .optional(statusChangedAt.map(Timestamp.formatInstant))),
+            ("pausedAt", .optional(pausedAt.map(Timestamp.formatInstant))), ("nextRunAt", .optional(nextRunAt.map(Timestamp.formatInstant))),
+            ("allowedTransitions", .array(status.allowedTransitions.map { .string($0.rawValue) })),
+            ("version", .int(version)), ("createdAt", .string(Timestamp.formatInstant(createdAt))), ("updatedAt", .string(Timestamp.formatInstant(updatedAt))),
+        ])
+    }
+}

@@ -1,0 +1,219 @@
+import Foundation
+
+extension Engine {
+    static let campaignColumns = """
+    id, uuid, name, description, campaign_type, status, target_segment, schedule, sequence, goals, control_fraction, created_by, \
+    status_changed_at, paused_at, next_run_at, version, created_at, updated_at
+    """
+
+    func campaign(row r: Row) throws -> Campaign {
+        let schedule = try JSONValue.parse(r.text(7))
+        return Campaign(
+            rowID: r.int64(0), id: r.text(1), name: r.text(2), description: r.optionalText(3),
+            type: CampaignType(rawValue: r.text(4)) ?? .engagement, status: CampaignStatus(rawValue: r.text(5)) ?? .draft,
+            targetSegment: try CampaignBody.segment(try JSONValue.parse(r.text(6))),
+            schedule: CampaignSchedule(startDate: schedule["startDate"]?.stringValue.flatMap(Timestamp.parse),
+                                       endDate: schedule["endDate"]?.stringValue.flatMap(Timestamp.parse),
+                                       timezone: schedule["timezone"]?.stringValue ?? "UTC", cron: schedule["cron"]?.stringValue),
+            sequence: try CampaignBody.sequence(try JSONValue.parse(r.text(8))),
+            goals: try CampaignBody.goals(r.optionalText(9).map(JSONValue.parse)),
+            controlFraction: r.double(10), createdBy: r.text(11), statusChangedAt: r.optionalInt(12), pausedAt: r.optionalInt(13),
+            nextRunAt: r.optionalInt(14), version: r.int(15), createdAt: r.int(16), updatedAt: r.int(17))
+    }
+
+    // MARK: Create and read
+
+    /// Creates a campaign in draft (`POST /campaigns`). The creator is the acting user (the spec's X-User-Id).
+    /// `controlGroupPercent` (default 10) holds out that share of enrolled customers, never contacted,
+    /// so performance can report what the campaign caused.
+    @discardableResult
+    public func createCampaign(_ body: JSONValue, now: Int) throws -> Campaign {
+        try db.transaction {
+            var r = try FieldReader(body)
+            let name = try Validation.text(try r.string("name"), field: "name", maxLength: 200)
+            let description = try r.optionalString("description")
+            guard let type = try r.optionalChoice("type", CampaignType.self) else {
+                throw RetentionError.invalid("type", "is required: one of \(CampaignType.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            var segment = try CampaignBody.segment(r.raw("targetSegment"))
+            if type == .winback && r.raw("targetSegment")?["formerCustomers"] == nil { segment.formerCustomers = true }
+            let schedule = try CampaignBody.schedule(r.raw("schedule"), now: now)
+            let sequence = try CampaignBody.sequence(r.raw("touchpoints"))
+            let goals = try CampaignBody.goals(r.raw("goals"))
+            let controlPercent = try r.optionalDouble("controlGroupPercent") ?? 10
+            guard (0...50).contains(controlPercent) else { throw RetentionError.invalid("controlGroupPercent", "must be between 0 and 50") }
+            try r.finish()
+            let id = Engine.newID()
+            try db.run("""
+                INSERT INTO campaigns (uuid, name, description, campaign_type, status, target_segment, schedule, sequence, goals, control_fraction,
+                  created_by, status_changed_at, created_at, updated_at)
+                VALUES (?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.text(id), .text(name), .init(description), .text(type.rawValue), .text(segment.json.serialized()),
+                      .text(schedule.json.serialized()), .text(JSONValue.array(sequence.map(\.json)).serialized()),
+                      .text(goals.json.serialized()), .double(controlPercent / 100), .text(user), .int(Int64(now)), .int(Int64(now)), .int(Int64(now))])
+            try audit("campaign.create", entity: "campaign", id: id, details: .object([("name", .string(name))]), now: now)
+            return try campaign(id: id)
+        }
+    }
+
+    public func campaign(id: String) throws -> Campaign {
+        guard let c = try db.queryOne("SELECT \(Engine.campaignColumns) FROM campaigns WHERE uuid = ?", [.text(id)], { try campaign(row: $0) }) else {
+            throw RetentionError.notFound("Campaign", id)
+        }
+        return c
+    }
+
+    /// Campaigns, newest first, optionally by status and type.
+    public func campaigns(status: CampaignStatus? = nil, type: CampaignType? = nil, limit: Int = 100, page: Int = 1) throws -> [Campaign] {
+        let limit = max(1, min(limit, 1000)), page = max(1, page)
+        return try db.query("""
+            SELECT \(Engine.campaignColumns) FROM campaigns WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR campaign_type = ?2)
+            ORDER BY created_at DESC, id DESC LIMIT ?3 OFFSET ?4
+            """, [.init(status?.rawValue), .init(type?.rawValue), .int(Int64(limit)), .int(Int64((page - 1) * limit))]) { try campaign(row: $0) }
+    }
+
+    // MARK: Targeting
+
+    /// The SQL condition (alias `c`) and parameters selecting a segment's customers at `now`.
+    func segmentCondition(_ s: TargetSegment, now: Int) -> (String, [SQLValue]) {
+        var conditions = ["c.erased_at IS NULL"]
+        var params: [SQLValue] = []
+        conditions.append(s.formerCustomers ? "c.active_policies = 0 AND c.total_policies > 0" : "c.active_policies > 0")
+        if !s.churnRisk.isEmpty {
+            conditions.append("c.churn_risk IN (\(s.churnRisk.map { _ in "?" }.joined(separator: ", ")))")
+            params += s.churnRisk.map { .int(Int64($0.rank)) }
+        }
+        if !s.policyTypes.isEmpty {
+            let inForce = s.formerCustomers ? "" : " AND p.status IN ('active', 'pending_renewal')"
+            conditions.append("EXISTS (SELECT 1 FROM policies p WHERE p.customer_id = c.id\(inForce) AND p.policy_type IN (\(s.policyTypes.map { _ in "?" }.joined(separator: ", "))))")
+            params += s.policyTypes.map { .text($0.rawValue) }
+        }
+        if let v = s.healthScoreMin { conditions.append("c.health_score >= ?"); params.append(.double(v)) }
+        if let v = s.healthScoreMax { conditions.append("c.health_score <= ?"); params.append(.double(v)) }
+        if let m = s.tenureMonthsMin { conditions.append("c.customer_since <= ?"); params.append(.int(Int64(Timestamp.addingMonths(-m, to: now)))) }
+        if let m = s.tenureMonthsMax { conditions.append("c.customer_since > ?"); params.append(.int(Int64(Timestamp.addingMonths(-m - 1, to: now)))) }
+        if !s.tags.isEmpty {
+            conditions.append("c.id IN (SELECT customer_id FROM customer_tags WHERE tag IN (\(s.tags.map { _ in "?" }.joined(separator: ", "))))")
+            params += s.tags.map { .text($0) }
+        }
+        if let a = s.agentId { conditions.append("c.agent_id = ?"); params.append(.text(a)) }
+        if let days = s.renewalWithinDays {
+            conditions.append("c.next_renewal_date >= ? AND c.next_renewal_date < ?")
+            params += [.int(Int64(Timestamp.startOfDay(now))), .int(Int64(Timestamp.startOfDay(now) + (days + 1) * Timestamp.secondsPerDay))]
+        }
+        return (conditions.joined(separator: " AND "), params)
+    }
+
+    /// How many customers a campaign would enrol now, and the first of them (`retention campaign preview`).
+    public func previewCampaign(id: String, limit: Int = 20, now: Int) throws -> (count: Int, customers: [Customer]) {
+        let c = try campaign(id: id)
+        let (condition, params) = segmentCondition(c.targetSegment, now: now)
+        let newOnly = "NOT EXISTS (SELECT 1 FROM campaign_enrollments e WHERE e.campaign_id = ? AND e.customer_id = c.id)"
+        let count = try db.scalarInt("SELECT count(*) FROM customers c WHERE \(condition) AND \(newOnly)", params + [.int(c.rowID)])
+        let rows = try db.query("""
+            SELECT \(Customer.qualifiedColumns) FROM customers c WHERE \(condition) AND \(newOnly)
+            ORDER BY c.churn_probability DESC, c.id LIMIT ?
+            """, params + [.int(c.rowID), .int(Int64(max(0, min(limit, 1000))))], Customer.init(row:))
+        return (count, rows)
+    }
+
+    // MARK: Workflow
+
+    /// Moves a campaign to a new status (`PATCH /campaigns/:id/status`), with the side effects of each move:
+    /// - to active from draft or scheduled: enrols the segment and lays out each customer's touchpoints
+    ///   (or becomes `scheduled` when the start date is still ahead);
+    /// - to paused: every pending touchpoint is held;
+    /// - to active from paused: pending touchpoints are shifted by the time spent paused, keeping their spacing;
+    /// - to completed or cancelled: pending touchpoints are cancelled.
+    /// A move not allowed from the current status is refused with the allowed ones.
+    @discardableResult
+    public func setCampaignStatus(id: String, to target: CampaignStatus, now: Int) throws -> Campaign {
+        try db.transaction {
+            let c = try campaign(id: id)
+            guard c.status != target else {
+                throw RetentionError.conflict("invalid_transition", "Campaign \"\(c.name)\" is already \(target.rawValue).", field: "status")
+            }
+            guard c.status.allowedTransitions.contains(target) else {
+                let allowed = c.status.allowedTransitions.map(\.rawValue)
+                throw RetentionError.conflict("invalid_transition",
+                    "A \(c.status.rawValue) campaign cannot become \(target.rawValue); allowed: \(allowed.isEmpty ? "none (it is final)" : allowed.joined(separator: ", ")).",
+                    field: "status")
+            }
+            var newStatus = target
+            var details: [(String, JSONValue)] = [("from", .string(c.status.rawValue))]
+            switch (c.status, target) {
+            case (.draft, .active), (.scheduled, .active):
+                if let start = c.schedule.startDate, start > now {
+                    newStatus = .scheduled
+                    try db.run("UPDATE campaigns SET next_run_at = ? WHERE id = ?", [.int(Int64(start)), .int(c.rowID)])
+                } else {
+                    if let end = c.schedule.endDate, end <= now {
+                        throw RetentionError.conflict("campaign_ended", "Campaign \"\(c.name)\" ended on \(Timestamp.formatInstant(end)); it cannot be activated.", field: "schedule.endDate")
+                    }
+                    let run = try enrol(c, runAt: now, now: now)
+                    details += [("enrolled", .int(run.enrolled)), ("control", .int(run.control)), ("touchpoints", .int(run.touchpoints))]
+                }
+            case (.paused, .active):
+                let shift = now - (c.pausedAt ?? now)
+                try db.run("UPDATE touchpoints SET due_at = due_at + ?, updated_at = ? WHERE campaign_id = ? AND status = 'pending'",
+                           [.int(Int64(shift)), .int(Int64(now)), .int(c.rowID)])
+                details.append(("shiftedSeconds", .int(shift)))
+            case (_, .completed), (_, .cancelled):
+                try db.run("UPDATE touchpoints SET status = 'cancelled', skip_reason = ?, updated_at = ? WHERE campaign_id = ? AND status = 'pending'",
+                           [.text("campaign_\(target.rawValue)"), .int(Int64(now)), .int(c.rowID)])
+                details.append(("touchpointsCancelled", .int(db.changes)))
+            default: break
+            }
+            try db.run("""
+                UPDATE campaigns SET status = ?, status_changed_at = ?, paused_at = ?, version = version + 1, updated_at = ? WHERE id = ?
+                """, [.text(newStatus.rawValue), .int(Int64(now)), newStatus == .paused ? .int(Int64(now)) : .null, .int(Int64(now)), .int(c.rowID)])
+            details.append(("to", .string(newStatus.rawValue)))
+            try audit("campaign.status", entity: "campaign", id: id, details: .object(details), now: now)
+            return try campaign(id: id)
+        }
+    }
+
+    /// Enrols the customers matching the segment who were never enrolled in this campaign, holds out
+    /// the control group, and lays out the touchpoints of the others: step k is due at enrolment +
+    /// its delay. All set-based: one INSERT … SELECT for the enrolments and one per step.
+    ///
+    /// The control group is drawn by a deterministic hash of (customer, campaign), so the same customer
+    /// lands in the same group if the enrolment is replayed: `(id × 2654435761 + campaign × 97) mod 10000 <
+    /// controlFraction × 10000`.
+    func enrol(_ c: Campaign, runAt: Int, now: Int) throws -> (enrolled: Int, control: Int, touchpoints: Int) {
+        let (condition, params) = segmentCondition(c.targetSegment, now: now)
+        let typeFilter = c.targetSegment.policyTypes.isEmpty ? "" :
+            " AND p.policy_type IN (\(c.targetSegment.policyTypes.map { "'\($0.rawValue)'" }.joined(separator: ", ")))"
+        try db.run("""
+            INSERT INTO campaign_enrollments (campaign_id, customer_id, policy_id, run_at, enrolled_at, is_control)
+            SELECT ?, c.id,
+                   (SELECT p.id FROM policies p WHERE p.customer_id = c.id AND p.status IN ('active', 'pending_renewal')\(typeFilter) ORDER BY p.renewal_date LIMIT 1),
+                   ?, ?, ((c.id * 2654435761 + ? * 97) % 10000) < ?
+            FROM customers c
+            WHERE \(condition) AND NOT EXISTS (SELECT 1 FROM campaign_enrollments e WHERE e.campaign_id = ? AND e.customer_id = c.id)
+            """, [.int(c.rowID), .int(Int64(runAt)), .int(Int64(now)), .int(c.rowID), .int(Int64((c.controlFraction * 10_000).rounded()))]
+            + params + [.int(c.rowID)])
+        let enrolled = db.changes
+        let control = try db.scalarInt("SELECT count(*) FROM campaign_enrollments WHERE campaign_id = ? AND run_at = ? AND is_control = 1",
+                                       [.int(c.rowID), .int(Int64(runAt))])
+        var touchpoints = 0
+        for (k, step) in c.sequence.enumerated() {
+            try db.run("""
+                INSERT INTO touchpoints (uuid, campaign_id, enrollment_id, customer_id, policy_id, step_index, channel, template, status, due_at, created_at, updated_at)
+                SELECT \(Engine.sqlUUID), e.campaign_id, e.id, e.customer_id, e.policy_id, ?, coalesce(?, c.preferred_contact_method, 'email'), ?,
+                       'pending', e.enrolled_at + ? * 60, ?, ?
+                FROM campaign_enrollments e JOIN customers c ON c.id = e.customer_id
+                WHERE e.campaign_id = ? AND e.run_at = ? AND e.is_control = 0
+                """, [.int(Int64(k)), .init(step.channel?.rawValue), .text(step.template), .int(Int64(step.delayMinutes)),
+                      .int(Int64(now)), .int(Int64(now)), .int(c.rowID), .int(Int64(runAt))])
+            touchpoints += db.changes
+        }
+        return (enrolled, control, touchpoints)
+    }
+
+    /// A random version-4 UUID computed inside SQLite, for set-based inserts.
+    static let sqlUUID = """
+    (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || \
+    substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))))
+    """
+}

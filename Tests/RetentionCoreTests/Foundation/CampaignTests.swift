@@ -1,0 +1,133 @@
+import Testing
+@testable import RetentionCore
+
+@Suite struct CampaignTests {
+    /// The spec's create-campaign example body (its dates cover testNow, 2024-01-15).
+    let specCampaign = """
+    {
+      "name": "Q1 Renewal Reminder Campaign",
+      "description": "Automated reminders for Q1 policy renewals",
+      "type": "renewal_reminder",
+      "targetSegment": {"churnRisk": ["low", "medium", "high"], "policyTypes": ["auto", "home"], "healthScoreRange": {"min": 0, "max": 70}},
+      "schedule": {"startDate": "2024-01-01T00:00:00Z", "endDate": "2024-03-31T23:59:59Z", "timezone": "America/New_York"},
+      "touchpoints": [
+        {"type": "email", "template": "renewal_reminder", "delay": 0},
+        {"type": "sms", "template": "renewal_reminder", "delay": 10080},
+        {"type": "call", "template": "renewal_reminder", "delay": 20160}
+      ],
+      "goals": {"targetCustomers": 500, "expectedRetention": 450, "expectedRevenue": 675000}
+    }
+    """
+
+    func bookAndCampaign() throws -> (Engine, Campaign) {
+        let engine = try makeEngine(user: "manager")
+        try DemoBook(customers: 400, seed: 11, now: testNow).generate(into: engine.db)
+        return (engine, try engine.createCampaign(try json(specCampaign), now: testNow))
+    }
+
+    @Test func createsTheSpecExampleAsADraft() throws {
+        let (_, c) = try bookAndCampaign()
+        #expect(c.status == .draft && c.type == .renewal_reminder && c.createdBy == "manager")
+        #expect(c.sequence.map(\.channel) == [.email, .sms, .call])
+        #expect(c.sequence.map(\.delayMinutes) == [0, 10080, 20160])
+        #expect(c.targetSegment.policyTypes == [.auto, .home] && c.targetSegment.healthScoreMax == 70)
+        #expect(c.schedule.timezone == "America/New_York")
+        #expect(c.goals.expectedRevenueCents == 67_500_000)
+        #expect(c.controlFraction == 0.1)
+    }
+
+    @Test(arguments: [
+        (#"{"name":"x","type":"party","touchpoints":[{"type":"email","template":"t"}]}"#, "type"),
+        (#"{"name":"x","type":"loyalty","touchpoints":[]}"#, "touchpoints"),
+        (#"{"name":"x","type":"loyalty","touchpoints":[{"type":"fax","template":"t"}]}"#, "touchpoints[0].type"),
+        (#"{"name":"x","type":"loyalty","touchpoints":[{"type":"email","template":"t","delay":60},{"type":"sms","template":"t","delay":10}]}"#, "touchpoints[1].delay"),
+        (#"{"name":"x","type":"loyalty","schedule":{"timezone":"Mars/Olympus"},"touchpoints":[{"type":"email","template":"t"}]}"#, "schedule.timezone"),
+        (#"{"name":"x","type":"loyalty","schedule":{"startDate":"2024-02-01","endDate":"2024-01-01"},"touchpoints":[{"type":"email","template":"t"}]}"#, "schedule.endDate"),
+        (#"{"name":"x","type":"loyalty","schedule":{"cron":"0 9 * *"},"touchpoints":[{"type":"email","template":"t"}]}"#, "schedule.cron"),
+        (#"{"name":"x","type":"loyalty","targetSegment":{"churnRisk":["extreme"]},"touchpoints":[{"type":"email","template":"t"}]}"#, "targetSegment.churnRisk[0]"),
+    ])
+    func invalidCampaignsNameTheField(body: String, field: String) throws {
+        let engine = try makeEngine()
+        #expect { try engine.createCampaign(try json(body), now: testNow) } throws: { ($0 as? RetentionError)?.field == field }
+        #expect(try count(engine, "campaigns") == 0)
+    }
+
+    @Test func activationEnrolsTheSegmentHoldsOutAControlGroupAndLaysOutTheSequence() throws {
+        let (engine, c) = try bookAndCampaign()
+        let preview = try engine.previewCampaign(id: c.id, now: testNow)
+        #expect(preview.count > 20)
+        let active = try engine.setCampaignStatus(id: c.id, to: .active, now: testNow)
+        #expect(active.status == .active)
+        let enrolled = try engine.db.scalarInt("SELECT count(*) FROM campaign_enrollments")
+        let control = try engine.db.scalarInt("SELECT count(*) FROM campaign_enrollments WHERE is_control = 1")
+        #expect(enrolled == preview.count)
+        #expect(control > 0 && Double(control) / Double(enrolled) < 0.25)
+        #expect(try count(engine, "touchpoints") == (enrolled - control) * 3)
+        // Step k is due at enrolment + its delay.
+        let offsets = try engine.db.query("SELECT DISTINCT due_at - ? FROM touchpoints ORDER BY 1", [.int(Int64(testNow))]) { $0.int(0) }
+        #expect(offsets == [0, 10080 * 60, 20160 * 60])
+        // Every enrolled customer matches the segment.
+        let outside = try engine.db.scalarInt("""
+            SELECT count(*) FROM campaign_enrollments e JOIN customers c ON c.id = e.customer_id
+            WHERE c.health_score > 70 OR c.active_policies = 0
+               OR NOT EXISTS (SELECT 1 FROM policies p WHERE p.customer_id = c.id AND p.policy_type IN ('auto','home') AND p.status IN ('active','pending_renewal'))
+            """)
+        #expect(outside == 0)
+        // Activating again is refused with the allowed moves.
+        #expect { try engine.setCampaignStatus(id: c.id, to: .active, now: testNow) } throws: { ($0 as? RetentionError)?.code == "invalid_transition" }
+    }
+
+    @Test func pauseHoldsAndResumeKeepsTheSpacing() throws {
+        let (engine, c) = try bookAndCampaign()
+        try engine.setCampaignStatus(id: c.id, to: .active, now: testNow)
+        try engine.setCampaignStatus(id: c.id, to: .paused, now: testNow + 3600)
+        #expect(try engine.pendingTouchpoints(limit: 10, now: testNow + 7200).isEmpty, "a paused campaign sends nothing")
+        try engine.setCampaignStatus(id: c.id, to: .active, now: testNow + 3 * 86_400 + 3600)
+        let offsets = try engine.db.query("SELECT DISTINCT due_at - ? FROM touchpoints ORDER BY 1", [.int(Int64(testNow))]) { $0.int(0) }
+        #expect(offsets == [3 * 86_400, 3 * 86_400 + 10080 * 60, 3 * 86_400 + 20160 * 60])
+        let cancelled = try engine.setCampaignStatus(id: c.id, to: .cancelled, now: testNow + 4 * 86_400)
+        #expect(cancelled.status == .cancelled)
+        #expect(try engine.db.scalarInt("SELECT count(*) FROM touchpoints WHERE status = 'pending'") == 0)
+        do {
+            try engine.setCampaignStatus(id: c.id, to: .paused, now: testNow + 5 * 86_400)
+            Issue.record("a cancelled campaign cannot be paused")
+        } catch let e as RetentionError {
+            #expect(e.message.contains("none (it is final)"))
+        }
+        let audits = try engine.db.scalarInt("SELECT count(*) FROM audit_log WHERE action = 'campaign.status'")
+        #expect(audits == 4)
+    }
+
+    @Test func touchpointLifecycleMovesForwardAndFeedsPerformance() throws {
+        let (engine, c) = try bookAndCampaign()
+        try engine.setCampaignStatus(id: c.id, to: .active, now: testNow)
+        let due = try engine.pendingTouchpoints(limit: 3, now: testNow)
+        #expect(due.count == 3 && due.allSatisfy { $0.channel == .email })
+        try engine.updateTouchpointStatus(id: due[0].id, status: .sent, metadata: nil, now: testNow + 1)
+        let opened = try engine.updateTouchpointStatus(id: due[0].id, status: .opened, metadata: try json(#"{"deliveryProvider":"sendgrid","messageId":"msg-12345"}"#), now: testNow + 2)
+        #expect(opened.deliveredAt == testNow + 2 && opened.openedAt == testNow + 2 && opened.sentAt == testNow + 1)
+        #expect(opened.metadata?["messageId"] == .string("msg-12345"))
+        #expect { try engine.updateTouchpointStatus(id: due[0].id, status: .sent, metadata: nil, now: testNow + 3) } throws: {
+            ($0 as? RetentionError)?.code == "invalid_transition"
+        }
+        let responded = try engine.recordTouchpointResponse(id: due[0].id, response: "Customer confirmed renewal interest", now: testNow + 4)
+        #expect(responded.status == .responded && responded.response == "Customer confirmed renewal interest")
+        try engine.updateTouchpointStatus(id: due[1].id, status: .sent, metadata: nil, now: testNow + 5)
+        try engine.updateTouchpointStatus(id: due[1].id, status: .delivered, metadata: nil, now: testNow + 6)
+        let failed = try engine.updateTouchpointStatus(id: due[2].id, status: .failed, metadata: try json(#"{"error":"mailbox full"}"#), now: testNow + 7)
+        #expect(failed.lastError == "mailbox full")
+        let retried = try engine.updateTouchpointStatus(id: due[2].id, status: .pending, metadata: nil, now: testNow + 8)
+        #expect(retried.attempts == 1 && retried.status == .pending)
+
+        let perf = try engine.campaignPerformance(id: c.id, now: testNow + 9)
+        #expect(perf["touchpoints"]?["byStatus"]?["responded"] == .number(1))
+        #expect(perf["touchpoints"]?["byStatus"]?["delivered"] == .number(1))
+        // 2 sent, 2 delivered, 1 opened, 1 responded.
+        #expect(perf["touchpoints"]?["rates"]?["deliveryRate"] == .number(100))
+        #expect(perf["touchpoints"]?["rates"]?["openRate"] == .number(50))
+        #expect(perf["touchpoints"]?["rates"]?["responseRate"] == .number(50))
+        #expect(perf["cost"] == .number(0.02))  // two e-mails at 1 cent
+        #expect(perf["customers"]?["reached"] == .number(2))
+        #expect(perf["retention"]?["controlSize"] != .number(0))
+    }
+}
