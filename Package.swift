@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "retention", targets: ["retention"]),
         .library(name: "RetentionCore", targets: ["RetentionCore"]),
+        .library(name: "RetentionTUI", targets: ["RetentionTUI"]),
     ],
     targets: [
         .systemLibrary(
@@ -28,14 +29,22 @@ let package = Package(
             sources: ["Store", "Model", "Support", "API", "Exchange", "Demo", "Scoring/LogisticModel.swift", "Metrics/RetentionMetrics.swift", "Metrics/WorkQueues.swift", "Scoring/CustomerSignals.swift", "Campaigns/Campaign.swift", "Campaigns/CampaignBody.swift", "Campaigns/CampaignOperations.swift", "Campaigns/Touchpoint.swift", "Campaigns/TouchpointOperations.swift", "Campaigns/CampaignPerformance.swift"]
         ),
 
+        .target(
+            name: "RetentionTUI",
+            dependencies: ["RetentionCore", "CNcursesw"]
+        ),
         .executableTarget(
             name: "retention",
-            dependencies: ["RetentionCore"]
+            dependencies: ["RetentionCore", "RetentionTUI"]
         ),
         .testTarget(
             name: "RetentionCoreTests",
             dependencies: ["RetentionCore"],
             sources: ["Foundation"]
+        ),
+        .testTarget(
+            name: "RetentionTUITests",
+            dependencies: ["RetentionTUI", "RetentionCore"]
         ),
     ]
 )

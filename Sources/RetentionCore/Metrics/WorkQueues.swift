@@ -10,6 +10,8 @@ public struct AtRiskQuery: Sendable, Equatable {
     public var assignedTo: String?
     public var unassignedOnly = false
     public var includeSnoozed = false
+    /// Matches the start of the first name, last name, full name or e-mail (case-insensitive).
+    public var search: String?
     public var limit = 50
     public var page = 1
     public init() {}
@@ -94,6 +96,11 @@ extension Engine {
         }
         if let who = q.assignedTo { conditions.append("c.assigned_to = ?"); params.append(.text(who)) }
         if q.unassignedOnly { conditions.append("c.assigned_to IS NULL") }
+        if let s = q.search?.trimmingCharacters(in: .whitespaces), !s.isEmpty {
+            let pattern = Engine.likePrefix(s)
+            conditions.append("(c.first_name LIKE ? ESCAPE '\\' OR c.last_name LIKE ? ESCAPE '\\' OR c.email LIKE ? ESCAPE '\\' OR (c.first_name || ' ' || c.last_name) LIKE ? ESCAPE '\\')")
+            params += [.text(pattern), .text(pattern), .text(pattern), .text(pattern)]
+        }
         if !q.includeSnoozed { conditions.append("(c.snoozed_until IS NULL OR c.snoozed_until <= ?)"); params.append(.int(Int64(now))) }
         let limit = max(1, min(q.limit, 1000)), page = max(1, q.page)
         return try db.query("""

@@ -15,7 +15,7 @@
 /// | format characters (general category Cf) and default-ignorable code points: bidi controls `U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069`, zero-width `U+200B–U+200D, U+2060, U+FEFF`, soft hyphen, variation selectors `U+FE00–U+FE0F`, tag characters, Hangul fillers | removed | invisible by design: they reorder or hide text (the "Trojan Source" trick) or change a glyph's width differently in each terminal. |
 /// | emoji skin-tone modifiers `U+1F3FB–U+1F3FF`                            | removed       | terminals disagree whether they join the previous emoji; removing them (and ZWJ above) leaves emoji whose width every terminal agrees on, so columns stay aligned. |
 /// | private use (Co), unassigned and noncharacters (Cn)                   | `U+FFFD` �    | their width is unknown to the C library, so the cursor position after them is a guess. |
-/// | combining marks at the very start (nothing to attach to)              | removed       | a zero-width cluster would merge into whatever the terminal shows left of it. |
+/// | zero-width scalars (combining marks) at the very start                 | removed       | a zero-width cluster would merge into whatever the terminal shows left of it. |
 /// | everything else (letters, CJK, emoji, combining marks after a base)   | kept          | |
 ///
 /// Invalid UTF-8 (only possible in raw bytes, see ``clean(bytes:)``) becomes `U+FFFD`.
@@ -37,8 +37,9 @@ public enum DisplayText {
             defer { previousWasCarriageReturn = scalar == "\r" }
             switch action {
             case .keep:
-                // A combining mark with nothing before it would attach to the neighbouring cell.
-                if output.isEmpty && isCombining(scalar) { continue }
+                // A zero-width scalar with nothing before it (a combining mark) would attach to
+                // whatever the terminal shows left of the text.
+                if output.isEmpty && DisplayWidth.width(of: scalar) == 0 { continue }
                 output.append(scalar)
             case .lineBreak:
                 if scalar == "\n" && previousWasCarriageReturn { continue }
@@ -109,16 +110,6 @@ public enum DisplayText {
     static func isLineBreak(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x0A...0x0D, 0x85, 0x2028, 0x2029: return true
-        default: return false
-        }
-    }
-
-    /// Nonspacing or enclosing mark: a scalar that draws on top of the previous one.
-    @inline(__always)
-    static func isCombining(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar.value < 0x300 { return false }
-        switch scalar.properties.generalCategory {
-        case .nonspacingMark, .enclosingMark: return true
         default: return false
         }
     }

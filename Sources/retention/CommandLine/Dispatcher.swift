@@ -6,7 +6,7 @@ enum Dispatcher {
     static let version = "1.0.0"
 
     static var commands: [CommandSpec] {
-        [ApiCommand.spec, ImportCommand.spec, ExportCommand.spec, DemoCommand.spec, HelpCommand.spec]
+        [TuiCommand.spec, ApiCommand.spec, ImportCommand.spec, ExportCommand.spec, DemoCommand.spec, HelpCommand.spec]
     }
 
     static let mainUsage = "usage: retention [--db PATH] [--user NAME] COMMAND [OPTIONS]   (retention --help lists the commands)"
@@ -37,10 +37,8 @@ enum Dispatcher {
                 break
             }
         }
-        guard let name = commandName else {
-            Output.out(HelpCommand.overview())
-            return ExitCode.ok
-        }
+        // No command: open the dashboard on a terminal, print help otherwise.
+        let name = commandName ?? (isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 ? "tui" : "help")
         guard let spec = commands.first(where: { $0.name == name }) else {
             Output.err("retention: unknown command \"\(name)\"\n\(mainUsage)")
             return ExitCode.usage

@@ -24,8 +24,9 @@ enum DemoCommand {
           --seed S        the random seed (default 42)
           --db PATH       where to write the demo database
           --no-open       print a summary and exit instead of opening the dashboard
+                          (also the behaviour when not on a terminal)
         """,
-        valueOptions: ["--customers", "--seed"], flagOptions: ["--no-open"],
+        valueOptions: ["--customers", "--seed", "--refresh", "--theme"], flagOptions: ["--no-open", "--no-mouse"],
         run: run)
 
     static func run(_ args: ParsedArguments, _ env: CommandEnvironment) throws -> Int32 {
@@ -48,7 +49,8 @@ enum DemoCommand {
             \(summary.events) events, \(summary.agents) agents.
             Try: retention --db \(path) api GET '/customers?limit=5'
             """)
-        return ExitCode.ok
+        if args.flag("--no-open") || isatty(STDIN_FILENO) != 1 || isatty(STDOUT_FILENO) != 1 { return ExitCode.ok }
+        return try TuiCommand.open(args, env, databasePath: path)
     }
 }
 

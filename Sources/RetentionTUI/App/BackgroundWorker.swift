@@ -1,0 +1,79 @@
+import Dispatch
+import Foundation
+import RetentionCore
+
+/// Runs engine work off the main loop, on its own database connection, one job at a time, and hands
+/// finished results back through a mailbox the main loop drains between keys. Typing and scrolling
+/// never wait for the database.
+final class BackgroundWorker: @unchecked Sendable {
+    /// A finished job's result.
+    enum Result: Sendable {
+        case snapshot(DashboardSnapshot, dataVersion: Int)
+        case unchanged
+        case actionDone(String)
+        case failed(String)
+    }
+
+    private let queue = DispatchQueue(label: "retention.worker")
+    private let lock = NSLock()
+    private var mailbox: [Result] = []
+    private var engine: Engine?
+    private var openError: String?
+    private var busy = 0
+
+    /// Opens the worker's own connection on its queue.
+    init(databasePath: String, user: String) {
+        queue.async {
+            do {
+                self.engine = Engine(database: try Store.open(path: databasePath), user: user)
+            } catch {
+                self.openError = "\(error)"
+            }
+        }
+    }
+
+    var isBusy: Bool { lock.lock(); defer { lock.unlock() }; return busy > 0 }
+
+    private func post(_ r: Result) {
+        lock.lock(); mailbox.append(r); busy -= 1; lock.unlock()
+    }
+
+    /// Everything finished since the last call.
+    func drain() -> [Result] {
+        lock.lock(); defer { lock.unlock() }
+        let out = mailbox
+        mailbox.removeAll()
+        return out
+    }
+
+    /// Collects a snapshot, unless `lastVersion` shows nothing changed (`PRAGMA data_version` and our own writes).
+    func refresh(_ request: SnapshotRequest, lastVersion: Int?, force: Bool) {
+        lock.lock(); busy += 1; lock.unlock()
+        queue.async {
+            guard let engine = self.engine else { self.post(.failed(self.openError ?? "database not open")); return }
+            do {
+                let version = try engine.db.dataVersion() &+ (try engine.db.scalarInt("SELECT total_changes()")) &* 1_000_003
+                if !force, let lastVersion, lastVersion == version { self.post(.unchanged); return }
+                let snapshot = try DashboardSnapshot.collect(engine, request, now: Timestamp.now())
+                self.post(.snapshot(snapshot, dataVersion: version))
+            } catch {
+                self.post(.failed("\(error)"))
+            }
+        }
+    }
+
+    /// Runs an engine action; its message (or error) arrives in the mailbox.
+    func perform(_ job: @escaping @Sendable (Engine, Int) throws -> String) {
+        lock.lock(); busy += 1; lock.unlock()
+        queue.async {
+            guard let engine = self.engine else { self.post(.failed(self.openError ?? "database not open")); return }
+            do {
+                self.post(.actionDone(try job(engine, Timestamp.now())))
+            } catch let e as RetentionError {
+                self.post(.failed(e.message))
+            } catch {
+                self.post(.failed("\(error)"))
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import RetentionCore
+
+/// The numbers of the header strip.
+public struct HeaderMetrics: Sendable, Equatable {
+    public var retentionRate: Double?
+    public var churnRate: Double?
+    public var netRevenueRetention: Double?
+    public var averageLTV: Double?
+    public var averageHealth: Double?
+    public var highRiskCustomers: Int
+    public var activeCampaigns: Int
+}
+
+/// One row of the campaign pane: the campaign and its performance summary.
+public struct CampaignRow: Sendable, Equatable {
+    public var campaign: Campaign
+    public var targeted: Int
+    public var reached: Int
+    public var openRate: Double?
+    public var responseRate: Double?
+    public var revenue: Double
+    public var cost: Double
+    public var roi: Double?
+    public var upliftPoints: Double?
+}
+
+/// Everything shown about the selected customer.
+public struct CustomerDetail: Sendable, Equatable {
+    public var customer: Customer
+    public var policies: [Policy]
+    public var events: [RetentionEvent]
+    public var touchpoints: [Touchpoint]
+}
+
+/// What the panes show, collected by the background worker in one go.
+public struct DashboardSnapshot: Sendable, Equatable {
+    public var header: HeaderMetrics
+    public var atRisk: [AtRiskEntry]
+    public var renewals: [RenewalEntry]
+    public var campaigns: [CampaignRow]
+    public var detail: CustomerDetail?
+    public var customerCount: Int
+    public var loadedAt: Int
+}
+
+/// What to collect: the pane filters in force.
+public struct SnapshotRequest: Sendable, Equatable {
+    public var atRisk = AtRiskQuery()
+    public var renewalDays = 30
+    public var detailCustomerID: String?
+    public var rowLimit = 300
+}
+
+extension DashboardSnapshot {
+    /// Collects a snapshot through the engine: every read is an indexed, paged query.
+    public static func collect(_ engine: Engine, _ request: SnapshotRequest, now: Int) throws -> DashboardSnapshot {
+        let metrics = try engine.metrics(MetricsPeriod.trailingYear(now: now))
+        let highRisk = try engine.db.scalarInt("SELECT count(*) FROM customers WHERE churn_risk >= 2 AND active_policies > 0 AND erased_at IS NULL")
+        let header = HeaderMetrics(
+            retentionRate: metrics["customerMetrics"]?["retentionRate"]?.doubleValue,
+            churnRate: metrics["customerMetrics"]?["churnRate"]?.doubleValue,
+            netRevenueRetention: metrics["revenueMetrics"]?["netRevenueRetention"]?.doubleValue,
+            averageLTV: metrics["revenueMetrics"]?["averageLTV"]?.doubleValue ?? metrics["revenueMetrics"]?["averageCurrentLTV"]?.doubleValue,
+            averageHealth: metrics["healthMetrics"]?["averageHealthScore"]?.doubleValue,
+            highRiskCustomers: highRisk,
+            activeCampaigns: Int(metrics["campaignMetrics"]?["activeCampaigns"]?.doubleValue ?? 0))
+        var atRiskQuery = request.atRisk
+        atRiskQuery.limit = request.rowLimit
+        let atRisk = try engine.atRisk(atRiskQuery, now: now)
+        let renewals = try engine.upcomingRenewals(days: request.renewalDays, limit: request.rowLimit, now: now)
+        let campaigns = try engine.campaigns(limit: 200).map { c -> CampaignRow in
+            let p = try engine.campaignPerformance(id: c.id, now: now)
+            return CampaignRow(campaign: c, targeted: Int(p["customers"]?["targeted"]?.doubleValue ?? 0),
+                               reached: Int(p["customers"]?["reached"]?.doubleValue ?? 0),
+                               openRate: p["touchpoints"]?["rates"]?["openRate"]?.doubleValue,
+                               responseRate: p["touchpoints"]?["rates"]?["responseRate"]?.doubleValue,
+                               revenue: p["revenue"]?["retained"]?.doubleValue ?? 0, cost: p["cost"]?.doubleValue ?? 0,
+                               roi: p["roi"]?.doubleValue, upliftPoints: p["retention"]?["upliftPoints"]?.doubleValue)
+        }
+        var detail: CustomerDetail?
+        if let id = request.detailCustomerID {
+            detail = CustomerDetail(customer: try engine.customer(id: id), policies: try engine.policies(customerId: id),
+                                    events: try engine.events(customerId: id, limit: 30), touchpoints: try engine.touchpoints(customerId: id, limit: 30))
+        }
+        let customerCount = try engine.db.scalarInt("SELECT count(*) FROM customers")
+        return DashboardSnapshot(header: header, atRisk: atRisk, renewals: renewals, campaigns: campaigns, detail: detail,
+                                 customerCount: customerCount, loadedAt: now)
+    }
+}

@@ -1,0 +1,122 @@
+import RetentionCore
+
+/// A selection that survives refreshes: rows are remembered by their stable id, not their position.
+public struct ListSelection: Sendable, Equatable {
+    public var selectedID: String?
+    public var index = 0
+    public var scroll = 0
+
+    /// Re-finds the selected row by id in freshly loaded rows; keeps the position if it vanished.
+    mutating func reconcile(ids: [String]) {
+        if let id = selectedID, let i = ids.firstIndex(of: id) { index = i }
+        index = ids.isEmpty ? 0 : min(max(0, index), ids.count - 1)
+        selectedID = ids.isEmpty ? nil : ids[index]
+    }
+
+    mutating func move(by delta: Int, ids: [String]) {
+        guard !ids.isEmpty else { return }
+        index = min(max(0, index + delta), ids.count - 1)
+        selectedID = ids[index]
+    }
+}
+
+/// A modal layer over the panes.
+public enum Overlay: Sendable, Equatable {
+    case help
+    case confirm(title: String, message: String, action: PendingAction)
+    case prompt(title: String, text: String, action: PendingAction)
+    case choice(title: String, options: [String], selected: Int, action: PendingAction)
+    case preview(title: String, lines: [String])
+}
+
+/// An action waiting for a confirmation, a line of text or a choice.
+public enum PendingAction: Sendable, Equatable {
+    case cancelCampaign(id: String, name: String)
+    case search
+    case note(customerID: String)
+    case tag(customerID: String)
+    case contactOutcome(customerID: String)
+}
+
+/// Sort orders of the at-risk pane (the engine orders by probability; these re-sort the loaded page).
+public enum AtRiskSort: String, CaseIterable, Sendable {
+    case probability = "probability", health = "health", ltv = "LTV", renewal = "renewal", name = "name"
+}
+
+/// The whole state of the dashboard. `update` changes it; `view` draws it.
+public struct DashboardState: Sendable {
+    public var focused: PaneID = .atRisk
+    public var snapshot: DashboardSnapshot?
+    public var previousHeader: HeaderMetrics?
+    public var atRiskSelection = ListSelection()
+    public var renewalSelection = ListSelection()
+    public var campaignSelection = ListSelection()
+    public var detailScroll = 0
+    public var detailCustomerID: String?
+    /// The pane Enter was pressed in, where Esc returns.
+    public var detailReturnPane: PaneID = .atRisk
+    public var request = SnapshotRequest()
+    public var sort: AtRiskSort = .probability
+    public var riskFilterIndex = 0
+    public var mineOnly = false
+    public var timerPaused = false
+    public var overlay: Overlay?
+    public var status: (text: String, isError: Bool)?
+    public var themeName: String
+    public var user: String
+    public var loading = true
+    public var lastKeyAt = 0.0
+    public var quit = false
+
+    public init(themeName: String, user: String) {
+        self.themeName = themeName
+        self.user = user
+    }
+
+    public static let riskFilters: [(label: String, levels: [ChurnRisk])] = [
+        ("medium+", [.medium, .high, .critical]), ("high+", [.high, .critical]), ("critical", [.critical]), ("medium", [.medium]),
+    ]
+    public static let renewalWindows = [7, 30, 60, 90]
+
+    /// The at-risk rows as shown: the loaded page, re-sorted by the chosen column.
+    public var atRiskRows: [AtRiskEntry] {
+        let rows = snapshot?.atRisk ?? []
+        switch sort {
+        case .probability: return rows
+        case .health: return rows.sorted { ($0.healthScore, $0.id) < ($1.healthScore, $1.id) }
+        case .ltv: return rows.sorted { ($0.projectedLTVCents ?? 0, $1.id) > ($1.projectedLTVCents ?? 0, $0.id) }
+        case .renewal: return rows.sorted { ($0.nextRenewalDate ?? Int.max, $0.id) < ($1.nextRenewalDate ?? Int.max, $1.id) }
+        case .name: return rows.sorted { ($0.name.lowercased(), $0.id) < ($1.name.lowercased(), $1.id) }
+        }
+    }
+
+    public var selectedAtRisk: AtRiskEntry? {
+        atRiskRows.first { $0.id == atRiskSelection.selectedID }
+    }
+    public var selectedRenewal: RenewalEntry? {
+        snapshot?.renewals.first { $0.policyId == renewalSelection.selectedID }
+    }
+    public var selectedCampaign: CampaignRow? {
+        snapshot?.campaigns.first { $0.campaign.id == campaignSelection.selectedID }
+    }
+
+    /// The customer an action applies to in the focused pane.
+    public var actionCustomerID: String? {
+        switch focused {
+        case .atRisk: selectedAtRisk?.id
+        case .renewals: selectedRenewal?.customerId
+        case .detail: detailCustomerID
+        case .campaigns: nil
+        }
+    }
+
+    /// Puts freshly loaded data in place, keeping every selection on the same row.
+    mutating func apply(_ new: DashboardSnapshot) {
+        if let old = snapshot?.header, old != new.header { previousHeader = old }
+        snapshot = new
+        loading = false
+        atRiskSelection.reconcile(ids: atRiskRows.map(\.id))
+        renewalSelection.reconcile(ids: new.renewals.map(\.policyId))
+        campaignSelection.reconcile(ids: new.campaigns.map(\.campaign.id))
+    }
+}

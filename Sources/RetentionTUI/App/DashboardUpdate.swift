@@ -1,0 +1,197 @@
+import Foundation
+import RetentionCore
+
+/// A side effect `update` asks the app loop to carry out.
+public enum Effect: Sendable, Equatable {
+    case refresh(force: Bool)
+    case campaign(id: String, to: CampaignStatus)
+    case previewCampaign(id: String, name: String)
+    case assignToMe(customerID: String)
+    case snooze(customerID: String, days: Int)
+    case logContact(customerID: String, outcome: Engine.ContactOutcome)
+    case note(customerID: String, text: String)
+    case tag(customerID: String, tag: String)
+    case paymentMissed(customerID: String)
+    case copy(String)
+    case nextTheme
+}
+
+extension DashboardState {
+    /// Handles one key: changes the state and names the effects to run. Pure, so tests drive it directly.
+    public mutating func handle(_ key: Key) -> [Effect] {
+        if let overlay { return handleOverlay(overlay, key) }
+        guard let binding = KeyBindings.binding(for: key, in: focused) else {
+            if case .character(let c) = key { status = ("\(c): no such key here; ? lists the keys", true) }
+            return []
+        }
+        status = nil
+        switch binding.action {
+        case .quit: quit = true
+        case .help: overlay = .help
+        case .up: move(-1)
+        case .down: move(1)
+        case .pageUp: move(-15)
+        case .pageDown: move(15)
+        case .top: move(-1_000_000)
+        case .bottom: move(1_000_000)
+        case .nextPane: focused = PaneID(rawValue: (focused.rawValue + 1) % 4)!
+        case .previousPane: focused = PaneID(rawValue: (focused.rawValue + 3) % 4)!
+        case .paneAtRisk: focused = .atRisk
+        case .paneRenewals: focused = .renewals
+        case .paneCampaigns: focused = .campaigns
+        case .paneDetail: focused = .detail
+        case .open:
+            guard let id = actionCustomerID else { status = ("Nothing selected to open.", true); return [] }
+            detailCustomerID = id
+            request.detailCustomerID = id
+            detailReturnPane = focused
+            detailScroll = 0
+            focused = .detail
+            return [.refresh(force: true)]
+        case .back:
+            if focused == .detail { focused = detailReturnPane }
+        case .filter:
+            overlay = .prompt(title: "Search at-risk customers (name or e-mail)", text: request.atRisk.search ?? "", action: .search)
+        case .sort:
+            let all = AtRiskSort.allCases
+            sort = all[(all.firstIndex(of: sort)! + 1) % all.count]
+            atRiskSelection.reconcile(ids: atRiskRows.map(\.id))
+            status = ("Sorted by \(sort.rawValue).", false)
+        case .riskFilter:
+            riskFilterIndex = (riskFilterIndex + 1) % Self.riskFilters.count
+            request.atRisk.levels = Self.riskFilters[riskFilterIndex].levels
+            status = ("Risk filter: \(Self.riskFilters[riskFilterIndex].label).", false)
+            return [.refresh(force: true)]
+        case .mine:
+            mineOnly.toggle()
+            request.atRisk.assignedTo = mineOnly ? user : nil
+            status = (mineOnly ? "Showing customers assigned to \(user)." : "Showing everyone's customers.", false)
+            return [.refresh(force: true)]
+        case .renewalWindow:
+            let w = Self.renewalWindows
+            request.renewalDays = w[((w.firstIndex(of: request.renewalDays) ?? 0) + 1) % w.count]
+            status = ("Renewals in the next \(request.renewalDays) days.", false)
+            return [.refresh(force: true)]
+        case .refresh: return [.refresh(force: true)]
+        case .pauseRefresh:
+            timerPaused.toggle()
+            status = (timerPaused ? "Timer paused: press P to resume, r to refresh once." : "Timer resumed.", false)
+        case .nextTheme: return [.nextTheme]
+        case .activateCampaign, .pauseCampaign, .cancelCampaign, .previewCampaign:
+            return campaignAction(binding.action)
+        case .logContact, .addNote, .addTag, .assignToMe, .snooze, .paymentMissed, .copyContact:
+            return customerAction(binding.action)
+        }
+        return []
+    }
+
+    private mutating func move(_ delta: Int) {
+        switch focused {
+        case .atRisk: atRiskSelection.move(by: delta, ids: atRiskRows.map(\.id))
+        case .renewals: renewalSelection.move(by: delta, ids: snapshot?.renewals.map(\.policyId) ?? [])
+        case .campaigns: campaignSelection.move(by: delta, ids: snapshot?.campaigns.map(\.campaign.id) ?? [])
+        case .detail: detailScroll = max(0, detailScroll + delta)
+        }
+        lastKeyAt = Date().timeIntervalSince1970
+    }
+
+    private mutating func campaignAction(_ action: Action) -> [Effect] {
+        guard let row = selectedCampaign else {
+            status = ("No campaign selected. Create one with `retention api POST /campaigns`.", true)
+            return []
+        }
+        let c = row.campaign
+        switch action {
+        case .activateCampaign:
+            guard c.status.allowedTransitions.contains(.active) else {
+                status = ("\"\(c.name)\" is \(c.status.rawValue) and cannot be activated.", true); return []
+            }
+            return [.campaign(id: c.id, to: .active)]
+        case .pauseCampaign:
+            guard c.status.allowedTransitions.contains(.paused) else {
+                status = ("\"\(c.name)\" is \(c.status.rawValue); only an active campaign can be paused.", true); return []
+            }
+            return [.campaign(id: c.id, to: .paused)]
+        case .cancelCampaign:
+            guard c.status.allowedTransitions.contains(.cancelled) else {
+                status = ("\"\(c.name)\" is \(c.status.rawValue) and cannot be cancelled.", true); return []
+            }
+            overlay = .confirm(title: "Cancel campaign",
+                               message: "Cancel \"\(c.name)\"? It touches \(row.targeted) customers; every pending touchpoint is cancelled. (y/n)",
+                               action: .cancelCampaign(id: c.id, name: c.name))
+        case .previewCampaign:
+            return [.previewCampaign(id: c.id, name: c.name)]
+        default: break
+        }
+        return []
+    }
+
+    private mutating func customerAction(_ action: Action) -> [Effect] {
+        guard let id = actionCustomerID else { status = ("Select a customer first.", true); return [] }
+        switch action {
+        case .logContact:
+            overlay = .choice(title: "Contact outcome", options: Engine.ContactOutcome.allCases.map(\.rawValue), selected: 0, action: .contactOutcome(customerID: id))
+        case .addNote: overlay = .prompt(title: "Note", text: "", action: .note(customerID: id))
+        case .addTag: overlay = .prompt(title: "Tag", text: "", action: .tag(customerID: id))
+        case .assignToMe: return [.assignToMe(customerID: id)]
+        case .snooze: return [.snooze(customerID: id, days: 7)]
+        case .paymentMissed: return [.paymentMissed(customerID: id)]
+        case .copyContact:
+            let email = focused == .detail ? snapshot?.detail?.customer.email : focused == .atRisk ? selectedAtRisk?.email : nil
+            guard let email else { status = ("Open the customer first to copy their e-mail.", true); return [] }
+            status = ("Copied \(email) to the clipboard.", false)
+            return [.copy(email)]
+        default: break
+        }
+        return []
+    }
+
+    private mutating func handleOverlay(_ overlay: Overlay, _ key: Key) -> [Effect] {
+        switch overlay {
+        case .help, .preview:
+            self.overlay = nil
+        case .confirm(_, _, let action):
+            switch key {
+            case .character("y"), .character("Y"):
+                self.overlay = nil
+                if case .cancelCampaign(let id, _) = action { return [.campaign(id: id, to: .cancelled)] }
+            case .character("n"), .character("N"), .escape:
+                self.overlay = nil
+                status = ("Nothing changed.", false)
+            default: break
+            }
+        case .prompt(let title, var text, let action):
+            switch key {
+            case .escape: self.overlay = nil
+            case .enter:
+                self.overlay = nil
+                let value = text.trimmingCharacters(in: .whitespaces)
+                switch action {
+                case .search:
+                    request.atRisk.search = value.isEmpty ? nil : value
+                    status = (value.isEmpty ? "Search cleared." : "Searching for \"\(value)\".", false)
+                    return [.refresh(force: true)]
+                case .note(let id): return value.isEmpty ? [] : [.note(customerID: id, text: value)]
+                case .tag(let id): return value.isEmpty ? [] : [.tag(customerID: id, tag: value)]
+                default: break
+                }
+            case .backspace: if !text.isEmpty { text.removeLast() }; self.overlay = .prompt(title: title, text: text, action: action)
+            case .character(let c): text.append(c); self.overlay = .prompt(title: title, text: text, action: action)
+            default: break
+            }
+        case .choice(let title, let options, var selected, let action):
+            switch key {
+            case .escape: self.overlay = nil
+            case .up, .character("k"): selected = max(0, selected - 1); self.overlay = .choice(title: title, options: options, selected: selected, action: action)
+            case .down, .character("j"): selected = min(options.count - 1, selected + 1); self.overlay = .choice(title: title, options: options, selected: selected, action: action)
+            case .enter:
+                self.overlay = nil
+                if case .contactOutcome(let id) = action, let outcome = Engine.ContactOutcome(rawValue: options[selected]) {
+                    return [.logContact(customerID: id, outcome: outcome)]
+                }
+            default: break
+            }
+        }
+        return []
+    }
+}

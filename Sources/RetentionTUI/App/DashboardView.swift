@@ -1,0 +1,110 @@
+import Foundation
+import RetentionCore
+
+/// Draws the whole state into a canvas: header strip, panes in the layout, footer, overlays.
+public enum DashboardView {
+    public static func draw(_ state: DashboardState, into canvas: inout Canvas, now: Int) {
+        canvas.clear(role: .text)
+        let layout = DashboardLayout(columns: canvas.columns, rows: canvas.rows, focused: state.focused)
+        if case .tooSmall = layout.mode {
+            layout.drawTooSmall(into: &canvas)
+            return
+        }
+        drawHeader(state, into: &canvas, rect: layout.header, now: now)
+        if let tabs = layout.tabs {
+            var col = tabs.col
+            for pane in PaneID.allCases where col < tabs.right {
+                col = canvas.put(text: " \(pane.number) \(pane.title) ", row: tabs.row, col: col,
+                                 role: pane == state.focused ? .paneTitleFocused : .paneTitle, maxColumns: tabs.right - col) + 1
+            }
+        }
+        for (pane, rect) in layout.panes {
+            switch pane {
+            case .atRisk: _ = AtRiskPane.draw(state, into: &canvas, rect: rect, now: now)
+            case .renewals: _ = RenewalsPane.draw(state, into: &canvas, rect: rect, now: now)
+            case .campaigns: _ = CampaignsPane.draw(state, into: &canvas, rect: rect)
+            case .detail: DetailPane.draw(state, into: &canvas, rect: rect, now: now)
+            }
+        }
+        drawFooter(state, into: &canvas, rect: layout.footer)
+        if let overlay = state.overlay { drawOverlay(overlay, state: state, into: &canvas) }
+    }
+
+    static func drawHeader(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) {
+        canvas.fill(rect, role: .header)
+        var col = canvas.put(text: " Retention ", row: rect.row, col: rect.col, role: .headerValue)
+        guard let h = state.snapshot?.header else {
+            canvas.put(text: state.loading ? "loading…" : "", row: rect.row, col: col, role: .header)
+            return
+        }
+        let prev = state.previousHeader
+        func item(_ label: String, _ value: String, _ current: Double?, _ old: Double?, higherIsBetter: Bool = true) {
+            guard col < rect.right - 4 else { return }
+            col = canvas.put(text: " \(label) ", row: rect.row, col: col, role: .header, maxColumns: rect.right - col)
+            col = canvas.put(text: value, row: rect.row, col: col, role: .headerValue, maxColumns: rect.right - col)
+            if let c = current, let o = old, abs(c - o) > 1e-9 {
+                let up = c > o
+                col = canvas.put(text: up ? "▲" : "▼", row: rect.row, col: col, role: up == higherIsBetter ? .deltaPositive : .deltaNegative,
+                                 maxColumns: rect.right - col)
+            }
+            col += 1
+        }
+        item("Retained", Formatting.percent(h.retentionRate), h.retentionRate, prev?.retentionRate)
+        item("Churn", Formatting.percent(h.churnRate), h.churnRate, prev?.churnRate, higherIsBetter: false)
+        item("NRR", Formatting.percent(h.netRevenueRetention), h.netRevenueRetention, prev?.netRevenueRetention)
+        item("Avg LTV", Formatting.money(h.averageLTV), h.averageLTV, prev?.averageLTV)
+        item("Health", h.averageHealth.map { String(format: "%.1f", $0) } ?? "—", h.averageHealth, prev?.averageHealth)
+        item("High risk", Formatting.grouped(h.highRiskCustomers), Double(h.highRiskCustomers), prev.map { Double($0.highRiskCustomers) }, higherIsBetter: false)
+        item("Campaigns", "\(h.activeCampaigns) active", Double(h.activeCampaigns), prev.map { Double($0.activeCampaigns) })
+        let when = state.snapshot.map { "updated " + String(Timestamp.formatInstant($0.loadedAt).dropFirst(11).prefix(8)) + " UTC" } ?? ""
+        let right = state.timerPaused ? "⏸ PAUSED · \(when)" : when
+        let w = DisplayWidth.width(of: right)
+        if rect.right - w - 1 > col { canvas.put(text: right, row: rect.row, col: rect.right - w - 1, role: state.timerPaused ? .warning : .header) }
+    }
+
+    static func drawFooter(_ state: DashboardState, into canvas: inout Canvas, rect: Rect) {
+        canvas.fill(rect, role: .footerText)
+        if let status = state.status {
+            canvas.put(text: status.text, row: rect.row, col: rect.col + 1, role: status.isError ? .statusError : .statusOk, maxColumns: rect.width - 2)
+        }
+        var col = rect.col + 1
+        let row = rect.row + min(1, rect.height - 1)
+        for b in KeyBindings.footer(for: state.focused) where col < rect.right - 2 {
+            col = canvas.put(text: b.keys[0].label, row: row, col: col, role: .footerKey, maxColumns: rect.right - col)
+            col = canvas.put(text: " \(b.summary)  ", row: row, col: col, role: .footerText, maxColumns: rect.right - col)
+        }
+    }
+
+    static func drawOverlay(_ overlay: Overlay, state: DashboardState, into canvas: inout Canvas) {
+        var lines: [(String, StyleRole)] = []
+        var title = ""
+        switch overlay {
+        case .help:
+            title = "Keys (any key closes)"
+            for b in KeyBindings.all {
+                let scope = b.panes.isEmpty ? "" : "  [" + b.panes.sorted { $0.rawValue < $1.rawValue }.map(\.title).joined(separator: ", ") + "]"
+                lines.append((DisplayWidth.pad(b.keyLabel, toColumns: 16) + b.summary + (b.dangerous ? " (asks first)" : "") + scope, .overlay))
+            }
+        case .confirm(let t, let message, _):
+            title = t
+            lines = [(message, .overlay)]
+        case .prompt(let t, let text, _):
+            title = t + " (Enter to accept, Esc to cancel)"
+            lines = [(text + "▏", .input)]
+        case .choice(let t, let options, let selected, _):
+            title = t + " (↑↓ Enter, Esc)"
+            lines = options.enumerated().map { ($0.element, $0.offset == selected ? .selection : .overlay) }
+        case .preview(let t, let body):
+            title = t + " (any key closes)"
+            lines = body.map { ($0, .overlay) }
+        }
+        let width = min(canvas.columns - 4, max(DisplayWidth.width(of: title) + 6, (lines.map { DisplayWidth.width(of: $0.0) }.max() ?? 10) + 4))
+        let height = min(canvas.rows - 2, lines.count + 2)
+        let rect = Rect(row: max(0, (canvas.rows - height) / 2), col: max(0, (canvas.columns - width) / 2), width: width, height: height)
+        canvas.fill(rect, role: .overlay)
+        let inner = canvas.box(title: title, rect: rect, focused: true)
+        for (i, l) in lines.prefix(inner.height).enumerated() {
+            canvas.putField(text: l.0, row: inner.row + i, col: inner.col, columns: inner.width, role: l.1)
+        }
+    }
+}

@@ -1,0 +1,85 @@
+/// Everything a key can do.
+public enum Action: String, Sendable, CaseIterable {
+    case up, down, pageUp, pageDown, top, bottom
+    case nextPane, previousPane, paneAtRisk, paneRenewals, paneCampaigns, paneDetail
+    case open, back, filter, sort, refresh, pauseRefresh, nextTheme, help, quit
+    case riskFilter, mine, renewalWindow
+    case activateCampaign, pauseCampaign, cancelCampaign, previewCampaign
+    case logContact, addNote, addTag, assignToMe, snooze, paymentMissed, copyContact
+}
+
+/// One row of the key table: the keys, what they do, where they apply, and whether they need a
+/// confirmation. The footer, the help overlay and the dispatcher all read this one table, so they
+/// cannot drift apart.
+public struct KeyBinding: Sendable {
+    public var keys: [Key]
+    public var action: Action
+    public var summary: String
+    /// The panes where the binding applies; empty means everywhere.
+    public var panes: Set<PaneID>
+    /// Shown in the footer of those panes.
+    public var inFooter: Bool
+    /// Asks for confirmation before acting.
+    public var dangerous: Bool
+
+    init(_ keys: [Key], _ action: Action, _ summary: String, panes: Set<PaneID> = [], footer: Bool = false, dangerous: Bool = false) {
+        self.keys = keys
+        self.action = action
+        self.summary = summary
+        self.panes = panes
+        self.inFooter = footer
+        self.dangerous = dangerous
+    }
+
+    public var keyLabel: String { keys.map(\.label).joined(separator: "/") }
+}
+
+public enum KeyBindings {
+    public static let all: [KeyBinding] = [
+        KeyBinding([.up, .character("k")], .up, "move up"),
+        KeyBinding([.down, .character("j")], .down, "move down"),
+        KeyBinding([.pageUp], .pageUp, "page up"),
+        KeyBinding([.pageDown, .character(" ")], .pageDown, "page down"),
+        KeyBinding([.character("g"), .home], .top, "first row"),
+        KeyBinding([.character("G"), .end], .bottom, "last row"),
+        KeyBinding([.tab, .right, .character("l")], .nextPane, "next pane", footer: true),
+        KeyBinding([.backTab, .left, .character("h")], .previousPane, "previous pane"),
+        KeyBinding([.character("1")], .paneAtRisk, "at-risk customers"),
+        KeyBinding([.character("2")], .paneRenewals, "upcoming renewals"),
+        KeyBinding([.character("3")], .paneCampaigns, "campaign performance"),
+        KeyBinding([.character("4")], .paneDetail, "customer detail"),
+        KeyBinding([.enter], .open, "open customer", panes: [.atRisk, .renewals], footer: true),
+        KeyBinding([.escape], .back, "back / close"),
+        KeyBinding([.character("/")], .filter, "search name or e-mail", panes: [.atRisk], footer: true),
+        KeyBinding([.character("s")], .sort, "change sort", panes: [.atRisk], footer: true),
+        KeyBinding([.character("f")], .riskFilter, "cycle risk filter", panes: [.atRisk], footer: true),
+        KeyBinding([.character("m")], .mine, "only mine / everyone", panes: [.atRisk], footer: true),
+        KeyBinding([.character("w")], .renewalWindow, "window 7/30/60/90 days", panes: [.renewals], footer: true),
+        KeyBinding([.character("a")], .activateCampaign, "activate / resume campaign", panes: [.campaigns], footer: true),
+        KeyBinding([.character("p")], .pauseCampaign, "pause campaign", panes: [.campaigns], footer: true),
+        KeyBinding([.character("c")], .cancelCampaign, "cancel campaign", panes: [.campaigns], footer: true, dangerous: true),
+        KeyBinding([.character("v")], .previewCampaign, "preview target segment", panes: [.campaigns], footer: true),
+        KeyBinding([.character("L")], .logContact, "log a contact", panes: [.atRisk, .renewals, .detail], footer: true),
+        KeyBinding([.character("n")], .addNote, "add a note", panes: [.atRisk, .renewals, .detail]),
+        KeyBinding([.character("T")], .addTag, "add a tag", panes: [.atRisk, .renewals, .detail]),
+        KeyBinding([.character("A")], .assignToMe, "assign to me", panes: [.atRisk, .renewals, .detail], footer: true),
+        KeyBinding([.character("z")], .snooze, "snooze 7 days", panes: [.atRisk, .detail], footer: true),
+        KeyBinding([.character("$")], .paymentMissed, "record a missed payment", panes: [.atRisk, .renewals, .detail]),
+        KeyBinding([.character("y")], .copyContact, "copy e-mail (OSC 52)", panes: [.atRisk, .renewals, .detail]),
+        KeyBinding([.character("r")], .refresh, "refresh now", footer: true),
+        KeyBinding([.character("P")], .pauseRefresh, "pause / resume the timer"),
+        KeyBinding([.character("t")], .nextTheme, "next theme"),
+        KeyBinding([.character("?")], .help, "help", footer: true),
+        KeyBinding([.character("q"), .interrupt], .quit, "quit", footer: true),
+    ]
+
+    /// The binding a key triggers in a pane, if any.
+    public static func binding(for key: Key, in pane: PaneID) -> KeyBinding? {
+        all.first { $0.keys.contains(key) && ($0.panes.isEmpty || $0.panes.contains(pane)) }
+    }
+
+    /// Footer hints for a pane: its own bindings first, then the global ones marked for the footer.
+    public static func footer(for pane: PaneID) -> [KeyBinding] {
+        all.filter { $0.inFooter && $0.panes.contains(pane) } + all.filter { $0.inFooter && $0.panes.isEmpty }
+    }
+}

@@ -1,0 +1,54 @@
+/// The characters used for lines, bars, sparklines and the ellipsis: Unicode by default, with a
+/// plain-ASCII set for terminals or locales that cannot show line drawing.
+public struct Glyphs: Sendable, Equatable {
+    /// The six pieces of a box outline.
+    public struct BoxPieces: Sendable, Equatable {
+        public var horizontal: Character
+        public var vertical: Character
+        public var topLeft: Character
+        public var topRight: Character
+        public var bottomLeft: Character
+        public var bottomRight: Character
+
+        public init(horizontal: Character, vertical: Character, topLeft: Character,
+                    topRight: Character, bottomLeft: Character, bottomRight: Character) {
+            self.horizontal = horizontal
+            self.vertical = vertical
+            self.topLeft = topLeft
+            self.topRight = topRight
+            self.bottomLeft = bottomLeft
+            self.bottomRight = bottomRight
+        }
+    }
+
+    /// Outline of an ordinary pane.
+    public var box: BoxPieces
+    /// Outline of the focused pane: heavier, so focus shows even without colour.
+    public var focusedBox: BoxPieces
+    /// Appended to text cut short.
+    public var ellipsis: String
+    /// `barEighths[k]` is a bar cell filled `k` eighths, `k` = 0…8 (index 0 is the empty cell).
+    public var barEighths: [Character]
+    /// Sparkline levels, lowest first (8 entries).
+    public var sparkLevels: [Character]
+    /// True for the ASCII set; a bar then fills whole cells only.
+    public var isASCII: Bool
+
+    /// Box drawing, eighth blocks `▏▎▍▌▋▊▉█` and lower blocks `▁▂▃▄▅▆▇█`.
+    public static let unicode = Glyphs(
+        box: BoxPieces(horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘"),
+        focusedBox: BoxPieces(horizontal: "━", vertical: "┃", topLeft: "┏", topRight: "┓", bottomLeft: "┗", bottomRight: "┛"),
+        ellipsis: "…",
+        barEighths: [" ", "▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"],
+        sparkLevels: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"],
+        isASCII: false)
+
+    /// Printable ASCII only: `+-|` boxes (`#=` for focus), `~` as ellipsis, `#` bars, `._-~=+*#` sparklines.
+    public static let ascii = Glyphs(
+        box: BoxPieces(horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+"),
+        focusedBox: BoxPieces(horizontal: "=", vertical: "|", topLeft: "#", topRight: "#", bottomLeft: "#", bottomRight: "#"),
+        ellipsis: "~",
+        barEighths: [".", ".", ".", ".", "#", "#", "#", "#", "#"],
+        sparkLevels: [".", "_", "-", "~", "=", "+", "*", "#"],
+        isASCII: true)
+}

@@ -1,0 +1,44 @@
+import RetentionCore
+
+/// The at-risk customers: most likely to leave first, with what a specialist needs to act.
+enum AtRiskPane {
+    static func draw(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) -> Int {
+        let rows = state.atRiskRows
+        let filter = DashboardState.riskFilters[state.riskFilterIndex].label
+        var title = "1 At-risk customers (\(rows.count)\(rows.count >= state.request.rowLimit ? "+" : "")) · \(filter) · by \(state.sort.rawValue)"
+        if let s = state.request.atRisk.search { title += " · \"\(s)\"" }
+        if state.mineOnly { title += " · mine" }
+        let inner = canvas.box(title: title, rect: rect, focused: state.focused == .atRisk)
+        let columns = [
+            TableColumn("Customer", minWidth: 12, maxWidth: 28, flex: 3), TableColumn("Risk", minWidth: 8, maxWidth: 8),
+            TableColumn("Prob", minWidth: 5, maxWidth: 5, alignment: .right), TableColumn("Health", minWidth: 11, maxWidth: 11),
+            TableColumn("LTV", minWidth: 7, maxWidth: 14, alignment: .right), TableColumn("Renews", minWidth: 10, maxWidth: 10),
+            TableColumn("Contact", minWidth: 8, maxWidth: 9), TableColumn("Owner", minWidth: 6, maxWidth: 12, flex: 1),
+            TableColumn("Top factor", minWidth: 10, maxWidth: 30, flex: 2),
+        ]
+        let tableRows = rows.map { e in
+            TableRow([
+                TableCell(e.name), TableCell(e.churnRisk.rawValue, role: Formatting.riskRole(e.churnRisk)),
+                TableCell(String(format: "%.0f%%", e.churnProbability * 100)),
+                TableCell(String(format: "%5.1f ", e.healthScore) + bar(e.healthScore), role: .bar),
+                TableCell(Formatting.cents(e.projectedLTVCents) + (e.ltvTier.map { " \($0.prefix(1).uppercased())" } ?? "")),
+                TableCell(Formatting.date(e.nextRenewalDate)), TableCell(Formatting.ago(e.lastContactDate, now: now)),
+                TableCell(e.assignedTo ?? "—"), TableCell(e.topRiskFactor ?? "—"),
+            ])
+        }
+        let empty = state.loading ? "Loading…" : (state.snapshot?.customerCount ?? 0) == 0
+            ? "No customers yet: import a book (retention import customers FILE.csv) or try `retention demo`."
+            : "No scored customer at this risk level. Run `retention rescore` to score the book, or press f to widen the filter."
+        let table = Table(columns: columns, rows: tableRows, selected: rows.isEmpty ? nil : state.atRiskSelection.index,
+                          focused: state.focused == .atRisk, scrollOffset: state.atRiskSelection.scroll, emptyText: empty)
+        return table.draw(into: &canvas, rect: inner)
+    }
+
+    /// A five-cell bar for a 0–100 score, in block eighths.
+    static func bar(_ value: Double) -> String {
+        let eighths = Int((max(0, min(100, value)) / 100 * 40).rounded())
+        let full = eighths / 8, part = eighths % 8
+        let blocks = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
+        return String(repeating: "█", count: full) + (full < 5 ? blocks[part] : "") + String(repeating: " ", count: max(0, 5 - full - (part > 0 && full < 5 ? 1 : 0)))
+    }
+}

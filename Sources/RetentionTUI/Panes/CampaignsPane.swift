@@ -1,0 +1,31 @@
+import RetentionCore
+
+/// Campaign performance: reach, engagement, revenue, cost, ROI, uplift against control, goal progress.
+enum CampaignsPane {
+    static func draw(_ state: DashboardState, into canvas: inout Canvas, rect: Rect) -> Int {
+        let rows = state.snapshot?.campaigns ?? []
+        let inner = canvas.box(title: "3 Campaigns (\(rows.count))", rect: rect, focused: state.focused == .campaigns)
+        let columns = [
+            TableColumn("Campaign", minWidth: 12, maxWidth: 30, flex: 3), TableColumn("Type", minWidth: 8, maxWidth: 16),
+            TableColumn("Status", minWidth: 9, maxWidth: 9), TableColumn("Targeted", minWidth: 8, maxWidth: 8, alignment: .right),
+            TableColumn("Reached", minWidth: 7, maxWidth: 7, alignment: .right), TableColumn("Open", minWidth: 6, maxWidth: 6, alignment: .right),
+            TableColumn("Resp", minWidth: 6, maxWidth: 6, alignment: .right), TableColumn("Revenue", minWidth: 8, maxWidth: 10, alignment: .right),
+            TableColumn("Cost", minWidth: 6, maxWidth: 9, alignment: .right), TableColumn("ROI", minWidth: 7, maxWidth: 9, alignment: .right),
+            TableColumn("Uplift", minWidth: 7, maxWidth: 8, alignment: .right), TableColumn("Goal", minWidth: 5, maxWidth: 6, alignment: .right),
+        ]
+        let tableRows = rows.map { r in
+            let statusRole: StyleRole = r.campaign.status == .active ? .statusOk : r.campaign.status == .paused ? .warning : .dim
+            let goal = r.campaign.goals.targetCustomers.flatMap { $0 > 0 ? Double(r.targeted) / Double($0) * 100 : nil }
+            return TableRow([
+                TableCell(r.campaign.name), TableCell(r.campaign.type.rawValue), TableCell(r.campaign.status.rawValue, role: statusRole),
+                TableCell(Formatting.grouped(r.targeted)), TableCell(Formatting.grouped(r.reached)), TableCell(Formatting.percent(r.openRate, places: 0)),
+                TableCell(Formatting.percent(r.responseRate, places: 0)), TableCell(Formatting.money(r.revenue)), TableCell(Formatting.money(r.cost)),
+                TableCell(r.roi.map { String(format: "%.0f%%", $0) } ?? "—", role: (r.roi ?? 0) >= 0 ? .deltaPositive : .deltaNegative),
+                TableCell(r.upliftPoints.map { String(format: "%+.1fpt", $0) } ?? "—"), TableCell(Formatting.percent(goal, places: 0)),
+            ])
+        }
+        let empty = state.loading ? "Loading…" : "No campaigns yet. Create one with `retention api POST /campaigns --data @campaign.json`."
+        return Table(columns: columns, rows: tableRows, selected: rows.isEmpty ? nil : state.campaignSelection.index,
+                     focused: state.focused == .campaigns, scrollOffset: state.campaignSelection.scroll, emptyText: empty).draw(into: &canvas, rect: inner)
+    }
+}

@@ -1,0 +1,61 @@
+import RetentionCore
+
+/// Everything about one customer: profile and contact preferences, scores, policies, touchpoints, events.
+enum DetailPane {
+    static func draw(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) {
+        guard let d = state.snapshot?.detail, d.customer.id == state.detailCustomerID else {
+            let inner = canvas.box(title: "4 Customer detail", rect: rect, focused: state.focused == .detail)
+            let text = state.detailCustomerID == nil ? "Select a customer in the at-risk or renewals list and press Enter." : "Loading…"
+            canvas.put(text: text, row: inner.row, col: inner.col, role: .dim, maxColumns: inner.width)
+            return
+        }
+        let c = d.customer
+        let inner = canvas.box(title: "4 \(c.fullName)", rect: rect, focused: state.focused == .detail)
+        var lines: [[(String, StyleRole)]] = []
+        func line(_ parts: (String, StyleRole)...) { lines.append(parts) }
+        func heading(_ s: String) { lines.append([]); lines.append([(s, .tableHeader)]) }
+        line(("\(c.email)  ", .text), (c.phone ?? "no phone", .text), ("  \(c.city ?? "")\(c.state.map { ", \($0)" } ?? "")", .dim))
+        let optOuts = c.optedOutChannels.isEmpty ? "none" : c.optedOutChannels.map(\.rawValue).joined(separator: ", ")
+        line(("Prefers ", .dim), (c.preferredContactMethod?.rawValue ?? "—", .text), ("  opted out: ", .dim), (optOuts, .text),
+             (c.doNotContact ? "  DO NOT CONTACT" : "", .riskCritical))
+        line(("Agent ", .dim), (c.agentId, .text), ("  owner ", .dim), (c.assignedTo ?? "unassigned", .text),
+             ("  since ", .dim), (Formatting.date(c.customerSince), .text), ("  last contact ", .dim), (Formatting.ago(c.lastContactDate, now: now), .text))
+        if !c.tags.isEmpty { line(("Tags ", .dim), (c.tags.joined(separator: ", "), .text)) }
+        heading("Scores")
+        if c.scoredAt == nil {
+            line(("Not scored yet: run `retention rescore` to compute health, churn and LTV.", .dim))
+        } else {
+            let band = c.healthScore >= 80 ? "excellent" : c.healthScore >= 60 ? "good" : c.healthScore >= 40 ? "fair" : "poor"
+            line(("Health ", .dim), (String(format: "%.1f %@ ", c.healthScore, band), .text), (AtRiskPane.bar(c.healthScore), .bar))
+            line(("Churn ", .dim), (String(format: "%.0f%% ", (c.churnProbability ?? 0) * 100), .text),
+                 (c.churnRisk.rawValue, Formatting.riskRole(c.churnRisk)), ("  top factor: ", .dim), (c.topRiskFactor ?? "—", .text))
+            line(("LTV ", .dim), ("paid \(Formatting.cents(c.lifetimeValueCents))  projected \(Formatting.cents(c.projectedLTVCents))  tier \(c.ltvTier ?? "—")", .text))
+        }
+        heading("Policies (\(c.activePolicies) in force of \(c.totalPolicies))")
+        for p in d.policies {
+            let role: StyleRole = p.status.isInForce ? .text : .dim
+            line(("\(p.policyNumber)  \(p.policyType.rawValue)  \(p.status.rawValue)  \(Formatting.cents(p.annualPremiumCents))/yr  renews \(Formatting.date(p.renewalDate))  claims \(p.claimsCount)", role))
+        }
+        heading("Touchpoints")
+        if d.touchpoints.isEmpty { line(("none yet", .dim)) }
+        for t in d.touchpoints.prefix(10) {
+            line(("\(Formatting.date(t.dueAt))  \(t.channel.rawValue)  \(t.template ?? "")  ", .text), (t.status.rawValue, t.status == .failed ? .statusError : .dim))
+        }
+        heading("Recent events")
+        for e in d.events.prefix(15) {
+            let role: StyleRole = e.severity == .critical ? .riskCritical : e.severity == .warning ? .warning : .text
+            var summary = ""
+            if let data = e.data, case .object(let pairs) = data {
+                summary = pairs.prefix(3).map { "\($0.0)=\($0.1.stringValue ?? $0.1.serialized())" }.joined(separator: " ")
+            }
+            line(("\(Formatting.date(e.occurredAt))  ", .dim), (e.eventType.rawValue, role), ("  \(summary)", .dim))
+        }
+        let start = min(state.detailScroll, max(0, lines.count - inner.height))
+        for (i, parts) in lines.dropFirst(start).prefix(inner.height).enumerated() {
+            var col = inner.col
+            for (text, role) in parts where col < inner.right {
+                col = canvas.put(text: text, row: inner.row + i, col: col, role: role, maxColumns: inner.right - col)
+            }
+        }
+    }
+}

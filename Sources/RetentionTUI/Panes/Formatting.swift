@@ -1,0 +1,37 @@
+import Foundation
+import RetentionCore
+
+/// How numbers and dates read on screen.
+enum Formatting {
+    static func money(_ dollars: Double?) -> String {
+        guard let d = dollars else { return "—" }
+        if abs(d) >= 1_000_000 { return String(format: "$%.1fM", d / 1_000_000) }
+        if abs(d) >= 10_000 { return String(format: "$%.0fk", d / 1_000) }
+        return "$" + grouped(Int(d.rounded()))
+    }
+    static func cents(_ c: Int?) -> String { money(c.map { Double($0) / 100 }) }
+    static func grouped(_ v: Int) -> String {
+        let s = String(abs(v))
+        var out = ""
+        for (i, ch) in s.reversed().enumerated() { if i > 0 && i % 3 == 0 { out.append(",") }; out.append(ch) }
+        return (v < 0 ? "-" : "") + String(out.reversed())
+    }
+    static func percent(_ v: Double?, places: Int = 1) -> String { v.map { String(format: "%.\(places)f%%", $0) } ?? "—" }
+    static func date(_ t: Int?) -> String { t.map(Timestamp.formatDate) ?? "—" }
+    /// "3d ago", "5mo ago" for a past instant.
+    static func ago(_ t: Int?, now: Int) -> String {
+        guard let t else { return "never" }
+        let days = (now - t) / 86_400
+        if days < 1 { return "today" }
+        if days < 60 { return "\(days)d ago" }
+        return "\(days / 30)mo ago"
+    }
+    static func riskRole(_ r: ChurnRisk) -> StyleRole {
+        switch r {
+        case .low: .riskLow
+        case .medium: .riskMedium
+        case .high: .riskHigh
+        case .critical: .riskCritical
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import RetentionCore
+import RetentionTUI
+
+/// `retention tui` (and `retention` with no command): the full-screen dashboard.
+enum TuiCommand {
+    static let usage = "usage: retention [tui] [--db PATH] [--user NAME] [--refresh SECONDS] [--theme NAME] [--no-mouse]"
+
+    static let spec = CommandSpec(
+        name: "tui", summary: "Open the full-screen dashboard (the default command)",
+        usage: usage,
+        help: """
+        \(usage)
+
+        Opens the dashboard on the database: at-risk customers, upcoming renewals, campaign performance and
+        customer detail, with live metrics in the header. Press ? inside for every key.
+
+        Options:
+          --refresh SECONDS  how often the numbers refresh (default 5; r refreshes at once, P pauses)
+          --theme NAME       a theme from themes/ or $XDG_CONFIG_HOME/retention/themes (t cycles them)
+          --no-mouse         leave the mouse to the terminal (its own text selection keeps working)
+        """,
+        valueOptions: ["--refresh", "--theme"], flagOptions: ["--no-mouse"],
+        run: { args, env in try open(args, env, databasePath: env.databasePath) })
+
+    static func open(_ args: ParsedArguments, _ env: CommandEnvironment, databasePath: String) throws -> Int32 {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            Output.err("retention: the dashboard needs a terminal; use `retention api` or `retention help` from scripts.")
+            return ExitCode.usage
+        }
+        var options = DashboardOptions(databasePath: databasePath, user: env.user)
+        if let r = args.value("--refresh") {
+            guard let seconds = Double(r), seconds >= 0.5, seconds <= 3600 else {
+                throw UsageError(message: "--refresh must be a number of seconds from 0.5 to 3600, got \"\(r)\"", usage: usage)
+            }
+            options.refreshSeconds = seconds
+        }
+        options.themeName = args.value("--theme")
+        options.mouse = !args.flag("--no-mouse")
+        return try DashboardApp.run(options)
+    }
+}
