@@ -80,6 +80,8 @@ public enum KeyBindings {
 
     /// Footer hints for a pane: its own bindings first, then the global ones marked for the footer.
     public static func footer(for pane: PaneID) -> [KeyBinding] {
-        all.filter { $0.inFooter && $0.panes.contains(pane) } + all.filter { $0.inFooter && $0.panes.isEmpty }
+        // Help first: it is the way to every other key, so it must never be cut off by a narrow footer.
+        let global = all.filter { $0.inFooter && $0.panes.isEmpty }
+        return global.filter { $0.action == .help } + all.filter { $0.inFooter && $0.panes.contains(pane) } + global.filter { $0.action != .help }
     }
 }

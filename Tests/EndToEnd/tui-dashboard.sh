@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# End-to-end test of the dashboard as a person uses it: the real binary in a real terminal (tmux),
+# keys sent with send-keys, the screen read with capture-pane, the database checked through the api.
+# Usage: Tests/EndToEnd/tui-dashboard.sh PATH/TO/retention
+set -u
+BIN=$(cd "$(dirname "${1:?usage: tui-dashboard.sh PATH/TO/retention}")" && pwd)/$(basename "$1")
+WORK=$(mktemp -d)
+SOCK="$WORK/tmux.sock"
+T="tmux -S $SOCK"
+cleanup() { $T kill-server 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+export XDG_DATA_HOME="$WORK/data" XDG_CONFIG_HOME="$WORK/config" USER=specialist TERM=xterm-256color
+DB="$WORK/demo.db"
+passed=0 failed=0
+ok() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $1"; $T capture-pane -p -t tui 2>/dev/null | sed 's/^/  | /' | head -45; }
+screen() { $T capture-pane -p -t tui; }
+# wait_for TEXT [SECONDS]: until the screen shows TEXT
+wait_for() {
+  local deadline=$((SECONDS + ${2:-10}))
+  while [ $SECONDS -lt $deadline ]; do screen | grep -qF -- "$1" && return 0; sleep 0.2; done
+  return 1
+}
+check_screen() { if wait_for "$2" "${3:-10}"; then ok; else fail "$1 (wanted: $2)"; fi; }
+api() { "$BIN" --db "$DB" api "$@" --compact; }
+
+"$BIN" demo --customers 400 --seed 9 --db "$DB" --no-open >/dev/null || { echo "demo failed"; exit 1; }
+# A customer whose name carries terminal escape sequences and bidi/zero-width tricks.
+api POST /customers --data '{"leadId":"hostile","agentId":"agent-avery","firstName":"Evil\u001b[2J\u001b]0;pwned\u0007","lastName":"Na\u202eme\u200b","email":"evil@example.com"}' >/dev/null
+HID=$(api GET '/customers?search=evil@' | sed -n 's/.*"data":\[{"id":"\([^"]*\)".*/\1/p')
+api POST /policies --data "{\"customerId\":\"$HID\",\"policyNumber\":\"EVIL-1\",\"policyType\":\"auto\",\"premium\":{\"amount\":900,\"frequency\":\"annual\"},\"coverage\":{\"type\":\"c\",\"amount\":1000},\"effectiveDate\":\"$(date -u -d '-11 months -20 days' +%F)\",\"expirationDate\":\"$(date -u -d '+10 days' +%F)\"}" >/dev/null
+CAMPAIGN=$(api POST /campaigns --data '{"name":"Winter Renewals","type":"renewal_reminder","targetSegment":{"renewalWithinDays":60},"touchpoints":[{"type":"email","template":"renewal_reminder","delay":0},{"type":"sms","template":"renewal_reminder","delay":10080}]}' | sed -n 's/.*"data":{"id":"\([^"]*\)".*/\1/p')
+
+$T new-session -d -x 120 -y 40 -s tui "cd '$WORK' && '$BIN' --db '$DB' tui --refresh 1; echo EXITED \$?; sleep 60"
+check_screen "header strip shows live metrics" "NRR"
+check_screen "four panes in a 2x2 grid" "4 Customer detail"
+check_screen "renewals pane lists policies" "Renewals, next 30 days"
+check_screen "campaign pane lists the campaign" "Winter Renewals"
+check_screen "footer shows key hints" "? help"
+
+# Hostile text is shown inert: no clear-screen, no title change, the layout intact.
+$T send-keys -t tui 2 w w
+check_screen "renewal window switches" "next 90 days"
+if screen | grep -q "EVIL-1"; then ok; else fail "hostile customer's policy listed"; fi
+if screen | grep -q $'\e'; then fail "escape character reached the screen"; else ok; fi
+if screen | grep -q "Retention" && screen | grep -q "3 Campaigns"; then ok; else fail "layout damaged by hostile text"; fi
+
+# Navigate and open a customer from the renewals list.
+$T send-keys -t tui g Enter
+check_screen "customer detail opens" "Policies ("
+check_screen "detail shows events" "Recent events"
+$T send-keys -t tui Escape
+check_screen "Esc returns to the list" "Renewals, next 90 days"
+
+# Help overlay lists every binding from the one key table.
+$T send-keys -t tui '?'
+check_screen "help overlay" "Keys (any key closes)"
+check_screen "help lists campaign keys" "activate / resume campaign"
+$T send-keys -t tui x
+
+# Activate and pause the campaign by keys; check the database through the api.
+$T send-keys -t tui 3 a
+check_screen "activation reported" "is now active"
+if [ "$(api GET "/campaigns/$CAMPAIGN" | grep -o '"status":"[a-z]*"' | head -1)" = '"status":"active"' ]; then ok; else fail "campaign active in the database"; fi
+check_screen "the pane shows the campaign active" "active    " 5
+$T send-keys -t tui a
+check_screen "an action that cannot apply says why" "cannot be activated"
+$T send-keys -t tui p
+check_screen "pause reported" "is now paused"
+if [ "$(api GET "/campaigns/$CAMPAIGN" | grep -o '"status":"[a-z]*"' | head -1)" = '"status":"paused"' ]; then ok; else fail "campaign paused in the database"; fi
+$T send-keys -t tui c
+check_screen "cancel asks first, naming the campaign" 'Cancel "Winter Renewals"?'
+$T send-keys -t tui n
+check_screen "declining changes nothing" "Nothing changed."
+
+# Log a contact on a customer.
+$T send-keys -t tui 2 g L
+check_screen "contact outcome menu" "Contact outcome"
+$T send-keys -t tui Down Down Enter
+check_screen "contact logged" "Contact logged: no_answer"
+if [ "$(api GET '/metrics' >/dev/null; sqlite3 "$DB" "SELECT count(*) FROM retention_events WHERE event_type='contact_made' AND data LIKE '%no_answer%' AND created_by='specialist'")" -ge 1 ]; then ok; else fail "contact stored with the user"; fi
+
+# An external change arrives through the timer.
+api POST /campaigns --data '{"name":"Loyalty Thank-You","type":"loyalty","touchpoints":[{"type":"email","template":"loyalty","delay":0}]}' >/dev/null
+check_screen "another process's change appears within the refresh period" "Loyalty Thank" 10
+
+# Resize: narrow terminals show one pane with a switcher; tiny ones say so; back to large.
+$T resize-window -t tui -x 80 -y 24
+check_screen "single pane below 100 columns" "1 At risk"
+$T resize-window -t tui -x 30 -y 10
+check_screen "too small message" "too small"
+$T resize-window -t tui -x 140 -y 45
+check_screen "grid again after resize" "4 "
+check_screen "grid shows all panes" "3 Campaigns"
+
+# Quit restores the terminal.
+$T send-keys -t tui q
+check_screen "program exits cleanly" "EXITED 0"
+# The alternate screen is left and the cursor is visible again.
+if [ "$($T display -p -t tui '#{alternate_on} #{cursor_flag}')" = "0 1" ]; then ok; else fail "terminal not restored after quit: $($T display -p -t tui '#{alternate_on} #{cursor_flag}')"; fi
+
+echo "tui: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,115 @@
+import Testing
+@testable import RetentionCore
+@testable import RetentionTUI
+
+/// The dashboard without a terminal: feed keys to the state, draw into a canvas, read the text.
+@Suite struct DashboardTests {
+    let now = Timestamp.parse("2026-11-25T12:00:00Z")!
+
+    func snapshot(atRisk: [AtRiskEntry] = [], campaigns: [CampaignRow] = [], customers: Int = 0) -> DashboardSnapshot {
+        DashboardSnapshot(header: HeaderMetrics(retentionRate: 91.5, churnRate: 8.5, netRevenueRetention: 102.3, averageLTV: 4200,
+                                                averageHealth: 64.2, highRiskCustomers: 12, activeCampaigns: 1),
+                          atRisk: atRisk, renewals: [], campaigns: campaigns, detail: nil, customerCount: customers, loadedAt: now)
+    }
+
+    func entry(_ id: String, _ name: String, _ p: Double) -> AtRiskEntry {
+        AtRiskEntry(id: id, name: name, email: "\(id)@example.com", phone: nil, agentId: "a", churnRisk: ChurnRisk(probability: p),
+                    churnProbability: p, topRiskFactor: "No recent contact", healthScore: 35, projectedLTVCents: 450_000, ltvTier: "silver",
+                    nextRenewalDate: now + 86_400 * 10, lastContactDate: nil, assignedTo: nil, snoozedUntil: nil)
+    }
+
+    func render(_ state: DashboardState, _ columns: Int = 120, _ rows: Int = 40) -> String {
+        var canvas = Canvas(columns: columns, rows: rows)
+        DashboardView.draw(state, into: &canvas, now: now)
+        return canvas.lines().joined(separator: "\n")
+    }
+
+    @Test func anEmptyBookSaysWhatToDoNext() {
+        var state = DashboardState(themeName: "default", user: "me")
+        state.apply(snapshot())
+        let text = render(state)
+        #expect(text.contains("import a book"))
+        #expect(text.contains("No campaigns yet"))
+        #expect(text.contains("Select a customer"))
+        #expect(text.contains("Retained 91.5%"))
+    }
+
+    @Test func selectionSurvivesARefreshThatReordersRows() {
+        var state = DashboardState(themeName: "default", user: "me")
+        state.apply(snapshot(atRisk: [entry("a", "Ann", 0.9), entry("b", "Bob", 0.8), entry("c", "Cy", 0.7)]))
+        _ = state.handle(.down)
+        #expect(state.selectedAtRisk?.id == "b")
+        state.apply(snapshot(atRisk: [entry("c", "Cy", 0.95), entry("a", "Ann", 0.9), entry("b", "Bob", 0.8)]))
+        #expect(state.selectedAtRisk?.id == "b")
+        #expect(state.atRiskSelection.index == 2)
+    }
+
+    @Test func keysMoveFocusOpenAndBackOut() {
+        var state = DashboardState(themeName: "default", user: "me")
+        state.apply(snapshot(atRisk: [entry("a", "Ann", 0.9)]))
+        #expect(state.handle(.tab).isEmpty && state.focused == .renewals)
+        _ = state.handle(.character("1"))
+        #expect(state.handle(.enter) == [.refresh(force: true)])
+        #expect(state.focused == .detail && state.detailCustomerID == "a")
+        _ = state.handle(.escape)
+        #expect(state.focused == .atRisk)
+        _ = state.handle(.character("q"))
+        #expect(state.quit)
+    }
+
+    @Test func dangerousCampaignActionsConfirmAndImpossibleOnesSayWhy() throws {
+        let campaign = Campaign(rowID: 1, id: "k1", name: "Spring", description: nil, type: .loyalty, status: .cancelled,
+                                targetSegment: TargetSegment(), schedule: CampaignSchedule(startDate: nil, endDate: nil, timezone: "UTC", cron: nil),
+                                sequence: [], goals: CampaignGoals(), controlFraction: 0.1, createdBy: "x", statusChangedAt: nil, pausedAt: nil,
+                                nextRunAt: nil, version: 1, createdAt: now, updatedAt: now)
+        var row = CampaignRow(campaign: campaign, targeted: 40, reached: 0, openRate: nil, responseRate: nil, revenue: 0, cost: 0, roi: nil, upliftPoints: nil)
+        var state = DashboardState(themeName: "default", user: "me")
+        state.apply(snapshot(campaigns: [row]))
+        _ = state.handle(.character("3"))
+        #expect(state.handle(.character("p")).isEmpty)
+        #expect(state.status?.text.contains("only an active campaign can be paused") == true)
+        row.campaign.status = .active
+        state.apply(snapshot(campaigns: [row]))
+        #expect(state.handle(.character("c")).isEmpty)
+        guard case .confirm(_, let message, _) = state.overlay else { Issue.record("no confirmation"); return }
+        #expect(message.contains("Spring") && message.contains("40 customers"))
+        #expect(state.handle(.character("y")) == [.campaign(id: "k1", to: .cancelled)])
+        #expect(state.handle(.character("p")) == [.campaign(id: "k1", to: .paused)])
+    }
+
+    @Test func theKeyTableHasNoConflictsAndFeedsFooterAndHelp() {
+        for pane in PaneID.allCases {
+            var seen: [Key: Action] = [:]
+            for b in KeyBindings.all where b.panes.isEmpty || b.panes.contains(pane) {
+                for k in b.keys {
+                    #expect(seen[k] == nil, "\(k.label) is bound twice in \(pane)")
+                    seen[k] = b.action
+                }
+            }
+            #expect(KeyBindings.footer(for: pane).first?.action == .help)
+        }
+        var state = DashboardState(themeName: "default", user: "me")
+        state.apply(snapshot())
+        _ = state.handle(.character("?"))
+        let help = render(state)
+        for b in KeyBindings.all { #expect(help.contains(b.summary), "help lacks \(b.summary)") }
+    }
+
+    @Test func layoutAdaptsToTheTerminalSize() {
+        var state = DashboardState(themeName: "default", user: "me")
+        state.apply(snapshot(atRisk: [entry("a", "Ann", 0.9)]))
+        #expect(render(state, 80, 24).contains("1 At risk"))
+        #expect(!render(state, 80, 24).contains("3 Campaigns ("))
+        #expect(render(state, 30, 10).lowercased().contains("too small"))
+        #expect(render(state, 200, 60).contains("3 Campaigns ("))
+    }
+
+    @Test func hostileTextNeverReachesTheScreenAsControls() {
+        var state = DashboardState(themeName: "default", user: "me")
+        state.apply(snapshot(atRisk: [entry("a", "Evil\u{1B}[2J\u{1B}]0;pwned\u{07}\u{202E}eman\u{9B}31m", 0.9)]))
+        let text = render(state)
+        #expect(!text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+        #expect(!text.unicodeScalars.contains { (0x80...0x9F).contains($0.value) || $0.value == 0x202E })
+        #expect(text.contains("Evil"))
+    }
+}
