@@ -60,8 +60,8 @@ public struct CustomerSignals: Sendable, Equatable {
 }
 
 extension Engine {
-    /// Streams the signals of every customer (or one) as of `asOf`, in customer order.
-    public func forEachCustomerSignals(asOf: Int, customerRowID: Int64? = nil, _ body: (CustomerSignals) throws -> Void) throws {
+    /// Streams the signals of every customer (or those whose row ids fall in `customerRows`) as of `asOf`, in customer order.
+    public func forEachCustomerSignals(asOf: Int, customerRows: ClosedRange<Int64>? = nil, _ body: (CustomerSignals) throws -> Void) throws {
         let window = asOf - 365 * Timestamp.secondsPerDay
         let yearAgo = window
         let contactTypes = "('contact_made', 'touchpoint_responded', 'nps_response')"
@@ -78,7 +78,7 @@ extension Engine {
                      coalesce(sum(CAST(round(json_extract(data, '$.amount') * 100) AS INTEGER)) FILTER (WHERE event_type = 'claim_filed' AND occurred_at >= ?2), 0) AS claim_cents,
                      max(occurred_at) FILTER (WHERE event_type = 'nps_response') AS last_nps_at
               FROM retention_events
-              WHERE occurred_at < ?1 AND (?3 IS NULL OR customer_id = ?3)
+              WHERE occurred_at < ?1 AND customer_id BETWEEN ?3 AND ?5
               GROUP BY customer_id
             ),
             po AS (
@@ -96,7 +96,7 @@ extension Engine {
                         * max(0, min(coalesce(ended_at, ?1), ?1) - max(inception_date, ?2)) / 31536000.0), 0) AS due,
                      coalesce(sum(annual_premium_cents * max(0, min(coalesce(ended_at, ?1), ?1) - max(inception_date, ?2)) / 31557600.0), 0) AS earned
               FROM policies
-              WHERE inception_date <= ?1 AND (?3 IS NULL OR customer_id = ?3)
+              WHERE inception_date <= ?1 AND customer_id BETWEEN ?3 AND ?5
               GROUP BY customer_id
             ),
             tp AS (
@@ -107,7 +107,7 @@ extension Engine {
                      count(*) FILTER (WHERE responded_at IS NOT NULL) AS responded,
                      max(responded_at) AS last_response
               FROM touchpoints
-              WHERE coalesce(delivered_at, sent_at, due_at) >= ?2 AND coalesce(delivered_at, sent_at, due_at) < ?1 AND (?3 IS NULL OR customer_id = ?3)
+              WHERE coalesce(delivered_at, sent_at, due_at) >= ?2 AND coalesce(delivered_at, sent_at, due_at) < ?1 AND customer_id BETWEEN ?3 AND ?5
               GROUP BY customer_id
             )
             SELECT c.id, max(coalesce(ev.last_contact, 0), coalesce(tp.last_response, 0)), coalesce(ev.interactions, 0),
@@ -123,9 +123,10 @@ extension Engine {
             LEFT JOIN ev ON ev.customer_id = c.id
             LEFT JOIN po ON po.customer_id = c.id
             LEFT JOIN tp ON tp.customer_id = c.id
-            WHERE c.erased_at IS NULL AND (?3 IS NULL OR c.id = ?3)
+            WHERE c.erased_at IS NULL AND c.id BETWEEN ?3 AND ?5
             ORDER BY c.id
-            """, [.int(Int64(asOf)), .int(Int64(window)), .init(customerRowID), .int(Int64(yearAgo))]) { r in
+            """, [.int(Int64(asOf)), .int(Int64(window)), .int(customerRows?.lowerBound ?? Int64.min), .int(Int64(yearAgo)),
+               .int(customerRows?.upperBound ?? Int64.max)]) { r in
             let last = r.int(1)
             let types = Set(r.text(11).split(separator: ",").compactMap { PolicyType(rawValue: String($0)) })
             let first = r.optionalInt(15)

@@ -59,6 +59,10 @@ extension Engine {
             let event = try insertEvent(customerRow: customerRow.0, policyRow: policyRow, type: type, severity: severity, data: data,
                                         actions: actions, occurredAt: occurredAt, now: now, id: id, applySideEffects: applySideEffects)
             try audit("event.create", entity: "event", id: event.id, details: .object([("eventType", .string(type.rawValue))]), now: now)
+            // The spec's triggered action: rescore the customer at once, in the same transaction.
+            if actions.contains("update_health_score") && applySideEffects {
+                try calculateHealthScore(customerId: event.customerId, now: now)
+            }
             return event
         }
     }

@@ -41,12 +41,14 @@ enum DemoCommand {
         let summary = try DemoBook(customers: count, seed: UInt64(seed), now: env.now).generate(into: db) { done in
             if showProgress { FileHandle.standardError.write(Data("\rbuilding demo book: \(done)/\(count) customers".utf8)) }
         }
+        // Score the book so the at-risk queue and the health numbers are there from the first frame.
+        let scored = try Engine(database: db, user: env.user).rescore(now: env.now)
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         let seconds = Date().timeIntervalSince(started)
         Output.out("""
             Demo book written to \(path) in \(String(format: "%.1f", seconds)) s:
               \(summary.customers) customers (\(summary.activeCustomers) active), \(summary.policies) policies (\(summary.inForcePolicies) in force), \
-            \(summary.events) events, \(summary.agents) agents.
+            \(summary.events) events, \(summary.agents) agents; \(scored.customers) customers scored.
             Try: retention --db \(path) api GET '/customers?limit=5'
             """)
         if args.flag("--no-open") || isatty(STDIN_FILENO) != 1 || isatty(STDOUT_FILENO) != 1 { return ExitCode.ok }

@@ -1,0 +1,20 @@
+extension Router {
+    static let scoringRoutes: [Route] = [
+        Route("POST", "customers/:id/health-score", "Calculate and store the health score, churn risk and recommendations") { engine, ctx in
+            .success(try engine.calculateHealthScore(customerId: ctx.param("id"), now: ctx.now))
+        },
+        Route("GET", "customers/:id/health-score", "Health score history, newest first (limit)") { engine, ctx in
+            let limit = try ctx.query.int("limit", default: 10, range: 1...1000)
+            return .success(.array(try engine.healthScoreHistory(customerId: ctx.param("id"), limit: limit)))
+        },
+        Route("POST", "customers/:id/churn-prediction", "Predict churn; optional {\"features\": {...}} overrides for a what-if") { engine, ctx in
+            var overrides: JSONValue?
+            if let body = ctx.body, !body.isNull {
+                var r = try FieldReader(body)
+                overrides = r.raw("features")
+                try r.finish()
+            }
+            return .success(try engine.predictChurn(customerId: ctx.param("id"), features: overrides, now: ctx.now))
+        },
+    ]
+}

@@ -1,0 +1,201 @@
+import Foundation
+
+/// The churn model's seven features (spec section 4), by their API names.
+///
+/// - tenure: whole months since the first policy;
+/// - policyCount: policies in force;
+/// - engagementScore, satisfactionScore: the health score's components (0–100);
+/// - paymentHistory: the financial component's on-time share (0–100);
+/// - claimsRatio: the loss ratio, claims filed in the last 12 months ÷ premium earned in them, capped at 3
+///   (one large claim must not swamp every other signal; 0 when nothing was earned);
+/// - lastContactDays: days since the last interaction (365 when there was none).
+public struct ChurnFeatures: Sendable, Equatable {
+    public static let names = ["tenure", "policyCount", "engagementScore", "satisfactionScore", "paymentHistory", "claimsRatio", "lastContactDays"]
+    static let ranges: [ClosedRange<Double>] = [0...1200, 0...100, 0...100, 0...100, 0...100, 0...3, 0...36500]
+
+    public var values: [Double]
+
+    public init(values: [Double]) { self.values = values }
+
+    public init(signals s: CustomerSignals, health h: HealthScore) {
+        let ratio = s.premiumEarnedInWindowCents > 0 ? min(3, Double(s.claimAmountInWindowCents) / Double(s.premiumEarnedInWindowCents)) : 0
+        values = [Double(s.tenureMonths), Double(s.activePolicies), h.engagement.score, h.satisfaction.score,
+                  h.financial.paymentHistory, ratio, Double(s.daysSinceLastInteraction ?? 365)]
+    }
+
+    public func value(_ name: String) -> Double { values[ChurnFeatures.names.firstIndex(of: name)!] }
+
+    /// A what-if: the given features replace the stored ones. Unknown names and out-of-range values are errors.
+    public func applying(_ overrides: JSONValue?) throws -> ChurnFeatures {
+        guard let overrides, !overrides.isNull else { return self }
+        guard case .object(let pairs) = overrides else { throw RetentionError.invalid("features", "must be a JSON object") }
+        var v = values
+        for (key, value) in pairs {
+            guard let i = ChurnFeatures.names.firstIndex(of: key) else {
+                throw RetentionError.invalid("features.\(key)", "is not a model feature; known: \(ChurnFeatures.names.joined(separator: ", "))")
+            }
+            guard let d = value.doubleValue, ChurnFeatures.ranges[i].contains(d) else {
+                throw RetentionError.invalid("features.\(key)", "must be a number from \(JSONValue.format(number: ChurnFeatures.ranges[i].lowerBound)) to \(JSONValue.format(number: ChurnFeatures.ranges[i].upperBound))")
+            }
+            v[i] = d
+        }
+        return ChurnFeatures(values: v)
+    }
+
+    public var json: JSONValue { .object(zip(ChurnFeatures.names, values).map { ($0, .rounded($1, 2)) }) }
+}
+
+/// The coefficients used until `retention model train` has fitted the book.
+///
+/// Judgement, not data: a one-standard-deviation move in each feature changes the log-odds by the
+/// coefficient shown (negative protects). The intercept ln(0.12/0.88) ≈ −1.99 puts an average customer
+/// at about 12 % yearly churn, in line with agency retention of 85–90 %.
+public enum DefaultChurnModel {
+    public static let model = LogisticModel(
+        featureNames: ChurnFeatures.names,
+        means: [36, 1.5, 50, 65, 92, 0.2, 120],
+        scales: [30, 0.8, 20, 20, 12, 0.6, 110],
+        intercept: log(0.12 / 0.88),
+        coefficients: [-0.35, -0.45, -0.55, -0.45, -0.60, 0.20, 0.40])
+}
+
+/// Why a customer is at risk: each code fires on a documented condition.
+public enum RiskFactor: String, CaseIterable, Sendable {
+    /// engagement score below 40
+    case low_engagement
+    /// payment history below 90 % or two or more missed payments in 12 months
+    case payment_issues
+    /// no interaction for more than 90 days, or never
+    case no_recent_contact
+    /// no policy in force
+    case no_active_policies
+    /// two or more claims in 12 months, or claims above half the premium earned
+    case high_claims_frequency
+    /// satisfaction score below 50, or the latest NPS answer a detractor (0–6)
+    case declining_satisfaction
+
+    public var title: String {
+        switch self {
+        case .low_engagement: "Low engagement"
+        case .payment_issues: "Payment issues"
+        case .no_recent_contact: "No recent contact"
+        case .no_active_policies: "No active policies"
+        case .high_claims_frequency: "High claims frequency"
+        case .declining_satisfaction: "Declining satisfaction"
+        }
+    }
+
+    /// The model feature the factor is about (its expected impact is measured on it).
+    var feature: String {
+        switch self {
+        case .low_engagement: "engagementScore"
+        case .payment_issues: "paymentHistory"
+        case .no_recent_contact: "lastContactDays"
+        case .no_active_policies: "policyCount"
+        case .high_claims_frequency: "claimsRatio"
+        case .declining_satisfaction: "satisfactionScore"
+        }
+    }
+
+    /// The action that answers the factor.
+    var action: String {
+        switch self {
+        case .low_engagement: "Send personalized re-engagement campaign"
+        case .payment_issues: "Offer a flexible payment plan"
+        case .no_recent_contact: "Schedule a check-in call"
+        case .no_active_policies: "Make a win-back offer"
+        case .high_claims_frequency: "Review the policy and coverage with the customer"
+        case .declining_satisfaction: "Offer a retention incentive or loyalty discount"
+        }
+    }
+
+    public static func detect(signals s: CustomerSignals, health h: HealthScore, features f: ChurnFeatures) -> [RiskFactor] {
+        var out: [RiskFactor] = []
+        if f.value("engagementScore") < 40 { out.append(.low_engagement) }
+        if f.value("paymentHistory") < 90 || s.paymentsMissed >= 2 { out.append(.payment_issues) }
+        if f.value("lastContactDays") > 90 { out.append(.no_recent_contact) }
+        if f.value("policyCount") < 1 { out.append(.no_active_policies) }
+        if s.claimsInWindow >= 2 || f.value("claimsRatio") > 0.5 { out.append(.high_claims_frequency) }
+        if f.value("satisfactionScore") < 50 || (s.latestNPS ?? 10) <= 6 { out.append(.declining_satisfaction) }
+        return out
+    }
+}
+
+/// A churn prediction with its explanation (the spec's churn-prediction response).
+public struct ChurnPrediction: Sendable, Equatable {
+    public struct Factor: Sendable, Equatable {
+        public var name: String
+        public var impact: Double
+        public var direction: String
+    }
+    public struct Recommendation: Sendable, Equatable {
+        public var action: String
+        public var priority: String
+        public var expectedImpact: String
+    }
+
+    public var probability: Double
+    public var risk: ChurnRisk
+    public var confidence: Double
+    public var factors: [Factor]
+    public var recommendations: [Recommendation]
+    public var riskFactors: [RiskFactor]
+
+    /// Explains a probability.
+    /// - Factors: each feature's contribution to the log-odds, βⱼ·zⱼ; a positive contribution raises churn
+    ///   ("negative" for retention). Features contributing less than 0.05 either way are left out.
+    /// - Recommendations: one per risk factor that fired, with expectedImpact = p − p′, where p′ is the
+    ///   model's probability with that factor's feature set to the book's median (percentage points).
+    ///   High and critical risk add "Immediate outreach" first, measured on the top factor.
+    /// - Confidence = 0.5·completeness + 0.5·|2p − 1|: how much of the data was observed rather than
+    ///   neutral, and how far the probability is from the 50 % boundary. Two decimals.
+    public static func explain(features: ChurnFeatures, model: LogisticModel, medians: ChurnFeatures, riskFactors: [RiskFactor],
+                               completeness: Double, crossSellOpportunities: Int) -> ChurnPrediction {
+        let p = model.probability(features.values)
+        let risk = ChurnRisk(probability: p)
+        let contributions = model.contributions(features.values)
+        var factors: [Factor] = []
+        for (name, c) in zip(ChurnFeatures.names, contributions) where abs(c) >= 0.05 {
+            let rounded: Double = (c * 100).rounded() / 100
+            factors.append(Factor(name: name, impact: rounded, direction: c > 0 ? "negative" : "positive"))
+        }
+        factors.sort { $0.impact > $1.impact }
+        func drop(_ feature: String) -> Double {
+            var v = features.values
+            let i = ChurnFeatures.names.firstIndex(of: feature)!
+            v[i] = medians.values[i]
+            return p - model.probability(v)
+        }
+        func impact(_ d: Double) -> String { String(format: "Reduce churn probability by %.1f%%", max(0, d) * 100) }
+        var recs: [Recommendation] = []
+        if risk >= .high {
+            let top = factors.first { $0.direction == "negative" }?.name ?? "lastContactDays"
+            recs.append(Recommendation(action: "Immediate outreach required - schedule personal call", priority: "high", expectedImpact: impact(drop(top))))
+        }
+        for f in riskFactors {
+            let d = drop(f.feature)
+            guard d > 0.0005 || f == .no_active_policies else { continue }
+            recs.append(Recommendation(action: f.action, priority: risk >= .high ? "high" : risk == .medium ? "medium" : "low", expectedImpact: impact(d)))
+        }
+        if risk == .low && crossSellOpportunities >= 2 {
+            recs.append(Recommendation(action: "Identify cross-sell opportunities", priority: "low", expectedImpact: impact(drop("policyCount"))))
+        }
+        let confidence = ((0.5 * min(1, max(0, completeness)) + 0.5 * abs(2 * p - 1)) * 100).rounded() / 100
+        return ChurnPrediction(probability: p, risk: risk, confidence: confidence, factors: factors, recommendations: recs, riskFactors: riskFactors)
+    }
+
+    /// Share of the inputs that were observed rather than neutral defaults: last interaction known,
+    /// an NPS answer or satisfaction score, instalments due, e-mail or touchpoint history, tenure.
+    public static func completeness(_ s: CustomerSignals) -> Double {
+        let known = [s.daysSinceLastInteraction != nil, s.latestNPS != nil || s.satisfactionScore != nil, s.paymentsDue > 0,
+                     s.emailsDelivered > 0 || s.touchpointsDelivered > 0, s.tenureMonths > 0]
+        return Double(known.filter { $0 }.count) / Double(known.count)
+    }
+
+    public var factorsJSON: JSONValue {
+        .array(factors.map { .object([("name", .string($0.name)), ("impact", .number($0.impact)), ("direction", .string($0.direction))]) })
+    }
+    public var recommendationsJSON: JSONValue {
+        .array(recommendations.map { .object([("action", .string($0.action)), ("priority", .string($0.priority)), ("expectedImpact", .string($0.expectedImpact))]) })
+    }
+}

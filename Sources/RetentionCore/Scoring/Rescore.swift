@@ -1,0 +1,182 @@
+import Foundation
+
+/// One customer's scores as computed now.
+public struct CustomerScore: Sendable {
+    public var customerRowID: Int64
+    public var signals: CustomerSignals
+    public var health: HealthScore
+    public var features: ChurnFeatures
+    public var prediction: ChurnPrediction
+}
+
+extension Engine {
+    /// The churn model in force: the newest trained one, else the documented defaults.
+    public func currentChurnModel() throws -> (model: LogisticModel, version: Int?) {
+        if let row = try db.queryOne("SELECT id, model FROM churn_models ORDER BY id DESC LIMIT 1", [], { ($0.int(0), $0.text(1)) }),
+           let m = try? JSONDecoder().decode(LogisticModel.self, from: Data(row.1.utf8)) {
+            return (m, row.0)
+        }
+        return (DefaultChurnModel.model, nil)
+    }
+
+    /// The book's median of each churn feature, saved by the last rescore (the default model's means before one).
+    public func bookMedians() throws -> ChurnFeatures {
+        if let text = try db.queryOne("SELECT value FROM settings WHERE key = 'scoring.medians'", [], { $0.text(0) }),
+           let values = try? JSONValue.parse(text).arrayValue?.compactMap(\.doubleValue), values.count == ChurnFeatures.names.count {
+            return ChurnFeatures(values: values)
+        }
+        return ChurnFeatures(values: DefaultChurnModel.model.means)
+    }
+
+    func score(_ s: CustomerSignals, model: LogisticModel, medians: ChurnFeatures) -> CustomerScore {
+        let health = HealthScore.compute(s)
+        let features = ChurnFeatures(signals: s, health: health)
+        let factors = RiskFactor.detect(signals: s, health: health, features: features)
+        let prediction = ChurnPrediction.explain(features: features, model: model, medians: medians, riskFactors: factors,
+                                                 completeness: ChurnPrediction.completeness(s),
+                                                 crossSellOpportunities: health.financial.crossSellOpportunities)
+        return CustomerScore(customerRowID: s.customerRowID, signals: s, health: health, features: features, prediction: prediction)
+    }
+
+    /// The health-score response of the spec for a computed score.
+    func healthScoreJSON(customerID: String, _ sc: CustomerScore, at now: Int) -> JSONValue {
+        var recs: [String] = []
+        for r in sc.prediction.recommendations where !recs.contains(r.action) { recs.append(r.action) }
+        return .object([
+            ("customerId", .string(customerID)), ("overallScore", .number(sc.health.overall)), ("band", .string(sc.health.band.rawValue)),
+            ("components", sc.health.componentsJSON), ("churnRisk", .string(sc.prediction.risk.rawValue)),
+            ("churnProbability", .rounded(sc.prediction.probability, 4)),
+            ("riskFactors", .array(sc.prediction.riskFactors.map { .string($0.title) })),
+            ("recommendations", .array(recs.map { .string($0) })),
+            ("calculatedAt", .string(Timestamp.formatInstant(now))),
+        ])
+    }
+
+    /// Stores a score: the customer's current values, a history row, and an event when the risk level
+    /// crosses into (or out of) high or critical. Runs inside the caller's transaction.
+    func store(_ sc: CustomerScore, customerID: String, previousRisk: ChurnRisk, modelVersion: Int?, now: Int) throws {
+        let p = sc.prediction
+        try db.run("""
+            UPDATE customers SET health_score = ?, churn_risk = ?, churn_probability = ?, top_risk_factor = ?, scored_at = ? WHERE id = ?
+            """, [.double(sc.health.overall), .int(Int64(p.risk.rank)), .double(p.probability), .init(p.riskFactors.first?.title),
+                  .int(Int64(now)), .int(sc.customerRowID)])
+        try db.run("""
+            INSERT INTO health_scores (customer_id, calculated_at, overall, engagement, financial, satisfaction, lifecycle, churn_probability, churn_risk, model_version, document)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.int(sc.customerRowID), .int(Int64(now)), .double(sc.health.overall), .double(sc.health.engagement.score),
+                  .double(sc.health.financial.score), .double(sc.health.satisfaction.score), .double(sc.health.lifecycle.score),
+                  .double(p.probability), .int(Int64(p.risk.rank)), .init(modelVersion),
+                  .text(healthScoreJSON(customerID: customerID, sc, at: now).serialized())])
+        if p.risk >= .high && p.risk > previousRisk {
+            try insertEvent(customerRow: sc.customerRowID, policyRow: nil, type: .churn_risk_increased, severity: p.risk == .critical ? .critical : .warning,
+                            data: .object([("from", .string(previousRisk.rawValue)), ("to", .string(p.risk.rawValue)),
+                                           ("probability", .rounded(p.probability, 4))]),
+                            actions: ["agent_notification"], occurredAt: now, now: now)
+        } else if previousRisk >= .high && p.risk < previousRisk {
+            try insertEvent(customerRow: sc.customerRowID, policyRow: nil, type: .churn_risk_decreased, severity: .info,
+                            data: .object([("from", .string(previousRisk.rawValue)), ("to", .string(p.risk.rawValue)),
+                                           ("probability", .rounded(p.probability, 4))]),
+                            actions: [], occurredAt: now, now: now)
+        }
+    }
+
+    /// Computes, stores and returns one customer's health score (`POST /customers/:id/health-score`).
+    @discardableResult
+    public func calculateHealthScore(customerId: String, now: Int) throws -> JSONValue {
+        try db.transaction {
+            let c = try customer(id: customerId)
+            let (model, version) = try currentChurnModel()
+            let medians = try bookMedians()
+            var result: CustomerScore?
+            try forEachCustomerSignals(asOf: now, customerRows: c.rowID...c.rowID) { result = score($0, model: model, medians: medians) }
+            guard let sc = result else { throw RetentionError.conflict("customer_erased", "Customer \(customerId) was erased and has no score.") }
+            try store(sc, customerID: customerId, previousRisk: c.churnRisk, modelVersion: version, now: now)
+            return healthScoreJSON(customerID: customerId, sc, at: now)
+        }
+    }
+
+    /// The stored health scores of a customer, newest first (`GET /customers/:id/health-score?limit=`).
+    public func healthScoreHistory(customerId: String, limit: Int) throws -> [JSONValue] {
+        let rowID = try customerRowID(customerId)
+        return try db.query("SELECT document FROM health_scores WHERE customer_id = ? ORDER BY calculated_at DESC, id DESC LIMIT ?",
+                            [.int(rowID), .int(Int64(max(1, min(limit, 1000))))]) { try JSONValue.parse($0.text(0)) }
+    }
+
+    /// A churn prediction, optionally a what-if with some features overridden (`POST /customers/:id/churn-prediction`).
+    /// Nothing is stored.
+    public func predictChurn(customerId: String, features overrides: JSONValue?, now: Int) throws -> JSONValue {
+        let c = try customer(id: customerId)
+        let (model, version) = try currentChurnModel()
+        let medians = try bookMedians()
+        var result: CustomerScore?
+        try forEachCustomerSignals(asOf: now, customerRows: c.rowID...c.rowID) { result = score($0, model: model, medians: medians) }
+        guard var sc = result else { throw RetentionError.conflict("customer_erased", "Customer \(customerId) was erased.") }
+        let features = try sc.features.applying(overrides)
+        sc.prediction = ChurnPrediction.explain(features: features, model: model, medians: medians, riskFactors: sc.prediction.riskFactors,
+                                                completeness: ChurnPrediction.completeness(sc.signals),
+                                                crossSellOpportunities: sc.health.financial.crossSellOpportunities)
+        return .object([
+            ("customerId", .string(customerId)), ("churnProbability", .rounded(sc.prediction.probability, 4)),
+            ("churnRisk", .string(sc.prediction.risk.rawValue)), ("confidence", .number(sc.prediction.confidence)),
+            ("factors", sc.prediction.factorsJSON), ("recommendations", sc.prediction.recommendationsJSON),
+            ("features", features.json), ("model", .string(version.map { "trained #\($0)" } ?? "default")),
+            ("predictedAt", .string(Timestamp.formatInstant(now))),
+        ])
+    }
+
+    /// What a rescore did.
+    public struct RescoreSummary: Sendable {
+        public var customers = 0
+        public var byRisk: [ChurnRisk: Int] = [:]
+        public var riskIncreases = 0
+    }
+
+    /// Rescores the whole book in one set-based pass: signals are read for a range of customers at a time
+    /// (aggregate reads, no query per customer), scores computed in memory, and each range written in its
+    /// own transaction, so an interruption loses nothing already committed and leaves no half-written
+    /// customer. The book's feature medians are saved for the next run's expected-impact figures.
+    @discardableResult
+    public func rescore(now: Int, chunk: Int = 5_000, progress: ((Int, Int) -> Void)? = nil) throws -> RescoreSummary {
+        let (model, version) = try currentChurnModel()
+        let medians = try bookMedians()
+        let total = try db.scalarInt("SELECT count(*) FROM customers WHERE erased_at IS NULL")
+        let maxID = Int64(try db.scalarInt("SELECT coalesce(max(id), 0) FROM customers"))
+        var summary = RescoreSummary()
+        var featureColumns = Array(repeating: [Double](), count: ChurnFeatures.names.count)
+        var start: Int64 = 1
+        while start <= maxID {
+            let end = start + Int64(chunk) - 1
+            var scores: [CustomerScore] = []
+            try forEachCustomerSignals(asOf: now, customerRows: start...end) { scores.append(score($0, model: model, medians: medians)) }
+            let info = Dictionary(uniqueKeysWithValues: try db.query("SELECT id, uuid, churn_risk FROM customers WHERE id BETWEEN ? AND ?",
+                                                                     [.int(start), .int(end)]) { ($0.int64(0), ($0.text(1), ChurnRisk(rank: $0.int(2)) ?? .low)) })
+            try db.transaction {
+                for sc in scores {
+                    guard let (uuid, previous) = info[sc.customerRowID] else { continue }
+                    try store(sc, customerID: uuid, previousRisk: previous, modelVersion: version, now: now)
+                    if sc.prediction.risk >= .high && sc.prediction.risk > previous { summary.riskIncreases += 1 }
+                }
+            }
+            for sc in scores {
+                summary.customers += 1
+                summary.byRisk[sc.prediction.risk, default: 0] += 1
+                if sc.signals.activePolicies > 0 { for (i, v) in sc.features.values.enumerated() { featureColumns[i].append(v) } }
+            }
+            progress?(summary.customers, total)
+            start = end + 1
+        }
+        let newMedians = featureColumns.map { col -> Double in
+            guard !col.isEmpty else { return 0 }
+            let sorted = col.sorted()
+            return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        }
+        if featureColumns.first?.isEmpty == false {
+            try db.transaction {
+                try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES ('scoring.medians', ?)",
+                           [.text(JSONValue.array(newMedians.map { .number($0) }).serialized())])
+                try audit("rescore", entity: "book", id: "all", details: .object([("customers", .int(summary.customers))]), now: now)
+            }
+        }
+        return summary
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import RetentionCore
+
+/// `retention rescore [--customer ID]`: recomputes health and churn for the whole book (or one customer).
+enum RescoreCommand {
+    static let usage = "usage: retention rescore [--customer ID]"
+
+    static let spec = CommandSpec(
+        name: "rescore", summary: "Recompute health scores and churn risk for the whole book",
+        usage: usage,
+        help: """
+        \(usage)
+
+        Recomputes every customer's health score, churn probability and risk factors in one set-based pass,
+        writes a history row for each, and records churn_risk_increased when a customer crosses into high or
+        critical risk. Work is committed in chunks: an interruption loses nothing already written and never
+        leaves a customer half-scored. A progress bar is shown on a terminal; a summary line at the end.
+
+        Options:
+          --customer ID   rescore one customer and print the health-score response
+        """,
+        valueOptions: ["--customer"],
+        run: run)
+
+    static func run(_ args: ParsedArguments, _ env: CommandEnvironment) throws -> Int32 {
+        guard args.positionals.isEmpty else { throw UsageError(message: "unexpected \(args.positionals[0])", usage: usage) }
+        let engine = try env.openEngine(create: false)
+        if let id = args.value("--customer") {
+            Output.out(try engine.calculateHealthScore(customerId: id, now: env.now).serialized(pretty: env.stdoutIsTerminal))
+            return ExitCode.ok
+        }
+        let started = Date()
+        let tty = env.stderrIsTerminal
+        let summary = try engine.rescore(now: env.now) { done, total in
+            guard tty, total > 0 else { return }
+            let width = 30, filled = done * width / total
+            FileHandle.standardError.write(Data("\r[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(done)/\(total) customers".utf8))
+        }
+        if tty { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        let risk = ChurnRisk.allCases.map { "\(summary.byRisk[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+        Output.out("Rescored \(summary.customers) customers in \(String(format: "%.1f", Date().timeIntervalSince(started))) s: \(risk); \(summary.riskIncreases) rose to high or critical.")
+        return ExitCode.ok
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import Testing
+@testable import RetentionCore
+
+/// The worked example of the scoring documentation, checked number by number.
+@Suite struct ScoringTests {
+    /// Five days since the last interaction, 12 interactions, 13 of 20 e-mails opened, 10 of 25 touchpoints
+    /// answered, 12 instalments due and none missed, premium up 15 % ($3,000 → $3,450), auto and home held,
+    /// latest NPS 7, one complaint resolved, 24 months' tenure, 2 policies, 2 of 2 renewals made.
+    static let example = CustomerSignals(
+        customerRowID: 1, daysSinceLastInteraction: 5, interactionsInWindow: 12, emailsDelivered: 20, emailsOpened: 13,
+        touchpointsDelivered: 25, touchpointsResponded: 10, paymentsDue: 12, paymentsMissed: 0, premiumNowCents: 345_000,
+        premiumYearAgoCents: 300_000, heldTypes: [.auto, .home], latestNPS: 7, complaintsFiled: 1, complaintsResolved: 1,
+        tenureMonths: 24, activePolicies: 2, totalPolicies: 2, renewalsMade: 2, renewalsLost: 0, cancellationsInWindow: 0,
+        claimsInWindow: 0, claimAmountInWindowCents: 0, premiumEarnedInWindowCents: 330_000, satisfactionScore: 80)
+
+    @Test func workedExampleHealthScore() {
+        let h = HealthScore.compute(Self.example)
+        // E = 0.40·100·(1 − 5/365) + 0.25·100 + 0.20·65 + 0.15·min(100, 2.5·40) = 92.452…
+        #expect(h.engagement.score == 92.5)
+        #expect(h.engagement.emailOpenRate == 65 && h.engagement.responseRate == 40)
+        // F = 0.60·100 + 0.25·(50 + 2.5·15) + 0.15·(100·(4 − 2)/4) = 89.375
+        #expect(h.financial.score == 89.4)
+        #expect(h.financial.premiumGrowth == 15 && h.financial.crossSellOpportunities == 2)
+        // S = 0.60·70 + 0.25·100·(1 − 1/3) + 0.15·100 = 73.667
+        #expect(h.satisfaction.score == 73.7 && h.satisfaction.nps == 70)
+        // L = 0.35·100·24/60 + 0.20·100·2/3 + 0.30·100 + 0.15·100 = 72.333
+        #expect(h.lifecycle.score == 72.3 && h.lifecycle.churnIndicators == 0)
+        // overall = 0.3·92.452 + 0.3·89.375 + 0.2·73.667 + 0.2·72.333 = 83.748
+        #expect(h.overall == 83.7)
+        #expect(h.band == .excellent)
+    }
+
+    @Test func workedExampleChurnProbability() {
+        let h = HealthScore.compute(Self.example)
+        let f = ChurnFeatures(signals: Self.example, health: h)
+        #expect(f.values == [24, 2, 92.5, 73.7, 100, 0, 5])
+        // logit = ln(0.12/0.88) − 0.35·(24−36)/30 − 0.45·(2−1.5)/0.8 − 0.55·(92.5−50)/20 − 0.45·(73.7−65)/20
+        //         − 0.60·(100−92)/12 + 0.20·(0−0.2)/0.6 + 0.40·(5−120)/110 = −4.38303; p = 0.012333
+        #expect(abs(DefaultChurnModel.model.probability(f.values) - 0.0123335) < 1e-6)
+    }
+
+    @Test func bandsAndRiskLevelsFollowTheSpec() {
+        #expect(HealthScore.Band(score: 80) == .excellent && HealthScore.Band(score: 79.9) == .good)
+        #expect(HealthScore.Band(score: 60) == .good && HealthScore.Band(score: 59.9) == .fair)
+        #expect(HealthScore.Band(score: 40) == .fair && HealthScore.Band(score: 39.9) == .poor)
+        #expect(ChurnRisk(probability: 0.2999) == .low && ChurnRisk(probability: 0.30) == .medium)
+        #expect(ChurnRisk(probability: 0.4999) == .medium && ChurnRisk(probability: 0.50) == .high)
+        #expect(ChurnRisk(probability: 0.6999) == .high && ChurnRisk(probability: 0.70) == .critical)
+    }
+
+    /// Each input swept with the others fixed: the score never moves the wrong way, and stays in 0–100.
+    @Test func scoresAreBoundedAndMonotoneInEveryInput() {
+        func sweep(_ values: [Int], _ set: (inout CustomerSignals, Int) -> Void, better: Bool, _ part: (HealthScore) -> Double, _ name: String) {
+            var last: Double?
+            for v in values {
+                var s = Self.example
+                set(&s, v)
+                let h = HealthScore.compute(s)
+                let x = part(h)
+                #expect((0...100).contains(x) && (0...100).contains(h.overall))
+                if let last { #expect(better ? x >= last : x <= last, "\(name) moved the wrong way at \(v)") }
+                last = x
+            }
+        }
+        let r = Array(0...40)
+        sweep(r.map { $0 * 20 }, { $0.daysSinceLastInteraction = $1 }, better: false, { $0.engagement.score }, "days since contact")
+        sweep(r, { $0.interactionsInWindow = $1 }, better: true, { $0.engagement.score }, "interactions")
+        sweep(Array(0...20), { $0.emailsOpened = $1 }, better: true, { $0.engagement.score }, "opens")
+        sweep(Array(0...25), { $0.touchpointsResponded = $1 }, better: true, { $0.engagement.score }, "responses")
+        sweep(Array(0...12), { $0.paymentsMissed = $1 }, better: false, { $0.financial.score }, "missed payments")
+        sweep(r.map { $0 * 20_000 }, { $0.premiumNowCents = $1 }, better: true, { $0.financial.score }, "premium growth")
+        sweep(Array(0...10), { $0.latestNPS = $1 }, better: true, { $0.satisfaction.score }, "NPS")
+        sweep(Array(0...8), { $0.complaintsFiled = $1; $0.complaintsResolved = 0 }, better: false, { $0.satisfaction.score }, "complaints")
+        sweep(Array(0...8), { $0.complaintsFiled = 8; $0.complaintsResolved = $1 }, better: true, { $0.satisfaction.score }, "resolutions")
+        sweep(r.map { $0 * 6 }, { $0.tenureMonths = $1 }, better: true, { $0.lifecycle.score }, "tenure")
+        sweep(Array(0...6), { $0.activePolicies = $1 }, better: true, { $0.lifecycle.score }, "policies")
+        sweep(Array(0...6), { $0.renewalsLost = $1 }, better: false, { $0.lifecycle.score }, "renewals lost")
+        sweep(Array(0...6), { $0.cancellationsInWindow = $1 }, better: false, { $0.lifecycle.score }, "cancellations")
+        // The churn model moves the other way from health: more days since contact never lowers churn.
+        var last = 0.0
+        for d in stride(from: 0, through: 800, by: 20) {
+            var s = Self.example
+            s.daysSinceLastInteraction = d
+            let p = DefaultChurnModel.model.probability(ChurnFeatures(signals: s, health: HealthScore.compute(s)).values)
+            #expect(p >= last)
+            last = p
+        }
+    }
+
+    @Test func randomInputsStayInRange() {
+        var rng = SeededGenerator(seed: 5)
+        for _ in 0..<2_000 {
+            func n(_ m: Int) -> Int { Int(rng.next() % UInt64(m + 1)) }
+            let s = CustomerSignals(customerRowID: 1, daysSinceLastInteraction: n(3) == 0 ? nil : n(2000), interactionsInWindow: n(50),
+                                    emailsDelivered: n(30), emailsOpened: n(40), touchpointsDelivered: n(30), touchpointsResponded: n(40),
+                                    paymentsDue: n(24), paymentsMissed: n(30), premiumNowCents: n(1_000_000), premiumYearAgoCents: n(1_000_000),
+                                    heldTypes: Set(PolicyType.allCases.filter { _ in n(1) == 1 }), latestNPS: n(2) == 0 ? nil : n(10),
+                                    complaintsFiled: n(10), complaintsResolved: n(12), tenureMonths: n(300), activePolicies: n(6), totalPolicies: n(8),
+                                    renewalsMade: n(5), renewalsLost: n(5), cancellationsInWindow: n(3), claimsInWindow: n(4),
+                                    claimAmountInWindowCents: n(5_000_000), premiumEarnedInWindowCents: n(500_000),
+                                    satisfactionScore: n(1) == 0 ? nil : Double(n(100)))
+            let h = HealthScore.compute(s)
+            for v in [h.overall, h.engagement.score, h.financial.score, h.satisfaction.score, h.lifecycle.score] { #expect((0...100).contains(v)) }
+            let p = DefaultChurnModel.model.probability(ChurnFeatures(signals: s, health: h).values)
+            #expect(p.isFinite && (0...1).contains(p))
+        }
+    }
+
+    @Test func expectedImpactIsTheProbabilityDropAtTheMedian() {
+        var s = Self.example
+        s.daysSinceLastInteraction = 400
+        let h = HealthScore.compute(s)
+        let f = ChurnFeatures(signals: s, health: h)
+        let medians = ChurnFeatures(values: [30, 1, 55, 70, 95, 0.1, 60])
+        let factors = RiskFactor.detect(signals: s, health: h, features: f)
+        #expect(factors.contains(.no_recent_contact))
+        let prediction = ChurnPrediction.explain(features: f, model: DefaultChurnModel.model, medians: medians, riskFactors: factors,
+                                                 completeness: 1, crossSellOpportunities: 2)
+        var moved = f.values
+        moved[6] = 60
+        let expected = (DefaultChurnModel.model.probability(f.values) - DefaultChurnModel.model.probability(moved)) * 100
+        let rec = prediction.recommendations.first { $0.action == "Schedule a check-in call" }
+        #expect(rec?.expectedImpact == String(format: "Reduce churn probability by %.1f%%", expected))
+        #expect(prediction.factors.first?.name == "lastContactDays" && prediction.factors.first?.direction == "negative")
+    }
+
+    @Test func routesAnswerWithTheSpecShapesAndStoreHistory() throws {
+        let engine = try makeEngine()
+        try DemoBook(customers: 120, seed: 2, now: testNow).generate(into: engine.db)
+        let id = try #require(try engine.listCustomers(CustomerQuery()).items.first { $0.activePolicies > 0 }?.id)
+        func call(_ m: String, _ p: String, _ body: String? = nil) throws -> JSONValue {
+            Router.handle(try APIRequest(method: m, target: p, body: try body.map(json)), engine: engine, now: testNow).body
+        }
+        let hs = try call("POST", "/customers/\(id)/health-score")["data"]!
+        for key in ["customerId", "overallScore", "components", "churnRisk", "churnProbability", "riskFactors", "recommendations", "calculatedAt"] {
+            #expect(hs[key] != nil, "health-score lacks \(key)")
+        }
+        for (part, keys) in [("engagement", ["score", "lastInteractionDays", "interactionFrequency", "emailOpenRate", "responseRate"]),
+                             ("financial", ["score", "paymentHistory", "premiumGrowth", "crossSellOpportunities"]),
+                             ("satisfaction", ["score", "nps", "complaintCount", "resolutionRate"]),
+                             ("lifecycle", ["score", "tenure", "policyCount", "renewalRate", "churnIndicators"])] {
+            for k in keys { #expect(hs["components"]?[part]?[k] != nil, "\(part) lacks \(k)") }
+        }
+        let stored = try engine.customer(id: id)
+        #expect(stored.healthScore == hs["overallScore"]?.doubleValue && stored.scoredAt == testNow)
+        _ = try call("POST", "/customers/\(id)/health-score")
+        #expect(try call("GET", "/customers/\(id)/health-score?limit=10")["data"]?.arrayValue?.count == 2)
+        let cp = try call("POST", "/customers/\(id)/churn-prediction", #"{"features":{"tenure":24,"policyCount":2,"engagementScore":45,"satisfactionScore":50,"lastContactDays":120}}"#)["data"]!
+        for key in ["churnProbability", "churnRisk", "confidence", "factors", "recommendations", "predictedAt"] { #expect(cp[key] != nil) }
+        #expect(cp["features"]?["lastContactDays"] == .number(120))
+        let bad = try call("POST", "/customers/\(id)/churn-prediction", #"{"features":{"shoeSize":44}}"#)
+        #expect(bad["error"]?["field"] == .string("features.shoeSize"))
+    }
+
+    @Test func rescoreScoresTheBookAndAnEventCanTriggerARescore() throws {
+        let engine = try makeEngine()
+        try DemoBook(customers: 300, seed: 8, now: testNow).generate(into: engine.db)
+        let summary = try engine.rescore(now: testNow, chunk: 64)
+        #expect(summary.customers == 300)
+        #expect(try engine.db.scalarInt("SELECT count(*) FROM customers WHERE scored_at IS NULL") == 0)
+        #expect(try engine.db.scalarInt("SELECT count(*) FROM health_scores") == 300)
+        #expect(try engine.bookMedians() != ChurnFeatures(values: DefaultChurnModel.model.means))
+        let c = try #require(try engine.listCustomers(CustomerQuery()).items.first { $0.activePolicies > 0 })
+        let before = try engine.db.scalarInt("SELECT count(*) FROM health_scores WHERE customer_id = ?", [.int(c.rowID)])
+        try engine.createEvent(try json(#"{"customerId":"\#(c.id)","eventType":"complaint_filed","triggeredActions":["update_health_score"]}"#), now: testNow + 60)
+        #expect(try engine.db.scalarInt("SELECT count(*) FROM health_scores WHERE customer_id = ?", [.int(c.rowID)]) == before + 1)
+    }
+}
