@@ -30,6 +30,13 @@ extension Router {
             let preview = try engine.previewCampaign(id: ctx.param("id"), limit: limit, now: ctx.now)
             return .success(.object([("matching", .int(preview.count)), ("customers", .array(preview.customers.map(\.json)))]))
         },
+        Route("POST", "campaigns/:id/enrol", "Extension: enrol one customer by hand {\"customerId\"}") { engine, ctx in
+            var r = try FieldReader(try ctx.requireBody())
+            let customer = try r.string("customerId")
+            try r.finish()
+            let steps = try engine.enrolCustomer(campaignId: ctx.param("id"), customerId: customer, now: ctx.now)
+            return .success(.object([("enrolled", .bool(true)), ("touchpoints", .int(steps))]), status: 201)
+        },
         Route("GET", "campaigns/:id/performance", "Campaign performance, ROI and uplift against the control group") { engine, ctx in
             .success(try engine.campaignPerformance(id: ctx.param("id"), now: ctx.now))
         },

@@ -13,7 +13,7 @@ extension Router {
             }
             return .success(try engine.metrics(period))
         },
-        Route("GET", "at-risk", "Customers most likely to leave (limit, page, churnRisk, agentId, policyType, assignedTo, unassigned, includeSnoozed)") { engine, ctx in
+        Route("GET", "at-risk", "Customers most likely to leave (limit, page, churnRisk, agentId, policyType, tag, assignedTo, unassigned, includeSnoozed)") { engine, ctx in
             var q = AtRiskQuery()
             q.limit = try ctx.query.int("limit", default: 50, range: 1...1000)
             q.page = try ctx.query.int("page", default: 1, range: 1...1_000_000)
@@ -21,6 +21,7 @@ extension Router {
             if !levels.isEmpty { q.levels = levels }
             q.agentId = ctx.query.string("agentId")
             q.policyType = try ctx.query.choice("policyType", PolicyType.self)
+            q.tag = ctx.query.string("tag")
             q.assignedTo = ctx.query.string("assignedTo")
             q.unassignedOnly = try ctx.query.bool("unassigned") ?? false
             q.includeSnoozed = try ctx.query.bool("includeSnoozed") ?? false

@@ -211,6 +211,39 @@ extension Engine {
         return (enrolled, control, touchpoints)
     }
 
+    /// Enrols one customer by hand into an active or paused campaign (never into its control group),
+    /// laying out the sequence from now. A customer already enrolled in the campaign is refused.
+    @discardableResult
+    public func enrolCustomer(campaignId: String, customerId: String, now: Int) throws -> Int {
+        try db.transaction {
+            let c = try campaign(id: campaignId)
+            guard c.status == .active || c.status == .paused else {
+                throw RetentionError.conflict("campaign_not_running", "Campaign \"\(c.name)\" is \(c.status.rawValue); customers can be enrolled only while it is active or paused.")
+            }
+            let row = try customerRowID(customerId)
+            if try db.queryOne("SELECT 1 FROM campaign_enrollments WHERE campaign_id = ? AND customer_id = ?", [.int(c.rowID), .int(row)], { _ in true }) != nil {
+                throw RetentionError.conflict("already_enrolled", "The customer is already enrolled in \"\(c.name)\".")
+            }
+            try db.run("""
+                INSERT INTO campaign_enrollments (campaign_id, customer_id, policy_id, run_at, enrolled_at, is_control)
+                VALUES (?, ?, (SELECT p.id FROM policies p WHERE p.customer_id = ? AND p.status IN ('active', 'pending_renewal') ORDER BY p.renewal_date LIMIT 1), ?, ?, 0)
+                """, [.int(c.rowID), .int(row), .int(row), .int(Int64(now)), .int(Int64(now))])
+            let enrollment = db.lastInsertRowID
+            for (k, step) in c.sequence.enumerated() {
+                try db.run("""
+                    INSERT INTO touchpoints (uuid, campaign_id, enrollment_id, customer_id, policy_id, step_index, channel, template, status, due_at, created_at, updated_at)
+                    SELECT \(Engine.sqlUUID), e.campaign_id, e.id, e.customer_id, e.policy_id, ?, coalesce(?, c.preferred_contact_method, 'email'), ?, 'pending', ? + ? * 60, ?, ?
+                    FROM campaign_enrollments e JOIN customers c ON c.id = e.customer_id WHERE e.id = ?
+                    """, [.int(Int64(k)), .init(step.channel?.rawValue), .text(step.template), .int(Int64(now)), .int(Int64(step.delayMinutes)),
+                          .int(Int64(now)), .int(Int64(now)), .int(enrollment)])
+            }
+            try insertEvent(customerRow: row, policyRow: nil, type: .campaign_enrolled, severity: .info,
+                            data: .object([("campaignId", .string(c.id)), ("campaign", .string(c.name))]), actions: [], occurredAt: now, now: now)
+            try audit("campaign.enrol", entity: "customer", id: customerId, details: .object([("campaignId", .string(c.id))]), now: now)
+            return c.sequence.count
+        }
+    }
+
     /// A random version-4 UUID computed inside SQLite, for set-based inserts.
     static let sqlUUID = """
     (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || \

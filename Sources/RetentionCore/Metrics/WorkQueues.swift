@@ -6,6 +6,7 @@ public struct AtRiskQuery: Sendable, Equatable {
     public var levels: [ChurnRisk] = [.medium, .high, .critical]
     public var agentId: String?
     public var policyType: PolicyType?
+    public var tag: String?
     /// Only customers assigned to this specialist.
     public var assignedTo: String?
     public var unassignedOnly = false
@@ -94,6 +95,7 @@ extension Engine {
             conditions.append("EXISTS (SELECT 1 FROM policies p WHERE p.customer_id = c.id AND p.policy_type = ? AND p.status IN ('active', 'pending_renewal'))")
             params.append(.text(t.rawValue))
         }
+        if let tag = q.tag { conditions.append("c.id IN (SELECT customer_id FROM customer_tags WHERE tag = ?)"); params.append(.text(tag)) }
         if let who = q.assignedTo { conditions.append("c.assigned_to = ?"); params.append(.text(who)) }
         if q.unassignedOnly { conditions.append("c.assigned_to IS NULL") }
         if let s = q.search?.trimmingCharacters(in: .whitespaces), !s.isEmpty {

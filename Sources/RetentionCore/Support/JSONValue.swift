@@ -109,7 +109,7 @@ extension JSONValue {
         }
     }
 
-    static func format(number d: Double) -> String {
+    public static func format(number d: Double) -> String {
         guard d.isFinite else { return "null" }
         if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
         var s = String(d)

@@ -141,6 +141,21 @@ public enum DashboardApp {
                                                             ("severity", .string("warning"))]), now: now)
                         return "Missed payment recorded."
                     }
+                case .recompute(let id):
+                    worker.perform { engine, now in
+                        let h = try engine.calculateHealthScore(customerId: id, now: now)
+                        return "Rescored: health \(JSONValue.format(number: h["overallScore"]?.doubleValue ?? 0)), \(h["churnRisk"]?.stringValue ?? "") risk."
+                    }
+                case .enrol(let id, let campaignID):
+                    worker.perform { engine, now in
+                        let steps = try engine.enrolCustomer(campaignId: campaignID, customerId: id, now: now)
+                        return "Enrolled: \(steps) touchpoints scheduled in \"\(try engine.campaign(id: campaignID).name)\"."
+                    }
+                case .campaignDetail(let id, let name):
+                    worker.perform { engine, now in
+                        let p = try engine.campaignPerformance(id: id, now: now)
+                        return "PREVIEW\u{0}\(name)\u{0}" + CampaignSummary.lines(p).joined(separator: "\u{0}")
+                    }
                 case .copy(let text):
                     terminal.writeRaw(TerminalSequence.copyToClipboard(text))
                 case .nextTheme:

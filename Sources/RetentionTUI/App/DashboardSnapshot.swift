@@ -31,6 +31,12 @@ public struct CustomerDetail: Sendable, Equatable {
     public var policies: [Policy]
     public var events: [RetentionEvent]
     public var touchpoints: [Touchpoint]
+    /// The latest stored health-score document (the spec's shape), if scored.
+    public var health: JSONValue?
+    /// Overall health, oldest first, for the sparkline.
+    public var healthHistory: [Double]
+    /// The churn prediction with its factors and recommendations.
+    public var prediction: JSONValue?
 }
 
 /// What the panes show, collected by the background worker in one go.
@@ -80,8 +86,12 @@ extension DashboardSnapshot {
         }
         var detail: CustomerDetail?
         if let id = request.detailCustomerID {
-            detail = CustomerDetail(customer: try engine.customer(id: id), policies: try engine.policies(customerId: id),
-                                    events: try engine.events(customerId: id, limit: 30), touchpoints: try engine.touchpoints(customerId: id, limit: 30))
+            let history = try engine.healthScoreHistory(customerId: id, limit: 30)
+            let customer = try engine.customer(id: id)
+            detail = CustomerDetail(customer: customer, policies: try engine.policies(customerId: id),
+                                    events: try engine.events(customerId: id, limit: 30), touchpoints: try engine.touchpoints(customerId: id, limit: 30),
+                                    health: history.first, healthHistory: history.reversed().compactMap { $0["overallScore"]?.doubleValue },
+                                    prediction: customer.erasedAt == nil ? try? engine.predictChurn(customerId: id, features: nil, now: now) : nil)
         }
         let customerCount = try engine.db.scalarInt("SELECT count(*) FROM customers")
         return DashboardSnapshot(header: header, atRisk: atRisk, renewals: renewals, campaigns: campaigns, detail: detail,

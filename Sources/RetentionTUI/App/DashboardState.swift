@@ -36,6 +36,7 @@ public enum PendingAction: Sendable, Equatable {
     case note(customerID: String)
     case tag(customerID: String)
     case contactOutcome(customerID: String)
+    case enrol(customerID: String, campaignIDs: [String])
 }
 
 /// Sort orders of the at-risk pane (the engine orders by probability; these re-sort the loaded page).
@@ -59,6 +60,8 @@ public struct DashboardState: Sendable {
     public var sort: AtRiskSort = .probability
     public var riskFilterIndex = 0
     public var mineOnly = false
+    /// The filter line as typed (search words and agent:/type:/tag: tokens).
+    public var filterText: String?
     public var timerPaused = false
     public var overlay: Overlay?
     public var status: (text: String, isError: Bool)?

@@ -12,6 +12,9 @@ public enum Effect: Sendable, Equatable {
     case note(customerID: String, text: String)
     case tag(customerID: String, tag: String)
     case paymentMissed(customerID: String)
+    case recompute(customerID: String)
+    case enrol(customerID: String, campaignID: String)
+    case campaignDetail(id: String, name: String)
     case copy(String)
     case nextTheme
 }
@@ -41,6 +44,10 @@ extension DashboardState {
         case .paneCampaigns: focused = .campaigns
         case .paneDetail: focused = .detail
         case .open:
+            if focused == .campaigns {
+                guard let c = selectedCampaign?.campaign else { status = ("No campaign selected.", true); return [] }
+                return [.campaignDetail(id: c.id, name: c.name)]
+            }
             guard let id = actionCustomerID else { status = ("Nothing selected to open.", true); return [] }
             detailCustomerID = id
             request.detailCustomerID = id
@@ -51,7 +58,7 @@ extension DashboardState {
         case .back:
             if focused == .detail { focused = detailReturnPane }
         case .filter:
-            overlay = .prompt(title: "Search at-risk customers (name or e-mail)", text: request.atRisk.search ?? "", action: .search)
+            overlay = .prompt(title: "Filter at-risk: name or e-mail, agent:ID, type:auto, tag:vip", text: filterText ?? "", action: .search)
         case .sort:
             let all = AtRiskSort.allCases
             sort = all[(all.firstIndex(of: sort)! + 1) % all.count]
@@ -79,10 +86,33 @@ extension DashboardState {
         case .nextTheme: return [.nextTheme]
         case .activateCampaign, .pauseCampaign, .cancelCampaign, .previewCampaign:
             return campaignAction(binding.action)
-        case .logContact, .addNote, .addTag, .assignToMe, .snooze, .paymentMissed, .copyContact:
+        case .logContact, .addNote, .addTag, .assignToMe, .snooze, .paymentMissed, .copyContact, .recompute, .enrol:
             return customerAction(binding.action)
         }
         return []
+    }
+
+    /// The at-risk filter line: `agent:ID`, `type:POLICYTYPE`, `tag:TAG` tokens, the rest a name or e-mail search.
+    mutating func applyFilter(_ line: String) {
+        var words: [String] = []
+        request.atRisk.agentId = nil
+        request.atRisk.policyType = nil
+        request.atRisk.tag = nil
+        var problems: [String] = []
+        for token in line.split(separator: " ").map(String.init) {
+            if token.hasPrefix("agent:") { request.atRisk.agentId = String(token.dropFirst(6)) }
+            else if token.hasPrefix("type:") {
+                if let t = PolicyType(rawValue: String(token.dropFirst(5))) { request.atRisk.policyType = t } else { problems.append(token) }
+            } else if token.hasPrefix("tag:") { request.atRisk.tag = String(token.dropFirst(4)) }
+            else { words.append(token) }
+        }
+        request.atRisk.search = words.isEmpty ? nil : words.joined(separator: " ")
+        filterText = line.isEmpty ? nil : line
+        if !problems.isEmpty {
+            status = ("Unknown policy type in \(problems.joined(separator: ", ")); types: \(PolicyType.allCases.map(\.rawValue).joined(separator: ", ")).", true)
+        } else {
+            status = (line.isEmpty ? "Filter cleared." : "Filter: \(line)", false)
+        }
     }
 
     private mutating func move(_ delta: Int) {
@@ -136,6 +166,12 @@ extension DashboardState {
         case .assignToMe: return [.assignToMe(customerID: id)]
         case .snooze: return [.snooze(customerID: id, days: 7)]
         case .paymentMissed: return [.paymentMissed(customerID: id)]
+        case .recompute: return [.recompute(customerID: id)]
+        case .enrol:
+            let running = (snapshot?.campaigns ?? []).filter { $0.campaign.status == .active || $0.campaign.status == .paused }
+            guard !running.isEmpty else { status = ("No active or paused campaign to enrol into; activate one in pane 3.", true); return [] }
+            overlay = .choice(title: "Enrol in campaign", options: running.map(\.campaign.name), selected: 0,
+                              action: .enrol(customerID: id, campaignIDs: running.map(\.campaign.id)))
         case .copyContact:
             let email = focused == .detail ? snapshot?.detail?.customer.email : focused == .atRisk ? selectedAtRisk?.email : nil
             guard let email else { status = ("Open the customer first to copy their e-mail.", true); return [] }
@@ -168,8 +204,7 @@ extension DashboardState {
                 let value = text.trimmingCharacters(in: .whitespaces)
                 switch action {
                 case .search:
-                    request.atRisk.search = value.isEmpty ? nil : value
-                    status = (value.isEmpty ? "Search cleared." : "Searching for \"\(value)\".", false)
+                    applyFilter(value)
                     return [.refresh(force: true)]
                 case .note(let id): return value.isEmpty ? [] : [.note(customerID: id, text: value)]
                 case .tag(let id): return value.isEmpty ? [] : [.tag(customerID: id, tag: value)]
@@ -188,6 +223,9 @@ extension DashboardState {
                 self.overlay = nil
                 if case .contactOutcome(let id) = action, let outcome = Engine.ContactOutcome(rawValue: options[selected]) {
                     return [.logContact(customerID: id, outcome: outcome)]
+                }
+                if case .enrol(let id, let campaigns) = action, campaigns.indices.contains(selected) {
+                    return [.enrol(customerID: id, campaignID: campaigns[selected])]
                 }
             default: break
             }

@@ -5,7 +5,7 @@ public enum Action: String, Sendable, CaseIterable {
     case open, back, filter, sort, refresh, pauseRefresh, nextTheme, help, quit
     case riskFilter, mine, renewalWindow
     case activateCampaign, pauseCampaign, cancelCampaign, previewCampaign
-    case logContact, addNote, addTag, assignToMe, snooze, paymentMissed, copyContact
+    case logContact, addNote, addTag, assignToMe, snooze, paymentMissed, copyContact, recompute, enrol
 }
 
 /// One row of the key table: the keys, what they do, where they apply, and whether they need a
@@ -48,9 +48,9 @@ public enum KeyBindings {
         KeyBinding([.character("2")], .paneRenewals, "upcoming renewals"),
         KeyBinding([.character("3")], .paneCampaigns, "campaign performance"),
         KeyBinding([.character("4")], .paneDetail, "customer detail"),
-        KeyBinding([.enter], .open, "open customer", panes: [.atRisk, .renewals], footer: true),
+        KeyBinding([.enter], .open, "open customer or campaign", panes: [.atRisk, .renewals, .campaigns], footer: true),
         KeyBinding([.escape], .back, "back / close"),
-        KeyBinding([.character("/")], .filter, "search name or e-mail", panes: [.atRisk], footer: true),
+        KeyBinding([.character("/")], .filter, "filter: text, agent:ID, type:auto, tag:vip", panes: [.atRisk], footer: true),
         KeyBinding([.character("s")], .sort, "change sort", panes: [.atRisk], footer: true),
         KeyBinding([.character("f")], .riskFilter, "cycle risk filter", panes: [.atRisk], footer: true),
         KeyBinding([.character("m")], .mine, "only mine / everyone", panes: [.atRisk], footer: true),
@@ -65,6 +65,8 @@ public enum KeyBindings {
         KeyBinding([.character("A")], .assignToMe, "assign to me", panes: [.atRisk, .renewals, .detail], footer: true),
         KeyBinding([.character("z")], .snooze, "snooze 7 days", panes: [.atRisk, .detail], footer: true),
         KeyBinding([.character("$")], .paymentMissed, "record a missed payment", panes: [.atRisk, .renewals, .detail]),
+        KeyBinding([.character("R")], .recompute, "recompute the score", panes: [.atRisk, .renewals, .detail]),
+        KeyBinding([.character("e")], .enrol, "enrol in a campaign", panes: [.atRisk, .renewals, .detail]),
         KeyBinding([.character("y")], .copyContact, "copy e-mail (OSC 52)", panes: [.atRisk, .renewals, .detail]),
         KeyBinding([.character("r")], .refresh, "refresh now", footer: true),
         KeyBinding([.character("P")], .pauseRefresh, "pause / resume the timer"),

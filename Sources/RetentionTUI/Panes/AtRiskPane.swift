@@ -6,7 +6,7 @@ enum AtRiskPane {
         let rows = state.atRiskRows
         let filter = DashboardState.riskFilters[state.riskFilterIndex].label
         var title = "1 At-risk customers (\(rows.count)\(rows.count >= state.request.rowLimit ? "+" : "")) · \(filter) · by \(state.sort.rawValue)"
-        if let s = state.request.atRisk.search { title += " · \"\(s)\"" }
+        if let s = state.filterText { title += " · \"\(s)\"" }
         if state.mineOnly { title += " · mine" }
         let inner = canvas.box(title: title, rect: rect, focused: state.focused == .atRisk)
         let columns = [

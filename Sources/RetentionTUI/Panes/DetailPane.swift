@@ -2,6 +2,13 @@ import RetentionCore
 
 /// Everything about one customer: profile and contact preferences, scores, policies, touchpoints, events.
 enum DetailPane {
+    /// Health history as a sparkline on a fixed 0–100 scale, so a flat good score does not look like a crash.
+    static func sparkline(_ values: [Double]) -> String {
+        guard !values.isEmpty else { return "—" }
+        let levels = Array("▁▂▃▄▅▆▇█")
+        return String(values.suffix(20).map { levels[min(7, max(0, Int($0 / 100 * 7.999)))] })
+    }
+
     static func draw(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) {
         guard let d = state.snapshot?.detail, d.customer.id == state.detailCustomerID else {
             let inner = canvas.box(title: "4 Customer detail", rect: rect, focused: state.focused == .detail)
@@ -26,9 +33,30 @@ enum DetailPane {
             line(("Not scored yet: run `retention rescore` to compute health, churn and LTV.", .dim))
         } else {
             let band = c.healthScore >= 80 ? "excellent" : c.healthScore >= 60 ? "good" : c.healthScore >= 40 ? "fair" : "poor"
-            line(("Health ", .dim), (String(format: "%.1f %@ ", c.healthScore, band), .text), (AtRiskPane.bar(c.healthScore), .bar))
+            line(("Health ", .dim), (String(format: "%.1f %@ ", c.healthScore, band), .text), (AtRiskPane.bar(c.healthScore), .bar),
+                 ("  trend ", .dim), (sparkline(d.healthHistory), .sparkline))
+            if let components = d.health?["components"] {
+                for (key, label, weight) in [("engagement", "Engagement  ", "30%"), ("financial", "Financial   ", "30%"),
+                                             ("satisfaction", "Satisfaction", "20%"), ("lifecycle", "Lifecycle   ", "20%")] {
+                    let v = components[key]?["score"]?.doubleValue ?? 0
+                    line(("  \(label) ", .dim), (String(format: "%5.1f ", v), .text), (AtRiskPane.bar(v), .bar), (" ×\(weight)", .dim))
+                }
+            }
             line(("Churn ", .dim), (String(format: "%.0f%% ", (c.churnProbability ?? 0) * 100), .text),
-                 (c.churnRisk.rawValue, Formatting.riskRole(c.churnRisk)), ("  top factor: ", .dim), (c.topRiskFactor ?? "—", .text))
+                 (c.churnRisk.rawValue, Formatting.riskRole(c.churnRisk)),
+                 ("  confidence ", .dim), (d.prediction?["confidence"]?.doubleValue.map { String(format: "%.2f", $0) } ?? "—", .text))
+            if let factors = d.prediction?["factors"]?.arrayValue, !factors.isEmpty {
+                let parts = factors.prefix(4).map { f -> String in
+                    let impact = f["impact"]?.doubleValue ?? 0
+                    return "\(f["name"]?.stringValue ?? "") \(impact > 0 ? "+" : "")\(String(format: "%.2f", impact))"
+                }
+                line(("  factors ", .dim), (parts.joined(separator: ", "), .text))
+            }
+            for r in (d.prediction?["recommendations"]?.arrayValue ?? []).prefix(4) {
+                let priority = r["priority"]?.stringValue ?? ""
+                line(("  → ", .dim), (r["action"]?.stringValue ?? "", priority == "high" ? .warning : .text),
+                     ("  \(r["expectedImpact"]?.stringValue ?? "")", .dim))
+            }
             line(("LTV ", .dim), ("paid \(Formatting.cents(c.lifetimeValueCents))  projected \(Formatting.cents(c.projectedLTVCents))  tier \(c.ltvTier ?? "—")", .text))
         }
         heading("Policies (\(c.activePolicies) in force of \(c.totalPolicies))")
