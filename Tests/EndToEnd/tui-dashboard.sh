@@ -47,8 +47,10 @@ if screen | grep -q "Retention" && screen | grep -q "3 Campaigns"; then ok; else
 
 # Navigate and open a customer from the renewals list.
 $T send-keys -t tui g Enter
-check_screen "customer detail opens" "Policies ("
-check_screen "detail shows events" "Recent events"
+check_screen "customer detail opens" "Scores"
+check_screen "detail shows the health components" "Engagement"
+$T send-keys -t tui j j j j j j j j j j j j j j j j j j j j
+check_screen "detail scrolls to the policies and events" "Recent events"
 $T send-keys -t tui Escape
 check_screen "Esc returns to the list" "Renewals, next 90 days"
 
@@ -98,6 +100,15 @@ $T send-keys -t tui q
 check_screen "program exits cleanly" "EXITED 0"
 # The alternate screen is left and the cursor is visible again.
 if [ "$($T display -p -t tui '#{alternate_on} #{cursor_flag}')" = "0 1" ]; then ok; else fail "terminal not restored after quit: $($T display -p -t tui '#{alternate_on} #{cursor_flag}')"; fi
+
+# Other terminals: the dashboard starts, draws and quits cleanly under each TERM users have.
+for term in xterm-256color screen-256color xterm vt100 linux; do
+  $T kill-session -t tui 2>/dev/null
+  $T new-session -d -x 100 -y 30 -s tui "cd '$WORK' && TERM=$term '$BIN' --db '$DB' tui; echo EXITED \$?; sleep 30"
+  if wait_for "Renewals" 10; then ok; else fail "TERM=$term draws the dashboard"; fi
+  $T send-keys -t tui q
+  if wait_for "EXITED 0" 10; then ok; else fail "TERM=$term quits cleanly"; fi
+done
 
 echo "tui: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -98,6 +98,16 @@ public enum DashboardView {
             title = t + " (any key closes)"
             lines = body.map { ($0, .overlay) }
         }
+        // A list taller than the screen folds into two columns (the help overlay on a short terminal).
+        if lines.count > canvas.rows - 4, canvas.columns >= 60 {
+            let half = (lines.count + 1) / 2
+            let columnWidth = (canvas.columns - 8) / 2
+            lines = (0..<half).map { i in
+                let left = DisplayWidth.pad(lines[i].0, toColumns: columnWidth)
+                let right = i + half < lines.count ? lines[i + half].0 : ""
+                return (left + "  " + right, lines[i].1)
+            }
+        }
         let width = min(canvas.columns - 4, max(DisplayWidth.width(of: title) + 6, (lines.map { DisplayWidth.width(of: $0.0) }.max() ?? 10) + 4))
         let height = min(canvas.rows - 2, lines.count + 2)
         let rect = Rect(row: max(0, (canvas.rows - height) / 2), col: max(0, (canvas.columns - width) / 2), width: width, height: height)

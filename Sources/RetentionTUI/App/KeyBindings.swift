@@ -50,7 +50,7 @@ public enum KeyBindings {
         KeyBinding([.character("4")], .paneDetail, "customer detail"),
         KeyBinding([.enter], .open, "open customer or campaign", panes: [.atRisk, .renewals, .campaigns], footer: true),
         KeyBinding([.escape], .back, "back / close"),
-        KeyBinding([.character("/")], .filter, "filter: text, agent:ID, type:auto, tag:vip", panes: [.atRisk], footer: true),
+        KeyBinding([.character("/")], .filter, "filter (text, agent:, type:, tag:)", panes: [.atRisk], footer: true),
         KeyBinding([.character("s")], .sort, "change sort", panes: [.atRisk], footer: true),
         KeyBinding([.character("f")], .riskFilter, "cycle risk filter", panes: [.atRisk], footer: true),
         KeyBinding([.character("m")], .mine, "only mine / everyone", panes: [.atRisk], footer: true),
