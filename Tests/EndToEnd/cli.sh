@@ -75,5 +75,12 @@ done
 check "json export parses" bash -c "'$BIN' --db '$WORK/demo.db' export policies --format json | python3 -c 'import json,sys; assert len(json.load(sys.stdin)) > 300'"
 check "not-a-database file refused and kept" bash -c "echo hello > '$WORK/notes.txt'; ! '$BIN' --db '$WORK/notes.txt' api GET /customers >/dev/null 2>&1; grep -q hello '$WORK/notes.txt'"
 
+check "simulate appends activity" expect_exit 0 "$BIN" --db "$WORK/demo.db" simulate --rate 200 --count 5 --seed 1
+check "simulate reports each change" test "$(wc -l <"$WORK/out")" -eq 5
+check "rescore scores the book" expect_exit 0 "$BIN" --db "$WORK/demo.db" rescore
+check "rescore summary" contains "Rescored 300 customers" out
+check "at-risk queue answers" bash -c "'$BIN' --db '$WORK/demo.db' api GET '/at-risk?limit=5' --compact | grep -q '\"churnProbability\"'"
+check "dashboard refuses to run without a terminal" expect_exit 64 "$BIN" --db "$WORK/demo.db" tui
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -54,3 +54,21 @@ import Testing
         #expect(missedLeft > missedStayed)
     }
 }
+
+@Suite struct ActivitySimulatorTests {
+    @Test func simulatedActivityKeepsTheBookConsistent() throws {
+        let engine = try makeEngine()
+        try DemoBook(customers: 100, seed: 1, now: testNow).generate(into: engine.db)
+        let eventsBefore = try count(engine, "retention_events")
+        var sim = ActivitySimulator(seed: 9)
+        var described = 0
+        for i in 0..<60 where try sim.step(engine, now: testNow + i) != nil { described += 1 }
+        #expect(described == 60)
+        #expect(try count(engine, "retention_events") >= eventsBefore + 60)
+        let wrong = try engine.db.scalarInt("""
+            SELECT count(*) FROM customers c WHERE lifetime_value_cents != (SELECT coalesce(sum(total_paid_cents), 0) FROM policies WHERE customer_id = c.id)
+            """)
+        #expect(wrong == 0)
+        #expect(try engine.db.integrityCheck() == "ok")
+    }
+}
