@@ -75,6 +75,16 @@ check_screen "cancel asks first, naming the campaign" 'Cancel "Winter Renewals"?
 $T send-keys -t tui n
 check_screen "declining changes nothing" "Nothing changed."
 
+# Filter the at-risk list as you type: a tag token and a name search.
+$T send-keys -t tui 1 /
+check_screen "filter prompt" "Filter at-risk"
+$T send-keys -t tui -l "tag:vip"
+$T send-keys -t tui Enter
+check_screen "filter applied" "Filter: tag:vip"
+$T send-keys -t tui / C-u
+$T send-keys -t tui BSpace BSpace BSpace BSpace BSpace BSpace BSpace Enter
+check_screen "filter cleared" "Filter cleared."
+
 # Log a contact on a customer.
 $T send-keys -t tui 2 g L
 check_screen "contact outcome menu" "Contact outcome"
@@ -100,6 +110,13 @@ $T send-keys -t tui q
 check_screen "program exits cleanly" "EXITED 0"
 # The alternate screen is left and the cursor is visible again.
 if [ "$($T display -p -t tui '#{alternate_on} #{cursor_flag}')" = "0 1" ]; then ok; else fail "terminal not restored after quit: $($T display -p -t tui '#{alternate_on} #{cursor_flag}')"; fi
+
+# SIGTERM restores the terminal too.
+$T kill-session -t tui 2>/dev/null
+$T new-session -d -x 100 -y 30 -s tui "cd '$WORK' && '$BIN' --db '$DB' tui; echo EXITED; sleep 30"
+if wait_for "Renewals" 10; then ok; else fail "dashboard started for the SIGTERM test"; fi
+kill -TERM "$(pgrep -P "$($T display -p -t tui '#{pane_pid}')" retention)"
+if wait_for "EXITED" 10 && [ "$($T display -p -t tui '#{alternate_on} #{cursor_flag}')" = "0 1" ]; then ok; else fail "SIGTERM restores the terminal"; fi
 
 # Other terminals: the dashboard starts, draws and quits cleanly under each TERM users have.
 for term in xterm-256color screen-256color xterm vt100 linux; do

@@ -37,11 +37,13 @@ public enum PendingAction: Sendable, Equatable {
     case tag(customerID: String)
     case contactOutcome(customerID: String)
     case enrol(customerID: String, campaignIDs: [String])
+    case snooze(customerID: String)
 }
 
 /// Sort orders of the at-risk pane (the engine orders by probability; these re-sort the loaded page).
 public enum AtRiskSort: String, CaseIterable, Sendable {
-    case probability = "probability", health = "health", ltv = "LTV", renewal = "renewal", name = "name"
+    case probability = "probability", health = "health", ltv = "LTV", renewal = "renewal", lastContact = "last contact",
+         owner = "owner", name = "name"
 }
 
 /// The whole state of the dashboard. `update` changes it; `view` draws it.
@@ -62,6 +64,8 @@ public struct DashboardState: Sendable {
     public var mineOnly = false
     /// The filter line as typed (search words and agent:/type:/tag: tokens).
     public var filterText: String?
+    /// Which contact detail `y` copies next (e-mail, phone, policy number).
+    public var copyIndex = 0
     public var timerPaused = false
     public var overlay: Overlay?
     public var status: (text: String, isError: Bool)?
@@ -89,6 +93,8 @@ public struct DashboardState: Sendable {
         case .health: return rows.sorted { ($0.healthScore, $0.id) < ($1.healthScore, $1.id) }
         case .ltv: return rows.sorted { ($0.projectedLTVCents ?? 0, $1.id) > ($1.projectedLTVCents ?? 0, $0.id) }
         case .renewal: return rows.sorted { ($0.nextRenewalDate ?? Int.max, $0.id) < ($1.nextRenewalDate ?? Int.max, $1.id) }
+        case .lastContact: return rows.sorted { ($0.lastContactDate ?? 0, $0.id) < ($1.lastContactDate ?? 0, $1.id) }
+        case .owner: return rows.sorted { ($0.assignedTo ?? "~", $0.id) < ($1.assignedTo ?? "~", $1.id) }
         case .name: return rows.sorted { ($0.name.lowercased(), $0.id) < ($1.name.lowercased(), $1.id) }
         }
     }

@@ -164,7 +164,7 @@ extension DashboardState {
         case .addNote: overlay = .prompt(title: "Note", text: "", action: .note(customerID: id))
         case .addTag: overlay = .prompt(title: "Tag", text: "", action: .tag(customerID: id))
         case .assignToMe: return [.assignToMe(customerID: id)]
-        case .snooze: return [.snooze(customerID: id, days: 7)]
+        case .snooze: overlay = .prompt(title: "Snooze until (YYYY-MM-DD, or days like 7)", text: "7", action: .snooze(customerID: id))
         case .paymentMissed: return [.paymentMissed(customerID: id)]
         case .recompute: return [.recompute(customerID: id)]
         case .enrol:
@@ -173,10 +173,18 @@ extension DashboardState {
             overlay = .choice(title: "Enrol in campaign", options: running.map(\.campaign.name), selected: 0,
                               action: .enrol(customerID: id, campaignIDs: running.map(\.campaign.id)))
         case .copyContact:
-            let email = focused == .detail ? snapshot?.detail?.customer.email : focused == .atRisk ? selectedAtRisk?.email : nil
-            guard let email else { status = ("Open the customer first to copy their e-mail.", true); return [] }
-            status = ("Copied \(email) to the clipboard.", false)
-            return [.copy(email)]
+            // y copies the e-mail, then the phone, then the policy number, in turn.
+            var choices: [(String, String)] = []
+            if focused == .renewals, let r = selectedRenewal { choices = [("policy number", r.policyNumber)] }
+            if focused == .atRisk, let e = selectedAtRisk { choices = [("e-mail", e.email)] + (e.phone.map { [("phone", $0)] } ?? []) }
+            if focused == .detail, let c = snapshot?.detail?.customer {
+                choices = [("e-mail", c.email)] + (c.phone.map { [("phone", $0)] } ?? []) + (snapshot?.detail?.policies.first.map { [("policy number", $0.policyNumber)] } ?? [])
+            }
+            guard !choices.isEmpty else { status = ("Nothing to copy here.", true); return [] }
+            let (what, value) = choices[copyIndex % choices.count]
+            copyIndex += 1
+            status = ("Copied the \(what) \(value) to the clipboard (y again for the next detail).", false)
+            return [.copy(value)]
         default: break
         }
         return []
@@ -207,11 +215,22 @@ extension DashboardState {
                     applyFilter(value)
                     return [.refresh(force: true)]
                 case .note(let id): return value.isEmpty ? [] : [.note(customerID: id, text: value)]
+                case .snooze(let id):
+                    let today = Timestamp.startOfDay(Int(Date().timeIntervalSince1970))
+                    if let days = Int(value), (1...3650).contains(days) { return [.snooze(customerID: id, days: days)] }
+                    if let date = Timestamp.parseDate(value), date > today { return [.snooze(customerID: id, days: (date - today) / 86_400)] }
+                    status = ("Snooze needs a future date like 2026-12-31 or a number of days; got \"\(value)\".", true)
                 case .tag(let id): return value.isEmpty ? [] : [.tag(customerID: id, tag: value)]
                 default: break
                 }
-            case .backspace: if !text.isEmpty { text.removeLast() }; self.overlay = .prompt(title: title, text: text, action: action)
-            case .character(let c): text.append(c); self.overlay = .prompt(title: title, text: text, action: action)
+            case .backspace, .character:
+                if case .character(let c) = key { text.append(c) } else if !text.isEmpty { text.removeLast() }
+                self.overlay = .prompt(title: title, text: text, action: action)
+                // The at-risk search is incremental: the list follows every keystroke.
+                if action == .search {
+                    applyFilter(text.trimmingCharacters(in: .whitespaces))
+                    return [.refresh(force: true)]
+                }
             default: break
             }
         case .choice(let title, let options, var selected, let action):
