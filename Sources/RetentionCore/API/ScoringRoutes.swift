@@ -7,6 +7,13 @@ extension Router {
             let limit = try ctx.query.int("limit", default: 10, range: 1...1000)
             return .success(.array(try engine.healthScoreHistory(customerId: ctx.param("id"), limit: limit)))
         },
+        Route("POST", "customers/:id/ltv", "Calculate and store the lifetime value (sBG retention, discounted)") { engine, ctx in
+            .success(try engine.calculateLTV(customerId: ctx.param("id"), now: ctx.now))
+        },
+        Route("GET", "customers/:id/ltv", "LTV history, newest first (limit)") { engine, ctx in
+            let limit = try ctx.query.int("limit", default: 10, range: 1...1000)
+            return .success(.array(try engine.ltvHistory(customerId: ctx.param("id"), limit: limit)))
+        },
         Route("POST", "customers/:id/churn-prediction", "Predict churn; optional {\"features\": {...}} overrides for a what-if") { engine, ctx in
             var overrides: JSONValue?
             if let body = ctx.body, !body.isNull {

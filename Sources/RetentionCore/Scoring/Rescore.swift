@@ -131,7 +131,7 @@ extension Engine {
         public var riskIncreases = 0
     }
 
-    /// Rescores the whole book in one set-based pass: signals are read for a range of customers at a time
+    /// Rescores the whole book (health, churn and lifetime value) in one set-based pass: signals are read for a range of customers at a time
     /// (aggregate reads, no query per customer), scores computed in memory, and each range written in its
     /// own transaction, so an interruption loses nothing already committed and leaves no half-written
     /// customer. The book's feature medians are saved for the next run's expected-impact figures.
@@ -139,6 +139,8 @@ extension Engine {
     public func rescore(now: Int, chunk: Int = 5_000, progress: ((Int, Int) -> Void)? = nil) throws -> RescoreSummary {
         let (model, version) = try currentChurnModel()
         let medians = try bookMedians()
+        let retentionModels = try fitRetentionModels()
+        let ltvSettings = try ltvSettings()
         let total = try db.scalarInt("SELECT count(*) FROM customers WHERE erased_at IS NULL")
         let maxID = Int64(try db.scalarInt("SELECT coalesce(max(id), 0) FROM customers"))
         var summary = RescoreSummary()
@@ -148,12 +150,17 @@ extension Engine {
             let end = start + Int64(chunk) - 1
             var scores: [CustomerScore] = []
             try forEachCustomerSignals(asOf: now, customerRows: start...end) { scores.append(score($0, model: model, medians: medians)) }
-            let info = Dictionary(uniqueKeysWithValues: try db.query("SELECT id, uuid, churn_risk FROM customers WHERE id BETWEEN ? AND ?",
-                                                                     [.int(start), .int(end)]) { ($0.int64(0), ($0.text(1), ChurnRisk(rank: $0.int(2)) ?? .low)) })
+            let info = Dictionary(uniqueKeysWithValues: try db.query("SELECT id, uuid, churn_risk, lifetime_value_cents FROM customers WHERE id BETWEEN ? AND ?",
+                                                                     [.int(start), .int(end)]) { ($0.int64(0), ($0.text(1), ChurnRisk(rank: $0.int(2)) ?? .low, $0.int(3))) })
+            let lines = try policyLines(customerRows: start...end)
             try db.transaction {
                 for sc in scores {
-                    guard let (uuid, previous) = info[sc.customerRowID] else { continue }
+                    guard let (uuid, previous, paid) = info[sc.customerRowID] else { continue }
                     try store(sc, customerID: uuid, previousRisk: previous, modelVersion: version, now: now)
+                    let ltv = LifetimeValue.compute(currentCents: paid, policies: lines[sc.customerRowID] ?? [], models: retentionModels,
+                                                    settings: ltvSettings, signals: sc.signals, risk: sc.prediction.risk,
+                                                    engagement: sc.health.engagement.score, now: now)
+                    try store(ltv, customerRow: sc.customerRowID, customerID: uuid, now: now)
                     if sc.prediction.risk >= .high && sc.prediction.risk > previous { summary.riskIncreases += 1 }
                 }
             }
