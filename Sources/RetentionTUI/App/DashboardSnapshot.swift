@@ -37,6 +37,8 @@ public struct CustomerDetail: Sendable, Equatable {
     public var healthHistory: [Double]
     /// The churn prediction with its factors and recommendations.
     public var prediction: JSONValue?
+    /// The latest stored lifetime-value document (the spec's shape), if valued.
+    public var ltv: JSONValue?
 }
 
 /// What the panes show, collected by the background worker in one go.
@@ -91,7 +93,8 @@ extension DashboardSnapshot {
             detail = CustomerDetail(customer: customer, policies: try engine.policies(customerId: id),
                                     events: try engine.events(customerId: id, limit: 30), touchpoints: try engine.touchpoints(customerId: id, limit: 30),
                                     health: history.first, healthHistory: history.reversed().compactMap { $0["overallScore"]?.doubleValue },
-                                    prediction: customer.erasedAt == nil ? try? engine.predictChurn(customerId: id, features: nil, now: now) : nil)
+                                    prediction: customer.erasedAt == nil ? try? engine.predictChurn(customerId: id, features: nil, now: now) : nil,
+                                    ltv: try engine.ltvHistory(customerId: id, limit: 1).first)
         }
         let customerCount = try engine.db.scalarInt("SELECT count(*) FROM customers")
         return DashboardSnapshot(header: header, atRisk: atRisk, renewals: renewals, campaigns: campaigns, detail: detail,

@@ -57,7 +57,16 @@ enum DetailPane {
                 line(("  → ", .dim), (r["action"]?.stringValue ?? "", priority == "high" ? .warning : .text),
                      ("  \(r["expectedImpact"]?.stringValue ?? "")", .dim))
             }
-            line(("LTV ", .dim), ("paid \(Formatting.cents(c.lifetimeValueCents))  projected \(Formatting.cents(c.projectedLTVCents))  tier \(c.ltvTier ?? "—")", .text))
+            line(("LTV ", .dim), ("paid \(Formatting.cents(c.lifetimeValueCents))  projected \(Formatting.cents(c.projectedLTVCents))  tier \(c.ltvTier ?? "—")", .text),
+                 ("  \(d.ltv?["segments"]?["category"]?.stringValue ?? "")", .dim))
+            if let l = d.ltv {
+                let b = l["breakdown"]
+                line(("  revenue \(Formatting.money(b?["totalRevenue"]?.doubleValue))  cost \(Formatting.money(b?["totalCost"]?.doubleValue))  profit \(Formatting.money(b?["netProfit"]?.doubleValue))", .text),
+                     ("  renews next \(Formatting.percent(l["retentionRate"]?.doubleValue))  lifespan \(l["averageLifespan"]?.doubleValue.map { String(format: "%.0f mo", $0) } ?? "—")", .dim))
+                if case .object(let byType)? = b?["policyRevenue"], !byType.isEmpty {
+                    line(("  by line ", .dim), (byType.map { "\($0.0) \(Formatting.money($0.1.doubleValue))" }.joined(separator: ", "), .text))
+                }
+            }
         }
         heading("Policies (\(c.activePolicies) in force of \(c.totalPolicies))")
         for p in d.policies {
