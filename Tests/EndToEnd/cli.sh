@@ -80,6 +80,10 @@ check "simulate reports each change" test "$(wc -l <"$WORK/out")" -eq 5
 check "rescore scores the book" expect_exit 0 "$BIN" --db "$WORK/demo.db" rescore
 check "rescore summary" contains "Rescored 300 customers" out
 check "at-risk queue answers" bash -c "'$BIN' --db '$WORK/demo.db' api GET '/at-risk?limit=5' --compact | grep -q '\"churnProbability\"'"
+check "report prints the triangle and survival" bash -c "'$BIN' --db '$WORK/demo.db' report | grep -q 'Kaplan'"
+check "report as JSON parses" bash -c "'$BIN' --db '$WORK/demo.db' report --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert \"cohorts\" in d'"
+check "model train beats nothing-known and stores" expect_exit 0 "$BIN" --db "$WORK/demo.db" model train
+check "ltv route" bash -c "'$BIN' --db '$WORK/demo.db' api POST /customers/\$('$BIN' --db '$WORK/demo.db' api GET '/at-risk?limit=1' --compact | sed -n 's/.*\"customerId\":\"\([^\"]*\)\".*/\1/p')/ltv --compact | grep -q projectedLTV"
 check "dashboard refuses to run without a terminal" expect_exit 64 "$BIN" --db "$WORK/demo.db" tui
 
 echo "cli: $passed passed, $failed failed"

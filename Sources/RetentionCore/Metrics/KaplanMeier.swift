@@ -1,0 +1,62 @@
+import Foundation
+
+/// The Kaplan–Meier estimate of a survival curve, with censoring (Kaplan & Meier 1958).
+///
+/// At each time tᵢ with dᵢ events among nᵢ still at risk:
+///
+///     S(t) = Π_{tᵢ ≤ t} (1 − dᵢ/nᵢ)
+///     Var[S(t)] = S(t)² · Σ_{tᵢ ≤ t} dᵢ / (nᵢ(nᵢ − dᵢ))          (Greenwood)
+///
+/// The 95 % band uses the log(−log) transform so it stays inside [0, 1]:
+/// S(t)^exp(±1.96·σ), σ = √(Σ dᵢ/(nᵢ(nᵢ − dᵢ))) / |ln S(t)|.
+/// Observations censored at a time tie with events are counted at risk at that time (the usual convention).
+public struct KaplanMeier: Sendable {
+    public struct Row: Sendable, Equatable {
+        public var time: Double
+        public var atRisk: Int
+        public var events: Int
+        public var censored: Int
+        public var survival: Double
+        public var standardError: Double
+        public var lower95: Double
+        public var upper95: Double
+    }
+
+    public var rows: [Row]
+
+    public init(durations: [Double], events: [Bool]) {
+        let order = durations.indices.sorted { durations[$0] < durations[$1] }
+        var atRisk = durations.count
+        var s = 1.0, greenwood = 0.0
+        var rows: [Row] = []
+        var i = 0
+        while i < order.count {
+            let t = durations[order[i]]
+            var d = 0, c = 0
+            while i < order.count && durations[order[i]] == t {
+                if events[order[i]] { d += 1 } else { c += 1 }
+                i += 1
+            }
+            if d > 0 {
+                s *= 1 - Double(d) / Double(atRisk)
+                if atRisk > d { greenwood += Double(d) / (Double(atRisk) * Double(atRisk - d)) }
+                let se = s * sqrt(greenwood)
+                var lo = 0.0, hi = 1.0
+                if s > 0 && s < 1 {
+                    let sigma = sqrt(greenwood) / abs(log(s))
+                    lo = pow(s, exp(1.96 * sigma))
+                    hi = pow(s, exp(-1.96 * sigma))
+                } else if s >= 1 { lo = 1 }
+                rows.append(Row(time: t, atRisk: atRisk, events: d, censored: c, survival: s, standardError: se, lower95: lo, upper95: hi))
+            }   // a time with censoring only: the curve does not step
+            atRisk -= d + c
+        }
+        self.rows = rows
+    }
+
+    /// S(t): the survival at time t (1 before the first event).
+    public func survival(at t: Double) -> Double { rows.last { $0.time <= t }?.survival ?? 1 }
+
+    /// The first time at which S falls to 0.5 or below; nil if it never does.
+    public var median: Double? { rows.first { $0.survival <= 0.5 }?.time }
+}

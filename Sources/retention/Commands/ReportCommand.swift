@@ -1,0 +1,110 @@
+import Foundation
+import RetentionCore
+
+/// `retention report`: the metrics, the cohort triangle and the survival tables, for managers.
+enum ReportCommand {
+    static let usage = "usage: retention report [--start DATE] [--end DATE] [--agent ID] [--cohorts quarter|year] [--format text|json|csv]"
+
+    static let spec = CommandSpec(
+        name: "report", summary: "Print a retention report: metrics, cohort triangle, survival curves",
+        usage: usage,
+        help: """
+        \(usage)
+
+        The period's metrics (default: the last 12 months), the cohort retention triangle (customers by the
+        quarter or year they joined, the share still a customer after each following period) and Kaplan–Meier
+        survival of customers and of policies per line (median lifetime and 95 % Greenwood band), as text for
+        reading, JSON for tools or CSV for a spreadsheet.
+        """,
+        valueOptions: ["--start", "--end", "--agent", "--cohorts", "--format"],
+        run: run)
+
+    static func run(_ args: ParsedArguments, _ env: CommandEnvironment) throws -> Int32 {
+        let format = args.value("--format") ?? "text"
+        guard ["text", "json", "csv"].contains(format) else { throw UsageError(message: "--format must be text, json or csv", usage: usage) }
+        guard let grain = CohortGrain(rawValue: args.value("--cohorts") ?? "quarter") else { throw UsageError(message: "--cohorts must be quarter or year", usage: usage) }
+        func date(_ name: String) throws -> Int? {
+            guard let s = args.value(name) else { return nil }
+            guard let t = Timestamp.parseDate(s) else { throw UsageError(message: "\(name) must be a date like 2024-01-31, got \"\(s)\"", usage: usage) }
+            return t
+        }
+        let now = env.now
+        let agent = args.value("--agent")
+        let period: MetricsPeriod
+        if let start = try date("--start") { period = try MetricsPeriod(startDate: start, endDate: try date("--end") ?? Timestamp.startOfDay(now), agentId: agent) }
+        else { period = MetricsPeriod.trailingYear(now: now, agentId: agent) }
+        let engine = try env.openEngine(create: false)
+        let metrics = try engine.metrics(period)
+        let cohorts = try engine.cohortRetention(grain: grain, agentId: agent, now: now)
+        let customers = try engine.customerSurvival(agentId: agent, now: now)
+        let policies = try engine.policySurvival(agentId: agent, now: now)
+        let checkpoints: [Double] = [3, 6, 12, 24, 36, 60]
+        func curve(_ km: KaplanMeier) -> JSONValue {
+            .object([("medianMonths", km.median.map { .rounded($0, 1) } ?? .null),
+                     ("points", .array(checkpoints.map { t in
+                        let row = km.rows.last { $0.time <= t }
+                        return .object([("months", .number(t)), ("survival", .rounded((row?.survival ?? 1) * 100, 1)),
+                                        ("lower95", .rounded((row?.lower95 ?? 1) * 100, 1)), ("upper95", .rounded((row?.upper95 ?? 1) * 100, 1))])
+                     }))])
+        }
+        switch format {
+        case "json":
+            Output.out(JSONValue.object([("metrics", metrics), ("cohorts", cohorts.json), ("customerSurvival", curve(customers)),
+                                         ("policySurvival", .object(policies.map { ($0.0.rawValue, curve($0.1)) }))]).serialized(pretty: true))
+        case "csv":
+            var out = CSV.line(["section", "name", "key", "value"])
+            for (group, value) in metrics.objectPairs ?? [] {
+                for (key, v) in value.objectPairs ?? [] where v.doubleValue != nil || v.isNull {
+                    out += CSV.line(["metrics", group, key, v.isNull ? "" : JSONValue.format(number: v.doubleValue!)])
+                }
+            }
+            for c in cohorts.cohorts {
+                out += CSV.line(["cohort", c.label, "customers", String(c.size)])
+                for (k, r) in c.retained.enumerated() { out += CSV.line(["cohort", c.label, "period \(k + 1)", String(format: "%.1f", r * 100)]) }
+            }
+            for t in checkpoints { out += CSV.line(["survival", "customers", "\(Int(t)) months", String(format: "%.1f", customers.survival(at: t) * 100)]) }
+            for (type, km) in policies {
+                for t in checkpoints { out += CSV.line(["survival", type.rawValue, "\(Int(t)) months", String(format: "%.1f", km.survival(at: t) * 100)]) }
+            }
+            FileHandle.standardOutput.write(Data(out.utf8))
+        default:
+            Output.out(text(metrics: metrics, cohorts: cohorts, customers: customers, policies: policies, checkpoints: checkpoints))
+        }
+        return ExitCode.ok
+    }
+
+    static func text(metrics m: JSONValue, cohorts: CohortTable, customers: KaplanMeier, policies: [(PolicyType, KaplanMeier)], checkpoints: [Double]) -> String {
+        func v(_ x: JSONValue?, _ suffix: String = "") -> String { x.flatMap { $0.doubleValue }.map { JSONValue.format(number: $0) + suffix } ?? "n/a" }
+        let p = m["period"], c = m["customerMetrics"], pol = m["policyMetrics"], r = m["revenueMetrics"], k = m["campaignMetrics"], h = m["healthMetrics"]
+        var lines = [
+            "Retention report, \(p?["startDate"]?.stringValue ?? "") to \(p?["endDate"]?.stringValue ?? "")\(p?["agentId"]?.stringValue.map { ", agent \($0)" } ?? "")",
+            "",
+            "Customers   \(v(c?["activeCustomers"])) active of \(v(c?["totalCustomers"])); \(v(c?["newCustomers"])) new, \(v(c?["churnedCustomers"])) lost",
+            "            retention \(v(c?["retentionRate"], "%")), churn \(v(c?["churnRate"], "%")), growth \(v(c?["growthRate"], "%"))",
+            "Policies    \(v(pol?["activePolicies"])) in force; renewal \(v(pol?["renewalRate"], "%")), cancellation \(v(pol?["cancellationRate"], "%")), lapse \(v(pol?["lapseRate"], "%"))",
+            "Revenue     earned $\(v(r?["totalRevenue"])); NRR \(v(r?["netRevenueRetention"], "%")), GRR \(v(r?["grossRevenueRetention"], "%")); average LTV $\(v(r?["averageLTV"]))",
+            "Campaigns   \(v(k?["activeCampaigns"])) active, \(v(k?["touchpointsSent"])) touchpoints sent; engagement \(v(k?["engagementRate"], "%")), conversion \(v(k?["conversionRate"], "%"))",
+            "Health      average \(v(h?["averageHealthScore"])), satisfaction \(v(h?["averageSatisfactionScore"]))",
+            "",
+            "Cohort retention (% of each cohort still a customer after n \(cohorts.grain.rawValue)s)",
+        ]
+        let width = min(12, cohorts.cohorts.map(\.retained.count).max() ?? 0)
+        lines.append("cohort     size  " + (0..<width).map { String(format: "%6d", $0 + 1) }.joined())
+        for co in cohorts.cohorts {
+            lines.append(co.label.padding(toLength: 9, withPad: " ", startingAt: 0) + String(format: "%6d  ", co.size)
+                         + co.retained.prefix(width).map { String(format: "%6.1f", $0 * 100) }.joined())
+        }
+        lines += ["", "Survival (Kaplan–Meier, % still a customer or policy; 95 % band)",
+                  "curve          median  " + checkpoints.map { ("\(Int($0)) mo" as String).padding(toLength: 15, withPad: " ", startingAt: 0) }.joined()]
+        func row(_ name: String, _ km: KaplanMeier) -> String {
+            name.padding(toLength: 14, withPad: " ", startingAt: 0) + (km.median.map { String(format: "%5.0f mo", $0) } ?? "   none ") + " "
+                + checkpoints.map { t -> String in
+                    let r = km.rows.last { $0.time <= t }
+                    return String(format: "%5.1f (%2.0f-%3.0f)", (r?.survival ?? 1) * 100, (r?.lower95 ?? 1) * 100, (r?.upper95 ?? 1) * 100)
+                }.joined(separator: " ")
+        }
+        lines.append(row("customers", customers))
+        for (type, km) in policies { lines.append(row(type.rawValue, km)) }
+        return lines.joined(separator: "\n")
+    }
+}
