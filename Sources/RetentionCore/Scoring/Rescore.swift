@@ -80,16 +80,22 @@ extension Engine {
         }
     }
 
+    /// Scores one customer now with the model in force (nothing stored).
+    func scoreOne(customerId: String, now: Int) throws -> (Customer, CustomerScore, Int?, LogisticModel, ChurnFeatures) {
+        let c = try customer(id: customerId)
+        let (model, version) = try currentChurnModel()
+        let medians = try bookMedians()
+        var result: CustomerScore?
+        try forEachCustomerSignals(asOf: now, customerRows: c.rowID...c.rowID) { result = score($0, model: model, medians: medians) }
+        guard let sc = result else { throw RetentionError.conflict("customer_erased", "Customer \(customerId) was erased and has no score.") }
+        return (c, sc, version, model, medians)
+    }
+
     /// Computes, stores and returns one customer's health score (`POST /customers/:id/health-score`).
     @discardableResult
     public func calculateHealthScore(customerId: String, now: Int) throws -> JSONValue {
         try db.transaction {
-            let c = try customer(id: customerId)
-            let (model, version) = try currentChurnModel()
-            let medians = try bookMedians()
-            var result: CustomerScore?
-            try forEachCustomerSignals(asOf: now, customerRows: c.rowID...c.rowID) { result = score($0, model: model, medians: medians) }
-            guard let sc = result else { throw RetentionError.conflict("customer_erased", "Customer \(customerId) was erased and has no score.") }
+            let (c, sc, version, _, _) = try scoreOne(customerId: customerId, now: now)
             try store(sc, customerID: customerId, previousRisk: c.churnRisk, modelVersion: version, now: now)
             return healthScoreJSON(customerID: customerId, sc, at: now)
         }
@@ -105,12 +111,7 @@ extension Engine {
     /// A churn prediction, optionally a what-if with some features overridden (`POST /customers/:id/churn-prediction`).
     /// Nothing is stored.
     public func predictChurn(customerId: String, features overrides: JSONValue?, now: Int) throws -> JSONValue {
-        let c = try customer(id: customerId)
-        let (model, version) = try currentChurnModel()
-        let medians = try bookMedians()
-        var result: CustomerScore?
-        try forEachCustomerSignals(asOf: now, customerRows: c.rowID...c.rowID) { result = score($0, model: model, medians: medians) }
-        guard var sc = result else { throw RetentionError.conflict("customer_erased", "Customer \(customerId) was erased.") }
+        var (_, sc, version, model, medians) = try scoreOne(customerId: customerId, now: now)
         let features = try sc.features.applying(overrides)
         sc.prediction = ChurnPrediction.explain(features: features, model: model, medians: medians, riskFactors: sc.prediction.riskFactors,
                                                 completeness: ChurnPrediction.completeness(sc.signals),

@@ -25,18 +25,16 @@ public struct ThemeError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Something in a theme file that was ignored (an unknown role or section, a repeated key): the
-/// theme still loads. Returned by the parser, never printed by it.
+/// theme still loads. Returned by the parser, never printed by it. Same fields and cleaning as an error.
 public struct ThemeWarning: Sendable, Equatable, CustomStringConvertible {
-    public let file: String
-    public let line: Int
-    public let key: String?
-    public let message: String
+    private let problem: ThemeError
+    public var file: String { problem.file }
+    public var line: Int { problem.line }
+    public var key: String? { problem.key }
+    public var message: String { problem.message }
 
     public init(file: String, line: Int, key: String?, message: String) {
-        self.file = DisplayText.clean(file)
-        self.line = line
-        self.key = key.map(DisplayText.clean)
-        self.message = DisplayText.clean(message)
+        problem = ThemeError(file: file, line: line, key: key, message: message)
     }
 
     /// `file:line: warning: key 'name': message`.
