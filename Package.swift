@@ -24,11 +24,8 @@ let package = Package(
         ),
         .target(
             name: "RetentionCore",
-            dependencies: ["CSQLite"],
-            // INTEGRATION: parts still being written are left out until they land.
-            sources: ["Store", "Model", "Support", "API", "Exchange", "Demo", "Scoring/LogisticModel.swift", "Metrics/RetentionMetrics.swift", "Metrics/WorkQueues.swift", "Metrics/KaplanMeier.swift", "Metrics/CohortAnalysis.swift", "Scoring/CustomerSignals.swift", "Scoring/HealthScoreModel.swift", "Scoring/ChurnScoring.swift", "Scoring/Rescore.swift", "Scoring/ChurnModelTraining.swift", "Scoring/ShiftedBetaGeometric.swift", "Scoring/LifetimeValue.swift", "Campaigns/Campaign.swift", "Campaigns/CampaignBody.swift", "Campaigns/CampaignOperations.swift", "Campaigns/Touchpoint.swift", "Campaigns/TouchpointOperations.swift", "Campaigns/CampaignPerformance.swift"]
+            dependencies: ["CSQLite"]
         ),
-
         .target(
             name: "RetentionTUI",
             dependencies: ["RetentionCore", "CNcursesw"]
@@ -39,8 +36,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RetentionCoreTests",
-            dependencies: ["RetentionCore"],
-            sources: ["Foundation"]
+            dependencies: ["RetentionCore"]
         ),
         .testTarget(
             name: "RetentionTUITests",
