@@ -75,6 +75,38 @@ import Testing
         #expect(m["renewalRevenue"] == .number(1200))        // A1's 12-month term
     }
 
+    @Test func campaignAndHealthMetrics() throws {
+        let engine = try book()
+        // Scores: A 85 (excellent), C 55 (fair); A's survey 80, C none. B and E have nothing in force.
+        try engine.db.run("UPDATE customers SET health_score = 85, satisfaction_score = 80, scored_at = 1 WHERE first_name = 'A'")
+        try engine.db.run("UPDATE customers SET health_score = 55, satisfaction_score = NULL, scored_at = 1 WHERE first_name = 'C'")
+        try engine.db.run("UPDATE customers SET health_score = 10, satisfaction_score = 5, scored_at = 1 WHERE first_name IN ('B', 'E')")
+        // One active campaign; touchpoints: sent+delivered+opened, sent+delivered+responded, sent only (all in 2024),
+        // and one sent in 2023 (outside the period).
+        try engine.db.run("INSERT INTO campaigns (uuid, name, campaign_type, status, target_segment, schedule, sequence, created_by, created_at, updated_at) VALUES ('k', 'K', 'loyalty', 'active', '{}', '{}', '[]', 'x', 0, 0)")
+        let a = try engine.db.scalarInt("SELECT id FROM customers WHERE first_name = 'A'")
+        let mid = d("2024-06-01")
+        for (i, cols) in [("sent_at, delivered_at, opened_at", 3), ("sent_at, delivered_at, responded_at", 3), ("sent_at", 1)].enumerated() {
+            let values = Array(repeating: "\(mid)", count: cols.1).joined(separator: ", ")
+            try engine.db.execute("INSERT INTO touchpoints (uuid, campaign_id, customer_id, channel, status, due_at, \(cols.0), created_at, updated_at) VALUES ('t\(i)', 1, \(a), 'email', 'sent', \(mid), \(values), 0, 0)")
+        }
+        try engine.db.execute("INSERT INTO touchpoints (uuid, campaign_id, customer_id, channel, status, due_at, sent_at, delivered_at, created_at, updated_at) VALUES ('old', 1, \(a), 'email', 'delivered', 0, \(d("2023-05-01")), \(d("2023-05-01")), 0, 0)")
+        let m = try engine.metrics(try MetricsPeriod(startDate: d("2024-01-01"), endDate: d("2024-12-31")))
+        let c = m["campaignMetrics"]!
+        #expect(c["activeCampaigns"] == .number(1))
+        #expect(c["touchpointsSent"] == .number(3))
+        #expect(c["touchpointsDelivered"] == .number(2))
+        #expect(c["engagementRate"] == .number(100))   // 2 engaged / 2 delivered
+        #expect(c["conversionRate"] == .number(50))    // 1 responded / 2 delivered
+        let h = m["healthMetrics"]!
+        #expect(h["averageHealthScore"] == .number(70))          // (85 + 55) / 2, active customers only
+        #expect(h["averageSatisfactionScore"] == .number(80))    // C has no survey
+        #expect(h["healthScoreDistribution"]?["excellent"] == .number(1))
+        #expect(h["healthScoreDistribution"]?["fair"] == .number(1))
+        #expect(h["healthScoreDistribution"]?["poor"] == .number(0))
+        #expect(m["customerMetrics"]?["churnRiskDistribution"]?["low"] == .number(2))
+    }
+
     @Test func emptyDenominatorsAreNullWithAReason() throws {
         let engine = try makeEngine()
         let m = try engine.metrics(try MetricsPeriod(startDate: d("2024-01-01"), endDate: d("2024-12-31")))

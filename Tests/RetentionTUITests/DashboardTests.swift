@@ -113,3 +113,29 @@ import Testing
         #expect(text.contains("Evil"))
     }
 }
+
+@Suite struct ChangeMarkingTests {
+    @Test func campaignNumbersThatMovedAreMarked() {
+        let now = Timestamp.parse("2026-11-25T12:00:00Z")!
+        let campaign = Campaign(rowID: 1, id: "k1", name: "Spring", description: nil, type: .loyalty, status: .active,
+                                targetSegment: TargetSegment(), schedule: CampaignSchedule(startDate: nil, endDate: nil, timezone: "UTC", cron: nil),
+                                sequence: [], goals: CampaignGoals(), controlFraction: 0.1, createdBy: "x", statusChangedAt: nil, pausedAt: nil,
+                                nextRunAt: nil, version: 1, createdAt: now, updatedAt: now)
+        func snap(_ reached: Int) -> DashboardSnapshot {
+            DashboardSnapshot(header: HeaderMetrics(retentionRate: 90, churnRate: 10, netRevenueRetention: 100, averageLTV: 1, averageHealth: 50,
+                                                    highRiskCustomers: 1, activeCampaigns: 1),
+                              atRisk: [], renewals: [], campaigns: [CampaignRow(campaign: campaign, targeted: 40, reached: reached, openRate: nil,
+                                                                               responseRate: nil, revenue: 0, cost: 0, roi: nil, upliftPoints: nil)],
+                              detail: nil, customerCount: 1, loadedAt: now)
+        }
+        var state = DashboardState(themeName: "default", user: "me")
+        state.apply(snap(10))
+        var canvas = Canvas(columns: 160, rows: 40)
+        DashboardView.draw(state, into: &canvas, now: now)
+        #expect(!canvas.lines().joined().contains("10▲"))
+        state.apply(snap(12))
+        canvas = Canvas(columns: 160, rows: 40)
+        DashboardView.draw(state, into: &canvas, now: now)
+        #expect(canvas.lines().joined().contains("12▲"))
+    }
+}

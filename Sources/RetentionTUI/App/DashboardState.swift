@@ -51,6 +51,8 @@ public struct DashboardState: Sendable {
     public var focused: PaneID = .atRisk
     public var snapshot: DashboardSnapshot?
     public var previousHeader: HeaderMetrics?
+    /// Campaign rows as they were before the last refresh that changed them, by campaign id, to mark what moved.
+    public var previousCampaigns: [String: CampaignRow] = [:]
     public var atRiskSelection = ListSelection()
     public var renewalSelection = ListSelection()
     public var campaignSelection = ListSelection()
@@ -122,6 +124,9 @@ public struct DashboardState: Sendable {
     /// Puts freshly loaded data in place, keeping every selection on the same row.
     mutating func apply(_ new: DashboardSnapshot) {
         if let old = snapshot?.header, old != new.header { previousHeader = old }
+        if let old = snapshot?.campaigns, old != new.campaigns {
+            previousCampaigns = Dictionary(old.map { ($0.campaign.id, $0) }, uniquingKeysWith: { a, _ in a })
+        }
         snapshot = new
         loading = false
         atRiskSelection.reconcile(ids: atRiskRows.map(\.id))

@@ -13,14 +13,25 @@ enum CampaignsPane {
             TableColumn("Cost", minWidth: 6, maxWidth: 9, alignment: .right), TableColumn("ROI", minWidth: 7, maxWidth: 9, alignment: .right),
             TableColumn("Uplift", minWidth: 7, maxWidth: 8, alignment: .right), TableColumn("Goal", minWidth: 5, maxWidth: 6, alignment: .right),
         ]
+        // A number that moved since the previous refresh carries ▲ or ▼ until the next change.
+        func moved(_ now: Double?, _ before: Double?, higherIsBetter: Bool = true) -> (String, StyleRole?) {
+            guard let now, let before, abs(now - before) > 1e-9 else { return ("", nil) }
+            return (now > before ? "▲" : "▼", (now > before) == higherIsBetter ? .deltaPositive : .deltaNegative)
+        }
         let tableRows = rows.map { r in
+            let old = state.previousCampaigns[r.campaign.id]
+            let reachedMark = moved(Double(r.reached), old.map { Double($0.reached) })
+            let roiMark = moved(r.roi, old?.roi)
+            let revenueMark = moved(r.revenue, old?.revenue)
             let statusRole: StyleRole = r.campaign.status == .active ? .statusOk : r.campaign.status == .paused ? .warning : .dim
             let goal = r.campaign.goals.targetCustomers.flatMap { $0 > 0 ? Double(r.targeted) / Double($0) * 100 : nil }
             return TableRow([
                 TableCell(r.campaign.name), TableCell(r.campaign.type.rawValue), TableCell(r.campaign.status.rawValue, role: statusRole),
-                TableCell(Formatting.grouped(r.targeted)), TableCell(Formatting.grouped(r.reached)), TableCell(Formatting.percent(r.openRate, places: 0)),
-                TableCell(Formatting.percent(r.responseRate, places: 0)), TableCell(Formatting.money(r.revenue)), TableCell(Formatting.money(r.cost)),
-                TableCell(r.roi.map { String(format: "%.0f%%", $0) } ?? "—", role: (r.roi ?? 0) >= 0 ? .deltaPositive : .deltaNegative),
+                TableCell(Formatting.grouped(r.targeted)), TableCell(Formatting.grouped(r.reached) + reachedMark.0, role: reachedMark.1),
+                TableCell(Formatting.percent(r.openRate, places: 0)),
+                TableCell(Formatting.percent(r.responseRate, places: 0)), TableCell(Formatting.money(r.revenue) + revenueMark.0, role: revenueMark.1),
+                TableCell(Formatting.money(r.cost)),
+                TableCell((r.roi.map { String(format: "%.0f%%", $0) } ?? "—") + roiMark.0, role: roiMark.1 ?? ((r.roi ?? 0) >= 0 ? .deltaPositive : .deltaNegative)),
                 TableCell(r.upliftPoints.map { String(format: "%+.1fpt", $0) } ?? "—"), TableCell(Formatting.percent(goal, places: 0)),
             ])
         }
