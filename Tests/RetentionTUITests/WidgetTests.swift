@@ -180,3 +180,12 @@ struct WidgetTests {
         #expect(canvas.lines() == ["xxxxxxxxxx", "xxName xxx", "xxa    xxx", "xxxxxxxxxx"])
     }
 }
+
+@Suite struct TableWrapTests {
+    @Test func emptyTextWrapsByWordsWithinTheWidth() {
+        let lines = Table.wrap("No customers yet: import a book or try retention demo.", columns: 20)
+        #expect(lines == ["No customers yet:", "import a book or try", "retention demo."])
+        #expect(lines.allSatisfy { DisplayWidth.width(of: $0) <= 20 })
+        #expect(Table.wrap("山田太郎山田太郎山田太郎", columns: 10).allSatisfy { DisplayWidth.width(of: $0) <= 10 })
+    }
+}

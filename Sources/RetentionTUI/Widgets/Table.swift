@@ -145,6 +145,21 @@ public struct Table: Sendable, Equatable {
 
     /// Draws the table into `rect` and returns the scroll offset used (store it for the next frame).
     @discardableResult
+    /// Splits text into lines of at most `columns` display columns, breaking at spaces (a word longer than a
+    /// line is cut by columns).
+    public static func wrap(_ text: String, columns: Int) -> [String] {
+        guard columns > 0 else { return [] }
+        var lines: [String] = [], current = ""
+        for word in DisplayText.clean(text).split(separator: " ").map(String.init) {
+            let candidate = current.isEmpty ? word : current + " " + word
+            if DisplayWidth.width(of: candidate) <= columns { current = candidate; continue }
+            if !current.isEmpty { lines.append(current) }
+            current = DisplayWidth.width(of: word) <= columns ? word : DisplayWidth.truncate(word, toColumns: columns)
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+
     public func draw(into canvas: inout Canvas, rect: Rect) -> Int {
         let area = rect.intersection(canvas.bounds)
         guard !area.isEmpty else { return 0 }
@@ -159,7 +174,10 @@ public struct Table: Sendable, Equatable {
         let offset = Self.scrollOffset(selected: selected, current: scrollOffset, visibleRows: visibleRows, rowCount: rows.count)
         guard visibleRows > 0 else { return offset }
         if rows.isEmpty {
-            canvas.putField(text: emptyText, row: area.row + 1, col: area.col, columns: area.width, role: .dim, alignment: .center)
+            // The empty-state text says what to do next, so it is wrapped, never cut.
+            for (i, line) in Self.wrap(emptyText, columns: area.width).prefix(visibleRows).enumerated() {
+                canvas.putField(text: line, row: area.row + 1 + i, col: area.col, columns: area.width, role: .dim, alignment: .center)
+            }
             return offset
         }
         let selectionRole: StyleRole = focused ? .selection : .selectionUnfocused
