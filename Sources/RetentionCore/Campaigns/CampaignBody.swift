@@ -65,7 +65,7 @@ enum CampaignBody {
         if let start, let end, end <= start {
             throw RetentionError.invalid("schedule.endDate", "must be after startDate (\(Timestamp.formatInstant(start)))")
         }
-        if let cron { try CronValidation.validate(cron) }
+        if let cron { _ = try CronSchedule(cron) }
         return CampaignSchedule(startDate: start, endDate: end, timezone: zone, cron: cron)
     }
 
@@ -121,16 +121,6 @@ enum TemplateValidation {
     static func validate(name: String, field: String) throws {
         guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
             throw RetentionError.invalid(field, "must be a template name like renewal_reminder, got \"\(name)\"")
-        }
-    }
-}
-
-/// Cron expressions are checked when a campaign is created (the evaluator lives in `CronExpression`).
-enum CronValidation {
-    static func validate(_ expression: String) throws {
-        let fields = expression.split(separator: " ", omittingEmptySubsequences: true)
-        guard fields.count == 5 else {
-            throw RetentionError.invalid("schedule.cron", "must have 5 fields (minute hour day-of-month month day-of-week), got \(fields.count)")
         }
     }
 }
