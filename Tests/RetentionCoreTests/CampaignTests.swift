@@ -131,3 +131,34 @@ import Testing
         #expect(perf["retention"]?["controlSize"] != .number(0))
     }
 }
+
+@Suite struct CampaignScheduleTests {
+    @Test func scheduledCampaignsStartRecurOnCronAndComplete() throws {
+        let engine = try makeEngine()
+        try DemoBook(customers: 200, seed: 5, now: testNow).generate(into: engine.db)
+        // Starts tomorrow 09:00 New York, runs every Monday 09:00, ends after three weeks.
+        let c = try engine.createCampaign(try json("""
+            {"name":"Weekly","type":"engagement","schedule":{"startDate":"2024-01-16T14:00:00Z","endDate":"2024-02-06T00:00:00Z",
+             "timezone":"America/New_York","cron":"0 9 * * MON"},"touchpoints":[{"type":"email","template":"engagement","delay":0}]}
+            """), now: testNow)
+        #expect(try engine.setCampaignStatus(id: c.id, to: .active, now: testNow).status == .scheduled)
+        #expect(try engine.runDueCampaigns(now: testNow + 3600).activated.isEmpty)
+        let start = Timestamp.parse("2024-01-16T14:00:00Z")!
+        let tick = try engine.runDueCampaigns(now: start)
+        #expect(tick.activated == ["Weekly"])
+        let active = try engine.campaign(id: c.id)
+        #expect(active.status == .active)
+        // Next Monday 09:00 EST = 14:00Z on 2024-01-22.
+        #expect(active.nextRunAt == Timestamp.parse("2024-01-22T14:00:00Z"))
+        let firstEnrolled = try engine.db.scalarInt("SELECT count(*) FROM campaign_enrollments")
+        // A customer who newly matches is enrolled by the next run; those already enrolled are not again.
+        let newcomer = try engine.createCustomer(try json(#"{"leadId":"new","agentId":"a","firstName":"N","lastName":"C","email":"n@example.com"}"#), now: start)
+        try engine.createPolicy(try json(specPolicyBody(customerId: newcomer.id, number: "NEW-1")), now: start)
+        let run = try engine.runDueCampaigns(now: Timestamp.parse("2024-01-22T14:00:00Z")!)
+        #expect(run.runs == ["Weekly"] && run.enrolled == 1)
+        #expect(try engine.db.scalarInt("SELECT count(*) FROM campaign_enrollments") == firstEnrolled + 1)
+        let done = try engine.runDueCampaigns(now: Timestamp.parse("2024-02-06T00:00:00Z")!)
+        #expect(done.completed == ["Weekly"])
+        #expect(try engine.campaign(id: c.id).status == .completed)
+    }
+}

@@ -152,6 +152,7 @@ extension Engine {
                     }
                     let run = try enrol(c, runAt: now, now: now)
                     details += [("enrolled", .int(run.enrolled)), ("control", .int(run.control)), ("touchpoints", .int(run.touchpoints))]
+                    try scheduleNextRun(c, after: now)
                 }
             case (.paused, .active):
                 let shift = now - (c.pausedAt ?? now)
@@ -242,6 +243,62 @@ extension Engine {
             try audit("campaign.enrol", entity: "customer", id: customerId, details: .object([("campaignId", .string(c.id))]), now: now)
             return c.sequence.count
         }
+    }
+
+    /// Sets the next recurring run from the campaign's cron expression (none without one).
+    func scheduleNextRun(_ c: Campaign, after now: Int) throws {
+        var next: Int?
+        if let cron = c.schedule.cron, let zone = TimeZone(identifier: c.schedule.timezone),
+           let date = try CronSchedule(cron).nextRun(after: Date(timeIntervalSince1970: Double(now)), in: zone) {
+            next = Int(date.timeIntervalSince1970)
+            if let end = c.schedule.endDate, next! >= end { next = nil }
+        }
+        try db.run("UPDATE campaigns SET next_run_at = ? WHERE id = ?", [.init(next), .int(c.rowID)])
+    }
+
+    /// What a scheduler tick did.
+    public struct TickSummary: Sendable, Equatable {
+        public var activated: [String] = []
+        public var runs: [String] = []
+        public var completed: [String] = []
+        public var enrolled = 0
+    }
+
+    /// Moves campaigns along their schedules (`retention campaign tick`, run every few minutes by cron or
+    /// systemd): scheduled campaigns whose start has come are activated; active ones whose cron run is due
+    /// enrol the customers who newly match; those past their end date are completed.
+    @discardableResult
+    public func runDueCampaigns(now: Int) throws -> TickSummary {
+        var summary = TickSummary()
+        let due = try db.query("SELECT uuid, status FROM campaigns WHERE status IN ('scheduled', 'active') ORDER BY id") { ($0.text(0), $0.text(1)) }
+        for (id, status) in due {
+            let c = try campaign(id: id)
+            if status == "scheduled", (c.schedule.startDate ?? now) <= now, (c.nextRunAt ?? now) <= now {
+                if let end = c.schedule.endDate, end <= now {
+                    try setCampaignStatus(id: id, to: .cancelled, now: now)
+                } else {
+                    try setCampaignStatus(id: id, to: .active, now: now)
+                    summary.activated.append(c.name)
+                }
+                continue
+            }
+            guard status == "active" else { continue }
+            if let end = c.schedule.endDate, end <= now {
+                try setCampaignStatus(id: id, to: .completed, now: now)
+                summary.completed.append(c.name)
+                continue
+            }
+            if let next = c.nextRunAt, next <= now, c.schedule.cron != nil {
+                try db.transaction {
+                    let run = try enrol(c, runAt: now, now: now)
+                    summary.enrolled += run.enrolled
+                    try scheduleNextRun(c, after: now)
+                    try audit("campaign.run", entity: "campaign", id: id, details: .object([("enrolled", .int(run.enrolled))]), now: now)
+                }
+                summary.runs.append(c.name)
+            }
+        }
+        return summary
     }
 
     /// A random version-4 UUID computed inside SQLite, for set-based inserts.
