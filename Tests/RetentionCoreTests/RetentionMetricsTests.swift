@@ -149,6 +149,24 @@ import Testing
         var q = AtRiskQuery()
         q.levels = [.high]
         #expect(try engine.atRisk(q, now: now).map(\.name) == ["C X"])
+        var byType = AtRiskQuery()
+        byType.policyType = .umbrella       // only A holds an umbrella policy
+        #expect(try engine.atRisk(byType, now: now).map(\.name) == ["A X"])
+        var byAgent = AtRiskQuery()
+        byAgent.agentId = "nobody"
+        #expect(try engine.atRisk(byAgent, now: now).isEmpty)
+        let c = try #require(try engine.atRisk(AtRiskQuery(), now: now).last)
+        try engine.assign(customerId: c.id, to: "dana", now: now)
+        var mine = AtRiskQuery()
+        mine.assignedTo = "dana"
+        #expect(try engine.atRisk(mine, now: now).map(\.name) == ["C X"])
+        var unassigned = AtRiskQuery()
+        unassigned.unassignedOnly = true
+        #expect(try engine.atRisk(unassigned, now: now).map(\.name) == ["A X"])
+        try engine.updateCustomer(id: c.id, try json(#"{"tags": ["vip"]}"#), now: now)
+        var tagged = AtRiskQuery()
+        tagged.tag = "vip"
+        #expect(try engine.atRisk(tagged, now: now).map(\.name) == ["C X"])
         let a = try #require(try engine.atRisk(AtRiskQuery(), now: now).first)
         try engine.updateCustomer(id: a.id, try json(#"{"snoozedUntil": "2024-12-10"}"#), now: now)
         #expect(try engine.atRisk(AtRiskQuery(), now: now).map(\.name) == ["C X"])
