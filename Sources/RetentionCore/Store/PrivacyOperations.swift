@@ -1,0 +1,72 @@
+import Foundation
+
+/// The data-protection rights of a customer: access (everything held about them) and erasure.
+extension Engine {
+    /// Everything held about one person as one JSON document: profile, policies, scores, LTV history,
+    /// touchpoints with their content, events, and the audit entries about them (the right of access).
+    public func exportPersonalData(customerId: String, now: Int) throws -> JSONValue {
+        let c = try customer(id: customerId)
+        let audit = try db.query("""
+            SELECT at, user_name, action, details FROM audit_log WHERE entity_type = 'customer' AND entity_id = ? ORDER BY id
+            """, [.text(customerId)]) { r in
+            JSONValue.object([("at", .string(Timestamp.formatInstant(r.int(0)))), ("user", .string(r.text(1))), ("action", .string(r.text(2))),
+                              ("details", r.optionalText(3).flatMap { try? JSONValue.parse($0) } ?? .null)])
+        }
+        let consents = try db.query("SELECT channel, opted_out, changed_at, changed_by FROM contact_preferences WHERE customer_id = ? ORDER BY channel",
+                                    [.int(c.rowID)]) { r in
+            JSONValue.object([("channel", .string(r.text(0))), ("optedOut", .bool(r.bool(1))),
+                              ("changedAt", .string(Timestamp.formatInstant(r.int(2)))), ("changedBy", .string(r.text(3)))])
+        }
+        return .object([
+            ("exportedAt", .string(Timestamp.formatInstant(now))),
+            ("customer", c.json),
+            ("contactPreferences", .array(consents)),
+            ("policies", .array(try policies(customerId: customerId).map(\.json))),
+            ("healthScores", .array(try healthScoreHistory(customerId: customerId, limit: 1000))),
+            ("lifetimeValues", .array(try ltvHistory(customerId: customerId, limit: 1000))),
+            ("touchpoints", .array(try touchpoints(customerId: customerId, limit: 1000).map(\.json))),
+            ("events", .array(try events(customerId: customerId, limit: 1000).map(\.json))),
+            ("auditTrail", .array(audit)),
+        ])
+    }
+
+    /// Erases a customer's personal data everywhere it is stored (the right to erasure).
+    ///
+    /// Names, contact details, address, date of birth, tags, metadata, notes, rendered message content and
+    /// responses are removed or replaced; event data keeps only its numbers (amounts, scores), so counts and
+    /// money in the metrics stay correct; policies keep their numbers but lose documents and metadata; audit
+    /// details about the customer are cleared. Pending touchpoints are cancelled and the customer is marked
+    /// do-not-contact, so nothing is ever sent again. The erasure itself is audited without personal data.
+    /// Afterwards the write-ahead log is checkpointed and truncated; with `secure_delete` on, no erased value
+    /// remains in the database file's free pages.
+    public func eraseCustomer(customerId: String, now: Int) throws {
+        try db.transaction {
+            let c = try customer(id: customerId)
+            guard c.erasedAt == nil else { throw RetentionError.conflict("customer_erased", "Customer \(customerId) was already erased.") }
+            try db.run("""
+                UPDATE customers SET first_name = 'Erased', last_name = 'Customer', email = 'erased-' || uuid || '@invalid', lead_id = 'erased-' || uuid,
+                  phone = NULL, date_of_birth = NULL, street = NULL, city = NULL, zip_code = NULL, metadata = NULL, time_zone = NULL,
+                  satisfaction_score = NULL, assigned_to = NULL, snoozed_until = NULL, do_not_contact = 1, erased_at = ?,
+                  version = version + 1, updated_at = ?
+                WHERE id = ?
+                """, [.int(Int64(now)), .int(Int64(now)), .int(c.rowID)])
+            try db.run("DELETE FROM customer_tags WHERE customer_id = ?", [.int(c.rowID)])
+            try db.run("UPDATE policies SET documents = '[]', metadata = NULL, underwriter = NULL WHERE customer_id = ?", [.int(c.rowID)])
+            try db.run("""
+                UPDATE touchpoints SET subject = NULL, content = NULL, response = NULL, metadata = NULL, last_error = NULL,
+                  status = CASE WHEN status IN ('pending', 'sending') THEN 'cancelled' ELSE status END,
+                  skip_reason = CASE WHEN status IN ('pending', 'sending') THEN 'customer_erased' ELSE skip_reason END
+                WHERE customer_id = ?
+                """, [.int(c.rowID)])
+            // Event data keeps only numbers: amounts and scores the metrics read.
+            for (id, text) in try db.query("SELECT id, data FROM retention_events WHERE customer_id = ? AND data IS NOT NULL", [.int(c.rowID)], { ($0.int64(0), $0.text(1)) }) {
+                let kept = ((try? JSONValue.parse(text))?.objectPairs ?? []).filter { $0.1.doubleValue != nil }
+                try db.run("UPDATE retention_events SET data = ? WHERE id = ?", [.text(JSONValue.object(kept).serialized()), .int(id)])
+            }
+            try db.run("UPDATE audit_log SET details = NULL WHERE entity_type = 'customer' AND entity_id = ?", [.text(customerId)])
+            try audit("customer.erase", entity: "customer", id: customerId, now: now)
+        }
+        // Old page images in the write-ahead log would still hold the erased values: fold and truncate it.
+        try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+@testable import RetentionCore
+
+@Suite struct PrivacyTests {
+    @Test func exportHoldsEverythingAboutThePerson() throws {
+        let engine = try makeEngine()
+        let c = try engine.createCustomer(try json(specCustomerBody), now: testNow)
+        try engine.createPolicy(try json(specPolicyBody(customerId: c.id)), now: testNow)
+        try engine.logContact(customerId: c.id, channel: .call, outcome: .reached, note: "spoke about the renewal", now: testNow)
+        let doc = try engine.exportPersonalData(customerId: c.id, now: testNow)
+        #expect(doc["customer"]?["email"] == .string("john.doe@example.com"))
+        #expect(doc["policies"]?.arrayValue?.count == 1)
+        #expect(doc["events"]?.arrayValue?.contains { $0["data"]?["note"] == .string("spoke about the renewal") } == true)
+        #expect((doc["auditTrail"]?.arrayValue?.count ?? 0) >= 2)
+    }
+
+    @Test func erasureLeavesNoPersonalValueInTheFileAndKeepsTheNumbers() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/book.db"
+        let engine = Engine(database: try Store.open(path: path), user: "dpo")
+        let secrets = ["Zebediah", "Quarrington", "zebediah.q@example.com", "+1 217 555 0199", "42 Wallaby Way", "wants a cheaper quote"]
+        let c = try engine.createCustomer(try json("""
+            {"leadId":"lead-z","agentId":"a","firstName":"\(secrets[0])","lastName":"\(secrets[1])","email":"\(secrets[2])","phone":"\(secrets[3])",
+             "address":{"street":"\(secrets[4])","city":"Springfield"},"tags":["vip"]}
+            """), now: testNow)
+        let p = try engine.createPolicy(try json(specPolicyBody(customerId: c.id)), now: testNow)
+        try engine.createEvent(try json(#"{"customerId":"\#(c.id)","policyId":"\#(p.id)","eventType":"payment_received","data":{"amount":1500}}"#), now: testNow)
+        try engine.logContact(customerId: c.id, channel: .call, outcome: .quote_sent, note: secrets[5], now: testNow)
+        try engine.eraseCustomer(customerId: c.id, now: testNow + 10)
+
+        let erased = try engine.customer(id: c.id)
+        #expect(erased.erasedAt == testNow + 10 && erased.doNotContact && erased.tags.isEmpty)
+        #expect(erased.lifetimeValueCents == 150_000 && erased.totalPolicies == 1)   // money and counts stay
+        #expect(try engine.listCustomers(CustomerQuery()).total == 0)
+        #expect { try engine.updateCustomer(id: c.id, try json(#"{"firstName":"Back"}"#), now: testNow + 20) } throws: {
+            ($0 as? RetentionError)?.code == "customer_erased"
+        }
+        let actions = try engine.db.query("SELECT action, details FROM audit_log WHERE entity_id = ? ORDER BY id", [.text(c.id)]) { ($0.text(0), $0.optionalText(1)) }
+        #expect(actions.last?.0 == "customer.erase" && actions.allSatisfy { $0.1 == nil })
+        // No erased value anywhere in the database file or its write-ahead log.
+        for file in [path, path + "-wal"] {
+            guard let bytes = FileManager.default.contents(atPath: file) else { continue }
+            let text = String(decoding: bytes, as: UTF8.self)
+            for secret in secrets { #expect(!text.contains(secret), "\(secret) remains in \(file)") }
+        }
+    }
+
+    @Test func eraseNeedsConfirmationThroughTheAPI() throws {
+        let engine = try makeEngine()
+        let c = try engine.createCustomer(try json(specCustomerBody), now: testNow)
+        let refused = Router.handle(try APIRequest(method: "POST", target: "/customers/\(c.id)/erase", body: try json("{}")), engine: engine, now: testNow)
+        #expect(refused.body["error"]?["field"] == .string("confirm"))
+        #expect(try engine.customer(id: c.id).erasedAt == nil)
+    }
+}
