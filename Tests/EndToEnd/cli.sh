@@ -84,6 +84,10 @@ check "report prints the triangle and survival" bash -c "'$BIN' --db '$WORK/demo
 check "report as JSON parses" bash -c "'$BIN' --db '$WORK/demo.db' report --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert \"cohorts\" in d'"
 check "model train beats nothing-known and stores" expect_exit 0 "$BIN" --db "$WORK/demo.db" model train
 check "ltv route" bash -c "'$BIN' --db '$WORK/demo.db' api POST /customers/\$('$BIN' --db '$WORK/demo.db' api GET '/at-risk?limit=1' --compact | sed -n 's/.*\"customerId\":\"\([^\"]*\)\".*/\1/p')/ltv --compact | grep -q projectedLTV"
+check "export-data prints the person's document" bash -c "'$BIN' --db '$DB' customer export-data $CID | grep -q 'auditTrail'"
+check "erase without --confirm is refused" expect_exit 64 "$BIN" --db "$DB" customer erase "$CID"
+check "erase with --confirm" expect_exit 0 "$BIN" --db "$DB" customer erase "$CID" --confirm
+check "erased customer's e-mail is gone" bash -c "! '$BIN' --db '$DB' api GET /customers/$CID --compact | grep -q 'john.doe@example.com'"
 check "dashboard refuses to run without a terminal" expect_exit 64 "$BIN" --db "$WORK/demo.db" tui
 
 echo "cli: $passed passed, $failed failed"
