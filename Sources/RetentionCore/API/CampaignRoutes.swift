@@ -52,6 +52,10 @@ extension Router {
             let limit = try ctx.query.int("limit", default: 100, range: 1...1000)
             return .success(.array(try engine.pendingTouchpoints(limit: limit, now: ctx.now).map(\.json)))
         },
+        Route("GET", "touchpoints/:id/preview", "Extension: the message the touchpoint would send, rendered from its template") { engine, ctx in
+            let m = try engine.renderTouchpoint(id: ctx.param("id"))
+            return .success(.object([("subject", .optional(m.subject)), ("body", .string(m.body))]))
+        },
         Route("PATCH", "touchpoints/:id/status", "Record a touchpoint's progress {\"status\", \"metadata\"}") { engine, ctx in
             var r = try FieldReader(try ctx.requireBody())
             guard let status = try r.optionalChoice("status", TouchpointStatus.self) else { throw RetentionError.invalid("status", "is required") }

@@ -86,7 +86,11 @@ enum CampaignBody {
                 channel = c
             }
             let template = try r.string("template")
-            try TemplateValidation.validate(name: template, field: "touchpoints[\(i)].template")
+            // The template must exist for the step's channel (or, for "preferred", for every channel).
+            for ch in channel.map({ [$0] }) ?? ContactChannel.allCases where BuiltInTemplates.message(name: template, channel: ch) == nil {
+                throw RetentionError.invalid("touchpoints[\(i)].template",
+                    "no template \"\(template)\" for \(ch.rawValue); built-in templates: \(CampaignType.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
             let delay = try r.optionalInt("delay") ?? 0
             guard delay >= 0, delay <= 525_600 else { throw RetentionError.invalid("touchpoints[\(i)].delay", "must be between 0 and 525600 minutes (a year)") }
             if let previous = steps.last, delay < previous.delayMinutes {
@@ -112,15 +116,5 @@ enum CampaignBody {
             throw RetentionError.invalid("goals.\(k)", "cannot be negative")
         }
         return g
-    }
-}
-
-/// Template names a campaign step may use. The full template language and built-in texts live in
-/// `Templates`; until a template is defined, the name must at least be a plain identifier.
-enum TemplateValidation {
-    static func validate(name: String, field: String) throws {
-        guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
-            throw RetentionError.invalid(field, "must be a template name like renewal_reminder, got \"\(name)\"")
-        }
     }
 }

@@ -1,0 +1,59 @@
+import Testing
+@testable import RetentionCore
+
+@Suite struct MessageTemplateTests {
+    let full: [String: TemplateValue] = [
+        "firstName": .text("María"), "lastName": .text("García"), "fullName": .text("María García"), "phone": .text("+1 217 555 0100"),
+        "agent.name": .text("Avery Collins"), "agent.phone": .text("+1 217 555 0101"), "policy.policyNumber": .text("POL-2024-0001"),
+        "policy.policyType": .text("auto"), "policy.premium": .money(cents: 150_000, currency: "USD"),
+        "policy.renewalDate": .date(Timestamp.parse("2026-03-05")!), "policy.coverageAmount": .money(cents: 5_000_000, currency: "USD"),
+        "company.name": .text("Prairie Insurance"),
+    ]
+
+    @Test func variablesFiltersAndBlocks() throws {
+        let t = try MessageTemplate("Hi {{firstName}}, renews {{policy.renewalDate | date}} ({{policy.renewalDate | date:short}}) at {{policy.premium | money}}.{{#if phone}} Call us.{{else}} Write us.{{/if}}{{#unless email}} No e-mail.{{/unless}} {{agent.name | upper}}")
+        #expect(t.render(full) == "Hi María, renews March 5, 2026 (2026-03-05) at $1,500.00. Call us. No e-mail. AVERY COLLINS")
+        // Missing values render their documented fallbacks, never a tag or "nil".
+        #expect(t.render([:]) == "Hi there, renews your renewal date (your renewal date) at your premium. Write us. No e-mail. your agent")
+        #expect(try MessageTemplate("{{phone | default:\"no phone\"}}").render([:]) == "no phone")
+    }
+
+    @Test func errorsNameTheProblem() {
+        for (bad, words) in [("Hi {{nickname}}", "unknown variable {{nickname}}"), ("{{firstName | shout}}", "unknown filter"),
+                             ("{{#if phone}} open", "never closed"), ("text {{firstName", "unclosed {{ at line 1, column 6"),
+                             ("{{/if}}", "unexpected {{/if}}")] {
+            #expect { try MessageTemplate(bad) } throws: { ($0 as? RetentionError)?.message.contains(words) == true }
+        }
+    }
+
+    @Test func everyBuiltInParsesAndRendersCleanly() {
+        for type in CampaignType.allCases {
+            for channel in ContactChannel.allCases {
+                guard let m = BuiltInTemplates.message(name: type.rawValue, channel: channel) else { Issue.record("no \(type) \(channel)"); continue }
+                for values in [full, [:]] {
+                    let text = (m.subject?.render(values) ?? "") + m.body.render(values)
+                    #expect(!text.contains("{{") && !text.contains("}}") && !text.contains("nil"), "\(type) \(channel)")
+                }
+                if channel == .sms {
+                    let sms = m.body.render(full)
+                    #expect(sms.count <= 160, "\(type) SMS is \(sms.count) characters")
+                    #expect(sms.contains("Reply STOP to opt out"))
+                }
+                if channel == .email { #expect(m.body.render(full).contains("UNSUBSCRIBE")) }
+            }
+        }
+    }
+
+    @Test func aTouchpointRendersWithItsCustomerPolicyAndAgent() throws {
+        let engine = try makeEngine()
+        try DemoBook(customers: 150, seed: 3, now: testNow).generate(into: engine.db)
+        let c = try engine.createCampaign(try json(#"{"name":"R","type":"renewal_reminder","touchpoints":[{"type":"email","template":"renewal_reminder"}]}"#), now: testNow)
+        try engine.setCampaignStatus(id: c.id, to: .active, now: testNow)
+        let t = try #require(try engine.touchpoints(campaignId: c.id, status: .pending, limit: 1).first)
+        let m = try engine.renderTouchpoint(id: t.id)
+        let customer = try engine.customer(id: t.customerId)
+        #expect(m.body.hasPrefix("Dear \(customer.firstName),"))
+        #expect(m.subject?.contains("renews on") == true)
+        #expect(!m.body.contains("{{"))
+    }
+}
