@@ -88,6 +88,16 @@ check "export-data prints the person's document" bash -c "'$BIN' --db '$DB' cust
 check "erase without --confirm is refused" expect_exit 64 "$BIN" --db "$DB" customer erase "$CID"
 check "erase with --confirm" expect_exit 0 "$BIN" --db "$DB" customer erase "$CID" --confirm
 check "erased customer's e-mail is gone" bash -c "! '$BIN' --db '$DB' api GET /customers/$CID --compact | grep -q 'john.doe@example.com'"
+# A campaign end to end from the command line: create, preview, activate, dispatch to a Maildir, performance.
+CAMP=$("$BIN" --db "$WORK/demo.db" api POST /campaigns --compact --data '{"name":"CLI run","type":"engagement","controlGroupPercent":10,"touchpoints":[{"type":"email","template":"engagement","delay":0}]}' | sed -n 's/.*"data":{"id":"\([^"]*\)".*/\1/p')
+check "campaign preview" bash -c "'$BIN' --db '$WORK/demo.db' campaign preview $CAMP | grep -q 'customers match'"
+check "campaign activate" expect_exit 0 "$BIN" --db "$WORK/demo.db" campaign activate "$CAMP"
+check "channel set" expect_exit 0 "$BIN" --db "$WORK/demo.db" channel set email maildir "$WORK/mail"
+check "dispatch once" expect_exit 0 "$BIN" --db "$WORK/demo.db" dispatch --once --limit 100000
+check "messages in the Maildir" test "$(ls "$WORK/mail/new" | wc -l)" -gt 10
+check "campaign pause" expect_exit 0 "$BIN" --db "$WORK/demo.db" campaign pause "$CAMP"
+check "pausing twice says why" expect_exit 1 "$BIN" --db "$WORK/demo.db" campaign pause "$CAMP"
+check "performance reports sent touchpoints" bash -c "'$BIN' --db '$WORK/demo.db' campaign performance $CAMP | grep -q '\"sent\": [1-9]'"
 check "dashboard refuses to run without a terminal" expect_exit 64 "$BIN" --db "$WORK/demo.db" tui
 
 echo "cli: $passed passed, $failed failed"

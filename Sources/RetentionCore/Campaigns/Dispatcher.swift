@@ -1,0 +1,219 @@
+import Foundation
+
+/// Where one channel's messages go, configured in the database (`retention channel set`).
+///
+/// - `maildir PATH`: each message is an RFC 5322 file written to `PATH/tmp` and renamed into `PATH/new`;
+/// - `outbox PATH`: each message is a JSON file in `PATH`, written to a temporary name and renamed;
+/// - `command PROGRAM`: the message is JSON on the program's standard input; exit status 0 means sent.
+public struct ChannelAdapter: Sendable, Equatable {
+    public enum Kind: String, CaseIterable, Sendable { case maildir, outbox, command }
+    public var kind: Kind
+    public var target: String
+
+    public init(kind: Kind, target: String) {
+        self.kind = kind
+        self.target = target
+    }
+
+    /// Sends one message; throws with the reason when it could not be delivered to the channel.
+    func send(id: String, channel: ContactChannel, to: String, subject: String?, body: String) throws {
+        let json = JSONValue.object([("id", .string(id)), ("channel", .string(channel.rawValue)), ("to", .string(to)),
+                                     ("subject", .optional(subject)), ("body", .string(body))]).serialized()
+        let fm = FileManager.default
+        switch kind {
+        case .maildir:
+            for sub in ["tmp", "new", "cur"] { try fm.createDirectory(atPath: target + "/" + sub, withIntermediateDirectories: true) }
+            func header(_ s: String) -> String { s.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ") }
+            let message = "To: \(header(to))\r\nSubject: \(header(subject ?? ""))\r\nMessage-ID: <\(id)@retention>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+                + body.replacingOccurrences(of: "\n", with: "\r\n") + "\r\n"
+            try writeAtomically(message, directory: target, name: "\(id).retention")
+        case .outbox:
+            try fm.createDirectory(atPath: target, withIntermediateDirectories: true)
+            try writeAtomically(json, directory: target, name: "\(id).json")
+        case .command:
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", target]
+            let input = Pipe(), errors = Pipe()
+            process.standardInput = input
+            process.standardError = errors
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            input.fileHandleForWriting.write(Data(json.utf8))
+            try input.fileHandleForWriting.close()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else {
+                let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile().prefix(300), as: UTF8.self)
+                throw RetentionError.storage("the \(channel.rawValue) command exited with status \(process.terminationStatus)\(message.isEmpty ? "" : ": \(message)")")
+            }
+        }
+    }
+
+    /// Writes to `directory/tmp` (maildir) or a dot-file, then renames: a reader never sees half a message.
+    private func writeAtomically(_ text: String, directory: String, name: String) throws {
+        let temporary = kind == .maildir ? "\(directory)/tmp/\(name)" : "\(directory)/.\(name).tmp"
+        let final = kind == .maildir ? "\(directory)/new/\(name)" : "\(directory)/\(name)"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw RetentionError.storage("cannot write \(temporary)")
+        }
+        guard rename(temporary, final) == 0 else { throw RetentionError.storage("cannot move the message into \(final)") }
+    }
+}
+
+extension Engine {
+    public func channelAdapter(_ channel: ContactChannel) throws -> ChannelAdapter? {
+        guard let text = try db.queryOne("SELECT value FROM settings WHERE key = ?", [.text("channel.\(channel.rawValue)")], { $0.text(0) }),
+              let v = try? JSONValue.parse(text), let kind = v["kind"]?.stringValue.flatMap(ChannelAdapter.Kind.init(rawValue:)),
+              let target = v["target"]?.stringValue else { return nil }
+        return ChannelAdapter(kind: kind, target: target)
+    }
+
+    /// Configures where a channel's messages go (`retention channel set CHANNEL KIND TARGET`). Audited.
+    public func setChannelAdapter(_ channel: ContactChannel, _ adapter: ChannelAdapter, now: Int) throws {
+        guard !adapter.target.isEmpty else { throw RetentionError.invalid("target", "must name a folder or a command") }
+        try db.transaction {
+            try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                       [.text("channel.\(channel.rawValue)"), .text(JSONValue.object([("kind", .string(adapter.kind.rawValue)), ("target", .string(adapter.target))]).serialized())])
+            try audit("channel.set", entity: "channel", id: channel.rawValue, details: .object([("kind", .string(adapter.kind.rawValue))]), now: now)
+        }
+    }
+
+    /// What one dispatch pass did.
+    public struct DispatchSummary: Sendable, Equatable {
+        public var sent = 0, deferred = 0, skipped = 0, failed = 0, retried = 0, recovered = 0
+    }
+
+    /// Sends the touchpoints that are due (`retention dispatch`).
+    ///
+    /// Exactly once: due rows are claimed atomically (status `sending`, `claimed_by`) inside one write
+    /// transaction before anything is sent, so two dispatchers never take the same touchpoint. After sending,
+    /// the outcome is recorded. The crash rule: a touchpoint left in `sending` for longer than `staleAfter`
+    /// seconds may or may not have reached the channel, so it is never re-sent silently; it is marked failed
+    /// with that explanation, and a person retries it (PATCH status `pending`) after checking the channel.
+    /// A failed send is retried automatically with backoff (5, 20, 80 minutes) up to 3 attempts.
+    /// Compliance (`ContactRules`) and the step's `skipIf` condition are checked here, at send time.
+    @discardableResult
+    public func dispatchDue(now: Int, limit: Int = 500, dispatcherID: String = "\(ProcessInfo.processInfo.hostName):\(getpid())",
+                            staleAfter: Int = 600) throws -> DispatchSummary {
+        var summary = DispatchSummary()
+        try db.transaction {
+            try db.run("""
+                UPDATE touchpoints SET status = 'failed', failed_at = ?1, claimed_by = NULL,
+                  last_error = 'dispatcher stopped while sending; check the channel, then retry by setting the status to pending', updated_at = ?1
+                WHERE status = 'sending' AND claimed_at < ?2
+                """, [.int(Int64(now)), .int(Int64(now - staleAfter))])
+            summary.recovered = db.changes
+        }
+        let claimed: [Int64] = try db.transaction {
+            let ids = try db.query("""
+                SELECT t.id FROM touchpoints t LEFT JOIN campaigns k ON k.id = t.campaign_id
+                WHERE t.status = 'pending' AND t.due_at <= ? AND (k.id IS NULL OR k.status = 'active') ORDER BY t.due_at, t.id LIMIT ?
+                """, [.int(Int64(now)), .int(Int64(max(1, limit)))]) { $0.int64(0) }
+            for id in ids {
+                try db.run("UPDATE touchpoints SET status = 'sending', claimed_by = ?, claimed_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
+                           [.text(dispatcherID), .int(Int64(now)), .int(Int64(now)), .int(id)])
+            }
+            return ids
+        }
+        let window = try callingWindow()
+        for id in claimed {
+            try dispatchOne(id, now: now, window: window, summary: &summary)
+        }
+        return summary
+    }
+
+    func callingWindow() throws -> CallingWindow {
+        guard let text = try db.queryOne("SELECT value FROM settings WHERE key = 'contact.window'", [], { $0.text(0) }) else { return CallingWindow() }
+        let parts = text.split(separator: "-").map { $0.split(separator: ":").compactMap { Int($0) } }
+        guard parts.count == 2, parts.allSatisfy({ $0.count == 2 }) else { return CallingWindow() }
+        return CallingWindow(start: parts[0][0] * 60 + parts[0][1], end: parts[1][0] * 60 + parts[1][1])
+    }
+
+    private func dispatchOne(_ id: Int64, now: Int, window: CallingWindow, summary: inout DispatchSummary) throws {
+        struct Row { var uuid: String; var channel: ContactChannel; var customer: Int64; var dnc: Bool; var email: String; var phone: String?
+                     var zone: String?; var state: String?; var enrollment: Int64?; var step: Int; var sequence: String?; var attempts: Int
+                     var enrolledAt: Int?; var policy: Int64? }
+        guard let t = try db.queryOne("""
+            SELECT t.uuid, t.channel, t.customer_id, c.do_not_contact OR c.erased_at IS NOT NULL, c.email, c.phone, c.time_zone, c.state,
+                   t.enrollment_id, t.step_index, k.sequence, t.attempts, e.enrolled_at, t.policy_id
+            FROM touchpoints t JOIN customers c ON c.id = t.customer_id LEFT JOIN campaigns k ON k.id = t.campaign_id
+            LEFT JOIN campaign_enrollments e ON e.id = t.enrollment_id WHERE t.id = ?
+            """, [.int(id)], { r in
+            Row(uuid: r.text(0), channel: ContactChannel(rawValue: r.text(1)) ?? .email, customer: r.int64(2), dnc: r.bool(3), email: r.text(4),
+                phone: r.optionalText(5), zone: r.optionalText(6), state: r.optionalText(7), enrollment: r.isNull(8) ? nil : r.int64(8), step: r.int(9),
+                sequence: r.optionalText(10), attempts: r.int(11), enrolledAt: r.optionalInt(12), policy: r.isNull(13) ? nil : r.int64(13))
+        }) else { return }
+        func finish(_ sets: [(String, SQLValue)]) throws {
+            try db.transaction {
+                try db.run("UPDATE touchpoints SET \(sets.map { "\($0.0) = ?" }.joined(separator: ", ")), claimed_by = NULL, updated_at = ? WHERE id = ?",
+                           sets.map(\.1) + [.int(Int64(now)), .int(id)])
+            }
+        }
+        // The step's condition on earlier responses.
+        if let text = t.sequence, let enrollment = t.enrollment,
+           let steps = try? CampaignBody.sequence(try JSONValue.parse(text)), t.step < steps.count, let skip = steps[t.step].skipIf {
+            let condition: String
+            switch skip {
+            case .engaged: condition = "(opened_at IS NOT NULL OR clicked_at IS NOT NULL OR responded_at IS NOT NULL)"
+            case .clicked: condition = "(clicked_at IS NOT NULL OR responded_at IS NOT NULL)"
+            case .responded: condition = "responded_at IS NOT NULL"
+            case .renewed: condition = "0"
+            }
+            var met = try db.scalarInt("SELECT count(*) FROM touchpoints WHERE enrollment_id = ? AND step_index < ? AND \(condition)",
+                                       [.int(enrollment), .int(Int64(t.step))]) > 0
+            if skip == .renewed, let policy = t.policy, let since = t.enrolledAt {
+                met = try db.scalarInt("SELECT count(*) FROM retention_events WHERE policy_id = ? AND event_type = 'policy_renewed' AND occurred_at >= ?",
+                                       [.int(policy), .int(Int64(since))]) > 0
+            }
+            if met {
+                try finish([("status", .text("skipped")), ("skip_reason", .text("condition_\(skip.rawValue)"))])
+                summary.skipped += 1
+                return
+            }
+        }
+        let optedOut = try db.scalarInt("SELECT count(*) FROM contact_preferences WHERE customer_id = ? AND channel = ? AND opted_out = 1",
+                                        [.int(t.customer), .text(t.channel.rawValue)]) > 0
+        let recent = try db.query("SELECT sent_at FROM touchpoints WHERE customer_id = ? AND sent_at >= ?",
+                                  [.int(t.customer), .int(Int64(now - 7 * Timestamp.secondsPerDay))]) { $0.int(0) }
+        let zone = t.zone.flatMap(TimeZone.init(identifier:)) ?? ContactRules.zone(forState: t.state) ?? TimeZone(identifier: "UTC")!
+        switch ContactRules.decide(channel: t.channel, doNotContact: t.dnc, optedOut: optedOut, zone: zone, now: now, recentTouches: recent,
+                                   window: window, cap: 3, capDays: 7) {
+        case .skip(let reason):
+            try finish([("status", .text("skipped")), ("skip_reason", .text(reason))])
+            summary.skipped += 1
+            return
+        case .deferUntil(let at, let reason):
+            try finish([("status", .text("pending")), ("due_at", .int(Int64(at))), ("skip_reason", .text("deferred: \(reason)"))])
+            summary.deferred += 1
+            return
+        case .send: break
+        }
+        let message: (subject: String?, body: String)
+        do { message = try renderTouchpoint(id: t.uuid) } catch {
+            try finish([("status", .text("failed")), ("failed_at", .int(Int64(now))), ("last_error", .text("\(error)"))])
+            summary.failed += 1
+            return
+        }
+        do {
+            guard let adapter = try channelAdapter(t.channel) else {
+                throw RetentionError.storage("no adapter is configured for \(t.channel.rawValue); set one with `retention channel set \(t.channel.rawValue) KIND TARGET`")
+            }
+            let to = t.channel == .email || t.channel == .mail ? t.email : (t.phone ?? t.email)
+            try adapter.send(id: t.uuid, channel: t.channel, to: to, subject: message.subject, body: message.body)
+            try finish([("status", .text("sent")), ("sent_at", .int(Int64(now))), ("subject", .init(message.subject)), ("content", .text(message.body)),
+                        ("skip_reason", .null)])
+            summary.sent += 1
+        } catch {
+            let attempts = t.attempts + 1
+            let reason = (error as? RetentionError)?.message ?? "\(error)"
+            if attempts < 3 {
+                let backoff = 300 * Int(pow(4.0, Double(attempts - 1)))
+                try finish([("status", .text("pending")), ("attempts", .int(Int64(attempts))), ("due_at", .int(Int64(now + backoff))), ("last_error", .text(reason))])
+                summary.retried += 1
+            } else {
+                try finish([("status", .text("failed")), ("attempts", .int(Int64(attempts))), ("failed_at", .int(Int64(now))), ("last_error", .text(reason))])
+                summary.failed += 1
+            }
+        }
+    }
+}
