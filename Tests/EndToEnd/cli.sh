@@ -95,6 +95,14 @@ check "campaign activate" expect_exit 0 "$BIN" --db "$WORK/demo.db" campaign act
 check "channel set" expect_exit 0 "$BIN" --db "$WORK/demo.db" channel set email maildir "$WORK/mail"
 check "dispatch once" expect_exit 0 "$BIN" --db "$WORK/demo.db" dispatch --once --limit 100000
 check "messages in the Maildir" test "$(ls "$WORK/mail/new" | wc -l)" -gt 10
+printf 'Hello {{firstName}}, your agent {{agent.name}} says hi.' > "$WORK/body.txt"
+check "user template saved" expect_exit 0 "$BIN" --db "$WORK/demo.db" template set hello notification --body-file "$WORK/body.txt" --subject "Hello"
+check "bad template refused" bash -c "printf '{{nope}}' > '$WORK/bad.txt'; ! '$BIN' --db '$WORK/demo.db' template set bad email --body-file '$WORK/bad.txt' 2>/dev/null"
+CMDCAMP=$("$BIN" --db "$WORK/demo.db" api POST /campaigns --compact --data '{"name":"Notify","type":"loyalty","controlGroupPercent":0,"targetSegment":{"churnRisk":["critical"]},"touchpoints":[{"type":"notification","template":"hello","delay":0}]}' | sed -n 's/.*"data":{"id":"\([^"]*\)".*/\1/p')
+check "command channel" expect_exit 0 "$BIN" --db "$WORK/demo.db" channel set notification command "cat >> '$WORK/notifications.jsonl'; echo >> '$WORK/notifications.jsonl'"
+check "second campaign activated" expect_exit 0 "$BIN" --db "$WORK/demo.db" campaign activate "$CMDCAMP"
+check "dispatch through the command" expect_exit 0 "$BIN" --db "$WORK/demo.db" dispatch --once --limit 100000
+check "the command received rendered JSON" grep -q '"body":"Hello ' "$WORK/notifications.jsonl"
 check "campaign pause" expect_exit 0 "$BIN" --db "$WORK/demo.db" campaign pause "$CAMP"
 check "pausing twice says why" expect_exit 1 "$BIN" --db "$WORK/demo.db" campaign pause "$CAMP"
 check "performance reports sent touchpoints" bash -c "'$BIN' --db '$WORK/demo.db' campaign performance $CAMP | grep -q '\"sent\": [1-9]'"

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RetentionCore
 
@@ -55,5 +56,38 @@ import Testing
         #expect(m.body.hasPrefix("Dear \(customer.firstName),"))
         #expect(m.subject?.contains("renews on") == true)
         #expect(!m.body.contains("{{"))
+    }
+}
+
+@Suite struct UserTemplateTests {
+    @Test func aUserTemplateIsCheckedSavedUsedAndRemoved() throws {
+        let engine = try makeEngine()
+        #expect { try engine.setTemplate(name: "spring", channel: .email, subject: nil, body: "Hi {{nickname}}", now: testNow) } throws: {
+            ($0 as? RetentionError)?.field == "body" && ($0 as? RetentionError)?.message.contains("nickname") == true
+        }
+        // A campaign cannot use a template that does not exist for its channel…
+        let body = #"{"name":"S","type":"loyalty","touchpoints":[{"type":"sms","template":"spring"}]}"#
+        #expect { try engine.createCampaign(try json(body), now: testNow) } throws: { ($0 as? RetentionError)?.field == "touchpoints[0].template" }
+        // …until the user adds it.
+        try engine.setTemplate(name: "spring", channel: .sms, subject: nil, body: "Spring offer for {{firstName}}! Reply STOP to opt out", now: testNow)
+        _ = try engine.createCampaign(try json(body), now: testNow)
+        #expect(try engine.message(name: "spring", channel: .sms)?.body.render(["firstName": .text("Ann")]) == "Spring offer for Ann! Reply STOP to opt out")
+        // A user's template overrides the built-in one of the same name; deleting it brings the built-in back.
+        try engine.setTemplate(name: "loyalty", channel: .email, subject: "Thanks", body: "Thank you, {{firstName}}.", now: testNow)
+        #expect(try engine.message(name: "loyalty", channel: .email)?.subject?.source == "Thanks")
+        #expect(try engine.templateCatalogue().contains { $0.name == "loyalty" && $0.channel == .email && $0.custom })
+        try engine.deleteTemplate(name: "loyalty", channel: .email, now: testNow)
+        #expect(try engine.message(name: "loyalty", channel: .email)?.subject?.source != "Thanks")
+    }
+
+    @Test func sendmailAdapterWritesAnRFC5322Message() throws {
+        let dir = try temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        // A stand-in for sendmail that stores what it is given with -t.
+        let fake = dir + "/sendmail"
+        FileManager.default.createFile(atPath: fake, contents: Data("#!/bin/sh\n[ \"$1\" = \"-t\" ] || exit 9\ncat > \(dir)/sent.eml\n".utf8), attributes: [.posixPermissions: 0o700])
+        try ChannelAdapter(kind: .sendmail, target: fake).send(id: "m1", channel: .email, to: "ann@example.com", subject: "Hi\r\nBcc: evil@example.com", body: "Line 1\nLine 2")
+        let sent = String(decoding: FileManager.default.contents(atPath: dir + "/sent.eml") ?? Data(), as: UTF8.self)
+        #expect(sent.hasPrefix("To: ann@example.com\r\nSubject: Hi  Bcc: evil@example.com\r\n"))
+        #expect(sent.contains("\r\n\r\nLine 1\r\nLine 2\r\n"))
     }
 }

@@ -69,7 +69,8 @@ enum CampaignBody {
         return CampaignSchedule(startDate: start, endDate: end, timezone: zone, cron: cron)
     }
 
-    static func sequence(_ value: JSONValue?) throws -> [SequenceStep] {
+    /// `templateExists` says whether a template name has a message for a channel (built-in or the user's).
+    static func sequence(_ value: JSONValue?, templateExists: (String, ContactChannel) -> Bool = { _, _ in true }) throws -> [SequenceStep] {
         guard let value, !value.isNull else { throw RetentionError.invalid("touchpoints", "is required: a campaign needs at least one touchpoint") }
         guard case .array(let items) = value else { throw RetentionError.invalid("touchpoints", "must be an array, got \(value.typeName)") }
         guard !items.isEmpty else { throw RetentionError.invalid("touchpoints", "must hold at least one touchpoint") }
@@ -87,7 +88,7 @@ enum CampaignBody {
             }
             let template = try r.string("template")
             // The template must exist for the step's channel (or, for "preferred", for every channel).
-            for ch in channel.map({ [$0] }) ?? ContactChannel.allCases where BuiltInTemplates.message(name: template, channel: ch) == nil {
+            for ch in channel.map({ [$0] }) ?? ContactChannel.allCases where !templateExists(template, ch) {
                 throw RetentionError.invalid("touchpoints[\(i)].template",
                     "no template \"\(template)\" for \(ch.rawValue); built-in templates: \(CampaignType.allCases.map(\.rawValue).joined(separator: ", "))")
             }

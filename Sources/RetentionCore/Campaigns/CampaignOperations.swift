@@ -38,7 +38,7 @@ extension Engine {
             var segment = try CampaignBody.segment(r.raw("targetSegment"))
             if type == .winback && r.raw("targetSegment")?["formerCustomers"] == nil { segment.formerCustomers = true }
             let schedule = try CampaignBody.schedule(r.raw("schedule"), now: now)
-            let sequence = try CampaignBody.sequence(r.raw("touchpoints"))
+            let sequence = try CampaignBody.sequence(r.raw("touchpoints")) { name, channel in (try? self.message(name: name, channel: channel)) != nil }
             let goals = try CampaignBody.goals(r.raw("goals"))
             let controlPercent = try r.optionalDouble("controlGroupPercent") ?? 10
             guard (0...50).contains(controlPercent) else { throw RetentionError.invalid("controlGroupPercent", "must be between 0 and 50") }

@@ -4,9 +4,11 @@ import Foundation
 ///
 /// - `maildir PATH`: each message is an RFC 5322 file written to `PATH/tmp` and renamed into `PATH/new`;
 /// - `outbox PATH`: each message is a JSON file in `PATH`, written to a temporary name and renamed;
-/// - `command PROGRAM`: the message is JSON on the program's standard input; exit status 0 means sent.
+/// - `command PROGRAM`: the message is JSON on the program's standard input; exit status 0 means sent;
+/// - `sendmail PROGRAM`: e-mail as an RFC 5322 message on the standard input of `PROGRAM -t` (the sendmail
+///   convention: recipients are read from the headers); exit status 0 means accepted.
 public struct ChannelAdapter: Sendable, Equatable {
-    public enum Kind: String, CaseIterable, Sendable { case maildir, outbox, command }
+    public enum Kind: String, CaseIterable, Sendable { case maildir, outbox, command, sendmail }
     public var kind: Kind
     public var target: String
 
@@ -23,29 +25,40 @@ public struct ChannelAdapter: Sendable, Equatable {
         switch kind {
         case .maildir:
             for sub in ["tmp", "new", "cur"] { try fm.createDirectory(atPath: target + "/" + sub, withIntermediateDirectories: true) }
-            func header(_ s: String) -> String { s.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ") }
-            let message = "To: \(header(to))\r\nSubject: \(header(subject ?? ""))\r\nMessage-ID: <\(id)@retention>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
-                + body.replacingOccurrences(of: "\n", with: "\r\n") + "\r\n"
-            try writeAtomically(message, directory: target, name: "\(id).retention")
+            try writeAtomically(Self.rfc5322(id: id, to: to, subject: subject, body: body), directory: target, name: "\(id).retention")
+        case .sendmail:
+            try Self.pipe(Self.rfc5322(id: id, to: to, subject: subject, body: body), to: "\(target) -t", channel: channel)
         case .outbox:
             try fm.createDirectory(atPath: target, withIntermediateDirectories: true)
             try writeAtomically(json, directory: target, name: "\(id).json")
         case .command:
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", target]
-            let input = Pipe(), errors = Pipe()
-            process.standardInput = input
-            process.standardError = errors
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            input.fileHandleForWriting.write(Data(json.utf8))
-            try input.fileHandleForWriting.close()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile().prefix(300), as: UTF8.self)
-                throw RetentionError.storage("the \(channel.rawValue) command exited with status \(process.terminationStatus)\(message.isEmpty ? "" : ": \(message)")")
-            }
+            try Self.pipe(json, to: target, channel: channel)
+        }
+    }
+
+    /// An RFC 5322 message; header values cannot break out of their line.
+    static func rfc5322(id: String, to: String, subject: String?, body: String) -> String {
+        func header(_ s: String) -> String { s.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ") }
+        return "To: \(header(to))\r\nSubject: \(header(subject ?? ""))\r\nMessage-ID: <\(id)@retention>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+            + body.replacingOccurrences(of: "\n", with: "\r\n") + "\r\n"
+    }
+
+    /// Runs a shell command with `input` on its standard input; a non-zero exit is an error with its stderr.
+    static func pipe(_ input: String, to command: String, channel: ContactChannel) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        let stdin = Pipe(), errors = Pipe()
+        process.standardInput = stdin
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile().prefix(300), as: UTF8.self)
+            throw RetentionError.storage("the \(channel.rawValue) command exited with status \(process.terminationStatus)\(message.isEmpty ? "" : ": \(message)")")
         }
     }
 

@@ -31,11 +31,56 @@ extension Engine {
         return (values, row.1, row.2)
     }
 
+    /// A template's message for a channel: the user's own (`retention template set`) first, else the built-in one.
+    public func message(name: String, channel: ContactChannel) throws -> ChannelMessage? {
+        if let text = try db.queryOne("SELECT value FROM settings WHERE key = ?", [.text("template.\(name).\(channel.rawValue)")], { $0.text(0) }),
+           let v = try? JSONValue.parse(text), let body = v["body"]?.stringValue {
+            return ChannelMessage(subject: try v["subject"]?.stringValue.map(MessageTemplate.init), body: try MessageTemplate(body))
+        }
+        return BuiltInTemplates.message(name: name, channel: channel)
+    }
+
+    /// Saves a user's template for a channel after checking it (unknown variables or filters are refused). Audited.
+    public func setTemplate(name: String, channel: ContactChannel, subject: String?, body: String, now: Int) throws {
+        guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
+            throw RetentionError.invalid("name", "must be letters, digits, _ or -, like spring_promo; got \"\(name)\"")
+        }
+        do { _ = try MessageTemplate(body) } catch let e as RetentionError { throw RetentionError.invalid("body", e.message) }
+        if let subject { do { _ = try MessageTemplate(subject) } catch let e as RetentionError { throw RetentionError.invalid("subject", e.message) } }
+        try db.transaction {
+            try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                       [.text("template.\(name).\(channel.rawValue)"), .text(JSONValue.object([("subject", .optional(subject)), ("body", .string(body))]).serialized())])
+            try audit("template.set", entity: "template", id: "\(name).\(channel.rawValue)", now: now)
+        }
+    }
+
+    /// Removes a user's template (a built-in one of the same name shows again).
+    public func deleteTemplate(name: String, channel: ContactChannel, now: Int) throws {
+        try db.transaction {
+            try db.run("DELETE FROM settings WHERE key = ?", [.text("template.\(name).\(channel.rawValue)")])
+            guard db.changes > 0 else { throw RetentionError.notFound("Template", "\(name) for \(channel.rawValue)") }
+            try audit("template.delete", entity: "template", id: "\(name).\(channel.rawValue)", now: now)
+        }
+    }
+
+    /// Every template name with the channels it has, the user's marked as such.
+    public func templateCatalogue() throws -> [(name: String, channel: ContactChannel, custom: Bool)] {
+        var out: [(String, ContactChannel, Bool)] = []
+        let custom = try db.query("SELECT key FROM settings WHERE key LIKE 'template.%' ORDER BY key") { $0.text(0) }.compactMap { key -> (String, ContactChannel)? in
+            let parts = key.split(separator: ".")
+            guard parts.count == 3, let ch = ContactChannel(rawValue: String(parts[2])) else { return nil }
+            return (String(parts[1]), ch)
+        }
+        for (n, ch) in custom { out.append((n, ch, true)) }
+        for type in CampaignType.allCases { for ch in ContactChannel.allCases where !custom.contains(where: { $0.0 == type.rawValue && $0.1 == ch }) { out.append((type.rawValue, ch, false)) } }
+        return out.sorted { ($0.0, $0.1.rawValue) < ($1.0, $1.1.rawValue) }
+    }
+
     /// The message a touchpoint would send now, rendered from its template (`GET /touchpoints/:id/preview`).
     public func renderTouchpoint(id: String) throws -> (subject: String?, body: String) {
         let t = try touchpoint(id: id)
         let (values, channel, name) = try templateValues(touchpointRow: t.rowID)
-        guard let name, let message = BuiltInTemplates.message(name: name, channel: channel) else {
+        guard let name, let message = try self.message(name: name, channel: channel) else {
             throw RetentionError.conflict("no_template", "Touchpoint \(id) has no template for \(channel.rawValue).")
         }
         return (message.subject?.render(values), message.body.render(values))
