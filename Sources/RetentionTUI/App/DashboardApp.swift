@@ -132,7 +132,8 @@ public enum DashboardApp {
                     worker.perform { engine, now in
                         let c = try engine.customer(id: id)
                         let tags = c.tags.contains(tag) ? c.tags : c.tags + [tag]
-                        _ = try engine.updateCustomer(id: id, .object([("tags", .array(tags.map { .string($0) }))]), now: now)
+                        // The version read here makes a concurrent edit by someone else a clear conflict, not a lost tag.
+                        _ = try engine.updateCustomer(id: id, .object([("tags", .array(tags.map { .string($0) })), ("version", .int(c.version))]), now: now)
                         return "Tagged \(c.fullName) \"\(tag)\"."
                     }
                 case .paymentMissed(let id):
