@@ -28,6 +28,8 @@ api() { "$BIN" --db "$DB" api "$@" --compact; }
 # A customer whose name carries terminal escape sequences and bidi/zero-width tricks.
 api POST /customers --data '{"leadId":"hostile","agentId":"agent-avery","firstName":"Evil\u001b[2J\u001b]0;pwned\u0007","lastName":"Na\u202eme\u200b","email":"evil@example.com"}' >/dev/null
 HID=$(api GET '/customers?search=evil@' | sed -n 's/.*"data":\[{"id":"\([^"]*\)".*/\1/p')
+# Stored faithfully: the API gives the name back exactly (control characters escaped in the JSON).
+if api GET "/customers/$HID" | grep -qF '"firstName":"Evil\u001b[2J\u001b]0;pwned\u0007"'; then ok; else fail "hostile name stored faithfully"; fi
 api POST /policies --data "{\"customerId\":\"$HID\",\"policyNumber\":\"EVIL-1\",\"policyType\":\"auto\",\"premium\":{\"amount\":900,\"frequency\":\"annual\"},\"coverage\":{\"type\":\"c\",\"amount\":1000},\"effectiveDate\":\"$(date -u -d '-11 months -20 days' +%F)\",\"expirationDate\":\"$(date -u -d '+10 days' +%F)\"}" >/dev/null
 CAMPAIGN=$(api POST /campaigns --data '{"name":"Winter Renewals","type":"renewal_reminder","targetSegment":{"renewalWithinDays":60},"touchpoints":[{"type":"email","template":"renewal_reminder","delay":0},{"type":"sms","template":"renewal_reminder","delay":10080}]}' | sed -n 's/.*"data":{"id":"\([^"]*\)".*/\1/p')
 

@@ -55,3 +55,22 @@ import Testing
         #expect(try engine.customer(id: c.id).erasedAt == nil)
     }
 }
+
+@Suite struct ErasureOfSentCopiesTests {
+    @Test func erasureRemovesMaildirAndOutboxCopies() throws {
+        let dir = try temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let engine = Engine(database: try Store.open(path: dir + "/book.db"), user: "dpo")
+        let c = try engine.createCustomer(try json(specCustomerBody), now: testNow)
+        try engine.createPolicy(try json(specPolicyBody(customerId: c.id)), now: testNow)
+        let k = try engine.createCampaign(try json(#"{"name":"K","type":"loyalty","controlGroupPercent":0,"touchpoints":[{"type":"email","template":"loyalty"},{"type":"notification","template":"loyalty"}]}"#), now: testNow)
+        try engine.setCampaignStatus(id: k.id, to: .active, now: testNow)
+        try engine.setChannelAdapter(.email, ChannelAdapter(kind: .maildir, target: dir + "/mail"), now: testNow)
+        try engine.setChannelAdapter(.notification, ChannelAdapter(kind: .outbox, target: dir + "/out"), now: testNow)
+        #expect(try engine.dispatchDue(now: testNow).sent == 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/mail/new").count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/out").count == 1)
+        try engine.eraseCustomer(customerId: c.id, now: testNow + 5)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/mail/new").isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/out").isEmpty)
+    }
+}

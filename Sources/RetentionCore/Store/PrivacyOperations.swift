@@ -40,6 +40,7 @@ extension Engine {
     /// Afterwards the write-ahead log is checkpointed and truncated; with `secure_delete` on, no erased value
     /// remains in the database file's free pages.
     public func eraseCustomer(customerId: String, now: Int) throws {
+        let sentCopies = try messageCopies(customerId: customerId)
         try db.transaction {
             let c = try customer(id: customerId)
             guard c.erasedAt == nil else { throw RetentionError.conflict("customer_erased", "Customer \(customerId) was already erased.") }
@@ -68,5 +69,27 @@ extension Engine {
         }
         // Old page images in the write-ahead log would still hold the erased values: fold and truncate it.
         try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        // Copies of messages the product wrote into Maildir and outbox folders go too.
+        for path in sentCopies where FileManager.default.fileExists(atPath: path) {
+            try FileManager.default.removeItem(atPath: path)
+        }
+    }
+
+    /// The files under the product's control that hold a copy of a message sent to the customer.
+    func messageCopies(customerId: String) throws -> [String] {
+        let rowID = try customerRowID(customerId)
+        let sent = try db.query("SELECT uuid, channel FROM touchpoints WHERE customer_id = ? AND sent_at IS NOT NULL", [.int(rowID)]) { ($0.text(0), $0.text(1)) }
+        var paths: [String] = []
+        for (uuid, channelName) in sent {
+            guard let channel = ContactChannel(rawValue: channelName), let adapter = try channelAdapter(channel) else { continue }
+            switch adapter.kind {
+            case .maildir: paths += ["\(adapter.target)/new/\(uuid).retention", "\(adapter.target)/cur/\(uuid).retention"]
+                + ((try? FileManager.default.contentsOfDirectory(atPath: adapter.target + "/cur")) ?? [])
+                    .filter { $0.hasPrefix("\(uuid).retention:") }.map { "\(adapter.target)/cur/\($0)" }
+            case .outbox: paths.append("\(adapter.target)/\(uuid).json")
+            case .command, .sendmail: break   // handed to another program: outside the product's control
+            }
+        }
+        return paths
     }
 }
