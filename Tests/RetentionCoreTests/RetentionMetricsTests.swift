@@ -107,6 +107,28 @@ import Testing
         #expect(m["customerMetrics"]?["churnRiskDistribution"]?["low"] == .number(2))
     }
 
+    /// Each agent's metrics cover that agent's customers only: on a demo book the agents' counts and
+    /// premium sums add up to the whole book's.
+    @Test func agentsMetricsAddUpToTheBooks() throws {
+        let engine = try makeEngine()
+        let now = d("2026-11-25")
+        try DemoBook(customers: 400, seed: 3, now: now).generate(into: engine.db)
+        try engine.rescore(now: now)
+        let period = MetricsPeriod.trailingYear(now: now)
+        let book = try engine.metrics(period)
+        let agents = try engine.db.query("SELECT id FROM agents") { $0.text(0) }
+        let perAgent = try agents.map { try engine.metrics(MetricsPeriod.trailingYear(now: now, agentId: $0)) }
+        for path in [["customerMetrics", "totalCustomers"], ["customerMetrics", "activeCustomers"], ["customerMetrics", "activeAtStart"],
+                     ["customerMetrics", "newCustomers"], ["customerMetrics", "churnedCustomers"], ["policyMetrics", "totalPolicies"],
+                     ["policyMetrics", "activePolicies"], ["revenueMetrics", "startingRecurringRevenue"], ["revenueMetrics", "churnedRevenue"],
+                     ["revenueMetrics", "renewalRevenue"], ["revenueMetrics", "totalRevenue"], ["revenueMetrics", "expansionRevenue"]] {
+            let whole = book[path[0]]?[path[1]]?.doubleValue ?? -1
+            let sum = perAgent.reduce(0.0) { $0 + ($1[path[0]]?[path[1]]?.doubleValue ?? 0) }
+            #expect(abs(whole - sum) < 0.05 * Double(agents.count), "\(path.joined(separator: ".")): book \(whole), agents \(sum)")
+            #expect(whole > 0, "\(path.joined(separator: ".")) is exercised by the demo book")
+        }
+    }
+
     @Test func emptyDenominatorsAreNullWithAReason() throws {
         let engine = try makeEngine()
         let m = try engine.metrics(try MetricsPeriod(startDate: d("2024-01-01"), endDate: d("2024-12-31")))

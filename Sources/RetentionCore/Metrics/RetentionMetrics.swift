@@ -75,27 +75,98 @@ extension Engine {
         }
         let s = Int64(period.start), e = Int64(period.end)
         let agent: SQLValue = period.agentId.map { .text($0) } ?? .null
-        let activeAt = { (t: String) in
-            "EXISTS (SELECT 1 FROM policies p WHERE p.customer_id = c.id AND p.inception_date <= \(t) AND (p.ended_at IS NULL OR p.ended_at > \(t)))"
+        // Book-wide metrics read the policies alone; an agent's metrics keep the policies of that agent's customers.
+        let agentJoin = period.agentId == nil ? "" : "JOIN customers c ON c.id = p.customer_id AND c.agent_id = ?3"
+        let periodParams: [SQLValue] = [.int(s), .int(e)] + (period.agentId == nil ? [] : [agent])
+        let inForceAt = { (t: String) in "p.inception_date <= \(t) AND (p.ended_at IS NULL OR p.ended_at > \(t))" }
+
+        // Customers and policies in one pass over the policies: a per-customer summary (first inception,
+        // active at start and end, policies in force at the start), then per line of business every
+        // policy count and premium sum the customer, policy and revenue groups need.
+        struct LineTotals {
+            var total = 0, active = 0, atStart = 0, cancelled = 0, lapsed = 0, lost = 0
+            var premiumEnd = 0.0, premiumStart = 0.0, churned = 0.0, earned = 0.0, newEarned = 0.0, crossSell = 0.0
         }
-        // Customers: one pass.
-        let cm = try db.queryOne("""
-            SELECT count(*) FILTER (WHERE first_inception < ?2),
-                   coalesce(sum(active_start), 0), coalesce(sum(active_end), 0),
-                   count(*) FILTER (WHERE first_inception >= ?1 AND first_inception < ?2),
-                   count(*) FILTER (WHERE first_inception >= ?1 AND first_inception < ?2 AND active_end),
-                   count(*) FILTER (WHERE active_start AND active_end)
-            FROM (SELECT c.id,
-                         \(activeAt("?1")) AS active_start,
-                         \(activeAt("?2")) AS active_end,
-                         (SELECT min(p.inception_date) FROM policies p WHERE p.customer_id = c.id) AS first_inception
-                  FROM customers c WHERE (?3 IS NULL OR c.agent_id = ?3))
-            """, [.int(s), .int(e), agent]) { r in (total: r.int(0), start: r.int(1), end: r.int(2), new: r.int(3), newActive: r.int(4), retained: r.int(5)) }!
+        var customerCounts = (total: 0, start: 0, end: 0, new: 0, newActive: 0, retained: 0)
+        var byLine: [String: LineTotals] = [:]
+        let year = 365.25 * 86_400.0
+        try db.forEach("""
+            WITH pc AS MATERIALIZED (
+              SELECT p.customer_id AS customer_id, min(p.inception_date) AS first_inception,
+                     max(\(inForceAt("?1"))) AS active_start, max(\(inForceAt("?2"))) AS active_end,
+                     count(*) FILTER (WHERE \(inForceAt("?1"))) AS in_force_start
+              FROM policies p \(agentJoin)
+              GROUP BY p.customer_id
+            ),
+            customer_counts AS (
+              SELECT count(*) FILTER (WHERE first_inception < ?2) AS total,
+                     coalesce(sum(active_start), 0) AS active_start, coalesce(sum(active_end), 0) AS active_end,
+                     count(*) FILTER (WHERE first_inception >= ?1 AND first_inception < ?2) AS new,
+                     count(*) FILTER (WHERE first_inception >= ?1 AND first_inception < ?2 AND active_end) AS new_active,
+                     count(*) FILTER (WHERE active_start AND active_end) AS retained
+              FROM pc
+            )
+            SELECT cc.total, cc.active_start, cc.active_end, cc.new, cc.new_active, cc.retained, lines.*
+            FROM customer_counts cc LEFT JOIN (
+              SELECT p.policy_type,
+                     count(*) FILTER (WHERE p.inception_date < ?2),
+                     count(*) FILTER (WHERE \(inForceAt("?2"))),
+                     count(*) FILTER (WHERE \(inForceAt("?1"))),
+                     count(*) FILTER (WHERE p.status = 'cancelled' AND p.ended_at >= ?1 AND p.ended_at < ?2 AND coalesce(p.end_reason, '') != 'rewritten'),
+                     count(*) FILTER (WHERE p.status = 'lapsed' AND p.ended_at >= ?1 AND p.ended_at < ?2),
+                     count(*) FILTER (WHERE p.status IN ('lapsed', 'expired') AND p.ended_at >= ?1 AND p.ended_at < ?2),
+                     coalesce(sum(p.annual_premium_cents) FILTER (WHERE \(inForceAt("?2"))), 0),
+                     coalesce(sum(p.annual_premium_cents) FILTER (WHERE \(inForceAt("?1"))), 0),
+                     coalesce(sum(p.annual_premium_cents) FILTER (WHERE \(inForceAt("?1")) AND p.ended_at >= ?1 AND p.ended_at < ?2
+                                                                  AND coalesce(p.end_reason, '') != 'rewritten'), 0),
+                     coalesce(sum(p.annual_premium_cents * max(0, min(coalesce(p.ended_at, ?2), ?2) - max(p.inception_date, ?1)) / ?4), 0),
+                     coalesce(sum(p.annual_premium_cents * max(0, min(coalesce(p.ended_at, ?2), ?2) - max(p.inception_date, ?1)) / ?4)
+                              FILTER (WHERE pc.first_inception >= ?1), 0),
+                     coalesce(sum(p.annual_premium_cents) FILTER (WHERE p.inception_date >= ?1 AND p.inception_date < ?2
+                              AND pc.in_force_start - (\(inForceAt("?1"))) > 0), 0)
+              FROM pc JOIN policies p ON p.customer_id = pc.customer_id
+              GROUP BY p.policy_type
+            ) lines ON 1
+            """, [.int(s), .int(e), agent, .double(year)]) { r in
+            customerCounts = (r.int(0), r.int(1), r.int(2), r.int(3), r.int(4), r.int(5))
+            guard let type = r.optionalText(6) else { return }
+            byLine[type] = LineTotals(total: r.int(7), active: r.int(8), atStart: r.int(9), cancelled: r.int(10), lapsed: r.int(11), lost: r.int(12),
+                                      premiumEnd: r.double(13), premiumStart: r.double(14), churned: r.double(15), earned: r.double(16),
+                                      newEarned: r.double(17), crossSell: r.double(18))
+        }
+        let cm = customerCounts
+        func bookTotal<T: AdditiveArithmetic>(_ key: KeyPath<LineTotals, T>) -> T { byLine.values.reduce(.zero) { $0 + $1[keyPath: key] } }
         let lost = cm.start - cm.retained
-        let risk = try db.query("""
-            SELECT churn_risk, count(*) FROM customers c WHERE active_policies > 0 AND scored_at IS NOT NULL AND (?1 IS NULL OR c.agent_id = ?1) GROUP BY churn_risk
-            """, [agent]) { ($0.int(0), $0.int(1)) }
-        let riskCounts = Dictionary(uniqueKeysWithValues: risk)
+
+        // The customers table: risk levels, health bands, LTV and satisfaction of active customers, in one
+        // pass (for the whole book a sequential scan of the table, cheaper than walking an index and
+        // fetching every row out of order).
+        struct CustomerTotals {
+            var scored = 0, bands = [0, 0, 0, 0], healthSum = 0.0, ltvCount = 0, ltvSum = 0.0, active = 0, paidSum = 0.0
+            var satisfactionCount = 0, satisfactionSum = 0.0
+        }
+        var riskCounts: [Int: Int] = [:]
+        var ct = CustomerTotals()
+        try db.forEach("""
+            SELECT c.churn_risk, count(*) FILTER (WHERE c.scored_at IS NOT NULL),
+                   count(*) FILTER (WHERE c.scored_at IS NOT NULL AND c.health_score >= 80),
+                   count(*) FILTER (WHERE c.scored_at IS NOT NULL AND c.health_score >= 60 AND c.health_score < 80),
+                   count(*) FILTER (WHERE c.scored_at IS NOT NULL AND c.health_score >= 40 AND c.health_score < 60),
+                   count(*) FILTER (WHERE c.scored_at IS NOT NULL AND c.health_score < 40),
+                   coalesce(sum(c.health_score) FILTER (WHERE c.scored_at IS NOT NULL), 0),
+                   count(c.projected_ltv_cents), coalesce(sum(c.projected_ltv_cents), 0), count(*), coalesce(sum(c.lifetime_value_cents), 0),
+                   count(c.satisfaction_score), coalesce(sum(c.satisfaction_score), 0)
+            FROM customers c \(period.agentId == nil ? "NOT INDEXED" : "") WHERE c.active_policies > 0 AND (?1 IS NULL OR c.agent_id = ?1)
+            GROUP BY c.churn_risk
+            """, [agent]) { r in
+            riskCounts[r.int(0)] = r.int(1)
+            ct.scored += r.int(1)
+            for b in 0..<4 { ct.bands[b] += r.int(Int32(2 + b)) }
+            ct.healthSum += r.double(6)
+            ct.ltvCount += r.int(7); ct.ltvSum += r.double(8)
+            ct.active += r.int(9); ct.paidSum += r.double(10)
+            ct.satisfactionCount += r.int(11); ct.satisfactionSum += r.double(12)
+        }
         let customerMetrics: JSONValue = .object([
             ("totalCustomers", .int(cm.total)),
             ("newCustomers", .int(cm.new)),
@@ -108,73 +179,51 @@ extension Engine {
             ("churnRiskDistribution", .object(ChurnRisk.allCases.map { ($0.rawValue, .int(riskCounts[$0.rank] ?? 0)) })),
         ])
 
-        // Policies.
-        let inForceAt = { (t: String) in "p.inception_date <= \(t) AND (p.ended_at IS NULL OR p.ended_at > \(t))" }
-        let policyJoin = "policies p JOIN customers c ON c.id = p.customer_id WHERE (?3 IS NULL OR c.agent_id = ?3)"
-        let pm = try db.queryOne("""
-            SELECT count(*) FILTER (WHERE p.inception_date < ?2),
-                   count(*) FILTER (WHERE \(inForceAt("?2"))),
-                   count(*) FILTER (WHERE \(inForceAt("?1"))),
-                   count(*) FILTER (WHERE p.status = 'cancelled' AND p.ended_at >= ?1 AND p.ended_at < ?2 AND coalesce(p.end_reason, '') != 'rewritten'),
-                   count(*) FILTER (WHERE p.status = 'lapsed' AND p.ended_at >= ?1 AND p.ended_at < ?2)
-            FROM \(policyJoin)
-            """, [.int(s), .int(e), agent]) { r in (total: r.int(0), active: r.int(1), atStart: r.int(2), cancelled: r.int(3), lapsed: r.int(4)) }!
-        let renewedByType = Dictionary(uniqueKeysWithValues: try db.query("""
-            SELECT p.policy_type, count(*) FROM retention_events ev JOIN policies p ON p.id = ev.policy_id JOIN customers c ON c.id = p.customer_id
-            WHERE ev.event_type = 'policy_renewed' AND ev.occurred_at >= ?1 AND ev.occurred_at < ?2 AND (?3 IS NULL OR c.agent_id = ?3)
+        // Renewals and premium changes: the period's renewal and coverage-change events, through the event-type index.
+        let agentEventJoin = period.agentId == nil ? "" : "JOIN customers c ON c.id = p.customer_id AND c.agent_id = ?3"
+        var renewedByType: [String: Int] = [:]
+        var renewalRevenue = 0.0
+        var changes = (up: 0.0, down: 0.0)
+        try db.forEach("""
+            SELECT p.policy_type, count(*) FILTER (WHERE ev.event_type = 'policy_renewed'),
+                   coalesce(sum(coalesce(json_extract(ev.data, '$.premiumAfter') * 100, p.annual_premium_cents) * p.term_months / 12.0)
+                            FILTER (WHERE ev.event_type = 'policy_renewed'), 0),
+                   coalesce(sum(max(0, (json_extract(ev.data, '$.premiumAfter') - json_extract(ev.data, '$.premiumBefore')) * 100))
+                            FILTER (WHERE p.inception_date <= ?1), 0),
+                   coalesce(sum(max(0, (json_extract(ev.data, '$.premiumBefore') - json_extract(ev.data, '$.premiumAfter')) * 100))
+                            FILTER (WHERE p.inception_date <= ?1), 0)
+            FROM retention_events ev JOIN policies p ON p.id = ev.policy_id \(agentEventJoin)
+            WHERE ev.event_type IN ('policy_renewed', 'coverage_changed') AND ev.occurred_at >= ?1 AND ev.occurred_at < ?2
             GROUP BY p.policy_type
-            """, [.int(s), .int(e), agent]) { ($0.text(0), $0.int(1)) })
-        let lostByType = Dictionary(uniqueKeysWithValues: try db.query("""
-            SELECT p.policy_type, count(*) FROM \(policyJoin) AND p.status IN ('lapsed', 'expired') AND p.ended_at >= ?1 AND p.ended_at < ?2
-            GROUP BY p.policy_type
-            """, [.int(s), .int(e), agent]) { ($0.text(0), $0.int(1)) })
-        let premiumByType = try db.query("""
-            SELECT p.policy_type, avg(p.annual_premium_cents) FROM \(policyJoin) AND \(inForceAt("?2")) GROUP BY p.policy_type ORDER BY p.policy_type
-            """, [.int(s), .int(e), agent]) { ($0.text(0), $0.double(1)) }
+            """, periodParams) { r in
+            if r.int(1) > 0 { renewedByType[r.text(0)] = r.int(1) }
+            renewalRevenue += r.double(2)
+            changes.up += r.double(3); changes.down += r.double(4)
+        }
+        let lostByType = byLine.filter { $0.value.lost > 0 }.mapValues(\.lost)
         let types = Set(renewedByType.keys).union(lostByType.keys).sorted()
         let policyMetrics: JSONValue = .object([
-            ("totalPolicies", .int(pm.total)),
-            ("activePolicies", .int(pm.active)),
+            ("totalPolicies", .int(bookTotal(\.total))),
+            ("activePolicies", .int(bookTotal(\.active))),
             ("renewalRateByType", .object(types.map { t in
                 let renewed = renewedByType[t] ?? 0, lostCount = lostByType[t] ?? 0
                 return (t, rate("renewalRateByType.\(t)", Double(renewed), Double(renewed + lostCount), "no \(t) renewals were due in the period"))
             })),
             ("renewalRate", rate("renewalRate", Double(renewedByType.values.reduce(0, +)),
                                  Double(renewedByType.values.reduce(0, +) + lostByType.values.reduce(0, +)), "no renewals were due in the period")),
-            ("cancellationRate", rate("cancellationRate", Double(pm.cancelled), Double(pm.atStart), "no policies were in force at the start of the period")),
-            ("lapseRate", rate("lapseRate", Double(pm.lapsed), Double(pm.atStart), "no policies were in force at the start of the period")),
-            ("averagePremiumByType", .object(premiumByType.map { ($0.0, .rounded($0.1 / 100, 2)) })),
+            ("cancellationRate", rate("cancellationRate", Double(bookTotal(\.cancelled)), Double(bookTotal(\.atStart)), "no policies were in force at the start of the period")),
+            ("lapseRate", rate("lapseRate", Double(bookTotal(\.lapsed)), Double(bookTotal(\.atStart)), "no policies were in force at the start of the period")),
+            ("averagePremiumByType", .object(byLine.keys.sorted().compactMap { t in
+                let line = byLine[t]!
+                return line.active > 0 ? (t, .rounded(line.premiumEnd / Double(line.active) / 100, 2)) : nil
+            })),
         ])
 
         // Revenue.
-        let year = 365.25 * 86_400.0
-        let rv = try db.queryOne("""
-            SELECT coalesce(sum(p.annual_premium_cents) FILTER (WHERE \(inForceAt("?1"))), 0),
-                   coalesce(sum(p.annual_premium_cents) FILTER (WHERE \(inForceAt("?1")) AND p.ended_at >= ?1 AND p.ended_at < ?2 AND coalesce(p.end_reason, '') != 'rewritten'), 0),
-                   coalesce(sum(p.annual_premium_cents * max(0, min(coalesce(p.ended_at, ?2), ?2) - max(p.inception_date, ?1)) / ?4), 0),
-                   coalesce(sum(p.annual_premium_cents * max(0, min(coalesce(p.ended_at, ?2), ?2) - max(p.inception_date, ?1)) / ?4)
-                            FILTER (WHERE (SELECT min(q.inception_date) FROM policies q WHERE q.customer_id = p.customer_id) >= ?1), 0),
-                   coalesce(sum(p.annual_premium_cents) FILTER (WHERE p.inception_date >= ?1 AND p.inception_date < ?2
-                            AND EXISTS (SELECT 1 FROM policies q WHERE q.customer_id = p.customer_id AND q.id != p.id
-                                        AND q.inception_date <= ?1 AND (q.ended_at IS NULL OR q.ended_at > ?1))), 0)
-            FROM \(policyJoin)
-            """, [.int(s), .int(e), agent, .double(year)]) { r in (start: r.double(0), churned: r.double(1), earned: r.double(2), newEarned: r.double(3), crossSell: r.double(4)) }!
-        let changes = try db.queryOne("""
-            SELECT coalesce(sum(max(0, d)), 0), coalesce(sum(max(0, -d)), 0)
-            FROM (SELECT (json_extract(ev.data, '$.premiumAfter') - json_extract(ev.data, '$.premiumBefore')) * 100 AS d
-                  FROM retention_events ev JOIN policies p ON p.id = ev.policy_id JOIN customers c ON c.id = p.customer_id
-                  WHERE ev.event_type IN ('policy_renewed', 'coverage_changed') AND ev.occurred_at >= ?1 AND ev.occurred_at < ?2
-                    AND (?3 IS NULL OR c.agent_id = ?3) AND p.inception_date <= ?1)
-            """, [.int(s), .int(e), agent]) { r in (up: r.double(0), down: r.double(1)) }!
-        let renewalRevenue = try db.scalarDouble("""
-            SELECT coalesce(sum(coalesce(json_extract(ev.data, '$.premiumAfter') * 100, p.annual_premium_cents) * p.term_months / 12.0), 0)
-            FROM retention_events ev JOIN policies p ON p.id = ev.policy_id JOIN customers c ON c.id = p.customer_id
-            WHERE ev.event_type = 'policy_renewed' AND ev.occurred_at >= ?1 AND ev.occurred_at < ?2 AND (?3 IS NULL OR c.agent_id = ?3)
-            """, [.int(s), .int(e), agent]) ?? 0
+        let rv = (start: bookTotal(\.premiumStart), churned: bookTotal(\.churned), earned: bookTotal(\.earned),
+                  newEarned: bookTotal(\.newEarned), crossSell: bookTotal(\.crossSell))
         let expansion = rv.crossSell + changes.up
-        let ltv = try db.queryOne("""
-            SELECT avg(projected_ltv_cents), avg(lifetime_value_cents) FROM customers c WHERE active_policies > 0 AND (?1 IS NULL OR c.agent_id = ?1)
-            """, [agent]) { ($0.optionalDouble(0), $0.optionalDouble(1)) } ?? (nil, nil)
+        let ltv = (ct.ltvCount > 0 ? ct.ltvSum / Double(ct.ltvCount) : nil, ct.active > 0 ? ct.paidSum / Double(ct.active) : nil)
         if ltv.0 == nil { notes.append(("averageLTV", .string("no active customer has a projected LTV yet; run `retention rescore`"))) }
         let revenueMetrics: JSONValue = .object([
             ("totalRevenue", .rounded(rv.earned / 100, 2)),
@@ -191,13 +240,16 @@ extension Engine {
         ])
 
         // Campaigns.
+        let agentTouchJoin = period.agentId == nil ? "" : "JOIN customers c ON c.id = t.customer_id AND c.agent_id = ?3"
+        let sent = try db.scalarInt("""
+            SELECT count(*) FROM touchpoints t \(agentTouchJoin) WHERE t.sent_at >= ?1 AND t.sent_at < ?2
+            """, periodParams)
         let tp = try db.queryOne("""
-            SELECT count(*) FILTER (WHERE t.sent_at >= ?1 AND t.sent_at < ?2),
-                   count(*) FILTER (WHERE t.delivered_at >= ?1 AND t.delivered_at < ?2),
-                   count(*) FILTER (WHERE t.delivered_at >= ?1 AND t.delivered_at < ?2 AND (t.opened_at IS NOT NULL OR t.clicked_at IS NOT NULL OR t.responded_at IS NOT NULL)),
-                   count(*) FILTER (WHERE t.delivered_at >= ?1 AND t.delivered_at < ?2 AND t.responded_at IS NOT NULL)
-            FROM touchpoints t JOIN customers c ON c.id = t.customer_id WHERE (?3 IS NULL OR c.agent_id = ?3)
-            """, [.int(s), .int(e), agent]) { r in (sent: r.int(0), delivered: r.int(1), engaged: r.int(2), responded: r.int(3)) }!
+            SELECT count(*),
+                   count(*) FILTER (WHERE t.opened_at IS NOT NULL OR t.clicked_at IS NOT NULL OR t.responded_at IS NOT NULL),
+                   count(*) FILTER (WHERE t.responded_at IS NOT NULL)
+            FROM touchpoints t \(agentTouchJoin) WHERE t.delivered_at >= ?1 AND t.delivered_at < ?2
+            """, periodParams) { r in (sent: sent, delivered: r.int(0), engaged: r.int(1), responded: r.int(2)) }!
         let activeCampaigns = try db.scalarInt("SELECT count(*) FROM campaigns WHERE status = 'active'")
         let campaignMetrics: JSONValue = .object([
             ("activeCampaigns", .int(activeCampaigns)),
@@ -208,14 +260,9 @@ extension Engine {
         ])
 
         // Health.
-        let hm = try db.queryOne("""
-            SELECT avg(health_score),
-                   count(*) FILTER (WHERE health_score >= 80), count(*) FILTER (WHERE health_score >= 60 AND health_score < 80),
-                   count(*) FILTER (WHERE health_score >= 40 AND health_score < 60), count(*) FILTER (WHERE health_score < 40), count(*)
-            FROM customers c WHERE active_policies > 0 AND scored_at IS NOT NULL AND (?1 IS NULL OR c.agent_id = ?1)
-            """, [agent]) { r in (health: r.optionalDouble(0), bands: [r.int(1), r.int(2), r.int(3), r.int(4)], n: r.int(5)) }!
+        let hm = (health: ct.scored > 0 ? ct.healthSum / Double(ct.scored) : nil, bands: ct.bands, n: ct.scored)
         if hm.n == 0 { notes.append(("averageHealthScore", .string("no active customer has been scored yet; run `retention rescore`"))) }
-        let avgSatisfaction = try db.scalarDouble("SELECT avg(satisfaction_score) FROM customers c WHERE active_policies > 0 AND (?1 IS NULL OR c.agent_id = ?1)", [agent])
+        let avgSatisfaction = ct.satisfactionCount > 0 ? ct.satisfactionSum / Double(ct.satisfactionCount) : nil
         let healthMetrics: JSONValue = .object([
             ("averageHealthScore", hm.health.map { .rounded($0, 1) } ?? .null),
             ("averageSatisfactionScore", avgSatisfaction.map { .rounded($0, 1) } ?? .null),

@@ -166,7 +166,10 @@ public struct ChurnPrediction: Sendable, Equatable {
             v[i] = medians.values[i]
             return p - model.probability(v)
         }
-        func impact(_ d: Double) -> String { String(format: "Reduce churn probability by %.1f%%", max(0, d) * 100) }
+        func impact(_ d: Double) -> String {
+            let tenths = Int((max(0, d) * 1000).rounded())
+            return "Reduce churn probability by \(tenths / 10).\(tenths % 10)%"
+        }
         var recs: [Recommendation] = []
         if risk >= .high {
             let top = factors.first { $0.direction == "negative" }?.name ?? "lastContactDays"

@@ -41,5 +41,5 @@ public final class Engine {
     }
 
     /// A new public id.
-    static func newID() -> String { UUID().uuidString.lowercased() }
+    static func newID() -> String { TimeOrderedID.make() }
 }

@@ -8,7 +8,7 @@ public enum Migrations {
     /// A stamp in `application_id` that marks a file as a Retention database.
     public static let applicationID: Int32 = 0x5245_544E // "RETN"
 
-    public static let all: [String] = [v1]
+    public static let all: [String] = [v1, v2]
 
     static let v1 = """
     CREATE TABLE settings (
@@ -261,5 +261,10 @@ public enum Migrations {
         details      TEXT
     );
     CREATE INDEX audit_log_entity ON audit_log(entity_type, entity_id, at);
+    """
+
+    /// v2: the metrics' campaign group counts touchpoints delivered in a period through an index.
+    static let v2 = """
+    CREATE INDEX touchpoints_delivered ON touchpoints(delivered_at) WHERE delivered_at IS NOT NULL;
     """
 }

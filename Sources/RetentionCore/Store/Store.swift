@@ -46,5 +46,52 @@ public enum Store {
             }
             version = try db.scalarInt("PRAGMA user_version")
         }
+        try restoreDeferredIndexes(db)
+    }
+}
+
+// MARK: Bulk loads
+
+extension Store {
+    static let deferredIndexesKey = "store.deferred_indexes"
+
+    /// Runs a bulk load with the secondary indexes of `tables` dropped, then rebuilds them: building an
+    /// index once by sorting is far cheaper than inserting every row into it at a random position.
+    /// UNIQUE constraints are kept, so duplicates are still refused during the load.
+    ///
+    /// The dropped indexes' definitions are saved in `settings` in the same transaction that drops them;
+    /// if the load is killed midway, the next `Store.open` rebuilds them (see `restoreDeferredIndexes`),
+    /// so a database is never left without its indexes.
+    public static func withIndexesDeferred<T>(_ db: Database, tables: [String], _ body: () throws -> T) throws -> T {
+        let tableList = JSONValue.array(tables.map { .string($0) }).serialized()
+        let indexes = try db.query("""
+            SELECT name, sql FROM sqlite_master
+            WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(?))
+            """, [.text(tableList)]) { ($0.text(0), $0.text(1)) }
+        try db.transaction {
+            try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                       [.text(deferredIndexesKey), .text(JSONValue.array(indexes.map { .string($0.1) }).serialized())])
+            for (name, _) in indexes { try db.execute("DROP INDEX \"\(name.replacingOccurrences(of: "\"", with: "\"\""))\"") }
+        }
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            try? restoreDeferredIndexes(db)
+            throw error
+        }
+        try restoreDeferredIndexes(db)
+        return result
+    }
+
+    /// Rebuilds indexes a bulk load dropped and did not get to rebuild.
+    static func restoreDeferredIndexes(_ db: Database) throws {
+        guard let saved = try db.queryOne("SELECT value FROM settings WHERE key = ?", [.text(deferredIndexesKey)], { $0.text(0) }) else { return }
+        try db.transaction {
+            for sql in try JSONValue.parse(saved).arrayValue?.compactMap(\.stringValue) ?? [] {
+                try db.execute(sql.replacingOccurrences(of: "CREATE INDEX ", with: "CREATE INDEX IF NOT EXISTS "))
+            }
+            try db.run("DELETE FROM settings WHERE key = ?", [.text(deferredIndexesKey)])
+        }
     }
 }

@@ -38,8 +38,8 @@ public struct FieldReader {
     public mutating func optionalString(_ key: String) throws -> String? {
         guard let v = raw(key), !v.isNull else { return nil }
         guard case .string(let s) = v else { throw RetentionError.invalid(path(key), "must be a string, got \(v.typeName)") }
-        let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
-        if t.count > 10_000 { throw RetentionError.invalid(path(key), "is longer than 10,000 characters") }
+        let t = s.trimmedOfWhitespace
+        if t.utf8.count > 10_000, t.count > 10_000 { throw RetentionError.invalid(path(key), "is longer than 10,000 characters") }
         return t.isEmpty ? nil : t
     }
 
@@ -94,7 +94,7 @@ public struct FieldReader {
         guard case .array(let items) = v else { throw RetentionError.invalid(path(key), "must be an array of strings, got \(v.typeName)") }
         return try items.enumerated().map { i, item in
             guard case .string(let s) = item else { throw RetentionError.invalid("\(path(key))[\(i)]", "must be a string, got \(item.typeName)") }
-            return s.trimmingCharacters(in: .whitespacesAndNewlines)
+            return s.trimmedOfWhitespace
         }
     }
 
@@ -125,5 +125,15 @@ public struct FieldReader {
         for (key, _) in pairs where !used.contains(key) {
             throw RetentionError.invalid(path(key), "is not a known field here", code: "unknown_field")
         }
+    }
+}
+
+extension String {
+    /// The string without leading and trailing white space and newlines (Unicode's definition). Text
+    /// that starts and ends with a printable ASCII character, nearly all of it, is returned as is
+    /// without a scan.
+    var trimmedOfWhitespace: String {
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x7F, last > 0x20, last < 0x7F { return self }
+        return trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

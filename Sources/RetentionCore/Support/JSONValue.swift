@@ -117,24 +117,43 @@ extension JSONValue {
         return s
     }
 
+    /// Writes `s` as a JSON string literal. Control characters (C0, DEL, C1) and the line and paragraph
+    /// separators are escaped so that printing JSON to a terminal can never run an escape sequence
+    /// hidden in stored text. Works on UTF-8 bytes: runs of ordinary text are copied whole.
     static func writeEscaped(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
-                || scalar.value == 0x2028 || scalar.value == 0x2029:
-                // Control characters are escaped so that printing JSON to a terminal can never run an
-                // escape sequence hidden in stored text.
-                out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) {
+            out += "\""
+            out += s
+            out += "\""
+            return
         }
-        out += "\""
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        let input = Array(s.utf8)
+        var bytes: [UInt8] = [0x22]
+        bytes.reserveCapacity(input.count + 16)
+        func unicodeEscape(_ value: Int) {
+            bytes += [0x5C, 0x75, hex[(value >> 12) & 0xF], hex[(value >> 8) & 0xF], hex[(value >> 4) & 0xF], hex[value & 0xF]]
+        }
+        var i = 0
+        while i < input.count {
+            let b = input[i]
+            switch b {
+            case 0x22: bytes += [0x5C, 0x22]
+            case 0x5C: bytes += [0x5C, 0x5C]
+            case 0x0A: bytes += [0x5C, 0x6E]
+            case 0x0D: bytes += [0x5C, 0x72]
+            case 0x09: bytes += [0x5C, 0x74]
+            case 0x00..<0x20, 0x7F: unicodeEscape(Int(b))
+            case 0xC2 where i + 1 < input.count && (0x80...0x9F).contains(input[i + 1]):
+                unicodeEscape(Int(input[i + 1])); i += 1
+            case 0xE2 where i + 2 < input.count && input[i + 1] == 0x80 && (input[i + 2] == 0xA8 || input[i + 2] == 0xA9):
+                unicodeEscape(input[i + 2] == 0xA8 ? 0x2028 : 0x2029); i += 2
+            default: bytes.append(b)
+            }
+            i += 1
+        }
+        bytes.append(0x22)
+        out += String(decoding: bytes, as: UTF8.self)
     }
 }
 

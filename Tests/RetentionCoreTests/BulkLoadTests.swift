@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+@testable import RetentionCore
+
+/// The pieces that make bulk writes fast must not change what is stored.
+@Suite struct BulkLoadTests {
+    func indexNames(_ db: Database) throws -> Set<String> {
+        Set(try db.query("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL") { $0.text(0) })
+    }
+
+    @Test func deferredIndexesAreRebuiltAfterTheLoad() throws {
+        let db = try Store.inMemory()
+        let before = try indexNames(db)
+        let during = try Store.withIndexesDeferred(db, tables: ["customers", "policies"]) { try indexNames(db) }
+        #expect(!during.contains("customers_health") && !during.contains("policies_renewal_queue"))
+        #expect(during.contains("retention_events_type"), "tables not named keep their indexes")
+        #expect(try indexNames(db) == before)
+        #expect(try db.scalarInt("SELECT count(*) FROM settings WHERE key = 'store.deferred_indexes'") == 0)
+    }
+
+    @Test func aLoadThatFailsStillGetsItsIndexesBack() throws {
+        let db = try Store.inMemory()
+        let before = try indexNames(db)
+        struct Boom: Error {}
+        #expect(throws: Boom.self) { try Store.withIndexesDeferred(db, tables: ["retention_events"]) { throw Boom() } }
+        #expect(try indexNames(db) == before)
+    }
+
+    @Test func aLoadKilledMidwayHasItsIndexesRebuiltByTheNextOpen() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/killed.db"
+        let before: Set<String>
+        do {
+            let db = try Store.open(path: path)
+            before = try indexNames(db)
+            // What withIndexesDeferred commits before its load starts, without the rebuild a kill prevents.
+            let sql = try db.query("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'policies' AND sql IS NOT NULL") { $0.text(0) }
+            try db.transaction {
+                try db.run("INSERT INTO settings (key, value) VALUES ('store.deferred_indexes', ?)", [.text(JSONValue.array(sql.map { .string($0) }).serialized())])
+                for name in try db.query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'policies' AND sql IS NOT NULL", [], { $0.text(0) }) {
+                    try db.execute("DROP INDEX \(name)")
+                }
+            }
+            #expect(try indexNames(db) != before)
+        }
+        let reopened = try Store.open(path: path)
+        #expect(try indexNames(reopened) == before)
+    }
+
+    @Test func timeOrderedIDsAreVersion7AndSortByTime() throws {
+        let a = TimeOrderedID.make(milliseconds: 1_764_115_200_000)
+        let b = TimeOrderedID.make(milliseconds: 1_764_115_200_001)
+        #expect(a.count == 36)
+        #expect(UUID(uuidString: a) != nil)
+        let chars = Array(a)
+        #expect(chars[14] == "7", "version nibble")
+        #expect("89ab".contains(chars[19]), "RFC 9562 variant")
+        #expect(a.hasPrefix("019abd75-b800"), "48-bit millisecond time: 0x019abd75b800 = 1764115200000")
+        #expect(a < b)
+        #expect(TimeOrderedID.make() != TimeOrderedID.make())
+    }
+
+    @Test func aSeededBookHasTheSameIDsEveryTimeInInsertionOrder() throws {
+        let now = 1_764_115_200
+        let one = try Store.inMemory(), two = try Store.inMemory()
+        try DemoBook(customers: 30, seed: 7, now: now).generate(into: one)
+        try DemoBook(customers: 30, seed: 7, now: now).generate(into: two)
+        let ids = try one.query("SELECT uuid FROM retention_events ORDER BY id") { $0.text(0) }
+        #expect(ids == (try two.query("SELECT uuid FROM retention_events ORDER BY id") { $0.text(0) }))
+        #expect(ids == ids.sorted(), "ids sort in insertion order, so index writes append")
+        #expect(Set(ids).count == ids.count)
+    }
+}
