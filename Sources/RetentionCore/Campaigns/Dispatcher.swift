@@ -62,14 +62,31 @@ public struct ChannelAdapter: Sendable, Equatable {
         }
     }
 
-    /// Writes to `directory/tmp` (maildir) or a dot-file, then renames: a reader never sees half a message.
+    /// Writes to `directory/tmp` (maildir) or a dot-file, flushes it to disk, then renames: a reader never
+    /// sees half a message, and a message is on disk before its touchpoint is recorded as sent. The file
+    /// is private to its owner (0600).
     private func writeAtomically(_ text: String, directory: String, name: String) throws {
         let temporary = kind == .maildir ? "\(directory)/tmp/\(name)" : "\(directory)/.\(name).tmp"
         let final = kind == .maildir ? "\(directory)/new/\(name)" : "\(directory)/\(name)"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw RetentionError.storage("cannot write \(temporary)")
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw RetentionError.storage("cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else {
+                let reason = String(cString: strerror(errno))
+                close(fd); unlink(temporary)
+                throw RetentionError.storage("cannot write \(temporary): \(reason)")
+            }
+            bytes = bytes.dropFirst(written)
         }
-        guard rename(temporary, final) == 0 else { throw RetentionError.storage("cannot move the message into \(final)") }
+        let synced = fsync(fd) == 0
+        close(fd)
+        guard synced, rename(temporary, final) == 0 else {
+            unlink(temporary)
+            throw RetentionError.storage("cannot move the message into \(final)")
+        }
     }
 }
 

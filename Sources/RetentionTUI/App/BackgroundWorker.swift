@@ -9,6 +9,7 @@ final class BackgroundWorker: @unchecked Sendable {
     /// A finished job's result.
     enum Result: Sendable {
         case snapshot(DashboardSnapshot, dataVersion: Int)
+        case header(HeaderMetrics)
         case unchanged
         case actionDone(String)
         case failed(String)
@@ -34,8 +35,9 @@ final class BackgroundWorker: @unchecked Sendable {
 
     var isBusy: Bool { lock.lock(); defer { lock.unlock() }; return busy > 0 }
 
-    private func post(_ r: Result) {
-        lock.lock(); mailbox.append(r); busy -= 1; lock.unlock()
+    /// Hands a result to the main loop; `finished` is false for a result more of the same job follows.
+    private func post(_ r: Result, finished: Bool = true) {
+        lock.lock(); mailbox.append(r); if finished { busy -= 1 }; lock.unlock()
     }
 
     /// Everything finished since the last call.
@@ -46,7 +48,8 @@ final class BackgroundWorker: @unchecked Sendable {
         return out
     }
 
-    /// Collects a snapshot, unless `lastVersion` shows nothing changed (`PRAGMA data_version` and our own writes).
+    /// Collects a snapshot, unless `lastVersion` shows nothing changed (`PRAGMA data_version` and our own
+    /// writes): first the panes, then the header's metrics, so the panes never wait for a whole-book read.
     func refresh(_ request: SnapshotRequest, lastVersion: Int?, force: Bool) {
         lock.lock(); busy += 1; lock.unlock()
         queue.async {
@@ -55,7 +58,8 @@ final class BackgroundWorker: @unchecked Sendable {
                 let version = try engine.db.dataVersion() &+ (try engine.db.scalarInt("SELECT total_changes()")) &* 1_000_003
                 if !force, let lastVersion, lastVersion == version { self.post(.unchanged); return }
                 let snapshot = try DashboardSnapshot.collect(engine, request, now: Timestamp.now())
-                self.post(.snapshot(snapshot, dataVersion: version))
+                self.post(.snapshot(snapshot, dataVersion: version), finished: false)
+                self.post(.header(try DashboardSnapshot.collectHeader(engine, now: Timestamp.now())))
             } catch {
                 self.post(.failed("\(error)"))
             }

@@ -9,6 +9,10 @@ public struct DashboardOptions: Sendable {
     public var themeName: String?
     public var mouse = true
     public var environment: [String: String] = ProcessInfo.processInfo.environment
+    /// For the benchmark: quit as soon as a frame shows the panes' data, or the panes and the header.
+    public var exitAfterFirstFrame: FirstFrame?
+
+    public enum FirstFrame: String, Sendable { case panes, complete }
 
     public init(databasePath: String, user: String) {
         self.databasePath = databasePath
@@ -177,6 +181,11 @@ public enum DashboardApp {
                 DashboardView.draw(state, into: &canvas, now: Timestamp.now())
                 terminal.draw(canvas)
                 dirty = false
+                switch options.exitAfterFirstFrame {
+                case .panes? where state.snapshot != nil: state.quit = true
+                case .complete? where state.snapshot?.header != nil: state.quit = true
+                default: break
+                }
             }
             if let event = terminal.readInput() {
                 dirty = true
@@ -197,6 +206,8 @@ public enum DashboardApp {
                 case .snapshot(let s, let version):
                     lastVersion = version
                     pending = s
+                case .header(let h):
+                    if pending != nil { pending?.header = h } else { state.applyHeader(h) }
                 case .unchanged: break
                 case .actionDone(let message):
                     if message.hasPrefix("PREVIEW\u{0}") {

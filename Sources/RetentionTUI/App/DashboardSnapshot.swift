@@ -43,7 +43,8 @@ public struct CustomerDetail: Sendable, Equatable {
 
 /// What the panes show, collected by the background worker in one go.
 public struct DashboardSnapshot: Sendable, Equatable {
-    public var header: HeaderMetrics
+    /// Nil while the header's metrics are still being computed (they arrive after the panes).
+    public var header: HeaderMetrics?
     public var atRisk: [AtRiskEntry]
     public var renewals: [RenewalEntry]
     public var campaigns: [CampaignRow]
@@ -62,17 +63,12 @@ public struct SnapshotRequest: Sendable, Equatable {
 
 extension DashboardSnapshot {
     /// Collects a snapshot through the engine: every read is an indexed, paged query.
-    public static func collect(_ engine: Engine, _ request: SnapshotRequest, now: Int) throws -> DashboardSnapshot {
-        let metrics = try engine.metrics(MetricsPeriod.trailingYear(now: now))
-        let highRisk = try engine.db.scalarInt("SELECT count(*) FROM customers WHERE churn_risk >= 2 AND active_policies > 0 AND erased_at IS NULL")
-        let header = HeaderMetrics(
-            retentionRate: metrics["customerMetrics"]?["retentionRate"]?.doubleValue,
-            churnRate: metrics["customerMetrics"]?["churnRate"]?.doubleValue,
-            netRevenueRetention: metrics["revenueMetrics"]?["netRevenueRetention"]?.doubleValue,
-            averageLTV: metrics["revenueMetrics"]?["averageLTV"]?.doubleValue ?? metrics["revenueMetrics"]?["averageCurrentLTV"]?.doubleValue,
-            averageHealth: metrics["healthMetrics"]?["averageHealthScore"]?.doubleValue,
-            highRiskCustomers: highRisk,
-            activeCampaigns: Int(metrics["campaignMetrics"]?["activeCampaigns"]?.doubleValue ?? 0))
+    ///
+    /// The panes' queries are indexed and paged and come back at once; the header's metrics read the
+    /// whole book, so by default they are left out (`header` nil) and collected by `collectHeader`
+    /// afterwards, and the panes never wait for them.
+    public static func collect(_ engine: Engine, _ request: SnapshotRequest, now: Int, includeHeader: Bool = false) throws -> DashboardSnapshot {
+        let header = includeHeader ? try collectHeader(engine, now: now) : nil
         var atRiskQuery = request.atRisk
         atRiskQuery.limit = request.rowLimit
         let atRisk = try engine.atRisk(atRiskQuery, now: now)
@@ -99,5 +95,19 @@ extension DashboardSnapshot {
         let customerCount = try engine.db.scalarInt("SELECT count(*) FROM customers")
         return DashboardSnapshot(header: header, atRisk: atRisk, renewals: renewals, campaigns: campaigns, detail: detail,
                                  customerCount: customerCount, loadedAt: now)
+    }
+
+    /// The header strip: the trailing year's metrics and the count of high-risk customers.
+    public static func collectHeader(_ engine: Engine, now: Int) throws -> HeaderMetrics {
+        let metrics = try engine.metrics(MetricsPeriod.trailingYear(now: now))
+        let highRisk = try engine.db.scalarInt("SELECT count(*) FROM customers WHERE churn_risk >= 2 AND active_policies > 0 AND erased_at IS NULL")
+        return HeaderMetrics(
+            retentionRate: metrics["customerMetrics"]?["retentionRate"]?.doubleValue,
+            churnRate: metrics["customerMetrics"]?["churnRate"]?.doubleValue,
+            netRevenueRetention: metrics["revenueMetrics"]?["netRevenueRetention"]?.doubleValue,
+            averageLTV: metrics["revenueMetrics"]?["averageLTV"]?.doubleValue ?? metrics["revenueMetrics"]?["averageCurrentLTV"]?.doubleValue,
+            averageHealth: metrics["healthMetrics"]?["averageHealthScore"]?.doubleValue,
+            highRiskCustomers: highRisk,
+            activeCampaigns: Int(metrics["campaignMetrics"]?["activeCampaigns"]?.doubleValue ?? 0))
     }
 }

@@ -121,9 +121,16 @@ public struct DashboardState: Sendable {
         }
     }
 
+    /// Puts fresh header metrics in place, remembering the old ones for the ▲▼ marks.
+    mutating func applyHeader(_ header: HeaderMetrics) {
+        if let old = snapshot?.header, old != header { previousHeader = old }
+        snapshot?.header = header
+    }
+
     /// Puts freshly loaded data in place, keeping every selection on the same row.
     mutating func apply(_ new: DashboardSnapshot) {
-        if let old = snapshot?.header, old != new.header { previousHeader = old }
+        var new = new
+        if let header = new.header { applyHeader(header) } else { new.header = snapshot?.header }
         if let old = snapshot?.campaigns, old != new.campaigns {
             previousCampaigns = Dictionary(old.map { ($0.campaign.id, $0) }, uniquingKeysWith: { a, _ in a })
         }

@@ -34,7 +34,7 @@ public enum DashboardView {
         canvas.fill(rect, role: .header)
         var col = canvas.put(text: " Retention ", row: rect.row, col: rect.col, role: .headerValue)
         guard let h = state.snapshot?.header else {
-            canvas.put(text: state.loading ? "loading…" : "", row: rect.row, col: col, role: .header)
+            canvas.put(text: state.snapshot != nil ? "computing metrics…" : state.loading ? "loading…" : "", row: rect.row, col: col, role: .header)
             return
         }
         let prev = state.previousHeader

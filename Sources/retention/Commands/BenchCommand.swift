@@ -1,19 +1,22 @@
 import Foundation
 import RetentionCore
+import RetentionTUI
 
 /// `retention bench`: measures every hot path on a book of N customers.
 enum BenchCommand {
     static let usage = "usage: retention bench [--customers N] [--db PATH] [--json]"
 
     static let spec = CommandSpec(
-        name: "bench", summary: "Measure the hot paths (generation, rescore, metrics, queues, activation, import) on a book of N customers",
+        name: "bench", summary: "Measure the hot paths (generation, rescore, metrics, queues, activation, dispatch, import, dashboard) on a book of N customers",
         usage: usage,
         help: """
         \(usage)
 
         Builds a demo book of N customers (default 1,000,000) in PATH (default a temporary file) unless it already
         holds one, then times each operation (median of several runs where cheap) and prints N, wall time, rows
-        per second and the peak resident memory of the process.
+        per second and the peak resident memory of the process. The dashboard is measured as a separate process
+        on a 120x40 pseudo-terminal: time from launch to its first frame with the panes' data, to its first
+        complete frame (header metrics too), and its peak resident memory.
         """,
         valueOptions: ["--customers"], flagOptions: ["--json"],
         run: run)
@@ -39,6 +42,52 @@ enum BenchCommand {
         var usage = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         return Double(usage.ru_maxrss) / 1024
+    }
+
+    /// Peak resident memory of the largest finished child process (the dashboard runs), in MiB.
+    static func childrenPeakRSSMiB() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+
+    /// Runs `retention tui` on a 120×40 pseudo-terminal until its first frame with the panes' data (or
+    /// the complete first frame) and returns the seconds from launch to exit.
+    static func dashboardFirstFrame(databasePath: String, until: String) throws -> Double {
+        let pty = try PseudoTerminal.open()
+        defer { pty.close() }
+        let master = pty.master
+        let slave = open(pty.slavePath, O_RDWR | O_NOCTTY)
+        guard slave >= 0 else { throw RetentionError.storage("bench: cannot open \(pty.slavePath)") }
+        let tty = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).resolvingSymlinksInPath()
+        process.arguments = ["tui", "--db", databasePath, "--user", "bench"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["TERM"] = "xterm-256color"
+        environment["LINES"] = "40"
+        environment["COLUMNS"] = "120"
+        environment["RETENTION_EXIT_AFTER_FIRST_FRAME"] = until
+        environment["XDG_CONFIG_HOME"] = NSTemporaryDirectory() + "retention-bench-config-\(getpid())"
+        process.environment = environment
+        process.standardInput = tty
+        process.standardOutput = tty
+        process.standardError = tty
+        // Drain the screen output so the dashboard never blocks writing it.
+        let reader = Thread {
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while read(master, &buffer, buffer.count) > 0 {}
+        }
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        try process.run()
+        reader.start()
+        process.waitUntilExit()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        try? FileManager.default.removeItem(atPath: environment["XDG_CONFIG_HOME"]!)
+        guard process.terminationStatus == 0 else {
+            throw RetentionError.storage("bench: the dashboard exited with status \(process.terminationStatus)")
+        }
+        return seconds
     }
 
     static func run(_ args: ParsedArguments, _ env: CommandEnvironment) throws -> Int32 {
@@ -70,13 +119,31 @@ enum BenchCommand {
         results.append(Measure(name: "one customer's detail", seconds: detail, rows: 1))
         let campaign = try engine.createCampaign(.object([
             ("name", .string("Bench \(Date().timeIntervalSince1970)")), ("type", .string("engagement")),
+            // Every customer not at low risk: about 14% of a demo book (about 140,000 of a million).
+            ("targetSegment", .object([("churnRisk", .array([.string("medium"), .string("high"), .string("critical")]))])),
             ("touchpoints", .array([0, 10_080, 20_160].map { .object([("type", .string("email")), ("template", .string("engagement")), ("delay", .int($0))]) })),
         ]), now: now)
         let (activate, enrolled) = try time {
             _ = try engine.setCampaignStatus(id: campaign.id, to: .active, now: now)
             return try engine.db.scalarInt("SELECT count(*) FROM campaign_enrollments WHERE campaign_id = ?", [.int(campaign.rowID)])
         }
-        results.append(Measure(name: "activate a campaign (3-step sequence)", seconds: activate, rows: enrolled))
+        results.append(Measure(name: "activate a campaign (3-step sequence, not-low risk)", seconds: activate, rows: enrolled))
+
+        // Dispatch the campaign's first step to a Maildir (up to 20,000 messages).
+        let maildir = NSTemporaryDirectory() + "retention-bench-maildir-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: maildir) }
+        try engine.setChannelAdapter(.email, ChannelAdapter(kind: .maildir, target: maildir), now: now)
+        let dueAt = try engine.db.scalarInt("SELECT coalesce(min(due_at), 0) FROM touchpoints WHERE status = 'pending' AND campaign_id = ?", [.int(campaign.rowID)])
+        let (dispatch, sent) = try time {
+            var sent = 0
+            while sent < 20_000 {
+                let s = try engine.dispatchDue(now: max(now, dueAt), limit: 2_000)
+                if s.sent + s.skipped + s.deferred + s.failed + s.retried == 0 { break }
+                sent += s.sent
+            }
+            return sent
+        }
+        results.append(Measure(name: "dispatch to a Maildir", seconds: dispatch, rows: sent))
         var csv = ""
         try engine.exportCSV(.customers) { csv += $0 }
         let importPath = NSTemporaryDirectory() + "retention-bench-import-\(getpid()).db"
@@ -86,8 +153,15 @@ enum BenchCommand {
         results.append(Measure(name: "import customers CSV", seconds: importTime, rows: imported))
 
         let peak = peakRSSMiB()
+        // The dashboard, as a separate process on a pseudo-terminal: time to the first frame with the panes'
+        // data, then to the first complete frame (header metrics too), and the dashboard's peak memory.
+        let panes = try dashboardFirstFrame(databasePath: path, until: "panes")
+        results.append(Measure(name: "dashboard: first frame with the panes' data", seconds: panes, rows: 1))
+        let complete = try dashboardFirstFrame(databasePath: path, until: "complete")
+        results.append(Measure(name: "dashboard: first complete frame (header metrics)", seconds: complete, rows: 1))
+        let dashboardPeak = childrenPeakRSSMiB()
         if args.flag("--json") {
-            Output.out(JSONValue.object([("customers", .int(n)), ("peakRSSMiB", .rounded(peak, 1)),
+            Output.out(JSONValue.object([("customers", .int(n)), ("peakRSSMiB", .rounded(peak, 1)), ("dashboardPeakRSSMiB", .rounded(dashboardPeak, 1)),
                                          ("operations", .array(results.map { .object([("name", .string($0.name)), ("seconds", .rounded($0.seconds, 4)),
                                                                                       ("rows", .int($0.rows))]) }))]).serialized(pretty: true))
         } else {
@@ -97,7 +171,7 @@ enum BenchCommand {
                 Output.out(r.name.padding(toLength: 54, withPad: " ", startingAt: 0)
                            + String(format: "%10.1f ms %12.0f rows/s", r.seconds * 1000, rate))
             }
-            Output.out(String(format: "peak resident memory %.1f MiB", peak))
+            Output.out(String(format: "peak resident memory %.1f MiB (this process), dashboard %.1f MiB", peak, dashboardPeak))
         }
         return ExitCode.ok
     }

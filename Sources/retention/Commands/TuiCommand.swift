@@ -37,6 +37,8 @@ enum TuiCommand {
         }
         options.themeName = args.value("--theme")
         options.mouse = !args.flag("--no-mouse")
+        // Used by `retention bench` to time the first frame on a large book.
+        options.exitAfterFirstFrame = env.environment["RETENTION_EXIT_AFTER_FIRST_FRAME"].flatMap(DashboardOptions.FirstFrame.init(rawValue:))
         return try DashboardApp.run(options)
     }
 }
