@@ -45,7 +45,22 @@ public enum BuiltInTemplates {
 
     /// The built-in message of a template name (a campaign type) for a channel, or nil.
     public static func message(name: String, channel: ContactChannel) -> ChannelMessage? {
-        guard let type = CampaignType(rawValue: name), let c = copy[type] else { return nil }
+        parsed["\(name).\(channel.rawValue)"]
+    }
+
+    /// Every built-in message, parsed once (a dispatch pass renders thousands of messages).
+    private static let parsed: [String: ChannelMessage] = {
+        var messages: [String: ChannelMessage] = [:]
+        for type in CampaignType.allCases {
+            for channel in ContactChannel.allCases {
+                if let m = build(type, channel: channel) { messages["\(type.rawValue).\(channel.rawValue)"] = m }
+            }
+        }
+        return messages
+    }()
+
+    private static func build(_ type: CampaignType, channel: ContactChannel) -> ChannelMessage? {
+        guard let c = copy[type] else { return nil }
         // The texts above are fixed and checked by the tests, so parsing cannot fail.
         func t(_ s: String) -> MessageTemplate { try! MessageTemplate(s) }
         switch channel {

@@ -21,26 +21,98 @@ public struct ChannelAdapter: Sendable, Equatable {
     func send(id: String, channel: ContactChannel, to: String, subject: String?, body: String) throws {
         let json = JSONValue.object([("id", .string(id)), ("channel", .string(channel.rawValue)), ("to", .string(to)),
                                      ("subject", .optional(subject)), ("body", .string(body))]).serialized()
-        let fm = FileManager.default
         switch kind {
-        case .maildir:
-            for sub in ["tmp", "new", "cur"] { try fm.createDirectory(atPath: target + "/" + sub, withIntermediateDirectories: true) }
-            try writeAtomically(Self.rfc5322(id: id, to: to, subject: subject, body: body), directory: target, name: "\(id).retention")
+        case .maildir, .outbox:
+            if let failure = Self.deliver([try stage(id: id, channel: channel, to: to, subject: subject, body: body)])[0] {
+                throw RetentionError.storage(failure)
+            }
         case .sendmail:
             try Self.pipe(Self.rfc5322(id: id, to: to, subject: subject, body: body), to: "\(target) -t", channel: channel)
-        case .outbox:
-            try fm.createDirectory(atPath: target, withIntermediateDirectories: true)
-            try writeAtomically(json, directory: target, name: "\(id).json")
         case .command:
             try Self.pipe(json, to: target, channel: channel)
         }
     }
 
+    /// Whether messages go to files (Maildir, outbox), which a dispatch pass writes in batches.
+    var writesFiles: Bool { kind == .maildir || kind == .outbox }
+
+    /// A message written to its temporary name, not yet flushed to disk or visible to readers.
+    struct StagedFile {
+        var temporary: String
+        var final: String
+        var descriptor: Int32
+    }
+
+    /// Writes one message of a file channel to its temporary name (`tmp/` in a Maildir, a dot-file in an
+    /// outbox) without flushing; `deliver` makes a batch of them durable and visible.
+    func stage(id: String, channel: ContactChannel, to: String, subject: String?, body: String) throws -> StagedFile {
+        let fm = FileManager.default
+        switch kind {
+        case .maildir:
+            for sub in ["tmp", "new", "cur"] where !fm.fileExists(atPath: target + "/" + sub) {
+                try fm.createDirectory(atPath: target + "/" + sub, withIntermediateDirectories: true)
+            }
+            return try writeTemporary(Self.rfc5322(id: id, to: to, subject: subject, body: body), directory: target, name: "\(id).retention")
+        default:
+            if !fm.fileExists(atPath: target) { try fm.createDirectory(atPath: target, withIntermediateDirectories: true) }
+            let json = JSONValue.object([("id", .string(id)), ("channel", .string(channel.rawValue)), ("to", .string(to)),
+                                         ("subject", .optional(subject)), ("body", .string(body))]).serialized()
+            return try writeTemporary(json, directory: target, name: "\(id).json")
+        }
+    }
+
+    /// Makes staged messages durable and then visible: every file is flushed to disk (the flushes run
+    /// concurrently, so the file system commits them together instead of one disk round trip each), then
+    /// renamed to its final name, then the folder itself is flushed so the renames survive a crash.
+    /// Returns, per message, nil when delivered or the reason it was not.
+    static func deliver(_ staged: [StagedFile]) -> [String?] {
+        var flushErrors = [Int32](repeating: 0, count: staged.count)
+        flushErrors.withUnsafeMutableBufferPointer { results in
+            // Flushing waits on the disk, not the processor, so many threads each flush a share of the files
+            // (each writes only its own elements).
+            nonisolated(unsafe) let errors = results
+            let threads = min(32, staged.count)
+            let done = DispatchGroup()
+            for t in 0..<threads {
+                done.enter()
+                Thread {
+                    for i in stride(from: t, to: staged.count, by: threads) where fsync(staged[i].descriptor) != 0 { errors[i] = errno }
+                    done.leave()
+                }.start()
+            }
+            done.wait()
+        }
+        var outcome: [String?] = zip(staged, flushErrors).map { file, error in
+            error == 0 ? nil : "cannot flush \(file.temporary): \(String(cString: strerror(error)))"
+        }
+        var folders = Set<String>()
+        for (i, file) in staged.enumerated() {
+            close(file.descriptor)
+            if outcome[i] == nil, rename(file.temporary, file.final) != 0 {
+                outcome[i] = "cannot move the message into \(file.final): \(String(cString: strerror(errno)))"
+            }
+            if outcome[i] != nil { unlink(file.temporary) } else { folders.insert((file.final as NSString).deletingLastPathComponent) }
+        }
+        for folder in folders {
+            let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if fd >= 0 { fsync(fd); close(fd) }
+        }
+        return outcome
+    }
+
     /// An RFC 5322 message; header values cannot break out of their line.
     static func rfc5322(id: String, to: String, subject: String?, body: String) -> String {
-        func header(_ s: String) -> String { s.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ") }
+        func header(_ s: String) -> String {
+            s.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) ? String(decoding: s.utf8.map { $0 == 0x0D || $0 == 0x0A ? 0x20 : $0 }, as: UTF8.self) : s
+        }
+        var lines: [UInt8] = []
+        lines.reserveCapacity(body.utf8.count + 64)
+        for b in body.utf8 {
+            if b == 0x0A { lines.append(0x0D) }
+            lines.append(b)
+        }
         return "To: \(header(to))\r\nSubject: \(header(subject ?? ""))\r\nMessage-ID: <\(id)@retention>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
-            + body.replacingOccurrences(of: "\n", with: "\r\n") + "\r\n"
+            + String(decoding: lines, as: UTF8.self) + "\r\n"
     }
 
     /// Runs a shell command with `input` on its standard input; a non-zero exit is an error with its stderr.
@@ -62,10 +134,9 @@ public struct ChannelAdapter: Sendable, Equatable {
         }
     }
 
-    /// Writes to `directory/tmp` (maildir) or a dot-file, flushes it to disk, then renames: a reader never
-    /// sees half a message, and a message is on disk before its touchpoint is recorded as sent. The file
-    /// is private to its owner (0600).
-    private func writeAtomically(_ text: String, directory: String, name: String) throws {
+    /// Writes `text` to the message's temporary name (`directory/tmp` in a Maildir, a dot-file in an
+    /// outbox), private to its owner (0600), and returns it open for `deliver`.
+    private func writeTemporary(_ text: String, directory: String, name: String) throws -> StagedFile {
         let temporary = kind == .maildir ? "\(directory)/tmp/\(name)" : "\(directory)/.\(name).tmp"
         let final = kind == .maildir ? "\(directory)/new/\(name)" : "\(directory)/\(name)"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
@@ -81,12 +152,7 @@ public struct ChannelAdapter: Sendable, Equatable {
             }
             bytes = bytes.dropFirst(written)
         }
-        let synced = fsync(fd) == 0
-        close(fd)
-        guard synced, rename(temporary, final) == 0 else {
-            unlink(temporary)
-            throw RetentionError.storage("cannot move the message into \(final)")
-        }
+        return StagedFile(temporary: temporary, final: final, descriptor: fd)
     }
 }
 
@@ -146,10 +212,63 @@ extension Engine {
             return ids
         }
         let window = try callingWindow()
-        for id in claimed {
-            try dispatchOne(id, now: now, window: window, summary: &summary)
+        var adapters: [ContactChannel: ChannelAdapter] = [:]
+        for channel in ContactChannel.allCases { adapters[channel] = try channelAdapter(channel) }
+        // File channels are delivered in batches: each message written, then the batch flushed to disk
+        // together, made visible, and recorded as sent in one transaction.
+        var start = 0
+        while start < claimed.count {
+            let chunk = claimed[start..<min(claimed.count, start + 256)]
+            var batch: [PendingDelivery] = []
+            for id in chunk {
+                try dispatchOne(id, now: now, window: window, adapters: adapters, batch: &batch, summary: &summary)
+            }
+            try deliver(batch, now: now, summary: &summary)
+            start += chunk.count
         }
         return summary
+    }
+
+    /// A message of a file channel written to its temporary name, waiting for its batch to be delivered.
+    struct PendingDelivery {
+        var touchpoint: Int64
+        var attempts: Int
+        var file: ChannelAdapter.StagedFile
+        var subject: String?
+        var body: String
+    }
+
+    private func deliver(_ batch: [PendingDelivery], now: Int, summary: inout DispatchSummary) throws {
+        guard !batch.isEmpty else { return }
+        let outcomes = ChannelAdapter.deliver(batch.map(\.file))
+        try db.transaction {
+            for (pending, failure) in zip(batch, outcomes) {
+                if let failure {
+                    try recordFailure(pending.touchpoint, attempts: pending.attempts, reason: failure, now: now, summary: &summary)
+                } else {
+                    try db.run("""
+                        UPDATE touchpoints SET status = 'sent', sent_at = ?, subject = ?, content = ?, skip_reason = NULL, claimed_by = NULL, updated_at = ?
+                        WHERE id = ?
+                        """, [.int(Int64(now)), .init(pending.subject), .text(pending.body), .int(Int64(now)), .int(pending.touchpoint)])
+                    summary.sent += 1
+                }
+            }
+        }
+    }
+
+    /// A failed send: retried with backoff (5, 20, 80 minutes) until the third attempt, then failed.
+    private func recordFailure(_ id: Int64, attempts previous: Int, reason: String, now: Int, summary: inout DispatchSummary) throws {
+        let attempts = previous + 1
+        if attempts < 3 {
+            let backoff = 300 * Int(pow(4.0, Double(attempts - 1)))
+            try db.run("UPDATE touchpoints SET status = 'pending', attempts = ?, due_at = ?, last_error = ?, claimed_by = NULL, updated_at = ? WHERE id = ?",
+                       [.int(Int64(attempts)), .int(Int64(now + backoff)), .text(reason), .int(Int64(now)), .int(id)])
+            summary.retried += 1
+        } else {
+            try db.run("UPDATE touchpoints SET status = 'failed', attempts = ?, failed_at = ?, last_error = ?, claimed_by = NULL, updated_at = ? WHERE id = ?",
+                       [.int(Int64(attempts)), .int(Int64(now)), .text(reason), .int(Int64(now)), .int(id)])
+            summary.failed += 1
+        }
     }
 
     func callingWindow() throws -> CallingWindow {
@@ -159,7 +278,8 @@ extension Engine {
         return CallingWindow(start: parts[0][0] * 60 + parts[0][1], end: parts[1][0] * 60 + parts[1][1])
     }
 
-    private func dispatchOne(_ id: Int64, now: Int, window: CallingWindow, summary: inout DispatchSummary) throws {
+    private func dispatchOne(_ id: Int64, now: Int, window: CallingWindow, adapters: [ContactChannel: ChannelAdapter],
+                             batch: inout [PendingDelivery], summary: inout DispatchSummary) throws {
         struct Row { var uuid: String; var channel: ContactChannel; var customer: Int64; var dnc: Bool; var email: String; var phone: String?
                      var zone: String?; var state: String?; var enrollment: Int64?; var step: Int; var sequence: String?; var attempts: Int
                      var enrolledAt: Int?; var policy: Int64? }
@@ -225,24 +345,22 @@ extension Engine {
             return
         }
         do {
-            guard let adapter = try channelAdapter(t.channel) else {
+            guard let adapter = adapters[t.channel] else {
                 throw RetentionError.storage("no adapter is configured for \(t.channel.rawValue); set one with `retention channel set \(t.channel.rawValue) KIND TARGET`")
             }
             let to = t.channel == .email || t.channel == .mail ? t.email : (t.phone ?? t.email)
+            if adapter.writesFiles {
+                let file = try adapter.stage(id: t.uuid, channel: t.channel, to: to, subject: message.subject, body: message.body)
+                batch.append(PendingDelivery(touchpoint: id, attempts: t.attempts, file: file, subject: message.subject, body: message.body))
+                return
+            }
             try adapter.send(id: t.uuid, channel: t.channel, to: to, subject: message.subject, body: message.body)
             try finish([("status", .text("sent")), ("sent_at", .int(Int64(now))), ("subject", .init(message.subject)), ("content", .text(message.body)),
                         ("skip_reason", .null)])
             summary.sent += 1
         } catch {
-            let attempts = t.attempts + 1
-            let reason = (error as? RetentionError)?.message ?? "\(error)"
-            if attempts < 3 {
-                let backoff = 300 * Int(pow(4.0, Double(attempts - 1)))
-                try finish([("status", .text("pending")), ("attempts", .int(Int64(attempts))), ("due_at", .int(Int64(now + backoff))), ("last_error", .text(reason))])
-                summary.retried += 1
-            } else {
-                try finish([("status", .text("failed")), ("attempts", .int(Int64(attempts))), ("failed_at", .int(Int64(now))), ("last_error", .text(reason))])
-                summary.failed += 1
+            try db.transaction {
+                try recordFailure(id, attempts: t.attempts, reason: (error as? RetentionError)?.message ?? "\(error)", now: now, summary: &summary)
             }
         }
     }

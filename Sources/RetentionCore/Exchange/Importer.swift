@@ -61,7 +61,7 @@ extension Engine {
                         let body = try Self.jsonBody(record.fields, header: header, types: columnTypes)
                         try db.transaction {
                             switch kind {
-                            case .customers: _ = try createCustomer(body, now: now, allowIdentity: true)
+                            case .customers: _ = try insertCustomer(body, now: now, allowIdentity: true)
                             case .policies: _ = try createPolicy(body, now: now, allowIdentity: true)
                             case .events: _ = try createEvent(body, now: now, allowIdentity: true, applySideEffects: false)
                             }

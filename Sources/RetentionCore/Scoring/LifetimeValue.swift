@@ -181,11 +181,16 @@ extension Engine {
     func store(_ ltv: LifetimeValue, customerRow: Int64, customerID: String, now: Int) throws {
         try db.run("UPDATE customers SET projected_ltv_cents = ?, ltv_tier = ? WHERE id = ?",
                    [.int(Int64(ltv.projectedCents)), .text(ltv.tier), .int(customerRow)])
+        try insertLTVHistory(ltv, customerRow: customerRow, document: ltv.json(customerID: customerID, at: now).serialized(), now: now)
+    }
+
+    /// The LTV history row; `document` is the spec's response, as the history route returns it.
+    func insertLTVHistory(_ ltv: LifetimeValue, customerRow: Int64, document: String, now: Int) throws {
         try db.run("""
             INSERT INTO ltv_history (customer_id, calculated_at, current_ltv_cents, projected_ltv_cents, tier, category, document)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """, [.int(customerRow), .int(Int64(now)), .int(Int64(ltv.currentCents)), .int(Int64(ltv.projectedCents)), .text(ltv.tier),
-                  .text(ltv.category), .text(ltv.json(customerID: customerID, at: now).serialized())])
+                  .text(ltv.category), .text(document)])
     }
 
     /// Computes, stores and returns a customer's LTV (`POST /customers/:id/ltv`).

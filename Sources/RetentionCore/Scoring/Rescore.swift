@@ -60,13 +60,24 @@ extension Engine {
             UPDATE customers SET health_score = ?, churn_risk = ?, churn_probability = ?, top_risk_factor = ?, scored_at = ? WHERE id = ?
             """, [.double(sc.health.overall), .int(Int64(p.risk.rank)), .double(p.probability), .init(p.riskFactors.first?.title),
                   .int(Int64(now)), .int(sc.customerRowID)])
+        try insertHealthHistory(sc, document: healthScoreJSON(customerID: customerID, sc, at: now).serialized(), modelVersion: modelVersion, now: now)
+        try recordRiskChange(sc, from: previousRisk, now: now)
+    }
+
+    /// The health-score history row; `document` is the spec's response, as the history route returns it.
+    func insertHealthHistory(_ sc: CustomerScore, document: String, modelVersion: Int?, now: Int) throws {
+        let p = sc.prediction
         try db.run("""
             INSERT INTO health_scores (customer_id, calculated_at, overall, engagement, financial, satisfaction, lifecycle, churn_probability, churn_risk, model_version, document)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.int(sc.customerRowID), .int(Int64(now)), .double(sc.health.overall), .double(sc.health.engagement.score),
                   .double(sc.health.financial.score), .double(sc.health.satisfaction.score), .double(sc.health.lifecycle.score),
-                  .double(p.probability), .int(Int64(p.risk.rank)), .init(modelVersion),
-                  .text(healthScoreJSON(customerID: customerID, sc, at: now).serialized())])
+                  .double(p.probability), .int(Int64(p.risk.rank)), .init(modelVersion), .text(document)])
+    }
+
+    /// An event when the risk level crosses into (or out of) high or critical.
+    func recordRiskChange(_ sc: CustomerScore, from previousRisk: ChurnRisk, now: Int) throws {
+        let p = sc.prediction
         if p.risk >= .high && p.risk > previousRisk {
             try insertEvent(customerRow: sc.customerRowID, policyRow: nil, type: .churn_risk_increased, severity: p.risk == .critical ? .critical : .warning,
                             data: .object([("from", .string(previousRisk.rawValue)), ("to", .string(p.risk.rawValue)),
@@ -132,46 +143,107 @@ extension Engine {
         public var riskIncreases = 0
     }
 
+    /// One customer scored and valued by a rescore, with its history documents, ready to be written.
+    struct RescoredCustomer {
+        var score: CustomerScore
+        var previousRisk: ChurnRisk
+        var ltv: LifetimeValue
+        var healthDocument: String
+        var ltvDocument: String
+    }
+
+    /// Everything a rescore needs that stays the same for the whole book.
+    struct RescoreInputs: @unchecked Sendable {
+        var model: LogisticModel
+        var modelVersion: Int?
+        var medians: ChurnFeatures
+        var retentionModels: [PolicyType: ShiftedBetaGeometric]
+        var ltvSettings: LTVSettings
+        var now: Int
+    }
+
+    /// Reads and scores the customers whose row ids fall in `rows` (nothing is written).
+    func scoreRange(_ rows: ClosedRange<Int64>, _ inputs: RescoreInputs) throws -> [RescoredCustomer] {
+        var scores: [CustomerScore] = []
+        try forEachCustomerSignals(asOf: inputs.now, customerRows: rows) { scores.append(score($0, model: inputs.model, medians: inputs.medians)) }
+        let info = Dictionary(uniqueKeysWithValues: try db.query("SELECT id, uuid, churn_risk, lifetime_value_cents FROM customers WHERE id BETWEEN ? AND ?",
+                                                                 [.int(rows.lowerBound), .int(rows.upperBound)]) { ($0.int64(0), ($0.text(1), ChurnRisk(rank: $0.int(2)) ?? .low, $0.int(3))) })
+        let lines = try policyLines(customerRows: rows)
+        return scores.compactMap { sc in
+            guard let (uuid, previous, paid) = info[sc.customerRowID] else { return nil }
+            let ltv = LifetimeValue.compute(currentCents: paid, policies: lines[sc.customerRowID] ?? [], models: inputs.retentionModels,
+                                            settings: inputs.ltvSettings, signals: sc.signals, risk: sc.prediction.risk,
+                                            engagement: sc.health.engagement.score, now: inputs.now)
+            return RescoredCustomer(score: sc, previousRisk: previous, ltv: ltv,
+                                    healthDocument: healthScoreJSON(customerID: uuid, sc, at: inputs.now).serialized(),
+                                    ltvDocument: ltv.json(customerID: uuid, at: inputs.now).serialized())
+        }
+    }
+
+    /// Writes one range's scores in one transaction: the customer's current values (one UPDATE), the
+    /// health and LTV history rows, and the risk-change events.
+    func writeRescored(_ batch: [RescoredCustomer], _ inputs: RescoreInputs) throws {
+        try db.transaction {
+            for r in batch {
+                let p = r.score.prediction
+                try db.run("""
+                    UPDATE customers SET health_score = ?, churn_risk = ?, churn_probability = ?, top_risk_factor = ?, scored_at = ?,
+                      projected_ltv_cents = ?, ltv_tier = ? WHERE id = ?
+                    """, [.double(r.score.health.overall), .int(Int64(p.risk.rank)), .double(p.probability), .init(p.riskFactors.first?.title),
+                          .int(Int64(inputs.now)), .int(Int64(r.ltv.projectedCents)), .text(r.ltv.tier), .int(r.score.customerRowID)])
+                try insertHealthHistory(r.score, document: r.healthDocument, modelVersion: inputs.modelVersion, now: inputs.now)
+                try insertLTVHistory(r.ltv, customerRow: r.score.customerRowID, document: r.ltvDocument, now: inputs.now)
+                try recordRiskChange(r.score, from: r.previousRisk, now: inputs.now)
+            }
+        }
+    }
+
     /// Rescores the whole book (health, churn and lifetime value) in one set-based pass: signals are read for a range of customers at a time
     /// (aggregate reads, no query per customer), scores computed in memory, and each range written in its
     /// own transaction, so an interruption loses nothing already committed and leaves no half-written
     /// customer. The book's feature medians are saved for the next run's expected-impact figures.
+    ///
+    /// On a database file, reading and scoring the next range runs on a second connection in a
+    /// background thread while this one writes the current range, so both processor cores work.
     @discardableResult
     public func rescore(now: Int, chunk: Int = 5_000, progress: ((Int, Int) -> Void)? = nil) throws -> RescoreSummary {
         let (model, version) = try currentChurnModel()
-        let medians = try bookMedians()
-        let retentionModels = try fitRetentionModels()
-        let ltvSettings = try ltvSettings()
+        let inputs = RescoreInputs(model: model, modelVersion: version, medians: try bookMedians(), retentionModels: try fitRetentionModels(),
+                                   ltvSettings: try ltvSettings(), now: now)
         let total = try db.scalarInt("SELECT count(*) FROM customers WHERE erased_at IS NULL")
         let maxID = Int64(try db.scalarInt("SELECT coalesce(max(id), 0) FROM customers"))
         var summary = RescoreSummary()
         var featureColumns = Array(repeating: [Double](), count: ChurnFeatures.names.count)
-        var start: Int64 = 1
-        while start <= maxID {
-            let end = start + Int64(chunk) - 1
-            var scores: [CustomerScore] = []
-            try forEachCustomerSignals(asOf: now, customerRows: start...end) { scores.append(score($0, model: model, medians: medians)) }
-            let info = Dictionary(uniqueKeysWithValues: try db.query("SELECT id, uuid, churn_risk, lifetime_value_cents FROM customers WHERE id BETWEEN ? AND ?",
-                                                                     [.int(start), .int(end)]) { ($0.int64(0), ($0.text(1), ChurnRisk(rank: $0.int(2)) ?? .low, $0.int(3))) })
-            let lines = try policyLines(customerRows: start...end)
-            try db.transaction {
-                for sc in scores {
-                    guard let (uuid, previous, paid) = info[sc.customerRowID] else { continue }
-                    try store(sc, customerID: uuid, previousRisk: previous, modelVersion: version, now: now)
-                    let ltv = LifetimeValue.compute(currentCents: paid, policies: lines[sc.customerRowID] ?? [], models: retentionModels,
-                                                    settings: ltvSettings, signals: sc.signals, risk: sc.prediction.risk,
-                                                    engagement: sc.health.engagement.score, now: now)
-                    try store(ltv, customerRow: sc.customerRowID, customerID: uuid, now: now)
-                    if sc.prediction.risk >= .high && sc.prediction.risk > previous { summary.riskIncreases += 1 }
-                }
+        let ranges = stride(from: Int64(1), through: maxID, by: chunk).map { $0...($0 + Int64(chunk) - 1) }
+        // A second connection for the reads, when there is a file to open one on.
+        let reader: Engine? = db.path == ":memory:" || db.path.isEmpty ? nil : Engine(database: try Store.open(path: db.path), user: user)
+        let background = DispatchQueue(label: "retention.rescore.reader")
+        final class Pending: @unchecked Sendable { var result: Result<[RescoredCustomer], Error>? }
+        func startReading(_ index: Int) -> (DispatchGroup, Pending)? {
+            guard let reader, index < ranges.count else { return nil }
+            let group = DispatchGroup(), pending = Pending()
+            nonisolated(unsafe) let engine = reader
+            background.async(group: group) { pending.result = Result { try engine.scoreRange(ranges[index], inputs) } }
+            return (group, pending)
+        }
+        var ahead = startReading(0)
+        for index in ranges.indices {
+            let batch: [RescoredCustomer]
+            if let (group, pending) = ahead {
+                group.wait()
+                batch = try pending.result!.get()
+            } else {
+                batch = try scoreRange(ranges[index], inputs)
             }
-            for sc in scores {
+            ahead = startReading(index + 1)
+            try writeRescored(batch, inputs)
+            for r in batch {
                 summary.customers += 1
-                summary.byRisk[sc.prediction.risk, default: 0] += 1
-                if sc.signals.activePolicies > 0 { for (i, v) in sc.features.values.enumerated() { featureColumns[i].append(v) } }
+                summary.byRisk[r.score.prediction.risk, default: 0] += 1
+                if r.score.prediction.risk >= .high && r.score.prediction.risk > r.previousRisk { summary.riskIncreases += 1 }
+                if r.score.signals.activePolicies > 0 { for (i, v) in r.score.features.values.enumerated() { featureColumns[i].append(v) } }
             }
             progress?(summary.customers, total)
-            start = end + 1
         }
         let newMedians = featureColumns.map { col -> Double in
             guard !col.isEmpty else { return 0 }

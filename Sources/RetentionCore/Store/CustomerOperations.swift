@@ -41,6 +41,11 @@ extension Engine {
     /// Import may also pass `id` and `customerSince` to keep a record's identity and history.
     @discardableResult
     public func createCustomer(_ body: JSONValue, now: Int, allowIdentity: Bool = false) throws -> Customer {
+        try db.transaction { try customer(rowID: try insertCustomer(body, now: now, allowIdentity: allowIdentity)) }
+    }
+
+    /// Validates and stores a new customer, returning its row id (an import does not read each one back).
+    func insertCustomer(_ body: JSONValue, now: Int, allowIdentity: Bool) throws -> Int64 {
         try db.transaction {
             var r = try FieldReader(body)
             let id: String
@@ -71,7 +76,7 @@ extension Engine {
             if let tags = fields.tags { try replaceTags(rowID, tags) }
             try applyChannelPreferences(rowID, fields, now: now)
             try audit("customer.create", entity: "customer", id: id, details: .object([("leadId", .string(leadId))]), now: now)
-            return try customer(rowID: rowID)
+            return rowID
         }
     }
 

@@ -4,11 +4,25 @@ import Foundation
 public enum Validation {
     /// A practical e-mail check: one `@`, a non-empty local part, a domain with a dot, no spaces or
     /// control characters, at most 254 characters (RFC 5321's path limit).
+    static let emailForbidden: Set<UInt8> = Set("<>()[],;:\\\"".utf8)
+
     public static func email(_ s: String, field: String = "email") throws -> String {
-        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
-        let ok = s.count <= 254 && parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
-            && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".") && !parts[1].contains("..")
-            && s.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7F && !"<>()[],;:\\\"".unicodeScalars.contains($0) }
+        // One pass over the UTF-8 bytes: exactly one @ with text before it; a domain with a dot, not at
+        // either end and never two in a row; no spaces, controls or the characters <>()[],;:\" anywhere.
+        let bytes = Array(s.utf8)
+        var at: Int?
+        var ok = !bytes.isEmpty && (bytes.count <= 254 || s.count <= 254)
+        for (i, b) in bytes.enumerated() where ok {
+            if b == UInt8(ascii: "@") { if at == nil { at = i } else { ok = false } }
+            if b < 0x80 && (b <= 0x20 || b == 0x7F || emailForbidden.contains(b)) { ok = false }
+        }
+        if ok, let at, at > 0 {
+            let domain = bytes[(at + 1)...]
+            ok = domain.contains(UInt8(ascii: ".")) && domain.first != UInt8(ascii: ".") && domain.last != UInt8(ascii: ".")
+                && !zip(domain, domain.dropFirst()).contains { $0 == UInt8(ascii: ".") && $1 == UInt8(ascii: ".") }
+        } else {
+            ok = false
+        }
         guard ok else { throw RetentionError.invalid(field, "must be an e-mail address like name@example.com, got \"\(s)\"") }
         return s
     }

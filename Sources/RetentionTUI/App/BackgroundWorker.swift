@@ -9,7 +9,8 @@ final class BackgroundWorker: @unchecked Sendable {
     /// A finished job's result.
     enum Result: Sendable {
         case snapshot(DashboardSnapshot, dataVersion: Int)
-        case header(HeaderMetrics)
+        /// The book-wide figures collected after the panes: the header and the campaigns' performance.
+        case figures(HeaderMetrics, [CampaignRow])
         case unchanged
         case actionDone(String)
         case failed(String)
@@ -49,7 +50,8 @@ final class BackgroundWorker: @unchecked Sendable {
     }
 
     /// Collects a snapshot, unless `lastVersion` shows nothing changed (`PRAGMA data_version` and our own
-    /// writes): first the panes, then the header's metrics, so the panes never wait for a whole-book read.
+    /// writes): first the panes, then the header's metrics and the campaigns' performance, so the panes
+    /// never wait for a whole-book read.
     func refresh(_ request: SnapshotRequest, lastVersion: Int?, force: Bool) {
         lock.lock(); busy += 1; lock.unlock()
         queue.async {
@@ -59,7 +61,9 @@ final class BackgroundWorker: @unchecked Sendable {
                 if !force, let lastVersion, lastVersion == version { self.post(.unchanged); return }
                 let snapshot = try DashboardSnapshot.collect(engine, request, now: Timestamp.now())
                 self.post(.snapshot(snapshot, dataVersion: version), finished: false)
-                self.post(.header(try DashboardSnapshot.collectHeader(engine, now: Timestamp.now())))
+                let now = Timestamp.now()
+                let campaigns = try DashboardSnapshot.collectCampaignRows(engine, snapshot.campaigns.map(\.campaign), now: now)
+                self.post(.figures(try DashboardSnapshot.collectHeader(engine, now: now), campaigns))
             } catch {
                 self.post(.failed("\(error)"))
             }

@@ -183,7 +183,7 @@ public enum DashboardApp {
                 dirty = false
                 switch options.exitAfterFirstFrame {
                 case .panes? where state.snapshot != nil: state.quit = true
-                case .complete? where state.snapshot?.header != nil: state.quit = true
+                case .complete? where state.snapshot?.header != nil && state.snapshot?.campaigns.allSatisfy(\.measured) == true: state.quit = true
                 default: break
                 }
             }
@@ -206,8 +206,8 @@ public enum DashboardApp {
                 case .snapshot(let s, let version):
                     lastVersion = version
                     pending = s
-                case .header(let h):
-                    if pending != nil { pending?.header = h } else { state.applyHeader(h) }
+                case .figures(let header, let campaigns):
+                    if pending != nil { pending?.header = header; pending?.campaigns = campaigns } else { state.applyFigures(header, campaigns) }
                 case .unchanged: break
                 case .actionDone(let message):
                     if message.hasPrefix("PREVIEW\u{0}") {
@@ -234,6 +234,13 @@ public enum DashboardApp {
             }
         }
         terminal.stop()
+        if options.exitAfterFirstFrame != nil, let report = options.environment["RETENTION_BENCH_REPORT"] {
+            // The benchmark's measure of this process's memory: the high-water mark of its own address space.
+            let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+            let peak = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.map { $0.dropFirst(6).trimmingCharacters(in: .whitespaces) } ?? ""
+            FileManager.default.createFile(atPath: report, contents: Data(peak.utf8))
+            return 0
+        }
         prefs.theme = themeName
         prefs.sort = state.sort.rawValue
         prefs.riskFilter = state.riskFilterIndex

@@ -23,6 +23,14 @@ public struct CampaignRow: Sendable, Equatable {
     public var cost: Double
     public var roi: Double?
     public var upliftPoints: Double?
+    /// False until the campaign's performance has been read (the numbers are then zeros, shown as "…").
+    public var measured = true
+
+    /// A row whose numbers have not been read yet.
+    static func unmeasured(_ campaign: Campaign) -> CampaignRow {
+        CampaignRow(campaign: campaign, targeted: 0, reached: 0, openRate: nil, responseRate: nil, revenue: 0, cost: 0, roi: nil, upliftPoints: nil,
+                    measured: false)
+    }
 }
 
 /// Everything shown about the selected customer.
@@ -64,24 +72,18 @@ public struct SnapshotRequest: Sendable, Equatable {
 extension DashboardSnapshot {
     /// Collects a snapshot through the engine: every read is an indexed, paged query.
     ///
-    /// The panes' queries are indexed and paged and come back at once; the header's metrics read the
-    /// whole book, so by default they are left out (`header` nil) and collected by `collectHeader`
-    /// afterwards, and the panes never wait for them.
-    public static func collect(_ engine: Engine, _ request: SnapshotRequest, now: Int, includeHeader: Bool = false) throws -> DashboardSnapshot {
-        let header = includeHeader ? try collectHeader(engine, now: now) : nil
+    /// The panes' queries are indexed and paged and come back at once; the header's metrics and the
+    /// campaigns' performance read the whole book or whole campaigns, so by default they are left out
+    /// (`header` nil, campaign rows unmeasured) and collected by `collectFigures` afterwards: the panes
+    /// never wait for them.
+    public static func collect(_ engine: Engine, _ request: SnapshotRequest, now: Int, includeFigures: Bool = false) throws -> DashboardSnapshot {
+        let header = includeFigures ? try collectHeader(engine, now: now) : nil
         var atRiskQuery = request.atRisk
         atRiskQuery.limit = request.rowLimit
         let atRisk = try engine.atRisk(atRiskQuery, now: now)
         let renewals = try engine.upcomingRenewals(days: request.renewalDays, limit: request.rowLimit, now: now)
-        let campaigns = try engine.campaigns(limit: 200).map { c -> CampaignRow in
-            let p = try engine.campaignPerformance(id: c.id, now: now)
-            return CampaignRow(campaign: c, targeted: Int(p["customers"]?["targeted"]?.doubleValue ?? 0),
-                               reached: Int(p["customers"]?["reached"]?.doubleValue ?? 0),
-                               openRate: p["touchpoints"]?["rates"]?["openRate"]?.doubleValue,
-                               responseRate: p["touchpoints"]?["rates"]?["responseRate"]?.doubleValue,
-                               revenue: p["revenue"]?["retained"]?.doubleValue ?? 0, cost: p["cost"]?.doubleValue ?? 0,
-                               roi: p["roi"]?.doubleValue, upliftPoints: p["retention"]?["upliftPoints"]?.doubleValue)
-        }
+        let campaignList = try engine.campaigns(limit: 200)
+        let campaigns = includeFigures ? try collectCampaignRows(engine, campaignList, now: now) : campaignList.map(CampaignRow.unmeasured)
         var detail: CustomerDetail?
         if let id = request.detailCustomerID {
             let history = try engine.healthScoreHistory(customerId: id, limit: 30)
@@ -95,6 +97,19 @@ extension DashboardSnapshot {
         let customerCount = try engine.db.scalarInt("SELECT count(*) FROM customers")
         return DashboardSnapshot(header: header, atRisk: atRisk, renewals: renewals, campaigns: campaigns, detail: detail,
                                  customerCount: customerCount, loadedAt: now)
+    }
+
+    /// The campaign pane's rows with each campaign's performance.
+    public static func collectCampaignRows(_ engine: Engine, _ campaigns: [Campaign], now: Int) throws -> [CampaignRow] {
+        try campaigns.map { c in
+            let p = try engine.campaignPerformance(id: c.id, now: now)
+            return CampaignRow(campaign: c, targeted: Int(p["customers"]?["targeted"]?.doubleValue ?? 0),
+                               reached: Int(p["customers"]?["reached"]?.doubleValue ?? 0),
+                               openRate: p["touchpoints"]?["rates"]?["openRate"]?.doubleValue,
+                               responseRate: p["touchpoints"]?["rates"]?["responseRate"]?.doubleValue,
+                               revenue: p["revenue"]?["retained"]?.doubleValue ?? 0, cost: p["cost"]?.doubleValue ?? 0,
+                               roi: p["roi"]?.doubleValue, upliftPoints: p["retention"]?["upliftPoints"]?.doubleValue)
+        }
     }
 
     /// The header strip: the trailing year's metrics and the count of high-risk customers.

@@ -121,18 +121,38 @@ public struct DashboardState: Sendable {
         }
     }
 
-    /// Puts fresh header metrics in place, remembering the old ones for the ▲▼ marks.
-    mutating func applyHeader(_ header: HeaderMetrics) {
-        if let old = snapshot?.header, old != header { previousHeader = old }
-        snapshot?.header = header
+    /// Puts fresh book-wide figures in place, remembering the old ones for the ▲▼ marks.
+    mutating func applyFigures(_ header: HeaderMetrics, _ campaigns: [CampaignRow]) {
+        guard let current = snapshot else { return }
+        var updated = current
+        updated.header = header
+        let measured = Dictionary(campaigns.filter(\.measured).map { ($0.campaign.id, $0) }, uniquingKeysWith: { a, _ in a })
+        updated.campaigns = current.campaigns.map { row in
+            guard var m = measured[row.campaign.id] else { return row }
+            m.campaign = row.campaign
+            return m
+        }
+        apply(updated)
     }
 
-    /// Puts freshly loaded data in place, keeping every selection on the same row.
+    /// Puts freshly loaded data in place, keeping every selection on the same row. Figures the new
+    /// data does not carry yet (a nil header, unmeasured campaign rows) keep their last values until
+    /// they arrive; figures that changed are remembered for the ▲▼ marks.
     mutating func apply(_ new: DashboardSnapshot) {
         var new = new
-        if let header = new.header { applyHeader(header) } else { new.header = snapshot?.header }
-        if let old = snapshot?.campaigns, old != new.campaigns {
-            previousCampaigns = Dictionary(old.map { ($0.campaign.id, $0) }, uniquingKeysWith: { a, _ in a })
+        if let header = new.header {
+            if let old = snapshot?.header, old != header { previousHeader = old }
+        } else {
+            new.header = snapshot?.header
+        }
+        let shown = Dictionary((snapshot?.campaigns ?? []).filter(\.measured).map { ($0.campaign.id, $0) }, uniquingKeysWith: { a, _ in a })
+        if new.campaigns.contains(where: { row in row.measured && shown[row.campaign.id].map { $0 != row } ?? false }) {
+            previousCampaigns = shown
+        }
+        new.campaigns = new.campaigns.map { row in
+            guard !row.measured, var old = shown[row.campaign.id] else { return row }
+            old.campaign = row.campaign
+            return old
         }
         snapshot = new
         loading = false

@@ -25,6 +25,11 @@ enum CampaignsPane {
             let revenueMark = moved(r.revenue, old?.revenue)
             let statusRole: StyleRole = r.campaign.status == .active ? .statusOk : r.campaign.status == .paused ? .warning : .dim
             let goal = r.campaign.goals.targetCustomers.flatMap { $0 > 0 ? Double(r.targeted) / Double($0) * 100 : nil }
+            guard r.measured else {
+                // Performance is still being read: the numbers show as "…" until they arrive.
+                return TableRow([TableCell(r.campaign.name), TableCell(r.campaign.type.rawValue), TableCell(r.campaign.status.rawValue, role: statusRole)]
+                                + Array(repeating: TableCell("…", role: .dim), count: 9))
+            }
             return TableRow([
                 TableCell(r.campaign.name), TableCell(r.campaign.type.rawValue), TableCell(r.campaign.status.rawValue, role: statusRole),
                 TableCell(Formatting.grouped(r.targeted)), TableCell(Formatting.grouped(r.reached) + reachedMark.0, role: reachedMark.1),
