@@ -301,9 +301,10 @@ extension Engine {
         return summary
     }
 
-    /// A random version-4 UUID computed inside SQLite, for set-based inserts.
+    /// A time-ordered id (UUID version 7, like `TimeOrderedID`) computed inside SQLite, for set-based
+    /// inserts: the current time in milliseconds, then 74 random bits.
     static let sqlUUID = """
-    (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || \
-    substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))))
+    printf('%08x-%04x-7%03x-%x%03x-%012x', (CAST(strftime('%s', 'now') AS INTEGER) * 1000) >> 16, \
+    (CAST(strftime('%s', 'now') AS INTEGER) * 1000) & 65535, random() & 4095, 8 + (random() & 3), random() & 4095, random() & 281474976710655)
     """
 }

@@ -71,9 +71,7 @@ public struct DemoBook {
     /// of customers written so far.
     @discardableResult
     public func generate(into db: Database, progress: ((Int) -> Void)? = nil) throws -> Summary {
-        var rng = SeededGenerator(seed: seed)
         var summary = Summary()
-        let t0 = Timestamp.startOfDay(now)
         try db.transaction {
             for a in DemoCatalog.agents {
                 try db.run("INSERT INTO agents (id, name, email, phone) VALUES (?, ?, ?, ?)", [.text(a.id), .text(a.name), .text(a.email), .text(a.phone)])
@@ -84,16 +82,16 @@ public struct DemoBook {
         }
         summary.agents = DemoCatalog.agents.count
         let insertCustomer = try db.statement("""
-            INSERT INTO customers (uuid, lead_id, agent_id, first_name, last_name, email, phone, date_of_birth, street, city, state, zip_code,
-              country, time_zone, customer_since, satisfaction_score, preferred_contact_method, do_not_contact, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'USA', ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO customers (id, uuid, lead_id, agent_id, first_name, last_name, email, phone, date_of_birth, street, city, state, zip_code,
+              country, time_zone, customer_since, satisfaction_score, preferred_contact_method, do_not_contact, created_at, updated_at, last_contact_date)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'USA', ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let insertPolicy = try db.statement("""
-            INSERT INTO policies (uuid, customer_id, agent_id, policy_number, policy_type, status, premium_cents, premium_frequency,
+            INSERT INTO policies (id, uuid, customer_id, agent_id, policy_number, policy_type, status, premium_cents, premium_frequency,
               premium_currency, annual_premium_cents, coverage_type, coverage_amount_cents, coverage_deductible_cents, effective_date,
               expiration_date, renewal_date, term_months, last_renewal_date, renewal_count, total_paid_cents, claims_count,
               total_claim_cents, underwriter, documents, ended_at, end_reason, created_at, updated_at, inception_date)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'USD', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'USD', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?)
             """)
         let insertEvent = try db.statement("""
             INSERT INTO retention_events (uuid, customer_id, policy_id, event_type, severity, data, triggered_actions, occurred_at, created_by, created_at)
@@ -101,248 +99,50 @@ public struct DemoBook {
             """)
         let insertTag = try db.statement("INSERT INTO customer_tags (customer_id, position, tag) VALUES (?, ?, ?)")
         let insertOptOut = try db.statement("INSERT INTO contact_preferences (customer_id, channel, opted_out, changed_at, changed_by) VALUES (?, ?, 1, ?, 'demo')")
-        var policySequence = 0
-        let idTime = UInt64(max(0, now)) * 1000
-        var idCounter: UInt64 = 0
-        let chunk = 5_000
-        var written = 0
-        let placeWeights = DemoCatalog.places.map(\.weight)
-        let historyStart = Timestamp.addingMonths(-historyMonths, to: t0)
+        func insert(_ statement: Statement, _ rows: [[SQLValue]]) throws {
+            for row in rows {
+                try statement.bind(row)
+                _ = try statement.step()
+            }
+        }
+        let generator = DemoGenerator(book: self, customerBase: Int64(try db.scalarInt("SELECT coalesce(max(id), 0) + 1 FROM customers")),
+                                      policyBase: Int64(try db.scalarInt("SELECT coalesce(max(id), 0) FROM policies")))
+        let chunkSize = 5_000
+        // The next range's rows are drawn on a background thread while this one writes the current range.
+        let background = DispatchQueue(label: "retention.demo.generator")
+        final class Ahead: @unchecked Sendable { var chunk: DemoChunk? }
+        func drawAhead() -> (DispatchGroup, Ahead)? {
+            guard generator.drawn < customers else { return nil }
+            let group = DispatchGroup(), ahead = Ahead()
+            let count = min(chunkSize, customers - generator.drawn)
+            background.async(group: group) { ahead.chunk = generator.next(count) }
+            return (group, ahead)
+        }
 
         // Bulk-load settings: a larger page cache and fewer WAL checkpoints; foreign keys are not checked
-        // row by row because every row written here refers to a row this loop has just written.
+        // row by row because every row written here refers to a row this load has just written.
         try db.execute("PRAGMA cache_size=-131072; PRAGMA wal_autocheckpoint=16384; PRAGMA foreign_keys=OFF")
         defer { try? db.execute("PRAGMA cache_size=-16000; PRAGMA wal_autocheckpoint=1000; PRAGMA foreign_keys=ON") }
-        try Store.withIndexesDeferred(db, tables: ["customers", "customer_tags", "policies", "retention_events"]) {
-            while written < customers {
-                let end = min(customers, written + chunk)
+        try Store.withIndexesDeferred(db, tables: ["customers", "customer_tags", "policies", "retention_events", "premium_changes"]) {
+            var next = drawAhead()
+            var written = 0
+            while let (group, ahead) = next {
+                group.wait()
+                let chunk = ahead.chunk!
+                next = drawAhead()
                 try db.transaction {
-                    for i in written..<end {
-                        // --- who they are
-                        let z = rng.normal()
-                        let agent = DemoCatalog.agents[Int(rng.next() % UInt64(DemoCatalog.agents.count))]
-                        let first = DemoCatalog.firstNames[Int(rng.next() % UInt64(DemoCatalog.firstNames.count))]
-                        let last = DemoCatalog.lastNames[Int(rng.next() % UInt64(DemoCatalog.lastNames.count))]
-                        let place = DemoCatalog.places[rng.weightedIndex(placeWeights)]
-                        let city = place.cities[Int(rng.next() % UInt64(place.cities.count))]
-                        // Tenure: most books are weighted to recent customers, with a long tail of loyal ones.
-                        let tenureMonths = min(180, Int(-log(1 - rng.nextUnit()) * 48))
-                        let since = Timestamp.startOfDay(Timestamp.addingMonths(-tenureMonths, to: t0) - Int(rng.next() % 28) * Timestamp.secondsPerDay)
-                        let age = 22 + Int(rng.next() % 55)
-                        let dob = Timestamp.days(year: Timestamp.civil(days: t0 / 86_400).year - age, month: 1 + Int(rng.next() % 12), day: 1 + Int(rng.next() % 28)) * 86_400
-                        let email = DemoBook.emailAddress(first: first, last: last, index: i, domain: DemoCatalog.emailDomains[i % DemoCatalog.emailDomains.count])
-                        let phone = "+1 (\(200 + Int(rng.next() % 700))) 555-\(DemoBook.zeroPadded(Int(rng.next() % 10_000), 4))"
-                        let satisfaction: Double? = rng.nextUnit() < 0.7
-                            ? (100 * LogisticModel.sigmoid(1.3 - 0.9 * z + 0.5 * rng.normal())).rounded() : nil
-                        let preferred: ContactChannel = [.email, .email, .email, .sms, .call, .mail][Int(rng.next() % 6)]
-                        let doNotContact = rng.nextUnit() < 0.01
-                        try insertCustomer.bind([.text(rng.orderedID(milliseconds: idTime, counter: &idCounter)), .text("lead-" + DemoBook.zeroPadded(i + 1, 8)), .text(agent.id), .text(first), .text(last),
-                                                 .text(email), .text(phone), .int(Int64(dob)),
-                                                 .text("\(1 + rng.next() % 9_900) \(DemoCatalog.streets[Int(rng.next() % UInt64(DemoCatalog.streets.count))])"),
-                                                 .text(city), .text(place.state), .text(String(10_000 + Int(rng.next() % 89_999))),
-                                                 .text(place.zone), .int(Int64(since)), .init(satisfaction), .text(preferred.rawValue),
-                                                 .init(doNotContact), .int(Int64(since)), .int(Int64(now))])
-                        _ = try insertCustomer.step()
-                        let customerRow = db.lastInsertRowID
-
-                        // --- which lines they hold, and when each started
-                        var held: [(PolicyType, Int)] = []
-                        let firstType: PolicyType = [.auto, .auto, .auto, .home, .home, .renters, .life, .commercial][Int(rng.next() % 8)]
-                        held.append((firstType, since))
-                        let extra = rng.nextUnit()
-                        let extraLines = extra < 0.5 ? 0 : extra < 0.82 ? 1 : extra < 0.95 ? 2 : 3
-                        let candidates: [PolicyType] = firstType == .commercial ? [.auto, .umbrella, .life] : [.home, .auto, .umbrella, .life, .renters]
-                        for k in 0..<extraLines {
-                            let t = candidates[(Int(rng.next() % UInt64(candidates.count)) + k) % candidates.count]
-                            if held.contains(where: { $0.0 == t }) || (t == .renters && held.contains(where: { $0.0 == .home })) { continue }
-                            let later = since + Int(rng.nextUnit() * Double(max(0, t0 - since)) * 0.6)
-                            held.append((t, Timestamp.startOfDay(later)))
-                        }
-                        let bundled = held.count >= 2
-                        var inForce = 0
-                        var lastEnd = 0
-                        var policyRows: [(row: Int64, type: PolicyType, start: Int, end: Int?, premiumCents: Int, frequency: PremiumFrequency)] = []
-                        for (type, start) in held {
-                            guard let line = DemoBook.lines[type] else { continue }
-                            let term = line.terms[Int(rng.next() % UInt64(line.terms.count))]
-                            let annual = max(60, line.medianPremium * exp(line.spread * rng.normal()))
-                            let frequency: PremiumFrequency = [.monthly, .monthly, .annual, .semi_annual][Int(rng.next() % 4)]
-                            let instalmentCents = Int((annual / Double(frequency.paymentsPerYear) * 100).rounded())
-                            // Walk the terms from the start to today.
-                            let baseLapse = 1 - pow(line.annualRetention, Double(term) / 12)
-                            let logitQ = log(baseLapse / (1 - baseLapse)) + 0.9 * z - (bundled ? 0.35 : 0)
-                            let q = LogisticModel.sigmoid(logitQ)
-                            var effective = start
-                            var renewals = 0
-                            var status = PolicyStatus.active
-                            var endedAt: Int?
-                            var endReason: String?
-                            var renewalDates: [Int] = []
-                            while true {
-                                let expiration = Timestamp.addingMonths(term, to: effective)
-                                if expiration > t0 { break }
-                                if rng.nextUnit() < q {
-                                    // Left at this term's end: mostly lapse or non-renewal, some mid-term cancellations.
-                                    let how = rng.nextUnit()
-                                    if how < 0.45 {
-                                        status = .lapsed; endedAt = expiration; endReason = "non_payment"
-                                    } else if how < 0.75 {
-                                        status = .cancelled
-                                        endedAt = effective + Int(rng.nextUnit() * Double(expiration - effective))
-                                        endReason = ["insured_request", "moved_to_competitor", "price", "sold_vehicle"][Int(rng.next() % 4)]
-                                    } else {
-                                        status = .expired; endedAt = expiration; endReason = ["not_renewed_by_insured", "carrier_non_renewal"][Int(rng.next() % 2)]
-                                    }
-                                    break
-                                }
-                                effective = expiration
-                                renewals += 1
-                                renewalDates.append(effective)
-                            }
-                            let expiration = Timestamp.addingMonths(term, to: effective)
-                            let paidUntil = endedAt ?? t0
-                            let monthsPaid = Double(max(0, paidUntil - start)) / (30.44 * 86_400)
-                            let paidCents = Int((annual * monthsPaid / 12 * 100).rounded())
-                            let years = monthsPaid / 12
-                            let claimRate = line.claimsPerYear * exp(0.3 * z)
-                            let claims = rng.poisson(claimRate * years)
-                            var claimCents = 0
-                            var claimTimes: [(Int, Int)] = []
-                            for _ in 0..<claims {
-                                let amount = Int(line.meanClaim * exp(0.8 * rng.normal() - 0.32) * 100)
-                                claimCents += amount
-                                claimTimes.append((start + Int(rng.nextUnit() * Double(max(1, paidUntil - start))), amount))
-                            }
-                            policySequence += 1
-                            let year = Timestamp.civil(days: start / 86_400).year
-                            if status.isInForce {
-                                inForce += 1
-                                // Renewals coming up within 45 days are offered: pending renewal.
-                                if expiration - t0 < 45 * 86_400 && rng.nextUnit() < 0.5 { status = .pending_renewal }
-                            }
-                            lastEnd = max(lastEnd, endedAt ?? 0)
-                            let number = "POL-\(year)-" + DemoBook.zeroPadded(policySequence, 7)
-                        let policyUUID = rng.orderedID(milliseconds: idTime, counter: &idCounter)
-                            try insertPolicy.bind([.text(policyUUID), .int(customerRow), .text(agent.id),
-                                                   .text(number), .text(type.rawValue), .text(status.rawValue),
-                                                   .int(Int64(instalmentCents)), .text(frequency.rawValue), .int(Int64(instalmentCents * frequency.paymentsPerYear)),
-                                                   .text(line.coverageType),
-                                                   .int(Int64(((line.coverage.lowerBound + rng.nextUnit() * (line.coverage.upperBound - line.coverage.lowerBound)) / 1000).rounded()) * 100_000),
-                                                   .init(line.deductible.map { Int($0 * 100) }),
-                                                   .int(Int64(effective)), .int(Int64(expiration)), .int(Int64(expiration)), .int(Int64(term)),
-                                                   .init(renewals > 0 ? effective : nil), .int(Int64(renewals)), .int(Int64(paidCents)),
-                                                   .int(Int64(claims)), .int(Int64(claimCents)),
-                                                   .text(DemoCatalog.underwriters[Int(rng.next() % UInt64(DemoCatalog.underwriters.count))]),
-                                                   .init(endedAt), .init(endReason), .int(Int64(start)), .int(Int64(now)), .int(Int64(start))])
-                            _ = try insertPolicy.step()
-                            let policyRow = db.lastInsertRowID
-                            summary.policies += 1
-                            if status.isInForce { summary.inForcePolicies += 1 }
-                            policyRows.append((policyRow, type, start, endedAt, instalmentCents, frequency))
-
-                            // Lifecycle events inside the history window.
-                            func event(_ type: EventType, _ at: Int, _ severity: EventSeverity, _ data: JSONValue?, policy: Int64? = policyRow) throws {
-                                guard at >= historyStart, at <= now else { return }
-                                try insertEvent.bind([.text(rng.orderedID(milliseconds: idTime, counter: &idCounter)), .int(customerRow), .init(policy), .text(type.rawValue), .text(severity.rawValue),
-                                                      .init(data?.serialized()), .int(Int64(at)), .int(Int64(at))])
-                                _ = try insertEvent.step()
-                                summary.events += 1
-                            }
-                            try event(.policy_created, start, .info, .object([("policyNumber", .string(number))]))
-                            for r in renewalDates {
-                                try event(.policy_renewed, r, .info, .object([("policyNumber", .string(number))]))
-                            }
-                            for (at, amount) in claimTimes {
-                                try event(.claim_filed, at, .warning, .object([("amount", .money(amount))]))
-                            }
-                            if let endedAt, let endType: EventType = status == .lapsed ? .policy_lapsed : status == .cancelled ? .policy_cancelled : status == .expired ? .policy_expired : nil {
-                                try event(endType, endedAt, .warning, .object([("policyNumber", .string(number)), ("reason", .string(endReason ?? ""))]))
-                            }
-                            // Missed payments: rarer for engaged customers, frequent for those about to leave.
-                            let windowStart = max(start, historyStart)
-                            let activeYears = Double(max(0, paidUntil - windowStart)) / (365.25 * 86_400)
-                            let missed = rng.poisson(0.25 * exp(0.9 * z) * activeYears * Double(frequency.paymentsPerYear) / 6)
-                            for _ in 0..<missed {
-                                let at = windowStart + Int(rng.nextUnit() * Double(max(1, paidUntil - windowStart)))
-                                try event(.payment_missed, at, .warning, .object([("amount", .money(instalmentCents)), ("dueDate", .string(Timestamp.formatDate(at)))]))
-                            }
-                            // The last few payments received, as a bank feed would show them.
-                            if status.isInForce {
-                                let months = 12 / frequency.paymentsPerYear
-                                for k in 0..<min(3, frequency.paymentsPerYear) {
-                                    let at = Timestamp.addingMonths(-months * k, to: t0) - Int(rng.next() % 20) * 86_400
-                                    if at > start { try event(.payment_received, at, .info, .object([("amount", .money(instalmentCents))])) }
-                                }
-                            }
-                        }
-                        summary.customers += 1
-                        if inForce > 0 { summary.activeCustomers += 1 }
-                        let customerEnd = inForce > 0 ? now : lastEnd
-
-                        // --- behaviour over the history window, driven by z
-                        func event(_ type: EventType, _ at: Int, _ severity: EventSeverity, _ data: JSONValue?) throws {
-                            guard at >= historyStart, at <= now, at >= since else { return }
-                            try insertEvent.bind([.text(rng.orderedID(milliseconds: idTime, counter: &idCounter)), .int(customerRow), .null, .text(type.rawValue), .text(severity.rawValue),
-                                                  .init(data?.serialized()), .int(Int64(at)), .int(Int64(at))])
-                            _ = try insertEvent.step()
-                            summary.events += 1
-                        }
-                        let from = max(since, historyStart)
-                        let span = Double(max(0, customerEnd - from))
-                        let years = span / (365.25 * 86_400)
-                        let contacts = rng.poisson(2.2 * exp(-0.6 * z) * years)
-                        var lastContact: Int?
-                        for _ in 0..<contacts {
-                            // Engaged customers' contacts are spread evenly; disengaged ones' drift into the past.
-                            let u = pow(rng.nextUnit(), z > 0 ? 1 + z : 1)
-                            let at = from + Int(u * span)
-                            try event(.contact_made, at, .info, .object([("channel", .string(["call", "email", "sms"][Int(rng.next() % 3)])),
-                                                                         ("outcome", .string(DemoCatalog.contactOutcomes[Int(rng.next() % UInt64(DemoCatalog.contactOutcomes.count))]))]))
-                            lastContact = max(lastContact ?? 0, at)
-                        }
-                        let complaints = rng.poisson(0.12 * exp(0.8 * z) * years)
-                        for _ in 0..<complaints {
-                            let at = from + Int(rng.nextUnit() * span)
-                            let reason = DemoCatalog.complaintReasons[Int(rng.next() % UInt64(DemoCatalog.complaintReasons.count))]
-                            try event(.complaint_filed, at, .warning, .object([("reason", .string(reason))]))
-                            if rng.nextUnit() < 0.75 - 0.1 * z {
-                                try event(.complaint_resolved, at + (2 + Int(rng.next() % 28)) * 86_400, .info, .object([("reason", .string(reason))]))
-                            }
-                        }
-                        let surveys = rng.poisson(0.6 * years)
-                        for _ in 0..<surveys {
-                            let at = from + Int(rng.nextUnit() * span)
-                            let score = max(0, min(10, Int((8.2 - 1.6 * z + 1.2 * rng.normal()).rounded())))
-                            try event(.nps_response, at, .info, .object([("score", .int(score))]))
-                            lastContact = max(lastContact ?? 0, at)
-                        }
-                        if inForce == 0, lastEnd > 0 { try event(.customer_churned, lastEnd, .critical, nil) }
-                        if let lastContact {
-                            try db.run("UPDATE customers SET last_contact_date = ? WHERE id = ?", [.int(Int64(lastContact)), .int(customerRow)])
-                        }
-
-                        // --- segmentation tags and contact preferences
-                        var tags: [String] = []
-                        if held.count >= 2 { tags.append("multi-policy") }
-                        if held.contains(where: { $0.0 == .home }) && held.contains(where: { $0.0 == .auto }) { tags.append("bundle") }
-                        if tenureMonths >= 60 { tags.append("loyal") }
-                        if held.contains(where: { $0.0 == .commercial }) { tags.append("small-business") }
-                        if policyRows.reduce(0, { $0 + $1.premiumCents * $1.frequency.paymentsPerYear }) > 400_000 { tags.append("vip") }
-                        for (k, tag) in tags.enumerated() {
-                            try insertTag.bind([.int(customerRow), .int(Int64(k)), .text(tag)])
-                            _ = try insertTag.step()
-                        }
-                        if rng.nextUnit() < 0.06 {
-                            try insertOptOut.bind([.int(customerRow), .text("sms"), .int(Int64(since))])
-                            _ = try insertOptOut.step()
-                        }
-                        if rng.nextUnit() < 0.03 {
-                            try insertOptOut.bind([.int(customerRow), .text("call"), .int(Int64(since))])
-                            _ = try insertOptOut.step()
-                        }
-                    }
+                    try insert(insertCustomer, chunk.customers)
+                    try insert(insertPolicy, chunk.policies)
+                    try insert(insertEvent, chunk.events)
+                    try insert(insertTag, chunk.tags)
+                    try insert(insertOptOut, chunk.optOuts)
                 }
-                written = end
+                written += chunk.customers.count
+                summary.customers += chunk.summary.customers
+                summary.activeCustomers += chunk.summary.activeCustomers
+                summary.policies += chunk.summary.policies
+                summary.inForcePolicies += chunk.summary.inForcePolicies
+                summary.events += chunk.summary.events
                 progress?(written)
             }
         }
@@ -373,6 +173,269 @@ public struct DemoBook {
         let f = ascii(first), l = ascii(last)
         let local = [f, l].filter { !$0.isEmpty }.joined(separator: ".")
         return "\(local.isEmpty ? "client" : local).\(index + 1)@\(domain)"
+    }
+}
+
+/// The rows of a range of customers, drawn ahead of being written.
+struct DemoChunk: Sendable {
+    var customers: [[SQLValue]] = []
+    var policies: [[SQLValue]] = []
+    var events: [[SQLValue]] = []
+    var tags: [[SQLValue]] = []
+    var optOuts: [[SQLValue]] = []
+    var summary = DemoBook.Summary()
+}
+
+/// Draws a book's customers one after another from its seed. Row ids are assigned here (the load
+/// writes into tables it alone is filling), so rows can be drawn on one thread and written on another.
+/// Used by one thread at a time.
+final class DemoGenerator: @unchecked Sendable {
+    let book: DemoBook
+    let customerBase: Int64
+    let policyBase: Int64
+    private var rng: SeededGenerator
+    private var policySequence = 0
+    private var idCounter: UInt64 = 0
+    private let idTime: UInt64
+    private let t0: Int
+    private let historyStart: Int
+    private let placeWeights = DemoCatalog.places.map(\.weight)
+    /// Customers drawn so far.
+    private(set) var drawn = 0
+
+    init(book: DemoBook, customerBase: Int64, policyBase: Int64) {
+        self.book = book
+        self.customerBase = customerBase
+        self.policyBase = policyBase
+        rng = SeededGenerator(seed: book.seed)
+        idTime = UInt64(max(0, book.now)) * 1000
+        t0 = Timestamp.startOfDay(book.now)
+        historyStart = Timestamp.addingMonths(-book.historyMonths, to: t0)
+    }
+
+    func next(_ count: Int) -> DemoChunk {
+        var chunk = DemoChunk()
+        let now = book.now
+        for i in drawn..<(drawn + count) {
+            let customerRow = customerBase + Int64(i)
+            // --- who they are
+            let z = rng.normal()
+            let agent = DemoCatalog.agents[Int(rng.next() % UInt64(DemoCatalog.agents.count))]
+            let first = DemoCatalog.firstNames[Int(rng.next() % UInt64(DemoCatalog.firstNames.count))]
+            let last = DemoCatalog.lastNames[Int(rng.next() % UInt64(DemoCatalog.lastNames.count))]
+            let place = DemoCatalog.places[rng.weightedIndex(placeWeights)]
+            let city = place.cities[Int(rng.next() % UInt64(place.cities.count))]
+            // Tenure: most books are weighted to recent customers, with a long tail of loyal ones.
+            let tenureMonths = min(180, Int(-log(1 - rng.nextUnit()) * 48))
+            let since = Timestamp.startOfDay(Timestamp.addingMonths(-tenureMonths, to: t0) - Int(rng.next() % 28) * Timestamp.secondsPerDay)
+            let age = 22 + Int(rng.next() % 55)
+            let dob = Timestamp.days(year: Timestamp.civil(days: t0 / 86_400).year - age, month: 1 + Int(rng.next() % 12), day: 1 + Int(rng.next() % 28)) * 86_400
+            let email = DemoBook.emailAddress(first: first, last: last, index: i, domain: DemoCatalog.emailDomains[i % DemoCatalog.emailDomains.count])
+            let phone = "+1 (\(200 + Int(rng.next() % 700))) 555-\(DemoBook.zeroPadded(Int(rng.next() % 10_000), 4))"
+            let satisfaction: Double? = rng.nextUnit() < 0.7
+                ? (100 * LogisticModel.sigmoid(1.3 - 0.9 * z + 0.5 * rng.normal())).rounded() : nil
+            let preferred: ContactChannel = [.email, .email, .email, .sms, .call, .mail][Int(rng.next() % 6)]
+            let doNotContact = rng.nextUnit() < 0.01
+            var customerValues: [SQLValue] = [.int(customerRow), .text(rng.orderedID(milliseconds: idTime, counter: &idCounter)), .text("lead-" + DemoBook.zeroPadded(i + 1, 8)), .text(agent.id), .text(first), .text(last),
+                                     .text(email), .text(phone), .int(Int64(dob)),
+                                     .text("\(1 + rng.next() % 9_900) \(DemoCatalog.streets[Int(rng.next() % UInt64(DemoCatalog.streets.count))])"),
+                                     .text(city), .text(place.state), .text(String(10_000 + Int(rng.next() % 89_999))),
+                                     .text(place.zone), .int(Int64(since)), .init(satisfaction), .text(preferred.rawValue),
+                                     .init(doNotContact), .int(Int64(since)), .int(Int64(now))]
+
+
+            // --- which lines they hold, and when each started
+            var held: [(PolicyType, Int)] = []
+            let firstType: PolicyType = [.auto, .auto, .auto, .home, .home, .renters, .life, .commercial][Int(rng.next() % 8)]
+            held.append((firstType, since))
+            let extra = rng.nextUnit()
+            let extraLines = extra < 0.5 ? 0 : extra < 0.82 ? 1 : extra < 0.95 ? 2 : 3
+            let candidates: [PolicyType] = firstType == .commercial ? [.auto, .umbrella, .life] : [.home, .auto, .umbrella, .life, .renters]
+            for k in 0..<extraLines {
+                let t = candidates[(Int(rng.next() % UInt64(candidates.count)) + k) % candidates.count]
+                if held.contains(where: { $0.0 == t }) || (t == .renters && held.contains(where: { $0.0 == .home })) { continue }
+                let later = since + Int(rng.nextUnit() * Double(max(0, t0 - since)) * 0.6)
+                held.append((t, Timestamp.startOfDay(later)))
+            }
+            let bundled = held.count >= 2
+            var inForce = 0
+            var lastEnd = 0
+            var policyRows: [(row: Int64, type: PolicyType, start: Int, end: Int?, premiumCents: Int, frequency: PremiumFrequency)] = []
+            for (type, start) in held {
+                guard let line = DemoBook.lines[type] else { continue }
+                let term = line.terms[Int(rng.next() % UInt64(line.terms.count))]
+                let annual = max(60, line.medianPremium * exp(line.spread * rng.normal()))
+                let frequency: PremiumFrequency = [.monthly, .monthly, .annual, .semi_annual][Int(rng.next() % 4)]
+                let instalmentCents = Int((annual / Double(frequency.paymentsPerYear) * 100).rounded())
+                // Walk the terms from the start to today.
+                let baseLapse = 1 - pow(line.annualRetention, Double(term) / 12)
+                let logitQ = log(baseLapse / (1 - baseLapse)) + 0.9 * z - (bundled ? 0.35 : 0)
+                let q = LogisticModel.sigmoid(logitQ)
+                var effective = start
+                var renewals = 0
+                var status = PolicyStatus.active
+                var endedAt: Int?
+                var endReason: String?
+                var renewalDates: [Int] = []
+                while true {
+                    let expiration = Timestamp.addingMonths(term, to: effective)
+                    if expiration > t0 { break }
+                    if rng.nextUnit() < q {
+                        // Left at this term's end: mostly lapse or non-renewal, some mid-term cancellations.
+                        let how = rng.nextUnit()
+                        if how < 0.45 {
+                            status = .lapsed; endedAt = expiration; endReason = "non_payment"
+                        } else if how < 0.75 {
+                            status = .cancelled
+                            endedAt = effective + Int(rng.nextUnit() * Double(expiration - effective))
+                            endReason = ["insured_request", "moved_to_competitor", "price", "sold_vehicle"][Int(rng.next() % 4)]
+                        } else {
+                            status = .expired; endedAt = expiration; endReason = ["not_renewed_by_insured", "carrier_non_renewal"][Int(rng.next() % 2)]
+                        }
+                        break
+                    }
+                    effective = expiration
+                    renewals += 1
+                    renewalDates.append(effective)
+                }
+                let expiration = Timestamp.addingMonths(term, to: effective)
+                let paidUntil = endedAt ?? t0
+                let monthsPaid = Double(max(0, paidUntil - start)) / (30.44 * 86_400)
+                let paidCents = Int((annual * monthsPaid / 12 * 100).rounded())
+                let years = monthsPaid / 12
+                let claimRate = line.claimsPerYear * exp(0.3 * z)
+                let claims = rng.poisson(claimRate * years)
+                var claimCents = 0
+                var claimTimes: [(Int, Int)] = []
+                for _ in 0..<claims {
+                    let amount = Int(line.meanClaim * exp(0.8 * rng.normal() - 0.32) * 100)
+                    claimCents += amount
+                    claimTimes.append((start + Int(rng.nextUnit() * Double(max(1, paidUntil - start))), amount))
+                }
+                policySequence += 1
+                let policyRow = policyBase + Int64(policySequence)
+                let year = Timestamp.civil(days: start / 86_400).year
+                if status.isInForce {
+                    inForce += 1
+                    // Renewals coming up within 45 days are offered: pending renewal.
+                    if expiration - t0 < 45 * 86_400 && rng.nextUnit() < 0.5 { status = .pending_renewal }
+                }
+                lastEnd = max(lastEnd, endedAt ?? 0)
+                let number = "POL-\(year)-" + DemoBook.zeroPadded(policySequence, 7)
+            let policyUUID = rng.orderedID(milliseconds: idTime, counter: &idCounter)
+                chunk.policies.append([.int(policyRow), .text(policyUUID), .int(customerRow), .text(agent.id),
+                                       .text(number), .text(type.rawValue), .text(status.rawValue),
+                                       .int(Int64(instalmentCents)), .text(frequency.rawValue), .int(Int64(instalmentCents * frequency.paymentsPerYear)),
+                                       .text(line.coverageType),
+                                       .int(Int64(((line.coverage.lowerBound + rng.nextUnit() * (line.coverage.upperBound - line.coverage.lowerBound)) / 1000).rounded()) * 100_000),
+                                       .init(line.deductible.map { Int($0 * 100) }),
+                                       .int(Int64(effective)), .int(Int64(expiration)), .int(Int64(expiration)), .int(Int64(term)),
+                                       .init(renewals > 0 ? effective : nil), .int(Int64(renewals)), .int(Int64(paidCents)),
+                                       .int(Int64(claims)), .int(Int64(claimCents)),
+                                       .text(DemoCatalog.underwriters[Int(rng.next() % UInt64(DemoCatalog.underwriters.count))]),
+                                       .init(endedAt), .init(endReason), .int(Int64(start)), .int(Int64(now)), .int(Int64(start))])
+
+                chunk.summary.policies += 1
+                if status.isInForce { chunk.summary.inForcePolicies += 1 }
+                policyRows.append((policyRow, type, start, endedAt, instalmentCents, frequency))
+
+                // Lifecycle events inside the history window.
+                func event(_ type: EventType, _ at: Int, _ severity: EventSeverity, _ data: JSONValue?, policy: Int64? = policyRow) {
+                    guard at >= historyStart, at <= now else { return }
+                    chunk.events.append([.text(rng.orderedID(milliseconds: idTime, counter: &idCounter)), .int(customerRow), .init(policy), .text(type.rawValue), .text(severity.rawValue),
+                                          .init(data?.serialized()), .int(Int64(at)), .int(Int64(at))])
+                                        chunk.summary.events += 1
+                }
+                event(.policy_created, start, .info, .object([("policyNumber", .string(number))]))
+                for r in renewalDates {
+                    event(.policy_renewed, r, .info, .object([("policyNumber", .string(number))]))
+                }
+                for (at, amount) in claimTimes {
+                    event(.claim_filed, at, .warning, .object([("amount", .money(amount))]))
+                }
+                if let endedAt, let endType: EventType = status == .lapsed ? .policy_lapsed : status == .cancelled ? .policy_cancelled : status == .expired ? .policy_expired : nil {
+                    event(endType, endedAt, .warning, .object([("policyNumber", .string(number)), ("reason", .string(endReason ?? ""))]))
+                }
+                // Missed payments: rarer for engaged customers, frequent for those about to leave.
+                let windowStart = max(start, historyStart)
+                let activeYears = Double(max(0, paidUntil - windowStart)) / (365.25 * 86_400)
+                let missed = rng.poisson(0.25 * exp(0.9 * z) * activeYears * Double(frequency.paymentsPerYear) / 6)
+                for _ in 0..<missed {
+                    let at = windowStart + Int(rng.nextUnit() * Double(max(1, paidUntil - windowStart)))
+                    event(.payment_missed, at, .warning, .object([("amount", .money(instalmentCents)), ("dueDate", .string(Timestamp.formatDate(at)))]))
+                }
+                // The last few payments received, as a bank feed would show them.
+                if status.isInForce {
+                    let months = 12 / frequency.paymentsPerYear
+                    for k in 0..<min(3, frequency.paymentsPerYear) {
+                        let at = Timestamp.addingMonths(-months * k, to: t0) - Int(rng.next() % 20) * 86_400
+                        if at > start { event(.payment_received, at, .info, .object([("amount", .money(instalmentCents))])) }
+                    }
+                }
+            }
+            chunk.summary.customers += 1
+            if inForce > 0 { chunk.summary.activeCustomers += 1 }
+            let customerEnd = inForce > 0 ? now : lastEnd
+
+            // --- behaviour over the history window, driven by z
+            func event(_ type: EventType, _ at: Int, _ severity: EventSeverity, _ data: JSONValue?) {
+                guard at >= historyStart, at <= now, at >= since else { return }
+                chunk.events.append([.text(rng.orderedID(milliseconds: idTime, counter: &idCounter)), .int(customerRow), .null, .text(type.rawValue), .text(severity.rawValue),
+                                      .init(data?.serialized()), .int(Int64(at)), .int(Int64(at))])
+                                chunk.summary.events += 1
+            }
+            let from = max(since, historyStart)
+            let span = Double(max(0, customerEnd - from))
+            let years = span / (365.25 * 86_400)
+            let contacts = rng.poisson(2.2 * exp(-0.6 * z) * years)
+            var lastContact: Int?
+            for _ in 0..<contacts {
+                // Engaged customers' contacts are spread evenly; disengaged ones' drift into the past.
+                let u = pow(rng.nextUnit(), z > 0 ? 1 + z : 1)
+                let at = from + Int(u * span)
+                event(.contact_made, at, .info, .object([("channel", .string(["call", "email", "sms"][Int(rng.next() % 3)])),
+                                                             ("outcome", .string(DemoCatalog.contactOutcomes[Int(rng.next() % UInt64(DemoCatalog.contactOutcomes.count))]))]))
+                lastContact = max(lastContact ?? 0, at)
+            }
+            let complaints = rng.poisson(0.12 * exp(0.8 * z) * years)
+            for _ in 0..<complaints {
+                let at = from + Int(rng.nextUnit() * span)
+                let reason = DemoCatalog.complaintReasons[Int(rng.next() % UInt64(DemoCatalog.complaintReasons.count))]
+                event(.complaint_filed, at, .warning, .object([("reason", .string(reason))]))
+                if rng.nextUnit() < 0.75 - 0.1 * z {
+                    event(.complaint_resolved, at + (2 + Int(rng.next() % 28)) * 86_400, .info, .object([("reason", .string(reason))]))
+                }
+            }
+            let surveys = rng.poisson(0.6 * years)
+            for _ in 0..<surveys {
+                let at = from + Int(rng.nextUnit() * span)
+                let score = max(0, min(10, Int((8.2 - 1.6 * z + 1.2 * rng.normal()).rounded())))
+                event(.nps_response, at, .info, .object([("score", .int(score))]))
+                lastContact = max(lastContact ?? 0, at)
+            }
+            if inForce == 0, lastEnd > 0 { event(.customer_churned, lastEnd, .critical, nil) }
+            customerValues.append(.init(lastContact))
+            chunk.customers.append(customerValues)
+
+            // --- segmentation tags and contact preferences
+            var tags: [String] = []
+            if held.count >= 2 { tags.append("multi-policy") }
+            if held.contains(where: { $0.0 == .home }) && held.contains(where: { $0.0 == .auto }) { tags.append("bundle") }
+            if tenureMonths >= 60 { tags.append("loyal") }
+            if held.contains(where: { $0.0 == .commercial }) { tags.append("small-business") }
+            if policyRows.reduce(0, { $0 + $1.premiumCents * $1.frequency.paymentsPerYear }) > 400_000 { tags.append("vip") }
+            for (k, tag) in tags.enumerated() {
+                chunk.tags.append([.int(customerRow), .int(Int64(k)), .text(tag)])
+            }
+            if rng.nextUnit() < 0.06 {
+                chunk.optOuts.append([.int(customerRow), .text("sms"), .int(Int64(since))])
+                            }
+            if rng.nextUnit() < 0.03 {
+                chunk.optOuts.append([.int(customerRow), .text("call"), .int(Int64(since))])
+                            }
+        }
+        drawn += count
+        return chunk
     }
 }
 

@@ -23,7 +23,8 @@ import Foundation
 /// Revenue metrics, on annualised premium ("recurring revenue"; R₀ = premium in force at the start):
 /// - totalRevenue = premium earned in the period: Σ annual premium × (days in force within the period / 365.25);
 /// - newCustomerRevenue = the same, for customers new in the period;
-/// - renewalRevenue = Σ premium of the terms renewed in the period (annual premium × term months / 12);
+/// - renewalRevenue = Σ premium of the terms renewed in the period (annual premium × term months / 12), the
+///   premium being the renewal's `premiumAfter`, else the policy's annual premium when the renewal was recorded;
 /// - expansionRevenue = annual premium of policies started in the period by customers active at the start
 ///   (cross-sell) + premium increases recorded in the period on policies in force at the start (upsell);
 /// - contraction = premium decreases recorded in the period; churnedRevenue = annual premium of
@@ -179,22 +180,20 @@ extension Engine {
             ("churnRiskDistribution", .object(ChurnRisk.allCases.map { ($0.rawValue, .int(riskCounts[$0.rank] ?? 0)) })),
         ])
 
-        // Renewals and premium changes: the period's renewal and coverage-change events, through the event-type index.
-        let agentEventJoin = period.agentId == nil ? "" : "JOIN customers c ON c.id = p.customer_id AND c.agent_id = ?3"
+        // Renewals and premium changes: the period's rows of `premium_changes` (one per renewal or coverage
+        // change event, maintained by triggers), one index range.
+        let agentChangeJoin = period.agentId == nil ? "" : "JOIN customers c ON c.id = pc.customer_id AND c.agent_id = ?3"
         var renewedByType: [String: Int] = [:]
         var renewalRevenue = 0.0
         var changes = (up: 0.0, down: 0.0)
         try db.forEach("""
-            SELECT p.policy_type, count(*) FILTER (WHERE ev.event_type = 'policy_renewed'),
-                   coalesce(sum(coalesce(json_extract(ev.data, '$.premiumAfter') * 100, p.annual_premium_cents) * p.term_months / 12.0)
-                            FILTER (WHERE ev.event_type = 'policy_renewed'), 0),
-                   coalesce(sum(max(0, (json_extract(ev.data, '$.premiumAfter') - json_extract(ev.data, '$.premiumBefore')) * 100))
-                            FILTER (WHERE p.inception_date <= ?1), 0),
-                   coalesce(sum(max(0, (json_extract(ev.data, '$.premiumBefore') - json_extract(ev.data, '$.premiumAfter')) * 100))
-                            FILTER (WHERE p.inception_date <= ?1), 0)
-            FROM retention_events ev JOIN policies p ON p.id = ev.policy_id \(agentEventJoin)
-            WHERE ev.event_type IN ('policy_renewed', 'coverage_changed') AND ev.occurred_at >= ?1 AND ev.occurred_at < ?2
-            GROUP BY p.policy_type
+            SELECT pc.policy_type, count(*) FILTER (WHERE pc.renewal),
+                   coalesce(sum(coalesce(pc.premium_after_cents, pc.annual_premium_cents) * pc.term_months / 12.0) FILTER (WHERE pc.renewal), 0),
+                   coalesce(sum(max(0, pc.premium_after_cents - pc.premium_before_cents)) FILTER (WHERE pc.policy_inception <= ?1), 0),
+                   coalesce(sum(max(0, pc.premium_before_cents - pc.premium_after_cents)) FILTER (WHERE pc.policy_inception <= ?1), 0)
+            FROM premium_changes pc \(agentChangeJoin)
+            WHERE pc.occurred_at >= ?1 AND pc.occurred_at < ?2
+            GROUP BY pc.policy_type
             """, periodParams) { r in
             if r.int(1) > 0 { renewedByType[r.text(0)] = r.int(1) }
             renewalRevenue += r.double(2)

@@ -22,6 +22,9 @@ final class BackgroundWorker: @unchecked Sendable {
     private var engine: Engine?
     private var openError: String?
     private var busy = 0
+    /// When the book-wide figures were last computed and how long that took (touched on the queue only).
+    private var figuresComputedAt = Date.distantPast
+    private var figuresDuration: TimeInterval = 0
 
     /// Opens the worker's own connection on its queue.
     init(databasePath: String, user: String) {
@@ -60,10 +63,18 @@ final class BackgroundWorker: @unchecked Sendable {
                 let version = try engine.db.dataVersion() &+ (try engine.db.scalarInt("SELECT total_changes()")) &* 1_000_003
                 if !force, let lastVersion, lastVersion == version { self.post(.unchanged); return }
                 let snapshot = try DashboardSnapshot.collect(engine, request, now: Timestamp.now())
-                self.post(.snapshot(snapshot, dataVersion: version), finished: false)
+                // The book-wide figures cost a whole-book read: on a large book they are recomputed at most once
+                // per ten times as long as they last took (a forced refresh always recomputes them).
+                let due = force || Date().timeIntervalSince(self.figuresComputedAt) >= 10 * self.figuresDuration
+                self.post(.snapshot(snapshot, dataVersion: version), finished: !due)
+                guard due else { return }
+                let started = Date()
                 let now = Timestamp.now()
                 let campaigns = try DashboardSnapshot.collectCampaignRows(engine, snapshot.campaigns.map(\.campaign), now: now)
-                self.post(.figures(try DashboardSnapshot.collectHeader(engine, now: now), campaigns))
+                let header = try DashboardSnapshot.collectHeader(engine, now: now)
+                self.figuresComputedAt = Date()
+                self.figuresDuration = self.figuresComputedAt.timeIntervalSince(started)
+                self.post(.figures(header, campaigns))
             } catch {
                 self.post(.failed("\(error)"))
             }
