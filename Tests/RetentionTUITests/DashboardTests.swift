@@ -77,6 +77,37 @@ import Testing
         #expect(state.handle(.character("p")) == [.campaign(id: "k1", to: .paused)])
     }
 
+    /// The panes arrive first; the header and the campaigns' numbers follow and are never blanked by a
+    /// later refresh that has not read them yet.
+    @Test func panesComeFirstAndFiguresFollowWithoutFlicker() throws {
+        let campaign = Campaign(rowID: 1, id: "k1", name: "Spring", description: nil, type: .loyalty, status: .active,
+                                targetSegment: TargetSegment(), schedule: CampaignSchedule(startDate: nil, endDate: nil, timezone: "UTC", cron: nil),
+                                sequence: [], goals: CampaignGoals(), controlFraction: 0.1, createdBy: "x", statusChangedAt: nil, pausedAt: nil,
+                                nextRunAt: nil, version: 1, createdAt: now, updatedAt: now)
+        var state = DashboardState(themeName: "default", user: "me")
+        var panes = snapshot(campaigns: [CampaignRow.unmeasured(campaign)])
+        panes.header = nil
+        state.apply(panes)
+        var text = render(state)
+        #expect(text.contains("computing metrics…"))
+        #expect(text.contains("Spring") && text.contains("…"))
+        let measured = CampaignRow(campaign: campaign, targeted: 4_321, reached: 40, openRate: 25, responseRate: 5, revenue: 1_000, cost: 10,
+                                   roi: 9_900, upliftPoints: 2.5)
+        state.applyFigures(snapshot().header!, [measured])
+        text = render(state)
+        #expect(text.contains("4,321") && text.contains("91.5"))
+        // A later refresh of the panes alone keeps the numbers and the header until new ones arrive.
+        state.apply(panes)
+        text = render(state)
+        #expect(text.contains("4,321") && text.contains("91.5") && !text.contains("computing metrics"))
+        // New numbers mark what moved.
+        var more = measured
+        more.reached = 55
+        state.applyFigures(snapshot().header!, [more])
+        #expect(state.previousCampaigns["k1"]?.reached == 40)
+        #expect(render(state).contains("55▲"))
+    }
+
     @Test func theKeyTableHasNoConflictsAndFeedsFooterAndHelp() {
         for pane in PaneID.allCases {
             var seen: [Key: Action] = [:]

@@ -121,8 +121,9 @@ public struct DemoBook {
 
         // Bulk-load settings: a larger page cache and fewer WAL checkpoints; foreign keys are not checked
         // row by row because every row written here refers to a row this load has just written.
+        let cacheSize = try db.scalarInt("PRAGMA cache_size")
         try db.execute("PRAGMA cache_size=-131072; PRAGMA wal_autocheckpoint=16384; PRAGMA foreign_keys=OFF")
-        defer { try? db.execute("PRAGMA cache_size=-16000; PRAGMA wal_autocheckpoint=1000; PRAGMA foreign_keys=ON") }
+        defer { try? db.execute("PRAGMA cache_size=\(cacheSize); PRAGMA wal_autocheckpoint=1000; PRAGMA foreign_keys=ON") }
         try Store.withIndexesDeferred(db, tables: ["customers", "customer_tags", "policies", "retention_events", "premium_changes"]) {
             var next = drawAhead()
             var written = 0

@@ -148,6 +148,9 @@ public final class Database {
         public var refuseGroupOrWorldWritable = false
         /// Milliseconds a statement waits for another connection's write lock before failing.
         public var busyTimeoutMilliseconds: Int32 = 15_000
+        /// The page cache of this connection, in KiB (batch commands read much; the dashboard, which
+        /// keeps its memory small, reads little).
+        public var cacheKiB = 65_536
         public init() {}
     }
 
@@ -181,7 +184,9 @@ public final class Database {
             if !options.readOnly {
                 try execute("PRAGMA journal_mode=WAL")
             }
-            try execute("PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000")
+            // Temporary tables and sorts (whole-book aggregates on a large book) spill to an unlinked
+            // temporary file past a small cache instead of growing the process: memory stays bounded.
+            try execute("PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON; PRAGMA synchronous=NORMAL; PRAGMA temp_store=FILE; PRAGMA cache_size=-\(max(256, options.cacheKiB))")
         } catch let error as RetentionError {
             cache.removeAll()
             sqlite3_close_v2(db)

@@ -263,8 +263,10 @@ public enum Migrations {
     CREATE INDEX audit_log_entity ON audit_log(entity_type, entity_id, at);
     """
 
-    /// v2, for the metrics on a large book:
-    /// - an index on touchpoints' delivery time (the campaign group counts deliveries in a period);
+    /// v2, for a large book:
+    /// - an index on touchpoints' delivery time (the metrics' campaign group counts deliveries in a period);
+    /// - an index on enrolments by campaign and customer (a campaign's next run skips customers it already
+    ///   enrolled with one lookup each, not a scan of its enrolments);
     /// - `premium_changes`, one narrow row per renewal or coverage change, maintained by triggers on
     ///   `retention_events` (so every write path keeps it: API, import, demo, erasure). It holds what the
     ///   revenue metrics read about such an event (the premiums before and after, and the policy's line,
@@ -272,6 +274,7 @@ public enum Migrations {
     ///   period's renewals are one sequential range instead of a random read of every event row and its policy.
     static let v2 = """
     CREATE INDEX touchpoints_delivered ON touchpoints(delivered_at) WHERE delivered_at IS NOT NULL;
+    CREATE INDEX campaign_enrollments_campaign_customer ON campaign_enrollments(campaign_id, customer_id);
 
     CREATE TABLE premium_changes (
         occurred_at           INTEGER NOT NULL,

@@ -30,7 +30,9 @@ final class BackgroundWorker: @unchecked Sendable {
     init(databasePath: String, user: String) {
         queue.async {
             do {
-                self.engine = Engine(database: try Store.open(path: databasePath), user: user)
+                var options = Database.Options()
+                options.cacheKiB = 4_000
+                self.engine = Engine(database: try Store.open(path: databasePath, options: options), user: user)
             } catch {
                 self.openError = "\(error)"
             }

@@ -25,6 +25,8 @@ enum BenchCommand {
         var name: String
         var seconds: Double
         var rows: Int
+        /// Peak resident memory (MiB) of the process that did the work, up to the end of this operation.
+        var peakMiB: Double = BenchCommand.peakRSSMiB()
     }
 
     static func time(_ runs: Int = 1, _ body: () throws -> Int) rethrows -> (Double, Int) {
@@ -96,8 +98,11 @@ enum BenchCommand {
         let now = env.now
         var db = try Store.open(path: path)
         if try db.scalarInt("SELECT count(*) FROM customers") == 0 {
-            let (t, _) = try time { try DemoBook(customers: n, seed: 1, now: now).generate(into: db).customers }
-            results.append(Measure(name: "generate the demo book", seconds: t, rows: n))
+            let (t, rows) = try time { () throws -> Int in
+                let s = try DemoBook(customers: n, seed: 1, now: now).generate(into: db)
+                return s.customers + s.policies + s.events
+            }
+            results.append(Measure(name: "generate the demo book (rows: customers, policies, events)", seconds: t, rows: rows))
         }
         db = try Store.open(path: path)
         let engine = Engine(database: db, user: "bench")
@@ -155,22 +160,23 @@ enum BenchCommand {
         // The dashboard, as a separate process on a pseudo-terminal: time to the first frame with the panes'
         // data, then to the first complete frame (header metrics too), and the dashboard's peak memory.
         let panes = try dashboardFirstFrame(databasePath: path, until: "panes")
-        results.append(Measure(name: "dashboard: first frame with the panes' data", seconds: panes.seconds, rows: 1))
+        results.append(Measure(name: "dashboard: first frame with the panes' data", seconds: panes.seconds, rows: 1, peakMiB: panes.peakMiB))
         let complete = try dashboardFirstFrame(databasePath: path, until: "complete")
-        results.append(Measure(name: "dashboard: first complete frame (header metrics)", seconds: complete.seconds, rows: 1))
+        results.append(Measure(name: "dashboard: first complete frame (header metrics)", seconds: complete.seconds, rows: 1, peakMiB: complete.peakMiB))
         let dashboardPeak = max(panes.peakMiB, complete.peakMiB)
         if args.flag("--json") {
             Output.out(JSONValue.object([("customers", .int(n)), ("peakRSSMiB", .rounded(peak, 1)), ("dashboardPeakRSSMiB", .rounded(dashboardPeak, 1)),
                                          ("operations", .array(results.map { .object([("name", .string($0.name)), ("seconds", .rounded($0.seconds, 4)),
-                                                                                      ("rows", .int($0.rows))]) }))]).serialized(pretty: true))
+                                                                                      ("rows", .int($0.rows)), ("peakRSSMiB", .rounded($0.peakMiB, 1))]) }))]).serialized(pretty: true))
         } else {
             Output.out("N = \(n)   database \(path)")
+            Output.out("operation".padding(toLength: 60, withPad: " ", startingAt: 0) + "      wall       rows/s   peak RSS")
             for r in results {
-                let rate = r.seconds > 0 ? Double(r.rows) / r.seconds : 0
-                Output.out(r.name.padding(toLength: 54, withPad: " ", startingAt: 0)
-                           + String(format: "%10.1f ms %12.0f rows/s", r.seconds * 1000, rate))
+                let rate = r.rows > 1 && r.seconds > 0 ? String(format: "%12.0f", Double(r.rows) / r.seconds) : String(repeating: " ", count: 11) + "—"
+                Output.out(r.name.padding(toLength: 60, withPad: " ", startingAt: 0)
+                           + String(format: "%8.1f ms ", r.seconds * 1000) + rate + String(format: " %7.1f MiB", r.peakMiB))
             }
-            Output.out(String(format: "peak resident memory %.1f MiB (this process), dashboard %.1f MiB", peak, dashboardPeak))
+            Output.out(String(format: "peak resident memory: %.1f MiB (the benchmark process), %.1f MiB (the dashboard)", peak, dashboardPeak))
         }
         return ExitCode.ok
     }
