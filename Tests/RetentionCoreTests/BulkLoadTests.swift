@@ -72,3 +72,34 @@ import Testing
         #expect(Set(ids).count == ids.count)
     }
 }
+
+/// The pipelined rescore (reads on a second connection while the first writes) stores exactly what
+/// the one-connection rescore stores.
+@Suite struct PipelinedRescoreTests {
+    @Test func aFileBookRescoredInPipelineMatchesTheSameBookRescoredInMemory() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let now = Timestamp.parse("2026-11-25T12:00:00Z")!
+        let onFile = Engine(database: try Store.open(path: dir + "/book.db"), user: "t")
+        let inMemory = try makeEngine(user: "t")
+        for engine in [onFile, inMemory] {
+            try DemoBook(customers: 700, seed: 11, now: now).generate(into: engine.db)
+            // Small ranges, so the pipeline has many of them in flight.
+            let summary = try engine.rescore(now: now, chunk: 50)
+            #expect(summary.customers == 700)
+        }
+        let columns = "customer_id, calculated_at, overall, engagement, financial, satisfaction, lifecycle, churn_probability, churn_risk, document"
+        let scores = { (e: Engine) in try e.db.query("SELECT \(columns) FROM health_scores ORDER BY customer_id") { r in (0..<10).map { r.text(Int32($0)) } } }
+        let values = { (e: Engine) in try e.db.query("SELECT customer_id, projected_ltv_cents, tier, document FROM ltv_history ORDER BY customer_id") { r in (0..<4).map { r.text(Int32($0)) } } }
+        let current = { (e: Engine) in
+            try e.db.query("SELECT id, health_score, churn_risk, churn_probability, top_risk_factor, projected_ltv_cents, ltv_tier FROM customers ORDER BY id") { r in
+                (0..<7).map { r.isNull(Int32($0)) ? "null" : r.text(Int32($0)) }
+            }
+        }
+        #expect(try scores(onFile) == scores(inMemory))
+        #expect(try values(onFile) == values(inMemory))
+        #expect(try current(onFile) == current(inMemory))
+        #expect(try onFile.db.scalarInt("SELECT count(*) FROM retention_events WHERE event_type = 'churn_risk_increased'")
+                == inMemory.db.scalarInt("SELECT count(*) FROM retention_events WHERE event_type = 'churn_risk_increased'"))
+    }
+}

@@ -214,19 +214,42 @@ extension Engine {
         let window = try callingWindow()
         var adapters: [ContactChannel: ChannelAdapter] = [:]
         for channel in ContactChannel.allCases { adapters[channel] = try channelAdapter(channel) }
+        let cache = DispatchCache()
         // File channels are delivered in batches: each message written, then the batch flushed to disk
         // together, made visible, and recorded as sent in one transaction.
         var start = 0
         while start < claimed.count {
             let chunk = claimed[start..<min(claimed.count, start + 256)]
             var batch: [PendingDelivery] = []
-            for id in chunk {
-                try dispatchOne(id, now: now, window: window, adapters: adapters, batch: &batch, summary: &summary)
+            do {
+                // One transaction for the chunk's reads and its skips and deferrals (one lock, one commit).
+                try db.transaction {
+                    for id in chunk {
+                        try dispatchOne(id, now: now, window: window, adapters: adapters, cache: cache, batch: &batch, summary: &summary)
+                    }
+                }
+            } catch {
+                for pending in batch { close(pending.file.descriptor); unlink(pending.file.temporary) }
+                throw error
             }
             try deliver(batch, now: now, summary: &summary)
             start += chunk.count
         }
         return summary
+    }
+
+    /// What one dispatch pass looks up once and reuses: templates and campaign sequences.
+    final class DispatchCache {
+        var templates: [String: ChannelMessage?] = [:]
+        private var sequences: [String: [SequenceStep]?] = [:]
+
+        /// A campaign's sequence from its stored JSON (nil if it cannot be read).
+        func sequence(_ text: String) -> [SequenceStep]? {
+            if let known = sequences[text] { return known }
+            let steps = try? CampaignBody.sequence(try JSONValue.parse(text))
+            sequences[text] = .some(steps)
+            return steps
+        }
     }
 
     /// A message of a file channel written to its temporary name, waiting for its batch to be delivered.
@@ -279,7 +302,7 @@ extension Engine {
     }
 
     private func dispatchOne(_ id: Int64, now: Int, window: CallingWindow, adapters: [ContactChannel: ChannelAdapter],
-                             batch: inout [PendingDelivery], summary: inout DispatchSummary) throws {
+                             cache: DispatchCache, batch: inout [PendingDelivery], summary: inout DispatchSummary) throws {
         struct Row { var uuid: String; var channel: ContactChannel; var customer: Int64; var dnc: Bool; var email: String; var phone: String?
                      var zone: String?; var state: String?; var enrollment: Int64?; var step: Int; var sequence: String?; var attempts: Int
                      var enrolledAt: Int?; var policy: Int64? }
@@ -301,7 +324,7 @@ extension Engine {
         }
         // The step's condition on earlier responses.
         if let text = t.sequence, let enrollment = t.enrollment,
-           let steps = try? CampaignBody.sequence(try JSONValue.parse(text)), t.step < steps.count, let skip = steps[t.step].skipIf {
+           let steps = cache.sequence(text), t.step < steps.count, let skip = steps[t.step].skipIf {
             let condition: String
             switch skip {
             case .engaged: condition = "(opened_at IS NOT NULL OR clicked_at IS NOT NULL OR responded_at IS NOT NULL)"
@@ -339,7 +362,7 @@ extension Engine {
         case .send: break
         }
         let message: (subject: String?, body: String)
-        do { message = try renderTouchpoint(id: t.uuid) } catch {
+        do { message = try renderTouchpoint(rowID: id, id: t.uuid, templates: &cache.templates) } catch {
             try finish([("status", .text("failed")), ("failed_at", .int(Int64(now))), ("last_error", .text("\(error)"))])
             summary.failed += 1
             return

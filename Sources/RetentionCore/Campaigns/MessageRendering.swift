@@ -78,9 +78,18 @@ extension Engine {
 
     /// The message a touchpoint would send now, rendered from its template (`GET /touchpoints/:id/preview`).
     public func renderTouchpoint(id: String) throws -> (subject: String?, body: String) {
-        let t = try touchpoint(id: id)
-        let (values, channel, name) = try templateValues(touchpointRow: t.rowID)
-        guard let name, let message = try self.message(name: name, channel: channel) else {
+        var templates: [String: ChannelMessage?] = [:]
+        return try renderTouchpoint(rowID: try touchpoint(id: id).rowID, id: id, templates: &templates)
+    }
+
+    /// Renders a touchpoint by row id; `templates` caches the templates looked up so far (a dispatch pass
+    /// renders thousands of messages from a handful of templates).
+    func renderTouchpoint(rowID: Int64, id: String, templates: inout [String: ChannelMessage?]) throws -> (subject: String?, body: String) {
+        let (values, channel, name) = try templateValues(touchpointRow: rowID)
+        guard let name else { throw RetentionError.conflict("no_template", "Touchpoint \(id) has no template for \(channel.rawValue).") }
+        let key = "\(name).\(channel.rawValue)"
+        if templates[key] == nil { templates[key] = .some(try self.message(name: name, channel: channel)) }
+        guard let message = templates[key] ?? nil else {
             throw RetentionError.conflict("no_template", "Touchpoint \(id) has no template for \(channel.rawValue).")
         }
         return (message.subject?.render(values), message.body.render(values))
