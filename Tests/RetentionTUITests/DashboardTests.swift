@@ -9,7 +9,7 @@ import Testing
     func snapshot(atRisk: [AtRiskEntry] = [], campaigns: [CampaignRow] = [], customers: Int = 0) -> DashboardSnapshot {
         DashboardSnapshot(header: HeaderMetrics(retentionRate: 91.5, churnRate: 8.5, netRevenueRetention: 102.3, averageLTV: 4200,
                                                 averageHealth: 64.2, highRiskCustomers: 12, activeCampaigns: 1),
-                          atRisk: atRisk, renewals: [], campaigns: campaigns, detail: nil, customerCount: customers, loadedAt: now)
+                          atRisk: atRisk, renewals: [], campaigns: campaigns, detail: nil, hasCustomers: customers > 0, loadedAt: now)
     }
 
     func entry(_ id: String, _ name: String, _ p: Double) -> AtRiskEntry {
@@ -157,7 +157,7 @@ import Testing
                                                     highRiskCustomers: 1, activeCampaigns: 1),
                               atRisk: [], renewals: [], campaigns: [CampaignRow(campaign: campaign, targeted: 40, reached: reached, openRate: nil,
                                                                                responseRate: nil, revenue: 0, cost: 0, roi: nil, upliftPoints: nil)],
-                              detail: nil, customerCount: 1, loadedAt: now)
+                              detail: nil, hasCustomers: true, loadedAt: now)
         }
         var state = DashboardState(themeName: "default", user: "me")
         state.apply(snap(10))

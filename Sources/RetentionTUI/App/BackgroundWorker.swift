@@ -27,7 +27,8 @@ final class BackgroundWorker: @unchecked Sendable {
     private var figuresDuration: TimeInterval = 0
 
     /// Opens the worker's own connection on its queue.
-    init(databasePath: String, user: String) {
+    init(databasePath: String, user: String, wakeupFD: Int32 = -1) {
+        self.wakeupFD = wakeupFD
         queue.async {
             do {
                 var options = Database.Options()
@@ -44,7 +45,14 @@ final class BackgroundWorker: @unchecked Sendable {
     /// Hands a result to the main loop; `finished` is false for a result more of the same job follows.
     private func post(_ r: Result, finished: Bool = true) {
         lock.lock(); mailbox.append(r); if finished { busy -= 1 }; lock.unlock()
+        if wakeupFD >= 0 {
+            var byte: UInt8 = 1
+            _ = write(wakeupFD, &byte, 1)
+        }
     }
+
+    /// Written to when a result is posted, to wake the main loop (-1: none).
+    private let wakeupFD: Int32
 
     /// Everything finished since the last call.
     func drain() -> [Result] {

@@ -87,7 +87,7 @@ public enum DashboardApp {
         if let d = prefs.renewalDays, DashboardState.renewalWindows.contains(d) { state.request.renewalDays = d }
         if let w = warnings.first { state.status = ("Theme: \(w)", true) }
 
-        let worker = BackgroundWorker(databasePath: options.databasePath, user: options.user)
+        let worker = BackgroundWorker(databasePath: options.databasePath, user: options.user, wakeupFD: terminal.wakeupFDs.write)
         worker.refresh(state.request, lastVersion: nil, force: true)
         var lastVersion: Int?
         var lastRefresh = Date()

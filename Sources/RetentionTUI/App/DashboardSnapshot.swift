@@ -57,7 +57,8 @@ public struct DashboardSnapshot: Sendable, Equatable {
     public var renewals: [RenewalEntry]
     public var campaigns: [CampaignRow]
     public var detail: CustomerDetail?
-    public var customerCount: Int
+    /// Whether the book holds any customer (the empty at-risk pane says what to do next).
+    public var hasCustomers: Bool
     public var loadedAt: Int
 }
 
@@ -94,9 +95,10 @@ extension DashboardSnapshot {
                                     prediction: customer.erasedAt == nil ? try? engine.predictChurn(customerId: id, features: nil, now: now) : nil,
                                     ltv: try engine.ltvHistory(customerId: id, limit: 1).first)
         }
-        let customerCount = try engine.db.scalarInt("SELECT count(*) FROM customers")
+        // EXISTS, not count(*): counting a million rows would cost the first frame a whole index scan.
+        let hasCustomers = try engine.db.scalarInt("SELECT EXISTS (SELECT 1 FROM customers)") == 1
         return DashboardSnapshot(header: header, atRisk: atRisk, renewals: renewals, campaigns: campaigns, detail: detail,
-                                 customerCount: customerCount, loadedAt: now)
+                                 hasCustomers: hasCustomers, loadedAt: now)
     }
 
     /// The campaign pane's rows with each campaign's performance.

@@ -26,7 +26,7 @@ enum AtRiskPane {
                 TableCell(e.assignedTo ?? "—"), TableCell(e.topRiskFactor ?? "—"),
             ])
         }
-        let empty = state.loading ? "Loading…" : (state.snapshot?.customerCount ?? 0) == 0
+        let empty = state.loading ? "Loading…" : state.snapshot?.hasCustomers != true
             ? "No customers yet: import a book (retention import customers FILE.csv) or try `retention demo`."
             : "No scored customer at this risk level. Run `retention rescore` to score the book, or press f to widen the filter."
         let table = Table(columns: columns, rows: tableRows, selected: rows.isEmpty ? nil : state.atRiskSelection.index,

@@ -15,10 +15,19 @@ final class CursesTerminal {
     private var started = false
     let unicode: Bool
 
+    /// A pipe the background worker writes a byte to when it has a result, so the loop waiting for
+    /// keys wakes at once instead of at its next timeout.
+    let wakeupFDs: (read: Int32, write: Int32)
+
     /// Restores the terminal from a signal handler or `atexit`: set while curses is active.
     nonisolated(unsafe) static var active = false
 
     init(mouse: Bool) {
+        var fds: [Int32] = [-1, -1]
+        if pipe(&fds) == 0 {
+            for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        }
+        wakeupFDs = (fds[0], fds[1])
         setlocale(LC_ALL, "")
         let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
         unicode = codeset.uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
@@ -39,7 +48,7 @@ final class CursesTerminal {
         keypad(retention_stdscr(), true)
         curs_set(0)
         set_escdelay(25)
-        wtimeout(retention_stdscr(), 100)
+        wtimeout(retention_stdscr(), 0)
         if has_colors() {
             start_color()
             use_default_colors()
@@ -130,8 +139,22 @@ final class CursesTerminal {
         FileHandle.standardOutput.write(Data(sequence.utf8))
     }
 
-    /// The next input, or nil when none arrived within the timeout.
-    func readInput() -> InputEvent? {
+    /// The next input, or nil when none arrived within `timeoutMilliseconds` or the worker woke the loop
+    /// (a resize arrives as an input too: the signal interrupts the wait).
+    func readInput(timeoutMilliseconds: Int32 = 100) -> InputEvent? {
+        // Keys curses has already read (typeahead) do not show on the descriptor: take them first.
+        if let event = readKey() { return event }
+        var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeupFDs.read, events: Int16(POLLIN), revents: 0)]
+        _ = poll(&fds, wakeupFDs.read >= 0 ? 2 : 1, timeoutMilliseconds)
+        if fds[1].revents & Int16(POLLIN) != 0 {
+            var drain = [UInt8](repeating: 0, count: 64)
+            while read(wakeupFDs.read, &drain, drain.count) > 0 {}
+        }
+        return readKey()
+    }
+
+    /// One key, mouse or resize event curses has ready, without waiting.
+    private func readKey() -> InputEvent? {
         var ch: wint_t = 0
         let rc = wget_wch(retention_stdscr(), &ch)
         if rc == ERR { return nil }
