@@ -159,11 +159,14 @@ enum BenchCommand {
         let peak = peakRSSMiB()
         // The dashboard, as a separate process on a pseudo-terminal: time to the first frame with the panes'
         // data, then to the first complete frame (header metrics too), and the dashboard's peak memory.
-        let panes = try dashboardFirstFrame(databasePath: path, until: "panes")
-        results.append(Measure(name: "dashboard: first frame with the panes' data", seconds: panes.seconds, rows: 1, peakMiB: panes.peakMiB))
+        // Median of three launches: the first after the import above also pays for reloading the program.
+        let launches = try (0..<3).map { _ in try dashboardFirstFrame(databasePath: path, until: "panes") }.sorted { $0.seconds < $1.seconds }
+        let panes = launches[1]
+        results.append(Measure(name: "dashboard: first frame with the panes' data", seconds: panes.seconds, rows: 1,
+                               peakMiB: launches.map(\.peakMiB).max() ?? 0))
         let complete = try dashboardFirstFrame(databasePath: path, until: "complete")
         results.append(Measure(name: "dashboard: first complete frame (header metrics)", seconds: complete.seconds, rows: 1, peakMiB: complete.peakMiB))
-        let dashboardPeak = max(panes.peakMiB, complete.peakMiB)
+        let dashboardPeak = max(launches.map(\.peakMiB).max() ?? 0, complete.peakMiB)
         if args.flag("--json") {
             Output.out(JSONValue.object([("customers", .int(n)), ("peakRSSMiB", .rounded(peak, 1)), ("dashboardPeakRSSMiB", .rounded(dashboardPeak, 1)),
                                          ("operations", .array(results.map { .object([("name", .string($0.name)), ("seconds", .rounded($0.seconds, 4)),
