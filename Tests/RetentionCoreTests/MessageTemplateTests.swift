@@ -84,7 +84,7 @@ import Testing
         let dir = try temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
         // A stand-in for sendmail that stores what it is given with -t.
         let fake = dir + "/sendmail"
-        FileManager.default.createFile(atPath: fake, contents: Data("#!/bin/sh\n[ \"$1\" = \"-t\" ] || exit 9\ncat > \(dir)/sent.eml\n".utf8), attributes: [.posixPermissions: 0o700])
+        _ = FileManager.default.createFile(atPath: fake, contents: Data("#!/bin/sh\n[ \"$1\" = \"-t\" ] || exit 9\ncat > \(dir)/sent.eml\n".utf8), attributes: [.posixPermissions: 0o700])
         try ChannelAdapter(kind: .sendmail, target: fake).send(id: "m1", channel: .email, to: "ann@example.com", subject: "Hi\r\nBcc: evil@example.com", body: "Line 1\nLine 2")
         let sent = String(decoding: FileManager.default.contents(atPath: dir + "/sent.eml") ?? Data(), as: UTF8.self)
         #expect(sent.hasPrefix("To: ann@example.com\r\nSubject: Hi  Bcc: evil@example.com\r\n"))

@@ -17,7 +17,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/notes.db"
         let content = Data("these are my notes, not a database\n".utf8)
-        FileManager.default.createFile(atPath: path, contents: content)
+        _ = FileManager.default.createFile(atPath: path, contents: content)
         #expect { try Store.open(path: path) } throws: { ($0 as? RetentionError)?.code == "not_a_database" }
         #expect(FileManager.default.contents(atPath: path) == content)
     }

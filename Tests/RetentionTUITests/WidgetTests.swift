@@ -147,7 +147,7 @@ struct WidgetTests {
         var unfocused = table
         unfocused.focused = false
         var other = Canvas(columns: 20, rows: 5)
-        unfocused.draw(into: &other, rect: other.bounds)
+        _ = unfocused.draw(into: &other, rect: other.bounds)
         #expect(other.roles(row: 4).allSatisfy { $0 == .selectionUnfocused })
     }
 
@@ -156,7 +156,7 @@ struct WidgetTests {
         let rows = [TableRow([TableCell("Bartholomew\u{1B}[2J Featherstonehaugh"), TableCell("70")]),
                     TableRow([TableCell("山田太郎山田太郎"), TableCell("5")])]
         var canvas = Canvas(columns: 20, rows: 3)
-        Table(columns: columns, rows: rows).draw(into: &canvas, rect: canvas.bounds)
+        _ = Table(columns: columns, rows: rows).draw(into: &canvas, rect: canvas.bounds)
         // 15 columns: 14 characters + "…".
         #expect(canvas.line(1) == "Bartholomew[2J…   70")
         // 山田太郎山田太郎 is 16 wide: budget 14 = 7 ideographs, "…", then the gap and "   5".
@@ -166,7 +166,7 @@ struct WidgetTests {
     @Test func emptyTableShowsItsMessage() {
         let table = Table(columns: [TableColumn("Name", flex: 1)], rows: [], emptyText: "No customers")
         var canvas = Canvas(columns: 16, rows: 3)
-        table.draw(into: &canvas, rect: canvas.bounds)
+        _ = table.draw(into: &canvas, rect: canvas.bounds)
         // 16 − 12 = 4 free: 2 left, 2 right.
         #expect(canvas.line(1) == "  No customers  ")
         #expect(canvas.roles(row: 1)[2] == .dim)
@@ -176,7 +176,7 @@ struct WidgetTests {
         let table = Table(columns: [TableColumn("Name", flex: 1)], rows: [TableRow(["a"]), TableRow(["b"]), TableRow(["c"])])
         var canvas = Canvas(columns: 10, rows: 4)
         canvas.fill(canvas.bounds, role: .dim, character: "x")
-        table.draw(into: &canvas, rect: Rect(row: 1, col: 2, width: 5, height: 2))
+        _ = table.draw(into: &canvas, rect: Rect(row: 1, col: 2, width: 5, height: 2))
         #expect(canvas.lines() == ["xxxxxxxxxx", "xxName xxx", "xxa    xxx", "xxxxxxxxxx"])
     }
 }

@@ -43,7 +43,7 @@ struct DashboardPreferences {
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let v = JSONValue.object([("theme", .optional(theme)), ("sort", .optional(sort)), ("riskFilter", .optional(riskFilter)),
                                   ("renewalDays", .optional(renewalDays)), ("mouse", mouse.map { .bool($0) } ?? .null)])
-        FileManager.default.createFile(atPath: DashboardPreferences.path(env), contents: Data((v.serialized(pretty: true) + "\n").utf8))
+        _ = FileManager.default.createFile(atPath: DashboardPreferences.path(env), contents: Data((v.serialized(pretty: true) + "\n").utf8))
     }
 }
 
@@ -238,7 +238,7 @@ public enum DashboardApp {
             // The benchmark's measure of this process's memory: the high-water mark of its own address space.
             let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
             let peak = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.map { $0.dropFirst(6).trimmingCharacters(in: .whitespaces) } ?? ""
-            FileManager.default.createFile(atPath: report, contents: Data(peak.utf8))
+            _ = FileManager.default.createFile(atPath: report, contents: Data(peak.utf8))
             return 0
         }
         prefs.theme = themeName
