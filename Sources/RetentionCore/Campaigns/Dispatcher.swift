@@ -19,8 +19,6 @@ public struct ChannelAdapter: Sendable, Equatable {
 
     /// Sends one message; throws with the reason when it could not be delivered to the channel.
     func send(id: String, channel: ContactChannel, to: String, subject: String?, body: String) throws {
-        let json = JSONValue.object([("id", .string(id)), ("channel", .string(channel.rawValue)), ("to", .string(to)),
-                                     ("subject", .optional(subject)), ("body", .string(body))]).serialized()
         switch kind {
         case .maildir, .outbox:
             if let failure = Self.deliver([try stage(id: id, channel: channel, to: to, subject: subject, body: body)])[0] {
@@ -29,7 +27,7 @@ public struct ChannelAdapter: Sendable, Equatable {
         case .sendmail:
             try Self.pipe(Self.rfc5322(id: id, to: to, subject: subject, body: body), to: "\(target) -t", channel: channel)
         case .command:
-            try Self.pipe(json, to: target, channel: channel)
+            try Self.pipe(Self.json(id: id, channel: channel, to: to, subject: subject, body: body), to: target, channel: channel)
         }
     }
 
@@ -55,9 +53,7 @@ public struct ChannelAdapter: Sendable, Equatable {
             return try writeTemporary(Self.rfc5322(id: id, to: to, subject: subject, body: body), directory: target, name: "\(id).retention")
         default:
             if !fm.fileExists(atPath: target) { try fm.createDirectory(atPath: target, withIntermediateDirectories: true) }
-            let json = JSONValue.object([("id", .string(id)), ("channel", .string(channel.rawValue)), ("to", .string(to)),
-                                         ("subject", .optional(subject)), ("body", .string(body))]).serialized()
-            return try writeTemporary(json, directory: target, name: "\(id).json")
+            return try writeTemporary(Self.json(id: id, channel: channel, to: to, subject: subject, body: body), directory: target, name: "\(id).json")
         }
     }
 
@@ -98,6 +94,12 @@ public struct ChannelAdapter: Sendable, Equatable {
             if fd >= 0 { fsync(fd); close(fd) }
         }
         return outcome
+    }
+
+    /// A message as the JSON the outbox and command adapters hand over.
+    static func json(id: String, channel: ContactChannel, to: String, subject: String?, body: String) -> String {
+        JSONValue.object([("id", .string(id)), ("channel", .string(channel.rawValue)), ("to", .string(to)),
+                          ("subject", .optional(subject)), ("body", .string(body))]).serialized()
     }
 
     /// An RFC 5322 message; header values cannot break out of their line.
@@ -222,11 +224,10 @@ extension Engine {
             let chunk = claimed[start..<min(claimed.count, start + 256)]
             var batch: [PendingDelivery] = []
             do {
-                // One transaction for the chunk's reads and its skips and deferrals (one lock, one commit).
-                try db.transaction {
-                    for id in chunk {
-                        try dispatchOne(id, now: now, window: window, adapters: adapters, cache: cache, batch: &batch, summary: &summary)
-                    }
+                // No transaction spans the chunk: a message handed to a command is recorded as sent at once,
+                // and no write lock is held while a command runs.
+                for id in chunk {
+                    try dispatchOne(id, now: now, window: window, adapters: adapters, cache: cache, batch: &batch, summary: &summary)
                 }
             } catch {
                 for pending in batch { close(pending.file.descriptor); unlink(pending.file.temporary) }
@@ -269,14 +270,19 @@ extension Engine {
                 if let failure {
                     try recordFailure(pending.touchpoint, attempts: pending.attempts, reason: failure, now: now, summary: &summary)
                 } else {
-                    try db.run("""
-                        UPDATE touchpoints SET status = 'sent', sent_at = ?, subject = ?, content = ?, skip_reason = NULL, claimed_by = NULL, updated_at = ?
-                        WHERE id = ?
-                        """, [.int(Int64(now)), .init(pending.subject), .text(pending.body), .int(Int64(now)), .int(pending.touchpoint)])
-                    summary.sent += 1
+                    try recordSent(pending.touchpoint, subject: pending.subject, body: pending.body, now: now, summary: &summary)
                 }
             }
         }
+    }
+
+    /// A message the channel took: the touchpoint keeps what was sent.
+    private func recordSent(_ id: Int64, subject: String?, body: String, now: Int, summary: inout DispatchSummary) throws {
+        try db.run("""
+            UPDATE touchpoints SET status = 'sent', sent_at = ?, subject = ?, content = ?, skip_reason = NULL, claimed_by = NULL, updated_at = ?
+            WHERE id = ?
+            """, [.int(Int64(now)), .init(subject), .text(body), .int(Int64(now)), .int(id)])
+        summary.sent += 1
     }
 
     /// A failed send: retried with backoff (5, 20, 80 minutes) until the third attempt, then failed.
@@ -378,9 +384,7 @@ extension Engine {
                 return
             }
             try adapter.send(id: t.uuid, channel: t.channel, to: to, subject: message.subject, body: message.body)
-            try finish([("status", .text("sent")), ("sent_at", .int(Int64(now))), ("subject", .init(message.subject)), ("content", .text(message.body)),
-                        ("skip_reason", .null)])
-            summary.sent += 1
+            try db.transaction { try recordSent(id, subject: message.subject, body: message.body, now: now, summary: &summary) }
         } catch {
             try db.transaction {
                 try recordFailure(id, attempts: t.attempts, reason: (error as? RetentionError)?.message ?? "\(error)", now: now, summary: &summary)
