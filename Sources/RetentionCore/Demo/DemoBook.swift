@@ -110,26 +110,22 @@ public struct DemoBook {
         let chunkSize = 5_000
         // The next range's rows are drawn on a background thread while this one writes the current range.
         let background = DispatchQueue(label: "retention.demo.generator")
-        final class Ahead: @unchecked Sendable { var chunk: DemoChunk? }
-        func drawAhead() -> (DispatchGroup, Ahead)? {
+        func drawAhead() -> Prefetch<DemoChunk>? {
             guard generator.drawn < customers else { return nil }
-            let group = DispatchGroup(), ahead = Ahead()
             let count = min(chunkSize, customers - generator.drawn)
-            background.async(group: group) { ahead.chunk = generator.next(count) }
-            return (group, ahead)
+            return Prefetch(on: background) { generator.next(count) }
         }
 
         // Bulk-load settings: a larger page cache and fewer WAL checkpoints; foreign keys are not checked
         // row by row because every row written here refers to a row this load has just written.
-        let cacheSize = try db.scalarInt("PRAGMA cache_size")
+        let cacheSize = try db.scalarInt("PRAGMA cache_size"), checkpointPages = try db.scalarInt("PRAGMA wal_autocheckpoint")
         try db.execute("PRAGMA cache_size=-131072; PRAGMA wal_autocheckpoint=16384; PRAGMA foreign_keys=OFF")
-        defer { try? db.execute("PRAGMA cache_size=\(cacheSize); PRAGMA wal_autocheckpoint=1000; PRAGMA foreign_keys=ON") }
+        defer { try? db.execute("PRAGMA cache_size=\(cacheSize); PRAGMA wal_autocheckpoint=\(checkpointPages); PRAGMA foreign_keys=ON") }
         try Store.withIndexesDeferred(db, tables: ["customers", "customer_tags", "policies", "retention_events", "premium_changes"]) {
             var next = drawAhead()
             var written = 0
-            while let (group, ahead) = next {
-                group.wait()
-                let chunk = ahead.chunk!
+            while let ahead = next {
+                let chunk = try ahead.value()
                 next = drawAhead()
                 try db.transaction {
                     try insert(insertCustomer, chunk.customers)

@@ -76,8 +76,8 @@ extension Engine {
         }
         let s = Int64(period.start), e = Int64(period.end)
         let agent: SQLValue = period.agentId.map { .text($0) } ?? .null
-        // Book-wide metrics read the policies alone; an agent's metrics keep the policies of that agent's customers.
-        let agentJoin = period.agentId == nil ? "" : "JOIN customers c ON c.id = p.customer_id AND c.agent_id = ?3"
+        // Book-wide metrics read each table alone; an agent's metrics join the rows of that agent's customers.
+        let agentJoin = { (table: String) in period.agentId == nil ? "" : "JOIN customers c ON c.id = \(table).customer_id AND c.agent_id = ?3" }
         let periodParams: [SQLValue] = [.int(s), .int(e)] + (period.agentId == nil ? [] : [agent])
         let inForceAt = { (t: String) in "p.inception_date <= \(t) AND (p.ended_at IS NULL OR p.ended_at > \(t))" }
 
@@ -96,7 +96,7 @@ extension Engine {
               SELECT p.customer_id AS customer_id, min(p.inception_date) AS first_inception,
                      max(\(inForceAt("?1"))) AS active_start, max(\(inForceAt("?2"))) AS active_end,
                      count(*) FILTER (WHERE \(inForceAt("?1"))) AS in_force_start
-              FROM policies p \(agentJoin)
+              FROM policies p \(agentJoin("p"))
               GROUP BY p.customer_id
             ),
             customer_counts AS (
@@ -181,8 +181,7 @@ extension Engine {
         ])
 
         // Renewals and premium changes: the period's rows of `premium_changes` (one per renewal or coverage
-        // change event, maintained by triggers), one index range.
-        let agentChangeJoin = period.agentId == nil ? "" : "JOIN customers c ON c.id = pc.customer_id AND c.agent_id = ?3"
+        // change event, maintained by triggers, stored in time order): one range of that table.
         var renewedByType: [String: Int] = [:]
         var renewalRevenue = 0.0
         var changes = (up: 0.0, down: 0.0)
@@ -191,7 +190,7 @@ extension Engine {
                    coalesce(sum(coalesce(pc.premium_after_cents, pc.annual_premium_cents) * pc.term_months / 12.0) FILTER (WHERE pc.renewal), 0),
                    coalesce(sum(max(0, pc.premium_after_cents - pc.premium_before_cents)) FILTER (WHERE pc.policy_inception <= ?1), 0),
                    coalesce(sum(max(0, pc.premium_before_cents - pc.premium_after_cents)) FILTER (WHERE pc.policy_inception <= ?1), 0)
-            FROM premium_changes pc \(agentChangeJoin)
+            FROM premium_changes pc \(agentJoin("pc"))
             WHERE pc.occurred_at >= ?1 AND pc.occurred_at < ?2
             GROUP BY pc.policy_type
             """, periodParams) { r in
@@ -239,15 +238,14 @@ extension Engine {
         ])
 
         // Campaigns.
-        let agentTouchJoin = period.agentId == nil ? "" : "JOIN customers c ON c.id = t.customer_id AND c.agent_id = ?3"
         let sent = try db.scalarInt("""
-            SELECT count(*) FROM touchpoints t \(agentTouchJoin) WHERE t.sent_at >= ?1 AND t.sent_at < ?2
+            SELECT count(*) FROM touchpoints t \(agentJoin("t")) WHERE t.sent_at >= ?1 AND t.sent_at < ?2
             """, periodParams)
         let tp = try db.queryOne("""
             SELECT count(*),
                    count(*) FILTER (WHERE t.opened_at IS NOT NULL OR t.clicked_at IS NOT NULL OR t.responded_at IS NOT NULL),
                    count(*) FILTER (WHERE t.responded_at IS NOT NULL)
-            FROM touchpoints t \(agentTouchJoin) WHERE t.delivered_at >= ?1 AND t.delivered_at < ?2
+            FROM touchpoints t \(agentJoin("t")) WHERE t.delivered_at >= ?1 AND t.delivered_at < ?2
             """, periodParams) { r in (sent: sent, delivered: r.int(0), engaged: r.int(1), responded: r.int(2)) }!
         let activeCampaigns = try db.scalarInt("SELECT count(*) FROM campaigns WHERE status = 'active'")
         let campaignMetrics: JSONValue = .object([

@@ -218,23 +218,14 @@ extension Engine {
         // A second connection for the reads, when there is a file to open one on.
         let reader: Engine? = db.path == ":memory:" || db.path.isEmpty ? nil : Engine(database: try Store.open(path: db.path), user: user)
         let background = DispatchQueue(label: "retention.rescore.reader")
-        final class Pending: @unchecked Sendable { var result: Result<[RescoredCustomer], Error>? }
-        func startReading(_ index: Int) -> (DispatchGroup, Pending)? {
+        func startReading(_ index: Int) -> Prefetch<[RescoredCustomer]>? {
             guard let reader, index < ranges.count else { return nil }
-            let group = DispatchGroup(), pending = Pending()
             nonisolated(unsafe) let engine = reader
-            background.async(group: group) { pending.result = Result { try engine.scoreRange(ranges[index], inputs) } }
-            return (group, pending)
+            return Prefetch(on: background) { try engine.scoreRange(ranges[index], inputs) }
         }
         var ahead = startReading(0)
         for index in ranges.indices {
-            let batch: [RescoredCustomer]
-            if let (group, pending) = ahead {
-                group.wait()
-                batch = try pending.result!.get()
-            } else {
-                batch = try scoreRange(ranges[index], inputs)
-            }
+            let batch = try ahead?.value() ?? scoreRange(ranges[index], inputs)
             ahead = startReading(index + 1)
             try writeRescored(batch, inputs)
             for r in batch {

@@ -57,7 +57,7 @@ extension Store {
 
     /// Runs a bulk load with the secondary indexes of `tables` dropped, then rebuilds them: building an
     /// index once by sorting is far cheaper than inserting every row into it at a random position.
-    /// UNIQUE constraints are kept, so duplicates are still refused during the load.
+    /// UNIQUE constraints and unique indexes are kept, so duplicates are still refused during the load.
     ///
     /// The dropped indexes' definitions are saved in `settings` in the same transaction that drops them;
     /// if the load is killed midway, the next `Store.open` rebuilds them (see `restoreDeferredIndexes`),
@@ -66,7 +66,7 @@ extension Store {
         let tableList = JSONValue.array(tables.map { .string($0) }).serialized()
         let indexes = try db.query("""
             SELECT name, sql FROM sqlite_master
-            WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(?))
+            WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN (SELECT value FROM json_each(?))
             """, [.text(tableList)]) { ($0.text(0), $0.text(1)) }
         try db.transaction {
             try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",

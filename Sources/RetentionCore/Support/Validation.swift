@@ -2,10 +2,11 @@ import Foundation
 
 /// Shared input rules. Each failure names the field and the rule it breaks.
 public enum Validation {
-    /// A practical e-mail check: one `@`, a non-empty local part, a domain with a dot, no spaces or
-    /// control characters, at most 254 characters (RFC 5321's path limit).
+    /// Characters an e-mail address may not hold (besides spaces and control characters).
     static let emailForbidden: Set<UInt8> = Set("<>()[],;:\\\"".utf8)
 
+    /// A practical e-mail check: one `@`, a non-empty local part, a domain with a dot, no spaces or
+    /// control characters, at most 254 characters (RFC 5321's path limit).
     public static func email(_ s: String, field: String = "email") throws -> String {
         // One pass over the UTF-8 bytes: exactly one @ with text before it; a domain with a dot, not at
         // either end and never two in a row; no spaces, controls or the characters <>()[],;:\" anywhere.

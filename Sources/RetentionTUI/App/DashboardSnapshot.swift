@@ -74,17 +74,15 @@ extension DashboardSnapshot {
     /// Collects a snapshot through the engine: every read is an indexed, paged query.
     ///
     /// The panes' queries are indexed and paged and come back at once; the header's metrics and the
-    /// campaigns' performance read the whole book or whole campaigns, so by default they are left out
-    /// (`header` nil, campaign rows unmeasured) and collected by `collectFigures` afterwards: the panes
-    /// never wait for them.
-    public static func collect(_ engine: Engine, _ request: SnapshotRequest, now: Int, includeFigures: Bool = false) throws -> DashboardSnapshot {
-        let header = includeFigures ? try collectHeader(engine, now: now) : nil
+    /// campaigns' performance read the whole book or whole campaigns, so they are left out (`header`
+    /// nil, campaign rows unmeasured) and collected afterwards by `collectHeader` and
+    /// `collectCampaignRows`: the panes never wait for them.
+    public static func collect(_ engine: Engine, _ request: SnapshotRequest, now: Int) throws -> DashboardSnapshot {
         var atRiskQuery = request.atRisk
         atRiskQuery.limit = request.rowLimit
         let atRisk = try engine.atRisk(atRiskQuery, now: now)
         let renewals = try engine.upcomingRenewals(days: request.renewalDays, limit: request.rowLimit, now: now)
-        let campaignList = try engine.campaigns(limit: 200)
-        let campaigns = includeFigures ? try collectCampaignRows(engine, campaignList, now: now) : campaignList.map(CampaignRow.unmeasured)
+        let campaigns = try engine.campaigns(limit: 200).map(CampaignRow.unmeasured)
         var detail: CustomerDetail?
         if let id = request.detailCustomerID {
             let history = try engine.healthScoreHistory(customerId: id, limit: 30)
@@ -97,7 +95,7 @@ extension DashboardSnapshot {
         }
         // EXISTS, not count(*): counting a million rows would cost the first frame a whole index scan.
         let hasCustomers = try engine.db.scalarInt("SELECT EXISTS (SELECT 1 FROM customers)") == 1
-        return DashboardSnapshot(header: header, atRisk: atRisk, renewals: renewals, campaigns: campaigns, detail: detail,
+        return DashboardSnapshot(header: nil, atRisk: atRisk, renewals: renewals, campaigns: campaigns, detail: detail,
                                  hasCustomers: hasCustomers, loadedAt: now)
     }
 
