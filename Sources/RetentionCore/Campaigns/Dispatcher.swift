@@ -1,4 +1,5 @@
 import Foundation
+import CSQLite
 
 /// Where one channel's messages go, configured in the database (`retention channel set`).
 ///
@@ -21,7 +22,8 @@ public struct ChannelAdapter: Sendable, Equatable {
     func send(id: String, channel: ContactChannel, to: String, subject: String?, body: String) throws {
         switch kind {
         case .maildir, .outbox:
-            if let failure = Self.deliver([try stage(id: id, channel: channel, to: to, subject: subject, body: body)])[0] {
+            var unchecked = Set<String>()
+            if let failure = Self.deliver([try stage(id: id, channel: channel, to: to, subject: subject, body: body, readyFolders: &unchecked)])[0] {
                 throw RetentionError.storage(failure)
             }
         case .sendmail:
@@ -39,29 +41,70 @@ public struct ChannelAdapter: Sendable, Equatable {
         var temporary: String
         var final: String
         var descriptor: Int32
+        /// The folders of the temporary and the final name.
+        var temporaryFolder: String
+        var finalFolder: String
     }
 
     /// Writes one message of a file channel to its temporary name (`tmp/` in a Maildir, a dot-file in an
     /// outbox) without flushing; `deliver` makes a batch of them durable and visible.
-    func stage(id: String, channel: ContactChannel, to: String, subject: String?, body: String) throws -> StagedFile {
+    /// The folders are created when missing, checked once per dispatch pass (`readyFolders` holds the targets
+    /// already checked).
+    func stage(id: String, channel: ContactChannel, to: String, subject: String?, body: String, readyFolders: inout Set<String>) throws -> StagedFile {
         let fm = FileManager.default
+        let ready = readyFolders.contains(target)
         switch kind {
         case .maildir:
-            for sub in ["tmp", "new", "cur"] where !fm.fileExists(atPath: target + "/" + sub) {
+            for sub in ["tmp", "new", "cur"] where !ready && !fm.fileExists(atPath: target + "/" + sub) {
                 try fm.createDirectory(atPath: target + "/" + sub, withIntermediateDirectories: true)
             }
+            readyFolders.insert(target)
             return try writeTemporary(Self.rfc5322(id: id, to: to, subject: subject, body: body), directory: target, name: "\(id).retention")
         default:
-            if !fm.fileExists(atPath: target) { try fm.createDirectory(atPath: target, withIntermediateDirectories: true) }
+            if !ready && !fm.fileExists(atPath: target) { try fm.createDirectory(atPath: target, withIntermediateDirectories: true) }
+            readyFolders.insert(target)
             return try writeTemporary(Self.json(id: id, channel: channel, to: to, subject: subject, body: body), directory: target, name: "\(id).json")
         }
     }
 
-    /// Makes staged messages durable and then visible: every file is flushed to disk (the flushes run
-    /// concurrently, so the file system commits them together instead of one disk round trip each), then
-    /// renamed to its final name, then the folder itself is flushed so the renames survive a crash.
+    /// Makes staged messages durable and then visible: every file is flushed to disk, then renamed to its
+    /// final name, then the folder itself is flushed so the renames survive a crash.
     /// Returns, per message, nil when delivered or the reason it was not.
+    ///
+    /// On Linux one `syncfs` per folder flushes the whole batch in a single disk commit (and reports a
+    /// failed write-back of any of its files: then every message of that folder counts as not delivered,
+    /// since which one failed cannot be told). Elsewhere each file is flushed with `fsync`, the flushes
+    /// running concurrently so the file system can still commit them together.
     static func deliver(_ staged: [StagedFile]) -> [String?] {
+        let flushErrors = flush(staged)
+        var outcome: [String?] = zip(staged, flushErrors).map { file, error in
+            error == 0 ? nil : "cannot flush \(file.temporary): \(String(cString: strerror(error)))"
+        }
+        var folders = Set<String>()
+        for (i, file) in staged.enumerated() {
+            close(file.descriptor)
+            if outcome[i] == nil, rename(file.temporary, file.final) != 0 {
+                outcome[i] = "cannot move the message into \(file.final): \(String(cString: strerror(errno)))"
+            }
+            if outcome[i] != nil { unlink(file.temporary) } else { folders.insert(file.finalFolder) }
+        }
+        for folder in folders {
+            let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if fd >= 0 { fsync(fd); close(fd) }
+        }
+        return outcome
+    }
+
+    /// Flushes the staged files' contents to disk; per file, 0 or the error number of a failed flush.
+    private static func flush(_ staged: [StagedFile]) -> [Int32] {
+        #if os(Linux)
+        var errorByFolder: [String: Int32] = [:]
+        for file in staged {
+            let folder = file.temporaryFolder
+            if errorByFolder[folder] == nil { errorByFolder[folder] = syncfs(file.descriptor) == 0 ? 0 : errno }
+        }
+        return staged.map { errorByFolder[$0.temporaryFolder] ?? 0 }
+        #else
         var flushErrors = [Int32](repeating: 0, count: staged.count)
         flushErrors.withUnsafeMutableBufferPointer { results in
             // Flushing waits on the disk, not the processor, so many threads each flush a share of the files
@@ -78,22 +121,8 @@ public struct ChannelAdapter: Sendable, Equatable {
             }
             done.wait()
         }
-        var outcome: [String?] = zip(staged, flushErrors).map { file, error in
-            error == 0 ? nil : "cannot flush \(file.temporary): \(String(cString: strerror(error)))"
-        }
-        var folders = Set<String>()
-        for (i, file) in staged.enumerated() {
-            close(file.descriptor)
-            if outcome[i] == nil, rename(file.temporary, file.final) != 0 {
-                outcome[i] = "cannot move the message into \(file.final): \(String(cString: strerror(errno)))"
-            }
-            if outcome[i] != nil { unlink(file.temporary) } else { folders.insert((file.final as NSString).deletingLastPathComponent) }
-        }
-        for folder in folders {
-            let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if fd >= 0 { fsync(fd); close(fd) }
-        }
-        return outcome
+        return flushErrors
+        #endif
     }
 
     /// A message as the JSON the outbox and command adapters hand over.
@@ -139,8 +168,10 @@ public struct ChannelAdapter: Sendable, Equatable {
     /// Writes `text` to the message's temporary name (`directory/tmp` in a Maildir, a dot-file in an
     /// outbox), private to its owner (0600), and returns it open for `deliver`.
     private func writeTemporary(_ text: String, directory: String, name: String) throws -> StagedFile {
-        let temporary = kind == .maildir ? "\(directory)/tmp/\(name)" : "\(directory)/.\(name).tmp"
-        let final = kind == .maildir ? "\(directory)/new/\(name)" : "\(directory)/\(name)"
+        let temporaryFolder = kind == .maildir ? "\(directory)/tmp" : directory
+        let finalFolder = kind == .maildir ? "\(directory)/new" : directory
+        let temporary = kind == .maildir ? "\(temporaryFolder)/\(name)" : "\(directory)/.\(name).tmp"
+        let final = "\(finalFolder)/\(name)"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw RetentionError.storage("cannot write \(temporary): \(String(cString: strerror(errno)))") }
         var bytes = Array(text.utf8)[...]
@@ -154,7 +185,7 @@ public struct ChannelAdapter: Sendable, Equatable {
             }
             bytes = bytes.dropFirst(written)
         }
-        return StagedFile(temporary: temporary, final: final, descriptor: fd)
+        return StagedFile(temporary: temporary, final: final, descriptor: fd, temporaryFolder: temporaryFolder, finalFolder: finalFolder)
     }
 }
 
@@ -242,6 +273,8 @@ extension Engine {
     /// What one dispatch pass looks up once and reuses: templates and campaign sequences.
     final class DispatchCache {
         var templates: [String: ChannelMessage?] = [:]
+        /// Targets of file channels whose folders exist.
+        var readyFolders = Set<String>()
         private var sequences: [String: [SequenceStep]?] = [:]
 
         /// A campaign's sequence from its stored JSON (nil if it cannot be read).
@@ -379,7 +412,7 @@ extension Engine {
             }
             let to = t.channel == .email || t.channel == .mail ? t.email : (t.phone ?? t.email)
             if adapter.writesFiles {
-                let file = try adapter.stage(id: t.uuid, channel: t.channel, to: to, subject: message.subject, body: message.body)
+                let file = try adapter.stage(id: t.uuid, channel: t.channel, to: to, subject: message.subject, body: message.body, readyFolders: &cache.readyFolders)
                 batch.append(PendingDelivery(touchpoint: id, attempts: t.attempts, file: file, subject: message.subject, body: message.body))
                 return
             }
