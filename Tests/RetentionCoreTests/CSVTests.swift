@@ -29,6 +29,28 @@ import Testing
         #expect(throws: RetentionError.self) { try CSV.parse("a\nx\"y\n") }
     }
 
+    @Test func readingInBatchesGivesTheSameRecordsAsReadingAtOnce() throws {
+        // Quoted line breaks, CRLF, an empty line, and a last record without a line end, read in batches of
+        // every size: a batch boundary never changes a field or a line number.
+        let text = "\u{FEFF}a,b\r\n\"1\n2\",x\n\n3,\"y\"\"z\"\r\n4,5\n\"6,7\",8"
+        let whole = try CSV.parse(text)
+        #expect(whole.map(\.line) == [1, 2, 5, 6, 7])
+        for size in 1...6 {
+            var reader = CSV.Reader(text)
+            var batches: [[CSV.Record]] = []
+            while true {
+                let batch = try reader.next(size)
+                if batch.isEmpty { break }
+                #expect(batch.count <= size)
+                batches.append(batch)
+            }
+            let records = batches.flatMap { $0 }
+            #expect(records.map(\.fields) == whole.map(\.fields), "batches of \(size)")
+            #expect(records.map(\.line) == whole.map(\.line), "batches of \(size)")
+            #expect(reader.bytesRead == reader.byteCount)
+        }
+    }
+
     @Test func writerQuotesOnlyWhatNeedsIt() {
         #expect(CSV.line(["a", "b,c", "d\"e", "f\ng", ""]) == "a,\"b,c\",\"d\"\"e\",\"f\ng\",\r\n")
     }

@@ -51,6 +51,72 @@ import Testing
         #expect(try count(engine, "audit_log") == 0)
     }
 
+    /// `rows` customers as CSV, the `bad`th (1-based) with an e-mail address that is not one.
+    func customersFile(rows: Int, from first: Int = 1, bad: Int? = nil) -> String {
+        var csv = "leadId,agentId,firstName,lastName,email,phone,tags,optedOutChannels,satisfactionScore\n"
+        for i in first..<(first + rows) {
+            let email = i == bad ? "nobody" : "p\(i)@example.com"
+            csv += "lead-\(i),agent-\(i % 7),Pat,Lee \(i),\(email),+1 217 555 \(1000 + i % 9000),\(i % 3 == 0 ? "vip;home" : ""),\(i % 5 == 0 ? "sms" : ""),\(i % 101)\n"
+        }
+        return csv
+    }
+
+    func indexes(_ engine: Engine) throws -> [String] {
+        try engine.db.query("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name") { $0.text(0) }
+    }
+
+    @Test func aLargeImportRebuildsTheIndexesItDroppedAndStoresWhatSmallImportsStore() throws {
+        // 10,500 rows into an empty book: the customers' secondary indexes are dropped for the load and built
+        // again before the commit. The same rows imported in small files (indexes kept) give the same book.
+        let large = try makeEngine(), small = try makeEngine()
+        let fresh = try indexes(large)
+        let result = try large.importCSV(.customers, text: customersFile(rows: 10_500), dryRun: false, now: testNow)
+        #expect(result.succeeded && result.rows == 10_500)
+        for first in stride(from: 1, through: 10_500, by: 3_500) {
+            #expect(try small.importCSV(.customers, text: customersFile(rows: 3_500, from: first), dryRun: false, now: testNow).succeeded)
+        }
+        #expect(try indexes(large) == fresh)
+        #expect(try large.db.queryOne("PRAGMA integrity_check") { $0.text(0) } == "ok")
+        let book = """
+            SELECT group_concat(lead_id || '|' || agent_id || '|' || email || '|' || coalesce(phone, '') || '|' || coalesce(satisfaction_score, '')
+              || '|' || (SELECT coalesce(group_concat(tag, ';'), '') FROM customer_tags t WHERE t.customer_id = c.id)
+              || '|' || (SELECT coalesce(group_concat(channel), '') FROM contact_preferences p WHERE p.customer_id = c.id AND opted_out = 1), ',')
+            FROM (SELECT * FROM customers ORDER BY lead_id) c
+            """
+        #expect(try large.db.queryOne(book) { $0.text(0) } == small.db.queryOne(book) { $0.text(0) })
+        // The rebuilt e-mail index answers a search.
+        #expect(try large.listCustomers({ var q = CustomerQuery(); q.search = "p10499@"; return q }()).items.map(\.leadId) == ["lead-10499"])
+    }
+
+    @Test func aLargeImportWithOneBadRowLeavesTheBookAndItsIndexesAsTheyWere() throws {
+        let engine = try makeEngine()
+        let fresh = try indexes(engine)
+        let result = try engine.importCSV(.customers, text: customersFile(rows: 10_500, bad: 10_400), dryRun: false, now: testNow)
+        #expect(result.problems.map(\.line) == [10_401])
+        #expect(result.problems.first?.column == "email")
+        #expect(try count(engine, "customers") == 0 && count(engine, "customer_tags") == 0)
+        #expect(try indexes(engine) == fresh)
+    }
+
+    @Test func aLeadAlreadyInTheBookOrTwiceInTheFileIsAConflictOnItsLine() throws {
+        let engine = try makeEngine()
+        _ = try engine.createCustomer(try json(specCustomerBody), now: testNow)
+        let existing = try #require(try engine.listCustomers(CustomerQuery()).items.first)
+        let csv = """
+        id,leadId,agentId,firstName,lastName,email
+        ,lead-uuid,a,Ann,Lee,ann@example.com
+        ,l2,a,Bob,Ray,bob@example.com
+        \(existing.id),l3,a,Cy,Day,cy@example.com
+        ,l2,a,Di,Fox,di@example.com
+
+        """
+        let result = try engine.importCSV(.customers, text: csv, dryRun: false, now: testNow)
+        #expect(result.problems.map(\.line) == [2, 4, 5])
+        #expect(result.problems.map(\.column) == ["leadId", "id", "leadId"])
+        #expect(result.problems[1].reason.contains("already exists"))
+        #expect(try count(engine, "customers") == 1)
+    }
+
     @Test func dryRunValidatesAndWritesNothing() throws {
         let engine = try makeEngine()
         let csv = "leadId,agentId,firstName,lastName,email\nl1,a,Ann,Lee,ann@example.com\n"

@@ -18,68 +18,97 @@ public enum CSV {
 
     /// Streams records to `body` without holding them all.
     public static func parse(_ text: String, _ body: (Record) throws -> Void) throws {
-        var bytes = Array(text.utf8)[...]
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-        var fields: [String] = []
-        var field: [UInt8] = []
-        var line = 1
-        var recordLine = 1
-        var column = 1
-        var inQuotes = false
-        var quotedField = false
-        var afterQuote = false
-        var i = bytes.startIndex
-        func endField() {
-            fields.append(String(decoding: field, as: UTF8.self))
-            field.removeAll(keepingCapacity: true)
-            quotedField = false
-            afterQuote = false
+        var reader = Reader(text)
+        while true {
+            let records = try reader.next(1_024)
+            if records.isEmpty { return }
+            for record in records { try body(record) }
         }
-        while i < bytes.endIndex {
-            let b = bytes[i]
-            i += 1
-            if inQuotes {
-                if b == UInt8(ascii: "\"") {
-                    if i < bytes.endIndex, bytes[i] == UInt8(ascii: "\"") {
-                        field.append(b); i += 1; column += 2
+    }
+
+    /// Reads a text record by record, a batch at a time; a copy carries on from where it was copied, so a
+    /// batch can be read on another thread while the previous one is used.
+    public struct Reader: Sendable {
+        private let bytes: [UInt8]
+        private var position: Int
+        private var line = 1
+
+        /// The size of the text and how much of it has been read, in bytes.
+        public var byteCount: Int { bytes.count }
+        public var bytesRead: Int { position }
+
+        public init(_ text: String) {
+            bytes = Array(text.utf8)
+            position = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        }
+
+        /// Up to `limit` records from where the reader stands; none when the text is used up.
+        public mutating func next(_ limit: Int) throws -> [Record] {
+            var records: [Record] = []
+            var fields: [String] = []
+            var field: [UInt8] = []
+            var recordLine = line
+            var column = 1
+            var inQuotes = false
+            var quotedField = false
+            var afterQuote = false
+            var i = position
+            func endField() {
+                fields.append(String(decoding: field, as: UTF8.self))
+                field.removeAll(keepingCapacity: true)
+                quotedField = false
+                afterQuote = false
+            }
+            while i < bytes.endIndex && records.count < limit {
+                let b = bytes[i]
+                i += 1
+                if inQuotes {
+                    if b == UInt8(ascii: "\"") {
+                        if i < bytes.endIndex, bytes[i] == UInt8(ascii: "\"") {
+                            field.append(b); i += 1; column += 2
+                        } else {
+                            inQuotes = false; afterQuote = true; column += 1
+                        }
                     } else {
-                        inQuotes = false; afterQuote = true; column += 1
+                        field.append(b)
+                        if b == 0x0A { line += 1; column = 1 } else { column += 1 }
                     }
-                } else {
-                    field.append(b)
-                    if b == 0x0A { line += 1; column = 1 } else { column += 1 }
+                    continue
                 }
-                continue
+                switch b {
+                case UInt8(ascii: ","):
+                    endField(); column += 1
+                case 0x0D:
+                    if i < bytes.endIndex, bytes[i] == 0x0A { i += 1 }
+                    fallthrough
+                case 0x0A:
+                    endField()
+                    if !(fields.count == 1 && fields[0].isEmpty) { records.append(Record(line: recordLine, fields: fields)) }
+                    fields.removeAll(keepingCapacity: true)
+                    line += 1; column = 1; recordLine = line
+                case UInt8(ascii: "\""):
+                    guard field.isEmpty, !quotedField else {
+                        throw RetentionError(.invalid, code: "invalid_csv", "Line \(line), column \(column): a quote inside an unquoted field; quote the whole field and double the quote (\"\").", line: line)
+                    }
+                    inQuotes = true; quotedField = true; column += 1
+                default:
+                    if afterQuote {
+                        throw RetentionError(.invalid, code: "invalid_csv", "Line \(line), column \(column): text after a closing quote; a quoted field must end at a comma or line end.", line: line)
+                    }
+                    field.append(b); column += 1
+                }
             }
-            switch b {
-            case UInt8(ascii: ","):
-                endField(); column += 1
-            case 0x0D:
-                if i < bytes.endIndex, bytes[i] == 0x0A { i += 1 }
-                fallthrough
-            case 0x0A:
-                endField()
-                if !(fields.count == 1 && fields[0].isEmpty) { try body(Record(line: recordLine, fields: fields)) }
-                fields.removeAll(keepingCapacity: true)
-                line += 1; column = 1; recordLine = line
-            case UInt8(ascii: "\""):
-                guard field.isEmpty, !quotedField else {
-                    throw RetentionError(.invalid, code: "invalid_csv", "Line \(line), column \(column): a quote inside an unquoted field; quote the whole field and double the quote (\"\").", line: line)
+            position = i
+            if i == bytes.endIndex {
+                if inQuotes {
+                    throw RetentionError(.invalid, code: "invalid_csv", "Line \(recordLine): a quoted field is never closed (missing \").", line: recordLine)
                 }
-                inQuotes = true; quotedField = true; column += 1
-            default:
-                if afterQuote {
-                    throw RetentionError(.invalid, code: "invalid_csv", "Line \(line), column \(column): text after a closing quote; a quoted field must end at a comma or line end.", line: line)
+                if !field.isEmpty || !fields.isEmpty || quotedField {
+                    endField()
+                    records.append(Record(line: recordLine, fields: fields))
                 }
-                field.append(b); column += 1
             }
-        }
-        if inQuotes {
-            throw RetentionError(.invalid, code: "invalid_csv", "Line \(recordLine): a quoted field is never closed (missing \").", line: recordLine)
-        }
-        if !field.isEmpty || !fields.isEmpty || quotedField {
-            endField()
-            try body(Record(line: recordLine, fields: fields))
+            return records
         }
     }
 

@@ -47,37 +47,62 @@ extension Engine {
     /// Validates and stores a new customer, returning its row id (an import does not read each one back).
     func insertCustomer(_ body: JSONValue, now: Int, allowIdentity: Bool) throws -> Int64 {
         try db.transaction {
-            var r = try FieldReader(body)
-            let id: String
-            if allowIdentity, let given = try r.optionalString("id") {
-                guard UUID(uuidString: given) != nil else { throw RetentionError.invalid("id", "must be a UUID, got \"\(given)\"") }
-                id = given.lowercased()
-            } else { id = Engine.newID() }
-            let leadId = try r.string("leadId")
-            if !allowIdentity, r.has("id") {
-                throw RetentionError.invalid("id", "is assigned by Retention; only `retention import` may keep an existing id")
-            }
-            let since = try r.optionalDate("customerSince") ?? Timestamp.startOfDay(now)
-            if since > now { throw RetentionError.invalid("customerSince", "cannot be in the future") }
-            let fields = try CustomerFields.read(&r, creating: true)
-            try r.finish()
-            if try db.queryOne("SELECT 1 FROM customers WHERE lead_id = ?", [.text(leadId)], { _ in true }) != nil {
-                throw RetentionError.conflict("duplicate_lead_id", "A customer already exists for lead \(leadId).", field: "leadId")
-            }
-            if try db.queryOne("SELECT 1 FROM customers WHERE uuid = ?", [.text(id)], { _ in true }) != nil {
-                throw RetentionError.conflict("duplicate_id", "A customer with id \(id) already exists.", field: "id")
-            }
-            var columns = ["uuid", "lead_id", "customer_since", "created_at", "updated_at"]
-            var values: [SQLValue] = [.text(id), .text(leadId), .int(Int64(since)), .int(Int64(now)), .int(Int64(now))]
-            for (c, v) in fields.assignments { columns.append(c); values.append(v) }
-            let placeholders = Array(repeating: "?", count: values.count).joined(separator: ", ")
-            try db.run("INSERT INTO customers (\(columns.joined(separator: ", "))) VALUES (\(placeholders))", values)
-            let rowID = db.lastInsertRowID
-            if let tags = fields.tags { try replaceTags(rowID, tags) }
-            try applyChannelPreferences(rowID, fields, now: now)
-            try audit("customer.create", entity: "customer", id: id, details: .object([("leadId", .string(leadId))]), now: now)
-            return rowID
+            try writeNewCustomer(try Self.newCustomer(body, now: now, allowIdentity: allowIdentity), now: now)
         }
+    }
+
+    /// A customer to create, validated and not yet stored.
+    struct NewCustomer: Sendable {
+        var id: String
+        var leadId: String
+        var since: Int
+        var fields: CustomerFields
+    }
+
+    /// Validates a create body by the API's rules without touching the database (an import runs this on a
+    /// second thread while the first writes).
+    static func newCustomer(_ body: JSONValue, now: Int, allowIdentity: Bool) throws -> NewCustomer {
+        var r = try FieldReader(body)
+        let id: String
+        if allowIdentity, let given = try r.optionalString("id") {
+            guard UUID(uuidString: given) != nil else { throw RetentionError.invalid("id", "must be a UUID, got \"\(given)\"") }
+            id = given.lowercased()
+        } else { id = Engine.newID() }
+        let leadId = try r.string("leadId")
+        if !allowIdentity, r.has("id") {
+            throw RetentionError.invalid("id", "is assigned by Retention; only `retention import` may keep an existing id")
+        }
+        let since = try r.optionalDate("customerSince") ?? Timestamp.startOfDay(now)
+        if since > now { throw RetentionError.invalid("customerSince", "cannot be in the future") }
+        let fields = try CustomerFields.read(&r, creating: true)
+        try r.finish()
+        return NewCustomer(id: id, leadId: leadId, since: since, fields: fields)
+    }
+
+    /// Stores a validated new customer. A lead or id that already exists is refused with a conflict naming
+    /// the field: found by the unique indexes as the row is inserted, so no lookup precedes the write. The
+    /// caller holds a transaction: on a conflict nothing of this customer was written.
+    func writeNewCustomer(_ c: NewCustomer, now: Int) throws -> Int64 {
+        var columns = ["uuid", "lead_id", "customer_since", "created_at", "updated_at"]
+        var values: [SQLValue] = [.text(c.id), .text(c.leadId), .int(Int64(c.since)), .int(Int64(now)), .int(Int64(now))]
+        for (column, value) in c.fields.assignments { columns.append(column); values.append(value) }
+        let placeholders = Array(repeating: "?", count: values.count).joined(separator: ", ")
+        do {
+            try db.run("INSERT INTO customers (\(columns.joined(separator: ", "))) VALUES (\(placeholders))", values)
+        } catch let e as RetentionError where e.code == "constraint_violation" {
+            if e.message.contains("customers.lead_id") {
+                throw RetentionError.conflict("duplicate_lead_id", "A customer already exists for lead \(c.leadId).", field: "leadId")
+            }
+            if e.message.contains("customers.uuid") {
+                throw RetentionError.conflict("duplicate_id", "A customer with id \(c.id) already exists.", field: "id")
+            }
+            throw e
+        }
+        let rowID = db.lastInsertRowID
+        if let tags = c.fields.tags { try replaceTags(rowID, tags, new: true) }
+        try applyChannelPreferences(rowID, c.fields, now: now, createdAs: c.id)
+        try audit("customer.create", entity: "customer", id: c.id, details: .object([("leadId", .string(c.leadId))]), now: now)
+        return rowID
     }
 
     // MARK: Read
@@ -143,19 +168,21 @@ extension Engine {
         }
     }
 
-    private func replaceTags(_ rowID: Int64, _ tags: [String]) throws {
-        try db.run("DELETE FROM customer_tags WHERE customer_id = ?", [.int(rowID)])
+    /// Sets a customer's tags (a customer just created has none to remove).
+    private func replaceTags(_ rowID: Int64, _ tags: [String], new: Bool = false) throws {
+        if !new { try db.run("DELETE FROM customer_tags WHERE customer_id = ?", [.int(rowID)]) }
         var seen = Set<String>()
         for (i, tag) in tags.enumerated() where !tag.isEmpty && seen.insert(tag).inserted {
             try db.run("INSERT INTO customer_tags (customer_id, position, tag) VALUES (?, ?, ?)", [.int(rowID), .int(Int64(i)), .text(tag)])
         }
     }
 
-    /// Applies opt-out changes and audits each change of consent with who and when.
-    private func applyChannelPreferences(_ rowID: Int64, _ fields: CustomerFields, now: Int) throws {
+    /// Applies opt-out changes and audits each change of consent with who and when. `createdAs` is the
+    /// public id of a customer just created (who has no preferences yet).
+    private func applyChannelPreferences(_ rowID: Int64, _ fields: CustomerFields, now: Int, createdAs newID: String? = nil) throws {
         guard let optedOut = fields.optedOutChannels else { return }
-        let uuid = try db.queryOne("SELECT uuid FROM customers WHERE id = ?", [.int(rowID)]) { $0.text(0) } ?? ""
-        let current = Set(try db.query("SELECT channel FROM contact_preferences WHERE customer_id = ? AND opted_out = 1", [.int(rowID)]) { $0.text(0) })
+        let uuid = try newID ?? db.queryOne("SELECT uuid FROM customers WHERE id = ?", [.int(rowID)]) { $0.text(0) } ?? ""
+        let current: Set<String> = newID != nil ? [] : Set(try db.query("SELECT channel FROM contact_preferences WHERE customer_id = ? AND opted_out = 1", [.int(rowID)]) { $0.text(0) })
         for channel in ContactChannel.allCases {
             let want = optedOut.contains(channel)
             guard want != current.contains(channel.rawValue) else { continue }

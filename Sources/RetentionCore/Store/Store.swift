@@ -63,15 +63,10 @@ extension Store {
     /// if the load is killed midway, the next `Store.open` rebuilds them (see `restoreDeferredIndexes`),
     /// so a database is never left without its indexes.
     public static func withIndexesDeferred<T>(_ db: Database, tables: [String], _ body: () throws -> T) throws -> T {
-        let tableList = JSONValue.array(tables.map { .string($0) }).serialized()
-        let indexes = try db.query("""
-            SELECT name, sql FROM sqlite_master
-            WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN (SELECT value FROM json_each(?))
-            """, [.text(tableList)]) { ($0.text(0), $0.text(1)) }
         try db.transaction {
+            let dropped = try dropSecondaryIndexes(db, tables: tables)
             try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
-                       [.text(deferredIndexesKey), .text(JSONValue.array(indexes.map { .string($0.1) }).serialized())])
-            for (name, _) in indexes { try db.execute("DROP INDEX \"\(name.replacingOccurrences(of: "\"", with: "\"\""))\"") }
+                       [.text(deferredIndexesKey), .text(JSONValue.array(dropped.map { .string($0) }).serialized())])
         }
         let result: T
         do {
@@ -82,6 +77,18 @@ extension Store {
         }
         try restoreDeferredIndexes(db)
         return result
+    }
+
+    /// Drops the secondary indexes of `tables` that enforce nothing (not the unique ones) and returns the
+    /// statements that create them again. Inside one transaction with the load and the rebuild (as an
+    /// import does), a failure or a crash rolls the drop back with everything else.
+    static func dropSecondaryIndexes(_ db: Database, tables: [String]) throws -> [String] {
+        let indexes = try db.query("""
+            SELECT name, sql FROM sqlite_master
+            WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN (SELECT value FROM json_each(?))
+            """, [.text(JSONValue.array(tables.map { .string($0) }).serialized())]) { ($0.text(0), $0.text(1)) }
+        for (name, _) in indexes { try db.execute("DROP INDEX \"\(name.replacingOccurrences(of: "\"", with: "\"\""))\"") }
+        return indexes.map(\.1)
     }
 
     /// Rebuilds indexes a bulk load dropped and did not get to rebuild.

@@ -5,7 +5,8 @@
 public struct FieldReader {
     private let pairs: [(String, JSONValue)]
     private let prefix: String
-    private var used: Set<String> = []
+    /// Which of `pairs` the operation has read (by position: a body has few fields, so a scan beats hashing).
+    private var used: [Bool]
 
     public init(_ body: JSONValue, prefix: String = "") throws {
         guard case .object(let pairs) = body else {
@@ -14,19 +15,18 @@ public struct FieldReader {
         }
         self.pairs = pairs
         self.prefix = prefix
+        used = Array(repeating: false, count: pairs.count)
     }
 
     public func path(_ key: String) -> String { prefix + key }
 
-    public mutating func has(_ key: String) -> Bool {
-        used.insert(key)
-        return pairs.contains { $0.0 == key }
-    }
+    public mutating func has(_ key: String) -> Bool { raw(key) != nil }
 
     /// The raw value, or nil when absent. Explicit `null` is returned as `.null`.
     public mutating func raw(_ key: String) -> JSONValue? {
-        used.insert(key)
-        return pairs.first(where: { $0.0 == key })?.1
+        guard let i = pairs.firstIndex(where: { $0.0 == key }) else { return nil }
+        used[i] = true
+        return pairs[i].1
     }
 
     public mutating func string(_ key: String) throws -> String {
@@ -122,7 +122,7 @@ public struct FieldReader {
 
     /// Rejects fields the operation does not read.
     public func finish() throws {
-        for (key, _) in pairs where !used.contains(key) {
+        for ((key, _), read) in zip(pairs, used) where !read {
             throw RetentionError.invalid(path(key), "is not a known field here", code: "unknown_field")
         }
     }

@@ -32,10 +32,14 @@ public enum Validation {
     /// spaces, dots, dashes and parentheses as separators. Stored as written.
     public static func phone(_ s: String, field: String = "phone") throws -> String {
         var digits = 0
-        for (i, c) in s.enumerated() {
-            if c.isASCII, c.isNumber { digits += 1; continue }
-            if c == "+" && i == 0 { continue }
-            if " .-()".contains(c) { continue }
+        // Every allowed character is ASCII, so the bytes are checked (any other byte is an error).
+        for (i, b) in s.utf8.enumerated() {
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1; continue
+            case UInt8(ascii: "+") where i == 0: continue
+            case UInt8(ascii: " "), UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "("), UInt8(ascii: ")"): continue
+            default: break
+            }
             throw RetentionError.invalid(field, "must be a phone number like +1 217 555 0100, got \"\(s)\"")
         }
         guard (7...15).contains(digits) else {
