@@ -67,6 +67,11 @@ import Testing
         // Step k is due at enrolment + its delay.
         let offsets = try engine.db.query("SELECT DISTINCT due_at - ? FROM touchpoints ORDER BY 1", [.int(Int64(testNow))]) { $0.int(0) }
         #expect(offsets == [0, 10080 * 60, 20160 * 60])
+        // Each step keeps its own channel, template and delay (all steps are laid out in one statement).
+        let steps = try engine.db.query("SELECT DISTINCT step_index, channel, template, due_at - ? FROM touchpoints ORDER BY 1",
+                                        [.int(Int64(testNow))]) { "\($0.int(0)) \($0.text(1)) \($0.text(2)) \($0.int(3))" }
+        #expect(steps == ["0 email renewal_reminder 0", "1 sms renewal_reminder 604800", "2 call renewal_reminder 1209600"])
+        #expect(try engine.db.scalarInt("SELECT count(DISTINCT enrollment_id || ':' || step_index) FROM touchpoints") == (enrolled - control) * 3)
         // Every enrolled customer matches the segment.
         let outside = try engine.db.scalarInt("""
             SELECT count(*) FROM campaign_enrollments e JOIN customers c ON c.id = e.customer_id

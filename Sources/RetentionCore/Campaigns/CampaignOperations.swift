@@ -176,7 +176,7 @@ extension Engine {
 
     /// Enrols the customers matching the segment who were never enrolled in this campaign, holds out
     /// the control group, and lays out the touchpoints of the others: step k is due at enrolment +
-    /// its delay. All set-based: one INSERT … SELECT for the enrolments and one per step.
+    /// its delay. All set-based: one INSERT … SELECT for the enrolments and one for the touchpoints of every step.
     ///
     /// The control group is drawn by a deterministic hash of (customer, campaign), so the same customer
     /// lands in the same group if the enrolment is replayed: `(id × 2654435761 + campaign × 97) mod 10000 <
@@ -205,19 +205,22 @@ extension Engine {
         let enrolled = db.changes
         let control = try db.scalarInt("SELECT count(*) FROM campaign_enrollments WHERE campaign_id = ? AND run_at = ? AND is_control = 1",
                                        [.int(c.rowID), .int(Int64(runAt))])
-        var touchpoints = 0
-        for (k, step) in c.sequence.enumerated() {
-            try db.run("""
-                INSERT INTO touchpoints (uuid, campaign_id, enrollment_id, customer_id, policy_id, step_index, channel, template, status, due_at, created_at, updated_at)
-                SELECT \(Engine.sqlUUID), e.campaign_id, e.id, e.customer_id, e.policy_id, ?, coalesce(?, c.preferred_contact_method, 'email'), ?,
-                       'pending', e.enrolled_at + ? * 60, ?, ?
-                FROM campaign_enrollments e JOIN customers c ON c.id = e.customer_id
-                WHERE e.campaign_id = ? AND e.run_at = ? AND e.is_control = 0
-                """, [.int(Int64(k)), .init(step.channel?.rawValue), .text(step.template), .int(Int64(step.delayMinutes)),
-                      .int(Int64(now)), .int(Int64(now)), .int(c.rowID), .int(Int64(runAt))])
-            touchpoints += db.changes
-        }
-        return (enrolled, control, touchpoints)
+        // Every step of every enrolment in one statement, customer by customer: each page of the touchpoints'
+        // per-customer index is then changed once, not once per step.
+        guard !c.sequence.isEmpty else { return (enrolled, control, 0) }
+        let steps = c.sequence.indices.map { k in "(?\(4 + 4 * k), ?\(5 + 4 * k), ?\(6 + 4 * k), ?\(7 + 4 * k))" }.joined(separator: ", ")
+        try db.run("""
+            INSERT INTO touchpoints (uuid, campaign_id, enrollment_id, customer_id, policy_id, step_index, channel, template, status, due_at, created_at, updated_at)
+            SELECT \(Engine.sqlUUID), e.campaign_id, e.id, e.customer_id, e.policy_id, s.column1, coalesce(s.column2, c.preferred_contact_method, 'email'),
+                   s.column3, 'pending', e.enrolled_at + s.column4 * 60, ?1, ?1
+            FROM campaign_enrollments e JOIN customers c ON c.id = e.customer_id CROSS JOIN (VALUES \(steps)) s
+            WHERE e.campaign_id = ?2 AND e.run_at = ?3 AND e.is_control = 0
+            ORDER BY e.customer_id, s.column1
+            """, [.int(Int64(now)), .int(c.rowID), .int(Int64(runAt))]
+            + c.sequence.enumerated().flatMap { k, step in
+                [SQLValue.int(Int64(k)), .init(step.channel?.rawValue), .text(step.template), .int(Int64(step.delayMinutes))]
+            })
+        return (enrolled, control, db.changes)
     }
 
     /// Enrols one customer by hand into an active or paused campaign (never into its control group),
