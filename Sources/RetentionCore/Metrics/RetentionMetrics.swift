@@ -79,69 +79,18 @@ extension Engine {
         // Book-wide metrics read each table alone; an agent's metrics join the rows of that agent's customers.
         let agentJoin = { (table: String) in period.agentId == nil ? "" : "JOIN customers c ON c.id = \(table).customer_id AND c.agent_id = ?3" }
         let periodParams: [SQLValue] = [.int(s), .int(e)] + (period.agentId == nil ? [] : [agent])
-        let inForceAt = { (t: String) in "p.inception_date <= \(t) AND (p.ended_at IS NULL OR p.ended_at > \(t))" }
 
-        // Customers and policies in one pass over the policies: a per-customer summary (first inception,
-        // active at start and end, policies in force at the start), then per line of business every
-        // policy count and premium sum the customer, policy and revenue groups need.
-        struct LineTotals {
-            var total = 0, active = 0, atStart = 0, cancelled = 0, lapsed = 0, lost = 0
-            var premiumEnd = 0.0, premiumStart = 0.0, churned = 0.0, earned = 0.0, newEarned = 0.0, crossSell = 0.0
-        }
-        var customerCounts = (total: 0, start: 0, end: 0, new: 0, newActive: 0, retained: 0)
-        var byLine: [String: LineTotals] = [:]
-        let year = 365.25 * 86_400.0
-        try db.forEach("""
-            WITH pc AS MATERIALIZED (
-              SELECT p.customer_id AS customer_id, min(p.inception_date) AS first_inception,
-                     max(\(inForceAt("?1"))) AS active_start, max(\(inForceAt("?2"))) AS active_end,
-                     count(*) FILTER (WHERE \(inForceAt("?1"))) AS in_force_start
-              FROM policies p \(agentJoin("p"))
-              GROUP BY p.customer_id
-            ),
-            customer_counts AS (
-              SELECT count(*) FILTER (WHERE first_inception < ?2) AS total,
-                     coalesce(sum(active_start), 0) AS active_start, coalesce(sum(active_end), 0) AS active_end,
-                     count(*) FILTER (WHERE first_inception >= ?1 AND first_inception < ?2) AS new,
-                     count(*) FILTER (WHERE first_inception >= ?1 AND first_inception < ?2 AND active_end) AS new_active,
-                     count(*) FILTER (WHERE active_start AND active_end) AS retained
-              FROM pc
-            )
-            SELECT cc.total, cc.active_start, cc.active_end, cc.new, cc.new_active, cc.retained, lines.*
-            FROM customer_counts cc LEFT JOIN (
-              SELECT p.policy_type,
-                     count(*) FILTER (WHERE p.inception_date < ?2),
-                     count(*) FILTER (WHERE \(inForceAt("?2"))),
-                     count(*) FILTER (WHERE \(inForceAt("?1"))),
-                     count(*) FILTER (WHERE p.status = 'cancelled' AND p.ended_at >= ?1 AND p.ended_at < ?2 AND coalesce(p.end_reason, '') != 'rewritten'),
-                     count(*) FILTER (WHERE p.status = 'lapsed' AND p.ended_at >= ?1 AND p.ended_at < ?2),
-                     count(*) FILTER (WHERE p.status IN ('lapsed', 'expired') AND p.ended_at >= ?1 AND p.ended_at < ?2),
-                     coalesce(sum(p.annual_premium_cents) FILTER (WHERE \(inForceAt("?2"))), 0),
-                     coalesce(sum(p.annual_premium_cents) FILTER (WHERE \(inForceAt("?1"))), 0),
-                     coalesce(sum(p.annual_premium_cents) FILTER (WHERE \(inForceAt("?1")) AND p.ended_at >= ?1 AND p.ended_at < ?2
-                                                                  AND coalesce(p.end_reason, '') != 'rewritten'), 0),
-                     coalesce(sum(p.annual_premium_cents * max(0, min(coalesce(p.ended_at, ?2), ?2) - max(p.inception_date, ?1)) / ?4), 0),
-                     coalesce(sum(p.annual_premium_cents * max(0, min(coalesce(p.ended_at, ?2), ?2) - max(p.inception_date, ?1)) / ?4)
-                              FILTER (WHERE pc.first_inception >= ?1), 0),
-                     coalesce(sum(p.annual_premium_cents) FILTER (WHERE p.inception_date >= ?1 AND p.inception_date < ?2
-                              AND pc.in_force_start - (\(inForceAt("?1"))) > 0), 0)
-              FROM pc JOIN policies p ON p.customer_id = pc.customer_id
-              GROUP BY p.policy_type
-            ) lines ON 1
-            """, [.int(s), .int(e), agent, .double(year)]) { r in
-            customerCounts = (r.int(0), r.int(1), r.int(2), r.int(3), r.int(4), r.int(5))
-            guard let type = r.optionalText(6) else { return }
-            byLine[type] = LineTotals(total: r.int(7), active: r.int(8), atStart: r.int(9), cancelled: r.int(10), lapsed: r.int(11), lost: r.int(12),
-                                      premiumEnd: r.double(13), premiumStart: r.double(14), churned: r.double(15), earned: r.double(16),
-                                      newEarned: r.double(17), crossSell: r.double(18))
-        }
+        // Customers and policies in one pass over the policies (see `BookTotals`).
+        let book = try bookTotals(start: period.start, end: period.end, agentId: period.agentId)
+        let byLine = book.lines
+        let customerCounts = (total: book.customers.total, start: book.customers.activeAtStart, end: book.customers.activeAtEnd,
+                              new: book.customers.new, newActive: book.customers.newActive, retained: book.customers.retained)
         let cm = customerCounts
-        func bookTotal<T: AdditiveArithmetic>(_ key: KeyPath<LineTotals, T>) -> T { byLine.values.reduce(.zero) { $0 + $1[keyPath: key] } }
+        func bookTotal<T: AdditiveArithmetic>(_ key: KeyPath<BookTotals.Line, T>) -> T { byLine.values.reduce(.zero) { $0 + $1[keyPath: key] } }
         let lost = cm.start - cm.retained
 
         // The customers table: risk levels, health bands, LTV and satisfaction of active customers, in one
-        // pass (for the whole book a sequential scan of the table, cheaper than walking an index and
-        // fetching every row out of order).
+        // pass over the partial index that holds exactly these columns of the active customers.
         struct CustomerTotals {
             var scored = 0, bands = [0, 0, 0, 0], healthSum = 0.0, ltvCount = 0, ltvSum = 0.0, active = 0, paidSum = 0.0
             var satisfactionCount = 0, satisfactionSum = 0.0
@@ -157,7 +106,7 @@ extension Engine {
                    coalesce(sum(c.health_score) FILTER (WHERE c.scored_at IS NOT NULL), 0),
                    count(c.projected_ltv_cents), coalesce(sum(c.projected_ltv_cents), 0), count(*), coalesce(sum(c.lifetime_value_cents), 0),
                    count(c.satisfaction_score), coalesce(sum(c.satisfaction_score), 0)
-            FROM customers c \(period.agentId == nil ? "NOT INDEXED" : "") WHERE c.active_policies > 0 AND (?1 IS NULL OR c.agent_id = ?1)
+            FROM customers c WHERE c.active_policies > 0 AND (?1 IS NULL OR c.agent_id = ?1)
             GROUP BY c.churn_risk
             """, [agent]) { r in
             riskCounts[r.int(0)] = r.int(1)

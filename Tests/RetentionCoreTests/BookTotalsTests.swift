@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+@testable import RetentionCore
+
+/// The one-pass policy totals behind the metrics: hand-computed cases, and the same numbers as the
+/// set-based SQL they replaced (kept here as the reference) on demo books, for the book and each agent.
+@Suite struct BookTotalsTests {
+    typealias Policy = BookTotals.Policy
+    let day = 86_400
+
+    @Test func oneCustomerByHand() {
+        // Period [100 d, 200 d). Policies: an auto in force throughout (premium 1,000.00), a home incepted
+        // at 150 d (cross-sell: the auto was in force at the start), a renters that lapsed at 120 d.
+        let s = 100 * day, e = 200 * day
+        var totals = BookTotals(start: s, end: e)
+        totals.add(customer: [
+            Policy(type: "auto", inception: 10 * day, endedAt: nil, status: "active", rewritten: false, premiumCents: 100_000),
+            Policy(type: "home", inception: 150 * day, endedAt: nil, status: "active", rewritten: false, premiumCents: 50_000),
+            Policy(type: "renters", inception: 50 * day, endedAt: 120 * day, status: "lapsed", rewritten: false, premiumCents: 20_000),
+        ])
+        #expect(totals.customers == BookTotals.Customers(total: 1, activeAtStart: 1, activeAtEnd: 1, new: 0, newActive: 0, retained: 1))
+        let year = 365.25 * 86_400.0
+        #expect(totals.lines["auto"] == BookTotals.Line(total: 1, active: 1, atStart: 1, premiumEnd: 100_000, premiumStart: 100_000,
+                                             earned: 100_000 * Double(100 * day) / year))
+        #expect(totals.lines["home"] == BookTotals.Line(total: 1, active: 1, atStart: 0, premiumEnd: 50_000, earned: 50_000 * Double(50 * day) / year,
+                                             crossSell: 50_000))
+        #expect(totals.lines["renters"] == BookTotals.Line(total: 1, atStart: 1, lapsed: 1, lost: 1, premiumStart: 20_000, churned: 20_000,
+                                                earned: 20_000 * Double(20 * day) / year))
+    }
+
+    @Test func edgesOfThePeriod() {
+        let s = 100 * day, e = 200 * day
+        var totals = BookTotals(start: s, end: e)
+        // New in the period: one policy from exactly the start to exactly the end (in force at S, not at E),
+        // ended by a rewrite.
+        totals.add(customer: [Policy(type: "auto", inception: s, endedAt: e, status: "cancelled", rewritten: true, premiumCents: 36_525)])
+        // A policy ended exactly at the start (not in force at S, but ended in [S, E)), and one cancelled
+        // before it began (never in force).
+        totals.add(customer: [
+            Policy(type: "home", inception: 20 * day, endedAt: s, status: "cancelled", rewritten: false, premiumCents: 1_000),
+            Policy(type: "home", inception: 180 * day, endedAt: 170 * day, status: "cancelled", rewritten: false, premiumCents: 1_000),
+        ])
+        // A first policy starting exactly at the exclusive end: in force at E, yet not a customer of the period.
+        totals.add(customer: [Policy(type: "life", inception: e, endedAt: nil, status: "active", rewritten: false, premiumCents: 5_000)])
+        #expect(totals.customers == BookTotals.Customers(total: 2, activeAtStart: 1, activeAtEnd: 1, new: 1, newActive: 0, retained: 0))
+        let auto = totals.lines["auto"]!
+        #expect(auto.active == 0 && auto.atStart == 1 && auto.cancelled == 0 && auto.churned == 0, "a rewrite is neither a cancellation nor churn")
+        #expect(abs(auto.earned - 10_000) < 1e-9 && auto.newEarned == auto.earned, "100 days of 365.25 of 365.25 currency units a year")
+        let home = totals.lines["home"]!
+        #expect(home.total == 2 && home.atStart == 0 && home.cancelled == 2 && home.churned == 0 && home.earned == 0)
+        #expect(totals.lines["life"] == BookTotals.Line(total: 0, active: 1, premiumEnd: 5_000))
+    }
+
+    /// The SQL the one-pass read replaced, verbatim.
+    func reference(_ db: Database, start: Int, end: Int, agentId: String?) throws -> (BookTotals.Customers, [String: BookTotals.Line]) {
+        let agentJoin = { (table: String) in agentId == nil ? "" : "JOIN customers c ON c.id = \(table).customer_id AND c.agent_id = ?3" }
+        let inForceAt = { (t: String) in "p.inception_date <= \(t) AND (p.ended_at IS NULL OR p.ended_at > \(t))" }
+        var customers = BookTotals.Customers()
+        var lines: [String: BookTotals.Line] = [:]
+        try db.forEach("""
+            WITH pc AS MATERIALIZED (
+              SELECT p.customer_id AS customer_id, min(p.inception_date) AS first_inception,
+                     max(\(inForceAt("?1"))) AS active_start, max(\(inForceAt("?2"))) AS active_end,
+                     count(*) FILTER (WHERE \(inForceAt("?1"))) AS in_force_start
+              FROM policies p \(agentJoin("p"))
+              GROUP BY p.customer_id
+            ),
+            customer_counts AS (
+              SELECT count(*) FILTER (WHERE first_inception < ?2) AS total,
+                     coalesce(sum(active_start), 0) AS active_start, coalesce(sum(active_end), 0) AS active_end,
+                     count(*) FILTER (WHERE first_inception >= ?1 AND first_inception < ?2) AS new,
+                     count(*) FILTER (WHERE first_inception >= ?1 AND first_inception < ?2 AND active_end) AS new_active,
+                     count(*) FILTER (WHERE active_start AND active_end) AS retained
+              FROM pc
+            )
+            SELECT cc.total, cc.active_start, cc.active_end, cc.new, cc.new_active, cc.retained, lines.*
+            FROM customer_counts cc LEFT JOIN (
+              SELECT p.policy_type,
+                     count(*) FILTER (WHERE p.inception_date < ?2),
+                     count(*) FILTER (WHERE \(inForceAt("?2"))),
+                     count(*) FILTER (WHERE \(inForceAt("?1"))),
+                     count(*) FILTER (WHERE p.status = 'cancelled' AND p.ended_at >= ?1 AND p.ended_at < ?2 AND coalesce(p.end_reason, '') != 'rewritten'),
+                     count(*) FILTER (WHERE p.status = 'lapsed' AND p.ended_at >= ?1 AND p.ended_at < ?2),
+                     count(*) FILTER (WHERE p.status IN ('lapsed', 'expired') AND p.ended_at >= ?1 AND p.ended_at < ?2),
+                     coalesce(sum(p.annual_premium_cents) FILTER (WHERE \(inForceAt("?2"))), 0),
+                     coalesce(sum(p.annual_premium_cents) FILTER (WHERE \(inForceAt("?1"))), 0),
+                     coalesce(sum(p.annual_premium_cents) FILTER (WHERE \(inForceAt("?1")) AND p.ended_at >= ?1 AND p.ended_at < ?2
+                                                                  AND coalesce(p.end_reason, '') != 'rewritten'), 0),
+                     coalesce(sum(p.annual_premium_cents * max(0, min(coalesce(p.ended_at, ?2), ?2) - max(p.inception_date, ?1)) / ?4), 0),
+                     coalesce(sum(p.annual_premium_cents * max(0, min(coalesce(p.ended_at, ?2), ?2) - max(p.inception_date, ?1)) / ?4)
+                              FILTER (WHERE pc.first_inception >= ?1), 0),
+                     coalesce(sum(p.annual_premium_cents) FILTER (WHERE p.inception_date >= ?1 AND p.inception_date < ?2
+                              AND pc.in_force_start - (\(inForceAt("?1"))) > 0), 0)
+              FROM pc JOIN policies p ON p.customer_id = pc.customer_id
+              GROUP BY p.policy_type
+            ) lines ON 1
+            """, [.int(Int64(start)), .int(Int64(end)), .init(agentId), .double(BookTotals.secondsPerYear)]) { r in
+            customers = .init(total: r.int(0), activeAtStart: r.int(1), activeAtEnd: r.int(2), new: r.int(3), newActive: r.int(4), retained: r.int(5))
+            guard let type = r.optionalText(6) else { return }
+            lines[type] = .init(total: r.int(7), active: r.int(8), atStart: r.int(9), cancelled: r.int(10), lapsed: r.int(11), lost: r.int(12),
+                                premiumEnd: r.double(13), premiumStart: r.double(14), churned: r.double(15), earned: r.double(16),
+                                newEarned: r.double(17), crossSell: r.double(18))
+        }
+        return (customers, lines)
+    }
+
+    func expectSame(_ a: BookTotals, _ b: (BookTotals.Customers, [String: BookTotals.Line]), _ label: String) {
+        #expect(a.customers == b.0, "\(label)")
+        #expect(Set(a.lines.keys) == Set(b.1.keys), "\(label)")
+        for (type, x) in a.lines {
+            guard let y = b.1[type] else { continue }
+            let counts: [Int] = [x.total, x.active, x.atStart, x.cancelled, x.lapsed, x.lost]
+            let expected: [Int] = [y.total, y.active, y.atStart, y.cancelled, y.lapsed, y.lost]
+            #expect(counts == expected, "\(label) \(type)")
+            for (u, v) in [(x.premiumEnd, y.premiumEnd), (x.premiumStart, y.premiumStart), (x.churned, y.churned), (x.earned, y.earned),
+                           (x.newEarned, y.newEarned), (x.crossSell, y.crossSell)] {
+                #expect(abs(u - v) <= 1e-9 * max(1, abs(v)), "\(label) \(type): \(u) vs \(v)")
+            }
+        }
+    }
+
+    @Test func sameNumbersAsTheSetBasedSQLOnDemoBooks() throws {
+        for seed in [3, 11] {
+            let engine = try makeEngine()
+            try DemoBook(customers: 400, seed: UInt64(seed), now: testNow).generate(into: engine.db)
+            let agents = try engine.db.query("SELECT DISTINCT agent_id FROM customers ORDER BY 1") { $0.text(0) }
+            let today = Timestamp.startOfDay(testNow)
+            let periods = [(Timestamp.addingMonths(-12, to: today), today + day), (Timestamp.addingMonths(-3, to: today), today + day),
+                           (Timestamp.addingMonths(-60, to: today), Timestamp.addingMonths(-24, to: today)), (today - 7 * day, today + 90 * day)]
+            for (start, end) in periods {
+                for agent in [nil] + agents.prefix(2).map(Optional.some) {
+                    let label = "seed \(seed) \(Timestamp.formatDate(start))…\(Timestamp.formatDate(end)) \(agent ?? "book")"
+                    let totals = try engine.bookTotals(start: start, end: end, agentId: agent)
+                    #expect(totals.customers.total > 0, "\(label)")
+                    expectSame(totals, try reference(engine.db, start: start, end: end, agentId: agent), label)
+                }
+            }
+        }
+    }
+}
