@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RetentionCore
 
@@ -72,6 +73,10 @@ import Testing
                                         [.int(Int64(testNow))]) { "\($0.int(0)) \($0.text(1)) \($0.text(2)) \($0.int(3))" }
         #expect(steps == ["0 email renewal_reminder 0", "1 sms renewal_reminder 604800", "2 call renewal_reminder 1209600"])
         #expect(try engine.db.scalarInt("SELECT count(DISTINCT enrollment_id || ':' || step_index) FROM touchpoints") == (enrolled - control) * 3)
+        // Their ids are distinct version-7 UUIDs that ascend by enrolment and step.
+        let ids = try engine.db.query("SELECT uuid FROM touchpoints ORDER BY enrollment_id, step_index") { $0.text(0) }
+        #expect(ids == ids.sorted() && Set(ids).count == ids.count)
+        #expect(ids.allSatisfy { UUID(uuidString: $0) != nil && Array($0)[14] == "7" && "89ab".contains(Array($0)[19]) })
         // Every enrolled customer matches the segment.
         let outside = try engine.db.scalarInt("""
             SELECT count(*) FROM campaign_enrollments e JOIN customers c ON c.id = e.customer_id

@@ -183,7 +183,9 @@ extension Engine {
     /// controlFraction × 10000`.
     ///
     /// Customers are enrolled in row-id order, so the reads and writes that follow (their policies, the
-    /// enrolment and touchpoint rows and indexes) walk the tables in order instead of at random.
+    /// enrolment and touchpoint rows and indexes) walk the tables in order instead of at random. The policy an
+    /// enrolment is about is the customer's in-force policy that renews first (`min(renewal_date)`: SQLite
+    /// takes the bare `id` from that row), read from the index of policies by customer and status alone.
     /// `policyTypes` are enum values checked at creation, so listing them in the SQL text splices no user text.
     func enrol(_ c: Campaign, runAt: Int, now: Int) throws -> (enrolled: Int, control: Int, touchpoints: Int) {
         let (condition, params) = segmentCondition(c.targetSegment, now: now)
@@ -195,7 +197,8 @@ extension Engine {
         try db.run("""
             INSERT INTO campaign_enrollments (campaign_id, customer_id, policy_id, run_at, enrolled_at, is_control)
             SELECT ?, c.id,
-                   (SELECT p.id FROM policies p WHERE p.customer_id = c.id AND p.status IN ('active', 'pending_renewal')\(typeFilter) ORDER BY p.renewal_date LIMIT 1),
+                   (SELECT id FROM (SELECT p.id, min(p.renewal_date) FROM policies p
+                                    WHERE p.customer_id = c.id AND p.status IN ('active', 'pending_renewal')\(typeFilter))),
                    ?, ?, ((c.id * 2654435761 + ? * 97) % 10000) < ?
             FROM customers c \(scan)
             WHERE \(condition) AND NOT EXISTS (SELECT 1 FROM campaign_enrollments e WHERE e.campaign_id = ? AND e.customer_id = c.id)
@@ -206,17 +209,19 @@ extension Engine {
         let control = try db.scalarInt("SELECT count(*) FROM campaign_enrollments WHERE campaign_id = ? AND run_at = ? AND is_control = 1",
                                        [.int(c.rowID), .int(Int64(runAt))])
         // Every step of every enrolment in one statement, customer by customer: each page of the touchpoints'
-        // per-customer index is then changed once, not once per step.
+        // per-customer index is then changed once, not once per step. (A customer's steps come in the order
+        // of the VALUES list; ordering by step as well would sort every row in a temporary b-tree.) Ids count
+        // up by enrolment and step (a sequence has at most 20 steps, so 32 numbers per enrolment).
         guard !c.sequence.isEmpty else { return (enrolled, control, 0) }
-        let steps = c.sequence.indices.map { k in "(?\(4 + 4 * k), ?\(5 + 4 * k), ?\(6 + 4 * k), ?\(7 + 4 * k))" }.joined(separator: ", ")
+        let steps = c.sequence.indices.map { k in "(?\(5 + 4 * k), ?\(6 + 4 * k), ?\(7 + 4 * k), ?\(8 + 4 * k))" }.joined(separator: ", ")
         try db.run("""
             INSERT INTO touchpoints (uuid, campaign_id, enrollment_id, customer_id, policy_id, step_index, channel, template, status, due_at, created_at, updated_at)
-            SELECT \(Engine.sqlUUID), e.campaign_id, e.id, e.customer_id, e.policy_id, s.column1, coalesce(s.column2, c.preferred_contact_method, 'email'),
-                   s.column3, 'pending', e.enrolled_at + s.column4 * 60, ?1, ?1
+            SELECT \(Engine.sqlOrderedUUID(prefix: "?4", counter: "e.id * 32 + s.column1")), e.campaign_id, e.id, e.customer_id, e.policy_id, s.column1,
+                   coalesce(s.column2, c.preferred_contact_method, 'email'), s.column3, 'pending', e.enrolled_at + s.column4 * 60, ?1, ?1
             FROM campaign_enrollments e JOIN customers c ON c.id = e.customer_id CROSS JOIN (VALUES \(steps)) s
             WHERE e.campaign_id = ?2 AND e.run_at = ?3 AND e.is_control = 0
-            ORDER BY e.customer_id, s.column1
-            """, [.int(Int64(now)), .int(c.rowID), .int(Int64(runAt))]
+            ORDER BY e.customer_id
+            """, [.int(Int64(now)), .int(c.rowID), .int(Int64(runAt)), .text(TimeOrderedID.prefix())]
             + c.sequence.enumerated().flatMap { k, step in
                 [SQLValue.int(Int64(k)), .init(step.channel?.rawValue), .text(step.template), .int(Int64(step.delayMinutes))]
             })
@@ -310,6 +315,14 @@ extension Engine {
             }
         }
         return summary
+    }
+
+    /// Time-ordered ids for a set-based insert whose rows each have a unique non-negative integer `counter`
+    /// (below 2⁶²): the bound `prefix` (`TimeOrderedID.prefix()`: this instant and 12 random bits), the
+    /// variant, then the counter (RFC 9562 §6.2, method 1). One insert's ids ascend with the counter, so
+    /// its rows are appended to the unique index of ids instead of written at random places in it.
+    static func sqlOrderedUUID(prefix: String, counter: String) -> String {
+        "printf('%s%04x-%012x', \(prefix), 32768 + (((\(counter)) >> 48) & 16383), (\(counter)) & 281474976710655)"
     }
 
     /// A time-ordered id (UUID version 7, like `TimeOrderedID`) computed inside SQLite, for set-based

@@ -7,12 +7,21 @@ import Foundation
 /// row's key lands at the right-hand edge of that index instead of at a random page, which keeps bulk
 /// writes (imports, demo books, history rows) from touching the whole index once it outgrows the
 /// page cache. The remaining 74 bits are random (or, for seeded books, a counter and seeded bits), so
-/// ids stay unguessable and unique.
+/// ids stay unguessable and unique. Touchpoints laid out by a campaign run are the exception: after the
+/// time and 12 random bits they carry a counter (enrolment row id and step), so one run's ids ascend.
 public enum TimeOrderedID {
     /// A new id for the current time, with 74 random bits.
     public static func make(milliseconds: UInt64 = UInt64(Date().timeIntervalSince1970 * 1000)) -> String {
         var rng = SystemRandomNumberGenerator()
         return format(milliseconds: milliseconds, randA: UInt16(truncatingIfNeeded: rng.next()), randB: rng.next())
+    }
+
+    /// The first 19 characters of an id for now (`tttttttt-tttt-7aaa-`: time, version, 12 random bits), for
+    /// a set-based insert that completes each id with the variant and a per-row counter (RFC 9562 §6.2,
+    /// method 1: its ids ascend row by row). See `Engine.sqlOrderedUUID`.
+    public static func prefix(milliseconds: UInt64 = UInt64(Date().timeIntervalSince1970 * 1000)) -> String {
+        var rng = SystemRandomNumberGenerator()
+        return String(format(milliseconds: milliseconds, randA: UInt16(truncatingIfNeeded: rng.next()), randB: 0).prefix(19))
     }
 
     /// Formats the 128 bits: 48-bit time, version 7, 12 bits `randA`, variant 10, 62 bits `randB`.
