@@ -90,7 +90,7 @@ extension Engine {
         let lost = cm.start - cm.retained
 
         // The customers table: risk levels, health bands, LTV and satisfaction of active customers, in one
-        // pass over the partial index that holds exactly these columns of the active customers.
+        // pass over the risk-level index, which holds every column this reads.
         struct CustomerTotals {
             var scored = 0, bands = [0, 0, 0, 0], healthSum = 0.0, ltvCount = 0, ltvSum = 0.0, active = 0, paidSum = 0.0
             var satisfactionCount = 0, satisfactionSum = 0.0
