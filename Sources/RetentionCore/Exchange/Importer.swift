@@ -26,7 +26,7 @@ extension Engine {
     /// add to policy totals again (those come from the policies file).
     ///
     /// The work is pipelined: while one batch of rows is written, the next is parsed and (for customers,
-    /// whose checks need no lookups) validated on a second thread. A customer import at least as large as
+    /// whose checks need no lookups) validated on the other cores. A customer import at least as large as
     /// the book (and of 10,000 rows or more) drops the customers' secondary indexes and rebuilds them by
     /// sorting before it commits, inside the same transaction: far cheaper than inserting every row into
     /// eight indexes at random positions, and a failed or interrupted import rolls the drop back too.
@@ -50,7 +50,7 @@ extension Engine {
                     Prefetch(on: queue) {
                         var next = reader
                         let records = try next.next(2_048)
-                        return (next, records.map { ($0, Self.prepareImportRow($0, kind: kind, header: header, types: columnTypes, now: now)) })
+                        return (next, records.parallelMap { ($0, Self.prepareImportRow($0, kind: kind, header: header, types: columnTypes, now: now)) })
                     }
                 }
                 var pending = prepareBatch(after: reader)

@@ -90,7 +90,8 @@ extension Engine {
         let lost = cm.start - cm.retained
 
         // The customers table: risk levels, health bands, LTV and satisfaction of active customers, in one
-        // pass over the risk-level index, which holds every column this reads.
+        // pass (for the whole book a sequential scan of the table, cheaper than walking an index and
+        // fetching every row out of order).
         struct CustomerTotals {
             var scored = 0, bands = [0, 0, 0, 0], healthSum = 0.0, ltvCount = 0, ltvSum = 0.0, active = 0, paidSum = 0.0
             var satisfactionCount = 0, satisfactionSum = 0.0
@@ -106,7 +107,7 @@ extension Engine {
                    coalesce(sum(c.health_score) FILTER (WHERE c.scored_at IS NOT NULL), 0),
                    count(c.projected_ltv_cents), coalesce(sum(c.projected_ltv_cents), 0), count(*), coalesce(sum(c.lifetime_value_cents), 0),
                    count(c.satisfaction_score), coalesce(sum(c.satisfaction_score), 0)
-            FROM customers c WHERE c.active_policies > 0 AND (?1 IS NULL OR c.agent_id = ?1)
+            FROM customers c \(period.agentId == nil ? "NOT INDEXED" : "") WHERE c.active_policies > 0 AND (?1 IS NULL OR c.agent_id = ?1)
             GROUP BY c.churn_risk
             """, [agent]) { r in
             riskCounts[r.int(0)] = r.int(1)

@@ -322,17 +322,14 @@ public enum Migrations {
     WHERE ev.event_type IN ('policy_renewed', 'coverage_changed');
     """
 
-    /// The metrics' reads: every policy in customer order with the columns the period totals need, and the
-    /// customers' scores by risk level, each from one covering index instead of the wide table rows (the
-    /// risk-level index, which a rescore updates anyway, is widened rather than a second one added). A
-    /// customer's policies by status also carry the renewal date, so a campaign finds each enrolled
-    /// customer's next renewing policy from the index alone.
+    /// The metrics' read of every policy in customer order, with the columns the period totals need, from
+    /// one covering index instead of the wide table rows. A customer's policies by status also carry the
+    /// renewal date, so a campaign finds each enrolled customer's next renewing policy from the index alone.
+    /// (The customers' scores get no covering index: every rescore rewrites them, and such an index cost a
+    /// million-customer rescore 20 s to save the metrics 0.8 s.)
     static let v3 = """
     DROP INDEX IF EXISTS policies_customer;
     CREATE INDEX policies_customer ON policies(customer_id, status, renewal_date);
     CREATE INDEX policies_metrics ON policies(customer_id, policy_type, inception_date, ended_at, status, end_reason, annual_premium_cents);
-    DROP INDEX IF EXISTS customers_risk_level;
-    CREATE INDEX customers_risk_level ON customers(churn_risk, health_score, scored_at, projected_ltv_cents, lifetime_value_cents,
-                                                   satisfaction_score, agent_id, active_policies);
     """
 }
