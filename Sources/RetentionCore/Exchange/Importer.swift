@@ -71,14 +71,9 @@ extension Engine {
                             switch prepared {
                             case .problem(let e): throw e
                             case .customer(let customer): _ = try writeNewCustomer(customer, now: now)
-                            case .body(let body):
-                                try db.transaction {
-                                    switch kind {
-                                    case .customers: _ = try insertCustomer(body, now: now, allowIdentity: true)
-                                    case .policies: _ = try createPolicy(body, now: now, allowIdentity: true)
-                                    case .events: _ = try createEvent(body, now: now, allowIdentity: true, applySideEffects: false)
-                                    }
-                                }
+                            case .policy(let body): try db.transaction { _ = try createPolicy(body, now: now, allowIdentity: true) }
+                            case .event(let body):
+                                try db.transaction { _ = try createEvent(body, now: now, allowIdentity: true, applySideEffects: false) }
                             }
                         } catch let e as RetentionError {
                             totalProblems += 1
@@ -100,7 +95,8 @@ extension Engine {
     /// or event (whose checks look up the customer, so they run as it is written), or what is wrong with it.
     enum PreparedImportRow: Sendable {
         case customer(NewCustomer)
-        case body(JSONValue)
+        case policy(JSONValue)
+        case event(JSONValue)
         case problem(RetentionError)
     }
 
@@ -111,7 +107,11 @@ extension Engine {
                 throw RetentionError.invalid("", "has \(record.fields.count) cells but the header has \(header.count)")
             }
             let body = try jsonBody(record.fields, header: header, types: types)
-            return kind == .customers ? .customer(try newCustomer(body, now: now, allowIdentity: true)) : .body(body)
+            switch kind {
+            case .customers: return .customer(try newCustomer(body, now: now, allowIdentity: true))
+            case .policies: return .policy(body)
+            case .events: return .event(body)
+            }
         } catch let e as RetentionError {
             return .problem(e)
         } catch {

@@ -83,11 +83,9 @@ extension Engine {
         // Customers and policies in one pass over the policies (see `BookTotals`).
         let book = try bookTotals(start: period.start, end: period.end, agentId: period.agentId)
         let byLine = book.lines
-        let customerCounts = (total: book.customers.total, start: book.customers.activeAtStart, end: book.customers.activeAtEnd,
-                              new: book.customers.new, newActive: book.customers.newActive, retained: book.customers.retained)
-        let cm = customerCounts
+        let cm = book.customers
         func bookTotal<T: AdditiveArithmetic>(_ key: KeyPath<BookTotals.Line, T>) -> T { byLine.values.reduce(.zero) { $0 + $1[keyPath: key] } }
-        let lost = cm.start - cm.retained
+        let lost = cm.activeAtStart - cm.retained
 
         // The customers table: risk levels, health bands, LTV and satisfaction of active customers, in one
         // pass (for the whole book a sequential scan of the table, cheaper than walking an index and
@@ -121,12 +119,12 @@ extension Engine {
         let customerMetrics: JSONValue = .object([
             ("totalCustomers", .int(cm.total)),
             ("newCustomers", .int(cm.new)),
-            ("activeCustomers", .int(cm.end)),
-            ("activeAtStart", .int(cm.start)),
+            ("activeCustomers", .int(cm.activeAtEnd)),
+            ("activeAtStart", .int(cm.activeAtStart)),
             ("churnedCustomers", .int(lost)),
-            ("retentionRate", rate("retentionRate", Double(cm.retained), Double(cm.start), "no customers were active at the start of the period")),
-            ("churnRate", rate("churnRate", Double(lost), Double(cm.start), "no customers were active at the start of the period")),
-            ("growthRate", rate("growthRate", Double(cm.end - cm.start), Double(cm.start), "no customers were active at the start of the period")),
+            ("retentionRate", rate("retentionRate", Double(cm.retained), Double(cm.activeAtStart), "no customers were active at the start of the period")),
+            ("churnRate", rate("churnRate", Double(lost), Double(cm.activeAtStart), "no customers were active at the start of the period")),
+            ("growthRate", rate("growthRate", Double(cm.activeAtEnd - cm.activeAtStart), Double(cm.activeAtStart), "no customers were active at the start of the period")),
             ("churnRiskDistribution", .object(ChurnRisk.allCases.map { ($0.rawValue, .int(riskCounts[$0.rank] ?? 0)) })),
         ])
 

@@ -41,14 +41,8 @@ extension Engine {
     /// Import may also pass `id` and `customerSince` to keep a record's identity and history.
     @discardableResult
     public func createCustomer(_ body: JSONValue, now: Int, allowIdentity: Bool = false) throws -> Customer {
-        try db.transaction { try customer(rowID: try insertCustomer(body, now: now, allowIdentity: allowIdentity)) }
-    }
-
-    /// Validates and stores a new customer, returning its row id (an import does not read each one back).
-    func insertCustomer(_ body: JSONValue, now: Int, allowIdentity: Bool) throws -> Int64 {
-        try db.transaction {
-            try writeNewCustomer(try Self.newCustomer(body, now: now, allowIdentity: allowIdentity), now: now)
-        }
+        let new = try Self.newCustomer(body, now: now, allowIdentity: allowIdentity)
+        return try db.transaction { try customer(rowID: try writeNewCustomer(new, now: now)) }
     }
 
     /// A customer to create, validated and not yet stored.
