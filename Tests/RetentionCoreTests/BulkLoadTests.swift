@@ -61,6 +61,41 @@ import Testing
         #expect(TimeOrderedID.make() != TimeOrderedID.make())
     }
 
+    @Test func orderedIDsCarryTheCounterAfterThePrefixAndAscendWithIt() throws {
+        let prefix = "019abd75-b800-7abc-"
+        #expect(TimeOrderedID.ordered(prefix: prefix, counter: 0) == "019abd75-b800-7abc-8000-000000000000")
+        #expect(TimeOrderedID.ordered(prefix: prefix, counter: 0x1_2345_6789_abcd) == "019abd75-b800-7abc-8001-23456789abcd",
+                "bits 48 and up of the counter go after the variant bits")
+        let ids = [0, 1, 31, 32, 4_095, 1 << 47, 1 << 48, (1 << 62) - 1].map { TimeOrderedID.ordered(prefix: prefix, counter: UInt64($0)) }
+        #expect(ids == ids.sorted() && Set(ids).count == ids.count)
+        #expect(ids.allSatisfy { UUID(uuidString: $0) != nil && "89ab".contains(Array($0)[19]) })
+        #expect(ids.last == "019abd75-b800-7abc-bfff-ffffffffffff")
+    }
+
+    @Test func theSQLFunctionMakesTheSameOrderedIDsAndRefusesBadArguments() throws {
+        let db = try Store.inMemory()
+        let prefix = TimeOrderedID.prefix()
+        for counter in [0, 97, 1 << 40, (1 << 62) - 1] {
+            #expect(try db.queryOne("SELECT retention_ordered_uuid(?, ?)", [.text(prefix), .int(Int64(counter))]) { $0.text(0) }
+                    == TimeOrderedID.ordered(prefix: prefix, counter: UInt64(counter)))
+        }
+        for bad: [SQLValue] in [[.text("short"), .int(1)], [.text(prefix), .int(-1)], [.text(prefix), .text("1")], [.null, .int(1)]] {
+            #expect(throws: RetentionError.self) { try db.queryOne("SELECT retention_ordered_uuid(?, ?)", bad) { $0.text(0) } }
+        }
+    }
+
+    @Test func aTransactionWithoutForeignKeyChecksTurnsThemBackOnEvenWhenItFails() throws {
+        let db = try Store.inMemory()
+        #expect(try db.transactionWithoutForeignKeyChecks { try db.scalarInt("PRAGMA foreign_keys") } == 0)
+        #expect(try db.scalarInt("PRAGMA foreign_keys") == 1)
+        struct Boom: Error {}
+        #expect(throws: Boom.self) { try db.transactionWithoutForeignKeyChecks { throw Boom() } }
+        #expect(try db.scalarInt("PRAGMA foreign_keys") == 1)
+        // Nested in a transaction the checks stay as they are (SQLite cannot change them there).
+        let nested = try db.transaction { try db.transactionWithoutForeignKeyChecks { try db.scalarInt("PRAGMA foreign_keys") } }
+        #expect(nested == 1)
+    }
+
     @Test func aSeededBookHasTheSameIDsEveryTimeInInsertionOrder() throws {
         let now = 1_764_115_200
         let one = try Store.inMemory(), two = try Store.inMemory()

@@ -88,6 +88,29 @@ import Testing
         #expect { try engine.setCampaignStatus(id: c.id, to: .active, now: testNow) } throws: { ($0 as? RetentionError)?.code == "invalid_transition" }
     }
 
+    @Test func aPreferredStepUsesEachCustomersChannelAndTheRunReportsItsControlGroup() throws {
+        let engine = try makeEngine(user: "manager")
+        try DemoBook(customers: 300, seed: 5, now: testNow).generate(into: engine.db)
+        let c = try engine.createCampaign(try json(#"""
+            {"name": "Mixed", "type": "engagement",
+             "touchpoints": [{"type": "preferred", "template": "engagement", "delay": 0}, {"type": "sms", "template": "engagement", "delay": 60}]}
+            """#), now: testNow)
+        try engine.setCampaignStatus(id: c.id, to: .active, now: testNow)
+        let mismatched = try engine.db.scalarInt("""
+            SELECT count(*) FROM touchpoints t JOIN customers c ON c.id = t.customer_id
+            WHERE t.channel IS NOT (CASE t.step_index WHEN 0 THEN coalesce(c.preferred_contact_method, 'email') ELSE 'sms' END)
+            """)
+        #expect(mismatched == 0)
+        #expect(try engine.db.scalarInt("SELECT count(DISTINCT channel) FROM touchpoints WHERE step_index = 0") > 1,
+                "the demo book's customers prefer different channels")
+        let control = try engine.db.scalarInt("SELECT count(*) FROM campaign_enrollments WHERE is_control = 1")
+        #expect(control > 0)
+        let audited = try engine.db.queryOne("SELECT details FROM audit_log WHERE action = 'campaign.status'") { try JSONValue.parse($0.text(0)) }
+        #expect(audited?["control"]?.doubleValue == Double(control))
+        #expect(audited?["touchpoints"]?.doubleValue == Double(try count(engine, "touchpoints")))
+        #expect(try engine.db.query("PRAGMA foreign_key_check") { $0.text(0) }.isEmpty, "every reference the activation wrote holds")
+    }
+
     @Test func pauseHoldsAndResumeKeepsTheSpacing() throws {
         let (engine, c) = try bookAndCampaign()
         try engine.setCampaignStatus(id: c.id, to: .active, now: testNow)

@@ -126,9 +126,12 @@ extension Engine {
     /// - to active from paused: pending touchpoints are shifted by the time spent paused, keeping their spacing;
     /// - to completed or cancelled: pending touchpoints are cancelled.
     /// A move not allowed from the current status is refused with the allowed ones.
+    ///
+    /// The move writes no reference that does not come from a row it reads (see `enrol`), so it runs
+    /// without SQLite's per-row foreign-key lookups.
     @discardableResult
     public func setCampaignStatus(id: String, to target: CampaignStatus, now: Int) throws -> Campaign {
-        try db.transaction {
+        try db.transactionWithoutForeignKeyChecks {
             let c = try campaign(id: id)
             guard c.status != target else {
                 throw RetentionError.conflict("invalid_transition", "Campaign \"\(c.name)\" is already \(target.rawValue).", field: "status")
@@ -187,6 +190,10 @@ extension Engine {
     /// enrolment is about is the customer's in-force policy that renews first (`min(renewal_date)`: SQLite
     /// takes the bare `id` from that row), read from the index of policies by customer and status alone.
     /// `policyTypes` are enum values checked at creation, so listing them in the SQL text splices no user text.
+    ///
+    /// Every reference written comes from a row the same statement reads (the campaign read by the caller,
+    /// the scanned customer, their policy, the enrolment just inserted), so callers run this without
+    /// SQLite's per-row foreign-key lookups (`transactionWithoutForeignKeyChecks`).
     func enrol(_ c: Campaign, runAt: Int, now: Int) throws -> (enrolled: Int, control: Int, touchpoints: Int) {
         let (condition, params) = segmentCondition(c.targetSegment, now: now)
         // Risk levels, health, tenure, agent and lines select large shares of a book: reading the customers
@@ -206,26 +213,33 @@ extension Engine {
             """, [.int(c.rowID), .int(Int64(runAt)), .int(Int64(now)), .int(c.rowID), .int(Int64((c.controlFraction * 10_000).rounded()))]
             + params + [.int(c.rowID)])
         let enrolled = db.changes
-        let control = try db.scalarInt("SELECT count(*) FROM campaign_enrollments WHERE campaign_id = ? AND run_at = ? AND is_control = 1",
-                                       [.int(c.rowID), .int(Int64(runAt))])
+        guard !c.sequence.isEmpty else {
+            let control = try db.scalarInt("SELECT count(*) FROM campaign_enrollments WHERE campaign_id = ? AND run_at = ? AND is_control = 1",
+                                           [.int(c.rowID), .int(Int64(runAt))])
+            return (enrolled, control, 0)
+        }
         // Every step of every enrolment in one statement, customer by customer: each page of the touchpoints'
         // per-customer index is then changed once, not once per step. (A customer's steps come in the order
         // of the VALUES list; ordering by step as well would sort every row in a temporary b-tree.) Ids count
-        // up by enrolment and step (a sequence has at most 20 steps, so 32 numbers per enrolment).
-        guard !c.sequence.isEmpty else { return (enrolled, control, 0) }
+        // up by enrolment and step (a sequence has at most 20 steps, so 32 numbers per enrolment). A step
+        // without a channel of its own uses the customer's preferred one, read only when some step needs it.
+        let everyStepHasAChannel = c.sequence.allSatisfy { $0.channel != nil }
         let steps = c.sequence.indices.map { k in "(?\(5 + 4 * k), ?\(6 + 4 * k), ?\(7 + 4 * k), ?\(8 + 4 * k))" }.joined(separator: ", ")
         try db.run("""
             INSERT INTO touchpoints (uuid, campaign_id, enrollment_id, customer_id, policy_id, step_index, channel, template, status, due_at, created_at, updated_at)
-            SELECT \(Engine.sqlOrderedUUID(prefix: "?4", counter: "e.id * 32 + s.column1")), e.campaign_id, e.id, e.customer_id, e.policy_id, s.column1,
-                   coalesce(s.column2, c.preferred_contact_method, 'email'), s.column3, 'pending', e.enrolled_at + s.column4 * 60, ?1, ?1
-            FROM campaign_enrollments e JOIN customers c ON c.id = e.customer_id CROSS JOIN (VALUES \(steps)) s
+            SELECT retention_ordered_uuid(?4, e.id * 32 + s.column1), e.campaign_id, e.id, e.customer_id, e.policy_id, s.column1,
+                   \(everyStepHasAChannel ? "s.column2" : "coalesce(s.column2, c.preferred_contact_method, 'email')"), s.column3, 'pending',
+                   e.enrolled_at + s.column4 * 60, ?1, ?1
+            FROM campaign_enrollments e \(everyStepHasAChannel ? "" : "JOIN customers c ON c.id = e.customer_id") CROSS JOIN (VALUES \(steps)) s
             WHERE e.campaign_id = ?2 AND e.run_at = ?3 AND e.is_control = 0
             ORDER BY e.customer_id
             """, [.int(Int64(now)), .int(c.rowID), .int(Int64(runAt)), .text(TimeOrderedID.prefix())]
             + c.sequence.enumerated().flatMap { k, step in
                 [SQLValue.int(Int64(k)), .init(step.channel?.rawValue), .text(step.template), .int(Int64(step.delayMinutes))]
             })
-        return (enrolled, control, db.changes)
+        // Each enrolment outside the control group got one touchpoint per step.
+        let touchpoints = db.changes
+        return (enrolled, enrolled - touchpoints / c.sequence.count, touchpoints)
     }
 
     /// Enrols one customer by hand into an active or paused campaign (never into its control group),
@@ -305,7 +319,7 @@ extension Engine {
                 continue
             }
             if let next = c.nextRunAt, next <= now, c.schedule.cron != nil {
-                try db.transaction {
+                try db.transactionWithoutForeignKeyChecks {
                     let run = try enrol(c, runAt: now, now: now)
                     summary.enrolled += run.enrolled
                     try scheduleNextRun(c, after: now)
@@ -315,14 +329,6 @@ extension Engine {
             }
         }
         return summary
-    }
-
-    /// Time-ordered ids for a set-based insert whose rows each have a unique non-negative integer `counter`
-    /// (below 2⁶²): the bound `prefix` (`TimeOrderedID.prefix()`: this instant and 12 random bits), the
-    /// variant, then the counter (RFC 9562 §6.2, method 1). One insert's ids ascend with the counter, so
-    /// its rows are appended to the unique index of ids instead of written at random places in it.
-    static func sqlOrderedUUID(prefix: String, counter: String) -> String {
-        "printf('%s%04x-%012x', \(prefix), 32768 + (((\(counter)) >> 48) & 16383), (\(counter)) & 281474976710655)"
     }
 
     /// A time-ordered id (UUID version 7, like `TimeOrderedID`) computed inside SQLite, for set-based
