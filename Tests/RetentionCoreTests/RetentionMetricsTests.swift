@@ -75,6 +75,29 @@ import Testing
         #expect(m["renewalRevenue"] == .number(1200))        // A1's 12-month term
     }
 
+    @Test func premiumChangesMakeExpansionAndContraction() throws {
+        let engine = try book()
+        let ids = try engine.db.query("""
+            SELECT c.uuid, p.uuid FROM policies p JOIN customers c ON c.id = p.customer_id WHERE p.policy_number IN ('A1', 'A2', 'C1') ORDER BY p.policy_number
+            """) { ($0.text(0), $0.text(1)) }
+        func change(_ at: (String, String), _ before: Int, _ after: Int, _ date: String) throws {
+            _ = try engine.createEvent(try json("""
+                {"customerId":"\(at.0)","policyId":"\(at.1)","eventType":"coverage_changed","occurredAt":"\(date)T12:00:00Z","data":{"premiumBefore":\(before),"premiumAfter":\(after)}}
+                """), now: d(date))
+        }
+        try change(ids[0], 1200, 1500, "2024-03-01")  // A1, in force at the start: +300 upsell
+        try change(ids[0], 1500, 1400, "2024-09-01")  // A1: −100 contraction
+        try change(ids[1], 300, 250, "2024-08-01")    // A2 began in the period: its change is part of the new premium, not a contraction
+        try change(ids[2], 600, 900, "2024-07-01")    // C1 began in the period: not an upsell either
+        try change(ids[0], 1400, 2000, "2025-02-01")  // after the period
+        let m = try engine.metrics(try MetricsPeriod(startDate: d("2024-01-01"), endDate: d("2024-12-31")))["revenueMetrics"]!
+        #expect(m["expansionRevenue"] == .number(600))      // cross-sell 300 (A2) + upsell 300
+        #expect(m["contractionRevenue"] == .number(100))
+        #expect(m["renewalRevenue"] == .number(1200))       // coverage changes are not renewals
+        #expect(m["netRevenueRetention"] == .number(70.83)) // (2400 + 600 − 100 − 1200) / 2400
+        #expect(m["grossRevenueRetention"] == .number(45.83)) // (2400 − 100 − 1200) / 2400
+    }
+
     @Test func campaignAndHealthMetrics() throws {
         let engine = try book()
         // Scores: A 85 (excellent), C 55 (fair); A's survey 80, C none. B and E have nothing in force.

@@ -28,26 +28,66 @@ struct BookTotals: Equatable {
         var premiumEnd = 0.0, premiumStart = 0.0, churned = 0.0, earned = 0.0, newEarned = 0.0, crossSell = 0.0
     }
 
-    /// One policy as the pass reads it.
+    /// How a policy's status bears on the period's losses.
+    enum Ending: Int { case none = 0, cancelled, lapsed, expired }
+
+    /// One policy as the pass reads it. `line` indexes `lineNames`: the lines Retention knows come first, in
+    /// `PolicyType` order, so the pass reads a number from SQLite instead of building a string per policy.
     struct Policy {
-        var type: String
+        var line: Int
         var inception: Int
         var endedAt: Int?
-        var status: String
+        var ending: Ending
         var rewritten: Bool
         var premiumCents: Int
+
+        init(line: Int, inception: Int, endedAt: Int?, ending: Ending, rewritten: Bool, premiumCents: Int) {
+            (self.line, self.inception, self.endedAt, self.ending, self.rewritten, self.premiumCents) = (line, inception, endedAt, ending, rewritten, premiumCents)
+        }
+
+        init(type: PolicyType, inception: Int, endedAt: Int?, status: PolicyStatus, rewritten: Bool, premiumCents: Int) {
+            self.init(line: PolicyType.allCases.firstIndex(of: type)!, inception: inception, endedAt: endedAt,
+                      ending: BookTotals.ending(status), rewritten: rewritten, premiumCents: premiumCents)
+        }
     }
 
     static let secondsPerYear = 365.25 * 86_400.0
 
+    static func ending(_ status: PolicyStatus) -> Ending {
+        switch status {
+        case .cancelled: .cancelled
+        case .lapsed: .lapsed
+        case .expired: .expired
+        case .active, .pending_renewal: .none
+        }
+    }
+
     let start: Int
     let end: Int
     private(set) var customers = Customers()
-    private(set) var lines: [String: Line] = [:]
+    /// The names of the lines, by `Policy.line`; a line the enum does not know is appended when first seen.
+    private(set) var lineNames = PolicyType.allCases.map(\.rawValue)
+    private var lineTotals = Array(repeating: Line(), count: PolicyType.allCases.count)
+    /// Which lines have a policy, so a line with none is left out like the grouped SQL left it out.
+    private var lineSeen = Array(repeating: false, count: PolicyType.allCases.count)
 
     init(start: Int, end: Int) {
         self.start = start
         self.end = end
+    }
+
+    /// The totals of each line that has policies, by name.
+    var lines: [String: Line] {
+        Dictionary(uniqueKeysWithValues: lineTotals.indices.filter { lineSeen[$0] }.map { (lineNames[$0], lineTotals[$0]) })
+    }
+
+    /// The index of a line by name, adding it when the enum does not know it.
+    mutating func line(named name: String) -> Int {
+        if let index = lineNames.firstIndex(of: name) { return index }
+        lineNames.append(name)
+        lineTotals.append(Line())
+        lineSeen.append(false)
+        return lineNames.count - 1
     }
 
     func inForce(_ p: Policy, at t: Int) -> Bool { p.inception <= t && (p.endedAt.map { $0 > t } ?? true) }
@@ -56,10 +96,14 @@ struct BookTotals: Equatable {
 
     /// Adds one customer's policies (all of them: a customer is summarised from their whole history).
     mutating func add(customer policies: [Policy]) {
-        guard let firstInception = policies.map(\.inception).min() else { return }
-        let inForceAtStart = policies.filter { inForce($0, at: start) }.count
+        guard var firstInception = policies.first?.inception else { return }
+        var inForceAtStart = 0, activeAtEnd = false
+        for p in policies {
+            firstInception = min(firstInception, p.inception)
+            if inForce(p, at: start) { inForceAtStart += 1 }
+            if inForce(p, at: end) { activeAtEnd = true }
+        }
         let activeAtStart = inForceAtStart > 0
-        let activeAtEnd = policies.contains { inForce($0, at: end) }
         let isNew = firstInception >= start && firstInception < end
         if firstInception < end { customers.total += 1 }
         if activeAtStart { customers.activeAtStart += 1 }
@@ -69,35 +113,42 @@ struct BookTotals: Equatable {
         if activeAtStart && activeAtEnd { customers.retained += 1 }
 
         for p in policies {
-            var line = lines[p.type] ?? Line()
+            lineSeen[p.line] = true
             let premium = Double(p.premiumCents)
             let atStart = inForce(p, at: start), atEnd = inForce(p, at: end), ended = endedInPeriod(p)
+            let secondsInForce = max(0, min(p.endedAt ?? end, end) - max(p.inception, start))
+            let earned = Double(p.premiumCents * secondsInForce) / Self.secondsPerYear
+            var line = lineTotals[p.line]
             if p.inception < end { line.total += 1 }
             if atEnd { line.active += 1; line.premiumEnd += premium }
             if atStart { line.atStart += 1; line.premiumStart += premium }
-            if ended && p.status == PolicyStatus.cancelled.rawValue && !p.rewritten { line.cancelled += 1 }
-            if ended && p.status == PolicyStatus.lapsed.rawValue { line.lapsed += 1 }
-            if ended && (p.status == PolicyStatus.lapsed.rawValue || p.status == PolicyStatus.expired.rawValue) { line.lost += 1 }
+            if ended && p.ending == .cancelled && !p.rewritten { line.cancelled += 1 }
+            if ended && p.ending == .lapsed { line.lapsed += 1 }
+            if ended && (p.ending == .lapsed || p.ending == .expired) { line.lost += 1 }
             if atStart && ended && !p.rewritten { line.churned += premium }
-            let secondsInForce = max(0, min(p.endedAt ?? end, end) - max(p.inception, start))
-            let earned = Double(p.premiumCents * secondsInForce) / Self.secondsPerYear
             line.earned += earned
             if firstInception >= start { line.newEarned += earned }
             if p.inception >= start && p.inception < end && inForceAtStart - (atStart ? 1 : 0) > 0 { line.crossSell += premium }
-            lines[p.type] = line
+            lineTotals[p.line] = line
         }
     }
 }
 
 extension Engine {
-    /// Reads every policy (of one agent's customers, if given) in customer order and sums them up.
+    /// Reads every policy (of one agent's customers, if given) in customer order and sums them up. The line
+    /// and the status come out of SQLite as small numbers (`CASE` over the enum's names: constants, never
+    /// user text); a line the enum does not know comes out as NULL and is read by name.
     func bookTotals(start: Int, end: Int, agentId: String?) throws -> BookTotals {
         var totals = BookTotals(start: start, end: end)
         var customer: Int64 = -1
         var policies: [BookTotals.Policy] = []
+        policies.reserveCapacity(16)
         let agentJoin = agentId == nil ? "" : "JOIN customers c ON c.id = p.customer_id AND c.agent_id = ?1"
+        let endings: [(PolicyStatus, BookTotals.Ending)] = [(.cancelled, .cancelled), (.lapsed, .lapsed), (.expired, .expired)]
+        let ending = "CASE p.status " + endings.map { "WHEN '\($0.rawValue)' THEN \($1.rawValue)" }.joined(separator: " ") + " ELSE 0 END"
         try db.forEach("""
-            SELECT p.customer_id, p.policy_type, p.inception_date, p.ended_at, p.status, coalesce(p.end_reason = 'rewritten', 0), p.annual_premium_cents
+            SELECT p.customer_id, \(PolicyType.sqlPosition(of: "p.policy_type")), p.inception_date, p.ended_at, \(ending), coalesce(p.end_reason = 'rewritten', 0),
+                   p.annual_premium_cents, p.policy_type
             FROM policies p \(agentJoin)
             ORDER BY p.customer_id
             """, agentId.map { [.text($0)] } ?? []) { r in
@@ -107,7 +158,8 @@ extension Engine {
                 policies.removeAll(keepingCapacity: true)
                 customer = id
             }
-            policies.append(.init(type: r.text(1), inception: r.int(2), endedAt: r.optionalInt(3), status: r.text(4),
+            let line = r.isNull(1) ? totals.line(named: r.text(7)) : r.int(1)
+            policies.append(.init(line: line, inception: r.int(2), endedAt: r.optionalInt(3), ending: BookTotals.Ending(rawValue: r.int(4)) ?? .none,
                                   rewritten: r.bool(5), premiumCents: r.int(6)))
         }
         totals.add(customer: policies)

@@ -89,32 +89,39 @@ extension Engine {
 
         // The customers table: risk levels, health bands, LTV and satisfaction of active customers, in one
         // pass (for the whole book a sequential scan of the table, cheaper than walking an index and
-        // fetching every row out of order).
+        // fetching every row out of order) that yields one row: a count per risk level rather than
+        // `GROUP BY`, which sorted every active customer (0.4 s of 1.2 at a million).
         struct CustomerTotals {
             var scored = 0, bands = [0, 0, 0, 0], healthSum = 0.0, ltvCount = 0, ltvSum = 0.0, active = 0, paidSum = 0.0
             var satisfactionCount = 0, satisfactionSum = 0.0
         }
         var riskCounts: [Int: Int] = [:]
         var ct = CustomerTotals()
+        let scored = "c.scored_at IS NOT NULL"
+        let perRisk = ChurnRisk.allCases.map { "count(*) FILTER (WHERE \(scored) AND c.churn_risk = \($0.rank))" }.joined(separator: ", ")
         try db.forEach("""
-            SELECT c.churn_risk, count(*) FILTER (WHERE c.scored_at IS NOT NULL),
-                   count(*) FILTER (WHERE c.scored_at IS NOT NULL AND c.health_score >= 80),
-                   count(*) FILTER (WHERE c.scored_at IS NOT NULL AND c.health_score >= 60 AND c.health_score < 80),
-                   count(*) FILTER (WHERE c.scored_at IS NOT NULL AND c.health_score >= 40 AND c.health_score < 60),
-                   count(*) FILTER (WHERE c.scored_at IS NOT NULL AND c.health_score < 40),
-                   coalesce(sum(c.health_score) FILTER (WHERE c.scored_at IS NOT NULL), 0),
+            SELECT \(perRisk),
+                   count(*) FILTER (WHERE \(scored) AND c.health_score >= 80),
+                   count(*) FILTER (WHERE \(scored) AND c.health_score >= 60 AND c.health_score < 80),
+                   count(*) FILTER (WHERE \(scored) AND c.health_score >= 40 AND c.health_score < 60),
+                   count(*) FILTER (WHERE \(scored) AND c.health_score < 40),
+                   coalesce(sum(c.health_score) FILTER (WHERE \(scored)), 0),
                    count(c.projected_ltv_cents), coalesce(sum(c.projected_ltv_cents), 0), count(*), coalesce(sum(c.lifetime_value_cents), 0),
                    count(c.satisfaction_score), coalesce(sum(c.satisfaction_score), 0)
             FROM customers c \(period.agentId == nil ? "NOT INDEXED" : "") WHERE c.active_policies > 0 AND (?1 IS NULL OR c.agent_id = ?1)
-            GROUP BY c.churn_risk
             """, [agent]) { r in
-            riskCounts[r.int(0)] = r.int(1)
-            ct.scored += r.int(1)
-            for b in 0..<4 { ct.bands[b] += r.int(Int32(2 + b)) }
-            ct.healthSum += r.double(6)
-            ct.ltvCount += r.int(7); ct.ltvSum += r.double(8)
-            ct.active += r.int(9); ct.paidSum += r.double(10)
-            ct.satisfactionCount += r.int(11); ct.satisfactionSum += r.double(12)
+            var column: Int32 = 0
+            func next() -> Int32 { defer { column += 1 }; return column }
+            for risk in ChurnRisk.allCases {
+                let n = r.int(next())
+                riskCounts[risk.rank] = n
+                ct.scored += n
+            }
+            for b in 0..<4 { ct.bands[b] = r.int(next()) }
+            ct.healthSum = r.double(next())
+            ct.ltvCount = r.int(next()); ct.ltvSum = r.double(next())
+            ct.active = r.int(next()); ct.paidSum = r.double(next())
+            ct.satisfactionCount = r.int(next()); ct.satisfactionSum = r.double(next())
         }
         let customerMetrics: JSONValue = .object([
             ("totalCustomers", .int(cm.total)),
@@ -129,23 +136,28 @@ extension Engine {
         ])
 
         // Renewals and premium changes: the period's rows of `premium_changes` (one per renewal or coverage
-        // change event, maintained by triggers, stored in time order): one range of that table.
-        var renewedByType: [String: Int] = [:]
+        // change event, maintained by triggers, stored in time order): one range of that table, summed here
+        // row by row (grouping by line in SQL sorted the whole range: 0.6 s of 1 at a million).
+        var renewedByLine: [Int: Int] = [:], renewedByName: [String: Int] = [:]
         var renewalRevenue = 0.0
         var changes = (up: 0.0, down: 0.0)
         try db.forEach("""
-            SELECT pc.policy_type, count(*) FILTER (WHERE pc.renewal),
-                   coalesce(sum(coalesce(pc.premium_after_cents, pc.annual_premium_cents) * pc.term_months / 12.0) FILTER (WHERE pc.renewal), 0),
-                   coalesce(sum(max(0, pc.premium_after_cents - pc.premium_before_cents)) FILTER (WHERE pc.policy_inception <= ?1), 0),
-                   coalesce(sum(max(0, pc.premium_before_cents - pc.premium_after_cents)) FILTER (WHERE pc.policy_inception <= ?1), 0)
+            SELECT pc.renewal, \(PolicyType.sqlPosition(of: "pc.policy_type")),
+                   coalesce(pc.premium_after_cents, pc.annual_premium_cents) * pc.term_months / 12.0,
+                   pc.policy_inception <= ?1, pc.premium_after_cents - pc.premium_before_cents, pc.policy_type
             FROM premium_changes pc \(agentJoin("pc"))
             WHERE pc.occurred_at >= ?1 AND pc.occurred_at < ?2
-            GROUP BY pc.policy_type
             """, periodParams) { r in
-            if r.int(1) > 0 { renewedByType[r.text(0)] = r.int(1) }
-            renewalRevenue += r.double(2)
-            changes.up += r.double(3); changes.down += r.double(4)
+            if r.bool(0) {
+                if r.isNull(1) { renewedByName[r.text(5), default: 0] += 1 } else { renewedByLine[r.int(1), default: 0] += 1 }
+                renewalRevenue += r.double(2)
+            }
+            if r.bool(3) && !r.isNull(4) {
+                let change = r.double(4)
+                if change > 0 { changes.up += change } else { changes.down -= change }
+            }
         }
+        let renewedByType = renewedByLine.reduce(into: renewedByName) { $0[PolicyType.allCases[$1.key].rawValue, default: 0] += $1.value }
         let lostByType = byLine.filter { $0.value.lost > 0 }.mapValues(\.lost)
         let types = Set(renewedByType.keys).union(lostByType.keys).sorted()
         let policyMetrics: JSONValue = .object([
