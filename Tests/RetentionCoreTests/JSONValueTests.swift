@@ -33,6 +33,14 @@ import Testing
         #expect(!s.unicodeScalars.contains { $0.value == 0x1B })
     }
 
+    @Test func escapingKeepsTheTextAroundEachEscapeAndRoundTrips() throws {
+        let text = "Zoë \"quoted\"\tand\\ 日本\u{2028}next\nline\u{7F}\u{85}end\u{2029}"
+        let s = JSONValue.object([("k\u{1B}", .string(text)), ("plain", .string("abc"))]).serialized()
+        #expect(s == #"{"k\u001b":"Zoë \"quoted\"\tand\\ 日本\u2028next\nline\u007f\u0085end\u2029","plain":"abc"}"#)
+        #expect(try JSONValue.parse(s)["k\u{1B}"] == .string(text))
+        #expect(JSONValue.array([.object([("a", .array([]))]), .null]).serialized(pretty: true) == "[\n  {\n    \"a\": []\n  },\n  null\n]")
+    }
+
     @Test func numbersPrintWithoutNeedlessDecimals() {
         #expect(JSONValue.object([("a", .number(1500)), ("b", .number(0.15)), ("c", .money(123_456))]).serialized() == #"{"a":1500,"b":0.15,"c":1234.56}"#)
     }
