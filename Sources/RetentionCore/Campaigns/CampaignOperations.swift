@@ -199,6 +199,8 @@ extension Engine {
         // Risk levels, health, tenure, agent and lines select large shares of a book: reading the customers
         // table in order beats fetching each match through an index. Renewal windows and tags are selective.
         let scan = c.targetSegment.renewalWithinDays == nil && c.targetSegment.tags.isEmpty ? "NOT INDEXED" : ""
+        // The enrolments this run inserts are the ones numbered after the newest before it.
+        let lastEnrolmentBefore = try db.scalarInt("SELECT coalesce(max(id), 0) FROM campaign_enrollments")
         let typeFilter = c.targetSegment.policyTypes.isEmpty ? "" :
             " AND p.policy_type IN (\(c.targetSegment.policyTypes.map { "'\($0.rawValue)'" }.joined(separator: ", ")))"
         try db.run("""
@@ -214,8 +216,8 @@ extension Engine {
             + params + [.int(c.rowID)])
         let enrolled = db.changes
         guard !c.sequence.isEmpty else {
-            let control = try db.scalarInt("SELECT count(*) FROM campaign_enrollments WHERE campaign_id = ? AND run_at = ? AND is_control = 1",
-                                           [.int(c.rowID), .int(Int64(runAt))])
+            let control = try db.scalarInt("SELECT count(*) FROM campaign_enrollments WHERE campaign_id = ? AND run_at = ? AND id > ? AND is_control = 1",
+                                           [.int(c.rowID), .int(Int64(runAt)), .int(Int64(lastEnrolmentBefore))])
             return (enrolled, control, 0)
         }
         // Every step of every enrolment in one statement, customer by customer: each page of the touchpoints'
@@ -224,20 +226,20 @@ extension Engine {
         // up by enrolment and step (a sequence has at most 20 steps, so 32 numbers per enrolment). A step
         // without a channel of its own uses the customer's preferred one, read only when some step needs it.
         let everyStepHasAChannel = c.sequence.allSatisfy { $0.channel != nil }
-        let steps = c.sequence.indices.map { k in "(?\(5 + 4 * k), ?\(6 + 4 * k), ?\(7 + 4 * k), ?\(8 + 4 * k))" }.joined(separator: ", ")
+        let steps = c.sequence.indices.map { k in "(?\(6 + 4 * k), ?\(7 + 4 * k), ?\(8 + 4 * k), ?\(9 + 4 * k))" }.joined(separator: ", ")
         try db.run("""
             INSERT INTO touchpoints (uuid, campaign_id, enrollment_id, customer_id, policy_id, step_index, channel, template, status, due_at, created_at, updated_at)
             SELECT retention_ordered_uuid(?4, e.id * 32 + s.column1), e.campaign_id, e.id, e.customer_id, e.policy_id, s.column1,
                    \(everyStepHasAChannel ? "s.column2" : "coalesce(s.column2, c.preferred_contact_method, 'email')"), s.column3, 'pending',
                    e.enrolled_at + s.column4 * 60, ?1, ?1
             FROM campaign_enrollments e \(everyStepHasAChannel ? "" : "JOIN customers c ON c.id = e.customer_id") CROSS JOIN (VALUES \(steps)) s
-            WHERE e.campaign_id = ?2 AND e.run_at = ?3 AND e.is_control = 0
+            WHERE e.campaign_id = ?2 AND e.run_at = ?3 AND e.id > ?5 AND e.is_control = 0
             ORDER BY e.customer_id
-            """, [.int(Int64(now)), .int(c.rowID), .int(Int64(runAt)), .text(TimeOrderedID.prefix())]
+            """, [.int(Int64(now)), .int(c.rowID), .int(Int64(runAt)), .text(TimeOrderedID.prefix()), .int(Int64(lastEnrolmentBefore))]
             + c.sequence.enumerated().flatMap { k, step in
                 [SQLValue.int(Int64(k)), .init(step.channel?.rawValue), .text(step.template), .int(Int64(step.delayMinutes))]
             })
-        // Each enrolment outside the control group got one touchpoint per step.
+        // Each enrolment of this run outside the control group got one touchpoint per step.
         let touchpoints = db.changes
         return (enrolled, enrolled - touchpoints / c.sequence.count, touchpoints)
     }
