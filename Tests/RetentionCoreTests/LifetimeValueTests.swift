@@ -73,6 +73,50 @@ import Testing
         #expect(history?.arrayValue?.count == 1)
         #expect { try engine.setLTVSetting("ltv.profitMargin", "2", now: testNow) } throws: { ($0 as? RetentionError)?.field == "ltv.profitMargin" }
     }
+
+    /// The grouped SQL the one-pass fit replaced, verbatim, as the reference.
+    func referenceModels(_ db: Database) throws -> [PolicyType: ShiftedBetaGeometric] {
+        var churned: [PolicyType: [Int: Double]] = [:], censored: [PolicyType: [Int: Double]] = [:]
+        try db.forEach("""
+            SELECT policy_type, renewal_count, status IN ('active', 'pending_renewal'), count(*) FROM policies
+            WHERE status IN ('active', 'pending_renewal', 'lapsed', 'expired') OR (status = 'cancelled' AND coalesce(end_reason, '') != 'rewritten')
+            GROUP BY 1, 2, 3
+            """) { r in
+            guard let type = PolicyType(rawValue: r.text(0)) else { return }
+            if r.bool(2) { censored[type, default: [:]][r.int(1), default: 0] += Double(r.int(3)) }
+            else { churned[type, default: [:]][r.int(1) + 1, default: 0] += Double(r.int(3)) }
+        }
+        var models: [PolicyType: ShiftedBetaGeometric] = [:]
+        for type in Set(churned.keys).union(censored.keys) {
+            if let m = try? ShiftedBetaGeometric.fit(churned: churned[type] ?? [:], censored: censored[type] ?? [:]) { models[type] = m }
+        }
+        return models
+    }
+
+    @Test func theBookIsFittedAsTheGroupedSQLFittedItAndTheRescoreKeepsTheModels() throws {
+        let engine = try makeEngine()
+        try DemoBook(customers: 400, seed: 8, now: testNow).generate(into: engine.db)
+        try engine.db.execute("UPDATE policies SET policy_type = 'crop' WHERE id % 11 = 0") // a line the enum does not know: no model
+        let fitted = try engine.fitRetentionModels()
+        #expect(fitted.count >= 4)
+        #expect(fitted == (try referenceModels(engine.db)))
+        // Before any rescore a single LTV fits the models itself; the rescore saves them.
+        #expect(try engine.retentionModels() == fitted)
+        try engine.rescore(now: testNow)
+        let saved = try #require(try engine.db.queryOne("SELECT value FROM settings WHERE key = 'ltv.retentionModels'") { $0.text(0) })
+        #expect(saved.contains("\"auto\":{\"alpha\":"))
+        #expect(try engine.retentionModels() == fitted, "the saved models read back exactly")
+        // Between rescores one customer's LTV uses the saved models, whatever the book does meanwhile.
+        let id = try #require(try engine.db.queryOne("""
+            SELECT c.uuid FROM customers c JOIN policies p ON p.customer_id = c.id WHERE p.policy_type = 'auto' AND p.status = 'active' LIMIT 1
+            """) { $0.text(0) })
+        let before = try engine.calculateLTV(customerId: id, now: testNow)["projectedLTV"]
+        try engine.db.execute("UPDATE settings SET value = '{\"auto\":{\"alpha\":1,\"beta\":1000}}' WHERE key = 'ltv.retentionModels'")
+        #expect(try engine.retentionModels() == [.auto: ShiftedBetaGeometric(alpha: 1, beta: 1000)])
+        #expect(try engine.calculateLTV(customerId: id, now: testNow)["projectedLTV"] != before, "the saved models are the ones used")
+        try engine.db.execute("DELETE FROM settings WHERE key = 'ltv.retentionModels'")
+        #expect(try engine.calculateLTV(customerId: id, now: testNow)["projectedLTV"] == before, "with nothing saved the book is fitted again")
+    }
 }
 
 /// Signals with nothing in them, for valuation tests.

@@ -147,22 +147,45 @@ extension Engine {
     /// Fits the sBG model of each line of business to the book's policy histories, in one aggregate read:
     /// a policy that ended (lapsed, expired, or cancelled other than as a rewrite) after n renewals left in
     /// period n + 1; one still in force has survived n renewals (censored).
+    ///
+    /// One sequential read of the policies, tallied here by line, renewals and outcome (reading through
+    /// the index on line and status fetched every policy out of order, and grouping in SQL sorted them all:
+    /// 5 s at a million customers, now about 0.7 s).
     public func fitRetentionModels() throws -> [PolicyType: ShiftedBetaGeometric] {
-        var churned: [PolicyType: [Int: Double]] = [:], censored: [PolicyType: [Int: Double]] = [:]
+        let lines = PolicyType.allCases
+        var churned = Array(repeating: [Int: Double](), count: lines.count), censored = churned
         try db.forEach("""
-            SELECT policy_type, renewal_count, status IN ('active', 'pending_renewal'), count(*) FROM policies
+            SELECT \(PolicyType.sqlPosition(of: "policy_type")), renewal_count, status IN ('active', 'pending_renewal') FROM policies NOT INDEXED
             WHERE status IN ('active', 'pending_renewal', 'lapsed', 'expired') OR (status = 'cancelled' AND coalesce(end_reason, '') != 'rewritten')
-            GROUP BY 1, 2, 3
             """) { r in
-            guard let type = PolicyType(rawValue: r.text(0)) else { return }
-            if r.bool(2) { censored[type, default: [:]][r.int(1), default: 0] += Double(r.int(3)) }
-            else { churned[type, default: [:]][r.int(1) + 1, default: 0] += Double(r.int(3)) }
+            guard !r.isNull(0) else { return } // a line Retention does not know has no model
+            let line = r.int(0), renewals = r.int(1)
+            if r.bool(2) { censored[line][renewals, default: 0] += 1 } else { churned[line][renewals + 1, default: 0] += 1 }
         }
         var models: [PolicyType: ShiftedBetaGeometric] = [:]
-        for type in Set(churned.keys).union(censored.keys) {
-            if let m = try? ShiftedBetaGeometric.fit(churned: churned[type] ?? [:], censored: censored[type] ?? [:]) { models[type] = m }
+        for (i, type) in lines.enumerated() where !churned[i].isEmpty || !censored[i].isEmpty {
+            if let m = try? ShiftedBetaGeometric.fit(churned: churned[i], censored: censored[i]) { models[type] = m }
         }
         return models
+    }
+
+    /// The retention models a single customer's LTV uses: those the last rescore fitted to the whole book
+    /// (saved with it), else fitted now. Fitting reads every policy, which an interactive request should
+    /// not wait for on a large book; the models move slowly, as the book does.
+    public func retentionModels() throws -> [PolicyType: ShiftedBetaGeometric] {
+        if let text = try db.queryOne("SELECT value FROM settings WHERE key = 'ltv.retentionModels'", [], { $0.text(0) }),
+           let saved = try? JSONDecoder().decode([String: ShiftedBetaGeometric].self, from: Data(text.utf8)) {
+            return Dictionary(uniqueKeysWithValues: saved.compactMap { key, model in PolicyType(rawValue: key).map { ($0, model) } })
+        }
+        return try fitRetentionModels()
+    }
+
+    /// Saves the models a rescore fitted, for `retentionModels()`. Runs inside the caller's transaction.
+    func saveRetentionModels(_ models: [PolicyType: ShiftedBetaGeometric]) throws {
+        let json = JSONValue.object(models.sorted { $0.key.rawValue < $1.key.rawValue }.map { type, m in
+            (type.rawValue, .object([("alpha", .number(m.alpha)), ("beta", .number(m.beta))]))
+        })
+        try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES ('ltv.retentionModels', ?)", [.text(json.serialized())])
     }
 
     func policyLines(customerRows: ClosedRange<Int64>) throws -> [Int64: [LifetimeValue.PolicyLine]] {
@@ -203,7 +226,7 @@ extension Engine {
             guard let s = signals else { throw RetentionError.conflict("customer_erased", "Customer \(customerId) was erased.") }
             let health = HealthScore.compute(s)
             let ltv = LifetimeValue.compute(currentCents: c.lifetimeValueCents, policies: try policyLines(customerRows: c.rowID...c.rowID)[c.rowID] ?? [],
-                                            models: try fitRetentionModels(), settings: try ltvSettings(), signals: s, risk: c.churnRisk,
+                                            models: try retentionModels(), settings: try ltvSettings(), signals: s, risk: c.churnRisk,
                                             engagement: health.engagement.score, now: now)
             try store(ltv, customerRow: c.rowID, customerID: customerId, now: now)
             return ltv.json(customerID: customerId, at: now)

@@ -201,7 +201,8 @@ extension Engine {
     /// Rescores the whole book (health, churn and lifetime value) in one set-based pass: signals are read for a range of customers at a time
     /// (aggregate reads, no query per customer), scores computed in memory, and each range written in its
     /// own transaction, so an interruption loses nothing already committed and leaves no half-written
-    /// customer. The book's feature medians are saved for the next run's expected-impact figures.
+    /// customer. The book's feature medians (for the next run's expected-impact figures) and the lines'
+    /// retention models (for one customer's LTV between rescores) are saved.
     ///
     /// On a database file, reading and scoring the next range runs on a second connection in a
     /// background thread while this one writes the current range, so both processor cores work.
@@ -245,6 +246,7 @@ extension Engine {
             try db.transaction {
                 try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES ('scoring.medians', ?)",
                            [.text(JSONValue.array(newMedians.map { .number($0) }).serialized())])
+                try saveRetentionModels(inputs.retentionModels)
                 try audit("rescore", entity: "book", id: "all", details: .object([("customers", .int(summary.customers))]), now: now)
             }
         }
