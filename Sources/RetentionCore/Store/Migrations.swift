@@ -8,7 +8,7 @@ public enum Migrations {
     /// A stamp in `application_id` that marks a file as a Retention database.
     public static let applicationID: Int32 = 0x5245_544E // "RETN"
 
-    public static let all: [String] = [v1, v2, v3]
+    public static let all: [String] = [v1, v2, v3, v4]
 
     static let v1 = """
     CREATE TABLE settings (
@@ -331,5 +331,15 @@ public enum Migrations {
     DROP INDEX IF EXISTS policies_customer;
     CREATE INDEX policies_customer ON policies(customer_id, status, renewal_date);
     CREATE INDEX policies_metrics ON policies(customer_id, policy_type, inception_date, ended_at, status, end_reason, annual_premium_cents);
+    """
+
+    /// v4, for searching and listing a large book:
+    /// - an index on the first name (case-insensitive): a customer search unions the first-name, name and
+    ///   e-mail indexes instead of reading every customer (4.7 s at a million customers);
+    /// - a partial index of erased customers: the unfiltered customer list counts the table less them
+    ///   from indexes alone.
+    static let v4 = """
+    CREATE INDEX customers_first_name ON customers(first_name COLLATE NOCASE);
+    CREATE INDEX customers_erased ON customers(erased_at) WHERE erased_at IS NOT NULL;
     """
 }
