@@ -22,6 +22,36 @@ import Testing
         #expect(FileManager.default.contents(atPath: path) == content)
     }
 
+    /// Opening a second connection must not drop the locks of the first: another process closing its
+    /// connection would then take itself for the last one and delete the write-ahead log under ours.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3"), "needs the sqlite3 shell as the other process"))
+    func anotherProcessNeverDeletesTheLogUnderOpenConnections() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/shared.db"
+        let first = try Store.open(path: path)
+        try first.execute("INSERT INTO settings (key, value) VALUES ('a', '1')")
+        let second = try Store.open(path: path)
+        #expect(try second.scalarInt("SELECT count(*) FROM settings WHERE key = 'a'") == 1)
+        let other = Process()
+        other.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        other.arguments = [path, "SELECT count(*) FROM settings;"]
+        other.standardOutput = FileHandle.nullDevice
+        try other.run()
+        other.waitUntilExit()
+        #expect(FileManager.default.fileExists(atPath: path + "-wal"), "the other process deleted our log")
+        try first.execute("INSERT INTO settings (key, value) VALUES ('b', '2')")
+        let seen = Process()
+        seen.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        seen.arguments = [path, "SELECT value FROM settings WHERE key = 'b';"]
+        let pipe = Pipe()
+        seen.standardOutput = pipe
+        try seen.run()
+        seen.waitUntilExit()
+        #expect(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "2\n", "a later write is seen by other processes")
+        withExtendedLifetime((first, second)) {}
+    }
+
     @Test func anotherApplicationsDatabaseIsRefused() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

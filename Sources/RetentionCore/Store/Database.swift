@@ -233,17 +233,11 @@ public final class Database {
             throw RetentionError(.storage, code: "unsafe_permissions",
                                  "\(path) can be written by other users (mode \(String(st.st_mode & 0o777, radix: 8))); run `chmod 600 \(path)` first.")
         }
-        if st.st_size > 0 {
-            guard let fh = FileHandle(forReadingAtPath: path) else {
-                throw RetentionError.storage("Cannot read \(path).")
-            }
-            let header = fh.readData(ofLength: 16)
-            try? fh.close()
-            if header.count < 16 || String(decoding: header.prefix(15), as: UTF8.self) != "SQLite format 3" {
-                throw RetentionError(.storage, code: "not_a_database",
-                                     "\(path) is not an SQLite database (it may be corrupt or another kind of file); it was left untouched.")
-            }
-        }
+        // The file's content is not read here: opening and closing a second descriptor on it would drop
+        // every POSIX lock this process holds on it, including those of connections already open, and the
+        // next process to close its own connection would then take itself for the last one and delete the
+        // write-ahead log under them. A file that is not SQLite fails at the first read instead (see
+        // `error(_:context:)`), before anything is written to it.
     }
 
     // MARK: Errors
@@ -255,7 +249,8 @@ public final class Database {
             return RetentionError(.conflict, code: "constraint_violation", "The change breaks a database rule: \(message).")
         }
         if primary == SQLITE_NOTADB {
-            return RetentionError(.storage, code: "not_a_database", "\(path) is not an SQLite database: \(message).")
+            return RetentionError(.storage, code: "not_a_database",
+                                  "\(path) is not an SQLite database (it may be corrupt or another kind of file); it was left untouched.")
         }
         if primary == SQLITE_CORRUPT {
             return RetentionError(.storage, code: "database_corrupt", "The database \(path) is damaged: \(message).")
