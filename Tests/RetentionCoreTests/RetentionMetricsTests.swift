@@ -180,6 +180,27 @@ import Testing
         #expect(try engine.upcomingRenewals(days: 5, now: d("2025-06-10")).map(\.policyNumber) == ["A1", "C1"])
     }
 
+    @Test func atRiskSearchFindsTheQueuesMatchesInQueueOrder() throws {
+        let engine = try makeEngine()
+        try DemoBook(customers: 600, seed: 9, now: testNow).generate(into: engine.db)
+        try engine.rescore(now: testNow)
+        let queue = try engine.atRisk({ var q = AtRiskQuery(); q.limit = 1000; return q }(), now: testNow)
+        #expect(queue.count > 50)
+        for text in [String(queue[3].name.prefix(2)), queue[7].name, String(queue[5].email.prefix(4)), "zzz", "a"] {
+            var q = AtRiskQuery()
+            q.search = text
+            q.limit = 1000
+            // The whole queue filtered by the search's rule, in the queue's own order.
+            let expected = queue.filter { e in
+                let first = try! engine.customer(id: e.id)
+                return [first.firstName, first.lastName, first.email, "\(first.firstName) \(first.lastName)"].contains {
+                    $0.lowercased().hasPrefix(text.lowercased())
+                }
+            }
+            #expect(try engine.atRisk(q, now: testNow).map(\.id) == expected.map(\.id), "search \"\(text)\"")
+        }
+    }
+
     @Test func atRiskQueueOrdersByProbabilityThenValueAndHidesSnoozed() throws {
         let engine = try book()
         let rows = try engine.db.query("SELECT id, first_name FROM customers ORDER BY first_name") { ($0.int64(0), $0.text(1)) }

@@ -34,6 +34,25 @@ import Testing
         #expect(text.contains("Retained 91.5%"))
     }
 
+    @Test func aFilterThatMatchesNobodySaysSoRatherThanAskingForARescore() {
+        var state = DashboardState(themeName: "default", user: "me")
+        state.filterText = "smithsmith"
+        state.apply(snapshot(customers: 10))
+        let text = render(state, 160, 40)
+        #expect(text.contains("matches the filter"))
+        #expect(!text.contains("retention rescore"))
+    }
+
+    @Test func filtersReloadThePanesWithoutRecomputingTheBookWideFigures() {
+        var state = DashboardState(themeName: "default", user: "me")
+        state.apply(snapshot(atRisk: [entry("a", "Ann", 0.9)]))
+        _ = state.handle(.character("/"))
+        #expect(state.handle(.character("x")) == [.reloadPanes], "each keystroke of the search")
+        #expect(state.handle(.enter) == [.reloadPanes])
+        #expect(state.handle(.character("f")) == [.reloadPanes], "risk levels")
+        #expect(state.handle(.character("r")) == [.refresh(force: true)], "the user asking for fresh figures gets them")
+    }
+
     @Test func selectionSurvivesARefreshThatReordersRows() {
         var state = DashboardState(themeName: "default", user: "me")
         state.apply(snapshot(atRisk: [entry("a", "Ann", 0.9), entry("b", "Bob", 0.8), entry("c", "Cy", 0.7)]))
@@ -49,7 +68,7 @@ import Testing
         state.apply(snapshot(atRisk: [entry("a", "Ann", 0.9)]))
         #expect(state.handle(.tab).isEmpty && state.focused == .renewals)
         _ = state.handle(.character("1"))
-        #expect(state.handle(.enter) == [.refresh(force: true)])
+        #expect(state.handle(.enter) == [.reloadPanes])
         #expect(state.focused == .detail && state.detailCustomerID == "a")
         _ = state.handle(.escape)
         #expect(state.focused == .atRisk)

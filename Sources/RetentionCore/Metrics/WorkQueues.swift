@@ -82,7 +82,8 @@ extension Engine {
     /// Customers most likely to leave, most likely first, then by the lifetime value at stake.
     /// Only customers with a policy in force; snoozed customers are hidden until their snooze ends.
     /// The order is served by the partial index `customers_risk_queue`, so the first page is instant
-    /// however large the book.
+    /// however large the book. With a search, the matching customers come from the name indexes and are
+    /// sorted (the `+` keeps SQLite from walking the queue instead).
     public func atRisk(_ q: AtRiskQuery, now: Int) throws -> [AtRiskEntry] {
         var conditions = ["c.churn_risk >= 1", "c.erased_at IS NULL", "c.active_policies > 0"]
         var params: [SQLValue] = []
@@ -98,10 +99,13 @@ extension Engine {
         if let tag = q.tag { conditions.append("c.id IN (SELECT customer_id FROM customer_tags WHERE tag = ?)"); params.append(.text(tag)) }
         if let who = q.assignedTo { conditions.append("c.assigned_to = ?"); params.append(.text(who)) }
         if q.unassignedOnly { conditions.append("c.assigned_to IS NULL") }
-        if let s = q.search?.trimmingCharacters(in: .whitespaces), !s.isEmpty {
-            let pattern = Engine.likePrefix(s)
-            conditions.append("(c.first_name LIKE ? ESCAPE '\\' OR c.last_name LIKE ? ESCAPE '\\' OR c.email LIKE ? ESCAPE '\\' OR (c.first_name || ' ' || c.last_name) LIKE ? ESCAPE '\\')")
-            params += [.text(pattern), .text(pattern), .text(pattern), .text(pattern)]
+        // A search finds its customers through the name and e-mail indexes and sorts them; walking the queue
+        // in order and testing each would read the whole queue when few or none match (10 s at a million).
+        let search = q.search.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        if let search {
+            let (condition, values) = Engine.nameSearchCondition(search, table: "s")
+            conditions.append("c.id IN (SELECT s.id FROM customers s WHERE \(condition))")
+            params += values
         }
         if !q.includeSnoozed { conditions.append("(c.snoozed_until IS NULL OR c.snoozed_until <= ?)"); params.append(.int(Int64(now))) }
         let limit = max(1, min(q.limit, 1000)), page = max(1, q.page)
@@ -109,9 +113,9 @@ extension Engine {
             SELECT c.uuid, c.first_name || ' ' || c.last_name, c.email, c.phone, c.agent_id, c.churn_risk, coalesce(c.churn_probability, 0),
                    c.top_risk_factor, c.health_score, c.projected_ltv_cents, c.ltv_tier, c.next_renewal_date, c.last_contact_date,
                    c.assigned_to, c.snoozed_until
-            FROM customers c INDEXED BY customers_risk_queue
+            FROM customers c \(search == nil ? "INDEXED BY customers_risk_queue" : "")
             WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY c.churn_probability DESC, c.projected_ltv_cents DESC, c.id
+            ORDER BY \(search == nil ? "" : "+")c.churn_probability DESC, c.projected_ltv_cents DESC, c.id
             LIMIT ? OFFSET ?
             """, params + [.int(Int64(limit)), .int(Int64((page - 1) * limit))]) { r in
             AtRiskEntry(id: r.text(0), name: r.text(1), email: r.text(2), phone: r.optionalText(3), agentId: r.text(4),

@@ -240,13 +240,14 @@ extension Engine {
     /// `s` (ASCII letters in any case). Written so that every alternative reads an index (first name, name,
     /// e-mail) and SQLite unions them, instead of testing every customer: "first last" starts with `s`
     /// exactly when `s` is a prefix of the first name, or `s` splits at one of its spaces into the whole first
-    /// name and the start of the last name. Splits are tried at the first 16 spaces.
-    static func nameSearchCondition(_ s: String) -> (sql: String, params: [SQLValue]) {
+    /// name and the start of the last name. Splits are tried at the first 16 spaces. `table` is the alias
+    /// of the customers table in the query.
+    static func nameSearchCondition(_ s: String, table c: String = "c") -> (sql: String, params: [SQLValue]) {
         let whole = SQLValue.text(likePrefix(s))
-        var alternatives = ["c.first_name LIKE ? ESCAPE '\\'", "c.last_name LIKE ? ESCAPE '\\'", "c.email LIKE ? ESCAPE '\\'"]
+        var alternatives = ["\(c).first_name LIKE ? ESCAPE '\\'", "\(c).last_name LIKE ? ESCAPE '\\'", "\(c).email LIKE ? ESCAPE '\\'"]
         var params = [whole, whole, whole]
         for space in s.indices.filter({ s[$0] == " " }).prefix(16) {
-            alternatives.append("(c.first_name = ? COLLATE NOCASE AND c.last_name LIKE ? ESCAPE '\\')")
+            alternatives.append("(\(c).first_name = ? COLLATE NOCASE AND \(c).last_name LIKE ? ESCAPE '\\')")
             params += [.text(String(s[..<space])), .text(likePrefix(String(s[s.index(after: space)...])))]
         }
         return ("(" + alternatives.joined(separator: " OR ") + ")", params)

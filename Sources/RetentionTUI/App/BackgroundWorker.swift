@@ -4,7 +4,8 @@ import RetentionCore
 
 /// Runs engine work off the main loop, on its own database connection, one job at a time, and hands
 /// finished results back through a mailbox the main loop drains between keys. Typing and scrolling
-/// never wait for the database.
+/// never wait for the database. The book-wide figures (seconds on a large book) run on a second queue
+/// with a second connection, so a new filter or an action never waits behind them.
 final class BackgroundWorker: @unchecked Sendable {
     /// A finished job's result.
     enum Result: Sendable {
@@ -17,32 +18,44 @@ final class BackgroundWorker: @unchecked Sendable {
     }
 
     private let queue = DispatchQueue(label: "retention.worker")
+    private let figuresQueue = DispatchQueue(label: "retention.worker.figures")
     private let lock = NSLock()
     private var mailbox: [Result] = []
     private var engine: Engine?
+    private var figuresEngine: Engine?
+    private var figuresOpenError: String?
     private var openError: String?
+    /// Pane and action jobs queued or running (the figures are not counted: the timer may refresh the panes meanwhile).
     private var busy = 0
-    /// When the book-wide figures were last computed and how long that took (touched on the queue only).
+    /// Under `lock`: whether figures are being computed, when they last were and how long that took.
+    private var figuresInFlight = false
     private var figuresComputedAt = Date.distantPast
     private var figuresDuration: TimeInterval = 0
 
     /// Opens the worker's own connection on its queue.
     init(databasePath: String, user: String, wakeupFD: Int32 = -1) {
         self.wakeupFD = wakeupFD
+        let options = { var o = Database.Options(); o.cacheKiB = 4_000; return o }()
         queue.async {
             do {
-                var options = Database.Options()
-                options.cacheKiB = 4_000
                 self.engine = Engine(database: try Store.open(path: databasePath, options: options), user: user)
             } catch {
                 self.openError = "\(error)"
+            }
+            // The figures' connection opens once the first has brought the file's schema up to date.
+            self.figuresQueue.async {
+                do {
+                    self.figuresEngine = Engine(database: try Store.open(path: databasePath, options: options), user: user)
+                } catch {
+                    self.figuresOpenError = "\(error)"
+                }
             }
         }
     }
 
     var isBusy: Bool { lock.lock(); defer { lock.unlock() }; return busy > 0 }
 
-    /// Hands a result to the main loop; `finished` is false for a result more of the same job follows.
+    /// Hands a result to the main loop; `finished` is false for a result that ends no counted job.
     private func post(_ r: Result, finished: Bool = true) {
         lock.lock(); mailbox.append(r); if finished { busy -= 1 }; lock.unlock()
         if wakeupFD >= 0 {
@@ -73,20 +86,42 @@ final class BackgroundWorker: @unchecked Sendable {
                 let version = try engine.db.dataVersion() &+ (try engine.db.scalarInt("SELECT total_changes()")) &* 1_000_003
                 if !force, let lastVersion, lastVersion == version { self.post(.unchanged); return }
                 let snapshot = try DashboardSnapshot.collect(engine, request, now: Timestamp.now())
-                // The book-wide figures cost a whole-book read: on a large book they are recomputed at most once
-                // per ten times as long as they last took (a forced refresh always recomputes them).
-                let due = force || Date().timeIntervalSince(self.figuresComputedAt) >= 10 * self.figuresDuration
-                self.post(.snapshot(snapshot, dataVersion: version), finished: !due)
-                guard due else { return }
-                let started = Date()
-                let now = Timestamp.now()
-                let campaigns = try DashboardSnapshot.collectCampaignRows(engine, snapshot.campaigns.map(\.campaign), now: now)
-                let header = try DashboardSnapshot.collectHeader(engine, now: now)
-                self.figuresComputedAt = Date()
-                self.figuresDuration = self.figuresComputedAt.timeIntervalSince(started)
-                self.post(.figures(header, campaigns))
+                self.post(.snapshot(snapshot, dataVersion: version))
+                self.computeFiguresIfDue(campaigns: snapshot.campaigns.map(\.campaign), force: force)
             } catch {
                 self.post(.failed("\(error)"))
+            }
+        }
+    }
+
+    /// The book-wide figures cost a whole-book read: on a large book they are recomputed at most once per
+    /// ten times as long as they last took (a forced refresh always recomputes them), one computation at a time.
+    private func computeFiguresIfDue(campaigns: [Campaign], force: Bool) {
+        lock.lock()
+        let due = !figuresInFlight && (force || Date().timeIntervalSince(figuresComputedAt) >= 10 * figuresDuration)
+        if due { figuresInFlight = true }
+        lock.unlock()
+        guard due else { return }
+        figuresQueue.async {
+            let started = Date()
+            defer {
+                self.lock.lock()
+                self.figuresInFlight = false
+                self.figuresComputedAt = Date()
+                self.figuresDuration = self.figuresComputedAt.timeIntervalSince(started)
+                self.lock.unlock()
+            }
+            guard let engine = self.figuresEngine else {
+                self.post(.failed("The header figures cannot be read: \(self.figuresOpenError ?? "database not open")"), finished: false)
+                return
+            }
+            do {
+                let now = Timestamp.now()
+                let rows = try DashboardSnapshot.collectCampaignRows(engine, campaigns, now: now)
+                let header = try DashboardSnapshot.collectHeader(engine, now: now)
+                self.post(.figures(header, rows), finished: false)
+            } catch {
+                self.post(.failed("\(error)"), finished: false)
             }
         }
     }

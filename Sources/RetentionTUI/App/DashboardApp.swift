@@ -51,8 +51,12 @@ struct DashboardPreferences {
 /// events; engine work runs on the background worker and comes back as finished values.
 public enum DashboardApp {
     public static func run(_ options: DashboardOptions) throws -> Int32 {
-        // Fail before touching the terminal if the database cannot be opened.
-        _ = try Store.open(path: options.databasePath)
+        // Fail before touching the terminal if the database cannot be opened. This connection stays open
+        // until the dashboard ends: SQLite deletes the write-ahead log when a process's last connection to
+        // the file closes, so closing it while the worker's connections are still opening could take the
+        // log away from under them.
+        let keepAlive = try Store.open(path: options.databasePath, options: { var o = Database.Options(); o.cacheKiB = 256; return o }())
+        defer { withExtendedLifetime(keepAlive) {} }
         var prefs = DashboardPreferences.load(options.environment)
         let catalog = ThemeCatalog(directories: ThemeCatalog.searchDirectories(installed: installedThemesDirectory(options.environment),
                                                                                  environment: options.environment))
@@ -99,6 +103,9 @@ public enum DashboardApp {
                 switch effect {
                 case .refresh(let force):
                     worker.refresh(state.request, lastVersion: force ? nil : lastVersion, force: force)
+                    lastRefresh = Date()
+                case .reloadPanes:
+                    worker.refresh(state.request, lastVersion: nil, force: false)
                     lastRefresh = Date()
                 case .campaign(let id, let target):
                     worker.perform { engine, now in

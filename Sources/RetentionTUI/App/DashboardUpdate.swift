@@ -3,7 +3,11 @@ import RetentionCore
 
 /// A side effect `update` asks the app loop to carry out.
 public enum Effect: Sendable, Equatable {
+    /// Read everything again; `force` also recomputes the book-wide figures (the user asked, or data changed).
     case refresh(force: Bool)
+    /// The request changed (a filter, the detail shown): read the panes again; the figures are book-wide
+    /// and follow their own schedule.
+    case reloadPanes
     case campaign(id: String, to: CampaignStatus)
     case previewCampaign(id: String, name: String)
     case assignToMe(customerID: String)
@@ -54,7 +58,7 @@ extension DashboardState {
             detailReturnPane = focused
             detailScroll = 0
             focused = .detail
-            return [.refresh(force: true)]
+            return [.reloadPanes]
         case .back:
             if focused == .detail { focused = detailReturnPane }
         case .filter:
@@ -68,17 +72,17 @@ extension DashboardState {
             riskFilterIndex = (riskFilterIndex + 1) % Self.riskFilters.count
             request.atRisk.levels = Self.riskFilters[riskFilterIndex].levels
             status = ("Risk filter: \(Self.riskFilters[riskFilterIndex].label).", false)
-            return [.refresh(force: true)]
+            return [.reloadPanes]
         case .mine:
             mineOnly.toggle()
             request.atRisk.assignedTo = mineOnly ? user : nil
             status = (mineOnly ? "Showing customers assigned to \(user)." : "Showing everyone's customers.", false)
-            return [.refresh(force: true)]
+            return [.reloadPanes]
         case .renewalWindow:
             let w = Self.renewalWindows
             request.renewalDays = w[((w.firstIndex(of: request.renewalDays) ?? 0) + 1) % w.count]
             status = ("Renewals in the next \(request.renewalDays) days.", false)
-            return [.refresh(force: true)]
+            return [.reloadPanes]
         case .refresh: return [.refresh(force: true)]
         case .pauseRefresh:
             timerPaused.toggle()
@@ -213,7 +217,7 @@ extension DashboardState {
                 switch action {
                 case .search:
                     applyFilter(value)
-                    return [.refresh(force: true)]
+                    return [.reloadPanes]
                 case .note(let id): return value.isEmpty ? [] : [.note(customerID: id, text: value)]
                 case .snooze(let id):
                     let today = Timestamp.startOfDay(Int(Date().timeIntervalSince1970))
@@ -223,13 +227,18 @@ extension DashboardState {
                 case .tag(let id): return value.isEmpty ? [] : [.tag(customerID: id, tag: value)]
                 default: break
                 }
-            case .backspace, .character:
-                if case .character(let c) = key { text.append(c) } else if !text.isEmpty { text.removeLast() }
+            case .backspace, .character, .control("u"):
+                // Ctrl-U clears the line, as in a shell.
+                switch key {
+                case .character(let c): text.append(c)
+                case .control: text = ""
+                default: if !text.isEmpty { text.removeLast() }
+                }
                 self.overlay = .prompt(title: title, text: text, action: action)
                 // The at-risk search is incremental: the list follows every keystroke.
                 if action == .search {
                     applyFilter(text.trimmingCharacters(in: .whitespaces))
-                    return [.refresh(force: true)]
+                    return [.reloadPanes]
                 }
             default: break
             }
