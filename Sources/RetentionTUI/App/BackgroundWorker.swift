@@ -27,10 +27,8 @@ final class BackgroundWorker: @unchecked Sendable {
     private var openError: String?
     /// Pane and action jobs queued or running (the figures are not counted: the timer may refresh the panes meanwhile).
     private var busy = 0
-    /// Under `lock`: whether figures are being computed, when they last were and how long that took.
-    private var figuresInFlight = false
-    private var figuresComputedAt = Date.distantPast
-    private var figuresDuration: TimeInterval = 0
+    /// Under `lock`: when the book-wide figures are computed.
+    private var figuresSchedule = FiguresSchedule<[Campaign]>()
 
     /// Opens the worker's own connection on its queue.
     init(databasePath: String, user: String, wakeupFD: Int32 = -1) {
@@ -94,36 +92,33 @@ final class BackgroundWorker: @unchecked Sendable {
         }
     }
 
-    /// The book-wide figures cost a whole-book read: on a large book they are recomputed at most once per
-    /// ten times as long as they last took (a forced refresh always recomputes them), one computation at a time.
+    /// Starts the book-wide figures when `FiguresSchedule` says so.
     private func computeFiguresIfDue(campaigns: [Campaign], force: Bool) {
         lock.lock()
-        let due = !figuresInFlight && (force || Date().timeIntervalSince(figuresComputedAt) >= 10 * figuresDuration)
-        if due { figuresInFlight = true }
+        let start = figuresSchedule.start(campaigns, force: force, now: Date())
         lock.unlock()
-        guard due else { return }
-        figuresQueue.async {
-            let started = Date()
-            defer {
-                self.lock.lock()
-                self.figuresInFlight = false
-                self.figuresComputedAt = Date()
-                self.figuresDuration = self.figuresComputedAt.timeIntervalSince(started)
-                self.lock.unlock()
-            }
-            guard let engine = self.figuresEngine else {
-                self.post(.failed("The header figures cannot be read: \(self.figuresOpenError ?? "database not open")"), finished: false)
-                return
-            }
+        if start { figuresQueue.async { self.computeFigures(campaigns) } }
+    }
+
+    /// On the figures' queue: the header and the campaigns' numbers, then any forced request that came meanwhile.
+    private func computeFigures(_ campaigns: [Campaign]) {
+        let started = Date()
+        if let engine = figuresEngine {
             do {
                 let now = Timestamp.now()
                 let rows = try DashboardSnapshot.collectCampaignRows(engine, campaigns, now: now)
                 let header = try DashboardSnapshot.collectHeader(engine, now: now)
-                self.post(.figures(header, rows), finished: false)
+                post(.figures(header, rows), finished: false)
             } catch {
-                self.post(.failed("\(error)"), finished: false)
+                post(.failed("\(error)"), finished: false)
             }
+        } else {
+            post(.failed("The header figures cannot be read: \(figuresOpenError ?? "database not open")"), finished: false)
         }
+        lock.lock()
+        let next = figuresSchedule.finished(startedAt: started, now: Date())
+        lock.unlock()
+        if let next { figuresQueue.async { self.computeFigures(next) } }
     }
 
     /// Runs an engine action; its message (or error) arrives in the mailbox.
