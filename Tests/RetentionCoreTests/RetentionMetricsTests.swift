@@ -201,6 +201,32 @@ import Testing
         }
     }
 
+    @Test func aSelectiveFilterFindsTheSameQueueAsWalkingIt() throws {
+        let engine = try makeEngine()
+        try DemoBook(customers: 600, seed: 12, now: testNow).generate(into: engine.db)
+        try engine.rescore(now: testNow)
+        let queue = try engine.atRisk({ var q = AtRiskQuery(); q.limit = 1000; return q }(), now: testNow)
+        for e in queue.prefix(40).enumerated() where e.offset % 3 == 0 { try engine.assign(customerId: e.element.id, to: "dana", now: testNow) }
+        let agent = try #require(queue.first?.agentId)
+        let tag = try #require(try engine.db.queryOne("SELECT tag FROM customer_tags GROUP BY tag ORDER BY count(*) DESC LIMIT 1") { $0.text(0) })
+        var queries: [AtRiskQuery] = []
+        for change in [{ (q: inout AtRiskQuery) in q.agentId = agent }, { $0.agentId = "nobody" }, { $0.policyType = .home },
+                       { $0.policyType = .boat }, { $0.tag = tag }, { $0.assignedTo = "dana" }, { $0.agentId = agent; $0.policyType = .auto }] {
+            var q = AtRiskQuery()
+            q.limit = 1000
+            change(&q)
+            queries.append(q)
+        }
+        var nonEmpty = 0
+        for q in queries {
+            let walked = try engine.atRisk(q, now: testNow, fewEnough: -1)   // never reads a filter first: walks the queue
+            let found = try engine.atRisk(q, now: testNow, fewEnough: 1_000_000) // always reads the first filter's customers first
+            #expect(found.map(\.id) == walked.map(\.id), "\(q)")
+            if !walked.isEmpty { nonEmpty += 1 }
+        }
+        #expect(nonEmpty >= 5)
+    }
+
     @Test func atRiskQueueOrdersByProbabilityThenValueAndHidesSnoozed() throws {
         let engine = try book()
         let rows = try engine.db.query("SELECT id, first_name FROM customers ORDER BY first_name") { ($0.int64(0), $0.text(1)) }

@@ -82,9 +82,29 @@ extension Engine {
     /// Customers most likely to leave, most likely first, then by the lifetime value at stake.
     /// Only customers with a policy in force; snoozed customers are hidden until their snooze ends.
     /// The order is served by the partial index `customers_risk_queue`, so the first page is instant
-    /// however large the book. With a search, the matching customers come from the name indexes and are
-    /// sorted (the `+` keeps SQLite from walking the queue instead).
-    public func atRisk(_ q: AtRiskQuery, now: Int) throws -> [AtRiskEntry] {
+    /// however large the book. Walking the queue reads entries until a page matches the filters: the whole
+    /// queue when few or none match. So when a filter can match only a few customers (a search, or an agent,
+    /// tag, line or owner with at most `fewEnough` customers, counted from that filter's own index), those
+    /// customers are read first, through that index, and the page is sorted from them.
+    public func atRisk(_ q: AtRiskQuery, now: Int, fewEnough: Int = 2_000) throws -> [AtRiskEntry] {
+        let search = q.search.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        let inForce = "status IN ('active', 'pending_renewal')"
+        // The first filter that matches few customers, as the query that lists them (`driver`) and its values.
+        var driver: (sql: String, params: [SQLValue])?
+        func consider(_ sql: String, _ params: [SQLValue]) throws {
+            guard driver == nil else { return }
+            let n = try db.scalarInt("SELECT count(*) FROM (\(sql) LIMIT ?)", params + [.int(Int64(fewEnough + 1))])
+            if n <= fewEnough { driver = (sql, params) }
+        }
+        if let search {
+            let (condition, values) = Engine.nameSearchCondition(search, table: "s")
+            driver = ("SELECT s.id FROM customers s WHERE \(condition)", values)
+        }
+        if let a = q.agentId { try consider("SELECT id FROM customers WHERE agent_id = ?", [.text(a)]) }
+        if let t = q.policyType { try consider("SELECT DISTINCT customer_id AS id FROM policies WHERE policy_type = ? AND \(inForce)", [.text(t.rawValue)]) }
+        if let tag = q.tag { try consider("SELECT customer_id AS id FROM customer_tags WHERE tag = ?", [.text(tag)]) }
+        if let who = q.assignedTo { try consider("SELECT id FROM customers WHERE assigned_to = ?", [.text(who)]) }
+
         var conditions = ["c.churn_risk >= 1", "c.erased_at IS NULL", "c.active_policies > 0"]
         var params: [SQLValue] = []
         let levels = q.levels.isEmpty ? [.medium, .high, .critical] : q.levels.filter { $0 != .low }
@@ -93,31 +113,25 @@ extension Engine {
         params += levels.map { .int(Int64($0.rank)) }
         if let a = q.agentId { conditions.append("c.agent_id = ?"); params.append(.text(a)) }
         if let t = q.policyType {
-            conditions.append("EXISTS (SELECT 1 FROM policies p WHERE p.customer_id = c.id AND p.policy_type = ? AND p.status IN ('active', 'pending_renewal'))")
+            conditions.append("EXISTS (SELECT 1 FROM policies p WHERE p.customer_id = c.id AND p.policy_type = ? AND p.\(inForce))")
             params.append(.text(t.rawValue))
         }
         if let tag = q.tag { conditions.append("c.id IN (SELECT customer_id FROM customer_tags WHERE tag = ?)"); params.append(.text(tag)) }
         if let who = q.assignedTo { conditions.append("c.assigned_to = ?"); params.append(.text(who)) }
         if q.unassignedOnly { conditions.append("c.assigned_to IS NULL") }
-        // A search finds its customers through the name and e-mail indexes and sorts them; walking the queue
-        // in order and testing each would read the whole queue when few or none match (10 s at a million).
-        let search = q.search.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
-        if let search {
-            let (condition, values) = Engine.nameSearchCondition(search, table: "s")
-            conditions.append("c.id IN (SELECT s.id FROM customers s WHERE \(condition))")
-            params += values
-        }
+        // A search is always the driver: its customers come from the name and e-mail indexes (walking the
+        // queue for a name that matches nobody took 10 s at a million in the dashboard).
         if !q.includeSnoozed { conditions.append("(c.snoozed_until IS NULL OR c.snoozed_until <= ?)"); params.append(.int(Int64(now))) }
         let limit = max(1, min(q.limit, 1000)), page = max(1, q.page)
         return try db.query("""
             SELECT c.uuid, c.first_name || ' ' || c.last_name, c.email, c.phone, c.agent_id, c.churn_risk, coalesce(c.churn_probability, 0),
                    c.top_risk_factor, c.health_score, c.projected_ltv_cents, c.ltv_tier, c.next_renewal_date, c.last_contact_date,
                    c.assigned_to, c.snoozed_until
-            FROM customers c \(search == nil ? "INDEXED BY customers_risk_queue" : "")
+            FROM \(driver.map { "(\($0.sql)) AS m CROSS JOIN customers c ON c.id = m.id" } ?? "customers c INDEXED BY customers_risk_queue")
             WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY \(search == nil ? "" : "+")c.churn_probability DESC, c.projected_ltv_cents DESC, c.id
+            ORDER BY c.churn_probability DESC, c.projected_ltv_cents DESC, c.id
             LIMIT ? OFFSET ?
-            """, params + [.int(Int64(limit)), .int(Int64((page - 1) * limit))]) { r in
+            """, (driver?.params ?? []) + params + [.int(Int64(limit)), .int(Int64((page - 1) * limit))]) { r in
             AtRiskEntry(id: r.text(0), name: r.text(1), email: r.text(2), phone: r.optionalText(3), agentId: r.text(4),
                         churnRisk: ChurnRisk(rank: r.int(5)) ?? .medium, churnProbability: r.double(6), topRiskFactor: r.optionalText(7),
                         healthScore: r.double(8), projectedLTVCents: r.optionalInt(9), ltvTier: r.optionalText(10),
