@@ -53,6 +53,16 @@ import Testing
         #expect(state.handle(.character("r")) == [.refresh(force: true)], "the user asking for fresh figures gets them")
     }
 
+    @Test func theValueAtStakeShowsWithItsTierAt120Columns() {
+        var state = DashboardState(themeName: "default", user: "me")
+        state.apply(snapshot(atRisk: [entry("a", "Ann", 0.9)], customers: 1))
+        let text = render(state)
+        #expect(text.contains("$4.5k S"), "LTV and tier letter, not cut short")
+        #expect(text.contains("Renews"), "and the renewal date still fits")
+        #expect(Formatting.compactCents(51_900) == "$519" && Formatting.compactCents(792_100) == "$7.9k"
+                && Formatting.compactCents(1_234_500) == "$12k" && Formatting.compactCents(123_456_700) == "$1.2M")
+    }
+
     @Test func selectionSurvivesARefreshThatReordersRows() {
         var state = DashboardState(themeName: "default", user: "me")
         state.apply(snapshot(atRisk: [entry("a", "Ann", 0.9), entry("b", "Bob", 0.8), entry("c", "Cy", 0.7)]))

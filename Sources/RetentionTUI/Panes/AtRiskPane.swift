@@ -21,7 +21,7 @@ enum AtRiskPane {
                 TableCell(e.name), TableCell(e.churnRisk.rawValue, role: Formatting.riskRole(e.churnRisk)),
                 TableCell(String(format: "%.0f%%", e.churnProbability * 100)),
                 TableCell(String(format: "%5.1f ", e.healthScore) + bar(e.healthScore), role: .bar),
-                TableCell(Formatting.cents(e.projectedLTVCents) + (e.ltvTier.map { " \($0.prefix(1).uppercased())" } ?? "")),
+                TableCell(Formatting.compactCents(e.projectedLTVCents) + (e.ltvTier.map { " \($0.prefix(1).uppercased())" } ?? "")),
                 TableCell(Formatting.date(e.nextRenewalDate)), TableCell(Formatting.ago(e.lastContactDate, now: now)),
                 TableCell(e.assignedTo ?? "—"), TableCell(e.topRiskFactor ?? "—"),
             ])

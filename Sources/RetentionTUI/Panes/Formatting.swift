@@ -10,6 +10,12 @@ enum Formatting {
         return "$" + grouped(Int(d.rounded()))
     }
     static func cents(_ c: Int?) -> String { money(c.map { Double($0) / 100 }) }
+    /// At most five characters, for a narrow column: "$519", "$7.9k", "$12k", "$1.2M".
+    static func compactCents(_ c: Int?) -> String {
+        guard let c else { return "—" }
+        let d = Double(c) / 100
+        return abs(d) >= 1_000 && abs(d) < 10_000 ? String(format: "$%.1fk", d / 1_000) : money(d)
+    }
     static func grouped(_ v: Int) -> String {
         let s = String(abs(v))
         var out = ""
