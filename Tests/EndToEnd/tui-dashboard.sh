@@ -34,6 +34,9 @@ api POST /policies --data "{\"customerId\":\"$HID\",\"policyNumber\":\"EVIL-1\",
 CAMPAIGN=$(api POST /campaigns --data '{"name":"Winter Renewals","type":"renewal_reminder","targetSegment":{"renewalWithinDays":60},"touchpoints":[{"type":"email","template":"renewal_reminder","delay":0},{"type":"sms","template":"renewal_reminder","delay":10080}]}' | sed -n 's/.*"data":{"id":"\([^"]*\)".*/\1/p')
 
 $T new-session -d -x 120 -y 40 -s tui "cd '$WORK' && '$BIN' --db '$DB' tui --refresh 1; echo EXITED \$?; sleep 60"
+# A second session keeps the tmux server alive whenever the test replaces "tui": killing a server's only
+# session stops it, and a session started at that moment could find it gone ("no server running").
+$T new-session -d -s keep "sleep 600"
 check_screen "header strip shows live metrics" "NRR"
 check_screen "four panes in a 2x2 grid" "4 Customer detail"
 check_screen "renewals pane lists policies" "Renewals, next 30 days"
