@@ -163,7 +163,12 @@ import Testing
             #expect(found.total == found.items.count, "search \"\(s)\"")
         }
         // Every alternative reads an index: no scan of the customers table.
-        let (condition, params) = Engine.nameSearchCondition("mary ann s")
+        // Spaces alone are no search at all.
+        #expect(Engine.nameSearchCondition("   ") == nil && Engine.nameSearchCondition(nil) == nil)
+        var blank = CustomerQuery()
+        blank.search = "  "
+        #expect(try engine.listCustomers(blank).total == people.count)
+        let (condition, params) = try #require(Engine.nameSearchCondition("mary ann s"))
         let plan = try engine.db.query("EXPLAIN QUERY PLAN SELECT c.id FROM customers c WHERE \(condition)", params) { $0.text(3) }
         #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
     }

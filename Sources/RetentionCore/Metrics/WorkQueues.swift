@@ -87,7 +87,6 @@ extension Engine {
     /// tag, line or owner with at most `fewEnough` customers, counted from that filter's own index), those
     /// customers are read first, through that index, and the page is sorted from them.
     public func atRisk(_ q: AtRiskQuery, now: Int, fewEnough: Int = 2_000) throws -> [AtRiskEntry] {
-        let search = q.search.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         let inForce = "status IN ('active', 'pending_renewal')"
         // The first filter that matches few customers, as the query that lists them (`driver`) and its values.
         var driver: (sql: String, params: [SQLValue])?
@@ -96,8 +95,7 @@ extension Engine {
             let n = try db.scalarInt("SELECT count(*) FROM (\(sql) LIMIT ?)", params + [.int(Int64(fewEnough + 1))])
             if n <= fewEnough { driver = (sql, params) }
         }
-        if let search {
-            let (condition, values) = Engine.nameSearchCondition(search, table: "s")
+        if let (condition, values) = Engine.nameSearchCondition(q.search, table: "s") {
             driver = ("SELECT s.id FROM customers s WHERE \(condition)", values)
         }
         if let a = q.agentId { try consider("SELECT id FROM customers WHERE agent_id = ?", [.text(a)]) }

@@ -204,8 +204,7 @@ extension Engine {
         if let v = q.healthScoreMax { conditions.append("c.health_score <= ?"); params.append(.double(v)) }
         if let v = q.agentId { conditions.append("c.agent_id = ?"); params.append(.text(v)) }
         if let v = q.tag { conditions.append("c.id IN (SELECT customer_id FROM customer_tags WHERE tag = ?)"); params.append(.text(v)) }
-        if let s = q.search?.trimmingCharacters(in: .whitespaces), !s.isEmpty {
-            let (condition, values) = Engine.nameSearchCondition(s)
+        if let (condition, values) = Engine.nameSearchCondition(q.search) {
             conditions.append(condition)
             params += values
         }
@@ -237,12 +236,13 @@ extension Engine {
     }
 
     /// The customers a search finds: those whose first name, last name, e-mail or "first last" starts with
-    /// `s` (ASCII letters in any case). Written so that every alternative reads an index (first name, name,
+    /// `text` less its outer spaces (ASCII letters in any case); nil when that leaves nothing to search for. Written so that every alternative reads an index (first name, name,
     /// e-mail) and SQLite unions them, instead of testing every customer: "first last" starts with `s`
     /// exactly when `s` is a prefix of the first name, or `s` splits at one of its spaces into the whole first
     /// name and the start of the last name. Splits are tried at the first 16 spaces. `table` is the alias
     /// of the customers table in the query.
-    static func nameSearchCondition(_ s: String, table c: String = "c") -> (sql: String, params: [SQLValue]) {
+    static func nameSearchCondition(_ text: String?, table c: String = "c") -> (sql: String, params: [SQLValue])? {
+        guard let s = text?.trimmingCharacters(in: .whitespaces), !s.isEmpty else { return nil }
         let whole = SQLValue.text(likePrefix(s))
         var alternatives = ["\(c).first_name LIKE ? ESCAPE '\\'", "\(c).last_name LIKE ? ESCAPE '\\'", "\(c).email LIKE ? ESCAPE '\\'"]
         var params = [whole, whole, whole]
