@@ -152,6 +152,8 @@ public final class Database {
         /// keeps its memory small, reads little).
         public var cacheKiB = 65_536
         public init() {}
+        /// The defaults with a page cache of `cacheKiB` KiB (a connection that reads little).
+        public init(cacheKiB: Int) { self.cacheKiB = cacheKiB }
     }
 
     public init(path: String, options: Options = Options()) throws {

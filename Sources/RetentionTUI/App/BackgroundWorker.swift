@@ -33,7 +33,7 @@ final class BackgroundWorker: @unchecked Sendable {
     /// Opens the worker's own connection on its queue.
     init(databasePath: String, user: String, wakeupFD: Int32 = -1) {
         self.wakeupFD = wakeupFD
-        let options = { var o = Database.Options(); o.cacheKiB = 4_000; return o }()
+        let options = Database.Options(cacheKiB: 4_000)
         queue.async {
             do {
                 self.engine = Engine(database: try Store.open(path: databasePath, options: options), user: user)
