@@ -21,9 +21,13 @@ import Testing
         try event("nps_response", "2024-02-01T00:00:00Z", #"{"score":9}"#)
         try event("nps_response", "2024-06-01T00:00:00Z", #"{"score":4}"#)
         try event("claim_filed", "2024-06-15T00:00:00Z", #"{"amount":2500}"#)
+        try event("claim_filed", "2024-01-10T00:00:00Z", #"{"amount":100}"#)
+        // Before the 365-day window: not a claim of the window.
+        try event("claim_filed", "2023-05-01T00:00:00Z", #"{"amount":999}"#)
         // After the observation date: must not count.
         try event("contact_made", "2024-08-01T00:00:00Z")
         try event("payment_missed", "2024-08-02T00:00:00Z", #"{"amount":100}"#)
+        try event("claim_filed", "2024-08-03T00:00:00Z", #"{"amount":777}"#)
 
         var got: [CustomerSignals] = []
         try engine.forEachCustomerSignals(asOf: d("2024-07-01")) { got.append($0) }
@@ -35,7 +39,7 @@ import Testing
         #expect(s.paymentsDue == 12)                      // monthly, in force the whole 365-day window
         #expect(s.latestNPS == 4)
         #expect(s.complaintsFiled == 1 && s.complaintsResolved == 0)
-        #expect(s.claimsInWindow == 1 && s.claimAmountInWindowCents == 250_000)
+        #expect(s.claimsInWindow == 2 && s.claimAmountInWindowCents == 260_000)
         #expect(s.tenureMonths == 18)
         #expect(s.activePolicies == 1 && s.totalPolicies == 1)
         #expect(s.renewalsMade == 1 && s.renewalsLost == 0 && s.renewalRate == 1)

@@ -61,6 +61,9 @@ public struct CustomerSignals: Sendable, Equatable {
 
 extension Engine {
     /// Streams the signals of every customer (or those whose row ids fall in `customerRows`) as of `asOf`, in customer order.
+    /// Each table is aggregated per customer in one pass over a customer range; the events are counted from
+    /// the `retention_events_customer` index (customer, time, type) alone, and event rows are read only for
+    /// the amounts of the customers' claims in the window and their latest NPS score.
     public func forEachCustomerSignals(asOf: Int, customerRows: ClosedRange<Int64>? = nil, _ body: (CustomerSignals) throws -> Void) throws {
         let window = asOf - 365 * Timestamp.secondsPerDay
         let yearAgo = window
@@ -75,7 +78,6 @@ extension Engine {
                      count(*) FILTER (WHERE event_type = 'complaint_resolved' AND occurred_at >= ?2) AS resolved,
                      count(*) FILTER (WHERE event_type = 'policy_renewed' AND occurred_at >= ?2) AS renewed,
                      count(*) FILTER (WHERE event_type = 'claim_filed' AND occurred_at >= ?2) AS claims,
-                     coalesce(sum(CAST(round(json_extract(data, '$.amount') * 100) AS INTEGER)) FILTER (WHERE event_type = 'claim_filed' AND occurred_at >= ?2), 0) AS claim_cents,
                      max(occurred_at) FILTER (WHERE event_type = 'nps_response') AS last_nps_at
               FROM retention_events
               WHERE occurred_at < ?1 AND customer_id BETWEEN ?3 AND ?5
@@ -117,7 +119,11 @@ extension Engine {
                    (SELECT json_extract(e2.data, '$.score') FROM retention_events e2
                      WHERE e2.customer_id = c.id AND e2.event_type = 'nps_response' AND e2.occurred_at = ev.last_nps_at LIMIT 1),
                    coalesce(ev.complaints, 0), coalesce(ev.resolved, 0), po.first_inception, coalesce(po.active, 0), coalesce(po.total, 0),
-                   coalesce(ev.renewed, 0), coalesce(po.lost, 0), coalesce(po.cancelled, 0), coalesce(ev.claims, 0), coalesce(ev.claim_cents, 0),
+                   coalesce(ev.renewed, 0), coalesce(po.lost, 0), coalesce(po.cancelled, 0), coalesce(ev.claims, 0),
+                   CASE WHEN ev.claims > 0 THEN
+                     (SELECT coalesce(sum(CAST(round(json_extract(e3.data, '$.amount') * 100) AS INTEGER)), 0) FROM retention_events e3
+                      WHERE e3.customer_id = c.id AND e3.event_type = 'claim_filed' AND e3.occurred_at >= ?2 AND e3.occurred_at < ?1)
+                   ELSE 0 END,
                    CAST(round(coalesce(po.earned, 0)) AS INTEGER), c.satisfaction_score
             FROM customers c
             LEFT JOIN ev ON ev.customer_id = c.id

@@ -130,6 +130,15 @@ public struct HealthScore: Sendable, Equatable {
     }
 
     /// The spec's `components` object.
+    /// The key structure of `componentsJSON`, for storing it as values (see `DocumentShape`).
+    static let componentsShape: DocumentShape = .object([
+        ("engagement", .object([("score", .value), ("lastInteractionDays", .value), ("interactionFrequency", .value), ("emailOpenRate", .value),
+                                ("responseRate", .value)])),
+        ("financial", .object([("score", .value), ("paymentHistory", .value), ("premiumGrowth", .value), ("crossSellOpportunities", .value)])),
+        ("satisfaction", .object([("score", .value), ("nps", .value), ("complaintCount", .value), ("resolutionRate", .value)])),
+        ("lifecycle", .object([("score", .value), ("tenure", .value), ("policyCount", .value), ("renewalRate", .value), ("churnIndicators", .value)])),
+    ])
+
     public var componentsJSON: JSONValue {
         .object([
             ("engagement", .object([("score", .number(engagement.score)), ("lastInteractionDays", .optional(engagement.lastInteractionDays)),

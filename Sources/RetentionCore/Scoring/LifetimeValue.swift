@@ -95,6 +95,16 @@ public struct LifetimeValue: Sendable {
     }
 
     /// The spec's LTV response.
+    /// The key structure of `json(customerID:at:)`, for storing it as values in the history (see `DocumentShape`).
+    static let documentShape: DocumentShape = .object([
+        ("customerId", .customerID), ("currentLTV", .value), ("projectedLTV", .value),
+        ("averageRevenue", .object([("monthly", .value), ("annual", .value)])),
+        ("retentionRate", .value), ("averageLifespan", .value), ("acquisitionCost", .value), ("profitMargin", .value), ("discountRate", .value),
+        ("breakdown", .object([("totalRevenue", .value), ("totalCost", .value), ("netProfit", .value), ("policyRevenue", .value)])),
+        ("segments", .object([("tier", .value), ("category", .value)])),
+        ("calculatedAt", .calculatedAt),
+    ])
+
     public func json(customerID: String, at now: Int) -> JSONValue {
         .object([
             ("customerId", .string(customerID)), ("currentLTV", .money(currentCents)), ("projectedLTV", .money(projectedCents)),
@@ -204,10 +214,12 @@ extension Engine {
     func store(_ ltv: LifetimeValue, customerRow: Int64, customerID: String, now: Int) throws {
         try db.run("UPDATE customers SET projected_ltv_cents = ?, ltv_tier = ? WHERE id = ?",
                    [.int(Int64(ltv.projectedCents)), .text(ltv.tier), .int(customerRow)])
-        try insertLTVHistory(ltv, customerRow: customerRow, document: ltv.json(customerID: customerID, at: now).serialized(), now: now)
+        try insertLTVHistory(ltv, customerRow: customerRow, document: LifetimeValue.documentShape.stored(ltv.json(customerID: customerID, at: now),
+                                                                                              customerID: customerID, calculatedAt: now), now: now)
     }
 
-    /// The LTV history row; `document` is the spec's response, as the history route returns it.
+    /// The LTV history row; `document` is the spec's response as the history route returns it, stored as
+    /// `LifetimeValue.documentShape` keeps it.
     func insertLTVHistory(_ ltv: LifetimeValue, customerRow: Int64, document: String, now: Int) throws {
         try db.run("""
             INSERT INTO ltv_history (customer_id, calculated_at, current_ltv_cents, projected_ltv_cents, tier, category, document)
@@ -236,7 +248,9 @@ extension Engine {
     /// Stored LTV calculations, newest first (`GET /customers/:id/ltv?limit=`).
     public func ltvHistory(customerId: String, limit: Int) throws -> [JSONValue] {
         let rowID = try customerRowID(customerId)
-        return try db.query("SELECT document FROM ltv_history WHERE customer_id = ? ORDER BY calculated_at DESC, id DESC LIMIT ?",
-                            [.int(rowID), .int(Int64(max(1, min(limit, 1000))))]) { try JSONValue.parse($0.text(0)) }
+        return try db.query("SELECT document, calculated_at FROM ltv_history WHERE customer_id = ? ORDER BY calculated_at DESC, id DESC LIMIT ?",
+                            [.int(rowID), .int(Int64(max(1, min(limit, 1000))))]) {
+            try LifetimeValue.documentShape.expand($0.text(0), customerID: customerId, calculatedAt: $0.int(1))
+        }
     }
 }

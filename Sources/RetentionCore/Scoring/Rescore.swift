@@ -38,6 +38,12 @@ extension Engine {
         return CustomerScore(customerRowID: s.customerRowID, signals: s, health: health, features: features, prediction: prediction)
     }
 
+    /// The key structure of `healthScoreJSON`, for storing it as values in the history (see `DocumentShape`).
+    static let healthDocumentShape: DocumentShape = .object([
+        ("customerId", .customerID), ("overallScore", .value), ("band", .value), ("components", HealthScore.componentsShape),
+        ("churnRisk", .value), ("churnProbability", .value), ("riskFactors", .value), ("recommendations", .value), ("calculatedAt", .calculatedAt),
+    ])
+
     /// The health-score response of the spec for a computed score.
     func healthScoreJSON(customerID: String, _ sc: CustomerScore, at now: Int) -> JSONValue {
         var recs: [String] = []
@@ -60,11 +66,13 @@ extension Engine {
             UPDATE customers SET health_score = ?, churn_risk = ?, churn_probability = ?, top_risk_factor = ?, scored_at = ? WHERE id = ?
             """, [.double(sc.health.overall), .int(Int64(p.risk.rank)), .double(p.probability), .init(p.riskFactors.first?.title),
                   .int(Int64(now)), .int(sc.customerRowID)])
-        try insertHealthHistory(sc, document: healthScoreJSON(customerID: customerID, sc, at: now).serialized(), modelVersion: modelVersion, now: now)
+        try insertHealthHistory(sc, document: Engine.healthDocumentShape.stored(healthScoreJSON(customerID: customerID, sc, at: now), customerID: customerID,
+                                                                                calculatedAt: now), modelVersion: modelVersion, now: now)
         try recordRiskChange(sc, from: previousRisk, now: now)
     }
 
-    /// The health-score history row; `document` is the spec's response, as the history route returns it.
+    /// The health-score history row; `document` is the spec's response as the history route returns it, stored
+    /// as `healthDocumentShape` keeps it.
     func insertHealthHistory(_ sc: CustomerScore, document: String, modelVersion: Int?, now: Int) throws {
         let p = sc.prediction
         try db.run("""
@@ -115,8 +123,10 @@ extension Engine {
     /// The stored health scores of a customer, newest first (`GET /customers/:id/health-score?limit=`).
     public func healthScoreHistory(customerId: String, limit: Int) throws -> [JSONValue] {
         let rowID = try customerRowID(customerId)
-        return try db.query("SELECT document FROM health_scores WHERE customer_id = ? ORDER BY calculated_at DESC, id DESC LIMIT ?",
-                            [.int(rowID), .int(Int64(max(1, min(limit, 1000))))]) { try JSONValue.parse($0.text(0)) }
+        return try db.query("SELECT document, calculated_at FROM health_scores WHERE customer_id = ? ORDER BY calculated_at DESC, id DESC LIMIT ?",
+                            [.int(rowID), .int(Int64(max(1, min(limit, 1000))))]) {
+            try Engine.healthDocumentShape.expand($0.text(0), customerID: customerId, calculatedAt: $0.int(1))
+        }
     }
 
     /// A churn prediction, optionally a what-if with some features overridden (`POST /customers/:id/churn-prediction`).
@@ -175,8 +185,10 @@ extension Engine {
                                             settings: inputs.ltvSettings, signals: sc.signals, risk: sc.prediction.risk,
                                             engagement: sc.health.engagement.score, now: inputs.now)
             return RescoredCustomer(score: sc, previousRisk: previous, ltv: ltv,
-                                    healthDocument: healthScoreJSON(customerID: uuid, sc, at: inputs.now).serialized(),
-                                    ltvDocument: ltv.json(customerID: uuid, at: inputs.now).serialized())
+                                    healthDocument: Engine.healthDocumentShape.stored(healthScoreJSON(customerID: uuid, sc, at: inputs.now),
+                                                                                      customerID: uuid, calculatedAt: inputs.now),
+                                    ltvDocument: LifetimeValue.documentShape.stored(ltv.json(customerID: uuid, at: inputs.now), customerID: uuid,
+                                                                                    calculatedAt: inputs.now))
         }
     }
 

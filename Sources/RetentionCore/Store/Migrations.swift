@@ -8,7 +8,7 @@ public enum Migrations {
     /// A stamp in `application_id` that marks a file as a Retention database.
     public static let applicationID: Int32 = 0x5245_544E // "RETN"
 
-    public static let all: [String] = [v1, v2, v3, v4]
+    public static let all: [String] = [v1, v2, v3, v4, v5]
 
     static let v1 = """
     CREATE TABLE settings (
@@ -341,5 +341,13 @@ public enum Migrations {
     static let v4 = """
     CREATE INDEX customers_first_name ON customers(first_name COLLATE NOCASE);
     CREATE INDEX customers_erased ON customers(erased_at) WHERE erased_at IS NOT NULL;
+    """
+
+    /// v5: a customer's events by time also carry their type, so a rescore counts each customer's events
+    /// of each kind from the index alone instead of fetching every event row (12.7 million at a million
+    /// customers; the rows themselves are read only for the claims' amounts and the latest NPS score).
+    static let v5 = """
+    DROP INDEX IF EXISTS retention_events_customer;
+    CREATE INDEX retention_events_customer ON retention_events(customer_id, occurred_at DESC, event_type);
     """
 }
