@@ -48,6 +48,29 @@ import Testing
         #expect(Set(try engine.db.query("SELECT skip_reason FROM touchpoints WHERE status = 'skipped'") { $0.text(0) }) == ["opted_out_email", "do_not_contact"])
     }
 
+    /// A step with `skipIf: renewed` is skipped when the policy the customer was enrolled for was renewed
+    /// after the enrolment, and only then (another policy's renewal does not count).
+    @Test func aStepIsSkippedWhenTheEnrolledPolicyWasRenewed() throws {
+        let dir = try temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let steps = #"[{"type":"email","template":"renewal_reminder","delay":0},{"type":"email","template":"renewal_reminder","delay":1440,"skipIf":"renewed"}]"#
+        let (engine, out) = try setUp(dir, sequence: steps)
+        try engine.setChannelAdapter(.email, ChannelAdapter(kind: .outbox, target: out), now: 0)
+        #expect(try engine.dispatchDue(now: d("2024-01-15T15:00:00Z")).sent == 4)
+        let customers = try engine.db.query("SELECT uuid FROM customers ORDER BY id") { $0.text(0) }
+        let policies = try engine.db.query("SELECT uuid FROM policies ORDER BY id") { $0.text(0) }
+        try engine.renewPolicy(id: policies[0], nil, now: d("2024-01-15T16:00:00Z"))
+        let other = try engine.createPolicy(try json("""
+            {"customerId":"\(customers[1])","policyNumber":"Q1","policyType":"home","premium":{"amount":900,"frequency":"annual"},
+             "coverage":{"type":"std","amount":100000},"effectiveDate":"2024-01-10","expirationDate":"2025-06-01"}
+            """), now: d("2024-01-15T16:00:00Z"))
+        try engine.renewPolicy(id: other.id, nil, now: d("2024-01-15T16:30:00Z"))
+        let s = try engine.dispatchDue(now: d("2024-01-16T15:00:00Z"))
+        #expect(s.sent == 3 && s.skipped == 1)
+        #expect(try engine.db.query("""
+            SELECT c.uuid, t.skip_reason FROM touchpoints t JOIN customers c ON c.id = t.customer_id WHERE t.status = 'skipped'
+            """) { [$0.text(0), $0.text(1)] } == [[customers[0], "condition_renewed"]])
+    }
+
     @Test func callsWaitForTheLocalCallingWindow() throws {
         let dir = try temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
         let (engine, out) = try setUp(dir, channel: "call")

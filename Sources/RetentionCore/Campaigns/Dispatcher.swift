@@ -374,8 +374,10 @@ extension Engine {
             var met = try db.scalarInt("SELECT count(*) FROM touchpoints WHERE enrollment_id = ? AND step_index < ? AND \(condition)",
                                        [.int(enrollment), .int(Int64(t.step))]) > 0
             if skip == .renewed, let policy = t.policy, let since = t.enrolledAt {
-                met = try db.scalarInt("SELECT count(*) FROM retention_events WHERE policy_id = ? AND event_type = 'policy_renewed' AND occurred_at >= ?",
-                                       [.int(policy), .int(Int64(since))]) > 0
+                // Read through the customer's events (the customer index), not every renewal in the book since then.
+                met = try db.scalarInt("""
+                    SELECT count(*) FROM retention_events WHERE customer_id = ? AND occurred_at >= ? AND event_type = 'policy_renewed' AND policy_id = ?
+                    """, [.int(t.customer), .int(Int64(since)), .int(policy)]) > 0
             }
             if met {
                 try finish([("status", .text("skipped")), ("skip_reason", .text("condition_\(skip.rawValue)"))])
