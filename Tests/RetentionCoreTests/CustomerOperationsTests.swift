@@ -135,6 +135,51 @@ import Testing
         #expect(page.total == 7 && page.totalPages == 3)
     }
 
+    /// Walking the sort's index and sorting the matches are two ways to the same page: same customers,
+    /// same order (ties by row id in the sort's direction, names in any case), same total; a walk that
+    /// ends before the page is full falls back to sorting.
+    @Test func bothListPlansGiveTheSamePages() throws {
+        let engine = try makeEngine()
+        try DemoBook(customers: 400, seed: 21, now: testNow).generate(into: engine.db)
+        try engine.rescore(now: testNow, chunk: 100)
+        // Equal health scores, so the tie-break is exercised; names in lower case, so the sort's case is.
+        try engine.db.run("UPDATE customers SET health_score = 55 WHERE id % 7 = 0")
+        try engine.db.run("UPDATE customers SET last_name = lower(last_name) WHERE id % 5 = 0")
+        let agent = try #require(try engine.db.queryOne("SELECT agent_id FROM customers LIMIT 1", []) { $0.text(0) })
+        var queries: [CustomerQuery] = []
+        for sort in [CustomerQuery.Sort.name, .health, .since] {
+            for descending in [false, true] {
+                for filter in 0..<5 {
+                    for page in [1, 3] {
+                        var q = CustomerQuery()
+                        q.sort = sort
+                        q.descending = descending
+                        q.limit = 7
+                        q.page = page
+                        switch filter {
+                        case 0: q.search = "a"
+                        case 1: q.churnRisk = [.medium, .high]
+                        case 2: q.agentId = agent
+                        case 3: q.healthScoreMin = 40; q.search = "m"
+                        default: break
+                        }
+                        queries.append(q)
+                    }
+                }
+            }
+        }
+        for q in queries {
+            let sorted = try engine.listCustomers(q, plan: .sortMatches)
+            #expect(!sorted.items.isEmpty, "\(q)")
+            // A walk of the whole index, a walk too short to fill the page (it falls back to sorting), the automatic choice.
+            for plan in [Engine.ListPlan.walkSortIndex(budget: 1_000), .walkSortIndex(budget: 12), .automatic] {
+                let page = try engine.listCustomers(q, plan: plan)
+                #expect(page.items.map(\.id) == sorted.items.map(\.id), "\(q) \(plan)")
+                #expect(page.total == sorted.total)
+            }
+        }
+    }
+
     /// The search reads indexes; it must find exactly what the plain predicate it replaced found:
     /// first name, last name, e-mail or "first last" starting with the text, ASCII case ignored.
     @Test func searchFindsWhatTheFullNamePredicateFinds() throws {

@@ -121,6 +121,20 @@ enum BenchCommand {
             return 1
         }
         results.append(Measure(name: "one customer's detail", seconds: detail, rows: 1))
+        // The customer list as `GET /customers` serves it: a one-letter search, a risk level and a health range,
+        // each by name with its total (rows/s is the matches counted per second).
+        let lists: [(String, (inout CustomerQuery) -> Void)] = [
+            ("customer list: search \"a\", by name", { $0.search = "a" }),
+            ("customer list: churn risk high, by name", { $0.churnRisk = [.high] }),
+            ("customer list: critical risk, by health", { $0.churnRisk = [.critical]; $0.sort = .health; $0.descending = true }),
+            ("customer list: health 90 or more, by name", { $0.healthScoreMin = 90 }),
+        ]
+        for (name, filter) in lists {
+            var q = CustomerQuery()
+            filter(&q)
+            let (t, matched) = try time(5) { try engine.listCustomers(q).total }
+            results.append(Measure(name: name, seconds: t, rows: matched))
+        }
         // A campaign that enrols a tenth of the book (100,000 of a million): customers not at low risk (about
         // 14% of a demo book) whose health is at most the score that cuts that many off.
         let notLow = "erased_at IS NULL AND active_policies > 0 AND churn_risk >= 1"
