@@ -211,20 +211,27 @@ import Testing
         let tag = try #require(try engine.db.queryOne("SELECT tag FROM customer_tags GROUP BY tag ORDER BY count(*) DESC LIMIT 1") { $0.text(0) })
         var queries: [AtRiskQuery] = []
         for change in [{ (q: inout AtRiskQuery) in q.agentId = agent }, { $0.agentId = "nobody" }, { $0.policyType = .home },
-                       { $0.policyType = .boat }, { $0.tag = tag }, { $0.assignedTo = "dana" }, { $0.agentId = agent; $0.policyType = .auto }] {
-            var q = AtRiskQuery()
-            q.limit = 1000
-            change(&q)
-            queries.append(q)
+                       { $0.policyType = .boat }, { $0.tag = tag }, { $0.assignedTo = "dana" }, { $0.agentId = agent; $0.policyType = .auto },
+                       { $0.levels = [.critical]; $0.unassignedOnly = true }] {
+            // The whole queue, and small pages (a walk that stops short of a page falls back to a filter).
+            for (limit, page) in [(1000, 1), (5, 1), (5, 3)] {
+                var q = AtRiskQuery()
+                q.limit = limit
+                q.page = page
+                change(&q)
+                queries.append(q)
+            }
         }
         var nonEmpty = 0
         for q in queries {
-            let walked = try engine.atRisk(q, now: testNow, fewEnough: -1)   // never reads a filter first: walks the queue
+            let walked = try engine.atRisk(q, now: testNow, fewEnough: -1, walkBudget: 1_000_000)   // never reads a filter first: walks the whole queue
             let found = try engine.atRisk(q, now: testNow, fewEnough: 1_000_000) // always reads the first filter's customers first
+            let shortWalk = try engine.atRisk(q, now: testNow, fewEnough: -1, walkBudget: 3)   // walks a few entries, then the fewest-customer filter
             #expect(found.map(\.id) == walked.map(\.id), "\(q)")
+            #expect(shortWalk.map(\.id) == walked.map(\.id), "\(q)")
             if !walked.isEmpty { nonEmpty += 1 }
         }
-        #expect(nonEmpty >= 5)
+        #expect(nonEmpty >= 15)
     }
 
     @Test func atRiskQueueOrdersByProbabilityThenValueAndHidesSnoozed() throws {

@@ -81,27 +81,36 @@ public struct RenewalEntry: Sendable, Equatable {
 extension Engine {
     /// Customers most likely to leave, most likely first, then by the lifetime value at stake.
     /// Only customers with a policy in force; snoozed customers are hidden until their snooze ends.
+    ///
     /// The order is served by the partial index `customers_risk_queue`, so the first page is instant
-    /// however large the book. Walking the queue reads entries until a page matches the filters: the whole
-    /// queue when few or none match. So when a filter can match only a few customers (a search, or an agent,
-    /// tag, line or owner with at most `fewEnough` customers, counted from that filter's own index), those
-    /// customers are read first, through that index, and the page is sorted from them.
-    public func atRisk(_ q: AtRiskQuery, now: Int, fewEnough: Int = 2_000) throws -> [AtRiskEntry] {
+    /// however large the book. With filters, three ways to a page:
+    /// - a filter that can match only a few customers (a search, or an agent, tag, line or owner with at
+    ///   most `fewEnough` customers, counted from that filter's own index) drives: those customers are read
+    ///   first, through that index, and the page is sorted from them;
+    /// - else the queue is walked in order, testing each customer, for at most `walkBudget` entries (or four
+    ///   times the page's end, if more); the page found is kept when it is full (its customers come first in
+    ///   the order) or when the walk reached the end of the queue;
+    /// - else the matches are sparse at the head of the queue, and the filter with the fewest customers
+    ///   drives after all (walking on could read the whole queue: a second at a million customers).
+    public func atRisk(_ q: AtRiskQuery, now: Int, fewEnough: Int = 2_000, walkBudget: Int = 25_000) throws -> [AtRiskEntry] {
         let inForce = "status IN ('active', 'pending_renewal')"
-        // The first filter that matches few customers, as the query that lists them (`driver`) and its values.
-        var driver: (sql: String, params: [SQLValue])?
-        func consider(_ sql: String, _ params: [SQLValue]) throws {
-            guard driver == nil else { return }
-            let n = try db.scalarInt("SELECT count(*) FROM (\(sql) LIMIT ?)", params + [.int(Int64(fewEnough + 1))])
-            if n <= fewEnough { driver = (sql, params) }
-        }
+        // The filters that can list their own customers through an index, as queries (`driver`s) and values.
+        typealias Driver = (sql: String, params: [SQLValue])
+        var drivers: [Driver] = []
+        var driver: Driver?
         if let (condition, values) = Engine.nameSearchCondition(q.search, table: "s") {
             driver = ("SELECT s.id FROM customers s WHERE \(condition)", values)
         }
-        if let a = q.agentId { try consider("SELECT id FROM customers WHERE agent_id = ?", [.text(a)]) }
-        if let t = q.policyType { try consider("SELECT DISTINCT customer_id AS id FROM policies WHERE policy_type = ? AND \(inForce)", [.text(t.rawValue)]) }
-        if let tag = q.tag { try consider("SELECT customer_id AS id FROM customer_tags WHERE tag = ?", [.text(tag)]) }
-        if let who = q.assignedTo { try consider("SELECT id FROM customers WHERE assigned_to = ?", [.text(who)]) }
+        if let a = q.agentId { drivers.append(("SELECT id FROM customers WHERE agent_id = ?", [.text(a)])) }
+        if let t = q.policyType { drivers.append(("SELECT DISTINCT customer_id AS id FROM policies WHERE policy_type = ? AND \(inForce)", [.text(t.rawValue)])) }
+        if let tag = q.tag { drivers.append(("SELECT customer_id AS id FROM customer_tags WHERE tag = ?", [.text(tag)])) }
+        if let who = q.assignedTo { drivers.append(("SELECT id FROM customers WHERE assigned_to = ?", [.text(who)])) }
+        func customers(_ d: Driver, atMost cap: Int? = nil) throws -> Int {
+            try db.scalarInt("SELECT count(*) FROM (\(d.sql) \(cap == nil ? "" : "LIMIT ?"))", d.params + (cap.map { [.int(Int64($0))] } ?? []))
+        }
+        if driver == nil {
+            driver = try drivers.first { try customers($0, atMost: fewEnough + 1) <= fewEnough }
+        }
 
         var conditions = ["c.churn_risk >= 1", "c.erased_at IS NULL", "c.active_policies > 0"]
         var params: [SQLValue] = []
@@ -117,25 +126,39 @@ extension Engine {
         if let tag = q.tag { conditions.append("c.id IN (SELECT customer_id FROM customer_tags WHERE tag = ?)"); params.append(.text(tag)) }
         if let who = q.assignedTo { conditions.append("c.assigned_to = ?"); params.append(.text(who)) }
         if q.unassignedOnly { conditions.append("c.assigned_to IS NULL") }
-        // A search is always the driver: its customers come from the name and e-mail indexes (walking the
-        // queue for a name that matches nobody took 10 s at a million in the dashboard).
         if !q.includeSnoozed { conditions.append("(c.snoozed_until IS NULL OR c.snoozed_until <= ?)"); params.append(.int(Int64(now))) }
         let limit = max(1, min(q.limit, 1000)), page = max(1, q.page)
-        return try db.query("""
-            SELECT c.uuid, c.first_name || ' ' || c.last_name, c.email, c.phone, c.agent_id, c.churn_risk, coalesce(c.churn_probability, 0),
-                   c.top_risk_factor, c.health_score, c.projected_ltv_cents, c.ltv_tier, c.next_renewal_date, c.last_contact_date,
-                   c.assigned_to, c.snoozed_until
-            FROM \(driver.map { "(\($0.sql)) AS m CROSS JOIN customers c ON c.id = m.id" } ?? "customers c INDEXED BY customers_risk_queue")
-            WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY c.churn_probability DESC, c.projected_ltv_cents DESC, c.id
-            LIMIT ? OFFSET ?
-            """, (driver?.params ?? []) + params + [.int(Int64(limit)), .int(Int64((page - 1) * limit))]) { r in
-            AtRiskEntry(id: r.text(0), name: r.text(1), email: r.text(2), phone: r.optionalText(3), agentId: r.text(4),
-                        churnRisk: ChurnRisk(rank: r.int(5)) ?? .medium, churnProbability: r.double(6), topRiskFactor: r.optionalText(7),
-                        healthScore: r.double(8), projectedLTVCents: r.optionalInt(9), ltvTier: r.optionalText(10),
-                        nextRenewalDate: r.optionalInt(11), lastContactDate: r.optionalInt(12), assignedTo: r.optionalText(13),
-                        snoozedUntil: r.optionalInt(14))
+        let order = "ORDER BY c.churn_probability DESC, c.projected_ltv_cents DESC, c.id"
+        /// One page, from the driver's customers or from the queue (down to `bound`, the probability of the
+        /// last entry to walk, when given).
+        func entries(driver: Driver?, bound: SQLValue? = nil) throws -> [AtRiskEntry] {
+            try db.query("""
+                SELECT c.uuid, c.first_name || ' ' || c.last_name, c.email, c.phone, c.agent_id, c.churn_risk, coalesce(c.churn_probability, 0),
+                       c.top_risk_factor, c.health_score, c.projected_ltv_cents, c.ltv_tier, c.next_renewal_date, c.last_contact_date,
+                       c.assigned_to, c.snoozed_until
+                FROM \(driver.map { "(\($0.sql)) AS m CROSS JOIN customers c ON c.id = m.id" } ?? "customers c INDEXED BY customers_risk_queue")
+                WHERE \(conditions.joined(separator: " AND ")) \(bound == nil ? "" : "AND c.churn_probability >= ?")
+                \(order) LIMIT ? OFFSET ?
+                """, (driver?.params ?? []) + params + (bound.map { [$0] } ?? []) + [.int(Int64(limit)), .int(Int64((page - 1) * limit))]) { r in
+                AtRiskEntry(id: r.text(0), name: r.text(1), email: r.text(2), phone: r.optionalText(3), agentId: r.text(4),
+                            churnRisk: ChurnRisk(rank: r.int(5)) ?? .medium, churnProbability: r.double(6), topRiskFactor: r.optionalText(7),
+                            healthScore: r.double(8), projectedLTVCents: r.optionalInt(9), ltvTier: r.optionalText(10),
+                            nextRenewalDate: r.optionalInt(11), lastContactDate: r.optionalInt(12), assignedTo: r.optionalText(13),
+                            snoozedUntil: r.optionalInt(14))
+            }
         }
+        if let driver { return try entries(driver: driver) }
+        // The bounded walk: down to the probability of the queue entry `budget` places in (from the index alone).
+        let budget = max(walkBudget, 4 * page * limit)
+        let bound = try db.queryOne("""
+            SELECT churn_probability FROM customers c INDEXED BY customers_risk_queue WHERE c.churn_risk >= 1 AND c.erased_at IS NULL
+            ORDER BY c.churn_probability DESC, c.projected_ltv_cents DESC LIMIT 1 OFFSET ?
+            """, [.int(Int64(budget))]) { $0.value(0) }
+        let walked = try entries(driver: nil, bound: bound)
+        if walked.count == limit || bound == nil { return walked }
+        // Sparse at the head of the queue: the filter with the fewest customers drives, or, with none, the whole queue is walked.
+        guard let fewest = try drivers.map({ ($0, try customers($0)) }).min(by: { $0.1 < $1.1 })?.0 else { return try entries(driver: nil) }
+        return try entries(driver: fewest)
     }
 
     /// In-force policies whose renewal date falls within `days` days from today, earliest first.
