@@ -86,6 +86,28 @@ import Testing
         #expect(try db.integrityCheck() == "ok")
     }
 
+    /// A database of an older schema is upgraded in place, keeping its rows, and the opener is told before
+    /// (a new file and an up-to-date one are not "upgrades").
+    @Test func anOlderSchemaIsUpgradedAndTheOpenerIsToldOnce() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/r.db"
+        var told: [[Int]] = []
+        do {
+            let old = try Database(path: path)
+            for step in Migrations.all.dropLast() { try old.execute(step) }
+            try old.execute("PRAGMA application_id = \(Migrations.applicationID); PRAGMA user_version = \(Migrations.all.count - 1)")
+            try old.execute("INSERT INTO agents (id, name) VALUES ('a', 'Agent A')")
+        }
+        let db = try Store.open(path: path) { told.append([$0, $1]) }
+        #expect(told == [[Migrations.all.count - 1, Migrations.all.count]])
+        #expect(try db.scalarInt("PRAGMA user_version") == Migrations.all.count)
+        #expect(try db.scalarInt("SELECT count(*) FROM agents") == 1)
+        _ = try Store.open(path: path) { told.append([$0, $1]) }
+        _ = try Store.open(path: dir + "/new.db") { told.append([$0, $1]) }
+        #expect(told.count == 1)
+    }
+
     @Test func aThrowingTransactionRollsBackEverything() throws {
         let engine = try makeEngine()
         struct Boom: Error {}

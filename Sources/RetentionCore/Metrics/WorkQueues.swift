@@ -87,9 +87,10 @@ extension Engine {
     /// - a filter that can match only a few customers (a search, or an agent, tag, line or owner with at
     ///   most `fewEnough` customers, counted from that filter's own index) drives: those customers are read
     ///   first, through that index, and the page is sorted from them;
-    /// - else the queue is walked in order, testing each customer, for at most `walkBudget` entries (or four
-    ///   times the page's end, if more); the page found is kept when it is full (its customers come first in
-    ///   the order) or when the walk reached the end of the queue;
+    /// - else, when an agent, tag, line or owner is asked for, the queue is walked in order, testing each
+    ///   customer, for at most `walkBudget` entries (or four times the page's end, if more); the page found is
+    ///   kept when it is full (its customers come first in the order) or when the walk reached the end of the
+    ///   queue (without such a filter the walk is not bounded: levels, snoozes and ownership leave most of it);
     /// - else the matches are sparse at the head of the queue, and the filter with the fewest customers
     ///   drives after all (walking on could read the whole queue: a second at a million customers).
     public func atRisk(_ q: AtRiskQuery, now: Int, fewEnough: Int = 2_000, walkBudget: Int = 25_000) throws -> [AtRiskEntry] {
@@ -148,7 +149,9 @@ extension Engine {
             }
         }
         if let driver { return try entries(driver: driver) }
-        // The bounded walk: down to the probability of the queue entry `budget` places in (from the index alone).
+        // No filter that lists its own customers: the rest (levels, owner, snoozes) leave most of the queue.
+        if drivers.isEmpty { return try entries(driver: nil) }
+        // The bounded walk: down to the probability of the queue entry `budget` places in.
         let budget = max(walkBudget, 4 * page * limit)
         let bound = try db.queryOne("""
             SELECT churn_probability FROM customers c INDEXED BY customers_risk_queue WHERE c.churn_risk >= 1 AND c.erased_at IS NULL
@@ -156,9 +159,9 @@ extension Engine {
             """, [.int(Int64(budget))]) { $0.value(0) }
         let walked = try entries(driver: nil, bound: bound)
         if walked.count == limit || bound == nil { return walked }
-        // Sparse at the head of the queue: the filter with the fewest customers drives, or, with none, the whole queue is walked.
-        guard let fewest = try drivers.map({ ($0, try customers($0)) }).min(by: { $0.1 < $1.1 })?.0 else { return try entries(driver: nil) }
-        return try entries(driver: fewest)
+        // Sparse at the head of the queue: the filter with the fewest customers drives.
+        let counts = try drivers.map { try customers($0) }
+        return try entries(driver: drivers[counts.indices.min { counts[$0] < counts[$1] } ?? 0])
     }
 
     /// In-force policies whose renewal date falls within `days` days from today, earliest first.

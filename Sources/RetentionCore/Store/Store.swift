@@ -6,9 +6,12 @@ import Foundation
 /// refused rather than altered. A file written by a newer Retention (a higher `user_version` than this
 /// build knows) is refused too: migrations only go forward.
 public enum Store {
-    public static func open(path: String, options: Database.Options = Database.Options()) throws -> Database {
+    /// `upgrading` is told the schema versions (from, to) before a database that already holds a schema is
+    /// migrated, so a command can say why it pauses (rebuilding an index of a large book takes a while).
+    public static func open(path: String, options: Database.Options = Database.Options(),
+                            upgrading: ((_ from: Int, _ to: Int) -> Void)? = nil) throws -> Database {
         let db = try Database(path: path, options: options)
-        if !options.readOnly { try migrate(db) } else { try checkVersion(db) }
+        if !options.readOnly { try migrate(db, upgrading: upgrading) } else { try checkVersion(db) }
         return db
     }
 
@@ -33,9 +36,10 @@ public enum Store {
         }
     }
 
-    static func migrate(_ db: Database) throws {
+    static func migrate(_ db: Database, upgrading: ((Int, Int) -> Void)? = nil) throws {
         try checkVersion(db)
         var version = try db.scalarInt("PRAGMA user_version")
+        if version > 0 && version < Migrations.all.count { upgrading?(version, Migrations.all.count) }
         while version < Migrations.all.count {
             let target = version + 1
             try db.transaction {

@@ -42,7 +42,10 @@ struct CommandEnvironment: Sendable {
         var options = Database.Options()
         options.create = create
         options.refuseGroupOrWorldWritable = environment["RETENTION_STRICT_PERMISSIONS"] == "1"
-        return Engine(database: try Store.open(path: databasePath, options: options), user: user)
+        let path = databasePath
+        return Engine(database: try Store.open(path: path, options: options) { from, to in
+            Output.err("retention: upgrading \(path) from schema \(from) to \(to); once, and on a large book it takes a while (about half a minute at a million customers)…")
+        }, user: user)
     }
 }
 
