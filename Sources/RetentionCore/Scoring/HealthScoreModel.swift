@@ -129,7 +129,6 @@ public struct HealthScore: Sendable, Equatable {
             overall: overall)
     }
 
-    /// The spec's `components` object.
     /// The key structure of `componentsJSON`, for storing it as values (see `DocumentShape`).
     static let componentsShape: DocumentShape = .object([
         ("engagement", .object([("score", .value), ("lastInteractionDays", .value), ("interactionFrequency", .value), ("emailOpenRate", .value),
@@ -139,6 +138,7 @@ public struct HealthScore: Sendable, Equatable {
         ("lifecycle", .object([("score", .value), ("tenure", .value), ("policyCount", .value), ("renewalRate", .value), ("churnIndicators", .value)])),
     ])
 
+    /// The spec's `components` object.
     public var componentsJSON: JSONValue {
         .object([
             ("engagement", .object([("score", .number(engagement.score)), ("lastInteractionDays", .optional(engagement.lastInteractionDays)),

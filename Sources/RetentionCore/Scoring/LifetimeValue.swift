@@ -94,7 +94,6 @@ public struct LifetimeValue: Sendable {
             tier: tier(projectedCents: projected), category: category, settings: settings)
     }
 
-    /// The spec's LTV response.
     /// The key structure of `json(customerID:at:)`, for storing it as values in the history (see `DocumentShape`).
     static let documentShape: DocumentShape = .object([
         ("customerId", .customerID), ("currentLTV", .value), ("projectedLTV", .value),
@@ -105,6 +104,7 @@ public struct LifetimeValue: Sendable {
         ("calculatedAt", .calculatedAt),
     ])
 
+    /// The spec's LTV response.
     public func json(customerID: String, at now: Int) -> JSONValue {
         .object([
             ("customerId", .string(customerID)), ("currentLTV", .money(currentCents)), ("projectedLTV", .money(projectedCents)),
