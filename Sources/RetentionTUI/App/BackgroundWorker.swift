@@ -10,7 +10,8 @@ final class BackgroundWorker: @unchecked Sendable {
     /// A finished job's result.
     enum Result: Sendable {
         case snapshot(DashboardSnapshot, dataVersion: Int)
-        /// The book-wide figures collected after the panes: the header and the campaigns' performance.
+        /// The book-wide figures collected after the panes: the header and the campaigns' performance (none
+        /// yet when the header comes on its own, ahead of the campaigns).
         case figures(HeaderMetrics, [CampaignRow])
         case unchanged
         case actionDone(String)
@@ -100,15 +101,19 @@ final class BackgroundWorker: @unchecked Sendable {
         if start { figuresQueue.async { self.computeFigures(campaigns) } }
     }
 
-    /// On the figures' queue: the header and the campaigns' numbers, then any forced request that came meanwhile.
+    /// On the figures' queue: the header, posted as soon as it is known, then the campaigns' numbers (each
+    /// takes seconds on a large book: the header no longer waits for the campaigns), then any forced
+    /// request that came meanwhile.
     private func computeFigures(_ campaigns: [Campaign]) {
         let started = Date()
         if let engine = figuresEngine {
             do {
                 let now = Timestamp.now()
-                let rows = try DashboardSnapshot.collectCampaignRows(engine, campaigns, now: now)
                 let header = try DashboardSnapshot.collectHeader(engine, now: now)
-                post(.figures(header, rows), finished: false)
+                post(.figures(header, []), finished: false)
+                if !campaigns.isEmpty {
+                    post(.figures(header, try DashboardSnapshot.collectCampaignRows(engine, campaigns, now: now)), finished: false)
+                }
             } catch {
                 post(.failed("\(error)"), finished: false)
             }

@@ -214,7 +214,13 @@ public enum DashboardApp {
                     lastVersion = version
                     pending = s
                 case .figures(let header, let campaigns):
-                    if pending != nil { pending?.header = header; pending?.campaigns = campaigns } else { state.applyFigures(header, campaigns) }
+                    // The header comes first with no campaign rows, then again with the campaigns' numbers.
+                    if pending != nil {
+                        pending?.header = header
+                        if !campaigns.isEmpty { pending?.campaigns = campaigns }
+                    } else {
+                        state.applyFigures(header, campaigns)
+                    }
                 case .unchanged: break
                 case .actionDone(let message):
                     if message.hasPrefix("PREVIEW\u{0}") {
