@@ -15,6 +15,11 @@ public enum Store {
         return db
     }
 
+    /// What a command says before it upgrades a database (see `open(path:options:upgrading:)`).
+    public static func upgradeNotice(path: String, from: Int, to: Int) -> String {
+        "retention: upgrading \(path) from schema \(from) to \(to); once, and on a large book it takes a while (about half a minute at a million customers)…"
+    }
+
     /// An in-memory database with the full schema, for tests.
     public static func inMemory() throws -> Database {
         let db = try Database(path: ":memory:")

@@ -55,7 +55,9 @@ public enum DashboardApp {
         // until the dashboard ends: SQLite deletes the write-ahead log when a process's last connection to
         // the file closes, so closing it while the worker's connections are still opening could take the
         // log away from under them.
-        let keepAlive = try Store.open(path: options.databasePath, options: Database.Options(cacheKiB: 256))
+        let keepAlive = try Store.open(path: options.databasePath, options: Database.Options(cacheKiB: 256)) { from, to in
+            FileHandle.standardError.write(Data((Store.upgradeNotice(path: options.databasePath, from: from, to: to) + "\n").utf8))
+        }
         defer { withExtendedLifetime(keepAlive) {} }
         var prefs = DashboardPreferences.load(options.environment)
         let catalog = ThemeCatalog(directories: ThemeCatalog.searchDirectories(installed: installedThemesDirectory(options.environment),

@@ -44,7 +44,7 @@ struct CommandEnvironment: Sendable {
         options.refuseGroupOrWorldWritable = environment["RETENTION_STRICT_PERMISSIONS"] == "1"
         let path = databasePath
         return Engine(database: try Store.open(path: path, options: options) { from, to in
-            Output.err("retention: upgrading \(path) from schema \(from) to \(to); once, and on a large book it takes a while (about half a minute at a million customers)…")
+            Output.err(Store.upgradeNotice(path: path, from: from, to: to))
         }, user: user)
     }
 }
