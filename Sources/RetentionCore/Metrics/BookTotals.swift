@@ -144,8 +144,9 @@ extension Engine {
         var policies: [BookTotals.Policy] = []
         policies.reserveCapacity(16)
         let agentJoin = agentId == nil ? "" : "JOIN customers c ON c.id = p.customer_id AND c.agent_id = ?1"
-        let endings: [(PolicyStatus, BookTotals.Ending)] = [(.cancelled, .cancelled), (.lapsed, .lapsed), (.expired, .expired)]
-        let ending = "CASE p.status " + endings.map { "WHEN '\($0.rawValue)' THEN \($1.rawValue)" }.joined(separator: " ") + " ELSE 0 END"
+        // `BookTotals.ending` as SQL, one WHEN per status.
+        let ending = "CASE p.status " + PolicyStatus.allCases.map { "WHEN '\($0.rawValue)' THEN \(BookTotals.ending($0).rawValue)" }.joined(separator: " ")
+            + " ELSE \(BookTotals.Ending.none.rawValue) END"
         try db.forEach("""
             SELECT p.customer_id, \(PolicyType.sqlPosition(of: "p.policy_type")), p.inception_date, p.ended_at, \(ending), coalesce(p.end_reason = 'rewritten', 0),
                    p.annual_premium_cents, p.policy_type
