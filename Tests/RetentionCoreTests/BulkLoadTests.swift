@@ -48,6 +48,105 @@ import Testing
         #expect(try indexNames(reopened) == before)
     }
 
+    func premiumChanges(_ db: Database) throws -> [[String]] {
+        try db.query("SELECT * FROM premium_changes ORDER BY event_id") { r in (0..<r.columnCount).map { r.isNull($0) ? "null" : r.text($0) } }
+    }
+
+    func hasPremiumChangesTrigger(_ db: Database) throws -> Bool {
+        try db.scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'premium_changes_insert'") == 1
+    }
+
+    @Test func aDemoBookLoadedWithoutTheTriggerHasThePremiumChangesTheTriggerWrites() throws {
+        let engine = try makeEngine()
+        let db = engine.db
+        try DemoBook(customers: 120, seed: 5, now: testNow).generate(into: db)
+        #expect(try hasPremiumChangesTrigger(db), "the trigger is back after the load")
+        // The demo's renewals carry no premiums in their data; a load of events that do.
+        let (customer, policy) = try db.queryOne("SELECT c.uuid, p.uuid FROM policies p JOIN customers c ON c.id = p.customer_id LIMIT 1", []) {
+            ($0.text(0), $0.text(1))
+        }!
+        try Store.withPremiumChangesDeferred(db) {
+            for (type, data) in [("coverage_changed", #"{"premiumBefore":1500,"premiumAfter":1200}"#), ("policy_renewed", #"{"premiumAfter":1650.5}"#),
+                                 ("coverage_changed", #"{"premiumBefore":900}"#)] {
+                _ = try engine.createEvent(try json(#"{"customerId":"\#(customer)","policyId":"\#(policy)","eventType":"\#(type)","data":\#(data)}"#),
+                                           now: testNow, applySideEffects: false)
+            }
+        }
+        #expect(try db.scalarInt("SELECT count(*) FROM settings WHERE key = 'store.deferred_premium_changes'") == 0)
+        let loaded = try premiumChanges(db)
+        #expect(loaded.count > 50, "the book has renewals and coverage changes")
+        // The same events written again one by one, through the trigger.
+        try db.execute("""
+            CREATE TEMP TABLE events_again AS SELECT * FROM retention_events;
+            DELETE FROM retention_events;
+            """)
+        #expect(try premiumChanges(db).isEmpty)
+        try db.execute("INSERT INTO retention_events SELECT * FROM temp.events_again ORDER BY id")
+        #expect(try premiumChanges(db) == loaded)
+    }
+
+    @Test func premiumChangesOfEventsWrittenBeforeALoadAreLeftAsTheyWere() throws {
+        let engine = try makeEngine()
+        let customer = try engine.createCustomer(try json(specCustomerBody), now: testNow)
+        let policy = try engine.createPolicy(try json(specPolicyBody(customerId: customer.id)), now: testNow)
+        _ = try engine.renewPolicy(id: policy.id, try json(#"{"premium":{"amount":1650,"frequency":"annual"}}"#), now: testNow + 86_400)
+        let before = try premiumChanges(engine.db)
+        #expect(before.count == 1)
+        try DemoBook(customers: 40, seed: 3, now: testNow).generate(into: engine.db)
+        let after = try premiumChanges(engine.db)
+        #expect(Array(after.prefix(1)) == before, "the row written before the load is untouched")
+        #expect(after.count > 1)
+        #expect(try engine.db.scalarInt("SELECT count(*) FROM premium_changes") == engine.db.scalarInt("""
+            SELECT count(*) FROM retention_events WHERE event_type IN ('policy_renewed', 'coverage_changed') AND policy_id IS NOT NULL
+            """), "one row per renewal or coverage change, none twice")
+    }
+
+    @Test func aLoadThatFailsStillGetsItsTriggerAndPremiumChangesBack() throws {
+        let engine = try makeEngine()
+        let customer = try engine.createCustomer(try json(specCustomerBody), now: testNow)
+        let policy = try engine.createPolicy(try json(specPolicyBody(customerId: customer.id)), now: testNow)
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try Store.withPremiumChangesDeferred(engine.db) {
+                #expect(try !hasPremiumChangesTrigger(engine.db))
+                _ = try engine.createEvent(try json("""
+                    {"customerId":"\(customer.id)","policyId":"\(policy.id)","eventType":"coverage_changed","data":{"premiumBefore":1500,"premiumAfter":1200}}
+                    """), now: testNow)
+                throw Boom()
+            }
+        }
+        #expect(try hasPremiumChangesTrigger(engine.db))
+        #expect(try premiumChanges(engine.db).count == 1, "the event written before the failure has its row")
+    }
+
+    @Test func aLoadKilledMidwayHasItsPremiumChangesWrittenByTheNextOpen() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/killed.db"
+        let expected: [[String]]
+        do {
+            let engine = Engine(database: try Store.open(path: path), user: "t")
+            let customer = try engine.createCustomer(try json(specCustomerBody), now: testNow)
+            let policy = try engine.createPolicy(try json(specPolicyBody(customerId: customer.id)), now: testNow)
+            _ = try engine.renewPolicy(id: policy.id, try json(#"{"premium":{"amount":1650,"frequency":"annual"}}"#), now: testNow + 86_400)
+            expected = try premiumChanges(engine.db)
+            #expect(expected.count == 1)
+            // What withPremiumChangesDeferred commits before its load starts, then a load the kill cuts short.
+            let trigger = try engine.db.queryOne("SELECT sql FROM sqlite_master WHERE name = 'premium_changes_insert'", []) { $0.text(0) }!
+            try engine.db.transaction {
+                try engine.db.run("INSERT INTO settings (key, value) VALUES ('store.deferred_premium_changes', ?)",
+                                  [.text(JSONValue.object([("trigger", .string(trigger)), ("afterEvent", .int(0))]).serialized())])
+                try engine.db.execute("DROP TRIGGER premium_changes_insert")
+            }
+            try engine.db.execute("DELETE FROM premium_changes")
+            #expect(try premiumChanges(engine.db).isEmpty)
+        }
+        let reopened = try Store.open(path: path)
+        #expect(try hasPremiumChangesTrigger(reopened))
+        #expect(try premiumChanges(reopened) == expected)
+        #expect(try reopened.scalarInt("SELECT count(*) FROM settings WHERE key = 'store.deferred_premium_changes'") == 0)
+    }
+
     @Test func timeOrderedIDsAreVersion7AndSortByTime() throws {
         let a = TimeOrderedID.make(milliseconds: 1_764_115_200_000)
         let b = TimeOrderedID.make(milliseconds: 1_764_115_200_001)

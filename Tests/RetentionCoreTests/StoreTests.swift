@@ -128,4 +128,16 @@ import Testing
         #expect(DatabaseLocation.resolve(explicit: nil, environment: ["HOME": "/home/u"]) == "/home/u/.local/share/retention/retention.db")
         #expect(DatabaseLocation.demo(explicit: nil, environment: ["HOME": "/home/u"]) == "/home/u/.local/share/retention/demo.db")
     }
+
+    @Test func boundTextIsStoredByteForByte() throws {
+        let db = try Store.inMemory()
+        // Swift strings of every storage kind: empty, small (inline), large, bridged from Foundation, with a NUL.
+        let texts = ["", "é", "Zoë O'Brien-Łukasz 東京 🙂", String(repeating: "x", count: 300), NSString(string: "bridged ✓") as String, "a\u{0}b"]
+        for text in texts {
+            let stored = try db.queryOne("SELECT typeof(?1), length(CAST(?1 AS BLOB)), ?1", [.text(text)]) { ($0.text(0), $0.int(1), $0.text(2)) }!
+            #expect(stored.0 == "text", "\(text.debugDescription) is bound as text, never NULL")
+            #expect(stored.1 == text.utf8.count)
+            #expect(stored.2 == text)
+        }
+    }
 }

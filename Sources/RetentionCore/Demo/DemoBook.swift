@@ -121,7 +121,7 @@ public struct DemoBook {
         let cacheSize = try db.scalarInt("PRAGMA cache_size"), checkpointPages = try db.scalarInt("PRAGMA wal_autocheckpoint")
         try db.execute("PRAGMA cache_size=-131072; PRAGMA wal_autocheckpoint=16384; PRAGMA foreign_keys=OFF")
         defer { try? db.execute("PRAGMA cache_size=\(cacheSize); PRAGMA wal_autocheckpoint=\(checkpointPages); PRAGMA foreign_keys=ON") }
-        try Store.withIndexesDeferred(db, tables: ["customers", "customer_tags", "policies", "retention_events", "premium_changes"]) {
+        func load() throws {
             var next = drawAhead()
             var written = 0
             while let ahead = next {
@@ -142,6 +142,10 @@ public struct DemoBook {
                 summary.events += chunk.summary.events
                 progress?(written)
             }
+        }
+        // Secondary indexes are built once after the load, and the premium changes of its events written in one pass.
+        try Store.withIndexesDeferred(db, tables: ["customers", "customer_tags", "policies", "retention_events", "premium_changes"]) {
+            try Store.withPremiumChangesDeferred(db, load)
         }
         // Counters, set-based, once.
         try db.transaction {

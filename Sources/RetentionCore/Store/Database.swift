@@ -33,6 +33,9 @@ public extension SQLValue {
 /// SQLite's own transient-destructor marker: SQLite copies bound text and blobs before `bind` returns.
 private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
+/// Process-wide SQLite settings, made once before the first connection opens (see `retention_sqlite3_disable_memstatus`).
+private let sqliteConfigured: Void = { _ = retention_sqlite3_disable_memstatus() }()
+
 /// One prepared statement. Reused through the connection's cache; bind, step, read, reset.
 public final class Statement {
     fileprivate let handle: OpaquePointer
@@ -53,9 +56,9 @@ public final class Statement {
     deinit { sqlite3_finalize(handle) }
 
     /// Binds parameters by position (1-based in SQLite; index 0 of the array is `?1`).
+    /// Every parameter is bound anew (the count is checked), so no earlier binding survives.
     public func bind(_ values: [SQLValue]) throws {
         sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
         let expected = Int(sqlite3_bind_parameter_count(handle))
         guard expected == values.count else {
             throw RetentionError.storage("Internal error: statement expects \(expected) parameters, got \(values.count): \(sql.prefix(80))")
@@ -69,7 +72,14 @@ public final class Statement {
         case .null: rc = sqlite3_bind_null(handle, index)
         case .int(let v): rc = sqlite3_bind_int64(handle, index, v)
         case .double(let v): rc = sqlite3_bind_double(handle, index, v)
-        case .text(let v): rc = sqlite3_bind_text(handle, index, v, -1, transient)
+        case .text(let v):
+            // The string's own UTF-8 bytes with their length: no C-string copy, and text with a NUL in it is
+            // stored whole. An empty string is bound as "" (a nil pointer would bind NULL).
+            var text = v
+            rc = text.withUTF8 { utf8 in
+                guard let base = utf8.baseAddress, !utf8.isEmpty else { return sqlite3_bind_text(handle, index, "", 0, transient) }
+                return base.withMemoryRebound(to: CChar.self, capacity: utf8.count) { sqlite3_bind_text(handle, index, $0, Int32(utf8.count), transient) }
+            }
         case .blob(let v): rc = v.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), transient) }
         }
         guard rc == SQLITE_OK else { throw database.error(rc, context: "binding parameter \(index)") }
@@ -157,6 +167,7 @@ public final class Database {
     }
 
     public init(path: String, options: Options = Options()) throws {
+        _ = sqliteConfigured
         self.path = path
         let fm = FileManager.default
         let exists = path == ":memory:" || fm.fileExists(atPath: path)

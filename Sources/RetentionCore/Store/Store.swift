@@ -56,58 +56,6 @@ public enum Store {
             version = try db.scalarInt("PRAGMA user_version")
         }
         try restoreDeferredIndexes(db)
-    }
-}
-
-// MARK: Bulk loads
-
-extension Store {
-    static let deferredIndexesKey = "store.deferred_indexes"
-
-    /// Runs a bulk load with the secondary indexes of `tables` dropped, then rebuilds them: building an
-    /// index once by sorting is far cheaper than inserting every row into it at a random position.
-    /// UNIQUE constraints and unique indexes are kept, so duplicates are still refused during the load.
-    ///
-    /// The dropped indexes' definitions are saved in `settings` in the same transaction that drops them;
-    /// if the load is killed midway, the next `Store.open` rebuilds them (see `restoreDeferredIndexes`),
-    /// so a database is never left without its indexes.
-    public static func withIndexesDeferred<T>(_ db: Database, tables: [String], _ body: () throws -> T) throws -> T {
-        try db.transaction {
-            let dropped = try dropSecondaryIndexes(db, tables: tables)
-            try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
-                       [.text(deferredIndexesKey), .text(JSONValue.array(dropped.map { .string($0) }).serialized())])
-        }
-        let result: T
-        do {
-            result = try body()
-        } catch {
-            try? restoreDeferredIndexes(db)
-            throw error
-        }
-        try restoreDeferredIndexes(db)
-        return result
-    }
-
-    /// Drops the secondary indexes of `tables` that enforce nothing (not the unique ones) and returns the
-    /// statements that create them again. Inside one transaction with the load and the rebuild (as an
-    /// import does), a failure or a crash rolls the drop back with everything else.
-    static func dropSecondaryIndexes(_ db: Database, tables: [String]) throws -> [String] {
-        let indexes = try db.query("""
-            SELECT name, sql FROM sqlite_master
-            WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN (SELECT value FROM json_each(?))
-            """, [.text(JSONValue.array(tables.map { .string($0) }).serialized())]) { ($0.text(0), $0.text(1)) }
-        for (name, _) in indexes { try db.execute("DROP INDEX \"\(name.replacingOccurrences(of: "\"", with: "\"\""))\"") }
-        return indexes.map(\.1)
-    }
-
-    /// Rebuilds indexes a bulk load dropped and did not get to rebuild.
-    static func restoreDeferredIndexes(_ db: Database) throws {
-        guard let saved = try db.queryOne("SELECT value FROM settings WHERE key = ?", [.text(deferredIndexesKey)], { $0.text(0) }) else { return }
-        try db.transaction {
-            for sql in try JSONValue.parse(saved).arrayValue?.compactMap(\.stringValue) ?? [] {
-                try db.execute(sql.replacingOccurrences(of: "CREATE INDEX ", with: "CREATE INDEX IF NOT EXISTS "))
-            }
-            try db.run("DELETE FROM settings WHERE key = ?", [.text(deferredIndexesKey)])
-        }
+        try restoreDeferredPremiumChanges(db)
     }
 }
