@@ -33,8 +33,10 @@ import Testing
             SELECT count(*) FROM customers c WHERE total_policies != (SELECT count(*) FROM policies WHERE customer_id = c.id)
               OR active_policies != (SELECT count(*) FROM policies WHERE customer_id = c.id AND status IN ('active','pending_renewal'))
               OR lifetime_value_cents != (SELECT coalesce(sum(total_paid_cents), 0) FROM policies WHERE customer_id = c.id)
+              OR next_renewal_date IS NOT (SELECT min(renewal_date) FROM policies WHERE customer_id = c.id AND status IN ('active','pending_renewal'))
             """)
         #expect(wrong == 0)
+        #expect(try engine.db.scalarInt("SELECT count(*) FROM customers WHERE next_renewal_date IS NOT NULL") == summary.activeCustomers)
         // The hidden propensity shows in the signals: customers who left missed more payments per year
         // in force (exposure counted inside the 36-month event window) than those who stayed.
         let windowStart = Timestamp.addingMonths(-36, to: Timestamp.startOfDay(testNow))

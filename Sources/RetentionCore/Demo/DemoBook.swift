@@ -83,8 +83,9 @@ public struct DemoBook {
         summary.agents = DemoCatalog.agents.count
         let insertCustomer = try db.statement("""
             INSERT INTO customers (id, uuid, lead_id, agent_id, first_name, last_name, email, phone, date_of_birth, street, city, state, zip_code,
-              country, time_zone, customer_since, satisfaction_score, preferred_contact_method, do_not_contact, created_at, updated_at, last_contact_date)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'USA', ?, ?, ?, ?, ?, ?, ?, ?)
+              country, time_zone, customer_since, satisfaction_score, preferred_contact_method, do_not_contact, created_at, updated_at, last_contact_date,
+              total_policies, active_policies, next_renewal_date, lifetime_value_cents)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'USA', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let insertPolicy = try db.statement("""
             INSERT INTO policies (id, uuid, customer_id, agent_id, policy_number, policy_type, status, premium_cents, premium_frequency,
@@ -141,21 +142,13 @@ public struct DemoBook {
                 summary.inForcePolicies += chunk.summary.inForcePolicies
                 summary.events += chunk.summary.events
                 progress?(written)
+                // The chunk's rows are freed on the drawing thread, which has time to spare; the writing thread has none.
+                background.async { withExtendedLifetime(chunk) {} }
             }
         }
         // Secondary indexes are built once after the load, and the premium changes of its events written in one pass.
         try Store.withIndexesDeferred(db, tables: ["customers", "customer_tags", "policies", "retention_events", "premium_changes"]) {
             try Store.withPremiumChangesDeferred(db, load)
-        }
-        // Counters, set-based, once.
-        try db.transaction {
-            try db.execute("""
-                UPDATE customers SET
-                  total_policies = (SELECT count(*) FROM policies p WHERE p.customer_id = customers.id),
-                  active_policies = (SELECT count(*) FROM policies p WHERE p.customer_id = customers.id AND p.status IN ('active', 'pending_renewal')),
-                  next_renewal_date = (SELECT min(renewal_date) FROM policies p WHERE p.customer_id = customers.id AND p.status IN ('active', 'pending_renewal')),
-                  lifetime_value_cents = (SELECT coalesce(sum(total_paid_cents), 0) FROM policies p WHERE p.customer_id = customers.id)
-                """)
         }
         return summary
     }
@@ -261,6 +254,9 @@ final class DemoGenerator: @unchecked Sendable {
             let bundled = held.count >= 2
             var inForce = 0
             var lastEnd = 0
+            // The customer's counters, as the engine keeps them: written with the customer row, no recount after the load.
+            var paidCents = 0
+            var nextRenewal: Int?
             var policyRows: [(row: Int64, type: PolicyType, start: Int, end: Int?, premiumCents: Int, frequency: PremiumFrequency)] = []
             for (type, start) in held {
                 guard let line = DemoBook.lines[type] else { continue }
@@ -302,7 +298,7 @@ final class DemoGenerator: @unchecked Sendable {
                 let expiration = Timestamp.addingMonths(term, to: effective)
                 let paidUntil = endedAt ?? t0
                 let monthsPaid = Double(max(0, paidUntil - start)) / (30.44 * 86_400)
-                let paidCents = Int((annual * monthsPaid / 12 * 100).rounded())
+                let paid = Int((annual * monthsPaid / 12 * 100).rounded())
                 let years = monthsPaid / 12
                 let claimRate = line.claimsPerYear * exp(0.3 * z)
                 let claims = rng.poisson(claimRate * years)
@@ -316,8 +312,10 @@ final class DemoGenerator: @unchecked Sendable {
                 policySequence += 1
                 let policyRow = policyBase + Int64(policySequence)
                 let year = Timestamp.civil(days: start / 86_400).year
+                paidCents += paid
                 if status.isInForce {
                     inForce += 1
+                    nextRenewal = min(nextRenewal ?? expiration, expiration)
                     // Renewals coming up within 45 days are offered: pending renewal.
                     if expiration - t0 < 45 * 86_400 && rng.nextUnit() < 0.5 { status = .pending_renewal }
                 }
@@ -331,7 +329,7 @@ final class DemoGenerator: @unchecked Sendable {
                                        .int(Int64(((line.coverage.lowerBound + rng.nextUnit() * (line.coverage.upperBound - line.coverage.lowerBound)) / 1000).rounded()) * 100_000),
                                        .init(line.deductible.map { Int($0 * 100) }),
                                        .int(Int64(effective)), .int(Int64(expiration)), .int(Int64(expiration)), .int(Int64(term)),
-                                       .init(renewals > 0 ? effective : nil), .int(Int64(renewals)), .int(Int64(paidCents)),
+                                       .init(renewals > 0 ? effective : nil), .int(Int64(renewals)), .int(Int64(paid)),
                                        .int(Int64(claims)), .int(Int64(claimCents)),
                                        .text(DemoCatalog.underwriters[Int(rng.next() % UInt64(DemoCatalog.underwriters.count))]),
                                        .init(endedAt), .init(endReason), .int(Int64(start)), .int(Int64(now)), .int(Int64(start))])
@@ -415,7 +413,7 @@ final class DemoGenerator: @unchecked Sendable {
                 lastContact = max(lastContact ?? 0, at)
             }
             if inForce == 0, lastEnd > 0 { event(.customer_churned, lastEnd, .critical, nil) }
-            customerValues.append(.init(lastContact))
+            customerValues += [.init(lastContact), .int(Int64(policyRows.count)), .int(Int64(inForce)), .init(nextRenewal), .int(Int64(paidCents))]
             chunk.customers.append(customerValues)
 
             // --- segmentation tags and contact preferences
