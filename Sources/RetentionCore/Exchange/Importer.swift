@@ -84,7 +84,7 @@ extension Engine {
                     }
                 }
                 if dryRun || totalProblems > 0 { throw Rollback() }
-                for sql in rebuildIndexes ?? [] { try db.execute(sql) }
+                try Store.createIndexes(db, rebuildIndexes ?? [])
                 try audit("import.\(kind.rawValue)", entity: "import", id: kind.rawValue, details: .object([("rows", .int(rows))]), now: now)
             }
         } catch is Rollback {}

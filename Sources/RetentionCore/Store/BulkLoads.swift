@@ -39,13 +39,22 @@ extension Store {
         return indexes.map(\.1)
     }
 
+    /// Runs the `CREATE INDEX` statements of indexes a bulk load dropped (each only if it is still missing),
+    /// letting SQLite sort for them on a second thread.
+    static func createIndexes(_ db: Database, _ statements: [String]) throws {
+        let threads = try db.scalarInt("PRAGMA threads")
+        try db.execute("PRAGMA threads = 2")
+        defer { try? db.execute("PRAGMA threads = \(threads)") }
+        for sql in statements {
+            try db.execute(sql.replacingOccurrences(of: "CREATE INDEX ", with: "CREATE INDEX IF NOT EXISTS "))
+        }
+    }
+
     /// Rebuilds indexes a bulk load dropped and did not get to rebuild.
     static func restoreDeferredIndexes(_ db: Database) throws {
         guard let saved = try db.queryOne("SELECT value FROM settings WHERE key = ?", [.text(deferredIndexesKey)], { $0.text(0) }) else { return }
         try db.transaction {
-            for sql in try JSONValue.parse(saved).arrayValue?.compactMap(\.stringValue) ?? [] {
-                try db.execute(sql.replacingOccurrences(of: "CREATE INDEX ", with: "CREATE INDEX IF NOT EXISTS "))
-            }
+            try createIndexes(db, try JSONValue.parse(saved).arrayValue?.compactMap(\.stringValue) ?? [])
             try db.run("DELETE FROM settings WHERE key = ?", [.text(deferredIndexesKey)])
         }
     }

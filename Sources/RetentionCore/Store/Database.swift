@@ -75,10 +75,15 @@ public final class Statement {
         case .text(let v):
             // The string's own UTF-8 bytes with their length: no C-string copy, and text with a NUL in it is
             // stored whole. An empty string is bound as "" (a nil pointer would bind NULL).
-            var text = v
-            rc = text.withUTF8 { utf8 in
+            func bindUTF8(_ utf8: UnsafeBufferPointer<UInt8>) -> Int32 {
                 guard let base = utf8.baseAddress, !utf8.isEmpty else { return sqlite3_bind_text(handle, index, "", 0, transient) }
                 return base.withMemoryRebound(to: CChar.self, capacity: utf8.count) { sqlite3_bind_text(handle, index, $0, Int32(utf8.count), transient) }
+            }
+            if let bound = v.utf8.withContiguousStorageIfAvailable(bindUTF8) {
+                rc = bound
+            } else {
+                var native = v
+                rc = native.withUTF8(bindUTF8)
             }
         case .blob(let v): rc = v.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), transient) }
         }
