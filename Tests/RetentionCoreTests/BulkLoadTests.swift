@@ -18,6 +18,18 @@ import Testing
         #expect(try db.scalarInt("SELECT count(*) FROM settings WHERE key = 'store.deferred_indexes'") == 0)
     }
 
+    @Test func indexesALoadFillsInOrderAreKept() throws {
+        let db = try Store.inMemory()
+        let all = try indexNames(db)
+        #expect(DemoBook.indexesFilledInOrder.isSubset(of: all), "every index the demo load keeps exists")
+        let during = try Store.withIndexesDeferred(db, tables: ["customers", "retention_events"], keeping: ["customers_agent", "retention_events_customer"]) {
+            try indexNames(db)
+        }
+        #expect(during.contains("customers_agent") && during.contains("retention_events_customer"))
+        #expect(!during.contains("customers_name"))
+        #expect(try indexNames(db) == all)
+    }
+
     @Test func aLoadThatFailsStillGetsItsIndexesBack() throws {
         let db = try Store.inMemory()
         let before = try indexNames(db)

@@ -147,11 +147,20 @@ public struct DemoBook {
             }
         }
         // Secondary indexes are built once after the load, and the premium changes of its events written in one pass.
-        try Store.withIndexesDeferred(db, tables: ["customers", "customer_tags", "policies", "retention_events", "premium_changes"]) {
+        try Store.withIndexesDeferred(db, tables: ["customers", "customer_tags", "policies", "retention_events", "premium_changes"], keeping: Self.indexesFilledInOrder) {
             try Store.withPremiumChangesDeferred(db, load)
         }
         return summary
     }
+
+    /// The indexes a load keeps, because it fills them in their own order: indexes led by the customer (rows
+    /// are written customer by customer, ids ascending), by a column of a few values (agent, line and status,
+    /// tag: each value's entries arrive in id order), or by the scores, which a new customer has not yet (one
+    /// run of empty keys). Building the events' index by sorting took 16.5 s at a million customers.
+    static let indexesFilledInOrder: Set<String> = [
+        "retention_events_customer", "policies_customer", "policies_metrics", "policies_type", "customers_agent", "customer_tags_tag",
+        "customers_risk_queue", "customers_risk_level", "customers_health", "customers_assigned", "customers_erased",
+    ]
 
     /// `value` in decimal, left-padded with zeros to `width` digits.
     static func zeroPadded(_ value: Int, _ width: Int) -> String {

@@ -10,9 +10,13 @@ extension Store {
     /// The dropped indexes' definitions are saved in `settings` in the same transaction that drops them;
     /// if the load is killed midway, the next `Store.open` rebuilds them (see `restoreDeferredIndexes`),
     /// so a database is never left without its indexes.
-    public static func withIndexesDeferred<T>(_ db: Database, tables: [String], _ body: () throws -> T) throws -> T {
+    ///
+    /// `keeping` names indexes to leave in place: those the load fills in their own order (keys that only grow,
+    /// or grow within a few values), where adding each entry costs about what sorting for it would, so
+    /// a rebuild would only add a pass over the table.
+    public static func withIndexesDeferred<T>(_ db: Database, tables: [String], keeping: Set<String> = [], _ body: () throws -> T) throws -> T {
         try db.transaction {
-            let dropped = try dropSecondaryIndexes(db, tables: tables)
+            let dropped = try dropSecondaryIndexes(db, tables: tables, keeping: keeping)
             try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
                        [.text(deferredIndexesKey), .text(JSONValue.array(dropped.map { .string($0) }).serialized())])
         }
@@ -30,11 +34,12 @@ extension Store {
     /// Drops the secondary indexes of `tables` that enforce nothing (not the unique ones) and returns the
     /// statements that create them again. Inside one transaction with the load and the rebuild (as an
     /// import does), a failure or a crash rolls the drop back with everything else.
-    static func dropSecondaryIndexes(_ db: Database, tables: [String]) throws -> [String] {
+    static func dropSecondaryIndexes(_ db: Database, tables: [String], keeping: Set<String> = []) throws -> [String] {
         let indexes = try db.query("""
             SELECT name, sql FROM sqlite_master
             WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN (SELECT value FROM json_each(?))
             """, [.text(JSONValue.array(tables.map { .string($0) }).serialized())]) { ($0.text(0), $0.text(1)) }
+            .filter { !keeping.contains($0.0) }
         for (name, _) in indexes { try db.execute("DROP INDEX \"\(name.replacingOccurrences(of: "\"", with: "\"\""))\"") }
         return indexes.map(\.1)
     }
