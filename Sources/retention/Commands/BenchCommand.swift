@@ -98,11 +98,14 @@ enum BenchCommand {
         let now = env.now
         var db = try Store.open(path: path)
         if try db.scalarInt("SELECT count(*) FROM customers") == 0 {
+            var phases: [(phase: String, seconds: Double)] = []
             let (t, rows) = try time { () throws -> Int in
                 let s = try DemoBook(customers: n, seed: 1, now: now).generate(into: db)
+                phases = s.phaseSeconds
                 return s.customers + s.policies + s.events
             }
             results.append(Measure(name: "generate the demo book (rows: customers, policies, events)", seconds: t, rows: rows))
+            for (phase, seconds) in phases { results.append(Measure(name: "  of which: \(phase)", seconds: seconds, rows: 0)) }
         }
         db = try Store.open(path: path)
         let engine = Engine(database: db, user: "bench")
@@ -197,7 +200,7 @@ enum BenchCommand {
         let dashboardPeak = max(launches.map(\.peakMiB).max() ?? 0, complete.peakMiB)
         if args.flag("--json") {
             Output.out(JSONValue.object([("customers", .int(n)), ("peakRSSMiB", .rounded(peak, 1)), ("dashboardPeakRSSMiB", .rounded(dashboardPeak, 1)),
-                                         ("operations", .array(results.map { .object([("name", .string($0.name)), ("seconds", .rounded($0.seconds, 4)),
+                                         ("operations", .array(results.map { .object([("name", .string($0.name.trimmingCharacters(in: .whitespaces))), ("seconds", .rounded($0.seconds, 4)),
                                                                                       ("rows", .int($0.rows)), ("peakRSSMiB", .rounded($0.peakMiB, 1))]) }))]).serialized(pretty: true))
         } else {
             Output.out("N = \(n)   database \(path)")
