@@ -20,14 +20,21 @@ extension Store {
             try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
                        [.text(deferredIndexesKey), .text(JSONValue.array(dropped.map { .string($0) }).serialized())])
         }
+        return try load(body, thenFinishWith: { try restoreDeferredIndexes(db) })
+    }
+
+    /// Runs a load, then `finish` (which undoes what was put off for it), whether the load succeeded or threw.
+    /// A failure to finish after a failed load is not reported over the load's own error: the next open
+    /// finishes the job from what was saved in `settings`.
+    private static func load<T>(_ body: () throws -> T, thenFinishWith finish: () throws -> Void) throws -> T {
         let result: T
         do {
             result = try body()
         } catch {
-            try? restoreDeferredIndexes(db)
+            try? finish()
             throw error
         }
-        try restoreDeferredIndexes(db)
+        try finish()
         return result
     }
 
@@ -96,15 +103,7 @@ extension Store {
                         .text(JSONValue.object([("trigger", .string(trigger)), ("afterEvent", .int(lastEvent))]).serialized())])
             try db.execute("DROP TRIGGER premium_changes_insert")
         }
-        let result: T
-        do {
-            result = try body()
-        } catch {
-            try? restoreDeferredPremiumChanges(db)
-            throw error
-        }
-        try restoreDeferredPremiumChanges(db)
-        return result
+        return try load(body, thenFinishWith: { try restoreDeferredPremiumChanges(db) })
     }
 
     /// Writes the `premium_changes` rows a bulk load deferred and creates its trigger again.
