@@ -77,12 +77,20 @@ extension Engine {
     /// the field: found by the unique indexes as the row is inserted, so no lookup precedes the write. The
     /// caller holds a transaction: on a conflict nothing of this customer was written.
     func writeNewCustomer(_ c: NewCustomer, now: Int) throws -> Int64 {
-        var columns = ["uuid", "lead_id", "customer_since", "created_at", "updated_at"]
+        let given = c.fields.assignments.map(\.0)
+        let insert: Statement
+        if let cached = newCustomerInserts[given] {
+            insert = cached
+        } else {
+            let columns = ["uuid", "lead_id", "customer_since", "created_at", "updated_at"] + given
+            insert = try db.statement("INSERT INTO customers (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))")
+            newCustomerInserts[given] = insert
+        }
         var values: [SQLValue] = [.text(c.id), .text(c.leadId), .int(Int64(c.since)), .int(Int64(now)), .int(Int64(now))]
-        for (column, value) in c.fields.assignments { columns.append(column); values.append(value) }
-        let placeholders = Array(repeating: "?", count: values.count).joined(separator: ", ")
+        values.reserveCapacity(values.count + given.count)
+        for (_, value) in c.fields.assignments { values.append(value) }
         do {
-            try db.run("INSERT INTO customers (\(columns.joined(separator: ", "))) VALUES (\(placeholders))", values)
+            try db.run(insert, values)
         } catch let e as RetentionError where e.code == "constraint_violation" {
             if e.message.contains("customers.lead_id") {
                 throw RetentionError.conflict("duplicate_lead_id", "A customer already exists for lead \(c.leadId).", field: "leadId")

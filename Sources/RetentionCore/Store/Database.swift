@@ -302,10 +302,14 @@ public final class Database {
 
     /// Runs one statement that returns no rows.
     public func run(_ sql: String, _ params: [SQLValue] = []) throws {
-        let s = try statement(sql)
-        try s.bind(params)
-        defer { s.reset() }
-        while try s.step() {}
+        try run(try statement(sql), params)
+    }
+
+    /// Runs a statement prepared earlier that returns no rows.
+    public func run(_ statement: Statement, _ params: [SQLValue]) throws {
+        try statement.bind(params)
+        defer { statement.reset() }
+        while try statement.step() {}
     }
 
     /// Runs a query and maps each row.

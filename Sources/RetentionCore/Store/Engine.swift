@@ -11,6 +11,9 @@ public final class Engine {
     public var user: String
     /// Set while an import runs: rows are audited once for the whole file, not one entry each.
     var bulkImport = false
+    /// The INSERT of a new customer, by the optional columns a body gave (an import's rows mostly give the
+    /// same ones), so a row is not written by building and looking up its SQL text each time.
+    var newCustomerInserts: [[String]: Statement] = [:]
 
     public init(database: Database, user: String) {
         self.db = database
