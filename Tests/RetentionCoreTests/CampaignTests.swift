@@ -196,3 +196,68 @@ import Testing
         #expect(try engine.campaign(id: c.id).status == .completed)
     }
 }
+
+/// A campaign's performance, every figure computed by hand from a small book.
+@Suite struct CampaignPerformanceTests {
+    @Test func everyFigureMatchesTheHandComputation() throws {
+        let engine = try makeEngine(user: "manager")
+        let enrolledAt = testNow
+        let day = Timestamp.secondsPerDay
+        var customers: [String: (id: String, row: Int64, policy: String)] = [:]
+        for (n, name) in ["T1", "T2", "T3", "K1"].enumerated() {
+            let c = try engine.createCustomer(try json(#"{"leadId":"\#(name)","agentId":"a","firstName":"\#(name)","lastName":"X","email":"\#(name)@example.com"}"#),
+                                              now: testNow)
+            let p = try engine.createPolicy(try json(specPolicyBody(customerId: c.id, number: "P-\(n)")), now: testNow)
+            customers[name] = (c.id, c.rowID, p.id)
+        }
+        let campaign = try engine.createCampaign(try json(#"{"name":"Save","type":"winback","touchpoints":[{"type":"email","template":"engagement","delay":0}]}"#),
+                                                 now: testNow)
+        let campaignRow = try engine.db.scalarInt("SELECT id FROM campaigns WHERE uuid = ?", [.text(campaign.id)])
+        // Treated: T1, T2, T3; control: K1. The attribution window is the last step's delay (0) + 90 days.
+        for name in ["T1", "T2", "T3", "K1"] {
+            try engine.db.run("INSERT INTO campaign_enrollments (campaign_id, customer_id, run_at, enrolled_at, is_control) VALUES (?, ?, ?, ?, ?)",
+                              [.int(Int64(campaignRow)), .int(customers[name]!.row), .int(Int64(enrolledAt)), .int(Int64(enrolledAt)), .int(name == "K1" ? 1 : 0)])
+        }
+        // T1 renews at $1,650 on day 10 (counted), T2 at $1,700 on day 100 (after the window), K1 at $1,200 on
+        // day 5; T3 cancels on day 20 (not retained). Every term is 12 months.
+        _ = try engine.renewPolicy(id: customers["T1"]!.policy, try json(#"{"premium":{"amount":1650,"frequency":"annual"}}"#), now: enrolledAt + 10 * day)
+        _ = try engine.renewPolicy(id: customers["T2"]!.policy, try json(#"{"premium":{"amount":1700,"frequency":"annual"}}"#), now: enrolledAt + 100 * day)
+        _ = try engine.renewPolicy(id: customers["K1"]!.policy, try json(#"{"premium":{"amount":1200,"frequency":"annual"}}"#), now: enrolledAt + 5 * day)
+        _ = try engine.updatePolicy(id: customers["T3"]!.policy, try json(#"{"status":"cancelled"}"#), now: enrolledAt + 20 * day)
+        // Touchpoints: T1 e-mail clicked, T1 call responded (no open), T2 SMS delivered, T3 e-mail sent only, T2 e-mail pending.
+        let t = enrolledAt + day
+        let touches: [(String, String, String, [String])] = [
+            ("T1", "email", "clicked", ["sent_at", "delivered_at", "opened_at", "clicked_at"]), ("T1", "call", "responded", ["sent_at", "delivered_at", "responded_at"]),
+            ("T2", "sms", "delivered", ["sent_at", "delivered_at"]), ("T3", "email", "sent", ["sent_at"]), ("T2", "email", "pending", []),
+        ]
+        for (i, (name, channel, status, stamps)) in touches.enumerated() {
+            try engine.db.run("""
+                INSERT INTO touchpoints (uuid, campaign_id, customer_id, channel, status, due_at, \(stamps.map { $0 + ", " }.joined())created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, \(stamps.map { _ in "?, " }.joined())0, 0)
+                """, [.text("tp\(i)"), .int(Int64(campaignRow)), .int(customers[name]!.row), .text(channel), .text(status), .int(Int64(t))]
+                + stamps.map { _ in .int(Int64(t)) })
+        }
+
+        let p = try engine.campaignPerformance(id: campaign.id, now: testNow)
+        // Customers: targeted |T| = 3; reached (a delivery) T1, T2 = 2; engaged (open, click or response) T1 = 1.
+        #expect(p["customers"] == .object([("targeted", .number(3)), ("reached", .number(2)), ("engaged", .number(1)), ("control", .number(1))]))
+        #expect(p["touchpoints"]?["total"] == .number(5))
+        #expect(p["touchpoints"]?["byStatus"]?["clicked"] == .number(1) && p["touchpoints"]?["byStatus"]?["pending"] == .number(1)
+                && p["touchpoints"]?["byStatus"]?["opened"] == .number(0) && p["touchpoints"]?["byStatus"]?["sent"] == .number(1))
+        // Sent 4, delivered 3, opened 1, clicked 1, responded 1.
+        #expect(p["touchpoints"]?["rates"] == .object([("deliveryRate", .number(75)), ("openRate", .number(33.33)), ("clickRate", .number(33.33)),
+                                                        ("responseRate", .number(33.33)), ("clickToOpenRate", .number(100))]))
+        #expect(p["engagementRate"] == .number(50))   // 1 engaged / 2 reached
+        // Retention: T1 and T2 still in force of 3 treated; K1 of 1 control. Uplift (2/3 − 1) × 100.
+        #expect(p["retention"] == .object([("treatedRate", .number(66.67)), ("controlRate", .number(100)), ("upliftPoints", .number(-33.33)),
+                                           ("treatedSize", .number(3)), ("controlSize", .number(1))]))
+        // Revenue: T1's renewed term $1,650 × 12/12; control K1's $1,200; incremental 1650 − 1200 × 3/1.
+        #expect(p["revenue"] == .object([("retained", .number(1650)), ("control", .number(1200)), ("incremental", .number(-1950)),
+                                         ("attributionWindowDays", .number(90))]))
+        // Cost: 2 e-mails × 1¢ + 1 call × 400¢ + 1 SMS × 5¢ = 407¢ (the pending e-mail was not sent).
+        #expect(p["cost"] == .number(4.07))
+        #expect(p["roi"] == .number(40440.54))            // (165,000 − 407) / 407 × 100
+        #expect(p["roiOnUplift"] == .number(-48011.55))   // (−195,000 − 407) / 407 × 100
+        #expect(p["goals"]?["expectedRetention"]?["actual"] == .number(2))
+    }
+}
