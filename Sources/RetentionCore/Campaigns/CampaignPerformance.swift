@@ -34,36 +34,53 @@ extension Engine {
         let c = try campaign(id: id)
         let attribution = (c.sequence.last?.delayMinutes ?? 0) * 60 + 90 * Timestamp.secondsPerDay
         func pct(_ n: Double, _ d: Double) -> JSONValue { d > 0 ? .rounded(n / d * 100, 2) : .null }
-        let byStatus = Dictionary(uniqueKeysWithValues: try db.query("SELECT status, count(*) FROM touchpoints WHERE campaign_id = ? GROUP BY status",
-                                                                     [.int(c.rowID)]) { ($0.text(0), $0.int(1)) })
-        let stages = try db.queryOne("""
-            SELECT count(*) FILTER (WHERE sent_at IS NOT NULL), count(*) FILTER (WHERE delivered_at IS NOT NULL),
-                   count(*) FILTER (WHERE opened_at IS NOT NULL), count(*) FILTER (WHERE clicked_at IS NOT NULL),
-                   count(*) FILTER (WHERE responded_at IS NOT NULL), count(*)
+        // The touchpoints, in one read: counts by status, by stage and by channel sent, and the customers reached and engaged.
+        struct TouchpointTotals {
+            var byStatus: [String: Int] = [:], sentByChannel: [String: Int] = [:]
+            var sent = 0.0, delivered = 0.0, opened = 0.0, clicked = 0.0, responded = 0.0, total = 0
+            var reached = Set<Int64>(), engaged = Set<Int64>()
+        }
+        var tp = TouchpointTotals()
+        try db.forEach("""
+            SELECT customer_id, status, channel, sent_at IS NOT NULL, delivered_at IS NOT NULL, opened_at IS NOT NULL, clicked_at IS NOT NULL,
+                   responded_at IS NOT NULL
             FROM touchpoints WHERE campaign_id = ?
-            """, [.int(c.rowID)]) { r in (sent: r.double(0), delivered: r.double(1), opened: r.double(2), clicked: r.double(3), responded: r.double(4), total: r.int(5)) }!
+            """, [.int(c.rowID)]) { r in
+            let (sent, delivered, opened, clicked, responded) = (r.bool(3), r.bool(4), r.bool(5), r.bool(6), r.bool(7))
+            tp.total += 1
+            tp.byStatus[r.text(1), default: 0] += 1
+            if sent { tp.sent += 1; tp.sentByChannel[r.text(2), default: 0] += 1 }
+            if delivered { tp.delivered += 1; tp.reached.insert(r.int64(0)) }
+            if opened { tp.opened += 1 }
+            if clicked { tp.clicked += 1 }
+            if responded { tp.responded += 1 }
+            if opened || clicked || responded { tp.engaged.insert(r.int64(0)) }
+        }
+        // The enrolments, in customer order: whether each still holds a policy in force (from the customer's
+        // policies index, not the wide customer row) and the premium of the terms they renewed in the window.
         struct Group { var size = 0.0; var retained = 0.0; var revenue = 0.0 }
         var groups: [Bool: Group] = [false: Group(), true: Group()]
         try db.forEach("""
-            SELECT e.is_control, count(*), count(*) FILTER (WHERE c.active_policies > 0),
-                   coalesce(sum((SELECT sum(coalesce(json_extract(ev.data, '$.premiumAfter') * 100, p.annual_premium_cents) * p.term_months / 12.0)
-                                 FROM retention_events ev JOIN policies p ON p.id = ev.policy_id
-                                 WHERE ev.customer_id = e.customer_id AND ev.event_type = 'policy_renewed'
-                                   AND ev.occurred_at >= e.enrolled_at AND ev.occurred_at < e.enrolled_at + ?2)), 0)
-            FROM campaign_enrollments e JOIN customers c ON c.id = e.customer_id
-            WHERE e.campaign_id = ?1 GROUP BY e.is_control
+            SELECT e.is_control,
+                   EXISTS (SELECT 1 FROM policies p WHERE p.customer_id = e.customer_id AND p.status IN ('active', 'pending_renewal')),
+                   (SELECT sum(coalesce(json_extract(ev.data, '$.premiumAfter') * 100, p.annual_premium_cents) * p.term_months / 12.0)
+                    FROM retention_events ev JOIN policies p ON p.id = ev.policy_id
+                    WHERE ev.customer_id = e.customer_id AND ev.event_type = 'policy_renewed'
+                      AND ev.occurred_at >= e.enrolled_at AND ev.occurred_at < e.enrolled_at + ?2)
+            FROM campaign_enrollments e WHERE e.campaign_id = ?1
             """, [.int(c.rowID), .int(Int64(attribution))]) { r in
-            groups[r.bool(0)] = Group(size: r.double(1), retained: r.double(2), revenue: r.double(3))
+            var group = groups[r.bool(0)]!
+            group.size += 1
+            if r.bool(1) { group.retained += 1 }
+            group.revenue += r.double(2)
+            groups[r.bool(0)] = group
         }
         let treated = groups[false]!, control = groups[true]!
-        let reach = try db.queryOne("""
-            SELECT count(DISTINCT customer_id) FILTER (WHERE delivered_at IS NOT NULL),
-                   count(DISTINCT customer_id) FILTER (WHERE opened_at IS NOT NULL OR clicked_at IS NOT NULL OR responded_at IS NOT NULL)
-            FROM touchpoints WHERE campaign_id = ?
-            """, [.int(c.rowID)]) { ($0.double(0), $0.double(1)) }!
+        let stages = (sent: tp.sent, delivered: tp.delivered, opened: tp.opened, clicked: tp.clicked, responded: tp.responded, total: tp.total)
+        let byStatus = tp.byStatus
+        let reach = (Double(tp.reached.count), Double(tp.engaged.count))
         var costCents = 0.0
-        for (channel, n) in try db.query("SELECT channel, count(*) FROM touchpoints WHERE campaign_id = ? AND sent_at IS NOT NULL GROUP BY channel",
-                                         [.int(c.rowID)], { ($0.text(0), $0.int(1)) }) {
+        for (channel, n) in tp.sentByChannel {
             costCents += Double(n * (try channelCostCents(ContactChannel(rawValue: channel) ?? .email)))
         }
         let treatedRate = treated.size > 0 ? treated.retained / treated.size : nil
