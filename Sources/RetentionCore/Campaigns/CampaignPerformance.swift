@@ -76,9 +76,6 @@ extension Engine {
             groups[r.bool(0)] = group
         }
         let treated = groups[false]!, control = groups[true]!
-        let stages = (sent: tp.sent, delivered: tp.delivered, opened: tp.opened, clicked: tp.clicked, responded: tp.responded, total: tp.total)
-        let byStatus = tp.byStatus
-        let reach = (Double(tp.reached.count), Double(tp.engaged.count))
         var costCents = 0.0
         for (channel, n) in tp.sentByChannel {
             costCents += Double(n * (try channelCostCents(ContactChannel(rawValue: channel) ?? .email)))
@@ -88,13 +85,13 @@ extension Engine {
         let incremental: Double? = control.size > 0 ? treated.revenue - control.revenue * treated.size / control.size : nil
         let roi: JSONValue = costCents > 0 ? .rounded((treated.revenue - costCents) / costCents * 100, 2) : .null
         let roiUplift: JSONValue = costCents > 0 && incremental != nil ? .rounded((incremental! - costCents) / costCents * 100, 2) : .null
-        let customers: JSONValue = .object([("targeted", .number(treated.size)), ("reached", .number(reach.0)), ("engaged", .number(reach.1)),
+        let customers: JSONValue = .object([("targeted", .number(treated.size)), ("reached", .int(tp.reached.count)), ("engaged", .int(tp.engaged.count)),
                                             ("control", .number(control.size))])
-        let statusCounts: [(String, JSONValue)] = TouchpointStatus.allCases.map { ($0.rawValue, JSONValue.int(byStatus[$0.rawValue] ?? 0)) }
-        let rates: JSONValue = .object([("deliveryRate", pct(stages.delivered, stages.sent)), ("openRate", pct(stages.opened, stages.delivered)),
-                                        ("clickRate", pct(stages.clicked, stages.delivered)), ("responseRate", pct(stages.responded, stages.delivered)),
-                                        ("clickToOpenRate", pct(stages.clicked, stages.opened))])
-        let touchpoints: JSONValue = .object([("total", .int(stages.total)), ("byStatus", .object(statusCounts)), ("rates", rates)])
+        let statusCounts: [(String, JSONValue)] = TouchpointStatus.allCases.map { ($0.rawValue, JSONValue.int(tp.byStatus[$0.rawValue] ?? 0)) }
+        let rates: JSONValue = .object([("deliveryRate", pct(tp.delivered, tp.sent)), ("openRate", pct(tp.opened, tp.delivered)),
+                                        ("clickRate", pct(tp.clicked, tp.delivered)), ("responseRate", pct(tp.responded, tp.delivered)),
+                                        ("clickToOpenRate", pct(tp.clicked, tp.opened))])
+        let touchpoints: JSONValue = .object([("total", .int(tp.total)), ("byStatus", .object(statusCounts)), ("rates", rates)])
         var uplift: JSONValue = .null
         if let t = treatedRate, let c = controlRate { uplift = .rounded((t - c) * 100, 2) }
         let retention: JSONValue = .object([("treatedRate", treatedRate.map { .rounded($0 * 100, 2) } ?? .null),
@@ -111,7 +108,7 @@ extension Engine {
         ])
         return .object([
             ("campaignId", .string(c.id)), ("name", .string(c.name)), ("status", .string(c.status.rawValue)),
-            ("customers", customers), ("touchpoints", touchpoints), ("engagementRate", pct(reach.1, reach.0)),
+            ("customers", customers), ("touchpoints", touchpoints), ("engagementRate", pct(Double(tp.engaged.count), Double(tp.reached.count))),
             ("retention", retention), ("revenue", revenue), ("cost", .rounded(costCents / 100, 2)),
             ("roi", roi), ("roiOnUplift", roiUplift), ("goals", goals),
             ("calculatedAt", .string(Timestamp.formatInstant(now))),
