@@ -248,4 +248,39 @@ import Testing
         #expect(try onFile.db.scalarInt("SELECT count(*) FROM retention_events WHERE event_type = 'churn_risk_increased'")
                 == inMemory.db.scalarInt("SELECT count(*) FROM retention_events WHERE event_type = 'churn_risk_increased'"))
     }
+
+    @Test func aBatchedInsertWritesWhatOneRowInsertsWrite() throws {
+        let db = try Store.inMemory()
+        try db.execute("""
+            CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, amount INTEGER, note TEXT, origin TEXT);
+            CREATE TABLE u (id INTEGER PRIMARY KEY, name TEXT, amount INTEGER, note TEXT, origin TEXT)
+            """)
+        // 64 rows per run at most, so 150 rows are two full runs and 22 rows one by one.
+        let rows: [[SQLValue]] = (0..<150).map { (i: Int) -> [SQLValue] in
+            let amount: SQLValue = i % 7 == 0 ? .null : .int(Int64(i * 3))
+            let note: SQLValue = .text(i % 5 == 0 ? "" : "n\(i)")
+            return [.text("row \(i)"), amount, note]
+        }
+        let batched = try BatchedInsert(db, "INSERT INTO t (name, amount, note, origin) VALUES (?, ?, ?, 'load')", rowsPerRun: 64)
+        #expect(batched.rowsPerRun == 64 && batched.columns == 3)
+        try db.transaction { try batched.insert(rows) }
+        for row in rows { try db.run("INSERT INTO u (name, amount, note, origin) VALUES (?, ?, ?, 'load')", row) }
+        let all = { (table: String) in try db.query("SELECT id, name, amount, note, origin FROM \(table) ORDER BY id") { r in (0..<5).map { r.value(Int32($0)) } } }
+        #expect(try all("t").count == 150)
+        #expect(try all("t") == all("u"), "same rows, same ids, same order")
+        try batched.insert([])
+        #expect(try db.scalarInt("SELECT count(*) FROM t") == 150)
+    }
+
+    @Test func aBatchedInsertThatFailsLeavesTheTransactionsRowsOut() throws {
+        let db = try Store.inMemory()
+        try db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)")
+        let batched = try BatchedInsert(db, "INSERT INTO t (name) VALUES (?)", rowsPerRun: 8)
+        // The 20th row repeats the 3rd: the third run of the statement fails.
+        let rows: [[SQLValue]] = (0..<24).map { (i: Int) -> [SQLValue] in [.text("name \(i == 19 ? 2 : i)")] }
+        #expect(throws: RetentionError.self) { try db.transaction { try batched.insert(rows) } }
+        #expect(try db.scalarInt("SELECT count(*) FROM t") == 0)
+        #expect(throws: RetentionError.self) { _ = try BatchedInsert(db, "INSERT INTO t (name) SELECT 'x'") }
+        #expect(throws: RetentionError.self) { try batched.insert([[.text("a"), .text("b")]] + Array(repeating: [.text("c")], count: 7)) }
+    }
 }

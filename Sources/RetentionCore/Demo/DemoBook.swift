@@ -84,31 +84,25 @@ public struct DemoBook {
                                                 ("generatedAt", .string(Timestamp.formatInstant(now)))]).serialized())])
         }
         summary.agents = DemoCatalog.agents.count
-        let insertCustomer = try db.statement("""
+        let insertCustomer = try BatchedInsert(db, """
             INSERT INTO customers (id, uuid, lead_id, agent_id, first_name, last_name, email, phone, date_of_birth, street, city, state, zip_code,
               country, time_zone, customer_since, satisfaction_score, preferred_contact_method, do_not_contact, created_at, updated_at, last_contact_date,
               total_policies, active_policies, next_renewal_date, lifetime_value_cents)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'USA', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        let insertPolicy = try db.statement("""
+        let insertPolicy = try BatchedInsert(db, """
             INSERT INTO policies (id, uuid, customer_id, agent_id, policy_number, policy_type, status, premium_cents, premium_frequency,
               premium_currency, annual_premium_cents, coverage_type, coverage_amount_cents, coverage_deductible_cents, effective_date,
               expiration_date, renewal_date, term_months, last_renewal_date, renewal_count, total_paid_cents, claims_count,
               total_claim_cents, underwriter, documents, ended_at, end_reason, created_at, updated_at, inception_date)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'USD', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?)
             """)
-        let insertEvent = try db.statement("""
+        let insertEvent = try BatchedInsert(db, """
             INSERT INTO retention_events (uuid, customer_id, policy_id, event_type, severity, data, triggered_actions, occurred_at, created_by, created_at)
             VALUES (?, ?, ?, ?, ?, ?, '[]', ?, 'demo', ?)
             """)
-        let insertTag = try db.statement("INSERT INTO customer_tags (customer_id, position, tag) VALUES (?, ?, ?)")
-        let insertOptOut = try db.statement("INSERT INTO contact_preferences (customer_id, channel, opted_out, changed_at, changed_by) VALUES (?, ?, 1, ?, 'demo')")
-        func insert(_ statement: Statement, _ rows: [[SQLValue]]) throws {
-            for row in rows {
-                try statement.bind(row)
-                _ = try statement.step()
-            }
-        }
+        let insertTag = try BatchedInsert(db, "INSERT INTO customer_tags (customer_id, position, tag) VALUES (?, ?, ?)")
+        let insertOptOut = try BatchedInsert(db, "INSERT INTO contact_preferences (customer_id, channel, opted_out, changed_at, changed_by) VALUES (?, ?, 1, ?, 'demo')")
         let generator = DemoGenerator(book: self, customerBase: Int64(try db.scalarInt("SELECT coalesce(max(id), 0) + 1 FROM customers")),
                                       policyBase: Int64(try db.scalarInt("SELECT coalesce(max(id), 0) FROM policies")))
         let chunkSize = 5_000
@@ -132,11 +126,11 @@ public struct DemoBook {
                 let chunk = try ahead.value()
                 next = drawAhead()
                 try db.transaction {
-                    try insert(insertCustomer, chunk.customers)
-                    try insert(insertPolicy, chunk.policies)
-                    try insert(insertEvent, chunk.events)
-                    try insert(insertTag, chunk.tags)
-                    try insert(insertOptOut, chunk.optOuts)
+                    try insertCustomer.insert(chunk.customers)
+                    try insertPolicy.insert(chunk.policies)
+                    try insertEvent.insert(chunk.events)
+                    try insertTag.insert(chunk.tags)
+                    try insertOptOut.insert(chunk.optOuts)
                 }
                 written += chunk.customers.count
                 summary.customers += chunk.summary.customers

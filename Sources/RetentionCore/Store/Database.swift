@@ -66,6 +66,28 @@ public final class Statement {
         for (i, value) in values.enumerated() { try bind(value, at: Int32(i + 1)) }
     }
 
+    /// How many parameters the statement takes.
+    public var parameterCount: Int { Int(sqlite3_bind_parameter_count(handle)) }
+
+    /// Binds several rows of `columns` values each, one after another (row k's first value is parameter
+    /// k × columns + 1), as a multi-row INSERT takes them. Every parameter is bound anew (the count is checked).
+    public func bind(rows: ArraySlice<[SQLValue]>, columns: Int) throws {
+        sqlite3_reset(handle)
+        guard parameterCount == rows.count * columns else {
+            throw RetentionError.storage("Internal error: statement expects \(parameterCount) parameters, got \(rows.count) rows of \(columns): \(sql.prefix(80))")
+        }
+        var index: Int32 = 1
+        for row in rows {
+            guard row.count == columns else {
+                throw RetentionError.storage("Internal error: a row of \(row.count) values for \(columns) columns: \(sql.prefix(80))")
+            }
+            for value in row {
+                try bind(value, at: index)
+                index += 1
+            }
+        }
+    }
+
     public func bind(_ value: SQLValue, at index: Int32) throws {
         let rc: Int32
         switch value {
