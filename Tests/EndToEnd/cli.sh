@@ -29,6 +29,8 @@ DB="$WORK/book.db"
 check "demo builds a book" expect_exit 0 "$BIN" demo --customers 300 --seed 5 --db "$WORK/demo.db" --no-open
 check "demo summary" contains "300 customers" out
 check "demo file is private" test "$(stat -c %a "$WORK/demo.db")" = 600
+check "demo replaces an earlier demo whole" bash -c "'$BIN' demo --customers 150 --db '$WORK/demo2.db' --no-open >/dev/null && '$BIN' demo --customers 120 --db '$WORK/demo2.db' --no-open >/dev/null \
+  && '$BIN' --db '$WORK/demo2.db' api GET '/customers?limit=1' --compact | grep -q '\"total\":120,' && ! ls '$WORK' | grep -q building"
 check "demo refuses to overwrite a real database" bash -c "'$BIN' --db '$DB' api GET /customers >/dev/null && ! '$BIN' demo --db '$DB' --no-open 2>/dev/null"
 
 # The spec's customer -> policy -> event flow through `retention api`.

@@ -92,5 +92,20 @@ stuck=$(sqlite3 "$DB" "SELECT count(*) FROM touchpoints WHERE status = 'sending'
 due=$(sqlite3 "$DB" "SELECT count(*) FROM touchpoints t JOIN campaigns k ON k.id = t.campaign_id WHERE t.status = 'pending' AND t.due_at <= strftime('%s','now') - 5 AND k.status = 'active'")
 [ "$due" = "0" ] && ok || fail "$due due touchpoints still pending after the rerun"
 
+# SIGKILL during a demo build: the earlier demo stays whole, and the next build clears what the killed one left.
+DEMO="$WORK/demo.db"
+"$BIN" demo --customers 500 --seed 2 --db "$DEMO" --no-open >/dev/null || fail "first demo build"
+for i in 1 2 3; do
+  "$BIN" demo --customers 20000 --seed 3 --db "$DEMO" --no-open >/dev/null 2>&1 & pid=$!
+  sleep "0.$((RANDOM % 8 + 2))"; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+  [ "$(sqlite3 "$DEMO" 'PRAGMA integrity_check')" = "ok" ] && ok || fail "integrity of the earlier demo after killing a build ($i)"
+  n=$(sqlite3 "$DEMO" "SELECT count(*) FROM customers")
+  { [ "$n" = "500" ] || [ "$n" = "20000" ]; } && ok || fail "demo build killed ($i) left $n customers, not 500 or 20000"
+done
+"$BIN" demo --customers 400 --seed 3 --db "$DEMO" --no-open >/dev/null && ok || fail "demo builds again after the kills"
+[ "$(sqlite3 "$DEMO" "SELECT count(*) FROM customers")" = "400" ] && ok || fail "the rebuilt demo does not hold its 400 customers"
+left=$(ls "$WORK" | grep -c 'demo.db.building-')
+[ "$left" = "0" ] && ok || fail "$left files of killed builds left beside the demo"
+
 echo "trust: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -17,7 +17,8 @@ enum DemoCommand {
         and customers who left. The same seed gives the same book.
 
         The demo lives in its own file (default $XDG_DATA_HOME/retention/demo.db), never the real database.
-        An existing demo file is replaced; any other file at that path is refused.
+        An existing demo file is replaced once the new book is complete (until then it stays as it was); any
+        other file at that path is refused.
 
         Options:
           --customers N   how many customers (default 2000)
@@ -34,14 +35,17 @@ enum DemoCommand {
         let count = try args.int("--customers", usage: usage, range: 1...10_000_000) ?? 2_000
         let seed = try args.int("--seed", usage: usage, range: 0...Int.max) ?? 42
         let path = DatabaseLocation.demo(explicit: args.value("--db"), environment: env.environment)
-        try DemoDatabase.replace(at: path)
-        let db = try Store.open(path: path)
+        try DemoDatabase.checkReplaceable(at: path)
         let started = Date()
         let showProgress = env.stderrIsTerminal
-        let summary = try DemoBook(customers: count, seed: UInt64(seed), now: env.now).generate(into: db) { done in
-            if showProgress { FileHandle.standardError.write(Data("\rbuilding demo book: \(done)/\(count) customers".utf8)) }
+        // The book is written to a new file that takes the old demo's place once it is complete.
+        let summary = try Store.buildNewFile(at: path) { db in
+            try DemoBook(customers: count, seed: UInt64(seed), now: env.now).generate(into: db) { done in
+                if showProgress { FileHandle.standardError.write(Data("\rbuilding demo book: \(done)/\(count) customers".utf8)) }
+            }
         }
         // Score the book so the at-risk queue and the health numbers are there from the first frame.
+        let db = try Store.open(path: path)
         let scored = try Engine(database: db, user: env.user).rescore(now: env.now)
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         let seconds = Date().timeIntervalSince(started)
@@ -58,9 +62,9 @@ enum DemoCommand {
 
 /// The demo database file: replaced only if it is a demo.
 enum DemoDatabase {
-    static func replace(at path: String) throws {
-        let fm = FileManager.default
-        guard fm.fileExists(atPath: path) else { return }
+    /// Refuses a file at `path` that is not a demo database (a missing file is fine).
+    static func checkReplaceable(at path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else { return }
         let isDemo: Bool
         do {
             let db = try Database(path: path, options: { var o = Database.Options(); o.create = false; o.readOnly = true; return o }())
@@ -71,9 +75,6 @@ enum DemoDatabase {
         guard isDemo else {
             throw RetentionError(.conflict, code: "not_a_demo_database",
                                  "\(path) exists and is not a demo database; it was left untouched. Choose another path with --db.")
-        }
-        for suffix in ["", "-wal", "-shm"] where fm.fileExists(atPath: path + suffix) {
-            try fm.removeItem(atPath: path + suffix)
         }
     }
 }

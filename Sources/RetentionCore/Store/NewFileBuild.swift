@@ -1,0 +1,88 @@
+import Foundation
+
+extension Store {
+    /// Builds a whole new database file and puts it at `path` only once it is complete.
+    ///
+    /// The file is written beside `path` under a temporary name (`<name>.building-<pid>`), with no rollback
+    /// journal and no syncs during the build (`journal_mode=OFF`, `synchronous=OFF`): every page goes to the
+    /// file once, instead of to the write-ahead log first and into the file again at each checkpoint. That
+    /// took the demo book's load at a million customers from 134 s to 101 s on this kind of machine.
+    ///
+    /// Without a journal a failed or killed build could leave its file damaged, so no one ever opens that
+    /// file: when `build` throws, it is deleted and the error passed on; a build whose process died is
+    /// deleted by the next build beside it. Whatever was at `path` stays as it was until the new file is
+    /// complete, switched to WAL journaling like every Retention database, and flushed to disk; then the
+    /// old file's `-wal` and `-shm` are removed and the new file takes its place in one rename.
+    ///
+    /// `build` must not keep the connection it is given: it is closed before the file is moved.
+    public static func buildNewFile<T>(at path: String, _ build: (Database) throws -> T) throws -> T {
+        let fm = FileManager.default
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        let prefix = url.lastPathComponent + ".building-"
+        removeAbandonedBuilds(in: folder, prefix: prefix)
+        let building = folder + "/" + prefix + String(getpid())
+        removeFileAndLogs(building)
+        let result: T
+        do {
+            result = try {
+                let db = try open(path: building)
+                try db.setJournalMode(.off)
+                try db.execute("PRAGMA synchronous=OFF")
+                let result = try build(db)
+                try db.setJournalMode(.wal)
+                try db.execute("PRAGMA synchronous=NORMAL")
+                return result
+            }()
+            try flushToDisk(building)
+            for suffix in ["-wal", "-shm"] where fm.fileExists(atPath: path + suffix) {
+                try fm.removeItem(atPath: path + suffix)
+            }
+            guard rename(building, path) == 0 else {
+                throw RetentionError.storage("Cannot move the new database \(building) to \(path): \(String(cString: strerror(errno))).")
+            }
+        } catch {
+            removeFileAndLogs(building)
+            throw error
+        }
+        try flushToDisk(folder)
+        return result
+    }
+
+    /// Deletes the files of builds beside `path` whose process is gone (a build killed midway).
+    private static func removeAbandonedBuilds(in folder: String, prefix: String) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(prefix) {
+            let digits = name.dropFirst(prefix.count).prefix { $0.isNumber }
+            guard let pid = Int32(digits), ["", "-wal", "-shm", "-journal"].contains(name.dropFirst(prefix.count + digits.count)) else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { try? FileManager.default.removeItem(atPath: folder + "/" + name) }
+        }
+    }
+
+    private static func removeFileAndLogs(_ path: String) {
+        for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    /// `fsync` of a file or a folder (a folder, so a rename in it is on disk too).
+    private static func flushToDisk(_ path: String) throws {
+        let fd = Foundation.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0, fsync(fd) == 0 else {
+            let reason = String(cString: strerror(errno))
+            if fd >= 0 { close(fd) }
+            throw RetentionError.storage("Cannot write \(path) to disk: \(reason).")
+        }
+        close(fd)
+    }
+}
+
+extension Database {
+    enum JournalMode: String { case off, wal }
+
+    /// Sets the journal mode and checks SQLite took it (it refuses some changes, e.g. while another
+    /// connection has the file open, and says so only by answering the old mode).
+    func setJournalMode(_ mode: JournalMode) throws {
+        let now = try queryOne("PRAGMA journal_mode=\(mode.rawValue)", [], { $0.text(0) }) ?? ""
+        guard now.lowercased() == mode.rawValue else {
+            throw RetentionError.storage("Cannot set the journal mode of \(path) to \(mode.rawValue) (it stays \(now)).")
+        }
+    }
+}
