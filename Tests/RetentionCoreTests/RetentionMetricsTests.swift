@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RetentionCore
 
@@ -150,6 +151,41 @@ import Testing
             #expect(abs(whole - sum) < 0.05 * Double(agents.count), "\(path.joined(separator: ".")): book \(whole), agents \(sum)")
             #expect(whole > 0, "\(path.joined(separator: ".")) is exercised by the demo book")
         }
+    }
+
+    @Test func onAFileThePassesRunOnTwoConnectionsAndGiveTheSameFigures() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let engine = Engine(database: try Store.open(path: dir + "/book.db"), user: "test")
+        let now = d("2026-11-25")
+        try DemoBook(customers: 500, seed: 8, now: now).generate(into: engine.db)
+        try engine.rescore(now: now)
+        #expect(try engine.readersOnOneSnapshot(2)?.count == 2, "a file engine reads the metrics on two connections")
+        for agent in [nil, "agent-blake"] {
+            let period = MetricsPeriod.trailingYear(now: now, agentId: agent)
+            let parallel = try engine.metrics(period)
+            // Inside a transaction the same passes run one after the other on the engine's own connection.
+            let sequential = try engine.db.transaction { try engine.metrics(period) }
+            #expect(parallel.serialized() == sequential.serialized())
+            #expect((parallel["customerMetrics"]?["activeCustomers"]?.doubleValue ?? 0) > 0)
+        }
+    }
+
+    @Test func theReadersSeeOneCommittedStateWhateverIsWrittenAfter() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/book.db"
+        let engine = Engine(database: try Store.open(path: path), user: "test")
+        let agents = { (db: Database) in try db.scalarInt("SELECT count(*) FROM agents") }
+        let readers = try #require(try engine.readersOnOneSnapshot(2))
+        #expect(engine.db.isAutocommit, "the write lock that lined the readers up is given back")
+        try engine.db.run("INSERT INTO agents (id, name) VALUES ('late', 'Late')")
+        let other = try Store.open(path: path)
+        try other.run("INSERT INTO agents (id, name) VALUES ('later', 'Later')")
+        #expect(try readers.map { try agents($0.db) } == [0, 0], "neither reader sees a commit made after they started")
+        #expect(try agents(other) == 2)
+        #expect(try makeEngine().readersOnOneSnapshot(2) == nil, "an in-memory database has no file for more connections")
+        #expect(try engine.db.transaction { try engine.readersOnOneSnapshot(2) } == nil, "inside a transaction the engine reads alone")
     }
 
     @Test func emptyDenominatorsAreNullWithAReason() throws {

@@ -140,4 +140,13 @@ import Testing
             #expect(stored.2 == text)
         }
     }
+
+    @Test func aColumnsTextIsFoundAmongNamesOnlyWhenItIsWholeAndTheSame() throws {
+        let db = try Store.inMemory()
+        let names = TextNames(["auto", "home", "", "東京"])
+        let found = { (value: SQLValue) in try db.queryOne("SELECT ?1", [value]) { $0.position(0, in: names) } ?? nil }
+        #expect(try found("auto") == 0 && found("home") == 1 && found("") == 2 && found("東京") == 3)
+        #expect(try found("aut") == nil && found("automobile") == nil && found("Auto") == nil && found("homes") == nil)
+        #expect(try found(.null) == nil)
+    }
 }

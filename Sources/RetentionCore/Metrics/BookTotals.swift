@@ -135,21 +135,23 @@ struct BookTotals: Equatable {
 }
 
 extension Engine {
-    /// Reads every policy (of one agent's customers, if given) in customer order and sums them up. The line
-    /// and the status come out of SQLite as small numbers (`CASE` over the enum's names: constants, never
-    /// user text); a line the enum does not know comes out as NULL and is read by name.
+    /// The statuses' names in `PolicyStatus.allCases` order and what each means for the period's losses.
+    private static let statusNames = TextNames(PolicyStatus.allCases.map(\.rawValue))
+    private static let statusEndings = PolicyStatus.allCases.map(BookTotals.ending)
+    private static let rewritten = TextNames(["rewritten"])
+
+    /// Reads every policy (of one agent's customers, if given) in customer order and sums them up. The
+    /// line, status and end reason are matched against the names Retention knows byte for byte, without
+    /// building a string per policy; a line the enum does not know is read by name, a status it does not
+    /// know counts as no ending.
     func bookTotals(start: Int, end: Int, agentId: String?) throws -> BookTotals {
         var totals = BookTotals(start: start, end: end)
         var customer: Int64 = -1
         var policies: [BookTotals.Policy] = []
         policies.reserveCapacity(16)
         let agentJoin = agentId == nil ? "" : "JOIN customers c ON c.id = p.customer_id AND c.agent_id = ?1"
-        // `BookTotals.ending` as SQL, one WHEN per status.
-        let ending = "CASE p.status " + PolicyStatus.allCases.map { "WHEN '\($0.rawValue)' THEN \(BookTotals.ending($0).rawValue)" }.joined(separator: " ")
-            + " ELSE \(BookTotals.Ending.none.rawValue) END"
         try db.forEach("""
-            SELECT p.customer_id, \(PolicyType.sqlPosition(of: "p.policy_type")), p.inception_date, p.ended_at, \(ending), coalesce(p.end_reason = 'rewritten', 0),
-                   p.annual_premium_cents, p.policy_type
+            SELECT p.customer_id, p.policy_type, p.inception_date, p.ended_at, p.status, p.end_reason, p.annual_premium_cents
             FROM policies p \(agentJoin)
             ORDER BY p.customer_id
             """, agentId.map { [.text($0)] } ?? []) { r in
@@ -159,9 +161,10 @@ extension Engine {
                 policies.removeAll(keepingCapacity: true)
                 customer = id
             }
-            let line = r.isNull(1) ? totals.line(named: r.text(7)) : r.int(1)
-            policies.append(.init(line: line, inception: r.int(2), endedAt: r.optionalInt(3), ending: BookTotals.Ending(rawValue: r.int(4)) ?? .none,
-                                  rewritten: r.bool(5), premiumCents: r.int(6)))
+            let line = r.position(1, in: PolicyType.names) ?? totals.line(named: r.text(1))
+            let ending = r.position(4, in: Self.statusNames).map { Self.statusEndings[$0] } ?? .none
+            policies.append(.init(line: line, inception: r.int(2), endedAt: r.optionalInt(3), ending: ending,
+                                  rewritten: r.position(5, in: Self.rewritten) != nil, premiumCents: r.int(6)))
         }
         totals.add(customer: policies)
         return totals

@@ -74,44 +74,14 @@ extension Engine {
             }
             return .rounded(numerator / denominator * 100, 2)
         }
-        let s = Int64(period.start), e = Int64(period.end)
-        let agent: SQLValue = period.agentId.map { .text($0) } ?? .null
-        // Book-wide metrics read each table alone; an agent's metrics join the rows of that agent's customers.
-        let agentJoin = { (table: String) in period.agentId == nil ? "" : "JOIN customers c ON c.id = \(table).customer_id AND c.agent_id = ?3" }
-        let periodParams: [SQLValue] = [.int(s), .int(e)] + (period.agentId == nil ? [] : [agent])
-
-        // Customers and policies in one pass over the policies (see `BookTotals`).
-        let book = try bookTotals(start: period.start, end: period.end, agentId: period.agentId)
+        let (book, reads) = try readMetrics(period)
+        let (ct, riskCounts, tp) = (reads.customers, reads.riskCounts, reads.touchpoints)
+        let (renewedByLine, renewedByName, renewalRevenue, changes) = (reads.renewedByLine, reads.renewedByName, reads.renewalRevenue, reads.premiumChanges)
         let byLine = book.lines
         let cm = book.customers
         func bookTotal<T: AdditiveArithmetic>(_ key: KeyPath<BookTotals.Line, T>) -> T { byLine.values.reduce(.zero) { $0 + $1[keyPath: key] } }
         let lost = cm.activeAtStart - cm.retained
 
-        // The customers table: risk levels, health bands, LTV and satisfaction of active customers, in one
-        // pass (for the whole book a sequential scan of the table, cheaper than walking an index and
-        // fetching every row out of order), summed here: thirteen filtered aggregates in SQL cost more than
-        // reading six columns, and grouping by risk level sorted every active customer.
-        struct CustomerTotals {
-            var scored = 0, bands = [0, 0, 0, 0], healthSum = 0.0, ltvCount = 0, ltvSum = 0, active = 0, paidSum = 0
-            var satisfactionCount = 0, satisfactionSum = 0.0
-        }
-        var riskCounts: [Int: Int] = [:]
-        var ct = CustomerTotals()
-        try db.forEach("""
-            SELECT c.scored_at IS NOT NULL, c.churn_risk, c.health_score, c.projected_ltv_cents, c.lifetime_value_cents, c.satisfaction_score
-            FROM customers c \(period.agentId == nil ? "NOT INDEXED" : "") WHERE c.active_policies > 0 AND (?1 IS NULL OR c.agent_id = ?1)
-            """, [agent]) { r in
-            ct.active += 1
-            ct.paidSum += r.int(4)
-            if !r.isNull(3) { ct.ltvCount += 1; ct.ltvSum += r.int(3) }
-            if !r.isNull(5) { ct.satisfactionCount += 1; ct.satisfactionSum += r.double(5) }
-            guard r.bool(0) else { return }
-            let health = r.double(2)
-            ct.scored += 1
-            riskCounts[r.int(1), default: 0] += 1
-            ct.bands[health >= 80 ? 0 : health >= 60 ? 1 : health >= 40 ? 2 : 3] += 1
-            ct.healthSum += health
-        }
         let customerMetrics: JSONValue = .object([
             ("totalCustomers", .int(cm.total)),
             ("newCustomers", .int(cm.new)),
@@ -121,32 +91,10 @@ extension Engine {
             ("retentionRate", rate("retentionRate", Double(cm.retained), Double(cm.activeAtStart), "no customers were active at the start of the period")),
             ("churnRate", rate("churnRate", Double(lost), Double(cm.activeAtStart), "no customers were active at the start of the period")),
             ("growthRate", rate("growthRate", Double(cm.activeAtEnd - cm.activeAtStart), Double(cm.activeAtStart), "no customers were active at the start of the period")),
-            ("churnRiskDistribution", .object(ChurnRisk.allCases.map { ($0.rawValue, .int(riskCounts[$0.rank] ?? 0)) })),
+            ("churnRiskDistribution", .object(ChurnRisk.allCases.map { ($0.rawValue, .int(riskCounts[$0.rank])) })),
         ])
 
-        // Renewals and premium changes: the period's rows of `premium_changes` (one per renewal or coverage
-        // change event, maintained by triggers, stored in time order): one range of that table, summed here
-        // row by row (grouping by line in SQL sorted the whole range: 0.6 s of 1 at a million).
-        var renewedByLine: [Int: Int] = [:], renewedByName: [String: Int] = [:]
-        var renewalRevenue = 0.0
-        var changes = (up: 0.0, down: 0.0)
-        try db.forEach("""
-            SELECT pc.renewal, \(PolicyType.sqlPosition(of: "pc.policy_type")),
-                   coalesce(pc.premium_after_cents, pc.annual_premium_cents) * pc.term_months / 12.0,
-                   pc.policy_inception <= ?1, pc.premium_after_cents - pc.premium_before_cents, pc.policy_type
-            FROM premium_changes pc \(agentJoin("pc"))
-            WHERE pc.occurred_at >= ?1 AND pc.occurred_at < ?2
-            """, periodParams) { r in
-            if r.bool(0) {
-                if r.isNull(1) { renewedByName[r.text(5), default: 0] += 1 } else { renewedByLine[r.int(1), default: 0] += 1 }
-                renewalRevenue += r.double(2)
-            }
-            if r.bool(3) && !r.isNull(4) {
-                let change = r.double(4)
-                if change > 0 { changes.up += change } else { changes.down -= change }
-            }
-        }
-        let renewedByType = renewedByLine.reduce(into: renewedByName) { $0[PolicyType.allCases[$1.key].rawValue, default: 0] += $1.value }
+        let renewedByType = zip(PolicyType.allCases, renewedByLine).filter { $1 > 0 }.reduce(into: renewedByName) { $0[$1.0.rawValue, default: 0] += $1.1 }
         let lostByType = byLine.filter { $0.value.lost > 0 }.mapValues(\.lost)
         let types = Set(renewedByType.keys).union(lostByType.keys).sorted()
         let policyMetrics: JSONValue = .object([
@@ -187,18 +135,8 @@ extension Engine {
         ])
 
         // Campaigns.
-        let sent = try db.scalarInt("""
-            SELECT count(*) FROM touchpoints t \(agentJoin("t")) WHERE t.sent_at >= ?1 AND t.sent_at < ?2
-            """, periodParams)
-        let tp = try db.queryOne("""
-            SELECT count(*),
-                   count(*) FILTER (WHERE t.opened_at IS NOT NULL OR t.clicked_at IS NOT NULL OR t.responded_at IS NOT NULL),
-                   count(*) FILTER (WHERE t.responded_at IS NOT NULL)
-            FROM touchpoints t \(agentJoin("t")) WHERE t.delivered_at >= ?1 AND t.delivered_at < ?2
-            """, periodParams) { r in (sent: sent, delivered: r.int(0), engaged: r.int(1), responded: r.int(2)) }!
-        let activeCampaigns = try db.scalarInt("SELECT count(*) FROM campaigns WHERE status = 'active'")
         let campaignMetrics: JSONValue = .object([
-            ("activeCampaigns", .int(activeCampaigns)),
+            ("activeCampaigns", .int(reads.activeCampaigns)),
             ("touchpointsSent", .int(tp.sent)),
             ("touchpointsDelivered", .int(tp.delivered)),
             ("engagementRate", rate("engagementRate", Double(tp.engaged), Double(tp.delivered), "no touchpoint was delivered in the period")),
@@ -225,5 +163,104 @@ extension Engine {
             ("healthMetrics", healthMetrics),
             ("notes", .object(notes)),
         ])
+    }
+}
+
+/// What the metrics read besides the policies pass (`BookTotals`): the active customers' scores, the
+/// period's renewals and premium changes, its touchpoints and the active campaigns.
+struct MetricsReads {
+    struct CustomerTotals {
+        var scored = 0, bands = [0, 0, 0, 0], healthSum = 0.0, ltvCount = 0, ltvSum = 0, active = 0, paidSum = 0
+        var satisfactionCount = 0, satisfactionSum = 0.0
+    }
+    var customers = CustomerTotals()
+    /// Scored active customers by risk rank.
+    var riskCounts = Array(repeating: 0, count: ChurnRisk.allCases.count)
+    /// Renewals in the period by line (`PolicyType.allCases` order), and of lines the enum does not know, by name.
+    var renewedByLine = Array(repeating: 0, count: PolicyType.allCases.count), renewedByName: [String: Int] = [:]
+    var renewalRevenue = 0.0
+    var premiumChanges = (up: 0.0, down: 0.0)
+    var touchpoints = (sent: 0, delivered: 0, engaged: 0, responded: 0)
+    var activeCampaigns = 0
+}
+
+extension Engine {
+    /// The policies pass and the other reads of `metrics(_:)`. On a database file they run at once on two
+    /// connections that see the same committed state (`readersOnOneSnapshot`), one per processor core:
+    /// at a million customers each half takes about a second. In memory, or inside a transaction, they
+    /// run one after the other on this connection.
+    func readMetrics(_ period: MetricsPeriod) throws -> (BookTotals, MetricsReads) {
+        guard let readers = try readersOnOneSnapshot(2) else {
+            return (try bookTotals(start: period.start, end: period.end, agentId: period.agentId), try otherMetricsReads(period))
+        }
+        nonisolated(unsafe) let policiesReader = readers[0]
+        let policiesPass = Prefetch(on: DispatchQueue(label: "retention.metrics.policies")) {
+            try policiesReader.bookTotals(start: period.start, end: period.end, agentId: period.agentId)
+        }
+        let reads = Result { try readers[1].otherMetricsReads(period) }
+        let book = try policiesPass.value()
+        return (book, try reads.get())
+    }
+
+    /// Everything `metrics(_:)` reads but the policies.
+    func otherMetricsReads(_ period: MetricsPeriod) throws -> MetricsReads {
+        var reads = MetricsReads()
+        let s = Int64(period.start), e = Int64(period.end)
+        let agent: SQLValue = period.agentId.map { .text($0) } ?? .null
+        // Book-wide metrics read each table alone; an agent's metrics join the rows of that agent's customers.
+        let agentJoin = { (table: String) in period.agentId == nil ? "" : "JOIN customers c ON c.id = \(table).customer_id AND c.agent_id = ?3" }
+        let periodParams: [SQLValue] = [.int(s), .int(e)] + (period.agentId == nil ? [] : [agent])
+
+        // The customers table: risk levels, health bands, LTV and satisfaction of active customers, in one
+        // pass (for the whole book a sequential scan of the table, cheaper than walking an index and
+        // fetching every row out of order), summed here: thirteen filtered aggregates in SQL cost more than
+        // reading six columns, and grouping by risk level sorted every active customer.
+        try db.forEach("""
+            SELECT c.scored_at IS NOT NULL, c.churn_risk, c.health_score, c.projected_ltv_cents, c.lifetime_value_cents, c.satisfaction_score
+            FROM customers c \(period.agentId == nil ? "NOT INDEXED" : "") WHERE c.active_policies > 0 AND (?1 IS NULL OR c.agent_id = ?1)
+            """, [agent]) { r in
+            reads.customers.active += 1
+            reads.customers.paidSum += r.int(4)
+            if !r.isNull(3) { reads.customers.ltvCount += 1; reads.customers.ltvSum += r.int(3) }
+            if !r.isNull(5) { reads.customers.satisfactionCount += 1; reads.customers.satisfactionSum += r.double(5) }
+            guard r.bool(0) else { return }
+            let health = r.double(2)
+            reads.customers.scored += 1
+            let rank = r.int(1)
+            if reads.riskCounts.indices.contains(rank) { reads.riskCounts[rank] += 1 }
+            reads.customers.bands[health >= 80 ? 0 : health >= 60 ? 1 : health >= 40 ? 2 : 3] += 1
+            reads.customers.healthSum += health
+        }
+        // Renewals and premium changes: the period's rows of `premium_changes` (one per renewal or coverage
+        // change event, maintained by triggers, stored in time order): one range of that table, summed here
+        // row by row (grouping by line in SQL sorted the whole range: 0.6 s of 1 at a million).
+        try db.forEach("""
+            SELECT pc.renewal, pc.policy_type,
+                   coalesce(pc.premium_after_cents, pc.annual_premium_cents) * pc.term_months / 12.0,
+                   pc.policy_inception <= ?1, pc.premium_after_cents - pc.premium_before_cents
+            FROM premium_changes pc \(agentJoin("pc"))
+            WHERE pc.occurred_at >= ?1 AND pc.occurred_at < ?2
+            """, periodParams) { r in
+            if r.bool(0) {
+                if let line = r.position(1, in: PolicyType.names) { reads.renewedByLine[line] += 1 } else { reads.renewedByName[r.text(1), default: 0] += 1 }
+                reads.renewalRevenue += r.double(2)
+            }
+            if r.bool(3) && !r.isNull(4) {
+                let change = r.double(4)
+                if change > 0 { reads.premiumChanges.up += change } else { reads.premiumChanges.down -= change }
+            }
+        }
+        // Campaigns.
+        let sent = try db.scalarInt("""
+            SELECT count(*) FROM touchpoints t \(agentJoin("t")) WHERE t.sent_at >= ?1 AND t.sent_at < ?2
+            """, periodParams)
+        reads.touchpoints = try db.queryOne("""
+            SELECT count(*),
+                   count(*) FILTER (WHERE t.opened_at IS NOT NULL OR t.clicked_at IS NOT NULL OR t.responded_at IS NOT NULL),
+                   count(*) FILTER (WHERE t.responded_at IS NOT NULL)
+            FROM touchpoints t \(agentJoin("t")) WHERE t.delivered_at >= ?1 AND t.delivered_at < ?2
+            """, periodParams) { r in (sent: sent, delivered: r.int(0), engaged: r.int(1), responded: r.int(2)) }!
+        reads.activeCampaigns = try db.scalarInt("SELECT count(*) FROM campaigns WHERE status = 'active'")
+        return reads
     }
 }

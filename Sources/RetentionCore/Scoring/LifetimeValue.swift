@@ -165,11 +165,11 @@ extension Engine {
         let lines = PolicyType.allCases
         var churned = Array(repeating: [Int: Double](), count: lines.count), censored = churned
         try db.forEach("""
-            SELECT \(PolicyType.sqlPosition(of: "policy_type")), renewal_count, status IN ('active', 'pending_renewal') FROM policies NOT INDEXED
+            SELECT policy_type, renewal_count, status IN ('active', 'pending_renewal') FROM policies NOT INDEXED
             WHERE status IN ('active', 'pending_renewal', 'lapsed', 'expired') OR (status = 'cancelled' AND coalesce(end_reason, '') != 'rewritten')
             """) { r in
-            guard !r.isNull(0) else { return } // a line Retention does not know has no model
-            let line = r.int(0), renewals = r.int(1)
+            guard let line = r.position(0, in: PolicyType.names) else { return } // a line Retention does not know has no model
+            let renewals = r.int(1)
             if r.bool(2) { censored[line][renewals, default: 0] += 1 } else { churned[line][renewals + 1, default: 0] += 1 }
         }
         var models: [PolicyType: ShiftedBetaGeometric] = [:]

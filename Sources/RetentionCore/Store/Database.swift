@@ -131,6 +131,12 @@ public final class Statement {
     public var row: Row { Row(handle: handle) }
 }
 
+/// A few names a column's text is looked up among by `Row.position(_:in:)`, kept as UTF-8 bytes.
+public struct TextNames: Sendable {
+    let utf8: [[UInt8]]
+    public init(_ names: [String]) { utf8 = names.map { Array($0.utf8) } }
+}
+
 /// The current row of a statement, read by column index with typed accessors.
 public struct Row {
     fileprivate let handle: OpaquePointer
@@ -148,6 +154,16 @@ public struct Row {
         return String(decoding: UnsafeBufferPointer(start: c, count: n), as: UTF8.self)
     }
     public func optionalText(_ i: Int32) -> String? { isNull(i) ? nil : text(i) }
+    /// The position in `names` of the column's text, compared byte for byte without building a string
+    /// (whole-book passes read a name per row); nil for NULL or a text that is none of them.
+    public func position(_ i: Int32, in names: TextNames) -> Int? {
+        guard let text = sqlite3_column_text(handle, i) else { return nil }
+        let count = Int(sqlite3_column_bytes(handle, i))
+        for k in names.utf8.indices where names.utf8[k].count == count {
+            if names.utf8[k].withUnsafeBytes({ $0.baseAddress.map { memcmp($0, text, count) == 0 } ?? true }) { return k }
+        }
+        return nil
+    }
     public func value(_ i: Int32) -> SQLValue {
         switch sqlite3_column_type(handle, i) {
         case SQLITE_NULL: return .null
@@ -173,6 +189,8 @@ public struct Row {
 public final class Database {
     fileprivate let handle: OpaquePointer
     public let path: String
+    /// The options the connection was opened with.
+    public let options: Options
     private var cache: [String: Statement] = [:]
     private var transactionDepth = 0
 
@@ -196,6 +214,7 @@ public final class Database {
     public init(path: String, options: Options = Options()) throws {
         _ = sqliteConfigured
         self.path = path
+        self.options = options
         let fm = FileManager.default
         let exists = path == ":memory:" || fm.fileExists(atPath: path)
         if !exists {
@@ -374,6 +393,9 @@ public final class Database {
     /// Changes whenever another connection commits to the file (`PRAGMA data_version`): a cheap test
     /// for "has anything changed since I last looked".
     public func dataVersion() throws -> Int { try scalarInt("PRAGMA data_version") }
+
+    /// False while a transaction is open on this connection.
+    public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
 
     // MARK: Transactions
 

@@ -1,0 +1,31 @@
+extension Engine {
+    /// `count` new read connections to this engine's file, each inside a read transaction, all on the same
+    /// committed state of the file: whole-book reads split between them (one per processor core) add up as
+    /// if one connection had read everything.
+    ///
+    /// SQLite here has no snapshot API, so the states are lined up with the write lock: this connection
+    /// takes it (`BEGIN IMMEDIATE`, waiting for a writer to finish like any write), the readers start
+    /// their transactions, none of which can then see a later commit, and the lock is given back at once;
+    /// writers wait for the lock only while the readers start. The readers' page caches are the size of
+    /// this connection's (the dashboard keeps its memory small). They end their transactions when
+    /// released.
+    ///
+    /// nil when there is no file to open more connections on (an in-memory database), when this connection
+    /// cannot take the write lock (opened read-only), or when it is inside a transaction (its own reads
+    /// belong to that one).
+    func readersOnOneSnapshot(_ count: Int) throws -> [Engine]? {
+        guard db.path != ":memory:", !db.path.isEmpty, !db.options.readOnly, db.isAutocommit else { return nil }
+        var options = Database.Options(cacheKiB: db.options.cacheKiB)
+        options.create = false
+        options.readOnly = true
+        options.busyTimeoutMilliseconds = db.options.busyTimeoutMilliseconds
+        let readers = try (0..<count).map { _ in Engine(database: try Database(path: db.path, options: options), user: user) }
+        try db.execute("BEGIN IMMEDIATE")
+        defer { try? db.execute("ROLLBACK") }
+        for reader in readers {
+            try reader.db.execute("BEGIN")
+            _ = try reader.db.scalarInt("SELECT count(*) FROM sqlite_master") // the first read fixes what the transaction sees
+        }
+        return readers
+    }
+}
