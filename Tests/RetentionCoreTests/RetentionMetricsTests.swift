@@ -185,6 +185,11 @@ import Testing
         #expect(try readers.map { try agents($0.db) } == [0, 0], "neither reader sees a commit made after they started")
         #expect(try agents(other) == 2)
         #expect(try makeEngine().readersOnOneSnapshot(2) == nil, "an in-memory database has no file for more connections")
+        // A writer holding the lock (a long import) is not waited for: the metrics are read on one connection.
+        try other.execute("BEGIN IMMEDIATE")
+        #expect(try engine.readersOnOneSnapshot(2, lockWaitMilliseconds: 20) == nil)
+        #expect(try engine.metrics(MetricsPeriod.trailingYear(now: d("2026-11-25")))["customerMetrics"]?["totalCustomers"]?.doubleValue == 0)
+        try other.execute("ROLLBACK")
         #expect(try engine.db.transaction { try engine.readersOnOneSnapshot(2) } == nil, "inside a transaction the engine reads alone")
     }
 

@@ -394,6 +394,14 @@ public final class Database {
     /// for "has anything changed since I last looked".
     public func dataVersion() throws -> Int { try scalarInt("PRAGMA data_version") }
 
+    /// Runs `body` with another busy timeout (how long a statement waits for another connection's lock),
+    /// then restores the connection's own.
+    public func waitingForLocksAtMost<T>(milliseconds: Int32, _ body: () throws -> T) rethrows -> T {
+        sqlite3_busy_timeout(handle, milliseconds)
+        defer { sqlite3_busy_timeout(handle, options.busyTimeoutMilliseconds) }
+        return try body()
+    }
+
     /// False while a transaction is open on this connection.
     public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
 

@@ -4,23 +4,28 @@ extension Engine {
     /// if one connection had read everything.
     ///
     /// SQLite here has no snapshot API, so the states are lined up with the write lock: this connection
-    /// takes it (`BEGIN IMMEDIATE`, waiting for a writer to finish like any write), the readers start
-    /// their transactions, none of which can then see a later commit, and the lock is given back at once;
-    /// writers wait for the lock only while the readers start. The readers' page caches are the size of
-    /// this connection's (the dashboard keeps its memory small). They end their transactions when
-    /// released.
+    /// takes it (`BEGIN IMMEDIATE`), the readers start their transactions, none of which can then see a
+    /// later commit, and the lock is given back at once; writers wait for the lock only while the readers
+    /// start. A reader never waits for a writer, so neither does this: when another connection holds the
+    /// lock for more than `lockWaitMilliseconds` (an import of a large file holds it throughout), the
+    /// answer is nil and the caller reads alone, as before. The readers' page caches are the size of this
+    /// connection's (the dashboard keeps its memory small). They end their transactions when released.
     ///
-    /// nil when there is no file to open more connections on (an in-memory database), when this connection
-    /// cannot take the write lock (opened read-only), or when it is inside a transaction (its own reads
-    /// belong to that one).
-    func readersOnOneSnapshot(_ count: Int) throws -> [Engine]? {
+    /// nil also when there is no file to open more connections on (an in-memory database), when this
+    /// connection cannot take the write lock (opened read-only), or when it is inside a transaction (its
+    /// own reads belong to that one).
+    func readersOnOneSnapshot(_ count: Int, lockWaitMilliseconds: Int32 = 100) throws -> [Engine]? {
         guard db.path != ":memory:", !db.path.isEmpty, !db.options.readOnly, db.isAutocommit else { return nil }
         var options = Database.Options(cacheKiB: db.options.cacheKiB)
         options.create = false
         options.readOnly = true
         options.busyTimeoutMilliseconds = db.options.busyTimeoutMilliseconds
         let readers = try (0..<count).map { _ in Engine(database: try Database(path: db.path, options: options), user: user) }
-        try db.execute("BEGIN IMMEDIATE")
+        do {
+            try db.waitingForLocksAtMost(milliseconds: lockWaitMilliseconds) { try db.execute("BEGIN IMMEDIATE") }
+        } catch let error as RetentionError where error.code == "database_busy" {
+            return nil
+        }
         defer { try? db.execute("ROLLBACK") }
         for reader in readers {
             try reader.db.execute("BEGIN")
