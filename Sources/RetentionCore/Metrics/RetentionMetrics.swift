@@ -75,8 +75,7 @@ extension Engine {
             return .rounded(numerator / denominator * 100, 2)
         }
         let (book, reads) = try readMetrics(period)
-        let (ct, riskCounts, tp) = (reads.customers, reads.riskCounts, reads.touchpoints)
-        let (renewedByLine, renewedByName, renewalRevenue, changes) = (reads.renewedByLine, reads.renewedByName, reads.renewalRevenue, reads.premiumChanges)
+        let ct = reads.customers, tp = reads.touchpoints, changes = reads.premiumChanges
         let byLine = book.lines
         let cm = book.customers
         func bookTotal<T: AdditiveArithmetic>(_ key: KeyPath<BookTotals.Line, T>) -> T { byLine.values.reduce(.zero) { $0 + $1[keyPath: key] } }
@@ -91,10 +90,10 @@ extension Engine {
             ("retentionRate", rate("retentionRate", Double(cm.retained), Double(cm.activeAtStart), "no customers were active at the start of the period")),
             ("churnRate", rate("churnRate", Double(lost), Double(cm.activeAtStart), "no customers were active at the start of the period")),
             ("growthRate", rate("growthRate", Double(cm.activeAtEnd - cm.activeAtStart), Double(cm.activeAtStart), "no customers were active at the start of the period")),
-            ("churnRiskDistribution", .object(ChurnRisk.allCases.map { ($0.rawValue, .int(riskCounts[$0.rank])) })),
+            ("churnRiskDistribution", .object(ChurnRisk.allCases.map { ($0.rawValue, .int(reads.riskCounts[$0.rank])) })),
         ])
 
-        let renewedByType = zip(PolicyType.allCases, renewedByLine).filter { $1 > 0 }.reduce(into: renewedByName) { $0[$1.0.rawValue, default: 0] += $1.1 }
+        let renewedByType = zip(PolicyType.allCases, reads.renewedByLine).filter { $1 > 0 }.reduce(into: reads.renewedByName) { $0[$1.0.rawValue, default: 0] += $1.1 }
         let lostByType = byLine.filter { $0.value.lost > 0 }.mapValues(\.lost)
         let types = Set(renewedByType.keys).union(lostByType.keys).sorted()
         let policyMetrics: JSONValue = .object([
@@ -123,7 +122,7 @@ extension Engine {
         let revenueMetrics: JSONValue = .object([
             ("totalRevenue", .rounded(rv.earned / 100, 2)),
             ("newCustomerRevenue", .rounded(rv.newEarned / 100, 2)),
-            ("renewalRevenue", .rounded(renewalRevenue / 100, 2)),
+            ("renewalRevenue", .rounded(reads.renewalRevenue / 100, 2)),
             ("expansionRevenue", .rounded(expansion / 100, 2)),
             ("contractionRevenue", .rounded(changes.down / 100, 2)),
             ("churnedRevenue", .rounded(rv.churned / 100, 2)),
