@@ -145,9 +145,14 @@ import Testing
         // Equal health scores, so the tie-break is exercised; names in lower case, so the sort's case is.
         try engine.db.run("UPDATE customers SET health_score = 55 WHERE id % 7 = 0")
         try engine.db.run("UPDATE customers SET last_name = lower(last_name) WHERE id % 5 = 0")
+        // Shared renewal and contact dates, and customers without either.
+        try engine.db.run("UPDATE customers SET next_renewal_date = 1800000000 WHERE id % 6 = 0")
+        try engine.db.run("UPDATE customers SET last_contact_date = 1790000000 WHERE id % 4 = 0")
+        try engine.db.run("UPDATE customers SET last_contact_date = NULL WHERE id % 9 = 0")
+        #expect(try engine.db.scalarInt("SELECT count(*) FROM customers WHERE next_renewal_date IS NULL") > 0)
         let agent = try #require(try engine.db.queryOne("SELECT agent_id FROM customers LIMIT 1", []) { $0.text(0) })
         var queries: [CustomerQuery] = []
-        for sort in [CustomerQuery.Sort.name, .health, .since] {
+        for sort in [CustomerQuery.Sort.name, .health, .since, .renewal, .lastContact] {
             for descending in [false, true] {
                 for filter in 0..<5 {
                     for page in [1, 3] {
@@ -177,6 +182,30 @@ import Testing
                 #expect(page.items.map(\.id) == sorted.items.map(\.id), "\(q) \(plan)")
                 #expect(page.total == sorted.total)
             }
+        }
+    }
+
+    /// By renewal: the earliest next renewal first, customers without one after every date (and first when
+    /// descending); by last contact, never-contacted customers first. Read from the v6 indexes, not sorted.
+    @Test func theRenewalAndContactOrdersAndTheirIndexes() throws {
+        let engine = try makeEngine()
+        try DemoBook(customers: 300, seed: 4, now: testNow).generate(into: engine.db)
+        var q = CustomerQuery()
+        q.limit = 1000
+        q.sort = .renewal
+        let ascending = try engine.listCustomers(q).items.map(\.nextRenewalDate)
+        let dated = ascending.prefix { $0 != nil }.map { $0! }
+        #expect(dated.count > 0 && dated.count < ascending.count, "the book has customers with and without a renewal")
+        #expect(dated == dated.sorted() && ascending.dropFirst(dated.count).allSatisfy { $0 == nil })
+        q.descending = true
+        #expect(try engine.listCustomers(q).items.map(\.nextRenewalDate) == ascending.reversed())
+        q.sort = .lastContact
+        q.descending = false
+        let contacts = try engine.listCustomers(q).items.map { $0.lastContactDate ?? Int.min }
+        #expect(contacts == contacts.sorted())
+        for (key, index) in [(CustomerQuery.Sort.renewalKey, "customers_renewal"), ("c.last_contact_date", "customers_last_contact")] {
+            let plan = try engine.db.query("EXPLAIN QUERY PLAN SELECT c.id FROM customers c ORDER BY \(key) DESC, c.id DESC LIMIT 50") { $0.text(3) }
+            #expect(plan.contains { $0.contains("USING INDEX \(index)") || $0.contains("USING COVERING INDEX \(index)") }, "\(plan)")
         }
     }
 

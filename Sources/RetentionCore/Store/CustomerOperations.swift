@@ -4,6 +4,11 @@ import Foundation
 public struct CustomerQuery: Sendable, Equatable {
     public enum Sort: String, CaseIterable, Sendable {
         case name, health, risk, ltv, renewal, lastContact = "last_contact", since
+
+        /// The renewal order's key: the next renewal date, a customer without one after every date. The
+        /// expression of the `customers_renewal` index (schema v6), written the same way so SQLite reads the
+        /// order from it.
+        static let renewalKey = "coalesce(c.next_renewal_date, 9223372036854775807)"
     }
     public var churnRisk: [ChurnRisk] = []
     public var healthScoreMin: Double?
@@ -246,8 +251,8 @@ extension Engine {
         case .health: (keys, sortIndex) = (["c.health_score"], "customers_health")
         case .risk: (keys, sortIndex) = (["c.churn_probability"], nil)
         case .ltv: (keys, sortIndex) = (["c.projected_ltv_cents"], nil)
-        case .renewal: (keys, sortIndex) = (["c.next_renewal_date IS NULL", "c.next_renewal_date"], nil)
-        case .lastContact: (keys, sortIndex) = (["c.last_contact_date"], nil)
+        case .renewal: (keys, sortIndex) = ([CustomerQuery.Sort.renewalKey], "customers_renewal")
+        case .lastContact: (keys, sortIndex) = (["c.last_contact_date"], "customers_last_contact")
         case .since: (keys, sortIndex) = (["c.customer_since"], "customers_since")
         }
         let collation = q.sort == .name ? " COLLATE NOCASE" : ""

@@ -8,7 +8,7 @@ public enum Migrations {
     /// A stamp in `application_id` that marks a file as a Retention database.
     public static let applicationID: Int32 = 0x5245_544E // "RETN"
 
-    public static let all: [String] = [v1, v2, v3, v4, v5]
+    public static let all: [String] = [v1, v2, v3, v4, v5, v6]
 
     static let v1 = """
     CREATE TABLE settings (
@@ -354,5 +354,15 @@ public enum Migrations {
     DROP INDEX IF EXISTS retention_events_customer;
     CREATE INDEX retention_events_customer ON retention_events(customer_id, occurred_at DESC, event_type);
     DROP INDEX IF EXISTS retention_events_type;
+    """
+
+    /// v6, for the customer list sorted by next renewal or by last contact, which sorted every customer
+    /// (0.5–1.4 s at a million): both orders get an index. Customers with no renewal sort after every date,
+    /// so the renewal order is the date with a missing one read as the largest integer (the list's sort key
+    /// is the same expression, `CustomerQuery.Sort.renewalKey`). Neither column changes in a rescore; the
+    /// scores' own orders (risk, LTV) get no index for that reason (see v3).
+    static let v6 = """
+    CREATE INDEX customers_renewal ON customers(coalesce(next_renewal_date, 9223372036854775807));
+    CREATE INDEX customers_last_contact ON customers(last_contact_date);
     """
 }
