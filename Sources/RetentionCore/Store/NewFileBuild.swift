@@ -12,7 +12,7 @@ extension Store {
     /// file: when `build` throws, it is deleted and the error passed on; a build whose process died is
     /// deleted by the next build beside it. Whatever was at `path` stays as it was until the new file is
     /// complete, switched to WAL journaling like every Retention database, and flushed to disk; then the
-    /// old file's `-wal` and `-shm` are removed and the new file takes its place in one rename.
+    /// old file's logs (`-wal`, `-shm`, a `-journal`) are removed and the new file takes its place in one rename.
     ///
     /// `build` must not keep the connection it is given: it is closed before the file is moved.
     public static func buildNewFile<T>(at path: String, _ build: (Database) throws -> T) throws -> T {
@@ -35,7 +35,7 @@ extension Store {
                 return result
             }()
             try flushToDisk(building)
-            for suffix in ["-wal", "-shm"] where fm.fileExists(atPath: path + suffix) {
+            for suffix in logSuffixes where fm.fileExists(atPath: path + suffix) {
                 try fm.removeItem(atPath: path + suffix)
             }
             guard rename(building, path) == 0 else {
@@ -53,13 +53,18 @@ extension Store {
     private static func removeAbandonedBuilds(in folder: String, prefix: String) {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(prefix) {
             let digits = name.dropFirst(prefix.count).prefix { $0.isNumber }
-            guard let pid = Int32(digits), ["", "-wal", "-shm", "-journal"].contains(name.dropFirst(prefix.count + digits.count)) else { continue }
+            let suffix = name.dropFirst(prefix.count + digits.count)
+            guard let pid = Int32(digits), suffix.isEmpty || logSuffixes.contains(String(suffix)) else { continue }
             if kill(pid, 0) != 0 && errno == ESRCH { try? FileManager.default.removeItem(atPath: folder + "/" + name) }
         }
     }
 
+    /// The files SQLite keeps beside a database: its write-ahead log and shared-memory index, or a rollback
+    /// journal. A leftover one would be applied to whatever file later has the database's name.
+    private static let logSuffixes = ["-wal", "-shm", "-journal"]
+
     private static func removeFileAndLogs(_ path: String) {
-        for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        for suffix in [""] + logSuffixes { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     /// `fsync` of a file or a folder (a folder, so a rename in it is on disk too).
