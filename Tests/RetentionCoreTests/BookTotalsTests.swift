@@ -148,4 +148,42 @@ import Testing
             }
         }
     }
+
+    /// The metrics sum the policies range by range on two connections and merge the ranges' totals: any
+    /// cut of the customers gives the whole book's totals, lines only one range has included.
+    @Test func rangesOfCustomersMergeIntoTheWholeBook() throws {
+        let engine = try makeEngine()
+        try DemoBook(customers: 300, seed: 6, now: testNow).generate(into: engine.db)
+        // Two lines the enum does not know, first seen in a different order in different ranges.
+        try engine.db.execute("UPDATE policies SET policy_type = 'crop' WHERE customer_id <= 100 AND id % 5 = 0")
+        try engine.db.execute("UPDATE policies SET policy_type = 'yacht' WHERE customer_id > 50 AND id % 7 = 0")
+        let today = Timestamp.startOfDay(testNow)
+        let (start, end) = (Timestamp.addingMonths(-12, to: today), today + day)
+        let whole = try engine.bookTotals(start: start, end: end, agentId: nil)
+        #expect((whole.lines["crop"]?.total ?? 0) > 0 && (whole.lines["yacht"]?.total ?? 0) > 0)
+        for count in [1, 2, 7, 32, 500] {
+            let ranges = CustomerRanges(lastCustomer: 300, count: count)
+            var merged = BookTotals(start: start, end: end)
+            for k in 0..<ranges.count { merged.merge(try engine.bookTotals(start: start, end: end, agentId: nil, customerRows: ranges[k])) }
+            expectSame(merged, (whole.customers, whole.lines), "\(count) ranges")
+        }
+    }
+
+    @Test func customerRangesCoverEveryIDOnce() {
+        for (last, count) in [(0, 32), (1, 32), (3, 32), (300, 7), (1_000_000, 32), (50, 1)] {
+            let ranges = CustomerRanges(lastCustomer: Int64(last), count: count)
+            #expect(ranges[0].lowerBound == Int64.min && ranges[ranges.count - 1].upperBound == Int64.max, "\(last) / \(count)")
+            for k in 1..<max(1, ranges.count) { #expect(ranges[k].lowerBound == ranges[k - 1].upperBound + 1, "\(last) / \(count) at \(k)") }
+            #expect(ranges.count <= count && ranges.count >= min(count, last + 1), "\(last) / \(count): \(ranges.count) ranges")
+        }
+        #expect(CustomerRanges(lastCustomer: 300, count: 3).bounds == [100, 200])
+    }
+
+    @Test func rangeResultsHandEachItemToOneThreadAndKeepTheirOrder() {
+        let results = RangeResults<Int>(count: 1_000)
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            while let k = results.take() { results.store(k, k * 2) }
+        }
+        #expect(results.all() == (0..<1_000).map { $0 * 2 })
+    }
 }

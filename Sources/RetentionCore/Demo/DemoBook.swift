@@ -94,8 +94,8 @@ public struct DemoBook {
             INSERT INTO policies (id, uuid, customer_id, agent_id, policy_number, policy_type, status, premium_cents, premium_frequency,
               premium_currency, annual_premium_cents, coverage_type, coverage_amount_cents, coverage_deductible_cents, effective_date,
               expiration_date, renewal_date, term_months, last_renewal_date, renewal_count, total_paid_cents, claims_count,
-              total_claim_cents, underwriter, documents, ended_at, end_reason, created_at, updated_at, inception_date)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'USD', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?)
+              total_claim_cents, underwriter, documents, ended_at, end_reason, created_at, updated_at, inception_date, metrics_code)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'USD', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, ?)
             """)
         let insertEvent = try BatchedInsert(db, """
             INSERT INTO retention_events (uuid, customer_id, policy_id, event_type, severity, data, triggered_actions, occurred_at, created_by, created_at)
@@ -349,7 +349,8 @@ final class DemoGenerator: @unchecked Sendable {
                                        .init(renewals > 0 ? effective : nil), .int(Int64(renewals)), .int(Int64(paid)),
                                        .int(Int64(claims)), .int(Int64(claimCents)),
                                        .text(DemoCatalog.underwriters[Int(rng.next() % UInt64(DemoCatalog.underwriters.count))]),
-                                       .init(endedAt), .init(endReason), .int(Int64(start)), .int(Int64(now)), .int(Int64(start))])
+                                       .init(endedAt), .init(endReason), .int(Int64(start)), .int(Int64(now)), .int(Int64(start)),
+                                       .int(Int64(PolicyMetricsCode.code(type: type.rawValue, status: status.rawValue, endReason: endReason)))])
 
                 chunk.summary.policies += 1
                 if status.isInForce { chunk.summary.inForcePolicies += 1 }

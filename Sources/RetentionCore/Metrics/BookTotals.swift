@@ -26,6 +26,14 @@ struct BookTotals: Equatable {
     struct Line: Equatable {
         var total = 0, active = 0, atStart = 0, cancelled = 0, lapsed = 0, lost = 0
         var premiumEnd = 0.0, premiumStart = 0.0, churned = 0.0, earned = 0.0, newEarned = 0.0, crossSell = 0.0
+
+        static func += (a: inout Line, b: Line) {
+            (a.total, a.active, a.atStart, a.cancelled, a.lapsed, a.lost) =
+                (a.total + b.total, a.active + b.active, a.atStart + b.atStart, a.cancelled + b.cancelled, a.lapsed + b.lapsed, a.lost + b.lost)
+            (a.premiumEnd, a.premiumStart, a.churned, a.earned, a.newEarned, a.crossSell) =
+                (a.premiumEnd + b.premiumEnd, a.premiumStart + b.premiumStart, a.churned + b.churned, a.earned + b.earned,
+                 a.newEarned + b.newEarned, a.crossSell + b.crossSell)
+        }
     }
 
     /// How a policy's status bears on the period's losses.
@@ -90,6 +98,23 @@ struct BookTotals: Equatable {
         return lineNames.count - 1
     }
 
+    /// Adds the totals of other customers over the same period (another range of the book's customers).
+    mutating func merge(_ other: BookTotals) {
+        precondition(other.start == start && other.end == end, "totals of different periods")
+        let c = other.customers
+        customers.total += c.total
+        customers.activeAtStart += c.activeAtStart
+        customers.activeAtEnd += c.activeAtEnd
+        customers.new += c.new
+        customers.newActive += c.newActive
+        customers.retained += c.retained
+        for k in other.lineNames.indices where other.lineSeen[k] {
+            let mine = line(named: other.lineNames[k])
+            lineSeen[mine] = true
+            lineTotals[mine] += other.lineTotals[k]
+        }
+    }
+
     func inForce(_ p: Policy, at t: Int) -> Bool { p.inception <= t && (p.endedAt.map { $0 > t } ?? true) }
 
     func endedInPeriod(_ p: Policy) -> Bool { p.endedAt.map { $0 >= start && $0 < end } ?? false }
@@ -135,36 +160,32 @@ struct BookTotals: Equatable {
 }
 
 extension Engine {
-    /// The statuses' names in `PolicyStatus.allCases` order and what each means for the period's losses.
-    private static let statusNames = TextNames(PolicyStatus.allCases.map(\.rawValue))
-    private static let statusEndings = PolicyStatus.allCases.map(BookTotals.ending)
-    private static let rewritten = TextNames(["rewritten"])
-
-    /// Reads every policy (of one agent's customers, if given) in customer order and sums them up. The
-    /// line, status and end reason are matched against the names Retention knows byte for byte, without
-    /// building a string per policy; a line the enum does not know is read by name, a status it does not
-    /// know counts as no ending.
-    func bookTotals(start: Int, end: Int, agentId: String?) throws -> BookTotals {
+    /// Reads every policy (of one agent's customers, if given; of the customers whose row ids are in
+    /// `customerRows`, if given) in customer order and sums them up: five integers per policy from the
+    /// `policies_metrics` index, the line, ending and rewrite decoded from `metrics_code`. A line Retention
+    /// does not know is read by name from the policy's row.
+    func bookTotals(start: Int, end: Int, agentId: String?, customerRows: ClosedRange<Int64>? = nil) throws -> BookTotals {
         var totals = BookTotals(start: start, end: end)
         var customer: Int64 = -1
         var policies: [BookTotals.Policy] = []
         policies.reserveCapacity(16)
-        let agentJoin = agentId == nil ? "" : "JOIN customers c ON c.id = p.customer_id AND c.agent_id = ?1"
+        let agentJoin = agentId == nil ? "" : "JOIN customers c ON c.id = p.customer_id AND c.agent_id = ?3"
         try db.forEach("""
-            SELECT p.customer_id, p.policy_type, p.inception_date, p.ended_at, p.status, p.end_reason, p.annual_premium_cents
+            SELECT p.customer_id, p.metrics_code, p.inception_date, p.ended_at, p.annual_premium_cents, p.id
             FROM policies p \(agentJoin)
+            WHERE p.customer_id BETWEEN ?1 AND ?2
             ORDER BY p.customer_id
-            """, agentId.map { [.text($0)] } ?? []) { r in
+            """, [.int(customerRows?.lowerBound ?? Int64.min), .int(customerRows?.upperBound ?? Int64.max)] + (agentId.map { [.text($0)] } ?? [])) { r in
             let id = r.int64(0)
             if id != customer {
                 totals.add(customer: policies)
                 policies.removeAll(keepingCapacity: true)
                 customer = id
             }
-            let line = r.position(1, in: PolicyType.names) ?? totals.line(named: r.text(1))
-            let ending = r.position(4, in: Self.statusNames).map { Self.statusEndings[$0] } ?? .none
-            policies.append(.init(line: line, inception: r.int(2), endedAt: r.optionalInt(3), ending: ending,
-                                  rewritten: r.position(5, in: Self.rewritten) != nil, premiumCents: r.int(6)))
+            let code = PolicyMetricsCode.decode(r.int(1))
+            let line = try code.line ?? totals.line(named: db.queryOne("SELECT policy_type FROM policies WHERE id = ?", [.int(r.int64(5))]) { $0.text(0) } ?? "")
+            policies.append(.init(line: line, inception: r.int(2), endedAt: r.optionalInt(3), ending: code.ending,
+                                  rewritten: code.rewritten, premiumCents: r.int(4)))
         }
         totals.add(customer: policies)
         return totals

@@ -212,8 +212,10 @@ extension Engine {
 
     /// Stores a customer's LTV on the customer and in the history. Runs inside the caller's transaction.
     func store(_ ltv: LifetimeValue, customerRow: Int64, customerID: String, now: Int) throws {
-        try db.run("UPDATE customers SET projected_ltv_cents = ?, ltv_tier = ? WHERE id = ?",
-                   [.int(Int64(ltv.projectedCents)), .text(ltv.tier), .int(customerRow)])
+        try updatingScoreTotals(of: customerRow...customerRow) {
+            try db.run("UPDATE customers SET projected_ltv_cents = ?, ltv_tier = ? WHERE id = ?",
+                       [.int(Int64(ltv.projectedCents)), .text(ltv.tier), .int(customerRow)])
+        }
         try insertLTVHistory(ltv, customerRow: customerRow, document: LifetimeValue.documentShape.stored(ltv.json(customerID: customerID, at: now),
                                                                                               customerID: customerID, calculatedAt: now), now: now)
     }

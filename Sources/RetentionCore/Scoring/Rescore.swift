@@ -62,10 +62,12 @@ extension Engine {
     /// crosses into (or out of) high or critical. Runs inside the caller's transaction.
     func store(_ sc: CustomerScore, customerID: String, previousRisk: ChurnRisk, modelVersion: Int?, now: Int) throws {
         let p = sc.prediction
-        try db.run("""
-            UPDATE customers SET health_score = ?, churn_risk = ?, churn_probability = ?, top_risk_factor = ?, scored_at = ? WHERE id = ?
-            """, [.double(sc.health.overall), .int(Int64(p.risk.rank)), .double(p.probability), .init(p.riskFactors.first?.title),
-                  .int(Int64(now)), .int(sc.customerRowID)])
+        try updatingScoreTotals(of: sc.customerRowID...sc.customerRowID) {
+            try db.run("""
+                UPDATE customers SET health_score = ?, churn_risk = ?, churn_probability = ?, top_risk_factor = ?, scored_at = ? WHERE id = ?
+                """, [.double(sc.health.overall), .int(Int64(p.risk.rank)), .double(p.probability), .init(p.riskFactors.first?.title),
+                      .int(Int64(now)), .int(sc.customerRowID)])
+        }
         try insertHealthHistory(sc, document: Engine.healthDocumentShape.stored(healthScoreJSON(customerID: customerID, sc, at: now), customerID: customerID,
                                                                                 calculatedAt: now), modelVersion: modelVersion, now: now)
         try recordRiskChange(sc, from: previousRisk, now: now)
@@ -193,20 +195,26 @@ extension Engine {
     }
 
     /// Writes one range's scores in one transaction: the customer's current values (one UPDATE), the
-    /// health and LTV history rows, and the risk-change events.
+    /// health and LTV history rows, the risk-change events, and the range's move in `customer_totals`.
     func writeRescored(_ batch: [RescoredCustomer], _ inputs: RescoreInputs) throws {
+        let ids = batch.map(\.score.customerRowID)
+        guard let first = ids.min(), let last = ids.max() else { return }
         try db.transaction {
-            for r in batch {
-                let p = r.score.prediction
-                try db.run("""
-                    UPDATE customers SET health_score = ?, churn_risk = ?, churn_probability = ?, top_risk_factor = ?, scored_at = ?,
-                      projected_ltv_cents = ?, ltv_tier = ? WHERE id = ?
-                    """, [.double(r.score.health.overall), .int(Int64(p.risk.rank)), .double(p.probability), .init(p.riskFactors.first?.title),
-                          .int(Int64(inputs.now)), .int(Int64(r.ltv.projectedCents)), .text(r.ltv.tier), .int(r.score.customerRowID)])
-                try insertHealthHistory(r.score, document: r.healthDocument, modelVersion: inputs.modelVersion, now: inputs.now)
-                try insertLTVHistory(r.ltv, customerRow: r.score.customerRowID, document: r.ltvDocument, now: inputs.now)
-                try recordRiskChange(r.score, from: r.previousRisk, now: inputs.now)
-            }
+            try updatingScoreTotals(of: first...last) { try writeRescoredRows(batch, inputs) }
+        }
+    }
+
+    private func writeRescoredRows(_ batch: [RescoredCustomer], _ inputs: RescoreInputs) throws {
+        for r in batch {
+            let p = r.score.prediction
+            try db.run("""
+                UPDATE customers SET health_score = ?, churn_risk = ?, churn_probability = ?, top_risk_factor = ?, scored_at = ?,
+                  projected_ltv_cents = ?, ltv_tier = ? WHERE id = ?
+                """, [.double(r.score.health.overall), .int(Int64(p.risk.rank)), .double(p.probability), .init(p.riskFactors.first?.title),
+                      .int(Int64(inputs.now)), .int(Int64(r.ltv.projectedCents)), .text(r.ltv.tier), .int(r.score.customerRowID)])
+            try insertHealthHistory(r.score, document: r.healthDocument, modelVersion: inputs.modelVersion, now: inputs.now)
+            try insertLTVHistory(r.ltv, customerRow: r.score.customerRowID, document: r.ltvDocument, now: inputs.now)
+            try recordRiskChange(r.score, from: r.previousRisk, now: inputs.now)
         }
     }
 

@@ -8,7 +8,7 @@ public enum Migrations {
     /// A stamp in `application_id` that marks a file as a Retention database.
     public static let applicationID: Int32 = 0x5245_544E // "RETN"
 
-    public static let all: [String] = [v1, v2, v3, v4, v5, v6]
+    public static let all: [String] = [v1, v2, v3, v4, v5, v6, v7]
 
     static let v1 = """
     CREATE TABLE settings (
@@ -365,4 +365,14 @@ public enum Migrations {
     CREATE INDEX customers_renewal ON customers(coalesce(next_renewal_date, 9223372036854775807));
     CREATE INDEX customers_last_contact ON customers(last_contact_date);
     """
+
+    /// v7, for the metrics on a large book:
+    /// - `customer_totals`, the sums the metrics read about active customers (counts, premiums paid,
+    ///   projected LTV, satisfaction, health and risk) per agent, kept by triggers on `customers` and filled
+    ///   here from the table in one pass (see `CustomerTotals`, which generates its part). The metrics read
+    ///   a few rows instead of every customer's; unlike a covering index of the scores (v3's note), a rescore
+    ///   pays for it one upsert into a table of a page or two per customer;
+    /// - `policies.metrics_code`, a policy's line, ending and rewrite in one integer (see `PolicyMetricsCode`),
+    ///   kept by triggers, and the metrics index rebuilt on it in place of the three text columns.
+    static let v7 = PolicyMetricsCode.schema + "\n" + CustomerTotals.schema
 }
