@@ -159,6 +159,45 @@ import Testing
         #expect(try reopened.scalarInt("SELECT count(*) FROM settings WHERE key = 'store.deferred_premium_changes'") == 0)
     }
 
+    /// A demo load killed while its triggers are dropped: the next open does what they would have done
+    /// (premium changes, renewal days, customer totals, policy codes) and creates them again.
+    @Test func aLoadKilledWithItsTriggersDroppedIsCaughtUpByTheNextOpen() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/killed.db"
+        let triggers = ["customer_totals_insert", "policies_metrics_code_insert", "premium_changes_insert", "renewal_days_insert"]
+        let present = { (db: Database) in
+            try db.query("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name IN (SELECT value FROM json_each(?)) ORDER BY name",
+                         [.text(JSONValue.array(triggers.map { .string($0) }).serialized())]) { $0.text(0) }
+        }
+        do {
+            let engine = Engine(database: try Store.open(path: path), user: "t")
+            try DemoBook(customers: 30, seed: 1, now: testNow).generate(into: engine.db)
+            // What withTriggersDeferred commits before the load, then rows the triggers would have followed, then the kill.
+            try Store.deferTriggers(engine.db) { try Store.customerAndPolicyTriggers($0) + Store.premiumChangeTriggers($0) }
+            #expect(try present(engine.db).isEmpty)
+            let customer = try engine.createCustomer(try json(specCustomerBody), now: testNow)
+            let policy = try engine.createPolicy(try json(specPolicyBody(customerId: customer.id)), now: testNow)
+            try engine.db.run("UPDATE policies SET metrics_code = 0 WHERE uuid = ?", [.text(policy.id)])
+            _ = try engine.renewPolicy(id: policy.id, try json(#"{"premium":{"amount":1650,"frequency":"annual"}}"#), now: testNow + 86_400)
+            try engine.db.run("""
+                INSERT INTO customers (uuid, lead_id, agent_id, first_name, last_name, email, customer_since, active_policies, lifetime_value_cents, created_at, updated_at)
+                VALUES ('loaded', 'loaded', 'agent-avery', 'L', 'Oaded', 'l@example.com', 0, 2, 5000, 0, 0)
+                """)
+            #expect(try CustomerTotalsTests.kept(engine.db) != CustomerTotalsTests.direct(engine.db), "the totals missed the customer loaded active")
+        }
+        let reopened = try Store.open(path: path)
+        #expect(try present(reopened) == triggers.sorted())
+        #expect(try reopened.scalarInt("SELECT count(*) FROM settings WHERE key = 'store.deferred_triggers'") == 0)
+        try CustomerTotalsTests.expectKept(reopened, "the next open")
+        try RenewalDaysTests.expectKept(reopened, "the next open")
+        #expect(try reopened.scalarInt("SELECT count(*) FROM policies WHERE metrics_code IS NOT \(PolicyMetricsCode.sqlExpression("policies"))") == 0)
+        #expect(try reopened.scalarInt("""
+            SELECT count(*) FROM retention_events WHERE event_type IN ('policy_renewed', 'coverage_changed') AND policy_id IS NOT NULL
+              AND id NOT IN (SELECT event_id FROM premium_changes)
+            """) == 0, "every renewal has its premium change")
+    }
+
     @Test func timeOrderedIDsAreVersion7AndSortByTime() throws {
         let a = TimeOrderedID.make(milliseconds: 1_764_115_200_000)
         let b = TimeOrderedID.make(milliseconds: 1_764_115_200_001)

@@ -88,6 +88,28 @@ import Testing
         #expect(try large.listCustomers({ var q = CustomerQuery(); q.search = "p10499@"; return q }()).items.map(\.leadId) == ["lead-10499"])
     }
 
+    /// A large customer import runs without the customer totals' insert trigger and rebuilds the totals
+    /// from the table before it commits; a failed one rolls the drop back.
+    @Test func aLargeImportRebuildsTheCustomerTotalsAndGetsItsTriggerBack() throws {
+        let engine = try makeEngine()
+        try DemoBook(customers: 40, seed: 2, now: testNow).generate(into: engine.db)
+        let schema = { try engine.db.query("SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name") { $0.text(0) + $0.text(1) } }
+        let before = try schema()
+        #expect(try engine.importCSV(.customers, text: customersFile(rows: 10_500), dryRun: false, now: testNow).succeeded)
+        #expect(try schema() == before)
+        try CustomerTotalsTests.expectKept(engine.db, "a large import")
+        let failed = try engine.importCSV(.customers, text: customersFile(rows: 10_500, from: 20_000, bad: 25_000), dryRun: false, now: testNow)
+        #expect(!failed.succeeded)
+        #expect(try schema() == before)
+        try CustomerTotalsTests.expectKept(engine.db, "a large import that failed")
+        // The trigger is back: a customer written with policies in force counts at once.
+        try engine.db.run("""
+            INSERT INTO customers (uuid, lead_id, agent_id, first_name, last_name, email, customer_since, active_policies, lifetime_value_cents, created_at, updated_at)
+            VALUES ('late', 'late', 'agent-1', 'L', 'Ate', 'late@example.com', 0, 1, 700, 0, 0)
+            """)
+        try CustomerTotalsTests.expectKept(engine.db, "a customer written with a policy in force")
+    }
+
     @Test func aLargeImportWithOneBadRowLeavesTheBookAndItsIndexesAsTheyWere() throws {
         let engine = try makeEngine()
         let fresh = try indexes(engine)

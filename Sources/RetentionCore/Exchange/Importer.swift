@@ -29,7 +29,9 @@ extension Engine {
     /// whose checks need no lookups) validated on the other cores. A customer import at least as large as
     /// the book (and of 10,000 rows or more) drops the customers' secondary indexes and rebuilds them by
     /// sorting before it commits, inside the same transaction: far cheaper than inserting every row into
-    /// eight indexes at random positions, and a failed or interrupted import rolls the drop back too.
+    /// eight indexes at random positions, and a failed or interrupted import rolls the drop back too. A
+    /// customer import of at least an eighth of the book likewise runs without the customer totals' insert
+    /// trigger and rebuilds the totals from the table before it commits.
     public func importCSV(_ kind: ExchangeKind, text: String, dryRun: Bool, now: Int, maxProblems: Int = 50) throws -> ImportResult {
         var problems: [ImportProblem] = []
         var rows = 0
@@ -54,7 +56,7 @@ extension Engine {
                     }
                 }
                 var pending = prepareBatch(after: reader)
-                var rebuildIndexes: [String]?
+                var rebuildIndexes: [String]?, recreateTriggers: [String] = []
                 while true {
                     let (rest, batch) = try pending.value()
                     if batch.isEmpty { break }
@@ -64,6 +66,12 @@ extension Engine {
                         let book = try db.scalarInt("SELECT coalesce(max(id), 0) FROM customers")
                         let deferIndexes = kind == .customers && !dryRun && estimatedRows >= 10_000 && estimatedRows >= book
                         rebuildIndexes = deferIndexes ? try Store.dropSecondaryIndexes(db, tables: ["customers"]) : []
+                        // The customer totals' insert trigger costs every INSERT a statement journal (10 µs a row,
+                        // a fifth of a large import); without it the totals are rebuilt from the table at the end
+                        // (about 1.3 µs a customer of the book).
+                        if kind == .customers && !dryRun && estimatedRows >= 10_000 && estimatedRows * 8 >= book {
+                            recreateTriggers = try Store.dropTriggers(db, ["customer_totals_insert"])
+                        }
                     }
                     for (record, prepared) in batch {
                         rows += 1
@@ -85,6 +93,11 @@ extension Engine {
                 }
                 if dryRun || totalProblems > 0 { throw Rollback() }
                 try Store.createIndexes(db, rebuildIndexes ?? [])
+                if !recreateTriggers.isEmpty {
+                    try db.execute("DELETE FROM customer_totals")
+                    try db.run(CustomerTotals.refill)
+                    try Store.createTriggers(db, recreateTriggers)
+                }
                 try audit("import.\(kind.rawValue)", entity: "import", id: kind.rawValue, details: .object([("rows", .int(rows))]), now: now)
             }
         } catch is Rollback {}

@@ -71,7 +71,97 @@ extension Store {
         }
     }
 
-    static let deferredPremiumChangesKey = "store.deferred_premium_changes"
+    /// A trigger a bulk load runs without, and what it would have done for the rows loaded, done after the
+    /// load in set-based statements (with parameters fixed before the load starts, such as the last id
+    /// written before it).
+    struct DeferredTrigger {
+        var name: String
+        var catchUp: [CatchUp]
+    }
+
+    /// One step of a catch-up: a statement, or a routine (by name, from `catchUpRoutines`) where a pass in
+    /// Swift beats SQL's, with integer parameters.
+    enum CatchUp {
+        case sql(String, [Int64])
+        case routine(String, [Int64])
+    }
+
+    /// The routines a catch-up can name (saved by name, so a killed load is finished by the next open).
+    static let catchUpRoutines: [String: @Sendable (Database, [Int64]) throws -> Void] = [
+        "renewal_days": { db, params in try RenewalDays.catchUp(db, afterEvent: params.first ?? 0) },
+    ]
+
+    static let deferredTriggersKey = "store.deferred_triggers"
+
+    /// Runs a bulk load with `triggers` dropped, then runs their catch-up statements, in order, and creates
+    /// them again. Per row, a trigger is a sub-program SQLite runs (and a statement journal it keeps) even
+    /// for the rows it ignores: at 100,000 customers the premium-changes trigger alone cost the load 2.7 of
+    /// its 5 seconds in SQLite, the customer totals and policy codes of schema 7 another second.
+    ///
+    /// Only for loads whose rows the catch-up can find after them (rows after an id read before the load,
+    /// or a whole-table rebuild) and that do not change rows written before. The triggers' definitions and
+    /// the catch-up are saved in `settings` in the transaction that drops them; if the load is killed
+    /// midway, the next `Store.open` finishes the job.
+    static func withTriggersDeferred<T>(_ db: Database, _ deferring: (Database) throws -> [DeferredTrigger], _ body: () throws -> T) throws -> T {
+        try deferTriggers(db, deferring)
+        return try load(body, thenFinishWith: { try restoreDeferredTriggers(db) })
+    }
+
+    /// Drops the triggers and saves their definitions and catch-up, in one transaction (the first half of
+    /// `withTriggersDeferred`; `restoreDeferredTriggers` is the second).
+    static func deferTriggers(_ db: Database, _ deferring: (Database) throws -> [DeferredTrigger]) throws {
+        try db.transaction {
+            let deferred = try deferring(db)
+            let definitions = try dropTriggers(db, deferred.map(\.name)).map { JSONValue.string($0) }
+            let catchUp = deferred.flatMap(\.catchUp).map { step -> JSONValue in
+                switch step {
+                case .sql(let sql, let params): .object([("sql", .string(sql)), ("params", .array(params.map { .int(Int($0)) }))])
+                case .routine(let name, let params): .object([("routine", .string(name)), ("params", .array(params.map { .int(Int($0)) }))])
+                }
+            }
+            try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                       [.text(deferredTriggersKey), .text(JSONValue.object([("triggers", .array(definitions)), ("catchUp", .array(catchUp))]).serialized())])
+        }
+    }
+
+    /// Drops the triggers named that exist and returns the statements that create them again.
+    static func dropTriggers(_ db: Database, _ names: [String]) throws -> [String] {
+        var definitions: [String] = []
+        for name in names {
+            guard let sql = try db.queryOne("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [.text(name)], { $0.text(0) }) else { continue }
+            definitions.append(sql)
+            try db.execute("DROP TRIGGER \"\(name.replacingOccurrences(of: "\"", with: "\"\""))\"")
+        }
+        return definitions
+    }
+
+    /// Creates triggers `dropTriggers` dropped (each only if it is still missing).
+    static func createTriggers(_ db: Database, _ definitions: [String]) throws {
+        for sql in definitions { try db.execute(sql.replacingOccurrences(of: "CREATE TRIGGER ", with: "CREATE TRIGGER IF NOT EXISTS ")) }
+    }
+
+    /// Runs the catch-up of triggers a bulk load dropped and creates them again.
+    static func restoreDeferredTriggers(_ db: Database) throws {
+        guard let saved = try db.queryOne("SELECT value FROM settings WHERE key = ?", [.text(deferredTriggersKey)], { $0.text(0) }) else { return }
+        let state = try JSONValue.parse(saved)
+        guard let triggers = state["triggers"]?.arrayValue?.compactMap(\.stringValue), let catchUp = state["catchUp"]?.arrayValue else {
+            throw RetentionError.storage("The saved state of an interrupted bulk load (settings \(deferredTriggersKey)) is unreadable: \(saved.prefix(200))")
+        }
+        try db.transaction {
+            for step in catchUp {
+                let params = step["params"]?.arrayValue?.compactMap(\.doubleValue).map { Int64($0) }
+                if let sql = step["sql"]?.stringValue, let params {
+                    try db.run(sql, params.map { .int($0) })
+                } else if let name = step["routine"]?.stringValue, let routine = catchUpRoutines[name], let params {
+                    try routine(db, params)
+                } else {
+                    throw RetentionError.storage("The saved state of an interrupted bulk load (settings \(deferredTriggersKey)) is unreadable: \(saved.prefix(200))")
+                }
+            }
+            try createTriggers(db, triggers)
+            try db.run("DELETE FROM settings WHERE key = ?", [.text(deferredTriggersKey)])
+        }
+    }
 
     /// The set-based twin of the `premium_changes_insert` trigger (schema v2): the `premium_changes` row of
     /// every renewal or coverage change event after event `?1` that has none yet, from the event and its
@@ -84,29 +174,35 @@ extension Store {
         WHERE ev.id > ?1 AND ev.event_type IN ('policy_renewed', 'coverage_changed')
         """
 
-    /// Runs a bulk load of events (the demo book) with the `premium_changes_insert` trigger dropped, then
-    /// writes the `premium_changes` rows of the events loaded in one set-based pass and creates the trigger
-    /// again. Per event, the trigger is a sub-program SQLite runs even for the five events in six it
-    /// ignores; at 100,000 customers (1.3 million events) it cost the load 2.7 of its 5 seconds in SQLite.
-    ///
-    /// Only for loads that write policies before their events and do not change those policies afterwards
-    /// (the trigger reads the policy when the event is written, the pass after the load). The trigger's
-    /// definition and the last event id before the load are saved in `settings` in the transaction that
-    /// drops it; if the load is killed midway, the next `Store.open` finishes the job.
-    public static func withPremiumChangesDeferred<T>(_ db: Database, _ body: () throws -> T) throws -> T {
-        try db.transaction {
-            guard let trigger = try db.queryOne("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'premium_changes_insert'",
-                                                [], { $0.text(0) }) else { return }
-            let lastEvent = try db.scalarInt("SELECT coalesce(max(id), 0) FROM retention_events")
-            try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
-                       [.text(deferredPremiumChangesKey),
-                        .text(JSONValue.object([("trigger", .string(trigger)), ("afterEvent", .int(lastEvent))]).serialized())])
-            try db.execute("DROP TRIGGER premium_changes_insert")
-        }
-        return try load(body, thenFinishWith: { try restoreDeferredPremiumChanges(db) })
+    /// The triggers a load of events runs without: the premium changes of renewal and coverage change
+    /// events (the `premium_changes_insert` trigger reads the policy when the event is written, the pass
+    /// after the load: only for loads that write policies before their events and do not change those
+    /// policies afterwards) and the renewals' days (`RenewalDays`), caught up from the last event before.
+    static func premiumChangeTriggers(_ db: Database) throws -> [DeferredTrigger] {
+        let lastEvent = Int64(try db.scalarInt("SELECT coalesce(max(id), 0) FROM retention_events"))
+        return [DeferredTrigger(name: "premium_changes_insert", catchUp: [.sql(fillPremiumChanges, [lastEvent])]),
+                DeferredTrigger(name: "renewal_days_insert", catchUp: [.routine("renewal_days", [lastEvent])])]
     }
 
-    /// Writes the `premium_changes` rows a bulk load deferred and creates its trigger again.
+    /// The triggers a load of customers and policies runs without: the customer totals (rebuilt from the
+    /// table after) and the policies' metrics codes (put right for the policies after the last one before).
+    static func customerAndPolicyTriggers(_ db: Database) throws -> [DeferredTrigger] {
+        let lastPolicy = Int64(try db.scalarInt("SELECT coalesce(max(id), 0) FROM policies"))
+        let code = PolicyMetricsCode.sqlExpression("policies")
+        return [DeferredTrigger(name: "customer_totals_insert", catchUp: [.sql("DELETE FROM customer_totals", []), .sql(CustomerTotals.refill, [])]),
+                DeferredTrigger(name: "policies_metrics_code_insert",
+                                catchUp: [.sql("UPDATE policies SET metrics_code = \(code) WHERE id > ?1 AND metrics_code IS NOT \(code)", [lastPolicy])])]
+    }
+
+    /// Runs a bulk load of events with the premium changes' triggers dropped (`premiumChangeTriggers`).
+    static func withPremiumChangesDeferred<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+        try withTriggersDeferred(db, premiumChangeTriggers, body)
+    }
+
+    static let deferredPremiumChangesKey = "store.deferred_premium_changes"
+
+    /// Finishes a load of events killed while an earlier Retention had the premium-changes trigger dropped
+    /// (saved under its own key, in the shape that version wrote).
     static func restoreDeferredPremiumChanges(_ db: Database) throws {
         guard let saved = try db.queryOne("SELECT value FROM settings WHERE key = ?", [.text(deferredPremiumChangesKey)], { $0.text(0) }) else { return }
         let state = try JSONValue.parse(saved)

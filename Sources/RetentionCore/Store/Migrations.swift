@@ -373,6 +373,9 @@ public enum Migrations {
     ///   a few rows instead of every customer's; unlike a covering index of the scores (v3's note), a rescore
     ///   pays for it one upsert into a table of a page or two per customer;
     /// - `policies.metrics_code`, a policy's line, ending and rewrite in one integer (see `PolicyMetricsCode`),
-    ///   kept by triggers, and the metrics index rebuilt on it in place of the three text columns.
-    static let v7 = PolicyMetricsCode.schema + "\n" + CustomerTotals.schema
+    ///   kept by triggers, and the metrics index rebuilt on it in place of the three text columns;
+    /// - `renewal_days`, the book's renewals and their premium per day and line, kept by triggers on
+    ///   `premium_changes` (see `RenewalDays`), and an index of the premium changes that carry a premium
+    ///   before and after.
+    static let v7 = [PolicyMetricsCode.schema, CustomerTotals.schema, RenewalDays.schema].joined(separator: "\n")
 }

@@ -68,8 +68,9 @@ extension Engine {
                 INSERT INTO policies (uuid, customer_id, agent_id, policy_number, policy_type, status, premium_cents, premium_frequency,
                   premium_currency, annual_premium_cents, coverage_type, coverage_amount_cents, coverage_deductible_cents, coverage_limits,
                   effective_date, expiration_date, renewal_date, term_months, last_renewal_date, renewal_count, total_paid_cents,
-                  claims_count, total_claim_cents, underwriter, documents, metadata, ended_at, end_reason, created_at, updated_at, inception_date)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  claims_count, total_claim_cents, underwriter, documents, metadata, ended_at, end_reason, created_at, updated_at, inception_date,
+                  metrics_code)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.text(id), .int(customerRow.0), .text(agentId), .text(number), .text(type.rawValue), .text(status.rawValue),
                       .int(Int64(money.premiumCents!)), .text(money.frequency!.rawValue), .text(money.currency ?? "USD"),
                       .int(Int64(money.premiumCents! * money.frequency!.paymentsPerYear)),
@@ -77,7 +78,8 @@ extension Engine {
                       .init(money.limits?.serialized()), .int(Int64(effective)), .int(Int64(expiration)), .int(Int64(expiration)),
                       .int(Int64(term)), .init(lastRenewal), .int(Int64(renewalCount)), .int(Int64(totalPaid)), .int(Int64(claimsCount)),
                       .int(Int64(totalClaims)), .init(underwriter), .text(JSONValue.array(documents.map { .string($0) }).serialized()),
-                      .init(metadata?.serialized()), .init(ended), .init(endReason), .int(Int64(now)), .int(Int64(now)), .int(Int64(inception))])
+                      .init(metadata?.serialized()), .init(ended), .init(endReason), .int(Int64(now)), .int(Int64(now)), .int(Int64(inception)),
+                      .int(Int64(PolicyMetricsCode.code(type: type.rawValue, status: status.rawValue, endReason: endReason)))])
             let rowID = db.lastInsertRowID
             try refreshCustomerCounters(customerRow.0, now: now)
             // An imported policy brings its history in the events file; only a new policy records its creation.

@@ -64,5 +64,6 @@ public enum Store {
         }
         try restoreDeferredIndexes(db)
         try restoreDeferredPremiumChanges(db)
+        try restoreDeferredTriggers(db)
     }
 }
