@@ -63,7 +63,8 @@ enum CustomerTotals {
         "band_poor": "$.scored_at IS NOT NULL AND $.health_score < 40",
     ]
 
-    /// What an active customer adds to `scoreColumns`, the same sums as the SQL above computed in Swift.
+    /// What an active customer adds to `scoreColumns` (in that order), the same sums as the SQL above
+    /// computed in Swift; `CustomerTotalsTests.theScoreWritersSumLikeTheSQL` checks they agree.
     static func scoreContribution(scored: Bool, health: Double, risk: Int, projectedLTVCents: Int?) -> [Int64] {
         var values = [Int64](repeating: 0, count: scoreColumns.count)
         if let ltv = projectedLTVCents { (values[0], values[1]) = (1, Int64(ltv)) }
@@ -91,9 +92,9 @@ enum CustomerTotals {
         return "INSERT INTO customer_totals (agent_id, \(names)) \(select) ON CONFLICT (agent_id) DO UPDATE SET \(addExcluded);"
     }
 
-    /// Subtracts the contribution of row `OLD` from its agent's row.
-    private static var subtractOld: String {
-        "UPDATE customer_totals SET \(columns.map { "\($0.name) = \($0.name) - \(contribution($0, of: "OLD"))" }.joined(separator: ", ")) WHERE agent_id = OLD.agent_id;"
+    /// Subtracts the contribution of row `OLD` from its agent's row (when `condition` holds).
+    private static func subtractOld(when condition: String = "true") -> String {
+        "UPDATE customer_totals SET \(columns.map { "\($0.name) = \($0.name) - \(contribution($0, of: "OLD"))" }.joined(separator: ", ")) WHERE agent_id = OLD.agent_id AND \(condition);"
     }
 
     /// The totals of every agent from the customers table as it is: `DELETE FROM customer_totals` and
@@ -119,7 +120,7 @@ enum CustomerTotals {
 
         CREATE TRIGGER customer_totals_delete AFTER DELETE ON customers WHEN OLD.active_policies > 0
         BEGIN
-            \(subtractOld)
+            \(subtractOld())
         END;
 
         CREATE TRIGGER customer_totals_update AFTER UPDATE OF \(watchedColumns) ON customers
@@ -131,7 +132,7 @@ enum CustomerTotals {
         CREATE TRIGGER customer_totals_move AFTER UPDATE OF agent_id ON customers
         WHEN OLD.agent_id IS NOT NEW.agent_id AND (OLD.active_policies > 0 OR NEW.active_policies > 0)
         BEGIN
-            \(subtractOld.replacingOccurrences(of: "WHERE agent_id = OLD.agent_id;", with: "WHERE agent_id = OLD.agent_id AND OLD.active_policies > 0;"))
+            \(subtractOld(when: "OLD.active_policies > 0"))
             \(upsert(agent: "NEW.agent_id", newValues, when: "NEW.active_policies > 0"))
         END;
 

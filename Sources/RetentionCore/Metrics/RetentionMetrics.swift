@@ -190,9 +190,9 @@ extension Engine {
     /// The policies pass and the other reads of `metrics(_:)`. On a database file they run at once on two
     /// connections that see the same committed state (`readersOnOneSnapshot`), one per processor core. The
     /// policies are summed by ranges of customers (by row id; a customer's policies are all in one range):
-    /// the first connection starts on them at once, the second does the other reads first (a year of
-    /// premium changes is about as much work as half the policies at a million customers) and then helps,
-    /// each taking the next range not yet taken, so both finish together whatever the book's shape. The
+    /// the first connection starts on them at once, the second does the other reads first (summary rows,
+    /// the period's touchpoints; for one agent, the period's premium changes) and then helps, each taking
+    /// the next range not yet taken, so both finish together whatever the book's shape. The
     /// ranges' totals are merged in range order, so the sums are the same whichever connection read which
     /// range. In memory, or inside a transaction, everything is read one after the other on this connection.
     func readMetrics(_ period: MetricsPeriod) throws -> (BookTotals, MetricsReads) {

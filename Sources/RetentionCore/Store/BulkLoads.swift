@@ -72,7 +72,7 @@ extension Store {
     }
 
     /// A trigger a bulk load runs without, and what it would have done for the rows loaded, done after the
-    /// load in set-based statements (with parameters fixed before the load starts, such as the last id
+    /// load in one pass per step (with parameters fixed before the load starts, such as the last id
     /// written before it).
     struct DeferredTrigger {
         var name: String
@@ -93,8 +93,8 @@ extension Store {
 
     static let deferredTriggersKey = "store.deferred_triggers"
 
-    /// Runs a bulk load with `triggers` dropped, then runs their catch-up statements, in order, and creates
-    /// them again. Per row, a trigger is a sub-program SQLite runs (and a statement journal it keeps) even
+    /// Runs a bulk load with the triggers `deferring` names dropped, then runs their catch-up steps, in
+    /// order, and creates them again. Per row, a trigger is a sub-program SQLite runs (and a statement journal it keeps) even
     /// for the rows it ignores: at 100,000 customers the premium-changes trigger alone cost the load 2.7 of
     /// its 5 seconds in SQLite, the customer totals and policy codes of schema 7 another second.
     ///
