@@ -105,6 +105,22 @@ import Testing
         try Self.expectKept(engine.db, "a customer row deleted")
     }
 
+    /// The dashboard's count of high-risk customers from the totals equals the count over the table, erased
+    /// customers still holding policies left out.
+    @Test func theHighRiskCountIsTheTables() throws {
+        let engine = try makeEngine()
+        let now = Timestamp.parse("2026-11-25")!
+        try DemoBook(customers: 400, seed: 12, now: now).generate(into: engine.db)
+        try engine.rescore(now: now)
+        let direct = { try engine.db.scalarInt("SELECT count(*) FROM customers WHERE churn_risk >= 2 AND active_policies > 0 AND erased_at IS NULL") }
+        #expect(try direct() > 0)
+        #expect(try engine.highRiskCustomerCount() == direct())
+        let risky = try engine.db.queryOne("SELECT uuid FROM customers WHERE churn_risk >= 2 AND active_policies > 0 LIMIT 1") { $0.text(0) }!
+        try engine.eraseCustomer(customerId: risky, now: now)
+        #expect(try engine.db.scalarInt("SELECT active_policies FROM customers WHERE uuid = ?", [.text(risky)]) > 0, "an erased customer keeps their policies")
+        #expect(try engine.highRiskCustomerCount() == direct())
+    }
+
     /// The Swift sums of the score writers and the SQL of the triggers and the refill agree on every edge
     /// (band limits, each risk, no LTV, not scored, health with decimals).
     @Test func theScoreWritersSumLikeTheSQL() throws {

@@ -115,7 +115,7 @@ extension DashboardSnapshot {
     /// The header strip: the trailing year's metrics and the count of high-risk customers.
     public static func collectHeader(_ engine: Engine, now: Int) throws -> HeaderMetrics {
         let metrics = try engine.metrics(MetricsPeriod.trailingYear(now: now))
-        let highRisk = try engine.db.scalarInt("SELECT count(*) FROM customers WHERE churn_risk >= 2 AND active_policies > 0 AND erased_at IS NULL")
+        let highRisk = try engine.highRiskCustomerCount()
         return HeaderMetrics(
             retentionRate: metrics["customerMetrics"]?["retentionRate"]?.doubleValue,
             churnRate: metrics["customerMetrics"]?["churnRate"]?.doubleValue,
