@@ -111,9 +111,9 @@ import Testing
     /// The notice says how long the steps still to run take on a large book, summed.
     @Test func theUpgradeNoticeAddsUpTheStepsToRun() {
         func duration(_ from: Int) -> String { Store.upgradeNotice(path: "b.db", from: from, to: 7) }
-        #expect(duration(6).contains("(about half a minute at a million customers)"))
-        #expect(duration(5).contains("about half a minute"))          // 3 s + 25 s
-        #expect(duration(4).contains("(about 1 minute at"))            // 30 + 3 + 25 s
+        #expect(duration(6).contains("(about 15 seconds at a million customers)"))   // 16 s
+        #expect(duration(5).contains("about 20 seconds"))             // 3 + 16 s
+        #expect(duration(4).contains("about 50 seconds"))             // 30 + 3 + 16 s
         #expect(Store.upgradeNotice(path: "b.db", from: 5, to: 6).contains("a few seconds"))
         #expect(duration(6).hasPrefix("retention: upgrading b.db from schema 6 to 7;"))
     }
