@@ -83,6 +83,32 @@ import Testing
         }
     }
 
+    /// A renewal's premium is checked when it is recorded, and premiums too large for 64-bit sums (written
+    /// behind the API's back) neither fail nor crash the metrics.
+    @Test func premiumsAreCheckedAndHugeOnesDoNotBreakTheMetrics() throws {
+        let engine = try makeEngine()
+        let customer = try engine.createCustomer(try json(specCustomerBody), now: testNow)
+        let policy = try engine.createPolicy(try json(specPolicyBody(customerId: customer.id)), now: testNow)
+        for (value, message) in [("\"abc\"", "must be a number"), ("1e17", "must be between 0 and"), ("-5", "must be between 0 and")] {
+            #expect {
+                _ = try engine.createEvent(try json("""
+                    {"customerId":"\(customer.id)","policyId":"\(policy.id)","eventType":"policy_renewed","data":{"premiumAfter":\(value)}}
+                    """), now: testNow)
+            } throws: { ($0 as? RetentionError)?.field == "data.premiumAfter" && ($0 as? RetentionError)?.message.contains(message) == true }
+        }
+        try engine.db.execute("""
+            INSERT INTO premium_changes (occurred_at, event_id, customer_id, policy_id, renewal, policy_type, policy_inception, term_months,
+              annual_premium_cents, premium_before_cents, premium_after_cents)
+            VALUES (\(testNow), 900001, 1, 1, 1, 'auto', 0, 12, 100, NULL, 1e19), (\(testNow + 86_400), 900002, 1, 1, 1, 'auto', 0, 12, 100, NULL, 1e19),
+                   (\(testNow + 86_400), 900003, 1, 1, 1, 'home', 0, 12, 100, NULL, 1e19), (\(testNow + 86_400), 900004, 1, 1, 1, 'home', 0, 12, 100, NULL, 1e19)
+            """)
+        // Each auto day holds the largest integer; the two home renewals of one day overflowed into a float.
+        #expect(try engine.db.scalarInt("SELECT count(*) FROM renewal_days WHERE line = 'auto' AND typeof(revenue_cent_months) = 'integer'") == 2)
+        let period = try MetricsPeriod(startDate: testNow - 86_400, endDate: testNow + 2 * 86_400)
+        let revenue = try engine.metrics(period)["revenueMetrics"]?["renewalRevenue"]?.doubleValue
+        #expect(revenue.map { $0.isFinite && $0 > 1e16 } == true, "\(String(describing: revenue))")
+    }
+
     @Test func theUpgradeFillsTheDaysFromThePremiumChanges() throws {
         let db = try Database(path: ":memory:")
         for step in Migrations.all.prefix(6) { try db.execute(step) }

@@ -142,7 +142,7 @@ struct BookTotals: Equatable {
             let premium = Double(p.premiumCents)
             let atStart = inForce(p, at: start), atEnd = inForce(p, at: end), ended = endedInPeriod(p)
             let secondsInForce = max(0, min(p.endedAt ?? end, end) - max(p.inception, start))
-            let earned = Double(p.premiumCents * secondsInForce) / Self.secondsPerYear
+            let earned = premium * Double(secondsInForce) / Self.secondsPerYear
             var line = lineTotals[p.line]
             if p.inception < end { line.total += 1 }
             if atEnd { line.active += 1; line.premiumEnd += premium }

@@ -145,17 +145,19 @@ extension Engine {
     /// The active customers' sums of the book, or of one agent's customers, from `customer_totals`, with the
     /// scored ones by churn risk (in rank order).
     func customerTotals(agentId: String?) throws -> (MetricsReads.CustomerTotals, riskCounts: [Int]) {
-        let columns = CustomerTotals.columns.map { "coalesce(sum(\($0.name)), 0)" }.joined(separator: ", ")
+        // total(), not sum(): a floating sum never fails on integer overflow (premiums of absurd size can reach it).
+        let columns = CustomerTotals.columns.map { "total(\($0.name))" }.joined(separator: ", ")
         let sums = try db.queryOne("SELECT \(columns) FROM customer_totals WHERE ?1 IS NULL OR agent_id = ?1", [agentId.map { .text($0) } ?? .null]) { r in
-            Dictionary(uniqueKeysWithValues: CustomerTotals.columns.indices.map { (CustomerTotals.columns[$0].name, r.int64(Int32($0))) })
+            Dictionary(uniqueKeysWithValues: CustomerTotals.columns.indices.map { (CustomerTotals.columns[$0].name, r.double(Int32($0))) })
         }!
-        func sum(_ name: String) -> Int { Int(sums[name]!) }
+        func sum(_ name: String) -> Double { sums[name]! }
+        func count(_ name: String) -> Int { Int(sum(name)) }
         var t = MetricsReads.CustomerTotals()
-        (t.active, t.paidSum, t.ltvCount, t.ltvSum) = (sum("active"), sum("paid_cents"), sum("ltv_count"), sum("ltv_cents"))
-        (t.satisfactionCount, t.satisfactionSum) = (sum("satisfaction_count"), Double(sum("satisfaction_micros")) / 1e6)
-        (t.scored, t.healthSum) = (sum("scored"), Double(sum("health_micros")) / 1e6)
-        t.bands = ["band_excellent", "band_good", "band_fair", "band_poor"].map(sum)
-        return (t, ChurnRisk.allCases.map { sum("risk_\($0.rawValue)") })
+        (t.active, t.paidSum, t.ltvCount, t.ltvSum) = (count("active"), sum("paid_cents"), count("ltv_count"), sum("ltv_cents"))
+        (t.satisfactionCount, t.satisfactionSum) = (count("satisfaction_count"), sum("satisfaction_micros") / 1e6)
+        (t.scored, t.healthSum) = (count("scored"), sum("health_micros") / 1e6)
+        t.bands = ["band_excellent", "band_good", "band_fair", "band_poor"].map(count)
+        return (t, ChurnRisk.allCases.map { count("risk_\($0.rawValue)") })
     }
 }
 
@@ -166,6 +168,7 @@ extension Engine {
     /// after the write, and the difference added. Runs inside the caller's transaction, so no other
     /// writer comes between the two sums.
     func updatingScoreTotals<T>(of rows: ClosedRange<Int64>, _ write: () throws -> T) throws -> T {
+        precondition(db.isInTransaction, "the score totals move inside the write's transaction")
         let before = try scoreTotals(of: rows)
         let result = try write()
         var change = try scoreTotals(of: rows)
@@ -209,6 +212,8 @@ extension Engine {
 }
 
 private extension Array where Element == Int64 {
-    mutating func add(_ other: [Int64]) { for i in indices { self[i] += other[i] } }
-    mutating func subtract(_ other: [Int64]) { for i in indices { self[i] -= other[i] } }
+    // Wrapping arithmetic: with sums of absurd size the difference after − before is still exact whenever it
+    // fits, and nothing traps.
+    mutating func add(_ other: [Int64]) { for i in indices { self[i] &+= other[i] } }
+    mutating func subtract(_ other: [Int64]) { for i in indices { self[i] &-= other[i] } }
 }

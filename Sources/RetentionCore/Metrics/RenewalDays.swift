@@ -6,7 +6,8 @@
 /// - `renewals` = how many;
 /// - `revenue_cent_months` = Σ round(premium × term months), premium being the renewal's `premiumAfter`
 ///   else the policy's annual premium when it was recorded, in cents: the renewed terms' premium is this
-///   sum / 12. Kept as an integer (premiums are whole cents), it is exact whatever order rows come and go in.
+///   sum / 12. Kept as an integer (premiums are whole cents), it is exact whatever order rows come and go in;
+///   it is read with floating sums (`total`), exact to 2⁵³ cent-months and never failing on overflow.
 ///
 /// A renewal written, changed or deleted moves its day's row (three triggers); a bulk load drops the
 /// insert trigger and adds its renewals in one pass after (`catchUp`). One agent's renewals are
@@ -30,26 +31,26 @@ enum RenewalDays {
     /// and reaching each row from the index cost 4.1 s there.
     static func catchUp(_ db: Database, afterEvent: Int64) throws {
         struct Key: Hashable { var day: Int, line: String }
-        var sums: [Key: (renewals: Int, centMonths: Int)] = [:]
+        var sums: [Key: (renewals: Int, centMonths: Double)] = [:]
         try db.forEach("""
             SELECT \(dayStart("pc.occurred_at")), pc.policy_type, \(revenue("pc")) FROM premium_changes pc WHERE pc.renewal AND +pc.event_id > ?1
             """, [.int(afterEvent)]) { r in
             let key = Key(day: r.int(0), line: r.text(1))
             let sum = sums[key] ?? (0, 0)
-            sums[key] = (sum.renewals + 1, sum.centMonths + r.int(2))
+            sums[key] = (sum.renewals + 1, sum.centMonths + r.double(2))
         }
         for (key, sum) in sums.sorted(by: { ($0.key.day, $0.key.line) < ($1.key.day, $1.key.line) }) {
             try db.run("""
                 INSERT INTO renewal_days (day, line, renewals, revenue_cent_months) VALUES (?, ?, ?, ?)
                 ON CONFLICT (day, line) DO UPDATE SET \(addExcluded)
-                """, [.int(Int64(key.day)), .text(key.line), .int(Int64(sum.renewals)), .int(Int64(sum.centMonths))])
+                """, [.int(Int64(key.day)), .text(key.line), .int(Int64(sum.renewals)), .double(sum.centMonths)])
         }
     }
 
     /// Every renewal's day and premium, grouped in SQL: the first fill of the table.
     private static let fill = """
         INSERT INTO renewal_days (day, line, renewals, revenue_cent_months)
-        SELECT \(dayStart("pc.occurred_at")), pc.policy_type, count(*), sum(\(revenue("pc"))) FROM premium_changes pc
+        SELECT \(dayStart("pc.occurred_at")), pc.policy_type, count(*), total(\(revenue("pc"))) FROM premium_changes pc
         WHERE pc.renewal GROUP BY 1, 2
         """
 
@@ -101,12 +102,13 @@ extension Engine {
     /// UTC midnights, as a metrics period's are).
     func bookRenewals(start: Int, end: Int) throws -> (byLine: [String: Int], revenueCents: Double) {
         var byLine: [String: Int] = [:]
-        var centMonths = 0
-        try db.forEach("SELECT line, sum(renewals), sum(revenue_cent_months) FROM renewal_days WHERE day >= ?1 AND day < ?2 GROUP BY line",
+        var centMonths = 0.0
+        // total(), not sum(): a floating sum never fails on integer overflow (premiums of absurd size can reach it).
+        try db.forEach("SELECT line, total(renewals), total(revenue_cent_months) FROM renewal_days WHERE day >= ?1 AND day < ?2 GROUP BY line",
                        [.int(Int64(start)), .int(Int64(end))]) { r in
             if r.int(1) != 0 { byLine[r.text(0)] = r.int(1) }
-            centMonths += r.int(2)
+            centMonths += r.double(2)
         }
-        return (byLine, Double(centMonths) / 12)
+        return (byLine, centMonths / 12)
     }
 }

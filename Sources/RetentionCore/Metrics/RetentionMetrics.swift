@@ -117,7 +117,7 @@ extension Engine {
         let rv = (start: bookTotal(\.premiumStart), churned: bookTotal(\.churned), earned: bookTotal(\.earned),
                   newEarned: bookTotal(\.newEarned), crossSell: bookTotal(\.crossSell))
         let expansion = rv.crossSell + changes.up
-        let ltv = (ct.ltvCount > 0 ? Double(ct.ltvSum) / Double(ct.ltvCount) : nil, ct.active > 0 ? Double(ct.paidSum) / Double(ct.active) : nil)
+        let ltv = (ct.ltvCount > 0 ? ct.ltvSum / Double(ct.ltvCount) : nil, ct.active > 0 ? ct.paidSum / Double(ct.active) : nil)
         if ltv.0 == nil { notes.append(("averageLTV", .string("no active customer has a projected LTV yet; run `retention rescore`"))) }
         let revenueMetrics: JSONValue = .object([
             ("totalRevenue", .rounded(rv.earned / 100, 2)),
@@ -169,7 +169,7 @@ extension Engine {
 /// period's renewals and premium changes, its touchpoints and the active campaigns.
 struct MetricsReads {
     struct CustomerTotals {
-        var scored = 0, bands = [0, 0, 0, 0], healthSum = 0.0, ltvCount = 0, ltvSum = 0, active = 0, paidSum = 0
+        var scored = 0, bands = [0, 0, 0, 0], healthSum = 0.0, ltvCount = 0, ltvSum = 0.0, active = 0, paidSum = 0.0
         var satisfactionCount = 0, satisfactionSum = 0.0
     }
     var customers = CustomerTotals()

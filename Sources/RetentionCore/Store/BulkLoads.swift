@@ -99,7 +99,9 @@ extension Store {
     /// its 5 seconds in SQLite, the customer totals and policy codes of schema 7 another second.
     ///
     /// Only for loads whose rows the catch-up can find after them (rows after an id read before the load,
-    /// or a whole-table rebuild) and that do not change rows written before. The triggers' definitions and
+    /// or a whole-table rebuild), that do not change rows written before, and that no other connection
+    /// writes beside (the demo book is built in a new file no one else has open): a renewal changed by
+    /// someone else between its load and the catch-up would be moved in `renewal_days` before it was added. The triggers' definitions and
     /// the catch-up are saved in `settings` in the transaction that drops them; if the load is killed
     /// midway, the next `Store.open` finishes the job.
     static func withTriggersDeferred<T>(_ db: Database, _ deferring: (Database) throws -> [DeferredTrigger], _ body: () throws -> T) throws -> T {

@@ -139,6 +139,10 @@ enum EventRules {
             try number("amount", required: false, range: 0...1e11)
         case .nps_response:
             try number("score", required: true, range: 0...10)
+        case .policy_renewed, .coverage_changed:
+            // Annual premiums in currency units, as a policy's premium may be (`Validation.cents`).
+            try number("premiumBefore", required: false, range: 0...1e13)
+            try number("premiumAfter", required: false, range: 0...1e13)
         default: break
         }
     }
