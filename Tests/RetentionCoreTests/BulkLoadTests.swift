@@ -77,7 +77,7 @@ import Testing
         let (customer, policy) = try db.queryOne("SELECT c.uuid, p.uuid FROM policies p JOIN customers c ON c.id = p.customer_id LIMIT 1", []) {
             ($0.text(0), $0.text(1))
         }!
-        try Store.withPremiumChangesDeferred(db) {
+        try Store.withTriggersDeferred(db, Store.premiumChangeTriggers) {
             for (type, data) in [("coverage_changed", #"{"premiumBefore":1500,"premiumAfter":1200}"#), ("policy_renewed", #"{"premiumAfter":1650.5}"#),
                                  ("coverage_changed", #"{"premiumBefore":900}"#)] {
                 _ = try engine.createEvent(try json(#"{"customerId":"\#(customer)","policyId":"\#(policy)","eventType":"\#(type)","data":\#(data)}"#),
@@ -119,7 +119,7 @@ import Testing
         let policy = try engine.createPolicy(try json(specPolicyBody(customerId: customer.id)), now: testNow)
         struct Boom: Error {}
         #expect(throws: Boom.self) {
-            try Store.withPremiumChangesDeferred(engine.db) {
+            try Store.withTriggersDeferred(engine.db, Store.premiumChangeTriggers) {
                 #expect(try !hasPremiumChangesTrigger(engine.db))
                 _ = try engine.createEvent(try json("""
                     {"customerId":"\(customer.id)","policyId":"\(policy.id)","eventType":"coverage_changed","data":{"premiumBefore":1500,"premiumAfter":1200}}
@@ -143,7 +143,7 @@ import Testing
             _ = try engine.renewPolicy(id: policy.id, try json(#"{"premium":{"amount":1650,"frequency":"annual"}}"#), now: testNow + 86_400)
             expected = try premiumChanges(engine.db)
             #expect(expected.count == 1)
-            // What withPremiumChangesDeferred commits before its load starts, then a load the kill cuts short.
+            // What an earlier Retention committed before a load of events started, then a load the kill cuts short.
             let trigger = try engine.db.queryOne("SELECT sql FROM sqlite_master WHERE name = 'premium_changes_insert'", []) { $0.text(0) }!
             try engine.db.transaction {
                 try engine.db.run("INSERT INTO settings (key, value) VALUES ('store.deferred_premium_changes', ?)",

@@ -94,8 +94,7 @@ extension Engine {
                 if dryRun || totalProblems > 0 { throw Rollback() }
                 try Store.createIndexes(db, rebuildIndexes ?? [])
                 if !recreateTriggers.isEmpty {
-                    try db.execute("DELETE FROM customer_totals")
-                    try db.run(CustomerTotals.refill)
+                    try CustomerTotals.rebuild(db)
                     try Store.createTriggers(db, recreateTriggers)
                 }
                 try audit("import.\(kind.rawValue)", entity: "import", id: kind.rawValue, details: .object([("rows", .int(rows))]), now: now)

@@ -84,21 +84,35 @@ enum CustomerTotals {
     }
 
     private static var names: String { columns.map(\.name).joined(separator: ", ") }
-    private static var addExcluded: String { columns.map { "\($0.name) = \($0.name) + excluded.\($0.name)" }.joined(separator: ", ") }
+
+    /// `column = column + excluded.column` for each of `names`: the upsert's addition.
+    private static func addExcluded(_ names: [String]) -> String { names.map { "\($0) = \($0) + excluded.\($0)" }.joined(separator: ", ") }
 
     /// Adds `values` (one expression per column, in order) to the row of `agent`, creating it when missing.
     private static func upsert(agent: String, _ values: [String], when condition: String? = nil) -> String {
         let select = "SELECT \(agent), \(values.joined(separator: ", ")) WHERE \(condition ?? "true")"
-        return "INSERT INTO customer_totals (agent_id, \(names)) \(select) ON CONFLICT (agent_id) DO UPDATE SET \(addExcluded);"
+        return "INSERT INTO customer_totals (agent_id, \(names)) \(select) ON CONFLICT (agent_id) DO UPDATE SET \(addExcluded(columns.map(\.name)));"
     }
+
+    /// Adds an agent's score sums (bound: the agent, then one value per score column) to their row.
+    static let addScoreSums = """
+        INSERT INTO customer_totals (agent_id, \(scoreColumns.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: scoreColumns.count)))
+        ON CONFLICT (agent_id) DO UPDATE SET \(addExcluded(scoreColumns))
+        """
 
     /// Subtracts the contribution of row `OLD` from its agent's row (when `condition` holds).
     private static func subtractOld(when condition: String = "true") -> String {
         "UPDATE customer_totals SET \(columns.map { "\($0.name) = \($0.name) - \(contribution($0, of: "OLD"))" }.joined(separator: ", ")) WHERE agent_id = OLD.agent_id AND \(condition);"
     }
 
-    /// The totals of every agent from the customers table as it is: `DELETE FROM customer_totals` and
-    /// this rebuild them in one pass (the v7 migration fills the table with it).
+    /// Rebuilds every agent's totals from the customers table as it is, in one pass.
+    static func rebuild(_ db: Database) throws {
+        try db.execute("DELETE FROM customer_totals")
+        try db.run(refill)
+    }
+
+    /// The totals of every agent from the customers table as it is, into an empty table (the v7 migration
+    /// fills the table with it; `rebuild` empties it first).
     static var refill: String {
         "INSERT INTO customer_totals (agent_id, \(names)) SELECT c.agent_id, \(columns.map { "sum\(contribution($0, of: "c"))" }.joined(separator: ", ")) FROM customers c WHERE c.active_policies > 0 GROUP BY c.agent_id;"
     }
@@ -173,12 +187,8 @@ extension Engine {
         let result = try write()
         var change = try scoreTotals(of: rows)
         for (agent, sums) in before { change[agent, default: Array(repeating: 0, count: sums.count)].subtract(sums) }
-        let columns = CustomerTotals.scoreColumns
         for (agent, sums) in change.sorted(by: { $0.key < $1.key }) where sums.contains(where: { $0 != 0 }) {
-            try db.run("""
-                INSERT INTO customer_totals (agent_id, \(columns.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: columns.count)))
-                ON CONFLICT (agent_id) DO UPDATE SET \(columns.map { "\($0) = \($0) + excluded.\($0)" }.joined(separator: ", "))
-                """, [.text(agent)] + sums.map { .int($0) })
+            try db.run(CustomerTotals.addScoreSums, [.text(agent)] + sums.map { .int($0) })
         }
         return result
     }

@@ -175,7 +175,8 @@ struct MetricsReads {
     var customers = CustomerTotals()
     /// Scored active customers by risk rank.
     var riskCounts = Array(repeating: 0, count: ChurnRisk.allCases.count)
-    /// Renewals in the period by line (`PolicyType.allCases` order), and of lines the enum does not know, by name.
+    /// Renewals in the period: by line position (`PolicyType.allCases` order) as a row-by-row pass counts
+    /// them, and by line name (read from `renewal_days`, and lines the enum does not know); the metrics add both.
     var renewedByLine = Array(repeating: 0, count: PolicyType.allCases.count), renewedByName: [String: Int] = [:]
     var renewalRevenue = 0.0
     var premiumChanges = (up: 0.0, down: 0.0)
@@ -242,15 +243,7 @@ extension Engine {
             if change > 0 { reads.premiumChanges.up += change } else { reads.premiumChanges.down -= change }
         }
         if period.agentId == nil {
-            let renewals = try bookRenewals(start: period.start, end: period.end)
-            for (name, count) in renewals.byLine {
-                if let type = PolicyType(rawValue: name), let line = PolicyType.allCases.firstIndex(of: type) {
-                    reads.renewedByLine[line] += count
-                } else {
-                    reads.renewedByName[name, default: 0] += count
-                }
-            }
-            reads.renewalRevenue = renewals.revenueCents
+            (reads.renewedByName, reads.renewalRevenue) = try bookRenewals(start: period.start, end: period.end)
             try db.forEach("""
                 SELECT pc.premium_after_cents - pc.premium_before_cents FROM premium_changes pc INDEXED BY premium_changes_priced
                 WHERE pc.premium_before_cents IS NOT NULL AND pc.premium_after_cents IS NOT NULL

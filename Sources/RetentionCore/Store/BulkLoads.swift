@@ -89,6 +89,7 @@ extension Store {
     /// The routines a catch-up can name (saved by name, so a killed load is finished by the next open).
     static let catchUpRoutines: [String: @Sendable (Database, [Int64]) throws -> Void] = [
         "renewal_days": { db, params in try RenewalDays.catchUp(db, afterEvent: params.first ?? 0) },
+        "customer_totals": { db, _ in try CustomerTotals.rebuild(db) },
     ]
 
     static let deferredTriggersKey = "store.deferred_triggers"
@@ -191,14 +192,9 @@ extension Store {
     static func customerAndPolicyTriggers(_ db: Database) throws -> [DeferredTrigger] {
         let lastPolicy = Int64(try db.scalarInt("SELECT coalesce(max(id), 0) FROM policies"))
         let code = PolicyMetricsCode.sqlExpression("policies")
-        return [DeferredTrigger(name: "customer_totals_insert", catchUp: [.sql("DELETE FROM customer_totals", []), .sql(CustomerTotals.refill, [])]),
+        return [DeferredTrigger(name: "customer_totals_insert", catchUp: [.routine("customer_totals", [])]),
                 DeferredTrigger(name: "policies_metrics_code_insert",
                                 catchUp: [.sql("UPDATE policies SET metrics_code = \(code) WHERE id > ?1 AND metrics_code IS NOT \(code)", [lastPolicy])])]
-    }
-
-    /// Runs a bulk load of events with the premium changes' triggers dropped (`premiumChangeTriggers`).
-    static func withPremiumChangesDeferred<T>(_ db: Database, _ body: () throws -> T) throws -> T {
-        try withTriggersDeferred(db, premiumChangeTriggers, body)
     }
 
     static let deferredPremiumChangesKey = "store.deferred_premium_changes"
