@@ -47,4 +47,114 @@ import Testing
         #expect(s.premiumNowCents == 120_000 && s.premiumYearAgoCents == 120_000)
         #expect(s.satisfactionScore == 70)
     }
+
+    /// The streaming read (four statements merged in customer order) gives, customer for customer, what
+    /// one joined query of the same aggregates gives: on a demo book with erased customers, tied NPS
+    /// answers, claims without an amount, at several instants and over several ranges.
+    @Test func streamingReadMatchesOneJoinedQuery() throws {
+        let engine = try makeEngine()
+        try DemoBook(customers: 150, seed: 11, now: testNow).generate(into: engine.db)
+        let ids = try engine.db.query("SELECT uuid FROM customers ORDER BY id") { $0.text(0) }
+        // Two NPS answers at one instant (the first recorded wins), a claim without an amount, two erased customers.
+        for (score, at) in [(3, "2023-11-01T00:00:00Z"), (8, "2023-11-01T00:00:00Z")] {
+            try engine.createEvent(try json(#"{"customerId":"\#(ids[4])","eventType":"nps_response","occurredAt":"\#(at)","data":{"score":\#(score)}}"#), now: testNow)
+        }
+        let policy = try #require(try engine.db.queryOne("SELECT uuid FROM policies WHERE customer_id = 6 LIMIT 1", []) { $0.text(0) })
+        try engine.createEvent(try json(#"{"customerId":"\#(ids[5])","policyId":"\#(policy)","eventType":"claim_filed","occurredAt":"2023-12-01T00:00:00Z","data":{}}"#), now: testNow)
+        // Events on the edges of the window as of testNow: one just in (a year before), one just out (at the instant).
+        try engine.createEvent(try json(#"{"customerId":"\#(ids[7])","eventType":"payment_missed","occurredAt":"2023-01-15T10:30:00Z","data":{}}"#), now: testNow)
+        try engine.createEvent(try json(#"{"customerId":"\#(ids[7])","eventType":"complaint_filed","occurredAt":"2024-01-15T10:30:00Z","data":{}}"#), now: testNow)
+        try engine.eraseCustomer(customerId: ids[6], now: testNow)
+        try engine.eraseCustomer(customerId: ids[149], now: testNow)
+
+        var checked = 0
+        for asOf in [testNow, testNow - 200 * Timestamp.secondsPerDay, testNow - 3 * 365 * Timestamp.secondsPerDay] {
+            for rows: ClosedRange<Int64>? in [nil, 1...50, 5...5, 7...8, 140...400] {
+                var streamed: [CustomerSignals] = []
+                try engine.forEachCustomerSignals(asOf: asOf, customerRows: rows) { streamed.append($0) }
+                let joined = try joinedQuerySignals(engine.db, asOf: asOf, rows: rows)
+                #expect(streamed.count == joined.count)
+                for (a, b) in zip(streamed, joined) {
+                    #expect(a == b, "customer #\(a.customerRowID) as of \(Timestamp.formatInstant(asOf))")
+                }
+                checked += streamed.count
+            }
+        }
+        #expect(checked > 400)
+        var tied: [CustomerSignals] = []
+        try engine.forEachCustomerSignals(asOf: testNow, customerRows: 5...5) { tied.append($0) }
+        #expect(tied.first?.latestNPS == 3)
+        var erased: [CustomerSignals] = []
+        try engine.forEachCustomerSignals(asOf: testNow, customerRows: 7...7) { erased.append($0) }
+        #expect(erased.isEmpty)
+        // The read leaves no statement open: a write on another connection is seen by the next read.
+        #expect(engine.db.isAutocommit)
+    }
+
+    /// The signals as one query joining the three aggregates (the engine's read before it streamed), kept as the oracle.
+    func joinedQuerySignals(_ db: Database, asOf: Int, rows: ClosedRange<Int64>?) throws -> [CustomerSignals] {
+        let window = asOf - 365 * Timestamp.secondsPerDay
+        let contactTypes = "('contact_made', 'touchpoint_responded', 'nps_response')"
+        return try db.query("""
+            WITH ev AS (
+              SELECT customer_id,
+                     max(occurred_at) FILTER (WHERE event_type IN \(contactTypes)) AS last_contact,
+                     count(*) FILTER (WHERE event_type IN \(contactTypes) AND occurred_at >= ?2) AS interactions,
+                     count(*) FILTER (WHERE event_type = 'payment_missed' AND occurred_at >= ?2) AS missed,
+                     count(*) FILTER (WHERE event_type = 'complaint_filed' AND occurred_at >= ?2) AS complaints,
+                     count(*) FILTER (WHERE event_type = 'complaint_resolved' AND occurred_at >= ?2) AS resolved,
+                     count(*) FILTER (WHERE event_type = 'policy_renewed' AND occurred_at >= ?2) AS renewed,
+                     count(*) FILTER (WHERE event_type = 'claim_filed' AND occurred_at >= ?2) AS claims,
+                     max(occurred_at) FILTER (WHERE event_type = 'nps_response') AS last_nps_at
+              FROM retention_events WHERE occurred_at < ?1 GROUP BY customer_id
+            ),
+            po AS (
+              SELECT customer_id,
+                     count(*) FILTER (WHERE ended_at IS NULL OR ended_at > ?1) AS active, count(*) AS total, min(inception_date) AS first_inception,
+                     coalesce(sum(annual_premium_cents) FILTER (WHERE ended_at IS NULL OR ended_at > ?1), 0) AS premium_now,
+                     coalesce(sum(annual_premium_cents) FILTER (WHERE inception_date <= ?2 AND (ended_at IS NULL OR ended_at > ?2)), 0) AS premium_year_ago,
+                     group_concat(policy_type) FILTER (WHERE ended_at IS NULL OR ended_at > ?1) AS types,
+                     count(*) FILTER (WHERE status IN ('lapsed', 'expired') AND ended_at >= ?2 AND ended_at < ?1) AS lost,
+                     count(*) FILTER (WHERE status = 'cancelled' AND ended_at >= ?2 AND ended_at < ?1) AS cancelled,
+                     coalesce(sum((CASE premium_frequency WHEN 'monthly' THEN 12 WHEN 'quarterly' THEN 4 WHEN 'semi_annual' THEN 2 ELSE 1 END)
+                        * max(0, min(coalesce(ended_at, ?1), ?1) - max(inception_date, ?2)) / 31536000.0), 0) AS due,
+                     coalesce(sum(annual_premium_cents * max(0, min(coalesce(ended_at, ?1), ?1) - max(inception_date, ?2)) / 31557600.0), 0) AS earned
+              FROM policies WHERE inception_date <= ?1 GROUP BY customer_id
+            ),
+            tp AS (
+              SELECT customer_id,
+                     count(*) FILTER (WHERE channel = 'email' AND delivered_at IS NOT NULL) AS emails_delivered,
+                     count(*) FILTER (WHERE channel = 'email' AND opened_at IS NOT NULL) AS emails_opened,
+                     count(*) FILTER (WHERE delivered_at IS NOT NULL) AS delivered,
+                     count(*) FILTER (WHERE responded_at IS NOT NULL) AS responded, max(responded_at) AS last_response
+              FROM touchpoints
+              WHERE coalesce(delivered_at, sent_at, due_at) >= ?2 AND coalesce(delivered_at, sent_at, due_at) < ?1 GROUP BY customer_id
+            )
+            SELECT c.id, max(coalesce(ev.last_contact, 0), coalesce(tp.last_response, 0)), coalesce(ev.interactions, 0),
+                   coalesce(tp.emails_delivered, 0), coalesce(tp.emails_opened, 0), coalesce(tp.delivered, 0), coalesce(tp.responded, 0),
+                   CAST(round(coalesce(po.due, 0)) AS INTEGER), coalesce(ev.missed, 0), coalesce(po.premium_now, 0), coalesce(po.premium_year_ago, 0),
+                   coalesce(po.types, ''),
+                   (SELECT json_extract(e2.data, '$.score') FROM retention_events e2
+                     WHERE e2.customer_id = c.id AND e2.event_type = 'nps_response' AND e2.occurred_at = ev.last_nps_at ORDER BY e2.id LIMIT 1),
+                   coalesce(ev.complaints, 0), coalesce(ev.resolved, 0), po.first_inception, coalesce(po.active, 0), coalesce(po.total, 0),
+                   coalesce(ev.renewed, 0), coalesce(po.lost, 0), coalesce(po.cancelled, 0), coalesce(ev.claims, 0),
+                   (SELECT coalesce(sum(CAST(round(json_extract(e3.data, '$.amount') * 100) AS INTEGER)), 0) FROM retention_events e3
+                     WHERE e3.customer_id = c.id AND e3.event_type = 'claim_filed' AND e3.occurred_at >= ?2 AND e3.occurred_at < ?1),
+                   CAST(round(coalesce(po.earned, 0)) AS INTEGER), c.satisfaction_score
+            FROM customers c LEFT JOIN ev ON ev.customer_id = c.id LEFT JOIN po ON po.customer_id = c.id LEFT JOIN tp ON tp.customer_id = c.id
+            WHERE c.erased_at IS NULL AND c.id BETWEEN ?3 AND ?4
+            ORDER BY c.id
+            """, [.int(Int64(asOf)), .int(Int64(window)), .int(rows?.lowerBound ?? Int64.min), .int(rows?.upperBound ?? Int64.max)]) { r in
+            let last = r.int(1)
+            return CustomerSignals(
+                customerRowID: r.int64(0), daysSinceLastInteraction: last > 0 ? max(0, (asOf - last) / Timestamp.secondsPerDay) : nil,
+                interactionsInWindow: r.int(2), emailsDelivered: r.int(3), emailsOpened: r.int(4), touchpointsDelivered: r.int(5),
+                touchpointsResponded: r.int(6), paymentsDue: r.int(7), paymentsMissed: r.int(8), premiumNowCents: r.int(9),
+                premiumYearAgoCents: r.int(10), heldTypes: Set(r.text(11).split(separator: ",").compactMap { PolicyType(rawValue: String($0)) }),
+                latestNPS: r.optionalDouble(12).map { Int($0.rounded()) }, complaintsFiled: r.int(13), complaintsResolved: r.int(14),
+                tenureMonths: r.optionalInt(15).map { Timestamp.wholeMonths(from: $0, to: asOf) } ?? 0, activePolicies: r.int(16),
+                totalPolicies: r.int(17), renewalsMade: r.int(18), renewalsLost: r.int(19), cancellationsInWindow: r.int(20),
+                claimsInWindow: r.int(21), claimAmountInWindowCents: r.int(22), premiumEarnedInWindowCents: r.int(23), satisfactionScore: r.optionalDouble(24))
+        }
+    }
 }

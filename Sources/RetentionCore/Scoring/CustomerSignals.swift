@@ -61,93 +61,188 @@ public struct CustomerSignals: Sendable, Equatable {
 
 extension Engine {
     /// Streams the signals of every customer (or those whose row ids fall in `customerRows`) as of `asOf`, in customer order.
-    /// Each table is aggregated per customer in one pass over a customer range; the events are counted from
-    /// the `retention_events_customer` index (customer, time, type) alone, and event rows are read only for
-    /// the amounts of the customers' claims in the window and their latest NPS score.
+    ///
+    /// Four statements read side by side, each in customer order from an index that starts with the
+    /// customer, and are merged here as the customers go by (nothing is gathered per table first, so a
+    /// range or the whole book costs the same per customer and the memory stays flat):
+    /// - the customers themselves (row id order);
+    /// - their events, counted here from the `retention_events_customer` index (customer, time, type)
+    ///   alone; an event row is read only for the amount of a claim in the window, and for the latest NPS
+    ///   answer's score, looked up by its row id;
+    /// - their policies, aggregated per customer by SQLite (`GROUP BY` over the customer index streams);
+    /// - their touchpoints in the window, aggregated the same way.
+    /// All four are started before the first customer is read and the customers' statement stays open until
+    /// the last: they all read within that statement's read transaction, one snapshot of the book.
     public func forEachCustomerSignals(asOf: Int, customerRows: ClosedRange<Int64>? = nil, _ body: (CustomerSignals) throws -> Void) throws {
         let window = asOf - 365 * Timestamp.secondsPerDay
         let yearAgo = window
-        let contactTypes = "('contact_made', 'touchpoint_responded', 'nps_response')"
-        try db.forEach("""
-            WITH ev AS (
-              SELECT customer_id,
-                     max(occurred_at) FILTER (WHERE event_type IN \(contactTypes)) AS last_contact,
-                     count(*) FILTER (WHERE event_type IN \(contactTypes) AND occurred_at >= ?2) AS interactions,
-                     count(*) FILTER (WHERE event_type = 'payment_missed' AND occurred_at >= ?2) AS missed,
-                     count(*) FILTER (WHERE event_type = 'complaint_filed' AND occurred_at >= ?2) AS complaints,
-                     count(*) FILTER (WHERE event_type = 'complaint_resolved' AND occurred_at >= ?2) AS resolved,
-                     count(*) FILTER (WHERE event_type = 'policy_renewed' AND occurred_at >= ?2) AS renewed,
-                     count(*) FILTER (WHERE event_type = 'claim_filed' AND occurred_at >= ?2) AS claims,
-                     max(occurred_at) FILTER (WHERE event_type = 'nps_response') AS last_nps_at
-              FROM retention_events
-              WHERE occurred_at < ?1 AND customer_id BETWEEN ?3 AND ?5
-              GROUP BY customer_id
-            ),
-            po AS (
-              SELECT customer_id,
-                     count(*) FILTER (WHERE ended_at IS NULL OR ended_at > ?1) AS active,
-                     count(*) AS total,
-                     min(inception_date) AS first_inception,
-                     coalesce(sum(annual_premium_cents) FILTER (WHERE ended_at IS NULL OR ended_at > ?1), 0) AS premium_now,
-                     coalesce(sum(annual_premium_cents) FILTER (WHERE inception_date <= ?4 AND (ended_at IS NULL OR ended_at > ?4)), 0) AS premium_year_ago,
-                     group_concat(policy_type) FILTER (WHERE ended_at IS NULL OR ended_at > ?1) AS types,
-                     count(*) FILTER (WHERE status IN ('lapsed', 'expired') AND ended_at >= ?2 AND ended_at < ?1) AS lost,
-                     count(*) FILTER (WHERE status = 'cancelled' AND ended_at >= ?2 AND ended_at < ?1) AS cancelled,
-                     coalesce(sum(
-                        (CASE premium_frequency WHEN 'monthly' THEN 12 WHEN 'quarterly' THEN 4 WHEN 'semi_annual' THEN 2 ELSE 1 END)
-                        * max(0, min(coalesce(ended_at, ?1), ?1) - max(inception_date, ?2)) / 31536000.0), 0) AS due,
-                     coalesce(sum(annual_premium_cents * max(0, min(coalesce(ended_at, ?1), ?1) - max(inception_date, ?2)) / 31557600.0), 0) AS earned
-              FROM policies
-              WHERE inception_date <= ?1 AND customer_id BETWEEN ?3 AND ?5
-              GROUP BY customer_id
-            ),
-            tp AS (
-              SELECT customer_id,
-                     count(*) FILTER (WHERE channel = 'email' AND delivered_at IS NOT NULL) AS emails_delivered,
-                     count(*) FILTER (WHERE channel = 'email' AND opened_at IS NOT NULL) AS emails_opened,
-                     count(*) FILTER (WHERE delivered_at IS NOT NULL) AS delivered,
-                     count(*) FILTER (WHERE responded_at IS NOT NULL) AS responded,
-                     max(responded_at) AS last_response
-              FROM touchpoints
-              WHERE coalesce(delivered_at, sent_at, due_at) >= ?2 AND coalesce(delivered_at, sent_at, due_at) < ?1 AND customer_id BETWEEN ?3 AND ?5
-              GROUP BY customer_id
-            )
-            SELECT c.id, max(coalesce(ev.last_contact, 0), coalesce(tp.last_response, 0)), coalesce(ev.interactions, 0),
-                   coalesce(tp.emails_delivered, 0), coalesce(tp.emails_opened, 0), coalesce(tp.delivered, 0), coalesce(tp.responded, 0),
-                   CAST(round(coalesce(po.due, 0)) AS INTEGER), coalesce(ev.missed, 0), coalesce(po.premium_now, 0), coalesce(po.premium_year_ago, 0),
-                   coalesce(po.types, ''),
-                   (SELECT json_extract(e2.data, '$.score') FROM retention_events e2
-                     WHERE e2.customer_id = c.id AND e2.event_type = 'nps_response' AND e2.occurred_at = ev.last_nps_at LIMIT 1),
-                   coalesce(ev.complaints, 0), coalesce(ev.resolved, 0), po.first_inception, coalesce(po.active, 0), coalesce(po.total, 0),
-                   coalesce(ev.renewed, 0), coalesce(po.lost, 0), coalesce(po.cancelled, 0), coalesce(ev.claims, 0),
-                   CASE WHEN ev.claims > 0 THEN
-                     (SELECT coalesce(sum(CAST(round(json_extract(e3.data, '$.amount') * 100) AS INTEGER)), 0) FROM retention_events e3
-                      WHERE e3.customer_id = c.id AND e3.event_type = 'claim_filed' AND e3.occurred_at >= ?2 AND e3.occurred_at < ?1)
-                   ELSE 0 END,
-                   CAST(round(coalesce(po.earned, 0)) AS INTEGER), c.satisfaction_score
-            FROM customers c
-            LEFT JOIN ev ON ev.customer_id = c.id
-            LEFT JOIN po ON po.customer_id = c.id
-            LEFT JOIN tp ON tp.customer_id = c.id
-            WHERE c.erased_at IS NULL AND c.id BETWEEN ?3 AND ?5
-            ORDER BY c.id
-            """, [.int(Int64(asOf)), .int(Int64(window)), .int(customerRows?.lowerBound ?? Int64.min), .int(Int64(yearAgo)),
-               .int(customerRows?.upperBound ?? Int64.max)]) { r in
-            let last = r.int(1)
-            let types = Set(r.text(11).split(separator: ",").compactMap { PolicyType(rawValue: String($0)) })
-            let first = r.optionalInt(15)
-            try body(CustomerSignals(
-                customerRowID: r.int64(0),
-                daysSinceLastInteraction: last > 0 ? max(0, (asOf - last) / Timestamp.secondsPerDay) : nil,
-                interactionsInWindow: r.int(2), emailsDelivered: r.int(3), emailsOpened: r.int(4),
-                touchpointsDelivered: r.int(5), touchpointsResponded: r.int(6), paymentsDue: r.int(7), paymentsMissed: r.int(8),
-                premiumNowCents: r.int(9), premiumYearAgoCents: r.int(10), heldTypes: types,
-                latestNPS: r.optionalDouble(12).map { Int($0.rounded()) },
-                complaintsFiled: r.int(13), complaintsResolved: r.int(14),
-                tenureMonths: first.map { Timestamp.wholeMonths(from: $0, to: asOf) } ?? 0,
-                activePolicies: r.int(16), totalPolicies: r.int(17), renewalsMade: r.int(18), renewalsLost: r.int(19),
-                cancellationsInWindow: r.int(20), claimsInWindow: r.int(21), claimAmountInWindowCents: r.int(22),
-                premiumEarnedInWindowCents: r.int(23), satisfactionScore: r.optionalDouble(24)))
+        let first = customerRows?.lowerBound ?? Int64.min, last = customerRows?.upperBound ?? Int64.max
+        let range: [SQLValue] = [.int(Int64(asOf)), .int(Int64(window)), .int(first), .int(last)]
+        // Every statement opened here is reset on the way out, however it is left: a cached statement left
+        // mid-way would hold this connection's read snapshot open.
+        var opened: [Statement] = []
+        defer { for statement in opened { statement.reset() } }
+        func open(_ sql: String, _ params: [SQLValue]) throws -> CustomerOrderedRows {
+            let rows = try CustomerOrderedRows(try db.statement(sql))
+            opened.append(rows.statement)
+            try rows.start(params)
+            return rows
+        }
+
+        let customers = try open("SELECT id, satisfaction_score FROM customers WHERE erased_at IS NULL AND id BETWEEN ?1 AND ?2 ORDER BY id",
+                                                [.int(first), .int(last)])
+        let events = try open("""
+            SELECT customer_id, occurred_at, event_type, id,
+                   CASE WHEN event_type = 'claim_filed' AND occurred_at >= ?2 THEN CAST(round(json_extract(data, '$.amount') * 100) AS INTEGER) END
+            FROM retention_events
+            WHERE customer_id BETWEEN ?3 AND ?4 AND occurred_at < ?1
+            ORDER BY customer_id
+            """, range)
+        let policies = try open("""
+            SELECT customer_id,
+                   count(*) FILTER (WHERE ended_at IS NULL OR ended_at > ?1) AS active,
+                   count(*) AS total,
+                   min(inception_date) AS first_inception,
+                   coalesce(sum(annual_premium_cents) FILTER (WHERE ended_at IS NULL OR ended_at > ?1), 0) AS premium_now,
+                   coalesce(sum(annual_premium_cents) FILTER (WHERE inception_date <= ?5 AND (ended_at IS NULL OR ended_at > ?5)), 0) AS premium_year_ago,
+                   group_concat(policy_type) FILTER (WHERE ended_at IS NULL OR ended_at > ?1) AS types,
+                   count(*) FILTER (WHERE status IN ('lapsed', 'expired') AND ended_at >= ?2 AND ended_at < ?1) AS lost,
+                   count(*) FILTER (WHERE status = 'cancelled' AND ended_at >= ?2 AND ended_at < ?1) AS cancelled,
+                   CAST(round(coalesce(sum(
+                      (CASE premium_frequency WHEN 'monthly' THEN 12 WHEN 'quarterly' THEN 4 WHEN 'semi_annual' THEN 2 ELSE 1 END)
+                      * max(0, min(coalesce(ended_at, ?1), ?1) - max(inception_date, ?2)) / 31536000.0), 0)) AS INTEGER) AS due,
+                   CAST(round(coalesce(sum(annual_premium_cents * max(0, min(coalesce(ended_at, ?1), ?1) - max(inception_date, ?2)) / 31557600.0), 0))
+                        AS INTEGER) AS earned
+            FROM policies
+            WHERE inception_date <= ?1 AND customer_id BETWEEN ?3 AND ?4
+            GROUP BY customer_id
+            ORDER BY customer_id
+            """, range + [.int(Int64(yearAgo))])
+        let touchpoints = try open("""
+            SELECT customer_id,
+                   count(*) FILTER (WHERE channel = 'email' AND delivered_at IS NOT NULL) AS emails_delivered,
+                   count(*) FILTER (WHERE channel = 'email' AND opened_at IS NOT NULL) AS emails_opened,
+                   count(*) FILTER (WHERE delivered_at IS NOT NULL) AS delivered,
+                   count(*) FILTER (WHERE responded_at IS NOT NULL) AS responded,
+                   max(responded_at) AS last_response
+            FROM touchpoints
+            WHERE coalesce(delivered_at, sent_at, due_at) >= ?2 AND coalesce(delivered_at, sent_at, due_at) < ?1 AND customer_id BETWEEN ?3 AND ?4
+            GROUP BY customer_id
+            ORDER BY customer_id
+            """, range)
+        let npsScore = try db.statement("SELECT json_extract(data, '$.score') FROM retention_events WHERE id = ?1")
+        opened.append(npsScore)
+
+        while let id = customers.customer {
+            let satisfaction = customers.statement.row.optionalDouble(1)
+            var tally = EventTally()
+            try events.rows(of: id) { tally.add($0, window: window) }
+            var latestNPS: Int?
+            if let row = tally.latestNPS?.row {
+                try npsScore.bind([.int(row)])
+                if try npsScore.step() { latestNPS = npsScore.row.optionalDouble(0).map { Int($0.rounded()) } }
+                npsScore.reset()
+            }
+            var signals = CustomerSignals(
+                customerRowID: id, daysSinceLastInteraction: nil, interactionsInWindow: tally.interactions,
+                emailsDelivered: 0, emailsOpened: 0, touchpointsDelivered: 0, touchpointsResponded: 0, paymentsDue: 0,
+                paymentsMissed: tally.count(.paymentMissed), premiumNowCents: 0, premiumYearAgoCents: 0, heldTypes: [], latestNPS: latestNPS,
+                complaintsFiled: tally.count(.complaintFiled), complaintsResolved: tally.count(.complaintResolved), tenureMonths: 0,
+                activePolicies: 0, totalPolicies: 0, renewalsMade: tally.count(.policyRenewed), renewalsLost: 0, cancellationsInWindow: 0,
+                claimsInWindow: tally.count(.claimFiled), claimAmountInWindowCents: tally.claimAmountCents, premiumEarnedInWindowCents: 0,
+                satisfactionScore: satisfaction)
+            try policies.rows(of: id) { r in
+                signals.activePolicies = r.int(1)
+                signals.totalPolicies = r.int(2)
+                signals.tenureMonths = r.optionalInt(3).map { Timestamp.wholeMonths(from: $0, to: asOf) } ?? 0
+                signals.premiumNowCents = r.int(4)
+                signals.premiumYearAgoCents = r.int(5)
+                signals.heldTypes = Set(r.text(6).split(separator: ",").compactMap { PolicyType(rawValue: String($0)) })
+                signals.renewalsLost = r.int(7)
+                signals.cancellationsInWindow = r.int(8)
+                signals.paymentsDue = r.int(9)
+                signals.premiumEarnedInWindowCents = r.int(10)
+            }
+            var lastResponse = 0
+            try touchpoints.rows(of: id) { r in
+                signals.emailsDelivered = r.int(1)
+                signals.emailsOpened = r.int(2)
+                signals.touchpointsDelivered = r.int(3)
+                signals.touchpointsResponded = r.int(4)
+                lastResponse = r.int(5)
+            }
+            let lastInteraction = max(tally.lastContact ?? 0, lastResponse)
+            signals.daysSinceLastInteraction = lastInteraction > 0 ? max(0, (asOf - lastInteraction) / Timestamp.secondsPerDay) : nil
+            try body(signals)
+            try customers.advance()
+        }
+    }
+}
+
+/// A statement whose rows come in customer order (the customer's row id in column 0), read alongside
+/// the customers: each customer takes its rows as it comes, rows of customers not asked about are skipped.
+private final class CustomerOrderedRows {
+    let statement: Statement
+    /// The customer of the current row; nil once the rows are exhausted.
+    private(set) var customer: Int64?
+
+    init(_ statement: Statement) { self.statement = statement }
+
+    /// Binds the parameters and reads the first row.
+    func start(_ params: [SQLValue]) throws {
+        try statement.bind(params)
+        try advance()
+    }
+
+    func advance() throws { customer = try statement.step() ? statement.row.int64(0) : nil }
+
+    /// Calls `body` with each row of customer `id`, after skipping the rows of customers before it.
+    func rows(of id: Int64, _ body: (Row) throws -> Void) throws {
+        while let c = customer, c <= id {
+            if c == id { try body(statement.row) }
+            try advance()
+        }
+    }
+}
+
+/// One customer's events before the observation instant, counted as they are read.
+private struct EventTally {
+    /// The event types the signals count, in `names` order.
+    enum Counted: Int, CaseIterable {
+        case contactMade, touchpointResponded, npsResponse, paymentMissed, complaintFiled, complaintResolved, policyRenewed, claimFiled
+        static let names = TextNames(["contact_made", "touchpoint_responded", "nps_response", "payment_missed", "complaint_filed",
+                                      "complaint_resolved", "policy_renewed", "claim_filed"])
+        /// Contacts made, touchpoint responses and NPS answers are the customer's interactions.
+        var isInteraction: Bool { self == .contactMade || self == .touchpointResponded || self == .npsResponse }
+    }
+
+    /// Events of each counted type in the window.
+    private var inWindow = [Int](repeating: 0, count: Counted.allCases.count)
+    /// Interactions in the window.
+    private(set) var interactions = 0
+    /// The latest interaction at any time before the observation instant.
+    private(set) var lastContact: Int?
+    /// The latest NPS answer (the lowest row id among answers at the same instant).
+    private(set) var latestNPS: (at: Int, row: Int64)?
+    /// Σ of the claims' amounts in the window, in cents.
+    private(set) var claimAmountCents = 0
+
+    func count(_ type: Counted) -> Int { inWindow[type.rawValue] }
+
+    /// Row: customer, occurred_at, event_type, id, claim amount in cents (claims in the window only).
+    mutating func add(_ r: Row, window: Int) {
+        guard let position = r.position(2, in: Counted.names), let type = Counted(rawValue: position) else { return }
+        let at = r.int(1)
+        if at >= window {
+            inWindow[position] += 1
+            if type.isInteraction { interactions += 1 }
+            if type == .claimFiled { claimAmountCents &+= r.int(4) }
+        }
+        if type.isInteraction { lastContact = max(lastContact ?? at, at) }
+        if type == .npsResponse {
+            let row = r.int64(3)
+            if let latest = latestNPS, latest.at > at || (latest.at == at && latest.row < row) { return }
+            latestNPS = (at, row)
         }
     }
 }

@@ -223,11 +223,18 @@ extension Engine {
     /// The LTV history row; `document` is the spec's response as the history route returns it, stored as
     /// `LifetimeValue.documentShape` keeps it.
     func insertLTVHistory(_ ltv: LifetimeValue, customerRow: Int64, document: String, now: Int) throws {
-        try db.run("""
-            INSERT INTO ltv_history (customer_id, calculated_at, current_ltv_cents, projected_ltv_cents, tier, category, document)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, [.int(customerRow), .int(Int64(now)), .int(Int64(ltv.currentCents)), .int(Int64(ltv.projectedCents)), .text(ltv.tier),
-                  .text(ltv.category), .text(document)])
+        try db.run(Engine.insertLTVHistory, Engine.ltvHistoryValues(ltv, customerRow: customerRow, document: document, now: now))
+    }
+
+    /// Adds an LTV history row (the values of `ltvHistoryValues`).
+    static let insertLTVHistory = """
+        INSERT INTO ltv_history (customer_id, calculated_at, current_ltv_cents, projected_ltv_cents, tier, category, document)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """
+
+    static func ltvHistoryValues(_ ltv: LifetimeValue, customerRow: Int64, document: String, now: Int) -> [SQLValue] {
+        [.int(customerRow), .int(Int64(now)), .int(Int64(ltv.currentCents)), .int(Int64(ltv.projectedCents)), .text(ltv.tier),
+         .text(ltv.category), .text(document)]
     }
 
     /// Computes, stores and returns a customer's LTV (`POST /customers/:id/ltv`).
