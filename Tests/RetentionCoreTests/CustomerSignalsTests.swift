@@ -87,11 +87,16 @@ import Testing
         var erased: [CustomerSignals] = []
         try engine.forEachCustomerSignals(asOf: testNow, customerRows: 7...7) { erased.append($0) }
         #expect(erased.isEmpty)
-        // The read leaves no statement open: a write on another connection is seen by the next read.
-        #expect(engine.db.isAutocommit)
+        // The read leaves no statement in progress (one would hold this connection's snapshot), also when the
+        // caller's body throws part-way.
+        #expect(!engine.db.hasStatementInProgress)
+        struct Stop: Error {}
+        #expect(throws: Stop.self) { try engine.forEachCustomerSignals(asOf: testNow) { if $0.customerRowID > 3 { throw Stop() } } }
+        #expect(!engine.db.hasStatementInProgress)
     }
 
-    /// The signals as one query joining the three aggregates (the engine's read before it streamed), kept as the oracle.
+    /// The signals as one query joining the three aggregates: the engine's read before it streamed (as it was, the
+    /// year-ago premium's `?4` aside, which was the window's start too), kept as the oracle.
     func joinedQuerySignals(_ db: Database, asOf: Int, rows: ClosedRange<Int64>?) throws -> [CustomerSignals] {
         let window = asOf - 365 * Timestamp.secondsPerDay
         let contactTypes = "('contact_made', 'touchpoint_responded', 'nps_response')"
@@ -106,7 +111,7 @@ import Testing
                      count(*) FILTER (WHERE event_type = 'policy_renewed' AND occurred_at >= ?2) AS renewed,
                      count(*) FILTER (WHERE event_type = 'claim_filed' AND occurred_at >= ?2) AS claims,
                      max(occurred_at) FILTER (WHERE event_type = 'nps_response') AS last_nps_at
-              FROM retention_events WHERE occurred_at < ?1 GROUP BY customer_id
+              FROM retention_events WHERE occurred_at < ?1 AND customer_id BETWEEN ?3 AND ?4 GROUP BY customer_id
             ),
             po AS (
               SELECT customer_id,
@@ -119,7 +124,7 @@ import Testing
                      coalesce(sum((CASE premium_frequency WHEN 'monthly' THEN 12 WHEN 'quarterly' THEN 4 WHEN 'semi_annual' THEN 2 ELSE 1 END)
                         * max(0, min(coalesce(ended_at, ?1), ?1) - max(inception_date, ?2)) / 31536000.0), 0) AS due,
                      coalesce(sum(annual_premium_cents * max(0, min(coalesce(ended_at, ?1), ?1) - max(inception_date, ?2)) / 31557600.0), 0) AS earned
-              FROM policies WHERE inception_date <= ?1 GROUP BY customer_id
+              FROM policies WHERE inception_date <= ?1 AND customer_id BETWEEN ?3 AND ?4 GROUP BY customer_id
             ),
             tp AS (
               SELECT customer_id,
@@ -128,18 +133,21 @@ import Testing
                      count(*) FILTER (WHERE delivered_at IS NOT NULL) AS delivered,
                      count(*) FILTER (WHERE responded_at IS NOT NULL) AS responded, max(responded_at) AS last_response
               FROM touchpoints
-              WHERE coalesce(delivered_at, sent_at, due_at) >= ?2 AND coalesce(delivered_at, sent_at, due_at) < ?1 GROUP BY customer_id
+              WHERE coalesce(delivered_at, sent_at, due_at) >= ?2 AND coalesce(delivered_at, sent_at, due_at) < ?1 AND customer_id BETWEEN ?3 AND ?4
+              GROUP BY customer_id
             )
             SELECT c.id, max(coalesce(ev.last_contact, 0), coalesce(tp.last_response, 0)), coalesce(ev.interactions, 0),
                    coalesce(tp.emails_delivered, 0), coalesce(tp.emails_opened, 0), coalesce(tp.delivered, 0), coalesce(tp.responded, 0),
                    CAST(round(coalesce(po.due, 0)) AS INTEGER), coalesce(ev.missed, 0), coalesce(po.premium_now, 0), coalesce(po.premium_year_ago, 0),
                    coalesce(po.types, ''),
                    (SELECT json_extract(e2.data, '$.score') FROM retention_events e2
-                     WHERE e2.customer_id = c.id AND e2.event_type = 'nps_response' AND e2.occurred_at = ev.last_nps_at ORDER BY e2.id LIMIT 1),
+                     WHERE e2.customer_id = c.id AND e2.event_type = 'nps_response' AND e2.occurred_at = ev.last_nps_at LIMIT 1),
                    coalesce(ev.complaints, 0), coalesce(ev.resolved, 0), po.first_inception, coalesce(po.active, 0), coalesce(po.total, 0),
                    coalesce(ev.renewed, 0), coalesce(po.lost, 0), coalesce(po.cancelled, 0), coalesce(ev.claims, 0),
-                   (SELECT coalesce(sum(CAST(round(json_extract(e3.data, '$.amount') * 100) AS INTEGER)), 0) FROM retention_events e3
-                     WHERE e3.customer_id = c.id AND e3.event_type = 'claim_filed' AND e3.occurred_at >= ?2 AND e3.occurred_at < ?1),
+                   CASE WHEN ev.claims > 0 THEN
+                     (SELECT coalesce(sum(CAST(round(json_extract(e3.data, '$.amount') * 100) AS INTEGER)), 0) FROM retention_events e3
+                      WHERE e3.customer_id = c.id AND e3.event_type = 'claim_filed' AND e3.occurred_at >= ?2 AND e3.occurred_at < ?1)
+                   ELSE 0 END,
                    CAST(round(coalesce(po.earned, 0)) AS INTEGER), c.satisfaction_score
             FROM customers c LEFT JOIN ev ON ev.customer_id = c.id LEFT JOIN po ON po.customer_id = c.id LEFT JOIN tp ON tp.customer_id = c.id
             WHERE c.erased_at IS NULL AND c.id BETWEEN ?3 AND ?4

@@ -2,8 +2,8 @@ import Foundation
 
 /// Everything the scores read about one customer, aggregated from stored rows as of an instant.
 ///
-/// One set-based query computes the signals of every customer at once (aggregate reads grouped by
-/// customer, joined once), never a query per customer. Everything is computed **as of** `asOf`: only
+/// One pass over each table, in customer order, computes the signals of every customer of a range at once
+/// (see `Engine.forEachCustomerSignals`), never a query per customer. Everything is computed **as of** `asOf`: only
 /// rows that existed before it count, so the same read gives training features at a past observation
 /// date without leaking what happened after it.
 ///
@@ -73,6 +73,7 @@ extension Engine {
     /// - their touchpoints in the window, aggregated the same way.
     /// All four are started before the first customer is read and the customers' statement stays open until
     /// the last: they all read within that statement's read transaction, one snapshot of the book.
+    /// `body` must not call this again on the same engine: the statements are the connection's cached ones.
     public func forEachCustomerSignals(asOf: Int, customerRows: ClosedRange<Int64>? = nil, _ body: (CustomerSignals) throws -> Void) throws {
         let window = asOf - 365 * Timestamp.secondsPerDay
         let yearAgo = window
@@ -90,7 +91,8 @@ extension Engine {
         }
 
         let customers = try open("SELECT id, satisfaction_score FROM customers WHERE erased_at IS NULL AND id BETWEEN ?1 AND ?2 ORDER BY id",
-                                                [.int(first), .int(last)])
+                                 [.int(first), .int(last)])
+        guard customers.customer != nil else { return }
         let events = try open("""
             SELECT customer_id, occurred_at, event_type, id,
                    CASE WHEN event_type = 'claim_filed' AND occurred_at >= ?2 THEN CAST(round(json_extract(data, '$.amount') * 100) AS INTEGER) END
@@ -130,8 +132,7 @@ extension Engine {
             GROUP BY customer_id
             ORDER BY customer_id
             """, range)
-        let npsScore = try db.statement("SELECT json_extract(data, '$.score') FROM retention_events WHERE id = ?1")
-        opened.append(npsScore)
+        let npsScore = try db.statement("SELECT json_extract(data, '$.score') FROM retention_events WHERE id = ?1")  // reset after each use
 
         while let id = customers.customer {
             let satisfaction = customers.statement.row.optionalDouble(1)
@@ -236,7 +237,11 @@ private struct EventTally {
         if at >= window {
             inWindow[position] += 1
             if type.isInteraction { interactions += 1 }
-            if type == .claimFiled { claimAmountCents &+= r.int(4) }
+            // Saturating: amounts are checked when recorded, but a sum must not wrap into a negative figure.
+            if type == .claimFiled {
+                let amount = r.int(4), (sum, overflow) = claimAmountCents.addingReportingOverflow(amount)
+                claimAmountCents = overflow ? (amount < 0 ? .min : .max) : sum
+            }
         }
         if type.isInteraction { lastContact = max(lastContact ?? at, at) }
         if type == .npsResponse {

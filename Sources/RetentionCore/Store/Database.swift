@@ -456,6 +456,17 @@ public final class Database {
 
     public var isInTransaction: Bool { transactionDepth > 0 }
 
+    /// True while a statement of this connection is stepped but not yet reset or finished: such a statement
+    /// holds the connection's read snapshot (WAL) open, so later reads would not see other connections' commits.
+    public var hasStatementInProgress: Bool {
+        var statement = sqlite3_next_stmt(handle, nil)
+        while let s = statement {
+            if sqlite3_stmt_busy(s) != 0 { return true }
+            statement = sqlite3_next_stmt(handle, s)
+        }
+        return false
+    }
+
     // MARK: SQL functions
 
     /// Registers the functions our SQL calls on this connection:
