@@ -147,6 +147,24 @@ import Testing
         #expect(try count(engine, "customers") == 0)
     }
 
+    /// A large dry run runs as a large import does (secondary indexes and the totals' trigger dropped) and
+    /// its rollback gives them back: the file's problems found, nothing written, the schema as it was.
+    @Test func aLargeDryRunFindsTheProblemsAndLeavesTheBookAndItsSchemaAsTheyWere() throws {
+        let engine = try makeEngine()
+        let schema = { try engine.db.query("SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name") { $0.text(0) + $0.text(1) } }
+        let before = try schema()
+        let bad = try engine.importCSV(.customers, text: customersFile(rows: 10_500, bad: 10_400), dryRun: true, now: testNow)
+        #expect(bad.problems.map(\.line) == [10_401] && bad.problems.first?.column == "email")
+        let good = try engine.importCSV(.customers, text: customersFile(rows: 10_500), dryRun: true, now: testNow)
+        #expect(good.succeeded && good.rows == 10_500 && good.dryRun)
+        #expect(try count(engine, "customers") == 0 && count(engine, "audit_log") == 0)
+        #expect(try schema() == before)
+        // The unique indexes stay during a dry run: a lead twice in the file is still found.
+        let twice = try engine.importCSV(.customers, text: customersFile(rows: 10_500) + "late,agent-1,Pat,Lee,late@example.com,,,,\nlate,agent-1,Pat,Lee,late2@example.com,,,,\n",
+                                         dryRun: true, now: testNow)
+        #expect(twice.problems.map(\.column) == ["leadId"])
+    }
+
     @Test func headerProblemsAreReported() throws {
         let engine = try makeEngine()
         #expect { try engine.importCSV(.customers, text: "leadId,agentId,firstName,lastName,email,shoeSize\n", dryRun: false, now: testNow) } throws: {
