@@ -147,10 +147,10 @@ extension Engine {
             var signals = CustomerSignals(
                 customerRowID: id, daysSinceLastInteraction: nil, interactionsInWindow: tally.interactions,
                 emailsDelivered: 0, emailsOpened: 0, touchpointsDelivered: 0, touchpointsResponded: 0, paymentsDue: 0,
-                paymentsMissed: tally.count(.paymentMissed), premiumNowCents: 0, premiumYearAgoCents: 0, heldTypes: [], latestNPS: latestNPS,
-                complaintsFiled: tally.count(.complaintFiled), complaintsResolved: tally.count(.complaintResolved), tenureMonths: 0,
-                activePolicies: 0, totalPolicies: 0, renewalsMade: tally.count(.policyRenewed), renewalsLost: 0, cancellationsInWindow: 0,
-                claimsInWindow: tally.count(.claimFiled), claimAmountInWindowCents: tally.claimAmountCents, premiumEarnedInWindowCents: 0,
+                paymentsMissed: tally.count(.payment_missed), premiumNowCents: 0, premiumYearAgoCents: 0, heldTypes: [], latestNPS: latestNPS,
+                complaintsFiled: tally.count(.complaint_filed), complaintsResolved: tally.count(.complaint_resolved), tenureMonths: 0,
+                activePolicies: 0, totalPolicies: 0, renewalsMade: tally.count(.policy_renewed), renewalsLost: 0, cancellationsInWindow: 0,
+                claimsInWindow: tally.count(.claim_filed), claimAmountInWindowCents: tally.claimAmountCents, premiumEarnedInWindowCents: 0,
                 satisfactionScore: satisfaction)
             try policies.rows(of: id) { r in
                 signals.activePolicies = r.int(1)
@@ -208,17 +208,16 @@ private final class CustomerOrderedRows {
 
 /// One customer's events before the observation instant, counted as they are read.
 private struct EventTally {
-    /// The event types the signals count, in `names` order.
-    enum Counted: Int, CaseIterable {
-        case contactMade, touchpointResponded, npsResponse, paymentMissed, complaintFiled, complaintResolved, policyRenewed, claimFiled
-        static let names = TextNames(["contact_made", "touchpoint_responded", "nps_response", "payment_missed", "complaint_filed",
-                                      "complaint_resolved", "policy_renewed", "claim_filed"])
-        /// Contacts made, touchpoint responses and NPS answers are the customer's interactions.
-        var isInteraction: Bool { self == .contactMade || self == .touchpointResponded || self == .npsResponse }
-    }
+    /// The event types the signals count; a row's type is found among their names byte for byte.
+    static let counted: [EventType] = [.contact_made, .touchpoint_responded, .nps_response, .payment_missed, .complaint_filed,
+                                       .complaint_resolved, .policy_renewed, .claim_filed]
+    static let names = TextNames(counted.map(\.rawValue))
+
+    /// Contacts made, touchpoint responses and NPS answers are the customer's interactions.
+    static func isInteraction(_ type: EventType) -> Bool { type == .contact_made || type == .touchpoint_responded || type == .nps_response }
 
     /// Events of each counted type in the window.
-    private var inWindow = [Int](repeating: 0, count: Counted.allCases.count)
+    private var inWindow = [Int](repeating: 0, count: counted.count)
     /// Interactions in the window.
     private(set) var interactions = 0
     /// The latest interaction at any time before the observation instant.
@@ -228,23 +227,25 @@ private struct EventTally {
     /// Σ of the claims' amounts in the window, in cents.
     private(set) var claimAmountCents = 0
 
-    func count(_ type: Counted) -> Int { inWindow[type.rawValue] }
+    /// Events of `type` (one of `counted`) in the window.
+    func count(_ type: EventType) -> Int { Self.counted.firstIndex(of: type).map { inWindow[$0] } ?? 0 }
 
     /// Row: customer, occurred_at, event_type, id, claim amount in cents (claims in the window only).
     mutating func add(_ r: Row, window: Int) {
-        guard let position = r.position(2, in: Counted.names), let type = Counted(rawValue: position) else { return }
+        guard let position = r.position(2, in: Self.names) else { return }
+        let type = Self.counted[position]
         let at = r.int(1)
         if at >= window {
             inWindow[position] += 1
-            if type.isInteraction { interactions += 1 }
+            if Self.isInteraction(type) { interactions += 1 }
             // Saturating: amounts are checked when recorded, but a sum must not wrap into a negative figure.
-            if type == .claimFiled {
+            if type == .claim_filed {
                 let amount = r.int(4), (sum, overflow) = claimAmountCents.addingReportingOverflow(amount)
                 claimAmountCents = overflow ? (amount < 0 ? .min : .max) : sum
             }
         }
-        if type.isInteraction { lastContact = max(lastContact ?? at, at) }
-        if type == .npsResponse {
+        if Self.isInteraction(type) { lastContact = max(lastContact ?? at, at) }
+        if type == .nps_response {
             let row = r.int64(3)
             if let latest = latestNPS, latest.at > at || (latest.at == at && latest.row < row) { return }
             latestNPS = (at, row)

@@ -216,22 +216,18 @@ extension Engine {
             try db.run("UPDATE customers SET projected_ltv_cents = ?, ltv_tier = ? WHERE id = ?",
                        [.int(Int64(ltv.projectedCents)), .text(ltv.tier), .int(customerRow)])
         }
-        try insertLTVHistory(ltv, customerRow: customerRow, document: LifetimeValue.documentShape.stored(ltv.json(customerID: customerID, at: now),
-                                                                                              customerID: customerID, calculatedAt: now), now: now)
-    }
-
-    /// The LTV history row; `document` is the spec's response as the history route returns it, stored as
-    /// `LifetimeValue.documentShape` keeps it.
-    func insertLTVHistory(_ ltv: LifetimeValue, customerRow: Int64, document: String, now: Int) throws {
-        try db.run(Engine.insertLTVHistory, Engine.ltvHistoryValues(ltv, customerRow: customerRow, document: document, now: now))
+        try db.run(Engine.ltvHistoryInsert, Engine.ltvHistoryValues(ltv, customerRow: customerRow, document: LifetimeValue.documentShape.stored(
+            ltv.json(customerID: customerID, at: now), customerID: customerID, calculatedAt: now), now: now))
     }
 
     /// Adds an LTV history row (the values of `ltvHistoryValues`).
-    static let insertLTVHistory = """
+    static let ltvHistoryInsert = """
         INSERT INTO ltv_history (customer_id, calculated_at, current_ltv_cents, projected_ltv_cents, tier, category, document)
         VALUES (?, ?, ?, ?, ?, ?, ?)
         """
 
+    /// The LTV history row of a value; `document` is the spec's response as the history route returns it, stored
+    /// as `LifetimeValue.documentShape` keeps it.
     static func ltvHistoryValues(_ ltv: LifetimeValue, customerRow: Int64, document: String, now: Int) -> [SQLValue] {
         [.int(customerRow), .int(Int64(now)), .int(Int64(ltv.currentCents)), .int(Int64(ltv.projectedCents)), .text(ltv.tier),
          .text(ltv.category), .text(document)]

@@ -68,13 +68,13 @@ extension Engine {
                 """, [.double(sc.health.overall), .int(Int64(p.risk.rank)), .double(p.probability), .init(p.riskFactors.first?.title),
                       .int(Int64(now)), .int(sc.customerRowID)])
         }
-        try db.run(Engine.insertHealthHistory, Engine.healthHistoryValues(sc, document: Engine.healthDocumentShape.stored(
+        try db.run(Engine.healthHistoryInsert, Engine.healthHistoryValues(sc, document: Engine.healthDocumentShape.stored(
             healthScoreJSON(customerID: customerID, sc, at: now), customerID: customerID, calculatedAt: now), modelVersion: modelVersion, now: now))
         try recordRiskChange(customerRow: sc.customerRowID, from: previousRisk, to: p.risk, probability: p.probability, now: now)
     }
 
     /// Adds a health-score history row (the values of `healthHistoryValues`).
-    static let insertHealthHistory = """
+    static let healthHistoryInsert = """
         INSERT INTO health_scores (customer_id, calculated_at, overall, engagement, financial, satisfaction, lifecycle, churn_probability, churn_risk, model_version, document)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
@@ -232,7 +232,7 @@ extension Engine {
             UPDATE customers SET health_score = ?, churn_risk = ?, churn_probability = ?, top_risk_factor = ?, scored_at = ?,
               projected_ltv_cents = ?, ltv_tier = ? WHERE id = ?
             """)
-        let insertHealth = try db.statement(Engine.insertHealthHistory), insertLTV = try db.statement(Engine.insertLTVHistory)
+        let insertHealth = try db.statement(Engine.healthHistoryInsert), insertLTV = try db.statement(Engine.ltvHistoryInsert)
         for r in batch {
             try db.run(updateScores, r.scoreColumns)
             try db.run(insertHealth, r.healthHistory)
