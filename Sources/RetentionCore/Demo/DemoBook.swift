@@ -144,18 +144,16 @@ public struct DemoBook {
             }
         }
         // Secondary indexes are built once after the load, and the premium changes of its events written in one pass.
-        let clock = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
-        var marks = [clock()]
+        var phases = PhaseClock()
         try Store.withIndexesDeferred(db, tables: ["customers", "customer_tags", "policies", "retention_events", "premium_changes"], keeping: Self.indexesFilledInOrder) {
             try Store.withTriggersDeferred(db, { try Store.customerAndPolicyTriggers($0) + Store.premiumChangeTriggers($0) }) {
                 try load()
-                marks.append(clock())
+                phases.end("write the rows")
             }
-            marks.append(clock())
+            phases.end("what the triggers put off do (premium changes, totals)")
         }
-        marks.append(clock())
-        summary.phaseSeconds = zip(["write the rows", "what the triggers put off do (premium changes, totals)", "build the indexes put off"], zip(marks, marks.dropFirst()))
-            .map { ($0, $1.1 - $1.0) }
+        phases.end("build the indexes put off")
+        summary.phaseSeconds = phases.ended
         return summary
     }
 

@@ -84,7 +84,7 @@ extension Engine {
         var opened: [Statement] = []
         defer { for statement in opened { statement.reset() } }
         func open(_ sql: String, _ params: [SQLValue]) throws -> CustomerOrderedRows {
-            let rows = try CustomerOrderedRows(try db.statement(sql))
+            let rows = CustomerOrderedRows(try db.statement(sql))
             opened.append(rows.statement)
             try rows.start(params)
             return rows

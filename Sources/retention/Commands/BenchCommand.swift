@@ -189,8 +189,14 @@ enum BenchCommand {
         let importPath = NSTemporaryDirectory() + "retention-bench-import-\(getpid()).db"
         defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: importPath + s) } }
         let target = Engine(database: try Store.open(path: importPath), user: "bench")
-        let (importTime, imported) = try time { try target.importCSV(.customers, text: csv, dryRun: false, now: now).rows }
+        var importPhases: [(phase: String, seconds: Double)] = []
+        let (importTime, imported) = try time { () throws -> Int in
+            let result = try target.importCSV(.customers, text: csv, dryRun: false, now: now)
+            importPhases = result.phaseSeconds
+            return result.rows
+        }
         results.append(Measure(name: "import customers CSV", seconds: importTime, rows: imported))
+        for (phase, seconds) in importPhases { results.append(Measure(name: "  of which: \(phase)", seconds: seconds, rows: 0)) }
 
         let peak = peakRSSMiB()
         // The dashboard, as a separate process on a pseudo-terminal: time to the first frame with the panes'
