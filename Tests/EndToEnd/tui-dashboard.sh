@@ -97,6 +97,30 @@ $T send-keys -t tui Down Down Enter
 check_screen "contact logged" "Contact logged: no_answer"
 if [ "$(api GET '/metrics' >/dev/null; sqlite3 "$DB" "SELECT count(*) FROM retention_events WHERE event_type='contact_made' AND data LIKE '%no_answer%' AND created_by='specialist'")" -ge 1 ]; then ok; else fail "contact stored with the user"; fi
 
+# A paste is text for the prompt, never keys: its line break does not submit the note, the "A$" after it
+# neither assigns nor records a missed payment. With no prompt open a paste is refused.
+missed() { sqlite3 "$DB" "SELECT count(*) FROM retention_events WHERE event_type='payment_missed' AND created_by='specialist'"; }
+MISSED=$(missed)
+$T send-keys -t tui 1 g n
+check_screen "note prompt names its customer" "Note on "
+printf 'Pasted note\nA$' | $T load-buffer -
+$T paste-buffer -p -t tui
+check_screen "pasted text lands in the prompt as one line" "Pasted note A\$"
+$T send-keys -t tui Enter
+check_screen "the pasted note is saved on Enter" "Note added"
+$T paste-buffer -p -t tui
+check_screen "a paste with no prompt open is refused" "Pasted text ignored"
+if [ "$(missed)" = "$MISSED" ] && [ "$(sqlite3 "$DB" "SELECT count(*) FROM customers WHERE assigned_to='specialist'")" = 0 ]; then ok; else fail "a paste ran as keys"; fi
+# $ asks first, naming the customer; n leaves the book as it was, y records the event.
+$T send-keys -t tui '$'
+check_screen "a missed payment asks first" "Record a missed payment for"
+$T send-keys -t tui n
+check_screen "n changes nothing" "Nothing changed."
+if [ "$(missed)" = "$MISSED" ]; then ok; else fail "a missed payment recorded without a yes"; fi
+$T send-keys -t tui '$' y
+check_screen "y records the missed payment" "Missed payment recorded"
+if [ "$(missed)" = "$((MISSED + 1))" ]; then ok; else fail "missed payment stored once"; fi
+
 # An external change arrives through the timer.
 api POST /campaigns --data '{"name":"Loyalty Thank-You","type":"loyalty","touchpoints":[{"type":"email","template":"loyalty","delay":0}]}' >/dev/null
 check_screen "another process's change appears within the refresh period" "Loyalty Thank" 10
@@ -106,6 +130,11 @@ $T resize-window -t tui -x 80 -y 24
 check_screen "single pane below 100 columns" "1 At risk"
 $T resize-window -t tui -x 30 -y 10
 check_screen "too small message" "too small"
+# Nothing is shown, so no key acts on a customer: $ y and A change nothing.
+MISSED=$(missed)
+$T send-keys -t tui '$' y A
+sleep 1
+if [ "$(missed)" = "$MISSED" ] && [ "$(sqlite3 "$DB" "SELECT count(*) FROM customers WHERE assigned_to='specialist'")" = 0 ]; then ok; else fail "keys acted while the terminal was too small"; fi
 $T resize-window -t tui -x 140 -y 45
 check_screen "grid again after resize" "4 "
 check_screen "grid shows all panes" "3 Campaigns"

@@ -106,6 +106,55 @@ import Testing
         #expect(state.handle(.character("p")) == [.campaign(id: "k1", to: .paused)])
     }
 
+    /// `$` records a retention event that lowers the score: one stray key must not do it. It asks, naming
+    /// the customer; `n` leaves everything as it was, `y` records it.
+    @Test func aMissedPaymentIsRecordedOnlyAfterAYesNamingTheCustomer() {
+        var state = DashboardState(themeName: "default", user: "me")
+        state.apply(snapshot(atRisk: [entry("a", "Ann Lee", 0.9)]))
+        #expect(state.handle(.character("$")).isEmpty)
+        guard case .confirm(_, let message, _) = state.overlay else { Issue.record("no confirmation"); return }
+        #expect(message.contains("Ann Lee"))
+        #expect(state.handle(.character("n")).isEmpty && state.overlay == nil)
+        _ = state.handle(.character("$"))
+        #expect(state.handle(.character("A")).isEmpty, "other keys do nothing while it asks")
+        #expect(state.handle(.character("y")) == [.paymentMissed(customerID: "a")])
+        // The prompts name their customer too.
+        _ = state.handle(.character("n"))
+        guard case .prompt(let title, _, _) = state.overlay else { Issue.record("no note prompt"); return }
+        #expect(title.contains("Ann Lee"))
+    }
+
+    /// A bracketed paste is text for the open prompt, never a run of keys: its line breaks do not press
+    /// Enter and the letters after them do not act; with no prompt open it is refused.
+    @Test func pastedTextGoesIntoThePromptAndNeverRunsAsKeys() {
+        var state = DashboardState(themeName: "default", user: "me")
+        state.apply(snapshot(atRisk: [entry("a", "Ann", 0.9)]))
+        #expect(state.handlePaste("A$").isEmpty && state.overlay == nil)
+        #expect(state.status?.isError == true && state.status?.text.contains("Pasted text ignored") == true)
+        _ = state.handle(.character("n"))
+        #expect(state.handlePaste("Left voicemail\r\nA$\u{1B}[31m red\u{7}\tend").isEmpty)
+        guard case .prompt(_, let text, _) = state.overlay else { Issue.record("the note prompt closed"); return }
+        #expect(text == "Left voicemail A$[31m red end")
+        #expect(state.handle(.enter) == [.note(customerID: "a", text: "Left voicemail A$[31m red end")])
+        // Into the filter, a paste filters as typing does.
+        _ = state.handle(.character("/"))
+        #expect(state.handlePaste("tag:vip") == [.reloadPanes] && state.request.atRisk.tag == "vip")
+    }
+
+    /// While the terminal is too small to show anything but its message, keys cannot act on a customer the
+    /// user cannot see; quitting still works.
+    @Test func onATerminalTooSmallOnlyQuittingWorks() {
+        var state = DashboardState(themeName: "default", user: "me")
+        state.apply(snapshot(atRisk: [entry("a", "Ann", 0.9)]))
+        state.screenTooSmall = true
+        for key: Key in [.character("$"), .character("A"), .character("n"), .enter, .character("y")] {
+            #expect(state.handle(key).isEmpty && state.overlay == nil, "\(key)")
+        }
+        #expect(state.handlePaste("x").isEmpty)
+        _ = state.handle(.character("q"))
+        #expect(state.quit)
+    }
+
     /// The panes arrive first; the header and the campaigns' numbers follow and are never blanked by a
     /// later refresh that has not read them yet.
     @Test func panesComeFirstAndFiguresFollowWithoutFlicker() throws {

@@ -185,6 +185,7 @@ public enum DashboardApp {
         }
 
         while !state.quit {
+            state.screenTooSmall = DashboardLayout(columns: terminal.columns, rows: terminal.rows, focused: state.focused).mode == .tooSmall
             if dirty {
                 var canvas = Canvas(columns: terminal.columns, rows: terminal.rows, glyphs: terminal.unicode ? .unicode : .ascii)
                 DashboardView.draw(state, into: &canvas, now: Timestamp.now())
@@ -204,9 +205,11 @@ public enum DashboardApp {
                     state.lastKeyAt = Date().timeIntervalSince1970
                     run(state.handle(key))
                 case .click(let row, let col):
-                    click(row: row, col: col, state: &state, columns: terminal.columns, rows: terminal.rows)
+                    if !state.screenTooSmall { click(row: row, col: col, state: &state, columns: terminal.columns, rows: terminal.rows) }
                 case .scroll(_, _, let down):
                     run(state.handle(down ? .down : .up))
+                case .paste(let text):
+                    run(state.handlePaste(text))
                 }
             }
             for result in worker.drain() {

@@ -32,6 +32,7 @@ public enum Overlay: Sendable, Equatable {
 /// An action waiting for a confirmation, a line of text or a choice.
 public enum PendingAction: Sendable, Equatable {
     case cancelCampaign(id: String, name: String)
+    case paymentMissed(customerID: String)
     case search
     case note(customerID: String)
     case tag(customerID: String)
@@ -76,6 +77,9 @@ public struct DashboardState: Sendable {
     public var loading = true
     public var lastKeyAt = 0.0
     public var quit = false
+    /// The terminal is too small to show the dashboard: only its message is on screen, so keys other
+    /// than quitting do nothing (none may act on a customer the user cannot see).
+    public var screenTooSmall = false
 
     public init(themeName: String, user: String) {
         self.themeName = themeName
@@ -117,6 +121,16 @@ public struct DashboardState: Sendable {
         case .atRisk: selectedAtRisk?.id
         case .renewals: selectedRenewal?.customerId
         case .detail: detailCustomerID
+        case .campaigns: nil
+        }
+    }
+
+    /// The name of the customer an action applies to, for its prompt or confirmation.
+    public var actionCustomerName: String? {
+        switch focused {
+        case .atRisk: selectedAtRisk?.name
+        case .renewals: selectedRenewal?.customerName
+        case .detail: snapshot?.detail?.customer.fullName
         case .campaigns: nil
         }
     }

@@ -26,6 +26,10 @@ public enum Effect: Sendable, Equatable {
 extension DashboardState {
     /// Handles one key: changes the state and names the effects to run. Pure, so tests drive it directly.
     public mutating func handle(_ key: Key) -> [Effect] {
+        if screenTooSmall {
+            if KeyBindings.binding(for: key, in: focused)?.action == .quit { quit = true }
+            return []
+        }
         if let overlay { return handleOverlay(overlay, key) }
         guard let binding = KeyBindings.binding(for: key, in: focused) else {
             if case .character(let c) = key { status = ("\(c): no such key here; ? lists the keys", true) }
@@ -96,6 +100,31 @@ extension DashboardState {
         return []
     }
 
+    /// Handles pasted text: typed into the open prompt as one line (line breaks and tabs become spaces,
+    /// other control characters are dropped), or refused when no prompt is open, so that a paste never
+    /// runs as a series of keys.
+    public mutating func handlePaste(_ pasted: String) -> [Effect] {
+        guard !screenTooSmall else { return [] }
+        guard case .prompt(let title, let text, let action) = overlay else {
+            status = ("Pasted text ignored: open a prompt first (n note, T tag, / filter).", true)
+            return []
+        }
+        var line = ""
+        for scalar in pasted.unicodeScalars {
+            if scalar == "\n" || scalar == "\r" || scalar == "\t" {
+                if !line.isEmpty && !line.hasSuffix(" ") { line.append(" ") }
+            } else if scalar.value >= 0x20 && !(0x7F...0x9F).contains(scalar.value) {
+                line.unicodeScalars.append(scalar)
+            }
+        }
+        overlay = .prompt(title: title, text: text + line, action: action)
+        if action == .search {
+            applyFilter((text + line).trimmingCharacters(in: .whitespaces))
+            return [.reloadPanes]
+        }
+        return []
+    }
+
     /// The at-risk filter line: `agent:ID`, `type:POLICYTYPE`, `tag:TAG` tokens, the rest a name or e-mail search.
     mutating func applyFilter(_ line: String) {
         var words: [String] = []
@@ -162,19 +191,27 @@ extension DashboardState {
 
     private mutating func customerAction(_ action: Action) -> [Effect] {
         guard let id = actionCustomerID else { status = ("Select a customer first.", true); return [] }
+        // Every prompt and confirmation names the customer it acts on.
+        let name = actionCustomerName ?? "this customer"
         switch action {
         case .logContact:
-            overlay = .choice(title: "Contact outcome", options: Engine.ContactOutcome.allCases.map(\.rawValue), selected: 0, action: .contactOutcome(customerID: id))
-        case .addNote: overlay = .prompt(title: "Note", text: "", action: .note(customerID: id))
-        case .addTag: overlay = .prompt(title: "Tag", text: "", action: .tag(customerID: id))
+            overlay = .choice(title: "Contact outcome for \(name)", options: Engine.ContactOutcome.allCases.map(\.rawValue), selected: 0,
+                              action: .contactOutcome(customerID: id))
+        case .addNote: overlay = .prompt(title: "Note on \(name)", text: "", action: .note(customerID: id))
+        case .addTag: overlay = .prompt(title: "Tag \(name) (one word or phrase, no ;)", text: "", action: .tag(customerID: id))
         case .assignToMe: return [.assignToMe(customerID: id)]
-        case .snooze: overlay = .prompt(title: "Snooze until (YYYY-MM-DD, or days like 7)", text: "7", action: .snooze(customerID: id))
-        case .paymentMissed: return [.paymentMissed(customerID: id)]
+        case .snooze:
+            overlay = .prompt(title: "Snooze \(name) until (YYYY-MM-DD, or days like 7)", text: "7", action: .snooze(customerID: id))
+        case .paymentMissed:
+            // A missed payment is a retention event that lowers the health score: asked first, never one stray key.
+            overlay = .confirm(title: "Record a missed payment",
+                               message: "Record a missed payment for \(name)? It lowers their health score. (y/n)",
+                               action: .paymentMissed(customerID: id))
         case .recompute: return [.recompute(customerID: id)]
         case .enrol:
             let running = (snapshot?.campaigns ?? []).filter { $0.campaign.status == .active || $0.campaign.status == .paused }
             guard !running.isEmpty else { status = ("No active or paused campaign to enrol into; activate one in pane 3.", true); return [] }
-            overlay = .choice(title: "Enrol in campaign", options: running.map(\.campaign.name), selected: 0,
+            overlay = .choice(title: "Enrol \(name) in campaign", options: running.map(\.campaign.name), selected: 0,
                               action: .enrol(customerID: id, campaignIDs: running.map(\.campaign.id)))
         case .copyContact:
             // y copies the e-mail, then the phone, then the policy number, in turn.
@@ -203,6 +240,7 @@ extension DashboardState {
             case .character("y"), .character("Y"):
                 self.overlay = nil
                 if case .cancelCampaign(let id, _) = action { return [.campaign(id: id, to: .cancelled)] }
+                if case .paymentMissed(let id) = action { return [.paymentMissed(customerID: id)] }
             case .character("n"), .character("N"), .escape:
                 self.overlay = nil
                 status = ("Nothing changed.", false)

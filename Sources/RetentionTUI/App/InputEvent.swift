@@ -36,4 +36,6 @@ public enum InputEvent: Sendable, Equatable {
     case resize
     case click(row: Int, col: Int)
     case scroll(row: Int, col: Int, down: Bool)
+    /// Text the terminal marked as pasted (bracketed paste): it is text for a prompt, never keys.
+    case paste(String)
 }

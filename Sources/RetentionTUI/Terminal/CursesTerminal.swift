@@ -14,6 +14,8 @@ final class CursesTerminal {
     private(set) var capability: ColorCapability = .monochrome
     private var started = false
     let unicode: Bool
+    /// Characters read ahead while looking for a bracketed paste's opening, given back in order.
+    private var readAhead: [(rc: Int32, ch: wint_t)] = []
 
     /// A pipe the background worker writes a byte to when it has a result, so the loop waiting for
     /// keys wakes at once instead of at its next timeout.
@@ -57,6 +59,9 @@ final class CursesTerminal {
             mousemask(mmask_t(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED), nil)
             mouseinterval(0)
         }
+        // Bracketed paste: the terminal wraps pasted text in ESC [200~ … ESC [201~, so a paste becomes text
+        // for the open prompt instead of a run of keys (a line break in it would otherwise press Enter).
+        FileHandle.standardOutput.write(Data("\u{1B}[?2004h".utf8))
         updateSize()
     }
 
@@ -66,7 +71,7 @@ final class CursesTerminal {
         active = false
         endwin()
         // Leave the cursor visible and the mouse released even if curses was interrupted mid-frame.
-        FileHandle.standardOutput.write(Data("\u{1B}[?1000l\u{1B}[?1002l\u{1B}[?1006l\u{1B}[?25h".utf8))
+        FileHandle.standardOutput.write(Data("\u{1B}[?1000l\u{1B}[?1002l\u{1B}[?1006l\u{1B}[?2004l\u{1B}[?25h".utf8))
     }
 
     func stop() {
@@ -142,7 +147,7 @@ final class CursesTerminal {
     /// The next input, or nil when none arrived within `timeoutMilliseconds` or the worker woke the loop
     /// (a resize arrives as an input too: the signal interrupts the wait).
     func readInput(timeoutMilliseconds: Int32 = 100) -> InputEvent? {
-        // Keys curses has already read (typeahead) do not show on the descriptor: take them first.
+        // Keys curses has already read (typeahead, or read ahead here) do not show on the descriptor: take them first.
         if let event = readKey() { return event }
         var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeupFDs.read, events: Int16(POLLIN), revents: 0)]
         _ = poll(&fds, wakeupFDs.read >= 0 ? 2 : 1, timeoutMilliseconds)
@@ -153,10 +158,56 @@ final class CursesTerminal {
         return readKey()
     }
 
-    /// One key, mouse or resize event curses has ready, without waiting.
-    private func readKey() -> InputEvent? {
+    /// The next character or key code: one read ahead first, else what curses has, without waiting.
+    private func nextCharacter() -> (rc: Int32, ch: wint_t) {
+        if !readAhead.isEmpty { return readAhead.removeFirst() }
         var ch: wint_t = 0
         let rc = wget_wch(retention_stdscr(), &ch)
+        return (rc, ch)
+    }
+
+    /// After an ESC: the text of a bracketed paste when `[200~` follows, up to its closing `ESC [201~`
+    /// (waiting briefly for the rest of a long paste, at most 64 KiB kept); else nil, and the characters
+    /// looked at are given back.
+    private func readBracketedPaste() -> String? {
+        let opening = Array("[200~".unicodeScalars), closing = Array("\u{1B}[201~".unicodeScalars)
+        var looked: [(rc: Int32, ch: wint_t)] = []
+        for expected in opening {
+            let next = nextCharacter()
+            if next.rc == ERR { break }
+            looked.append(next)
+            if next.rc == KEY_CODE_YES || next.ch != wint_t(expected.value) { break }
+        }
+        guard looked.count == opening.count, looked.last?.rc != KEY_CODE_YES,
+              looked.last.map({ $0.ch == wint_t(("~" as Unicode.Scalar).value) }) == true else {
+            readAhead = looked + readAhead
+            return nil
+        }
+        wtimeout(retention_stdscr(), 200)
+        defer { wtimeout(retention_stdscr(), 0) }
+        let limit = 65_536
+        var text: [Unicode.Scalar] = [], recent: [Unicode.Scalar] = []
+        while true {
+            let next = nextCharacter()
+            if next.rc == ERR { break }  // the closing never came: keep what arrived
+            if next.rc == KEY_CODE_YES { continue }  // a key sequence inside the paste is not text
+            guard let scalar = Unicode.Scalar(UInt32(next.ch)) else { continue }
+            if text.count < limit + closing.count { text.append(scalar) }
+            recent.append(scalar)
+            if recent.count > closing.count { recent.removeFirst() }
+            if recent == closing {
+                if text.suffix(closing.count).elementsEqual(closing) { text.removeLast(closing.count) }
+                break
+            }
+        }
+        var result = ""
+        result.unicodeScalars.append(contentsOf: text.prefix(limit))
+        return result
+    }
+
+    /// One key, mouse or resize event curses has ready, without waiting.
+    private func readKey() -> InputEvent? {
+        let (rc, ch) = nextCharacter()
         if rc == ERR { return nil }
         if rc == KEY_CODE_YES {
             switch Int32(ch) {
@@ -185,7 +236,7 @@ final class CursesTerminal {
         switch ch {
         case 9: return .key(.tab)
         case 10, 13: return .key(.enter)
-        case 27: return .key(.escape)
+        case 27: return readBracketedPaste().map(InputEvent.paste) ?? .key(.escape)
         case 127, 8: return .key(.backspace)
         case 3: return .key(.interrupt)
         default:
