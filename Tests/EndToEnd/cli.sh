@@ -31,7 +31,8 @@ check "demo summary" contains "300 customers" out
 check "demo file is private" test "$(stat -c %a "$WORK/demo.db")" = 600
 check "demo replaces an earlier demo whole" bash -c "'$BIN' demo --customers 150 --db '$WORK/demo2.db' --no-open >/dev/null && '$BIN' demo --customers 120 --db '$WORK/demo2.db' --no-open >/dev/null \
   && '$BIN' --db '$WORK/demo2.db' api GET '/customers?limit=1' --compact | grep -q '\"total\":120,' && ! ls '$WORK' | grep -q building"
-check "demo refuses to overwrite a real database" bash -c "'$BIN' --db '$DB' api GET /customers >/dev/null && ! '$BIN' demo --db '$DB' --no-open 2>/dev/null"
+printf 'leadId,agentId,firstName,lastName,email\n' > "$WORK/header-only.csv"
+check "demo refuses to overwrite a real database" bash -c "'$BIN' --db '$DB' import customers '$WORK/header-only.csv' >/dev/null && ! '$BIN' demo --db '$DB' --no-open 2>/dev/null"
 
 # The spec's customer -> policy -> event flow through `retention api`.
 cat >"$WORK/customer.json" <<'JSON'
@@ -75,6 +76,15 @@ for kind in customers policies events; do
   check "round trip $kind" bash -c "'$BIN' --db '$WORK/copy.db' export $kind | cmp -s - '$WORK/$kind.csv'"
 done
 check "json export parses" bash -c "'$BIN' --db '$WORK/demo.db' export policies --format json | python3 -c 'import json,sys; assert len(json.load(sys.stdin)) > 300'"
+# Reading never creates a database: a mistyped path is an unreadable input (66), and no file appears.
+check "api GET on a missing database exits 66" expect_exit 66 "$BIN" --db "$WORK/nodir/typo.db" api GET /customers
+check "and creates nothing" test ! -e "$WORK/nodir"
+check "an unreadable --data file exits 66" expect_exit 66 "$BIN" --db "$WORK/demo.db" api POST /customers --data @"$WORK/nothing.json"
+# A file that is not UTF-8 (here Latin-1) is refused where its first foreign byte is, and nothing is imported.
+printf 'leadId,agentId,firstName,lastName,email\nlatin-1,agent-avery,Jos\xe9,Ruiz,jose@example.com\n' > "$WORK/latin1.csv"
+check "a Latin-1 file exits 65" expect_exit 65 "$BIN" --db "$WORK/copy.db" import customers "$WORK/latin1.csv"
+check "naming its line and column" contains "line 2, column 24" err
+check "and imports nothing" bash -c "! '$BIN' --db '$WORK/copy.db' api GET '/customers?search=jose@' --compact | grep -q latin-1"
 check "not-a-database file refused and kept" bash -c "echo hello > '$WORK/notes.txt'; ! '$BIN' --db '$WORK/notes.txt' api GET /customers >/dev/null 2>&1; grep -q hello '$WORK/notes.txt'"
 
 check "simulate appends activity" expect_exit 0 "$BIN" --db "$WORK/demo.db" simulate --rate 200 --count 5 --seed 1

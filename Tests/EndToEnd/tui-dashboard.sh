@@ -25,11 +25,18 @@ check_screen() { if wait_for "$2" "${3:-10}"; then ok; else fail "$1 (wanted: $2
 api() { "$BIN" --db "$DB" api "$@" --compact; }
 
 "$BIN" demo --customers 400 --seed 9 --db "$DB" --no-open >/dev/null || { echo "demo failed"; exit 1; }
-# A customer whose name carries terminal escape sequences and bidi/zero-width tricks.
-api POST /customers --data '{"leadId":"hostile","agentId":"agent-avery","firstName":"Evil\u001b[2J\u001b]0;pwned\u0007","lastName":"Na\u202eme\u200b","email":"evil@example.com"}' >/dev/null
+# The API refuses a name carrying a terminal escape sequence, naming the field.
+if api POST /customers --data '{"leadId":"hostile","agentId":"agent-avery","firstName":"Evil\u001b[2J","lastName":"X","email":"evil@example.com"}' 2>&1 | grep -q '"field":"firstName"'; then ok; else fail "API refuses control characters in a name"; fi
+# A customer whose name carries escape sequences and bidi/zero-width tricks all the same (a database written
+# before that rule, or by another program): the dashboard must show it inert.
+api POST /customers --data '{"leadId":"hostile","agentId":"agent-avery","firstName":"Evil","lastName":"Na\u202eme\u200b","email":"evil@example.com"}' >/dev/null
+sqlite3 "$DB" "UPDATE customers SET first_name = 'Evil' || char(27) || '[2J' || char(27) || ']0;pwned' || char(7) WHERE lead_id = 'hostile'"
 HID=$(api GET '/customers?search=evil@' | sed -n 's/.*"data":\[{"id":"\([^"]*\)".*/\1/p')
-# Stored faithfully: the API gives the name back exactly (control characters escaped in the JSON).
-if api GET "/customers/$HID" | grep -qF '"firstName":"Evil\u001b[2J\u001b]0;pwned\u0007"'; then ok; else fail "hostile name stored faithfully"; fi
+# The API gives such a name back exactly (control characters escaped in the JSON).
+if api GET "/customers/$HID" | grep -qF '"firstName":"Evil\u001b[2J\u001b]0;pwned\u0007"'; then ok; else fail "hostile name read back faithfully"; fi
+# The command line shows it inert on a terminal (export to a pipe stays exact).
+if script -qc "'$BIN' --db '$DB' export customers" /dev/null | grep -q $'\e\]0;pwned'; then fail "export to a terminal wrote an escape sequence"; else ok; fi
+if "$BIN" --db "$DB" export customers | grep -q $'Evil\e\[2J'; then ok; else fail "export to a pipe is exact"; fi
 api POST /policies --data "{\"customerId\":\"$HID\",\"policyNumber\":\"EVIL-1\",\"policyType\":\"auto\",\"premium\":{\"amount\":900,\"frequency\":\"annual\"},\"coverage\":{\"type\":\"c\",\"amount\":1000},\"effectiveDate\":\"$(date -u -d '-11 months -20 days' +%F)\",\"expirationDate\":\"$(date -u -d '+10 days' +%F)\"}" >/dev/null
 CAMPAIGN=$(api POST /campaigns --data '{"name":"Winter Renewals","type":"renewal_reminder","targetSegment":{"renewalWithinDays":60},"touchpoints":[{"type":"email","template":"renewal_reminder","delay":0},{"type":"sms","template":"renewal_reminder","delay":10080}]}' | sed -n 's/.*"data":{"id":"\([^"]*\)".*/\1/p')
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RetentionCore
 
@@ -61,5 +62,18 @@ import Testing
             if let first = exported.first { #expect(!["=", "+", "-", "@", "\t"].contains(first)) }
             #expect(FormulaGuard.restore(exported) == value, "\(value) did not survive")
         }
+    }
+}
+
+/// An input file must be UTF-8; one in another encoding is refused where its first foreign byte is.
+@Suite struct UTF8TextTests {
+    @Test func aLatin1FileIsRefusedWithTheLineAndColumnOfItsFirstForeignByte() throws {
+        let latin1 = Data("leadId,firstName\nl1,Ann\nl2,Jos".utf8) + Data([0xE9]) + Data(" Luis\n".utf8)
+        #expect { try UTF8Text.decode(latin1, name: "people.csv") } throws: {
+            let e = $0 as? RetentionError
+            return e?.code == "not_utf8" && e?.line == 3 && e?.message.contains("line 3, column 7") == true && e?.message.contains("people.csv") == true
+                && e?.description == e?.message
+        }
+        #expect(try UTF8Text.decode(Data("a,b\nJosé,山田 😀\n".utf8), name: "x") == "a,b\nJosé,山田 😀\n")
     }
 }

@@ -42,6 +42,13 @@ import Testing
         (#"{"leadId":"l","agentId":"a","firstName":"J","lastName":"D","email":"j@example.com","colour":"red"}"#, "colour"),
         (#"{"leadId":"l","agentId":"a","firstName":"J","lastName":"D","email":"j@example.com","satisfactionScore":120}"#, "satisfactionScore"),
         (#"{"leadId":"l","agentId":"a","firstName":"J","lastName":"D","email":"j@example.com","tags":"vip"}"#, "tags"),
+        // No escape sequence (or any other control character) is stored in a name, an address or a tag.
+        (#"{"leadId":"l","agentId":"a","firstName":"Evil\u001b]0;pwned\u0007","lastName":"D","email":"j@example.com"}"#, "firstName"),
+        (#"{"leadId":"l","agentId":"a","firstName":"J","lastName":"D\u009b2J","email":"j@example.com"}"#, "lastName"),
+        (#"{"leadId":"l","agentId":"a","firstName":"J","lastName":"D","email":"j@example.com","address":{"city":"Spring\nfield"}}"#, "address.city"),
+        (#"{"leadId":"l","agentId":"a","firstName":"J","lastName":"D","email":"j@example.com","tags":["ok","b\u007fad"]}"#, "tags[1]"),
+        // A tag holding ";" would come back from a CSV export as two tags.
+        (#"{"leadId":"l","agentId":"a","firstName":"J","lastName":"D","email":"j@example.com","tags":["a;b"]}"#, "tags[0]"),
     ])
     func invalidBodiesNameTheField(body: String, field: String) throws {
         let engine = try makeEngine()
@@ -53,6 +60,22 @@ import Testing
             #expect(e.field == field, "got \(e.field ?? "nil"): \(e.message)")
         }
         #expect(try count(engine, "customers") == 0)
+    }
+
+    /// Control characters are refused with where they are; any script, emoji and punctuation is kept exactly.
+    @Test func namesKeepEveryScriptButNoControlCharacter() throws {
+        let engine = try makeEngine()
+        let c = try engine.createCustomer(try json(#"{"leadId":"l","agentId":"a","firstName":"Chloé 山田 😀","lastName":"O'Brien-Nuñez","email":"c@example.com","tags":["très bien"]}"#), now: testNow)
+        #expect(c.fullName == "Chloé 山田 😀 O'Brien-Nuñez" && c.tags == ["très bien"])
+        #expect { try engine.updateCustomer(id: c.id, try json(#"{"firstName":"A\u001b[31mB"}"#), now: testNow) } throws: {
+            ($0 as? RetentionError)?.message.contains("control characters; found U+001B at character 2") == true
+        }
+        #expect(try engine.customer(id: c.id).firstName == "Chloé 山田 😀")
+        // A note may run over several lines, and still holds no escape sequence.
+        _ = try engine.logContact(customerId: c.id, channel: .call, outcome: .reached, note: "Line one\nline two\tend", now: testNow)
+        #expect { try engine.logContact(customerId: c.id, channel: .call, outcome: .reached, note: "x\u{1B}]52;c;AAAA\u{7}", now: testNow) } throws: {
+            ($0 as? RetentionError)?.field == "note"
+        }
     }
 
     @Test func partialUpdateChangesOnlyGivenFields() throws {

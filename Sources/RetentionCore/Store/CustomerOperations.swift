@@ -423,7 +423,7 @@ struct CustomerFields {
             f.set("preferred_contact_method", "preferredContactMethod", .init(m?.rawValue))
         }
         if let tags = try r.optionalStringArray("tags") {
-            for (i, t) in tags.enumerated() { _ = try Validation.text(t, field: "tags[\(i)]", maxLength: 50) }
+            for (i, t) in tags.enumerated() { _ = try Validation.tag(t, field: "tags[\(i)]") }
             guard tags.count <= 50 else { throw RetentionError.invalid("tags", "must hold at most 50 tags") }
             f.tags = tags
         }

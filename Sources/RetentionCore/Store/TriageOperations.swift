@@ -44,7 +44,7 @@ extension Engine {
     public func logContact(customerId: String, channel: ContactChannel, outcome: ContactOutcome, note: String?, now: Int) throws -> RetentionEvent {
         try db.transaction {
             let rowID = try customerRowID(customerId)
-            if let note { _ = try Validation.text(note, field: "note", maxLength: 2000) }
+            if let note { _ = try Validation.text(note, field: "note", maxLength: 2000, multiline: true) }
             var data: [(String, JSONValue)] = [("channel", .string(channel.rawValue)), ("outcome", .string(outcome.rawValue))]
             if let note { data.append(("note", .string(note))) }
             let event = try insertEvent(customerRow: rowID, policyRow: nil, type: .contact_made, severity: .info, data: .object(data),

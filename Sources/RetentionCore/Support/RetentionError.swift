@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every failure the engine reports: a value with a machine-readable code, a sentence a user understands,
 /// and where the problem is (a field, a CSV line and column, a key).
 ///
@@ -59,7 +61,10 @@ public struct RetentionError: Error, CustomStringConvertible, Equatable, Sendabl
         }
     }
 
+    /// The message with where it is in front (`line 3, field email: …`), unless the message already says
+    /// which line it is about.
     public var description: String {
+        if let line, message.range(of: "line \(line)", options: .caseInsensitive) != nil { return message }
         var where_ = ""
         if let line { where_ += "line \(line)" }
         if let field { where_ += (where_.isEmpty ? "" : ", ") + "field \(field)" }

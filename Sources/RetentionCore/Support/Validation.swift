@@ -81,9 +81,29 @@ public enum Validation {
         return u
     }
 
-    /// Names and tags: no control characters except that they are stored faithfully; only length is limited.
-    public static func text(_ s: String, field: String, maxLength: Int = 200) throws -> String {
+    /// Names, ids, tags and other text: at most `maxLength` characters, and no control characters (C0
+    /// `U+0000–U+001F`, DEL `U+007F`, C1 `U+0080–U+009F`). An escape sequence stored in a name would be
+    /// one waiting for every terminal, report and export that shows it, and no real name holds one.
+    /// `multiline` text (a note, a reply) may also hold line breaks and tabs. Everything else (any
+    /// script, emoji, punctuation) is stored exactly as given.
+    public static func text(_ s: String, field: String, maxLength: Int = 200, multiline: Bool = false) throws -> String {
         guard s.count <= maxLength else { throw RetentionError.invalid(field, "must be at most \(maxLength) characters, got \(s.count)") }
+        for (offset, scalar) in s.unicodeScalars.enumerated() where isControl(scalar) {
+            if multiline && (scalar == "\n" || scalar == "\r" || scalar == "\t") { continue }
+            let code = String(scalar.value, radix: 16, uppercase: true)
+            throw RetentionError.invalid(field, "must not contain control characters; found U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code) at character \(offset + 1)")
+        }
         return s
+    }
+
+    /// A customer's tag: one-line text of at most 50 characters without `;`, which separates tags in a
+    /// CSV file (a tag holding one would come back from an export as two tags).
+    public static func tag(_ s: String, field: String) throws -> String {
+        guard !s.contains(";") else { throw RetentionError.invalid(field, "must not contain \";\" (it separates tags in CSV files), got \"\(s)\"") }
+        return try text(s, field: field, maxLength: 50)
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 }

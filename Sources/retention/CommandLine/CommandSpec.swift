@@ -1,4 +1,5 @@
 import Foundation
+import RetentionTUI
 import RetentionCore
 
 /// Exit codes, after BSD sysexits where one fits.
@@ -49,12 +50,24 @@ struct CommandEnvironment: Sendable {
     }
 }
 
-/// Output helpers: stdout for results, stderr for messages.
+/// Where commands write. Text for a terminal is made display-safe line by line (``DisplayText``): data
+/// from the book (a name, a note, an import's bad value quoted in an error) cannot reach the terminal as
+/// a control or escape sequence that would retitle the window, set the clipboard or hide text. Output to
+/// a file or a pipe is written exactly as it is (an export is the data, byte for byte).
 enum Output {
-    static func out(_ s: String) {
-        FileHandle.standardOutput.write(Data((s + "\n").utf8))
+    static let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
+    static let stderrIsTerminal = isatty(STDERR_FILENO) == 1
+
+    static func out(_ s: String) { write(s + "\n", to: .standardOutput, terminal: stdoutIsTerminal) }
+    static func err(_ s: String) { write(s + "\n", to: .standardError, terminal: stderrIsTerminal) }
+
+    /// Writes `text` as it is, or display-safe when `terminal`.
+    static func write(_ text: String, to handle: FileHandle, terminal: Bool) {
+        handle.write(Data((terminal ? forTerminal(text) : text).utf8))
     }
-    static func err(_ s: String) {
-        FileHandle.standardError.write(Data((s + "\n").utf8))
+
+    /// `text` with every line cleaned for display; its line breaks kept.
+    static func forTerminal(_ text: String) -> String {
+        DisplayText.lines(text).joined(separator: "\n")
     }
 }

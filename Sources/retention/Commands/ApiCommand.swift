@@ -48,16 +48,20 @@ enum ApiCommand {
         }
         let pretty = args.flag("--pretty") || (!args.flag("--compact") && env.stdoutIsTerminal)
         var response: APIResponse
+        var inputMissing = false
         do {
             let body = try readBody(args.value("--data"))
             let request = try APIRequest(method: method, target: args.positionals[1], body: body)
-            let engine = try env.openEngine()
+            // Reading never creates a database: a mistyped --db path is reported, not answered from a new empty book.
+            let engine = try env.openEngine(create: method != "GET")
             response = Router.handle(request, engine: engine, now: env.now)
         } catch let e as RetentionError {
             response = .failure(e)
+            inputMissing = ["database_not_found", "body_unreadable"].contains(e.code)
         }
         Output.out(response.body.serialized(pretty: pretty))
         if response.isSuccess { return ExitCode.ok }
+        if inputMissing { return ExitCode.noInput }
         return response.status >= 500 ? ExitCode.ioError : ExitCode.refused
     }
 

@@ -26,7 +26,8 @@ enum ExportCommand {
         guard format == "csv" || format == "json" else { throw UsageError(message: "--format must be csv or json", usage: usage) }
         let engine = try env.openEngine(create: false)
         let out = FileHandle.standardOutput
-        let write: (String) throws -> Void = { out.write(Data($0.utf8)) }
+        // On a terminal the export is shown display-safe (see Output); to a file or a pipe it is exact.
+        let write: (String) throws -> Void = { Output.write($0, to: out, terminal: Output.stdoutIsTerminal) }
         if format == "csv" { try engine.exportCSV(kind, write: write) } else { try engine.exportJSON(kind, write: write) }
         return ExitCode.ok
     }

@@ -33,8 +33,8 @@ enum ImportCommand {
             Output.err("retention import: cannot read \(path)")
             return ExitCode.noInput
         }
+        let text = try UTF8Text.decode(data, name: path)
         let engine = try env.openEngine()
-        let text = String(decoding: data, as: UTF8.self)
         let started = Date()
         let result = try engine.importCSV(kind, text: text, dryRun: args.flag("--dry-run"), now: env.now)
         if !result.problems.isEmpty {

@@ -1,0 +1,23 @@
+import Foundation
+
+/// The text of an input file, which must be UTF-8: a file in another encoding (Latin-1, Windows-1252)
+/// is refused with the line and column of its first byte that is not UTF-8, instead of being imported
+/// with its accented letters turned into U+FFFD.
+public enum UTF8Text {
+    public static func decode(_ data: Data, name: String) throws -> String {
+        if let text = String(validating: data, as: UTF8.self) { return text }
+        var line = 1
+        // A line feed byte is never part of a multi-byte UTF-8 sequence, so each line can be checked alone.
+        for slice in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            if String(validating: slice, as: UTF8.self) == nil {
+                let repaired = String(decoding: slice, as: UTF8.self)
+                let column = repaired.firstIndex(of: "\u{FFFD}").map { repaired.distance(from: repaired.startIndex, to: $0) + 1 } ?? 1
+                throw RetentionError(.invalid, code: "not_utf8",
+                    "\(name) is not UTF-8 text: line \(line), column \(column) holds a byte that is not UTF-8. Save the file as UTF-8 (it may be Latin-1 or Windows-1252) and import it again.",
+                    line: line)
+            }
+            line += 1
+        }
+        throw RetentionError(.invalid, code: "not_utf8", "\(name) is not UTF-8 text.")
+    }
+}
