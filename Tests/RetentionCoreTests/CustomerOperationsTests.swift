@@ -47,6 +47,8 @@ import Testing
         (#"{"leadId":"l","agentId":"a","firstName":"J","lastName":"D\u009b2J","email":"j@example.com"}"#, "lastName"),
         (#"{"leadId":"l","agentId":"a","firstName":"J","lastName":"D","email":"j@example.com","address":{"city":"Spring\nfield"}}"#, "address.city"),
         (#"{"leadId":"l","agentId":"a","firstName":"J","lastName":"D","email":"j@example.com","tags":["ok","b\u007fad"]}"#, "tags[1]"),
+        (#"{"leadId":"l","agentId":"a","firstName":"J","lastName":"D","email":"j@example.com","dateOfBirth":"2099-01-01"}"#, "dateOfBirth"),
+        (#"{"leadId":"l","agentId":"a","firstName":"J","lastName":"D","email":"j@example.com","snoozedUntil":"2020-01-01"}"#, "snoozedUntil"),
         // A tag holding ";" would come back from a CSV export as two tags.
         (#"{"leadId":"l","agentId":"a","firstName":"J","lastName":"D","email":"j@example.com","tags":["a;b"]}"#, "tags[0]"),
     ])

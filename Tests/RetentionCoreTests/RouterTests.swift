@@ -21,6 +21,27 @@ import Testing
         #expect(list.body["pagination"]?["total"] == .number(1))
     }
 
+    /// The work queues page without counting: each page says whether another follows, and the pages
+    /// together are the whole queue, each row once.
+    @Test func theQueuesSayWhetherAnotherPageFollows() throws {
+        let engine = try makeEngine()
+        try DemoBook(customers: 300, seed: 4, now: testNow).generate(into: engine.db)
+        try engine.rescore(now: testNow)
+        for (path, key) in [("/at-risk?limit=7", "customerId"), ("/renewals/upcoming?days=60&limit=7", "policyId")] {
+            let whole = try call(engine, "GET", path.replacingOccurrences(of: "limit=7", with: "limit=1000"))
+            let all = try #require(whole.body["data"]?.arrayValue).compactMap { $0[key]?.stringValue }
+            #expect(all.count > 14 && all.count < 1000 && whole.body["pagination"]?["hasMore"] == .bool(false), "\(path)")
+            var paged: [String] = []
+            for page in 1... {
+                let r = try call(engine, "GET", "\(path)&page=\(page)")
+                paged += try #require(r.body["data"]?.arrayValue).compactMap { $0[key]?.stringValue }
+                #expect(r.body["pagination"]?["page"] == .number(Double(page)) && r.body["pagination"]?["limit"] == .number(7))
+                if r.body["pagination"]?["hasMore"] != .bool(true) { break }
+            }
+            #expect(paged == all, "\(path)")
+        }
+    }
+
     @Test func policyAndEventRoutesAnswerTheSpecExamples() throws {
         let engine = try makeEngine()
         let id = try #require(try call(engine, "POST", "/customers", specCustomerBody).body["data"]?["id"]?.stringValue)

@@ -106,6 +106,21 @@ import Testing
         #expect(state.handle(.character("p")) == [.campaign(id: "k1", to: .paused)])
     }
 
+    /// A list that filled its read is read further when the selection reaches its last row, so no customer
+    /// is out of reach; a list shorter than its read is not read again.
+    @Test func reachingTheEndOfAFullListReadsMoreRows() {
+        var state = DashboardState(themeName: "default", user: "me")
+        state.request.rowLimit = 3
+        state.apply(snapshot(atRisk: [entry("a", "Ann", 0.9), entry("b", "Bob", 0.8), entry("c", "Cy", 0.7)]))
+        #expect(state.handle(.down).isEmpty, "not at the end yet")
+        #expect(state.handle(.down) == [.reloadPanes])
+        #expect(state.request.rowLimit == 3 + SnapshotRequest.rowsPerRead)
+        state.apply(snapshot(atRisk: [entry("a", "Ann", 0.9), entry("b", "Bob", 0.8), entry("c", "Cy", 0.7), entry("d", "Dee", 0.6)]))
+        #expect(state.selectedAtRisk?.id == "c", "the selection stays on its customer")
+        #expect(state.handle(.character("G")).isEmpty, "four rows of a 303-row read: that is the whole list")
+        #expect(state.selectedAtRisk?.id == "d")
+    }
+
     /// `$` records a retention event that lowers the score: one stray key must not do it. It asks, naming
     /// the customer; `n` leaves everything as it was, `y` records it.
     @Test func aMissedPaymentIsRecordedOnlyAfterAYesNamingTheCustomer() {

@@ -130,7 +130,7 @@ extension Engine {
         if let who = q.assignedTo { conditions.append("c.assigned_to = ?"); params.append(.text(who)) }
         if q.unassignedOnly { conditions.append("c.assigned_to IS NULL") }
         if !q.includeSnoozed { conditions.append("(c.snoozed_until IS NULL OR c.snoozed_until <= ?)"); params.append(.int(Int64(now))) }
-        let limit = max(1, min(q.limit, 1000)), page = max(1, q.page)
+        let limit = max(1, min(q.limit, Self.queueRowsAtMost)), page = max(1, q.page)
         let order = "ORDER BY c.churn_probability DESC, c.projected_ltv_cents DESC, c.id"
         /// One page, from the driver's customers or from the queue (down to `bound`, the probability of the
         /// last entry to walk, when given).
@@ -168,10 +168,14 @@ extension Engine {
 
     /// In-force policies whose renewal date falls within `days` days from today, earliest first.
     /// Renewals whose date has passed without a renewal are included and flagged overdue.
+    /// The most rows one read of a work queue returns (the API pages by at most 1,000; the dashboard reads
+    /// further as the user scrolls, up to 10,000).
+    public static let queueRowsAtMost = 10_000
+
     public func upcomingRenewals(days: Int, agentId: String? = nil, policyType: PolicyType? = nil, limit: Int = 100, page: Int = 1, now: Int) throws -> [RenewalEntry] {
         let today = Timestamp.startOfDay(now)
         let horizon = today + (days + 1) * Timestamp.secondsPerDay
-        let limit = max(1, min(limit, 1000)), page = max(1, page)
+        let limit = max(1, min(limit, Self.queueRowsAtMost)), page = max(1, page)
         return try db.query("""
             SELECT p.uuid, p.policy_number, p.policy_type, p.status, p.annual_premium_cents, p.renewal_date, c.uuid,
                    c.first_name || ' ' || c.last_name, c.churn_risk, c.churn_probability, c.health_score, p.agent_id

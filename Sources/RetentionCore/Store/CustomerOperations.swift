@@ -73,7 +73,7 @@ extension Engine {
         }
         let since = try r.optionalDate("customerSince") ?? Timestamp.startOfDay(now)
         if since > now { throw RetentionError.invalid("customerSince", "cannot be in the future") }
-        let fields = try CustomerFields.read(&r, creating: true)
+        let fields = try CustomerFields.read(&r, creating: true, now: now)
         try r.finish()
         return NewCustomer(id: id, leadId: leadId, since: since, fields: fields)
     }
@@ -147,7 +147,7 @@ extension Engine {
             let before = try customer(id: id)
             var r = try FieldReader(body)
             let expectedVersion = try r.optionalInt("version")
-            let fields = try CustomerFields.read(&r, creating: false)
+            let fields = try CustomerFields.read(&r, creating: false, now: now)
             try r.finish()
             if before.erasedAt != nil {
                 throw RetentionError.conflict("customer_erased", "Customer \(id) was erased and can no longer be changed.")
@@ -377,7 +377,7 @@ struct CustomerFields {
         changedFieldNames.append(field)
     }
 
-    static func read(_ r: inout FieldReader, creating: Bool) throws -> CustomerFields {
+    static func read(_ r: inout FieldReader, creating: Bool, now: Int) throws -> CustomerFields {
         var f = CustomerFields()
         func requiredText(_ r: inout FieldReader, _ key: String, _ column: String, max: Int = 100) throws {
             if creating {
@@ -404,6 +404,7 @@ struct CustomerFields {
         try optionalText(&r, "phone", "phone") { try Validation.phone($0) }
         if r.has("dateOfBirth") {
             let dob = try r.optionalDate("dateOfBirth")
+            if let dob, dob > now { throw RetentionError.invalid("dateOfBirth", "cannot be in the future") }
             f.set("date_of_birth", "dateOfBirth", .init(dob))
         }
         // The address: nested as in the spec's create body, or flat as in its model.
@@ -452,7 +453,10 @@ struct CustomerFields {
             f.set("assigned_to", "assignedTo", .init(try a.map { try Validation.text($0, field: "assignedTo", maxLength: 100) }))
         }
         if r.has("snoozedUntil") {
-            f.set("snoozed_until", "snoozedUntil", .init(try r.optionalDate("snoozedUntil")))
+            // As POST …/snooze does: a snooze ends in the future (null ends it now).
+            let until = try r.optionalDate("snoozedUntil")
+            if let until, until <= now { throw RetentionError.invalid("snoozedUntil", "must be a future date (or null to end the snooze)") }
+            f.set("snoozed_until", "snoozedUntil", .init(until))
         }
         return f
     }

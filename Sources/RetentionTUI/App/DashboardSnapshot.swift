@@ -67,7 +67,10 @@ public struct SnapshotRequest: Sendable, Equatable {
     public var atRisk = AtRiskQuery()
     public var renewalDays = 30
     public var detailCustomerID: String?
-    public var rowLimit = 300
+    /// Rows of the at-risk and renewal lists read: `rowsPerRead` at first, more as the selection reaches the end.
+    public var rowLimit = SnapshotRequest.rowsPerRead
+    public static let rowsPerRead = 300
+    public static let maximumRows = 10_000
 }
 
 extension DashboardSnapshot {

@@ -39,12 +39,12 @@ extension DashboardState {
         switch binding.action {
         case .quit: quit = true
         case .help: overlay = .help
-        case .up: move(-1)
-        case .down: move(1)
-        case .pageUp: move(-15)
-        case .pageDown: move(15)
-        case .top: move(-1_000_000)
-        case .bottom: move(1_000_000)
+        case .up: return move(-1)
+        case .down: return move(1)
+        case .pageUp: return move(-15)
+        case .pageDown: return move(15)
+        case .top: return move(-1_000_000)
+        case .bottom: return move(1_000_000)
         case .nextPane: focused = PaneID(rawValue: (focused.rawValue + 1) % 4)!
         case .previousPane: focused = PaneID(rawValue: (focused.rawValue + 3) % 4)!
         case .paneAtRisk: focused = .atRisk
@@ -148,7 +148,7 @@ extension DashboardState {
         }
     }
 
-    private mutating func move(_ delta: Int) {
+    private mutating func move(_ delta: Int) -> [Effect] {
         switch focused {
         case .atRisk: atRiskSelection.move(by: delta, ids: atRiskRows.map(\.id))
         case .renewals: renewalSelection.move(by: delta, ids: snapshot?.renewals.map(\.policyId) ?? [])
@@ -156,6 +156,27 @@ extension DashboardState {
         case .detail: detailScroll = max(0, detailScroll + delta)
         }
         lastKeyAt = Date().timeIntervalSince1970
+        return readMoreAtTheEnd()
+    }
+
+    /// The at-risk and renewal lists are read `SnapshotRequest.rowsPerRead` rows at a time: moving onto the
+    /// last row of a list that filled its read reads that many more (an indexed read, up to
+    /// `SnapshotRequest.maximumRows`; a filter narrows a longer list), so every customer can be reached.
+    private mutating func readMoreAtTheEnd() -> [Effect] {
+        let (index, count): (Int, Int)
+        switch focused {
+        case .atRisk: (index, count) = (atRiskSelection.index, atRiskRows.count)
+        case .renewals: (index, count) = (renewalSelection.index, snapshot?.renewals.count ?? 0)
+        case .campaigns, .detail: return []
+        }
+        guard count > 0, count >= request.rowLimit, index >= count - 1 else { return [] }
+        guard request.rowLimit < SnapshotRequest.maximumRows else {
+            status = ("The list shows its first \(request.rowLimit) rows; filter (/ or f) to reach the others.", false)
+            return []
+        }
+        request.rowLimit = min(SnapshotRequest.maximumRows, request.rowLimit + SnapshotRequest.rowsPerRead)
+        status = ("Reading more rows (up to \(request.rowLimit))…", false)
+        return [.reloadPanes]
     }
 
     private mutating func campaignAction(_ action: Action) -> [Effect] {
