@@ -159,6 +159,12 @@ if wait_for "Renewals" 10; then ok; else fail "dashboard started for the SIGTERM
 kill -TERM "$(pgrep -P "$($T display -p -t tui '#{pane_pid}')" retention)"
 if wait_for "EXITED" 10 && [ "$($T display -p -t tui '#{alternate_on} #{cursor_flag}')" = "0 1" ]; then ok; else fail "SIGTERM restores the terminal"; fi
 
+# An unknown theme is reported with the ones there are, not silently replaced.
+$T kill-session -t tui 2>/dev/null
+$T new-session -d -x 120 -y 40 -s tui "cd '$WORK' && '$BIN' --db '$DB' tui --theme no-such-theme; echo EXITED; sleep 30"
+check_screen "an unknown theme is reported" "No theme called"
+$T send-keys -t tui q
+
 # Other terminals: the dashboard starts, draws and quits cleanly under each TERM users have.
 for term in xterm-256color screen-256color xterm vt100 linux; do
   $T kill-session -t tui 2>/dev/null

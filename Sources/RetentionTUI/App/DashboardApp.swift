@@ -64,7 +64,11 @@ public enum DashboardApp {
                                                                                  environment: options.environment))
         let themeNames = catalog.entries().map(\.name)
         var themeName = options.themeName ?? prefs.theme ?? "default"
-        if !themeNames.contains(themeName) { themeName = "default" }
+        var themeProblem: String?
+        if !themeNames.contains(themeName) {
+            themeProblem = "No theme called \"\(themeName)\"; available: \(themeNames.joined(separator: ", ")). Using default."
+            themeName = "default"
+        }
         let mouse = options.mouse && (prefs.mouse ?? true)
 
         let terminal = CursesTerminal(mouse: mouse)
@@ -85,6 +89,7 @@ public enum DashboardApp {
         applyTheme(themeName)
 
         var state = DashboardState(themeName: themeName, user: options.user)
+        if let themeProblem { state.status = (themeProblem, true) }
         if let s = prefs.sort, let sort = AtRiskSort(rawValue: s) { state.sort = sort }
         if let f = prefs.riskFilter, DashboardState.riskFilters.indices.contains(f) {
             state.riskFilterIndex = f
@@ -178,7 +183,9 @@ public enum DashboardApp {
                         themeName = names[((names.firstIndex(of: themeName) ?? -1) + 1) % names.count]
                         applyTheme(themeName)
                         state.themeName = themeName
-                        state.status = warnings.first.map { ("Theme \(themeName): \($0)", true) } ?? ("Theme: \(themeName).", false)
+                        state.status = warnings.first.map { ("Theme \(themeName): \($0)", true) }
+                            ?? (names.count == 1 ? ("Theme: \(themeName), the only one found (no themes/ folder beside the program or in the config folder).", true)
+                                                 : ("Theme: \(themeName).", false))
                     }
                 }
             }
