@@ -53,6 +53,19 @@ import Testing
         #expect(state.handle(.character("r")) == [.refresh(force: true)], "the user asking for fresh figures gets them")
     }
 
+    /// An empty at-risk list asks for a rescore only when nothing is scored; a scored book with no one at
+    /// risk says so.
+    @Test func anEmptyAtRiskListSaysWhyItIsEmpty() {
+        var state = DashboardState(themeName: "default", user: "me")
+        var unscored = snapshot(customers: 10)
+        unscored.hasScores = false
+        state.apply(unscored)
+        #expect(render(state, 160, 40).contains("No customer is scored yet"))
+        state.apply(snapshot(customers: 10))
+        let scored = render(state, 160, 40)
+        #expect(scored.contains("every scored customer is below it") && !scored.contains("rescore"))
+    }
+
     @Test func theValueAtStakeShowsWithItsTierAt120Columns() {
         var state = DashboardState(themeName: "default", user: "me")
         state.apply(snapshot(atRisk: [entry("a", "Ann", 0.9)], customers: 1))
@@ -137,6 +150,20 @@ import Testing
         _ = state.handle(.character("n"))
         guard case .prompt(let title, _, _) = state.overlay else { Issue.record("no note prompt"); return }
         #expect(title.contains("Ann Lee"))
+    }
+
+    /// A question wraps to fit and its answer keys are always in sight; a long line being typed shows its end.
+    @Test func aLongQuestionWrapsAndALongLineShowsItsEnd() {
+        var state = DashboardState(themeName: "default", user: "me")
+        state.apply(snapshot(atRisk: [entry("a", "Maximiliana Featherstonehaugh-Villanueva de la Cruz", 0.9)]))
+        _ = state.handle(.character("$"))
+        let question = render(state, 80, 24)
+        #expect(question.contains("(y/n)"))
+        #expect(question.contains("health score."), "the end of the question is on screen")
+        _ = state.handle(.escape)
+        _ = state.handle(.character("n"))
+        _ = state.handlePaste(String(repeating: "spoke about the renewal quote ", count: 6) + "END")
+        #expect(render(state, 80, 24).contains("quote END▏"))
     }
 
     /// A bracketed paste is text for the open prompt, never a run of keys: its line breaks do not press

@@ -59,6 +59,9 @@ public struct DashboardSnapshot: Sendable, Equatable {
     public var detail: CustomerDetail?
     /// Whether the book holds any customer (the empty at-risk pane says what to do next).
     public var hasCustomers: Bool
+    /// Whether any customer with a policy in force has been scored (an empty at-risk pane asks for a
+    /// rescore only when none has).
+    public var hasScores = true
     public var loadedAt: Int
 }
 
@@ -98,8 +101,10 @@ extension DashboardSnapshot {
         }
         // EXISTS, not count(*): counting a million rows would cost the first frame a whole index scan.
         let hasCustomers = try engine.db.scalarInt("SELECT EXISTS (SELECT 1 FROM customers)") == 1
+        // From the per-agent totals (a few rows), not the customers: an unscored book has nothing to find.
+        let hasScores = try !atRisk.isEmpty || engine.db.scalarInt("SELECT coalesce(sum(scored), 0) > 0 FROM customer_totals") == 1
         return DashboardSnapshot(header: nil, atRisk: atRisk, renewals: renewals, campaigns: campaigns, detail: detail,
-                                 hasCustomers: hasCustomers, loadedAt: now)
+                                 hasCustomers: hasCustomers, hasScores: hasScores, loadedAt: now)
     }
 
     /// The campaign pane's rows with each campaign's performance.

@@ -201,7 +201,7 @@ extension DashboardState {
                 status = ("\"\(c.name)\" is \(c.status.rawValue) and cannot be cancelled.", true); return []
             }
             overlay = .confirm(title: "Cancel campaign",
-                               message: "Cancel \"\(c.name)\"? It touches \(row.targeted) customers; every pending touchpoint is cancelled. (y/n)",
+                               message: "Cancel \"\(c.name)\"? It touches \(row.targeted) customers; every pending touchpoint is cancelled.",
                                action: .cancelCampaign(id: c.id, name: c.name))
         case .previewCampaign:
             return [.previewCampaign(id: c.id, name: c.name)]
@@ -226,7 +226,7 @@ extension DashboardState {
         case .paymentMissed:
             // A missed payment is a retention event that lowers the health score: asked first, never one stray key.
             overlay = .confirm(title: "Record a missed payment",
-                               message: "Record a missed payment for \(name)? It lowers their health score. (y/n)",
+                               message: "Record a missed payment for \(name)? It lowers their health score.",
                                action: .paymentMissed(customerID: id))
         case .recompute: return [.recompute(customerID: id)]
         case .enrol:

@@ -86,11 +86,13 @@ public enum DashboardView {
                 lines.append((DisplayWidth.pad(b.keyLabel, toColumns: 16) + b.summary + (b.dangerous ? " (asks first)" : "") + scope, .overlay))
             }
         case .confirm(let t, let message, _):
-            title = t
-            lines = [(message, .overlay)]
+            // The answer keys are in the title, which is never wrapped away; the question wraps to fit.
+            title = t + " (y/n)"
+            lines = Table.wrap(message, columns: max(10, canvas.columns - 8)).map { ($0, .overlay) }
         case .prompt(let t, let text, _):
             title = t + " (Enter to accept, Esc to cancel)"
-            lines = [(text + "▏", .input)]
+            // A line longer than the box shows its end, where the typing is.
+            lines = [(tail(DisplayText.clean(text), columns: max(10, canvas.columns - 9)) + "▏", .input)]
         case .choice(let t, let options, let selected, _):
             title = t + " (↑↓ Enter, Esc)"
             lines = options.enumerated().map { ($0.element, $0.offset == selected ? .selection : .overlay) }
@@ -116,5 +118,18 @@ public enum DashboardView {
         for (i, l) in lines.prefix(inner.height).enumerated() {
             canvas.putField(text: l.0, row: inner.row + i, col: inner.col, columns: inner.width, role: l.1)
         }
+    }
+
+    /// The end of `text` that fits in `columns`, after an ellipsis when the start is cut.
+    static func tail(_ text: String, columns: Int) -> String {
+        guard DisplayWidth.width(of: text) > columns, columns > 1 else { return text }
+        var kept: [Character] = [], width = 0
+        for character in text.reversed() {
+            let w = DisplayWidth.width(of: String(character))
+            if width + w > columns - 1 { break }
+            kept.append(character)
+            width += w
+        }
+        return "…" + String(kept.reversed())
     }
 }

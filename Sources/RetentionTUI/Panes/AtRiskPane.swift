@@ -30,7 +30,9 @@ enum AtRiskPane {
             ? "No customers yet: import a book (retention import customers FILE.csv) or try `retention demo`."
             : state.filterText != nil || state.mineOnly
             ? "No customer at this risk level matches the filter. Press / to change it, m for everyone's, or f to widen the risk levels."
-            : "No scored customer at this risk level. Run `retention rescore` to score the book, or press f to widen the filter."
+            : state.snapshot?.hasScores == false
+            ? "No customer is scored yet. Run `retention rescore` to score the book."
+            : "No customer at this risk level: every scored customer is below it. Press f for other levels."
         let table = Table(columns: columns, rows: tableRows, selected: rows.isEmpty ? nil : state.atRiskSelection.index,
                           focused: state.focused == .atRisk, scrollOffset: state.atRiskSelection.scroll, emptyText: empty)
         return table.draw(into: &canvas, rect: inner)

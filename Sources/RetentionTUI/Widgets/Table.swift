@@ -143,8 +143,6 @@ public struct Table: Sendable, Equatable {
         return max(0, min(offset, rowCount - visibleRows))
     }
 
-    /// Draws the table into `rect` and returns the scroll offset used (store it for the next frame).
-    @discardableResult
     /// Splits text into lines of at most `columns` display columns, breaking at spaces (a word longer than a
     /// line is cut by columns).
     public static func wrap(_ text: String, columns: Int) -> [String] {
@@ -160,6 +158,8 @@ public struct Table: Sendable, Equatable {
         return lines
     }
 
+    /// Draws the table into `rect` and returns the scroll offset used (store it for the next frame).
+    @discardableResult
     public func draw(into canvas: inout Canvas, rect: Rect) -> Int {
         let area = rect.intersection(canvas.bounds)
         guard !area.isEmpty else { return 0 }
