@@ -152,6 +152,21 @@ import Testing
         #expect(title.contains("Ann Lee"))
     }
 
+    /// After a filter change the old rows stay until the new ones arrive, marked as being read, and no
+    /// action applies to them (the selection would be a customer the new filter may not show).
+    @Test func noActionAppliesToRowsReadForAnEarlierFilter() {
+        var state = DashboardState(themeName: "default", user: "me")
+        var shown = snapshot(atRisk: [entry("a", "Ann", 0.9)])
+        shown.request = state.request
+        state.apply(shown)
+        #expect(state.handle(.character("f")) == [.reloadPanes])
+        #expect(render(state).contains("(reading…)"))
+        #expect(state.handle(.character("A")).isEmpty && state.status?.text.contains("being read") == true)
+        shown.request = state.request
+        state.apply(shown)
+        #expect(state.handle(.character("A")) == [.assignToMe(customerID: "a")])
+    }
+
     /// A question wraps to fit and its answer keys are always in sight; a long line being typed shows its end.
     @Test func aLongQuestionWrapsAndALongLineShowsItsEnd() {
         var state = DashboardState(themeName: "default", user: "me")

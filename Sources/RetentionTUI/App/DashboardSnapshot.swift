@@ -62,6 +62,8 @@ public struct DashboardSnapshot: Sendable, Equatable {
     /// Whether any customer with a policy in force has been scored (an empty at-risk pane asks for a
     /// rescore only when none has).
     public var hasScores = true
+    /// The filters the lists were read for (nil: unknown, taken as current).
+    public var request: SnapshotRequest?
     public var loadedAt: Int
 }
 
@@ -104,7 +106,7 @@ extension DashboardSnapshot {
         // From the per-agent totals (a few rows), not the customers: an unscored book has nothing to find.
         let hasScores = try !atRisk.isEmpty || engine.db.scalarInt("SELECT coalesce(sum(scored), 0) > 0 FROM customer_totals") == 1
         return DashboardSnapshot(header: nil, atRisk: atRisk, renewals: renewals, campaigns: campaigns, detail: detail,
-                                 hasCustomers: hasCustomers, hasScores: hasScores, loadedAt: now)
+                                 hasCustomers: hasCustomers, hasScores: hasScores, request: request, loadedAt: now)
     }
 
     /// The campaign pane's rows with each campaign's performance.

@@ -125,6 +125,18 @@ public struct DashboardState: Sendable {
         }
     }
 
+    /// Whether `pane`'s rows were read for the filters now in force. A changed filter is read in the
+    /// background; until its rows arrive the old ones stay on screen (no flicker), marked as being read,
+    /// and no action applies to them.
+    public func rowsAreCurrent(_ pane: PaneID) -> Bool {
+        guard let shown = snapshot?.request else { return true }
+        switch pane {
+        case .atRisk: return shown.atRisk == request.atRisk
+        case .renewals: return shown.renewalDays == request.renewalDays
+        case .campaigns, .detail: return true
+        }
+    }
+
     /// The name of the customer an action applies to, for its prompt or confirmation.
     public var actionCustomerName: String? {
         switch focused {

@@ -211,6 +211,7 @@ extension DashboardState {
     }
 
     private mutating func customerAction(_ action: Action) -> [Effect] {
+        guard rowsAreCurrent(focused) else { status = ("The list is being read for the new filter; a moment.", true); return [] }
         guard let id = actionCustomerID else { status = ("Select a customer first.", true); return [] }
         // Every prompt and confirmation names the customer it acts on.
         let name = actionCustomerName ?? "this customer"

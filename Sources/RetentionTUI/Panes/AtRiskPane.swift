@@ -5,7 +5,8 @@ enum AtRiskPane {
     static func draw(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) -> Int {
         let rows = state.atRiskRows
         let filter = DashboardState.riskFilters[state.riskFilterIndex].label
-        var title = "1 At-risk customers (\(rows.count)\(rows.count >= state.request.rowLimit ? "+" : "")) · \(filter) · by \(state.sort.rawValue)"
+        let count = state.rowsAreCurrent(.atRisk) ? "\(rows.count)\(rows.count >= state.request.rowLimit ? "+" : "")" : "reading…"
+        var title = "1 At-risk customers (\(count)) · \(filter) · by \(state.sort.rawValue)"
         if let s = state.filterText { title += " · \"\(s)\"" }
         if state.mineOnly { title += " · mine" }
         let inner = canvas.box(title: title, rect: rect, focused: state.focused == .atRisk)
