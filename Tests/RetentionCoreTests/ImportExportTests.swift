@@ -144,7 +144,8 @@ import Testing
         let result = try engine.importCSV(.customers, text: csv, dryRun: false, now: testNow)
         #expect(result.problems.map(\.line) == [2, 4, 5])
         #expect(result.problems.map(\.column) == ["leadId", "id", "leadId"])
-        #expect(result.problems[1].reason.contains("already exists"))
+        #expect(result.problems[0].reason.contains("already exists") && result.problems[1].reason.contains("already exists"))
+        #expect(result.problems[2].reason == "Lead l2 comes twice in this file: line 3 has it too.")
         #expect(try count(engine, "customers") == 1)
     }
 

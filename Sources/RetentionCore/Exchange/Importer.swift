@@ -63,6 +63,10 @@ extension Engine {
                     }
                 }
                 var pending = prepareBatch(after: reader)
+                // The line of each customer this import wrote, by row id (row ids are handed out in order from
+                // here), so that a lead or id that comes twice in the file names the line that had it first.
+                let firstNewRowID = Int64(try db.scalarInt("SELECT coalesce(max(id), 0) + 1 FROM customers"))
+                var linesOfNewCustomers: [Int32] = []
                 var rebuildIndexes: [String]?, recreateTriggers: [String] = []
                 while true {
                     let (rest, batch) = try pending.value()
@@ -85,7 +89,19 @@ extension Engine {
                         do {
                             switch prepared {
                             case .problem(let e): throw e
-                            case .customer(let customer): _ = try writeNewCustomer(customer, now: now)
+                            case .customer(let customer):
+                                do {
+                                    let rowID = try writeNewCustomer(customer, now: now)
+                                    if rowID == firstNewRowID + Int64(linesOfNewCustomers.count) { linesOfNewCustomers.append(Int32(clamping: record.line)) }
+                                } catch let e as RetentionError where e.code == "duplicate_lead_id" || e.code == "duplicate_id" {
+                                    let byLead = e.code == "duplicate_lead_id"
+                                    let earlier = try db.queryOne("SELECT id FROM customers WHERE \(byLead ? "lead_id" : "uuid") = ?",
+                                                                  [.text(byLead ? customer.leadId : customer.id)]) { $0.int64(0) }
+                                        .map { $0 - firstNewRowID }.flatMap { linesOfNewCustomers.indices.contains(Int($0)) ? linesOfNewCustomers[Int($0)] : nil }
+                                    guard let earlier else { throw e }
+                                    throw RetentionError.conflict(e.code, "\(byLead ? "Lead \(customer.leadId)" : "Id \(customer.id)") comes twice in this file: line \(earlier) has it too.",
+                                                                  field: e.field)
+                                }
                             case .policy(let body): try db.transaction { _ = try createPolicy(body, now: now, allowIdentity: true) }
                             case .event(let body):
                                 try db.transaction { _ = try createEvent(body, now: now, allowIdentity: true, applySideEffects: false) }
