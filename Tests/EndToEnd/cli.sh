@@ -76,6 +76,9 @@ for kind in customers policies events; do
   check "round trip $kind" bash -c "'$BIN' --db '$WORK/copy.db' export $kind | cmp -s - '$WORK/$kind.csv'"
 done
 check "json export parses" bash -c "'$BIN' --db '$WORK/demo.db' export policies --format json | python3 -c 'import json,sys; assert len(json.load(sys.stdin)) > 300'"
+# With neither $USER nor $LOGNAME (cron, a service), the audit trail names the login of the process's user.
+check "audit names the login when USER is unset" bash -c "env -u USER -u LOGNAME '$BIN' --db '$WORK/nouser.db' api POST /customers --data '{\"leadId\":\"nouser\",\"agentId\":\"a\",\"firstName\":\"N\",\"lastName\":\"U\",\"email\":\"nu@example.com\"}' >/dev/null \
+  && [ \"\$(sqlite3 '$WORK/nouser.db' 'SELECT user_name FROM audit_log ORDER BY id DESC LIMIT 1')\" = \"\$(id -un)\" ]"
 # Reading never creates a database: a mistyped path is an unreadable input (66), and no file appears.
 check "api GET on a missing database exits 66" expect_exit 66 "$BIN" --db "$WORK/nodir/typo.db" api GET /customers
 check "and creates nothing" test ! -e "$WORK/nodir"

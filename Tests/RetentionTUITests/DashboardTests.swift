@@ -167,6 +167,17 @@ import Testing
         #expect(state.handle(.character("A")) == [.assignToMe(customerID: "a")])
     }
 
+    /// A detail line wider than the pane goes on under itself, word by word, nothing cut away.
+    @Test func detailLinesWrapWordByWord() {
+        let lines: [[(String, StyleRole)]] = [[("  → ", .dim), ("Reduce churn probability with a personal call before the renewal", .text), ("  high", .dim)]]
+        let screen = DetailPane.wrapped(lines, width: 30).map { $0.map(\.0).joined() }
+        #expect(screen == ["  → Reduce churn probability", "    with a personal call", "    before the renewal  high"])
+        #expect(screen.allSatisfy { DisplayWidth.width(of: $0) <= 30 })
+        #expect(DetailPane.wrapped([[("Sacramento", .text)]], width: 30).map { $0.map(\.0).joined() } == ["Sacramento"])
+        #expect(DetailPane.wrapped([[("x", .text), (String(repeating: "y", count: 40), .text)]], width: 12).map { $0.map(\.0).joined() }
+                == ["xyyyyyyyyyyy", "    yyyyyyyy", "    yyyyyyyy", "    yyyyyyyy", "    yyyyy"], "1 + 11 + 8 + 8 + 8 + 5 characters")
+    }
+
     /// A question wraps to fit and its answer keys are always in sight; a long line being typed shows its end.
     @Test func aLongQuestionWrapsAndALongLineShowsItsEnd() {
         var state = DashboardState(themeName: "default", user: "me")

@@ -87,12 +87,51 @@ enum DetailPane {
             }
             line(("\(Formatting.date(e.occurredAt))  ", .dim), (e.eventType.rawValue, role), ("  \(summary)", .dim))
         }
-        let start = min(state.detailScroll, max(0, lines.count - inner.height))
-        for (i, parts) in lines.dropFirst(start).prefix(inner.height).enumerated() {
+        let screenLines = wrapped(lines, width: inner.width)
+        let start = min(state.detailScroll, max(0, screenLines.count - inner.height))
+        for (i, parts) in screenLines.dropFirst(start).prefix(inner.height).enumerated() {
             var col = inner.col
             for (text, role) in parts where col < inner.right {
                 col = canvas.put(text: text, row: inner.row + i, col: col, role: role, maxColumns: inner.right - col)
             }
         }
+    }
+
+    /// Lays each line's parts into screen lines `width` columns wide: what does not fit goes on, word by
+    /// word, on continuation lines indented by four spaces, so a long recommendation or address is read
+    /// in full by scrolling (only a single word wider than a line is cut).
+    static func wrapped(_ lines: [[(String, StyleRole)]], width: Int) -> [[(String, StyleRole)]] {
+        guard width > 8 else { return lines }
+        let indent = "    "
+        var out: [[(String, StyleRole)]] = []
+        for parts in lines {
+            var current: [(String, StyleRole)] = [], used = 0
+            for (text, role) in parts {
+                var rest = Substring(DisplayText.clean(text))
+                while !rest.isEmpty {
+                    if DisplayWidth.width(of: String(rest)) <= width - used {
+                        current.append((String(rest), role)); used += DisplayWidth.width(of: String(rest))
+                        break
+                    }
+                    // The longest start of `rest` that fits, ending before a space when there is one.
+                    var fitEnd = rest.startIndex, lastSpace: Substring.Index?, columns = 0
+                    for i in rest.indices {
+                        let w = DisplayWidth.width(of: String(rest[i]))
+                        if columns + w > width - used { break }
+                        columns += w
+                        fitEnd = rest.index(after: i)
+                        if rest[i] == " " { lastSpace = i }
+                    }
+                    let lineIsFresh = used <= indent.count
+                    let cut = lastSpace ?? (lineIsFresh ? fitEnd : rest.startIndex)
+                    if cut > rest.startIndex { current.append((String(rest[..<cut]), role)) }
+                    out.append(current)
+                    current = [(indent, .dim)]; used = indent.count
+                    rest = rest[cut...].drop { $0 == " " }
+                }
+            }
+            out.append(current)
+        }
+        return out
     }
 }

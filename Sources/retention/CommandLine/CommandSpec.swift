@@ -32,7 +32,13 @@ struct CommandEnvironment: Sendable {
     var arguments: ParsedArguments
     var environment: [String: String] = ProcessInfo.processInfo.environment
 
-    var user: String { arguments.value("--user") ?? environment["USER"] ?? environment["LOGNAME"] ?? "unknown" }
+    /// Who is acting, for the audit trail: `--user`, else `$USER` or `$LOGNAME`, else the login name of the
+    /// process's user (a cron job or a service may have neither variable set).
+    var user: String {
+        if let given = arguments.value("--user") ?? environment["USER"] ?? environment["LOGNAME"], !given.isEmpty { return given }
+        if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+        return "uid \(getuid())"
+    }
     var databasePath: String { DatabaseLocation.resolve(explicit: arguments.value("--db"), environment: environment) }
     var now: Int { Timestamp.now() }
     var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
