@@ -87,6 +87,20 @@ import Testing
         #expect(r.body["data"]?.arrayValue?.count == 1)
         #expect(throws: RetentionError.self) { try APIRequest(method: "GET", target: "/customers?search=%zz") }
     }
+
+    /// Query parameters that cannot be meant are refused: one given twice, a range upside down, and any
+    /// on a route that writes, before it writes anything.
+    @Test func ambiguousOrMisplacedQueryParametersAreRefused() throws {
+        let engine = try makeEngine()
+        let twice = try call(engine, "GET", "/customers?limit=5&limit=50")
+        #expect(twice.status == 400 && twice.body["error"]?["field"] == .string("limit"))
+        let upsideDown = try call(engine, "GET", "/customers?healthScoreMin=50&healthScoreMax=10")
+        #expect(upsideDown.status == 400 && upsideDown.body["error"]?["field"] == .string("healthScoreMin"))
+        #expect(try call(engine, "GET", "/customers?churnRisk=high&churnRisk=critical").status == 200, "a list parameter may repeat")
+        let write = try call(engine, "POST", "/customers?dryRun=true", specCustomerBody)
+        #expect(write.status == 400 && write.body["error"]?["code"] == .string("unknown_parameter"))
+        #expect(try count(engine, "customers") == 0)
+    }
 }
 
 @Suite struct TriageTests {

@@ -70,11 +70,14 @@ public struct APIResponse: Sendable {
 public struct QueryReader {
     private let items: [(String, String)]
     private var used: Set<String> = []
+    /// Parameters that take one value (a list parameter may repeat).
+    private var single: Set<String> = []
 
     public init(_ items: [(String, String)]) { self.items = items }
 
     public mutating func string(_ key: String) -> String? {
         used.insert(key)
+        single.insert(key)
         return items.last(where: { $0.0 == key })?.1
     }
 
@@ -133,10 +136,18 @@ public struct QueryReader {
         }
     }
 
+    /// Refuses parameters the route does not know, and a one-value parameter given twice (which of the
+    /// two was meant is not for the program to guess).
     public func finish() throws {
         for (key, _) in items where !used.contains(key) {
             let known = used.sorted().joined(separator: ", ")
             throw RetentionError.invalid(key, "is not a known query parameter here\(known.isEmpty ? "" : "; known: \(known)")", code: "unknown_parameter")
+        }
+        for key in single {
+            let values = items.filter { $0.0 == key }.map(\.1)
+            if values.count > 1 {
+                throw RetentionError.invalid(key, "is given \(values.count) times (\(values.map { "\"\($0)\"" }.joined(separator: ", "))); give it once", code: "invalid_query")
+            }
         }
     }
 }

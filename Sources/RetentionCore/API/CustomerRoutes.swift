@@ -8,6 +8,9 @@ extension Router {
             q.churnRisk = try ctx.query.choices("churnRisk", ChurnRisk.self)
             q.healthScoreMin = try ctx.query.double("healthScoreMin")
             q.healthScoreMax = try ctx.query.double("healthScoreMax")
+            if let low = q.healthScoreMin, let high = q.healthScoreMax, low > high {
+                throw RetentionError.invalid("healthScoreMin", "must not be above healthScoreMax (\(low) > \(high))", code: "invalid_query")
+            }
             q.agentId = ctx.query.string("agentId")
             q.tag = ctx.query.string("tag")
             q.search = ctx.query.string("search")

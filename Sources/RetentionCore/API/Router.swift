@@ -63,6 +63,9 @@ public enum Router {
                 guard let params = route.match(segments) else { continue }
                 guard route.method == request.method else { methodsForPath.append(route.method); continue }
                 var context = RouteContext(params: params, query: QueryReader(request.query), body: request.body, now: now)
+                // No route that writes takes query parameters: one given is refused before anything is written
+                // (checked after the handler, a bad parameter would be reported on a write already done).
+                if request.method != "GET" { try context.query.finish() }
                 let response = try route.handler(engine, &context)
                 try context.query.finish()
                 return response
