@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RetentionCore
 
@@ -22,6 +23,21 @@ import Testing
         #expect(Timestamp.formatInstant(t) == "2024-01-15T10:30:00Z")
         #expect(Timestamp.formatDate(t) == "2024-01-15")
         #expect(Timestamp.formatDate(Timestamp.parse("1969-12-31")!) == "1969-12-31")
+        #expect(Timestamp.formatInstant(Timestamp.parse("0001-01-01")!) == "0001-01-01T00:00:00Z")
+        #expect(Timestamp.formatInstant(Timestamp.parse("9999-12-31T23:59:59Z")!) == "9999-12-31T23:59:59Z")
+        #expect(Timestamp.formatInstant(Timestamp.parse("9999-12-31T23:59:59Z")! + 1) == "10000-01-01T00:00:00Z", "past year 9999, more digits")
+        // Across years 1 to 9999, every field zero-padded, and parsing gives the instant back.
+        var generator = SeededGenerator(seed: 7)
+        let first = Timestamp.parse("0001-01-01")!, last = Timestamp.parse("9999-12-31T23:59:59Z")!
+        for _ in 0..<20_000 {
+            let t = Int.random(in: first...last, using: &generator)
+            let day = Timestamp.floorDiv(t, Timestamp.secondsPerDay), s = t - day * Timestamp.secondsPerDay
+            let (y, m, d) = Timestamp.civil(days: day)
+            let date = String(format: "%04d-%02d-%02d", y, m, d)
+            #expect(Timestamp.formatDate(t) == date)
+            #expect(Timestamp.formatInstant(t) == date + String(format: "T%02d:%02d:%02dZ", s / 3600, s % 3600 / 60, s % 60))
+            #expect(Timestamp.parse(Timestamp.formatInstant(t)) == t)
+        }
     }
 
     @Test func addingMonthsClampsToMonthEnd() {
