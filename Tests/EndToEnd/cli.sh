@@ -81,6 +81,8 @@ check "audit names the login when USER is unset" bash -c "env -u USER -u LOGNAME
   && [ \"\$(sqlite3 '$WORK/nouser.db' 'SELECT user_name FROM audit_log ORDER BY id DESC LIMIT 1')\" = \"\$(id -un)\" ]"
 # Reading never creates a database: a mistyped path is an unreadable input (66), and no file appears.
 check "api GET on a missing database exits 66" expect_exit 66 "$BIN" --db "$WORK/nodir/typo.db" api GET /customers
+check "export from a missing database exits 66" expect_exit 66 "$BIN" --db "$WORK/nodir/typo.db" export customers
+check "a dry run on a missing database exits 66" expect_exit 66 "$BIN" --db "$WORK/nodir/typo.db" import customers "$WORK/header-only.csv" --dry-run
 check "and creates nothing" test ! -e "$WORK/nodir"
 check "an unreadable --data file exits 66" expect_exit 66 "$BIN" --db "$WORK/demo.db" api POST /customers --data @"$WORK/nothing.json"
 # A file that is not UTF-8 (here Latin-1) is refused where its first foreign byte is, and nothing is imported.

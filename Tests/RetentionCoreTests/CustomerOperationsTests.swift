@@ -49,6 +49,8 @@ import Testing
         (#"{"leadId":"l","agentId":"a","firstName":"J","lastName":"D","email":"j@example.com","tags":["ok","b\u007fad"]}"#, "tags[1]"),
         (#"{"leadId":"l","agentId":"a","firstName":"J","lastName":"D","email":"j@example.com","dateOfBirth":"2099-01-01"}"#, "dateOfBirth"),
         (#"{"leadId":"l","agentId":"a","firstName":"J","lastName":"D","email":"j@example.com","snoozedUntil":"2020-01-01"}"#, "snoozedUntil"),
+        (#"{"leadId":"l\u001b]0;x\u0007","agentId":"a","firstName":"J","lastName":"D","email":"j@example.com"}"#, "leadId"),
+        (#"{"leadId":"l","agentId":"a","firstName":"J\u2028K","lastName":"D","email":"j@example.com"}"#, "firstName"),
         // A tag holding ";" would come back from a CSV export as two tags.
         (#"{"leadId":"l","agentId":"a","firstName":"J","lastName":"D","email":"j@example.com","tags":["a;b"]}"#, "tags[0]"),
     ])
@@ -70,7 +72,7 @@ import Testing
         let c = try engine.createCustomer(try json(#"{"leadId":"l","agentId":"a","firstName":"Chloé 山田 😀","lastName":"O'Brien-Nuñez","email":"c@example.com","tags":["très bien"]}"#), now: testNow)
         #expect(c.fullName == "Chloé 山田 😀 O'Brien-Nuñez" && c.tags == ["très bien"])
         #expect { try engine.updateCustomer(id: c.id, try json(#"{"firstName":"A\u001b[31mB"}"#), now: testNow) } throws: {
-            ($0 as? RetentionError)?.message.contains("control characters; found U+001B at character 2") == true
+            ($0 as? RetentionError)?.message.contains("control characters or line breaks; found U+001B at character 2") == true
         }
         #expect(try engine.customer(id: c.id).firstName == "Chloé 山田 😀")
         // A note may run over several lines, and still holds no escape sequence.

@@ -63,7 +63,7 @@ import Testing
         #expect(render(state, 160, 40).contains("No customer is scored yet"))
         state.apply(snapshot(customers: 10))
         let scored = render(state, 160, 40)
-        #expect(scored.contains("every scored customer is below it") && !scored.contains("rescore"))
+        #expect(scored.contains("No customer at this risk level now") && !scored.contains("rescore"))
     }
 
     @Test func theValueAtStakeShowsWithItsTierAt120Columns() {
@@ -174,6 +174,10 @@ import Testing
         #expect(screen == ["  → Reduce churn probability", "    with a personal call", "    before the renewal  high"])
         #expect(screen.allSatisfy { DisplayWidth.width(of: $0) <= 30 })
         #expect(DetailPane.wrapped([[("Sacramento", .text)]], width: 30).map { $0.map(\.0).joined() } == ["Sacramento"])
+        // One character 80 columns wide (40 joined Hangul jamo) gets a line of its own; the wrapping ends.
+        let jamo = String(repeating: "\u{1100}", count: 40)
+        #expect(jamo.count == 1)
+        #expect(DetailPane.wrapped([[("city ", .dim), (jamo + " ok", .text)]], width: 30).map { $0.map(\.0).joined() } == ["city ", "    " + jamo, "    ok"])
         #expect(DetailPane.wrapped([[("x", .text), (String(repeating: "y", count: 40), .text)]], width: 12).map { $0.map(\.0).joined() }
                 == ["xyyyyyyyyyyy", "    yyyyyyyy", "    yyyyyyyy", "    yyyyyyyy", "    yyyyy"], "1 + 11 + 8 + 8 + 8 + 5 characters")
     }
@@ -190,6 +194,28 @@ import Testing
         _ = state.handle(.character("n"))
         _ = state.handlePaste(String(repeating: "spoke about the renewal quote ", count: 6) + "END")
         #expect(render(state, 80, 24).contains("quote END▏"))
+    }
+
+    /// The detail pane's actions wait for the customer just opened: until it is read, the pane still shows
+    /// the one before, and a question naming that one would act on the other.
+    @Test func aCustomerJustOpenedIsActedOnOnlyOnceShown() throws {
+        let engine = Engine(database: try Store.open(path: ":memory:"), user: "t")
+        try DemoBook(customers: 60, seed: 3, now: now).generate(into: engine.db)
+        try engine.rescore(now: now)
+        var state = DashboardState(themeName: "default", user: "me")
+        state.apply(try DashboardSnapshot.collect(engine, state.request, now: now))
+        #expect(state.handle(.enter) == [.reloadPanes])
+        let first = try #require(state.detailCustomerID)
+        state.apply(try DashboardSnapshot.collect(engine, state.request, now: now))
+        _ = state.handle(.escape)
+        _ = state.handle(.down)
+        #expect(state.handle(.enter) == [.reloadPanes])
+        #expect(state.detailCustomerID != first)
+        #expect(state.handle(.character("$")).isEmpty && state.overlay == nil && state.status?.text.contains("still being read") == true)
+        state.apply(try DashboardSnapshot.collect(engine, state.request, now: now))
+        _ = state.handle(.character("$"))
+        guard case .confirm(_, let message, _) = state.overlay else { Issue.record("no question once shown"); return }
+        #expect(message.contains(state.snapshot?.detail?.customer.fullName ?? "?"))
     }
 
     /// A bracketed paste is text for the open prompt, never a run of keys: its line breaks do not press

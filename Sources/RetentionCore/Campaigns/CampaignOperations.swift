@@ -31,7 +31,7 @@ extension Engine {
         try db.transaction {
             var r = try FieldReader(body)
             let name = try Validation.text(try r.string("name"), field: "name", maxLength: 200)
-            let description = try r.optionalString("description")
+            let description = try r.optionalString("description").map { try Validation.text($0, field: "description", maxLength: 2000, multiline: true) }
             guard let type = try r.optionalChoice("type", CampaignType.self) else {
                 throw RetentionError.invalid("type", "is required: one of \(CampaignType.allCases.map(\.rawValue).joined(separator: ", "))")
             }

@@ -166,12 +166,12 @@ extension Engine {
         return try entries(driver: drivers[counts.indices.min { counts[$0] < counts[$1] } ?? 0])
     }
 
-    /// In-force policies whose renewal date falls within `days` days from today, earliest first.
-    /// Renewals whose date has passed without a renewal are included and flagged overdue.
     /// The most rows one read of a work queue returns (the API pages by at most 1,000; the dashboard reads
     /// further as the user scrolls, up to 10,000).
     public static let queueRowsAtMost = 10_000
 
+    /// In-force policies whose renewal date falls within `days` days from today, earliest first.
+    /// Renewals whose date has passed without a renewal are included and flagged overdue.
     public func upcomingRenewals(days: Int, agentId: String? = nil, policyType: PolicyType? = nil, limit: Int = 100, page: Int = 1, now: Int) throws -> [RenewalEntry] {
         let today = Timestamp.startOfDay(now)
         let horizon = today + (days + 1) * Timestamp.secondsPerDay

@@ -67,7 +67,7 @@ extension Engine {
             guard UUID(uuidString: given) != nil else { throw RetentionError.invalid("id", "must be a UUID, got \"\(given)\"") }
             id = given.lowercased()
         } else { id = Engine.newID() }
-        let leadId = try r.string("leadId")
+        let leadId = try Validation.text(try r.string("leadId"), field: "leadId", maxLength: 100)
         if !allowIdentity, r.has("id") {
             throw RetentionError.invalid("id", "is assigned by Retention; only `retention import` may keep an existing id")
         }

@@ -26,7 +26,7 @@ extension Engine {
                                                     [.text(customerKey)], { ($0.int64(0), $0.text(1)) }) else {
                 throw RetentionError(.notFound, code: "customer_not_found", "Customer \(customerKey) was not found.", field: "customerId")
             }
-            let agentId = try r.optionalString("agentId") ?? customerRow.1
+            let agentId = try r.optionalString("agentId").map { try Validation.text($0, field: "agentId", maxLength: 100) } ?? customerRow.1
             let number = try Validation.text(try r.string("policyNumber"), field: "policyNumber", maxLength: 64)
             guard let type = try r.optionalChoice("policyType", PolicyType.self) else { throw RetentionError.invalid("policyType", "is required") }
             let status = try r.optionalChoice("status", PolicyStatus.self) ?? .active
@@ -38,7 +38,7 @@ extension Engine {
             }
             let term = max(1, Timestamp.wholeMonths(from: effective, to: expiration))
             let inceptionGiven = try r.optionalDate("inceptionDate")
-            let underwriter = try r.optionalString("underwriter")
+            let underwriter = try r.optionalString("underwriter").map { try Validation.text($0, field: "underwriter") }
             let documents = try r.optionalStringArray("documents") ?? []
             let metadata = try r.optionalJSONObject("metadata")
             // History fields, for importing an existing book.
@@ -132,7 +132,7 @@ extension Engine {
 
             let newStatus = try r.optionalChoice("status", PolicyStatus.self)
             let endReason = try r.optionalString("endReason")
-            if let a = try r.optionalString("agentId") { set("agent_id", "agentId", .text(a)) }
+            if let a = try r.optionalString("agentId") { set("agent_id", "agentId", .text(try Validation.text(a, field: "agentId", maxLength: 100))) }
             if r.has("policyNumber") {
                 guard let n = try r.optionalString("policyNumber") else { throw RetentionError.invalid("policyNumber", "cannot be empty") }
                 if n != before.policyNumber,
@@ -168,7 +168,7 @@ extension Engine {
             if effective != before.effectiveDate || expiration != before.expirationDate {
                 set("term_months", "termMonths", .int(Int64(max(1, Timestamp.wholeMonths(from: effective, to: expiration)))))
             }
-            if r.has("underwriter") { set("underwriter", "underwriter", .init(try r.optionalString("underwriter"))) }
+            if r.has("underwriter") { set("underwriter", "underwriter", .init(try r.optionalString("underwriter").map { try Validation.text($0, field: "underwriter") })) }
             if let d = try r.optionalStringArray("documents") { set("documents", "documents", .text(JSONValue.array(d.map { .string($0) }).serialized())) }
             if r.has("metadata") { set("metadata", "metadata", .init(try r.optionalJSONObject("metadata")?.serialized())) }
             if let v = try r.optionalCents("totalPaid") { set("total_paid_cents", "totalPaid", .int(Int64(v))) }

@@ -82,16 +82,19 @@ public enum Validation {
     }
 
     /// Names, ids, tags and other text: at most `maxLength` characters, and no control characters (C0
-    /// `U+0000–U+001F`, DEL `U+007F`, C1 `U+0080–U+009F`). An escape sequence stored in a name would be
+    /// `U+0000–U+001F`, DEL `U+007F`, C1 `U+0080–U+009F`) nor the line and paragraph separators
+    /// `U+2028/2029`. An escape sequence stored in a name would be
     /// one waiting for every terminal, report and export that shows it, and no real name holds one.
     /// `multiline` text (a note, a reply) may also hold line breaks and tabs. Everything else (any
     /// script, emoji, punctuation) is stored exactly as given.
     public static func text(_ s: String, field: String, maxLength: Int = 200, multiline: Bool = false) throws -> String {
         guard s.count <= maxLength else { throw RetentionError.invalid(field, "must be at most \(maxLength) characters, got \(s.count)") }
-        for (offset, scalar) in s.unicodeScalars.enumerated() where isControl(scalar) {
-            if multiline && (scalar == "\n" || scalar == "\r" || scalar == "\t") { continue }
-            let code = String(scalar.value, radix: 16, uppercase: true)
-            throw RetentionError.invalid(field, "must not contain control characters; found U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code) at character \(offset + 1)")
+        for (offset, character) in s.enumerated() {
+            for scalar in character.unicodeScalars where isControl(scalar) || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                if multiline && (scalar == "\n" || scalar == "\r" || scalar == "\t" || scalar == "\u{2028}" || scalar == "\u{2029}") { continue }
+                let code = String(scalar.value, radix: 16, uppercase: true)
+                throw RetentionError.invalid(field, "must not contain control characters or line breaks; found U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code) at character \(offset + 1)")
+            }
         }
         return s
     }

@@ -59,8 +59,8 @@ public struct DashboardSnapshot: Sendable, Equatable {
     public var detail: CustomerDetail?
     /// Whether the book holds any customer (the empty at-risk pane says what to do next).
     public var hasCustomers: Bool
-    /// Whether any customer with a policy in force has been scored (an empty at-risk pane asks for a
-    /// rescore only when none has).
+    /// Whether any customer with a policy in force has been scored (`customer_totals` counts those only;
+    /// an empty at-risk pane asks for a rescore only when none has).
     public var hasScores = true
     /// The filters the lists were read for (nil: unknown, taken as current).
     public var request: SnapshotRequest?

@@ -142,7 +142,7 @@ public struct DashboardState: Sendable {
         switch focused {
         case .atRisk: selectedAtRisk?.name
         case .renewals: selectedRenewal?.customerName
-        case .detail: snapshot?.detail?.customer.fullName
+        case .detail: snapshot?.detail?.customer.id == detailCustomerID ? snapshot?.detail?.customer.fullName : nil
         case .campaigns: nil
         }
     }

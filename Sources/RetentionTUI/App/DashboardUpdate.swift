@@ -213,6 +213,10 @@ extension DashboardState {
     private mutating func customerAction(_ action: Action) -> [Effect] {
         guard rowsAreCurrent(focused) else { status = ("The list is being read for the new filter; a moment.", true); return [] }
         guard let id = actionCustomerID else { status = ("Select a customer first.", true); return [] }
+        if focused == .detail && snapshot?.detail?.customer.id != id {
+            status = ("The customer is still being read; a moment.", true)
+            return []
+        }
         // Every prompt and confirmation names the customer it acts on.
         let name = actionCustomerName ?? "this customer"
         switch action {

@@ -33,7 +33,7 @@ enum AtRiskPane {
             ? "No customer at this risk level matches the filter. Press / to change it, m for everyone's, or f to widen the risk levels."
             : state.snapshot?.hasScores == false
             ? "No customer is scored yet. Run `retention rescore` to score the book."
-            : "No customer at this risk level: every scored customer is below it. Press f for other levels."
+            : "No customer at this risk level now (snoozed ones and those without a policy in force are left out). Press f for other levels."
         let table = Table(columns: columns, rows: tableRows, selected: rows.isEmpty ? nil : state.atRiskSelection.index,
                           focused: state.focused == .atRisk, scrollOffset: state.atRiskSelection.scroll, emptyText: empty)
         return table.draw(into: &canvas, rect: inner)

@@ -123,7 +123,10 @@ enum DetailPane {
                         if rest[i] == " " { lastSpace = i }
                     }
                     let lineIsFresh = used <= indent.count
-                    let cut = lastSpace ?? (lineIsFresh ? fitEnd : rest.startIndex)
+                    var cut = lastSpace ?? (lineIsFresh ? fitEnd : rest.startIndex)
+                    // A single character wider than a whole line (a cluster of many joined scalars) goes on
+                    // a line of its own, cut by the canvas, so the loop always moves on.
+                    if cut == rest.startIndex && lineIsFresh { cut = rest.index(after: rest.startIndex) }
                     if cut > rest.startIndex { current.append((String(rest[..<cut]), role)) }
                     out.append(current)
                     current = [(indent, .dim)]; used = indent.count

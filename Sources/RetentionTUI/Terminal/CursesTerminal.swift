@@ -172,6 +172,10 @@ final class CursesTerminal {
     private func readBracketedPaste() -> String? {
         let opening = Array("[200~".unicodeScalars), closing = Array("\u{1B}[201~".unicodeScalars)
         var looked: [(rc: Int32, ch: wint_t)] = []
+        // The rest of the opening may arrive a moment after the ESC (a remote terminal's packets): wait as
+        // long as curses waits for the rest of a key's sequence.
+        wtimeout(retention_stdscr(), 25)
+        defer { wtimeout(retention_stdscr(), 0) }
         for expected in opening {
             let next = nextCharacter()
             if next.rc == ERR { break }
@@ -190,7 +194,10 @@ final class CursesTerminal {
         while true {
             let next = nextCharacter()
             if next.rc == ERR { break }  // the closing never came: keep what arrived
-            if next.rc == KEY_CODE_YES { continue }  // a key sequence inside the paste is not text
+            if next.rc == KEY_CODE_YES {
+                if Int32(next.ch) == KEY_RESIZE { updateSize() }  // the size still follows the terminal
+                continue  // a key sequence inside the paste is not text
+            }
             guard let scalar = Unicode.Scalar(UInt32(next.ch)) else { continue }
             if text.count < limit + closing.count { text.append(scalar) }
             recent.append(scalar)

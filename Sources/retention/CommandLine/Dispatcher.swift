@@ -55,6 +55,7 @@ enum Dispatcher {
             return ExitCode.usage
         } catch let e as RetentionError {
             Output.err("retention \(name): \(e.description)")
+            if e.code == "database_not_found" { return ExitCode.noInput }
             switch e.kind {
             case .storage: return ExitCode.ioError
             case .invalid: return ExitCode.dataError

@@ -34,7 +34,8 @@ enum ImportCommand {
             return ExitCode.noInput
         }
         let text = try UTF8Text.decode(data, name: path)
-        let engine = try env.openEngine()
+        // A dry run writes nothing, so it does not create a database either.
+        let engine = try env.openEngine(create: !args.flag("--dry-run"))
         let started = Date()
         let result = try engine.importCSV(kind, text: text, dryRun: args.flag("--dry-run"), now: env.now)
         if !result.problems.isEmpty {
