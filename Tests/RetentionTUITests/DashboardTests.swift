@@ -182,6 +182,22 @@ import Testing
                 == ["xyyyyyyyyyyy", "    yyyyyyyy", "    yyyyyyyy", "    yyyyyyyy", "    yyyyy"], "1 + 11 + 8 + 8 + 8 + 5 characters")
     }
 
+    /// The footer shows whole key hints only, and quitting always; a long status ends in an ellipsis.
+    @Test func theFooterShowsWholeHintsAndAlwaysQuit() {
+        var state = DashboardState(themeName: "default", user: "me")
+        state.apply(snapshot(atRisk: [entry("a", "Ann", 0.9)]))
+        state.status = ("Unknown policy type in type:bogus; types: " + PolicyType.allCases.map(\.rawValue).joined(separator: ", ") + ", and more words to be long", true)
+        for columns in [40, 80, 120] {
+            let lines = render(state, columns, 30).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let hints = lines[lines.count - 1], status = lines[lines.count - 2]
+            #expect(hints.contains("q quit"), "\(columns): \(hints)")
+            #expect(status.trimmingCharacters(in: .whitespaces).hasSuffix("…"), "\(columns): \(status)")
+            for binding in KeyBindings.footer(for: .atRisk) where hints.contains(" \(binding.summary.prefix(4))") {
+                #expect(hints.contains(binding.summary), "\(columns): a hint cut short in \(hints)")
+            }
+        }
+    }
+
     /// A question wraps to fit and its answer keys are always in sight; a long line being typed shows its end.
     @Test func aLongQuestionWrapsAndALongLineShowsItsEnd() {
         var state = DashboardState(themeName: "default", user: "me")

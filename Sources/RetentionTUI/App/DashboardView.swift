@@ -65,13 +65,20 @@ public enum DashboardView {
     static func drawFooter(_ state: DashboardState, into canvas: inout Canvas, rect: Rect) {
         canvas.fill(rect, role: .footerText)
         if let status = state.status {
-            canvas.put(text: status.text, row: rect.row, col: rect.col + 1, role: status.isError ? .statusError : .statusOk, maxColumns: rect.width - 2)
+            // A message too long for the line ends in an ellipsis rather than mid-word.
+            canvas.putField(text: status.text, row: rect.row, col: rect.col + 1, columns: rect.width - 2, role: status.isError ? .statusError : .statusOk)
         }
+        // Whole hints only, as many as fit, and the last one (quit) always: `?` lists the rest.
+        let hints = KeyBindings.footer(for: state.focused).map { (key: $0.keys[0].label, text: " \($0.summary)  ") }
+        let width = { (h: (key: String, text: String)) in DisplayWidth.width(of: h.key) + DisplayWidth.width(of: h.text) }
+        let reserved = hints.last.map(width) ?? 0
         var col = rect.col + 1
         let row = rect.row + min(1, rect.height - 1)
-        for b in KeyBindings.footer(for: state.focused) where col < rect.right - 2 {
-            col = canvas.put(text: b.keys[0].label, row: row, col: col, role: .footerKey, maxColumns: rect.right - col)
-            col = canvas.put(text: " \(b.summary)  ", row: row, col: col, role: .footerText, maxColumns: rect.right - col)
+        for (i, hint) in hints.enumerated() {
+            let isLast = i == hints.count - 1
+            guard col + width(hint) <= rect.right - (isLast ? 0 : reserved) else { if isLast { break } else { continue } }
+            col = canvas.put(text: hint.key, row: row, col: col, role: .footerKey, maxColumns: rect.right - col)
+            col = canvas.put(text: hint.text, row: row, col: col, role: .footerText, maxColumns: rect.right - col)
         }
     }
 
