@@ -15,6 +15,10 @@ import Testing
         // Text that a spreadsheet would run, and awkward characters, must survive the trip.
         let someone = try #require(try source.listCustomers(CustomerQuery()).items.first)
         try source.updateCustomer(id: someone.id, try json(#"{"street": "=HYPERLINK(\"x\")", "tags": ["a,b", "-minus", "@at"], "metadata": {"note": "line1\nline2"}}"#), now: testNow)
+        // A snooze travels with the customer, also one that has ended by the time the file is imported.
+        _ = try source.snooze(customerId: someone.id, until: testNow + 7 * 86_400, now: testNow)
+        let second = try #require(try source.listCustomers(CustomerQuery()).items.dropFirst().first)
+        _ = try source.snooze(customerId: second.id, until: testNow + 86_400, now: testNow)
         let customers = try exportText(source, .customers)
         let policies = try exportText(source, .policies)
         let events = try exportText(source, .events)
@@ -26,6 +30,11 @@ import Testing
             #expect(result.problems.isEmpty, "\(kind): \(result.problems.prefix(3))")
         }
         #expect(try exportText(target, .customers) == customers)
+        #expect(customers.components(separatedBy: Timestamp.formatDate(testNow + 7 * 86_400)).count > 1)
+        #expect(try target.customer(id: second.id).snoozedUntil.map(Timestamp.formatDate) == Timestamp.formatDate(testNow + 86_400))
+        // Imported a month later, when both snoozes have ended, the file still imports whole.
+        let later = try makeEngine()
+        #expect(try later.importCSV(.customers, text: customers, dryRun: false, now: testNow + 30 * 86_400).problems.isEmpty)
         #expect(try exportText(target, .policies) == policies)
         #expect(try exportText(target, .events) == events)
         // Derived counters agree with the source.

@@ -73,7 +73,7 @@ extension Engine {
         }
         let since = try r.optionalDate("customerSince") ?? Timestamp.startOfDay(now)
         if since > now { throw RetentionError.invalid("customerSince", "cannot be in the future") }
-        let fields = try CustomerFields.read(&r, creating: true, now: now)
+        let fields = try CustomerFields.read(&r, creating: true, now: now, importing: allowIdentity)
         try r.finish()
         return NewCustomer(id: id, leadId: leadId, since: since, fields: fields)
     }
@@ -147,7 +147,7 @@ extension Engine {
             let before = try customer(id: id)
             var r = try FieldReader(body)
             let expectedVersion = try r.optionalInt("version")
-            let fields = try CustomerFields.read(&r, creating: false, now: now)
+            let fields = try CustomerFields.read(&r, creating: false, now: now, importing: false)
             try r.finish()
             if before.erasedAt != nil {
                 throw RetentionError.conflict("customer_erased", "Customer \(id) was erased and can no longer be changed.")
@@ -377,7 +377,8 @@ struct CustomerFields {
         changedFieldNames.append(field)
     }
 
-    static func read(_ r: inout FieldReader, creating: Bool, now: Int) throws -> CustomerFields {
+    /// `importing`: a record from an export file, which may carry a snooze that has already ended.
+    static func read(_ r: inout FieldReader, creating: Bool, now: Int, importing: Bool) throws -> CustomerFields {
         var f = CustomerFields()
         func requiredText(_ r: inout FieldReader, _ key: String, _ column: String, max: Int = 100) throws {
             if creating {
@@ -455,7 +456,7 @@ struct CustomerFields {
         if r.has("snoozedUntil") {
             // As POST …/snooze does: a snooze ends in the future (null ends it now).
             let until = try r.optionalDate("snoozedUntil")
-            if let until, until <= now { throw RetentionError.invalid("snoozedUntil", "must be a future date (or null to end the snooze)") }
+            if let until, until <= now, !importing { throw RetentionError.invalid("snoozedUntil", "must be a future date (or null to end the snooze)") }
             f.set("snoozed_until", "snoozedUntil", .init(until))
         }
         return f
