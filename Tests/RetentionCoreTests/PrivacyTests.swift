@@ -47,6 +47,44 @@ import Testing
         }
     }
 
+    /// An erased customer takes no new personal data, through any route: it could never be erased again.
+    @Test func anErasedCustomerTakesNoNewData() throws {
+        let engine = try makeEngine()
+        let c = try engine.createCustomer(try json(specCustomerBody), now: testNow)
+        let p = try engine.createPolicy(try json(specPolicyBody(customerId: c.id)), now: testNow)
+        let k = try engine.createCampaign(try json(#"{"name":"K","type":"loyalty","touchpoints":[{"type":"email","template":"loyalty"}]}"#), now: testNow)
+        try engine.setCampaignStatus(id: k.id, to: .active, now: testNow)
+        try engine.eraseCustomer(customerId: c.id, now: testNow + 10)
+        let before = try engine.db.query("SELECT (SELECT count(*) FROM retention_events), (SELECT count(*) FROM policies), (SELECT count(*) FROM campaign_enrollments), (SELECT group_concat(coalesce(assigned_to, '-') || coalesce(snoozed_until, '-')) FROM customers)") { [$0.text(0), $0.text(1), $0.text(2), $0.text(3)] }
+        let attempts: [(String, () throws -> Void)] = [
+            ("contact", { _ = try engine.logContact(customerId: c.id, channel: .call, outcome: .reached, note: "new personal note", now: testNow + 20) }),
+            ("policy", { _ = try engine.createPolicy(try json(specPolicyBody(customerId: c.id).replacingOccurrences(of: "POL-2024-001", with: "POL-NEW")), now: testNow + 20) }),
+            ("policy change", { _ = try engine.updatePolicy(id: p.id, try json(#"{"underwriter":"Someone New"}"#), now: testNow + 20) }),
+            ("assign", { _ = try engine.assign(customerId: c.id, to: "sam", now: testNow + 20) }),
+            ("snooze", { _ = try engine.snooze(customerId: c.id, until: testNow + 10 * 86_400, now: testNow + 20) }),
+            ("enrol", { _ = try engine.enrolCustomer(campaignId: k.id, customerId: c.id, now: testNow + 20) }),
+        ]
+        for (what, attempt) in attempts {
+            #expect(throws: RetentionError.self, "\(what)") { try attempt() }
+            do { try attempt() } catch let e as RetentionError { #expect(e.code == "customer_erased", "\(what): \(e.code)") }
+        }
+        #expect(try engine.db.query("SELECT (SELECT count(*) FROM retention_events), (SELECT count(*) FROM policies), (SELECT count(*) FROM campaign_enrollments), (SELECT group_concat(coalesce(assigned_to, '-') || coalesce(snoozed_until, '-')) FROM customers)") { [$0.text(0), $0.text(1), $0.text(2), $0.text(3)] } == before)
+    }
+
+    /// An opted_out event changes the customer's consent at once (dispatch reads it); opted_in gives it back.
+    @Test func anOptOutEventChangesConsent() throws {
+        let engine = try makeEngine()
+        let c = try engine.createCustomer(try json(specCustomerBody), now: testNow)
+        try engine.createEvent(try json(#"{"customerId":"\#(c.id)","eventType":"opted_out","data":{"channel":"email"}}"#), now: testNow)
+        #expect(try engine.customer(id: c.id).optedOutChannels == [.email])
+        try engine.createEvent(try json(#"{"customerId":"\#(c.id)","eventType":"opted_in","data":{"channel":"email"}}"#), now: testNow + 1)
+        #expect(try engine.customer(id: c.id).optedOutChannels.isEmpty)
+        #expect { try engine.createEvent(try json(#"{"customerId":"\#(c.id)","eventType":"opted_out","data":{}}"#), now: testNow) } throws: {
+            ($0 as? RetentionError)?.field == "data.channel"
+        }
+        #expect(try engine.db.scalarInt("SELECT count(*) FROM audit_log WHERE action IN ('customer.opt_out', 'customer.opt_in')") == 2)
+    }
+
     @Test func eraseNeedsConfirmationThroughTheAPI() throws {
         let engine = try makeEngine()
         let c = try engine.createCustomer(try json(specCustomerBody), now: testNow)
@@ -69,6 +107,11 @@ import Testing
         #expect(try engine.dispatchDue(now: testNow).sent == 2)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/mail/new").count == 1)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/out").count == 1)
+        // The channels pointed elsewhere since (a relative folder is stored as an absolute path): the
+        // copies in the folders used before are still found and removed.
+        try engine.setChannelAdapter(.email, ChannelAdapter(kind: .maildir, target: "relative-mail"), now: testNow + 1)
+        #expect(try engine.channelAdapter(.email)?.target == FileManager.default.currentDirectoryPath + "/relative-mail")
+        try engine.setChannelAdapter(.notification, ChannelAdapter(kind: .outbox, target: dir + "/out2"), now: testNow + 1)
         try engine.eraseCustomer(customerId: c.id, now: testNow + 5)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/mail/new").isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/out").isEmpty)

@@ -253,7 +253,7 @@ extension Engine {
             guard c.status == .active || c.status == .paused else {
                 throw RetentionError.conflict("campaign_not_running", "Campaign \"\(c.name)\" is \(c.status.rawValue); customers can be enrolled only while it is active or paused.")
             }
-            let row = try customerRowID(customerId)
+            let row = try liveCustomerRowID(customerId)
             if try db.queryOne("SELECT 1 FROM campaign_enrollments WHERE campaign_id = ? AND customer_id = ?", [.int(c.rowID), .int(row)], { _ in true }) != nil {
                 throw RetentionError.conflict("already_enrolled", "The customer is already enrolled in \"\(c.name)\".")
             }

@@ -197,12 +197,46 @@ extension Engine {
         return ChannelAdapter(kind: kind, target: target)
     }
 
+    /// Every Maildir and outbox folder messages were configured to go to, now or before (see
+    /// `setChannelAdapter`), with the ones in use now.
+    func messageFolders() throws -> [ChannelAdapter] {
+        var folders: [ChannelAdapter] = []
+        if let text = try db.queryOne("SELECT value FROM settings WHERE key = 'channel.folders'", [], { $0.text(0) }),
+           case .array(let items)? = try? JSONValue.parse(text) {
+            for item in items {
+                if let kind = item["kind"]?.stringValue.flatMap(ChannelAdapter.Kind.init(rawValue:)), let target = item["target"]?.stringValue {
+                    folders.append(ChannelAdapter(kind: kind, target: target))
+                }
+            }
+        }
+        for channel in ContactChannel.allCases {
+            if let a = try channelAdapter(channel), a.kind == .maildir || a.kind == .outbox,
+               !folders.contains(where: { $0.kind == a.kind && $0.target == a.target }) { folders.append(a) }
+        }
+        return folders
+    }
+
     /// Configures where a channel's messages go (`retention channel set CHANNEL KIND TARGET`). Audited.
+    ///
+    /// A folder is stored as an absolute path (a relative one is taken from the current directory), so a
+    /// dispatch run from another directory, by cron say, writes where it was set up to. Every Maildir and
+    /// outbox folder ever configured is remembered: erasing a customer removes their copies from all of
+    /// them, not only from the folder in use now.
     public func setChannelAdapter(_ channel: ContactChannel, _ adapter: ChannelAdapter, now: Int) throws {
         guard !adapter.target.isEmpty else { throw RetentionError.invalid("target", "must name a folder or a command") }
+        var adapter = adapter
+        if adapter.kind == .maildir || adapter.kind == .outbox, !adapter.target.hasPrefix("/") {
+            adapter.target = URL(fileURLWithPath: adapter.target).standardizedFileURL.path
+        }
         try db.transaction {
             try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
                        [.text("channel.\(channel.rawValue)"), .text(JSONValue.object([("kind", .string(adapter.kind.rawValue)), ("target", .string(adapter.target))]).serialized())])
+            if adapter.kind == .maildir || adapter.kind == .outbox {
+                var folders = try messageFolders()
+                if !folders.contains(where: { $0.kind == adapter.kind && $0.target == adapter.target }) { folders.append(adapter) }
+                try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES ('channel.folders', ?)",
+                           [.text(JSONValue.array(folders.map { .object([("kind", .string($0.kind.rawValue)), ("target", .string($0.target))]) }).serialized())])
+            }
             try audit("channel.set", entity: "channel", id: channel.rawValue, details: .object([("kind", .string(adapter.kind.rawValue))]), now: now)
         }
     }

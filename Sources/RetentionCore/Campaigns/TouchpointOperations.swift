@@ -88,6 +88,7 @@ extension Engine {
     public func recordTouchpointResponse(id: String, response: String, now: Int) throws -> Touchpoint {
         try db.transaction {
             let t = try touchpoint(id: id)
+            _ = try liveCustomerRowID(t.customerId)
             _ = try Validation.text(response, field: "response", maxLength: 5000, multiline: true)
             guard let stage = t.status.stage, stage >= 1 || t.status == .sending else {
                 throw RetentionError.conflict("invalid_transition", "A \(t.status.rawValue) touchpoint was never sent, so it cannot have a response.", field: "status")

@@ -193,13 +193,19 @@ extension Engine {
         for channel in ContactChannel.allCases {
             let want = optedOut.contains(channel)
             guard want != current.contains(channel.rawValue) else { continue }
-            try db.run("""
-                INSERT INTO contact_preferences (customer_id, channel, opted_out, changed_at, changed_by) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (customer_id, channel) DO UPDATE SET opted_out = excluded.opted_out, changed_at = excluded.changed_at, changed_by = excluded.changed_by
-                """, [.int(rowID), .text(channel.rawValue), .int(want ? 1 : 0), .int(Int64(now)), .text(user)])
-            try audit(want ? "customer.opt_out" : "customer.opt_in", entity: "customer", id: uuid,
-                      details: .object([("channel", .string(channel.rawValue))]), now: now)
+            try recordConsent(customerRow: rowID, customerID: uuid, channel: channel, optedOut: want, now: now)
         }
+    }
+
+    /// Stores one channel's consent for a customer, with who and when, and audits the change.
+    func recordConsent(customerRow rowID: Int64, customerID: String? = nil, channel: ContactChannel, optedOut: Bool, now: Int) throws {
+        let uuid = try customerID ?? db.queryOne("SELECT uuid FROM customers WHERE id = ?", [.int(rowID)]) { $0.text(0) } ?? ""
+        try db.run("""
+            INSERT INTO contact_preferences (customer_id, channel, opted_out, changed_at, changed_by) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (customer_id, channel) DO UPDATE SET opted_out = excluded.opted_out, changed_at = excluded.changed_at, changed_by = excluded.changed_by
+            """, [.int(rowID), .text(channel.rawValue), .int(optedOut ? 1 : 0), .int(Int64(now)), .text(user)])
+        try audit(optedOut ? "customer.opt_out" : "customer.opt_in", entity: "customer", id: uuid,
+                  details: .object([("channel", .string(channel.rawValue))]), now: now)
     }
 
     // MARK: List

@@ -92,6 +92,11 @@ extension Engine {
                 try db.run("UPDATE policies SET claims_count = claims_count + 1, total_claim_cents = total_claim_cents + ?, updated_at = ? WHERE id = ?",
                            [.int(Int64(amountCents ?? 0)), .int(Int64(now)), .int(policyRow)])
             }
+        case .opted_out, .opted_in:
+            // Consent follows the event at once, as a PATCH of optedOutChannels would (dispatch reads it).
+            if let channel = data?["channel"]?.stringValue.flatMap(ContactChannel.init(rawValue:)) {
+                try recordConsent(customerRow: customerRow, channel: channel, optedOut: type == .opted_out, now: now)
+            }
         default: break
         }
         if type.isContact { // also on import: lastContactDate is derived from the contact history
@@ -143,6 +148,11 @@ enum EventRules {
             // Annual premiums in currency units, as a policy's premium may be (`Validation.cents`).
             try number("premiumBefore", required: false, range: 0...1e13)
             try number("premiumAfter", required: false, range: 0...1e13)
+        case .opted_out, .opted_in:
+            // The event changes the customer's consent for that channel: it must name one.
+            guard let name = data?["channel"]?.stringValue, ContactChannel(rawValue: name) != nil else {
+                throw RetentionError.invalid("data.channel", "is required for \(type.rawValue) events: one of \(ContactChannel.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
         default: break
         }
     }

@@ -22,10 +22,11 @@ extension Engine {
             } else { id = Engine.newID() }
             let customerKey = try r.string("customerId")
             // A customer is named by its id, or (handy when importing a book) by its lead id.
-            guard let customerRow = try db.queryOne("SELECT id, agent_id FROM customers WHERE uuid = ?1 OR lead_id = ?1 ORDER BY uuid = ?1 DESC LIMIT 1",
-                                                    [.text(customerKey)], { ($0.int64(0), $0.text(1)) }) else {
+            guard let customerRow = try db.queryOne("SELECT id, agent_id, erased_at FROM customers WHERE uuid = ?1 OR lead_id = ?1 ORDER BY uuid = ?1 DESC LIMIT 1",
+                                                    [.text(customerKey)], { ($0.int64(0), $0.text(1), $0.optionalInt(2)) }) else {
                 throw RetentionError(.notFound, code: "customer_not_found", "Customer \(customerKey) was not found.", field: "customerId")
             }
+            if customerRow.2 != nil { throw RetentionError.conflict("customer_erased", "Customer \(customerKey) was erased and takes no new data.", field: "customerId") }
             let agentId = try r.optionalString("agentId").map { try Validation.text($0, field: "agentId", maxLength: 100) } ?? customerRow.1
             let number = try Validation.text(try r.string("policyNumber"), field: "policyNumber", maxLength: 64)
             guard let type = try r.optionalChoice("policyType", PolicyType.self) else { throw RetentionError.invalid("policyType", "is required") }
@@ -124,6 +125,7 @@ extension Engine {
     public func updatePolicy(id: String, _ body: JSONValue, now: Int) throws -> Policy {
         try db.transaction {
             let before = try policy(id: id)
+            _ = try liveCustomerRowID(before.customerId)
             var r = try FieldReader(body)
             let expectedVersion = try r.optionalInt("version")
             var sets: [(String, SQLValue)] = []

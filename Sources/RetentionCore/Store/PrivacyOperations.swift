@@ -78,16 +78,23 @@ extension Engine {
     /// The files under the product's control that hold a copy of a message sent to the customer.
     func messageCopies(customerId: String) throws -> [String] {
         let rowID = try customerRowID(customerId)
-        let sent = try db.query("SELECT uuid, channel FROM touchpoints WHERE customer_id = ? AND sent_at IS NOT NULL", [.int(rowID)]) { ($0.text(0), $0.text(1)) }
+        let sent = try db.query("SELECT uuid FROM touchpoints WHERE customer_id = ? AND sent_at IS NOT NULL", [.int(rowID)]) { $0.text(0) }
+        guard !sent.isEmpty else { return [] }
+        // Every folder the product was ever set to write to, whichever channel used it and whatever is set
+        // now (a copy written before a channel was pointed elsewhere is still a copy). Messages handed to a
+        // command or to sendmail are outside the product's control.
         var paths: [String] = []
-        for (uuid, channelName) in sent {
-            guard let channel = ContactChannel(rawValue: channelName), let adapter = try channelAdapter(channel) else { continue }
-            switch adapter.kind {
-            case .maildir: paths += ["\(adapter.target)/new/\(uuid).retention", "\(adapter.target)/cur/\(uuid).retention"]
-                + ((try? FileManager.default.contentsOfDirectory(atPath: adapter.target + "/cur")) ?? [])
-                    .filter { $0.hasPrefix("\(uuid).retention:") }.map { "\(adapter.target)/cur/\($0)" }
-            case .outbox: paths.append("\(adapter.target)/\(uuid).json")
-            case .command, .sendmail: break   // handed to another program: outside the product's control
+        for folder in try messageFolders() {
+            switch folder.kind {
+            case .maildir:
+                // A mail reader renames a message it has seen into cur/ with flags after a colon.
+                let seen = (try? FileManager.default.contentsOfDirectory(atPath: folder.target + "/cur")) ?? []
+                for uuid in sent {
+                    paths += ["\(folder.target)/new/\(uuid).retention", "\(folder.target)/cur/\(uuid).retention"]
+                    paths += seen.filter { $0.hasPrefix("\(uuid).retention:") }.map { "\(folder.target)/cur/\($0)" }
+                }
+            case .outbox: paths += sent.map { "\(folder.target)/\($0).json" }
+            case .command, .sendmail: break
             }
         }
         return paths

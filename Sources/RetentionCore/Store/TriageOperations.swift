@@ -13,6 +13,7 @@ extension Engine {
     @discardableResult
     public func assign(customerId: String, to specialist: String?, now: Int) throws -> Customer {
         try db.transaction {
+            _ = try liveCustomerRowID(customerId)
             let c = try customer(id: customerId)
             if let specialist { _ = try Validation.text(specialist, field: "assignedTo", maxLength: 100) }
             try db.run("UPDATE customers SET assigned_to = ?, version = version + 1, updated_at = ? WHERE id = ?",
@@ -27,6 +28,7 @@ extension Engine {
     @discardableResult
     public func snooze(customerId: String, until: Int?, now: Int) throws -> Customer {
         try db.transaction {
+            _ = try liveCustomerRowID(customerId)
             let c = try customer(id: customerId)
             if let until, until <= Timestamp.startOfDay(now) {
                 throw RetentionError.invalid("until", "must be a date after today (\(Timestamp.formatDate(now)))")
@@ -43,7 +45,7 @@ extension Engine {
     @discardableResult
     public func logContact(customerId: String, channel: ContactChannel, outcome: ContactOutcome, note: String?, now: Int) throws -> RetentionEvent {
         try db.transaction {
-            let rowID = try customerRowID(customerId)
+            let rowID = try liveCustomerRowID(customerId)
             if let note { _ = try Validation.text(note, field: "note", maxLength: 2000, multiline: true) }
             var data: [(String, JSONValue)] = [("channel", .string(channel.rawValue)), ("outcome", .string(outcome.rawValue))]
             if let note { data.append(("note", .string(note))) }
