@@ -92,6 +92,12 @@ check "naming its line and column" contains "line 2, column 24" err
 check "and imports nothing" bash -c "! '$BIN' --db '$WORK/copy.db' api GET '/customers?search=jose@' --compact | grep -q latin-1"
 check "not-a-database file refused and kept" bash -c "echo hello > '$WORK/notes.txt'; ! '$BIN' --db '$WORK/notes.txt' api GET /customers >/dev/null 2>&1; grep -q hello '$WORK/notes.txt'"
 
+check "a --user holding a line break exits 64" expect_exit 64 "$BIN" --db "$WORK/demo.db" --user $'evil\nname' config get
+check "dispatch --once --watch exits 64" expect_exit 64 "$BIN" --db "$WORK/demo.db" dispatch --once --watch
+check "config sets the company name" expect_exit 0 "$BIN" --db "$WORK/demo.db" config set company.name "Acme Mutual"
+check "config gets one key" bash -c "[ \"\$('$BIN' --db '$WORK/demo.db' config get company.name)\" = 'Acme Mutual' ]"
+check "a bad calling window exits 65" expect_exit 65 "$BIN" --db "$WORK/demo.db" config set contact.window 21:00-08:00
+check "an unknown key exits 65" expect_exit 65 "$BIN" --db "$WORK/demo.db" config get ltv.nope
 check "simulate appends activity" expect_exit 0 "$BIN" --db "$WORK/demo.db" simulate --rate 200 --count 5 --seed 1
 check "simulate reports each change" test "$(wc -l <"$WORK/out")" -eq 5
 check "rescore scores the book" expect_exit 0 "$BIN" --db "$WORK/demo.db" rescore

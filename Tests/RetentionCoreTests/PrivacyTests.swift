@@ -83,6 +83,11 @@ import Testing
             ($0 as? RetentionError)?.field == "data.channel"
         }
         #expect(try engine.db.scalarInt("SELECT count(*) FROM audit_log WHERE action IN ('customer.opt_out', 'customer.opt_in')") == 2)
+        // An event in the future is refused (it would move the last contact ahead of today).
+        #expect { try engine.createEvent(try json(#"{"customerId":"\#(c.id)","eventType":"nps_response","data":{"score":9},"occurredAt":"2099-01-01T00:00:00Z"}"#), now: testNow) } throws: {
+            ($0 as? RetentionError)?.field == "occurredAt"
+        }
+        #expect(try engine.customer(id: c.id).lastContactDate == nil)
     }
 
     @Test func eraseNeedsConfirmationThroughTheAPI() throws {

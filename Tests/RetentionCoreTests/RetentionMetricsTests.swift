@@ -84,7 +84,7 @@ import Testing
         func change(_ at: (String, String), _ before: Int, _ after: Int, _ date: String) throws {
             _ = try engine.createEvent(try json("""
                 {"customerId":"\(at.0)","policyId":"\(at.1)","eventType":"coverage_changed","occurredAt":"\(date)T12:00:00Z","data":{"premiumBefore":\(before),"premiumAfter":\(after)}}
-                """), now: d(date))
+                """), now: d(date) + 86_400)  // recorded the day after it happened
         }
         try change(ids[0], 1200, 1500, "2024-03-01")  // A1, in force at the start: +300 upsell
         try change(ids[0], 1500, 1400, "2024-09-01")  // A1: −100 contraction

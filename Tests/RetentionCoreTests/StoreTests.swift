@@ -160,3 +160,22 @@ import Testing
         #expect(try found(.null) == nil)
     }
 }
+
+/// The settings `retention config` shows and changes.
+@Suite struct SettingsTests {
+    @Test func everySettingHasADefaultAndIsCheckedWhenSet() throws {
+        let engine = try makeEngine()
+        #expect(try engine.settings().map(\.key) == Engine.settingKeys)
+        #expect(try engine.settings().first { $0.key == "contact.window" }?.value == "08:00-21:00")
+        try engine.setSetting("company.name", "Acme Mutual", now: testNow)
+        try engine.setSetting("contact.window", "09:30-24:00", now: testNow)
+        #expect(try engine.settings().first { $0.key == "company.name" }?.value == "Acme Mutual")
+        #expect(try engine.callingWindow() == CallingWindow(start: 9 * 60 + 30, end: 24 * 60))
+        for (key, value) in [("contact.window", "20:00-08:00"), ("contact.window", "8-21"), ("contact.window", "08:00-21:60"),
+                             ("company.name", " "), ("company.name", "A\u{1B}]0;x\u{7}"), ("ltv.discountRate", "2"), ("nope", "1")] {
+            #expect(throws: RetentionError.self, "\(key) = \(value)") { try engine.setSetting(key, value, now: testNow) }
+        }
+        #expect(try engine.callingWindow() == CallingWindow(start: 9 * 60 + 30, end: 24 * 60), "a refused value changes nothing")
+        #expect(try engine.db.scalarInt("SELECT count(*) FROM audit_log WHERE action = 'settings.set'") == 2)
+    }
+}

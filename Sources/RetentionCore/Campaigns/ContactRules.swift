@@ -26,6 +26,25 @@ public struct CallingWindow: Sendable, Equatable {
         self.end = end
     }
 
+    /// `HH:MM-HH:MM` (the end may be `24:00`), the start before the end; nil for anything else.
+    public init?(parsing text: String) {
+        func minutes(_ part: Substring) -> Int? {
+            let hm = part.split(separator: ":", omittingEmptySubsequences: false)
+            guard hm.count == 2, hm.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isASCII) }), let h = Int(hm[0]), let m = Int(hm[1]),
+                  (0...59).contains(m), (0...23).contains(h) || (h == 24 && m == 0) else { return nil }
+            return h * 60 + m
+        }
+        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, let start = minutes(parts[0]), let end = minutes(parts[1]), start < end else { return nil }
+        self.init(start: start, end: end)
+    }
+
+    /// `08:00-21:00`.
+    public var description: String {
+        func hm(_ v: Int) -> String { (v / 60 < 10 ? "0" : "") + "\(v / 60):" + (v % 60 < 10 ? "0" : "") + "\(v % 60)" }
+        return hm(start) + "-" + hm(end)
+    }
+
     /// `now` if it falls inside the window in `zone`, else the next opening.
     public func nextAllowed(at now: Int, zone: TimeZone) -> Int {
         var calendar = Calendar(identifier: .gregorian)

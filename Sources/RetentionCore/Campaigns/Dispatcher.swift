@@ -369,9 +369,7 @@ extension Engine {
 
     func callingWindow() throws -> CallingWindow {
         guard let text = try db.queryOne("SELECT value FROM settings WHERE key = 'contact.window'", [], { $0.text(0) }) else { return CallingWindow() }
-        let parts = text.split(separator: "-").map { $0.split(separator: ":").compactMap { Int($0) } }
-        guard parts.count == 2, parts.allSatisfy({ $0.count == 2 }) else { return CallingWindow() }
-        return CallingWindow(start: parts[0][0] * 60 + parts[0][1], end: parts[1][0] * 60 + parts[1][1])
+        return CallingWindow(parsing: text) ?? CallingWindow()
     }
 
     private func dispatchOne(_ id: Int64, now: Int, window: CallingWindow, adapters: [ContactChannel: ChannelAdapter],

@@ -54,6 +54,11 @@ extension Engine {
                 throw RetentionError.invalid("triggeredActions[\(i)]", "must be a snake_case action name like send_reminder, got \"\(a)\"")
             }
             let occurredAt = try r.optionalInstant("occurredAt") ?? now
+            // An event is something that happened: a future one would move the customer's last contact ahead
+            // of today and skew every score (an hour's grace for clocks that disagree).
+            guard occurredAt <= now + 3_600 else {
+                throw RetentionError.invalid("occurredAt", "cannot be in the future (\(Timestamp.formatInstant(occurredAt)) is after now, \(Timestamp.formatInstant(now)))")
+            }
             try r.finish()
             try EventRules.validate(type: type, data: data, hasPolicy: policyRow != nil)
             let event = try insertEvent(customerRow: customerRow.0, policyRow: policyRow, type: type, severity: severity, data: data,

@@ -49,6 +49,13 @@ enum Dispatcher {
                 Output.out(spec.help)
                 return ExitCode.ok
             }
+            // The acting user goes into the audit trail as one line of text.
+            if let user = args.value("--user") {
+                do { _ = try Validation.text(user, field: "--user", maxLength: 100) } catch let e as RetentionError {
+                    throw UsageError(message: "--user \(e.message)", usage: mainUsage)
+                }
+                guard !user.trimmingCharacters(in: .whitespaces).isEmpty else { throw UsageError(message: "--user cannot be empty", usage: mainUsage) }
+            }
             return try spec.run(args, CommandEnvironment(arguments: args))
         } catch let e as UsageError {
             Output.err("retention \(name): \(e.message)\n\(e.usage)")

@@ -1,12 +1,12 @@
 import Foundation
 import RetentionCore
 
-/// `retention config [get | set KEY VALUE]`: the lifetime-value settings stored in the database.
+/// `retention config [get [KEY] | set KEY VALUE]`: the settings stored in the database.
 enum ConfigCommand {
-    static let usage = "usage: retention config [get]\n       retention config set ltv.discountRate|ltv.profitMargin|ltv.acquisitionCost VALUE"
+    static let usage = "usage: retention config [get [KEY]]\n       retention config set KEY VALUE"
 
     static let spec = CommandSpec(
-        name: "config", summary: "Show or change the lifetime-value settings (discount rate, margin, acquisition cost)",
+        name: "config", summary: "Show or change the settings (LTV parameters, company name, calling window)",
         usage: usage,
         help: """
         \(usage)
@@ -14,7 +14,10 @@ enum ConfigCommand {
         ltv.discountRate     annual discount rate, a share (default 0.10)
         ltv.profitMargin     share of premium kept as profit (default 0.15)
         ltv.acquisitionCost  cost of winning a customer, in dollars (default 200)
-        Changes are audited; run `retention rescore` to apply them to every customer.
+        company.name         the name messages sign with ({{company.name}}; default "your insurance agency")
+        contact.window       when calls and text messages may go, in the customer's local time,
+                             HH:MM-HH:MM (default 08:00-21:00)
+        Changes are audited; run `retention rescore` to apply the LTV ones to every customer.
         """,
         run: run)
 
@@ -22,12 +25,21 @@ enum ConfigCommand {
         let engine = try env.openEngine(create: false)
         switch args.positionals.first ?? "get" {
         case "get":
-            let s = try engine.ltvSettings()
-            Output.out("ltv.discountRate = \(s.discountRate)\nltv.profitMargin = \(s.profitMargin)\nltv.acquisitionCost = \(Double(s.acquisitionCostCents) / 100)")
+            let all = try engine.settings()
+            guard args.positionals.count <= 2 else { throw UsageError(message: "get takes at most one key", usage: usage) }
+            if args.positionals.count == 2 {
+                let key = args.positionals[1]
+                guard let setting = all.first(where: { $0.key == key }) else {
+                    throw RetentionError.invalid("key", "\"\(key)\" is not a setting; known: \(Engine.settingKeys.joined(separator: ", "))")
+                }
+                Output.out(setting.value)
+            } else {
+                for (key, value) in all { Output.out("\(key) = \(value)") }
+            }
         case "set":
             guard args.positionals.count == 3 else { throw UsageError(message: "set needs a key and a value", usage: usage) }
-            try engine.setLTVSetting(args.positionals[1], args.positionals[2], now: env.now)
-            Output.out("\(args.positionals[1]) = \(args.positionals[2])")
+            try engine.setSetting(args.positionals[1], args.positionals[2], now: env.now)
+            Output.out("\(args.positionals[1]) = \(try engine.settings().first { $0.key == args.positionals[1] }?.value ?? args.positionals[2])")
         default:
             throw UsageError(message: "unknown config command \"\(args.positionals[0])\"", usage: usage)
         }

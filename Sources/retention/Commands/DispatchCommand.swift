@@ -22,6 +22,7 @@ enum DispatchCommand {
         run: run)
 
     static func run(_ args: ParsedArguments, _ env: CommandEnvironment) throws -> Int32 {
+        if args.flag("--once") && args.flag("--watch") { throw UsageError(message: "--once and --watch exclude each other", usage: usage) }
         let limit = try args.int("--limit", usage: usage, range: 1...100_000) ?? 500
         let interval = try args.int("--interval", usage: usage, range: 1...3600) ?? 30
         let engine = try env.openEngine(create: false)

@@ -1,0 +1,38 @@
+/// The settings `retention config` shows and changes: the lifetime-value parameters (see `LTVSettings`),
+/// the company name messages sign with, and the calling window for calls and text messages.
+extension Engine {
+    /// Every settable key, in the order `config get` lists them.
+    public static let settingKeys = LTVSettings.keys + ["company.name", "contact.window"]
+
+    /// Each setting with the value in force (the default when none was set).
+    public func settings() throws -> [(key: String, value: String)] {
+        let ltv = try ltvSettings()
+        let window = try callingWindow()
+        let company = try db.queryOne("SELECT value FROM settings WHERE key = 'company.name'", [], { $0.text(0) })
+        return [("ltv.discountRate", JSONValue.format(number: ltv.discountRate)), ("ltv.profitMargin", JSONValue.format(number: ltv.profitMargin)),
+                ("ltv.acquisitionCost", JSONValue.format(number: Double(ltv.acquisitionCostCents) / 100)),
+                ("company.name", company ?? TemplateVariables.fallback("company.name")), ("contact.window", window.description)]
+    }
+
+    /// Sets one setting, validated (the error names the key) and audited.
+    public func setSetting(_ key: String, _ value: String, now: Int) throws {
+        switch key {
+        case _ where LTVSettings.keys.contains(key):
+            try setLTVSetting(key, value, now: now)
+            return
+        case "company.name":
+            guard !value.trimmingCharacters(in: .whitespaces).isEmpty else { throw RetentionError.invalid(key, "cannot be empty") }
+            _ = try Validation.text(value, field: key, maxLength: 100)
+        case "contact.window":
+            guard CallingWindow(parsing: value) != nil else {
+                throw RetentionError.invalid(key, "must be HH:MM-HH:MM with the start before the end, like 08:00-21:00; got \"\(value)\"")
+            }
+        default:
+            throw RetentionError.invalid("key", "\"\(key)\" is not a setting; known: \(Self.settingKeys.joined(separator: ", "))")
+        }
+        try db.transaction {
+            try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [.text(key), .text(value)])
+            try audit("settings.set", entity: "setting", id: key, details: .object([("value", .string(value))]), now: now)
+        }
+    }
+}
