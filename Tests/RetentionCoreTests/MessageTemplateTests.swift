@@ -78,6 +78,11 @@ import Testing
         #expect(try engine.templateCatalogue().contains { $0.name == "loyalty" && $0.channel == .email && $0.custom })
         try engine.deleteTemplate(name: "loyalty", channel: .email, now: testNow)
         #expect(try engine.message(name: "loyalty", channel: .email)?.subject?.source != "Thanks")
+        // The draft campaign "S" sends "spring" by SMS, which has no built-in fallback: it cannot be deleted.
+        #expect { try engine.deleteTemplate(name: "spring", channel: .sms, now: testNow) } throws: {
+            ($0 as? RetentionError)?.code == "template_in_use" && ($0 as? RetentionError)?.message.contains("\"S\"") == true
+        }
+        #expect(try engine.message(name: "spring", channel: .sms) != nil)
     }
 
     @Test func sendmailAdapterWritesAnRFC5322Message() throws {

@@ -58,7 +58,22 @@ extension Engine {
     public func deleteTemplate(name: String, channel: ContactChannel, now: Int) throws {
         try db.transaction {
             try db.run("DELETE FROM settings WHERE key = ?", [.text("template.\(name).\(channel.rawValue)")])
-            guard db.changes > 0 else { throw RetentionError.notFound("Template", "\(name) for \(channel.rawValue)") }
+            guard db.changes > 0 else {
+                let builtIn = BuiltInTemplates.message(name: name, channel: channel) != nil
+                throw RetentionError.notFound("Template", "\(name) for \(channel.rawValue)\(builtIn ? " of your own (the built-in one cannot be deleted)" : "")")
+            }
+            // A campaign that has not finished would have nothing to send on that channel (a built-in template
+            // of the same name takes over if there is one).
+            if BuiltInTemplates.message(name: name, channel: channel) == nil {
+                let users = try db.query("""
+                    SELECT name FROM campaigns WHERE status IN ('draft', 'scheduled', 'active', 'paused')
+                      AND EXISTS (SELECT 1 FROM json_each(sequence) WHERE json_extract(value, '$.template') = ? AND json_extract(value, '$.type') = ?)
+                    ORDER BY name
+                    """, [.text(name), .text(channel.rawValue)]) { $0.text(0) }
+                if !users.isEmpty {
+                    throw RetentionError.conflict("template_in_use", "Template \(name) for \(channel.rawValue) is used by the campaign(s) \(users.map { "\"\($0)\"" }.joined(separator: ", ")); change or cancel them first.")
+                }
+            }
             try audit("template.delete", entity: "template", id: "\(name).\(channel.rawValue)", now: now)
         }
     }
