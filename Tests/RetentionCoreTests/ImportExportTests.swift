@@ -19,6 +19,12 @@ import Testing
         _ = try source.snooze(customerId: someone.id, until: testNow + 7 * 86_400, now: testNow)
         let second = try #require(try source.listCustomers(CustomerQuery()).items.dropFirst().first)
         _ = try source.snooze(customerId: second.id, until: testNow + 86_400, now: testNow)
+        // An erased customer comes back erased, with their policies' and events' numbers.
+        let third = try #require(try source.db.queryOne("""
+            SELECT c.uuid FROM customers c WHERE EXISTS (SELECT 1 FROM retention_events e WHERE e.customer_id = c.id)
+              AND EXISTS (SELECT 1 FROM policies p WHERE p.customer_id = c.id) ORDER BY c.id DESC LIMIT 1
+            """) { $0.text(0) })
+        try source.eraseCustomer(customerId: third, now: testNow)
         let customers = try exportText(source, .customers)
         let policies = try exportText(source, .policies)
         let events = try exportText(source, .events)
@@ -32,6 +38,8 @@ import Testing
         #expect(try exportText(target, .customers) == customers)
         #expect(customers.components(separatedBy: Timestamp.formatDate(testNow + 7 * 86_400)).count > 1)
         #expect(try target.customer(id: second.id).snoozedUntil.map(Timestamp.formatDate) == Timestamp.formatDate(testNow + 86_400))
+        let restored = try target.customer(id: third)
+        #expect(restored.erasedAt == testNow && restored.doNotContact && restored.email == "erased-\(third)@invalid")
         // Imported a month later, when both snoozes have ended, the file still imports whole.
         let later = try makeEngine()
         #expect(try later.importCSV(.customers, text: customers, dryRun: false, now: testNow + 30 * 86_400).problems.isEmpty)

@@ -15,7 +15,7 @@ public enum ExchangeKind: String, CaseIterable, Sendable {
              ("phone", .text), ("dateOfBirth", .text), ("street", .text), ("city", .text), ("state", .text), ("zipCode", .text),
              ("country", .text), ("timeZone", .text), ("customerSince", .text), ("preferredContactMethod", .text),
              ("satisfactionScore", .number), ("doNotContact", .boolean), ("optedOutChannels", .list), ("assignedTo", .text),
-             ("tags", .list), ("metadata", .json), ("snoozedUntil", .text)]
+             ("tags", .list), ("metadata", .json), ("snoozedUntil", .text), ("erasedAt", .text)]
         case .policies:
             [("id", .text), ("customerId", .text), ("agentId", .text), ("policyNumber", .text), ("policyType", .text), ("status", .text),
              ("premiumAmount", .number), ("premiumFrequency", .text), ("premiumCurrency", .text), ("coverageType", .text),

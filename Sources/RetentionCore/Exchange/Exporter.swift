@@ -22,13 +22,13 @@ extension Engine {
                        (SELECT group_concat(channel, ';') FROM (SELECT channel FROM contact_preferences WHERE customer_id = c.id AND opted_out = 1 ORDER BY channel)),
                        c.assigned_to,
                        (SELECT group_concat(tag, ';') FROM (SELECT tag FROM customer_tags WHERE customer_id = c.id ORDER BY position)),
-                       c.metadata, c.snoozed_until
+                       c.metadata, c.snoozed_until, c.erased_at
                 FROM customers c ORDER BY c.id
                 """) { r in
                 try emit([r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.text(5), r.text(6), Self.dateCell(r, 7),
                           r.text(8), r.text(9), r.text(10), r.text(11), r.text(12), r.text(13), Self.dateCell(r, 14), r.text(15),
                           Self.numberCell(r, 16), r.bool(17) ? "true" : "false", r.text(18), r.text(19), r.text(20), r.text(21),
-                          Self.dateCell(r, 22)])
+                          Self.dateCell(r, 22), r.isNull(23) ? "" : Timestamp.formatInstant(r.int(23))])
             }
         case .policies:
             try db.forEach("""

@@ -56,6 +56,8 @@ extension Engine {
         var leadId: String
         var since: Int
         var fields: CustomerFields
+        /// When an imported customer had been erased (their row holds the erasure's placeholders only).
+        var erasedAt: Int? = nil
     }
 
     /// Validates a create body by the API's rules without touching the database (an import runs this on a
@@ -73,6 +75,24 @@ extension Engine {
         }
         let since = try r.optionalDate("customerSince") ?? Timestamp.startOfDay(now)
         if since > now { throw RetentionError.invalid("customerSince", "cannot be in the future") }
+        // An export carries erased customers (their numbers stay in the book); an import restores them
+        // erased, the erasure's placeholders in place of anything the file may hold.
+        let erasedAt = allowIdentity ? try r.optionalInstant("erasedAt") : nil
+        if let erasedAt {
+            var fields = CustomerFields()
+            fields.set("agent_id", "agentId", .text(try Validation.text(try r.string("agentId"), field: "agentId", maxLength: 100)))
+            // What an erasure keeps (not personal on its own, and the metrics and rules read it).
+            for (key, column) in [("state", "state"), ("country", "country")] {
+                if let v = try r.optionalString(key) { fields.set(column, key, .text(try Validation.text(v, field: key))) }
+            }
+            if let m = try r.optionalChoice("preferredContactMethod", ContactChannel.self) { fields.set("preferred_contact_method", "preferredContactMethod", .text(m.rawValue)) }
+            for (column, field, value) in [("first_name", "firstName", SQLValue.text("Erased")), ("last_name", "lastName", .text("Customer")),
+                                           ("email", "email", .text("erased-\(id)@invalid")), ("do_not_contact", "doNotContact", .int(1)),
+                                           ("erased_at", "erasedAt", .int(Int64(erasedAt)))] {
+                fields.set(column, field, value)
+            }
+            return NewCustomer(id: id, leadId: "erased-" + id, since: since, fields: fields, erasedAt: erasedAt)
+        }
         let fields = try CustomerFields.read(&r, creating: true, now: now, importing: allowIdentity)
         try r.finish()
         return NewCustomer(id: id, leadId: leadId, since: since, fields: fields)

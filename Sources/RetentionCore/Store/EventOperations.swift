@@ -30,7 +30,10 @@ extension Engine {
                                                     [.text(customerKey)], { ($0.int64(0), $0.optionalInt(1)) }) else {
                 throw RetentionError(.notFound, code: "customer_not_found", "Customer \(customerKey) was not found.", field: "customerId")
             }
-            if customerRow.1 != nil { throw RetentionError.conflict("customer_erased", "Customer \(customerKey) was erased.", field: "customerId") }
+            // An erased customer takes no new event; an import restores their old ones, whose data the
+            // erasure reduced to numbers.
+            let customerErased = customerRow.1 != nil
+            if customerErased && !allowIdentity { throw RetentionError.conflict("customer_erased", "Customer \(customerKey) was erased.", field: "customerId") }
             var policyRow: Int64?
             if let policyKey = try r.optionalString("policyId") {
                 guard let p = try db.queryOne("SELECT id, customer_id FROM policies WHERE uuid = ?1 OR policy_number = ?1 LIMIT 1",
@@ -49,6 +52,9 @@ extension Engine {
             }
             let severity = try r.optionalChoice("severity", EventSeverity.self) ?? .info
             let data = try r.optionalJSONObject("data")
+            if customerErased, let pairs = data?.objectPairs, let text = pairs.first(where: { $0.1.doubleValue == nil }) {
+                throw RetentionError.invalid("data.\(text.0)", "must be a number or absent: customer \(customerKey) was erased, and an erased customer's events keep numbers only")
+            }
             let actions = try r.optionalStringArray("triggeredActions") ?? []
             for (i, a) in actions.enumerated() where a.isEmpty || a.count > 64 || !a.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
                 throw RetentionError.invalid("triggeredActions[\(i)]", "must be a snake_case action name like send_reminder, got \"\(a)\"")

@@ -26,7 +26,11 @@ extension Engine {
                                                     [.text(customerKey)], { ($0.int64(0), $0.text(1), $0.optionalInt(2)) }) else {
                 throw RetentionError(.notFound, code: "customer_not_found", "Customer \(customerKey) was not found.", field: "customerId")
             }
-            if customerRow.2 != nil { throw RetentionError.conflict("customer_erased", "Customer \(customerKey) was erased and takes no new data.", field: "customerId") }
+            // An erased customer takes no new policy; an import restores their old ones, without personal data.
+            let customerErased = customerRow.2 != nil
+            if customerErased && !allowIdentity {
+                throw RetentionError.conflict("customer_erased", "Customer \(customerKey) was erased and takes no new data.", field: "customerId")
+            }
             let agentId = try r.optionalString("agentId").map { try Validation.text($0, field: "agentId", maxLength: 100) } ?? customerRow.1
             let number = try Validation.text(try r.string("policyNumber"), field: "policyNumber", maxLength: 64)
             guard let type = try r.optionalChoice("policyType", PolicyType.self) else { throw RetentionError.invalid("policyType", "is required") }
@@ -42,6 +46,11 @@ extension Engine {
             let underwriter = try r.optionalString("underwriter").map { try Validation.text($0, field: "underwriter") }
             let documents = try r.optionalStringArray("documents") ?? []
             let metadata = try r.optionalJSONObject("metadata")
+            if customerErased {
+                for (field, present) in [("documents", !documents.isEmpty), ("metadata", metadata != nil), ("underwriter", underwriter != nil)] where present {
+                    throw RetentionError.invalid(field, "must be empty: customer \(customerKey) was erased, and an erased customer's policies hold no personal data")
+                }
+            }
             // History fields, for importing an existing book.
             let lastRenewal = try r.optionalDate("lastRenewalDate")
             let renewalCount = try r.optionalInt("renewalCount") ?? 0
