@@ -92,7 +92,20 @@ import Testing
         _ = FileManager.default.createFile(atPath: fake, contents: Data("#!/bin/sh\n[ \"$1\" = \"-t\" ] || exit 9\ncat > \(dir)/sent.eml\n".utf8), attributes: [.posixPermissions: 0o700])
         try ChannelAdapter(kind: .sendmail, target: fake).send(id: "m1", channel: .email, to: "ann@example.com", subject: "Hi\r\nBcc: evil@example.com", body: "Line 1\nLine 2")
         let sent = String(decoding: FileManager.default.contents(atPath: dir + "/sent.eml") ?? Data(), as: UTF8.self)
-        #expect(sent.hasPrefix("To: ann@example.com\r\nSubject: Hi  Bcc: evil@example.com\r\n"))
+        #expect(sent.hasPrefix("To: ann@example.com\r\nSubject: Hi  Bcc: evil@example.com\r\nDate: "))
+        #expect(sent.contains("\r\nMIME-Version: 1.0\r\n") && sent.contains("\r\nContent-Transfer-Encoding: 8bit\r\n"))
         #expect(sent.contains("\r\n\r\nLine 1\r\nLine 2\r\n"))
+        // A subject beyond ASCII is encoded for the header (RFC 2047), in words short enough for its lines.
+        let message = ChannelAdapter.rfc5322(id: "m2", to: "a@example.com", subject: "Checking in on your coverage, Nguyễn", body: "x", date: 1_795_780_800)
+        #expect(message.contains("Subject: =?UTF-8?B?Q2hlY2tpbmcgaW4gb24geW91ciBjb3ZlcmFnZSwgTmd1eeG7hW4=?=\r\n"), "37 bytes: one encoded word")
+        #expect(message.contains("\r\nDate: \(Timestamp.formatRFC5322(1_795_780_800))\r\n"))
+        #expect(Timestamp.formatRFC5322(Timestamp.parse("2026-11-27T12:00:00Z")!) == "Fri, 27 Nov 2026 12:00:00 +0000")
+        #expect(Timestamp.formatRFC5322(0) == "Thu, 1 Jan 1970 00:00:00 +0000")
+        let long = ChannelAdapter.rfc5322(id: "m3", to: "a@example.com", subject: String(repeating: "é", count: 40), body: "x")
+        let subjectLines = long.components(separatedBy: "\r\n").drop { !$0.hasPrefix("Subject:") }.prefix { $0.hasPrefix("Subject:") || $0.hasPrefix(" ") }
+        #expect(subjectLines.count == 3 && subjectLines.allSatisfy { $0.count <= 78 }, "80 bytes in words of at most 39")
+        #expect(subjectLines.map { $0.replacingOccurrences(of: "Subject: ", with: "").trimmingCharacters(in: .whitespaces) }
+            .map { Data(base64Encoded: String($0.dropFirst(10).dropLast(2))).map { String(decoding: $0, as: UTF8.self) } ?? "?" }.joined()
+            == String(repeating: "é", count: 40))
     }
 }

@@ -107,6 +107,17 @@ public enum Timestamp {
         }
     }
 
+    /// `Fri, 27 Nov 2026 12:00:00 +0000`: the date of an e-mail header (RFC 5322, in UTC).
+    public static func formatRFC5322(_ t: Int) -> String {
+        let day = floorDiv(t, secondsPerDay)
+        let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][((day % 7) + 7) % 7]  // 1970-01-01 was a Thursday
+        let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let (y, m, d) = civil(days: day)
+        let instant = formatInstant(t)  // YYYY-MM-DDTHH:MM:SSZ
+        let time = instant.dropFirst(instant.count - 9).dropLast()
+        return "\(weekday), \(d) \(month[m - 1]) \(y) \(time) +0000"
+    }
+
     /// `YYYY-MM-DD` at `end` (a year of 0…9999).
     private static func writeDate(_ y: Int, _ m: Int, _ d: Int, into bytes: UnsafeMutableBufferPointer<UInt8>, at end: inout Int) {
         writeDigits(y, 4, into: bytes, at: &end)
