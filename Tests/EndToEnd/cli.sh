@@ -120,6 +120,8 @@ check "dispatch once" expect_exit 0 "$BIN" --db "$WORK/demo.db" dispatch --once 
 check "messages in the Maildir" test "$(ls "$WORK/mail/new" | wc -l)" -gt 10
 printf 'Hello {{firstName}}, your agent {{agent.name}} says hi.' > "$WORK/body.txt"
 check "user template saved" expect_exit 0 "$BIN" --db "$WORK/demo.db" template set hello notification --body-file "$WORK/body.txt" --subject "Hello"
+check "an SMS template without a way to stop them is refused" expect_exit 65 "$BIN" --db "$WORK/demo.db" template set nostop sms --body-file "$WORK/body.txt"
+check "campaign list on a book without campaigns says so" bash -c "'$BIN' --db '$WORK/nouser.db' campaign list 2>&1 >/dev/null | grep -q 'No campaigns yet'"
 check "bad template refused" bash -c "printf '{{nope}}' > '$WORK/bad.txt'; ! '$BIN' --db '$WORK/demo.db' template set bad email --body-file '$WORK/bad.txt' 2>/dev/null"
 CMDCAMP=$("$BIN" --db "$WORK/demo.db" api POST /campaigns --compact --data '{"name":"Notify","type":"loyalty","controlGroupPercent":0,"targetSegment":{"churnRisk":["critical"]},"touchpoints":[{"type":"notification","template":"hello","delay":0}]}' | sed -n 's/.*"data":{"id":"\([^"]*\)".*/\1/p')
 check "command channel" expect_exit 0 "$BIN" --db "$WORK/demo.db" channel set notification command "cat >> '$WORK/notifications.jsonl'; echo >> '$WORK/notifications.jsonl'"

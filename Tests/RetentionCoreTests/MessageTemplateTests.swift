@@ -65,6 +65,14 @@ import Testing
         #expect { try engine.setTemplate(name: "spring", channel: .email, subject: nil, body: "Hi {{nickname}}", now: testNow) } throws: {
             ($0 as? RetentionError)?.field == "body" && ($0 as? RetentionError)?.message.contains("nickname") == true
         }
+        // Empty, an e-mail without a subject, a text message that does not say how to stop them: refused.
+        for (channel, subject, body, field) in [(ContactChannel.notification, "S", "  \n", "body"), (.email, nil, "Hello {{firstName}}", "subject"),
+                                                (.sms, nil, "Spring offer for {{firstName}}!", "body")] {
+            #expect(throws: RetentionError.self, "\(channel)") { try engine.setTemplate(name: "spring", channel: channel, subject: subject, body: body, now: testNow) }
+            do { try engine.setTemplate(name: "spring", channel: channel, subject: subject, body: body, now: testNow) } catch let e as RetentionError {
+                #expect(e.field == field, "\(channel): \(e.message)")
+            }
+        }
         // A campaign cannot use a template that does not exist for its channel…
         let body = #"{"name":"S","type":"loyalty","touchpoints":[{"type":"sms","template":"spring"}]}"#
         #expect { try engine.createCampaign(try json(body), now: testNow) } throws: { ($0 as? RetentionError)?.field == "touchpoints[0].template" }

@@ -45,8 +45,16 @@ extension Engine {
         guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
             throw RetentionError.invalid("name", "must be letters, digits, _ or -, like spring_promo; got \"\(name)\"")
         }
+        guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw RetentionError.invalid("body", "is empty: a message needs text") }
         do { _ = try MessageTemplate(body) } catch let e as RetentionError { throw RetentionError.invalid("body", e.message) }
         if let subject { do { _ = try MessageTemplate(subject) } catch let e as RetentionError { throw RetentionError.invalid("subject", e.message) } }
+        if channel == .email, (subject ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            throw RetentionError.invalid("subject", "is required for an e-mail template (--subject TEXT)")
+        }
+        // A marketing text message must say how to stop them (the built-in ones end "Reply STOP to opt out").
+        if channel == .sms, body.range(of: "STOP", options: .caseInsensitive) == nil {
+            throw RetentionError.invalid("body", "must tell how to opt out of text messages, e.g. \"Reply STOP to opt out\"")
+        }
         try db.transaction {
             try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
                        [.text("template.\(name).\(channel.rawValue)"), .text(JSONValue.object([("subject", .optional(subject)), ("body", .string(body))]).serialized())])

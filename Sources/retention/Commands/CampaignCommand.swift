@@ -38,7 +38,12 @@ enum CampaignCommand {
                 guard let v = CampaignStatus(rawValue: s) else { throw UsageError(message: "unknown status \"\(s)\"", usage: usage) }
                 return v
             }
-            for c in try engine.campaigns(status: status) {
+            let campaigns = try engine.campaigns(status: status)
+            // Nothing to list is said on the error stream, so a script reading the list still reads no lines.
+            if campaigns.isEmpty {
+                Output.err(status.map { "No \($0.rawValue) campaigns." } ?? "No campaigns yet: create one with `retention api POST /campaigns --data @campaign.json`.")
+            }
+            for c in campaigns {
                 Output.out("\(c.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(c.type.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0)) \(c.id)  \(c.name)")
             }
         case "preview":

@@ -37,7 +37,7 @@ enum TemplateCommand {
             let (name, ch) = try target()
             guard let file = args.value("--body-file") else { throw UsageError(message: "set needs --body-file", usage: usage) }
             guard let data = FileManager.default.contents(atPath: file) else { Output.err("retention template: cannot read \(file)"); return ExitCode.noInput }
-            try engine.setTemplate(name: name, channel: ch, subject: args.value("--subject"), body: String(decoding: data, as: UTF8.self), now: env.now)
+            try engine.setTemplate(name: name, channel: ch, subject: args.value("--subject"), body: try UTF8Text.decode(data, name: file), now: env.now)
             Output.out("Template \(name) for \(ch.rawValue) saved.")
         case "delete":
             let (name, ch) = try target()
