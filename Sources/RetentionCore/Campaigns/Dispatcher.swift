@@ -18,6 +18,14 @@ public struct ChannelAdapter: Sendable, Equatable {
         self.target = target
     }
 
+    /// An adapter as stored in `settings` (`{"kind": …, "target": …}`); nil for anything else.
+    init?(json: JSONValue) {
+        guard let kind = json["kind"]?.stringValue.flatMap(Kind.init(rawValue:)), let target = json["target"]?.stringValue else { return nil }
+        self.init(kind: kind, target: target)
+    }
+
+    var json: JSONValue { .object([("kind", .string(kind.rawValue)), ("target", .string(target))]) }
+
     /// Sends one message; throws with the reason when it could not be delivered to the channel.
     func send(id: String, channel: ContactChannel, to: String, subject: String?, body: String) throws {
         switch kind {
@@ -206,9 +214,8 @@ public struct ChannelAdapter: Sendable, Equatable {
 extension Engine {
     public func channelAdapter(_ channel: ContactChannel) throws -> ChannelAdapter? {
         guard let text = try db.queryOne("SELECT value FROM settings WHERE key = ?", [.text("channel.\(channel.rawValue)")], { $0.text(0) }),
-              let v = try? JSONValue.parse(text), let kind = v["kind"]?.stringValue.flatMap(ChannelAdapter.Kind.init(rawValue:)),
-              let target = v["target"]?.stringValue else { return nil }
-        return ChannelAdapter(kind: kind, target: target)
+              let v = try? JSONValue.parse(text) else { return nil }
+        return ChannelAdapter(json: v)
     }
 
     /// Every Maildir and outbox folder messages were configured to go to, now or before (see
@@ -217,15 +224,10 @@ extension Engine {
         var folders: [ChannelAdapter] = []
         if let text = try db.queryOne("SELECT value FROM settings WHERE key = 'channel.folders'", [], { $0.text(0) }),
            case .array(let items)? = try? JSONValue.parse(text) {
-            for item in items {
-                if let kind = item["kind"]?.stringValue.flatMap(ChannelAdapter.Kind.init(rawValue:)), let target = item["target"]?.stringValue {
-                    folders.append(ChannelAdapter(kind: kind, target: target))
-                }
-            }
+            folders = items.compactMap(ChannelAdapter.init(json:))
         }
         for channel in ContactChannel.allCases {
-            if let a = try channelAdapter(channel), a.kind == .maildir || a.kind == .outbox,
-               !folders.contains(where: { $0.kind == a.kind && $0.target == a.target }) { folders.append(a) }
+            if let a = try channelAdapter(channel), a.writesFiles, !folders.contains(a) { folders.append(a) }
         }
         return folders
     }
@@ -239,17 +241,15 @@ extension Engine {
     public func setChannelAdapter(_ channel: ContactChannel, _ adapter: ChannelAdapter, now: Int) throws {
         guard !adapter.target.isEmpty else { throw RetentionError.invalid("target", "must name a folder or a command") }
         var adapter = adapter
-        if adapter.kind == .maildir || adapter.kind == .outbox, !adapter.target.hasPrefix("/") {
+        if adapter.writesFiles, !adapter.target.hasPrefix("/") {
             adapter.target = URL(fileURLWithPath: adapter.target).standardizedFileURL.path
         }
         try db.transaction {
-            try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
-                       [.text("channel.\(channel.rawValue)"), .text(JSONValue.object([("kind", .string(adapter.kind.rawValue)), ("target", .string(adapter.target))]).serialized())])
-            if adapter.kind == .maildir || adapter.kind == .outbox {
-                var folders = try messageFolders()
-                if !folders.contains(where: { $0.kind == adapter.kind && $0.target == adapter.target }) { folders.append(adapter) }
+            try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [.text("channel.\(channel.rawValue)"), .text(adapter.json.serialized())])
+            if adapter.writesFiles {
+                // messageFolders() now includes the adapter just stored.
                 try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES ('channel.folders', ?)",
-                           [.text(JSONValue.array(folders.map { .object([("kind", .string($0.kind.rawValue)), ("target", .string($0.target))]) }).serialized())])
+                           [.text(JSONValue.array(try messageFolders().map(\.json)).serialized())])
             }
             try audit("channel.set", entity: "channel", id: channel.rawValue, details: .object([("kind", .string(adapter.kind.rawValue))]), now: now)
         }

@@ -66,13 +66,13 @@ extension Engine {
     public func deleteTemplate(name: String, channel: ContactChannel, now: Int) throws {
         try db.transaction {
             try db.run("DELETE FROM settings WHERE key = ?", [.text("template.\(name).\(channel.rawValue)")])
+            let builtIn = BuiltInTemplates.message(name: name, channel: channel) != nil
             guard db.changes > 0 else {
-                let builtIn = BuiltInTemplates.message(name: name, channel: channel) != nil
                 throw RetentionError.notFound("Template", "\(name) for \(channel.rawValue)\(builtIn ? " of your own (the built-in one cannot be deleted)" : "")")
             }
             // A campaign that has not finished would have nothing to send on that channel (a built-in template
             // of the same name takes over if there is one).
-            if BuiltInTemplates.message(name: name, channel: channel) == nil {
+            if !builtIn {
                 let users = try db.query("""
                     SELECT name FROM campaigns WHERE status IN ('draft', 'scheduled', 'active', 'paused')
                       AND EXISTS (SELECT 1 FROM json_each(sequence) WHERE json_extract(value, '$.template') = ? AND json_extract(value, '$.type') = ?)

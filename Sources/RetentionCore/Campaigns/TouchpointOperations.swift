@@ -88,7 +88,7 @@ extension Engine {
     public func recordTouchpointResponse(id: String, response: String, now: Int) throws -> Touchpoint {
         try db.transaction {
             let t = try touchpoint(id: id)
-            _ = try liveCustomerRowID(t.customerId)
+            let customerRow = try liveCustomerRowID(t.customerId)
             _ = try Validation.text(response, field: "response", maxLength: 5000, multiline: true)
             guard let stage = t.status.stage, stage >= 1 || t.status == .sending else {
                 throw RetentionError.conflict("invalid_transition", "A \(t.status.rawValue) touchpoint was never sent, so it cannot have a response.", field: "status")
@@ -97,7 +97,6 @@ extension Engine {
                 _ = try updateTouchpointStatus(id: id, status: .responded, metadata: nil, now: now)
             }
             try db.run("UPDATE touchpoints SET response = ?, updated_at = ? WHERE id = ?", [.text(response), .int(Int64(now)), .int(t.rowID)])
-            let customerRow = try customerRowID(t.customerId)
             try insertEvent(customerRow: customerRow, policyRow: nil, type: .touchpoint_responded, severity: .info,
                             data: .object([("touchpointId", .string(id)), ("response", .string(response))]), actions: [], occurredAt: now, now: now)
             try audit("touchpoint.response", entity: "touchpoint", id: id, now: now)

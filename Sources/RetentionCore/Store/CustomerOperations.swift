@@ -56,8 +56,6 @@ extension Engine {
         var leadId: String
         var since: Int
         var fields: CustomerFields
-        /// When an imported customer had been erased (their row holds the erasure's placeholders only).
-        var erasedAt: Int? = nil
     }
 
     /// Validates a create body by the API's rules without touching the database (an import runs this on a
@@ -91,7 +89,7 @@ extension Engine {
                                            ("erased_at", "erasedAt", .int(Int64(erasedAt)))] {
                 fields.set(column, field, value)
             }
-            return NewCustomer(id: id, leadId: "erased-" + id, since: since, fields: fields, erasedAt: erasedAt)
+            return NewCustomer(id: id, leadId: "erased-" + id, since: since, fields: fields)
         }
         let fields = try CustomerFields.read(&r, creating: true, now: now, importing: allowIdentity)
         try r.finish()

@@ -36,14 +36,13 @@ public final class Engine {
         return id
     }
 
-    /// The row id of a customer who may still take new data, or `customer_erased` (409) once erased: a
-    /// note, a policy, a reply or an assignment given to an erased customer would be personal data that
-    /// could never be erased (erasing again is refused).
+    /// The row id of a customer who may still take new data, or `customer_erased` (409) once erased
+    /// (see `RetentionError.customerErased`).
     func liveCustomerRowID(_ uuid: String) throws -> Int64 {
         guard let (id, erasedAt) = try db.queryOne("SELECT id, erased_at FROM customers WHERE uuid = ?", [.text(uuid)], { ($0.int64(0), $0.optionalInt(1)) }) else {
             throw RetentionError.notFound("Customer", uuid)
         }
-        if erasedAt != nil { throw RetentionError.conflict("customer_erased", "Customer \(uuid) was erased and takes no new data.", field: "customerId") }
+        if erasedAt != nil { throw RetentionError.customerErased(uuid) }
         return id
     }
 

@@ -33,7 +33,7 @@ extension Engine {
             // An erased customer takes no new event; an import restores their old ones, whose data the
             // erasure reduced to numbers.
             let customerErased = customerRow.1 != nil
-            if customerErased && !allowIdentity { throw RetentionError.conflict("customer_erased", "Customer \(customerKey) was erased.", field: "customerId") }
+            if customerErased && !allowIdentity { throw RetentionError.customerErased(customerKey) }
             var policyRow: Int64?
             if let policyKey = try r.optionalString("policyId") {
                 guard let p = try db.queryOne("SELECT id, customer_id FROM policies WHERE uuid = ?1 OR policy_number = ?1 LIMIT 1",

@@ -28,9 +28,7 @@ extension Engine {
             }
             // An erased customer takes no new policy; an import restores their old ones, without personal data.
             let customerErased = customerRow.2 != nil
-            if customerErased && !allowIdentity {
-                throw RetentionError.conflict("customer_erased", "Customer \(customerKey) was erased and takes no new data.", field: "customerId")
-            }
+            if customerErased && !allowIdentity { throw RetentionError.customerErased(customerKey) }
             let agentId = try r.optionalString("agentId").map { try Validation.text($0, field: "agentId", maxLength: 100) } ?? customerRow.1
             let number = try Validation.text(try r.string("policyNumber"), field: "policyNumber", maxLength: 64)
             guard let type = try r.optionalChoice("policyType", PolicyType.self) else { throw RetentionError.invalid("policyType", "is required") }

@@ -14,6 +14,16 @@ extension Engine {
                 ("company.name", company ?? TemplateVariables.fallback("company.name")), ("contact.window", window.description)]
     }
 
+    /// One setting's value in force, or an error naming the settings there are.
+    public func setting(_ key: String) throws -> String {
+        guard let value = try settings().first(where: { $0.key == key })?.value else { throw Self.unknownSetting(key) }
+        return value
+    }
+
+    static func unknownSetting(_ key: String) -> RetentionError {
+        RetentionError.invalid("key", "\"\(key)\" is not a setting; known: \(settingKeys.joined(separator: ", "))")
+    }
+
     /// Sets one setting, validated (the error names the key) and audited.
     public func setSetting(_ key: String, _ value: String, now: Int) throws {
         switch key {
@@ -28,7 +38,7 @@ extension Engine {
                 throw RetentionError.invalid(key, "must be HH:MM-HH:MM with the start before the end, like 08:00-21:00; got \"\(value)\"")
             }
         default:
-            throw RetentionError.invalid("key", "\"\(key)\" is not a setting; known: \(Self.settingKeys.joined(separator: ", "))")
+            throw Self.unknownSetting(key)
         }
         try db.transaction {
             try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [.text(key), .text(value)])

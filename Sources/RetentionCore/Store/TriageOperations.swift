@@ -13,8 +13,8 @@ extension Engine {
     @discardableResult
     public func assign(customerId: String, to specialist: String?, now: Int) throws -> Customer {
         try db.transaction {
-            _ = try liveCustomerRowID(customerId)
             let c = try customer(id: customerId)
+            if c.erasedAt != nil { throw RetentionError.customerErased(customerId) }
             if let specialist { _ = try Validation.text(specialist, field: "assignedTo", maxLength: 100) }
             try db.run("UPDATE customers SET assigned_to = ?, version = version + 1, updated_at = ? WHERE id = ?",
                        [.init(specialist), .int(Int64(now)), .int(c.rowID)])
@@ -28,8 +28,8 @@ extension Engine {
     @discardableResult
     public func snooze(customerId: String, until: Int?, now: Int) throws -> Customer {
         try db.transaction {
-            _ = try liveCustomerRowID(customerId)
             let c = try customer(id: customerId)
+            if c.erasedAt != nil { throw RetentionError.customerErased(customerId) }
             if let until, until <= Timestamp.startOfDay(now) {
                 throw RetentionError.invalid("until", "must be a date after today (\(Timestamp.formatDate(now)))")
             }

@@ -47,6 +47,12 @@ public struct RetentionError: Error, CustomStringConvertible, Equatable, Sendabl
         RetentionError(.conflict, code: code, message, field: field)
     }
 
+    /// An erased customer given new data (a note, a policy, a reply, an assignment): it would be personal
+    /// data that could never be erased, since erasing again is refused.
+    public static func customerErased(_ key: String) -> RetentionError {
+        conflict("customer_erased", "Customer \(key) was erased and takes no new data.", field: "customerId")
+    }
+
     public static func storage(_ message: String) -> RetentionError {
         RetentionError(.storage, code: "storage_error", message)
     }

@@ -137,6 +137,12 @@ public struct DashboardState: Sendable {
         }
     }
 
+    /// How many rows `pane`'s title says it holds: `300+` when the list filled its read, `reading…` while
+    /// its rows are from an earlier filter.
+    public func rowCountLabel(_ pane: PaneID, rows: Int) -> String {
+        rowsAreCurrent(pane) ? "\(rows)\(rows >= request.rowLimit ? "+" : "")" : "reading…"
+    }
+
     /// The name of the customer an action applies to, for its prompt or confirmation.
     public var actionCustomerName: String? {
         switch focused {

@@ -5,8 +5,7 @@ enum AtRiskPane {
     static func draw(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) -> Int {
         let rows = state.atRiskRows
         let filter = DashboardState.riskFilters[state.riskFilterIndex].label
-        let count = state.rowsAreCurrent(.atRisk) ? "\(rows.count)\(rows.count >= state.request.rowLimit ? "+" : "")" : "reading…"
-        var title = "1 At-risk customers (\(count)) · \(filter) · by \(state.sort.rawValue)"
+        var title = "1 At-risk customers (\(state.rowCountLabel(.atRisk, rows: rows.count))) · \(filter) · by \(state.sort.rawValue)"
         if let s = state.filterText { title += " · \"\(s)\"" }
         if state.mineOnly { title += " · mine" }
         let inner = canvas.box(title: title, rect: rect, focused: state.focused == .atRisk)

@@ -4,7 +4,7 @@ import RetentionCore
 enum RenewalsPane {
     static func draw(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) -> Int {
         let rows = state.snapshot?.renewals ?? []
-        let inner = canvas.box(title: "2 Renewals, next \(state.request.renewalDays) days (\(state.rowsAreCurrent(.renewals) ? "\(rows.count)\(rows.count >= state.request.rowLimit ? "+" : "")" : "reading…"))",
+        let inner = canvas.box(title: "2 Renewals, next \(state.request.renewalDays) days (\(state.rowCountLabel(.renewals, rows: rows.count)))",
                                rect: rect, focused: state.focused == .renewals)
         let columns = [
             TableColumn("Policy", minWidth: 10, maxWidth: 18), TableColumn("Customer", minWidth: 10, maxWidth: 26, flex: 2),

@@ -187,8 +187,7 @@ final class CursesTerminal {
             readAhead = looked + readAhead
             return nil
         }
-        wtimeout(retention_stdscr(), 200)
-        defer { wtimeout(retention_stdscr(), 0) }
+        wtimeout(retention_stdscr(), 200)  // reset to 0 by the defer above
         let limit = 65_536
         var text: [Unicode.Scalar] = [], recent: [Unicode.Scalar] = []
         while true {

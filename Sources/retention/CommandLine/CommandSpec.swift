@@ -11,6 +11,8 @@ enum ExitCode {
     /// A data file (CSV, JSON body) is malformed.
     static let dataError: Int32 = 65
     static let noInput: Int32 = 66
+    /// Errors that mean an input is not there (no database at the path, a body file that cannot be read): 66.
+    static let noInputCodes: Set<String> = ["database_not_found", "body_unreadable"]
     static let software: Int32 = 70
     /// The database or file system failed.
     static let ioError: Int32 = 74

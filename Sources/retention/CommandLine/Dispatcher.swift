@@ -62,7 +62,7 @@ enum Dispatcher {
             return ExitCode.usage
         } catch let e as RetentionError {
             Output.err("retention \(name): \(e.description)")
-            if e.code == "database_not_found" { return ExitCode.noInput }
+            if ExitCode.noInputCodes.contains(e.code) { return ExitCode.noInput }
             switch e.kind {
             case .storage: return ExitCode.ioError
             case .invalid: return ExitCode.dataError

@@ -57,7 +57,7 @@ enum ApiCommand {
             response = Router.handle(request, engine: engine, now: env.now)
         } catch let e as RetentionError {
             response = .failure(e)
-            inputMissing = ["database_not_found", "body_unreadable"].contains(e.code)
+            inputMissing = ExitCode.noInputCodes.contains(e.code)
         }
         Output.out(response.body.serialized(pretty: pretty))
         if response.isSuccess { return ExitCode.ok }

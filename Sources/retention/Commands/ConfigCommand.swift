@@ -25,21 +25,16 @@ enum ConfigCommand {
         let engine = try env.openEngine(create: false)
         switch args.positionals.first ?? "get" {
         case "get":
-            let all = try engine.settings()
             guard args.positionals.count <= 2 else { throw UsageError(message: "get takes at most one key", usage: usage) }
             if args.positionals.count == 2 {
-                let key = args.positionals[1]
-                guard let setting = all.first(where: { $0.key == key }) else {
-                    throw RetentionError.invalid("key", "\"\(key)\" is not a setting; known: \(Engine.settingKeys.joined(separator: ", "))")
-                }
-                Output.out(setting.value)
+                Output.out(try engine.setting(args.positionals[1]))
             } else {
-                for (key, value) in all { Output.out("\(key) = \(value)") }
+                for (key, value) in try engine.settings() { Output.out("\(key) = \(value)") }
             }
         case "set":
             guard args.positionals.count == 3 else { throw UsageError(message: "set needs a key and a value", usage: usage) }
             try engine.setSetting(args.positionals[1], args.positionals[2], now: env.now)
-            Output.out("\(args.positionals[1]) = \(try engine.settings().first { $0.key == args.positionals[1] }?.value ?? args.positionals[2])")
+            Output.out("\(args.positionals[1]) = \(try engine.setting(args.positionals[1]))")
         default:
             throw UsageError(message: "unknown config command \"\(args.positionals[0])\"", usage: usage)
         }
