@@ -6,6 +6,8 @@ BIN=${1:?usage: cli.sh PATH/TO/retention}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 export XDG_DATA_HOME="$WORK/data" XDG_CONFIG_HOME="$WORK/config" USER=e2e
+# A fixed clock: every run builds the same books and sees the same dates, whatever today is.
+export RETENTION_TODAY=2026-06-15
 passed=0 failed=0
 
 check() { # check NAME COMMAND... ; passes when the command succeeds
@@ -24,6 +26,12 @@ check "--help lists commands" bash -c "'$BIN' --help | grep -q 'import'"
 check "help COMMAND" bash -c "'$BIN' help api | grep -q -- '--data'"
 check "unknown command exits 64" expect_exit 64 "$BIN" frobnicate
 check "unknown flag exits 64" expect_exit 64 "$BIN" api --frob GET /customers
+# --today fixes the clock for one command; RETENTION_TODAY for all; a bad value is a usage error.
+check "--today that is not a date exits 64" expect_exit 64 "$BIN" --today 2026-13-01 --db "$WORK/none.db" api GET /metrics
+check "--today names the value it refused" contains '2026-13-01' err
+check "RETENTION_TODAY that is not a date exits 64" expect_exit 64 env RETENTION_TODAY=soon "$BIN" --db "$WORK/none.db" api GET /metrics
+check "--today sets the period the metrics end on" bash -c "'$BIN' --today 2025-03-04 demo --customers 50 --db '$WORK/today.db' --no-open >/dev/null && '$BIN' --today 2025-03-04 --db '$WORK/today.db' api GET /metrics --compact | grep -q '\"endDate\":\"2025-03-04\"'"
+check "the same seed and --today build the same customers" bash -c "'$BIN' --today 2025-03-04 demo --customers 50 --db '$WORK/today2.db' --no-open >/dev/null && cmp <('$BIN' --db '$WORK/today.db' export customers) <('$BIN' --db '$WORK/today2.db' export customers)"
 
 DB="$WORK/book.db"
 check "demo builds a book" expect_exit 0 "$BIN" demo --customers 300 --seed 5 --db "$WORK/demo.db" --no-open

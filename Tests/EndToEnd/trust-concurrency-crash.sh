@@ -6,6 +6,8 @@ BIN=${1:?usage: trust-concurrency-crash.sh PATH/TO/retention}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 export XDG_DATA_HOME="$WORK/data" XDG_CONFIG_HOME="$WORK/config" USER=trust
+# A fixed clock: every run builds the same books and sees the same dates, whatever today is.
+export RETENTION_TODAY=2026-06-15
 passed=0 failed=0
 ok() { passed=$((passed + 1)); }
 fail() { failed=$((failed + 1)); echo "FAIL: $1"; }

@@ -192,6 +192,7 @@ public enum Timestamp {
         return text.count == 10 ? t : startOfDay(t)
     }
 
-    /// The current time, for the executable's edges. Engine operations take `now` from their caller.
-    public static func now() -> Int { Int(Date().timeIntervalSince1970) }
+    /// The current time on the process's ``Clock`` (fixed by `--today`), for the executable's edges.
+    /// Engine operations take `now` from their caller.
+    public static func now() -> Int { Clock.now() }
 }

@@ -284,7 +284,7 @@ extension DashboardState {
                     return [.reloadPanes]
                 case .note(let id): return value.isEmpty ? [] : [.note(customerID: id, text: value)]
                 case .snooze(let id):
-                    let today = Timestamp.startOfDay(Int(Date().timeIntervalSince1970))
+                    let today = Timestamp.startOfDay(Timestamp.now())
                     if let days = Int(value), (1...3650).contains(days) { return [.snooze(customerID: id, days: days)] }
                     if let date = Timestamp.parseDate(value), date > today { return [.snooze(customerID: id, days: (date - today) / 86_400)] }
                     status = ("Snooze needs a future date like 2026-12-31 or a number of days; got \"\(value)\".", true)

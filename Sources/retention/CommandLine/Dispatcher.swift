@@ -9,7 +9,7 @@ enum Dispatcher {
         [TuiCommand.spec, ApiCommand.spec, ImportCommand.spec, ExportCommand.spec, RescoreCommand.spec, CampaignCommand.spec, DispatchCommand.spec, ChannelCommand.spec, TemplateCommand.spec, CustomerCommand.spec, ModelCommand.spec, ConfigCommand.spec, ReportCommand.spec, DemoCommand.spec, SimulateCommand.spec, BenchCommand.spec, HelpCommand.spec]
     }
 
-    static let mainUsage = "usage: retention [--db PATH] [--user NAME] COMMAND [OPTIONS]   (retention --help lists the commands)"
+    static let mainUsage = "usage: retention [--db PATH] [--user NAME] [--today DATE] COMMAND [OPTIONS]   (retention --help lists the commands)"
 
     static func main(_ words: [String]) -> Int32 {
         // The first word that is not a global option names the command.
@@ -48,6 +48,15 @@ enum Dispatcher {
             if args.flag("--help") || args.flag("-h") {
                 Output.out(spec.help)
                 return ExitCode.ok
+            }
+            // --today fixes the clock for this run (as RETENTION_TODAY does), before anything reads it.
+            if let today = args.value("--today") {
+                guard let instant = Clock.instant(fromToday: today) else {
+                    throw UsageError(message: "--today must be a date (YYYY-MM-DD) or an instant (YYYY-MM-DDTHH:MM:SSZ) between the years 1900 and 9000, got \"\(today)\"", usage: mainUsage)
+                }
+                Clock.fix(at: instant)
+            } else if let text = ProcessInfo.processInfo.environment[Clock.environmentKey], !text.isEmpty, Clock.instant(fromToday: text) == nil {
+                throw UsageError(message: "\(Clock.environmentKey) must be a date (YYYY-MM-DD) or an instant (YYYY-MM-DDTHH:MM:SSZ) between the years 1900 and 9000, got \"\(text)\"", usage: mainUsage)
             }
             // The acting user goes into the audit trail as one line of text.
             if let user = args.value("--user") {

@@ -13,7 +13,7 @@ struct ParsedArguments: Sendable {
     private var flags: Set<String> = []
 
     /// Options every command accepts.
-    static let globalValueOptions: Set<String> = ["--db", "--user"]
+    static let globalValueOptions: Set<String> = ["--db", "--user", "--today"]
     static let globalFlags: Set<String> = ["--help", "-h"]
 
     init(_ words: [String], valueOptions: Set<String>, flagOptions: Set<String>, usage: String) throws {

@@ -27,6 +27,8 @@ enum HelpCommand {
         Global options:
           --db PATH     the database (default: $RETENTION_DB, else $XDG_DATA_HOME/retention/retention.db)
           --user NAME   who is acting, for the audit trail (default: $USER)
+          --today DATE  fix the clock at DATE (noon UTC) or at an instant, for reproducible
+                        books and tests (default: $RETENTION_TODAY, else the real time)
           --help        help for retention or for a command
           --version     print the version
 
