@@ -28,33 +28,37 @@ import Testing
                                                 earned: 20_000 * Double(20 * day) / year))
     }
 
+    /// Each edge counted once: "at the start" is the last instant before S, "at the end" the last instant
+    /// before the exclusive end E.
     @Test func edgesOfThePeriod() {
         let s = 100 * day, e = 200 * day
         var totals = BookTotals(start: s, end: e)
-        // New in the period: one policy from exactly the start to exactly the end (in force at S, not at E),
-        // ended by a rewrite.
+        // New in the period: one policy from exactly the start to exactly the end, ended by a rewrite. It starts
+        // on the first day (new, not in force before S) and ends when the period does (in force on its last
+        // instant, not ended within it).
         totals.add(customer: [Policy(type: .auto, inception: s, endedAt: e, status: .cancelled, rewritten: true, premiumCents: 36_525)])
-        // A policy ended exactly at the start (not in force at S, but ended in [S, E)), and one cancelled
-        // before it began (never in force).
+        // A policy ended exactly at the start (in force on the instant before S, and lost in [S, E): its premium
+        // is churned), and one cancelled before it began (never in force).
         totals.add(customer: [
             Policy(type: .home, inception: 20 * day, endedAt: s, status: .cancelled, rewritten: false, premiumCents: 1_000),
             Policy(type: .home, inception: 180 * day, endedAt: 170 * day, status: .cancelled, rewritten: false, premiumCents: 1_000),
         ])
-        // A first policy starting exactly at the exclusive end: in force at E, yet not a customer of the period.
+        // A first policy starting exactly at the exclusive end: not a customer of the period, nor in force at its end.
         totals.add(customer: [Policy(type: .life, inception: e, endedAt: nil, status: .active, rewritten: false, premiumCents: 5_000)])
-        #expect(totals.customers == BookTotals.Customers(total: 2, activeAtStart: 1, activeAtEnd: 1, new: 1, newActive: 0, retained: 0))
+        #expect(totals.customers == BookTotals.Customers(total: 2, activeAtStart: 1, activeAtEnd: 1, new: 1, newActive: 1, retained: 0))
         let auto = totals.lines["auto"]!
-        #expect(auto.active == 0 && auto.atStart == 1 && auto.cancelled == 0 && auto.churned == 0, "a rewrite is neither a cancellation nor churn")
+        #expect(auto.active == 1 && auto.atStart == 0 && auto.cancelled == 0 && auto.churned == 0, "a rewrite is neither a cancellation nor churn")
         #expect(abs(auto.earned - 10_000) < 1e-9 && auto.newEarned == auto.earned, "100 days of 365.25 of 365.25 currency units a year")
         let home = totals.lines["home"]!
-        #expect(home.total == 2 && home.atStart == 0 && home.cancelled == 2 && home.churned == 0 && home.earned == 0)
-        #expect(totals.lines["life"] == BookTotals.Line(total: 0, active: 1, premiumEnd: 5_000))
+        #expect(home.total == 2 && home.atStart == 1 && home.premiumStart == 1_000 && home.cancelled == 2 && home.churned == 1_000 && home.earned == 0)
+        #expect(totals.lines["life"] == BookTotals.Line())
     }
 
-    /// The SQL the one-pass read replaced, verbatim.
+    /// The SQL the one-pass read replaced, with the edges counted as the pass counts them: "in force at S" and
+    /// "at E" mean in force on the last instant before them (inception < t, ended null or ≥ t).
     func reference(_ db: Database, start: Int, end: Int, agentId: String?) throws -> (BookTotals.Customers, [String: BookTotals.Line]) {
         let agentJoin = { (table: String) in agentId == nil ? "" : "JOIN customers c ON c.id = \(table).customer_id AND c.agent_id = ?3" }
-        let inForceAt = { (t: String) in "p.inception_date <= \(t) AND (p.ended_at IS NULL OR p.ended_at > \(t))" }
+        let inForceAt = { (t: String) in "p.inception_date < \(t) AND (p.ended_at IS NULL OR p.ended_at >= \(t))" }
         var customers = BookTotals.Customers()
         var lines: [String: BookTotals.Line] = [:]
         try db.forEach("""

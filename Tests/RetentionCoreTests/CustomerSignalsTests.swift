@@ -96,7 +96,9 @@ import Testing
     }
 
     /// The signals as one query joining the three aggregates: the engine's read before it streamed (as it was, the
-    /// year-ago premium's `?4` aside, which was the window's start too), kept as the oracle.
+    /// year-ago premium's `?4` aside, which was the window's start too), kept as the oracle; since then the year-ago
+    /// premium takes off the premium changes recorded after it (read here from `premium_changes`, not from the
+    /// events as the streamed read does), and tenure stops at a former customer's last policy end.
     func joinedQuerySignals(_ db: Database, asOf: Int, rows: ClosedRange<Int64>?) throws -> [CustomerSignals] {
         let window = asOf - 365 * Timestamp.secondsPerDay
         let contactTypes = "('contact_made', 'touchpoint_responded', 'nps_response')"
@@ -117,7 +119,10 @@ import Testing
               SELECT customer_id,
                      count(*) FILTER (WHERE ended_at IS NULL OR ended_at > ?1) AS active, count(*) AS total, min(inception_date) AS first_inception,
                      coalesce(sum(annual_premium_cents) FILTER (WHERE ended_at IS NULL OR ended_at > ?1), 0) AS premium_now,
-                     coalesce(sum(annual_premium_cents) FILTER (WHERE inception_date <= ?2 AND (ended_at IS NULL OR ended_at > ?2)), 0) AS premium_year_ago,
+                     coalesce(sum(annual_premium_cents - coalesce((SELECT sum(pc.premium_after_cents - pc.premium_before_cents) FROM premium_changes pc
+                                                                   WHERE pc.policy_id = policies.id AND pc.occurred_at > ?2), 0))
+                              FILTER (WHERE inception_date <= ?2 AND (ended_at IS NULL OR ended_at > ?2)), 0) AS premium_year_ago,
+                     max(ended_at) AS last_end,
                      group_concat(policy_type) FILTER (WHERE ended_at IS NULL OR ended_at > ?1) AS types,
                      count(*) FILTER (WHERE status IN ('lapsed', 'expired') AND ended_at >= ?2 AND ended_at < ?1) AS lost,
                      count(*) FILTER (WHERE status = 'cancelled' AND ended_at >= ?2 AND ended_at < ?1) AS cancelled,
@@ -138,7 +143,7 @@ import Testing
             )
             SELECT c.id, max(coalesce(ev.last_contact, 0), coalesce(tp.last_response, 0)), coalesce(ev.interactions, 0),
                    coalesce(tp.emails_delivered, 0), coalesce(tp.emails_opened, 0), coalesce(tp.delivered, 0), coalesce(tp.responded, 0),
-                   CAST(round(coalesce(po.due, 0)) AS INTEGER), coalesce(ev.missed, 0), coalesce(po.premium_now, 0), coalesce(po.premium_year_ago, 0),
+                   CAST(round(coalesce(po.due, 0)) AS INTEGER), coalesce(ev.missed, 0), coalesce(po.premium_now, 0), CAST(round(coalesce(po.premium_year_ago, 0)) AS INTEGER),
                    coalesce(po.types, ''),
                    (SELECT json_extract(e2.data, '$.score') FROM retention_events e2
                      WHERE e2.customer_id = c.id AND e2.event_type = 'nps_response' AND e2.occurred_at = ev.last_nps_at LIMIT 1),
@@ -148,7 +153,8 @@ import Testing
                      (SELECT coalesce(sum(CAST(round(json_extract(e3.data, '$.amount') * 100) AS INTEGER)), 0) FROM retention_events e3
                       WHERE e3.customer_id = c.id AND e3.event_type = 'claim_filed' AND e3.occurred_at >= ?2 AND e3.occurred_at < ?1)
                    ELSE 0 END,
-                   CAST(round(coalesce(po.earned, 0)) AS INTEGER), c.satisfaction_score
+                   CAST(round(coalesce(po.earned, 0)) AS INTEGER), c.satisfaction_score,
+                   CASE WHEN coalesce(po.active, 0) = 0 THEN min(po.last_end, ?1) END
             FROM customers c LEFT JOIN ev ON ev.customer_id = c.id LEFT JOIN po ON po.customer_id = c.id LEFT JOIN tp ON tp.customer_id = c.id
             WHERE c.erased_at IS NULL AND c.id BETWEEN ?3 AND ?4
             ORDER BY c.id
@@ -160,7 +166,7 @@ import Testing
                 touchpointsResponded: r.int(6), paymentsDue: r.int(7), paymentsMissed: r.int(8), premiumNowCents: r.int(9),
                 premiumYearAgoCents: r.int(10), heldTypes: Set(r.text(11).split(separator: ",").compactMap { PolicyType(rawValue: String($0)) }),
                 latestNPS: r.optionalDouble(12).map { Int($0.rounded()) }, complaintsFiled: r.int(13), complaintsResolved: r.int(14),
-                tenureMonths: r.optionalInt(15).map { Timestamp.wholeMonths(from: $0, to: asOf) } ?? 0, activePolicies: r.int(16),
+                tenureMonths: r.optionalInt(15).map { Timestamp.wholeMonths(from: $0, to: max($0, r.optionalInt(25) ?? asOf)) } ?? 0, activePolicies: r.int(16),
                 totalPolicies: r.int(17), renewalsMade: r.int(18), renewalsLost: r.int(19), cancellationsInWindow: r.int(20),
                 claimsInWindow: r.int(21), claimAmountInWindowCents: r.int(22), premiumEarnedInWindowCents: r.int(23), satisfactionScore: r.optionalDouble(24))
         }

@@ -76,27 +76,55 @@ import Testing
         #expect(m["renewalRevenue"] == .number(1200))        // A1's 12-month term
     }
 
+    /// Premium changes made by PATCH (which changes the policy's premium and records the change). R₀ is the premium
+    /// in force at the start as it was then: A1 $1,200 (today $2,000, less +300 − 100 + 600 recorded since the
+    /// start), B1 $1,000, E1 $200 = $2,400. Today's premiums would give $3,200 and count the in-period changes twice.
     @Test func premiumChangesMakeExpansionAndContraction() throws {
         let engine = try book()
-        let ids = try engine.db.query("""
-            SELECT c.uuid, p.uuid FROM policies p JOIN customers c ON c.id = p.customer_id WHERE p.policy_number IN ('A1', 'A2', 'C1') ORDER BY p.policy_number
-            """) { ($0.text(0), $0.text(1)) }
-        func change(_ at: (String, String), _ before: Int, _ after: Int, _ date: String) throws {
-            _ = try engine.createEvent(try json("""
-                {"customerId":"\(at.0)","policyId":"\(at.1)","eventType":"coverage_changed","occurredAt":"\(date)T12:00:00Z","data":{"premiumBefore":\(before),"premiumAfter":\(after)}}
-                """), now: d(date) + 86_400)  // recorded the day after it happened
+        let ids = try engine.db.query("SELECT policy_number, uuid FROM policies WHERE policy_number IN ('A1', 'A2', 'C1')") { ($0.text(0), $0.text(1)) }
+        let policy = Dictionary(uniqueKeysWithValues: ids)
+        func change(_ number: String, to premium: Int, on date: String) throws {
+            try engine.updatePolicy(id: policy[number]!, try json(#"{"premium":{"amount":\#(premium)}}"#), now: d(date) + 12 * 3600)
         }
-        try change(ids[0], 1200, 1500, "2024-03-01")  // A1, in force at the start: +300 upsell
-        try change(ids[0], 1500, 1400, "2024-09-01")  // A1: −100 contraction
-        try change(ids[1], 300, 250, "2024-08-01")    // A2 began in the period: its change is part of the new premium, not a contraction
-        try change(ids[2], 600, 900, "2024-07-01")    // C1 began in the period: not an upsell either
-        try change(ids[0], 1400, 2000, "2025-02-01")  // after the period
-        let m = try engine.metrics(try MetricsPeriod(startDate: d("2024-01-01"), endDate: d("2024-12-31")))["revenueMetrics"]!
-        #expect(m["expansionRevenue"] == .number(600))      // cross-sell 300 (A2) + upsell 300
+        try change("A1", to: 1500, on: "2024-03-01")  // A1, in force at the start: +300 upsell
+        try change("A1", to: 1400, on: "2024-09-01")  // A1: −100 contraction
+        try change("A2", to: 250, on: "2024-08-01")   // A2 began in the period: its change is part of the new premium, not a contraction
+        try change("C1", to: 900, on: "2024-07-01")   // C1 began in the period: not an upsell either
+        try change("A1", to: 2000, on: "2025-02-01")  // after the period
+        let metrics = try engine.metrics(try MetricsPeriod(startDate: d("2024-01-01"), endDate: d("2024-12-31")))
+        let m = metrics["revenueMetrics"]!
+        #expect(m["startingRecurringRevenue"] == .number(2400))
+        #expect(m["expansionRevenue"] == .number(550))      // cross-sell A2 at its premium now, 250 + upsell 300
         #expect(m["contractionRevenue"] == .number(100))
         #expect(m["renewalRevenue"] == .number(1200))       // coverage changes are not renewals
-        #expect(m["netRevenueRetention"] == .number(70.83)) // (2400 + 600 − 100 − 1200) / 2400
+        #expect(m["netRevenueRetention"] == .number(68.75)) // (2400 + 550 − 100 − 1200) / 2400
         #expect(m["grossRevenueRetention"] == .number(45.83)) // (2400 − 100 − 1200) / 2400
+        // Auto in force at the end, at the premiums of then: A1 $1,400 (today $2,000 less the +600 of 2025), C1 $900.
+        #expect(metrics["policyMetrics"]?["averagePremiumByType"]?["auto"] == .number(1150))
+        // The same for one agent's book (the agent path reads the changes row by row).
+        let agent = try engine.metrics(try MetricsPeriod(startDate: d("2024-01-01"), endDate: d("2024-12-31"), agentId: "ag"))
+        #expect(agent["revenueMetrics"]?["startingRecurringRevenue"] == .number(2400))
+        #expect(agent["revenueMetrics"]?["netRevenueRetention"] == .number(68.75))
+        #expect(agent["policyMetrics"]?["averagePremiumByType"]?["auto"] == .number(1150))
+    }
+
+    /// The period's edges are counted once (the audit's January 2026 case): a customer whose first policy starts on
+    /// the first day is new, not active at the start. Period 2024-01-01 – 2024-01-31, worked out below.
+    @Test func aPolicyStartingOnTheFirstDayIsNewNotActiveAtStart() throws {
+        let engine = try book()
+        let n = try engine.createCustomer(try json(#"{"leadId":"N","agentId":"ag","firstName":"N","lastName":"X","email":"n@example.com"}"#), now: d("2024-01-01")).id
+        _ = try engine.createPolicy(try json("""
+            {"customerId":"\(n)","policyNumber":"N1","policyType":"auto","premium":{"amount":500,"frequency":"annual"},
+             "coverage":{"type":"std","amount":1000},"effectiveDate":"2024-01-01","expirationDate":"2025-01-01"}
+            """), now: d("2024-01-01"))
+        let m = try engine.metrics(try MetricsPeriod(startDate: d("2024-01-01"), endDate: d("2024-01-31")))["customerMetrics"]!
+        // Before 2024-01-01: A (A1), B (B1), E (E1) in force: S = 3. On 2024-01-31: A, B, E (lapses 02-01), N: 4. New: N.
+        // Retention (E − N)/S = (4 − 1)/3 = 100 %; the old count put N in S as well (S = 4, 75 %).
+        #expect(m["activeAtStart"] == .number(3))
+        #expect(m["newCustomers"] == .number(1))
+        #expect(m["activeCustomers"] == .number(4))
+        #expect(m["retentionRate"] == .number(100))
+        #expect(m["growthRate"] == .number(33.33))
     }
 
     @Test func campaignAndHealthMetrics() throws {

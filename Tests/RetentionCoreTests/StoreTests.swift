@@ -165,7 +165,8 @@ import Testing
 @Suite struct SettingsTests {
     @Test func everySettingHasADefaultAndIsCheckedWhenSet() throws {
         let engine = try makeEngine()
-        #expect(try engine.settings().map(\.key) == Engine.settingKeys)
+        // Every key is listed with its value in force (a line's own grace only once it is set).
+        #expect(try engine.settings().map(\.key) == Engine.settingKeys.filter { $0 != "policy.graceDays.LINE" })
         #expect(try engine.settings().first { $0.key == "contact.window" }?.value == "08:00-21:00")
         try engine.setSetting("company.name", "Acme Mutual", now: testNow)
         try engine.setSetting("contact.window", "09:30-24:00", now: testNow)

@@ -3,9 +3,12 @@
 /// no sort).
 ///
 /// A policy is **in force at t** when `inception ≤ t` and it has not ended by t (`endedAt` null or later
-/// than t). With S = the period's start and E its (exclusive) end, per customer:
+/// than t). With S = the period's start and E its (exclusive) end, "at the start" is the last instant
+/// before the period (S − 1 s) and "at the end" its last instant (E − 1 s), so the period's edges are
+/// counted once: a policy that starts on the first day is new in the period, not in force at its start,
+/// and one that ends on the first day was in force at the start and is lost in the period. Per customer:
 /// - first inception = the earliest inception of their policies;
-/// - active at S / at E = at least one policy in force then;
+/// - active at S / at E = at least one policy in force at S − 1 s / E − 1 s;
 /// - total when first inception < E; new when S ≤ first inception < E; retained when active at S and at E.
 ///
 /// Per line of business, over every policy:
@@ -125,8 +128,8 @@ struct BookTotals: Equatable {
         var inForceAtStart = 0, activeAtEnd = false
         for p in policies {
             firstInception = min(firstInception, p.inception)
-            if inForce(p, at: start) { inForceAtStart += 1 }
-            if inForce(p, at: end) { activeAtEnd = true }
+            if inForce(p, at: start - 1) { inForceAtStart += 1 }
+            if inForce(p, at: end - 1) { activeAtEnd = true }
         }
         let activeAtStart = inForceAtStart > 0
         let isNew = firstInception >= start && firstInception < end
@@ -140,7 +143,7 @@ struct BookTotals: Equatable {
         for p in policies {
             lineSeen[p.line] = true
             let premium = Double(p.premiumCents)
-            let atStart = inForce(p, at: start), atEnd = inForce(p, at: end), ended = endedInPeriod(p)
+            let atStart = inForce(p, at: start - 1), atEnd = inForce(p, at: end - 1), ended = endedInPeriod(p)
             let secondsInForce = max(0, min(p.endedAt ?? end, end) - max(p.inception, start))
             let earned = premium * Double(secondsInForce) / Self.secondsPerYear
             var line = lineTotals[p.line]

@@ -18,9 +18,12 @@ import Foundation
 ///   events in the period and lost at renewal counts policies that lapsed or expired in the period;
 /// - cancellationRate = policies cancelled in the period / P × 100 (the customer's decision);
 /// - lapseRate = policies lapsed in the period / P × 100 (non-payment);
-/// - averagePremium[type] = mean annual premium of the policies in force at the end.
+/// - averagePremium[type] = mean annual premium of the policies in force at the end, at the premiums of
+///   that time (changes recorded after the period taken off).
 ///
-/// Revenue metrics, on annualised premium ("recurring revenue"; R₀ = premium in force at the start):
+/// Revenue metrics, on annualised premium ("recurring revenue"; R₀ = premium in force at the start, at the
+/// premiums of that time: each policy's premium now, less the priced premium changes recorded on it since
+/// the start, so a change inside the period counts once, as expansion or contraction, and not in R₀ too):
 /// - totalRevenue = premium earned in the period: Σ annual premium × (days in force within the period / 365.25);
 /// - newCustomerRevenue = the same, for customers new in the period;
 /// - renewalRevenue = Σ premium of the terms renewed in the period (annual premium × term months / 12), the
@@ -77,6 +80,9 @@ extension Engine {
         let (book, reads) = try readMetrics(period)
         let ct = reads.customers, tp = reads.touchpoints, changes = reads.premiumChanges
         let byLine = book.lines
+        // R₀ and the end's premiums as they were then: today's premiums less the changes recorded since.
+        let premiumAtStart = byLine.values.reduce(0) { $0 + $1.premiumStart } - changes.sinceStart
+        func premiumAtEnd(_ line: String) -> Double { byLine[line]!.premiumEnd - (changes.sinceEndByLine[line] ?? 0) }
         let cm = book.customers
         func bookTotal<T: AdditiveArithmetic>(_ key: KeyPath<BookTotals.Line, T>) -> T { byLine.values.reduce(.zero) { $0 + $1[keyPath: key] } }
         let lost = cm.activeAtStart - cm.retained
@@ -109,12 +115,12 @@ extension Engine {
             ("lapseRate", rate("lapseRate", Double(bookTotal(\.lapsed)), Double(bookTotal(\.atStart)), "no policies were in force at the start of the period")),
             ("averagePremiumByType", .object(byLine.keys.sorted().compactMap { t in
                 let line = byLine[t]!
-                return line.active > 0 ? (t, .rounded(line.premiumEnd / Double(line.active) / 100, 2)) : nil
+                return line.active > 0 ? (t, .rounded(premiumAtEnd(t) / Double(line.active) / 100, 2)) : nil
             })),
         ])
 
         // Revenue.
-        let rv = (start: bookTotal(\.premiumStart), churned: bookTotal(\.churned), earned: bookTotal(\.earned),
+        let rv = (start: premiumAtStart, churned: bookTotal(\.churned), earned: bookTotal(\.earned),
                   newEarned: bookTotal(\.newEarned), crossSell: bookTotal(\.crossSell))
         let expansion = rv.crossSell + changes.up
         let ltv = (ct.ltvCount > 0 ? ct.ltvSum / Double(ct.ltvCount) : nil, ct.active > 0 ? ct.paidSum / Double(ct.active) : nil)
@@ -179,7 +185,9 @@ struct MetricsReads {
     /// them, and by line name (read from `renewal_days`, and lines the enum does not know); the metrics add both.
     var renewedByLine = Array(repeating: 0, count: PolicyType.allCases.count), renewedByName: [String: Int] = [:]
     var renewalRevenue = 0.0
-    var premiumChanges = (up: 0.0, down: 0.0)
+    /// Priced premium changes in the period on policies in force at its start (up: expansion, down: contraction);
+    /// Σ (after − before) of the priced changes since the start on those policies; the same since the end, by line.
+    var premiumChanges = (up: 0.0, down: 0.0, sinceStart: 0.0, sinceEndByLine: [String: Double]())
     var touchpoints = (sent: 0, delivered: 0, engaged: 0, responded: 0)
     var activeCampaigns = 0
 }
@@ -242,21 +250,36 @@ extension Engine {
         func addChange(_ change: Double) {
             if change > 0 { reads.premiumChanges.up += change } else { reads.premiumChanges.down -= change }
         }
+        // Columns from `k`: at or after the end, policy in force before the start, line, after − before (null
+        // when the change is not priced, and then not counted).
+        func sinceEdges(_ r: Row, at k: Int32 = 0) {
+            guard !r.isNull(k + 3) else { return }
+            if r.bool(k + 1) { reads.premiumChanges.sinceStart += r.double(k + 3) }
+            if r.bool(k) { reads.premiumChanges.sinceEndByLine[r.text(k + 2), default: 0] += r.double(k + 3) }
+        }
         if period.agentId == nil {
             (reads.renewedByName, reads.renewalRevenue) = try bookRenewals(start: period.start, end: period.end)
             try db.forEach("""
                 SELECT pc.premium_after_cents - pc.premium_before_cents FROM premium_changes pc INDEXED BY premium_changes_priced
                 WHERE pc.premium_before_cents IS NOT NULL AND pc.premium_after_cents IS NOT NULL
-                  AND pc.occurred_at >= ?1 AND pc.occurred_at < ?2 AND pc.policy_inception <= ?1
+                  AND pc.occurred_at >= ?1 AND pc.occurred_at < ?2 AND pc.policy_inception < ?1
                 """, [.int(s), .int(e)]) { r in addChange(r.double(0)) }
+            try db.forEach("""
+                SELECT pc.occurred_at >= ?2, pc.policy_inception < ?1, pc.policy_type, pc.premium_after_cents - pc.premium_before_cents
+                FROM premium_changes pc INDEXED BY premium_changes_priced
+                WHERE pc.premium_before_cents IS NOT NULL AND pc.premium_after_cents IS NOT NULL AND pc.occurred_at >= ?1
+                """, [.int(s), .int(e)]) { r in sinceEdges(r) }
         } else {
             try db.forEach("""
                 SELECT pc.renewal, pc.policy_type,
                        coalesce(pc.premium_after_cents, pc.annual_premium_cents) * pc.term_months / 12.0,
-                       pc.policy_inception <= ?1, pc.premium_after_cents - pc.premium_before_cents
+                       pc.policy_inception < ?1, pc.premium_after_cents - pc.premium_before_cents,
+                       pc.occurred_at >= ?2, pc.policy_inception < ?1, pc.policy_type, pc.premium_after_cents - pc.premium_before_cents
                 FROM premium_changes pc
-                WHERE pc.occurred_at >= ?1 AND pc.occurred_at < ?2 AND pc.customer_id IN (SELECT id FROM customers WHERE agent_id = ?3)
+                WHERE pc.occurred_at >= ?1 AND pc.customer_id IN (SELECT id FROM customers WHERE agent_id = ?3)
                 """, periodParams) { r in
+                sinceEdges(r, at: 5)
+                guard !r.bool(5) else { return }
                 if r.bool(0) {
                     if let line = r.position(1, in: PolicyType.names) { reads.renewedByLine[line] += 1 } else { reads.renewedByName[r.text(1), default: 0] += 1 }
                     reads.renewalRevenue += r.double(2)

@@ -23,5 +23,10 @@ public enum PolicyStatus: String, CaseIterable, Sendable, Codable {
     /// In force: counts towards `activePolicies` and `nextRenewalDate`.
     public var isInForce: Bool { self == .active || self == .pending_renewal }
 
+    /// The one SQL list of the in-force states, `('active', 'pending_renewal')`, made from ``isInForce``:
+    /// every query that asks "in force" writes `status IN \(PolicyStatus.inForceSQL)`. It is a constant of
+    /// the code, never data. (The frozen schema's partial indexes spell the same list out, as released.)
+    public static let inForceSQL = "(" + allCases.filter(\.isInForce).map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
+
     public var canRenew: Bool { self == .active || self == .pending_renewal || self == .lapsed }
 }

@@ -24,7 +24,8 @@ public struct CustomerSignals: Sendable, Equatable {
     public var paymentsDue: Int
     /// `payment_missed` events in the window.
     public var paymentsMissed: Int
-    /// Annual premium in force at `asOf` and 12 months earlier, in cents.
+    /// Annual premium in force at `asOf`, and in force 12 months earlier at the premiums of that time (today's
+    /// premium of each policy then in force, less the premium changes recorded on it since), in cents.
     public var premiumNowCents: Int
     public var premiumYearAgoCents: Int
     /// Lines of business in force at `asOf`.
@@ -34,7 +35,8 @@ public struct CustomerSignals: Sendable, Equatable {
     /// Complaints filed / resolved in the window.
     public var complaintsFiled: Int
     public var complaintsResolved: Int
-    /// Whole months since the first policy's inception.
+    /// Whole months as a customer: from the first policy's inception to `asOf`, or, for a former customer
+    /// (nothing in force at `asOf`), to the day their last policy ended. Tenure stops when a customer leaves.
     public var tenureMonths: Int
     /// Policies in force at `asOf`; policies ever held before `asOf`.
     public var activePolicies: Int
@@ -106,7 +108,12 @@ extension Engine {
                    count(*) AS total,
                    min(inception_date) AS first_inception,
                    coalesce(sum(annual_premium_cents) FILTER (WHERE ended_at IS NULL OR ended_at > ?1), 0) AS premium_now,
-                   coalesce(sum(annual_premium_cents) FILTER (WHERE inception_date <= ?5 AND (ended_at IS NULL OR ended_at > ?5)), 0) AS premium_year_ago,
+                   coalesce(sum(annual_premium_cents - coalesce(
+                       (SELECT sum(round(json_extract(e.data, '$.premiumAfter') * 100) - round(json_extract(e.data, '$.premiumBefore') * 100))
+                        FROM retention_events e
+                        WHERE e.customer_id = policies.customer_id AND e.occurred_at > ?5
+                          AND e.event_type IN ('policy_renewed', 'coverage_changed') AND e.policy_id = policies.id), 0))
+                     FILTER (WHERE inception_date <= ?5 AND (ended_at IS NULL OR ended_at > ?5)), 0) AS premium_year_ago,
                    group_concat(policy_type) FILTER (WHERE ended_at IS NULL OR ended_at > ?1) AS types,
                    count(*) FILTER (WHERE status IN ('lapsed', 'expired') AND ended_at >= ?2 AND ended_at < ?1) AS lost,
                    count(*) FILTER (WHERE status = 'cancelled' AND ended_at >= ?2 AND ended_at < ?1) AS cancelled,
@@ -114,7 +121,8 @@ extension Engine {
                       (CASE premium_frequency WHEN 'monthly' THEN 12 WHEN 'quarterly' THEN 4 WHEN 'semi_annual' THEN 2 ELSE 1 END)
                       * max(0, min(coalesce(ended_at, ?1), ?1) - max(inception_date, ?2)) / 31536000.0), 0)) AS INTEGER) AS due,
                    CAST(round(coalesce(sum(annual_premium_cents * max(0, min(coalesce(ended_at, ?1), ?1) - max(inception_date, ?2)) / 31557600.0), 0))
-                        AS INTEGER) AS earned
+                        AS INTEGER) AS earned,
+                   max(ended_at) AS last_end
             FROM policies
             WHERE inception_date <= ?1 AND customer_id BETWEEN ?3 AND ?4
             GROUP BY customer_id
@@ -155,7 +163,8 @@ extension Engine {
             try policies.rows(of: id) { r in
                 signals.activePolicies = r.int(1)
                 signals.totalPolicies = r.int(2)
-                signals.tenureMonths = r.optionalInt(3).map { Timestamp.wholeMonths(from: $0, to: asOf) } ?? 0
+                let left = r.int(1) == 0 ? r.optionalInt(11).map { min($0, asOf) } : nil
+                signals.tenureMonths = r.optionalInt(3).map { Timestamp.wholeMonths(from: $0, to: max($0, left ?? asOf)) } ?? 0
                 signals.premiumNowCents = r.int(4)
                 signals.premiumYearAgoCents = r.int(5)
                 signals.heldTypes = Set(r.text(6).split(separator: ",").compactMap { PolicyType(rawValue: String($0)) })

@@ -11,8 +11,11 @@ import Foundation
 /// - response = min(100, 250·responded/delivered touchpoints) (40 % is full marks; none delivered: neutral 50).
 ///
 /// **Financial F** = 0.60·paymentHistory + 0.25·growth + 0.15·coverage
-/// - paymentHistory = 100·(1 − missed/due) over the window (nothing due: 100);
-/// - growth = clamp(50 + 2.5·g, 0, 100), g = premium growth in % over 12 months (nothing a year ago: g = 0);
+/// - paymentHistory = 100·(1 − m/n) over the window, m = payments missed, n = max(instalments due, m): a missed
+///   payment was due, so it counts among those due even when the policy's time in force adds up to less than
+///   one instalment (a fraction due and one missed: n = 1, paymentHistory 0). Nothing due and nothing missed: 100;
+/// - growth = clamp(50 + 2.5·g, 0, 100), g = premium growth in % over 12 months: premium in force now against
+///   premium in force a year ago at that time's premiums, so a re-rate counts (nothing a year ago: g = 0);
 /// - coverage = 100·(4 − o)/4, o = cross-sell opportunities: core lines (auto, home or renters, life, umbrella) not held.
 ///
 /// **Satisfaction S** = 0.60·nps + 0.25·complaints + 0.15·resolutionRate
@@ -21,7 +24,8 @@ import Foundation
 /// - resolutionRate = 100·resolved/filed (no complaints: 100).
 ///
 /// **Lifecycle L** = 0.35·tenure + 0.20·policies + 0.30·renewalRate + 0.15·stability
-/// - tenure = 100·min(1, months/60); policies = 100·min(1, active/3);
+/// - tenure = 100·min(1, months/60), months as a customer (to the last policy's end for a former customer);
+///   policies = 100·min(1, active/3);
 /// - renewalRate = 100·made/(made + lost) in the window (none due: neutral 80);
 /// - stability = 100·max(0, 1 − k/3), k = churn indicators: two or more missed payments, a cancellation
 ///   or a lapse in the window, an unresolved complaint, no policy in force.
@@ -101,7 +105,8 @@ public struct HealthScore: Sendable, Equatable {
         let response = responseRate.map { min(100, 2.5 * $0) } ?? 50
         let e = clamp(0.40 * recency + 0.25 * frequency + 0.20 * (openRate ?? 50) + 0.15 * response)
         // Financial
-        let payment = s.paymentsDue > 0 ? clamp(100 * (1 - Double(s.paymentsMissed) / Double(s.paymentsDue))) : (s.paymentsMissed > 0 ? 0 : 100)
+        let instalmentsDue = max(s.paymentsDue, s.paymentsMissed)
+        let payment = instalmentsDue > 0 ? clamp(100 * (1 - Double(s.paymentsMissed) / Double(instalmentsDue))) : 100
         let growth = s.premiumYearAgoCents > 0 ? Double(s.premiumNowCents - s.premiumYearAgoCents) / Double(s.premiumYearAgoCents) * 100 : 0
         let growthScore = clamp(50 + 2.5 * growth)
         let opportunities = crossSellOpportunities(s.heldTypes)

@@ -2,7 +2,7 @@
 /// the company name messages sign with, and the calling window for calls and text messages.
 extension Engine {
     /// Every settable key, in the order `config get` lists them.
-    public static let settingKeys = LTVSettings.keys + ["company.name", "contact.window"]
+    public static let settingKeys = LTVSettings.keys + ["company.name", "contact.window", RenewalGrace.defaultKey, "policy.graceDays.LINE"]
 
     /// Each setting with the value in force (the default when none was set).
     public func settings() throws -> [(key: String, value: String)] {
@@ -12,16 +12,26 @@ extension Engine {
         return [("ltv.discountRate", JSONValue.format(number: ltv.discountRate)), ("ltv.profitMargin", JSONValue.format(number: ltv.profitMargin)),
                 ("ltv.acquisitionCost", JSONValue.format(number: Double(ltv.acquisitionCostCents) / 100)),
                 ("company.name", company ?? TemplateVariables.fallback("company.name")), ("contact.window", window.description)]
+            + graceSettings(try renewalGrace())
+    }
+
+    /// The grace settings: the default, then each line that has its own.
+    private func graceSettings(_ grace: RenewalGrace) -> [(key: String, value: String)] {
+        [(RenewalGrace.defaultKey, String(grace.defaultDays))]
+            + grace.daysByLine.sorted { $0.key < $1.key }.map { (RenewalGrace.linePrefix + $0.key, String($0.value)) }
     }
 
     /// One setting's value in force, or an error naming the settings there are.
     public func setting(_ key: String) throws -> String {
+        if RenewalGrace.isKey(key), key != RenewalGrace.defaultKey {
+            return String(try renewalGrace().days(for: String(key.dropFirst(RenewalGrace.linePrefix.count))))
+        }
         guard let value = try settings().first(where: { $0.key == key })?.value else { throw Self.unknownSetting(key) }
         return value
     }
 
     static func unknownSetting(_ key: String) -> RetentionError {
-        RetentionError.invalid("key", "\"\(key)\" is not a setting; known: \(settingKeys.joined(separator: ", "))")
+        RetentionError.invalid("key", "\"\(key)\" is not a setting; known: \(settingKeys.joined(separator: ", ")) (LINE: \(PolicyType.allCases.map(\.rawValue).joined(separator: ", ")))")
     }
 
     /// Sets one setting, validated (the error names the key) and audited.
@@ -33,6 +43,8 @@ extension Engine {
         case "company.name":
             guard !value.trimmingCharacters(in: .whitespaces).isEmpty else { throw RetentionError.invalid(key, "cannot be empty") }
             _ = try Validation.text(value, field: key, maxLength: 100)
+        case _ where RenewalGrace.isKey(key):
+            _ = try RenewalGrace.parse(key, value)
         case "contact.window":
             guard CallingWindow(parsing: value) != nil else {
                 throw RetentionError.invalid(key, "must be HH:MM-HH:MM with the start before the end, like 08:00-21:00; got \"\(value)\"")

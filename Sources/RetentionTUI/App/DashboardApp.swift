@@ -59,6 +59,8 @@ public enum DashboardApp {
             FileHandle.standardError.write(Data((Store.upgradeNotice(path: options.databasePath, from: from, to: to) + "\n").utf8))
         }
         defer { withExtendedLifetime(keepAlive) {} }
+        // Policies past their expiration and grace end on open (idempotent; a few rows on a book kept daily).
+        let expiry = try? Engine(database: keepAlive, user: options.user).expireOverduePolicies(now: Timestamp.now())
         var prefs = DashboardPreferences.load(options.environment)
         let catalog = ThemeCatalog(directories: ThemeCatalog.searchDirectories(installed: installedThemesDirectory(options.environment),
                                                                                  environment: options.environment))
@@ -89,6 +91,7 @@ public enum DashboardApp {
         applyTheme(themeName)
 
         var state = DashboardState(themeName: themeName, user: options.user)
+        if let expiry, !expiry.isEmpty { state.status = ("Policies past their renewal grace ended on open: \(expiry.description).", false) }
         if let themeProblem { state.status = (themeProblem, true) }
         if let s = prefs.sort, let sort = AtRiskSort(rawValue: s) { state.sort = sort }
         if let f = prefs.riskFilter, DashboardState.riskFilters.indices.contains(f) {

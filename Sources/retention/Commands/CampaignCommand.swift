@@ -57,6 +57,9 @@ enum CampaignCommand {
         case "performance":
             Output.out(try engine.campaignPerformance(id: try id(), now: now).serialized(pretty: true))
         case "tick":
+            // Policies past expiration and grace end first, so the campaigns see who is still a customer.
+            let expiry = try engine.expireOverduePolicies(now: now)
+            Output.out("policies past their renewal grace: \(expiry.description)")
             let s = try engine.runDueCampaigns(now: now)
             Output.out("activated \(s.activated.count), ran \(s.runs.count) (enrolled \(s.enrolled)), completed \(s.completed.count)")
         default:

@@ -27,7 +27,11 @@ enum DispatchCommand {
         let interval = try args.int("--interval", usage: usage, range: 1...3600) ?? 30
         let engine = try env.openEngine(create: false)
         repeat {
-            if args.flag("--watch") { try engine.runDueCampaigns(now: Timestamp.now()) }
+            if args.flag("--watch") {
+                let expiry = try engine.expireOverduePolicies(now: Timestamp.now())
+                if !expiry.isEmpty { Output.out("\(Timestamp.formatInstant(Timestamp.now()))  policies past their renewal grace: \(expiry.description)") }
+                try engine.runDueCampaigns(now: Timestamp.now())
+            }
             let s = try engine.dispatchDue(now: Timestamp.now(), limit: limit)
             Output.out("\(Timestamp.formatInstant(Timestamp.now()))  sent \(s.sent), deferred \(s.deferred), skipped \(s.skipped), retrying \(s.retried), failed \(s.failed), recovered \(s.recovered)")
             if args.flag("--watch") { sleep(UInt32(interval)) }

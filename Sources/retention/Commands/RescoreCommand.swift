@@ -29,6 +29,9 @@ enum RescoreCommand {
             Output.out(try engine.calculateHealthScore(customerId: id, now: env.now).serialized(pretty: env.stdoutIsTerminal))
             return ExitCode.ok
         }
+        // Scores read who is in force: policies past expiration and grace end first.
+        let expiry = try engine.expireOverduePolicies(now: env.now)
+        if !expiry.isEmpty { Output.out("Policies past their renewal grace: \(expiry.description).") }
         let started = Date()
         let tty = env.stderrIsTerminal
         let summary = try engine.rescore(now: env.now) { done, total in

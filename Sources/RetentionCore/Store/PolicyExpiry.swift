@@ -1,0 +1,138 @@
+/// How long a policy may stay past its expiration date, unrenewed, before it counts as ended.
+///
+/// Agency systems keep a renewal open for a grace period after the expiration date: a renewal recorded in
+/// that time continues the policy from its expiration date (`renew` starts the new term there), and the
+/// renewals pane shows the policy as overdue. Past expiration + grace with no renewal, the policy has ended:
+///
+///     ended when  expirationDate + grace(line) × 1 day ≤ now, status still active or pending_renewal
+///
+/// It becomes `lapsed` (end reason `non_payment`) when a payment of its current term was missed and not
+/// followed by a payment, `expired` (end reason `not_renewed`) otherwise. Its `endedAt` is the expiration
+/// date (coverage stopped then; a period's metrics that include the grace days count it as ended from its
+/// expiration), the `policy_expired` / `policy_lapsed` event is dated then, and so is `customer_churned`
+/// when it was the customer's last policy in force. Each change is audited (`policy.expire`).
+///
+/// grace(line) is the setting `policy.graceDays.LINE` when set, else `policy.graceDays` (default 30 days).
+public struct RenewalGrace: Sendable, Equatable {
+    /// Days for every line without its own setting.
+    public var defaultDays = 30
+    /// Days for a line, by line name (`auto`, `home`, …).
+    public var daysByLine: [String: Int] = [:]
+
+    public init(defaultDays: Int = 30, daysByLine: [String: Int] = [:]) {
+        self.defaultDays = defaultDays
+        self.daysByLine = daysByLine
+    }
+
+    public static let defaultKey = "policy.graceDays"
+    static let linePrefix = "policy.graceDays."
+    /// The longest grace a setting may give (a year and a day covers any annual term's renewal).
+    public static let maximumDays = 366
+
+    /// The grace of one line, in days.
+    public func days(for line: String) -> Int { daysByLine[line] ?? defaultDays }
+
+    /// Whether `key` names a grace setting: the default one or a known line's.
+    static func isKey(_ key: String) -> Bool {
+        key == defaultKey || (key.hasPrefix(linePrefix) && PolicyType(rawValue: String(key.dropFirst(linePrefix.count))) != nil)
+    }
+
+    /// A setting's value checked: a whole number of days from 0 to 366.
+    static func parse(_ key: String, _ value: String) throws -> Int {
+        guard let days = Int(value.trimmingCharacters(in: .whitespaces)), (0...maximumDays).contains(days) else {
+            throw RetentionError.invalid(key, "must be a whole number of days from 0 to \(maximumDays), got \"\(value)\"")
+        }
+        return days
+    }
+}
+
+/// What one pass of ``Engine/expireOverduePolicies(now:)`` ended.
+public struct ExpirySummary: Sendable, Equatable {
+    /// Policies that became `expired` (not renewed within the grace period).
+    public var expired = 0
+    /// Policies that became `lapsed` (a payment of the term was missed).
+    public var lapsed = 0
+    /// Customers left with no policy in force by this pass (now former customers).
+    public var customersLeft = 0
+
+    public var isEmpty: Bool { expired == 0 && lapsed == 0 }
+    public var description: String {
+        "\(expired) expired, \(lapsed) lapsed, \(customersLeft) customer\(customersLeft == 1 ? "" : "s") left"
+    }
+}
+
+extension Engine {
+    /// The grace periods in force (settings `policy.graceDays` and `policy.graceDays.LINE`).
+    public func renewalGrace() throws -> RenewalGrace {
+        var grace = RenewalGrace()
+        try db.forEach("SELECT key, value FROM settings WHERE key = ?1 OR key LIKE ?2 ESCAPE '\\'",
+                       [.text(RenewalGrace.defaultKey), .text("policy.graceDays.%")]) { r in
+            let key = r.text(0)
+            guard let days = try? RenewalGrace.parse(key, r.text(1)) else { return }
+            if key == RenewalGrace.defaultKey { grace.defaultDays = days } else { grace.daysByLine[String(key.dropFirst(RenewalGrace.linePrefix.count))] = days }
+        }
+        return grace
+    }
+
+    /// Ends every policy still in force past its expiration date plus the grace of its line (see
+    /// ``RenewalGrace``), in one transaction: idempotent (a second pass at the same instant finds nothing),
+    /// and all or nothing. Run by `campaign tick`, `dispatch --watch`, `rescore` and when the dashboard or a
+    /// writing command opens the book.
+    @discardableResult
+    public func expireOverduePolicies(now: Int) throws -> ExpirySummary {
+        let grace = try renewalGrace()
+        let shortestGrace = ([grace.defaultDays] + grace.daysByLine.values).min() ?? grace.defaultDays
+        // Only the policies whose renewal date is at least the shortest grace behind are read (through the
+        // partial index of in-force policies by renewal date); each is then held to its own line's grace.
+        struct Overdue { var row: Int64, uuid: String, number: String, customer: Int64, expiration: Int, graceDays: Int, missedPayment: Bool }
+        var summary = ExpirySummary()
+        try db.transaction {
+            var overdue: [Overdue] = []
+            try db.forEach("""
+                SELECT p.id, p.uuid, p.policy_number, p.customer_id, p.expiration_date, p.policy_type,
+                       EXISTS (SELECT 1 FROM retention_events m
+                               WHERE m.customer_id = p.customer_id AND m.event_type = 'payment_missed' AND m.policy_id = p.id
+                                 AND m.occurred_at >= p.effective_date
+                                 AND NOT EXISTS (SELECT 1 FROM retention_events r
+                                                 WHERE r.customer_id = p.customer_id AND r.event_type = 'payment_received'
+                                                   AND r.policy_id = p.id AND r.occurred_at >= m.occurred_at))
+                FROM policies p INDEXED BY policies_renewal_queue
+                WHERE p.status IN \(PolicyStatus.inForceSQL) AND p.renewal_date <= ?1
+                ORDER BY p.customer_id, p.id
+                """, [.int(Int64(now - shortestGrace * Timestamp.secondsPerDay))]) { r in
+                let expiration = r.int(4), days = grace.days(for: r.text(5))
+                guard expiration + days * Timestamp.secondsPerDay <= now else { return }
+                overdue.append(Overdue(row: r.int64(0), uuid: r.text(1), number: r.text(2), customer: r.int64(3),
+                                       expiration: expiration, graceDays: days, missedPayment: r.bool(6)))
+            }
+            guard !overdue.isEmpty else { return }
+            var lastEndByCustomer: [Int64: Int] = [:]
+            for p in overdue {
+                let status: PolicyStatus = p.missedPayment ? .lapsed : .expired
+                let reason = p.missedPayment ? "non_payment" : "not_renewed"
+                try db.run("""
+                    UPDATE policies SET status = ?, ended_at = ?, end_reason = ?, version = version + 1, updated_at = ? WHERE id = ?
+                    """, [.text(status.rawValue), .int(Int64(p.expiration)), .text(reason), .int(Int64(now)), .int(p.row)])
+                try insertEvent(customerRow: p.customer, policyRow: p.row, type: p.missedPayment ? .policy_lapsed : .policy_expired,
+                                severity: p.missedPayment ? .warning : .info,
+                                data: .object([("policyNumber", .string(p.number)), ("reason", .string(reason)),
+                                               ("expirationDate", .string(Timestamp.formatDate(p.expiration))), ("graceDays", .int(p.graceDays))]),
+                                actions: [], occurredAt: p.expiration, now: now)
+                try audit("policy.expire", entity: "policy", id: p.uuid,
+                          details: .object([("status", .string(status.rawValue)), ("endedAt", .string(Timestamp.formatDate(p.expiration)))]), now: now)
+                if p.missedPayment { summary.lapsed += 1 } else { summary.expired += 1 }
+                lastEndByCustomer[p.customer] = max(lastEndByCustomer[p.customer] ?? .min, p.expiration)
+            }
+            for (customer, endedAt) in lastEndByCustomer.sorted(by: { $0.key < $1.key }) {
+                try refreshCustomerCounters(customer, now: now)
+                let inForce = try db.scalarInt("SELECT count(*) FROM policies WHERE customer_id = ? AND status IN \(PolicyStatus.inForceSQL)", [.int(customer)])
+                if inForce == 0 {
+                    try insertEvent(customerRow: customer, policyRow: nil, type: .customer_churned, severity: .critical, data: nil,
+                                    actions: [], occurredAt: endedAt, now: now)
+                    summary.customersLeft += 1
+                }
+            }
+        }
+        return summary
+    }
+}
