@@ -62,6 +62,9 @@ import Testing
         let p = try policy(engine, c, "T1", "auto", 800, "2020-01-01", "2023-01-01")
         try engine.updatePolicy(id: p, try json(#"{"status":"cancelled","endReason":"moved"}"#), now: d("2022-07-01"))
         #expect(try signals(engine, c, at: "2024-01-01").tenureMonths == 30)
+        // The customer record was created in 2022 but the policy is back-dated to 2020: customerSince follows it,
+        // so it agrees with the tenure.
+        #expect(try engine.customer(id: c).customerSince == d("2020-01-01"))
         // While in force (as of 2022-03-01), tenure runs to the observation date: 26 months.
         #expect(try signals(engine, c, at: "2022-03-01").tenureMonths == 26)
         // One who comes back: tenure runs again from the first inception.

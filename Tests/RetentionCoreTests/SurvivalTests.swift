@@ -26,6 +26,22 @@ import Testing
         #expect(abs(km.survival(at: 3) - 0.8 / 3) < 1e-12)
         #expect(km.survival(at: 4) == 0)
         #expect(km.median == 3)
+        // Where no one is left the band is [0, 0], not [0, 100 %].
+        #expect(km.rows.last?.lower95 == 0 && km.rows.last?.upper95 == 0)
+        #expect(km.point(at: 4)! == (0, 0, 0))
+    }
+
+    /// Beyond the longest follow-up nothing was observed: no estimate (the audit's one-customer book printed
+    /// "100.0 (100-100)" at 24, 36 and 60 months after 13 months of follow-up). Times 2+, 5, 13+: at 5, two at
+    /// risk and one event, S(5) = 1/2; at 12 months still 1/2; at 13 the last observation (censored); at 24 none.
+    @Test func noFigureBeyondTheLongestFollowUp() {
+        let km = KaplanMeier(durations: [2, 5, 13], events: [false, true, false])
+        #expect(km.longestFollowUp == 13)
+        #expect(km.point(at: 1)! == (1, 1, 1))
+        #expect(km.point(at: 12)!.survival == 0.5)
+        #expect(km.point(at: 13) != nil)
+        #expect(km.point(at: 24) == nil && km.point(at: 13.01) == nil)
+        #expect(KaplanMeier(durations: [], events: []).point(at: 3) == nil)
     }
 
     @Test func cohortTriangleOnAHandBuiltBook() throws {

@@ -9,7 +9,10 @@ import Foundation
 ///
 /// The 95 % band uses the log(−log) transform so it stays inside [0, 1]:
 /// S(t)^exp(±1.96·σ), σ = √(Σ dᵢ/(nᵢ(nᵢ − dᵢ))) / |ln S(t)|.
-/// Observations censored at a time tie with events are counted at risk at that time (the usual convention).
+/// Where S(t) = 0 the band is [0, 0] (no one is left; the transform is undefined there). Observations censored
+/// at a time tie with events are counted at risk at that time (the usual convention). Beyond the longest
+/// follow-up (the longest time anyone was observed, event or censored) the data say nothing: `point(at:)`
+/// is nil there, and reports print no figure.
 public struct KaplanMeier: Sendable {
     public struct Row: Sendable, Equatable {
         public var time: Double
@@ -23,8 +26,11 @@ public struct KaplanMeier: Sendable {
     }
 
     public var rows: [Row]
+    /// The longest time observed, event or censored (0 with no observations).
+    public var longestFollowUp: Double
 
     public init(durations: [Double], events: [Bool]) {
+        longestFollowUp = durations.max() ?? 0
         let order = durations.indices.sorted { durations[$0] < durations[$1] }
         var atRisk = durations.count
         var s = 1.0, greenwood = 0.0
@@ -46,7 +52,7 @@ public struct KaplanMeier: Sendable {
                     let sigma = sqrt(greenwood) / abs(log(s))
                     lo = pow(s, exp(1.96 * sigma))
                     hi = pow(s, exp(-1.96 * sigma))
-                } else if s >= 1 { lo = 1 }
+                } else if s >= 1 { lo = 1 } else { hi = 0 }
                 rows.append(Row(time: t, atRisk: atRisk, events: d, censored: c, survival: s, standardError: se, lower95: lo, upper95: hi))
             }   // a time with censoring only: the curve does not step
             atRisk -= d + c
@@ -56,6 +62,13 @@ public struct KaplanMeier: Sendable {
 
     /// S(t): the survival at time t (1 before the first event).
     public func survival(at t: Double) -> Double { rows.last { $0.time <= t }?.survival ?? 1 }
+
+    /// S(t) with its 95 % band, or nil when t is beyond the longest follow-up (or nothing was observed).
+    public func point(at t: Double) -> (survival: Double, lower95: Double, upper95: Double)? {
+        guard t <= longestFollowUp else { return nil }
+        guard let row = rows.last(where: { $0.time <= t }) else { return (1, 1, 1) }
+        return (row.survival, row.lower95, row.upper95)
+    }
 
     /// The first time at which S falls to 0.5 or below; nil if it never does.
     public var median: Double? { rows.first { $0.survival <= 0.5 }?.time }

@@ -375,13 +375,16 @@ extension Engine {
 
     /// Recomputes the counters a customer row caches from its policies, so they stay true under every change:
     /// `totalPolicies`, `activePolicies` (active or pending renewal), `nextRenewalDate` (earliest renewal of
-    /// an in-force policy) and `lifetimeValue` (premiums paid to date, Σ totalPaid).
+    /// an in-force policy) and `lifetimeValue` (premiums paid to date, Σ totalPaid). `customerSince` moves back
+    /// to the first policy's inception when a policy starts before it (a back-dated policy: the customer has
+    /// been one since then, as their tenure says).
     func refreshCustomerCounters(_ rowID: Int64, now: Int) throws {
         try db.run("""
             UPDATE customers SET
               total_policies = (SELECT count(*) FROM policies WHERE customer_id = ?1),
-              active_policies = (SELECT count(*) FROM policies WHERE customer_id = ?1 AND status IN ('active', 'pending_renewal')),
-              next_renewal_date = (SELECT min(renewal_date) FROM policies WHERE customer_id = ?1 AND status IN ('active', 'pending_renewal')),
+              active_policies = (SELECT count(*) FROM policies WHERE customer_id = ?1 AND status IN \(PolicyStatus.inForceSQL)),
+              next_renewal_date = (SELECT min(renewal_date) FROM policies WHERE customer_id = ?1 AND status IN \(PolicyStatus.inForceSQL)),
+              customer_since = min(customer_since, coalesce((SELECT min(inception_date) FROM policies WHERE customer_id = ?1), customer_since)),
               lifetime_value_cents = (SELECT coalesce(sum(total_paid_cents), 0) FROM policies WHERE customer_id = ?1),
               updated_at = ?2
             WHERE id = ?1

@@ -41,10 +41,13 @@ enum ReportCommand {
         let checkpoints: [Double] = [3, 6, 12, 24, 36, 60]
         func curve(_ km: KaplanMeier) -> JSONValue {
             .object([("medianMonths", km.median.map { .rounded($0, 1) } ?? .null),
+                     ("longestFollowUpMonths", .rounded(km.longestFollowUp, 1)),
+                     // Checkpoints beyond the longest follow-up have no estimate: null, not a made-up 100 %.
                      ("points", .array(checkpoints.map { t in
-                        let row = km.rows.last { $0.time <= t }
-                        return .object([("months", .number(t)), ("survival", .rounded((row?.survival ?? 1) * 100, 1)),
-                                        ("lower95", .rounded((row?.lower95 ?? 1) * 100, 1)), ("upper95", .rounded((row?.upper95 ?? 1) * 100, 1))])
+                        let point = km.point(at: t)
+                        return .object([("months", .number(t)), ("survival", point.map { .rounded($0.survival * 100, 1) } ?? .null),
+                                        ("lower95", point.map { .rounded($0.lower95 * 100, 1) } ?? .null),
+                                        ("upper95", point.map { .rounded($0.upper95 * 100, 1) } ?? .null)])
                      }))])
         }
         switch format {
@@ -62,9 +65,10 @@ enum ReportCommand {
                 out += CSV.line(["cohort", c.label, "customers", String(c.size)])
                 for (k, r) in c.retained.enumerated() { out += CSV.line(["cohort", c.label, "period \(k + 1)", String(format: "%.1f", r * 100)]) }
             }
-            for t in checkpoints { out += CSV.line(["survival", "customers", "\(Int(t)) months", String(format: "%.1f", customers.survival(at: t) * 100)]) }
+            func survival(_ km: KaplanMeier, _ t: Double) -> String { km.point(at: t).map { String(format: "%.1f", $0.survival * 100) } ?? "" }
+            for t in checkpoints { out += CSV.line(["survival", "customers", "\(Int(t)) months", survival(customers, t)]) }
             for (type, km) in policies {
-                for t in checkpoints { out += CSV.line(["survival", type.rawValue, "\(Int(t)) months", String(format: "%.1f", km.survival(at: t) * 100)]) }
+                for t in checkpoints { out += CSV.line(["survival", type.rawValue, "\(Int(t)) months", survival(km, t)]) }
             }
             FileHandle.standardOutput.write(Data(out.utf8))
         default:
@@ -94,13 +98,14 @@ enum ReportCommand {
             lines.append(co.label.padding(toLength: 9, withPad: " ", startingAt: 0) + String(format: "%6d  ", co.size)
                          + co.retained.prefix(width).map { String(format: "%6.1f", $0 * 100) }.joined())
         }
-        lines += ["", "Survival (Kaplan–Meier, % still a customer or policy; 95 % band)",
+        lines += ["", "Survival (Kaplan–Meier, % still a customer or policy; 95 % band; — beyond the longest follow-up)",
                   "curve          median  " + checkpoints.map { ("\(Int($0)) mo" as String).padding(toLength: 15, withPad: " ", startingAt: 0) }.joined()]
         func row(_ name: String, _ km: KaplanMeier) -> String {
             name.padding(toLength: 14, withPad: " ", startingAt: 0) + (km.median.map { String(format: "%5.0f mo", $0) } ?? "   none ") + " "
                 + checkpoints.map { t -> String in
-                    let r = km.rows.last { $0.time <= t }
-                    return String(format: "%5.1f (%2.0f-%3.0f)", (r?.survival ?? 1) * 100, (r?.lower95 ?? 1) * 100, (r?.upper95 ?? 1) * 100)
+                    // Beyond the longest follow-up nothing was observed: no figure.
+                    guard let p = km.point(at: t) else { return "      —        " }
+                    return String(format: "%5.1f (%2.0f-%3.0f)", p.survival * 100, p.lower95 * 100, p.upper95 * 100)
                 }.joined(separator: " ")
         }
         lines.append(row("customers", customers))
