@@ -100,6 +100,15 @@ $T send-keys -t tui / C-u
 $T send-keys -t tui BSpace BSpace BSpace BSpace BSpace BSpace BSpace Enter
 check_screen "filter cleared" "Filter cleared."
 
+# The win-back list: former customers, latest leavers first; Enter opens one, marked as a former customer.
+$T send-keys -t tui 1 b
+check_screen "b shows the win-back list" "1 Win-back ("
+check_screen "the win-back list names when they left" "Was with us"
+$T send-keys -t tui g Enter
+check_screen "a former customer's detail says so" "Former customer:"
+$T send-keys -t tui Escape b
+check_screen "b returns to the at-risk queue" "1 At-risk customers"
+
 # Log a contact on a customer.
 $T send-keys -t tui 2 g L
 check_screen "contact outcome menu" "Contact outcome"

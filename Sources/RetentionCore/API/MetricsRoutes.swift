@@ -38,6 +38,14 @@ extension Router {
             (next.limit, next.page) = (1, q.page * q.limit + 1)
             return .success(.array(rows.map(\.json)), extra: [("pagination", Self.queuePagination(page: q.page, limit: q.limit, hasMore: !(try engine.atRisk(next, now: ctx.now)).isEmpty))])
         },
+        Route("GET", "win-back", "Extension: former customers (nothing in force), the most recent leavers first (agentId, limit, page)") { engine, ctx in
+            let agent = ctx.query.string("agentId")
+            let limit = try ctx.query.int("limit", default: 50, range: 1...1000)
+            let page = try ctx.query.int("page", default: 1, range: 1...1_000_000)
+            let rows = try engine.winBack(agentId: agent, limit: limit, page: page)
+            let hasMore = !(try engine.winBack(agentId: agent, limit: 1, page: page * limit + 1)).isEmpty
+            return .success(.array(rows.map(\.json)), extra: [("pagination", Self.queuePagination(page: page, limit: limit, hasMore: hasMore))])
+        },
         Route("GET", "renewals/upcoming", "In-force policies renewing within N days, overdue flagged (days, agentId, policyType, limit, page)") { engine, ctx in
             let days = try ctx.query.int("days", default: 30, range: 0...3650)
             let agent = ctx.query.string("agentId")

@@ -123,6 +123,7 @@ public struct Customer: Sendable, Equatable {
             ("customerSince", .string(Timestamp.formatDate(customerSince))),
             ("totalPolicies", .int(totalPolicies)),
             ("activePolicies", .int(activePolicies)),
+            ("customerStatus", .string(CustomerStatus(activePolicies: activePolicies, totalPolicies: totalPolicies).rawValue)),
             ("lifetimeValue", .money(lifetimeValueCents)),
             ("satisfactionScore", .optional(satisfactionScore)),
             ("healthScore", .rounded(healthScore, 1)),

@@ -142,7 +142,9 @@ extension Engine {
                                                 crossSellOpportunities: sc.health.financial.crossSellOpportunities)
         return .object([
             ("customerId", .string(customerId)), ("churnProbability", .rounded(sc.prediction.probability, 4)),
-            ("churnRisk", .string(sc.prediction.risk.rawValue)), ("confidence", .number(sc.prediction.confidence)),
+            ("churnRisk", .string(sc.prediction.risk.rawValue)),
+            ("customerStatus", .string(CustomerStatus(activePolicies: sc.signals.activePolicies, totalPolicies: sc.signals.totalPolicies).rawValue)),
+            ("confidence", .number(sc.prediction.confidence)),
             ("factors", sc.prediction.factorsJSON), ("recommendations", sc.prediction.recommendationsJSON),
             ("features", features.json), ("model", .string(version.map { "trained #\($0)" } ?? "default")),
             ("predictedAt", .string(Timestamp.formatInstant(now))),

@@ -8,7 +8,7 @@ public enum Migrations {
     /// A stamp in `application_id` that marks a file as a Retention database.
     public static let applicationID: Int32 = 0x5245_544E // "RETN"
 
-    public static let all: [String] = [v1, v2, v3, v4, v5, v6, v7]
+    public static let all: [String] = [v1, v2, v3, v4, v5, v6, v7, v8]
 
     static let v1 = """
     CREATE TABLE settings (
@@ -378,4 +378,11 @@ public enum Migrations {
     ///   `premium_changes` (see `RenewalDays`), and an index of the premium changes that carry a premium
     ///   before and after.
     static let v7 = [PolicyMetricsCode.schema, CustomerTotals.schema, RenewalDays.schema].joined(separator: "\n")
+
+    /// Version 8: the win-back queue. Former customers are listed from the events that record their leaving,
+    /// the most recent first; a partial index holds just those events (a few per hundred customers), so the
+    /// queue's first page is read in order however large the book and the other events pay nothing.
+    static let v8 = """
+    CREATE INDEX retention_events_churned ON retention_events(occurred_at DESC, id DESC) WHERE event_type = 'customer_churned';
+    """
 }

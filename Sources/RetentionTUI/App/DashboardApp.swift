@@ -290,7 +290,7 @@ public enum DashboardApp {
         let line = row - rect.row - 2 // border, column titles
         guard line >= 0 else { return }
         switch pane {
-        case .atRisk: state.atRiskSelection.move(by: state.atRiskSelection.scroll + line - state.atRiskSelection.index, ids: state.atRiskRows.map(\.id))
+        case .atRisk: state.atRiskSelection.move(by: state.atRiskSelection.scroll + line - state.atRiskSelection.index, ids: state.atRiskPaneIDs)
         case .renewals: state.renewalSelection.move(by: state.renewalSelection.scroll + line - state.renewalSelection.index, ids: state.snapshot?.renewals.map(\.policyId) ?? [])
         case .campaigns: state.campaignSelection.move(by: state.campaignSelection.scroll + line - state.campaignSelection.index, ids: state.snapshot?.campaigns.map(\.campaign.id) ?? [])
         case .detail: break

@@ -54,6 +54,8 @@ public struct DashboardSnapshot: Sendable, Equatable {
     /// Nil while the header's metrics are still being computed (they arrive after the panes).
     public var header: HeaderMetrics?
     public var atRisk: [AtRiskEntry]
+    /// Former customers, most recent leavers first, when the at-risk pane shows the win-back view (else empty).
+    public var winBack: [WinBackEntry] = []
     public var renewals: [RenewalEntry]
     public var campaigns: [CampaignRow]
     public var detail: CustomerDetail?
@@ -71,6 +73,8 @@ public struct DashboardSnapshot: Sendable, Equatable {
 public struct SnapshotRequest: Sendable, Equatable {
     public var atRisk = AtRiskQuery()
     public var renewalDays = 30
+    /// The at-risk pane shows former customers to win back instead of the at-risk queue.
+    public var winBack = false
     public var detailCustomerID: String?
     /// Rows of the at-risk and renewal lists read: `rowsPerRead` at first, more as the selection reaches the end.
     public var rowLimit = SnapshotRequest.rowsPerRead
@@ -88,7 +92,9 @@ extension DashboardSnapshot {
     public static func collect(_ engine: Engine, _ request: SnapshotRequest, now: Int) throws -> DashboardSnapshot {
         var atRiskQuery = request.atRisk
         atRiskQuery.limit = request.rowLimit
-        let atRisk = try engine.atRisk(atRiskQuery, now: now)
+        // The at-risk pane reads one of its two lists: the queue, or the former customers to win back.
+        let atRisk = request.winBack ? [] : try engine.atRisk(atRiskQuery, now: now)
+        let winBack = request.winBack ? try engine.winBack(limit: request.rowLimit) : []
         let renewals = try engine.upcomingRenewals(days: request.renewalDays, limit: request.rowLimit, now: now)
         let campaigns = try engine.campaigns(limit: 200).map(CampaignRow.unmeasured)
         var detail: CustomerDetail?
@@ -105,7 +111,7 @@ extension DashboardSnapshot {
         let hasCustomers = try engine.db.scalarInt("SELECT EXISTS (SELECT 1 FROM customers)") == 1
         // From the per-agent totals (a few rows), not the customers: an unscored book has nothing to find.
         let hasScores = try !atRisk.isEmpty || engine.db.scalarInt("SELECT coalesce(sum(scored), 0) > 0 FROM customer_totals") == 1
-        return DashboardSnapshot(header: nil, atRisk: atRisk, renewals: renewals, campaigns: campaigns, detail: detail,
+        return DashboardSnapshot(header: nil, atRisk: atRisk, winBack: winBack, renewals: renewals, campaigns: campaigns, detail: detail,
                                  hasCustomers: hasCustomers, hasScores: hasScores, request: request, loadedAt: now)
     }
 

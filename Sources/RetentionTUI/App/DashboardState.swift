@@ -108,6 +108,16 @@ public struct DashboardState: Sendable {
     public var selectedAtRisk: AtRiskEntry? {
         atRiskRows.first { $0.id == atRiskSelection.selectedID }
     }
+
+    /// Whether the at-risk pane shows the win-back view (former customers): as its rows on screen were read.
+    public var showsWinBack: Bool { snapshot?.request?.winBack ?? request.winBack }
+    /// The former customers on screen in the win-back view.
+    public var winBackRows: [WinBackEntry] { showsWinBack ? snapshot?.winBack ?? [] : [] }
+    public var selectedWinBack: WinBackEntry? {
+        winBackRows.first { $0.id == atRiskSelection.selectedID }
+    }
+    /// The customer ids of the at-risk pane's rows as shown, in order (the queue's or the win-back view's).
+    public var atRiskPaneIDs: [String] { showsWinBack ? winBackRows.map(\.id) : atRiskRows.map(\.id) }
     public var selectedRenewal: RenewalEntry? {
         snapshot?.renewals.first { $0.policyId == renewalSelection.selectedID }
     }
@@ -118,7 +128,7 @@ public struct DashboardState: Sendable {
     /// The customer an action applies to in the focused pane.
     public var actionCustomerID: String? {
         switch focused {
-        case .atRisk: selectedAtRisk?.id
+        case .atRisk: showsWinBack ? selectedWinBack?.id : selectedAtRisk?.id
         case .renewals: selectedRenewal?.customerId
         case .detail: detailCustomerID
         case .campaigns: nil
@@ -131,7 +141,7 @@ public struct DashboardState: Sendable {
     public func rowsAreCurrent(_ pane: PaneID) -> Bool {
         guard let shown = snapshot?.request else { return true }
         switch pane {
-        case .atRisk: return shown.atRisk == request.atRisk
+        case .atRisk: return shown.atRisk == request.atRisk && shown.winBack == request.winBack
         case .renewals: return shown.renewalDays == request.renewalDays
         case .campaigns, .detail: return true
         }
@@ -146,7 +156,7 @@ public struct DashboardState: Sendable {
     /// The name of the customer an action applies to, for its prompt or confirmation.
     public var actionCustomerName: String? {
         switch focused {
-        case .atRisk: selectedAtRisk?.name
+        case .atRisk: showsWinBack ? selectedWinBack?.name : selectedAtRisk?.name
         case .renewals: selectedRenewal?.customerName
         case .detail: snapshot?.detail?.customer.id == detailCustomerID ? snapshot?.detail?.customer.fullName : nil
         case .campaigns: nil
@@ -188,7 +198,7 @@ public struct DashboardState: Sendable {
         }
         snapshot = new
         loading = false
-        atRiskSelection.reconcile(ids: atRiskRows.map(\.id))
+        atRiskSelection.reconcile(ids: atRiskPaneIDs)
         renewalSelection.reconcile(ids: new.renewals.map(\.policyId))
         campaignSelection.reconcile(ids: new.campaigns.map(\.campaign.id))
     }

@@ -70,12 +70,18 @@ extension DashboardState {
         case .sort:
             let all = AtRiskSort.allCases
             sort = all[(all.firstIndex(of: sort)! + 1) % all.count]
-            atRiskSelection.reconcile(ids: atRiskRows.map(\.id))
+            atRiskSelection.reconcile(ids: atRiskPaneIDs)
             status = ("Sorted by \(sort.rawValue).", false)
         case .riskFilter:
             riskFilterIndex = (riskFilterIndex + 1) % Self.riskFilters.count
             request.atRisk.levels = Self.riskFilters[riskFilterIndex].levels
             status = ("Risk filter: \(Self.riskFilters[riskFilterIndex].label).", false)
+            return [.reloadPanes]
+        case .winBack:
+            request.winBack.toggle()
+            atRiskSelection = ListSelection()
+            request.rowLimit = SnapshotRequest.rowsPerRead
+            status = (request.winBack ? "Win-back: former customers, the most recent leavers first (b for the at-risk queue)." : "At-risk queue.", false)
             return [.reloadPanes]
         case .mine:
             mineOnly.toggle()
@@ -150,7 +156,7 @@ extension DashboardState {
 
     private mutating func move(_ delta: Int) -> [Effect] {
         switch focused {
-        case .atRisk: atRiskSelection.move(by: delta, ids: atRiskRows.map(\.id))
+        case .atRisk: atRiskSelection.move(by: delta, ids: atRiskPaneIDs)
         case .renewals: renewalSelection.move(by: delta, ids: snapshot?.renewals.map(\.policyId) ?? [])
         case .campaigns: campaignSelection.move(by: delta, ids: snapshot?.campaigns.map(\.campaign.id) ?? [])
         case .detail: detailScroll = max(0, detailScroll + delta)
@@ -165,7 +171,7 @@ extension DashboardState {
     private mutating func readMoreAtTheEnd() -> [Effect] {
         let (index, count): (Int, Int)
         switch focused {
-        case .atRisk: (index, count) = (atRiskSelection.index, atRiskRows.count)
+        case .atRisk: (index, count) = (atRiskSelection.index, atRiskPaneIDs.count)
         case .renewals: (index, count) = (renewalSelection.index, snapshot?.renewals.count ?? 0)
         case .campaigns, .detail: return []
         }

@@ -3,6 +3,7 @@ import RetentionCore
 /// The at-risk customers: most likely to leave first, with what a specialist needs to act.
 enum AtRiskPane {
     static func draw(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) -> Int {
+        if state.showsWinBack { return drawWinBack(state, into: &canvas, rect: rect, now: now) }
         let rows = state.atRiskRows
         let filter = DashboardState.riskFilters[state.riskFilterIndex].label
         var title = "1 At-risk customers (\(state.rowCountLabel(.atRisk, rows: rows.count))) · \(filter) · by \(state.sort.rawValue)"
@@ -33,6 +34,33 @@ enum AtRiskPane {
             : state.snapshot?.hasScores == false
             ? "No customer is scored yet. Run `retention rescore` to score the book."
             : "No customer at this risk level now (snoozed ones and those without a policy in force are left out). Press f for other levels."
+        let table = Table(columns: columns, rows: tableRows, selected: rows.isEmpty ? nil : state.atRiskSelection.index,
+                          focused: state.focused == .atRisk, scrollOffset: state.atRiskSelection.scroll, emptyText: empty)
+        return table.draw(into: &canvas, rect: inner)
+    }
+
+    /// The win-back view: former customers (nothing in force), the most recent leavers first, with what
+    /// winning them back is worth.
+    static func drawWinBack(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) -> Int {
+        let rows = state.winBackRows
+        let title = "1 Win-back (\(state.rowCountLabel(.atRisk, rows: rows.count))) · former customers, latest leavers first"
+        let inner = canvas.box(title: title, rect: rect, focused: state.focused == .atRisk)
+        let columns = [
+            TableColumn("Customer", minWidth: 12, maxWidth: 28, flex: 3), TableColumn("Left", minWidth: 10, maxWidth: 10),
+            TableColumn("Was with us", minWidth: 11, maxWidth: 11, alignment: .right),
+            TableColumn("Lost/yr", minWidth: 7, maxWidth: 10, alignment: .right), TableColumn("Paid", minWidth: 7, maxWidth: 10, alignment: .right),
+            TableColumn("Why", minWidth: 8, maxWidth: 22, flex: 2), TableColumn("Owner", minWidth: 6, maxWidth: 12, flex: 1),
+        ]
+        let tableRows = rows.map { e in
+            TableRow([
+                TableCell(e.name), TableCell(Formatting.date(e.leftAt)),
+                TableCell(e.tenureMonths >= 24 ? "\(e.tenureMonths / 12) years" : "\(e.tenureMonths) months"),
+                TableCell(Formatting.compactCents(e.lostAnnualPremiumCents)), TableCell(Formatting.compactCents(e.paidToDateCents)),
+                TableCell(e.lastEndReason.map { $0.replacingOccurrences(of: "_", with: " ") } ?? "—"), TableCell(e.assignedTo ?? "—"),
+            ])
+        }
+        let empty = state.loading ? "Loading…"
+            : "No former customer to win back: no one has left since Retention began recording it. Press b for the at-risk queue."
         let table = Table(columns: columns, rows: tableRows, selected: rows.isEmpty ? nil : state.atRiskSelection.index,
                           focused: state.focused == .atRisk, scrollOffset: state.atRiskSelection.scroll, emptyText: empty)
         return table.draw(into: &canvas, rect: inner)

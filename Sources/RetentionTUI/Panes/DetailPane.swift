@@ -28,6 +28,10 @@ enum DetailPane {
         line(("Agent ", .dim), (c.agentId, .text), ("  owner ", .dim), (c.assignedTo ?? "unassigned", .text),
              ("  since ", .dim), (Formatting.date(c.customerSince), .text), ("  last contact ", .dim), (Formatting.ago(c.lastContactDate, now: now), .text))
         if !c.tags.isEmpty { line(("Tags ", .dim), (c.tags.joined(separator: ", "), .text)) }
+        if CustomerStatus(activePolicies: c.activePolicies, totalPolicies: c.totalPolicies) == .former {
+            let left = d.policies.compactMap(\.endedAt).max()
+            line(("Former customer: ", .riskHigh), ("nothing in force since \(Formatting.date(left)); a win-back, not a churn risk (b lists them).", .text))
+        }
         heading("Scores")
         if c.scoredAt == nil {
             line(("Not scored yet: run `retention rescore` to compute health, churn and LTV.", .dim))

@@ -1,0 +1,39 @@
+import Testing
+@testable import RetentionCore
+@testable import RetentionTUI
+
+/// The at-risk pane's win-back view: `b` switches it to former customers and back; actions apply to the
+/// former customer selected there.
+@Suite struct WinBackViewTests {
+    let now = Timestamp.parse("2026-11-25T12:00:00Z")!
+
+    func former(_ id: String, _ name: String) -> WinBackEntry {
+        WinBackEntry(id: id, name: name, email: "\(id)@example.com", phone: nil, agentId: "a", leftAt: now - 30 * 86_400,
+                     tenureMonths: 40, lostAnnualPremiumCents: 120_000, paidToDateCents: 560_000, lastEndReason: "non_payment", assignedTo: nil)
+    }
+
+    @Test func bSwitchesToFormerCustomersAndBack() {
+        var state = DashboardState(themeName: "default", user: "me")
+        state.apply(DashboardSnapshot(header: nil, atRisk: [], renewals: [], campaigns: [], detail: nil, hasCustomers: true,
+                                      request: state.request, loadedAt: now))
+        #expect(state.handle(.character("b")) == [.reloadPanes])
+        #expect(state.request.winBack)
+        // Until the former customers arrive no action applies to the rows on screen.
+        #expect(!state.rowsAreCurrent(.atRisk))
+        var request = state.request
+        request.detailCustomerID = nil
+        state.apply(DashboardSnapshot(header: nil, atRisk: [], winBack: [former("f1", "Fay Former"), former("f2", "Gus Gone")], renewals: [],
+                                      campaigns: [], detail: nil, hasCustomers: true, request: request, loadedAt: now))
+        var canvas = Canvas(columns: 200, rows: 40)
+        DashboardView.draw(state, into: &canvas, now: now)
+        let text = canvas.lines().joined(separator: "\n")
+        #expect(text.contains("1 Win-back (2)"))
+        #expect(text.contains("Fay Former") && text.contains("3 years") && text.contains("$1.2k") && text.contains("non payment"))
+        _ = state.handle(.character("j"))
+        #expect(state.actionCustomerID == "f2" && state.actionCustomerName == "Gus Gone")
+        #expect(state.handle(.enter) == [.reloadPanes] && state.detailCustomerID == "f2")
+        _ = state.handle(.escape)
+        #expect(state.handle(.character("b")) == [.reloadPanes])
+        #expect(!state.request.winBack)
+    }
+}
