@@ -18,7 +18,7 @@ public struct ActivitySimulator {
             [.int(Int64(offset))], { ($0.text(0), $0.text(1)) }) else { return nil }
         let policy = try engine.db.queryOne("""
             SELECT p.uuid, p.premium_cents FROM policies p JOIN customers c ON c.id = p.customer_id
-            WHERE c.uuid = ? AND p.status IN ('active', 'pending_renewal') ORDER BY p.id LIMIT 1
+            WHERE c.uuid = ? AND p.status IN \(PolicyStatus.inForceSQL) ORDER BY p.id LIMIT 1
             """, [.text(customerID)]) { ($0.text(0), $0.int(1)) }
         let roll = rng.nextUnit()
         func event(_ type: String, _ data: JSONValue, policy: String? = nil, severity: String = "info") throws {

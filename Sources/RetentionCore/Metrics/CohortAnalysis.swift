@@ -32,7 +32,7 @@ extension Engine {
     func customerLifetimes(agentId: String? = nil) throws -> [(joined: Int, left: Int?)] {
         try db.query("""
             SELECT min(p.inception_date),
-                   CASE WHEN count(*) FILTER (WHERE p.status IN ('active', 'pending_renewal')) > 0 THEN NULL ELSE max(p.ended_at) END
+                   CASE WHEN count(*) FILTER (WHERE p.status IN \(PolicyStatus.inForceSQL)) > 0 THEN NULL ELSE max(p.ended_at) END
             FROM policies p JOIN customers c ON c.id = p.customer_id WHERE (?1 IS NULL OR c.agent_id = ?1)
             GROUP BY p.customer_id
             """, [.init(agentId)]) { ($0.int(0), $0.optionalInt(1)) }
@@ -72,7 +72,7 @@ extension Engine {
     public func policySurvival(agentId: String? = nil, now: Int) throws -> [(PolicyType, KaplanMeier)] {
         var data: [PolicyType: (d: [Double], e: [Bool])] = [:]
         try db.forEach("""
-            SELECT p.policy_type, p.inception_date, p.ended_at, p.status NOT IN ('active', 'pending_renewal') AND coalesce(p.end_reason, '') != 'rewritten'
+            SELECT p.policy_type, p.inception_date, p.ended_at, p.status NOT IN \(PolicyStatus.inForceSQL) AND coalesce(p.end_reason, '') != 'rewritten'
             FROM policies p JOIN customers c ON c.id = p.customer_id WHERE (?1 IS NULL OR c.agent_id = ?1)
             """, [.init(agentId)]) { r in
             guard let type = PolicyType(rawValue: r.text(0)) else { return }

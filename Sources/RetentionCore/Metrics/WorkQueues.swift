@@ -94,7 +94,7 @@ extension Engine {
     /// - else the matches are sparse at the head of the queue, and the filter with the fewest customers
     ///   drives after all (walking on could read the whole queue: a second at a million customers).
     public func atRisk(_ q: AtRiskQuery, now: Int, fewEnough: Int = 2_000, walkBudget: Int = 25_000) throws -> [AtRiskEntry] {
-        let inForce = "status IN ('active', 'pending_renewal')"
+        let inForce = "status IN \(PolicyStatus.inForceSQL)"
         // The filters that can list their own customers through an index, as queries (`driver`s) and values.
         typealias Driver = (sql: String, params: [SQLValue])
         var drivers: [Driver] = []
@@ -180,7 +180,7 @@ extension Engine {
             SELECT p.uuid, p.policy_number, p.policy_type, p.status, p.annual_premium_cents, p.renewal_date, c.uuid,
                    c.first_name || ' ' || c.last_name, c.churn_risk, c.churn_probability, c.health_score, p.agent_id
             FROM policies p INDEXED BY policies_renewal_queue JOIN customers c ON c.id = p.customer_id
-            WHERE p.status IN ('active', 'pending_renewal') AND p.renewal_date < ?1
+            WHERE p.status IN \(PolicyStatus.inForceSQL) AND p.renewal_date < ?1
               AND (?2 IS NULL OR p.agent_id = ?2) AND (?3 IS NULL OR p.policy_type = ?3)
             ORDER BY p.renewal_date, p.id
             LIMIT ?4 OFFSET ?5

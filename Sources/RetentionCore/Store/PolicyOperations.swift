@@ -120,7 +120,7 @@ extension Engine {
         let rowID = try customerRowID(customerId)
         return try db.query("""
             SELECT \(Policy.columns) FROM \(Policy.from) WHERE p.customer_id = ?
-            ORDER BY p.status NOT IN ('active', 'pending_renewal'), p.renewal_date
+            ORDER BY p.status NOT IN \(PolicyStatus.inForceSQL), p.renewal_date
             """, [.int(rowID)], Policy.init(row:))
     }
 
@@ -290,7 +290,7 @@ extension Engine {
 
     /// When a customer's last in-force policy ends, the customer has churned: record it once.
     private func recordChurnIfLastPolicyEnded(customerRow: Int64, now: Int) throws {
-        let inForce = try db.scalarInt("SELECT count(*) FROM policies WHERE customer_id = ? AND status IN ('active', 'pending_renewal')", [.int(customerRow)])
+        let inForce = try db.scalarInt("SELECT count(*) FROM policies WHERE customer_id = ? AND status IN \(PolicyStatus.inForceSQL)", [.int(customerRow)])
         guard inForce == 0 else { return }
         try insertEvent(customerRow: customerRow, policyRow: nil, type: .customer_churned, severity: .critical, data: nil,
                         actions: [], occurredAt: now, now: now)
