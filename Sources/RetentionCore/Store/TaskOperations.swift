@@ -86,10 +86,11 @@ extension Engine {
             """, params + [.int(Int64(max(1, min(limit, 1000))))], AgentTask.init(row:))
     }
 
-    /// Open tasks: the assignee's, and everyone's (the dashboard's header), counted from the open-task index.
-    public func openTaskCounts(assignee: String) throws -> (mine: Int, all: Int) {
-        (try db.scalarInt("SELECT count(*) FROM tasks WHERE assignee = ? AND done_at IS NULL", [.text(assignee)]),
-         try db.scalarInt("SELECT count(*) FROM tasks INDEXED BY tasks_open WHERE done_at IS NULL"))
+    /// An assignee's open tasks, and how many of them are due by `now` (the dashboard's header), counted from
+    /// the open-task index.
+    public func openTaskCounts(assignee: String, now: Int) throws -> (open: Int, due: Int) {
+        try db.queryOne("SELECT count(*), count(*) FILTER (WHERE due_at <= ?2) FROM tasks WHERE assignee = ?1 AND done_at IS NULL",
+                        [.text(assignee), .int(Int64(now))], { ($0.int(0), $0.int(1)) }) ?? (0, 0)
     }
 
     /// Marks a task done, or open again (`PATCH /tasks/:id {"status": "done" | "open"}`), as the acting user.

@@ -28,6 +28,12 @@ enum DetailPane {
         line(("Agent ", .dim), (c.agentId, .text), ("  owner ", .dim), (c.assignedTo ?? "unassigned", .text),
              ("  since ", .dim), (Formatting.date(c.customerSince), .text), ("  last contact ", .dim), (Formatting.ago(c.lastContactDate, now: now), .text))
         if !c.tags.isEmpty { line(("Tags ", .dim), (c.tags.joined(separator: ", "), .text)) }
+        if !d.tasks.isEmpty {
+            heading("Open tasks (d marks one done)")
+            for t in d.tasks {
+                line(("due \(Formatting.date(t.dueAt))  ", t.dueAt <= now ? .warning : .dim), (t.title, .text), ("  for \(t.assignee)", .dim))
+            }
+        }
         heading("Scores")
         if c.scoredAt == nil {
             line(("Not scored yet: run `retention rescore` to compute health, churn and LTV.", .dim))
