@@ -79,7 +79,11 @@ extension Engine {
         case .done: conditions.append("t.done_at IS NOT NULL")
         case .all: break
         }
-        let order = status == .done ? "t.done_at DESC, t.id DESC" : "t.done_at IS NOT NULL, t.due_at, t.id"
+        let order = switch status {
+        case .open: "t.due_at, t.id"  // the order of `tasks_open`: no sort for one assignee's
+        case .done: "t.done_at DESC, t.id DESC"
+        case .all: "t.done_at IS NOT NULL, t.due_at, t.id"
+        }
         return try db.query("""
             SELECT \(AgentTask.columns) FROM \(AgentTask.from)
             \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")) ORDER BY \(order) LIMIT ?
