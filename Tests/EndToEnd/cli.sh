@@ -63,6 +63,17 @@ check "invalid JSON exits non-zero with position" expect_exit 1 "$BIN" --db "$DB
 check "invalid JSON message" contains 'line 1, column' out
 check "unknown event type" expect_exit 1 "$BIN" --db "$DB" api POST /events --data "{\"customerId\":\"$CID\",\"eventType\":\"party\"}"
 check "event list" expect_exit 0 "$BIN" --db "$DB" api GET "/customers/$CID/events?eventType=policy_renewed"
+# Triggered actions: carried out with the event and reported; an unknown one refused with nothing written.
+events_before=$(sqlite3 "$DB" "select count(*) from retention_events")
+check "an unknown action exits 1" expect_exit 1 "$BIN" --db "$DB" api POST /events --data "{\"customerId\":\"$CID\",\"eventType\":\"note_added\",\"triggeredActions\":[\"page_me\"]}"
+check "naming the element" contains '"field":"triggeredActions\[0\]"' out
+check "and the known actions" contains 'known actions: update_health_score, send_reminder, retention_campaign, agent_notification' out
+check "and writes no event" test "$(sqlite3 "$DB" "select count(*) from retention_events")" = "$events_before"
+check "a missed payment's actions" expect_exit 0 "$BIN" --db "$DB" api POST /events --compact --data "{\"customerId\":\"$CID\",\"policyId\":\"$PID\",\"eventType\":\"payment_missed\",\"severity\":\"warning\",\"data\":{\"amount\":150},\"triggeredActions\":[\"send_reminder\",\"update_health_score\",\"agent_notification\"]}"
+check "are reported in order" bash -c "python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))[\"data\"][\"actionsTaken\"]; assert [x[\"action\"]+\":\"+x[\"result\"] for x in a] == [\"update_health_score:scored\",\"send_reminder:scheduled\",\"agent_notification:created\"], a; assert a[0][\"healthScore\"][\"components\"][\"financial\"][\"paymentHistory\"] < 100' '$WORK/out'"
+check "the agent's task is listed" bash -c "'$BIN' --db '$DB' api GET '/tasks?assignee=agent-uuid' --compact | grep -q 'Call about the missed payment'"
+TID=$("$BIN" --db "$DB" api GET '/tasks?assignee=agent-uuid' --compact | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"][0]["id"])')
+check "a task is marked done" bash -c "'$BIN' --db '$DB' api PATCH /tasks/$TID --data '{\"status\":\"done\"}' --compact | grep -q '\"status\":\"done\"'"
 check "routes listed" bash -c "'$BIN' api --routes | grep -q 'POST /api/v1/retention/policies/:id/renew'"
 
 # Import: a broken file imports nothing and names the lines; a good one imports.

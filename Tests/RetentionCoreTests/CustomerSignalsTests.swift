@@ -24,6 +24,10 @@ import Testing
         try event("claim_filed", "2024-01-10T00:00:00Z", #"{"amount":100}"#)
         // Before the 365-day window: not a claim of the window.
         try event("claim_filed", "2023-05-01T00:00:00Z", #"{"amount":999}"#)
+        // On the window's edges: exactly 365 days before the observation instant is out; at the instant is in
+        // ("as of t" includes t).
+        try event("complaint_filed", "2023-07-02T00:00:00Z")
+        try event("complaint_resolved", "2024-07-01T00:00:00Z")
         // After the observation date: must not count.
         try event("contact_made", "2024-08-01T00:00:00Z")
         try event("payment_missed", "2024-08-02T00:00:00Z", #"{"amount":100}"#)
@@ -38,7 +42,7 @@ import Testing
         #expect(s.paymentsMissed == 1)
         #expect(s.paymentsDue == 12)                      // monthly, in force the whole 365-day window
         #expect(s.latestNPS == 4)
-        #expect(s.complaintsFiled == 1 && s.complaintsResolved == 0)
+        #expect(s.complaintsFiled == 1 && s.complaintsResolved == 1)
         #expect(s.claimsInWindow == 2 && s.claimAmountInWindowCents == 260_000)
         #expect(s.tenureMonths == 18)
         #expect(s.activePolicies == 1 && s.totalPolicies == 1)
@@ -61,9 +65,20 @@ import Testing
         }
         let policy = try #require(try engine.db.queryOne("SELECT uuid FROM policies WHERE customer_id = 6 LIMIT 1", []) { $0.text(0) })
         try engine.createEvent(try json(#"{"customerId":"\#(ids[5])","policyId":"\#(policy)","eventType":"claim_filed","occurredAt":"2023-12-01T00:00:00Z","data":{}}"#), now: testNow)
-        // Events on the edges of the window as of testNow: one just in (a year before), one just out (at the instant).
+        // Rows on the edges of the window as of testNow: one just out (exactly 365 days before), one just in (at
+        // the instant, which "as of" includes): events, a touchpoint answered and a policy lapsed.
         try engine.createEvent(try json(#"{"customerId":"\#(ids[7])","eventType":"payment_missed","occurredAt":"2023-01-15T10:30:00Z","data":{}}"#), now: testNow)
         try engine.createEvent(try json(#"{"customerId":"\#(ids[7])","eventType":"complaint_filed","occurredAt":"2024-01-15T10:30:00Z","data":{}}"#), now: testNow)
+        try engine.createEvent(try json(#"{"customerId":"\#(ids[7])","eventType":"nps_response","occurredAt":"2024-01-15T10:30:00Z","data":{"score":2}}"#), now: testNow)
+        let yearBefore = testNow - 365 * Timestamp.secondsPerDay
+        for (customer, at) in [(Int64(10), testNow), (Int64(11), yearBefore)] {
+            try engine.db.run("""
+                INSERT INTO touchpoints (uuid, customer_id, channel, status, due_at, sent_at, delivered_at, opened_at, responded_at, created_at, updated_at)
+                VALUES (?1, ?2, 'email', 'responded', ?3, ?3, ?3, ?3, ?3, ?3, ?3)
+                """, [.text(Engine.newID()), .int(customer), .int(Int64(at))])
+            try engine.db.run("UPDATE policies SET status = 'lapsed', ended_at = ?1 WHERE id = (SELECT min(id) FROM policies WHERE customer_id = ?2)",
+                              [.int(Int64(at)), .int(customer)])
+        }
         try engine.eraseCustomer(customerId: ids[6], now: testNow)
         try engine.eraseCustomer(customerId: ids[149], now: testNow)
 
@@ -81,6 +96,18 @@ import Testing
             }
         }
         #expect(checked > 400)
+        // The edges as the oracle saw them (both reads could be wrong alike): customer 8 has the events,
+        // 10 the rows at the instant, 11 those 365 days before.
+        var edges: [CustomerSignals] = []
+        try engine.forEachCustomerSignals(asOf: testNow, customerRows: 8...11) { edges.append($0) }
+        let baseline = try joinedQuerySignals(engine.db, asOf: testNow - 1, rows: 8...11)
+        #expect(edges.map(\.customerRowID) == [8, 9, 10, 11])
+        #expect(edges[0].complaintsFiled == baseline[0].complaintsFiled + 1 && edges[0].latestNPS == 2
+                && edges[0].paymentsMissed == baseline[0].paymentsMissed - 1, "the events at the instant count, the one 365 days before no longer")
+        #expect(edges[2].touchpointsResponded == baseline[2].touchpointsResponded + 1 && edges[2].renewalsLost == baseline[2].renewalsLost + 1
+                && edges[2].daysSinceLastInteraction == 0, "a touchpoint answered and a policy lapsed at the instant count")
+        #expect(edges[3].touchpointsResponded == baseline[3].touchpointsResponded - 1 && edges[3].renewalsLost == baseline[3].renewalsLost - 1,
+                "exactly 365 days before the instant is outside the window (one second earlier, it was inside)")
         var tied: [CustomerSignals] = []
         try engine.forEachCustomerSignals(asOf: testNow, customerRows: 5...5) { tied.append($0) }
         #expect(tied.first?.latestNPS == 3)
@@ -106,14 +133,14 @@ import Testing
             WITH ev AS (
               SELECT customer_id,
                      max(occurred_at) FILTER (WHERE event_type IN \(contactTypes)) AS last_contact,
-                     count(*) FILTER (WHERE event_type IN \(contactTypes) AND occurred_at >= ?2) AS interactions,
-                     count(*) FILTER (WHERE event_type = 'payment_missed' AND occurred_at >= ?2) AS missed,
-                     count(*) FILTER (WHERE event_type = 'complaint_filed' AND occurred_at >= ?2) AS complaints,
-                     count(*) FILTER (WHERE event_type = 'complaint_resolved' AND occurred_at >= ?2) AS resolved,
-                     count(*) FILTER (WHERE event_type = 'policy_renewed' AND occurred_at >= ?2) AS renewed,
-                     count(*) FILTER (WHERE event_type = 'claim_filed' AND occurred_at >= ?2) AS claims,
+                     count(*) FILTER (WHERE event_type IN \(contactTypes) AND occurred_at > ?2) AS interactions,
+                     count(*) FILTER (WHERE event_type = 'payment_missed' AND occurred_at > ?2) AS missed,
+                     count(*) FILTER (WHERE event_type = 'complaint_filed' AND occurred_at > ?2) AS complaints,
+                     count(*) FILTER (WHERE event_type = 'complaint_resolved' AND occurred_at > ?2) AS resolved,
+                     count(*) FILTER (WHERE event_type = 'policy_renewed' AND occurred_at > ?2) AS renewed,
+                     count(*) FILTER (WHERE event_type = 'claim_filed' AND occurred_at > ?2) AS claims,
                      max(occurred_at) FILTER (WHERE event_type = 'nps_response') AS last_nps_at
-              FROM retention_events WHERE occurred_at < ?1 AND customer_id BETWEEN ?3 AND ?4 GROUP BY customer_id
+              FROM retention_events WHERE occurred_at <= ?1 AND customer_id BETWEEN ?3 AND ?4 GROUP BY customer_id
             ),
             po AS (
               SELECT customer_id,
@@ -124,8 +151,8 @@ import Testing
                               FILTER (WHERE inception_date <= ?2 AND (ended_at IS NULL OR ended_at > ?2)), 0) AS premium_year_ago,
                      max(ended_at) AS last_end,
                      group_concat(policy_type) FILTER (WHERE ended_at IS NULL OR ended_at > ?1) AS types,
-                     count(*) FILTER (WHERE status IN ('lapsed', 'expired') AND ended_at >= ?2 AND ended_at < ?1) AS lost,
-                     count(*) FILTER (WHERE status = 'cancelled' AND ended_at >= ?2 AND ended_at < ?1) AS cancelled,
+                     count(*) FILTER (WHERE status IN ('lapsed', 'expired') AND ended_at > ?2 AND ended_at <= ?1) AS lost,
+                     count(*) FILTER (WHERE status = 'cancelled' AND ended_at > ?2 AND ended_at <= ?1) AS cancelled,
                      coalesce(sum((CASE premium_frequency WHEN 'monthly' THEN 12 WHEN 'quarterly' THEN 4 WHEN 'semi_annual' THEN 2 ELSE 1 END)
                         * max(0, min(coalesce(ended_at, ?1), ?1) - max(inception_date, ?2)) / 31536000.0), 0) AS due,
                      coalesce(sum(annual_premium_cents * max(0, min(coalesce(ended_at, ?1), ?1) - max(inception_date, ?2)) / 31557600.0), 0) AS earned
@@ -138,7 +165,7 @@ import Testing
                      count(*) FILTER (WHERE delivered_at IS NOT NULL) AS delivered,
                      count(*) FILTER (WHERE responded_at IS NOT NULL) AS responded, max(responded_at) AS last_response
               FROM touchpoints
-              WHERE coalesce(delivered_at, sent_at, due_at) >= ?2 AND coalesce(delivered_at, sent_at, due_at) < ?1 AND customer_id BETWEEN ?3 AND ?4
+              WHERE coalesce(delivered_at, sent_at, due_at) > ?2 AND coalesce(delivered_at, sent_at, due_at) <= ?1 AND customer_id BETWEEN ?3 AND ?4
               GROUP BY customer_id
             )
             SELECT c.id, max(coalesce(ev.last_contact, 0), coalesce(tp.last_response, 0)), coalesce(ev.interactions, 0),
@@ -151,7 +178,7 @@ import Testing
                    coalesce(ev.renewed, 0), coalesce(po.lost, 0), coalesce(po.cancelled, 0), coalesce(ev.claims, 0),
                    CASE WHEN ev.claims > 0 THEN
                      (SELECT coalesce(sum(CAST(round(json_extract(e3.data, '$.amount') * 100) AS INTEGER)), 0) FROM retention_events e3
-                      WHERE e3.customer_id = c.id AND e3.event_type = 'claim_filed' AND e3.occurred_at >= ?2 AND e3.occurred_at < ?1)
+                      WHERE e3.customer_id = c.id AND e3.event_type = 'claim_filed' AND e3.occurred_at > ?2 AND e3.occurred_at <= ?1)
                    ELSE 0 END,
                    CAST(round(coalesce(po.earned, 0)) AS INTEGER), c.satisfaction_score,
                    CASE WHEN coalesce(po.active, 0) = 0 THEN min(po.last_end, ?1) END

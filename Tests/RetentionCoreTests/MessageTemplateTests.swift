@@ -28,9 +28,10 @@ import Testing
     }
 
     @Test func everyBuiltInParsesAndRendersCleanly() {
-        for type in CampaignType.allCases {
+        #expect(BuiltInTemplates.names.count == CampaignType.allCases.count + 2, "a template per campaign type, and the two reminders")
+        for type in BuiltInTemplates.names {
             for channel in ContactChannel.allCases {
-                guard let m = BuiltInTemplates.message(name: type.rawValue, channel: channel) else { Issue.record("no \(type) \(channel)"); continue }
+                guard let m = BuiltInTemplates.message(name: type, channel: channel) else { Issue.record("no \(type) \(channel)"); continue }
                 for values in [full, [:]] {
                     let text = (m.subject?.render(values) ?? "") + m.body.render(values)
                     #expect(!text.contains("{{") && !text.contains("}}") && !text.contains("nil"), "\(type) \(channel)")

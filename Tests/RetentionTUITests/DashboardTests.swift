@@ -234,6 +234,59 @@ import Testing
         #expect(message.contains(state.snapshot?.detail?.customer.fullName ?? "?"))
     }
 
+    /// The user's open tasks show in the header (the due ones marked) as soon as the panes are read; the
+    /// customer's open tasks show in the detail pane, and `d` there marks the one chosen done.
+    @Test func tasksShowInTheHeaderAndTheDetailAndDMarksOneDone() throws {
+        let engine = Engine(database: try Store.open(path: ":memory:"), user: "me")
+        let c = try engine.createCustomer(.object([("leadId", .string("L1")), ("agentId", .string("agent-7")), ("firstName", .string("Ann")),
+                                                   ("lastName", .string("Lee")), ("email", .string("ann@example.com"))]), now: now - 7200)
+        func notify(_ type: String, _ severity: String, at: Int) throws {
+            _ = try engine.createEvent(.object([("customerId", .string(c.id)), ("eventType", .string(type)), ("severity", .string(severity)),
+                                                ("triggeredActions", .array([.string("agent_notification")]))]), now: at)
+        }
+        try notify("complaint_filed", "critical", at: now - 3600)   // due at once: due now
+        try engine.assign(customerId: c.id, to: "me", now: now - 3000)
+        try notify("note_added", "info", at: now)                    // due in three days
+        var state = DashboardState(themeName: "default", user: "me")
+        state.apply(try DashboardSnapshot.collect(engine, state.request, now: now))
+        #expect(state.snapshot?.myOpenTasks == 2 && state.snapshot?.myDueTasks == 1)
+        #expect(render(state).contains(" Retention  Tasks 2 mine, 1 due  computing metrics…"))
+        // With the figures the header shows whole items only, as many as fit after the tasks.
+        state.applyFigures(snapshot().header!, [])
+        for columns in [80, 100, 120, 160] {
+            let header = String(render(state, columns, 30).prefix { $0 != "\n" })
+            #expect(header.hasPrefix(" Retention  Tasks 2 mine, 1 due  Retained 91.5%  Churn 8.5%"), "\(columns): \(header)")
+            for item in ["NRR 102.3%", "Avg LTV $4,200", "Health 64.2", "High risk 12", "Campaigns 1 active"] {
+                #expect(header.contains(item) || !header.contains(item.prefix(3)), "\(columns): \(item) cut in \(header)")
+            }
+        }
+        #expect(String(render(state, 160, 30).prefix { $0 != "\n" }).contains("Campaigns 1 active"))
+
+        #expect(state.handle(.character("d")).isEmpty && state.status?.text.contains("no such key") == true, "only in the detail pane")
+        state.focused = .detail
+        state.detailCustomerID = c.id
+        state.request.detailCustomerID = c.id
+        state.apply(try DashboardSnapshot.collect(engine, state.request, now: now))
+        let text = render(state)
+        #expect(text.contains("Open tasks (d marks one done)"))
+        #expect(text.contains("due 2026-11-25  Follow up on the complaint  for me"))
+        #expect(text.contains("due 2026-11-28  Follow up: note added  for me"))
+        #expect(state.handle(.character("d")).isEmpty)
+        guard case .choice(let title, let options, _, _) = state.overlay else { Issue.record("no choice of tasks"); return }
+        #expect(title.contains("Ann Lee") && options == ["2026-11-25  Follow up on the complaint", "2026-11-28  Follow up: note added"])
+        _ = state.handle(.down)
+        let chosen = try #require(state.snapshot?.detail?.tasks.last?.id)
+        #expect(state.handle(.enter) == [.completeTask(id: chosen)])
+        // The effect, as the app runs it; the next snapshot shows one task left.
+        try engine.setTaskStatus(id: chosen, to: .done, now: now)
+        state.apply(try DashboardSnapshot.collect(engine, state.request, now: now))
+        #expect(state.snapshot?.detail?.tasks.count == 1 && state.snapshot?.myOpenTasks == 1)
+        try engine.setTaskStatus(id: try #require(state.snapshot?.detail?.tasks.first?.id), to: .done, now: now)
+        state.apply(try DashboardSnapshot.collect(engine, state.request, now: now))
+        #expect(!render(state).contains("Open tasks"))
+        #expect(state.handle(.character("d")).isEmpty && state.status?.text == "Ann Lee has no open task.")
+    }
+
     /// A bracketed paste is text for the open prompt, never a run of keys: its line breaks do not press
     /// Enter and the letters after them do not act; with no prompt open it is refused.
     @Test func pastedTextGoesIntoThePromptAndNeverRunsAsKeys() {

@@ -48,7 +48,7 @@ public enum Router {
     public static let prefix = "/api/v1/retention"
 
     /// Every route, in the order `retention api --routes` lists them.
-    public static let routes: [Route] = customerRoutes + policyRoutes + eventRoutes + metricsRoutes + triageRoutes + campaignRoutes + touchpointRoutes + scoringRoutes + privacyRoutes
+    public static let routes: [Route] = customerRoutes + policyRoutes + eventRoutes + metricsRoutes + triageRoutes + campaignRoutes + touchpointRoutes + scoringRoutes + privacyRoutes + taskRoutes
 
     public static func handle(_ request: APIRequest, engine: Engine, now: Int) -> APIResponse {
         do {

@@ -67,6 +67,15 @@ public struct TargetSegment: Sendable, Equatable {
 
     public init() {}
 
+    /// How specific the segment is: the number of criteria it sets (risk levels, lines, the lowest and the
+    /// highest health, the shortest and the longest tenure, tags, agent, renewal window), each counting once
+    /// however many values it lists. Of several campaigns matching a customer, an event's
+    /// `retention_campaign` action takes the most specific.
+    public var criteriaCount: Int {
+        [!churnRisk.isEmpty, !policyTypes.isEmpty, healthScoreMin != nil, healthScoreMax != nil, tenureMonthsMin != nil,
+         tenureMonthsMax != nil, !tags.isEmpty, agentId != nil, renewalWithinDays != nil].filter { $0 }.count
+    }
+
     public var json: JSONValue {
         var pairs: [(String, JSONValue)] = []
         if !churnRisk.isEmpty { pairs.append(("churnRisk", .array(churnRisk.map { .string($0.rawValue) }))) }

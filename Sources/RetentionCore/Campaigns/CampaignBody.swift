@@ -90,7 +90,7 @@ enum CampaignBody {
             // The template must exist for the step's channel (or, for "preferred", for every channel).
             for ch in channel.map({ [$0] }) ?? ContactChannel.allCases where !templateExists(template, ch) {
                 throw RetentionError.invalid("touchpoints[\(i)].template",
-                    "no template \"\(template)\" for \(ch.rawValue); built-in templates: \(CampaignType.allCases.map(\.rawValue).joined(separator: ", "))")
+                    "no template \"\(template)\" for \(ch.rawValue); built-in templates: \(BuiltInTemplates.names.joined(separator: ", "))")
             }
             let delay = try r.optionalInt("delay") ?? 0
             guard delay >= 0, delay <= 525_600 else { throw RetentionError.invalid("touchpoints[\(i)].delay", "must be between 0 and 525600 minutes (a year)") }

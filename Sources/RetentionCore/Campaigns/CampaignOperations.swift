@@ -257,24 +257,44 @@ extension Engine {
             if try db.queryOne("SELECT 1 FROM campaign_enrollments WHERE campaign_id = ? AND customer_id = ?", [.int(c.rowID), .int(row)], { _ in true }) != nil {
                 throw RetentionError.conflict("already_enrolled", "The customer is already enrolled in \"\(c.name)\".")
             }
-            try db.run("""
-                INSERT INTO campaign_enrollments (campaign_id, customer_id, policy_id, run_at, enrolled_at, is_control)
-                VALUES (?, ?, (SELECT p.id FROM policies p WHERE p.customer_id = ? AND p.status IN ('active', 'pending_renewal') ORDER BY p.renewal_date LIMIT 1), ?, ?, 0)
-                """, [.int(c.rowID), .int(row), .int(row), .int(Int64(now)), .int(Int64(now))])
-            let enrollment = db.lastInsertRowID
-            for (k, step) in c.sequence.enumerated() {
-                try db.run("""
-                    INSERT INTO touchpoints (uuid, campaign_id, enrollment_id, customer_id, policy_id, step_index, channel, template, status, due_at, created_at, updated_at)
-                    SELECT \(Engine.sqlUUID), e.campaign_id, e.id, e.customer_id, e.policy_id, ?, coalesce(?, c.preferred_contact_method, 'email'), ?, 'pending', ? + ? * 60, ?, ?
-                    FROM campaign_enrollments e JOIN customers c ON c.id = e.customer_id WHERE e.id = ?
-                    """, [.int(Int64(k)), .init(step.channel?.rawValue), .text(step.template), .int(Int64(now)), .int(Int64(step.delayMinutes)),
-                          .int(Int64(now)), .int(Int64(now)), .int(enrollment)])
-            }
-            try insertEvent(customerRow: row, policyRow: nil, type: .campaign_enrolled, severity: .info,
-                            data: .object([("campaignId", .string(c.id)), ("campaign", .string(c.name))]), actions: [], occurredAt: now, now: now)
-            try audit("campaign.enrol", entity: "customer", id: customerId, details: .object([("campaignId", .string(c.id))]), now: now)
-            return c.sequence.count
+            return try enrolOne(c, customerRow: row, customerId: customerId, drawControlGroup: false, now: now).touchpoints
         }
+    }
+
+    /// Enrols one customer (not yet enrolled) in a campaign from now: the enrolment, the touchpoints of
+    /// every step (none for the control group), a `campaign_enrolled` event and an audit entry. With
+    /// `drawControlGroup` the customer lands in the control group when the campaign's deterministic draw
+    /// (see `enrol`) says so, as they would have at a run of the campaign; without it never.
+    /// The enrolment is about the customer's in-force policy that renews first, of the campaign's lines
+    /// when it targets some. Runs inside the caller's transaction.
+    func enrolOne(_ c: Campaign, customerRow row: Int64, customerId: String, drawControlGroup: Bool, now: Int) throws -> (isControl: Bool, touchpoints: Int) {
+        let lines = c.targetSegment.policyTypes.map(\.rawValue)
+        let lineFilter = lines.isEmpty ? "" : " AND p.policy_type IN (\(lines.indices.map { "?\(6 + $0)" }.joined(separator: ", ")))"
+        try db.run("""
+            INSERT INTO campaign_enrollments (campaign_id, customer_id, policy_id, run_at, enrolled_at, is_control)
+            VALUES (?1, ?2, coalesce((SELECT p.id FROM policies p WHERE p.customer_id = ?2 AND p.status IN ('active', 'pending_renewal')\(lineFilter)
+                                      ORDER BY p.renewal_date LIMIT 1),
+                                     (SELECT p.id FROM policies p WHERE p.customer_id = ?2 AND p.status IN ('active', 'pending_renewal')
+                                      ORDER BY p.renewal_date LIMIT 1)),
+                    ?3, ?3, ?4 AND ((?2 * 2654435761 + ?1 * 97) % 10000) < ?5)
+            """, [.int(c.rowID), .int(row), .int(Int64(now)), .int(drawControlGroup ? 1 : 0), .int(Int64((c.controlFraction * 10_000).rounded()))]
+            + lines.map { .text($0) })
+        let enrollment = db.lastInsertRowID
+        let isControl = try db.scalarInt("SELECT is_control FROM campaign_enrollments WHERE id = ?", [.int(enrollment)]) == 1
+        for (k, step) in c.sequence.enumerated() where !isControl {
+            try db.run("""
+                INSERT INTO touchpoints (uuid, campaign_id, enrollment_id, customer_id, policy_id, step_index, channel, template, status, due_at, created_at, updated_at)
+                SELECT \(Engine.sqlUUID), e.campaign_id, e.id, e.customer_id, e.policy_id, ?, coalesce(?, c.preferred_contact_method, 'email'), ?, 'pending', ? + ? * 60, ?, ?
+                FROM campaign_enrollments e JOIN customers c ON c.id = e.customer_id WHERE e.id = ?
+                """, [.int(Int64(k)), .init(step.channel?.rawValue), .text(step.template), .int(Int64(now)), .int(Int64(step.delayMinutes)),
+                      .int(Int64(now)), .int(Int64(now)), .int(enrollment)])
+        }
+        var data: [(String, JSONValue)] = [("campaignId", .string(c.id)), ("campaign", .string(c.name))]
+        if isControl { data.append(("controlGroup", .bool(true))) }
+        try insertEvent(customerRow: row, policyRow: nil, type: .campaign_enrolled, severity: .info, data: .object(data), actions: [], occurredAt: now, now: now)
+        try audit("campaign.enrol", entity: "customer", id: customerId,
+                  details: .object([("campaignId", .string(c.id))] + (isControl ? [("controlGroup", .bool(true))] : [])), now: now)
+        return (isControl, isControl ? 0 : c.sequence.count)
     }
 
     /// Sets the next recurring run from the campaign's cron expression (none without one).

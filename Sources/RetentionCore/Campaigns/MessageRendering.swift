@@ -95,7 +95,7 @@ extension Engine {
             return (String(parts[1]), ch)
         }
         for (n, ch) in custom { out.append((n, ch, true)) }
-        for type in CampaignType.allCases { for ch in ContactChannel.allCases where !custom.contains(where: { $0.0 == type.rawValue && $0.1 == ch }) { out.append((type.rawValue, ch, false)) } }
+        for name in BuiltInTemplates.names { for ch in ContactChannel.allCases where !custom.contains(where: { $0.0 == name && $0.1 == ch }) { out.append((name, ch, false)) } }
         return out.sorted { ($0.0, $0.1.rawValue) < ($1.0, $1.1.rawValue) }
     }
 

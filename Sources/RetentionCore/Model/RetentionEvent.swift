@@ -11,6 +11,9 @@ public struct RetentionEvent: Sendable, Equatable {
     public var occurredAt: Int
     public var createdBy: String
     public var createdAt: Int
+    /// What each triggered action did, in the order they ran (the create response's `actionsTaken`, an
+    /// addition to the spec's response); nil for an event read back.
+    public var actionsTaken: [JSONValue]?
 
     static let columns = """
     e.id, e.uuid, c.uuid, p.uuid, e.event_type, e.severity, e.data, e.triggered_actions, e.occurred_at, e.created_by, e.created_at
@@ -43,6 +46,6 @@ public struct RetentionEvent: Sendable, Equatable {
             ("occurredAt", .string(Timestamp.formatInstant(occurredAt))),
             ("createdBy", .string(createdBy)),
             ("createdAt", .string(Timestamp.formatInstant(createdAt))),
-        ])
+        ] + (actionsTaken.map { [("actionsTaken", .array($0))] } ?? []))
     }
 }

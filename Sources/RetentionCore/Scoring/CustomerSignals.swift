@@ -4,13 +4,14 @@ import Foundation
 ///
 /// One pass over each table, in customer order, computes the signals of every customer of a range at once
 /// (see `Engine.forEachCustomerSignals`), never a query per customer. Everything is computed **as of** `asOf`: only
-/// rows that existed before it count, so the same read gives training features at a past observation
-/// date without leaking what happened after it.
+/// rows dated at or before it count ("as of t" includes t, so a score computed in the second an event is
+/// recorded counts that event), and the same read gives training features at a past observation date
+/// without leaking what happened after it.
 ///
-/// Windows: "in the window" means the 12 months before `asOf` (`asOf − 365 days ≤ t < asOf`).
+/// Windows: "in the window" means the 365 days up to and including `asOf` (`asOf − 365 days < t ≤ asOf`).
 public struct CustomerSignals: Sendable, Equatable {
     public var customerRowID: Int64
-    /// Days since the last interaction (contact made, NPS answer, touchpoint response) before `asOf`; nil if none ever.
+    /// Days since the last interaction (contact made, NPS answer, touchpoint response) at or before `asOf`; nil if none ever.
     public var daysSinceLastInteraction: Int?
     /// Interactions in the window.
     public var interactionsInWindow: Int
@@ -30,7 +31,7 @@ public struct CustomerSignals: Sendable, Equatable {
     public var premiumYearAgoCents: Int
     /// Lines of business in force at `asOf`.
     public var heldTypes: Set<PolicyType>
-    /// The latest NPS answer (0–10) before `asOf`, if any.
+    /// The latest NPS answer (0–10) at or before `asOf`, if any.
     public var latestNPS: Int?
     /// Complaints filed / resolved in the window.
     public var complaintsFiled: Int
@@ -38,7 +39,7 @@ public struct CustomerSignals: Sendable, Equatable {
     /// Whole months as a customer: from the first policy's inception to `asOf`, or, for a former customer
     /// (nothing in force at `asOf`), to the day their last policy ended. Tenure stops when a customer leaves.
     public var tenureMonths: Int
-    /// Policies in force at `asOf`; policies ever held before `asOf`.
+    /// Policies in force at `asOf` (a policy ending at `asOf` is no longer in force); policies ever held up to `asOf`.
     public var activePolicies: Int
     public var totalPolicies: Int
     /// Renewals made (`policy_renewed`) and renewals lost (lapsed or expired) in the window.
@@ -97,9 +98,9 @@ extension Engine {
         guard customers.customer != nil else { return }
         let events = try open("""
             SELECT customer_id, occurred_at, event_type, id,
-                   CASE WHEN event_type = 'claim_filed' AND occurred_at >= ?2 THEN CAST(round(json_extract(data, '$.amount') * 100) AS INTEGER) END
+                   CASE WHEN event_type = 'claim_filed' AND occurred_at > ?2 THEN CAST(round(json_extract(data, '$.amount') * 100) AS INTEGER) END
             FROM retention_events
-            WHERE customer_id BETWEEN ?3 AND ?4 AND occurred_at < ?1
+            WHERE customer_id BETWEEN ?3 AND ?4 AND occurred_at <= ?1
             ORDER BY customer_id
             """, range)
         let policies = try open("""
@@ -115,8 +116,8 @@ extension Engine {
                           AND e.event_type IN ('policy_renewed', 'coverage_changed') AND e.policy_id = policies.id), 0))
                      FILTER (WHERE inception_date <= ?5 AND (ended_at IS NULL OR ended_at > ?5)), 0) AS premium_year_ago,
                    group_concat(policy_type) FILTER (WHERE ended_at IS NULL OR ended_at > ?1) AS types,
-                   count(*) FILTER (WHERE status IN ('lapsed', 'expired') AND ended_at >= ?2 AND ended_at < ?1) AS lost,
-                   count(*) FILTER (WHERE status = 'cancelled' AND ended_at >= ?2 AND ended_at < ?1) AS cancelled,
+                   count(*) FILTER (WHERE status IN ('lapsed', 'expired') AND ended_at > ?2 AND ended_at <= ?1) AS lost,
+                   count(*) FILTER (WHERE status = 'cancelled' AND ended_at > ?2 AND ended_at <= ?1) AS cancelled,
                    CAST(round(coalesce(sum(
                       (CASE premium_frequency WHEN 'monthly' THEN 12 WHEN 'quarterly' THEN 4 WHEN 'semi_annual' THEN 2 ELSE 1 END)
                       * max(0, min(coalesce(ended_at, ?1), ?1) - max(inception_date, ?2)) / 31536000.0), 0)) AS INTEGER) AS due,
@@ -136,7 +137,7 @@ extension Engine {
                    count(*) FILTER (WHERE responded_at IS NOT NULL) AS responded,
                    max(responded_at) AS last_response
             FROM touchpoints
-            WHERE coalesce(delivered_at, sent_at, due_at) >= ?2 AND coalesce(delivered_at, sent_at, due_at) < ?1 AND customer_id BETWEEN ?3 AND ?4
+            WHERE coalesce(delivered_at, sent_at, due_at) > ?2 AND coalesce(delivered_at, sent_at, due_at) <= ?1 AND customer_id BETWEEN ?3 AND ?4
             GROUP BY customer_id
             ORDER BY customer_id
             """, range)
@@ -215,7 +216,7 @@ private final class CustomerOrderedRows {
     }
 }
 
-/// One customer's events before the observation instant, counted as they are read.
+/// One customer's events up to and including the observation instant, counted as they are read.
 private struct EventTally {
     /// The event types the signals count; a row's type is found among their names byte for byte.
     static let counted: [EventType] = [.contact_made, .touchpoint_responded, .nps_response, .payment_missed, .complaint_filed,
@@ -229,7 +230,7 @@ private struct EventTally {
     private var inWindow = [Int](repeating: 0, count: counted.count)
     /// Interactions in the window.
     private(set) var interactions = 0
-    /// The latest interaction at any time before the observation instant.
+    /// The latest interaction at any time up to the observation instant.
     private(set) var lastContact: Int?
     /// The latest NPS answer (the lowest row id among answers at the same instant).
     private(set) var latestNPS: (at: Int, row: Int64)?
@@ -244,7 +245,7 @@ private struct EventTally {
         guard let position = r.position(2, in: Self.names) else { return }
         let type = Self.counted[position]
         let at = r.int(1)
-        if at >= window {
+        if at > window {
             inWindow[position] += 1
             if Self.isInteraction(type) { interactions += 1 }
             // Saturating: amounts are checked when recorded, but a sum must not wrap into a negative figure.

@@ -87,13 +87,16 @@ extension Engine {
          .double(sc.prediction.probability), .int(Int64(sc.prediction.risk.rank)), .init(modelVersion), .text(document)]
     }
 
-    /// An event when the risk level crosses into (or out of) high or critical.
+    /// An event when the risk level crosses into (or out of) high or critical. A rise carries out its
+    /// `agent_notification` action: a task for the customer's owner or agent (one open task per customer
+    /// for it, brought up to date by a later rise; see `raiseTask`).
     func recordRiskChange(customerRow: Int64, from previousRisk: ChurnRisk, to risk: ChurnRisk, probability: Double, now: Int) throws {
         if risk >= .high && risk > previousRisk {
-            try insertEvent(customerRow: customerRow, policyRow: nil, type: .churn_risk_increased, severity: risk == .critical ? .critical : .warning,
-                            data: .object([("from", .string(previousRisk.rawValue)), ("to", .string(risk.rawValue)),
-                                           ("probability", .rounded(probability, 4))]),
-                            actions: ["agent_notification"], occurredAt: now, now: now)
+            let severity: EventSeverity = risk == .critical ? .critical : .warning
+            let data = JSONValue.object([("from", .string(previousRisk.rawValue)), ("to", .string(risk.rawValue)), ("probability", .rounded(probability, 4))])
+            let event = try insertEvent(customerRow: customerRow, policyRow: nil, type: .churn_risk_increased, severity: severity, data: data,
+                                        actions: [TriggeredAction.agent_notification.rawValue], occurredAt: now, now: now)
+            try raiseTask(customerRow: customerRow, reason: .churn_risk_increased, severity: severity, data: data, sourceEventRow: event.rowID, now: now)
         } else if previousRisk >= .high && risk < previousRisk {
             try insertEvent(customerRow: customerRow, policyRow: nil, type: .churn_risk_decreased, severity: .info,
                             data: .object([("from", .string(previousRisk.rawValue)), ("to", .string(risk.rawValue)),

@@ -9,8 +9,11 @@ extension Engine {
     /// - contact events (`contact_made`, `touchpoint_responded`, `nps_response`) move `lastContactDate`.
     /// Payment and claim events must name the policy (`policyId`).
     ///
-    /// `triggeredActions` is stored as given; the action `update_health_score` is carried out by the
-    /// scoring engine when the event is created through `recordEvent(_:now:)`'s callers.
+    /// `triggeredActions` must be known actions (`TriggeredAction`), each once, each applicable to the
+    /// event (`send_reminder` only where the event has a reminder); they are stored as given and carried
+    /// out in the event's transaction (see `perform`), and the returned event says what each did
+    /// (`actionsTaken`). An import (`allowIdentity` without side effects) stores an event's actions as its
+    /// history and carries none out.
     @discardableResult
     public func createEvent(_ body: JSONValue, now: Int, allowIdentity: Bool = false, applySideEffects: Bool = true) throws -> RetentionEvent {
         try db.transaction {
@@ -56,7 +59,8 @@ extension Engine {
                 throw RetentionError.invalid("data.\(text.0)", "must be a number or absent: customer \(customerKey) was erased, and an erased customer's events keep numbers only")
             }
             let actions = try r.optionalStringArray("triggeredActions") ?? []
-            for (i, a) in actions.enumerated() where a.isEmpty || a.count > 64 || !a.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+            // Imported history may name actions of another system: kept as text, never carried out.
+            for (i, a) in actions.enumerated() where !applySideEffects && (a.isEmpty || a.count > 64 || !a.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })) {
                 throw RetentionError.invalid("triggeredActions[\(i)]", "must be a snake_case action name like send_reminder, got \"\(a)\"")
             }
             let occurredAt = try r.optionalInstant("occurredAt") ?? now
@@ -67,12 +71,12 @@ extension Engine {
             }
             try r.finish()
             try EventRules.validate(type: type, data: data, hasPolicy: policyRow != nil)
-            let event = try insertEvent(customerRow: customerRow.0, policyRow: policyRow, type: type, severity: severity, data: data,
+            let toPerform = applySideEffects ? try Engine.triggeredActions(actions, type: type, data: data, hasPolicy: policyRow != nil) : []
+            var event = try insertEvent(customerRow: customerRow.0, policyRow: policyRow, type: type, severity: severity, data: data,
                                         actions: actions, occurredAt: occurredAt, now: now, id: id, applySideEffects: applySideEffects)
             try audit("event.create", entity: "event", id: event.id, details: .object([("eventType", .string(type.rawValue))]), now: now)
-            // The spec's triggered action: rescore the customer at once, in the same transaction.
-            if actions.contains("update_health_score") && applySideEffects {
-                try calculateHealthScore(customerId: event.customerId, now: now)
+            if applySideEffects {
+                event.actionsTaken = try perform(toPerform, for: event, customerRow: customerRow.0, policyRow: policyRow, now: now)
             }
             return event
         }

@@ -3,7 +3,8 @@ import Foundation
 /// The data-protection rights of a customer: access (everything held about them) and erasure.
 extension Engine {
     /// Everything held about one person as one JSON document: profile, policies, scores, LTV history,
-    /// touchpoints with their content, events, and the audit entries about them (the right of access).
+    /// touchpoints with their content, events, the agents' tasks about them, and the audit entries about
+    /// them (the right of access).
     public func exportPersonalData(customerId: String, now: Int) throws -> JSONValue {
         let c = try customer(id: customerId)
         let audit = try db.query("""
@@ -26,6 +27,7 @@ extension Engine {
             ("lifetimeValues", .array(try ltvHistory(customerId: customerId, limit: 1000))),
             ("touchpoints", .array(try touchpoints(customerId: customerId, limit: 1000).map(\.json))),
             ("events", .array(try events(customerId: customerId, limit: 1000).map(\.json))),
+            ("tasks", .array(try tasks(customerId: customerId, status: .all, limit: 1000).map(\.json))),
             ("auditTrail", .array(audit)),
         ])
     }
@@ -36,7 +38,8 @@ extension Engine {
     /// responses are removed or replaced; event data keeps only its numbers (amounts, scores), so counts and
     /// money in the metrics stay correct; policies keep their numbers but lose documents and metadata; audit
     /// details about the customer are cleared. Pending touchpoints are cancelled and the customer is marked
-    /// do-not-contact, so nothing is ever sent again. The erasure itself is audited without personal data.
+    /// do-not-contact, so nothing is ever sent again; the agents' tasks about them are deleted (there is no
+    /// one left to follow up with). The erasure itself is audited without personal data.
     /// Afterwards the write-ahead log is checkpointed and truncated; with `secure_delete` on, no erased value
     /// remains in the database file's free pages.
     public func eraseCustomer(customerId: String, now: Int) throws {
@@ -52,6 +55,7 @@ extension Engine {
                 WHERE id = ?
                 """, [.int(Int64(now)), .int(Int64(now)), .int(c.rowID)])
             try db.run("DELETE FROM customer_tags WHERE customer_id = ?", [.int(c.rowID)])
+            try db.run("DELETE FROM tasks WHERE customer_id = ?", [.int(c.rowID)])
             try db.run("UPDATE policies SET documents = '[]', metadata = NULL, underwriter = NULL WHERE customer_id = ?", [.int(c.rowID)])
             try db.run("""
                 UPDATE touchpoints SET subject = NULL, content = NULL, response = NULL, metadata = NULL, last_error = NULL,

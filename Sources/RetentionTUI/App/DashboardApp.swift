@@ -173,6 +173,11 @@ public enum DashboardApp {
                         let steps = try engine.enrolCustomer(campaignId: campaignID, customerId: id, now: now)
                         return "Enrolled: \(steps) touchpoints scheduled in \"\(try engine.campaign(id: campaignID).name)\"."
                     }
+                case .completeTask(let id):
+                    worker.perform { engine, now in
+                        let task = try engine.setTaskStatus(id: id, to: .done, now: now)
+                        return "Task done: \(task.title)."
+                    }
                 case .campaignDetail(let id, let name):
                     worker.perform { engine, now in
                         let p = try engine.campaignPerformance(id: id, now: now)

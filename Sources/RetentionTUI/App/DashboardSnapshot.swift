@@ -47,6 +47,8 @@ public struct CustomerDetail: Sendable, Equatable {
     public var prediction: JSONValue?
     /// The latest stored lifetime-value document (the spec's shape), if valued.
     public var ltv: JSONValue?
+    /// The customer's open tasks, the earliest due first.
+    public var tasks: [AgentTask] = []
 }
 
 /// What the panes show, collected by the background worker in one go.
@@ -67,6 +69,9 @@ public struct DashboardSnapshot: Sendable, Equatable {
     /// The filters the lists were read for (nil: unknown, taken as current).
     public var request: SnapshotRequest?
     public var loadedAt: Int
+    /// The dashboard user's open tasks, and how many of them are due (the header shows them).
+    public var myOpenTasks = 0
+    public var myDueTasks = 0
 }
 
 /// What to collect: the pane filters in force.
@@ -105,14 +110,18 @@ extension DashboardSnapshot {
                                     events: try engine.events(customerId: id, limit: 30), touchpoints: try engine.touchpoints(customerId: id, limit: 30),
                                     health: history.first, healthHistory: history.reversed().compactMap { $0["overallScore"]?.doubleValue },
                                     prediction: customer.erasedAt == nil ? try? engine.predictChurn(customerId: id, features: nil, now: now) : nil,
-                                    ltv: try engine.ltvHistory(customerId: id, limit: 1).first)
+                                    ltv: try engine.ltvHistory(customerId: id, limit: 1).first,
+                                    tasks: try engine.tasks(customerId: id, status: .open, limit: 20))
         }
         // EXISTS, not count(*): counting a million rows would cost the first frame a whole index scan.
         let hasCustomers = try engine.db.scalarInt("SELECT EXISTS (SELECT 1 FROM customers)") == 1
         // From the per-agent totals (a few rows), not the customers: an unscored book has nothing to find.
         let hasScores = try !atRisk.isEmpty || engine.db.scalarInt("SELECT coalesce(sum(scored), 0) > 0 FROM customer_totals") == 1
+        // The user's tasks, from the index of open tasks by assignee (the engine's user is the dashboard's).
+        let tasks = try engine.openTaskCounts(assignee: engine.user, now: now)
         return DashboardSnapshot(header: nil, atRisk: atRisk, winBack: winBack, renewals: renewals, campaigns: campaigns, detail: detail,
-                                 hasCustomers: hasCustomers, hasScores: hasScores, request: request, loadedAt: now)
+                                 hasCustomers: hasCustomers, hasScores: hasScores, request: request, loadedAt: now,
+                                 myOpenTasks: tasks.open, myDueTasks: tasks.due)
     }
 
     /// The campaign pane's rows with each campaign's performance.

@@ -39,6 +39,7 @@ public enum PendingAction: Sendable, Equatable {
     case contactOutcome(customerID: String)
     case enrol(customerID: String, campaignIDs: [String])
     case snooze(customerID: String)
+    case completeTask(customerID: String, taskIDs: [String])
 }
 
 /// Sort orders of the at-risk pane (the engine orders by probability; these re-sort the loaded page).

@@ -18,6 +18,7 @@ public enum Effect: Sendable, Equatable {
     case paymentMissed(customerID: String)
     case recompute(customerID: String)
     case enrol(customerID: String, campaignID: String)
+    case completeTask(id: String)
     case campaignDetail(id: String, name: String)
     case copy(String)
     case nextTheme
@@ -100,7 +101,7 @@ extension DashboardState {
         case .nextTheme: return [.nextTheme]
         case .activateCampaign, .pauseCampaign, .cancelCampaign, .previewCampaign:
             return campaignAction(binding.action)
-        case .logContact, .addNote, .addTag, .assignToMe, .snooze, .paymentMissed, .copyContact, .recompute, .enrol:
+        case .logContact, .addNote, .addTag, .assignToMe, .snooze, .paymentMissed, .copyContact, .recompute, .enrol, .completeTask:
             return customerAction(binding.action)
         }
         return []
@@ -245,6 +246,11 @@ extension DashboardState {
             guard !running.isEmpty else { status = ("No active or paused campaign to enrol into; activate one in pane 3.", true); return [] }
             overlay = .choice(title: "Enrol \(name) in campaign", options: running.map(\.campaign.name), selected: 0,
                               action: .enrol(customerID: id, campaignIDs: running.map(\.campaign.id)))
+        case .completeTask:
+            let tasks = snapshot?.detail?.customer.id == id ? snapshot?.detail?.tasks ?? [] : []
+            guard !tasks.isEmpty else { status = ("\(name) has no open task.", true); return [] }
+            overlay = .choice(title: "Mark a task of \(name) done", options: tasks.map { "\(Formatting.date($0.dueAt))  \($0.title)" }, selected: 0,
+                              action: .completeTask(customerID: id, taskIDs: tasks.map(\.id)))
         case .copyContact:
             // y copies the e-mail, then the phone, then the policy number, in turn.
             var choices: [(String, String)] = []
@@ -324,6 +330,9 @@ extension DashboardState {
                 }
                 if case .enrol(let id, let campaigns) = action, campaigns.indices.contains(selected) {
                     return [.enrol(customerID: id, campaignID: campaigns[selected])]
+                }
+                if case .completeTask(_, let tasks) = action, tasks.indices.contains(selected) {
+                    return [.completeTask(id: tasks[selected])]
                 }
             default: break
             }

@@ -33,13 +33,23 @@ public enum DashboardView {
     static func drawHeader(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) {
         canvas.fill(rect, role: .header)
         var col = canvas.put(text: " Retention ", row: rect.row, col: rect.col, role: .headerValue)
+        // The user's own open tasks come with the panes, before the book-wide figures; the due ones stand out.
+        if let s = state.snapshot {
+            col = canvas.put(text: " Tasks ", row: rect.row, col: col, role: .header, maxColumns: rect.right - col)
+            col = canvas.put(text: "\(s.myOpenTasks) mine", row: rect.row, col: col, role: .headerValue, maxColumns: rect.right - col)
+            if s.myDueTasks > 0 {
+                col = canvas.put(text: ", \(s.myDueTasks) due", row: rect.row, col: col, role: .warning, maxColumns: rect.right - col)
+            }
+            col += 1
+        }
         guard let h = state.snapshot?.header else {
-            canvas.put(text: state.snapshot != nil ? "computing metrics…" : state.loading ? "loading…" : "", row: rect.row, col: col, role: .header)
+            canvas.put(text: state.snapshot != nil ? " computing metrics…" : state.loading ? "loading…" : "", row: rect.row, col: col, role: .header)
             return
         }
         let prev = state.previousHeader
         func item(_ label: String, _ value: String, _ current: Double?, _ old: Double?, higherIsBetter: Bool = true) {
-            guard col < rect.right - 4 else { return }
+            // Whole items only: one that does not fit (with its mark) is left out, never cut mid-word.
+            guard col + DisplayWidth.width(of: " \(label) \(value)▲") <= rect.right else { col = rect.right; return }
             col = canvas.put(text: " \(label) ", row: rect.row, col: col, role: .header, maxColumns: rect.right - col)
             col = canvas.put(text: value, row: rect.row, col: col, role: .headerValue, maxColumns: rect.right - col)
             if let c = current, let o = old, abs(c - o) > 1e-9 {

@@ -5,7 +5,7 @@ public enum Action: String, Sendable, CaseIterable {
     case open, back, filter, sort, refresh, pauseRefresh, nextTheme, help, quit
     case riskFilter, mine, renewalWindow, winBack
     case activateCampaign, pauseCampaign, cancelCampaign, previewCampaign
-    case logContact, addNote, addTag, assignToMe, snooze, paymentMissed, copyContact, recompute, enrol
+    case logContact, addNote, addTag, assignToMe, snooze, paymentMissed, copyContact, recompute, enrol, completeTask
 }
 
 /// One row of the key table: the keys, what they do, where they apply, and whether they need a
@@ -68,6 +68,7 @@ public enum KeyBindings {
         KeyBinding([.character("$")], .paymentMissed, "record a missed payment", panes: [.atRisk, .renewals, .detail]),
         KeyBinding([.character("R")], .recompute, "recompute the score", panes: [.atRisk, .renewals, .detail]),
         KeyBinding([.character("e")], .enrol, "enrol in a campaign", panes: [.atRisk, .renewals, .detail]),
+        KeyBinding([.character("d")], .completeTask, "mark a task done", panes: [.detail], footer: true),
         KeyBinding([.character("y")], .copyContact, "copy e-mail (OSC 52)", panes: [.atRisk, .renewals, .detail]),
         KeyBinding([.character("r")], .refresh, "refresh now", footer: true),
         KeyBinding([.character("P")], .pauseRefresh, "pause / resume the timer"),

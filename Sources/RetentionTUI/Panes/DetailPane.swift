@@ -32,6 +32,12 @@ enum DetailPane {
             let left = d.policies.compactMap(\.endedAt).max()
             line(("Former customer: ", .riskHigh), ("nothing in force since \(Formatting.date(left)); a win-back, not a churn risk (b lists them).", .text))
         }
+        if !d.tasks.isEmpty {
+            heading("Open tasks (d marks one done)")
+            for t in d.tasks {
+                line(("due \(Formatting.date(t.dueAt))  ", t.dueAt <= now ? .warning : .dim), (t.title, .text), ("  for \(t.assignee)", .dim))
+            }
+        }
         heading("Scores")
         if c.scoredAt == nil {
             line(("Not scored yet: run `retention rescore` to compute health, churn and LTV.", .dim))

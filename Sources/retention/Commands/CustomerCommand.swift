@@ -12,10 +12,12 @@ enum CustomerCommand {
         \(usage)
 
         export-data  prints one JSON document with the profile, consents, policies, scores, LTV history,
-                     touchpoints with their content, events and audit entries (the right of access)
+                     touchpoints with their content, events, the agents' tasks and audit entries (the right
+                     of access)
         erase        removes or replaces the personal data everywhere it is stored, keeps the numbers the
-                     metrics need, cancels pending touchpoints and marks the customer do-not-contact. It cannot
-                     be undone, so it needs --confirm. The erasure is audited without the erased data.
+                     metrics need, cancels pending touchpoints, deletes the agents' tasks about the customer
+                     and marks them do-not-contact. It cannot be undone, so it needs --confirm. The
+                     erasure is audited without the erased data.
         """,
         flagOptions: ["--confirm"],
         run: run)
