@@ -65,7 +65,9 @@ public struct ChurnFeatures: Sendable, Equatable {
 ///
 /// Judgement, not data: a one-standard-deviation move in each feature changes the log-odds by the
 /// coefficient shown (negative protects). The intercept ln(0.12/0.88) ≈ −1.99 puts an average customer
-/// at about 12 % yearly churn, in line with agency retention of 85–90 %.
+/// at about 12 % yearly churn, in line with agency retention of 85–90 %. They are not calibrated to any
+/// book (on the demo books they are far too extreme: calibration slope about 0.3), so whatever they score
+/// is labelled "untrained: documented default coefficients" (`Engine.ChurnModelInfo`).
 public enum DefaultChurnModel {
     public static let model = LogisticModel(
         featureNames: ChurnFeatures.names,
