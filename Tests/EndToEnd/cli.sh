@@ -124,7 +124,27 @@ check "rescore summary" contains "Rescored 300 customers" out
 check "at-risk queue answers" bash -c "'$BIN' --db '$WORK/demo.db' api GET '/at-risk?limit=5' --compact | grep -q '\"churnProbability\"'"
 check "report prints the triangle and survival" bash -c "'$BIN' --db '$WORK/demo.db' report | grep -q 'Kaplan'"
 check "report as JSON parses" bash -c "'$BIN' --db '$WORK/demo.db' report --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert \"cohorts\" in d'"
-check "model train beats nothing-known and stores" expect_exit 0 "$BIN" --db "$WORK/demo.db" model train
+# 300 customers leave a holdout of a few churners: training is refused (exit 1), saying why and what it needs,
+# and nothing is stored; the prediction says the untrained defaults made it.
+check "model train refuses a holdout too small to check" expect_exit 1 "$BIN" --db "$WORK/demo.db" model train
+check "saying how many it needs" contains 'at least 100 churned and 100 retained customers in the holdout' err
+check "and storing nothing" bash -c "'$BIN' --db '$WORK/demo.db' model show | grep -q '\"trained\": false'"
+FIRST=$("$BIN" --db "$WORK/demo.db" api GET '/at-risk?limit=1' --compact | sed -n 's/.*"customerId":"\([^"]*\)".*/\1/p')
+check "the prediction names the untrained model" bash -c "'$BIN' --db '$WORK/demo.db' api POST /customers/$FIRST/churn-prediction --compact | grep -q '\"model\":{\"trained\":false,.*\"description\":\"untrained: documented default coefficients\"}'"
+check "report says the model is untrained" bash -c "'$BIN' --db '$WORK/demo.db' report | grep -q 'Churn model untrained'"
+# 10,000 customers are enough: the demo trains the model on its book, and the report shows the calibration table.
+check "a large demo trains its model" expect_exit 0 "$BIN" demo --customers 10000 --seed 1 --db "$WORK/big.db" --no-open
+check "demo summary names the trained model" contains 'Churn model #1 trained on the book' out
+check "report shows the calibration table" bash -c "'$BIN' --db '$WORK/big.db' report | grep -A12 'Calibration on the holdout' | grep -q '^   10 '"
+check "report JSON has the table" bash -c "'$BIN' --db '$WORK/big.db' report --format json | python3 -c 'import json,sys; m=json.load(sys.stdin)[\"churnModel\"]; assert m[\"trained\"] and len(m[\"calibration\"][\"groups\"]) == 10 and 0.5 < m[\"calibrationSlope\"] < 1.5, m'"
+check "report CSV has the table" bash -c "'$BIN' --db '$WORK/big.db' report --format csv | grep -q '^calibration,group 10,observed,'"
+"$BIN" --db "$WORK/big.db" api GET '/at-risk?limit=1' --compact >"$WORK/top"
+TOPID=$(sed -n 's/.*"customerId":"\([^"]*\)".*/\1/p' "$WORK/top")
+TOPFACTOR=$(sed -n 's/.*"topRiskFactor":"\([^"]*\)".*/\1/p' "$WORK/top")
+"$BIN" --db "$WORK/big.db" api POST "/customers/$TOPID/churn-prediction" --compact >"$WORK/prediction"
+check "the list's top factor is the prediction's" contains "\"topFactor\":{\"name\":\"[a-zA-Z]*\",\"title\":\"$TOPFACTOR\"" prediction
+check "the prediction names the trained model" contains '"model":{"trained":true,"version":1,' prediction
+check "the top of the queue is believable" python3 -c "import json; p=json.load(open('$WORK/top'))['data'][0]['churnProbability']; assert 0.2 < p < 0.8, p"
 check "ltv route" bash -c "'$BIN' --db '$WORK/demo.db' api POST /customers/\$('$BIN' --db '$WORK/demo.db' api GET '/at-risk?limit=1' --compact | sed -n 's/.*\"customerId\":\"\([^\"]*\)\".*/\1/p')/ltv --compact | grep -q projectedLTV"
 check "export-data prints the person's document" bash -c "'$BIN' --db '$DB' customer export-data $CID | grep -q 'auditTrail'"
 check "erase without --confirm is refused" expect_exit 64 "$BIN" --db "$DB" customer erase "$CID"

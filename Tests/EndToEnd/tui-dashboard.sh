@@ -64,10 +64,24 @@ if screen | grep -q "Retention" && screen | grep -q "3 Campaigns"; then ok; else
 $T send-keys -t tui g Enter
 check_screen "customer detail opens" "Scores"
 check_screen "detail shows the health components" "Engagement"
-$T send-keys -t tui j j j j j j j j j j j j j j j j j j j j
+check_screen "detail says the defaults are untrained" "model untrained: documented default coefficients (M)"
+# M shows the model in use: on this small demo, the untrained defaults and what training needs.
+$T send-keys -t tui M
+check_screen "model overlay" "Churn model untrained: the documented default coefficients."
+check_screen "model overlay says what training needs" "at least 100 customers who left"
+$T send-keys -t tui x
+$T send-keys -t tui j j j j j j j j j j j j j j j j j j j j j j j j
 check_screen "detail scrolls to the policies and events" "Recent events"
 $T send-keys -t tui Escape
 check_screen "Esc returns to the list" "Renewals, next 90 days"
+# The customer at the top of the at-risk queue: the detail names the top factor the list (and the API) gives.
+TOPFACTOR=$(api GET '/at-risk?limit=1' | sed -n 's/.*"topRiskFactor":"\([^"]*\)".*/\1/p')
+$T send-keys -t tui 1 g Enter
+check_screen "the detail opens on the top customer" "Scores"
+# Its open tasks (the rescore's risk rises raise them) come first: scroll to the churn lines.
+$T send-keys -t tui j j j j j j
+check_screen "the detail's top factor is the list's" "top factor $TOPFACTOR +"
+$T send-keys -t tui Escape 2
 
 # Help overlay lists every binding from the one key table.
 $T send-keys -t tui '?'

@@ -125,6 +125,78 @@ import Testing
         #expect(prediction.factors.first?.name == "lastContactDays" && prediction.factors.first?.direction == "negative")
     }
 
+    /// The top factor is the largest positive contribution βⱼ·zⱼ. In the worked example every feature but tenure
+    /// protects: tenure −0.35·(24 − 36)/30 = +0.14 is the top factor, "Short tenure". With 400 days since the last
+    /// interaction, lastContactDays adds 0.40·(400 − 120)/110 = +1.018 and leads, ahead of the missed payments'
+    /// −0.60·(75 − 92)/12 = +0.85 (3 of 12 instalments missed: paymentHistory 75).
+    @Test func theTopFactorIsTheLargestContributionHandChecked() throws {
+        let model = DefaultChurnModel.model, medians = ChurnFeatures(values: model.means)
+        func predict(_ s: CustomerSignals) -> ChurnPrediction {
+            let h = HealthScore.compute(s), f = ChurnFeatures(signals: s, health: h)
+            return ChurnPrediction.explain(features: f, model: model, medians: medians, riskFactors: RiskFactor.detect(signals: s, health: h, features: f),
+                                           completeness: 1, crossSellOpportunities: 0)
+        }
+        let example = predict(Self.example)
+        let top = try #require(example.topFactor)
+        #expect(top.name == "tenure" && top.title == "Short tenure" && abs(top.contribution - 0.14) < 1e-12)
+        #expect(example.factors.first { $0.direction == "negative" }?.name == "tenure")
+
+        var s = Self.example
+        s.daysSinceLastInteraction = 400
+        s.paymentsMissed = 3
+        let p = predict(s)
+        #expect(p.topFactor?.name == "lastContactDays" && p.topFactor?.title == "No recent contact")
+        #expect(abs((p.topFactor?.contribution ?? 0) - 0.4 * 280 / 110) < 1e-12)
+        #expect(p.factors.prefix(2).map(\.name) == ["lastContactDays", "paymentHistory"] && p.factors[1].impact == 0.85)
+        // The rules that fired, in the order of their features' contributions (detection checks payments first).
+        #expect(p.riskFactors.prefix(2) == [.no_recent_contact, .payment_issues], "\(p.riskFactors)")
+        #expect(p.topFactor?.json == .object([("name", .string("lastContactDays")), ("title", .string("No recent contact")), ("impact", .number(1.02))]))
+
+        // 34 months' tenure adds only −0.35·(34 − 36)/30 = +0.023, below the 0.05 reported: no top factor.
+        s = Self.example
+        s.tenureMonths = 34
+        #expect(predict(s).topFactor == nil && !predict(s).factors.contains { $0.direction == "negative" })
+    }
+
+    /// A factor is named by the side of the mean its value lies on, whatever the coefficient's sign: a trained
+    /// model in which recent contact goes with leaving names that, not "No recent contact".
+    @Test func theTopFactorSaysWhichSideOfTheMeanTheCustomerIsOn() {
+        var model = DefaultChurnModel.model
+        model.coefficients = [0, 0, 0, 0, 0, 0, -0.5]
+        let recent = ChurnFeatures(values: [36, 1.5, 50, 65, 92, 0.2, 10])
+        #expect(ChurnPrediction.top(features: recent, model: model)?.title == "Recent contact")
+        #expect(ChurnPrediction.top(features: ChurnFeatures(values: [36, 1.5, 50, 65, 92, 0.2, 400]), model: model) == nil)
+        #expect(ChurnFeatures.title("policyCount", value: 0, mean: 1.5) == "No active policies")
+        #expect(ChurnFeatures.title("policyCount", value: 1, mean: 1.5) == "Few policies")
+        #expect(ChurnFeatures.title("paymentHistory", value: 75, mean: 92) == "Payment issues")
+        #expect(ChurnFeatures.title("claimsRatio", value: 1.2, mean: 0.2) == "High claims")
+    }
+
+    /// The at-risk list, the customer record and the churn-prediction route name the same top factor, and an
+    /// untrained book's prediction says which model made it.
+    @Test func theListTheCustomerAndTheAPIAgreeOnTheTopFactor() throws {
+        let engine = try makeEngine()
+        try DemoBook(customers: 300, seed: 8, now: testNow).generate(into: engine.db)
+        try engine.rescore(now: testNow)
+        var query = AtRiskQuery()
+        query.levels = ChurnRisk.allCases
+        query.limit = 40
+        let entries = try engine.atRisk(query, now: testNow)
+        #expect(entries.count == 40)
+        for e in entries {
+            let prediction = try engine.predictChurn(customerId: e.id, features: nil, now: testNow)
+            #expect(prediction["topFactor"]?["title"]?.stringValue == e.topRiskFactor, "\(e.name)")
+            #expect(try engine.customer(id: e.id).topRiskFactor == e.topRiskFactor)
+            let firstRaising = prediction["factors"]?.arrayValue?.first { $0["direction"] == .string("negative") }
+            #expect(firstRaising?["name"] == prediction["topFactor"]?["name"] ?? .null)
+        }
+        #expect(Set(entries.compactMap(\.topRiskFactor)).count > 1, "the top factor tells customers apart")
+        let model = try engine.predictChurn(customerId: entries[0].id, features: nil, now: testNow)["model"]
+        #expect(model == .object([("trained", .bool(false)), ("version", .null), ("trainedAt", .null), ("holdoutAUC", .null),
+                                  ("calibrationSlope", .null), ("calibrationIntercept", .null),
+                                  ("description", .string("untrained: documented default coefficients"))]))
+    }
+
     @Test func routesAnswerWithTheSpecShapesAndStoreHistory() throws {
         let engine = try makeEngine()
         try DemoBook(customers: 120, seed: 2, now: testNow).generate(into: engine.db)

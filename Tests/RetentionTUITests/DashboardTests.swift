@@ -287,6 +287,44 @@ import Testing
         #expect(state.handle(.character("d")).isEmpty && state.status?.text == "Ann Lee has no open task.")
     }
 
+    /// The detail pane names the top factor the at-risk list shows, and says the model is untrained when the
+    /// default coefficients made the numbers; `M` asks for the model overlay from any pane.
+    @Test func theDetailNamesTheListsTopFactorAndTheModelBehindIt() throws {
+        let engine = Engine(database: try Store.open(path: ":memory:"), user: "t")
+        try DemoBook(customers: 120, seed: 3, now: now).generate(into: engine.db)
+        try engine.rescore(now: now)
+        var state = DashboardState(themeName: "default", user: "me")
+        state.apply(try DashboardSnapshot.collect(engine, state.request, now: now))
+        let first = try #require(state.selectedAtRisk)
+        let factor = try #require(first.topRiskFactor)
+        #expect(state.handle(.enter) == [.reloadPanes])
+        state.apply(try DashboardSnapshot.collect(engine, state.request, now: now))
+        let text = render(state, 200, 60)
+        #expect(text.contains("top factor \(factor) +"), "\(factor)")
+        #expect(text.contains("model untrained: documented default coefficients (M)"))
+        for pane in PaneID.allCases {
+            state.focused = pane
+            #expect(state.handle(.character("M")) == [.churnModel], "\(pane)")
+        }
+    }
+
+    /// The model overlay shows the calibration table a trained model was stored with.
+    @Test func theModelOverlayShowsTheCalibrationTable() {
+        let calibration = Calibration(groups: [.init(count: 120, churned: 3, meanPredicted: 0.02), .init(count: 120, churned: 30, meanPredicted: 0.27)],
+                                      slope: 0.97, intercept: -0.04)
+        let info = Engine.ChurnModelInfo(model: DefaultChurnModel.model, version: 2, trainedAt: now, holdoutAUC: 0.74, horizonMonths: 12,
+                                         calibration: calibration)
+        var state = DashboardState(themeName: "default", user: "me")
+        state.apply(snapshot())
+        state.overlay = .preview(title: "Churn model", lines: info.summaryLines)
+        let text = render(state)
+        #expect(text.contains("Churn model: trained #2 on 2026-11-25; holdout AUC 0.740."))
+        #expect(text.contains("group  customers  churned  predicted  observed"))
+        #expect(text.contains("    2        120       30      27.0%     25.0%"))
+        #expect(text.contains("  all        240       33      14.5%     13.8%"))
+        #expect(text.contains("calibration slope 0.97, intercept -0.04"))
+    }
+
     /// A bracketed paste is text for the open prompt, never a run of keys: its line breaks do not press
     /// Enter and the letters after them do not act; with no prompt open it is refused.
     @Test func pastedTextGoesIntoThePromptAndNeverRunsAsKeys() {

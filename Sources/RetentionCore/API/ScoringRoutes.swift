@@ -14,7 +14,7 @@ extension Router {
             let limit = try ctx.query.int("limit", default: 10, range: 1...1000)
             return .success(.array(try engine.ltvHistory(customerId: ctx.param("id"), limit: limit)))
         },
-        Route("POST", "customers/:id/churn-prediction", "Predict churn; optional {\"features\": {...}} overrides for a what-if") { engine, ctx in
+        Route("POST", "customers/:id/churn-prediction", "Predict churn with the top factor and the model used; optional {\"features\": {...}} what-if") { engine, ctx in
             var overrides: JSONValue?
             if let body = ctx.body, !body.isNull {
                 var r = try FieldReader(body)

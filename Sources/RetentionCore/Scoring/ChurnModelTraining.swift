@@ -22,27 +22,45 @@ public enum LogisticRegressionFit {
         guard n > 0 else { throw RetentionError.invalid("features", "no training rows") }
         guard labels.count == n else { throw RetentionError.invalid("labels", "has \(labels.count) rows, features have \(n)") }
         let k = featureNames.count
+        var flat: [Double] = []
+        flat.reserveCapacity(n * k)
         for (i, row) in features.enumerated() {
             guard row.count == k else { throw RetentionError.invalid("features", "row \(i + 1) has \(row.count) values, expected \(k)") }
-            if let j = row.firstIndex(where: { !$0.isFinite }) { throw RetentionError.invalid("features", "row \(i + 1), column \(featureNames[j]) is not a finite number") }
+            flat.append(contentsOf: row)
         }
-        let positives = labels.filter { $0 }.count
+        return try fit(matrix: flat, rows: Array(0..<n), labels: labels, featureNames: featureNames, l2: l2,
+                       maxIterations: maxIterations, tolerance: tolerance)
+    }
+
+    /// The fit on the rows `rows` of a row-major matrix with one column per feature (`labels` indexed like
+    /// the matrix's rows): the training part of a book's examples is fitted where it lies, not copied out.
+    static func fit(matrix: [Double], rows: [Int], labels: [Bool], featureNames: [String], l2: Double = 1.0,
+                    maxIterations: Int = 50, tolerance: Double = 1e-8) throws -> Result {
+        let n = rows.count
+        guard n > 0 else { throw RetentionError.invalid("features", "no training rows") }
+        let k = featureNames.count
+        for (i, r) in rows.enumerated() {
+            if let j = (0..<k).first(where: { !matrix[r * k + $0].isFinite }) {
+                throw RetentionError.invalid("features", "row \(i + 1), column \(featureNames[j]) is not a finite number")
+            }
+        }
+        let positives = rows.filter { labels[$0] }.count
         guard positives > 0 && positives < n else { throw RetentionError.invalid("labels", "need both churned and retained customers to learn from") }
         // Standardise.
         var means = [Double](repeating: 0, count: k), scales = [Double](repeating: 1, count: k)
         for j in 0..<k {
-            let m = features.reduce(0) { $0 + $1[j] } / Double(n)
-            let v = features.reduce(0) { $0 + ($1[j] - m) * ($1[j] - m) } / Double(n)
+            let m = rows.reduce(0) { $0 + matrix[$1 * k + j] } / Double(n)
+            let v = rows.reduce(0) { $0 + (matrix[$1 * k + j] - m) * (matrix[$1 * k + j] - m) } / Double(n)
             means[j] = m
             scales[j] = v > 1e-12 ? sqrt(v) : 1
         }
         let p = k + 1
         var x = [Double](repeating: 0, count: n * p)
-        for i in 0..<n {
+        for (i, r) in rows.enumerated() {
             x[i * p] = 1
-            for j in 0..<k { x[i * p + j + 1] = (features[i][j] - means[j]) / scales[j] }
+            for j in 0..<k { x[i * p + j + 1] = (matrix[r * k + j] - means[j]) / scales[j] }
         }
-        let y = labels.map { $0 ? 1.0 : 0.0 }
+        let y = rows.map { labels[$0] ? 1.0 : 0.0 }
         var beta = [Double](repeating: 0, count: p)
         beta[0] = log(Double(positives) / Double(n - positives))
         var iterations = 0
@@ -141,11 +159,95 @@ public enum ClassifierEvaluation {
     }
 }
 
+/// How many examples training needs before it may store a model, and why.
+///
+/// A model is stored only when its holdout can say whether its probabilities are right, and its training
+/// part is large enough to fit seven coefficients:
+/// - the holdout holds at least **100 churned and 100 retained** customers: the usual minimum for validating a
+///   prediction model, below which the calibration slope and the decile table are mostly noise (Vergouwe et
+///   al. 2005, J Clin Epidemiol 58:475; Collins, Ogundimu & Altman 2016, Stat Med 35:214, who advise 100
+///   events at the least and 200 or more where possible);
+/// - the training part holds at least **10 churned and 10 retained customers per feature** (70 for seven
+///   features): the usual events-per-variable floor for a logistic regression (Peduzzi et al. 1996).
+///
+/// With churn rate r, m = min(r, 1 − r), holdout share h and k features, the examples needed are on average
+///
+///     n = max(100 / (h·m), 10k / ((1 − h)·m))
+///
+/// (the holdout is a random draw, so a book near the bound can fall either side of it).
+public enum TrainingSampleRule {
+    /// Churned, and retained, customers the holdout must hold.
+    public static let holdoutMinimum = 100
+    /// Churned, and retained, customers the training part must hold per feature.
+    public static let perFeature = 10
+
+    /// The examples needed on average at churn rate `churnRate` and holdout share `holdout`; nil when
+    /// nobody churned or nobody stayed (no number of such examples is enough).
+    public static func examplesNeeded(churnRate r: Double, holdout h: Double, features k: Int) -> Int? {
+        let m = min(r, 1 - r)
+        guard m > 0 else { return nil }
+        let n = max(Double(holdoutMinimum) / (h * m), Double(perFeature * k) / ((1 - h) * m))
+        return Int(n.rounded(.up))
+    }
+
+    /// The holdout share that needs the fewest examples: both bounds meet at h = 100 / (100 + 10k).
+    public static func leastHoldout(features k: Int) -> Double { Double(holdoutMinimum) / Double(holdoutMinimum + perFeature * k) }
+
+    /// Refuses the split when either part is too small, saying why and how many examples the book needs.
+    static func check(examples: Int, churned: Int, holdout: (churned: Int, retained: Int), training: (churned: Int, retained: Int),
+                      holdoutShare h: Double, features k: Int, horizonMonths: Int, observed: Int, bookCustomers: Int) throws {
+        let trainingMinimum = perFeature * k
+        guard holdout.churned < holdoutMinimum || holdout.retained < holdoutMinimum
+                || training.churned < trainingMinimum || training.retained < trainingMinimum else { return }
+        func n(_ v: Int) -> String { grouped(v) }
+        guard examples > 0 else {
+            throw RetentionError.conflict("not_enough_history", "Not enough history to train a churn model: no customer had a policy in force on "
+                + "\(Timestamp.formatDate(observed)), \(horizonMonths) months ago, to learn from. Nothing was stored; the model in use is unchanged.")
+        }
+        let rate = examples > 0 ? Double(churned) / Double(examples) : 0
+        var message = "Not enough history to train and check a churn model. Checking calibration needs at least \(holdoutMinimum) churned and "
+            + "\(holdoutMinimum) retained customers in the holdout, and fitting \(k) features \(trainingMinimum) of each in the training part; "
+            + "the holdout drew \(n(holdout.churned)) churned and \(n(holdout.retained)) retained, the training part \(n(training.churned)) and "
+            + "\(n(training.retained)) (of the \(n(examples)) customers in force on \(Timestamp.formatDate(observed)), \(horizonMonths) months ago, "
+            + "\(n(churned)) (\(String(format: "%.1f", rate * 100)) %) have left). "
+        if let needed = examplesNeeded(churnRate: rate, holdout: h, features: k) {
+            message += "At that churn rate a \(Int((h * 100).rounded())) % holdout needs about \(n(roundedUp(needed))) customers in force then"
+            if examples > 0 && bookCustomers > examples {
+                // The same share of the book in force then: the size of a book like this one that would do.
+                message += ", a book of about \(n(roundedUp(Int((Double(needed) * Double(bookCustomers) / Double(examples)).rounded(.up))))) like this one"
+            }
+            let least = leastHoldout(features: k)
+            if let fewest = examplesNeeded(churnRate: rate, holdout: least, features: k), fewest < needed {
+                message += " (--holdout \(String(format: "%.2f", least)): about \(n(roundedUp(fewest))) in force)"
+            }
+            message += "."
+        } else {
+            message += "A model learns from customers who left and customers who stayed; this book has only one kind."
+        }
+        throw RetentionError.conflict("not_enough_history", message + " Nothing was stored; the model in use is unchanged.")
+    }
+
+    /// Up to the next hundred (the figure is an average, not a promise).
+    static func roundedUp(_ v: Int) -> Int { (v + 99) / 100 * 100 }
+
+    /// 1234567 → "1,234,567".
+    static func grouped(_ v: Int) -> String {
+        let digits = String(abs(v))
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (v < 0 ? "-" : "") + out
+    }
+}
+
 extension Engine {
     /// What training produced.
     public struct TrainingReport: Sendable {
         public var version: Int
         public var model: LogisticModel
+        public var horizonMonths: Int
         public var trainRows: Int
         public var holdoutRows: Int
         public var churnRate: Double
@@ -154,12 +256,23 @@ extension Engine {
         public var brier: Double
         public var defaultAUC: Double?
         public var iterations: Int
+        /// The trained model's calibration on the holdout.
+        public var calibration: Calibration
+        /// The default coefficients' calibration on the same holdout (what the book used before).
+        public var defaultCalibration: Calibration
 
         public var json: JSONValue {
-            .object([("version", .int(version)), ("trainRows", .int(trainRows)), ("holdoutRows", .int(holdoutRows)),
+            .object([("version", .int(version)), ("horizonMonths", .int(horizonMonths)), ("trainRows", .int(trainRows)), ("holdoutRows", .int(holdoutRows)),
                      ("churnRate", .rounded(churnRate, 4)), ("holdoutAUC", auc.map { .rounded($0, 4) } ?? .null),
                      ("defaultModelHoldoutAUC", defaultAUC.map { .rounded($0, 4) } ?? .null),
-                     ("logLoss", .rounded(logLoss, 4)), ("brier", .rounded(brier, 4)), ("iterations", .int(iterations)),
+                     ("logLoss", .rounded(logLoss, 4)), ("brier", .rounded(brier, 4)),
+                     ("calibration", calibration.json),
+                     ("defaultModelCalibration", .object([
+                        ("slope", defaultCalibration.slope.map { .rounded($0, 4) } ?? .null),
+                        ("intercept", defaultCalibration.intercept.map { .rounded($0, 4) } ?? .null),
+                        ("meanPredicted", .rounded(defaultCalibration.meanPredicted, 4)),
+                        ("observedRate", .rounded(defaultCalibration.observedRate, 4))])),
+                     ("iterations", .int(iterations)),
                      ("intercept", .rounded(model.intercept, 4)),
                      ("coefficients", .object(zip(model.featureNames, model.coefficients).map { ($0, .rounded($1, 4)) }))])
         }
@@ -171,8 +284,12 @@ extension Engine {
     /// computed as of that date from rows that existed then (the undated survey score is left out, so
     /// nothing from after the date leaks in). The label is churned when no policy is in force at `now`, i.e.
     /// all their policies ended without renewal within the horizon. A seeded random `holdout` share is kept
-    /// out of the fit and used to report AUC, log-loss and Brier score, next to the default model's AUC.
-    /// The model is stored with its metrics and used by every later score.
+    /// out of the fit and used to report AUC, log-loss, Brier score and calibration (`Calibration`), next to
+    /// the default model's. A split too small to check the model (`TrainingSampleRule`) is refused before
+    /// anything is fitted or stored. The model is stored with its metrics and used by every later score.
+    ///
+    /// Memory: one row of seven numbers per example in one flat array, and one label; the customers' rows
+    /// are streamed, so a book of a million customers holds about 60 MB here.
     public func trainChurnModel(horizonMonths: Int = 12, holdout: Double = 0.3, seed: UInt64 = 42, l2: Double = 1.0, now: Int) throws -> TrainingReport {
         guard (1...60).contains(horizonMonths) else { throw RetentionError.invalid("horizonMonths", "must be from 1 to 60") }
         guard holdout > 0 && holdout < 0.9 else { throw RetentionError.invalid("holdout", "must be between 0 and 0.9") }
@@ -180,58 +297,141 @@ extension Engine {
         let inForce = { (t: String) in
             "EXISTS (SELECT 1 FROM policies p WHERE p.customer_id = c.id AND p.inception_date <= \(t) AND (p.ended_at IS NULL OR p.ended_at > \(t)))"
         }
-        let labels = Dictionary(uniqueKeysWithValues: try db.query("""
-            SELECT c.id, NOT \(inForce("?2")) FROM customers c WHERE \(inForce("?1"))
-            """, [.int(Int64(observed)), .int(Int64(now))]) { ($0.int64(0), $0.bool(1)) })
-        var rows: [[Double]] = [], ys: [Bool] = []
+        // The labels in customer order, merged with the signals as they stream by (also in customer order).
+        var labelIDs: [Int64] = [], labelValues: [Bool] = []
+        try db.forEach("SELECT c.id, NOT \(inForce("?2")) FROM customers c WHERE \(inForce("?1")) ORDER BY c.id",
+                       [.int(Int64(observed)), .int(Int64(now))]) { r in
+            labelIDs.append(r.int64(0))
+            labelValues.append(r.bool(1))
+        }
+        let k = ChurnFeatures.names.count
+        var matrix: [Double] = [], ys: [Bool] = []
+        matrix.reserveCapacity(labelIDs.count * k)
+        ys.reserveCapacity(labelIDs.count)
+        var next = 0
         try forEachCustomerSignals(asOf: observed) { s in
-            guard let churned = labels[s.customerRowID] else { return }
+            while next < labelIDs.count && labelIDs[next] < s.customerRowID { next += 1 }
+            guard next < labelIDs.count && labelIDs[next] == s.customerRowID else { return }
             var signals = s
             signals.satisfactionScore = nil
             let h = HealthScore.compute(signals)
-            rows.append(ChurnFeatures(signals: signals, health: h).values)
-            ys.append(churned)
+            matrix.append(contentsOf: ChurnFeatures(signals: signals, health: h).values)
+            ys.append(labelValues[next])
         }
-        guard rows.count >= 50 else {
-            throw RetentionError.conflict("not_enough_history", "Only \(rows.count) customers were in force \(horizonMonths) months ago; at least 50 are needed to train.")
-        }
+        labelIDs = []; labelValues = []
         var rng = SeededGenerator(seed: seed)
-        var isHoldout = [Bool](repeating: false, count: rows.count)
-        for i in rows.indices { isHoldout[i] = rng.nextUnit() < holdout }
-        let train = rows.indices.filter { !isHoldout[$0] }, test = rows.indices.filter { isHoldout[$0] }
-        let fit = try LogisticRegressionFit.fit(features: train.map { rows[$0] }, labels: train.map { ys[$0] },
-                                                featureNames: ChurnFeatures.names, l2: l2)
+        var train: [Int] = [], test: [Int] = []
+        for i in ys.indices { if rng.nextUnit() < holdout { test.append(i) } else { train.append(i) } }
+        let churned = ys.filter { $0 }.count
+        let testChurned = test.filter { ys[$0] }.count, trainChurned = train.filter { ys[$0] }.count
+        try TrainingSampleRule.check(examples: ys.count, churned: churned, holdout: (testChurned, test.count - testChurned),
+                                     training: (trainChurned, train.count - trainChurned), holdoutShare: holdout, features: k,
+                                     horizonMonths: horizonMonths, observed: observed,
+                                     bookCustomers: try db.scalarInt("SELECT count(*) FROM customers WHERE erased_at IS NULL"))
+        let fit = try LogisticRegressionFit.fit(matrix: matrix, rows: train, labels: ys, featureNames: ChurnFeatures.names, l2: l2)
         let testY = test.map { ys[$0] }
-        let probabilities = test.map { fit.model.probability(rows[$0]) }
-        let defaults = test.map { DefaultChurnModel.model.probability(rows[$0]) }
-        var report = TrainingReport(version: 0, model: fit.model, trainRows: train.count, holdoutRows: test.count,
-                                    churnRate: Double(ys.filter { $0 }.count) / Double(ys.count),
+        func row(_ i: Int) -> [Double] { Array(matrix[(i * k)..<((i + 1) * k)]) }
+        let probabilities = test.map { fit.model.probability(row($0)) }
+        let defaults = test.map { DefaultChurnModel.model.probability(row($0)) }
+        var report = TrainingReport(version: 0, model: fit.model, horizonMonths: horizonMonths, trainRows: train.count, holdoutRows: test.count,
+                                    churnRate: Double(churned) / Double(ys.count),
                                     auc: ClassifierEvaluation.auc(scores: probabilities, labels: testY),
                                     logLoss: ClassifierEvaluation.logLoss(probabilities: probabilities, labels: testY),
                                     brier: ClassifierEvaluation.brier(probabilities: probabilities, labels: testY),
-                                    defaultAUC: ClassifierEvaluation.auc(scores: defaults, labels: testY), iterations: fit.iterations)
+                                    defaultAUC: ClassifierEvaluation.auc(scores: defaults, labels: testY), iterations: fit.iterations,
+                                    calibration: Calibration.measure(probabilities: probabilities, labels: testY),
+                                    defaultCalibration: Calibration.measure(probabilities: defaults, labels: testY))
         let modelJSON = String(decoding: try JSONEncoder().encode(fit.model), as: UTF8.self)
         try db.transaction {
-            try db.run("INSERT INTO churn_models (trained_at, model, metrics) VALUES (?, ?, ?)",
-                       [.int(Int64(now)), .text(modelJSON), .text(report.json.serialized())])
+            try db.run("INSERT INTO churn_models (trained_at, model, metrics) VALUES (?, ?, '{}')", [.int(Int64(now)), .text(modelJSON)])
             report.version = Int(db.lastInsertRowID)
-            try audit("model.train", entity: "churn_model", id: String(report.version), details: .object([("holdoutAUC", report.auc.map { .rounded($0, 4) } ?? .null)]), now: now)
+            // The metrics carry the version the insert gave.
+            try db.run("UPDATE churn_models SET metrics = ? WHERE id = ?", [.text(report.json.serialized()), .int(Int64(report.version))])
+            try audit("model.train", entity: "churn_model", id: String(report.version),
+                      details: .object([("holdoutAUC", report.auc.map { .rounded($0, 4) } ?? .null),
+                                        ("calibrationSlope", report.calibration.slope.map { .rounded($0, 4) } ?? .null)]), now: now)
         }
         return report
     }
 
+    /// The model in force and where it came from: the newest trained model, else the documented defaults.
+    public struct ChurnModelInfo: Sendable {
+        public var model: LogisticModel
+        /// The stored model's number; nil for the default coefficients.
+        public var version: Int?
+        public var trainedAt: Int?
+        public var holdoutAUC: Double?
+        /// The months ahead the model predicts (its training horizon).
+        public var horizonMonths: Int?
+        /// The holdout's calibration table, slope and intercept (nil for the defaults, or a model stored
+        /// before calibration was measured).
+        public var calibration: Calibration?
+
+        public var trained: Bool { version != nil }
+
+        /// "trained #3 on 2026-06-15" or "untrained: documented default coefficients".
+        public var description: String {
+            guard let version else { return "untrained: documented default coefficients" }
+            return "trained #\(version)" + (trainedAt.map { " on \(Timestamp.formatDate($0))" } ?? "")
+        }
+
+        /// The prediction's `model` member: `{"trained", "version", "trainedAt", "holdoutAUC", "calibrationSlope",
+        /// "calibrationIntercept", "description"}`.
+        public var json: JSONValue {
+            .object([("trained", .bool(trained)), ("version", .optional(version)),
+                     ("trainedAt", .optional(trainedAt.map(Timestamp.formatInstant))),
+                     ("holdoutAUC", holdoutAUC.map { .rounded($0, 4) } ?? .null),
+                     ("calibrationSlope", calibration?.slope.map { .rounded($0, 4) } ?? .null),
+                     ("calibrationIntercept", calibration?.intercept.map { .rounded($0, 4) } ?? .null),
+                     ("description", .string(description))])
+        }
+
+        /// The model and its calibration table for people: what `retention report` prints and the
+        /// dashboard's model overlay (`M`) shows.
+        public var summaryLines: [String] {
+            guard trained else {
+                return ["Churn model untrained: the documented default coefficients.",
+                        "Their probabilities are judgement, not calibrated to this book: of the customers they score 30 %, it is",
+                        "not known how many leave. `retention model train` fits the model to the book's history and checks it;",
+                        "it needs a holdout of at least \(TrainingSampleRule.holdoutMinimum) customers who left and \(TrainingSampleRule.holdoutMinimum) who stayed."]
+            }
+            var lines = ["Churn model: \(description)" + (holdoutAUC.map { String(format: "; holdout AUC %.3f", $0) } ?? "") + "."]
+            guard let calibration else {
+                return lines + ["Its calibration was not measured (it was trained before that was); train again to measure it."]
+            }
+            let within = horizonMonths.map { " within \($0) months" } ?? ""
+            lines.append("Calibration on the holdout (\(TrainingSampleRule.grouped(calibration.count)) customers), churn\(within) predicted and observed:")
+            return lines + calibration.textLines
+        }
+    }
+
+    /// The model in force with its version, training date and holdout metrics.
+    public func churnModelInfo() throws -> ChurnModelInfo {
+        if let row = try db.queryOne("SELECT id, model, trained_at, metrics FROM churn_models ORDER BY id DESC LIMIT 1", [],
+                                     { ($0.int(0), $0.text(1), $0.int(2), $0.optionalText(3)) }),
+           let m = try? JSONDecoder().decode(LogisticModel.self, from: Data(row.1.utf8)) {
+            let metrics = row.3.flatMap { try? JSONValue.parse($0) }
+            return ChurnModelInfo(model: m, version: row.0, trainedAt: row.2, holdoutAUC: metrics?["holdoutAUC"]?.doubleValue,
+                                  horizonMonths: metrics?["horizonMonths"]?.doubleValue.map { Int($0) },
+                                  calibration: Calibration(json: metrics?["calibration"]))
+        }
+        return ChurnModelInfo(model: DefaultChurnModel.model, version: nil, trainedAt: nil, holdoutAUC: nil, horizonMonths: nil, calibration: nil)
+    }
+
     /// The model in force, with the metrics it was trained with (`retention model show`).
     public func churnModelDescription() throws -> JSONValue {
-        let (model, version) = try currentChurnModel()
-        let metrics = try version.flatMap { v in try db.queryOne("SELECT metrics, trained_at FROM churn_models WHERE id = ?", [.int(Int64(v))]) { ($0.text(0), $0.int(1)) } }
+        let info = try churnModelInfo()
+        let model = info.model
+        let metrics = try info.version.flatMap { v in try db.queryOne("SELECT metrics FROM churn_models WHERE id = ?", [.int(Int64(v))]) { $0.text(0) } }
         return .object([
-            ("source", .string(version.map { "trained model #\($0)" } ?? "default coefficients (no model trained yet)")),
-            ("trainedAt", .optional(metrics.map { Timestamp.formatInstant($0.1) })),
+            ("source", .string(info.trained ? info.description : "untrained: documented default coefficients (no model trained yet)")),
+            ("trained", .bool(info.trained)),
+            ("trainedAt", .optional(info.trainedAt.map(Timestamp.formatInstant))),
             ("intercept", .rounded(model.intercept, 4)),
             ("features", .array(zip(model.featureNames, zip(model.means, zip(model.scales, model.coefficients))).map { name, rest in
                 .object([("name", .string(name)), ("mean", .rounded(rest.0, 4)), ("scale", .rounded(rest.1.0, 4)), ("coefficient", .rounded(rest.1.1, 4))])
             })),
-            ("metrics", metrics.flatMap { try? JSONValue.parse($0.0) } ?? .null),
+            ("metrics", metrics.flatMap { try? JSONValue.parse($0) } ?? .null),
         ])
     }
 }

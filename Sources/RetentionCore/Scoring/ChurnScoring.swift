@@ -43,13 +43,31 @@ public struct ChurnFeatures: Sendable, Equatable {
     }
 
     public var json: JSONValue { .object(zip(ChurnFeatures.names, values).map { ($0, .rounded($1, 2)) }) }
+
+    /// A feature in plain words, by the side of the model's mean μⱼ its value `x` lies on ("Short tenure"
+    /// below the mean, "Long tenure" above): the name of a factor for people. No policy in force is said so.
+    public static func title(_ name: String, value x: Double, mean: Double) -> String {
+        let above = x > mean
+        switch name {
+        case "tenure": return above ? "Long tenure" : "Short tenure"
+        case "policyCount": return x < 1 ? "No active policies" : above ? "Many policies" : "Few policies"
+        case "engagementScore": return above ? "High engagement" : "Low engagement"
+        case "satisfactionScore": return above ? "High satisfaction" : "Low satisfaction"
+        case "paymentHistory": return above ? "Good payment record" : "Payment issues"
+        case "claimsRatio": return above ? "High claims" : "Few claims"
+        case "lastContactDays": return above ? "No recent contact" : "Recent contact"
+        default: return name
+        }
+    }
 }
 
 /// The coefficients used until `retention model train` has fitted the book.
 ///
 /// Judgement, not data: a one-standard-deviation move in each feature changes the log-odds by the
 /// coefficient shown (negative protects). The intercept ln(0.12/0.88) ≈ −1.99 puts an average customer
-/// at about 12 % yearly churn, in line with agency retention of 85–90 %.
+/// at about 12 % yearly churn, in line with agency retention of 85–90 %. They are not calibrated to any
+/// book (on the demo books they are far too extreme: calibration slope about 0.3), so whatever they score
+/// is labelled "untrained: documented default coefficients" (`Engine.ChurnModelInfo`).
 public enum DefaultChurnModel {
     public static let model = LogisticModel(
         featureNames: ChurnFeatures.names,
@@ -134,16 +152,55 @@ public struct ChurnPrediction: Sendable, Equatable {
         public var expectedImpact: String
     }
 
+    /// The factor that raises the churn probability most (see `top(features:model:)`).
+    public struct TopFactor: Sendable, Equatable {
+        /// The feature's API name ("paymentHistory").
+        public var name: String
+        /// The feature in plain words ("Payment issues"), what the at-risk list shows.
+        public var title: String
+        /// Its contribution βⱼ·zⱼ to the log-odds.
+        public var contribution: Double
+
+        /// `{"name", "title", "impact"}`, the impact rounded like the factors'.
+        public var json: JSONValue {
+            .object([("name", .string(name)), ("title", .string(title)), ("impact", .number((contribution * 100).rounded() / 100))])
+        }
+    }
+
     public var probability: Double
     public var risk: ChurnRisk
     public var confidence: Double
     public var factors: [Factor]
     public var recommendations: [Recommendation]
+    /// The risk factors that fired, the one whose feature contributes most first.
     public var riskFactors: [RiskFactor]
+    public var topFactor: TopFactor?
+
+    /// Smallest contribution, either way, reported as a factor (and as the top factor).
+    public static let reportedContribution = 0.05
+
+    /// The top factor: the feature with the largest positive contribution βⱼ·zⱼ to the log-odds, if it is at
+    /// least 0.05 (smaller ones are not reported as factors); a tie goes to the earlier feature. Nil when no
+    /// feature raises the risk that much. The one definition of "top factor": the at-risk list shows it
+    /// (stored with the score), the detail pane and the churn-prediction route name it, and it is the first
+    /// of the prediction's factors with direction "negative".
+    public static func top(features: ChurnFeatures, model: LogisticModel) -> TopFactor? {
+        let contributions = model.contributions(features.values)
+        var best: Int?
+        for (j, c) in contributions.enumerated() where c >= reportedContribution && c > (best.map { contributions[$0] } ?? -.infinity) {
+            best = j
+        }
+        return best.map { j in
+            TopFactor(name: model.featureNames[j], title: ChurnFeatures.title(model.featureNames[j], value: features.values[j], mean: model.means[j]),
+                      contribution: contributions[j])
+        }
+    }
 
     /// Explains a probability.
-    /// - Factors: each feature's contribution to the log-odds, βⱼ·zⱼ; a positive contribution raises churn
-    ///   ("negative" for retention). Features contributing less than 0.05 either way are left out.
+    /// - Factors: each feature's contribution to the log-odds, βⱼ·zⱼ, largest first; a positive contribution
+    ///   raises churn ("negative" for retention). Features contributing less than 0.05 either way are left out.
+    ///   The top factor (`top(features:model:)`) is the first of them with direction "negative".
+    /// - Risk factors: those that fired, ordered by their feature's contribution, largest first.
     /// - Recommendations: one per risk factor that fired, with expectedImpact = p − p′, where p′ is the
     ///   model's probability with that factor's feature set to the book's median (percentage points).
     ///   High and critical risk add "Immediate outreach" first, measured on the top factor.
@@ -154,12 +211,16 @@ public struct ChurnPrediction: Sendable, Equatable {
         let p = model.probability(features.values)
         let risk = ChurnRisk(probability: p)
         let contributions = model.contributions(features.values)
+        // Largest contribution first, ties in feature order (sorted before rounding, so the top factor leads).
+        let order = contributions.indices.sorted { (contributions[$0], -$0) > (contributions[$1], -$1) }
         var factors: [Factor] = []
-        for (name, c) in zip(ChurnFeatures.names, contributions) where abs(c) >= 0.05 {
-            let rounded: Double = (c * 100).rounded() / 100
-            factors.append(Factor(name: name, impact: rounded, direction: c > 0 ? "negative" : "positive"))
+        for j in order where abs(contributions[j]) >= reportedContribution {
+            let c = contributions[j]
+            factors.append(Factor(name: model.featureNames[j], impact: (c * 100).rounded() / 100, direction: c > 0 ? "negative" : "positive"))
         }
-        factors.sort { $0.impact > $1.impact }
+        let topFactor = top(features: features, model: model)
+        let contributionOf = { (f: RiskFactor) in model.featureNames.firstIndex(of: f.feature).map { contributions[$0] } ?? 0 }
+        let riskFactors = riskFactors.enumerated().sorted { (contributionOf($0.element), -$0.offset) > (contributionOf($1.element), -$1.offset) }.map(\.element)
         func drop(_ feature: String) -> Double {
             var v = features.values
             let i = ChurnFeatures.names.firstIndex(of: feature)!
@@ -172,7 +233,7 @@ public struct ChurnPrediction: Sendable, Equatable {
         }
         var recs: [Recommendation] = []
         if risk >= .high {
-            let top = factors.first { $0.direction == "negative" }?.name ?? "lastContactDays"
+            let top = topFactor?.name ?? "lastContactDays"
             recs.append(Recommendation(action: "Immediate outreach required - schedule personal call", priority: "high", expectedImpact: impact(drop(top))))
         }
         for f in riskFactors {
@@ -184,7 +245,8 @@ public struct ChurnPrediction: Sendable, Equatable {
             recs.append(Recommendation(action: "Identify cross-sell opportunities", priority: "low", expectedImpact: impact(drop("policyCount"))))
         }
         let confidence = ((0.5 * min(1, max(0, completeness)) + 0.5 * abs(2 * p - 1)) * 100).rounded() / 100
-        return ChurnPrediction(probability: p, risk: risk, confidence: confidence, factors: factors, recommendations: recs, riskFactors: riskFactors)
+        return ChurnPrediction(probability: p, risk: risk, confidence: confidence, factors: factors, recommendations: recs, riskFactors: riskFactors,
+                               topFactor: topFactor)
     }
 
     /// Share of the inputs that were observed rather than neutral defaults: last interaction known,

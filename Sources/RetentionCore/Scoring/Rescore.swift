@@ -12,11 +12,8 @@ public struct CustomerScore: Sendable {
 extension Engine {
     /// The churn model in force: the newest trained one, else the documented defaults.
     public func currentChurnModel() throws -> (model: LogisticModel, version: Int?) {
-        if let row = try db.queryOne("SELECT id, model FROM churn_models ORDER BY id DESC LIMIT 1", [], { ($0.int(0), $0.text(1)) }),
-           let m = try? JSONDecoder().decode(LogisticModel.self, from: Data(row.1.utf8)) {
-            return (m, row.0)
-        }
-        return (DefaultChurnModel.model, nil)
+        let info = try churnModelInfo()
+        return (info.model, info.version)
     }
 
     /// The book's median of each churn feature, saved by the last rescore (the default model's means before one).
@@ -65,7 +62,7 @@ extension Engine {
         try updatingScoreTotals(of: sc.customerRowID...sc.customerRowID) {
             try db.run("""
                 UPDATE customers SET health_score = ?, churn_risk = ?, churn_probability = ?, top_risk_factor = ?, scored_at = ? WHERE id = ?
-                """, [.double(sc.health.overall), .int(Int64(p.risk.rank)), .double(p.probability), .init(p.riskFactors.first?.title),
+                """, [.double(sc.health.overall), .int(Int64(p.risk.rank)), .double(p.probability), .init(p.topFactor?.title),
                       .int(Int64(now)), .int(sc.customerRowID)])
         }
         try db.run(Engine.healthHistoryInsert, Engine.healthHistoryValues(sc, document: Engine.healthDocumentShape.stored(
@@ -106,22 +103,22 @@ extension Engine {
     }
 
     /// Scores one customer now with the model in force (nothing stored).
-    func scoreOne(customerId: String, now: Int) throws -> (Customer, CustomerScore, Int?, LogisticModel, ChurnFeatures) {
+    func scoreOne(customerId: String, now: Int) throws -> (Customer, CustomerScore, ChurnModelInfo, ChurnFeatures) {
         let c = try customer(id: customerId)
-        let (model, version) = try currentChurnModel()
+        let info = try churnModelInfo()
         let medians = try bookMedians()
         var result: CustomerScore?
-        try forEachCustomerSignals(asOf: now, customerRows: c.rowID...c.rowID) { result = score($0, model: model, medians: medians) }
+        try forEachCustomerSignals(asOf: now, customerRows: c.rowID...c.rowID) { result = score($0, model: info.model, medians: medians) }
         guard let sc = result else { throw RetentionError.conflict("customer_erased", "Customer \(customerId) was erased and has no score.") }
-        return (c, sc, version, model, medians)
+        return (c, sc, info, medians)
     }
 
     /// Computes, stores and returns one customer's health score (`POST /customers/:id/health-score`).
     @discardableResult
     public func calculateHealthScore(customerId: String, now: Int) throws -> JSONValue {
         try db.transaction {
-            let (c, sc, version, _, _) = try scoreOne(customerId: customerId, now: now)
-            try store(sc, customerID: customerId, previousRisk: c.churnRisk, modelVersion: version, now: now)
+            let (c, sc, info, _) = try scoreOne(customerId: customerId, now: now)
+            try store(sc, customerID: customerId, previousRisk: c.churnRisk, modelVersion: info.version, now: now)
             return healthScoreJSON(customerID: customerId, sc, at: now)
         }
     }
@@ -136,11 +133,12 @@ extension Engine {
     }
 
     /// A churn prediction, optionally a what-if with some features overridden (`POST /customers/:id/churn-prediction`).
-    /// Nothing is stored.
+    /// Nothing is stored. Beside the spec's members: `topFactor` (`ChurnPrediction.top`, what the at-risk
+    /// list shows) and `model`, the model that made it (`ChurnModelInfo.json`: trained or the untrained defaults).
     public func predictChurn(customerId: String, features overrides: JSONValue?, now: Int) throws -> JSONValue {
-        var (_, sc, version, model, medians) = try scoreOne(customerId: customerId, now: now)
+        var (_, sc, info, medians) = try scoreOne(customerId: customerId, now: now)
         let features = try sc.features.applying(overrides)
-        sc.prediction = ChurnPrediction.explain(features: features, model: model, medians: medians, riskFactors: sc.prediction.riskFactors,
+        sc.prediction = ChurnPrediction.explain(features: features, model: info.model, medians: medians, riskFactors: sc.prediction.riskFactors,
                                                 completeness: ChurnPrediction.completeness(sc.signals),
                                                 crossSellOpportunities: sc.health.financial.crossSellOpportunities)
         return .object([
@@ -148,8 +146,9 @@ extension Engine {
             ("churnRisk", .string(sc.prediction.risk.rawValue)),
             ("customerStatus", .string(CustomerStatus(activePolicies: sc.signals.activePolicies, totalPolicies: sc.signals.totalPolicies).rawValue)),
             ("confidence", .number(sc.prediction.confidence)),
-            ("factors", sc.prediction.factorsJSON), ("recommendations", sc.prediction.recommendationsJSON),
-            ("features", features.json), ("model", .string(version.map { "trained #\($0)" } ?? "default")),
+            ("factors", sc.prediction.factorsJSON), ("topFactor", sc.prediction.topFactor?.json ?? .null),
+            ("recommendations", sc.prediction.recommendationsJSON),
+            ("features", features.json), ("model", info.json),
             ("predictedAt", .string(Timestamp.formatInstant(now))),
         ])
     }
@@ -212,7 +211,7 @@ extension Engine {
             let ltvDocument = LifetimeValue.documentShape.stored(ltv.json(customerID: uuid, at: inputs.now), customerID: uuid, calculatedAt: inputs.now)
             range.customers.append(RescoredCustomer(
                 customerRowID: sc.customerRowID, previousRisk: previous, risk: p.risk, probability: p.probability,
-                scoreColumns: [.double(sc.health.overall), .int(Int64(p.risk.rank)), .double(p.probability), .init(p.riskFactors.first?.title),
+                scoreColumns: [.double(sc.health.overall), .int(Int64(p.risk.rank)), .double(p.probability), .init(p.topFactor?.title),
                                .int(Int64(inputs.now)), .int(Int64(ltv.projectedCents)), .text(ltv.tier), .int(sc.customerRowID)],
                 healthHistory: Engine.healthHistoryValues(sc, document: healthDocument, modelVersion: inputs.modelVersion, now: inputs.now),
                 ltvHistory: Engine.ltvHistoryValues(ltv, customerRow: sc.customerRowID, document: ltvDocument, now: inputs.now)))

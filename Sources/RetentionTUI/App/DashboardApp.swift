@@ -183,6 +183,10 @@ public enum DashboardApp {
                         let p = try engine.campaignPerformance(id: id, now: now)
                         return "PREVIEW\u{0}\(name)\u{0}" + CampaignSummary.lines(p).joined(separator: "\u{0}")
                     }
+                case .churnModel:
+                    worker.perform { engine, _ in
+                        "PREVIEW\u{0}Churn model\u{0}" + (try engine.churnModelInfo().summaryLines).joined(separator: "\u{0}")
+                    }
                 case .copy(let text):
                     terminal.writeRaw(TerminalSequence.copyToClipboard(text))
                 case .nextTheme:

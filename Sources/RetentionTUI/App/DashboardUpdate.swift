@@ -20,6 +20,8 @@ public enum Effect: Sendable, Equatable {
     case enrol(customerID: String, campaignID: String)
     case completeTask(id: String)
     case campaignDetail(id: String, name: String)
+    /// Show the churn model in use and its calibration table (`ChurnModelInfo.summaryLines`).
+    case churnModel
     case copy(String)
     case nextTheme
 }
@@ -40,6 +42,7 @@ extension DashboardState {
         switch binding.action {
         case .quit: quit = true
         case .help: overlay = .help
+        case .churnModel: return [.churnModel]
         case .up: return move(-1)
         case .down: return move(1)
         case .pageUp: return move(-15)

@@ -2,7 +2,7 @@
 public enum Action: String, Sendable, CaseIterable {
     case up, down, pageUp, pageDown, top, bottom
     case nextPane, previousPane, paneAtRisk, paneRenewals, paneCampaigns, paneDetail
-    case open, back, filter, sort, refresh, pauseRefresh, nextTheme, help, quit
+    case open, back, filter, sort, refresh, pauseRefresh, nextTheme, help, churnModel, quit
     case riskFilter, mine, renewalWindow, winBack
     case activateCampaign, pauseCampaign, cancelCampaign, previewCampaign
     case logContact, addNote, addTag, assignToMe, snooze, paymentMissed, copyContact, recompute, enrol, completeTask
@@ -73,6 +73,7 @@ public enum KeyBindings {
         KeyBinding([.character("r")], .refresh, "refresh now", footer: true),
         KeyBinding([.character("P")], .pauseRefresh, "pause / resume the timer"),
         KeyBinding([.character("t")], .nextTheme, "next theme"),
+        KeyBinding([.character("M")], .churnModel, "churn model and its calibration"),
         KeyBinding([.character("?")], .help, "help", footer: true),
         KeyBinding([.character("q"), .interrupt], .quit, "quit", footer: true),
     ]

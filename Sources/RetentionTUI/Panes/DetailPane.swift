@@ -55,6 +55,21 @@ enum DetailPane {
             line(("Churn ", .dim), (String(format: "%.0f%% ", (c.churnProbability ?? 0) * 100), .text),
                  (c.churnRisk.rawValue, Formatting.riskRole(c.churnRisk)),
                  ("  confidence ", .dim), (d.prediction?["confidence"]?.doubleValue.map { String(format: "%.2f", $0) } ?? "—", .text))
+            // The top factor as the at-risk list names it (one definition: `ChurnPrediction.top`), and the model behind the numbers.
+            if let top = d.prediction?["topFactor"] {
+                if let title = top["title"]?.stringValue {
+                    line(("  top factor ", .dim), (title, .text), (String(format: " %+.2f", top["impact"]?.doubleValue ?? 0), .dim))
+                } else {
+                    line(("  top factor ", .dim), ("—", .text), ("  nothing raises the risk by 0.05 or more", .dim))
+                }
+            }
+            if let model = d.prediction?["model"] {
+                let trained = model["trained"]?.boolValue == true
+                let auc = model["holdoutAUC"]?.doubleValue.map { String(format: ", holdout AUC %.2f", $0) } ?? ""
+                let slope = model["calibrationSlope"]?.doubleValue.map { String(format: ", calibration slope %.2f", $0) } ?? ""
+                line(("  model ", .dim), ((model["description"]?.stringValue ?? "") + auc + slope, trained ? .text : .warning),
+                     (trained ? "" : " (M)", .dim))
+            }
             if let factors = d.prediction?["factors"]?.arrayValue, !factors.isEmpty {
                 let parts = factors.prefix(4).map { f -> String in
                     let impact = f["impact"]?.doubleValue ?? 0

@@ -16,6 +16,11 @@ enum DemoCommand {
         multi-policy households, renewal histories, payments, claims, complaints, NPS answers, contacts,
         and customers who left. The same seed gives the same book.
 
+        The churn model is then trained on the book's own history (as `retention model train` does) and the
+        book scored with it, so the probabilities are calibrated to the book. A book too small to check a
+        model (fewer than 100 churned customers in the holdout: about 7,500 demo customers are needed) keeps
+        the documented default coefficients, marked untrained, and the summary says so.
+
         The demo lives in its own file (default $XDG_DATA_HOME/retention/demo.db), never the real database.
         An existing demo file is replaced once the new book is complete (until then it stays as it was); any
         other file at that path is refused.
@@ -44,15 +49,26 @@ enum DemoCommand {
                 if showProgress { FileHandle.standardError.write(Data("\rbuilding demo book: \(done)/\(count) customers".utf8)) }
             }
         }
-        // Score the book so the at-risk queue and the health numbers are there from the first frame.
+        // Train the churn model on the book it built, then score the book with it, so the at-risk queue and
+        // the health numbers are there from the first frame and the probabilities fit this book.
         let db = try Store.open(path: path)
-        let scored = try Engine(database: db, user: env.user).rescore(now: env.now)
+        let engine = Engine(database: db, user: env.user)
+        let modelLine: String
+        do {
+            let report = try engine.trainChurnModel(now: env.now)
+            modelLine = "Churn model #\(report.version) trained on the book: holdout AUC \(report.auc.map { String(format: "%.3f", $0) } ?? "n/a"), "
+                + "calibration slope \(report.calibration.slope.map { String(format: "%.2f", $0) } ?? "n/a") (`retention --db \(path) report` shows the table)."
+        } catch let error as RetentionError where error.code == "not_enough_history" {
+            modelLine = "Churn model untrained (the documented default coefficients score the book). \(error.message)"
+        }
+        let scored = try engine.rescore(now: env.now)
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         let seconds = Date().timeIntervalSince(started)
         Output.out("""
             Demo book written to \(path) in \(String(format: "%.1f", seconds)) s:
               \(summary.customers) customers (\(summary.activeCustomers) active), \(summary.policies) policies (\(summary.inForcePolicies) in force), \
             \(summary.events) events, \(summary.agents) agents; \(scored.customers) customers scored.
+            \(modelLine)
             Try: retention --db \(path) api GET '/customers?limit=5'
             """)
         if args.flag("--no-open") || isatty(STDIN_FILENO) != 1 || isatty(STDOUT_FILENO) != 1 { return ExitCode.ok }

@@ -12,9 +12,11 @@ enum ReportCommand {
         \(usage)
 
         The period's metrics (default: the last 12 months), the cohort retention triangle (customers by the
-        quarter or year they joined, the share still a customer after each following period) and Kaplan–Meier
-        survival of customers and of policies per line (median lifetime and 95 % Greenwood band), as text for
-        reading, JSON for tools or CSV for a spreadsheet.
+        quarter or year they joined, the share still a customer after each following period), Kaplan–Meier
+        survival of customers and of policies per line (median lifetime and 95 % Greenwood band), and the churn
+        model in use with its calibration on the training holdout (predicted against observed churn by tenth,
+        calibration slope and intercept; or that it is untrained), as text for reading, JSON for tools or CSV
+        for a spreadsheet.
         """,
         valueOptions: ["--start", "--end", "--agent", "--cohorts", "--format"],
         run: run)
@@ -38,6 +40,7 @@ enum ReportCommand {
         let cohorts = try engine.cohortRetention(grain: grain, agentId: agent, now: now)
         let customers = try engine.customerSurvival(agentId: agent, now: now)
         let policies = try engine.policySurvival(agentId: agent, now: now)
+        let model = try engine.churnModelInfo()
         let checkpoints: [Double] = [3, 6, 12, 24, 36, 60]
         func curve(_ km: KaplanMeier) -> JSONValue {
             .object([("medianMonths", km.median.map { .rounded($0, 1) } ?? .null),
@@ -53,7 +56,9 @@ enum ReportCommand {
         switch format {
         case "json":
             Output.out(JSONValue.object([("metrics", metrics), ("cohorts", cohorts.json), ("customerSurvival", curve(customers)),
-                                         ("policySurvival", .object(policies.map { ($0.0.rawValue, curve($0.1)) }))]).serialized(pretty: true))
+                                         ("policySurvival", .object(policies.map { ($0.0.rawValue, curve($0.1)) })),
+                                         ("churnModel", .object((model.json.objectPairs ?? []) + [("calibration", model.calibration?.json ?? .null)]))])
+                        .serialized(pretty: true))
         case "csv":
             var out = CSV.line(["section", "name", "key", "value"])
             for (group, value) in metrics.objectPairs ?? [] {
@@ -70,9 +75,23 @@ enum ReportCommand {
             for (type, km) in policies {
                 for t in checkpoints { out += CSV.line(["survival", type.rawValue, "\(Int(t)) months", survival(km, t)]) }
             }
+            out += CSV.line(["churn_model", "model", "trained", model.trained ? "true" : "false"])
+            if let version = model.version { out += CSV.line(["churn_model", "model", "version", String(version)]) }
+            if let auc = model.holdoutAUC { out += CSV.line(["churn_model", "model", "holdoutAUC", String(format: "%.4f", auc)]) }
+            if let c = model.calibration {
+                for (k, g) in c.groups.enumerated() {
+                    for (key, value) in [("customers", String(g.count)), ("churned", String(g.churned)),
+                                         ("predicted", String(format: "%.1f", g.meanPredicted * 100)), ("observed", String(format: "%.1f", g.observedRate * 100))] {
+                        out += CSV.line(["calibration", "group \(k + 1)", key, value])
+                    }
+                }
+                if let slope = c.slope { out += CSV.line(["calibration", "all", "slope", String(format: "%.4f", slope)]) }
+                if let intercept = c.intercept { out += CSV.line(["calibration", "all", "intercept", String(format: "%.4f", intercept)]) }
+            }
             FileHandle.standardOutput.write(Data(out.utf8))
         default:
-            Output.out(text(metrics: metrics, cohorts: cohorts, customers: customers, policies: policies, checkpoints: checkpoints))
+            Output.out(text(metrics: metrics, cohorts: cohorts, customers: customers, policies: policies, checkpoints: checkpoints)
+                       + "\n\n" + model.summaryLines.joined(separator: "\n"))
         }
         return ExitCode.ok
     }
