@@ -250,9 +250,18 @@ import Testing
         try DemoBook(customers: 150, seed: 5, now: testNow).generate(into: engine.db)
         try engine.db.run("DELETE FROM retention_events WHERE event_type = 'churn_risk_increased'")
         try engine.assign(customerId: try #require(try engine.db.queryOne("SELECT uuid FROM customers WHERE id = 1", [], { $0.text(0) })), to: "alice", now: testNow)
+        // A first scoring is no rise in risk: it raises no alert and no task.
+        #expect(try engine.db.scalarInt("SELECT count(*) FROM customers WHERE scored_at IS NOT NULL") == 0)
+        let first = try engine.rescore(now: testNow - 86_400)
+        #expect(first.riskIncreases == 0 && (first.byRisk[.critical] ?? 0) + (first.byRisk[.high] ?? 0) > 5)
+        #expect(try count(engine, "tasks") == 0)
+        #expect(try engine.db.scalarInt("SELECT count(*) FROM retention_events WHERE event_type = 'churn_risk_increased'") == 0)
+        // Scored before at low risk: the rises are real.
         try engine.db.run("UPDATE customers SET churn_risk = 0")
         let summary = try engine.rescore(now: testNow)
-        #expect(summary.riskIncreases > 5)
+        // Every customer in force now at high or critical rose from low; former customers raise nothing.
+        let highNow = try engine.db.scalarInt("SELECT count(*) FROM customers WHERE churn_risk >= 2 AND active_policies > 0")
+        #expect(summary.riskIncreases == highNow && highNow > 0)
         let rises = try engine.db.query("SELECT customer_id FROM retention_events WHERE event_type = 'churn_risk_increased' ORDER BY customer_id") { $0.int64(0) }
         #expect(rises.count == summary.riskIncreases)
         let tasks = try engine.db.query("""

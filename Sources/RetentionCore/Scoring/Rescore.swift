@@ -118,7 +118,9 @@ extension Engine {
     public func calculateHealthScore(customerId: String, now: Int) throws -> JSONValue {
         try db.transaction {
             let (c, sc, info, _) = try scoreOne(customerId: customerId, now: now)
-            try store(sc, customerID: customerId, previousRisk: c.churnRisk, modelVersion: info.version, now: now)
+            // A first scoring, or a former customer's, is no risk change (no alert, no task).
+            let previous = c.scoredAt == nil || sc.signals.activePolicies == 0 ? sc.prediction.risk : c.churnRisk
+            try store(sc, customerID: customerId, previousRisk: previous, modelVersion: info.version, now: now)
             return healthScoreJSON(customerID: customerId, sc, at: now)
         }
     }
@@ -195,14 +197,19 @@ extension Engine {
     func scoreRange(_ rows: ClosedRange<Int64>, _ inputs: RescoreInputs) throws -> RescoredRange {
         var scores: [CustomerScore] = []
         try forEachCustomerSignals(asOf: inputs.now, customerRows: rows) { scores.append(score($0, model: inputs.model, medians: inputs.medians)) }
-        let info = Dictionary(uniqueKeysWithValues: try db.query("SELECT id, uuid, churn_risk, lifetime_value_cents FROM customers WHERE id BETWEEN ? AND ?",
-                                                                 [.int(rows.lowerBound), .int(rows.upperBound)]) { ($0.int64(0), ($0.text(1), ChurnRisk(rank: $0.int(2)) ?? .low, $0.int(3))) })
+        // The risk before this scoring: none for a customer never scored (a first scoring is not a "rise from
+        // low": it raises no alert and no task), read as unchanged below.
+        let info = Dictionary(uniqueKeysWithValues: try db.query("""
+            SELECT id, uuid, CASE WHEN scored_at IS NOT NULL THEN churn_risk END, lifetime_value_cents FROM customers WHERE id BETWEEN ? AND ?
+            """, [.int(rows.lowerBound), .int(rows.upperBound)]) { ($0.int64(0), ($0.text(1), $0.optionalInt(2).flatMap { ChurnRisk(rank: $0) }, $0.int(3))) })
         let lines = try policyLines(customerRows: rows)
         var range = RescoredRange()
         range.customers.reserveCapacity(scores.count)
         for sc in scores {
-            guard let (uuid, previous, paid) = info[sc.customerRowID] else { continue }
+            guard let (uuid, stored, paid) = info[sc.customerRowID] else { continue }
             let p = sc.prediction
+            // A former customer (nothing in force) has left: their score moving is no risk alert either.
+            let previous = sc.signals.activePolicies > 0 ? stored ?? p.risk : p.risk
             let ltv = LifetimeValue.compute(currentCents: paid, policies: lines[sc.customerRowID] ?? [], models: inputs.retentionModels,
                                             settings: inputs.ltvSettings, signals: sc.signals, risk: p.risk,
                                             engagement: sc.health.engagement.score, now: inputs.now)
