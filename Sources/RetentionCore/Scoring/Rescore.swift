@@ -193,16 +193,17 @@ extension Engine {
     func scoreRange(_ rows: ClosedRange<Int64>, _ inputs: RescoreInputs) throws -> RescoredRange {
         var scores: [CustomerScore] = []
         try forEachCustomerSignals(asOf: inputs.now, customerRows: rows) { scores.append(score($0, model: inputs.model, medians: inputs.medians)) }
-        let info = Dictionary(uniqueKeysWithValues: try db.query("SELECT id, uuid, churn_risk, lifetime_value_cents FROM customers WHERE id BETWEEN ? AND ?",
-                                                                 [.int(rows.lowerBound), .int(rows.upperBound)]) { ($0.int64(0), ($0.text(1), ChurnRisk(rank: $0.int(2)) ?? .low, $0.int(3))) })
-        let lines = try policyLines(customerRows: rows)
+        let info = Dictionary(uniqueKeysWithValues: try db.query("SELECT id, uuid, churn_risk FROM customers WHERE id BETWEEN ? AND ?",
+                                                                 [.int(rows.lowerBound), .int(rows.upperBound)]) { ($0.int64(0), ($0.text(1), ChurnRisk(rank: $0.int(2)) ?? .low)) })
+        let holdings = try holdings(customerRows: rows, now: inputs.now)
+        let nothing = LifetimeValue.Holdings()
         var range = RescoredRange()
         range.customers.reserveCapacity(scores.count)
         for sc in scores {
-            guard let (uuid, previous, paid) = info[sc.customerRowID] else { continue }
+            guard let (uuid, previous) = info[sc.customerRowID] else { continue }
             let p = sc.prediction
-            let ltv = LifetimeValue.compute(currentCents: paid, policies: lines[sc.customerRowID] ?? [], models: inputs.retentionModels,
-                                            settings: inputs.ltvSettings, signals: sc.signals, risk: p.risk,
+            let ltv = LifetimeValue.compute(holdings: holdings[sc.customerRowID] ?? nothing, churnProbability: p.probability,
+                                            models: inputs.retentionModels, settings: inputs.ltvSettings, signals: sc.signals, risk: p.risk,
                                             engagement: sc.health.engagement.score, now: inputs.now)
             let healthDocument = Engine.healthDocumentShape.stored(healthScoreJSON(customerID: uuid, sc, at: inputs.now), customerID: uuid,
                                                                    calculatedAt: inputs.now)
