@@ -240,8 +240,8 @@ extension Engine {
         let lines = PolicyType.allCases
         var churned = Array(repeating: [Int: Double](), count: lines.count), censored = churned
         try db.forEach("""
-            SELECT policy_type, renewal_count, status IN ('active', 'pending_renewal') FROM policies NOT INDEXED
-            WHERE status IN ('active', 'pending_renewal', 'lapsed', 'expired') OR (status = 'cancelled' AND coalesce(end_reason, '') != 'rewritten')
+            SELECT policy_type, renewal_count, status IN \(PolicyStatus.inForceSQL) FROM policies NOT INDEXED
+            WHERE status IN \(PolicyStatus.inForceSQL) OR status IN ('lapsed', 'expired') OR (status = 'cancelled' AND coalesce(end_reason, '') != 'rewritten')
             """) { r in
             guard let line = r.position(0, in: PolicyType.names) else { return } // a line Retention does not know has no model
             let renewals = r.int(1)
@@ -280,7 +280,7 @@ extension Engine {
         var out: [Int64: LifetimeValue.Holdings] = [:]
         let year = 365.25 * Double(Timestamp.secondsPerDay)
         try db.forEach("""
-            SELECT customer_id, policy_type, status IN ('active', 'pending_renewal'), annual_premium_cents, term_months, renewal_count,
+            SELECT customer_id, policy_type, status IN \(PolicyStatus.inForceSQL), annual_premium_cents, term_months, renewal_count,
                    inception_date, renewal_date, total_paid_cents, coalesce(ended_at, expiration_date) FROM policies
             WHERE customer_id BETWEEN ? AND ?
             """, [.int(customerRows.lowerBound), .int(customerRows.upperBound)]) { r in
