@@ -2,46 +2,88 @@ import Foundation
 
 /// Settings of the lifetime-value calculation, stored in the database (`settings`), with defaults.
 public struct LTVSettings: Sendable, Equatable {
-    /// Annual discount rate d (default 10 %).
+    /// Annual discount rate d (default 10 %). 0 is allowed: the value is then the undiscounted expected
+    /// premium within the 50-year horizon (`LifetimeValue.horizonMonths`).
     public var discountRate = 0.10
-    /// Share of premium kept as profit m (default 15 %: an agency's commission and fees on premium).
+    /// Share of premium kept after paying for the cover, μ (default 15 %: an agency's commission and fees).
     public var profitMargin = 0.15
     /// Cost of winning the customer, in cents (default $200, the spec's example).
     public var acquisitionCostCents = 20_000
+    /// Operational cost c of keeping one policy in force for a year, in cents (servicing, billing, claims
+    /// handling not paid by the carrier; default 0, so the spec's example holds: cost = revenue × (1 − margin)).
+    public var operationalCostCents = 0
 
     public init() {}
 
-    static let keys = ["ltv.discountRate", "ltv.profitMargin", "ltv.acquisitionCost"]
+    static let keys = ["ltv.discountRate", "ltv.profitMargin", "ltv.acquisitionCost", "ltv.operationalCost"]
 }
 
-/// A customer's lifetime value (spec section 3) from the sBG retention model of each policy's line.
+/// A customer's lifetime value (spec section 3): revenue to date, the premium still expected (each line's sBG
+/// retention curve, with the customer's own churn probability governing the coming year's renewals),
+/// the profit both leave, tier and category. Formulas.md, "Lifetime value", has the symbols and a worked example.
 ///
-/// - currentLTV = premiums paid to date (Σ totalPaid).
-/// - For each policy in force with term m months, premium per term P = annual premium × m/12, renewals
-///   made n, the line's sBG (α, β) and the per-term discount rate d_m = (1 + d)^(m/12) − 1:
-///   future value = P × DERL(d_m | α, β, n).
-/// - projectedLTV = currentLTV + Σ future values (revenue, discounted).
-/// - totalRevenue = projectedLTV; totalCost = totalRevenue × (1 − m) + acquisition cost; netProfit = totalRevenue − totalCost.
-/// - retentionRate = premium-weighted r_{n+1} of the policies in force (the chance each renews next time).
-/// - averageLifespan = tenure so far + premium-weighted expected further months (undiscounted, capped at 50 years).
-/// - Tier on projectedLTV: platinum ≥ $10,000, gold ≥ $5,000, silver ≥ $2,000, bronze below.
+/// For each policy in force: term m months, premium per term P = annual premium × m/12, renewals made n, the
+/// line's sBG (α, β), the customer's churn probability p (a 12-month probability), per-term discount
+/// d_m = (1 + d)^(m/12) − 1, horizon H = ⌊600/m⌋ terms (50 years):
+/// - the year's renewals k = max(1, ⌊12/m⌋) each keep the customer with q = (1 − p)^(1/k) (so q^k = 1 − p);
+///   after them the line's curve: s_j = q^j (j ≤ k), s_j = (1 − p)·S(n + j)/S(n + k) (j > k);
+/// - DERL = Σ_{j=1..H} s_j/(1 + d_m)^(j − 1) (Fader & Hardie 2010: the next renewal's payment is not discounted);
+/// - N = Σ_{j=1..H} s_j, the expected further renewals.
+///
+/// Then, with R the premiums paid to date (every policy), F = Σ P·DERL, μ the margin, c the operational cost
+/// per policy-year, Y the policy-years in force to date and A the acquisition cost:
+/// - currentLTV = R; projectedLTV = R + F (revenue, discounted); the tier is on projectedLTV;
+/// - breakdown (to date, as in the spec's example): totalRevenue = R, totalCost = R·(1 − μ) + c·Y,
+///   netProfit = R − totalCost, policyRevenue = R by line;
+/// - projectedProfit = netProfit + Σ (μ·P − c·m/12)·DERL − A;
+/// - retentionRate = premium-weighted q (the chance each policy renews at its next renewal);
+/// - averageLifespan = tenure + premium-weighted (months left in the term + m·N).
 /// - Category, first that applies: at_risk (churn risk high or critical); new (tenure < 6 months);
 ///   declining (premium down > 5 % in 12 months, a policy cancelled or lapsed in the window, or engagement < 40);
 ///   growing (premium up > 5 % or a policy added in the last 12 months); stable otherwise.
 public struct LifetimeValue: Sendable {
     public struct PolicyLine: Sendable {
-        public var type: PolicyType
+        /// The line; nil for one Retention does not know (valued with `fallbackModel`).
+        public var type: PolicyType?
         public var annualPremiumCents: Int
         public var termMonths: Int
         public var renewals: Int
         public var inceptionDate: Int
+        /// The day the next term would start (the end of the term paid for).
+        public var renewalDate: Int
+    }
+
+    /// What a customer holds and has paid, from all their policies (ended ones too).
+    public struct Holdings: Sendable {
+        /// The policies in force, valued forward.
+        public var inForce: [PolicyLine] = []
+        /// Premiums paid to date by line, every policy, sorted by line.
+        public var paidByLine: [(line: String, cents: Int)] = []
+        /// Years in force to date, summed over every policy (for the operational costs to date).
+        public var policyYears = 0.0
+
+        public init(inForce: [PolicyLine] = [], paidByLine: [(line: String, cents: Int)] = [], policyYears: Double = 0) {
+            self.inForce = inForce
+            self.paidByLine = paidByLine.sorted { $0.line < $1.line }
+            self.policyYears = policyYears
+        }
+
+        /// Premiums paid to date, Σ totalPaid (the customer's `lifetimeValue`).
+        public var paidCents: Int { paidByLine.reduce(0) { $0 + $1.cents } }
+
+        mutating func addPaid(_ cents: Int, line: String) {
+            if let i = paidByLine.firstIndex(where: { $0.line == line }) { paidByLine[i].cents += cents; return }
+            paidByLine.insert((line, cents), at: paidByLine.firstIndex { $0.line > line } ?? paidByLine.endIndex)
+        }
     }
 
     public var currentCents: Int
     public var projectedCents: Int
+    public var projectedProfitCents: Int
     public var monthlyRevenueCents: Int
     public var annualRevenueCents: Int
     public var retentionRate: Double?
+    public var churnProbability: Double
     public var averageLifespanMonths: Double
     public var totalCostCents: Int
     public var netProfitCents: Int
@@ -58,27 +100,40 @@ public struct LifetimeValue: Sendable {
     /// paper's "regular" cohort) stands in.
     public static let fallbackModel = ShiftedBetaGeometric(alpha: 0.7, beta: 5.2)
 
-    public static func compute(currentCents: Int, policies: [PolicyLine], models: [PolicyType: ShiftedBetaGeometric], settings: LTVSettings,
+    /// How far ahead a customer is valued: 50 years. Without a horizon the undiscounted sums (the lifespan, and
+    /// DERL at a discount rate of 0) are infinite for a line with α ≤ 1.
+    public static let horizonMonths = 600
+
+    /// A month of the lifespan: 365.25/12 days.
+    static let secondsPerMonth = 365.25 / 12 * Double(Timestamp.secondsPerDay)
+
+    public static func compute(holdings: Holdings, churnProbability: Double, models: [PolicyType: ShiftedBetaGeometric], settings: LTVSettings,
                                signals: CustomerSignals, risk: ChurnRisk, engagement: Double, now: Int) -> LifetimeValue {
-        var future = 0.0, annual = 0, weightedRetention = 0.0, weightedMonths = 0.0, weight = 0.0
-        var byType: [String: Double] = [:]
-        for p in policies {
-            let model = models[p.type] ?? fallbackModel
-            let termPremium = Double(p.annualPremiumCents) * Double(p.termMonths) / 12
-            let perTerm = pow(1 + settings.discountRate, Double(p.termMonths) / 12) - 1
-            let value = termPremium * model.discountedExpectedResidualLifetime(renewals: p.renewals, discountRate: perTerm)
-            future += value
-            annual += p.annualPremiumCents
-            byType[p.type.rawValue, default: 0] += value
-            let w = Double(p.annualPremiumCents)
-            weightedRetention += w * model.retentionRate(period: p.renewals + 2)
-            weightedMonths += w * model.expectedResidualPeriods(renewals: p.renewals, cap: 600 / max(1, p.termMonths)) * Double(p.termMonths)
+        let p = min(1, max(0, churnProbability.isFinite ? churnProbability : 0))
+        var future = 0.0, futureServiceYears = 0.0, annual = 0, weightedRetention = 0.0, weightedMonths = 0.0, weight = 0.0
+        for line in holdings.inForce {
+            let model = line.type.flatMap { models[$0] } ?? fallbackModel
+            let m = max(1, line.termMonths)
+            let k = max(1, 12 / m)
+            let q = pow(1 - p, 1 / Double(k))
+            let termShare = Double(m) / 12
+            let perTerm = pow(1 + settings.discountRate, termShare) - 1
+            let r = model.residual(renewals: line.renewals, nextRenewals: k, rate: q, discountRate: perTerm, periods: max(1, horizonMonths / m))
+            future += Double(line.annualPremiumCents) * termShare * r.discounted
+            futureServiceYears += termShare * r.discounted
+            annual += line.annualPremiumCents
+            let w = Double(line.annualPremiumCents)
+            weightedRetention += w * q
+            weightedMonths += w * (Double(max(0, line.renewalDate - now)) / secondsPerMonth + Double(m) * r.expected)
             weight += w
         }
-        let projected = currentCents + Int(future.rounded())
-        let cost = Int((Double(projected) * (1 - settings.profitMargin)).rounded()) + settings.acquisitionCostCents
+        let paid = holdings.paidCents
+        let projected = paid + Int(future.rounded())
+        let margin = settings.profitMargin, serviceCost = Double(settings.operationalCostCents)
+        let cost = Int((Double(paid) * (1 - margin) + serviceCost * holdings.policyYears).rounded())
+        let profitToCome = Int((margin * future - serviceCost * futureServiceYears).rounded())
         let growth = signals.premiumYearAgoCents > 0 ? Double(signals.premiumNowCents - signals.premiumYearAgoCents) / Double(signals.premiumYearAgoCents) : 0
-        let addedRecently = policies.contains { $0.inceptionDate > now - 365 * 86_400 } && signals.tenureMonths >= 12
+        let addedRecently = holdings.inForce.contains { $0.inceptionDate > now - 365 * 86_400 } && signals.tenureMonths >= 12
         let category: String
         if risk >= .high { category = "at_risk" }
         else if signals.tenureMonths < 6 { category = "new" }
@@ -86,16 +141,29 @@ public struct LifetimeValue: Sendable {
         else if growth > 0.05 || addedRecently { category = "growing" }
         else { category = "stable" }
         return LifetimeValue(
-            currentCents: currentCents, projectedCents: projected, monthlyRevenueCents: annual / 12, annualRevenueCents: annual,
-            retentionRate: weight > 0 ? weightedRetention / weight : nil,
+            currentCents: paid, projectedCents: projected, projectedProfitCents: paid - cost + profitToCome - settings.acquisitionCostCents,
+            monthlyRevenueCents: annual / 12, annualRevenueCents: annual,
+            retentionRate: weight > 0 ? weightedRetention / weight : nil, churnProbability: p,
             averageLifespanMonths: Double(signals.tenureMonths) + (weight > 0 ? weightedMonths / weight : 0),
-            totalCostCents: cost, netProfitCents: projected - cost,
-            revenueByType: byType.sorted { $0.key < $1.key }.map { ($0.key, Int($0.value.rounded())) },
+            totalCostCents: cost, netProfitCents: paid - cost,
+            revenueByType: holdings.paidByLine.map { ($0.line, $0.cents) },
             tier: tier(projectedCents: projected), category: category, settings: settings)
     }
 
     /// The key structure of `json(customerID:at:)`, for storing it as values in the history (see `DocumentShape`).
     static let documentShape: DocumentShape = .object([
+        ("customerId", .customerID), ("currentLTV", .value), ("projectedLTV", .value), ("projectedProfit", .value),
+        ("averageRevenue", .object([("monthly", .value), ("annual", .value)])),
+        ("retentionRate", .value), ("churnProbability", .value), ("averageLifespan", .value), ("acquisitionCost", .value),
+        ("operationalCost", .value), ("profitMargin", .value), ("discountRate", .value),
+        ("breakdown", .object([("totalRevenue", .value), ("totalCost", .value), ("netProfit", .value), ("policyRevenue", .value)])),
+        ("segments", .object([("tier", .value), ("category", .value)])),
+        ("calculatedAt", .calculatedAt),
+    ])
+
+    /// The shape of the history rows written before projected profit and operational costs (breakdown.totalRevenue
+    /// was then the projected LTV): those rows still read back as they were calculated.
+    static let documentShapeBeforeProfit: DocumentShape = .object([
         ("customerId", .customerID), ("currentLTV", .value), ("projectedLTV", .value),
         ("averageRevenue", .object([("monthly", .value), ("annual", .value)])),
         ("retentionRate", .value), ("averageLifespan", .value), ("acquisitionCost", .value), ("profitMargin", .value), ("discountRate", .value),
@@ -104,16 +172,19 @@ public struct LifetimeValue: Sendable {
         ("calculatedAt", .calculatedAt),
     ])
 
-    /// The spec's LTV response.
+    /// The spec's LTV response, plus projectedProfit, the churn probability used, the operational cost per
+    /// policy-year and the discount rate. The breakdown is to date, as in the spec's example.
     public func json(customerID: String, at now: Int) -> JSONValue {
         .object([
             ("customerId", .string(customerID)), ("currentLTV", .money(currentCents)), ("projectedLTV", .money(projectedCents)),
+            ("projectedProfit", .money(projectedProfitCents)),
             ("averageRevenue", .object([("monthly", .money(monthlyRevenueCents)), ("annual", .money(annualRevenueCents))])),
             ("retentionRate", retentionRate.map { .rounded($0 * 100, 1) } ?? .null),
+            ("churnProbability", .rounded(churnProbability, 4)),
             ("averageLifespan", .rounded(averageLifespanMonths, 1)),
-            ("acquisitionCost", .money(settings.acquisitionCostCents)), ("profitMargin", .rounded(settings.profitMargin * 100, 1)),
-            ("discountRate", .rounded(settings.discountRate * 100, 1)),
-            ("breakdown", .object([("totalRevenue", .money(projectedCents)), ("totalCost", .money(totalCostCents)),
+            ("acquisitionCost", .money(settings.acquisitionCostCents)), ("operationalCost", .money(settings.operationalCostCents)),
+            ("profitMargin", .rounded(settings.profitMargin * 100, 1)), ("discountRate", .rounded(settings.discountRate * 100, 1)),
+            ("breakdown", .object([("totalRevenue", .money(currentCents)), ("totalCost", .money(totalCostCents)),
                                    ("netProfit", .money(netProfitCents)),
                                    ("policyRevenue", .object(revenueByType.map { ($0.0, .money($0.1)) }))])),
             ("segments", .object([("tier", .string(tier)), ("category", .string(category))])),
@@ -131,6 +202,7 @@ extension Engine {
             case "ltv.discountRate": s.discountRate = v
             case "ltv.profitMargin": s.profitMargin = v
             case "ltv.acquisitionCost": s.acquisitionCostCents = Int((v * 100).rounded())
+            case "ltv.operationalCost": s.operationalCostCents = Int((v * 100).rounded())
             default: break
             }
         }
@@ -144,8 +216,11 @@ extension Engine {
         }
         guard let v = Double(value), v.isFinite else { throw RetentionError.invalid(key, "must be a number, got \"\(value)\"") }
         switch key {
-        case "ltv.discountRate": guard (0...1).contains(v) else { throw RetentionError.invalid(key, "must be a rate from 0 to 1 (0.10 is 10 %)") }
+        case "ltv.discountRate":
+            guard (0...1).contains(v) else { throw RetentionError.invalid(key, "must be a rate from 0 to 1 (0.10 is 10 %; 0 values the next 50 years undiscounted)") }
         case "ltv.profitMargin": guard (0...1).contains(v) else { throw RetentionError.invalid(key, "must be a share from 0 to 1 (0.15 is 15 %)") }
+        case "ltv.operationalCost":
+            guard v >= 0 && v < 1e9 else { throw RetentionError.invalid(key, "must be an amount of dollars a policy costs a year, zero or more") }
         default: guard v >= 0 && v < 1e9 else { throw RetentionError.invalid(key, "must be an amount of dollars of zero or more") }
         }
         try db.transaction {
@@ -165,8 +240,8 @@ extension Engine {
         let lines = PolicyType.allCases
         var churned = Array(repeating: [Int: Double](), count: lines.count), censored = churned
         try db.forEach("""
-            SELECT policy_type, renewal_count, status IN ('active', 'pending_renewal') FROM policies NOT INDEXED
-            WHERE status IN ('active', 'pending_renewal', 'lapsed', 'expired') OR (status = 'cancelled' AND coalesce(end_reason, '') != 'rewritten')
+            SELECT policy_type, renewal_count, status IN \(PolicyStatus.inForceSQL) FROM policies NOT INDEXED
+            WHERE status IN \(PolicyStatus.inForceSQL) OR status IN ('lapsed', 'expired') OR (status = 'cancelled' AND coalesce(end_reason, '') != 'rewritten')
             """) { r in
             guard let line = r.position(0, in: PolicyType.names) else { return } // a line Retention does not know has no model
             let renewals = r.int(1)
@@ -198,14 +273,28 @@ extension Engine {
         try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES ('ltv.retentionModels', ?)", [.text(json.serialized())])
     }
 
-    func policyLines(customerRows: ClosedRange<Int64>) throws -> [Int64: [LifetimeValue.PolicyLine]] {
-        var out: [Int64: [LifetimeValue.PolicyLine]] = [:]
+    /// What the customers whose row ids fall in `customerRows` hold and have paid, in one read of their
+    /// policies (every status): the policies in force for the valuation, premiums paid by line and the years
+    /// each policy was in force up to `now` (an ended one until it ended, else until its expiration date).
+    func holdings(customerRows: ClosedRange<Int64>, now: Int) throws -> [Int64: LifetimeValue.Holdings] {
+        var out: [Int64: LifetimeValue.Holdings] = [:]
+        let year = 365.25 * Double(Timestamp.secondsPerDay)
         try db.forEach("""
-            SELECT customer_id, policy_type, annual_premium_cents, term_months, renewal_count, inception_date FROM policies
-            WHERE customer_id BETWEEN ? AND ? AND status IN ('active', 'pending_renewal')
+            SELECT customer_id, policy_type, status IN \(PolicyStatus.inForceSQL), annual_premium_cents, term_months, renewal_count,
+                   inception_date, renewal_date, total_paid_cents, coalesce(ended_at, expiration_date) FROM policies
+            WHERE customer_id BETWEEN ? AND ?
             """, [.int(customerRows.lowerBound), .int(customerRows.upperBound)]) { r in
-            out[r.int64(0), default: []].append(LifetimeValue.PolicyLine(type: PolicyType(rawValue: r.text(1)) ?? .auto, annualPremiumCents: r.int(2),
-                                                                          termMonths: r.int(3), renewals: r.int(4), inceptionDate: r.int(5)))
+            let type = r.position(1, in: PolicyType.names).map { PolicyType.allCases[$0] }
+            let inForce = r.bool(2), inception = r.int(6)
+            func add(to h: inout LifetimeValue.Holdings) {   // in place: no copy of the customer's arrays per row
+                if inForce {
+                    h.inForce.append(LifetimeValue.PolicyLine(type: type, annualPremiumCents: r.int(3), termMonths: r.int(4), renewals: r.int(5),
+                                                              inceptionDate: inception, renewalDate: r.int(7)))
+                }
+                h.addPaid(r.int(8), line: type?.rawValue ?? r.text(1))
+                h.policyYears += Double(max(0, (inForce ? now : min(now, r.int(9))) - inception)) / year
+            }
+            add(to: &out[r.int64(0), default: LifetimeValue.Holdings()])
         }
         return out
     }
@@ -242,9 +331,16 @@ extension Engine {
             try forEachCustomerSignals(asOf: now, customerRows: c.rowID...c.rowID) { signals = $0 }
             guard let s = signals else { throw RetentionError.conflict("customer_erased", "Customer \(customerId) was erased.") }
             let health = HealthScore.compute(s)
-            let ltv = LifetimeValue.compute(currentCents: c.lifetimeValueCents, policies: try policyLines(customerRows: c.rowID...c.rowID)[c.rowID] ?? [],
-                                            models: try retentionModels(), settings: try ltvSettings(), signals: s, risk: c.churnRisk,
-                                            engagement: health.engagement.score, now: now)
+            // The churn score the customer shows (the last one stored); never scored, the model in force scores them now.
+            var (probability, risk) = (c.churnProbability ?? 0, c.churnRisk)
+            if c.churnProbability == nil {
+                let (model, _) = try currentChurnModel()
+                let prediction = score(s, model: model, medians: try bookMedians()).prediction
+                (probability, risk) = (prediction.probability, prediction.risk)
+            }
+            let ltv = LifetimeValue.compute(holdings: try holdings(customerRows: c.rowID...c.rowID, now: now)[c.rowID] ?? LifetimeValue.Holdings(),
+                                            churnProbability: probability, models: try retentionModels(), settings: try ltvSettings(), signals: s,
+                                            risk: risk, engagement: health.engagement.score, now: now)
             try store(ltv, customerRow: c.rowID, customerID: customerId, now: now)
             return ltv.json(customerID: customerId, at: now)
         }
@@ -255,7 +351,8 @@ extension Engine {
         let rowID = try customerRowID(customerId)
         return try db.query("SELECT document, calculated_at FROM ltv_history WHERE customer_id = ? ORDER BY calculated_at DESC, id DESC LIMIT ?",
                             [.int(rowID), .int(Int64(max(1, min(limit, 1000))))]) {
-            try LifetimeValue.documentShape.expand($0.text(0), customerID: customerId, calculatedAt: $0.int(1))
+            try DocumentShape.expand($0.text(0), oneOf: [LifetimeValue.documentShape, LifetimeValue.documentShapeBeforeProfit],
+                                     customerID: customerId, calculatedAt: $0.int(1))
         }
     }
 }

@@ -200,18 +200,19 @@ extension Engine {
         // The risk before this scoring: none for a customer never scored (a first scoring is not a "rise from
         // low": it raises no alert and no task), read as unchanged below.
         let info = Dictionary(uniqueKeysWithValues: try db.query("""
-            SELECT id, uuid, CASE WHEN scored_at IS NOT NULL THEN churn_risk END, lifetime_value_cents FROM customers WHERE id BETWEEN ? AND ?
-            """, [.int(rows.lowerBound), .int(rows.upperBound)]) { ($0.int64(0), ($0.text(1), $0.optionalInt(2).flatMap { ChurnRisk(rank: $0) }, $0.int(3))) })
-        let lines = try policyLines(customerRows: rows)
+            SELECT id, uuid, CASE WHEN scored_at IS NOT NULL THEN churn_risk END FROM customers WHERE id BETWEEN ? AND ?
+            """, [.int(rows.lowerBound), .int(rows.upperBound)]) { ($0.int64(0), ($0.text(1), $0.optionalInt(2).flatMap { ChurnRisk(rank: $0) })) })
+        let holdings = try holdings(customerRows: rows, now: inputs.now)
+        let nothing = LifetimeValue.Holdings()
         var range = RescoredRange()
         range.customers.reserveCapacity(scores.count)
         for sc in scores {
-            guard let (uuid, stored, paid) = info[sc.customerRowID] else { continue }
+            guard let (uuid, stored) = info[sc.customerRowID] else { continue }
             let p = sc.prediction
             // A former customer (nothing in force) has left: their score moving is no risk alert either.
             let previous = sc.signals.activePolicies > 0 ? stored ?? p.risk : p.risk
-            let ltv = LifetimeValue.compute(currentCents: paid, policies: lines[sc.customerRowID] ?? [], models: inputs.retentionModels,
-                                            settings: inputs.ltvSettings, signals: sc.signals, risk: p.risk,
+            let ltv = LifetimeValue.compute(holdings: holdings[sc.customerRowID] ?? nothing, churnProbability: p.probability,
+                                            models: inputs.retentionModels, settings: inputs.ltvSettings, signals: sc.signals, risk: p.risk,
                                             engagement: sc.health.engagement.score, now: inputs.now)
             let healthDocument = Engine.healthDocumentShape.stored(healthScoreJSON(customerID: uuid, sc, at: inputs.now), customerID: uuid,
                                                                    calculatedAt: inputs.now)

@@ -37,37 +37,43 @@ public struct ShiftedBetaGeometric: Sendable, Codable, Equatable {
     /// r_t = (β + t − 1)/(α + β + t − 1): the share of those alive at t − 1 who renew into period t.
     public func retentionRate(period t: Int) -> Double { (beta + Double(t) - 1) / (alpha + beta + Double(t) - 1) }
 
-    /// Discounted expected residual lifetime (Fader & Hardie 2010): the expected number of future payments,
-    /// each discounted, for a customer who has made `renewals` renewals and is paying for the current period:
+    /// Discounted expected residual lifetime (Fader & Hardie 2010, "Customer-base valuation in a contractual
+    /// setting"): the expected number of payments still to come from a customer who has made n renewals,
+    /// each discounted. As in the paper, a payment falls at the start of its period and the valuation stands at
+    /// the end of the period paid for, so the next renewal's payment (made with probability r_{n+1}) is not
+    /// discounted:
     ///
-    ///     DERL(d | α, β, n) = Σ_{t > n} [S(t)/S(n)] / (1 + d)^(t − n)
+    ///     DERL(d | α, β, n) = Σ_{j ≥ 1} [S(n + j)/S(n)] / (1 + d)^(j − 1) = r_{n+1} · ₂F₁(1, β + n + 1; α + β + n + 1; 1/(1 + d))
     ///
-    /// with d the discount rate per period. Summed until a term falls below 1e-12 (at most 5,000 periods).
-    public func discountedExpectedResidualLifetime(renewals n: Int, discountRate d: Double) -> Double {
-        var total = 0.0
-        var survival = 1.0   // S(t)/S(n)
-        var discount = 1.0
-        var t = n + 1
-        while t <= n + 5_000 {
-            survival *= retentionRate(period: t)
-            discount /= (1 + d)
-            let term = survival * discount
-            total += term
-            if term < 1e-12 { break }
-            t += 1
-        }
-        return total
+    /// with d the discount rate per period, summed over at most `periods` payments: at d = 0 the sum is the
+    /// expected number of further renewals, which is infinite when α ≤ 1, so the caller bounds the horizon.
+    public func discountedExpectedResidualLifetime(renewals n: Int, discountRate d: Double, periods: Int) -> Double {
+        residual(renewals: n, discountRate: d, periods: periods).discounted
     }
 
-    /// Expected further periods (undiscounted), capped at `cap` periods: E[min(T, n + cap) − n | T > n].
-    public func expectedResidualPeriods(renewals n: Int, cap: Int) -> Double {
-        var total = 0.0, survival = 1.0
-        for t in (n + 1)...(n + max(1, cap)) {
-            survival *= retentionRate(period: t)
-            total += survival
-            if survival < 1e-9 { break }
+    /// The further payments of a customer who has made n renewals when their own rate q governs the next k
+    /// renewals and this cohort curve the ones after. s_j, the chance of making j more renewals, is
+    ///
+    ///     s_j = q^j  (j ≤ k)          s_j = q^k · S(n + j)/S(n + k)  (j > k)
+    ///
+    /// and the result is `discounted` = Σ s_j / (1 + d)^(j − 1) (DERL, the first payment undiscounted as in
+    /// `discountedExpectedResidualLifetime`) and `expected` = Σ s_j (undiscounted), for j = 1 … `periods`.
+    /// With k = 0 this is the cohort's own DERL. One pass, no allocation; it stops once s_j < 1e-12.
+    public func residual(renewals n: Int, nextRenewals k: Int = 0, rate q: Double = 1, discountRate d: Double, periods: Int)
+        -> (discounted: Double, expected: Double) {
+        var discounted = 0.0, expected = 0.0
+        var s = 1.0, weight = 1.0
+        let v = 1 / (1 + d)
+        var j = 1
+        while j <= periods {
+            s *= j <= k ? q : retentionRate(period: n + j)
+            discounted += s * weight
+            expected += s
+            if s < 1e-12 { break }
+            weight *= v
+            j += 1
         }
-        return total
+        return (discounted, expected)
     }
 
     // MARK: Fitting

@@ -11,6 +11,7 @@ extension Engine {
         let company = try db.queryOne("SELECT value FROM settings WHERE key = 'company.name'", [], { $0.text(0) })
         return [("ltv.discountRate", JSONValue.format(number: ltv.discountRate)), ("ltv.profitMargin", JSONValue.format(number: ltv.profitMargin)),
                 ("ltv.acquisitionCost", JSONValue.format(number: Double(ltv.acquisitionCostCents) / 100)),
+                ("ltv.operationalCost", JSONValue.format(number: Double(ltv.operationalCostCents) / 100)),
                 ("company.name", company ?? TemplateVariables.fallback("company.name")), ("contact.window", window.description)]
             + graceSettings(try renewalGrace())
     }

@@ -54,10 +54,33 @@ indirect enum DocumentShape: Sendable {
 
     /// The document a stored text holds: a compact one rebuilt with this shape, a whole one parsed.
     func expand(_ stored: String, customerID: String, calculatedAt: Int) throws -> JSONValue {
+        try Self.expand(stored, oneOf: [self], customerID: customerID, calculatedAt: calculatedAt)
+    }
+
+    /// How many values a compact document of this shape holds.
+    var valueCount: Int {
+        switch self {
+        case .value: 1
+        case .customerID, .calculatedAt: 0
+        case .object(let fields): fields.reduce(0) { $0 + $1.1.valueCount }
+        }
+    }
+
+    /// The document a stored text holds, when the kind of document has changed shape over time: a compact one
+    /// is rebuilt with the shape of `shapes` (newest first) that holds as many values, a whole one parsed.
+    static func expand(_ stored: String, oneOf shapes: [DocumentShape], customerID: String, calculatedAt: Int) throws -> JSONValue {
         guard stored.utf8.first == UInt8(ascii: "[") else { return try JSONValue.parse(stored) }
         guard case .array(let values) = try JSONValue.parse(stored) else {
             throw RetentionError.storage("a stored document's values are not an array")
         }
+        guard let shape = shapes.first(where: { $0.valueCount == values.count }) else {
+            throw RetentionError.storage("a stored document has \(values.count) values, which no shape of its kind holds")
+        }
+        return try shape.build(values, customerID: customerID, calculatedAt: calculatedAt)
+    }
+
+    /// The document this shape makes of compact `values`.
+    private func build(_ values: [JSONValue], customerID: String, calculatedAt: Int) throws -> JSONValue {
         var next = values.makeIterator()
         func build(_ shape: DocumentShape) throws -> JSONValue {
             switch shape {

@@ -86,8 +86,9 @@ enum DetailPane {
                  ("  \(d.ltv?["segments"]?["category"]?.stringValue ?? "")", .dim))
             if let l = d.ltv {
                 let b = l["breakdown"]
-                line(("  revenue \(Formatting.money(b?["totalRevenue"]?.doubleValue))  cost \(Formatting.money(b?["totalCost"]?.doubleValue))  profit \(Formatting.money(b?["netProfit"]?.doubleValue))", .text),
-                     ("  renews next \(Formatting.percent(l["retentionRate"]?.doubleValue))  lifespan \(l["averageLifespan"]?.doubleValue.map { String(format: "%.0f mo", $0) } ?? "—")", .dim))
+                line(("  to date: revenue \(Formatting.money(b?["totalRevenue"]?.doubleValue))  cost \(Formatting.money(b?["totalCost"]?.doubleValue))  profit \(Formatting.money(b?["netProfit"]?.doubleValue))", .text),
+                     ("  projected profit \(Formatting.money(l["projectedProfit"]?.doubleValue))", .dim))
+                line(("  renews next \(Formatting.percent(l["retentionRate"]?.doubleValue))  lifespan \(l["averageLifespan"]?.doubleValue.map { String(format: "%.0f mo", $0) } ?? "—")", .dim))
                 if case .object(let byType)? = b?["policyRevenue"], !byType.isEmpty {
                     line(("  by line ", .dim), (byType.map { "\($0.0) \(Formatting.money($0.1.doubleValue))" }.joined(separator: ", "), .text))
                 }

@@ -11,9 +11,12 @@ enum ConfigCommand {
         help: """
         \(usage)
 
-        ltv.discountRate     annual discount rate, a share (default 0.10)
-        ltv.profitMargin     share of premium kept as profit (default 0.15)
+        ltv.discountRate     annual discount rate, a share from 0 to 1 (default 0.10; 0 sums the
+                             premium expected in the next 50 years undiscounted)
+        ltv.profitMargin     share of premium kept after paying for the cover (default 0.15)
         ltv.acquisitionCost  cost of winning a customer, in dollars (default 200)
+        ltv.operationalCost  cost of keeping one policy in force for a year, in dollars
+                             (servicing, billing; default 0)
         company.name         the name messages sign with ({{company.name}}; default "your insurance agency")
         contact.window       when calls and text messages may go, in the customer's local time,
                              HH:MM-HH:MM (default 08:00-21:00)
