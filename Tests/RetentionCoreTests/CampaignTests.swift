@@ -193,7 +193,77 @@ import Testing
         #expect(try engine.db.scalarInt("SELECT count(*) FROM campaign_enrollments") == firstEnrolled + 1)
         let done = try engine.runDueCampaigns(now: Timestamp.parse("2024-02-06T00:00:00Z")!)
         #expect(done.completed == ["Weekly"])
-        #expect(try engine.campaign(id: c.id).status == .completed)
+        let completed = try engine.campaign(id: c.id)
+        #expect(completed.status == .completed)
+        #expect(completed.nextRunAt == nil && completed.json["nextRunAt"] == .null, "a finished campaign has no next run")
+    }
+
+    @Test func cancellingOrReturningToDraftClearsTheNextRun() throws {
+        let engine = try makeEngine()
+        func weekly(_ name: String) throws -> Campaign {
+            try engine.createCampaign(try json("""
+                {"name":"\(name)","type":"engagement","schedule":{"startDate":"2024-01-16T14:00:00Z","timezone":"America/New_York","cron":"0 9 * * MON"},
+                 "touchpoints":[{"type":"email","template":"engagement","delay":0}]}
+                """), now: testNow)
+        }
+        let a = try weekly("A"), b = try weekly("B")
+        #expect(try engine.setCampaignStatus(id: a.id, to: .active, now: testNow).nextRunAt == Timestamp.parse("2024-01-16T14:00:00Z"))
+        #expect(try engine.setCampaignStatus(id: a.id, to: .draft, now: testNow).nextRunAt == nil)
+        try engine.setCampaignStatus(id: b.id, to: .active, now: testNow)
+        try engine.runDueCampaigns(now: Timestamp.parse("2024-01-16T14:00:00Z")!)
+        #expect(try engine.campaign(id: b.id).nextRunAt == Timestamp.parse("2024-01-22T14:00:00Z"))
+        #expect(try engine.setCampaignStatus(id: b.id, to: .paused, now: testNow + 2 * 86_400).nextRunAt != nil, "a paused campaign keeps its next run")
+        #expect(try engine.setCampaignStatus(id: b.id, to: .cancelled, now: testNow + 2 * 86_400).nextRunAt == nil)
+    }
+
+    /// A date-only end is included to 23:59:59 of that day in the campaign's zone; a date-only start begins
+    /// at 00:00 there. Both are kept and shown as given.
+    @Test func dateOnlyStartAndEndAreWholeDaysInTheCampaignsZone() throws {
+        let engine = try makeEngine()
+        try DemoBook(customers: 60, seed: 5, now: testNow).generate(into: engine.db)
+        func campaign(_ name: String, _ schedule: String) throws -> Campaign {
+            try engine.createCampaign(try json("""
+                {"name":"\(name)","type":"engagement","schedule":\(schedule),"touchpoints":[{"type":"email","template":"engagement","delay":0}]}
+                """), now: testNow)
+        }
+        // New York is UTC−5 in January: 2024-01-16 starts at 05:00Z; 2024-01-20 ends at 2024-01-21T05:00:00Z.
+        let c = try campaign("Week", #"{"startDate":"2024-01-16","endDate":"2024-01-20","timezone":"America/New_York"}"#)
+        #expect(c.schedule.json["startDate"] == .string("2024-01-16") && c.schedule.json["endDate"] == .string("2024-01-20"))
+        #expect(try engine.campaign(id: c.id).schedule == c.schedule, "stored as given")
+        #expect(c.schedule.startsAt == Timestamp.parse("2024-01-16T05:00:00Z") && c.schedule.endsAt == Timestamp.parse("2024-01-21T05:00:00Z"))
+        #expect(try engine.setCampaignStatus(id: c.id, to: .active, now: testNow).nextRunAt == Timestamp.parse("2024-01-16T05:00:00Z"))
+        #expect(try engine.runDueCampaigns(now: Timestamp.parse("2024-01-16T04:59:59Z")!).activated.isEmpty, "23:59:59 on the 15th in New York")
+        #expect(try engine.runDueCampaigns(now: Timestamp.parse("2024-01-16T05:00:00Z")!).activated == ["Week"])
+        // The last day runs to its end in New York: still active at 23:59:59 EST on the 20th (04:59:59Z on the 21st).
+        #expect(try engine.runDueCampaigns(now: Timestamp.parse("2024-01-21T04:59:59Z")!).completed.isEmpty)
+        #expect(try engine.campaign(id: c.id).status == .active)
+        #expect(try engine.runDueCampaigns(now: Timestamp.parse("2024-01-21T05:00:00Z")!).completed == ["Week"])
+
+        // Activation is refused only once the end date is over in the zone.
+        let late = try campaign("Late", #"{"endDate":"2024-01-20","timezone":"America/New_York"}"#)
+        let over = try campaign("Over", #"{"endDate":"2024-01-20","timezone":"America/New_York"}"#)
+        #expect(try engine.setCampaignStatus(id: late.id, to: .active, now: Timestamp.parse("2024-01-21T04:59:59Z")!).status == .active)
+        #expect { try engine.setCampaignStatus(id: over.id, to: .active, now: Timestamp.parse("2024-01-21T05:00:00Z")!) } throws: {
+            ($0 as? RetentionError)?.code == "campaign_ended" && ($0 as? RetentionError)?.message.contains("2024-01-20 (to the end of that day, America/New_York)") == true
+        }
+        // A one-day campaign (start and end the same date) is a whole day; an end date before the start is refused.
+        let day = try campaign("Day", #"{"startDate":"2024-01-20","endDate":"2024-01-20","timezone":"Asia/Tokyo"}"#)
+        #expect(day.schedule.startsAt == Timestamp.parse("2024-01-19T15:00:00Z") && day.schedule.endsAt == Timestamp.parse("2024-01-20T15:00:00Z"))
+        #expect { try campaign("Backwards", #"{"startDate":"2024-01-20","endDate":"2024-01-19"}"#) } throws: {
+            ($0 as? RetentionError)?.field == "schedule.endDate" && ($0 as? RetentionError)?.message.contains("2024-01-19 ends the campaign before it starts") == true
+        }
+        // An instant means itself, whatever the zone, and is shown in UTC.
+        let exact = try campaign("Exact", #"{"endDate":"2024-01-20T23:59:59-05:00","timezone":"Asia/Tokyo"}"#)
+        #expect(exact.schedule.endsAt == Timestamp.parse("2024-01-21T04:59:59Z") && exact.schedule.json["endDate"] == .string("2024-01-21T04:59:59Z"))
+    }
+
+    @Test func aDateStartsAtTheZonesFirstInstantOfTheDay() {
+        // Havana skips midnight on 2024-03-10 (00:00 CST becomes 01:00 CDT at 05:00Z): the day starts at 01:00 CDT.
+        #expect(ScheduleDate.parse("2024-03-10")?.start(in: TimeZone(identifier: "America/Havana")!) == Timestamp.parse("2024-03-10T05:00:00Z"))
+        // Spring forward in New York does not move midnight: 2024-03-10 ends at 00:00 EDT on the 11th (04:00Z).
+        #expect(ScheduleDate.parse("2024-03-10")?.end(in: TimeZone(identifier: "America/New_York")!) == Timestamp.parse("2024-03-11T04:00:00Z"))
+        #expect(ScheduleDate.parse("1969-12-31")?.start(in: .gmt) == -86_400)
+        #expect(ScheduleDate.parse("2024-02-30") == nil && ScheduleDate.parse("2024-01-20T25:00:00Z") == nil)
     }
 }
 
