@@ -37,7 +37,12 @@ extension Engine {
     /// over their enrolments, however many campaigns (a campaign without either has empty totals). With
     /// `agentId`, only the touchpoints and enrolments of that agent's customers count.
     func campaignMeasures(_ campaigns: [Campaign], agentId: String? = nil) throws -> [Int64: CampaignMeasure] {
-        var out = Dictionary(uniqueKeysWithValues: campaigns.map { ($0.rowID, CampaignMeasure()) })
+        try campaignMeasures(campaigns.map { ($0.rowID, Engine.attributionWindow($0)) }, agentId: agentId)
+    }
+
+    /// `campaignMeasures` for campaigns given by row id and attribution window (seconds).
+    func campaignMeasures(_ campaigns: [(rowID: Int64, window: Int)], agentId: String? = nil) throws -> [Int64: CampaignMeasure] {
+        var out = Dictionary(campaigns.map { ($0.rowID, CampaignMeasure()) }, uniquingKeysWith: { a, _ in a })
         guard !campaigns.isEmpty else { return out }
         let ids = JSONValue.array(campaigns.map { .int(Int($0.rowID)) }).serialized()
         let agent: SQLValue = agentId.map { .text($0) } ?? .null
@@ -73,7 +78,7 @@ extension Engine {
         // Enrolments, each campaign's in customer order: whether each customer still holds a policy in force
         // (from the customer's policies index, not the wide customer row) and the premium of the terms they
         // renewed in the campaign's attribution window after enrolment.
-        let windows = JSONValue.array(campaigns.map { .array([.int(Int($0.rowID)), .int(Engine.attributionWindow($0))]) }).serialized()
+        let windows = JSONValue.array(campaigns.map { .array([.int(Int($0.rowID)), .int($0.window)]) }).serialized()
         let enrolmentsByAgent = agentId == nil ? "" : " AND e.customer_id IN (SELECT id FROM customers WHERE agent_id = ?2)"
         try db.forEach("""
             WITH k(id, window) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1))
