@@ -40,8 +40,10 @@ extension Engine {
         try campaignMeasures(campaigns.map { ($0.rowID, Engine.attributionWindow($0)) }, agentId: agentId)
     }
 
-    /// `campaignMeasures` for campaigns given by row id and attribution window (seconds).
-    func campaignMeasures(_ campaigns: [(rowID: Int64, window: Int)], agentId: String? = nil) throws -> [Int64: CampaignMeasure] {
+    /// `campaignMeasures` for campaigns given by row id and attribution window (seconds). With `valueOnly`,
+    /// only what the ROI needs is read (the cost of the touches sent, the treated customers' revenue retained),
+    /// by the same expressions; the other measures stay empty.
+    func campaignMeasures(_ campaigns: [(rowID: Int64, window: Int)], agentId: String? = nil, valueOnly: Bool = false) throws -> [Int64: CampaignMeasure] {
         var out = Dictionary(campaigns.map { ($0.rowID, CampaignMeasure()) }, uniquingKeysWith: { a, _ in a })
         guard !campaigns.isEmpty else { return out }
         let ids = JSONValue.array(campaigns.map { .int(Int($0.rowID)) }).serialized()
@@ -56,39 +58,51 @@ extension Engine {
         }.joined(separator: " ") + " ELSE ?\(params.count + 1) END"
         params.append(.int(Int64(try channelCostCents(.email))))
         let statuses = TouchpointStatus.allCases
-        let statusCounts = statuses.map { s in
-            params.append(.text(s.rawValue))
-            return "sum(t.status = ?\(params.count))"
-        }.joined(separator: ", ")
         let byAgent = agentId == nil ? "" : " AND t.customer_id IN (SELECT id FROM customers WHERE agent_id = ?2)"
-        try db.forEach("""
-            SELECT t.campaign_id, count(*), count(t.sent_at), count(t.delivered_at), count(t.opened_at), count(t.clicked_at), count(t.responded_at),
-                   count(DISTINCT CASE WHEN t.delivered_at IS NOT NULL THEN t.customer_id END),
-                   count(DISTINCT CASE WHEN t.opened_at IS NOT NULL OR t.clicked_at IS NOT NULL OR t.responded_at IS NOT NULL THEN t.customer_id END),
-                   total(CASE WHEN t.sent_at IS NOT NULL THEN \(costCase) END), \(statusCounts)
-            FROM touchpoints t WHERE t.campaign_id IN (SELECT value FROM json_each(?1))\(byAgent)
-            GROUP BY t.campaign_id
-            """, params) { r in
-            var m = out[r.int64(0)] ?? CampaignMeasure()
-            (m.total, m.sent, m.delivered, m.opened, m.clicked, m.responded) = (r.int(1), r.int(2), r.int(3), r.int(4), r.int(5), r.int(6))
-            (m.reached, m.engaged, m.costCents) = (r.int(7), r.int(8), r.double(9))
-            for (k, s) in statuses.enumerated() { m.current[s] = r.int(Int32(10 + k)) }
-            out[r.int64(0)] = m
+        if valueOnly {
+            try db.forEach("""
+                SELECT t.campaign_id, total(\(costCase)) FROM touchpoints t
+                WHERE t.campaign_id IN (SELECT value FROM json_each(?1)) AND t.sent_at IS NOT NULL\(byAgent)
+                GROUP BY t.campaign_id
+                """, params) { r in out[r.int64(0)]?.costCents = r.double(1) }
+        } else {
+            let statusCounts = statuses.map { s in
+                params.append(.text(s.rawValue))
+                return "sum(t.status = ?\(params.count))"
+            }.joined(separator: ", ")
+            try db.forEach("""
+                SELECT t.campaign_id, count(*), count(t.sent_at), count(t.delivered_at), count(t.opened_at), count(t.clicked_at), count(t.responded_at),
+                       count(DISTINCT CASE WHEN t.delivered_at IS NOT NULL THEN t.customer_id END),
+                       count(DISTINCT CASE WHEN t.opened_at IS NOT NULL OR t.clicked_at IS NOT NULL OR t.responded_at IS NOT NULL THEN t.customer_id END),
+                       total(CASE WHEN t.sent_at IS NOT NULL THEN \(costCase) END), \(statusCounts)
+                FROM touchpoints t WHERE t.campaign_id IN (SELECT value FROM json_each(?1))\(byAgent)
+                GROUP BY t.campaign_id
+                """, params) { r in
+                var m = out[r.int64(0)] ?? CampaignMeasure()
+                (m.total, m.sent, m.delivered, m.opened, m.clicked, m.responded) = (r.int(1), r.int(2), r.int(3), r.int(4), r.int(5), r.int(6))
+                (m.reached, m.engaged, m.costCents) = (r.int(7), r.int(8), r.double(9))
+                for (k, s) in statuses.enumerated() { m.current[s] = r.int(Int32(10 + k)) }
+                out[r.int64(0)] = m
+            }
         }
         // Enrolments, each campaign's in customer order: whether each customer still holds a policy in force
         // (from the customer's policies index, not the wide customer row) and the premium of the terms they
         // renewed in the campaign's attribution window after enrolment.
         let windows = JSONValue.array(campaigns.map { .array([.int(Int($0.rowID)), .int($0.window)]) }).serialized()
         let enrolmentsByAgent = agentId == nil ? "" : " AND e.customer_id IN (SELECT id FROM customers WHERE agent_id = ?2)"
+        let revenue = """
+            total((SELECT sum(coalesce(json_extract(ev.data, '$.premiumAfter') * 100, p.annual_premium_cents) * p.term_months / 12.0)
+                   FROM retention_events ev JOIN policies p ON p.id = ev.policy_id
+                   WHERE ev.customer_id = e.customer_id AND ev.event_type = 'policy_renewed'
+                     AND ev.occurred_at >= e.enrolled_at AND ev.occurred_at < e.enrolled_at + k.window))
+            """
+        let inForce = valueOnly ? "NULL" : """
+            sum(EXISTS (SELECT 1 FROM policies p WHERE p.customer_id = e.customer_id AND p.status IN ('active', 'pending_renewal')))
+            """
         try db.forEach("""
             WITH k(id, window) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1))
-            SELECT e.campaign_id, e.is_control, count(*),
-                   sum(EXISTS (SELECT 1 FROM policies p WHERE p.customer_id = e.customer_id AND p.status IN ('active', 'pending_renewal'))),
-                   total((SELECT sum(coalesce(json_extract(ev.data, '$.premiumAfter') * 100, p.annual_premium_cents) * p.term_months / 12.0)
-                          FROM retention_events ev JOIN policies p ON p.id = ev.policy_id
-                          WHERE ev.customer_id = e.customer_id AND ev.event_type = 'policy_renewed'
-                            AND ev.occurred_at >= e.enrolled_at AND ev.occurred_at < e.enrolled_at + k.window))
-            FROM k JOIN campaign_enrollments e ON e.campaign_id = k.id\(enrolmentsByAgent)
+            SELECT e.campaign_id, e.is_control, count(*), \(inForce), \(revenue)
+            FROM k JOIN campaign_enrollments e ON e.campaign_id = k.id\(enrolmentsByAgent)\(valueOnly ? " AND e.is_control = 0" : "")
             GROUP BY e.campaign_id, e.is_control
             """, agentId == nil ? [.text(windows)] : [.text(windows), agent]) { r in
             let group = CampaignMeasure.Group(size: r.double(2), retained: r.double(3), revenueCents: r.double(4))

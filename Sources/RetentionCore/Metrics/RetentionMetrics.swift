@@ -293,7 +293,7 @@ extension Engine {
             let lastDelay = (try? JSONValue.parse(r.text(1)))?.arrayValue?.last?["delay"]?.doubleValue ?? 0
             return (r.int64(0), Int(lastDelay) * 60 + 90 * Timestamp.secondsPerDay)
         }
-        for (_, m) in try campaignMeasures(measured, agentId: period.agentId).sorted(by: { $0.key < $1.key }) {
+        for (_, m) in try campaignMeasures(measured, agentId: period.agentId, valueOnly: true).sorted(by: { $0.key < $1.key }) {
             reads.campaignValue.revenueCents += m.treated.revenueCents
             reads.campaignValue.costCents += m.costCents
         }
