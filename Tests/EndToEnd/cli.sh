@@ -170,6 +170,26 @@ check "the command received rendered JSON" grep -q '"body":"Hello ' "$WORK/notif
 check "campaign pause" expect_exit 0 "$BIN" --db "$WORK/demo.db" campaign pause "$CAMP"
 check "pausing twice says why" expect_exit 1 "$BIN" --db "$WORK/demo.db" campaign pause "$CAMP"
 check "performance reports sent touchpoints" bash -c "'$BIN' --db '$WORK/demo.db' campaign performance $CAMP | grep -q '\"sent\": [1-9]'"
+# The campaign object carries its performance, in the list too; the metrics carry the campaigns' ROI.
+same_performance() { # the campaign's performance member equals …/performance (but for the instant each was computed)
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+a = json.loads(sys.argv[1])["data"]; b = json.loads(sys.argv[2])["data"]
+a = a.get("performance") if "performance" in a else [c for c in a if c["name"] == "CLI run"][0]["performance"]
+for d in (a, b): d.pop("calculatedAt")
+sys.exit(0 if a == b and b["roi"] is not None and b["touchpoints"]["byStatus"]["delivered"] >= 0 else 1)
+PY
+}
+check "GET /campaigns/:id carries its performance" same_performance "$("$BIN" --db "$WORK/demo.db" api GET "/campaigns/$CAMP" --compact)" "$("$BIN" --db "$WORK/demo.db" api GET "/campaigns/$CAMP/performance" --compact)"
+check "GET /campaigns carries each campaign's performance" same_performance "$("$BIN" --db "$WORK/demo.db" api GET "/campaigns?status=paused" --compact)" "$("$BIN" --db "$WORK/demo.db" api GET "/campaigns/$CAMP/performance" --compact)"
+check "metrics carry the campaigns' ROI" bash -c "'$BIN' --db '$WORK/demo.db' api GET /metrics --compact | python3 -c 'import json,sys; m=json.load(sys.stdin)[\"data\"][\"campaignMetrics\"]; sys.exit(0 if isinstance(m[\"roi\"], (int, float)) else 1)'"
+# A date-only end date runs to the end of that day in the campaign's zone (Honolulu, UTC−10: 10:00Z the next day).
+DAYCAMP=$("$BIN" --db "$WORK/demo.db" api POST /campaigns --compact --data '{"name":"Last day","type":"loyalty","schedule":{"endDate":"2026-06-15","timezone":"Pacific/Honolulu"},"touchpoints":[{"type":"email","template":"loyalty","delay":0}]}' | sed -n 's/.*"data":{"id":"\([^"]*\)".*/\1/p')
+check "a date-only end date is shown as given" bash -c "'$BIN' --db '$WORK/demo.db' api GET /campaigns/$DAYCAMP --compact | grep -q '\"endDate\":\"2026-06-15\"'"
+check "activation on the last day in the zone" expect_exit 0 "$BIN" --today 2026-06-16T09:59:00Z --db "$WORK/demo.db" campaign activate "$DAYCAMP"
+check "tick leaves it running to the end of that day there" bash -c "'$BIN' --today 2026-06-16T09:59:50Z --db '$WORK/demo.db' campaign tick | grep -q 'completed 0'"
+check "tick completes it at midnight there" bash -c "'$BIN' --today 2026-06-16T10:00:00Z --db '$WORK/demo.db' campaign tick | grep -q 'completed 1'"
+check "a completed campaign has no next run" bash -c "'$BIN' --db '$WORK/demo.db' api GET /campaigns/$DAYCAMP --compact | grep -q '\"status\":\"completed\".*\"nextRunAt\":null'"
 check "dashboard refuses to run without a terminal" expect_exit 64 "$BIN" --db "$WORK/demo.db" tui
 
 echo "cli: $passed passed, $failed failed"

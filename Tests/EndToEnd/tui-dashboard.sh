@@ -103,6 +103,17 @@ $T send-keys -t tui c
 check_screen "cancel asks first, naming the campaign" 'Cancel "Winter Renewals"?'
 $T send-keys -t tui n
 check_screen "declining changes nothing" "Nothing changed."
+# A customer who opened a touchpoint was reached: the pane's Reached counts them, the overlay (Enter) shows
+# the funnel, where the opened touchpoint counts as sent and delivered too.
+TP=$(api GET "/campaigns/$CAMPAIGN/touchpoints?limit=1" | sed -n 's/.*"data":\[{"id":"\([^"]*\)".*/\1/p')
+api PATCH "/touchpoints/$TP/status" --data '{"status":"sent"}' >/dev/null
+api PATCH "/touchpoints/$TP/status" --data '{"status":"opened"}' >/dev/null
+reached_one() { screen | grep -qE "Winter Renewals +[a-z_…]+ +paused +[0-9,]+ +1(▲)? "; }
+deadline=$((SECONDS + 10)); until reached_one || [ $SECONDS -ge $deadline ]; do sleep 0.2; done
+if reached_one; then ok; else fail "the pane's Reached counts the customer who opened"; fi
+$T send-keys -t tui Enter
+check_screen "the campaign's overlay shows the funnel" "reached: sent 1, delivered 1, opened 1, clicked 0"
+$T send-keys -t tui x
 
 # Filter the at-risk list as you type: a tag token and a name search.
 $T send-keys -t tui 1 /

@@ -155,7 +155,10 @@ import Testing
 
         let perf = try engine.campaignPerformance(id: c.id, now: testNow + 9)
         #expect(perf["touchpoints"]?["byStatus"]?["responded"] == .number(1))
-        #expect(perf["touchpoints"]?["byStatus"]?["delivered"] == .number(1))
+        // The funnel: the responded touchpoint was delivered too (the spec's use case 6 reads this as "Reached").
+        #expect(perf["touchpoints"]?["byStatus"]?["delivered"] == .number(2))
+        #expect(perf["touchpoints"]?["byStatus"]?["sent"] == .number(2) && perf["touchpoints"]?["byStatus"]?["failed"] == .number(0))
+        #expect(perf["touchpoints"]?["byCurrentStatus"]?["delivered"] == .number(1) && perf["touchpoints"]?["byCurrentStatus"]?["responded"] == .number(1))
         // 2 sent, 2 delivered, 1 opened, 1 responded.
         #expect(perf["touchpoints"]?["rates"]?["deliveryRate"] == .number(100))
         #expect(perf["touchpoints"]?["rates"]?["openRate"] == .number(50))
@@ -193,7 +196,77 @@ import Testing
         #expect(try engine.db.scalarInt("SELECT count(*) FROM campaign_enrollments") == firstEnrolled + 1)
         let done = try engine.runDueCampaigns(now: Timestamp.parse("2024-02-06T00:00:00Z")!)
         #expect(done.completed == ["Weekly"])
-        #expect(try engine.campaign(id: c.id).status == .completed)
+        let completed = try engine.campaign(id: c.id)
+        #expect(completed.status == .completed)
+        #expect(completed.nextRunAt == nil && completed.json["nextRunAt"] == .null, "a finished campaign has no next run")
+    }
+
+    @Test func cancellingOrReturningToDraftClearsTheNextRun() throws {
+        let engine = try makeEngine()
+        func weekly(_ name: String) throws -> Campaign {
+            try engine.createCampaign(try json("""
+                {"name":"\(name)","type":"engagement","schedule":{"startDate":"2024-01-16T14:00:00Z","timezone":"America/New_York","cron":"0 9 * * MON"},
+                 "touchpoints":[{"type":"email","template":"engagement","delay":0}]}
+                """), now: testNow)
+        }
+        let a = try weekly("A"), b = try weekly("B")
+        #expect(try engine.setCampaignStatus(id: a.id, to: .active, now: testNow).nextRunAt == Timestamp.parse("2024-01-16T14:00:00Z"))
+        #expect(try engine.setCampaignStatus(id: a.id, to: .draft, now: testNow).nextRunAt == nil)
+        try engine.setCampaignStatus(id: b.id, to: .active, now: testNow)
+        try engine.runDueCampaigns(now: Timestamp.parse("2024-01-16T14:00:00Z")!)
+        #expect(try engine.campaign(id: b.id).nextRunAt == Timestamp.parse("2024-01-22T14:00:00Z"))
+        #expect(try engine.setCampaignStatus(id: b.id, to: .paused, now: testNow + 2 * 86_400).nextRunAt != nil, "a paused campaign keeps its next run")
+        #expect(try engine.setCampaignStatus(id: b.id, to: .cancelled, now: testNow + 2 * 86_400).nextRunAt == nil)
+    }
+
+    /// A date-only end is included to 23:59:59 of that day in the campaign's zone; a date-only start begins
+    /// at 00:00 there. Both are kept and shown as given.
+    @Test func dateOnlyStartAndEndAreWholeDaysInTheCampaignsZone() throws {
+        let engine = try makeEngine()
+        try DemoBook(customers: 60, seed: 5, now: testNow).generate(into: engine.db)
+        func campaign(_ name: String, _ schedule: String) throws -> Campaign {
+            try engine.createCampaign(try json("""
+                {"name":"\(name)","type":"engagement","schedule":\(schedule),"touchpoints":[{"type":"email","template":"engagement","delay":0}]}
+                """), now: testNow)
+        }
+        // New York is UTC−5 in January: 2024-01-16 starts at 05:00Z; 2024-01-20 ends at 2024-01-21T05:00:00Z.
+        let c = try campaign("Week", #"{"startDate":"2024-01-16","endDate":"2024-01-20","timezone":"America/New_York"}"#)
+        #expect(c.schedule.json["startDate"] == .string("2024-01-16") && c.schedule.json["endDate"] == .string("2024-01-20"))
+        #expect(try engine.campaign(id: c.id).schedule == c.schedule, "stored as given")
+        #expect(c.schedule.startsAt == Timestamp.parse("2024-01-16T05:00:00Z") && c.schedule.endsAt == Timestamp.parse("2024-01-21T05:00:00Z"))
+        #expect(try engine.setCampaignStatus(id: c.id, to: .active, now: testNow).nextRunAt == Timestamp.parse("2024-01-16T05:00:00Z"))
+        #expect(try engine.runDueCampaigns(now: Timestamp.parse("2024-01-16T04:59:59Z")!).activated.isEmpty, "23:59:59 on the 15th in New York")
+        #expect(try engine.runDueCampaigns(now: Timestamp.parse("2024-01-16T05:00:00Z")!).activated == ["Week"])
+        // The last day runs to its end in New York: still active at 23:59:59 EST on the 20th (04:59:59Z on the 21st).
+        #expect(try engine.runDueCampaigns(now: Timestamp.parse("2024-01-21T04:59:59Z")!).completed.isEmpty)
+        #expect(try engine.campaign(id: c.id).status == .active)
+        #expect(try engine.runDueCampaigns(now: Timestamp.parse("2024-01-21T05:00:00Z")!).completed == ["Week"])
+
+        // Activation is refused only once the end date is over in the zone.
+        let late = try campaign("Late", #"{"endDate":"2024-01-20","timezone":"America/New_York"}"#)
+        let over = try campaign("Over", #"{"endDate":"2024-01-20","timezone":"America/New_York"}"#)
+        #expect(try engine.setCampaignStatus(id: late.id, to: .active, now: Timestamp.parse("2024-01-21T04:59:59Z")!).status == .active)
+        #expect { try engine.setCampaignStatus(id: over.id, to: .active, now: Timestamp.parse("2024-01-21T05:00:00Z")!) } throws: {
+            ($0 as? RetentionError)?.code == "campaign_ended" && ($0 as? RetentionError)?.message.contains("2024-01-20 (to the end of that day, America/New_York)") == true
+        }
+        // A one-day campaign (start and end the same date) is a whole day; an end date before the start is refused.
+        let day = try campaign("Day", #"{"startDate":"2024-01-20","endDate":"2024-01-20","timezone":"Asia/Tokyo"}"#)
+        #expect(day.schedule.startsAt == Timestamp.parse("2024-01-19T15:00:00Z") && day.schedule.endsAt == Timestamp.parse("2024-01-20T15:00:00Z"))
+        #expect { try campaign("Backwards", #"{"startDate":"2024-01-20","endDate":"2024-01-19"}"#) } throws: {
+            ($0 as? RetentionError)?.field == "schedule.endDate" && ($0 as? RetentionError)?.message.contains("2024-01-19 ends the campaign before it starts") == true
+        }
+        // An instant means itself, whatever the zone, and is shown in UTC.
+        let exact = try campaign("Exact", #"{"endDate":"2024-01-20T23:59:59-05:00","timezone":"Asia/Tokyo"}"#)
+        #expect(exact.schedule.endsAt == Timestamp.parse("2024-01-21T04:59:59Z") && exact.schedule.json["endDate"] == .string("2024-01-21T04:59:59Z"))
+    }
+
+    @Test func aDateStartsAtTheZonesFirstInstantOfTheDay() {
+        // Havana skips midnight on 2024-03-10 (00:00 CST becomes 01:00 CDT at 05:00Z): the day starts at 01:00 CDT.
+        #expect(ScheduleDate.parse("2024-03-10")?.start(in: TimeZone(identifier: "America/Havana")!) == Timestamp.parse("2024-03-10T05:00:00Z"))
+        // Spring forward in New York does not move midnight: 2024-03-10 ends at 00:00 EDT on the 11th (04:00Z).
+        #expect(ScheduleDate.parse("2024-03-10")?.end(in: TimeZone(identifier: "America/New_York")!) == Timestamp.parse("2024-03-11T04:00:00Z"))
+        #expect(ScheduleDate.parse("1969-12-31")?.start(in: .gmt) == -86_400)
+        #expect(ScheduleDate.parse("2024-02-30") == nil && ScheduleDate.parse("2024-01-20T25:00:00Z") == nil)
     }
 }
 
@@ -242,9 +315,19 @@ import Testing
         // Customers: targeted |T| = 3; reached (a delivery) T1, T2 = 2; engaged (open, click or response) T1 = 1.
         #expect(p["customers"] == .object([("targeted", .number(3)), ("reached", .number(2)), ("engaged", .number(1)), ("control", .number(1))]))
         #expect(p["touchpoints"]?["total"] == .number(5))
-        #expect(p["touchpoints"]?["byStatus"]?["clicked"] == .number(1) && p["touchpoints"]?["byStatus"]?["pending"] == .number(1)
-                && p["touchpoints"]?["byStatus"]?["opened"] == .number(0) && p["touchpoints"]?["byStatus"]?["sent"] == .number(1))
-        // Sent 4, delivered 3, opened 1, clicked 1, responded 1.
+        // byStatus is a funnel: each touchpoint counts at every stage it reached (sent 4: all but the pending
+        // one; delivered 3: T1's two and T2's SMS; opened 1 and clicked 1: T1's e-mail; responded 1: T1's call),
+        // and in the side state it is in now (pending 1).
+        #expect(p["touchpoints"]?["byStatus"] == .object([("pending", .number(1)), ("sending", .number(0)), ("sent", .number(4)),
+                                                           ("delivered", .number(3)), ("opened", .number(1)), ("clicked", .number(1)),
+                                                           ("responded", .number(1)), ("failed", .number(0)), ("skipped", .number(0)),
+                                                           ("cancelled", .number(0))]))
+        // byCurrentStatus counts each touchpoint once, by its status now: 5 in all.
+        #expect(p["touchpoints"]?["byCurrentStatus"] == .object([("pending", .number(1)), ("sending", .number(0)), ("sent", .number(1)),
+                                                                  ("delivered", .number(1)), ("opened", .number(0)), ("clicked", .number(1)),
+                                                                  ("responded", .number(1)), ("failed", .number(0)), ("skipped", .number(0)),
+                                                                  ("cancelled", .number(0))]))
+        // Sent 4, delivered 3, opened 1, clicked 1, responded 1: the rates are ratios of the funnel's counts.
         #expect(p["touchpoints"]?["rates"] == .object([("deliveryRate", .number(75)), ("openRate", .number(33.33)), ("clickRate", .number(33.33)),
                                                         ("responseRate", .number(33.33)), ("clickToOpenRate", .number(100))]))
         #expect(p["engagementRate"] == .number(50))   // 1 engaged / 2 reached
@@ -259,5 +342,62 @@ import Testing
         #expect(p["roi"] == .number(40440.54))            // (165,000 − 407) / 407 × 100
         #expect(p["roiOnUplift"] == .number(-48011.55))   // (−195,000 − 407) / 407 × 100
         #expect(p["goals"]?["expectedRetention"]?["actual"] == .number(2))
+    }
+
+    /// Performance read for many campaigns at once is each campaign's own: on a demo book with campaigns of
+    /// different segments, sequences and progress (and one never activated), in any order.
+    @Test func manyCampaignsAtOnceGiveEachItsOwnPerformance() throws {
+        let engine = try makeEngine(user: "manager")
+        try DemoBook(customers: 400, seed: 8, now: testNow).generate(into: engine.db)
+        try engine.rescore(now: testNow)
+        var campaigns: [Campaign] = []
+        for (i, (risk, steps)) in [("high", 1), ("medium", 2), ("low", 3), ("critical", 1)].enumerated() {
+            let touchpoints = (0..<steps).map { #"{"type":"email","template":"engagement","delay":\#($0 * 60)}"# }.joined(separator: ",")
+            let c = try engine.createCampaign(try json(#"{"name":"C\#(i)","type":"engagement","targetSegment":{"churnRisk":["\#(risk)"]},"touchpoints":[\#(touchpoints)]}"#),
+                                              now: testNow)
+            if i < 3 { try engine.setCampaignStatus(id: c.id, to: .active, now: testNow) }
+            campaigns.append(try engine.campaign(id: c.id))
+        }
+        // Progress differs by campaign: the first two get sends, deliveries and opens.
+        try engine.db.run("UPDATE touchpoints SET status = 'sent', sent_at = ? WHERE campaign_id IN (?, ?)", [.int(Int64(testNow)), .int(campaigns[0].rowID), .int(campaigns[1].rowID)])
+        try engine.db.run("UPDATE touchpoints SET status = 'opened', delivered_at = ?1, opened_at = ?1 WHERE campaign_id = ?2 AND id % 2 = 0", [.int(Int64(testNow)), .int(campaigns[0].rowID)])
+        try engine.db.run("UPDATE touchpoints SET status = 'delivered', delivered_at = ?1 WHERE campaign_id = ?2 AND id % 3 = 0", [.int(Int64(testNow)), .int(campaigns[1].rowID)])
+        // Enrolled 60 days ago, so renewals since count as revenue.
+        try engine.db.run("UPDATE campaign_enrollments SET enrolled_at = enrolled_at - 60 * 86400")
+        let one = try campaigns.map { try engine.campaignPerformance(id: $0.id, now: testNow) }
+        #expect(one.contains { ($0["revenue"]?["retained"]?.doubleValue ?? 0) > 0 } && one.contains { ($0["revenue"]?["control"]?.doubleValue ?? 0) > 0 })
+        #expect(try engine.campaignPerformances(campaigns, now: testNow) == one)
+        #expect(try engine.campaignPerformances(campaigns.reversed(), now: testNow) == one.reversed())
+        #expect(Set(one.map { $0["touchpoints"]?["byStatus"]?["delivered"]?.doubleValue }).count == 3, "the campaigns' numbers differ")
+        #expect(one[3]["customers"]?["targeted"] == .number(0) && one[3]["touchpoints"]?["total"] == .number(0) && one[3]["roi"] == .null)
+        #expect(try engine.campaignPerformances([], now: testNow).isEmpty)
+    }
+
+    /// The campaign object carries its performance (the spec's use case 6 reads `campaign.performance.roi`
+    /// from the list): the same object as `GET /campaigns/:id/performance`.
+    @Test func theCampaignObjectCarriesItsPerformance() throws {
+        let engine = try makeEngine(user: "manager")
+        try DemoBook(customers: 200, seed: 9, now: testNow).generate(into: engine.db)
+        func call(_ method: String, _ target: String, _ body: String? = nil) throws -> JSONValue {
+            Router.handle(try APIRequest(method: method, target: target, body: try body.map(json)), engine: engine, now: testNow).body
+        }
+        var ids: [String] = []
+        for name in ["A", "B"] {
+            let id = try #require(try call("POST", "/campaigns", #"{"name":"\#(name)","type":"loyalty","touchpoints":[{"type":"email","template":"loyalty","delay":0}]}"#)["data"]?["id"]?.stringValue)
+            _ = try call("POST", "/campaigns/\(id)/activate")
+            ids.append(id)
+        }
+        try engine.db.run("UPDATE touchpoints SET status = 'opened', sent_at = ?1, delivered_at = ?1, opened_at = ?1 WHERE id % 4 = 0", [.int(Int64(testNow))])
+        for id in ids {
+            let performance = try #require(try call("GET", "/campaigns/\(id)/performance")["data"])
+            #expect(try call("GET", "/campaigns/\(id)")["data"]?["performance"] == performance)
+            #expect(performance["roi"]?.doubleValue != nil && performance["touchpoints"]?["byStatus"]?["delivered"] != .number(0))
+        }
+        let list = try #require(try call("GET", "/campaigns?status=active")["data"]?.arrayValue)
+        #expect(list.count == 2)
+        for item in list {
+            let id = try #require(item["id"]?.stringValue)
+            #expect(item["performance"] == (try call("GET", "/campaigns/\(id)/performance")["data"]))
+        }
     }
 }

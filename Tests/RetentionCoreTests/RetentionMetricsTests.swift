@@ -150,6 +150,7 @@ import Testing
         #expect(c["touchpointsDelivered"] == .number(2))
         #expect(c["engagementRate"] == .number(100))   // 2 engaged / 2 delivered
         #expect(c["conversionRate"] == .number(50))    // 1 responded / 2 delivered
+        #expect(c["roi"] == .number(-100))             // K retained nothing for its 4 e-mails sent: (0 − 4¢) / 4¢
         let h = m["healthMetrics"]!
         #expect(h["averageHealthScore"] == .number(70))          // (85 + 55) / 2, active customers only
         #expect(h["averageSatisfactionScore"] == .number(80))    // C has no survey
@@ -157,6 +158,54 @@ import Testing
         #expect(h["healthScoreDistribution"]?["fair"] == .number(1))
         #expect(h["healthScoreDistribution"]?["poor"] == .number(0))
         #expect(m["customerMetrics"]?["churnRiskDistribution"]?["low"] == .number(2))
+    }
+
+    /// Campaign ROI over the campaigns measured in the period (a touchpoint sent in it), each with its whole
+    /// revenue retained and cost:
+    /// - K1 enrols A on 2023-12-15 (window: last step 1 day + 90 days); e-mail sent 2023-12-15 (1¢), call
+    ///   2024-01-05 (400¢); A renews A1's 12-month term at $1,200 on 2024-01-01, inside the window: revenue 120,000¢.
+    /// - K2 enrols B on 2023-06-01, one e-mail sent then (1¢); B never renews.
+    /// - K3 enrols Z (agent zz) on 2024-06-01, one SMS sent then (5¢); Z never renews.
+    @Test func campaignROIOverTheCampaignsMeasuredInThePeriod() throws {
+        let engine = try book()
+        _ = try engine.createCustomer(try json(#"{"leadId":"Z","agentId":"zz","firstName":"Z","lastName":"X","email":"z@example.com"}"#), now: d("2024-01-01"))
+        func campaign(_ name: String, _ steps: String) throws -> Int64 {
+            let c = try engine.createCampaign(try json(#"{"name":"\#(name)","type":"loyalty","touchpoints":[\#(steps)]}"#), now: d("2023-01-01"))
+            return c.rowID
+        }
+        let k1 = try campaign("K1", #"{"type":"email","template":"loyalty","delay":0},{"type":"call","template":"loyalty","delay":1440}"#)
+        let k2 = try campaign("K2", #"{"type":"email","template":"loyalty","delay":0}"#)
+        let k3 = try campaign("K3", #"{"type":"sms","template":"loyalty","delay":0}"#)
+        func enrol(_ k: Int64, _ lead: String, _ at: String, sent: [(String, String)]) throws {
+            let customer = try engine.db.scalarInt("SELECT id FROM customers WHERE lead_id = ?", [.text(lead)])
+            try engine.db.run("INSERT INTO campaign_enrollments (campaign_id, customer_id, run_at, enrolled_at, is_control) VALUES (?, ?, ?, ?, 0)",
+                              [.int(k), .int(Int64(customer)), .int(Int64(d(at))), .int(Int64(d(at)))])
+            for (i, (channel, date)) in sent.enumerated() {
+                try engine.db.run("""
+                    INSERT INTO touchpoints (uuid, campaign_id, customer_id, step_index, channel, status, due_at, sent_at, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, 'sent', ?, ?, 0, 0)
+                    """, [.text("\(k)-\(lead)-\(i)"), .int(k), .int(Int64(customer)), .int(Int64(i)), .text(channel), .int(Int64(d(date))), .int(Int64(d(date)))])
+            }
+        }
+        try enrol(k1, "A", "2023-12-15", sent: [("email", "2023-12-15"), ("call", "2024-01-05")])
+        try enrol(k2, "B", "2023-06-01", sent: [("email", "2023-06-01")])
+        try enrol(k3, "Z", "2024-06-01", sent: [("sms", "2024-06-01")])
+        func roi(_ from: String, _ to: String, agent: String? = nil) throws -> JSONValue? {
+            try engine.metrics(try MetricsPeriod(startDate: d(from), endDate: d(to), agentId: agent))["campaignMetrics"]?["roi"]
+        }
+        // 2024: K1 (its call) and K3: (120,000 − (401 + 5)) / 406 × 100; K2 sent nothing in 2024.
+        #expect(try roi("2024-01-01", "2024-12-31") == .number(29456.65))
+        // The same from the campaigns' own performance: Σ revenue retained and Σ cost of K1 and K3.
+        let perf = try engine.campaignPerformances(try engine.campaigns().filter { [k1, k3].contains($0.rowID) }.sorted { $0.rowID < $1.rowID }, now: d("2025-01-01"))
+        #expect(perf.map { $0["revenue"]?["retained"] } == [.number(1200), .number(0)] && perf.map { $0["cost"] } == [.number(4.01), .number(0.05)])
+        // 2023: K1 (its e-mail) and K2: (120,000 − (401 + 1)) / 402 × 100; K1 counts whole, its 2024 renewal too.
+        #expect(try roi("2023-01-01", "2023-12-31") == .number(29750.75))
+        // Agent ag: K1 alone (K3 sent only to Z, of agent zz): (120,000 − 401) / 401 × 100. Agent zz: K3, (0 − 5) / 5.
+        #expect(try roi("2024-01-01", "2024-12-31", agent: "ag") == .number(29825.19))
+        #expect(try roi("2024-01-01", "2024-12-31", agent: "zz") == .number(-100))
+        // Nothing sent in 2025: null, and the notes say why.
+        let m2025 = try engine.metrics(try MetricsPeriod(startDate: d("2025-01-01"), endDate: d("2025-12-31")))
+        #expect(m2025["campaignMetrics"]?["roi"] == .null && m2025["notes"]?["roi"] != nil)
     }
 
     /// Each agent's metrics cover that agent's customers only: on a demo book the agents' counts and

@@ -387,6 +387,43 @@ import Testing
         #expect(render(state).contains("55▲"))
     }
 
+    /// "Reached" counts customers with a touchpoint that reached delivery, however far it went after (an
+    /// opened e-mail reached its customer), as `customers.reached` does; the campaign's overlay shows the
+    /// touchpoints' funnel (`byStatus`, where `delivered` counts every touchpoint delivered or further).
+    @Test func reachedCountsCustomersWhoseTouchpointWasDeliveredOrFurther() throws {
+        let engine = Engine(database: try Store.inMemory(), user: "t")
+        for lead in ["A", "B"] {
+            let c = try engine.createCustomer(try JSONValue.parse(#"{"leadId":"\#(lead)","agentId":"a","firstName":"\#(lead)","lastName":"X","email":"\#(lead)@example.com"}"#), now: now)
+            _ = try engine.createPolicy(try JSONValue.parse("""
+                {"customerId":"\(c.id)","policyNumber":"P-\(lead)","policyType":"auto","premium":{"amount":1200,"frequency":"annual"},
+                 "coverage":{"type":"std","amount":1000},"effectiveDate":"2026-01-01","expirationDate":"2027-01-01"}
+                """), now: now)
+        }
+        let campaign = try engine.createCampaign(try JSONValue.parse("""
+            {"name":"Save","type":"loyalty","controlGroupPercent":0,"touchpoints":[{"type":"email","template":"loyalty","delay":0},{"type":"sms","template":"loyalty","delay":0}]}
+            """), now: now)
+        try engine.setCampaignStatus(id: campaign.id, to: .active, now: now)
+        let touches = try engine.touchpoints(campaignId: campaign.id, status: nil, limit: 10)
+        let a = touches.filter { $0.channel == .email }.first!, aSMS = touches.first { $0.customerId == a.customerId && $0.channel == .sms }!
+        let b = touches.first { $0.customerId != a.customerId }!
+        // A: the e-mail opened (never reported delivered), the SMS delivered; B: sent only.
+        try engine.updateTouchpointStatus(id: a.id, status: .sent, metadata: nil, now: now)
+        try engine.updateTouchpointStatus(id: a.id, status: .opened, metadata: nil, now: now)
+        try engine.updateTouchpointStatus(id: aSMS.id, status: .delivered, metadata: nil, now: now)
+        try engine.updateTouchpointStatus(id: b.id, status: .sent, metadata: nil, now: now)
+        let rows = try DashboardSnapshot.collectCampaignRows(engine, [try engine.campaign(id: campaign.id)], now: now)
+        #expect(rows.map(\.targeted) == [2] && rows.map(\.reached) == [1])
+        var state = DashboardState(themeName: "default", user: "me")
+        state.apply(snapshot(campaigns: rows))
+        let line = render(state).split(separator: "\n").first { $0.contains("Save") }.map(String.init) ?? ""
+        #expect(line.range(of: #"Save\s+loyalty\s+active\s+2\s+1\s"#, options: .regularExpression) != nil, "\(line)")
+        // The overlay: customers reached 1; touchpoints delivered 2 (the opened e-mail and the SMS), sent 3.
+        let summary = CampaignSummary.lines(try engine.campaignPerformance(id: campaign.id, now: now))
+        #expect(summary[0].contains("reached 1"))
+        #expect(summary[1] == "Touchpoints 4, reached: sent 3, delivered 2, opened 1, clicked 0, responded 0")
+        #expect(summary[2] == "Now: pending 1, sending 0, failed 0, skipped 0, cancelled 0")
+    }
+
     @Test func theKeyTableHasNoConflictsAndFeedsFooterAndHelp() {
         for pane in PaneID.allCases {
             var seen: [Key: Action] = [:]

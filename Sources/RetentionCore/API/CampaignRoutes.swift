@@ -3,15 +3,19 @@ extension Router {
         Route("POST", "campaigns", "Create a campaign (draft); the creator is --user (the spec's X-User-Id)") { engine, ctx in
             .success(try engine.createCampaign(try ctx.requireBody(), now: ctx.now).json, status: 201)
         },
-        Route("GET", "campaigns", "List campaigns (status, type, limit, page)") { engine, ctx in
+        Route("GET", "campaigns", "List campaigns (status, type, limit, page), each with its performance") { engine, ctx in
             let status = try ctx.query.choice("status", CampaignStatus.self)
             let type = try ctx.query.choice("type", CampaignType.self)
             let limit = try ctx.query.int("limit", default: 100, range: 1...1000)
             let page = try ctx.query.int("page", default: 1, range: 1...1_000_000)
-            return .success(.array(try engine.campaigns(status: status, type: type, limit: limit, page: page).map(\.json)))
+            let campaigns = try engine.campaigns(status: status, type: type, limit: limit, page: page)
+            // The page's performance is read for all its campaigns at once, not one campaign after another.
+            let performance = try engine.campaignPerformances(campaigns, now: ctx.now)
+            return .success(.array(zip(campaigns, performance).map { $0.json(performance: $1) }))
         },
-        Route("GET", "campaigns/:id", "Get a campaign") { engine, ctx in
-            .success(try engine.campaign(id: ctx.param("id")).json)
+        Route("GET", "campaigns/:id", "Get a campaign with its performance") { engine, ctx in
+            let c = try engine.campaign(id: ctx.param("id"))
+            return .success(c.json(performance: try engine.campaignPerformances([c], now: ctx.now)[0]))
         },
         Route("PATCH", "campaigns/:id/status", "Change a campaign's status {\"status\": ...}") { engine, ctx in
             var r = try FieldReader(try ctx.requireBody())

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The six campaign types of the spec.
 public enum CampaignType: String, CaseIterable, Sendable, Codable {
     case renewal_reminder, engagement, winback, cross_sell, upsell, loyalty
@@ -94,16 +96,80 @@ public struct TargetSegment: Sendable, Equatable {
     }
 }
 
+/// A campaign's start or end as the user gave it: a calendar date (`2024-03-31`), read in the campaign's
+/// time zone, or an instant (`2024-03-31T23:59:59Z`, any offset), which means itself.
+public enum ScheduleDate: Sendable, Equatable {
+    /// A whole day: the days since 1970-01-01 of a calendar date.
+    case date(days: Int)
+    case instant(Int)
+
+    /// Reads `YYYY-MM-DD` as a date, an ISO date-time as an instant.
+    public static func parse(_ text: String) -> ScheduleDate? {
+        guard let t = Timestamp.parse(text) else { return nil }
+        return text.utf8.count == 10 ? .date(days: Timestamp.startOfDay(t) / Timestamp.secondsPerDay) : .instant(t)
+    }
+
+    /// As given: the date, or the instant in UTC.
+    public var text: String {
+        switch self {
+        case .date(let days): Timestamp.formatDate(days * Timestamp.secondsPerDay)
+        case .instant(let t): Timestamp.formatInstant(t)
+        }
+    }
+
+    /// When a start means: a date's first instant (00:00) in `zone`, or the instant.
+    public func start(in zone: TimeZone) -> Int {
+        switch self {
+        case .date(let days): Timestamp.startOfDay(days: days, in: zone)
+        case .instant(let t): t
+        }
+    }
+
+    /// The first instant past an end: for a date, 00:00 of the next day in `zone` (so the date is included
+    /// through 23:59:59); for an instant, the instant itself (the campaign ends at it).
+    public func end(in zone: TimeZone) -> Int {
+        switch self {
+        case .date(let days): Timestamp.startOfDay(days: days + 1, in: zone)
+        case .instant(let t): t
+        }
+    }
+}
+
 /// When a campaign runs: a window, the IANA time zone its dates and cron expression are read in, and an
 /// optional 5-field cron expression for recurring runs (each run enrols newly matching customers).
+///
+/// A date-only `startDate` starts at 00:00 of that day in the zone; a date-only `endDate` is included to the
+/// end of that day in the zone (the campaign ends at 00:00 of the next day there). An instant means itself.
+/// The dates are kept and shown as they were given.
 public struct CampaignSchedule: Sendable, Equatable {
-    public var startDate: Int?
-    public var endDate: Int?
+    public var startDate: ScheduleDate?
+    public var endDate: ScheduleDate?
     public var timezone: String
     public var cron: String?
 
+    public init(startDate: ScheduleDate?, endDate: ScheduleDate?, timezone: String, cron: String?) {
+        self.startDate = startDate
+        self.endDate = endDate
+        self.timezone = timezone
+        self.cron = cron
+    }
+
+    /// The zone the dates and cron expression are read in (checked when the campaign was created).
+    public var zone: TimeZone { TimeZone(identifier: timezone) ?? .gmt }
+    /// The instant the campaign may start.
+    public var startsAt: Int? { startDate?.start(in: zone) }
+    /// The first instant the campaign is over: it runs while `now < endsAt`.
+    public var endsAt: Int? { endDate?.end(in: zone) }
+
+    /// The end as a person reads it: the date with the zone it is read in, or the instant.
+    public var endDescription: String? {
+        endDate.map { end in
+            if case .date = end { "\(end.text) (to the end of that day, \(timezone))" } else { end.text }
+        }
+    }
+
     public var json: JSONValue {
-        .object([("startDate", .optional(startDate.map(Timestamp.formatInstant))), ("endDate", .optional(endDate.map(Timestamp.formatInstant))),
+        .object([("startDate", .optional(startDate?.text)), ("endDate", .optional(endDate?.text)),
                  ("timezone", .string(timezone)), ("cron", .optional(cron))])
     }
 }
@@ -152,5 +218,11 @@ public struct Campaign: Sendable, Equatable {
             ("allowedTransitions", .array(status.allowedTransitions.map { .string($0.rawValue) })),
             ("version", .int(version)), ("createdAt", .string(Timestamp.formatInstant(createdAt))), ("updatedAt", .string(Timestamp.formatInstant(updatedAt))),
         ])
+    }
+
+    /// The campaign with its performance (the object of `Engine.campaignPerformances`), as `GET /campaigns`
+    /// and `GET /campaigns/:id` return it: the spec reads `campaign.performance.roi`.
+    public func json(performance: JSONValue) -> JSONValue {
+        .object((json.objectPairs ?? []) + [("performance", performance)])
     }
 }

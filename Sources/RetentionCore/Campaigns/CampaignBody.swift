@@ -54,19 +54,27 @@ enum CampaignBody {
     static func schedule(_ value: JSONValue?, now: Int) throws -> CampaignSchedule {
         guard let value, !value.isNull else { return CampaignSchedule(startDate: nil, endDate: nil, timezone: "UTC", cron: nil) }
         var r = try FieldReader(value, prefix: "schedule.")
-        let start = try r.optionalInstant("startDate")
-        let end = try r.optionalInstant("endDate")
+        func date(_ key: String) throws -> ScheduleDate? {
+            guard let s = try r.optionalString(key) else { return nil }
+            guard let d = ScheduleDate.parse(s) else {
+                throw RetentionError.invalid("schedule.\(key)", "must be a date like 2024-03-31 (the whole day, in schedule.timezone) or a date-time like 2024-03-31T23:59:59Z, got \"\(s)\"")
+            }
+            return d
+        }
+        let start = try date("startDate")
+        let end = try date("endDate")
         let zone = try r.optionalString("timezone") ?? "UTC"
         guard TimeZone(identifier: zone) != nil else {
             throw RetentionError.invalid("schedule.timezone", "\"\(zone)\" is not an IANA time zone (like America/New_York)")
         }
         let cron = try r.optionalString("cron")
         try r.finish()
-        if let start, let end, end <= start {
-            throw RetentionError.invalid("schedule.endDate", "must be after startDate (\(Timestamp.formatInstant(start)))")
+        let schedule = CampaignSchedule(startDate: start, endDate: end, timezone: zone, cron: cron)
+        if let starts = schedule.startsAt, let ends = schedule.endsAt, ends <= starts {
+            throw RetentionError.invalid("schedule.endDate", "\(end!.text) ends the campaign before it starts (startDate \(start!.text))")
         }
         if let cron { _ = try CronSchedule(cron) }
-        return CampaignSchedule(startDate: start, endDate: end, timezone: zone, cron: cron)
+        return schedule
     }
 
     /// `templateExists` says whether a template name has a message for a channel (built-in or the user's).

@@ -12,8 +12,8 @@ extension Engine {
             rowID: r.int64(0), id: r.text(1), name: r.text(2), description: r.optionalText(3),
             type: CampaignType(rawValue: r.text(4)) ?? .engagement, status: CampaignStatus(rawValue: r.text(5)) ?? .draft,
             targetSegment: try CampaignBody.segment(try JSONValue.parse(r.text(6))),
-            schedule: CampaignSchedule(startDate: schedule["startDate"]?.stringValue.flatMap(Timestamp.parse),
-                                       endDate: schedule["endDate"]?.stringValue.flatMap(Timestamp.parse),
+            schedule: CampaignSchedule(startDate: schedule["startDate"]?.stringValue.flatMap(ScheduleDate.parse),
+                                       endDate: schedule["endDate"]?.stringValue.flatMap(ScheduleDate.parse),
                                        timezone: schedule["timezone"]?.stringValue ?? "UTC", cron: schedule["cron"]?.stringValue),
             sequence: try CampaignBody.sequence(try JSONValue.parse(r.text(8))),
             goals: try CampaignBody.goals(r.optionalText(9).map(JSONValue.parse)),
@@ -124,7 +124,7 @@ extension Engine {
     ///   (or becomes `scheduled` when the start date is still ahead);
     /// - to paused: every pending touchpoint is held;
     /// - to active from paused: pending touchpoints are shifted by the time spent paused, keeping their spacing;
-    /// - to completed or cancelled: pending touchpoints are cancelled.
+    /// - to completed or cancelled: pending touchpoints are cancelled, and the next run is cleared (also back to draft).
     /// A move not allowed from the current status is refused with the allowed ones.
     ///
     /// The move writes no reference that does not come from a row it reads (see `enrol`), so it runs
@@ -146,12 +146,12 @@ extension Engine {
             var details: [(String, JSONValue)] = [("from", .string(c.status.rawValue))]
             switch (c.status, target) {
             case (.draft, .active), (.scheduled, .active):
-                if let start = c.schedule.startDate, start > now {
+                if let start = c.schedule.startsAt, start > now {
                     newStatus = .scheduled
                     try db.run("UPDATE campaigns SET next_run_at = ? WHERE id = ?", [.int(Int64(start)), .int(c.rowID)])
                 } else {
-                    if let end = c.schedule.endDate, end <= now {
-                        throw RetentionError.conflict("campaign_ended", "Campaign \"\(c.name)\" ended on \(Timestamp.formatInstant(end)); it cannot be activated.", field: "schedule.endDate")
+                    if let end = c.schedule.endsAt, end <= now {
+                        throw RetentionError.conflict("campaign_ended", "Campaign \"\(c.name)\" ended on \(c.schedule.endDescription!); it cannot be activated.", field: "schedule.endDate")
                     }
                     let run = try enrol(c, runAt: now, now: now)
                     details += [("enrolled", .int(run.enrolled)), ("control", .int(run.control)), ("touchpoints", .int(run.touchpoints))]
@@ -168,9 +168,13 @@ extension Engine {
                 details.append(("touchpointsCancelled", .int(db.changes)))
             default: break
             }
+            // A campaign that is finished, or back in draft, has no next run.
+            let keepsNextRun = !(newStatus.isFinal || newStatus == .draft)
             try db.run("""
-                UPDATE campaigns SET status = ?, status_changed_at = ?, paused_at = ?, version = version + 1, updated_at = ? WHERE id = ?
-                """, [.text(newStatus.rawValue), .int(Int64(now)), newStatus == .paused ? .int(Int64(now)) : .null, .int(Int64(now)), .int(c.rowID)])
+                UPDATE campaigns SET status = ?, status_changed_at = ?, paused_at = ?, next_run_at = CASE WHEN ? THEN next_run_at END,
+                  version = version + 1, updated_at = ? WHERE id = ?
+                """, [.text(newStatus.rawValue), .int(Int64(now)), newStatus == .paused ? .int(Int64(now)) : .null, .int(keepsNextRun ? 1 : 0),
+                      .int(Int64(now)), .int(c.rowID)])
             details.append(("to", .string(newStatus.rawValue)))
             try audit("campaign.status", entity: "campaign", id: id, details: .object(details), now: now)
             return try campaign(id: id)
@@ -303,7 +307,7 @@ extension Engine {
         if let cron = c.schedule.cron, let zone = TimeZone(identifier: c.schedule.timezone),
            let date = try CronSchedule(cron).nextRun(after: Date(timeIntervalSince1970: Double(now)), in: zone) {
             next = Int(date.timeIntervalSince1970)
-            if let end = c.schedule.endDate, next! >= end { next = nil }
+            if let end = c.schedule.endsAt, next! >= end { next = nil }
         }
         try db.run("UPDATE campaigns SET next_run_at = ? WHERE id = ?", [.init(next), .int(c.rowID)])
     }
@@ -325,8 +329,8 @@ extension Engine {
         let due = try db.query("SELECT uuid, status FROM campaigns WHERE status IN ('scheduled', 'active') ORDER BY id") { ($0.text(0), $0.text(1)) }
         for (id, status) in due {
             let c = try campaign(id: id)
-            if status == "scheduled", (c.schedule.startDate ?? now) <= now, (c.nextRunAt ?? now) <= now {
-                if let end = c.schedule.endDate, end <= now {
+            if status == "scheduled", (c.schedule.startsAt ?? now) <= now, (c.nextRunAt ?? now) <= now {
+                if let end = c.schedule.endsAt, end <= now {
                     try setCampaignStatus(id: id, to: .cancelled, now: now)
                 } else {
                     try setCampaignStatus(id: id, to: .active, now: now)
@@ -335,7 +339,7 @@ extension Engine {
                 continue
             }
             guard status == "active" else { continue }
-            if let end = c.schedule.endDate, end <= now {
+            if let end = c.schedule.endsAt, end <= now {
                 try setCampaignStatus(id: id, to: .completed, now: now)
                 summary.completed.append(c.name)
                 continue

@@ -6,6 +6,22 @@ public enum ChannelCosts {
     public static let defaults: [ContactChannel: Int] = [.email: 1, .sms: 5, .call: 400, .notification: 0, .mail: 120]
 }
 
+/// What a campaign's performance is computed from: the totals of its touchpoints and of its enrolments
+/// (all of them, or those of one agent's customers).
+struct CampaignMeasure {
+    /// A group of enrolled customers: the treated ones or the control group.
+    struct Group { var size = 0.0, retained = 0.0, revenueCents = 0.0 }
+    var total = 0
+    /// Touchpoints by the status they are in now.
+    var current: [TouchpointStatus: Int] = [:]
+    /// Touchpoints that reached each stage of the ladder (their timestamp is recorded), whatever came after.
+    var sent = 0, delivered = 0, opened = 0, clicked = 0, responded = 0
+    /// Customers with a touchpoint delivered (or further); with one opened, clicked or responded.
+    var reached = 0, engaged = 0
+    var costCents = 0.0
+    var treated = Group(), control = Group()
+}
+
 extension Engine {
     public func channelCostCents(_ channel: ContactChannel) throws -> Int {
         if let v = try db.queryOne("SELECT value FROM settings WHERE key = ?", [.text("cost.\(channel.rawValue)")], { $0.text(0) }), let cents = Int(v) {
@@ -14,13 +30,103 @@ extension Engine {
         return ChannelCosts.defaults[channel] ?? 0
     }
 
-    /// A campaign's performance (`GET /campaigns/:id/performance`).
+    /// The attribution window of a campaign, in seconds: its last step's delay + 90 days.
+    static func attributionWindow(_ c: Campaign) -> Int { (c.sequence.last?.delayMinutes ?? 0) * 60 + 90 * Timestamp.secondsPerDay }
+
+    /// The measures of many campaigns at once, by campaign row id: one query over their touchpoints and one
+    /// over their enrolments, however many campaigns (a campaign without either has empty totals). With
+    /// `agentId`, only the touchpoints and enrolments of that agent's customers count.
+    func campaignMeasures(_ campaigns: [Campaign], agentId: String? = nil) throws -> [Int64: CampaignMeasure] {
+        try campaignMeasures(campaigns.map { ($0.rowID, Engine.attributionWindow($0)) }, agentId: agentId)
+    }
+
+    /// `campaignMeasures` for campaigns given by row id and attribution window (seconds). With `valueOnly`,
+    /// only what the ROI needs is read (the cost of the touches sent, the treated customers' revenue retained),
+    /// by the same expressions; the other measures stay empty.
+    func campaignMeasures(_ campaigns: [(rowID: Int64, window: Int)], agentId: String? = nil, valueOnly: Bool = false) throws -> [Int64: CampaignMeasure] {
+        var out = Dictionary(campaigns.map { ($0.rowID, CampaignMeasure()) }, uniquingKeysWith: { a, _ in a })
+        guard !campaigns.isEmpty else { return out }
+        let ids = JSONValue.array(campaigns.map { .int(Int($0.rowID)) }).serialized()
+        let agent: SQLValue = agentId.map { .text($0) } ?? .null
+        // Touchpoints: counts at each stage, per current status, customers reached and engaged, and the cost of
+        // the touches sent (a channel's cost bound per channel; an unknown channel costs what an e-mail does).
+        let costs = try ContactChannel.allCases.map { ($0, try channelCostCents($0)) }
+        var params: [SQLValue] = [.text(ids), agent]
+        let costCase = "CASE t.channel " + costs.map { channel, cents in
+            params += [.text(channel.rawValue), .int(Int64(cents))]
+            return "WHEN ?\(params.count - 1) THEN ?\(params.count)"
+        }.joined(separator: " ") + " ELSE ?\(params.count + 1) END"
+        params.append(.int(Int64(try channelCostCents(.email))))
+        let statuses = TouchpointStatus.allCases
+        let byAgent = agentId == nil ? "" : " AND t.customer_id IN (SELECT id FROM customers WHERE agent_id = ?2)"
+        if valueOnly {
+            try db.forEach("""
+                SELECT t.campaign_id, total(\(costCase)) FROM touchpoints t
+                WHERE t.campaign_id IN (SELECT value FROM json_each(?1)) AND t.sent_at IS NOT NULL\(byAgent)
+                GROUP BY t.campaign_id
+                """, params) { r in out[r.int64(0)]?.costCents = r.double(1) }
+        } else {
+            let statusCounts = statuses.map { s in
+                params.append(.text(s.rawValue))
+                return "sum(t.status = ?\(params.count))"
+            }.joined(separator: ", ")
+            try db.forEach("""
+                SELECT t.campaign_id, count(*), count(t.sent_at), count(t.delivered_at), count(t.opened_at), count(t.clicked_at), count(t.responded_at),
+                       count(DISTINCT CASE WHEN t.delivered_at IS NOT NULL THEN t.customer_id END),
+                       count(DISTINCT CASE WHEN t.opened_at IS NOT NULL OR t.clicked_at IS NOT NULL OR t.responded_at IS NOT NULL THEN t.customer_id END),
+                       total(CASE WHEN t.sent_at IS NOT NULL THEN \(costCase) END), \(statusCounts)
+                FROM touchpoints t WHERE t.campaign_id IN (SELECT value FROM json_each(?1))\(byAgent)
+                GROUP BY t.campaign_id
+                """, params) { r in
+                var m = out[r.int64(0)] ?? CampaignMeasure()
+                (m.total, m.sent, m.delivered, m.opened, m.clicked, m.responded) = (r.int(1), r.int(2), r.int(3), r.int(4), r.int(5), r.int(6))
+                (m.reached, m.engaged, m.costCents) = (r.int(7), r.int(8), r.double(9))
+                for (k, s) in statuses.enumerated() { m.current[s] = r.int(Int32(10 + k)) }
+                out[r.int64(0)] = m
+            }
+        }
+        // Enrolments, each campaign's in customer order: whether each customer still holds a policy in force
+        // (from the customer's policies index, not the wide customer row) and the premium of the terms they
+        // renewed in the campaign's attribution window after enrolment.
+        let windows = JSONValue.array(campaigns.map { .array([.int(Int($0.rowID)), .int($0.window)]) }).serialized()
+        let enrolmentsByAgent = agentId == nil ? "" : " AND e.customer_id IN (SELECT id FROM customers WHERE agent_id = ?2)"
+        let revenue = """
+            total((SELECT sum(coalesce(json_extract(ev.data, '$.premiumAfter') * 100, p.annual_premium_cents) * p.term_months / 12.0)
+                   FROM retention_events ev JOIN policies p ON p.id = ev.policy_id
+                   WHERE ev.customer_id = e.customer_id AND ev.event_type = 'policy_renewed'
+                     AND ev.occurred_at >= e.enrolled_at AND ev.occurred_at < e.enrolled_at + k.window))
+            """
+        let inForce = valueOnly ? "NULL" : """
+            sum(EXISTS (SELECT 1 FROM policies p WHERE p.customer_id = e.customer_id AND p.status IN ('active', 'pending_renewal')))
+            """
+        try db.forEach("""
+            WITH k(id, window) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1))
+            SELECT e.campaign_id, e.is_control, count(*), \(inForce), \(revenue)
+            FROM k JOIN campaign_enrollments e ON e.campaign_id = k.id\(enrolmentsByAgent)\(valueOnly ? " AND e.is_control = 0" : "")
+            GROUP BY e.campaign_id, e.is_control
+            """, agentId == nil ? [.text(windows)] : [.text(windows), agent]) { r in
+            let group = CampaignMeasure.Group(size: r.double(2), retained: r.double(3), revenueCents: r.double(4))
+            if r.bool(1) { out[r.int64(0)]?.control = group } else { out[r.int64(0)]?.treated = group }
+        }
+        return out
+    }
+
+    /// A campaign's performance (`GET /campaigns/:id/performance`, and `performance` in the campaign object).
+    public func campaignPerformance(id: String, now: Int) throws -> JSONValue {
+        try campaignPerformances([try campaign(id: id)], now: now)[0]
+    }
+
+    /// The performance of each campaign given, in order, read for all of them at once (`campaignMeasures`:
+    /// two queries, however many campaigns), the same object `campaignPerformance(id:)` gives for one.
     ///
     /// Definitions (T = treated customers: enrolled and contacted; C = the control group: enrolled, never contacted):
-    /// - targeted = |T|; reached = customers in T with at least one touchpoint delivered;
-    /// - rates over touchpoints: deliveryRate = delivered / sent; openRate = opened / delivered;
-    ///   clickRate = clicked / delivered; responseRate = responded / delivered; clickToOpenRate = clicked / opened
-    ///   (a touchpoint counts at every stage it reached: a click is also an open and a delivery);
+    /// - targeted = |T|; reached = customers in T with at least one touchpoint delivered (or further);
+    /// - `touchpoints.byStatus` is a funnel: `sent`, `delivered`, `opened`, `clicked` and `responded` count the
+    ///   touchpoints that reached that stage, whatever came after (an opened one is also delivered and sent);
+    ///   `pending`, `sending`, `failed`, `skipped` and `cancelled` count those in that state now.
+    ///   `touchpoints.byCurrentStatus` counts every touchpoint once, by the status it is in now;
+    /// - rates over that funnel: deliveryRate = delivered / sent; openRate = opened / delivered;
+    ///   clickRate = clicked / delivered; responseRate = responded / delivered; clickToOpenRate = clicked / opened;
     /// - engagementRate = customers who opened, clicked or responded / reached;
     /// - retention rate of a group = customers still holding a policy in force / group size;
     /// - revenue retained = premium of the terms renewed (`policy_renewed`) by the group's customers between
@@ -30,86 +136,50 @@ extension Engine {
     /// - with a control group: uplift = treated retention rate − control retention rate (percentage points);
     ///   incremental revenue = revenue(T) − revenue(C) × |T| / |C|; ROI on uplift = (incremental revenue − cost) / cost × 100.
     /// A rate with an empty denominator is null.
-    public func campaignPerformance(id: String, now: Int) throws -> JSONValue {
-        let c = try campaign(id: id)
-        let attribution = (c.sequence.last?.delayMinutes ?? 0) * 60 + 90 * Timestamp.secondsPerDay
+    public func campaignPerformances(_ campaigns: [Campaign], now: Int) throws -> [JSONValue] {
+        let measures = try campaignMeasures(campaigns)
+        return campaigns.map { Engine.performance($0, measures[$0.rowID] ?? CampaignMeasure(), now: now) }
+    }
+
+    /// The performance object of one campaign from its measures.
+    static func performance(_ c: Campaign, _ m: CampaignMeasure, now: Int) -> JSONValue {
         func pct(_ n: Double, _ d: Double) -> JSONValue { d > 0 ? .rounded(n / d * 100, 2) : .null }
-        // The touchpoints, in one read: counts by status, by stage and by channel sent, and the customers reached and engaged.
-        struct TouchpointTotals {
-            var byStatus: [String: Int] = [:], sentByChannel: [String: Int] = [:]
-            var sent = 0.0, delivered = 0.0, opened = 0.0, clicked = 0.0, responded = 0.0, total = 0
-            var reached = Set<Int64>(), engaged = Set<Int64>()
-        }
-        var tp = TouchpointTotals()
-        try db.forEach("""
-            SELECT customer_id, status, channel, sent_at IS NOT NULL, delivered_at IS NOT NULL, opened_at IS NOT NULL, clicked_at IS NOT NULL,
-                   responded_at IS NOT NULL
-            FROM touchpoints WHERE campaign_id = ?
-            """, [.int(c.rowID)]) { r in
-            let (sent, delivered, opened, clicked, responded) = (r.bool(3), r.bool(4), r.bool(5), r.bool(6), r.bool(7))
-            tp.total += 1
-            tp.byStatus[r.text(1), default: 0] += 1
-            if sent { tp.sent += 1; tp.sentByChannel[r.text(2), default: 0] += 1 }
-            if delivered { tp.delivered += 1; tp.reached.insert(r.int64(0)) }
-            if opened { tp.opened += 1 }
-            if clicked { tp.clicked += 1 }
-            if responded { tp.responded += 1 }
-            if opened || clicked || responded { tp.engaged.insert(r.int64(0)) }
-        }
-        // The enrolments, in customer order: whether each still holds a policy in force (from the customer's
-        // policies index, not the wide customer row) and the premium of the terms they renewed in the window.
-        struct Group { var size = 0.0; var retained = 0.0; var revenue = 0.0 }
-        var groups: [Bool: Group] = [false: Group(), true: Group()]
-        try db.forEach("""
-            SELECT e.is_control,
-                   EXISTS (SELECT 1 FROM policies p WHERE p.customer_id = e.customer_id AND p.status IN ('active', 'pending_renewal')),
-                   (SELECT sum(coalesce(json_extract(ev.data, '$.premiumAfter') * 100, p.annual_premium_cents) * p.term_months / 12.0)
-                    FROM retention_events ev JOIN policies p ON p.id = ev.policy_id
-                    WHERE ev.customer_id = e.customer_id AND ev.event_type = 'policy_renewed'
-                      AND ev.occurred_at >= e.enrolled_at AND ev.occurred_at < e.enrolled_at + ?2)
-            FROM campaign_enrollments e WHERE e.campaign_id = ?1
-            """, [.int(c.rowID), .int(Int64(attribution))]) { r in
-            var group = groups[r.bool(0)]!
-            group.size += 1
-            if r.bool(1) { group.retained += 1 }
-            group.revenue += r.double(2)
-            groups[r.bool(0)] = group
-        }
-        let treated = groups[false]!, control = groups[true]!
-        var costCents = 0.0
-        for (channel, n) in tp.sentByChannel {
-            costCents += Double(n * (try channelCostCents(ContactChannel(rawValue: channel) ?? .email)))
-        }
+        let treated = m.treated, control = m.control
         let treatedRate = treated.size > 0 ? treated.retained / treated.size : nil
         let controlRate = control.size > 0 ? control.retained / control.size : nil
-        let incremental: Double? = control.size > 0 ? treated.revenue - control.revenue * treated.size / control.size : nil
-        let roi: JSONValue = costCents > 0 ? .rounded((treated.revenue - costCents) / costCents * 100, 2) : .null
-        let roiUplift: JSONValue = costCents > 0 && incremental != nil ? .rounded((incremental! - costCents) / costCents * 100, 2) : .null
-        let customers: JSONValue = .object([("targeted", .number(treated.size)), ("reached", .int(tp.reached.count)), ("engaged", .int(tp.engaged.count)),
+        let incremental: Double? = control.size > 0 ? treated.revenueCents - control.revenueCents * treated.size / control.size : nil
+        let roi: JSONValue = m.costCents > 0 ? .rounded((treated.revenueCents - m.costCents) / m.costCents * 100, 2) : .null
+        let roiUplift: JSONValue = m.costCents > 0 && incremental != nil ? .rounded((incremental! - m.costCents) / m.costCents * 100, 2) : .null
+        let customers: JSONValue = .object([("targeted", .number(treated.size)), ("reached", .int(m.reached)), ("engaged", .int(m.engaged)),
                                             ("control", .number(control.size))])
-        let statusCounts: [(String, JSONValue)] = TouchpointStatus.allCases.map { ($0.rawValue, JSONValue.int(tp.byStatus[$0.rawValue] ?? 0)) }
-        let rates: JSONValue = .object([("deliveryRate", pct(tp.delivered, tp.sent)), ("openRate", pct(tp.opened, tp.delivered)),
-                                        ("clickRate", pct(tp.clicked, tp.delivered)), ("responseRate", pct(tp.responded, tp.delivered)),
-                                        ("clickToOpenRate", pct(tp.clicked, tp.opened))])
-        let touchpoints: JSONValue = .object([("total", .int(tp.total)), ("byStatus", .object(statusCounts)), ("rates", rates)])
+        let reachedStage: [TouchpointStatus: Int] = [.sent: m.sent, .delivered: m.delivered, .opened: m.opened, .clicked: m.clicked, .responded: m.responded]
+        let funnel: [(String, JSONValue)] = TouchpointStatus.allCases.map { ($0.rawValue, .int(reachedStage[$0] ?? m.current[$0] ?? 0)) }
+        let current: [(String, JSONValue)] = TouchpointStatus.allCases.map { ($0.rawValue, .int(m.current[$0] ?? 0)) }
+        let (sent, delivered, opened) = (Double(m.sent), Double(m.delivered), Double(m.opened))
+        let rates: JSONValue = .object([("deliveryRate", pct(delivered, sent)), ("openRate", pct(opened, delivered)),
+                                        ("clickRate", pct(Double(m.clicked), delivered)), ("responseRate", pct(Double(m.responded), delivered)),
+                                        ("clickToOpenRate", pct(Double(m.clicked), opened))])
+        let touchpoints: JSONValue = .object([("total", .int(m.total)), ("byStatus", .object(funnel)), ("byCurrentStatus", .object(current)),
+                                              ("rates", rates)])
         var uplift: JSONValue = .null
         if let t = treatedRate, let c = controlRate { uplift = .rounded((t - c) * 100, 2) }
         let retention: JSONValue = .object([("treatedRate", treatedRate.map { .rounded($0 * 100, 2) } ?? .null),
                                             ("controlRate", controlRate.map { .rounded($0 * 100, 2) } ?? .null),
                                             ("upliftPoints", uplift),
                                             ("treatedSize", .number(treated.size)), ("controlSize", .number(control.size))])
-        let revenue: JSONValue = .object([("retained", .rounded(treated.revenue / 100, 2)), ("control", .rounded(control.revenue / 100, 2)),
+        let attribution = attributionWindow(c)
+        let revenue: JSONValue = .object([("retained", .rounded(treated.revenueCents / 100, 2)), ("control", .rounded(control.revenueCents / 100, 2)),
                                           ("incremental", incremental.map { .rounded($0 / 100, 2) } ?? .null),
                                           ("attributionWindowDays", .int(attribution / Timestamp.secondsPerDay))])
         let goals: JSONValue = .object([
             ("targetCustomers", .object([("goal", .optional(c.goals.targetCustomers)), ("actual", .number(treated.size))])),
             ("expectedRetention", .object([("goal", .optional(c.goals.expectedRetention)), ("actual", .number(treated.retained))])),
-            ("expectedRevenue", .object([("goal", .money(c.goals.expectedRevenueCents)), ("actual", .rounded(treated.revenue / 100, 2))])),
+            ("expectedRevenue", .object([("goal", .money(c.goals.expectedRevenueCents)), ("actual", .rounded(treated.revenueCents / 100, 2))])),
         ])
         return .object([
             ("campaignId", .string(c.id)), ("name", .string(c.name)), ("status", .string(c.status.rawValue)),
-            ("customers", customers), ("touchpoints", touchpoints), ("engagementRate", pct(Double(tp.engaged.count), Double(tp.reached.count))),
-            ("retention", retention), ("revenue", revenue), ("cost", .rounded(costCents / 100, 2)),
+            ("customers", customers), ("touchpoints", touchpoints), ("engagementRate", pct(Double(m.engaged), Double(m.reached))),
+            ("retention", retention), ("revenue", revenue), ("cost", .rounded(m.costCents / 100, 2)),
             ("roi", roi), ("roiOnUplift", roiUplift), ("goals", goals),
             ("calculatedAt", .string(Timestamp.formatInstant(now))),
         ])

@@ -6,13 +6,20 @@ import Foundation
 /// day names SUN–SAT (case-insensitive); day-of-week 0 and 7 are Sunday. As in Vixie cron, when both
 /// day-of-month and day-of-week are restricted (neither starts with `*`), a day matches when either does.
 ///
-/// Daylight saving, as cronie does it: a wall-clock time that does not exist on a spring-forward day runs
-/// once, at the first instant after the gap; a time that occurs twice on a fall-back day runs once, at its
-/// first occurrence.
+/// Daylight saving, as cronie does it (its `MIN_STAR`/`HR_STAR` rule), depends on the kind of job:
+/// - a **fixed-time** job, whose minute and hour fields both start with a number (`30 2`, `0,30 9-17`), gets
+///   cronie's fix-ups: a wall-clock time that does not exist on a spring-forward day runs once, at the first
+///   instant after the gap; a time that occurs twice on a fall-back day runs once, at its first occurrence;
+/// - a **wildcard** job, whose minute or hour field starts with `*` (`*`, `*/15`), runs on wall-clock time:
+///   a time in the spring-forward gap does not exist, so it does not run (no catch-up run), and a time in
+///   the repeated hour of a fall-back day runs at both of its occurrences.
 public struct CronSchedule: Sendable, Equatable {
     public let expression: String
     let minutes: Set<Int>, hours: Set<Int>, days: Set<Int>, months: Set<Int>, weekdays: Set<Int>
     let dayRestricted: Bool, weekdayRestricted: Bool
+    /// Whether the minute or the hour field starts with `*` (cronie's `MIN_STAR | HR_STAR`): such a job runs
+    /// on wall-clock time across daylight-saving changes, without the fixed-time jobs' fix-ups.
+    public let isWildcard: Bool
 
     static let monthNames = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
     static let dayNames = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"]
@@ -30,6 +37,7 @@ public struct CronSchedule: Sendable, Equatable {
         weekdays = Set(try Self.parse(fields[4], name: "day-of-week", range: 0...7, names: Self.dayNames).map { $0 % 7 })
         dayRestricted = !fields[2].hasPrefix("*")
         weekdayRestricted = !fields[4].hasPrefix("*")
+        isWildcard = fields[0].hasPrefix("*") || fields[1].hasPrefix("*")
     }
 
     static func parse(_ field: String, name: String, range: ClosedRange<Int>, names: [String], nameBase: Int = 0) throws -> Set<Int> {
@@ -77,6 +85,10 @@ public struct CronSchedule: Sendable, Equatable {
     }
 
     /// The first run strictly after `after`, in `timeZone`; nil if none within five years.
+    ///
+    /// A day's runs are its matching wall-clock times read as instants (see `instants`). On a day without a
+    /// change of offset they come in wall-clock order; on a day with one they are sorted (the repeated hour
+    /// of a fall-back day comes twice), so the earliest run after `after` is taken either way.
     public func nextRun(after: Date, in timeZone: TimeZone) -> Date? {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
@@ -85,12 +97,19 @@ public struct CronSchedule: Sendable, Equatable {
         for _ in 0..<(366 * 5) {
             let c = calendar.dateComponents([.year, .month, .day, .weekday], from: day)
             if dayMatches(day: c.day!, month: c.month!, weekday: c.weekday! - 1) {
-                for h in sortedHours {
+                let offsets = Self.offsets(year: c.year!, month: c.month!, day: c.day!, in: timeZone)
+                var best: Date?
+                search: for h in sortedHours {
                     for m in sortedMinutes {
-                        guard let instant = wallClock(year: c.year!, month: c.month!, day: c.day!, hour: h, minute: m, calendar: calendar) else { continue }
-                        if instant > after { return instant }
+                        for instant in instants(year: c.year!, month: c.month!, day: c.day!, hour: h, minute: m, offsets: offsets, in: timeZone)
+                        where instant > after && instant < (best ?? .distantFuture) {
+                            best = instant
+                            // Without a change of offset that day, wall-clock order is time order: the first is the earliest.
+                            if offsets.count == 1 { break search }
+                        }
                     }
                 }
+                if let best { return best }
             }
             guard let next = calendar.date(byAdding: .day, value: 1, to: day) else { return nil }
             day = calendar.startOfDay(for: next)
@@ -98,19 +117,27 @@ public struct CronSchedule: Sendable, Equatable {
         return nil
     }
 
-    /// The instant of a local wall-clock time: its first occurrence when repeated, or the end of the gap
-    /// when the time was skipped by a spring-forward change.
-    func wallClock(year: Int, month: Int, day: Int, hour: Int, minute: Int, calendar: Calendar) -> Date? {
-        let tz = calendar.timeZone
-        // Candidate instants: the wall time read with each offset the zone uses around that day.
+    /// The UTC offsets the zone uses around a calendar day (the day before, the day, the day after, at noon UTC).
+    static func offsets(year: Int, month: Int, day: Int, in tz: TimeZone) -> Set<Int> {
         let noonUTC = Date(timeIntervalSince1970: Double(Timestamp.days(year: year, month: month, day: day) * 86_400 + 43_200))
-        let offsets = Set([tz.secondsFromGMT(for: noonUTC.addingTimeInterval(-86_400)), tz.secondsFromGMT(for: noonUTC),
-                           tz.secondsFromGMT(for: noonUTC.addingTimeInterval(86_400))])
+        return Set([tz.secondsFromGMT(for: noonUTC.addingTimeInterval(-86_400)), tz.secondsFromGMT(for: noonUTC),
+                    tz.secondsFromGMT(for: noonUTC.addingTimeInterval(86_400))])
+    }
+
+    /// The instants at which this job runs for one local wall-clock time:
+    /// - a time that occurs once: that instant;
+    /// - a time repeated by a fall-back change: the first occurrence for a fixed-time job, both for a wildcard job;
+    /// - a time skipped by a spring-forward change: the end of the gap (the change itself) for a fixed-time job,
+    ///   none for a wildcard job.
+    func instants(year: Int, month: Int, day: Int, hour: Int, minute: Int, offsets: Set<Int>, in tz: TimeZone) -> [Date] {
         let local = Timestamp.days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60
-        let matches = offsets.map { Date(timeIntervalSince1970: Double(local - $0)) }.filter { tz.secondsFromGMT(for: $0) == Int(local) - Int($0.timeIntervalSince1970) }
-        if let first = matches.min() { return first }
-        // Skipped by the change: run at the first instant after the gap, the transition itself.
+        // The wall time read with each offset, kept where the zone really has that offset at that instant.
+        let matches = offsets.map { Date(timeIntervalSince1970: Double(local - $0)) }
+            .filter { tz.secondsFromGMT(for: $0) == local - Int($0.timeIntervalSince1970) }.sorted()
+        if !matches.isEmpty { return isWildcard ? matches : [matches[0]] }
+        if isWildcard { return [] }
+        // Skipped by the change: a fixed-time job runs at the first instant after the gap, the transition itself.
         let dayStart = Date(timeIntervalSince1970: Double(Timestamp.days(year: year, month: month, day: day) * 86_400 - 14 * 3600))
-        return tz.nextDaylightSavingTimeTransition(after: dayStart)
+        return tz.nextDaylightSavingTimeTransition(after: dayStart).map { [$0] } ?? []
     }
 }

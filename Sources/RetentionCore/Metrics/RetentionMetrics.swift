@@ -37,7 +37,12 @@ import Foundation
 /// - averageLTV = mean projected LTV of active scored customers; averageCurrentLTV = mean premiums paid to date.
 ///
 /// Campaign metrics: activeCampaigns; touchpointsSent (sent in the period); engagementRate = touchpoints
-/// opened, clicked or responded / delivered × 100; conversionRate = responded / delivered × 100.
+/// opened, clicked or responded / delivered × 100; conversionRate = responded / delivered × 100;
+/// roi = (Σ revenue retained − Σ cost) / Σ cost × 100 over the campaigns measured in the period: those that
+/// sent at least one touchpoint in it, each with its whole revenue retained and cost as its own performance
+/// gives them (`campaignPerformances`), so the book's ROI is their cost-weighted ROI. For one agent, the
+/// campaigns that sent a touchpoint to the agent's customers in the period, and only those customers'
+/// enrolments and touchpoints count.
 ///
 /// Health metrics over active, scored customers: averages and the distribution by band
 /// (excellent ≥ 80, good 60–79.9, fair 40–59.9, poor < 40).
@@ -146,6 +151,8 @@ extension Engine {
             ("touchpointsDelivered", .int(tp.delivered)),
             ("engagementRate", rate("engagementRate", Double(tp.engaged), Double(tp.delivered), "no touchpoint was delivered in the period")),
             ("conversionRate", rate("conversionRate", Double(tp.responded), Double(tp.delivered), "no touchpoint was delivered in the period")),
+            ("roi", rate("roi", reads.campaignValue.revenueCents - reads.campaignValue.costCents, reads.campaignValue.costCents,
+                         "no campaign sent a touchpoint that costs anything in the period")),
         ])
 
         // Health.
@@ -190,6 +197,8 @@ struct MetricsReads {
     var premiumChanges = (up: 0.0, down: 0.0, sinceStart: 0.0, sinceEndByLine: [String: Double]())
     var touchpoints = (sent: 0, delivered: 0, engaged: 0, responded: 0)
     var activeCampaigns = 0
+    /// Σ revenue retained and Σ cost of the campaigns that sent a touchpoint in the period (the ROI's terms).
+    var campaignValue = (revenueCents: 0.0, costCents: 0.0)
 }
 
 extension Engine {
@@ -298,6 +307,19 @@ extension Engine {
             FROM touchpoints t \(agentJoin("t")) WHERE t.delivered_at >= ?1 AND t.delivered_at < ?2
             """, periodParams) { r in (sent: sent, delivered: r.int(0), engaged: r.int(1), responded: r.int(2)) }!
         reads.activeCampaigns = try db.scalarInt("SELECT count(*) FROM campaigns WHERE status = 'active'")
+        // The campaigns measured in the period: those with a touchpoint sent in it (from the index of send
+        // times), with their attribution windows; then their whole revenue and cost, read for all at once.
+        let measured = try db.query("""
+            SELECT k.id, k.sequence FROM campaigns k
+            WHERE k.id IN (SELECT t.campaign_id FROM touchpoints t \(agentJoin("t")) WHERE t.sent_at >= ?1 AND t.sent_at < ?2)
+            """, periodParams) { r -> (rowID: Int64, window: Int) in
+            let lastDelay = (try? JSONValue.parse(r.text(1)))?.arrayValue?.last?["delay"]?.doubleValue ?? 0
+            return (r.int64(0), Int(lastDelay) * 60 + 90 * Timestamp.secondsPerDay)
+        }
+        for (_, m) in try campaignMeasures(measured, agentId: period.agentId, valueOnly: true).sorted(by: { $0.key < $1.key }) {
+            reads.campaignValue.revenueCents += m.treated.revenueCents
+            reads.campaignValue.costCents += m.costCents
+        }
         return reads
     }
 }

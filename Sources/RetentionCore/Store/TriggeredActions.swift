@@ -146,7 +146,7 @@ extension Engine {
             try campaign(row: $0)
         }
         var matching: [Campaign] = []
-        for c in active where (c.schedule.endDate ?? Int.max) > now {
+        for c in active where (c.schedule.endsAt ?? Int.max) > now {
             let (condition, params) = segmentCondition(c.targetSegment, now: now)
             if try db.queryOne("SELECT 1 FROM customers c WHERE c.id = ? AND \(condition)", [.int(customerRow)] + params, { _ in true }) != nil {
                 matching.append(c)

@@ -44,6 +44,17 @@ public enum Timestamp {
     /// Midnight UTC at the start of the day containing `t`.
     public static func startOfDay(_ t: Int) -> Int { floorDiv(t, secondsPerDay) * secondsPerDay }
 
+    /// The first instant of a calendar day (days since 1970-01-01) in a time zone: 00:00 local, or the end of
+    /// the gap where the zone skips midnight that day.
+    public static func startOfDay(days: Int, in zone: TimeZone) -> Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        // Local noon of that day (noon UTC shifted by the zone's offset then) lies inside the local day.
+        let noonUTC = days * secondsPerDay + 43_200
+        let localNoon = noonUTC - zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(noonUTC)))
+        return Int(calendar.startOfDay(for: Date(timeIntervalSince1970: Double(localNoon))).timeIntervalSince1970)
+    }
+
     static func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
 
     /// Adds calendar months, clamping the day to the end of a shorter month (Jan 31 + 1 month = Feb 28/29),

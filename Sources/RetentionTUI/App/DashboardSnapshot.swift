@@ -124,16 +124,16 @@ extension DashboardSnapshot {
                                  myOpenTasks: tasks.open, myDueTasks: tasks.due)
     }
 
-    /// The campaign pane's rows with each campaign's performance.
+    /// The campaign pane's rows with each campaign's performance, read for all of them at once. "Reached" is
+    /// `customers.reached`: the customers with a touchpoint counted in `touchpoints.byStatus.delivered`.
     public static func collectCampaignRows(_ engine: Engine, _ campaigns: [Campaign], now: Int) throws -> [CampaignRow] {
-        try campaigns.map { c in
-            let p = try engine.campaignPerformance(id: c.id, now: now)
-            return CampaignRow(campaign: c, targeted: Int(p["customers"]?["targeted"]?.doubleValue ?? 0),
-                               reached: Int(p["customers"]?["reached"]?.doubleValue ?? 0),
-                               openRate: p["touchpoints"]?["rates"]?["openRate"]?.doubleValue,
-                               responseRate: p["touchpoints"]?["rates"]?["responseRate"]?.doubleValue,
-                               revenue: p["revenue"]?["retained"]?.doubleValue ?? 0, cost: p["cost"]?.doubleValue ?? 0,
-                               roi: p["roi"]?.doubleValue, upliftPoints: p["retention"]?["upliftPoints"]?.doubleValue)
+        zip(campaigns, try engine.campaignPerformances(campaigns, now: now)).map { c, p in
+            CampaignRow(campaign: c, targeted: Int(p["customers"]?["targeted"]?.doubleValue ?? 0),
+                        reached: Int(p["customers"]?["reached"]?.doubleValue ?? 0),
+                        openRate: p["touchpoints"]?["rates"]?["openRate"]?.doubleValue,
+                        responseRate: p["touchpoints"]?["rates"]?["responseRate"]?.doubleValue,
+                        revenue: p["revenue"]?["retained"]?.doubleValue ?? 0, cost: p["cost"]?.doubleValue ?? 0,
+                        roi: p["roi"]?.doubleValue, upliftPoints: p["retention"]?["upliftPoints"]?.doubleValue)
         }
     }
 

@@ -8,8 +8,10 @@ enum CampaignSummary {
         let t = p["touchpoints"], rates = t?["rates"], r = p["retention"], g = p["goals"]
         var out = [
             "Status \(p["status"]?.stringValue ?? "")    targeted \(n(p["customers"]?["targeted"]))    reached \(n(p["customers"]?["reached"]))    control \(n(p["customers"]?["control"]))",
-            "Touchpoints \(n(t?["total"])): " + ["pending", "sent", "delivered", "opened", "clicked", "responded", "failed", "skipped", "cancelled"]
+            // The funnel counts a touchpoint at every stage it reached; the side states count those in them now.
+            "Touchpoints \(n(t?["total"])), reached: " + ["sent", "delivered", "opened", "clicked", "responded"]
                 .map { "\($0) \(n(t?["byStatus"]?[$0]))" }.joined(separator: ", "),
+            "Now: " + ["pending", "sending", "failed", "skipped", "cancelled"].map { "\($0) \(n(t?["byStatus"]?[$0]))" }.joined(separator: ", "),
             "Delivery \(pct(rates?["deliveryRate"]))  open \(pct(rates?["openRate"]))  click \(pct(rates?["clickRate"]))  response \(pct(rates?["responseRate"]))",
             "Retention: treated \(pct(r?["treatedRate"])), control \(pct(r?["controlRate"])), uplift \(n(r?["upliftPoints"])) points",
             "Revenue retained \(Formatting.money(p["revenue"]?["retained"]?.doubleValue))  incremental \(Formatting.money(p["revenue"]?["incremental"]?.doubleValue))  cost \(Formatting.money(p["cost"]?.doubleValue))",
