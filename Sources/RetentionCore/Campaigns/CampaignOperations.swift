@@ -84,7 +84,7 @@ extension Engine {
             params += s.churnRisk.map { .int(Int64($0.rank)) }
         }
         if !s.policyTypes.isEmpty {
-            let inForce = s.formerCustomers ? "" : " AND p.status IN ('active', 'pending_renewal')"
+            let inForce = s.formerCustomers ? "" : " AND p.status IN \(PolicyStatus.inForceSQL)"
             conditions.append("EXISTS (SELECT 1 FROM policies p WHERE p.customer_id = c.id\(inForce) AND p.policy_type IN (\(s.policyTypes.map { _ in "?" }.joined(separator: ", "))))")
             params += s.policyTypes.map { .text($0.rawValue) }
         }
@@ -211,7 +211,7 @@ extension Engine {
             INSERT INTO campaign_enrollments (campaign_id, customer_id, policy_id, run_at, enrolled_at, is_control)
             SELECT ?, c.id,
                    (SELECT id FROM (SELECT p.id, min(p.renewal_date) FROM policies p
-                                    WHERE p.customer_id = c.id AND p.status IN ('active', 'pending_renewal')\(typeFilter))),
+                                    WHERE p.customer_id = c.id AND p.status IN \(PolicyStatus.inForceSQL)\(typeFilter))),
                    ?, ?, ((c.id * 2654435761 + ? * 97) % 10000) < ?
             FROM customers c \(scan)
             WHERE \(condition) AND NOT EXISTS (SELECT 1 FROM campaign_enrollments e WHERE e.campaign_id = ? AND e.customer_id = c.id)
@@ -276,9 +276,9 @@ extension Engine {
         let lineFilter = lines.isEmpty ? "" : " AND p.policy_type IN (\(lines.indices.map { "?\(6 + $0)" }.joined(separator: ", ")))"
         try db.run("""
             INSERT INTO campaign_enrollments (campaign_id, customer_id, policy_id, run_at, enrolled_at, is_control)
-            VALUES (?1, ?2, coalesce((SELECT p.id FROM policies p WHERE p.customer_id = ?2 AND p.status IN ('active', 'pending_renewal')\(lineFilter)
+            VALUES (?1, ?2, coalesce((SELECT p.id FROM policies p WHERE p.customer_id = ?2 AND p.status IN \(PolicyStatus.inForceSQL)\(lineFilter)
                                       ORDER BY p.renewal_date LIMIT 1),
-                                     (SELECT p.id FROM policies p WHERE p.customer_id = ?2 AND p.status IN ('active', 'pending_renewal')
+                                     (SELECT p.id FROM policies p WHERE p.customer_id = ?2 AND p.status IN \(PolicyStatus.inForceSQL)
                                       ORDER BY p.renewal_date LIMIT 1)),
                     ?3, ?3, ?4 AND ((?2 * 2654435761 + ?1 * 97) % 10000) < ?5)
             """, [.int(c.rowID), .int(row), .int(Int64(now)), .int(drawControlGroup ? 1 : 0), .int(Int64((c.controlFraction * 10_000).rounded()))]

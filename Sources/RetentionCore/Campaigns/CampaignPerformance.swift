@@ -97,7 +97,7 @@ extension Engine {
                      AND ev.occurred_at >= e.enrolled_at AND ev.occurred_at < e.enrolled_at + k.window))
             """
         let inForce = valueOnly ? "NULL" : """
-            sum(EXISTS (SELECT 1 FROM policies p WHERE p.customer_id = e.customer_id AND p.status IN ('active', 'pending_renewal')))
+            sum(EXISTS (SELECT 1 FROM policies p WHERE p.customer_id = e.customer_id AND p.status IN \(PolicyStatus.inForceSQL)))
             """
         try db.forEach("""
             WITH k(id, window) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1))

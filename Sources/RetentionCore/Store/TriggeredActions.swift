@@ -108,7 +108,7 @@ extension Engine {
             return [("result", .string("already_pending")), ("id", .string(pending))]
         }
         let policy = try policyRow ?? db.queryOne("""
-            SELECT id FROM policies WHERE customer_id = ? AND status IN ('active', 'pending_renewal') ORDER BY renewal_date LIMIT 1
+            SELECT id FROM policies WHERE customer_id = ? AND status IN \(PolicyStatus.inForceSQL) ORDER BY renewal_date LIMIT 1
             """, [.int(customerRow)], { $0.int64(0) })
         if kind == .renewal && policy == nil {
             throw RetentionError.conflict("no_policy_in_force", "send_reminder: the customer has no policy in force to send a renewal reminder about.", field: "policyId")
