@@ -18,6 +18,16 @@ import Testing
                     nextRenewalDate: now + 86_400 * 10, lastContactDate: nil, assignedTo: nil, snoozedUntil: nil)
     }
 
+    /// A scored demo book in memory and the dashboard's state with its panes read.
+    func scoredDemo(customers: Int) throws -> (Engine, DashboardState) {
+        let engine = Engine(database: try Store.open(path: ":memory:"), user: "t")
+        try DemoBook(customers: customers, seed: 3, now: now).generate(into: engine.db)
+        try engine.rescore(now: now)
+        var state = DashboardState(themeName: "default", user: "me")
+        state.apply(try DashboardSnapshot.collect(engine, state.request, now: now))
+        return (engine, state)
+    }
+
     func render(_ state: DashboardState, _ columns: Int = 120, _ rows: Int = 40) -> String {
         var canvas = Canvas(columns: columns, rows: rows)
         DashboardView.draw(state, into: &canvas, now: now)
@@ -215,11 +225,7 @@ import Testing
     /// The detail pane's actions wait for the customer just opened: until it is read, the pane still shows
     /// the one before, and a question naming that one would act on the other.
     @Test func aCustomerJustOpenedIsActedOnOnlyOnceShown() throws {
-        let engine = Engine(database: try Store.open(path: ":memory:"), user: "t")
-        try DemoBook(customers: 60, seed: 3, now: now).generate(into: engine.db)
-        try engine.rescore(now: now)
-        var state = DashboardState(themeName: "default", user: "me")
-        state.apply(try DashboardSnapshot.collect(engine, state.request, now: now))
+        var (engine, state) = try scoredDemo(customers: 60)
         #expect(state.handle(.enter) == [.reloadPanes])
         let first = try #require(state.detailCustomerID)
         state.apply(try DashboardSnapshot.collect(engine, state.request, now: now))
@@ -290,11 +296,7 @@ import Testing
     /// The detail pane names the top factor the at-risk list shows, and says the model is untrained when the
     /// default coefficients made the numbers; `M` asks for the model overlay from any pane.
     @Test func theDetailNamesTheListsTopFactorAndTheModelBehindIt() throws {
-        let engine = Engine(database: try Store.open(path: ":memory:"), user: "t")
-        try DemoBook(customers: 120, seed: 3, now: now).generate(into: engine.db)
-        try engine.rescore(now: now)
-        var state = DashboardState(themeName: "default", user: "me")
-        state.apply(try DashboardSnapshot.collect(engine, state.request, now: now))
+        var (engine, state) = try scoredDemo(customers: 120)
         let first = try #require(state.selectedAtRisk)
         let factor = try #require(first.topRiskFactor)
         #expect(state.handle(.enter) == [.reloadPanes])
