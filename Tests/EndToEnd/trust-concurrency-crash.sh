@@ -91,9 +91,10 @@ sent_rows=$(sqlite3 "$DB" "SELECT count(*) FROM touchpoints WHERE status = 'sent
 stuck=$(sqlite3 "$DB" "SELECT count(*) FROM touchpoints WHERE status = 'sending'")
 # Every file written is either recorded as sent or still claimed (the crash rule then marks it for review).
 [ "$sent_files" -le $((sent_rows + stuck)) ] && ok || fail "$sent_files files but $sent_rows sent + $stuck claimed"
-# Running dispatch again finishes the work: nothing due stays pending (deferred ones wait for their time).
+# Running dispatch again finishes the work: nothing due stays pending (deferred ones wait for their time). "Now" is
+# the fixed clock's (RETENTION_TODAY at noon UTC), not the machine's.
 "$BIN" --db "$DB" dispatch --once --limit 100000 >/dev/null && ok || fail "dispatch completes when run again"
-due=$(sqlite3 "$DB" "SELECT count(*) FROM touchpoints t JOIN campaigns k ON k.id = t.campaign_id WHERE t.status = 'pending' AND t.due_at <= strftime('%s','now') - 5 AND k.status = 'active'")
+due=$(sqlite3 "$DB" "SELECT count(*) FROM touchpoints t JOIN campaigns k ON k.id = t.campaign_id WHERE t.status = 'pending' AND t.due_at <= strftime('%s','$RETENTION_TODAY 12:00:00') - 5 AND k.status = 'active'")
 [ "$due" = "0" ] && ok || fail "$due due touchpoints still pending after the rerun"
 
 # SIGKILL during a demo build: the earlier demo stays whole, and the next build clears what the killed one left.
