@@ -75,7 +75,7 @@ enum Dispatcher {
             switch e.kind {
             case .storage: return ExitCode.ioError
             case .invalid: return ExitCode.dataError
-            case .notFound, .conflict: return ExitCode.refused
+            case .notFound, .conflict, .unauthorized, .methodNotAllowed, .tooLarge, .unsupportedMediaType: return ExitCode.refused
             }
         } catch {
             Output.err("retention \(name): \(error)")
