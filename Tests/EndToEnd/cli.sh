@@ -117,6 +117,13 @@ check "config sets the company name" expect_exit 0 "$BIN" --db "$WORK/demo.db" c
 check "config gets one key" bash -c "[ \"\$('$BIN' --db '$WORK/demo.db' config get company.name)\" = 'Acme Mutual' ]"
 check "a bad calling window exits 65" expect_exit 65 "$BIN" --db "$WORK/demo.db" config set contact.window 21:00-08:00
 check "an unknown key exits 65" expect_exit 65 "$BIN" --db "$WORK/demo.db" config get ltv.nope
+check "a CGI setting is checked (exit 65)" expect_exit 65 "$BIN" --db "$WORK/demo.db" config set cgi.maxBodyBytes 10
+check "config sets a CGI setting" bash -c "[ \"\$('$BIN' --db '$WORK/demo.db' config set cgi.anonymousReads TRUE)\" = 'cgi.anonymousReads = true' ]"
+check "cgi run from a shell is a usage error" expect_exit 64 "$BIN" cgi
+check "api METHOD PATH stays a command where a web server's variables are set" \
+  bash -c "GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=POST '$BIN' --db '$WORK/demo.db' api GET /metrics --compact | grep -q '^{\"success\":true'"
+check "api without METHOD and PATH answers as CGI under a web server" \
+  bash -c "GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET PATH_INFO=/metrics RETENTION_DB='$WORK/demo.db' '$BIN' api | head -1 | grep -q '^Status: 200 OK'"
 check "simulate appends activity" expect_exit 0 "$BIN" --db "$WORK/demo.db" simulate --rate 200 --count 5 --seed 1
 check "simulate reports each change" test "$(wc -l <"$WORK/out")" -eq 5
 check "rescore scores the book" expect_exit 0 "$BIN" --db "$WORK/demo.db" rescore

@@ -18,5 +18,6 @@ printf '\x02*/15 9-17 * * MON-FRI' > "$OUT/corpus/cron"
 printf '\x03Hi {{firstName}} {{#if phone}}x{{/if}}' > "$OUT/corpus/template"
 printf '\x04/customers?churnRisk=high&limit=5' > "$OUT/corpus/api"
 printf '\x05[palette]\nred = #ff0000\n[roles]\nheader = red on default bold\n' > "$OUT/corpus/theme"
-printf '\x06{"name":"x","date":"2024-01-01","amount":1.5,"tags":["a"]}' > "$OUT/corpus/body"
+printf '\x06application/json; charset=utf-8\n{"a":"\xc3\xa9"}' > "$OUT/corpus/cgi-body"
+printf '\x07{"name":"x","date":"2024-01-01","amount":1.5,"tags":["a"]}' > "$OUT/corpus/body"
 "$OUT/fuzz-parsers" "$OUT/corpus" -max_total_time="$SECONDS_TO_RUN" -timeout=5 -max_len=4096 -print_final_stats=1 2>&1 | tail -12

@@ -8,24 +8,33 @@ public struct APIRequest: Sendable {
     public var query: [(String, String)]
     public var body: JSONValue?
 
-    /// Splits `PATH?query` and percent-decodes both.
+    /// Splits `PATH?query` and percent-decodes the query.
     public init(method: String, target: String, body: JSONValue? = nil) throws {
-        self.method = method.uppercased()
         let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        self.path = String(parts[0])
-        var query: [(String, String)] = []
-        if parts.count == 2 {
-            for item in parts[1].split(separator: "&") where !item.isEmpty {
-                let kv = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                guard let key = APIRequest.percentDecode(String(kv[0])),
-                      let value = APIRequest.percentDecode(kv.count == 2 ? String(kv[1]) : "") else {
-                    throw RetentionError.invalid("query", "has malformed percent-encoding in \"\(item)\"", code: "invalid_query")
-                }
-                query.append((key, value))
-            }
-        }
-        self.query = query
+        try self.init(method: method, path: String(parts[0]), queryString: parts.count == 2 ? String(parts[1]) : "", body: body)
+    }
+
+    /// A path given apart from its query (a web server hands a CGI program `PATH_INFO`, already decoded,
+    /// and `QUERY_STRING`, still encoded).
+    public init(method: String, path: String, queryString: String, body: JSONValue? = nil) throws {
+        self.method = method.uppercased()
+        self.path = path
+        self.query = try APIRequest.parseQuery(queryString)
         self.body = body
+    }
+
+    /// `a=1&b=x%20y` as pairs, percent-decoded.
+    static func parseQuery(_ queryString: String) throws -> [(String, String)] {
+        var query: [(String, String)] = []
+        for item in queryString.split(separator: "&") where !item.isEmpty {
+            let kv = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let key = APIRequest.percentDecode(String(kv[0])),
+                  let value = APIRequest.percentDecode(kv.count == 2 ? String(kv[1]) : "") else {
+                throw RetentionError.invalid("query", "has malformed percent-encoding in \"\(item)\"", code: "invalid_query")
+            }
+            query.append((key, value))
+        }
+        return query
     }
 
     /// Decodes `%XX` escapes and `+` as space; nil when an escape is malformed or the bytes are not UTF-8.
@@ -47,22 +56,35 @@ public struct APIRequest: Sendable {
     }
 }
 
-/// The answer: an HTTP-like status and the spec's JSON envelope.
+/// The answer: an HTTP-like status, the spec's JSON envelope, and the HTTP header fields it needs
+/// beyond the status (a 405's `Allow`), which `retention cgi` sends and `retention api` has no use for.
 public struct APIResponse: Sendable {
     public var status: Int
     public var body: JSONValue
+    public var headers: [(String, String)] = []
     public var isSuccess: Bool { (200..<300).contains(status) }
+
+    public init(status: Int, body: JSONValue, headers: [(String, String)] = []) {
+        self.status = status
+        self.body = body
+        self.headers = headers
+    }
 
     public static func success(_ data: JSONValue, status: Int = 200, extra: [(String, JSONValue)] = []) -> APIResponse {
         APIResponse(status: status, body: .object([("success", .bool(true)), ("data", data)] + extra))
     }
 
-    public static func failure(_ error: RetentionError) -> APIResponse {
+    /// The spec's error envelope: `code`, `message`, and where known `field`, `line` and `column`
+    /// (plus `allow`, the methods a path has, on a 405).
+    public static func failure(_ error: RetentionError, allow: [String]? = nil) -> APIResponse {
         var err: [(String, JSONValue)] = [("code", .string(error.code)), ("message", .string(error.message))]
         if let field = error.field { err.append(("field", .string(field))) }
         if let line = error.line { err.append(("line", .int(line))) }
+        if let column = error.column { err.append(("column", .int(column))) }
+        if let allow { err.append(("allow", .array(allow.map { .string($0) }))) }
         return APIResponse(status: error.httpStatus,
-                           body: .object([("success", .bool(false)), ("error", .object(err)), ("status", .int(error.httpStatus))]))
+                           body: .object([("success", .bool(false)), ("error", .object(err)), ("status", .int(error.httpStatus))]),
+                           headers: allow.map { [("Allow", $0.joined(separator: ", "))] } ?? [])
     }
 }
 

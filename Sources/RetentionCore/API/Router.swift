@@ -50,18 +50,58 @@ public enum Router {
     /// Every route, in the order `retention api --routes` lists them.
     public static let routes: [Route] = customerRoutes + policyRoutes + eventRoutes + metricsRoutes + triageRoutes + campaignRoutes + touchpointRoutes + scoringRoutes + privacyRoutes + taskRoutes
 
+    /// What a method and path come to: a route with its path parameters, a known path that has other
+    /// methods (405), or nothing (404).
+    public enum Resolution {
+        case route(Route, params: [String: String])
+        case methodNotAllowed(allowed: [String])
+        case notFound
+    }
+
+    /// The order methods are listed in (`Allow`, and the 405's message).
+    static let methodOrder = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+    /// Finds the route for `method` and `path` (`/api/v1/retention` prefix optional). Touches no database.
+    public static func resolve(method: String, path: String) throws -> Resolution {
+        var path = path
+        if path.hasPrefix(prefix) { path = String(path.dropFirst(prefix.count)) }
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        for segment in segments where segment.contains(where: { $0.isNewline || $0 == "\0" }) {
+            throw RetentionError.invalid("path", "contains control characters", code: "invalid_path")
+        }
+        var methodsForPath: Set<String> = []
+        for route in routes {
+            guard let params = route.match(segments) else { continue }
+            if route.method == method { return .route(route, params: params) }
+            methodsForPath.insert(route.method)
+        }
+        if methodsForPath.isEmpty { return .notFound }
+        return .methodNotAllowed(allowed: methodOrder.filter { methodsForPath.contains($0) })
+    }
+
+    /// The 405 answer: the error envelope naming the methods the path has, in its message and in
+    /// `error.allow`, and the HTTP `Allow` header (`allow` given to the header may add HEAD).
+    public static func methodNotAllowed(_ method: String, path: String, allowed: [String], allowHeader: [String]? = nil) -> APIResponse {
+        var response = APIResponse.failure(RetentionError(.methodNotAllowed, code: "method_not_allowed",
+                                                          "\(method) is not allowed on \(path); use \(allowed.joined(separator: " or ")).",
+                                                          field: "method"), allow: allowed)
+        if let allowHeader { response.headers = [("Allow", allowHeader.joined(separator: ", "))] }
+        return response
+    }
+
+    /// The 404 answer for a path no route has.
+    public static func notFound(_ method: String, path: String) -> APIResponse {
+        .failure(RetentionError(.notFound, code: "route_not_found", "No route \(method) \(path). `retention api --routes` lists them."))
+    }
+
     public static func handle(_ request: APIRequest, engine: Engine, now: Int) -> APIResponse {
         do {
-            var path = request.path
-            if path.hasPrefix(prefix) { path = String(path.dropFirst(prefix.count)) }
-            let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-            for segment in segments where segment.contains(where: { $0.isNewline || $0 == "\0" }) {
-                throw RetentionError.invalid("path", "contains control characters", code: "invalid_path")
-            }
-            var methodsForPath: [String] = []
-            for route in routes {
-                guard let params = route.match(segments) else { continue }
-                guard route.method == request.method else { methodsForPath.append(route.method); continue }
+            switch try resolve(method: request.method, path: request.path) {
+            case .notFound:
+                return notFound(request.method, path: request.path)
+            case .methodNotAllowed(let allowed):
+                return methodNotAllowed(request.method, path: request.path, allowed: allowed)
+            case .route(let route, let params):
                 var context = RouteContext(params: params, query: QueryReader(request.query), body: request.body, now: now)
                 // No route that writes takes query parameters: one given is refused before anything is written
                 // (checked after the handler, a bad parameter would be reported on a write already done).
@@ -70,13 +110,6 @@ public enum Router {
                 try context.query.finish()
                 return response
             }
-            if !methodsForPath.isEmpty {
-                return .failure(RetentionError(.invalid, code: "method_not_allowed",
-                                               "\(request.method) is not allowed on \(request.path); use \(methodsForPath.joined(separator: " or ")).",
-                                               field: "method"))
-            }
-            return .failure(RetentionError(.notFound, code: "route_not_found",
-                                           "No route \(request.method) \(request.path). `retention api --routes` lists them."))
         } catch let error as RetentionError {
             return .failure(error)
         } catch {

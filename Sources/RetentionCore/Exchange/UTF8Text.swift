@@ -6,18 +6,24 @@ import Foundation
 public enum UTF8Text {
     public static func decode(_ data: Data, name: String) throws -> String {
         if let text = String(validating: data, as: UTF8.self) { return text }
+        guard let (line, column) = firstForeignByte(data) else { throw RetentionError(.invalid, code: "not_utf8", "\(name) is not UTF-8 text.") }
+        throw RetentionError(.invalid, code: "not_utf8",
+            "\(name) is not UTF-8 text: line \(line), column \(column) holds a byte that is not UTF-8. Save the file as UTF-8 (it may be Latin-1 or Windows-1252) and import it again.",
+            line: line, column: column)
+    }
+
+    /// The line and column (in characters, 1-based) of the first byte that is not UTF-8; nil when all are.
+    public static func firstForeignByte<Bytes: Collection>(_ bytes: Bytes) -> (line: Int, column: Int)? where Bytes.Element == UInt8, Bytes.SubSequence: Collection {
         var line = 1
         // A line feed byte is never part of a multi-byte UTF-8 sequence, so each line can be checked alone.
-        for slice in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
-            if String(validating: slice, as: UTF8.self) == nil {
-                let repaired = String(decoding: slice, as: UTF8.self)
+        for slice in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            if String(validating: Array(slice), as: UTF8.self) == nil {
+                let repaired = String(decoding: Array(slice), as: UTF8.self)
                 let column = repaired.firstIndex(of: "\u{FFFD}").map { repaired.distance(from: repaired.startIndex, to: $0) + 1 } ?? 1
-                throw RetentionError(.invalid, code: "not_utf8",
-                    "\(name) is not UTF-8 text: line \(line), column \(column) holds a byte that is not UTF-8. Save the file as UTF-8 (it may be Latin-1 or Windows-1252) and import it again.",
-                    line: line)
+                return (line, column)
             }
             line += 1
         }
-        throw RetentionError(.invalid, code: "not_utf8", "\(name) is not UTF-8 text.")
+        return nil
     }
 }

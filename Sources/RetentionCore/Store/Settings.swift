@@ -1,18 +1,21 @@
 /// The settings `retention config` shows and changes: the lifetime-value parameters (see `LTVSettings`),
-/// the company name messages sign with, and the calling window for calls and text messages.
+/// the company name messages sign with, the calling window for calls and text messages, and who may use
+/// the API over HTTP (see `CGISettings`).
 extension Engine {
     /// Every settable key, in the order `config get` lists them.
-    public static let settingKeys = LTVSettings.keys + ["company.name", "contact.window", RenewalGrace.defaultKey, "policy.graceDays.LINE"]
+    public static let settingKeys = LTVSettings.keys + ["company.name", "contact.window"] + CGISettings.keys + [RenewalGrace.defaultKey, "policy.graceDays.LINE"]
 
     /// Each setting with the value in force (the default when none was set).
     public func settings() throws -> [(key: String, value: String)] {
         let ltv = try ltvSettings()
         let window = try callingWindow()
         let company = try db.queryOne("SELECT value FROM settings WHERE key = 'company.name'", [], { $0.text(0) })
+        let cgi = try cgiSettings()
         return [("ltv.discountRate", JSONValue.format(number: ltv.discountRate)), ("ltv.profitMargin", JSONValue.format(number: ltv.profitMargin)),
                 ("ltv.acquisitionCost", JSONValue.format(number: Double(ltv.acquisitionCostCents) / 100)),
                 ("ltv.operationalCost", JSONValue.format(number: Double(ltv.operationalCostCents) / 100)),
                 ("company.name", company ?? TemplateVariables.fallback("company.name")), ("contact.window", window.description)]
+            + CGISettings.keys.map { ($0, cgi.value(of: $0)) }
             + graceSettings(try renewalGrace())
     }
 
@@ -37,6 +40,7 @@ extension Engine {
 
     /// Sets one setting, validated (the error names the key) and audited.
     public func setSetting(_ key: String, _ value: String, now: Int) throws {
+        var value = value
         switch key {
         case _ where LTVSettings.keys.contains(key):
             try setLTVSetting(key, value, now: now)
@@ -50,6 +54,10 @@ extension Engine {
             guard CallingWindow(parsing: value) != nil else {
                 throw RetentionError.invalid(key, "must be HH:MM-HH:MM with the start before the end, like 08:00-21:00; got \"\(value)\"")
             }
+        case _ where CGISettings.keys.contains(key):
+            var cgi = CGISettings()
+            try cgi.set(key, value)
+            value = cgi.value(of: key)
         default:
             throw Self.unknownSetting(key)
         }

@@ -193,7 +193,7 @@ private struct JSONParser {
         for b in bytes[0..<min(i, bytes.count)] {
             if b == 0x0A { line += 1; col = 1 } else if b & 0xC0 != 0x80 { col += 1 }
         }
-        return RetentionError(.invalid, code: "invalid_json", "Invalid JSON at line \(line), column \(col): \(message).", line: line)
+        return RetentionError(.invalid, code: "invalid_json", "Invalid JSON at line \(line), column \(col): \(message).", line: line, column: col)
     }
 
     mutating func skipWhitespace() {

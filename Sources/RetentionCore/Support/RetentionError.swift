@@ -3,7 +3,7 @@ import Foundation
 /// Every failure the engine reports: a value with a machine-readable code, a sentence a user understands,
 /// and where the problem is (a field, a CSV line and column, a key).
 ///
-/// `retention api` maps the kind to an HTTP-like status (400, 404, 409, 500) inside the spec's envelope
+/// `retention api` maps the kind to an HTTP-like status (400, 401, 404, 405, 409, 413, 415, 500) inside the spec's envelope
 /// `{"success": false, "error": {...}, "status": N}`; sub-commands map it to a sysexits-style exit code.
 public struct RetentionError: Error, CustomStringConvertible, Equatable, Sendable {
     public enum Kind: String, Sendable {
@@ -15,6 +15,14 @@ public struct RetentionError: Error, CustomStringConvertible, Equatable, Sendabl
         case conflict
         /// The database or the file system failed (HTTP 500, exit 74).
         case storage
+        /// Over HTTP: no authenticated user where the settings ask for one (HTTP 401).
+        case unauthorized
+        /// A known path asked with a method it does not have (HTTP 405; the allowed ones are named).
+        case methodNotAllowed
+        /// Over HTTP: a request body larger than the limit (HTTP 413).
+        case tooLarge
+        /// Over HTTP: a body that is not JSON in UTF-8 by its Content-Type (HTTP 415).
+        case unsupportedMediaType
     }
 
     public var kind: Kind
@@ -25,13 +33,16 @@ public struct RetentionError: Error, CustomStringConvertible, Equatable, Sendabl
     public var field: String?
     /// The 1-based line of an input file, when the error is about one.
     public var line: Int?
+    /// The 1-based column (in characters) on that line, when known (malformed JSON).
+    public var column: Int?
 
-    public init(_ kind: Kind, code: String, _ message: String, field: String? = nil, line: Int? = nil) {
+    public init(_ kind: Kind, code: String, _ message: String, field: String? = nil, line: Int? = nil, column: Int? = nil) {
         self.kind = kind
         self.code = code
         self.message = message
         self.field = field
         self.line = line
+        self.column = column
     }
 
     public static func invalid(_ field: String, _ message: String, code: String = "invalid_field") -> RetentionError {
@@ -64,6 +75,10 @@ public struct RetentionError: Error, CustomStringConvertible, Equatable, Sendabl
         case .notFound: 404
         case .conflict: 409
         case .storage: 500
+        case .unauthorized: 401
+        case .methodNotAllowed: 405
+        case .tooLarge: 413
+        case .unsupportedMediaType: 415
         }
     }
 

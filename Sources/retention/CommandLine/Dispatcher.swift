@@ -6,7 +6,7 @@ enum Dispatcher {
     static let version = "1.0.0"
 
     static var commands: [CommandSpec] {
-        [TuiCommand.spec, ApiCommand.spec, ImportCommand.spec, ExportCommand.spec, RescoreCommand.spec, CampaignCommand.spec, DispatchCommand.spec, ChannelCommand.spec, TemplateCommand.spec, CustomerCommand.spec, ModelCommand.spec, ConfigCommand.spec, ReportCommand.spec, DemoCommand.spec, SimulateCommand.spec, BenchCommand.spec, HelpCommand.spec]
+        [TuiCommand.spec, ApiCommand.spec, CgiCommand.spec, ImportCommand.spec, ExportCommand.spec, RescoreCommand.spec, CampaignCommand.spec, DispatchCommand.spec, ChannelCommand.spec, TemplateCommand.spec, CustomerCommand.spec, ModelCommand.spec, ConfigCommand.spec, ReportCommand.spec, DemoCommand.spec, SimulateCommand.spec, BenchCommand.spec, HelpCommand.spec]
     }
 
     static let mainUsage = "usage: retention [--db PATH] [--user NAME] [--today DATE] COMMAND [OPTIONS]   (retention --help lists the commands)"
@@ -37,8 +37,10 @@ enum Dispatcher {
                 break
             }
         }
-        // No command: open the dashboard on a terminal, print help otherwise.
-        let name = commandName ?? (isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 ? "tui" : "help")
+        // No command: answer as a CGI program when a web server runs it, open the dashboard on a terminal,
+        // print help otherwise.
+        let name = commandName ?? (CgiCommand.isGateway(ProcessInfo.processInfo.environment) ? "cgi"
+            : isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 ? "tui" : "help")
         guard let spec = commands.first(where: { $0.name == name }) else {
             Output.err("retention: unknown command \"\(name)\"\n\(mainUsage)")
             return ExitCode.usage
@@ -75,7 +77,7 @@ enum Dispatcher {
             switch e.kind {
             case .storage: return ExitCode.ioError
             case .invalid: return ExitCode.dataError
-            case .notFound, .conflict: return ExitCode.refused
+            case .notFound, .conflict, .unauthorized, .methodNotAllowed, .tooLarge, .unsupportedMediaType: return ExitCode.refused
             }
         } catch {
             Output.err("retention \(name): \(error)")

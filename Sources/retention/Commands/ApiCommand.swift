@@ -26,6 +26,9 @@ enum ApiCommand {
           --pretty / --compact  force the output style (default: pretty on a terminal, compact otherwise)
           --routes              list every route
           --user NAME           who is acting (the spec's X-User-Id)
+
+        Run by a web server with no METHOD and PATH (GATEWAY_INTERFACE set), it answers the request
+        in the CGI environment, as `retention cgi` does.
         """,
         valueOptions: ["--data"], flagOptions: ["--pretty", "--compact", "--routes"],
         run: run)
@@ -39,6 +42,8 @@ enum ApiCommand {
             }
             return ExitCode.ok
         }
+        // Run by a web server without METHOD and PATH: the request is in the CGI environment.
+        if args.positionals.isEmpty && CgiCommand.isGateway(env.environment) { return try CgiCommand.run(args, env) }
         guard args.positionals.count == 2 else {
             throw UsageError(message: "expected METHOD and PATH", usage: usage)
         }

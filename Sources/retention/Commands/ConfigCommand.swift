@@ -6,7 +6,7 @@ enum ConfigCommand {
     static let usage = "usage: retention config [get [KEY]]\n       retention config set KEY VALUE"
 
     static let spec = CommandSpec(
-        name: "config", summary: "Show or change the settings (LTV parameters, company name, calling window)",
+        name: "config", summary: "Show or change the settings (LTV parameters, company name, calling window, HTTP access)",
         usage: usage,
         help: """
         \(usage)
@@ -20,6 +20,11 @@ enum ConfigCommand {
         company.name         the name messages sign with ({{company.name}}; default "your insurance agency")
         contact.window       when calls and text messages may go, in the customer's local time,
                              HH:MM-HH:MM (default 08:00-21:00)
+        cgi.anonymousReads   true: `retention cgi` answers GET without a user the web server
+                             authenticated (REMOTE_USER); default false
+        cgi.anonymousWrites  true: the same for POST, PATCH, PUT and DELETE; default false
+        cgi.maxBodyBytes     the largest request body over HTTP, in bytes (1024 to 104857600;
+                             default 1048576); a larger one is refused with 413
         Changes are audited; run `retention rescore` to apply the LTV ones to every customer.
         """,
         run: run)
