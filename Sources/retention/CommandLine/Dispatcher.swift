@@ -12,6 +12,18 @@ enum Dispatcher {
     static let mainUsage = "usage: retention [--db PATH] [--user NAME] [--today DATE] COMMAND [OPTIONS]   (retention --help lists the commands)"
 
     static func main(_ words: [String]) -> Int32 {
+        // Run by a web server, the process answers one HTTP request and nothing else, whatever its arguments:
+        // Apache passes a query string without "=" as command-line words (`?config+set+…` would otherwise run
+        // `retention config set …` for anyone who can send a request). The database comes from RETENTION_DB.
+        if CgiCommand.isGateway(ProcessInfo.processInfo.environment) {
+            do {
+                let args = try ParsedArguments([], valueOptions: [], flagOptions: [], usage: CgiCommand.usage)
+                return try CgiCommand.run(args, CommandEnvironment(arguments: args))
+            } catch {
+                Output.err("retention cgi: \(error)")
+                return ExitCode.software
+            }
+        }
         // The first word that is not a global option names the command.
         var rest = words
         var globals: [String] = []
@@ -37,10 +49,8 @@ enum Dispatcher {
                 break
             }
         }
-        // No command: answer as a CGI program when a web server runs it, open the dashboard on a terminal,
-        // print help otherwise.
-        let name = commandName ?? (CgiCommand.isGateway(ProcessInfo.processInfo.environment) ? "cgi"
-            : isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 ? "tui" : "help")
+        // No command: open the dashboard on a terminal, print help otherwise.
+        let name = commandName ?? (isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 ? "tui" : "help")
         guard let spec = commands.first(where: { $0.name == name }) else {
             Output.err("retention: unknown command \"\(name)\"\n\(mainUsage)")
             return ExitCode.usage

@@ -27,8 +27,8 @@ enum ApiCommand {
           --routes              list every route
           --user NAME           who is acting (the spec's X-User-Id)
 
-        Run by a web server with no METHOD and PATH (GATEWAY_INTERFACE set), it answers the request
-        in the CGI environment, as `retention cgi` does.
+        Run by a web server (GATEWAY_INTERFACE set), retention answers the request in the CGI
+        environment as `retention cgi` does, whatever its arguments.
         """,
         valueOptions: ["--data"], flagOptions: ["--pretty", "--compact", "--routes"],
         run: run)
@@ -43,7 +43,6 @@ enum ApiCommand {
             return ExitCode.ok
         }
         // Run by a web server without METHOD and PATH: the request is in the CGI environment.
-        if args.positionals.isEmpty && CgiCommand.isGateway(env.environment) { return try CgiCommand.run(args, env) }
         guard args.positionals.count == 2 else {
             throw UsageError(message: "expected METHOD and PATH", usage: usage)
         }

@@ -2,8 +2,8 @@ import Foundation
 import RetentionCore
 
 /// `retention cgi`: the spec's HTTP API as a CGI program, run by a web server (lighttpd, Apache, nginx with
-/// fcgiwrap) once per request. `retention api` with no METHOD and PATH does the same when a web server runs it
-/// (`GATEWAY_INTERFACE` set), and so does `retention` with no command.
+/// fcgiwrap) once per request. Whenever a web server runs the program (`GATEWAY_INTERFACE` and `REQUEST_METHOD`
+/// set) this is what it does, whatever its arguments (see `Dispatcher.main`).
 enum CgiCommand {
     static let usage = "usage: retention cgi   (run by a web server, with RETENTION_DB set in its configuration)"
 
@@ -18,7 +18,8 @@ enum CgiCommand {
         as `retention api` would, and writes a CGI response: Status, Content-Type: application/json,
         and the spec's envelope. PATH_INFO may carry the /api/v1/retention prefix or not.
 
-        The database is RETENTION_DB (or --db). The audit trail names REMOTE_USER, the user the web
+        The database is RETENTION_DB (arguments are ignored under a web server: Apache passes a
+        query string without "=" as arguments). The audit trail names REMOTE_USER, the user the web
         server authenticated. Without one, reads and writes are refused (401) unless
         `retention config set cgi.anonymousReads true` (or cgi.anonymousWrites) allows them.
         A body over cgi.maxBodyBytes (default 1 MiB) is refused with 413, one that is not
@@ -37,7 +38,7 @@ enum CgiCommand {
             throw UsageError(message: "run by a web server as a CGI program (GATEWAY_INTERFACE and REQUEST_METHOD are not set); use `retention api METHOD PATH` from a shell", usage: usage)
         }
         let answer: CGIGateway.Answer
-        if (args.value("--db") ?? env.environment["RETENTION_DB"] ?? "").isEmpty {
+        if (env.environment["RETENTION_DB"] ?? "").isEmpty {
             // Not the web server's user's own default book: the configuration names the database.
             answer = CGIGateway.Answer(response: .failure(RetentionError(.storage, code: "cgi_not_configured",
                 "The web server's configuration does not name the database: set RETENTION_DB to its path.")),
