@@ -75,6 +75,28 @@ import Testing
         #expect(try engine.db.scalarInt("SELECT count(*) FROM retention_events WHERE event_type = 'policy_lapsed'") == 1)
     }
 
+    /// Chunks of one policy: the same result as one pass, each chunk committed on its own.
+    @Test func chunkedPassesEndTheSame() throws {
+        let book = try book(), engine = book.engine
+        try engine.setSetting("policy.graceDays.home", "20", now: d("2024-02-01"))
+        #expect(try engine.expireOverduePolicies(now: d("2024-02-05"), chunkSize: 1) == ExpirySummary(expired: 2, lapsed: 1, customersLeft: 2))
+        #expect(try engine.expireOverduePolicies(now: d("2024-02-05"), chunkSize: 1).isEmpty)
+    }
+
+    /// A customer whose other policy was cancelled after the one that expires left on the cancellation's day.
+    @Test func aCustomerLeavesWhenTheirLastPolicyEnded() throws {
+        let book = try book(), engine = book.engine
+        let extra = try engine.createPolicy(try json("""
+            {"customerId":"\(book.a)","policyNumber":"A2","policyType":"home","premium":{"amount":300,"frequency":"annual"},
+             "coverage":{"type":"std","amount":1000},"effectiveDate":"2023-03-01","expirationDate":"2024-03-01"}
+            """), now: d("2023-03-01")).id
+        try engine.updatePolicy(id: extra, try json(#"{"status":"cancelled","endReason":"price"}"#), now: d("2024-01-15"))
+        try engine.expireOverduePolicies(now: d("2024-02-05"))
+        let churned = try engine.db.query("SELECT e.occurred_at FROM retention_events e JOIN customers c ON c.id = e.customer_id WHERE e.event_type = 'customer_churned' AND c.lead_id = 'A'") { $0.int(0) }
+        #expect(churned == [d("2024-01-15")])
+        #expect(try engine.winBack().first { $0.name == "A X" }?.leftAt == d("2024-01-15"))
+    }
+
     @Test func exactlyAtTheEndOfGraceItEnds() throws {
         let book = try book(), engine = book.engine
         // A1: 2024-01-01 + 30 days = 2024-01-31 00:00; one second before, nothing ends.

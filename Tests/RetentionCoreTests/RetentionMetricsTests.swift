@@ -106,6 +106,20 @@ import Testing
         #expect(agent["revenueMetrics"]?["startingRecurringRevenue"] == .number(2400))
         #expect(agent["revenueMetrics"]?["netRevenueRetention"] == .number(68.75))
         #expect(agent["policyMetrics"]?["averagePremiumByType"]?["auto"] == .number(1150))
+        // A policy that starts after the period and is re-rated later changes nothing about the period's end
+        // (the review's case: its change came off the period's auto premium, giving 0 or less).
+        let late = try engine.createCustomer(try json(#"{"leadId":"Z","agentId":"ag","firstName":"Z","lastName":"X","email":"z@example.com"}"#), now: d("2025-03-01")).id
+        let z1 = try engine.createPolicy(try json("""
+            {"customerId":"\(late)","policyNumber":"Z1","policyType":"auto","premium":{"amount":1000,"frequency":"annual"},
+             "coverage":{"type":"std","amount":1000},"effectiveDate":"2025-03-01","expirationDate":"2026-03-01"}
+            """), now: d("2025-03-01")).id
+        try engine.updatePolicy(id: z1, try json(#"{"premium":{"amount":2000}}"#), now: d("2025-06-01"))
+        for agentId in [nil, "ag"] as [String?] {
+            let again = try engine.metrics(try MetricsPeriod(startDate: d("2024-01-01"), endDate: d("2024-12-31"), agentId: agentId))
+            #expect(again["policyMetrics"]?["averagePremiumByType"]?["auto"] == .number(1150))
+            #expect(again["revenueMetrics"]?["startingRecurringRevenue"] == .number(2400))
+            #expect(again["revenueMetrics"]?["netRevenueRetention"] == .number(68.75))
+        }
     }
 
     /// The period's edges are counted once (the audit's January 2026 case): a customer whose first policy starts on

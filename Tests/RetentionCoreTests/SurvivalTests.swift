@@ -29,6 +29,7 @@ import Testing
         // Where no one is left the band is [0, 0], not [0, 100 %].
         #expect(km.rows.last?.lower95 == 0 && km.rows.last?.upper95 == 0)
         #expect(km.point(at: 4)! == (0, 0, 0))
+        #expect(km.point(at: 60)! == (0, 0, 0), "no one left stays no one left")
     }
 
     /// Beyond the longest follow-up nothing was observed: no estimate (the audit's one-customer book printed

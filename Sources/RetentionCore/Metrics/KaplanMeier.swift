@@ -12,7 +12,7 @@ import Foundation
 /// Where S(t) = 0 the band is [0, 0] (no one is left; the transform is undefined there). Observations censored
 /// at a time tie with events are counted at risk at that time (the usual convention). Beyond the longest
 /// follow-up (the longest time anyone was observed, event or censored) the data say nothing: `point(at:)`
-/// is nil there, and reports print no figure.
+/// is nil there, and reports print no figure; unless S reached 0, which it then stays.
 public struct KaplanMeier: Sendable {
     public struct Row: Sendable, Equatable {
         public var time: Double
@@ -65,6 +65,8 @@ public struct KaplanMeier: Sendable {
 
     /// S(t) with its 95 % band, or nil when t is beyond the longest follow-up (or nothing was observed).
     public func point(at t: Double) -> (survival: Double, lower95: Double, upper95: Double)? {
+        // Once no one is left (S = 0) it stays 0; otherwise nothing is known past the longest follow-up.
+        if let last = rows.last, last.survival == 0, t >= last.time { return (0, 0, 0) }
         guard t <= longestFollowUp else { return nil }
         guard let row = rows.last(where: { $0.time <= t }) else { return (1, 1, 1) }
         return (row.survival, row.lower95, row.upper95)

@@ -259,8 +259,9 @@ extension Engine {
         func addChange(_ change: Double) {
             if change > 0 { reads.premiumChanges.up += change } else { reads.premiumChanges.down -= change }
         }
-        // Columns from `k`: at or after the end, policy in force before the start, line, after − before (null
-        // when the change is not priced, and then not counted).
+        // Columns from `k`: at or after the end on a policy started before it, policy in force before the start,
+        // line, after − before (null when the change is not priced, and then not counted). A policy started
+        // after the period had no premium at its end to correct.
         func sinceEdges(_ r: Row, at k: Int32 = 0) {
             guard !r.isNull(k + 3) else { return }
             if r.bool(k + 1) { reads.premiumChanges.sinceStart += r.double(k + 3) }
@@ -274,7 +275,7 @@ extension Engine {
                   AND pc.occurred_at >= ?1 AND pc.occurred_at < ?2 AND pc.policy_inception < ?1
                 """, [.int(s), .int(e)]) { r in addChange(r.double(0)) }
             try db.forEach("""
-                SELECT pc.occurred_at >= ?2, pc.policy_inception < ?1, pc.policy_type, pc.premium_after_cents - pc.premium_before_cents
+                SELECT pc.occurred_at >= ?2 AND pc.policy_inception < ?2, pc.policy_inception < ?1, pc.policy_type, pc.premium_after_cents - pc.premium_before_cents
                 FROM premium_changes pc INDEXED BY premium_changes_priced
                 WHERE pc.premium_before_cents IS NOT NULL AND pc.premium_after_cents IS NOT NULL AND pc.occurred_at >= ?1
                 """, [.int(s), .int(e)]) { r in sinceEdges(r) }
@@ -283,12 +284,13 @@ extension Engine {
                 SELECT pc.renewal, pc.policy_type,
                        coalesce(pc.premium_after_cents, pc.annual_premium_cents) * pc.term_months / 12.0,
                        pc.policy_inception < ?1, pc.premium_after_cents - pc.premium_before_cents,
-                       pc.occurred_at >= ?2, pc.policy_inception < ?1, pc.policy_type, pc.premium_after_cents - pc.premium_before_cents
+                       pc.occurred_at >= ?2 AND pc.policy_inception < ?2, pc.policy_inception < ?1, pc.policy_type, pc.premium_after_cents - pc.premium_before_cents,
+                       pc.occurred_at >= ?2
                 FROM premium_changes pc
                 WHERE pc.occurred_at >= ?1 AND pc.customer_id IN (SELECT id FROM customers WHERE agent_id = ?3)
                 """, periodParams) { r in
                 sinceEdges(r, at: 5)
-                guard !r.bool(5) else { return }
+                guard !r.bool(9) else { return }   // after the period: it only corrects the premiums of then
                 if r.bool(0) {
                     if let line = r.position(1, in: PolicyType.names) { reads.renewedByLine[line] += 1 } else { reads.renewedByName[r.text(1), default: 0] += 1 }
                     reads.renewalRevenue += r.double(2)

@@ -9,8 +9,9 @@
 /// It becomes `lapsed` (end reason `non_payment`) when a payment of its current term was missed and not
 /// followed by a payment, `expired` (end reason `not_renewed`) otherwise. Its `endedAt` is the expiration
 /// date (coverage stopped then; a period's metrics that include the grace days count it as ended from its
-/// expiration), the `policy_expired` / `policy_lapsed` event is dated then, and so is `customer_churned`
-/// when it was the customer's last policy in force. Each change is audited (`policy.expire`).
+/// expiration), and the `policy_expired` / `policy_lapsed` event is dated then. When it was the customer's last
+/// policy in force, `customer_churned` is dated at the latest end of any of their policies (when they left).
+/// Each change is audited (`policy.expire`).
 ///
 /// grace(line) is the setting `policy.graceDays.LINE` when set, else `policy.graceDays` (default 30 days).
 public struct RenewalGrace: Sendable, Equatable {
@@ -75,60 +76,75 @@ extension Engine {
     }
 
     /// Ends every policy still in force past its expiration date plus the grace of its line (see
-    /// ``RenewalGrace``), in one transaction: idempotent (a second pass at the same instant finds nothing),
-    /// and all or nothing. Run by `campaign tick`, `dispatch --watch`, `rescore` and when the dashboard or a
-    /// writing command opens the book.
+    /// ``RenewalGrace``). Idempotent: a second pass at the same instant finds nothing. The policies are taken
+    /// in chunks of `chunkSize` in renewal-date order, each chunk one transaction (all of its policies, events,
+    /// audit rows and counters, or none), so a first pass over a book left unswept for months holds the write
+    /// lock a fraction of a second at a time, and a pass that is interrupted resumes where it stopped the next
+    /// time. Run by `campaign tick`, `dispatch --watch`, `rescore` and when the dashboard opens the book; the
+    /// API does not run it (run `retention campaign tick` from cron where the API is the only client).
     @discardableResult
-    public func expireOverduePolicies(now: Int) throws -> ExpirySummary {
+    public func expireOverduePolicies(now: Int, chunkSize: Int = 2_000) throws -> ExpirySummary {
         let grace = try renewalGrace()
         let shortestGrace = ([grace.defaultDays] + grace.daysByLine.values).min() ?? grace.defaultDays
         // Only the policies whose renewal date is at least the shortest grace behind are read (through the
-        // partial index of in-force policies by renewal date); each is then held to its own line's grace.
+        // partial index of in-force policies by renewal date, in its order, after the last one read); each is
+        // then held to its own line's grace.
         struct Overdue { var row: Int64, uuid: String, number: String, customer: Int64, expiration: Int, graceDays: Int, missedPayment: Bool }
         var summary = ExpirySummary()
-        try db.transaction {
-            var overdue: [Overdue] = []
-            try db.forEach("""
-                SELECT p.id, p.uuid, p.policy_number, p.customer_id, p.expiration_date, p.policy_type,
-                       EXISTS (SELECT 1 FROM retention_events m
-                               WHERE m.customer_id = p.customer_id AND m.event_type = 'payment_missed' AND m.policy_id = p.id
-                                 AND m.occurred_at >= p.effective_date
-                                 AND NOT EXISTS (SELECT 1 FROM retention_events r
-                                                 WHERE r.customer_id = p.customer_id AND r.event_type = 'payment_received'
-                                                   AND r.policy_id = p.id AND r.occurred_at >= m.occurred_at))
-                FROM policies p INDEXED BY policies_renewal_queue
-                WHERE p.status IN \(PolicyStatus.inForceSQL) AND p.renewal_date <= ?1
-                ORDER BY p.customer_id, p.id
-                """, [.int(Int64(now - shortestGrace * Timestamp.secondsPerDay))]) { r in
-                let expiration = r.int(4), days = grace.days(for: r.text(5))
-                guard expiration + days * Timestamp.secondsPerDay <= now else { return }
-                overdue.append(Overdue(row: r.int64(0), uuid: r.text(1), number: r.text(2), customer: r.int64(3),
-                                       expiration: expiration, graceDays: days, missedPayment: r.bool(6)))
-            }
-            guard !overdue.isEmpty else { return }
-            var lastEndByCustomer: [Int64: Int] = [:]
-            for p in overdue {
-                let status: PolicyStatus = p.missedPayment ? .lapsed : .expired
-                let reason = p.missedPayment ? "non_payment" : "not_renewed"
-                try db.run("""
-                    UPDATE policies SET status = ?, ended_at = ?, end_reason = ?, version = version + 1, updated_at = ? WHERE id = ?
-                    """, [.text(status.rawValue), .int(Int64(p.expiration)), .text(reason), .int(Int64(now)), .int(p.row)])
-                try insertEvent(customerRow: p.customer, policyRow: p.row, type: p.missedPayment ? .policy_lapsed : .policy_expired,
-                                severity: p.missedPayment ? .warning : .info,
-                                data: .object([("policyNumber", .string(p.number)), ("reason", .string(reason)),
-                                               ("expirationDate", .string(Timestamp.formatDate(p.expiration))), ("graceDays", .int(p.graceDays))]),
-                                actions: [], occurredAt: p.expiration, now: now)
-                try audit("policy.expire", entity: "policy", id: p.uuid,
-                          details: .object([("status", .string(status.rawValue)), ("endedAt", .string(Timestamp.formatDate(p.expiration)))]), now: now)
-                if p.missedPayment { summary.lapsed += 1 } else { summary.expired += 1 }
-                lastEndByCustomer[p.customer] = max(lastEndByCustomer[p.customer] ?? .min, p.expiration)
-            }
-            for (customer, endedAt) in lastEndByCustomer.sorted(by: { $0.key < $1.key }) {
-                try refreshCustomerCounters(customer, now: now)
-                let inForce = try db.scalarInt("SELECT count(*) FROM policies WHERE customer_id = ? AND status IN \(PolicyStatus.inForceSQL)", [.int(customer)])
-                if inForce == 0 {
+        var cursor: (date: Int64, id: Int64) = (Int64.min, Int64.min)
+        var read = chunkSize
+        while read == chunkSize {
+            read = 0
+            try db.transaction {
+                var overdue: [Overdue] = []
+                try db.forEach("""
+                    SELECT p.id, p.uuid, p.policy_number, p.customer_id, p.expiration_date, p.policy_type,
+                           EXISTS (SELECT 1 FROM retention_events m
+                                   WHERE m.customer_id = p.customer_id AND m.event_type = 'payment_missed' AND m.policy_id = p.id
+                                     AND m.occurred_at >= p.effective_date
+                                     AND NOT EXISTS (SELECT 1 FROM retention_events r
+                                                     WHERE r.customer_id = p.customer_id AND r.event_type = 'payment_received'
+                                                       AND r.policy_id = p.id AND r.occurred_at >= m.occurred_at)),
+                           p.renewal_date
+                    FROM policies p INDEXED BY policies_renewal_queue
+                    WHERE p.status IN \(PolicyStatus.inForceSQL) AND p.renewal_date <= ?1
+                      AND (p.renewal_date > ?2 OR (p.renewal_date = ?2 AND p.id > ?3))
+                    ORDER BY p.renewal_date, p.id
+                    LIMIT ?4
+                    """, [.int(Int64(now - shortestGrace * Timestamp.secondsPerDay)), .int(cursor.date), .int(cursor.id), .int(Int64(chunkSize))]) { r in
+                    read += 1
+                    cursor = (r.int64(7), r.int64(0))
+                    let expiration = r.int(4), days = grace.days(for: r.text(5))
+                    guard expiration + days * Timestamp.secondsPerDay <= now else { return }
+                    overdue.append(Overdue(row: r.int64(0), uuid: r.text(1), number: r.text(2), customer: r.int64(3),
+                                           expiration: expiration, graceDays: days, missedPayment: r.bool(6)))
+                }
+                var customers = Set<Int64>()
+                for p in overdue {
+                    let status: PolicyStatus = p.missedPayment ? .lapsed : .expired
+                    let reason = p.missedPayment ? "non_payment" : "not_renewed"
+                    try db.run("""
+                        UPDATE policies SET status = ?, ended_at = ?, end_reason = ?, version = version + 1, updated_at = ? WHERE id = ?
+                        """, [.text(status.rawValue), .int(Int64(p.expiration)), .text(reason), .int(Int64(now)), .int(p.row)])
+                    try insertEvent(customerRow: p.customer, policyRow: p.row, type: p.missedPayment ? .policy_lapsed : .policy_expired,
+                                    severity: p.missedPayment ? .warning : .info,
+                                    data: .object([("policyNumber", .string(p.number)), ("reason", .string(reason)),
+                                                   ("expirationDate", .string(Timestamp.formatDate(p.expiration))), ("graceDays", .int(p.graceDays))]),
+                                    actions: [], occurredAt: p.expiration, now: now)
+                    try audit("policy.expire", entity: "policy", id: p.uuid,
+                              details: .object([("status", .string(status.rawValue)), ("endedAt", .string(Timestamp.formatDate(p.expiration)))]), now: now)
+                    if p.missedPayment { summary.lapsed += 1 } else { summary.expired += 1 }
+                    customers.insert(p.customer)
+                }
+                for customer in customers.sorted() {
+                    try refreshCustomerCounters(customer, now: now)
+                    // Left: nothing in force now. They left when their last policy ended, whichever way it ended.
+                    guard let left = try db.queryOne("""
+                        SELECT max(ended_at) FROM policies WHERE customer_id = ?1
+                        HAVING count(*) FILTER (WHERE status IN \(PolicyStatus.inForceSQL)) = 0
+                        """, [.int(customer)], { $0.optionalInt(0) }) ?? nil else { continue }
                     try insertEvent(customerRow: customer, policyRow: nil, type: .customer_churned, severity: .critical, data: nil,
-                                    actions: [], occurredAt: endedAt, now: now)
+                                    actions: [], occurredAt: left, now: now)
                     summary.customersLeft += 1
                 }
             }

@@ -60,7 +60,7 @@ public enum DashboardApp {
         }
         defer { withExtendedLifetime(keepAlive) {} }
         // Policies past their expiration and grace end on open (idempotent; a few rows on a book kept daily).
-        let expiry = try? Engine(database: keepAlive, user: options.user).expireOverduePolicies(now: Timestamp.now())
+        let expiry = Result { try Engine(database: keepAlive, user: options.user).expireOverduePolicies(now: Timestamp.now()) }
         var prefs = DashboardPreferences.load(options.environment)
         let catalog = ThemeCatalog(directories: ThemeCatalog.searchDirectories(installed: installedThemesDirectory(options.environment),
                                                                                  environment: options.environment))
@@ -91,7 +91,11 @@ public enum DashboardApp {
         applyTheme(themeName)
 
         var state = DashboardState(themeName: themeName, user: options.user)
-        if let expiry, !expiry.isEmpty { state.status = ("Policies past their renewal grace ended on open: \(expiry.description).", false) }
+        switch expiry {
+        case .success(let ended) where !ended.isEmpty: state.status = ("Policies past their renewal grace ended on open: \(ended.description).", false)
+        case .failure(let error): state.status = ("Policies past their renewal grace could not be ended on open (\(error)); `retention campaign tick` will.", true)
+        default: break
+        }
         if let themeProblem { state.status = (themeProblem, true) }
         if let s = prefs.sort, let sort = AtRiskSort(rawValue: s) { state.sort = sort }
         if let f = prefs.riskFilter, DashboardState.riskFilters.indices.contains(f) {
