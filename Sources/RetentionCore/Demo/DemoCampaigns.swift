@@ -137,7 +137,7 @@ struct DemoCampaign: Sendable {
             sequence: [step(.email, .renewal_reminder, days: 0), step(.sms, .renewal_reminder, days: 7, skipIf: .engaged),
                        step(.call, .renewal_reminder, days: 14, skipIf: .renewed)],
             goals: goals(share: 0.12, retained: 0.9, revenuePerCustomer: 700), controlFraction: 0.25, createdAt: reminderRun - 6 * day,
-            runs: [reminderRun], stoppedAt: reminderRun + 60 * day + 240, effect: .renewals(days: 31, base: -0.45, engaged: -0.8)))
+            runs: [reminderRun], stoppedAt: reminderRun + 60 * day + 240, effect: .renewals(days: 31, base: -0.6, engaged: -1.0)))
 
         let winbackRun = tenAM(200)
         plans.append(DemoCampaign(
@@ -147,7 +147,7 @@ struct DemoCampaign: Sendable {
             schedule: CampaignSchedule(startDate: winbackRun, endDate: winbackRun + 75 * day, timezone: chicago.identifier, cron: nil),
             sequence: [step(.email, .winback, days: 0), step(.sms, .winback, days: 7, skipIf: .engaged)],
             goals: goals(share: 0.15, retained: 0.05, revenuePerCustomer: 1200), controlFraction: 0.25, createdAt: winbackRun - 9 * day,
-            runs: [winbackRun], stoppedAt: winbackRun + 75 * day + 180, effect: .winback(reached: 0.02, opened: 0.08, responded: 0.45)))
+            runs: [winbackRun], stoppedAt: winbackRun + 75 * day + 180, effect: .winback(reached: 0.015, opened: 0.06, responded: 0.4)))
 
         // Weekly on Mondays at 10:00 in Chicago, from its start: the first run when it was activated, then each Monday.
         let welcomeStart = tenAM(63)

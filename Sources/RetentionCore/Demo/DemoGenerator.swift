@@ -189,6 +189,11 @@ final class DemoGenerator: @unchecked Sendable {
             live(&life)
             write(&life, into: &chunk)
         }
+        // `premium_changes` is kept in time order: the chunk's rows written in that order walk its pages once
+        // (in event order each lands on a random page, and at a million customers the table outgrows the page cache).
+        premiumChanges.sort { ($0.at, $0.event) < ($1.at, $1.event) }
+        chunk.premiumChanges = premiumChanges.map(\.row)
+        premiumChanges.removeAll()
         drawn += count
         return chunk
     }
@@ -196,6 +201,8 @@ final class DemoGenerator: @unchecked Sendable {
     // MARK: Who they are
 
     private var pendingCustomerRow: [SQLValue] = []
+    /// The chunk's `premium_changes` rows with their keys, sorted before they are handed over.
+    private var premiumChanges: [(at: Int, event: Int64, row: [SQLValue])] = []
 
     private func drawPerson(_ i: Int, into chunk: inout DemoChunk) -> Person {
         let row = customerBase + Int64(i)
@@ -586,7 +593,11 @@ final class DemoGenerator: @unchecked Sendable {
             var text = list[Int(rng.next() % UInt64(list.count))]
             if tp.channel == .sms && rng.nextUnit() < 1.0 / 7 {
                 text = "STOP"
-                if !life.optedOut(.sms, at: .max) { life.optOuts.append((.sms, responded, true)) }
+                if let k = life.optOuts.firstIndex(where: { $0.channel == .sms }) {
+                    if life.optOuts[k].at > responded { life.optOuts[k] = (.sms, responded, true) }
+                } else {
+                    life.optOuts.append((.sms, responded, true))
+                }
             } else if case .winback? = campaign.effect, life.returnAt != nil {
                 text = list[0]
             }
@@ -659,16 +670,17 @@ final class DemoGenerator: @unchecked Sendable {
                 ]), policy: p.row)
                 if let id {
                     // The row `premium_changes_insert` would write for it (see `Store.insertRenewalPremiumChange`).
-                    chunk.premiumChanges.append([.int(Int64(r.at)), .int(id), .int(row), .int(p.row), .text(p.type.rawValue), .int(Int64(p.start)),
+                    premiumChanges.append((r.at, id, [.int(Int64(r.at)), .int(id), .int(row), .int(p.row), .text(p.type.rawValue), .int(Int64(p.start)),
                                                  .int(Int64(p.term)), .int(Int64(p.annualCents)), .text(JSONValue.format(number: Double(r.before) / 100)),
-                                                 .text(JSONValue.format(number: Double(r.after) / 100))])
+                                                 .text(JSONValue.format(number: Double(r.after) / 100))]))
                 }
                 if Double(r.after) >= 1.12 * Double(r.before), rng.nextUnit() < min(0.5, 1.5 * (Double(r.after) / Double(r.before) - 1.10)) {
                     complaints.append((max(p.start, r.at - (5 + Int(rng.next() % 36)) * Self.day), "premium increase", p))
                 }
             }
             for claim in p.claims {
-                event(.claim_filed, claim.at, .warning, .object([("amount", .money(claim.amountCents))]), policy: p.row)
+                // A claim filed before the history window is not shown, nor is its closing.
+                guard event(.claim_filed, claim.at, .warning, .object([("amount", .money(claim.amountCents))]), policy: p.row) != nil else { continue }
                 event(.claim_closed, claim.closedAt, .info, .object([("amount", .money(claim.paidCents)), ("outcome", .string(claim.outcome)),
                                                                      ("daysOpen", .int((claim.closedAt - claim.at) / Self.day))]), policy: p.row)
                 if claim.outcome == "denied" && rng.nextUnit() < 0.4 {
@@ -737,8 +749,8 @@ final class DemoGenerator: @unchecked Sendable {
         for complaint in complaints {
             var data: [(String, JSONValue)] = [("reason", .string(complaint.reason))]
             if let p = complaint.policy { data.append(("policyNumber", .string(p.number))) }
-            event(.complaint_filed, complaint.at, .warning, .object(data), policy: complaint.policy?.row)
-            guard rng.nextUnit() < min(0.95, max(0.3, 0.8 - 0.1 * z)) else { continue }
+            let filed = event(.complaint_filed, complaint.at, .warning, .object(data), policy: complaint.policy?.row)
+            guard rng.nextUnit() < min(0.95, max(0.3, 0.8 - 0.1 * z)), filed != nil else { continue }
             let days = 1 + min(60, Int(-log(1 - rng.nextUnit()) * 9))
             let options = DemoCatalog.resolutions[complaint.reason] ?? ["resolved"]
             let resolution = complaint.policy?.endReason == "rewritten" ? "remarketed to another carrier" : options[Int(rng.next() % UInt64(options.count))]
