@@ -24,8 +24,9 @@ import Foundation
 /// - a renewed term's premium change is recorded as the engine records it: a `policy_renewed` event with
 ///   `premiumBefore` and `premiumAfter` (so `premium_changes` holds every renewal's before and after).
 /// Mid-term endings (cancellation, non-payment) come with probability `logit(0.3·(1 − R^(m/12))) + 0.9·z − 0.35·bundled`
-/// per term. Term life runs 10 to 30 years at a level premium, never renews, lapses with a yearly hazard of
-/// 7 % falling to 3 % (× e^(0.5·z)) and expires at the term's end.
+/// per term. Term life runs 10 to 30 years at a level premium, never renews, ends early with a yearly hazard of
+/// 7 % falling to 3 % (× e^(0.5·z); mostly for non-payment, a cancellation by the product's definitions, since
+/// a lapse is at renewal) and expires at the term's end.
 /// A customer whose last policy ended may come back (12 % by themselves, more after a win-back campaign), with
 /// a new policy after a gap: a returning customer.
 /// Because customers with high `z` leave early, the survivors' retention rises with tenure, the

@@ -349,7 +349,8 @@ final class DemoGenerator: @unchecked Sendable {
     }
 
     /// What the term that starts now holds: its claims, and perhaps an ending before it expires. For term life,
-    /// the whole level term: a lapse with a yearly hazard of 7 % falling by 1.2 points a year to 3 %, × e^(0.5·z).
+    /// the whole level term: an ending with a yearly hazard of 7 % falling by 1.2 points a year to 3 %, × e^(0.5·z),
+    /// for non-payment (four in five) or replaced cover.
     private func beginTerm(_ p: inout DemoPolicy, bundled: Bool, z: Double, increase: Double?) {
         let line = DemoBook.lines[p.type]!
         let length = p.expiration - p.effective
@@ -358,8 +359,9 @@ final class DemoGenerator: @unchecked Sendable {
                 let yearStart = p.effective + Int(Double(y) * Self.year)
                 if yearStart > now { break }
                 if rng.nextUnit() < max(0.03, 0.07 - 0.012 * Double(y)) * exp(0.5 * z) {
-                    let lapsed = rng.nextUnit() < 0.8
-                    p.midTermEnd = (yearStart + Int(rng.nextUnit() * Self.year), lapsed ? .lapsed : .cancelled, lapsed ? "non_payment" : "replaced_coverage")
+                    // Ended mid-term: by the product's definitions a cancellation (a lapse is at or after renewal), mostly
+                    // because the premiums stopped.
+                    p.midTermEnd = (yearStart + Int(rng.nextUnit() * Self.year), .cancelled, rng.nextUnit() < 0.8 ? "non_payment" : "replaced_coverage")
                     break
                 }
             }
