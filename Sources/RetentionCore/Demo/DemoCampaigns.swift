@@ -10,7 +10,7 @@ import Foundation
 /// | Renewal reminders, <month> | renewal_reminder | completed (ran 110 days ago, one run) | next renewal within 30 days | e-mail; text at 7 days unless engaged; call at 14 days unless renewed |
 /// | Win back former customers, <month> | winback | completed (ran 200 days ago) | former auto or home customers | e-mail; text at 7 days unless engaged |
 /// | New customer welcome | engagement | active (weekly runs since 9 weeks ago) | tenure of a month or less | e-mail; text at 7 days unless engaged; call at 21 days unless responded |
-/// | Thank-you cards for 10-year homeowners | loyalty | paused (ran 20 days ago, paused 9 days ago) | tenure 120 months or more, home in force | e-mail; card by mail at 14 days |
+/// | Thank-you cards for long-standing homeowners | loyalty | paused (ran 34 days ago, paused 10 days ago) | tenure 84 months or more, home in force | e-mail; card by mail at 14 days; call at 28 days unless answered |
 /// | Umbrella cover for homeowners | upsell | scheduled (starts in 10 days) | home in force, health 60 or more | — |
 /// | Bundle home and auto | cross_sell | draft | auto in force, low or medium risk | — |
 ///
@@ -166,15 +166,15 @@ struct DemoCampaign: Sendable {
             goals: goals(share: 0.06, retained: 0.92, revenuePerCustomer: 400), controlFraction: 0.1, createdAt: welcomeStart - 4 * day,
             runs: welcomeRuns, stoppedAt: nil, nextRunAt: welcomeNext, effect: .renewals(days: 180, base: -0.15, engaged: -0.4)))
 
-        let loyaltyRun = tenAM(20)
+        let loyaltyRun = tenAM(34)
         plans.append(DemoCampaign(
-            uuid: id(), name: "Thank-you cards for 10-year homeowners",
-            description: "Homeowners with us ten years or more: a thank-you e-mail, then a card from their agent by post. Paused while the cards are reprinted.",
-            type: .loyalty, status: .paused, segment: segment { $0.tenureMonthsMin = 120; $0.policyTypes = [.home] },
+            uuid: id(), name: "Thank-you cards for long-standing homeowners",
+            description: "Homeowners with us seven years or more: a thank-you e-mail, a card from their agent by post two weeks later, and a call at four weeks unless they answered. Paused while the last cards are reprinted.",
+            type: .loyalty, status: .paused, segment: segment { $0.tenureMonthsMin = 84; $0.policyTypes = [.home] },
             schedule: CampaignSchedule(startDate: loyaltyRun, endDate: loyaltyRun + 60 * day, timezone: chicago.identifier, cron: nil),
-            sequence: [step(.email, .loyalty, days: 0), step(.mail, .loyalty, days: 14)],
-            goals: goals(share: 0.02, retained: 0.97, revenuePerCustomer: 1500), controlFraction: 0.1, createdAt: loyaltyRun - 3 * day,
-            runs: [loyaltyRun], stoppedAt: loyaltyRun + 11 * day, pausedAt: loyaltyRun + 11 * day,
+            sequence: [step(.email, .loyalty, days: 0), step(.mail, .loyalty, days: 14), step(.call, .loyalty, days: 28, skipIf: .responded)],
+            goals: goals(share: 0.05, retained: 0.97, revenuePerCustomer: 1500), controlFraction: 0.15, createdAt: loyaltyRun - 3 * day,
+            runs: [loyaltyRun], stoppedAt: loyaltyRun + 24 * day, pausedAt: loyaltyRun + 24 * day,
             effect: .renewals(days: 180, base: -0.1, engaged: -0.25)))
 
         let umbrellaStart = tenAM(-10)

@@ -145,8 +145,6 @@ final class DemoGenerator: @unchecked Sendable {
     /// Who a customer is, drawn before their history.
     struct Person {
         var row: Int64
-        var index: Int
-        var uuid: String
         var z: Double
         var agent: (id: String, name: String, email: String, phone: String)
         var first: String, last: String, email: String, phone: String, city: String, state: String
@@ -154,6 +152,8 @@ final class DemoGenerator: @unchecked Sendable {
         var tenureMonths: Int
         var age: Int
         var doNotContact: Bool
+        /// The customer row's columns drawn with them; the counters follow once their history is known.
+        var columns: [SQLValue]
     }
 
     /// One customer's history as it is simulated.
@@ -183,7 +183,7 @@ final class DemoGenerator: @unchecked Sendable {
     func next(_ count: Int) -> DemoChunk {
         var chunk = DemoChunk()
         for i in drawn..<(drawn + count) {
-            let person = drawPerson(i, into: &chunk)
+            let person = drawPerson(i)
             var life = Life(person: person, planned: planLines(person), nextRun: Array(repeating: 0, count: campaigns.count))
             drawOptOuts(&life)
             live(&life)
@@ -200,11 +200,10 @@ final class DemoGenerator: @unchecked Sendable {
 
     // MARK: Who they are
 
-    private var pendingCustomerRow: [SQLValue] = []
     /// The chunk's `premium_changes` rows with their keys, sorted before they are handed over.
     private var premiumChanges: [(at: Int, event: Int64, row: [SQLValue])] = []
 
-    private func drawPerson(_ i: Int, into chunk: inout DemoChunk) -> Person {
+    private func drawPerson(_ i: Int) -> Person {
         let row = customerBase + Int64(i)
         let z = rng.normal()
         let agent = DemoCatalog.agents[Int(rng.next() % UInt64(DemoCatalog.agents.count))]
@@ -222,15 +221,14 @@ final class DemoGenerator: @unchecked Sendable {
         let satisfaction: Double? = rng.nextUnit() < 0.7 ? (100 * LogisticModel.sigmoid(1.3 - 0.9 * z + 0.5 * rng.normal())).rounded() : nil
         let preferred: ContactChannel = [.email, .email, .email, .sms, .call, .mail][Int(rng.next() % 6)]
         let doNotContact = rng.nextUnit() < 0.01
-        let uuid = rng.orderedID(milliseconds: idTime, counter: &idCounter)
-        pendingCustomerRow = [.int(row), .text(uuid), .text("lead-" + DemoBook.zeroPadded(i + 1, 8)), .text(agent.id), .text(first), .text(last),
-                              .text(email), .text(phone), .int(Int64(dob)),
-                              .text("\(1 + rng.next() % 9_900) \(DemoCatalog.streets[Int(rng.next() % UInt64(DemoCatalog.streets.count))])"),
-                              .text(city), .text(place.state), .text(String(10_000 + Int(rng.next() % 89_999))),
-                              .text(place.zone), .int(Int64(since)), .init(satisfaction), .text(preferred.rawValue),
-                              .init(doNotContact), .int(Int64(since)), .int(Int64(now))]
-        return Person(row: row, index: i, uuid: uuid, z: z, agent: agent, first: first, last: last, email: email, phone: phone, city: city,
-                      state: place.state, since: since, tenureMonths: tenureMonths, age: age, doNotContact: doNotContact)
+        let columns: [SQLValue] = [.int(row), .text(rng.orderedID(milliseconds: idTime, counter: &idCounter)), .text("lead-" + DemoBook.zeroPadded(i + 1, 8)),
+                                   .text(agent.id), .text(first), .text(last), .text(email), .text(phone), .int(Int64(dob)),
+                                   .text("\(1 + rng.next() % 9_900) \(DemoCatalog.streets[Int(rng.next() % UInt64(DemoCatalog.streets.count))])"),
+                                   .text(city), .text(place.state), .text(String(10_000 + Int(rng.next() % 89_999))),
+                                   .text(place.zone), .int(Int64(since)), .init(satisfaction), .text(preferred.rawValue),
+                                   .init(doNotContact), .int(Int64(since)), .int(Int64(now))]
+        return Person(row: row, z: z, agent: agent, first: first, last: last, email: email, phone: phone, city: city,
+                      state: place.state, since: since, tenureMonths: tenureMonths, age: age, doNotContact: doNotContact, columns: columns)
     }
 
     /// The lines a customer takes: a first one when they join, and up to three more later.
@@ -788,7 +786,7 @@ final class DemoGenerator: @unchecked Sendable {
         }
         chunk.summary.enrolments += life.enrolments.count
         chunk.summary.touchpoints += life.touchpoints.count
-        chunk.customers.append(pendingCustomerRow + [.init(lastContact), .int(Int64(life.policies.count)), .int(Int64(inForce)), .init(nextRenewal),
+        chunk.customers.append(person.columns + [.init(lastContact), .int(Int64(life.policies.count)), .int(Int64(inForce)), .init(nextRenewal),
                                                      .int(Int64(paidCents))])
 
         // --- segmentation tags
