@@ -529,7 +529,43 @@ final class DemoGenerator: @unchecked Sendable {
         if life.person.doNotContact { return skip("do_not_contact") }
         if life.optedOut(tp.channel, at: at) { return skip("opted_out_\(tp.channel.rawValue)") }
 
-        let z = life.person.z
+        send(&tp, at: at, z: life.person.z)
+        tp.updatedAt = [tp.sent, tp.delivered, tp.opened, tp.clicked, tp.responded, tp.failed].compactMap { $0 }.max() ?? at
+        if tp.sent != nil { render(&tp, campaign: campaign, life: life, at: at) }
+
+        // A win-back message that reaches a former customer may bring them back.
+        if !e.control, case .winback(let reached, let opened, let responded)? = campaign.effect, life.inForce == 0, tp.sent != nil {
+            let engaged = tp.clicked ?? tp.responded
+            let p = engaged != nil ? responded : tp.opened != nil ? opened : tp.delivered != nil ? reached : 0
+            if p > 0, rng.nextUnit() < p {
+                let back = (engaged ?? tp.opened ?? tp.delivered!) + (2 + Int(rng.next() % 26)) * Self.day
+                life.returnAt = min(life.returnAt ?? back, back)
+            }
+        }
+        if let responded = tp.responded {
+            let replies = DemoCatalog.responses[campaign.type]!
+            let list = tp.channel == .sms ? replies.text : tp.channel == .call ? replies.call : replies.written
+            var text = list[Int(rng.next() % UInt64(list.count))]
+            if tp.channel == .sms && rng.nextUnit() < 1.0 / 7 {
+                text = "STOP"
+                if let k = life.optOuts.firstIndex(where: { $0.channel == .sms }) {
+                    if life.optOuts[k].at > responded { life.optOuts[k] = (.sms, responded, true) }
+                } else {
+                    life.optOuts.append((.sms, responded, true))
+                }
+            } else if case .winback? = campaign.effect, life.returnAt != nil {
+                text = list[0]
+            }
+            tp.response = text
+        }
+        if let reached = tp.delivered { life.enrolments[enrolment].reachedAt = min(life.enrolments[enrolment].reachedAt ?? .max, reached) }
+        if let engaged = tp.engagedAt { life.enrolments[enrolment].engagedAt = min(life.enrolments[enrolment].engagedAt ?? .max, engaged) }
+        add(tp, &life)
+    }
+
+    /// The message goes at `at` and the customer reacts, stage by stage (the ladder of `dispatch`); what would come
+    /// after `now` has not happened yet, and the status is the last stage reached.
+    private func send(_ tp: inout DemoTouchpoint, at: Int, z: Double) {
         func chance(_ p: Double, _ slope: Double) -> Bool { rng.nextUnit() < LogisticModel.sigmoid(log(p / (1 - p)) - slope * z) }
         func later(_ from: Int, _ seconds: ClosedRange<Int>) -> Int { from + seconds.lowerBound + Int(rng.next() % UInt64(seconds.upperBound - seconds.lowerBound + 1)) }
         tp.sent = at
@@ -575,37 +611,6 @@ final class DemoGenerator: @unchecked Sendable {
         else if tp.opened != nil { tp.status = .opened }
         else if tp.delivered != nil { tp.status = .delivered }
         else { tp.status = .sent }
-        tp.updatedAt = [tp.sent, tp.delivered, tp.opened, tp.clicked, tp.responded, tp.failed].compactMap { $0 }.max() ?? at
-        if tp.sent != nil { render(&tp, campaign: campaign, life: life, at: at) }
-
-        // A win-back message that reaches a former customer may bring them back.
-        if !e.control, case .winback(let reached, let opened, let responded)? = campaign.effect, life.inForce == 0, tp.sent != nil {
-            let engaged = tp.clicked ?? tp.responded
-            let p = engaged != nil ? responded : tp.opened != nil ? opened : tp.delivered != nil ? reached : 0
-            if p > 0, rng.nextUnit() < p {
-                let back = (engaged ?? tp.opened ?? tp.delivered!) + (2 + Int(rng.next() % 26)) * Self.day
-                life.returnAt = min(life.returnAt ?? back, back)
-            }
-        }
-        if let responded = tp.responded {
-            let replies = DemoCatalog.responses[campaign.type]!
-            let list = tp.channel == .sms ? replies.text : tp.channel == .call ? replies.call : replies.written
-            var text = list[Int(rng.next() % UInt64(list.count))]
-            if tp.channel == .sms && rng.nextUnit() < 1.0 / 7 {
-                text = "STOP"
-                if let k = life.optOuts.firstIndex(where: { $0.channel == .sms }) {
-                    if life.optOuts[k].at > responded { life.optOuts[k] = (.sms, responded, true) }
-                } else {
-                    life.optOuts.append((.sms, responded, true))
-                }
-            } else if case .winback? = campaign.effect, life.returnAt != nil {
-                text = list[0]
-            }
-            tp.response = text
-        }
-        if let reached = tp.delivered { life.enrolments[enrolment].reachedAt = min(life.enrolments[enrolment].reachedAt ?? .max, reached) }
-        if let engaged = tp.engagedAt { life.enrolments[enrolment].engagedAt = min(life.enrolments[enrolment].engagedAt ?? .max, engaged) }
-        add(tp, &life)
     }
 
     /// The message the dispatcher would have rendered at `at`: the step's built-in template with the customer,
@@ -635,22 +640,16 @@ final class DemoGenerator: @unchecked Sendable {
 
     // MARK: Rows
 
+    /// A complaint to write: when, why, and the policy it is about.
+    typealias Complaint = (at: Int, reason: String, policy: DemoPolicy?)
+
     /// The customer's rows: the customer with the counters the engine keeps, policies, events, tags,
     /// opt-outs, enrolments and touchpoints.
     private func write(_ life: inout Life, into chunk: inout DemoChunk) {
-        let person = life.person, z = person.z, row = person.row
-        @discardableResult
-        func event(_ type: EventType, _ at: Int, _ severity: EventSeverity, _ data: JSONValue?, policy: Int64? = nil) -> Int64? {
-            guard at >= historyStart, at <= now, at >= person.since else { return nil }
-            eventSequence += 1
-            chunk.events.append([.int(eventBase + eventSequence), .text(rng.orderedID(milliseconds: idTime, counter: &idCounter)), .int(row), .init(policy),
-                                 .text(type.rawValue), .text(severity.rawValue), .init(data?.serialized()), .int(Int64(at)), .int(Int64(at))])
-            chunk.summary.events += 1
-            return eventBase + eventSequence
-        }
+        let person = life.person
         var paidCents = 0, inForce = 0
         var nextRenewal: Int?
-        var complaints: [(at: Int, reason: String, policy: DemoPolicy?)] = []
+        var complaints: [Complaint] = []
         for var p in life.policies {
             if p.status.isInForce {
                 p.paidCents += Double(p.annualCents) * Double(now - p.effective) / Self.year
@@ -661,87 +660,133 @@ final class DemoGenerator: @unchecked Sendable {
             }
             paidCents += Int(p.paidCents.rounded())
             writePolicy(p, customer: person, into: &chunk)
-            event(.policy_created, p.start, .info, .object([("policyNumber", .string(p.number))] + (p.rewriteOf.map { [("rewriteOf", JSONValue.string($0))] } ?? [])),
-                  policy: p.row)
-            for (k, r) in p.renewals.enumerated() {
-                let id = event(.policy_renewed, r.at, .info, .object([
-                    ("policyNumber", .string(p.number)), ("renewalCount", .int(k + 1)), ("premiumBefore", .money(r.before)), ("premiumAfter", .money(r.after)),
-                    ("newExpirationDate", .string(Timestamp.formatDate(Timestamp.addingMonths(p.term, to: r.at)))),
-                ]), policy: p.row)
-                if let id {
-                    // The row `premium_changes_insert` would write for it (see `Store.insertRenewalPremiumChange`).
-                    premiumChanges.append((r.at, id, [.int(Int64(r.at)), .int(id), .int(row), .int(p.row), .text(p.type.rawValue), .int(Int64(p.start)),
-                                                 .int(Int64(p.term)), .int(Int64(p.annualCents)), .text(JSONValue.format(number: Double(r.before) / 100)),
-                                                 .text(JSONValue.format(number: Double(r.after) / 100))]))
-                }
-                if Double(r.after) >= 1.12 * Double(r.before), rng.nextUnit() < min(0.5, 1.5 * (Double(r.after) / Double(r.before) - 1.10)) {
-                    complaints.append((max(p.start, r.at - (5 + Int(rng.next() % 36)) * Self.day), "premium increase", p))
-                }
-            }
-            for claim in p.claims {
-                // A claim filed before the history window is not shown, nor is its closing.
-                guard event(.claim_filed, claim.at, .warning, .object([("amount", .money(claim.amountCents))]), policy: p.row) != nil else { continue }
-                event(.claim_closed, claim.closedAt, .info, .object([("amount", .money(claim.paidCents)), ("outcome", .string(claim.outcome)),
-                                                                     ("daysOpen", .int((claim.closedAt - claim.at) / Self.day))]), policy: p.row)
-                if claim.outcome == "denied" && rng.nextUnit() < 0.4 {
-                    complaints.append((claim.closedAt + (1 + Int(rng.next() % 10)) * Self.day, "coverage dispute", p))
-                } else if claim.closedAt - claim.at > 60 * Self.day && rng.nextUnit() < 0.25 {
-                    complaints.append((claim.at + (30 + Int(rng.next() % 30)) * Self.day, "claim handling delay", p))
-                }
-            }
-            if let endedAt = p.endedAt, let reason = p.endReason {
-                let type: EventType = p.status == .lapsed ? .policy_lapsed : p.status == .cancelled ? .policy_cancelled : .policy_expired
-                var data: [(String, JSONValue)] = [("policyNumber", .string(p.number)), ("reason", .string(reason))]
-                if let offer = p.refusedOffer {
-                    data += [("premiumBefore", .money(offer.before)), ("premiumOffered", .money(offer.after))]
-                    if Double(offer.after) >= 1.12 * Double(offer.before), rng.nextUnit() < min(0.5, 1.5 * (Double(offer.after) / Double(offer.before) - 1.10)) {
-                        complaints.append((max(p.start, endedAt - (5 + Int(rng.next() % 36)) * Self.day), "premium increase", p))
-                    }
-                }
-                if reason == "non_payment" {
-                    event(.payment_missed, endedAt - Int(rng.next() % 20) * Self.day, .warning,
-                          .object([("amount", .money(p.instalmentCents)), ("dueDate", .string(Timestamp.formatDate(endedAt)))]), policy: p.row)
-                }
-                event(type, endedAt, .warning, .object(data), policy: p.row)
-            }
-            // Missed payments: rarer for engaged customers, frequent for those about to leave.
-            let paidUntil = p.endedAt ?? now
-            let windowStart = max(p.start, historyStart)
-            let activeYears = Double(max(0, paidUntil - windowStart)) / Self.year
-            let missed = rng.poisson(0.25 * exp(0.9 * z) * activeYears * Double(p.frequency.paymentsPerYear) / 6)
-            for _ in 0..<missed {
-                let at = windowStart + Int(rng.nextUnit() * Double(max(1, paidUntil - windowStart)))
-                event(.payment_missed, at, .warning, .object([("amount", .money(p.annualCents(at: at) / p.frequency.paymentsPerYear)),
-                                                            ("dueDate", .string(Timestamp.formatDate(at)))]), policy: p.row)
-            }
-            // The last few payments received, as a bank feed would show them.
-            if p.status.isInForce {
-                let months = 12 / p.frequency.paymentsPerYear
-                for k in 0..<min(3, p.frequency.paymentsPerYear) {
-                    let at = Timestamp.addingMonths(-months * k, to: t0) - Int(rng.next() % 20) * Self.day
-                    if at > p.start { event(.payment_received, at, .info, .object([("amount", .money(p.annualCents(at: at) / p.frequency.paymentsPerYear))]), policy: p.row) }
-                }
-            }
+            writeHistory(of: p, customer: person, complaints: &complaints, into: &chunk)
         }
         chunk.summary.customers += 1
         chunk.summary.policies += life.policies.count
         chunk.summary.inForcePolicies += inForce
         if inForce > 0 { chunk.summary.activeCustomers += 1 }
-        for at in life.churnedAt { event(.customer_churned, at, .critical, nil) }
-        let customerEnd = inForce > 0 ? now : life.churnedAt.last ?? now
+        for at in life.churnedAt { event(.customer_churned, at, .critical, nil, customer: person, into: &chunk) }
+        var lastContact = writeBehaviour(person, until: inForce > 0 ? now : life.churnedAt.last ?? now, complaints: complaints, into: &chunk)
+        for o in life.optOuts {
+            event(.opted_out, o.at, .info, .object([("channel", .string(o.channel.rawValue))] + (o.byReply ? [("via", JSONValue.string("reply STOP"))] : [])),
+                  customer: person, into: &chunk)
+            chunk.optOuts.append([.int(person.row), .text(o.channel.rawValue), .int(Int64(o.at))])
+        }
+        if let answered = writeCampaigns(life, into: &chunk) { lastContact = max(lastContact ?? 0, answered) }
+        chunk.customers.append(person.columns + [.init(lastContact), .int(Int64(life.policies.count)), .int(Int64(inForce)), .init(nextRenewal),
+                                                 .int(Int64(paidCents))])
 
-        // --- behaviour over the history window, driven by z
+        // --- segmentation tags
+        let types = Set(life.policies.map(\.type))
+        var tags: [String] = []
+        if types.count >= 2 { tags.append("multi-policy") }
+        if types.contains(.home) && types.contains(.auto) { tags.append("bundle") }
+        if person.tenureMonths >= 60 { tags.append("loyal") }
+        if types.contains(.commercial) { tags.append("small-business") }
+        if life.policies.reduce(0, { $0 + $1.annualCents }) > 400_000 { tags.append("vip") }
+        if life.returned { tags.append("returned") }
+        for (k, tag) in tags.enumerated() { chunk.tags.append([.int(person.row), .int(Int64(k)), .text(tag)]) }
+    }
+
+    /// Writes an event of the customer's if it falls in the history window, and returns its row id.
+    @discardableResult
+    private func event(_ type: EventType, _ at: Int, _ severity: EventSeverity, _ data: JSONValue?, policy: Int64? = nil,
+                       customer person: Person, into chunk: inout DemoChunk) -> Int64? {
+        guard at >= historyStart, at <= now, at >= person.since else { return nil }
+        eventSequence += 1
+        chunk.events.append([.int(eventBase + eventSequence), .text(rng.orderedID(milliseconds: idTime, counter: &idCounter)), .int(person.row), .init(policy),
+                             .text(type.rawValue), .text(severity.rawValue), .init(data?.serialized()), .int(Int64(at)), .int(Int64(at))])
+        chunk.summary.events += 1
+        return eventBase + eventSequence
+    }
+
+    /// A policy's events in the window: created, renewed (with the renewal's `premium_changes` row), claims filed and
+    /// closed, its ending, missed and received payments; and the complaints its increases and claims gave rise to.
+    private func writeHistory(of p: DemoPolicy, customer person: Person, complaints: inout [Complaint], into chunk: inout DemoChunk) {
+        func event(_ type: EventType, _ at: Int, _ severity: EventSeverity, _ data: JSONValue?) -> Int64? {
+            self.event(type, at, severity, data, policy: p.row, customer: person, into: &chunk)
+        }
+        /// A complaint about an increase from `before` to `after`, some days before `at`: the likelier the larger (12 % or more).
+        func complainAbout(_ before: Int, _ after: Int, at: Int) {
+            if Double(after) >= 1.12 * Double(before), rng.nextUnit() < min(0.5, 1.5 * (Double(after) / Double(before) - 1.10)) {
+                complaints.append((max(p.start, at - (5 + Int(rng.next() % 36)) * Self.day), "premium increase", p))
+            }
+        }
+        _ = event(.policy_created, p.start, .info, .object([("policyNumber", .string(p.number))] + (p.rewriteOf.map { [("rewriteOf", JSONValue.string($0))] } ?? [])))
+        for (k, r) in p.renewals.enumerated() {
+            let id = event(.policy_renewed, r.at, .info, .object([
+                ("policyNumber", .string(p.number)), ("renewalCount", .int(k + 1)), ("premiumBefore", .money(r.before)), ("premiumAfter", .money(r.after)),
+                ("newExpirationDate", .string(Timestamp.formatDate(Timestamp.addingMonths(p.term, to: r.at)))),
+            ]))
+            if let id {
+                // The row `premium_changes_insert` would write for it (see `Store.insertRenewalPremiumChange`).
+                premiumChanges.append((r.at, id, [.int(Int64(r.at)), .int(id), .int(person.row), .int(p.row), .text(p.type.rawValue), .int(Int64(p.start)),
+                                                  .int(Int64(p.term)), .int(Int64(p.annualCents)), .text(JSONValue.format(number: Double(r.before) / 100)),
+                                                  .text(JSONValue.format(number: Double(r.after) / 100))]))
+            }
+            complainAbout(r.before, r.after, at: r.at)
+        }
+        for claim in p.claims {
+            // A claim filed before the history window is not shown, nor is its closing.
+            guard event(.claim_filed, claim.at, .warning, .object([("amount", .money(claim.amountCents))])) != nil else { continue }
+            _ = event(.claim_closed, claim.closedAt, .info, .object([("amount", .money(claim.paidCents)), ("outcome", .string(claim.outcome)),
+                                                                     ("daysOpen", .int((claim.closedAt - claim.at) / Self.day))]))
+            if claim.outcome == "denied" && rng.nextUnit() < 0.4 {
+                complaints.append((claim.closedAt + (1 + Int(rng.next() % 10)) * Self.day, "coverage dispute", p))
+            } else if claim.closedAt - claim.at > 60 * Self.day && rng.nextUnit() < 0.25 {
+                complaints.append((claim.at + (30 + Int(rng.next() % 30)) * Self.day, "claim handling delay", p))
+            }
+        }
+        if let endedAt = p.endedAt, let reason = p.endReason {
+            let type: EventType = p.status == .lapsed ? .policy_lapsed : p.status == .cancelled ? .policy_cancelled : .policy_expired
+            var data: [(String, JSONValue)] = [("policyNumber", .string(p.number)), ("reason", .string(reason))]
+            if let offer = p.refusedOffer {
+                data += [("premiumBefore", .money(offer.before)), ("premiumOffered", .money(offer.after))]
+                complainAbout(offer.before, offer.after, at: endedAt)
+            }
+            if reason == "non_payment" {
+                _ = event(.payment_missed, endedAt - Int(rng.next() % 20) * Self.day, .warning,
+                          .object([("amount", .money(p.instalmentCents)), ("dueDate", .string(Timestamp.formatDate(endedAt)))]))
+            }
+            _ = event(type, endedAt, .warning, .object(data))
+        }
+        // Missed payments: rarer for engaged customers, frequent for those about to leave.
+        let paidUntil = p.endedAt ?? now
+        let windowStart = max(p.start, historyStart)
+        let activeYears = Double(max(0, paidUntil - windowStart)) / Self.year
+        for _ in 0..<rng.poisson(0.25 * exp(0.9 * person.z) * activeYears * Double(p.frequency.paymentsPerYear) / 6) {
+            let at = windowStart + Int(rng.nextUnit() * Double(max(1, paidUntil - windowStart)))
+            _ = event(.payment_missed, at, .warning, .object([("amount", .money(p.annualCents(at: at) / p.frequency.paymentsPerYear)),
+                                                              ("dueDate", .string(Timestamp.formatDate(at)))]))
+        }
+        // The last few payments received, as a bank feed would show them.
+        if p.status.isInForce {
+            let months = 12 / p.frequency.paymentsPerYear
+            for k in 0..<min(3, p.frequency.paymentsPerYear) {
+                let at = Timestamp.addingMonths(-months * k, to: t0) - Int(rng.next() % 20) * Self.day
+                if at > p.start { _ = event(.payment_received, at, .info, .object([("amount", .money(p.annualCents(at: at) / p.frequency.paymentsPerYear))])) }
+            }
+        }
+    }
+
+    /// The customer's behaviour over the history window, driven by `z`: contacts, complaints (those of their
+    /// policies and everyday ones) and their resolutions, NPS answers. Returns the last interaction.
+    private func writeBehaviour(_ person: Person, until end: Int, complaints policyComplaints: [Complaint], into chunk: inout DemoChunk) -> Int? {
+        let z = person.z
         let from = max(person.since, historyStart)
-        let span = Double(max(0, customerEnd - from))
+        let span = Double(max(0, end - from))
         let years = span / Self.year
         var lastContact: Int?
         for _ in 0..<rng.poisson(2.2 * exp(-0.6 * z) * years) {
             // Engaged customers' contacts are spread evenly; disengaged ones' drift into the past.
             let at = from + Int(pow(rng.nextUnit(), z > 0 ? 1 + z : 1) * span)
             event(.contact_made, at, .info, .object([("channel", .string(["call", "email", "sms"][Int(rng.next() % 3)])),
-                                                     ("outcome", .string(DemoCatalog.contactOutcomes[Int(rng.next() % UInt64(DemoCatalog.contactOutcomes.count))]))]))
+                                                     ("outcome", .string(DemoCatalog.contactOutcomes[Int(rng.next() % UInt64(DemoCatalog.contactOutcomes.count))]))]),
+                  customer: person, into: &chunk)
             if at >= historyStart && at <= now { lastContact = max(lastContact ?? 0, at) }
         }
+        var complaints = policyComplaints
         for _ in 0..<rng.poisson(0.08 * exp(0.8 * z) * years) {
             complaints.append((from + Int(rng.nextUnit() * span), DemoCatalog.everydayComplaints[Int(rng.next() % UInt64(DemoCatalog.everydayComplaints.count))], nil))
         }
@@ -749,25 +794,27 @@ final class DemoGenerator: @unchecked Sendable {
         for complaint in complaints {
             var data: [(String, JSONValue)] = [("reason", .string(complaint.reason))]
             if let p = complaint.policy { data.append(("policyNumber", .string(p.number))) }
-            let filed = event(.complaint_filed, complaint.at, .warning, .object(data), policy: complaint.policy?.row)
+            let filed = event(.complaint_filed, complaint.at, .warning, .object(data), policy: complaint.policy?.row, customer: person, into: &chunk)
             guard rng.nextUnit() < min(0.95, max(0.3, 0.8 - 0.1 * z)), filed != nil else { continue }
             let days = 1 + min(60, Int(-log(1 - rng.nextUnit()) * 9))
             let options = DemoCatalog.resolutions[complaint.reason] ?? ["resolved"]
             let resolution = complaint.policy?.endReason == "rewritten" ? "remarketed to another carrier" : options[Int(rng.next() % UInt64(options.count))]
-            event(.complaint_resolved, complaint.at + days * Self.day, .info,
-                  .object(data + [("resolution", .string(resolution)), ("daysToResolve", .int(days))]), policy: complaint.policy?.row)
+            event(.complaint_resolved, complaint.at + days * Self.day, .info, .object(data + [("resolution", .string(resolution)), ("daysToResolve", .int(days))]),
+                  policy: complaint.policy?.row, customer: person, into: &chunk)
         }
         for _ in 0..<rng.poisson(0.6 * years) {
             let at = from + Int(rng.nextUnit() * span)
-            event(.nps_response, at, .info, .object([("score", .int(max(0, min(10, Int((8.2 - 1.6 * z + 1.2 * rng.normal()).rounded())))))]))
+            event(.nps_response, at, .info, .object([("score", .int(max(0, min(10, Int((8.2 - 1.6 * z + 1.2 * rng.normal()).rounded())))))]),
+                  customer: person, into: &chunk)
             if at >= historyStart && at <= now { lastContact = max(lastContact ?? 0, at) }
         }
-        for o in life.optOuts {
-            event(.opted_out, o.at, .info, .object([("channel", .string(o.channel.rawValue))] + (o.byReply ? [("via", JSONValue.string("reply STOP"))] : [])))
-            chunk.optOuts.append([.int(row), .text(o.channel.rawValue), .int(Int64(o.at))])
-        }
+        return lastContact
+    }
 
-        // --- campaigns: enrolments, touchpoints and the answers they drew
+    /// The customer's enrolments and touchpoints, and the answers they drew (events). Returns the last answer.
+    private func writeCampaigns(_ life: Life, into chunk: inout DemoChunk) -> Int? {
+        let row = life.person.row
+        var lastAnswer: Int?
         for e in life.enrolments {
             let policy = e.policy.map { SQLValue.int(life.policies[$0].row) } ?? .null
             chunk.enrolments.append([.int(e.id), .int(campaigns[e.campaign].rowID), .int(row), policy, .int(Int64(e.at)), .int(Int64(e.at)), .init(e.control)])
@@ -779,26 +826,15 @@ final class DemoGenerator: @unchecked Sendable {
                                           .init(tp.content), .init(tp.response), .int(Int64(tp.attempts)), .init(tp.lastError), .init(tp.skipReason),
                                           .int(Int64(e.at)), .int(Int64(tp.updatedAt))])
                 if let at = tp.responded, let response = tp.response {
-                    event(.touchpoint_responded, at, .info, .object([("touchpointId", .string(tp.uuid)), ("response", .string(response))]))
-                    lastContact = max(lastContact ?? 0, at)
+                    event(.touchpoint_responded, at, .info, .object([("touchpointId", .string(tp.uuid)), ("response", .string(response))]),
+                          customer: life.person, into: &chunk)
+                    lastAnswer = max(lastAnswer ?? 0, at)
                 }
             }
         }
         chunk.summary.enrolments += life.enrolments.count
         chunk.summary.touchpoints += life.touchpoints.count
-        chunk.customers.append(person.columns + [.init(lastContact), .int(Int64(life.policies.count)), .int(Int64(inForce)), .init(nextRenewal),
-                                                     .int(Int64(paidCents))])
-
-        // --- segmentation tags
-        let types = Set(life.policies.map(\.type))
-        var tags: [String] = []
-        if types.count >= 2 { tags.append("multi-policy") }
-        if types.contains(.home) && types.contains(.auto) { tags.append("bundle") }
-        if person.tenureMonths >= 60 { tags.append("loyal") }
-        if types.contains(.commercial) { tags.append("small-business") }
-        if life.policies.reduce(0, { $0 + $1.annualCents }) > 400_000 { tags.append("vip") }
-        if life.returned { tags.append("returned") }
-        for (k, tag) in tags.enumerated() { chunk.tags.append([.int(row), .int(Int64(k)), .text(tag)]) }
+        return lastAnswer
     }
 
     private func writePolicy(_ p: DemoPolicy, customer person: Person, into chunk: inout DemoChunk) {
