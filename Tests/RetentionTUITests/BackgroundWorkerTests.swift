@@ -49,7 +49,7 @@ import Testing
         let path = dir + "/book.db"
         let now = Timestamp.now()
         let engine = Engine(database: try Store.open(path: path), user: "t")
-        try DemoBook(customers: 200, seed: 3, now: now).generate(into: engine.db)
+        try DemoBook(customers: 200, seed: 3, now: now, withCampaigns: false).generate(into: engine.db)
         let campaign = try engine.createCampaign(try JSONValue.parse("""
             {"name":"Worker","type":"loyalty","touchpoints":[{"type":"email","template":"loyalty","delay":0}]}
             """), now: now)

@@ -47,6 +47,45 @@ enum DemoCatalog {
     ]
     static let underwriters = ["Prairie Mutual", "Lakeshore Casualty", "Summit General", "Harborview Insurance", "Keystone Life"]
     static let emailDomains = ["example.com", "example.net", "example.org", "mail.example", "inbox.example"]
-    static let complaintReasons = ["claim handling delay", "premium increase", "billing error", "agent unreachable", "coverage dispute"]
+    /// Reasons of complaints that arise on their own; those about a premium increase or a claim follow the
+    /// renewal or claim that caused them.
+    static let everydayComplaints = ["billing error", "agent unreachable", "policy documents not received", "claim handling delay"]
+    /// How a complaint of each reason was resolved (`complaint_resolved`'s `resolution`).
+    static let resolutions: [String: [String]] = [
+        "premium increase": ["explained the rating factors behind the increase", "re-quoted with a higher deductible", "applied a multi-policy discount",
+                             "remarketed to another carrier"],
+        "coverage dispute": ["claim decision reviewed and upheld", "claim reopened and partly paid", "coverage explained with the policy wording"],
+        "claim handling delay": ["adjuster assigned and claim expedited", "claim paid with an apology", "escalated to the carrier's claims manager"],
+        "billing error": ["refund issued", "payment plan corrected", "late fee waived"],
+        "agent unreachable": ["agent called back", "customer moved to another agent in the office"],
+        "policy documents not received": ["documents e-mailed again", "address corrected and documents posted"],
+    ]
     static let contactOutcomes = ["reached", "left_voicemail", "no_answer", "renewal_discussed", "quote_sent", "review_scheduled"]
+    /// Reasons for ending a policy mid-term.
+    static let cancellationReasons = ["insured_request", "moved_to_competitor", "price", "non_payment"]
+
+    /// What customers answer a campaign's messages, by campaign type; texts are short replies, calls the agent's note.
+    static let responses: [CampaignType: (written: [String], text: [String], call: [String])] = [
+        .renewal_reminder: (["Please call me before it renews.", "Can you check whether I can lower my premium?", "All good, thank you.",
+                             "I sold the car, please update the policy before it renews.", "Please send me the renewal documents."],
+                            ["YES", "Call me please", "OK thanks"],
+                            ["Renewal confirmed, no changes.", "Reviewed drivers and vehicles; added a teen driver.", "Wants a quote with a higher deductible.",
+                             "Shopping around; sent a re-quote."]),
+        .engagement: (["Thanks for the welcome!", "Yes, please call me to go over my coverage.", "Can we review my deductible?"],
+                      ["YES", "Call me next week", "Thanks"],
+                      ["Welcome call done; set up autopay.", "Explained the claims process.", "Booked a coverage review."]),
+        .winback: (["Yes, please send me a quote.", "I'd like a quote for my car.", "Not interested, thanks."],
+                   ["YES", "Quote please", "No thanks"],
+                   ["Quoted auto; customer to decide this week.", "Not interested for now."]),
+        .loyalty: (["Thank you, that is kind!", "Thanks. Could you check my home coverage is still right?"],
+                   ["Thanks!"],
+                   ["Thanked for ten years; reviewed the home coverage."]),
+        .cross_sell: (["Yes, quote my home too."], ["YES"], ["Quoted the bundle."]),
+        .upsell: (["Please tell me more about umbrella cover."], ["YES"], ["Explained umbrella limits."]),
+    ]
+    /// Why a message did not reach the customer, by channel (`touchpoints.last_error`).
+    static let emailBounce = "550 5.1.1 recipient address rejected: mailbox unavailable"
+    static let smsFailure = "the text gateway refused the number: not a mobile number"
+    static let callFailure = "number not in service"
+    static let mailFailure = "returned to sender: address unknown"
 }
