@@ -11,10 +11,12 @@ enum DemoCommand {
         help: """
         \(usage)
 
-        Creates a demo book (default 2,000 customers, seed 42) with dates relative to today: six agents,
-        auto, home, renters, life, umbrella and commercial policies with plausible premiums and terms,
-        multi-policy households, renewal histories, payments, claims, complaints, NPS answers, contacts,
-        and customers who left. The same seed gives the same book.
+        Creates a demo book (default 10,000 customers, seed 42) with dates relative to today (or --today):
+        six agents, auto, home, renters, life (10-30 year terms), umbrella and commercial policies with
+        plausible premiums and terms, multi-policy households, renewals re-rated (large increases drive
+        lapses), payments, claims and complaints with their resolutions, NPS answers, contacts, customers
+        who left and some who came back, and six campaigns in every state with their touchpoints through
+        every stage. The same seed and day give the same book.
 
         The churn model is then trained on the book's own history (as `retention model train` does) and the
         book scored with it, so the probabilities are calibrated to the book. A book too small to check a
@@ -26,7 +28,7 @@ enum DemoCommand {
         other file at that path is refused.
 
         Options:
-          --customers N   how many customers (default 2000)
+          --customers N   how many customers (default 10000: enough history to train and check the model)
           --seed S        the random seed (default 42)
           --db PATH       where to write the demo database
           --no-open       print a summary and exit instead of opening the dashboard
@@ -37,7 +39,7 @@ enum DemoCommand {
 
     static func run(_ args: ParsedArguments, _ env: CommandEnvironment) throws -> Int32 {
         guard args.positionals.isEmpty else { throw UsageError(message: "unexpected \(args.positionals[0])", usage: usage) }
-        let count = try args.int("--customers", usage: usage, range: 1...10_000_000) ?? 2_000
+        let count = try args.int("--customers", usage: usage, range: 1...10_000_000) ?? 10_000
         let seed = try args.int("--seed", usage: usage, range: 0...Int.max) ?? 42
         let path = DatabaseLocation.demo(explicit: args.value("--db"), environment: env.environment)
         try DemoDatabase.checkReplaceable(at: path)
