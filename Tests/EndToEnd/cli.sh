@@ -117,6 +117,8 @@ check "config sets the company name" expect_exit 0 "$BIN" --db "$WORK/demo.db" c
 check "config gets one key" bash -c "[ \"\$('$BIN' --db '$WORK/demo.db' config get company.name)\" = 'Acme Mutual' ]"
 check "a bad calling window exits 65" expect_exit 65 "$BIN" --db "$WORK/demo.db" config set contact.window 21:00-08:00
 check "an unknown key exits 65" expect_exit 65 "$BIN" --db "$WORK/demo.db" config get ltv.nope
+check "a negative value is the setting's to refuse (exit 65, not an unknown option)" expect_exit 65 "$BIN" --db "$WORK/demo.db" config set policy.graceDays -1
+check "... naming the setting" contains 'policy.graceDays' err
 check "a CGI setting is checked (exit 65)" expect_exit 65 "$BIN" --db "$WORK/demo.db" config set cgi.maxBodyBytes 10
 check "config sets a CGI setting" bash -c "[ \"\$('$BIN' --db '$WORK/demo.db' config set cgi.anonymousReads TRUE)\" = 'cgi.anonymousReads = true' ]"
 check "cgi run from a shell is a usage error" expect_exit 64 "$BIN" cgi

@@ -164,7 +164,7 @@ $T send-keys -t tui n
 check_screen "n changes nothing" "Nothing changed."
 if [ "$(missed)" = "$MISSED" ]; then ok; else fail "a missed payment recorded without a yes"; fi
 $T send-keys -t tui '$' y
-check_screen "y records the missed payment" "Missed payment recorded"
+check_screen "y records the missed payment and rescores at once" "Missed payment recorded; health now"
 if [ "$(missed)" = "$((MISSED + 1))" ]; then ok; else fail "missed payment stored once"; fi
 
 # An external change arrives through the timer.

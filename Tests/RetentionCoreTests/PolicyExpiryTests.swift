@@ -97,6 +97,18 @@ import Testing
         #expect(try engine.winBack().first { $0.name == "A X" }?.leftAt == d("2024-01-15"))
     }
 
+    /// A term-life policy is not renewed: at the end of its term it expires with the term ended.
+    @Test func aLifeTermEndsAsTermEnded() throws {
+        let engine = try makeEngine()
+        let c = try engine.createCustomer(try json(#"{"leadId":"L","agentId":"ag","firstName":"L","lastName":"X","email":"l@example.com"}"#), now: d("2004-01-01")).id
+        let p = try engine.createPolicy(try json("""
+            {"customerId":"\(c)","policyNumber":"L1","policyType":"life","premium":{"amount":400,"frequency":"annual"},
+             "coverage":{"type":"term","amount":250000},"effectiveDate":"2004-01-01","expirationDate":"2024-01-01"}
+            """), now: d("2004-01-01")).id
+        #expect(try engine.expireOverduePolicies(now: d("2024-02-05")).expired == 1)
+        #expect(try engine.policy(id: p).endReason == "term_ended")
+    }
+
     @Test func exactlyAtTheEndOfGraceItEnds() throws {
         let book = try book(), engine = book.engine
         // A1: 2024-01-01 + 30 days = 2024-01-31 00:00; one second before, nothing ends.

@@ -7,7 +7,8 @@
 ///     ended when  expirationDate + grace(line) × 1 day ≤ now, status still active or pending_renewal
 ///
 /// It becomes `lapsed` (end reason `non_payment`) when a payment of its current term was missed and not
-/// followed by a payment, `expired` (end reason `not_renewed`) otherwise. Its `endedAt` is the expiration
+/// followed by a payment, `expired` otherwise (end reason `not_renewed`; `term_ended` for a life policy, written
+/// for its term). Its `endedAt` is the expiration
 /// date (coverage stopped then; a period's metrics that include the grace days count it as ended from its
 /// expiration), and the `policy_expired` / `policy_lapsed` event is dated then. When it was the customer's last
 /// policy in force, `customer_churned` is dated at the latest end of any of their policies (when they left).
@@ -89,7 +90,7 @@ extension Engine {
         // Only the policies whose renewal date is at least the shortest grace behind are read (through the
         // partial index of in-force policies by renewal date, in its order, after the last one read); each is
         // then held to its own line's grace.
-        struct Overdue { var row: Int64, uuid: String, number: String, customer: Int64, expiration: Int, graceDays: Int, missedPayment: Bool }
+        struct Overdue { var row: Int64, uuid: String, number: String, customer: Int64, expiration: Int, graceDays: Int, missedPayment: Bool, isLife: Bool }
         var summary = ExpirySummary()
         var cursor: (date: Int64, id: Int64) = (Int64.min, Int64.min)
         var read = chunkSize
@@ -117,12 +118,13 @@ extension Engine {
                     let expiration = r.int(4), days = grace.days(for: r.text(5))
                     guard expiration + days * Timestamp.secondsPerDay <= now else { return }
                     overdue.append(Overdue(row: r.int64(0), uuid: r.text(1), number: r.text(2), customer: r.int64(3),
-                                           expiration: expiration, graceDays: days, missedPayment: r.bool(6)))
+                                           expiration: expiration, graceDays: days, missedPayment: r.bool(6), isLife: r.text(5) == PolicyType.life.rawValue))
                 }
                 var customers = Set<Int64>()
                 for p in overdue {
                     let status: PolicyStatus = p.missedPayment ? .lapsed : .expired
-                    let reason = p.missedPayment ? "non_payment" : "not_renewed"
+                    // A life policy is written for a term (10 to 30 years) and not renewed: at its end the term ended.
+                    let reason = p.missedPayment ? "non_payment" : p.isLife ? "term_ended" : "not_renewed"
                     try db.run("""
                         UPDATE policies SET status = ?, ended_at = ?, end_reason = ?, version = version + 1, updated_at = ? WHERE id = ?
                         """, [.text(status.rawValue), .int(Int64(p.expiration)), .text(reason), .int(Int64(now)), .int(p.row)])

@@ -163,9 +163,12 @@ public enum DashboardApp {
                     }
                 case .paymentMissed(let id):
                     worker.perform { engine, now in
-                        _ = try engine.createEvent(.object([("customerId", .string(id)), ("eventType", .string("payment_missed")),
-                                                            ("severity", .string("warning"))]), now: now)
-                        return "Missed payment recorded."
+                        // Rescored at once, counting the payment, as the question said it would lower the score.
+                        let event = try engine.createEvent(.object([("customerId", .string(id)), ("eventType", .string("payment_missed")),
+                                                                    ("severity", .string("warning")),
+                                                                    ("triggeredActions", .array([.string("update_health_score")]))]), now: now)
+                        let health = (event.actionsTaken ?? []).lazy.compactMap { $0["healthScore"]?["overallScore"]?.doubleValue }.first
+                        return "Missed payment recorded" + (health.map { String(format: "; health now %.1f.", $0) } ?? ".")
                     }
                 case .recompute(let id):
                     worker.perform { engine, now in

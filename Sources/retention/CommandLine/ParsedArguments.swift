@@ -24,7 +24,9 @@ struct ParsedArguments: Sendable {
         while i < words.count {
             let w = words[i]
             i += 1
-            if optionsEnded || !w.hasPrefix("-") || w == "-" {
+            // A negative number is a value, not an option (`config set policy.graceDays -1` is refused by the
+            // setting's own check, naming it).
+            if optionsEnded || !w.hasPrefix("-") || w == "-" || Double(w) != nil {
                 positionals.append(w)
                 continue
             }

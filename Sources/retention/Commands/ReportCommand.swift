@@ -118,13 +118,14 @@ enum ReportCommand {
                          + co.retained.prefix(width).map { String(format: "%6.1f", $0 * 100) }.joined())
         }
         lines += ["", "Survival (Kaplan–Meier, % still a customer or policy; 95 % band; — beyond the longest follow-up)",
-                  "curve          median  " + checkpoints.map { ("\(Int($0)) mo" as String).padding(toLength: 15, withPad: " ", startingAt: 0) }.joined()]
+                  "curve          median  " + checkpoints.map { ("\(Int($0)) mo" as String).padding(toLength: 19, withPad: " ", startingAt: 0) }.joined()]
         func row(_ name: String, _ km: KaplanMeier) -> String {
             name.padding(toLength: 14, withPad: " ", startingAt: 0) + (km.median.map { String(format: "%5.0f mo", $0) } ?? "   none ") + " "
                 + checkpoints.map { t -> String in
                     // Beyond the longest follow-up nothing was observed: no figure.
-                    guard let p = km.point(at: t) else { return "      —        " }
-                    return String(format: "%5.1f (%2.0f-%3.0f)", p.survival * 100, p.lower95 * 100, p.upper95 * 100)
+                    // One decimal throughout, so the band visibly holds its estimate (98.7 (98.2-99.1), not (99-99)).
+                    guard let p = km.point(at: t) else { return "  —               " }
+                    return String(format: "%5.1f (%4.1f-%5.1f)", p.survival * 100, p.lower95 * 100, p.upper95 * 100)
                 }.joined(separator: " ")
         }
         lines.append(row("customers", customers))
