@@ -54,6 +54,16 @@ import Testing
         #expect(totals.lines["life"] == BookTotals.Line())
     }
 
+    /// A term-life policy reaching the end of its term is no renewal lost; an auto that expired unrenewed is.
+    @Test func aLifeTermEndingIsNoRenewalLost() {
+        let s = 100 * day, e = 200 * day
+        var totals = BookTotals(start: s, end: e)
+        totals.add(customer: [Policy(type: .life, inception: 0, endedAt: 150 * day, status: .expired, rewritten: false, premiumCents: 40_000),
+                              Policy(type: .auto, inception: 10 * day, endedAt: 160 * day, status: .expired, rewritten: false, premiumCents: 90_000)])
+        #expect(totals.lines["life"]?.lost == 0 && totals.lines["life"]?.churned == 40_000)
+        #expect(totals.lines["auto"]?.lost == 1)
+    }
+
     /// The SQL the one-pass read replaced, with the edges counted as the pass counts them: "in force at S" and
     /// "at E" mean in force on the last instant before them (inception < t, ended null or ≥ t).
     func reference(_ db: Database, start: Int, end: Int, agentId: String?) throws -> (BookTotals.Customers, [String: BookTotals.Line]) {
@@ -85,7 +95,7 @@ import Testing
                      count(*) FILTER (WHERE \(inForceAt("?1"))),
                      count(*) FILTER (WHERE p.status = 'cancelled' AND p.ended_at >= ?1 AND p.ended_at < ?2 AND coalesce(p.end_reason, '') != 'rewritten'),
                      count(*) FILTER (WHERE p.status = 'lapsed' AND p.ended_at >= ?1 AND p.ended_at < ?2),
-                     count(*) FILTER (WHERE p.status IN ('lapsed', 'expired') AND p.ended_at >= ?1 AND p.ended_at < ?2),
+                     count(*) FILTER (WHERE (p.status = 'lapsed' OR (p.status = 'expired' AND p.policy_type != 'life')) AND p.ended_at >= ?1 AND p.ended_at < ?2),
                      coalesce(sum(p.annual_premium_cents) FILTER (WHERE \(inForceAt("?2"))), 0),
                      coalesce(sum(p.annual_premium_cents) FILTER (WHERE \(inForceAt("?1"))), 0),
                      coalesce(sum(p.annual_premium_cents) FILTER (WHERE \(inForceAt("?1")) AND p.ended_at >= ?1 AND p.ended_at < ?2

@@ -151,7 +151,7 @@ import Testing
                               FILTER (WHERE inception_date <= ?2 AND (ended_at IS NULL OR ended_at > ?2)), 0) AS premium_year_ago,
                      max(ended_at) AS last_end,
                      group_concat(policy_type) FILTER (WHERE ended_at IS NULL OR ended_at > ?1) AS types,
-                     count(*) FILTER (WHERE status IN ('lapsed', 'expired') AND ended_at > ?2 AND ended_at <= ?1) AS lost,
+                     count(*) FILTER (WHERE (status = 'lapsed' OR (status = 'expired' AND policy_type != 'life')) AND ended_at > ?2 AND ended_at <= ?1) AS lost,
                      count(*) FILTER (WHERE status = 'cancelled' AND ended_at > ?2 AND ended_at <= ?1) AS cancelled,
                      coalesce(sum((CASE premium_frequency WHEN 'monthly' THEN 12 WHEN 'quarterly' THEN 4 WHEN 'semi_annual' THEN 2 ELSE 1 END)
                         * max(0, min(coalesce(ended_at, ?1), ?1) - max(inception_date, ?2)) / 31536000.0), 0) AS due,

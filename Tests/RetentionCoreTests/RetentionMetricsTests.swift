@@ -165,6 +165,12 @@ import Testing
         #expect(c["engagementRate"] == .number(100))   // 2 engaged / 2 delivered
         #expect(c["conversionRate"] == .number(50))    // 1 responded / 2 delivered
         #expect(c["roi"] == .number(-100))             // K retained nothing for its 4 e-mails sent: (0 − 4¢) / 4¢
+        // The dashboard's header leaves the ROI out (its costliest read); every other figure is the same.
+        var headerPeriod = try MetricsPeriod(startDate: d("2024-01-01"), endDate: d("2024-12-31"))
+        headerPeriod.includesCampaignROI = false
+        let header = try engine.metrics(headerPeriod)
+        #expect(header["campaignMetrics"]?["roi"] == .null)
+        for group in ["customerMetrics", "policyMetrics", "revenueMetrics", "healthMetrics"] { #expect(header[group] == m[group], "\(group)") }
         let h = m["healthMetrics"]!
         #expect(h["averageHealthScore"] == .number(70))          // (85 + 55) / 2, active customers only
         #expect(h["averageSatisfactionScore"] == .number(80))    // C has no survey

@@ -14,7 +14,8 @@
 /// Per line of business, over every policy:
 /// - total (incepted before E), in force at E, in force at S;
 /// - cancelled in the period (status cancelled, ended in [S, E), not rewritten), lapsed in the period,
-///   lost at renewal (lapsed or expired, ended in [S, E));
+///   lost at renewal (lapsed or expired, ended in [S, E); a life policy that expired reached the end of the
+///   term it was written for, which is no renewal lost: life is written for 10 to 30 years, not renewed);
 /// - premium in force at E and at S (annual premium, cents);
 /// - churned premium: in force at S, ended in [S, E), not rewritten;
 /// - earned premium: annual premium × days in force within [S, E) / 365.25, i.e.
@@ -63,6 +64,8 @@ struct BookTotals: Equatable {
     }
 
     static let secondsPerYear = 365.25 * 86_400.0
+    /// The position of life among the lines (`Policy.line`).
+    static let lifeLine = PolicyType.allCases.firstIndex(of: .life)!
 
     static func ending(_ status: PolicyStatus) -> Ending {
         switch status {
@@ -152,7 +155,7 @@ struct BookTotals: Equatable {
             if atStart { line.atStart += 1; line.premiumStart += premium }
             if ended && p.ending == .cancelled && !p.rewritten { line.cancelled += 1 }
             if ended && p.ending == .lapsed { line.lapsed += 1 }
-            if ended && (p.ending == .lapsed || p.ending == .expired) { line.lost += 1 }
+            if ended && (p.ending == .lapsed || (p.ending == .expired && p.line != Self.lifeLine)) { line.lost += 1 }
             if atStart && ended && !p.rewritten { line.churned += premium }
             line.earned += earned
             if firstInception >= start { line.newEarned += earned }

@@ -52,6 +52,10 @@ public struct MetricsPeriod: Sendable {
     public var start: Int
     public var end: Int
     public var agentId: String?
+    /// Whether to compute the campaigns' ROI (it reads every enrolment of the campaigns measured: the most
+    /// costly part of the metrics on a book with large campaigns). The dashboard's header, which does not
+    /// show it, leaves it out; the API always computes it.
+    public var includesCampaignROI = true
 
     /// `startDate` and `endDate` are calendar dates; the end date is included.
     public init(startDate: Int, endDate: Int, agentId: String? = nil) throws {
@@ -151,8 +155,10 @@ extension Engine {
             ("touchpointsDelivered", .int(tp.delivered)),
             ("engagementRate", rate("engagementRate", Double(tp.engaged), Double(tp.delivered), "no touchpoint was delivered in the period")),
             ("conversionRate", rate("conversionRate", Double(tp.responded), Double(tp.delivered), "no touchpoint was delivered in the period")),
-            ("roi", rate("roi", reads.campaignValue.revenueCents - reads.campaignValue.costCents, reads.campaignValue.costCents,
-                         "no campaign sent a touchpoint that costs anything in the period")),
+            ("roi", period.includesCampaignROI
+                ? rate("roi", reads.campaignValue.revenueCents - reads.campaignValue.costCents, reads.campaignValue.costCents,
+                       "no campaign sent a touchpoint that costs anything in the period")
+                : .null),
         ])
 
         // Health.
@@ -311,6 +317,7 @@ extension Engine {
         reads.activeCampaigns = try db.scalarInt("SELECT count(*) FROM campaigns WHERE status = 'active'")
         // The campaigns measured in the period: those with a touchpoint sent in it (from the index of send
         // times), with their attribution windows; then their whole revenue and cost, read for all at once.
+        guard period.includesCampaignROI else { return reads }
         let measured = try db.query("""
             SELECT k.id, k.sequence FROM campaigns k
             WHERE k.id IN (SELECT t.campaign_id FROM touchpoints t \(agentJoin("t")) WHERE t.sent_at >= ?1 AND t.sent_at < ?2)

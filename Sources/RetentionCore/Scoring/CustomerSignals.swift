@@ -42,7 +42,8 @@ public struct CustomerSignals: Sendable, Equatable {
     /// Policies in force at `asOf` (a policy ending at `asOf` is no longer in force); policies ever held up to `asOf`.
     public var activePolicies: Int
     public var totalPolicies: Int
-    /// Renewals made (`policy_renewed`) and renewals lost (lapsed or expired) in the window.
+    /// Renewals made (`policy_renewed`) and renewals lost (lapsed, or expired unrenewed; a life policy at the end of
+    /// its term is none) in the window.
     public var renewalsMade: Int
     public var renewalsLost: Int
     /// Policies cancelled in the window.
@@ -116,7 +117,7 @@ extension Engine {
                           AND e.event_type IN ('policy_renewed', 'coverage_changed') AND e.policy_id = policies.id), 0))
                      FILTER (WHERE inception_date <= ?5 AND (ended_at IS NULL OR ended_at > ?5)), 0) AS premium_year_ago,
                    group_concat(policy_type) FILTER (WHERE ended_at IS NULL OR ended_at > ?1) AS types,
-                   count(*) FILTER (WHERE status IN ('lapsed', 'expired') AND ended_at > ?2 AND ended_at <= ?1) AS lost,
+                   count(*) FILTER (WHERE (status = 'lapsed' OR (status = 'expired' AND policy_type != 'life')) AND ended_at > ?2 AND ended_at <= ?1) AS lost,
                    count(*) FILTER (WHERE status = 'cancelled' AND ended_at > ?2 AND ended_at <= ?1) AS cancelled,
                    CAST(round(coalesce(sum(
                       (CASE premium_frequency WHEN 'monthly' THEN 12 WHEN 'quarterly' THEN 4 WHEN 'semi_annual' THEN 2 ELSE 1 END)

@@ -139,7 +139,10 @@ extension DashboardSnapshot {
 
     /// The header strip: the trailing year's metrics and the count of high-risk customers.
     public static func collectHeader(_ engine: Engine, now: Int) throws -> HeaderMetrics {
-        let metrics = try engine.metrics(MetricsPeriod.trailingYear(now: now))
+        // The header shows no campaign ROI: leave out its reads (a second or more at a million customers).
+        var period = MetricsPeriod.trailingYear(now: now)
+        period.includesCampaignROI = false
+        let metrics = try engine.metrics(period)
         let highRisk = try engine.highRiskCustomerCount()
         return HeaderMetrics(
             retentionRate: metrics["customerMetrics"]?["retentionRate"]?.doubleValue,
