@@ -29,10 +29,8 @@ mkdir -p "$WORK/www" "$WORK/cgi"
 ln -s "$BIN" "$WORK/cgi/retention.cgi"
 htpasswd -b -c -B "$WORK/htpasswd" bench 'bench password' 2>/dev/null
 
-PORT=""
-for attempt in 1 2 3 4 5 6 7 8; do
-  candidate=$((20000 + RANDOM % 40000))
-  (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null && continue
+write_config() { # write_config PORT
+  local candidate=$1
   cat > "$WORK/lighttpd.conf" <<EOF
 server.document-root = "$WORK/www"
 server.bind = "127.0.0.1"
@@ -51,16 +49,9 @@ auth.backend.htpasswd.userfile = "$WORK/htpasswd"
   }
 }
 EOF
-  "$LIGHTTPD" -D -f "$WORK/lighttpd.conf" >>"$WORK/server.out" 2>&1 &
-  SERVER_PID=$!
-  for i in $(seq 1 50); do
-    if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$candidate/"; then PORT=$candidate; break; fi
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.2
-  done
-  [ -n "$PORT" ] && break
-  kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=""
-done
+}
+. "$(dirname "$0")/../EndToEnd/lib-lighttpd.sh"
+start_lighttpd
 [ -n "$PORT" ] || { echo "lighttpd did not start"; cat "$WORK/server.out" "$WORK/error.log" 2>/dev/null | tail -5; exit 1; }
 API="http://127.0.0.1:$PORT/api/v1/retention"
 CID=$(curl -s "$API/customers?limit=1" | sed -n 's/.*"data":\[{"id":"\([^"]*\)".*/\1/p')

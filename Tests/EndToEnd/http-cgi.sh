@@ -78,21 +78,8 @@ EOF
 }
 
 # A free port: a random one nobody answers on; if lighttpd still cannot bind it, another (bounded waits).
-PORT=""
-for attempt in 1 2 3 4 5 6 7 8; do
-  candidate=$((20000 + RANDOM % 40000))
-  (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null && continue
-  write_config "$candidate"
-  "$LIGHTTPD" -D -f "$WORK/lighttpd.conf" >>"$WORK/server.out" 2>&1 &
-  SERVER_PID=$!
-  for i in $(seq 1 50); do
-    if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$candidate/"; then PORT=$candidate; break; fi
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.2
-  done
-  [ -n "$PORT" ] && break
-  kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=""
-done
+. "$(dirname "$0")/lib-lighttpd.sh"
+start_lighttpd
 if [ -z "$PORT" ]; then
   echo "FAIL: lighttpd did not start"; cat "$WORK/server.out" "$WORK/error.log" 2>/dev/null | tail -5
   echo "http: $passed passed, 1 failed"; exit 1
