@@ -265,38 +265,45 @@ extension Engine {
         func addChange(_ change: Double) {
             if change > 0 { reads.premiumChanges.up += change } else { reads.premiumChanges.down -= change }
         }
-        // Columns from `k`: at or after the end on a policy started before it, policy in force before the start,
-        // line, after − before (null when the change is not priced, and then not counted). A policy started
-        // after the period had no premium at its end to correct.
-        func sinceEdges(_ r: Row, at k: Int32 = 0) {
-            guard !r.isNull(k + 3) else { return }
-            if r.bool(k + 1) { reads.premiumChanges.sinceStart += r.double(k + 3) }
-            if r.bool(k) { reads.premiumChanges.sinceEndByLine[r.text(k + 2), default: 0] += r.double(k + 3) }
+        // A priced change at or after the start on a policy in force before it takes R₀ back to the premiums of
+        // then; one at or after the end on a policy started before the end does the same for the end's premiums
+        // by line. (A policy started after the period had no premium at its end to correct.)
+        func correctEdges(change: Double, sinceStart: Bool, sinceEnd: Bool, line: @autoclosure () -> String) {
+            if sinceStart { reads.premiumChanges.sinceStart += change }
+            if sinceEnd { reads.premiumChanges.sinceEndByLine[line(), default: 0] += change }
         }
         if period.agentId == nil {
             (reads.renewedByName, reads.renewalRevenue) = try bookRenewals(start: period.start, end: period.end)
+            // One pass over the priced changes since the start, index columns only: the period's expansion and
+            // contraction, and R₀'s correction.
             try db.forEach("""
-                SELECT pc.premium_after_cents - pc.premium_before_cents FROM premium_changes pc INDEXED BY premium_changes_priced
-                WHERE pc.premium_before_cents IS NOT NULL AND pc.premium_after_cents IS NOT NULL
-                  AND pc.occurred_at >= ?1 AND pc.occurred_at < ?2 AND pc.policy_inception < ?1
-                """, [.int(s), .int(e)]) { r in addChange(r.double(0)) }
-            try db.forEach("""
-                SELECT pc.occurred_at >= ?2 AND pc.policy_inception < ?2, pc.policy_inception < ?1, pc.policy_type, pc.premium_after_cents - pc.premium_before_cents
+                SELECT pc.occurred_at < ?2, pc.policy_inception < ?1, pc.premium_after_cents - pc.premium_before_cents
                 FROM premium_changes pc INDEXED BY premium_changes_priced
                 WHERE pc.premium_before_cents IS NOT NULL AND pc.premium_after_cents IS NOT NULL AND pc.occurred_at >= ?1
-                """, [.int(s), .int(e)]) { r in sinceEdges(r) }
+                """, [.int(s), .int(e)]) { r in
+                guard r.bool(1) else { return }
+                if r.bool(0) { addChange(r.double(2)) }
+                reads.premiumChanges.sinceStart += r.double(2)
+            }
+            // The end's correction needs each change's line (a row lookup): only the changes after the period,
+            // none for the trailing year.
+            try db.forEach("""
+                SELECT pc.policy_type, pc.premium_after_cents - pc.premium_before_cents
+                FROM premium_changes pc INDEXED BY premium_changes_priced
+                WHERE pc.premium_before_cents IS NOT NULL AND pc.premium_after_cents IS NOT NULL AND pc.occurred_at >= ?1
+                  AND pc.policy_inception < ?1
+                """, [.int(e)]) { r in correctEdges(change: r.double(1), sinceStart: false, sinceEnd: true, line: r.text(0)) }
         } else {
             try db.forEach("""
                 SELECT pc.renewal, pc.policy_type,
                        coalesce(pc.premium_after_cents, pc.annual_premium_cents) * pc.term_months / 12.0,
                        pc.policy_inception < ?1, pc.premium_after_cents - pc.premium_before_cents,
-                       pc.occurred_at >= ?2 AND pc.policy_inception < ?2, pc.policy_inception < ?1, pc.policy_type, pc.premium_after_cents - pc.premium_before_cents,
-                       pc.occurred_at >= ?2
+                       pc.occurred_at >= ?2 AND pc.policy_inception < ?2, pc.occurred_at >= ?2
                 FROM premium_changes pc
                 WHERE pc.occurred_at >= ?1 AND pc.customer_id IN (SELECT id FROM customers WHERE agent_id = ?3)
                 """, periodParams) { r in
-                sinceEdges(r, at: 5)
-                guard !r.bool(9) else { return }   // after the period: it only corrects the premiums of then
+                if !r.isNull(4) { correctEdges(change: r.double(4), sinceStart: r.bool(3), sinceEnd: r.bool(5), line: r.text(1)) }
+                guard !r.bool(6) else { return }   // after the period: it only corrects the premiums of then
                 if r.bool(0) {
                     if let line = r.position(1, in: PolicyType.names) { reads.renewedByLine[line] += 1 } else { reads.renewedByName[r.text(1), default: 0] += 1 }
                     reads.renewalRevenue += r.double(2)

@@ -84,6 +84,13 @@ extension Engine {
          .double(sc.prediction.probability), .int(Int64(sc.prediction.risk.rank)), .init(modelVersion), .text(document)]
     }
 
+    /// The risk a score is compared with for a risk-change alert: the stored one, or the new one itself (no
+    /// change, so no alert and no task) for a first scoring (`stored` nil) and for a former customer, who has
+    /// nothing in force and so is no churn risk any more.
+    static func riskBefore(_ stored: ChurnRisk?, _ sc: CustomerScore) -> ChurnRisk {
+        sc.signals.activePolicies > 0 ? stored ?? sc.prediction.risk : sc.prediction.risk
+    }
+
     /// An event when the risk level crosses into (or out of) high or critical. A rise carries out its
     /// `agent_notification` action: a task for the customer's owner or agent (one open task per customer
     /// for it, brought up to date by a later rise; see `raiseTask`).
@@ -118,9 +125,8 @@ extension Engine {
     public func calculateHealthScore(customerId: String, now: Int) throws -> JSONValue {
         try db.transaction {
             let (c, sc, info, _) = try scoreOne(customerId: customerId, now: now)
-            // A first scoring, or a former customer's, is no risk change (no alert, no task).
-            let previous = c.scoredAt == nil || sc.signals.activePolicies == 0 ? sc.prediction.risk : c.churnRisk
-            try store(sc, customerID: customerId, previousRisk: previous, modelVersion: info.version, now: now)
+            try store(sc, customerID: customerId, previousRisk: Engine.riskBefore(c.scoredAt == nil ? nil : c.churnRisk, sc),
+                      modelVersion: info.version, now: now)
             return healthScoreJSON(customerID: customerId, sc, at: now)
         }
     }
@@ -209,8 +215,7 @@ extension Engine {
         for sc in scores {
             guard let (uuid, stored) = info[sc.customerRowID] else { continue }
             let p = sc.prediction
-            // A former customer (nothing in force) has left: their score moving is no risk alert either.
-            let previous = sc.signals.activePolicies > 0 ? stored ?? p.risk : p.risk
+            let previous = Engine.riskBefore(stored, sc)
             let ltv = LifetimeValue.compute(holdings: holdings[sc.customerRowID] ?? nothing, churnProbability: p.probability,
                                             models: inputs.retentionModels, settings: inputs.ltvSettings, signals: sc.signals, risk: p.risk,
                                             engagement: sc.health.engagement.score, now: inputs.now)

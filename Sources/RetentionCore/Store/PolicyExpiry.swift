@@ -141,13 +141,7 @@ extension Engine {
                 for customer in customers.sorted() {
                     try refreshCustomerCounters(customer, now: now)
                     // Left: nothing in force now. They left when their last policy ended, whichever way it ended.
-                    guard let left = try db.queryOne("""
-                        SELECT max(ended_at) FROM policies WHERE customer_id = ?1
-                        HAVING count(*) FILTER (WHERE status IN \(PolicyStatus.inForceSQL)) = 0
-                        """, [.int(customer)], { $0.optionalInt(0) }) ?? nil else { continue }
-                    try insertEvent(customerRow: customer, policyRow: nil, type: .customer_churned, severity: .critical, data: nil,
-                                    actions: [], occurredAt: left, now: now)
-                    summary.customersLeft += 1
+                    if try recordChurnIfLastPolicyEnded(customerRow: customer, datedAtLastEnd: true, now: now) { summary.customersLeft += 1 }
                 }
             }
         }

@@ -288,12 +288,18 @@ extension Engine {
                         actions: [], occurredAt: now, now: now)
     }
 
-    /// When a customer's last in-force policy ends, the customer has churned: record it once.
-    private func recordChurnIfLastPolicyEnded(customerRow: Int64, now: Int) throws {
-        let inForce = try db.scalarInt("SELECT count(*) FROM policies WHERE customer_id = ? AND status IN \(PolicyStatus.inForceSQL)", [.int(customerRow)])
-        guard inForce == 0 else { return }
+    /// When a customer's last in-force policy ends, the customer has churned: record it once, dated now, or
+    /// (`datedAtLastEnd`, for policies ended after the fact) at the latest end of their policies, when they left.
+    /// Whether it was recorded.
+    @discardableResult
+    func recordChurnIfLastPolicyEnded(customerRow: Int64, datedAtLastEnd: Bool = false, now: Int) throws -> Bool {
+        guard let lastEnd = try db.queryOne("""
+            SELECT max(ended_at) FROM policies WHERE customer_id = ?1
+            HAVING count(*) FILTER (WHERE status IN \(PolicyStatus.inForceSQL)) = 0
+            """, [.int(customerRow)], { $0.optionalInt(0) }) else { return false }
         try insertEvent(customerRow: customerRow, policyRow: nil, type: .customer_churned, severity: .critical, data: nil,
-                        actions: [], occurredAt: now, now: now)
+                        actions: [], occurredAt: datedAtLastEnd ? lastEnd ?? now : now, now: now)
+        return true
     }
 }
 
