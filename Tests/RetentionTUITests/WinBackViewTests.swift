@@ -32,8 +32,8 @@ import Testing
         _ = state.handle(.character("j"))
         #expect(state.actionCustomerID == "f2" && state.actionCustomerName == "Gus Gone")
         #expect(state.handle(.enter) == [.reloadPanes] && state.detailCustomerID == "f2")
-        _ = state.handle(.escape)
+        // b from the customer's detail switches back to the at-risk queue and shows it.
         #expect(state.handle(.character("b")) == [.reloadPanes])
-        #expect(!state.request.winBack)
+        #expect(!state.request.winBack && state.focused == .atRisk)
     }
 }

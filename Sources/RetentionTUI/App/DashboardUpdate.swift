@@ -82,6 +82,8 @@ extension DashboardState {
             status = ("Risk filter: \(Self.riskFilters[riskFilterIndex].label).", false)
             return [.reloadPanes]
         case .winBack:
+            // From the detail pane it switches the list the detail was opened from, and goes back to it.
+            if focused == .detail { focused = .atRisk }
             request.winBack.toggle()
             atRiskSelection = ListSelection()
             request.rowLimit = SnapshotRequest.rowsPerRead

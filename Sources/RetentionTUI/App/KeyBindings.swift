@@ -54,7 +54,7 @@ public enum KeyBindings {
         KeyBinding([.character("s")], .sort, "change sort", panes: [.atRisk], footer: true),
         KeyBinding([.character("f")], .riskFilter, "cycle risk filter", panes: [.atRisk], footer: true),
         KeyBinding([.character("m")], .mine, "only mine / everyone", panes: [.atRisk], footer: true),
-        KeyBinding([.character("b")], .winBack, "win-back / at-risk list", panes: [.atRisk], footer: true),
+        KeyBinding([.character("b")], .winBack, "win-back / at-risk list", panes: [.atRisk, .detail], footer: true),
         KeyBinding([.character("w")], .renewalWindow, "window 7/30/60/90 days", panes: [.renewals], footer: true),
         KeyBinding([.character("a")], .activateCampaign, "activate / resume campaign", panes: [.campaigns], footer: true),
         KeyBinding([.character("p")], .pauseCampaign, "pause campaign", panes: [.campaigns], footer: true),
