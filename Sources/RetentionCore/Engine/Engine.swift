@@ -6,7 +6,9 @@ import Foundation
 /// Each takes `now` from its caller (time is an input, so tests pin it) and runs in one transaction
 /// that rolls back on any error: a failed operation leaves the database as it was.
 public final class Engine {
-    public let db: Database
+    /// The connection; internal: the dashboard and the command line ask the engine typed questions instead
+    /// (BookState.swift), and tests reach it with `@testable import`.
+    let db: Database
     /// Who is acting, for the audit trail (`--user`, else `$USER`).
     public var user: String
     /// Set while an import runs: rows are audited once for the whole file, not one entry each.

@@ -82,7 +82,7 @@ final class BackgroundWorker: @unchecked Sendable {
         queue.async {
             guard let engine = self.engine else { self.post(.failed(self.openError ?? "database not open")); return }
             do {
-                let version = try engine.db.dataVersion() &+ (try engine.db.scalarInt("SELECT total_changes()")) &* 1_000_003
+                let version = try engine.changeCounter()
                 if !force, let lastVersion, lastVersion == version { self.post(.unchanged); return }
                 let snapshot = try DashboardSnapshot.collect(engine, request, now: Timestamp.now())
                 self.post(.snapshot(snapshot, dataVersion: version))

@@ -113,10 +113,9 @@ extension DashboardSnapshot {
                                     ltv: try engine.ltvHistory(customerId: id, limit: 1).first,
                                     tasks: try engine.tasks(customerId: id, status: .open, limit: 20))
         }
-        // EXISTS, not count(*): counting a million rows would cost the first frame a whole index scan.
-        let hasCustomers = try engine.db.scalarInt("SELECT EXISTS (SELECT 1 FROM customers)") == 1
-        // From the per-agent totals (a few rows), not the customers: an unscored book has nothing to find.
-        let hasScores = try !atRisk.isEmpty || engine.db.scalarInt("SELECT coalesce(sum(scored), 0) > 0 FROM customer_totals") == 1
+        let hasCustomers = try !engine.bookIsEmpty()
+        // An unscored book has nothing to find.
+        let hasScores = try !atRisk.isEmpty || engine.bookHasScores()
         // The user's tasks, from the index of open tasks by assignee (the engine's user is the dashboard's).
         let tasks = try engine.openTaskCounts(assignee: engine.user, now: now)
         return DashboardSnapshot(header: nil, atRisk: atRisk, winBack: winBack, renewals: renewals, campaigns: campaigns, detail: detail,

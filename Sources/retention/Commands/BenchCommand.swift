@@ -98,7 +98,7 @@ enum BenchCommand {
         let now = env.now
         // A new file is built whole and put in place (as `retention demo` does); an existing empty database is filled where it is.
         let isNewFile = !FileManager.default.fileExists(atPath: path)
-        if try isNewFile || Store.open(path: path).scalarInt("SELECT count(*) FROM customers") == 0 {
+        if try isNewFile || Engine(database: Store.open(path: path), user: "bench").bookIsEmpty() {
             var phases: [(phase: String, seconds: Double)] = []
             let (t, rows) = try time { () throws -> Int in
                 let generate = { (db: Database) in try DemoBook(customers: n, seed: 1, now: now).generate(into: db) }
@@ -122,7 +122,7 @@ enum BenchCommand {
         results.append(Measure(name: "at-risk top 50", seconds: atRisk, rows: risky))
         let (renewals, renewing) = try time(9) { try engine.upcomingRenewals(days: 30, limit: 50, now: now).count }
         results.append(Measure(name: "renewals next 30 days (first page)", seconds: renewals, rows: renewing))
-        let someone = try engine.db.queryOne("SELECT uuid FROM customers ORDER BY id LIMIT 1 OFFSET ?", [.int(Int64(n / 2))]) { $0.text(0) } ?? ""
+        let someone = try engine.customerID(atPosition: n / 2) ?? ""
         let (detail, _) = try time(9) {
             _ = try engine.customer(id: someone); _ = try engine.policies(customerId: someone)
             _ = try engine.events(customerId: someone, limit: 30); _ = try engine.touchpoints(customerId: someone, limit: 30)
@@ -145,9 +145,7 @@ enum BenchCommand {
         }
         // A campaign that enrols a tenth of the book (100,000 of a million): customers not at low risk (about
         // 14% of a demo book) whose health is at most the score that cuts that many off.
-        let notLow = "erased_at IS NULL AND active_policies > 0 AND churn_risk >= 1"
-        let healthCut = try engine.db.queryOne("SELECT health_score FROM customers WHERE \(notLow) ORDER BY health_score LIMIT 1 OFFSET ?",
-                                               [.int(Int64(n / 10))]) { $0.double(0) } ?? 100
+        let healthCut = try engine.healthScoreOfNotLowRisk(atRank: n / 10) ?? 100
         let campaign = try engine.createCampaign(.object([
             ("name", .string("Bench \(Date().timeIntervalSince1970)")), ("type", .string("engagement")),
             ("targetSegment", .object([("churnRisk", .array([.string("medium"), .string("high"), .string("critical")])),
@@ -156,18 +154,17 @@ enum BenchCommand {
         ]), now: now)
         let (activate, enrolled) = try time {
             _ = try engine.setCampaignStatus(id: campaign.id, to: .active, now: now)
-            return try engine.db.scalarInt("SELECT count(*) FROM campaign_enrollments WHERE campaign_id = ?", [.int(campaign.rowID)])
+            return try engine.enrolmentCount(campaign: campaign)
         }
         results.append(Measure(name: "activate a campaign (3 steps, a tenth of the book)", seconds: activate, rows: enrolled))
 
         // Dispatch the campaign's first step to a Maildir (up to 10,000 messages, or half the step, each): first beside the database,
         // on its file system as a mail spool would be, then (where the machine has one) in memory, which shows
         // the dispatcher's own throughput without the file system's cost of creating files.
-        let dueAt = try engine.db.scalarInt("SELECT coalesce(min(due_at), 0) FROM touchpoints WHERE status = 'pending' AND campaign_id = ?", [.int(campaign.rowID)])
+        let dueAt = try engine.earliestPendingDue(campaign: campaign)
         var spools = [("dispatch to a Maildir beside the database", (path as NSString).deletingLastPathComponent)]
         if FileManager.default.fileExists(atPath: "/dev/shm") { spools.append(("dispatch to a Maildir in memory (/dev/shm)", "/dev/shm")) }
-        let due = try engine.db.scalarInt("SELECT count(*) FROM touchpoints WHERE status = 'pending' AND campaign_id = ? AND due_at <= ?",
-                                          [.int(campaign.rowID), .int(Int64(max(now, dueAt)))])
+        let due = try engine.pendingDueCount(campaign: campaign, at: max(now, dueAt))
         let perSpool = min(10_000, due / spools.count)
         for (name, folder) in spools {
             let maildir = folder + "/retention-bench-maildir-\(getpid())"
