@@ -36,44 +36,58 @@ import Testing
     }
 
     @Test func customerMetrics() throws {
-        let m = try book().metrics(try MetricsPeriod(startDate: d("2024-01-01"), endDate: d("2024-12-31")))["customerMetrics"]!
+        let m = try book().retentionMetrics(try MetricsPeriod(startDate: d("2024-01-01"), endDate: d("2024-12-31"))).customers
         // S = {A, B, E} = 3; E = {A, C} = 2; N = {C} = 1; retained = E − N = 1.
-        #expect(m["totalCustomers"] == .number(4))
-        #expect(m["activeAtStart"] == .number(3))
-        #expect(m["activeCustomers"] == .number(2))
-        #expect(m["newCustomers"] == .number(1))
-        #expect(m["churnedCustomers"] == .number(2))
-        #expect(m["retentionRate"] == .number(33.33))   // 1 / 3
-        #expect(m["churnRate"] == .number(66.67))       // 2 / 3
-        #expect(m["growthRate"] == .number(-33.33))     // (2 − 3) / 3
+        #expect(m.totalCustomers == 4)
+        #expect(m.activeAtStart == 3)
+        #expect(m.activeCustomers == 2)
+        #expect(m.newCustomers == 1)
+        #expect(m.churnedCustomers == 2)
+        #expect(m.retentionRate == 33.33)   // 1 / 3
+        #expect(m.churnRate == 66.67)       // 2 / 3
+        #expect(m.growthRate == -33.33)     // (2 − 3) / 3
     }
 
     @Test func policyMetrics() throws {
-        let m = try book().metrics(try MetricsPeriod(startDate: d("2024-01-01"), endDate: d("2024-12-31")))["policyMetrics"]!
-        #expect(m["totalPolicies"] == .number(5))
-        #expect(m["activePolicies"] == .number(3))                  // A1, A2, C1
-        #expect(m["renewalRateByType"]?["auto"] == .number(100))   // A1 renewed, none lost
-        #expect(m["renewalRateByType"]?["renters"] == .number(0))  // E1 lapsed at renewal
-        #expect(m["renewalRate"] == .number(50))                   // 1 / (1 + 1)
-        #expect(m["cancellationRate"] == .number(33.33))           // B1 / {A1, B1, E1}
-        #expect(m["lapseRate"] == .number(33.33))                  // E1 / {A1, B1, E1}
-        #expect(m["averagePremiumByType"]?["auto"] == .number(900)) // (1200 + 600) / 2
-        #expect(m["averagePremiumByType"]?["umbrella"] == .number(300))
+        let m = try book().retentionMetrics(try MetricsPeriod(startDate: d("2024-01-01"), endDate: d("2024-12-31"))).policies
+        func renewal(_ line: String) -> Double?? { m.renewalRateByType.first { $0.line == line }.map(\.value) }
+        func premium(_ line: String) -> Double? { m.averagePremiumByType.first { $0.line == line }?.value }
+        #expect(m.totalPolicies == 5)
+        #expect(m.activePolicies == 3)                  // A1, A2, C1
+        #expect(renewal("auto") == .some(100))         // A1 renewed, none lost
+        #expect(renewal("renters") == .some(0))        // E1 lapsed at renewal
+        #expect(m.renewalRate == 50)                   // 1 / (1 + 1)
+        #expect(m.cancellationRate == 33.33)           // B1 / {A1, B1, E1}
+        #expect(m.lapseRate == 33.33)                  // E1 / {A1, B1, E1}
+        #expect(premium("auto") == 900)                // (1200 + 600) / 2
+        #expect(premium("umbrella") == 300)
     }
 
     @Test func revenueMetrics() throws {
-        let m = try book().metrics(try MetricsPeriod(startDate: d("2024-01-01"), endDate: d("2024-12-31")))["revenueMetrics"]!
+        let m = try book().retentionMetrics(try MetricsPeriod(startDate: d("2024-01-01"), endDate: d("2024-12-31"))).revenue
         // R₀ = 1200 + 1000 + 200 = 2400; churned = 1000 + 200; expansion = 300 (A's umbrella).
-        #expect(m["startingRecurringRevenue"] == .number(2400))
-        #expect(m["churnedRevenue"] == .number(1200))
-        #expect(m["expansionRevenue"] == .number(300))
-        #expect(m["contractionRevenue"] == .number(0))
-        #expect(m["netRevenueRetention"] == .number(62.5))   // (2400 + 300 − 0 − 1200) / 2400
-        #expect(m["grossRevenueRetention"] == .number(50))   // (2400 − 0 − 1200) / 2400
+        #expect(m.startingRecurringRevenue == 2400)
+        #expect(m.churnedRevenue == 1200)
+        #expect(m.expansionRevenue == 300)
+        #expect(m.contractionRevenue == 0)
+        #expect(m.netRevenueRetention == 62.5)   // (2400 + 300 − 0 − 1200) / 2400
+        #expect(m.grossRevenueRetention == 50)   // (2400 − 0 − 1200) / 2400
         // Earned: (1200·366 + 1000·60 + 200·31 + 600·214 + 300·184) / 365.25 = 1886.379…
-        #expect(m["totalRevenue"] == .number(1886.38))
-        #expect(m["newCustomerRevenue"] == .number(351.54))  // 600·214 / 365.25
-        #expect(m["renewalRevenue"] == .number(1200))        // A1's 12-month term
+        #expect(m.totalRevenue == 1886.38)
+        #expect(m.newCustomerRevenue == 351.54)  // 600·214 / 365.25
+        #expect(m.renewalRevenue == 1200)        // A1's 12-month term
+    }
+
+    /// The API's JSON is the typed metrics encoded: the same figures under the spec's keys.
+    @Test func theAPIDocumentCarriesTheTypedFigures() throws {
+        let typed = try book().retentionMetrics(try MetricsPeriod(startDate: d("2024-01-01"), endDate: d("2024-12-31")))
+        let m = typed.json
+        #expect(m["period"]?["startDate"] == .string("2024-01-01"))
+        #expect(m["period"]?["endDate"] == .string("2024-12-31"))
+        #expect(m["customerMetrics"]?["retentionRate"] == .number(33.33))
+        #expect(m["policyMetrics"]?["renewalRateByType"]?["renters"] == .number(0))
+        #expect(m["revenueMetrics"]?["netRevenueRetention"] == .number(62.5))
+        #expect(m["customerMetrics"]?["churnRiskDistribution"]?.objectPairs?.map(\.0) == ChurnRisk.allCases.map(\.rawValue))
     }
 
     /// Premium changes made by PATCH (which changes the policy's premium and records the change). R₀ is the premium
@@ -292,12 +306,15 @@ import Testing
 
     @Test func emptyDenominatorsAreNullWithAReason() throws {
         let engine = try makeEngine()
-        let m = try engine.metrics(try MetricsPeriod(startDate: d("2024-01-01"), endDate: d("2024-12-31")))
-        #expect(m["customerMetrics"]?["retentionRate"] == .null)
-        #expect(m["revenueMetrics"]?["netRevenueRetention"] == .null)
-        #expect(m["campaignMetrics"]?["engagementRate"] == .null)
-        #expect(m["notes"]?["retentionRate"]?.stringValue?.contains("no customers were active") == true)
-        #expect(m["notes"]?["engagementRate"] != nil)
+        let m = try engine.retentionMetrics(try MetricsPeriod(startDate: d("2024-01-01"), endDate: d("2024-12-31")))
+        #expect(m.customers.retentionRate == nil)
+        #expect(m.revenue.netRevenueRetention == nil)
+        #expect(m.campaigns.engagementRate == nil)
+        #expect(m.notes.first { $0.metric == "retentionRate" }?.reason.contains("no customers were active") == true)
+        #expect(m.notes.contains { $0.metric == "engagementRate" })
+        // In the API's JSON: null, and the reason under the metric's name.
+        #expect(m.json["customerMetrics"]?["retentionRate"] == .null)
+        #expect(m.json["notes"]?["retentionRate"]?.stringValue?.contains("no customers were active") == true)
     }
 
     @Test func agentFilterAndPeriodValidation() throws {

@@ -17,7 +17,7 @@ extension Router {
                 guard let start else { throw RetentionError.invalid("startDate", "is required when endDate is given", code: "invalid_query") }
                 period = try MetricsPeriod(startDate: start, endDate: end ?? Timestamp.startOfDay(ctx.now), agentId: agent)
             }
-            return .success(try engine.metrics(period))
+            return .success(try engine.retentionMetrics(period).json)
         },
         Route("GET", "at-risk", "Customers most likely to leave (limit, page, churnRisk, agentId, policyType, tag, assignedTo, unassigned, includeSnoozed)") { engine, ctx in
             var q = AtRiskQuery()

@@ -75,16 +75,84 @@ public struct MetricsPeriod: Sendable {
     }
 }
 
+/// The metrics of a period (`Engine.retentionMetrics`): the five groups of the spec and the notes that
+/// say why a rate is absent. Rates are percentages rounded to 2 decimals and nil when their denominator is
+/// empty (with a note); money is in currency units rounded to the cent; health averages to 1 decimal.
+/// The API's JSON is made from it by `RetentionMetrics.json` (API/Encoding/MetricsEncoding.swift).
+public struct RetentionMetrics: Sendable, Equatable {
+    public struct CustomerMetrics: Sendable, Equatable {
+        public var totalCustomers: Int, newCustomers: Int, activeCustomers: Int, activeAtStart: Int, churnedCustomers: Int
+        /// (E − N) / S × 100, the share of the customers active at the start still active at the end.
+        public var retentionRate: Double?
+        public var churnRate: Double?, growthRate: Double?
+        /// Scored active customers by churn risk, one entry per level in `ChurnRisk.allCases` order.
+        public var churnRiskDistribution: [(level: ChurnRisk, customers: Int)]
+        public static func == (a: Self, b: Self) -> Bool {
+            (a.totalCustomers, a.newCustomers, a.activeCustomers, a.activeAtStart, a.churnedCustomers) == (b.totalCustomers, b.newCustomers, b.activeCustomers, b.activeAtStart, b.churnedCustomers)
+                && (a.retentionRate, a.churnRate, a.growthRate) == (b.retentionRate, b.churnRate, b.growthRate)
+                && a.churnRiskDistribution.map(\.level) == b.churnRiskDistribution.map(\.level) && a.churnRiskDistribution.map(\.customers) == b.churnRiskDistribution.map(\.customers)
+        }
+    }
+    /// A figure per policy line (the line's name, as stored).
+    public struct ByLine<Value: Sendable & Equatable>: Sendable, Equatable {
+        public var line: String
+        public var value: Value
+    }
+    public struct PolicyMetrics: Sendable, Equatable {
+        public var totalPolicies: Int, activePolicies: Int
+        /// Lines with renewals due in the period, by name; a rate is nil when none was due.
+        public var renewalRateByType: [ByLine<Double?>]
+        public var renewalRate: Double?, cancellationRate: Double?, lapseRate: Double?
+        /// Mean annual premium (currency units) of the line's policies in force at the end, lines with any.
+        public var averagePremiumByType: [ByLine<Double>]
+    }
+    public struct RevenueMetrics: Sendable, Equatable {
+        public var totalRevenue: Double, newCustomerRevenue: Double, renewalRevenue: Double, expansionRevenue: Double
+        public var contractionRevenue: Double, churnedRevenue: Double, startingRecurringRevenue: Double
+        public var netRevenueRetention: Double?, grossRevenueRetention: Double?
+        public var averageLTV: Double?, averageCurrentLTV: Double?
+    }
+    public struct CampaignMetrics: Sendable, Equatable {
+        public var activeCampaigns: Int, touchpointsSent: Int, touchpointsDelivered: Int
+        public var engagementRate: Double?, conversionRate: Double?
+        /// Nil also when the period was asked without it (`MetricsPeriod.includesCampaignROI`).
+        public var roi: Double?
+    }
+    public struct HealthMetrics: Sendable, Equatable {
+        public var averageHealthScore: Double?, averageSatisfactionScore: Double?
+        /// Active scored customers by band: excellent, good, fair, poor.
+        public var excellent: Int, good: Int, fair: Int, poor: Int
+    }
+    /// Why a figure is absent: the metric's name (`renewalRateByType.auto` for a line) and the reason.
+    public struct Note: Sendable, Equatable {
+        public var metric: String
+        public var reason: String
+    }
+
+    /// The first day of the period and the last (both included), and the agent it is restricted to.
+    public var startDate: Int, endDate: Int, agentId: String?
+    public var customers: CustomerMetrics
+    public var policies: PolicyMetrics
+    public var revenue: RevenueMetrics
+    public var campaigns: CampaignMetrics
+    public var health: HealthMetrics
+    public var notes: [Note]
+}
+
 extension Engine {
-    /// All metric groups for a period, in the spec's shape.
-    public func metrics(_ period: MetricsPeriod) throws -> JSONValue {
-        var notes: [(String, JSONValue)] = []
-        func rate(_ name: String, _ numerator: Double, _ denominator: Double, _ reason: String) -> JSONValue {
+    /// All metric groups for a period.
+    public func retentionMetrics(_ period: MetricsPeriod) throws -> RetentionMetrics {
+        var notes: [RetentionMetrics.Note] = []
+        func round(_ v: Double, _ places: Int) -> Double {
+            let f = pow(10.0, Double(places))
+            return (v * f).rounded() / f
+        }
+        func rate(_ name: String, _ numerator: Double, _ denominator: Double, _ reason: String) -> Double? {
             guard denominator > 0 else {
-                notes.append((name, .string(reason)))
-                return .null
+                notes.append(.init(metric: name, reason: reason))
+                return nil
             }
-            return .rounded(numerator / denominator * 100, 2)
+            return round(numerator / denominator * 100, 2)
         }
         let (book, reads) = try readMetrics(period)
         let ct = reads.customers, tp = reads.touchpoints, changes = reads.premiumChanges
@@ -96,91 +164,75 @@ extension Engine {
         func bookTotal<T: AdditiveArithmetic>(_ key: KeyPath<BookTotals.Line, T>) -> T { byLine.values.reduce(.zero) { $0 + $1[keyPath: key] } }
         let lost = cm.activeAtStart - cm.retained
 
-        let customerMetrics: JSONValue = .object([
-            ("totalCustomers", .int(cm.total)),
-            ("newCustomers", .int(cm.new)),
-            ("activeCustomers", .int(cm.activeAtEnd)),
-            ("activeAtStart", .int(cm.activeAtStart)),
-            ("churnedCustomers", .int(lost)),
-            ("retentionRate", rate("retentionRate", Double(cm.retained), Double(cm.activeAtStart), "no customers were active at the start of the period")),
-            ("churnRate", rate("churnRate", Double(lost), Double(cm.activeAtStart), "no customers were active at the start of the period")),
-            ("growthRate", rate("growthRate", Double(cm.activeAtEnd - cm.activeAtStart), Double(cm.activeAtStart), "no customers were active at the start of the period")),
-            ("churnRiskDistribution", .object(ChurnRisk.allCases.map { ($0.rawValue, .int(reads.riskCounts[$0.rank])) })),
-        ])
+        let noneAtStart = "no customers were active at the start of the period"
+        let customerMetrics = RetentionMetrics.CustomerMetrics(
+            totalCustomers: cm.total, newCustomers: cm.new, activeCustomers: cm.activeAtEnd, activeAtStart: cm.activeAtStart,
+            churnedCustomers: lost,
+            retentionRate: rate("retentionRate", Double(cm.retained), Double(cm.activeAtStart), noneAtStart),
+            churnRate: rate("churnRate", Double(lost), Double(cm.activeAtStart), noneAtStart),
+            growthRate: rate("growthRate", Double(cm.activeAtEnd - cm.activeAtStart), Double(cm.activeAtStart), noneAtStart),
+            churnRiskDistribution: ChurnRisk.allCases.map { ($0, reads.riskCounts[$0.rank]) })
 
         let renewedByType = zip(PolicyType.allCases, reads.renewedByLine).filter { $1 > 0 }.reduce(into: reads.renewedByName) { $0[$1.0.rawValue, default: 0] += $1.1 }
         let lostByType = byLine.filter { $0.value.lost > 0 }.mapValues(\.lost)
         let types = Set(renewedByType.keys).union(lostByType.keys).sorted()
-        let policyMetrics: JSONValue = .object([
-            ("totalPolicies", .int(bookTotal(\.total))),
-            ("activePolicies", .int(bookTotal(\.active))),
-            ("renewalRateByType", .object(types.map { t in
-                let renewed = renewedByType[t] ?? 0, lostCount = lostByType[t] ?? 0
-                return (t, rate("renewalRateByType.\(t)", Double(renewed), Double(renewed + lostCount), "no \(t) renewals were due in the period"))
-            })),
-            ("renewalRate", rate("renewalRate", Double(renewedByType.values.reduce(0, +)),
-                                 Double(renewedByType.values.reduce(0, +) + lostByType.values.reduce(0, +)), "no renewals were due in the period")),
-            ("cancellationRate", rate("cancellationRate", Double(bookTotal(\.cancelled)), Double(bookTotal(\.atStart)), "no policies were in force at the start of the period")),
-            ("lapseRate", rate("lapseRate", Double(bookTotal(\.lapsed)), Double(bookTotal(\.atStart)), "no policies were in force at the start of the period")),
-            ("averagePremiumByType", .object(byLine.keys.sorted().compactMap { t in
+        let renewalRateByType = types.map { t in
+            let renewed = renewedByType[t] ?? 0, lostCount = lostByType[t] ?? 0
+            return RetentionMetrics.ByLine<Double?>(line: t, value: rate("renewalRateByType.\(t)", Double(renewed), Double(renewed + lostCount), "no \(t) renewals were due in the period"))
+        }
+        let policyMetrics = RetentionMetrics.PolicyMetrics(
+            totalPolicies: bookTotal(\.total), activePolicies: bookTotal(\.active),
+            renewalRateByType: renewalRateByType,
+            renewalRate: rate("renewalRate", Double(renewedByType.values.reduce(0, +)),
+                              Double(renewedByType.values.reduce(0, +) + lostByType.values.reduce(0, +)), "no renewals were due in the period"),
+            cancellationRate: rate("cancellationRate", Double(bookTotal(\.cancelled)), Double(bookTotal(\.atStart)), "no policies were in force at the start of the period"),
+            lapseRate: rate("lapseRate", Double(bookTotal(\.lapsed)), Double(bookTotal(\.atStart)), "no policies were in force at the start of the period"),
+            averagePremiumByType: byLine.keys.sorted().compactMap { t in
                 let line = byLine[t]!
-                return line.active > 0 ? (t, .rounded(premiumAtEnd(t) / Double(line.active) / 100, 2)) : nil
-            })),
-        ])
+                return line.active > 0 ? .init(line: t, value: round(premiumAtEnd(t) / Double(line.active) / 100, 2)) : nil
+            })
 
         // Revenue.
         let rv = (start: premiumAtStart, churned: bookTotal(\.churned), earned: bookTotal(\.earned),
                   newEarned: bookTotal(\.newEarned), crossSell: bookTotal(\.crossSell))
         let expansion = rv.crossSell + changes.up
         let ltv = (ct.ltvCount > 0 ? ct.ltvSum / Double(ct.ltvCount) : nil, ct.active > 0 ? ct.paidSum / Double(ct.active) : nil)
-        if ltv.0 == nil { notes.append(("averageLTV", .string("no active customer has a projected LTV yet; run `retention rescore`"))) }
-        let revenueMetrics: JSONValue = .object([
-            ("totalRevenue", .rounded(rv.earned / 100, 2)),
-            ("newCustomerRevenue", .rounded(rv.newEarned / 100, 2)),
-            ("renewalRevenue", .rounded(reads.renewalRevenue / 100, 2)),
-            ("expansionRevenue", .rounded(expansion / 100, 2)),
-            ("contractionRevenue", .rounded(changes.down / 100, 2)),
-            ("churnedRevenue", .rounded(rv.churned / 100, 2)),
-            ("startingRecurringRevenue", .rounded(rv.start / 100, 2)),
-            ("netRevenueRetention", rate("netRevenueRetention", rv.start + expansion - changes.down - rv.churned, rv.start, "no premium was in force at the start of the period")),
-            ("grossRevenueRetention", rate("grossRevenueRetention", rv.start - changes.down - rv.churned, rv.start, "no premium was in force at the start of the period")),
-            ("averageLTV", ltv.0.map { .rounded($0 / 100, 2) } ?? .null),
-            ("averageCurrentLTV", ltv.1.map { .rounded($0 / 100, 2) } ?? .null),
-        ])
+        if ltv.0 == nil { notes.append(.init(metric: "averageLTV", reason: "no active customer has a projected LTV yet; run `retention rescore`")) }
+        let noPremiumAtStart = "no premium was in force at the start of the period"
+        let revenueMetrics = RetentionMetrics.RevenueMetrics(
+            totalRevenue: round(rv.earned / 100, 2),
+            newCustomerRevenue: round(rv.newEarned / 100, 2),
+            renewalRevenue: round(reads.renewalRevenue / 100, 2),
+            expansionRevenue: round(expansion / 100, 2),
+            contractionRevenue: round(changes.down / 100, 2),
+            churnedRevenue: round(rv.churned / 100, 2),
+            startingRecurringRevenue: round(rv.start / 100, 2),
+            netRevenueRetention: rate("netRevenueRetention", rv.start + expansion - changes.down - rv.churned, rv.start, noPremiumAtStart),
+            grossRevenueRetention: rate("grossRevenueRetention", rv.start - changes.down - rv.churned, rv.start, noPremiumAtStart),
+            averageLTV: ltv.0.map { round($0 / 100, 2) },
+            averageCurrentLTV: ltv.1.map { round($0 / 100, 2) })
 
         // Campaigns.
-        let campaignMetrics: JSONValue = .object([
-            ("activeCampaigns", .int(reads.activeCampaigns)),
-            ("touchpointsSent", .int(tp.sent)),
-            ("touchpointsDelivered", .int(tp.delivered)),
-            ("engagementRate", rate("engagementRate", Double(tp.engaged), Double(tp.delivered), "no touchpoint was delivered in the period")),
-            ("conversionRate", rate("conversionRate", Double(tp.responded), Double(tp.delivered), "no touchpoint was delivered in the period")),
-            ("roi", period.includesCampaignROI
+        let noneDelivered = "no touchpoint was delivered in the period"
+        let campaignMetrics = RetentionMetrics.CampaignMetrics(
+            activeCampaigns: reads.activeCampaigns, touchpointsSent: tp.sent, touchpointsDelivered: tp.delivered,
+            engagementRate: rate("engagementRate", Double(tp.engaged), Double(tp.delivered), noneDelivered),
+            conversionRate: rate("conversionRate", Double(tp.responded), Double(tp.delivered), noneDelivered),
+            roi: period.includesCampaignROI
                 ? rate("roi", reads.campaignValue.revenueCents - reads.campaignValue.costCents, reads.campaignValue.costCents,
                        "no campaign sent a touchpoint that costs anything in the period")
-                : .null),
-        ])
+                : nil)
 
         // Health.
         let hm = (health: ct.scored > 0 ? ct.healthSum / Double(ct.scored) : nil, bands: ct.bands, n: ct.scored)
-        if hm.n == 0 { notes.append(("averageHealthScore", .string("no active customer has been scored yet; run `retention rescore`"))) }
+        if hm.n == 0 { notes.append(.init(metric: "averageHealthScore", reason: "no active customer has been scored yet; run `retention rescore`")) }
         let avgSatisfaction = ct.satisfactionCount > 0 ? ct.satisfactionSum / Double(ct.satisfactionCount) : nil
-        let healthMetrics: JSONValue = .object([
-            ("averageHealthScore", hm.health.map { .rounded($0, 1) } ?? .null),
-            ("averageSatisfactionScore", avgSatisfaction.map { .rounded($0, 1) } ?? .null),
-            ("healthScoreDistribution", .object(zip(["excellent", "good", "fair", "poor"], hm.bands).map { ($0, .int($1)) })),
-        ])
-        return .object([
-            ("period", .object([("startDate", .string(Timestamp.formatDate(period.start))),
-                                ("endDate", .string(Timestamp.formatDate(period.end - 1))),
-                                ("agentId", .optional(period.agentId))])),
-            ("customerMetrics", customerMetrics),
-            ("policyMetrics", policyMetrics),
-            ("revenueMetrics", revenueMetrics),
-            ("campaignMetrics", campaignMetrics),
-            ("healthMetrics", healthMetrics),
-            ("notes", .object(notes)),
-        ])
+        let healthMetrics = RetentionMetrics.HealthMetrics(
+            averageHealthScore: hm.health.map { round($0, 1) }, averageSatisfactionScore: avgSatisfaction.map { round($0, 1) },
+            excellent: hm.bands[0], good: hm.bands[1], fair: hm.bands[2], poor: hm.bands[3])
+        return RetentionMetrics(startDate: period.start, endDate: period.end - Timestamp.secondsPerDay, agentId: period.agentId,
+                                customers: customerMetrics, policies: policyMetrics, revenue: revenueMetrics,
+                                campaigns: campaignMetrics, health: healthMetrics, notes: notes)
     }
 }
 

@@ -116,7 +116,7 @@ enum BenchCommand {
         let engine = Engine(database: db, user: "bench")
         let (rescore, _) = try time { try engine.rescore(now: now).customers }
         results.append(Measure(name: "rescore the whole book (health, churn, LTV, history)", seconds: rescore, rows: n))
-        let (metrics, _) = try time(3) { _ = try engine.metrics(MetricsPeriod.trailingYear(now: now)); return 1 }
+        let (metrics, _) = try time(3) { _ = try engine.retentionMetrics(MetricsPeriod.trailingYear(now: now)); return 1 }
         results.append(Measure(name: "metrics for 12 months (all groups)", seconds: metrics, rows: n))
         let (atRisk, risky) = try time(9) { var q = AtRiskQuery(); q.limit = 50; return try engine.atRisk(q, now: now).count }
         results.append(Measure(name: "at-risk top 50", seconds: atRisk, rows: risky))

@@ -36,7 +36,7 @@ enum ReportCommand {
         if let start = try date("--start") { period = try MetricsPeriod(startDate: start, endDate: try date("--end") ?? Timestamp.startOfDay(now), agentId: agent) }
         else { period = MetricsPeriod.trailingYear(now: now, agentId: agent) }
         let engine = try env.openEngine(create: false)
-        let metrics = try engine.metrics(period)
+        let metrics = try engine.retentionMetrics(period)
         let cohorts = try engine.cohortRetention(grain: grain, agentId: agent, now: now)
         let customers = try engine.customerSurvival(agentId: agent, now: now)
         let policies = try engine.policySurvival(agentId: agent, now: now)
@@ -55,13 +55,13 @@ enum ReportCommand {
         }
         switch format {
         case "json":
-            Output.out(JSONValue.object([("metrics", metrics), ("cohorts", cohorts.json), ("customerSurvival", curve(customers)),
+            Output.out(JSONValue.object([("metrics", metrics.json), ("cohorts", cohorts.json), ("customerSurvival", curve(customers)),
                                          ("policySurvival", .object(policies.map { ($0.0.rawValue, curve($0.1)) })),
                                          ("churnModel", .object((model.json.objectPairs ?? []) + [("calibration", model.calibration?.json ?? .null)]))])
                         .serialized(pretty: true))
         case "csv":
             var out = CSV.line(["section", "name", "key", "value"])
-            for (group, value) in metrics.objectPairs ?? [] {
+            for (group, value) in metrics.json.objectPairs ?? [] {
                 for (key, v) in value.objectPairs ?? [] where v.doubleValue != nil || v.isNull {
                     out += CSV.line(["metrics", group, key, v.isNull ? "" : JSONValue.format(number: v.doubleValue!)])
                 }
@@ -96,18 +96,19 @@ enum ReportCommand {
         return ExitCode.ok
     }
 
-    static func text(metrics m: JSONValue, cohorts: CohortTable, customers: KaplanMeier, policies: [(PolicyType, KaplanMeier)], checkpoints: [Double]) -> String {
-        func v(_ x: JSONValue?, _ suffix: String = "") -> String { x.flatMap { $0.doubleValue }.map { JSONValue.format(number: $0) + suffix } ?? "n/a" }
-        let p = m["period"], c = m["customerMetrics"], pol = m["policyMetrics"], r = m["revenueMetrics"], k = m["campaignMetrics"], h = m["healthMetrics"]
+    static func text(metrics m: RetentionMetrics, cohorts: CohortTable, customers: KaplanMeier, policies: [(PolicyType, KaplanMeier)], checkpoints: [Double]) -> String {
+        func v(_ x: Double?, _ suffix: String = "") -> String { x.map { JSONValue.format(number: $0) + suffix } ?? "n/a" }
+        func v(_ x: Int) -> String { String(x) }
+        let c = m.customers, pol = m.policies, r = m.revenue, k = m.campaigns, h = m.health
         var lines = [
-            "Retention report, \(p?["startDate"]?.stringValue ?? "") to \(p?["endDate"]?.stringValue ?? "")\(p?["agentId"]?.stringValue.map { ", agent \($0)" } ?? "")",
+            "Retention report, \(Timestamp.formatDate(m.startDate)) to \(Timestamp.formatDate(m.endDate))\(m.agentId.map { ", agent \($0)" } ?? "")",
             "",
-            "Customers   \(v(c?["activeCustomers"])) active of \(v(c?["totalCustomers"])); \(v(c?["newCustomers"])) new, \(v(c?["churnedCustomers"])) lost",
-            "            retention \(v(c?["retentionRate"], "%")), churn \(v(c?["churnRate"], "%")), growth \(v(c?["growthRate"], "%"))",
-            "Policies    \(v(pol?["activePolicies"])) in force; renewal \(v(pol?["renewalRate"], "%")), cancellation \(v(pol?["cancellationRate"], "%")), lapse \(v(pol?["lapseRate"], "%"))",
-            "Revenue     earned $\(v(r?["totalRevenue"])); NRR \(v(r?["netRevenueRetention"], "%")), GRR \(v(r?["grossRevenueRetention"], "%")); average LTV $\(v(r?["averageLTV"]))",
-            "Campaigns   \(v(k?["activeCampaigns"])) active, \(v(k?["touchpointsSent"])) touchpoints sent; engagement \(v(k?["engagementRate"], "%")), conversion \(v(k?["conversionRate"], "%"))",
-            "Health      average \(v(h?["averageHealthScore"])), satisfaction \(v(h?["averageSatisfactionScore"]))",
+            "Customers   \(v(c.activeCustomers)) active of \(v(c.totalCustomers)); \(v(c.newCustomers)) new, \(v(c.churnedCustomers)) lost",
+            "            retention \(v(c.retentionRate, "%")), churn \(v(c.churnRate, "%")), growth \(v(c.growthRate, "%"))",
+            "Policies    \(v(pol.activePolicies)) in force; renewal \(v(pol.renewalRate, "%")), cancellation \(v(pol.cancellationRate, "%")), lapse \(v(pol.lapseRate, "%"))",
+            "Revenue     earned $\(v(r.totalRevenue)); NRR \(v(r.netRevenueRetention, "%")), GRR \(v(r.grossRevenueRetention, "%")); average LTV $\(v(r.averageLTV))",
+            "Campaigns   \(v(k.activeCampaigns)) active, \(v(k.touchpointsSent)) touchpoints sent; engagement \(v(k.engagementRate, "%")), conversion \(v(k.conversionRate, "%"))",
+            "Health      average \(v(h.averageHealthScore)), satisfaction \(v(h.averageSatisfactionScore))",
             "",
             "Cohort retention (% of each cohort still a customer after n \(cohorts.grain.rawValue)s)",
         ]

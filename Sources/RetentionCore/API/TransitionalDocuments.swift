@@ -1,0 +1,12 @@
+import Foundation
+
+// TRANSITIONAL: the JSON documents the dashboard (Sources/RetentionTUI) still reads by string key. The
+// engine answers with typed values; these encode them for the dashboard only, until it is converted to read
+// the typed values (after its message loop is rebuilt). Nothing else may call them: the API uses the
+// encoders in API/Encoding, the command line the typed values. Delete each one with its last caller.
+extension Engine {
+    /// TRANSITIONAL (DashboardSnapshot.collectHeader): `retentionMetrics(period).json`.
+    public func metrics(_ period: MetricsPeriod) throws -> JSONValue {
+        try retentionMetrics(period).json
+    }
+}
