@@ -1,7 +1,7 @@
 extension Router {
     static let eventRoutes: [Route] = [
         Route("POST", "events", "Create a retention event") { engine, ctx in
-            .success(try engine.createEvent(try ctx.requireBody(), now: ctx.now).json, status: 201)
+            .success(try engine.createEvent(try NewEvent(json: try ctx.requireBody()), now: ctx.now).json, status: 201)
         },
         Route("GET", "customers/:customerId/events", "A customer's events, newest first (limit, eventType)") { engine, ctx in
             let limit = try ctx.query.int("limit", default: 50, range: 1...1000)

@@ -10,3 +10,12 @@ extension Engine {
         try retentionMetrics(period).json
     }
 }
+
+// TRANSITIONAL: a write the dashboard (DashboardApp: note, missed payment) still makes with an API body.
+extension Engine {
+    /// TRANSITIONAL (DashboardApp `.note`, `.paymentMissed`; older tests): `createEvent(NewEvent(json:), ...)`.
+    @discardableResult
+    public func createEvent(_ body: JSONValue, now: Int, allowIdentity: Bool = false, applySideEffects: Bool = true) throws -> RetentionEvent {
+        try createEvent(try NewEvent(json: body, allowIdentity: allowIdentity), now: now, applySideEffects: applySideEffects)
+    }
+}

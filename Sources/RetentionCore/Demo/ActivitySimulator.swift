@@ -21,16 +21,14 @@ public struct ActivitySimulator {
             WHERE c.uuid = ? AND p.status IN \(PolicyStatus.inForceSQL) ORDER BY p.id LIMIT 1
             """, [.text(customerID)]) { ($0.text(0), $0.int(1)) }
         let roll = rng.nextUnit()
-        func event(_ type: String, _ data: JSONValue, policy: String? = nil, severity: String = "info") throws {
-            var body: [(String, JSONValue)] = [("customerId", .string(customerID)), ("eventType", .string(type)), ("severity", .string(severity)), ("data", data)]
-            if let policy { body.append(("policyId", .string(policy))) }
-            try engine.createEvent(.object(body), now: now)
+        func event(_ type: EventType, _ data: JSONValue, policy: String? = nil, severity: EventSeverity = .info) throws {
+            try engine.createEvent(NewEvent(customer: customerID, type: type, policy: policy, severity: severity, data: data), now: now)
         }
         if roll < 0.30, let policy {
-            try event("payment_received", .object([("amount", .money(policy.1))]), policy: policy.0)
+            try event(.payment_received, .object([("amount", .money(policy.1))]), policy: policy.0)
             return "payment received from \(name)"
         } else if roll < 0.45, let policy {
-            try event("payment_missed", .object([("amount", .money(policy.1)), ("dueDate", .string(Timestamp.formatDate(now)))]), policy: policy.0, severity: "warning")
+            try event(.payment_missed, .object([("amount", .money(policy.1)), ("dueDate", .string(Timestamp.formatDate(now)))]), policy: policy.0, severity: .warning)
             return "payment missed by \(name)"
         } else if roll < 0.70 {
             let outcome = Engine.ContactOutcome.allCases[Int(rng.next() % UInt64(Engine.ContactOutcome.allCases.count))]
@@ -38,7 +36,7 @@ public struct ActivitySimulator {
             return "contact with \(name): \(outcome.rawValue)"
         } else if roll < 0.80 {
             let score = Int(rng.next() % 11)
-            try event("nps_response", .object([("score", .int(score))]))
+            try event(.nps_response, .object([("score", .int(score))]))
             return "NPS \(score) from \(name)"
         } else if let (tp, status) = try engine.db.queryOne("""
             SELECT uuid, status FROM touchpoints WHERE status IN ('sent', 'delivered', 'opened') ORDER BY random() LIMIT 1
@@ -51,7 +49,7 @@ public struct ActivitySimulator {
             try engine.updateTouchpointStatus(id: tp, status: next, metadata: nil, now: now)
             return "touchpoint \(next.rawValue)"
         }
-        try event("contact_made", .object([("channel", .string("email")), ("outcome", .string("reached"))]))
+        try event(.contact_made, .object([("channel", .string("email")), ("outcome", .string("reached"))]))
         return "e-mail exchange with \(name)"
     }
 }

@@ -15,20 +15,20 @@ extension Engine {
     /// (`actionsTaken`). An import (`allowIdentity` without side effects) stores an event's actions as its
     /// history and carries none out.
     @discardableResult
-    public func createEvent(_ body: JSONValue, now: Int, allowIdentity: Bool = false, applySideEffects: Bool = true) throws -> RetentionEvent {
-        try db.transaction {
-            var r = try FieldReader(body)
+    public func createEvent(_ event: NewEvent, now: Int, applySideEffects: Bool = true) throws -> RetentionEvent {
+        // An import (`applySideEffects` false) restores history: it may keep ids and another system's action names.
+        let importing = !applySideEffects
+        try event.validate(now: now, keepsHistory: importing)
+        return try db.transaction {
             var id = Engine.newID()
-            if allowIdentity, let given = try r.optionalString("id") {
-                guard UUID(uuidString: given) != nil else { throw RetentionError.invalid("id", "must be a UUID, got \"\(given)\"") }
+            if let given = event.id {
+                guard importing else { throw RetentionError.invalid("id", "is assigned by Retention; only `retention import` may keep an existing id") }
                 id = given.lowercased()
                 if try db.queryOne("SELECT 1 FROM retention_events WHERE uuid = ?", [.text(id)], { _ in true }) != nil {
                     throw RetentionError.conflict("duplicate_id", "An event with id \(id) already exists.", field: "id")
                 }
-            } else if r.has("id") {
-                throw RetentionError.invalid("id", "is assigned by Retention; only `retention import` may keep an existing id")
             }
-            let customerKey = try r.string("customerId")
+            let customerKey = event.customer
             guard let customerRow = try db.queryOne("SELECT id, erased_at FROM customers WHERE uuid = ?1 OR lead_id = ?1 ORDER BY uuid = ?1 DESC LIMIT 1",
                                                     [.text(customerKey)], { ($0.int64(0), $0.optionalInt(1)) }) else {
                 throw RetentionError(.notFound, code: "customer_not_found", "Customer \(customerKey) was not found.", field: "customerId")
@@ -36,9 +36,9 @@ extension Engine {
             // An erased customer takes no new event; an import restores their old ones, whose data the
             // erasure reduced to numbers.
             let customerErased = customerRow.1 != nil
-            if customerErased && !allowIdentity { throw RetentionError.customerErased(customerKey) }
+            if customerErased && !importing { throw RetentionError.customerErased(customerKey) }
             var policyRow: Int64?
-            if let policyKey = try r.optionalString("policyId") {
+            if let policyKey = event.policy {
                 guard let p = try db.queryOne("SELECT id, customer_id FROM policies WHERE uuid = ?1 OR policy_number = ?1 LIMIT 1",
                                               [.text(policyKey)], { ($0.int64(0), $0.int64(1)) }) else {
                     throw RetentionError(.notFound, code: "policy_not_found", "Policy \(policyKey) was not found.", field: "policyId")
@@ -48,37 +48,20 @@ extension Engine {
                 }
                 policyRow = p.0
             }
-            guard let typeText = try r.optionalString("eventType") else { throw RetentionError.invalid("eventType", "is required") }
-            guard let type = EventType(rawValue: typeText) else {
-                throw RetentionError.invalid("eventType", "\"\(typeText)\" is not a known event type; known types: \(EventType.allCases.map(\.rawValue).joined(separator: ", "))",
-                                             code: "unknown_event_type")
-            }
-            let severity = try r.optionalChoice("severity", EventSeverity.self) ?? .info
-            let data = try r.optionalJSONObject("data")
+            let type = event.type, data = event.data, actions = event.triggeredActions
             if customerErased, let pairs = data?.objectPairs, let text = pairs.first(where: { $0.1.doubleValue == nil }) {
                 throw RetentionError.invalid("data.\(text.0)", "must be a number or absent: customer \(customerKey) was erased, and an erased customer's events keep numbers only")
             }
-            let actions = try r.optionalStringArray("triggeredActions") ?? []
-            // Imported history may name actions of another system: kept as text, never carried out.
-            for (i, a) in actions.enumerated() where !applySideEffects && (a.isEmpty || a.count > 64 || !a.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })) {
-                throw RetentionError.invalid("triggeredActions[\(i)]", "must be a snake_case action name like send_reminder, got \"\(a)\"")
-            }
-            let occurredAt = try r.optionalInstant("occurredAt") ?? now
-            // An event is something that happened: a future one would move the customer's last contact ahead
-            // of today and skew every score (an hour's grace for clocks that disagree).
-            guard occurredAt <= now + 3_600 else {
-                throw RetentionError.invalid("occurredAt", "cannot be in the future (\(Timestamp.formatInstant(occurredAt)) is after now, \(Timestamp.formatInstant(now)))")
-            }
-            try r.finish()
+            let occurredAt = event.occurredAt ?? now
             try EventRules.validate(type: type, data: data, hasPolicy: policyRow != nil)
             let toPerform = applySideEffects ? try Engine.triggeredActions(actions, type: type, data: data, hasPolicy: policyRow != nil) : []
-            var event = try insertEvent(customerRow: customerRow.0, policyRow: policyRow, type: type, severity: severity, data: data,
-                                        actions: actions, occurredAt: occurredAt, now: now, id: id, applySideEffects: applySideEffects)
-            try audit("event.create", entity: "event", id: event.id, details: .object([("eventType", .string(type.rawValue))]), now: now)
+            var recorded = try insertEvent(customerRow: customerRow.0, policyRow: policyRow, type: type, severity: event.severity, data: data,
+                                           actions: actions, occurredAt: occurredAt, now: now, id: id, applySideEffects: applySideEffects)
+            try audit("event.create", entity: "event", id: recorded.id, details: .object([("eventType", .string(type.rawValue))]), now: now)
             if applySideEffects {
-                event.actionsTaken = try perform(toPerform, for: event, customerRow: customerRow.0, policyRow: policyRow, now: now)
+                recorded.actionsTaken = try perform(toPerform, for: recorded, customerRow: customerRow.0, policyRow: policyRow, now: now)
             }
-            return event
+            return recorded
         }
     }
 

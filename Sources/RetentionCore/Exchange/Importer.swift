@@ -104,7 +104,7 @@ extension Engine {
                                 }
                             case .policy(let body): try db.transaction { _ = try createPolicy(body, now: now, allowIdentity: true) }
                             case .event(let body):
-                                try db.transaction { _ = try createEvent(body, now: now, allowIdentity: true, applySideEffects: false) }
+                                try db.transaction { _ = try createEvent(try NewEvent(json: body, allowIdentity: true), now: now, applySideEffects: false) }
                             }
                         } catch let e as RetentionError {
                             totalProblems += 1
