@@ -20,20 +20,23 @@ public enum DispatcherIdentity {
     static func begin(_ id: String) { active.lock.withLock { _ = active.ids.insert(id) } }
     static func end(_ id: String) { active.lock.withLock { _ = active.ids.remove(id) } }
 
-    /// True when the claimer has certainly stopped; false when it runs or cannot be told (another host, an
-    /// identity of another form): the age rule decides those.
-    static func hasStopped(_ claimedBy: String) -> Bool {
+    enum Liveness { case running, stopped, unknown }
+
+    /// Whether the dispatcher that holds a claim still runs: a pass of this process is running while it is
+    /// active; another process of this host while its pid exists. A claim by another host, or an identity of
+    /// another form, cannot be told: the age rule decides those.
+    static func liveness(_ claimedBy: String) -> Liveness {
         let parts = claimedBy.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count >= 2, parts[0] == host, let pid = Int32(parts[1]), pid > 0 else { return false }
-        if pid == getpid() { return !active.lock.withLock { active.ids.contains(claimedBy) } }
-        return kill(pid, 0) != 0 && errno == ESRCH
+        guard parts.count >= 2, parts[0] == host, let pid = Int32(parts[1]), pid > 0 else { return .unknown }
+        if pid == getpid() { return active.lock.withLock { active.ids.contains(claimedBy) } ? .running : .stopped }
+        return kill(pid, 0) != 0 && errno == ESRCH ? .stopped : .running
     }
 }
 
 extension Engine {
     /// Puts right the touchpoints a stopped dispatcher left in `sending` (killed, crashed, or a pass that
     /// ended on a database error). A claim is stranded when its dispatcher has certainly stopped (see
-    /// `DispatcherIdentity.hasStopped`), or, when that cannot be told, once it is older than `staleAfter`.
+    /// `DispatcherIdentity.liveness`), or, when that cannot be told, once it is older than `staleAfter`.
     /// Each stranded touchpoint becomes:
     ///
     /// - `sent`, when its message file is in a Maildir (`new/`, or `cur/` once read) or an outbox the
@@ -51,7 +54,13 @@ extension Engine {
         func stranded() throws -> [Claim] {
             try db.query("SELECT id, uuid, claimed_by, claimed_at, handed_at FROM touchpoints WHERE status = 'sending'") {
                 Claim(id: $0.int64(0), uuid: $0.text(1), claimedBy: $0.optionalText(2) ?? "", claimedAt: $0.optionalInt(3), handedAt: $0.optionalInt(4))
-            }.filter { DispatcherIdentity.hasStopped($0.claimedBy) || ($0.claimedAt ?? 0) < now - staleAfter }
+            }.filter {
+                switch DispatcherIdentity.liveness($0.claimedBy) {
+                case .stopped: true
+                case .running: false
+                case .unknown: ($0.claimedAt ?? 0) < now - staleAfter
+                }
+            }
         }
         // A read first: most passes find nothing and take no write lock.
         guard try !stranded().isEmpty else { return }
