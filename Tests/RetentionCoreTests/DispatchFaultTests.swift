@@ -190,4 +190,25 @@ import Testing
         #expect(try engine.db.scalarInt("SELECT count(*) FROM touchpoints WHERE status = 'pending' AND skip_reason = 'deferred: frequency_cap'") == 12)
         #expect(try engine.db.scalarInt("SELECT count(*) FROM touchpoints WHERE status = 'sending'") == 0)
     }
+
+    /// Formulas.md, "The frequency cap at send time", its worked example: one touch sent 2024-01-10 09:00 and
+    /// two in flight (another dispatcher's) when a third is claimed at 2024-01-15 15:00: deferred to 15:05;
+    /// once the two are recorded sent at 15:00, deferred to 2024-01-17 09:00:01.
+    @Test func theCapCountsSendsInFlightAsInTheWorkedExample() throws {
+        let dir = try temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let step = #"{"type":"email","template":"renewal_reminder","delay":0}"#
+        let engine = try book(dir, sequence: "[" + Array(repeating: step, count: 4).joined(separator: ",") + "]")
+        try engine.setChannelAdapter(.email, ChannelAdapter(kind: .outbox, target: dir + "/out"), now: 0)
+        let rows = try engine.db.query("SELECT id FROM touchpoints WHERE customer_id = (SELECT min(customer_id) FROM touchpoints) ORDER BY step_index") { $0.int64(0) }
+        let other = "\(DispatcherIdentity.host):\(getppid()):other"
+        try engine.db.run("UPDATE touchpoints SET status = 'sent', sent_at = ? WHERE id = ?", [.int(Int64(Timestamp.parse("2024-01-10T09:00:00Z")!)), .int(rows[0])])
+        try engine.db.run("UPDATE touchpoints SET status = 'sending', claimed_by = ?, claimed_at = ? WHERE id IN (?, ?)",
+                          [.text(other), .int(Int64(start)), .int(rows[1]), .int(rows[2])])
+        try engine.dispatchDue(now: start)
+        let third = { try engine.db.queryOne("SELECT status, due_at, skip_reason FROM touchpoints WHERE id = ?", [.int(rows[3])]) { ($0.text(0), $0.int(1), $0.text(2)) } }
+        #expect(try third()! == ("pending", Timestamp.parse("2024-01-15T15:05:00Z")!, "deferred: frequency_cap"))
+        try engine.db.run("UPDATE touchpoints SET status = 'sent', sent_at = ?, claimed_by = NULL WHERE id IN (?, ?)", [.int(Int64(start)), .int(rows[1]), .int(rows[2])])
+        try engine.dispatchDue(now: start + 300)
+        #expect(try third()!.1 == Timestamp.parse("2024-01-17T09:00:01Z")!)
+    }
 }
