@@ -322,12 +322,12 @@ import Testing
         #expect(p["touchpoints"]?["byStatus"] == .object([("pending", .number(1)), ("sending", .number(0)), ("sent", .number(4)),
                                                            ("delivered", .number(3)), ("opened", .number(1)), ("clicked", .number(1)),
                                                            ("responded", .number(1)), ("failed", .number(0)), ("skipped", .number(0)),
-                                                           ("cancelled", .number(0))]))
+                                                           ("cancelled", .number(0)), ("needs_review", .number(0))]))
         // byCurrentStatus counts each touchpoint once, by its status now: 5 in all.
         #expect(p["touchpoints"]?["byCurrentStatus"] == .object([("pending", .number(1)), ("sending", .number(0)), ("sent", .number(1)),
                                                                   ("delivered", .number(1)), ("opened", .number(0)), ("clicked", .number(1)),
                                                                   ("responded", .number(1)), ("failed", .number(0)), ("skipped", .number(0)),
-                                                                  ("cancelled", .number(0))]))
+                                                                  ("cancelled", .number(0)), ("needs_review", .number(0))]))
         // Sent 4, delivered 3, opened 1, clicked 1, responded 1: the rates are ratios of the funnel's counts.
         #expect(p["touchpoints"]?["rates"] == .object([("deliveryRate", .number(75)), ("openRate", .number(33.33)), ("clickRate", .number(33.33)),
                                                         ("responseRate", .number(33.33)), ("clickToOpenRate", .number(100))]))

@@ -123,7 +123,7 @@ extension Engine {
     /// - targeted = |T|; reached = customers in T with at least one touchpoint delivered (or further);
     /// - `touchpoints.byStatus` is a funnel: `sent`, `delivered`, `opened`, `clicked` and `responded` count the
     ///   touchpoints that reached that stage, whatever came after (an opened one is also delivered and sent);
-    ///   `pending`, `sending`, `failed`, `skipped` and `cancelled` count those in that state now.
+    ///   `pending`, `sending`, `failed`, `skipped`, `cancelled` and `needs_review` count those in that state now.
     ///   `touchpoints.byCurrentStatus` counts every touchpoint once, by the status it is in now;
     /// - rates over that funnel: deliveryRate = delivered / sent; openRate = opened / delivered;
     ///   clickRate = clicked / delivered; responseRate = responded / delivered; clickToOpenRate = clicked / opened;

@@ -1,18 +1,22 @@
-/// Where a touchpoint is in its life (spec section 6), plus three states the engine itself sets:
-/// `sending` (claimed by a dispatcher), `skipped` (a compliance rule or a step condition stopped it)
-/// and `cancelled` (its campaign was cancelled or completed).
+/// Where a touchpoint is in its life (spec section 6), plus four states the engine itself sets:
+/// `sending` (claimed by a dispatcher), `skipped` (a compliance rule or a step condition stopped it),
+/// `cancelled` (its campaign was cancelled or completed) and `needs_review` (handed to a channel program
+/// by a dispatcher that stopped before the program answered: it may or may not have gone, so a person
+/// decides: `sent`, `failed`, or `pending` to send it again).
 ///
 /// Forward only: pending → sent → delivered → opened → clicked → responded. A later stage may be
 /// reported directly (opened implies delivered); `failed` may follow pending, sending or sent, and a
 /// retry moves failed back to pending (counted in `attempts`).
 public enum TouchpointStatus: String, CaseIterable, Sendable {
     case pending, sending, sent, delivered, opened, clicked, responded, failed, skipped, cancelled
+    case needsReview = "needs_review"
 
     /// Position on the engagement ladder; nil for the side states.
     public var stage: Int? {
         switch self {
         case .pending: 0
         case .sending: 0
+        case .needsReview: 0
         case .sent: 1
         case .delivered: 2
         case .opened: 3

@@ -33,7 +33,8 @@ extension Engine {
     }
 
     /// Records a touchpoint's progress (`PATCH /touchpoints/:id/status`). Stages only move forward; a
-    /// later stage fills in the timestamps of the stages it implies; `pending` retries a failed touchpoint.
+    /// later stage fills in the timestamps of the stages it implies; `pending` retries a failed touchpoint
+    /// or sends a `needs_review` one again; `sent` (or later) confirms a `needs_review` one went.
     /// Metadata given is merged into the stored metadata.
     @discardableResult
     public func updateTouchpointStatus(id: String, status: TouchpointStatus, metadata: JSONValue?, now: Int) throws -> Touchpoint {
@@ -45,13 +46,13 @@ extension Engine {
             var sets: [(String, SQLValue)] = [("status", .text(status.rawValue))]
             switch status {
             case .pending:
-                guard t.status == .failed else {
-                    throw RetentionError.conflict("invalid_transition", "Only a failed touchpoint can be retried (set back to pending); this one is \(t.status.rawValue).", field: "status")
+                guard t.status == .failed || t.status == .needsReview else {
+                    throw RetentionError.conflict("invalid_transition", "Only a failed or needs_review touchpoint can be retried (set back to pending); this one is \(t.status.rawValue).", field: "status")
                 }
                 sets += [("attempts", .int(Int64(t.attempts + 1))), ("failed_at", .null), ("claimed_by", .null), ("claimed_at", .null)]
             case .failed:
-                guard [.pending, .sending, .sent].contains(t.status) else {
-                    throw RetentionError.conflict("invalid_transition", "A \(t.status.rawValue) touchpoint cannot fail; only pending, sending or sent ones can.", field: "status")
+                guard [.pending, .sending, .needsReview, .sent].contains(t.status) else {
+                    throw RetentionError.conflict("invalid_transition", "A \(t.status.rawValue) touchpoint cannot fail; only pending, sending, needs_review or sent ones can.", field: "status")
                 }
                 sets.append(("failed_at", .int(Int64(now))))
                 if let error = metadata?["error"]?.stringValue { sets.append(("last_error", .text(error))) }

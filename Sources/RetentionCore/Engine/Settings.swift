@@ -3,7 +3,7 @@
 /// the API over HTTP (see `CGISettings`).
 extension Engine {
     /// Every settable key, in the order `config get` lists them.
-    public static let settingKeys = LTVSettings.keys + ["company.name", "contact.window"] + CGISettings.keys + [RenewalGrace.defaultKey, "policy.graceDays.LINE"]
+    public static let settingKeys = LTVSettings.keys + ["company.name", "contact.window"] + CGISettings.keys + [RenewalGrace.defaultKey, "policy.graceDays.LINE", DispatchSettings.programTimeoutKey]
 
     /// Each setting with the value in force (the default when none was set).
     public func settings() throws -> [(key: String, value: String)] {
@@ -17,6 +17,7 @@ extension Engine {
                 ("company.name", company ?? TemplateVariables.fallback("company.name")), ("contact.window", window.description)]
             + CGISettings.keys.map { ($0, cgi.value(of: $0)) }
             + graceSettings(try renewalGrace())
+            + [(DispatchSettings.programTimeoutKey, String(try programTimeout()))]
     }
 
     /// The grace settings: the default, then each line that has its own.
@@ -54,6 +55,8 @@ extension Engine {
             guard CallingWindow(parsing: value) != nil else {
                 throw RetentionError.invalid(key, "must be HH:MM-HH:MM with the start before the end, like 08:00-21:00; got \"\(value)\"")
             }
+        case DispatchSettings.programTimeoutKey:
+            value = String(try DispatchSettings.programTimeout(parsing: value))
         case _ where CGISettings.keys.contains(key):
             var cgi = CGISettings()
             try cgi.set(key, value)

@@ -8,7 +8,7 @@ public enum Migrations {
     /// A stamp in `application_id` that marks a file as a Retention database.
     public static let applicationID: Int32 = 0x5245_544E // "RETN"
 
-    public static let all: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10]
+    public static let all: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11]
 
     static let v1 = """
     CREATE TABLE settings (

@@ -1,0 +1,105 @@
+import Foundation
+
+/// Who holds a claim: `HOST:PID:TAG`, one tag per dispatch pass. A claim by a process of this host that no
+/// longer runs, or by a pass of this process that has ended, is known to be stranded.
+public enum DispatcherIdentity {
+    static let host: String = {
+        var name = [CChar](repeating: 0, count: 256)
+        return gethostname(&name, name.count) == 0 ? String(cString: name) : "localhost"
+    }()
+
+    /// A new identity for one dispatch pass of this process.
+    public static func fresh() -> String { "\(host):\(getpid()):\(UUID().uuidString.prefix(8).lowercased())" }
+
+    private final class Active: @unchecked Sendable {
+        let lock = NSLock()
+        var ids = Set<String>()
+    }
+    private static let active = Active()
+
+    static func begin(_ id: String) { active.lock.withLock { _ = active.ids.insert(id) } }
+    static func end(_ id: String) { active.lock.withLock { _ = active.ids.remove(id) } }
+
+    enum Liveness { case running, stopped, unknown }
+
+    /// Whether the dispatcher that holds a claim still runs: a pass of this process is running while it is
+    /// active; another process of this host while its pid exists. A claim by another host, or an identity of
+    /// another form, cannot be told: the age rule decides those.
+    static func liveness(_ claimedBy: String) -> Liveness {
+        let parts = claimedBy.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count >= 2, parts[0] == host, let pid = Int32(parts[1]), pid > 0 else { return .unknown }
+        if pid == getpid() { return active.lock.withLock { active.ids.contains(claimedBy) } ? .running : .stopped }
+        return kill(pid, 0) != 0 && errno == ESRCH ? .stopped : .running
+    }
+}
+
+extension Engine {
+    /// Puts right the touchpoints a stopped dispatcher left in `sending` (killed, crashed, or a pass that
+    /// ended on a database error). A claim is stranded when its dispatcher has certainly stopped (see
+    /// `DispatcherIdentity.liveness`), or, when that cannot be told, once it is older than `staleAfter`.
+    /// Each stranded touchpoint becomes:
+    ///
+    /// - `sent`, when its message file is in a Maildir (`new/`, or `cur/` once read) or an outbox the
+    ///   product writes to: it was delivered just before the stop (sent at the claim time; the content is
+    ///   rendered again for the record);
+    /// - `needs_review`, when it had been handed to a `command`/`sendmail` program that never answered:
+    ///   the program may or may not have sent it, so it is neither re-sent nor dropped; a person checks the
+    ///   channel and sets it to `sent`, `failed` or `pending` (to send it again);
+    /// - `pending` otherwise (claimed, never handed over): due again at once, attempts unchanged; a
+    ///   temporary file it left in a Maildir's `tmp/` or an outbox is removed.
+    ///
+    /// One audit row (`dispatch.recover`) records the counts.
+    func recoverStrandedSends(now: Int, staleAfter: Int, summary: inout DispatchSummary) throws {
+        struct Claim { var id: Int64; var uuid: String; var claimedBy: String; var claimedAt: Int?; var handedAt: Int? }
+        func stranded() throws -> [Claim] {
+            try db.query("SELECT id, uuid, claimed_by, claimed_at, handed_at FROM touchpoints WHERE status = 'sending'") {
+                Claim(id: $0.int64(0), uuid: $0.text(1), claimedBy: $0.optionalText(2) ?? "", claimedAt: $0.optionalInt(3), handedAt: $0.optionalInt(4))
+            }.filter {
+                switch DispatcherIdentity.liveness($0.claimedBy) {
+                case .stopped: true
+                case .running: false
+                case .unknown: ($0.claimedAt ?? 0) < now - staleAfter
+                }
+            }
+        }
+        // A read first: most passes find nothing and take no write lock.
+        guard try !stranded().isEmpty else { return }
+        try db.transaction {
+            let claims = try stranded()
+            guard !claims.isEmpty else { return }
+            let folders = try messageFolders().filter(\.writesFiles)
+            let seen = folders.map { $0.seenMessages() }
+            var templates: [String: ChannelMessage?] = [:]
+            var counts = (sent: 0, pending: 0, review: 0)
+            for claim in claims {
+                let at = Int64(now)
+                if zip(folders, seen).contains(where: { $0.deliveredCopyExists(uuid: claim.uuid, seen: $1) }) {
+                    let message = try? renderTouchpoint(rowID: claim.id, id: claim.uuid, templates: &templates)
+                    try db.run("""
+                        UPDATE touchpoints SET status = 'sent', sent_at = ?, subject = ?, content = ?, skip_reason = NULL, last_error = NULL,
+                          claimed_by = NULL, updated_at = ? WHERE id = ?
+                        """, [.int(Int64(claim.claimedAt ?? now)), .init(message?.subject), .init(message?.body), .int(at), .int(claim.id)])
+                    counts.sent += 1
+                } else if let handed = claim.handedAt {
+                    try db.run("""
+                        UPDATE touchpoints SET status = 'needs_review', claimed_by = NULL, updated_at = ?,
+                          last_error = ? WHERE id = ?
+                        """, [.int(at), .text("handed to the channel program at \(Timestamp.formatInstant(handed)); the dispatcher stopped before it answered, so the message may or may not have gone: check the channel, then set the status to sent, failed, or pending to send it again"), .int(claim.id)])
+                    counts.review += 1
+                } else {
+                    for folder in folders { folder.removeStaged(uuid: claim.uuid) }
+                    try db.run("UPDATE touchpoints SET status = 'pending', claimed_by = NULL, claimed_at = NULL, updated_at = ? WHERE id = ?",
+                               [.int(at), .int(claim.id)])
+                    counts.pending += 1
+                }
+            }
+            try audit("dispatch.recover", entity: "dispatch", id: "touchpoints", details: .object([
+                ("sent", .int(counts.sent)), ("pending", .int(counts.pending)), ("needsReview", .int(counts.review)),
+            ]), now: now)
+            summary.recoveredSent += counts.sent
+            summary.recoveredPending += counts.pending
+            summary.needsReview += counts.review
+            summary.recovered += claims.count
+        }
+    }
+}
