@@ -1,0 +1,22 @@
+/// One pane of the dashboard: the rows it lists (by stable id, in the order shown, so a selection
+/// survives a refresh and a click finds its row) and a pure draw of the state into its rectangle, with
+/// the shared widgets (`Table`, `Bar`, `Sparkline`) and the canvas's glyphs, so it needs no terminal
+/// and follows the ASCII fallback. Its selection and scroll offset are its `TableState` in the state.
+protocol Pane {
+    static var id: PaneID { get }
+    /// The ids of the rows listed, in order (none for a pane that is not a list).
+    static func rowIDs(_ state: DashboardState) -> [String]
+    static func draw(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int)
+}
+
+extension PaneID {
+    /// The pane drawn for this id.
+    var pane: any Pane.Type {
+        switch self {
+        case .atRisk: AtRiskPane.self
+        case .renewals: RenewalsPane.self
+        case .campaigns: CampaignsPane.self
+        case .detail: DetailPane.self
+        }
+    }
+}
