@@ -102,7 +102,7 @@ public enum DashboardView {
                 let scope = b.panes.isEmpty ? "" : "  [" + b.panes.sorted { $0.rawValue < $1.rawValue }.map(\.title).joined(separator: ", ") + "]"
                 let applies = b.panes.isEmpty || b.panes.contains(state.focused)
                 let reason = applies ? b.disabledReason(in: state) : nil
-                lines.append((DisplayWidth.pad(b.keyLabel, toColumns: 16) + b.helpSummary + scope + (reason.map { " - not now: \($0)" } ?? ""),
+                lines.append((DisplayWidth.pad(b.keyLabel, toColumns: 16) + b.helpSummary + (reason.map { " - not now: \($0)" } ?? "") + scope,
                               reason == nil ? .overlay : .dim))
             }
         case .confirm(let t, let message, _):

@@ -49,7 +49,7 @@ public struct KeyBinding: Sendable {
     public func disabledReason(in state: DashboardState) -> String? { unavailable?(state) }
 
     /// The help line's description: what it does, and whether it asks first.
-    public var helpSummary: String { summary + (confirm.map { " (asks first: \($0.title.lowercased()))" } ?? "") }
+    public var helpSummary: String { summary + (confirm == nil ? "" : " (asks first)") }
 }
 
 public enum KeyBindings {
