@@ -53,7 +53,12 @@ public struct KeyBinding: Sendable {
 }
 
 public enum KeyBindings {
-    public static let all: [KeyBinding] = [
+    /// Every binding, in the order help lists them: moving about, each pane's own keys, the keys on a
+    /// customer, then the global ones.
+    public static let all: [KeyBinding] = navigation + AtRiskPane.bindings + RenewalsPane.bindings + CampaignsPane.bindings
+        + customer + global
+
+    static let navigation: [KeyBinding] = [
         KeyBinding([.up, .character("k")], .up, "move up"),
         KeyBinding([.down, .character("j")], .down, "move down"),
         KeyBinding([.pageUp], .pageUp, "page up"),
@@ -68,54 +73,16 @@ public enum KeyBindings {
         KeyBinding([.character("4")], .paneDetail, "customer detail"),
         KeyBinding([.enter], .open, "open customer or campaign", panes: [.atRisk, .renewals, .campaigns], footer: true),
         KeyBinding([.escape], .back, "back / close"),
-        KeyBinding([.character("/")], .filter, "filter (text, agent:, type:, tag:)", panes: [.atRisk], footer: true),
-        KeyBinding([.character("s")], .sort, "change sort", panes: [.atRisk], footer: true),
-        KeyBinding([.character("f")], .riskFilter, "cycle risk filter", panes: [.atRisk], footer: true),
-        KeyBinding([.character("m")], .mine, "only mine / everyone", panes: [.atRisk], footer: true),
-        KeyBinding([.character("b")], .winBack, "win-back / at-risk list", panes: [.atRisk, .detail], footer: true),
-        KeyBinding([.character("w")], .renewalWindow, "window 7/30/60/90 days", panes: [.renewals], footer: true),
-        KeyBinding([.character("a")], .activateCampaign, "activate / resume campaign", panes: [.campaigns], footer: true,
-                   disabledReason: { $0.campaignUnavailable(to: .active) }),
-        KeyBinding([.character("p")], .pauseCampaign, "pause campaign", panes: [.campaigns], footer: true,
-                   disabledReason: { $0.campaignUnavailable(to: .paused) }),
-        KeyBinding([.character("c")], .cancelCampaign, "cancel campaign", panes: [.campaigns], footer: true,
-                   confirm: ConfirmSpec(title: "Cancel campaign") { s in
-                       let row = s.selectedCampaign
-                       return "Cancel \"\(row?.campaign.name ?? "")\"? It touches \(row?.targeted ?? 0) customers; every pending touchpoint is cancelled."
-                   },
-                   disabledReason: { $0.campaignUnavailable(to: .cancelled) }),
-        KeyBinding([.character("v")], .previewCampaign, "preview target segment", panes: [.campaigns], footer: true,
-                   disabledReason: { $0.campaignUnavailable(to: nil) }),
-        KeyBinding([.character("L")], .logContact, "log a contact", panes: [.atRisk, .renewals, .detail], footer: true,
-                   disabledReason: { $0.customerUnavailable() }),
-        KeyBinding([.character("n")], .addNote, "add a note", panes: [.atRisk, .renewals, .detail], disabledReason: { $0.customerUnavailable() }),
-        KeyBinding([.character("T")], .addTag, "add a tag", panes: [.atRisk, .renewals, .detail], disabledReason: { $0.customerUnavailable() }),
-        KeyBinding([.character("A")], .assignToMe, "assign to me", panes: [.atRisk, .renewals, .detail], footer: true,
-                   disabledReason: { $0.customerUnavailable() }),
-        KeyBinding([.character("z")], .snooze, "snooze until a date or for N days", panes: [.atRisk, .detail], footer: true,
-                   disabledReason: { $0.customerUnavailable() }),
-        // A missed payment is a retention event that lowers the health score: asked first, never one stray key.
-        KeyBinding([.character("$")], .paymentMissed, "record a missed payment", panes: [.atRisk, .renewals, .detail],
-                   confirm: ConfirmSpec(title: "Record a missed payment") { s in
-                       "Record a missed payment for \(s.actionCustomerName ?? "this customer")? It lowers their health score."
-                   },
-                   disabledReason: { $0.customerUnavailable() }),
-        KeyBinding([.character("R")], .recompute, "recompute the score", panes: [.atRisk, .renewals, .detail],
-                   disabledReason: { $0.customerUnavailable() }),
-        KeyBinding([.character("e")], .enrol, "enrol in a campaign", panes: [.atRisk, .renewals, .detail],
-                   disabledReason: { $0.customerUnavailable() ?? ($0.runningCampaigns.isEmpty ? "No active or paused campaign to enrol into; activate one in pane 3." : nil) }),
-        KeyBinding([.character("d")], .completeTask, "mark a task done", panes: [.detail], footer: true,
-                   disabledReason: { s in
-                       s.customerUnavailable() ?? (s.openTasks(of: s.actionCustomerID ?? "").isEmpty ? "\(s.actionCustomerName ?? "This customer") has no open task." : nil)
-                   }),
-        KeyBinding([.character("y")], .copyContact, "copy e-mail, phone or policy number", panes: [.atRisk, .renewals, .detail],
-                   disabledReason: { $0.customerUnavailable() ?? ($0.copyChoices.isEmpty ? "Nothing to copy here." : nil) }),
+    ]
+
+    static let global: [KeyBinding] = [
         KeyBinding([.character("r")], .refresh, "refresh now", footer: true),
         KeyBinding([.character("P")], .pauseRefresh, "pause / resume the timer"),
         KeyBinding([.character("t")], .nextTheme, "next theme"),
         KeyBinding([.character("M")], .churnModel, "churn model and its calibration"),
         KeyBinding([.character("?")], .help, "help", footer: true),
         KeyBinding([.character("q"), .interrupt], .quit, "quit", footer: true),
+
     ]
 
     /// The binding a key triggers in a pane, if any.

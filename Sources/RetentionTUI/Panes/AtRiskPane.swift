@@ -4,6 +4,15 @@ import RetentionCore
 enum AtRiskPane: Pane {
     static let id = PaneID.atRisk
 
+    /// The keys of this pane, in the key table (`KeyBindings.all`).
+    static let bindings: [KeyBinding] = [
+        KeyBinding([.character("/")], .filter, "filter (text, agent:, type:, tag:)", panes: [.atRisk], footer: true),
+        KeyBinding([.character("s")], .sort, "change sort", panes: [.atRisk], footer: true),
+        KeyBinding([.character("f")], .riskFilter, "cycle risk filter", panes: [.atRisk], footer: true),
+        KeyBinding([.character("m")], .mine, "only mine / everyone", panes: [.atRisk], footer: true),
+        KeyBinding([.character("b")], .winBack, "win-back / at-risk list", panes: [.atRisk, .detail], footer: true),
+    ]
+
     /// The queue's rows as sorted, or the win-back view's former customers.
     static func rowIDs(_ state: DashboardState) -> [String] { state.atRiskPaneIDs }
 

@@ -4,6 +4,22 @@ import RetentionCore
 enum CampaignsPane: Pane {
     static let id = PaneID.campaigns
 
+    /// The keys of this pane, in the key table (`KeyBindings.all`).
+    static let bindings: [KeyBinding] = [
+        KeyBinding([.character("a")], .activateCampaign, "activate / resume campaign", panes: [.campaigns], footer: true,
+                   disabledReason: { $0.campaignUnavailable(to: .active) }),
+        KeyBinding([.character("p")], .pauseCampaign, "pause campaign", panes: [.campaigns], footer: true,
+                   disabledReason: { $0.campaignUnavailable(to: .paused) }),
+        KeyBinding([.character("c")], .cancelCampaign, "cancel campaign", panes: [.campaigns], footer: true,
+                   confirm: ConfirmSpec(title: "Cancel campaign") { s in
+                       let row = s.selectedCampaign
+                       return "Cancel \"\(row?.campaign.name ?? "")\"? It touches \(row?.targeted ?? 0) customers; every pending touchpoint is cancelled."
+                   },
+                   disabledReason: { $0.campaignUnavailable(to: .cancelled) }),
+        KeyBinding([.character("v")], .previewCampaign, "preview target segment", panes: [.campaigns], footer: true,
+                   disabledReason: { $0.campaignUnavailable(to: nil) }),
+    ]
+
     static func rowIDs(_ state: DashboardState) -> [String] { state.snapshot?.campaigns.map(\.campaign.id) ?? [] }
 
     static func draw(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) {

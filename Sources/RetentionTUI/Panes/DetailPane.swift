@@ -3,6 +3,8 @@ import RetentionCore
 /// Everything about one customer: profile and contact preferences, scores, policies, touchpoints, events.
 enum DetailPane: Pane {
     static let id = PaneID.detail
+    /// The detail's keys are the customer keys (`KeyBindings.customer`), `d` among them, and `b`.
+    static let bindings: [KeyBinding] = []
 
     /// The detail scrolls by lines: it lists no rows.
     static func rowIDs(_ state: DashboardState) -> [String] { [] }

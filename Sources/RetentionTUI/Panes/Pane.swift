@@ -1,9 +1,11 @@
-/// One pane of the dashboard: the rows it lists (by stable id, in the order shown, so a selection
+/// One pane of the dashboard: its own keys (in the key table), the rows it lists (by stable id, in the order shown, so a selection
 /// survives a refresh and a click finds its row) and a pure draw of the state into its rectangle, with
 /// the shared widgets (`Table`, `Bar`, `Sparkline`) and the canvas's glyphs, so it needs no terminal
 /// and follows the ASCII fallback. Its selection and scroll offset are its `TableState` in the state.
 protocol Pane {
     static var id: PaneID { get }
+    /// The keys only this pane has (the customer keys are shared: `KeyBindings.customer`).
+    static var bindings: [KeyBinding] { get }
     /// The ids of the rows listed, in order (none for a pane that is not a list).
     static func rowIDs(_ state: DashboardState) -> [String]
     static func draw(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int)

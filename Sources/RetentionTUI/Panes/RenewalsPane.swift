@@ -4,6 +4,11 @@ import RetentionCore
 enum RenewalsPane: Pane {
     static let id = PaneID.renewals
 
+    /// The keys of this pane, in the key table (`KeyBindings.all`).
+    static let bindings: [KeyBinding] = [
+        KeyBinding([.character("w")], .renewalWindow, "window 7/30/60/90 days", panes: [.renewals], footer: true),
+    ]
+
     static func rowIDs(_ state: DashboardState) -> [String] { state.snapshot?.renewals.map(\.policyId) ?? [] }
 
     static func draw(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) {
