@@ -199,33 +199,14 @@ public struct DashboardState: Sendable {
     }
 
     /// The row ids of a list pane, in the order shown (empty for the detail pane).
-    public func rowIDs(_ pane: PaneID) -> [String] {
-        switch pane {
-        case .atRisk: AtRiskPane.rowIDs(self)
-        case .renewals: RenewalsPane.rowIDs(self)
-        case .campaigns: CampaignsPane.rowIDs(self)
-        case .detail: DetailPane.rowIDs(self)
-        }
-    }
+    public func rowIDs(_ pane: PaneID) -> [String] { pane.pane.rowIDs(self) }
 
     /// The table state of a list pane (nil for the detail pane, which scrolls by lines).
     public subscript(table pane: PaneID) -> TableState? {
-        get {
-            switch pane {
-            case .atRisk: atRiskSelection
-            case .renewals: renewalSelection
-            case .campaigns: campaignSelection
-            case .detail: nil
-            }
-        }
+        get { pane.pane.tableState.map { self[keyPath: $0] } }
         set {
-            guard let newValue else { return }
-            switch pane {
-            case .atRisk: atRiskSelection = newValue
-            case .renewals: renewalSelection = newValue
-            case .campaigns: campaignSelection = newValue
-            case .detail: break
-            }
+            guard let path = pane.pane.tableState, let newValue else { return }
+            self[keyPath: path] = newValue
         }
     }
 

@@ -14,6 +14,8 @@ enum AtRiskPane: Pane {
     ]
 
     /// The queue's rows as sorted, or the win-back view's former customers.
+    static var tableState: WritableKeyPath<DashboardState, TableState>? { \DashboardState.atRiskSelection }
+
     static func rowIDs(_ state: DashboardState) -> [String] { state.atRiskPaneIDs }
 
     static func draw(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) {

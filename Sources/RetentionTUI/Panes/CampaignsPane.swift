@@ -20,6 +20,8 @@ enum CampaignsPane: Pane {
                    disabledReason: { $0.campaignUnavailable(to: nil) }),
     ]
 
+    static var tableState: WritableKeyPath<DashboardState, TableState>? { \DashboardState.campaignSelection }
+
     static func rowIDs(_ state: DashboardState) -> [String] { state.snapshot?.campaigns.map(\.campaign.id) ?? [] }
 
     static func draw(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) {

@@ -7,6 +7,8 @@ enum DetailPane: Pane {
     static let bindings: [KeyBinding] = []
 
     /// The detail scrolls by lines: it lists no rows.
+    static var tableState: WritableKeyPath<DashboardState, TableState>? { nil }
+
     static func rowIDs(_ state: DashboardState) -> [String] { [] }
 
     static func draw(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) {

@@ -6,6 +6,8 @@ protocol Pane {
     static var id: PaneID { get }
     /// The keys only this pane has (the customer keys are shared: `KeyBindings.customer`).
     static var bindings: [KeyBinding] { get }
+    /// Where the state keeps this pane's selection and scroll offset (nil: not a list).
+    static var tableState: WritableKeyPath<DashboardState, TableState>? { get }
     /// The ids of the rows listed, in order (none for a pane that is not a list).
     static func rowIDs(_ state: DashboardState) -> [String]
     static func draw(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int)

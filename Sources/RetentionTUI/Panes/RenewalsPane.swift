@@ -9,6 +9,8 @@ enum RenewalsPane: Pane {
         KeyBinding([.character("w")], .renewalWindow, "window 7/30/60/90 days", panes: [.renewals], footer: true),
     ]
 
+    static var tableState: WritableKeyPath<DashboardState, TableState>? { \DashboardState.renewalSelection }
+
     static func rowIDs(_ state: DashboardState) -> [String] { state.snapshot?.renewals.map(\.policyId) ?? [] }
 
     static func draw(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) {
