@@ -1,7 +1,7 @@
-/// One pane of the dashboard: its own keys (in the key table), the rows it lists (by stable id, in the order shown, so a selection
-/// survives a refresh and a click finds its row) and a pure draw of the state into its rectangle, with
-/// the shared widgets (`Table`, `Bar`, `Sparkline`) and the canvas's glyphs, so it needs no terminal
-/// and follows the ASCII fallback. Its selection and scroll offset are its `TableState` in the state.
+/// One pane of the dashboard: its own keys (in the key table), where its selection and scroll offset
+/// live (its `TableState`), the rows it lists (by stable id, in the order shown, so a selection survives
+/// a refresh and a click finds its row), and a pure draw of the state into its rectangle with the shared
+/// widgets (`Table`, `Bar`, `Sparkline`) and the canvas's glyphs: no terminal, and the ASCII fallback.
 protocol Pane {
     static var id: PaneID { get }
     /// The keys only this pane has (the customer keys are shared: `KeyBindings.customer`).
