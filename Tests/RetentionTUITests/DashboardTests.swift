@@ -218,7 +218,7 @@ import Testing
         #expect(question.contains("health score."), "the end of the question is on screen")
         _ = state.handle(.escape)
         _ = state.handle(.character("n"))
-        _ = state.handlePaste(String(repeating: "spoke about the renewal quote ", count: 6) + "END")
+        _ = state.paste(String(repeating: "spoke about the renewal quote ", count: 6) + "END")
         #expect(render(state, 80, 24).contains("quote END▏"))
     }
 
@@ -332,16 +332,16 @@ import Testing
     @Test func pastedTextGoesIntoThePromptAndNeverRunsAsKeys() {
         var state = DashboardState(themeName: "default", user: "me")
         state.apply(snapshot(atRisk: [entry("a", "Ann", 0.9)]))
-        #expect(state.handlePaste("A$").isEmpty && state.overlay == nil)
+        #expect(state.paste("A$").isEmpty && state.overlay == nil)
         #expect(state.status?.isError == true && state.status?.text.contains("Pasted text ignored") == true)
         _ = state.handle(.character("n"))
-        #expect(state.handlePaste("Left voicemail\r\nA$\u{1B}[31m red\u{7}\tend").isEmpty)
+        #expect(state.paste("Left voicemail\r\nA$\u{1B}[31m red\u{7}\tend").isEmpty)
         guard case .prompt(_, let text, _) = state.overlay else { Issue.record("the note prompt closed"); return }
         #expect(text == "Left voicemail A$[31m red end")
         #expect(state.handle(.enter) == [.note(customerID: "a", text: "Left voicemail A$[31m red end")])
         // Into the filter, a paste filters as typing does.
         _ = state.handle(.character("/"))
-        #expect(state.handlePaste("tag:vip") == [.reloadPanes] && state.request.atRisk.tag == "vip")
+        #expect(state.paste("tag:vip") == [.reloadPanes] && state.request.atRisk.tag == "vip")
     }
 
     /// While the terminal is too small to show anything but its message, keys cannot act on a customer the
@@ -353,7 +353,7 @@ import Testing
         for key: Key in [.character("$"), .character("A"), .character("n"), .enter, .character("y")] {
             #expect(state.handle(key).isEmpty && state.overlay == nil, "\(key)")
         }
-        #expect(state.handlePaste("x").isEmpty)
+        #expect(state.paste("x").isEmpty)
         _ = state.handle(.character("q"))
         #expect(state.quit)
     }
@@ -420,7 +420,7 @@ import Testing
         let line = render(state).split(separator: "\n").first { $0.contains("Save") }.map(String.init) ?? ""
         #expect(line.range(of: #"Save\s+loyalty\s+active\s+2\s+1\s"#, options: .regularExpression) != nil, "\(line)")
         // The overlay: customers reached 1; touchpoints delivered 2 (the opened e-mail and the SMS), sent 3.
-        let summary = CampaignSummary.lines(try engine.campaignPerformance(id: campaign.id, now: now))
+        let summary = CampaignSummary.lines(EngineAdapter.campaignReport(try engine.campaignPerformance(id: campaign.id, now: now)))
         #expect(summary[0].contains("reached 1"))
         #expect(summary[1] == "Touchpoints 4, reached: sent 3, delivered 2, opened 1, clicked 0, responded 0")
         #expect(summary[2] == "Now: pending 1, sending 0, failed 0, skipped 0, cancelled 0")

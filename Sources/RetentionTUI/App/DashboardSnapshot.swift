@@ -39,14 +39,10 @@ public struct CustomerDetail: Sendable, Equatable {
     public var policies: [Policy]
     public var events: [RetentionEvent]
     public var touchpoints: [Touchpoint]
-    /// The latest stored health-score document (the spec's shape), if scored.
-    public var health: JSONValue?
     /// Overall health, oldest first, for the sparkline.
     public var healthHistory: [Double]
-    /// The churn prediction with its factors and recommendations.
-    public var prediction: JSONValue?
-    /// The latest stored lifetime-value document (the spec's shape), if valued.
-    public var ltv: JSONValue?
+    /// Health components, the churn prediction with its factors and recommendations, the lifetime value.
+    public var scores = DetailScores()
     /// The customer's open tasks, the earliest due first.
     public var tasks: [AgentTask] = []
 }
@@ -108,9 +104,11 @@ extension DashboardSnapshot {
             let customer = try engine.customer(id: id)
             detail = CustomerDetail(customer: customer, policies: try engine.policies(customerId: id),
                                     events: try engine.events(customerId: id, limit: 30), touchpoints: try engine.touchpoints(customerId: id, limit: 30),
-                                    health: history.first, healthHistory: history.reversed().compactMap { $0["overallScore"]?.doubleValue },
-                                    prediction: customer.erasedAt == nil ? try? engine.predictChurn(customerId: id, features: nil, now: now) : nil,
-                                    ltv: try engine.ltvHistory(customerId: id, limit: 1).first,
+                                    healthHistory: EngineAdapter.healthHistory(history),
+                                    scores: EngineAdapter.detailScores(
+                                        health: history.first,
+                                        prediction: customer.erasedAt == nil ? try? engine.predictChurn(customerId: id, features: nil, now: now) : nil,
+                                        ltv: try engine.ltvHistory(customerId: id, limit: 1).first),
                                     tasks: try engine.tasks(customerId: id, status: .open, limit: 20))
         }
         let hasCustomers = try !engine.bookIsEmpty()
@@ -126,14 +124,7 @@ extension DashboardSnapshot {
     /// The campaign pane's rows with each campaign's performance, read for all of them at once. "Reached" is
     /// `customers.reached`: the customers with a touchpoint counted in `touchpoints.byStatus.delivered`.
     public static func collectCampaignRows(_ engine: Engine, _ campaigns: [Campaign], now: Int) throws -> [CampaignRow] {
-        zip(campaigns, try engine.campaignPerformances(campaigns, now: now)).map { c, p in
-            CampaignRow(campaign: c, targeted: Int(p["customers"]?["targeted"]?.doubleValue ?? 0),
-                        reached: Int(p["customers"]?["reached"]?.doubleValue ?? 0),
-                        openRate: p["touchpoints"]?["rates"]?["openRate"]?.doubleValue,
-                        responseRate: p["touchpoints"]?["rates"]?["responseRate"]?.doubleValue,
-                        revenue: p["revenue"]?["retained"]?.doubleValue ?? 0, cost: p["cost"]?.doubleValue ?? 0,
-                        roi: p["roi"]?.doubleValue, upliftPoints: p["retention"]?["upliftPoints"]?.doubleValue)
-        }
+        zip(campaigns, try engine.campaignPerformances(campaigns, now: now)).map { EngineAdapter.campaignRow($0, performance: $1) }
     }
 
     /// The header strip: the trailing year's metrics and the count of high-risk customers.
@@ -143,13 +134,6 @@ extension DashboardSnapshot {
         period.includesCampaignROI = false
         let metrics = try engine.metrics(period)
         let highRisk = try engine.highRiskCustomerCount()
-        return HeaderMetrics(
-            retentionRate: metrics["customerMetrics"]?["retentionRate"]?.doubleValue,
-            churnRate: metrics["customerMetrics"]?["churnRate"]?.doubleValue,
-            netRevenueRetention: metrics["revenueMetrics"]?["netRevenueRetention"]?.doubleValue,
-            averageLTV: metrics["revenueMetrics"]?["averageLTV"]?.doubleValue ?? metrics["revenueMetrics"]?["averageCurrentLTV"]?.doubleValue,
-            averageHealth: metrics["healthMetrics"]?["averageHealthScore"]?.doubleValue,
-            highRiskCustomers: highRisk,
-            activeCampaigns: Int(metrics["campaignMetrics"]?["activeCampaigns"]?.doubleValue ?? 0))
+        return EngineAdapter.header(metrics: metrics, highRiskCustomers: highRisk)
     }
 }

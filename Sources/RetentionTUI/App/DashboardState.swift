@@ -1,25 +1,5 @@
 import RetentionCore
 
-/// A selection that survives refreshes: rows are remembered by their stable id, not their position.
-public struct ListSelection: Sendable, Equatable {
-    public var selectedID: String?
-    public var index = 0
-    public var scroll = 0
-
-    /// Re-finds the selected row by id in freshly loaded rows; keeps the position if it vanished.
-    mutating func reconcile(ids: [String]) {
-        if let id = selectedID, let i = ids.firstIndex(of: id) { index = i }
-        index = ids.isEmpty ? 0 : min(max(0, index), ids.count - 1)
-        selectedID = ids.isEmpty ? nil : ids[index]
-    }
-
-    mutating func move(by delta: Int, ids: [String]) {
-        guard !ids.isEmpty else { return }
-        index = min(max(0, index + delta), ids.count - 1)
-        selectedID = ids[index]
-    }
-}
-
 /// A modal layer over the panes.
 public enum Overlay: Sendable, Equatable {
     case help
@@ -31,8 +11,8 @@ public enum Overlay: Sendable, Equatable {
 
 /// An action waiting for a confirmation, a line of text or a choice.
 public enum PendingAction: Sendable, Equatable {
-    case cancelCampaign(id: String, name: String)
-    case paymentMissed(customerID: String)
+    /// A key whose binding asks first (`KeyBinding.confirm`), on the campaign or customer it was pressed on.
+    case confirmed(Action, subjectID: String)
     case search
     case note(customerID: String)
     case tag(customerID: String)
@@ -55,9 +35,10 @@ public struct DashboardState: Sendable {
     public var previousHeader: HeaderMetrics?
     /// Campaign rows as they were before the last refresh that changed them, by campaign id, to mark what moved.
     public var previousCampaigns: [String: CampaignRow] = [:]
-    public var atRiskSelection = ListSelection()
-    public var renewalSelection = ListSelection()
-    public var campaignSelection = ListSelection()
+    /// Each list pane's selection and scroll offset.
+    public var atRiskSelection = TableState()
+    public var renewalSelection = TableState()
+    public var campaignSelection = TableState()
     public var detailScroll = 0
     public var detailCustomerID: String?
     /// The pane Enter was pressed in, where Esc returns.
@@ -76,7 +57,18 @@ public struct DashboardState: Sendable {
     public var themeName: String
     public var user: String
     public var loading = true
+    /// When the last key arrived (seconds, the `now` of `update`): a fresh snapshot waits while the user moves.
     public var lastKeyAt = 0.0
+    /// A snapshot held back while the user is moving, so rows do not jump under the cursor.
+    public var pending: DashboardSnapshot?
+    /// The data version of the last snapshot (an unchanged book is not read again on the timer).
+    public var lastVersion: Int?
+    /// When the panes were last asked for (seconds), and how often the timer asks.
+    public var lastRefreshAt = 0.0
+    public var refreshSeconds = 5.0
+    /// The terminal's size, from `.resize`: the layout the panes, their scroll offsets and clicks follow.
+    public var columns = 0
+    public var rows = 0
     public var quit = false
     /// The terminal is too small to show the dashboard: only its message is on screen, so keys other
     /// than quitting do nothing (none may act on a customer the user cannot see).
@@ -199,8 +191,36 @@ public struct DashboardState: Sendable {
         }
         snapshot = new
         loading = false
-        atRiskSelection.reconcile(ids: atRiskPaneIDs)
-        renewalSelection.reconcile(ids: new.renewals.map(\.policyId))
-        campaignSelection.reconcile(ids: new.campaigns.map(\.campaign.id))
+        for pane in PaneID.allCases {
+            let ids = rowIDs(pane)
+            self[table: pane]?.reconcile(ids: ids)
+        }
+        keepSelectionsVisible()
+    }
+
+    /// The row ids of a list pane, in the order shown (empty for the detail pane).
+    public func rowIDs(_ pane: PaneID) -> [String] { pane.pane.rowIDs(self) }
+
+    /// The table state of a list pane (nil for the detail pane, which scrolls by lines).
+    public subscript(table pane: PaneID) -> TableState? {
+        get { pane.pane.tableState.map { self[keyPath: $0] } }
+        set {
+            guard let path = pane.pane.tableState, let newValue else { return }
+            self[keyPath: path] = newValue
+        }
+    }
+
+    /// The layout of the terminal as last resized.
+    var layout: DashboardLayout { DashboardLayout(columns: columns, rows: rows, focused: focused) }
+
+    /// Moves each shown table's window so its selection is visible: the offsets drawn are the offsets
+    /// stored, so a click finds the row under the pointer.
+    mutating func keepSelectionsVisible() {
+        guard columns > 0, rows > 0 else { return }
+        for (pane, rect) in layout.panes {
+            // Inside the border, under the column titles.
+            let count = rowIDs(pane).count
+            self[table: pane]?.keepSelectionVisible(visibleRows: rect.height - 3, rowCount: count)
+        }
     }
 }

@@ -19,12 +19,7 @@ public enum DashboardView {
             }
         }
         for (pane, rect) in layout.panes {
-            switch pane {
-            case .atRisk: _ = AtRiskPane.draw(state, into: &canvas, rect: rect, now: now)
-            case .renewals: _ = RenewalsPane.draw(state, into: &canvas, rect: rect, now: now)
-            case .campaigns: _ = CampaignsPane.draw(state, into: &canvas, rect: rect)
-            case .detail: DetailPane.draw(state, into: &canvas, rect: rect, now: now)
-            }
+            pane.pane.draw(state, into: &canvas, rect: rect, now: now)
         }
         drawFooter(state, into: &canvas, rect: layout.footer)
         if let overlay = state.overlay { drawOverlay(overlay, state: state, into: &canvas) }
@@ -49,12 +44,12 @@ public enum DashboardView {
         let prev = state.previousHeader
         func item(_ label: String, _ value: String, _ current: Double?, _ old: Double?, higherIsBetter: Bool = true) {
             // Whole items only: one that does not fit (with its mark) is left out, never cut mid-word.
-            guard col + DisplayWidth.width(of: " \(label) \(value)▲") <= rect.right else { col = rect.right; return }
+            guard col + DisplayWidth.width(of: " \(label) \(value)\(canvas.glyphs.rise)") <= rect.right else { col = rect.right; return }
             col = canvas.put(text: " \(label) ", row: rect.row, col: col, role: .header, maxColumns: rect.right - col)
             col = canvas.put(text: value, row: rect.row, col: col, role: .headerValue, maxColumns: rect.right - col)
             if let c = current, let o = old, abs(c - o) > 1e-9 {
                 let up = c > o
-                col = canvas.put(text: up ? "▲" : "▼", row: rect.row, col: col, role: up == higherIsBetter ? .deltaPositive : .deltaNegative,
+                col = canvas.put(text: up ? canvas.glyphs.rise : canvas.glyphs.fall, row: rect.row, col: col, role: up == higherIsBetter ? .deltaPositive : .deltaNegative,
                                  maxColumns: rect.right - col)
             }
             col += 1
@@ -63,11 +58,11 @@ public enum DashboardView {
         item("Churn", Formatting.percent(h.churnRate), h.churnRate, prev?.churnRate, higherIsBetter: false)
         item("NRR", Formatting.percent(h.netRevenueRetention), h.netRevenueRetention, prev?.netRevenueRetention)
         item("Avg LTV", Formatting.money(h.averageLTV), h.averageLTV, prev?.averageLTV)
-        item("Health", h.averageHealth.map { String(format: "%.1f", $0) } ?? "—", h.averageHealth, prev?.averageHealth)
+        item("Health", h.averageHealth.map { String(format: "%.1f", $0) } ?? canvas.glyphs.missing, h.averageHealth, prev?.averageHealth)
         item("High risk", Formatting.grouped(h.highRiskCustomers), Double(h.highRiskCustomers), prev.map { Double($0.highRiskCustomers) }, higherIsBetter: false)
         item("Campaigns", "\(h.activeCampaigns) active", Double(h.activeCampaigns), prev.map { Double($0.activeCampaigns) })
         let when = state.snapshot.map { "updated " + String(Timestamp.formatInstant($0.loadedAt).dropFirst(11).prefix(8)) + " UTC" } ?? ""
-        let right = state.timerPaused ? "⏸ PAUSED · \(when)" : when
+        let right = state.timerPaused ? "\(canvas.glyphs.paused) PAUSED \(canvas.glyphs.separator) \(when)" : when
         let w = DisplayWidth.width(of: right)
         if rect.right - w - 1 > col { canvas.put(text: right, row: rect.row, col: rect.right - w - 1, role: state.timerPaused ? .warning : .header) }
     }
@@ -79,16 +74,19 @@ public enum DashboardView {
             canvas.putField(text: status.text, row: rect.row, col: rect.col + 1, columns: rect.width - 2, role: status.isError ? .statusError : .statusOk)
         }
         // Whole hints only, as many as fit, and the last one (quit) always: `?` lists the rest.
-        let hints = KeyBindings.footer(for: state.focused).map { (key: $0.keys[0].label, text: " \($0.summary)  ") }
-        let width = { (h: (key: String, text: String)) in DisplayWidth.width(of: h.key) + DisplayWidth.width(of: h.text) }
+        // A key that cannot act now is dimmed; pressing it, or `?`, says why.
+        let hints = KeyBindings.footer(for: state.focused).map {
+            (key: $0.keys[0].label, text: " \($0.summary)  ", disabled: $0.disabledReason(in: state) != nil)
+        }
+        let width = { (h: (key: String, text: String, disabled: Bool)) in DisplayWidth.width(of: h.key) + DisplayWidth.width(of: h.text) }
         let reserved = hints.last.map(width) ?? 0
         var col = rect.col + 1
         let row = rect.row + min(1, rect.height - 1)
         for (i, hint) in hints.enumerated() {
             let isLast = i == hints.count - 1
             guard col + width(hint) <= rect.right - (isLast ? 0 : reserved) else { if isLast { break } else { continue } }
-            col = canvas.put(text: hint.key, row: row, col: col, role: .footerKey, maxColumns: rect.right - col)
-            col = canvas.put(text: hint.text, row: row, col: col, role: .footerText, maxColumns: rect.right - col)
+            col = canvas.put(text: hint.key, row: row, col: col, role: hint.disabled ? .dim : .footerKey, maxColumns: rect.right - col)
+            col = canvas.put(text: hint.text, row: row, col: col, role: hint.disabled ? .dim : .footerText, maxColumns: rect.right - col)
         }
     }
 
@@ -98,9 +96,14 @@ public enum DashboardView {
         switch overlay {
         case .help:
             title = "Keys (any key closes)"
+            // From the key table: what each key does, whether it asks first, and (for the keys of this pane)
+            // why it cannot act now.
             for b in KeyBindings.all {
                 let scope = b.panes.isEmpty ? "" : "  [" + b.panes.sorted { $0.rawValue < $1.rawValue }.map(\.title).joined(separator: ", ") + "]"
-                lines.append((DisplayWidth.pad(b.keyLabel, toColumns: 16) + b.summary + (b.dangerous ? " (asks first)" : "") + scope, .overlay))
+                let applies = b.panes.isEmpty || b.panes.contains(state.focused)
+                let reason = applies ? b.disabledReason(in: state) : nil
+                lines.append((DisplayWidth.pad(b.keyLabel, toColumns: 16) + b.helpSummary + (reason.map { " - not now: \($0)" } ?? "") + scope,
+                              reason == nil ? .overlay : .dim))
             }
         case .confirm(let t, let message, _):
             // The answer keys are in the title, which is never wrapped away; the question wraps to fit.

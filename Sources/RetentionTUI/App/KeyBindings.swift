@@ -8,9 +8,17 @@ public enum Action: String, Sendable, CaseIterable {
     case logContact, addNote, addTag, assignToMe, snooze, paymentMissed, copyContact, recompute, enrol, completeTask
 }
 
-/// One row of the key table: the keys, what they do, where they apply, and whether they need a
-/// confirmation. The footer, the help overlay and the dispatcher all read this one table, so they
-/// cannot drift apart.
+/// The question a binding asks before it acts (lazygit's confirmation on a binding).
+public struct ConfirmSpec: Sendable {
+    /// The title of the question's box.
+    public var title: String
+    /// The question on the row it acts on, naming it and saying what follows.
+    public var question: @Sendable (DashboardState) -> String
+}
+
+/// One row of the key table: the keys, what they do, where they apply, whether they ask first, and why
+/// they cannot act now (lazygit's `GetDisabledReason`). The dispatcher, the footer and the help overlay
+/// all read this one table, so what help says is what the key does.
 public struct KeyBinding: Sendable {
     public var keys: [Key]
     public var action: Action
@@ -19,23 +27,38 @@ public struct KeyBinding: Sendable {
     public var panes: Set<PaneID>
     /// Shown in the footer of those panes.
     public var inFooter: Bool
-    /// Asks for confirmation before acting.
-    public var dangerous: Bool
+    /// The question asked before acting (nil: acts at once).
+    public var confirm: ConfirmSpec?
+    /// Why the key cannot act in this state (nil: it can).
+    private var unavailable: (@Sendable (DashboardState) -> String?)?
 
-    init(_ keys: [Key], _ action: Action, _ summary: String, panes: Set<PaneID> = [], footer: Bool = false, dangerous: Bool = false) {
+    init(_ keys: [Key], _ action: Action, _ summary: String, panes: Set<PaneID> = [], footer: Bool = false,
+         confirm: ConfirmSpec? = nil, disabledReason: (@Sendable (DashboardState) -> String?)? = nil) {
         self.keys = keys
         self.action = action
         self.summary = summary
         self.panes = panes
         self.inFooter = footer
-        self.dangerous = dangerous
+        self.confirm = confirm
+        self.unavailable = disabledReason
     }
 
     public var keyLabel: String { keys.map(\.label).joined(separator: "/") }
+
+    /// Why the key cannot act in `state` now, or nil when it can.
+    public func disabledReason(in state: DashboardState) -> String? { unavailable?(state) }
+
+    /// The help line's description: what it does, and whether it asks first.
+    public var helpSummary: String { summary + (confirm == nil ? "" : " (asks first)") }
 }
 
 public enum KeyBindings {
-    public static let all: [KeyBinding] = [
+    /// Every binding, in the order help lists them: moving about, each pane's own keys, the keys on a
+    /// customer, then the global ones.
+    public static let all: [KeyBinding] = navigation + AtRiskPane.bindings + RenewalsPane.bindings + CampaignsPane.bindings
+        + customer + global
+
+    static let navigation: [KeyBinding] = [
         KeyBinding([.up, .character("k")], .up, "move up"),
         KeyBinding([.down, .character("j")], .down, "move down"),
         KeyBinding([.pageUp], .pageUp, "page up"),
@@ -50,32 +73,16 @@ public enum KeyBindings {
         KeyBinding([.character("4")], .paneDetail, "customer detail"),
         KeyBinding([.enter], .open, "open customer or campaign", panes: [.atRisk, .renewals, .campaigns], footer: true),
         KeyBinding([.escape], .back, "back / close"),
-        KeyBinding([.character("/")], .filter, "filter (text, agent:, type:, tag:)", panes: [.atRisk], footer: true),
-        KeyBinding([.character("s")], .sort, "change sort", panes: [.atRisk], footer: true),
-        KeyBinding([.character("f")], .riskFilter, "cycle risk filter", panes: [.atRisk], footer: true),
-        KeyBinding([.character("m")], .mine, "only mine / everyone", panes: [.atRisk], footer: true),
-        KeyBinding([.character("b")], .winBack, "win-back / at-risk list", panes: [.atRisk, .detail], footer: true),
-        KeyBinding([.character("w")], .renewalWindow, "window 7/30/60/90 days", panes: [.renewals], footer: true),
-        KeyBinding([.character("a")], .activateCampaign, "activate / resume campaign", panes: [.campaigns], footer: true),
-        KeyBinding([.character("p")], .pauseCampaign, "pause campaign", panes: [.campaigns], footer: true),
-        KeyBinding([.character("c")], .cancelCampaign, "cancel campaign", panes: [.campaigns], footer: true, dangerous: true),
-        KeyBinding([.character("v")], .previewCampaign, "preview target segment", panes: [.campaigns], footer: true),
-        KeyBinding([.character("L")], .logContact, "log a contact", panes: [.atRisk, .renewals, .detail], footer: true),
-        KeyBinding([.character("n")], .addNote, "add a note", panes: [.atRisk, .renewals, .detail]),
-        KeyBinding([.character("T")], .addTag, "add a tag", panes: [.atRisk, .renewals, .detail]),
-        KeyBinding([.character("A")], .assignToMe, "assign to me", panes: [.atRisk, .renewals, .detail], footer: true),
-        KeyBinding([.character("z")], .snooze, "snooze 7 days", panes: [.atRisk, .detail], footer: true),
-        KeyBinding([.character("$")], .paymentMissed, "record a missed payment", panes: [.atRisk, .renewals, .detail]),
-        KeyBinding([.character("R")], .recompute, "recompute the score", panes: [.atRisk, .renewals, .detail]),
-        KeyBinding([.character("e")], .enrol, "enrol in a campaign", panes: [.atRisk, .renewals, .detail]),
-        KeyBinding([.character("d")], .completeTask, "mark a task done", panes: [.detail], footer: true),
-        KeyBinding([.character("y")], .copyContact, "copy e-mail (OSC 52)", panes: [.atRisk, .renewals, .detail]),
+    ]
+
+    static let global: [KeyBinding] = [
         KeyBinding([.character("r")], .refresh, "refresh now", footer: true),
         KeyBinding([.character("P")], .pauseRefresh, "pause / resume the timer"),
         KeyBinding([.character("t")], .nextTheme, "next theme"),
         KeyBinding([.character("M")], .churnModel, "churn model and its calibration"),
         KeyBinding([.character("?")], .help, "help", footer: true),
         KeyBinding([.character("q"), .interrupt], .quit, "quit", footer: true),
+
     ]
 
     /// The binding a key triggers in a pane, if any.

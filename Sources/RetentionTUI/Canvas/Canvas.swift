@@ -241,8 +241,10 @@ public struct Canvas: Sendable, Equatable {
             }
             return max(col, min(c, stop))
         }
-        for character in text {
+        for original in text {
             if c >= stop { break }
+            // On an ASCII terminal the interface's own symbols (—, ·, ▲, …) take their ASCII stand-ins.
+            let character = glyphs.isASCII ? Glyphs.asciiStandIns[original] ?? original : original
             let w = DisplayWidth.width(of: character)
             if w == 0 { continue }  // an orphan mark: nothing to draw
             if c < 0 || c + w > stop {

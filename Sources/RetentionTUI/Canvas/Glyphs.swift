@@ -51,4 +51,25 @@ public struct Glyphs: Sendable, Equatable {
         barEighths: [".", ".", ".", ".", "#", "#", "#", "#", "#"],
         sparkLevels: [".", "_", "-", "~", "=", "+", "*", "#"],
         isASCII: true)
+
+    /// Marks a figure that rose or fell since the last refresh.
+    public var rise: String { isASCII ? "^" : "▲" }
+    public var fall: String { isASCII ? "v" : "▼" }
+    /// Stands for a value that is not known.
+    public var missing: String { isASCII ? "-" : "—" }
+    /// Separates the parts of a title.
+    public var separator: String { isASCII ? "|" : "·" }
+    /// Marks a row that needs attention soon (a renewal this week).
+    public var bullet: String { isASCII ? "*" : "●" }
+    /// Marks the paused timer.
+    public var paused: String { isASCII ? "||" : "⏸" }
+
+    /// The one-column ASCII stand-ins the canvas writes, with ASCII glyphs, for the symbols the
+    /// interface's own text uses (dashes for a missing value, separators, arrows, marks). Bars and
+    /// sparklines are not here: the `Bar` and `Sparkline` widgets draw them from `barEighths` and
+    /// `sparkLevels`, whose ASCII cells follow their own rules (a cell half full is `#`).
+    public static let asciiStandIns: [Character: Character] = [
+        "—": "-", "–": "-", "·": "|", "…": "~", "▲": "^", "▼": "v", "●": "*", "⏸": "=",
+        "↑": "^", "↓": "v", "←": "<", "→": ">", "▏": "|", "×": "x",
+    ]
 }

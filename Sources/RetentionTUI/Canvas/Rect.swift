@@ -37,6 +37,9 @@ public struct Rect: Equatable, Hashable, Sendable, CustomStringConvertible {
     public func intersects(_ other: Rect) -> Bool { !intersection(other).isEmpty }
 
     /// True when `other` lies entirely inside this rectangle (an empty `other` is always inside).
+    /// Whether the cell at (`row`, `col`) lies inside.
+    public func contains(row r: Int, col c: Int) -> Bool { r >= row && r < bottom && c >= col && c < right }
+
     public func contains(_ other: Rect) -> Bool {
         other.isEmpty || (other.row >= row && other.col >= col && other.bottom <= bottom && other.right <= right)
     }

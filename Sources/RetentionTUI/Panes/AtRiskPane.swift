@@ -1,14 +1,31 @@
 import RetentionCore
 
 /// The at-risk customers: most likely to leave first, with what a specialist needs to act.
-enum AtRiskPane {
-    static func draw(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) -> Int {
+enum AtRiskPane: Pane {
+    static let id = PaneID.atRisk
+
+    /// The keys of this pane, in the key table (`KeyBindings.all`).
+    static let bindings: [KeyBinding] = [
+        KeyBinding([.character("/")], .filter, "filter (text, agent:, type:, tag:)", panes: [.atRisk], footer: true),
+        KeyBinding([.character("s")], .sort, "change sort", panes: [.atRisk], footer: true),
+        KeyBinding([.character("f")], .riskFilter, "cycle risk filter", panes: [.atRisk], footer: true),
+        KeyBinding([.character("m")], .mine, "only mine / everyone", panes: [.atRisk], footer: true),
+        KeyBinding([.character("b")], .winBack, "win-back / at-risk list", panes: [.atRisk, .detail], footer: true),
+    ]
+
+    /// The queue's rows as sorted, or the win-back view's former customers.
+    static var tableState: WritableKeyPath<DashboardState, TableState>? { \DashboardState.atRiskSelection }
+
+    static func rowIDs(_ state: DashboardState) -> [String] { state.atRiskPaneIDs }
+
+    static func draw(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) {
         if state.showsWinBack { return drawWinBack(state, into: &canvas, rect: rect, now: now) }
         let rows = state.atRiskRows
         let filter = DashboardState.riskFilters[state.riskFilterIndex].label
-        var title = "1 At-risk customers (\(state.rowCountLabel(.atRisk, rows: rows.count))) · \(filter) · by \(state.sort.rawValue)"
-        if let s = state.filterText { title += " · \"\(s)\"" }
-        if state.mineOnly { title += " · mine" }
+        let sep = canvas.glyphs.separator
+        var title = "1 At-risk customers (\(state.rowCountLabel(.atRisk, rows: rows.count))) \(sep) \(filter) \(sep) by \(state.sort.rawValue)"
+        if let s = state.filterText { title += " \(sep) \"\(s)\"" }
+        if state.mineOnly { title += " \(sep) mine" }
         let inner = canvas.box(title: title, rect: rect, focused: state.focused == .atRisk)
         let columns = [
             TableColumn("Customer", minWidth: 12, maxWidth: 28, flex: 3), TableColumn("Risk", minWidth: 8, maxWidth: 8),
@@ -21,10 +38,10 @@ enum AtRiskPane {
             TableRow([
                 TableCell(e.name), TableCell(e.churnRisk.rawValue, role: Formatting.riskRole(e.churnRisk)),
                 TableCell(String(format: "%.0f%%", e.churnProbability * 100)),
-                TableCell(String(format: "%5.1f ", e.healthScore) + bar(e.healthScore), role: .bar),
+                TableCell(String(format: "%5.1f ", e.healthScore) + Bar(value: e.healthScore).text(width: 5, glyphs: canvas.glyphs), role: .bar),
                 TableCell(Formatting.compactCents(e.projectedLTVCents) + (e.ltvTier.map { " \($0.prefix(1).uppercased())" } ?? "")),
                 TableCell(Formatting.date(e.nextRenewalDate)), TableCell(Formatting.ago(e.lastContactDate, now: now)),
-                TableCell(e.assignedTo ?? "—"), TableCell(e.topRiskFactor ?? "—"),
+                TableCell(e.assignedTo ?? canvas.glyphs.missing), TableCell(e.topRiskFactor ?? canvas.glyphs.missing),
             ])
         }
         let empty = state.loading ? "Loading…" : state.snapshot?.hasCustomers != true
@@ -35,15 +52,15 @@ enum AtRiskPane {
             ? "No customer is scored yet. Run `retention rescore` to score the book."
             : "No customer at this risk level now (snoozed ones and those without a policy in force are left out). Press f for other levels."
         let table = Table(columns: columns, rows: tableRows, selected: rows.isEmpty ? nil : state.atRiskSelection.index,
-                          focused: state.focused == .atRisk, scrollOffset: state.atRiskSelection.scroll, emptyText: empty)
-        return table.draw(into: &canvas, rect: inner)
+                          focused: state.focused == .atRisk, scrollOffset: state.atRiskSelection.offset, emptyText: empty)
+        table.draw(into: &canvas, rect: inner)
     }
 
     /// The win-back view: former customers (nothing in force), the most recent leavers first, with what
     /// winning them back is worth.
-    static func drawWinBack(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) -> Int {
+    static func drawWinBack(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) {
         let rows = state.winBackRows
-        let title = "1 Win-back (\(state.rowCountLabel(.atRisk, rows: rows.count))) · former customers, latest leavers first"
+        let title = "1 Win-back (\(state.rowCountLabel(.atRisk, rows: rows.count))) \(canvas.glyphs.separator) former customers, latest leavers first"
         let inner = canvas.box(title: title, rect: rect, focused: state.focused == .atRisk)
         let columns = [
             TableColumn("Customer", minWidth: 12, maxWidth: 28, flex: 3), TableColumn("Left", minWidth: 10, maxWidth: 10),
@@ -56,21 +73,14 @@ enum AtRiskPane {
                 TableCell(e.name), TableCell(Formatting.date(e.leftAt)),
                 TableCell(e.tenureMonths >= 24 ? "\(e.tenureMonths / 12) years" : "\(e.tenureMonths) months"),
                 TableCell(Formatting.compactCents(e.lostAnnualPremiumCents)), TableCell(Formatting.compactCents(e.paidToDateCents)),
-                TableCell(e.lastEndReason.map { $0.replacingOccurrences(of: "_", with: " ") } ?? "—"), TableCell(e.assignedTo ?? "—"),
+                TableCell(e.lastEndReason.map { $0.replacingOccurrences(of: "_", with: " ") } ?? canvas.glyphs.missing),
+                TableCell(e.assignedTo ?? canvas.glyphs.missing),
             ])
         }
         let empty = state.loading ? "Loading…"
             : "No former customer to win back: no one has left since Retention began recording it. Press b for the at-risk queue."
         let table = Table(columns: columns, rows: tableRows, selected: rows.isEmpty ? nil : state.atRiskSelection.index,
-                          focused: state.focused == .atRisk, scrollOffset: state.atRiskSelection.scroll, emptyText: empty)
-        return table.draw(into: &canvas, rect: inner)
-    }
-
-    /// A five-cell bar for a 0–100 score, in block eighths.
-    static func bar(_ value: Double) -> String {
-        let eighths = Int((max(0, min(100, value)) / 100 * 40).rounded())
-        let full = eighths / 8, part = eighths % 8
-        let blocks = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
-        return String(repeating: "█", count: full) + (full < 5 ? blocks[part] : "") + String(repeating: " ", count: max(0, 5 - full - (part > 0 && full < 5 ? 1 : 0)))
+                          focused: state.focused == .atRisk, scrollOffset: state.atRiskSelection.offset, emptyText: empty)
+        table.draw(into: &canvas, rect: inner)
     }
 }

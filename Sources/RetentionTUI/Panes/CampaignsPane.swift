@@ -1,8 +1,30 @@
 import RetentionCore
 
 /// Campaign performance: reach, engagement, revenue, cost, ROI, uplift against control, goal progress.
-enum CampaignsPane {
-    static func draw(_ state: DashboardState, into canvas: inout Canvas, rect: Rect) -> Int {
+enum CampaignsPane: Pane {
+    static let id = PaneID.campaigns
+
+    /// The keys of this pane, in the key table (`KeyBindings.all`).
+    static let bindings: [KeyBinding] = [
+        KeyBinding([.character("a")], .activateCampaign, "activate / resume campaign", panes: [.campaigns], footer: true,
+                   disabledReason: { $0.campaignUnavailable(to: .active) }),
+        KeyBinding([.character("p")], .pauseCampaign, "pause campaign", panes: [.campaigns], footer: true,
+                   disabledReason: { $0.campaignUnavailable(to: .paused) }),
+        KeyBinding([.character("c")], .cancelCampaign, "cancel campaign", panes: [.campaigns], footer: true,
+                   confirm: ConfirmSpec(title: "Cancel campaign") { s in
+                       let row = s.selectedCampaign
+                       return "Cancel \"\(row?.campaign.name ?? "")\"? It touches \(row?.targeted ?? 0) customers; every pending touchpoint is cancelled."
+                   },
+                   disabledReason: { $0.campaignUnavailable(to: .cancelled) }),
+        KeyBinding([.character("v")], .previewCampaign, "preview target segment", panes: [.campaigns], footer: true,
+                   disabledReason: { $0.campaignUnavailable(to: nil) }),
+    ]
+
+    static var tableState: WritableKeyPath<DashboardState, TableState>? { \DashboardState.campaignSelection }
+
+    static func rowIDs(_ state: DashboardState) -> [String] { state.snapshot?.campaigns.map(\.campaign.id) ?? [] }
+
+    static func draw(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) {
         let rows = state.snapshot?.campaigns ?? []
         let inner = canvas.box(title: "3 Campaigns (\(rows.count))", rect: rect, focused: state.focused == .campaigns)
         let columns = [
@@ -14,9 +36,10 @@ enum CampaignsPane {
             TableColumn("Uplift", minWidth: 7, maxWidth: 8, alignment: .right), TableColumn("Goal", minWidth: 5, maxWidth: 6, alignment: .right),
         ]
         // A number that moved since the previous refresh carries ▲ or ▼ until the next change.
+        let glyphs = canvas.glyphs
         func moved(_ now: Double?, _ before: Double?, higherIsBetter: Bool = true) -> (String, StyleRole?) {
             guard let now, let before, abs(now - before) > 1e-9 else { return ("", nil) }
-            return (now > before ? "▲" : "▼", (now > before) == higherIsBetter ? .deltaPositive : .deltaNegative)
+            return (now > before ? glyphs.rise : glyphs.fall, (now > before) == higherIsBetter ? .deltaPositive : .deltaNegative)
         }
         let tableRows = rows.map { r in
             let old = state.previousCampaigns[r.campaign.id]
@@ -36,12 +59,12 @@ enum CampaignsPane {
                 TableCell(Formatting.percent(r.openRate, places: 0)),
                 TableCell(Formatting.percent(r.responseRate, places: 0)), TableCell(Formatting.money(r.revenue) + revenueMark.0, role: revenueMark.1),
                 TableCell(Formatting.money(r.cost)),
-                TableCell((r.roi.map { String(format: "%.0f%%", $0) } ?? "—") + roiMark.0, role: roiMark.1 ?? ((r.roi ?? 0) >= 0 ? .deltaPositive : .deltaNegative)),
-                TableCell(r.upliftPoints.map { String(format: "%+.1fpt", $0) } ?? "—"), TableCell(Formatting.percent(goal, places: 0)),
+                TableCell((r.roi.map { String(format: "%.0f%%", $0) } ?? glyphs.missing) + roiMark.0, role: roiMark.1 ?? ((r.roi ?? 0) >= 0 ? .deltaPositive : .deltaNegative)),
+                TableCell(r.upliftPoints.map { String(format: "%+.1fpt", $0) } ?? glyphs.missing), TableCell(Formatting.percent(goal, places: 0)),
             ])
         }
         let empty = state.loading ? "Loading…" : "No campaigns yet. Create one with `retention api POST /campaigns --data @campaign.json`."
-        return Table(columns: columns, rows: tableRows, selected: rows.isEmpty ? nil : state.campaignSelection.index,
-                     focused: state.focused == .campaigns, scrollOffset: state.campaignSelection.scroll, emptyText: empty).draw(into: &canvas, rect: inner)
+        Table(columns: columns, rows: tableRows, selected: rows.isEmpty ? nil : state.campaignSelection.index,
+                     focused: state.focused == .campaigns, scrollOffset: state.campaignSelection.offset, emptyText: empty).draw(into: &canvas, rect: inner)
     }
 }

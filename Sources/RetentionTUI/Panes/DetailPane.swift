@@ -1,13 +1,15 @@
 import RetentionCore
 
 /// Everything about one customer: profile and contact preferences, scores, policies, touchpoints, events.
-enum DetailPane {
-    /// Health history as a sparkline on a fixed 0–100 scale, so a flat good score does not look like a crash.
-    static func sparkline(_ values: [Double]) -> String {
-        guard !values.isEmpty else { return "—" }
-        let levels = Array("▁▂▃▄▅▆▇█")
-        return String(values.suffix(20).map { levels[min(7, max(0, Int($0 / 100 * 7.999)))] })
-    }
+enum DetailPane: Pane {
+    static let id = PaneID.detail
+    /// The detail's keys are the customer keys (`KeyBindings.customer`), `d` among them, and `b`.
+    static let bindings: [KeyBinding] = []
+
+    /// The detail scrolls by lines: it lists no rows.
+    static var tableState: WritableKeyPath<DashboardState, TableState>? { nil }
+
+    static func rowIDs(_ state: DashboardState) -> [String] { [] }
 
     static func draw(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) {
         guard let d = state.snapshot?.detail, d.customer.id == state.detailCustomerID else {
@@ -43,54 +45,48 @@ enum DetailPane {
             line(("Not scored yet: run `retention rescore` to compute health, churn and LTV.", .dim))
         } else {
             let band = c.healthScore >= 80 ? "excellent" : c.healthScore >= 60 ? "good" : c.healthScore >= 40 ? "fair" : "poor"
-            line(("Health ", .dim), (String(format: "%.1f %@ ", c.healthScore, band), .text), (AtRiskPane.bar(c.healthScore), .bar),
-                 ("  trend ", .dim), (sparkline(d.healthHistory), .sparkline))
-            if let components = d.health?["components"] {
+            line(("Health ", .dim), (String(format: "%.1f %@ ", c.healthScore, band), .text), (Bar(value: c.healthScore).text(width: 5, glyphs: canvas.glyphs), .bar),
+                 // Health history on a fixed 0-100 scale, so a flat good score does not look like a crash.
+                 ("  trend ", .dim), (Sparkline(values: d.healthHistory, scale: .fixed(lower: 0, upper: 100)).text(width: 20, glyphs: canvas.glyphs), .sparkline))
+            let scores = d.scores
+            if !scores.components.isEmpty {
                 for (key, label, weight) in [("engagement", "Engagement  ", "30%"), ("financial", "Financial   ", "30%"),
                                              ("satisfaction", "Satisfaction", "20%"), ("lifecycle", "Lifecycle   ", "20%")] {
-                    let v = components[key]?["score"]?.doubleValue ?? 0
-                    line(("  \(label) ", .dim), (String(format: "%5.1f ", v), .text), (AtRiskPane.bar(v), .bar), (" ×\(weight)", .dim))
+                    let v = scores.components[key] ?? 0
+                    line(("  \(label) ", .dim), (String(format: "%5.1f ", v), .text), (Bar(value: v).text(width: 5, glyphs: canvas.glyphs), .bar), (" ×\(weight)", .dim))
                 }
             }
             line(("Churn ", .dim), (String(format: "%.0f%% ", (c.churnProbability ?? 0) * 100), .text),
                  (c.churnRisk.rawValue, Formatting.riskRole(c.churnRisk)),
-                 ("  confidence ", .dim), (d.prediction?["confidence"]?.doubleValue.map { String(format: "%.2f", $0) } ?? "—", .text))
+                 ("  confidence ", .dim), (scores.confidence.map { String(format: "%.2f", $0) } ?? "—", .text))
             // The top factor as the at-risk list names it (one definition: `ChurnPrediction.top`), and the model behind the numbers.
-            if let top = d.prediction?["topFactor"] {
-                if let title = top["title"]?.stringValue {
-                    line(("  top factor ", .dim), (title, .text), (String(format: " %+.2f", top["impact"]?.doubleValue ?? 0), .dim))
+            if scores.hasTopFactor {
+                if let title = scores.topFactorTitle {
+                    line(("  top factor ", .dim), (title, .text), (String(format: " %+.2f", scores.topFactorImpact), .dim))
                 } else {
                     line(("  top factor ", .dim), ("—", .text), ("  nothing raises the risk by 0.05 or more", .dim))
                 }
             }
-            if let model = d.prediction?["model"] {
-                let trained = model["trained"]?.boolValue == true
-                let auc = model["holdoutAUC"]?.doubleValue.map { String(format: ", holdout AUC %.2f", $0) } ?? ""
-                let slope = model["calibrationSlope"]?.doubleValue.map { String(format: ", calibration slope %.2f", $0) } ?? ""
-                line(("  model ", .dim), ((model["description"]?.stringValue ?? "") + auc + slope, trained ? .text : .warning),
-                     (trained ? "" : " (M)", .dim))
+            if let model = scores.model {
+                let auc = model.holdoutAUC.map { String(format: ", holdout AUC %.2f", $0) } ?? ""
+                let slope = model.calibrationSlope.map { String(format: ", calibration slope %.2f", $0) } ?? ""
+                line(("  model ", .dim), (model.description + auc + slope, model.trained ? .text : .warning), (model.trained ? "" : " (M)", .dim))
             }
-            if let factors = d.prediction?["factors"]?.arrayValue, !factors.isEmpty {
-                let parts = factors.prefix(4).map { f -> String in
-                    let impact = f["impact"]?.doubleValue ?? 0
-                    return "\(f["name"]?.stringValue ?? "") \(impact > 0 ? "+" : "")\(String(format: "%.2f", impact))"
-                }
+            if !scores.factors.isEmpty {
+                let parts = scores.factors.prefix(4).map { f in "\(f.name) \(f.impact > 0 ? "+" : "")\(String(format: "%.2f", f.impact))" }
                 line(("  factors ", .dim), (parts.joined(separator: ", "), .text))
             }
-            for r in (d.prediction?["recommendations"]?.arrayValue ?? []).prefix(4) {
-                let priority = r["priority"]?.stringValue ?? ""
-                line(("  → ", .dim), (r["action"]?.stringValue ?? "", priority == "high" ? .warning : .text),
-                     ("  \(r["expectedImpact"]?.stringValue ?? "")", .dim))
+            for r in scores.recommendations.prefix(4) {
+                line(("  → ", .dim), (r.action, r.highPriority ? .warning : .text), ("  \(r.expectedImpact)", .dim))
             }
             line(("LTV ", .dim), ("paid \(Formatting.cents(c.lifetimeValueCents))  projected \(Formatting.cents(c.projectedLTVCents))  tier \(c.ltvTier ?? "—")", .text),
-                 ("  \(d.ltv?["segments"]?["category"]?.stringValue ?? "")", .dim))
-            if let l = d.ltv {
-                let b = l["breakdown"]
-                line(("  to date: revenue \(Formatting.money(b?["totalRevenue"]?.doubleValue))  cost \(Formatting.money(b?["totalCost"]?.doubleValue))  profit \(Formatting.money(b?["netProfit"]?.doubleValue))", .text),
-                     ("  projected profit \(Formatting.money(l["projectedProfit"]?.doubleValue))", .dim))
-                line(("  renews next \(Formatting.percent(l["retentionRate"]?.doubleValue))  lifespan \(l["averageLifespan"]?.doubleValue.map { String(format: "%.0f mo", $0) } ?? "—")", .dim))
-                if case .object(let byType)? = b?["policyRevenue"], !byType.isEmpty {
-                    line(("  by line ", .dim), (byType.map { "\($0.0) \(Formatting.money($0.1.doubleValue))" }.joined(separator: ", "), .text))
+                 ("  \(scores.ltv?.category ?? "")", .dim))
+            if let l = scores.ltv {
+                line(("  to date: revenue \(Formatting.money(l.totalRevenue))  cost \(Formatting.money(l.totalCost))  profit \(Formatting.money(l.netProfit))", .text),
+                     ("  projected profit \(Formatting.money(l.projectedProfit))", .dim))
+                line(("  renews next \(Formatting.percent(l.retentionRate))  lifespan \(l.averageLifespanMonths.map { String(format: "%.0f mo", $0) } ?? "—")", .dim))
+                if !l.revenueByLine.isEmpty {
+                    line(("  by line ", .dim), (l.revenueByLine.map { "\($0.line) \(Formatting.money($0.amount))" }.joined(separator: ", "), .text))
                 }
             }
         }
@@ -107,10 +103,7 @@ enum DetailPane {
         heading("Recent events")
         for e in d.events.prefix(15) {
             let role: StyleRole = e.severity == .critical ? .riskCritical : e.severity == .warning ? .warning : .text
-            var summary = ""
-            if let data = e.data, case .object(let pairs) = data {
-                summary = pairs.prefix(3).map { "\($0.0)=\($0.1.stringValue ?? $0.1.serialized())" }.joined(separator: " ")
-            }
+            let summary = EngineAdapter.eventSummary(e)
             line(("\(Formatting.date(e.occurredAt))  ", .dim), (e.eventType.rawValue, role), ("  \(summary)", .dim))
         }
         let screenLines = wrapped(lines, width: inner.width)

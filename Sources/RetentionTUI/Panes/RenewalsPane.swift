@@ -1,8 +1,19 @@
 import RetentionCore
 
 /// Upcoming renewals in the chosen window, earliest first; overdue and this week marked.
-enum RenewalsPane {
-    static func draw(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) -> Int {
+enum RenewalsPane: Pane {
+    static let id = PaneID.renewals
+
+    /// The keys of this pane, in the key table (`KeyBindings.all`).
+    static let bindings: [KeyBinding] = [
+        KeyBinding([.character("w")], .renewalWindow, "window 7/30/60/90 days", panes: [.renewals], footer: true),
+    ]
+
+    static var tableState: WritableKeyPath<DashboardState, TableState>? { \DashboardState.renewalSelection }
+
+    static func rowIDs(_ state: DashboardState) -> [String] { state.snapshot?.renewals.map(\.policyId) ?? [] }
+
+    static func draw(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) {
         let rows = state.snapshot?.renewals ?? []
         let inner = canvas.box(title: "2 Renewals, next \(state.request.renewalDays) days (\(state.rowCountLabel(.renewals, rows: rows.count)))",
                                rect: rect, focused: state.focused == .renewals)
@@ -13,7 +24,7 @@ enum RenewalsPane {
             TableColumn("Risk", minWidth: 8, maxWidth: 8),
         ]
         let tableRows = rows.map { r in
-            let when = r.overdue ? "OVERDUE" : r.daysUntilRenewal == 0 ? "today" : r.daysUntilRenewal <= 7 ? "in \(r.daysUntilRenewal)d ●" : "in \(r.daysUntilRenewal)d"
+            let when = r.overdue ? "OVERDUE" : r.daysUntilRenewal == 0 ? "today" : r.daysUntilRenewal <= 7 ? "in \(r.daysUntilRenewal)d \(canvas.glyphs.bullet)" : "in \(r.daysUntilRenewal)d"
             return TableRow([
                 TableCell(r.policyNumber), TableCell(r.customerName), TableCell(r.policyType.rawValue),
                 TableCell(Formatting.cents(r.annualPremiumCents)), TableCell(Formatting.date(r.renewalDate)),
@@ -22,7 +33,7 @@ enum RenewalsPane {
             ])
         }
         let empty = state.loading ? "Loading…" : "No policy renews in the next \(state.request.renewalDays) days. Press w to widen the window."
-        return Table(columns: columns, rows: tableRows, selected: rows.isEmpty ? nil : state.renewalSelection.index,
-                     focused: state.focused == .renewals, scrollOffset: state.renewalSelection.scroll, emptyText: empty).draw(into: &canvas, rect: inner)
+        Table(columns: columns, rows: tableRows, selected: rows.isEmpty ? nil : state.renewalSelection.index,
+                     focused: state.focused == .renewals, scrollOffset: state.renewalSelection.offset, emptyText: empty).draw(into: &canvas, rect: inner)
     }
 }

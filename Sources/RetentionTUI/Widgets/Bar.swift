@@ -48,4 +48,17 @@ public struct Bar: Sendable, Equatable {
                        row: row, col: col + filledColumns, role: emptyRole, maxColumns: emptyColumns)
         }
     }
+
+    /// The bar as text `width` cells wide, for a table cell (one role for the whole cell): the same cells
+    /// `draw` puts on screen, `glyphs.barEighths[8]` for a full cell, one partial cell, then the track.
+    /// With ASCII glyphs a partial cell below half reads as track, as in `draw`.
+    public func text(width: Int, glyphs: Glyphs) -> String {
+        guard width > 0 else { return "" }
+        let eighths = filledEighths(width: width)
+        let full = eighths / 8, partial = eighths % 8
+        var cells = Array(repeating: glyphs.barEighths[8], count: full)
+        if partial > 0 { cells.append(glyphs.barEighths[partial]) }
+        cells += Array(repeating: glyphs.barEighths[0], count: width - cells.count)
+        return String(cells)
+    }
 }

@@ -56,4 +56,12 @@ public struct Sparkline: Sendable, Equatable {
         for level in levels { text.append(level.map { pieces[$0] } ?? " ") }
         canvas.put(text: text, row: row, col: col, role: role, maxColumns: width)
     }
+
+    /// The last `width` values as text, one glyph per value and no padding (the newest last), for a line
+    /// of text; `glyphs.missing` when there are no values.
+    public func text(width: Int, glyphs: Glyphs) -> String {
+        let levels = self.levels(width: width)
+        guard !levels.isEmpty else { return glyphs.missing }
+        return String(levels.map { $0.map { glyphs.sparkLevels[$0] } ?? " " })
+    }
 }

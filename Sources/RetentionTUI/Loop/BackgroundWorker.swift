@@ -7,16 +7,8 @@ import RetentionCore
 /// never wait for the database. The book-wide figures (seconds on a large book) run on a second queue
 /// with a second connection, so a new filter or an action never waits behind them.
 final class BackgroundWorker: @unchecked Sendable {
-    /// A finished job's result.
-    enum Result: Sendable {
-        case snapshot(DashboardSnapshot, dataVersion: Int)
-        /// The book-wide figures collected after the panes: the header and the campaigns' performance (none
-        /// yet when the header comes on its own, ahead of the campaigns).
-        case figures(HeaderMetrics, [CampaignRow])
-        case unchanged
-        case actionDone(String)
-        case failed(String)
-    }
+    /// A finished job's result, handed to `update` as `Message.result`.
+    typealias Result = EffectResult
 
     private let queue = DispatchQueue(label: "retention.worker")
     private let figuresQueue = DispatchQueue(label: "retention.worker.figures")
@@ -126,13 +118,13 @@ final class BackgroundWorker: @unchecked Sendable {
         if let next { figuresQueue.async { self.computeFigures(next) } }
     }
 
-    /// Runs an engine action; its message (or error) arrives in the mailbox.
-    func perform(_ job: @escaping @Sendable (Engine, Int) throws -> String) {
+    /// Runs an engine action; its outcome (or error) arrives in the mailbox.
+    func perform(_ job: @escaping @Sendable (Engine, Int) throws -> ActionOutcome) {
         lock.lock(); busy += 1; lock.unlock()
         queue.async {
             guard let engine = self.engine else { self.post(.failed(self.openError ?? "database not open")); return }
             do {
-                self.post(.actionDone(try job(engine, Timestamp.now())))
+                self.post(.done(try job(engine, Timestamp.now())))
             } catch let e as RetentionError {
                 self.post(.failed(e.message))
             } catch {

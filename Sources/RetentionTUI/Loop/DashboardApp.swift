@@ -1,0 +1,111 @@
+import Foundation
+import RetentionCore
+
+/// The dashboard's loop: read a message (a key, a click, a resize, a finished effect, a tick), let
+/// `update` change the state and name effects, let `EffectRunner` carry them out, draw. One thread owns
+/// the terminal; engine work runs on the background worker and comes back as messages.
+public enum DashboardApp {
+    public static func run(_ options: DashboardOptions) throws -> Int32 {
+        // Fail before touching the terminal if the database cannot be opened. This connection stays open
+        // until the dashboard ends: SQLite deletes the write-ahead log when a process's last connection to
+        // the file closes, so closing it while the worker's connections are still opening could take the
+        // log away from under them.
+        let keepAlive = try Store.open(path: options.databasePath, options: Database.Options(cacheKiB: 256)) { from, to in
+            FileHandle.standardError.write(Data((Store.upgradeNotice(path: options.databasePath, from: from, to: to) + "\n").utf8))
+        }
+        defer { withExtendedLifetime(keepAlive) {} }
+        // Policies past their expiration and grace end on open (idempotent; a few rows on a book kept daily).
+        let expiry = Result { try Engine(database: keepAlive, user: options.user).expireOverduePolicies(now: Timestamp.now()) }
+        let prefs = DashboardPreferences.load(options.environment)
+        let terminal = CursesTerminal(mouse: options.mouse && (prefs.mouse ?? true))
+        defer { terminal.stop() }
+        let themes = ThemeSwitcher(terminal: terminal, environment: options.environment, name: options.themeName ?? prefs.theme ?? "default")
+        var state = initialState(options, prefs: prefs, themes: themes, expiry: expiry)
+        let worker = BackgroundWorker(databasePath: options.databasePath, user: options.user, wakeupFD: terminal.wakeupFDs.write)
+        let runner = EffectRunner(worker: worker, terminal: terminal, themes: themes, options: options, loaded: prefs)
+
+        func send(_ message: Message) { runner.run(state.update(message, now: clockNow()), state: state) }
+        send(.resize(columns: terminal.columns, rows: terminal.rows))
+        runner.run([.refresh(force: true)], state: state)
+        var dirty = true
+        while !state.quit {
+            if dirty {
+                var canvas = Canvas(columns: terminal.columns, rows: terminal.rows, glyphs: terminal.unicode ? .unicode : .ascii)
+                DashboardView.draw(state, into: &canvas, now: Timestamp.now())
+                terminal.draw(canvas)
+                dirty = false
+                if firstFrameShown(state, options.exitAfterFirstFrame) { break }
+            }
+            if let event = terminal.readInput() {
+                dirty = true
+                switch event {
+                case .resize: send(.resize(columns: terminal.columns, rows: terminal.rows))
+                case .key(let key): send(.key(key))
+                case .click(let row, let col): send(.click(row: row, col: col))
+                case .scroll(_, _, let down): send(.scroll(down: down))
+                case .paste(let text): send(.paste(text))
+                }
+            }
+            for message in runner.drain() {
+                dirty = true
+                send(message)
+            }
+            let held = state.pending != nil
+            send(.tick(workerBusy: runner.workerBusy))
+            if held && state.pending == nil { dirty = true }
+        }
+        terminal.stop()
+        if options.exitAfterFirstFrame != nil { writeBenchReport(options.environment) }
+        return 0
+    }
+
+    /// Now on the process clock (`--today` / `RETENTION_TODAY`), with the real clock's fraction of a second.
+    static func clockNow() -> Date {
+        Date(timeIntervalSince1970: Double(Timestamp.now()) + Date().timeIntervalSince1970.truncatingRemainder(dividingBy: 1))
+    }
+
+    /// The state the dashboard opens with: the saved choices, and what happened on open.
+    static func initialState(_ options: DashboardOptions, prefs: DashboardPreferences, themes: ThemeSwitcher,
+                             expiry: Result<ExpirySummary, Error>) -> DashboardState {
+        var themeName = themes.name
+        var themeProblem: String?
+        if !themes.names.contains(themeName) {
+            themeProblem = "No theme called \"\(themeName)\"; available: \(themes.names.joined(separator: ", ")). Using default."
+            themeName = "default"
+        }
+        themes.apply(themeName)
+        var state = DashboardState(themeName: themeName, user: options.user)
+        state.refreshSeconds = options.refreshSeconds
+        switch expiry {
+        case .success(let ended) where !ended.isEmpty: state.status = ("Policies past their renewal grace ended on open: \(ended.description).", false)
+        case .failure(let error): state.status = ("Policies past their renewal grace could not be ended on open (\(error)); `retention campaign tick` will.", true)
+        default: break
+        }
+        if let themeProblem { state.status = (themeProblem, true) }
+        if let s = prefs.sort, let sort = AtRiskSort(rawValue: s) { state.sort = sort }
+        if let f = prefs.riskFilter, DashboardState.riskFilters.indices.contains(f) {
+            state.riskFilterIndex = f
+            state.request.atRisk.levels = DashboardState.riskFilters[f].levels
+        }
+        if let d = prefs.renewalDays, DashboardState.renewalWindows.contains(d) { state.request.renewalDays = d }
+        if let w = themes.warnings.first { state.status = ("Theme: \(w)", true) }
+        return state
+    }
+
+    /// For the benchmark: whether the frame just drawn shows what it waits for.
+    static func firstFrameShown(_ state: DashboardState, _ wanted: DashboardOptions.FirstFrame?) -> Bool {
+        switch wanted {
+        case .panes?: state.snapshot != nil
+        case .complete?: state.snapshot?.header != nil && state.snapshot?.campaigns.allSatisfy(\.measured) == true
+        case nil: false
+        }
+    }
+
+    /// The benchmark's measure of this process's memory: the high-water mark of its own address space.
+    static func writeBenchReport(_ env: [String: String]) {
+        guard let report = env["RETENTION_BENCH_REPORT"] else { return }
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let peak = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.map { $0.dropFirst(6).trimmingCharacters(in: .whitespaces) } ?? ""
+        _ = FileManager.default.createFile(atPath: report, contents: Data(peak.utf8))
+    }
+}

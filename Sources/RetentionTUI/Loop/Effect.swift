@@ -1,0 +1,32 @@
+import RetentionCore
+
+/// A side effect `update` asks the runner (`EffectRunner`) to carry out; what it comes back with
+/// arrives as a `Message.result`.
+public enum Effect: Sendable, Equatable {
+    /// Read everything again; `force` also recomputes the book-wide figures (the user asked, or data changed).
+    case refresh(force: Bool)
+    /// The request changed (a filter, the detail shown): read the panes again; the figures are book-wide
+    /// and follow their own schedule.
+    case reloadPanes
+    case campaign(id: String, to: CampaignStatus)
+    case previewCampaign(id: String, name: String)
+    case assignToMe(customerID: String)
+    case snooze(customerID: String, days: Int)
+    case logContact(customerID: String, outcome: Engine.ContactOutcome)
+    case note(customerID: String, text: String)
+    case tag(customerID: String, tag: String)
+    case paymentMissed(customerID: String)
+    case recompute(customerID: String)
+    case enrol(customerID: String, campaignID: String)
+    case completeTask(id: String)
+    case campaignDetail(id: String, name: String)
+    /// Show the churn model in use and its calibration table (`ChurnModelInfo.summaryLines`).
+    case churnModel
+    case copy(String)
+    case nextTheme
+    /// Remember the theme, sort, risk filter and renewal window for the next run.
+    case savePreferences(DashboardPreferences)
+    /// End the dashboard.
+    case quit
+}
+

@@ -1,0 +1,112 @@
+import Foundation
+import RetentionCore
+
+/// Carries out the effects `update` names: engine work on the background worker (its results come back
+/// as messages through `drain`), the clipboard, the theme, the preferences file. It decides nothing:
+/// every sentence and overlay the user sees is made by `update` or by `EngineAdapter` from the result.
+final class EffectRunner {
+    private let worker: BackgroundWorker
+    private let terminal: CursesTerminal
+    private let themes: ThemeSwitcher
+    private let options: DashboardOptions
+    /// Results of effects done on this side (the theme), handed back with the worker's.
+    private var local: [EffectResult] = []
+    /// Preferences as loaded: the mouse choice is kept as it was.
+    private let loaded: DashboardPreferences
+
+    init(worker: BackgroundWorker, terminal: CursesTerminal, themes: ThemeSwitcher, options: DashboardOptions, loaded: DashboardPreferences) {
+        self.worker = worker
+        self.terminal = terminal
+        self.themes = themes
+        self.options = options
+        self.loaded = loaded
+    }
+
+    /// Whether the worker still has pane or action jobs.
+    var workerBusy: Bool { worker.isBusy }
+
+    /// Everything finished since the last call, as messages for `update`.
+    func drain() -> [Message] {
+        let results = local + worker.drain()
+        local.removeAll()
+        return results.map(Message.result)
+    }
+
+    func run(_ effects: [Effect], state: DashboardState) {
+        for effect in effects { run(effect, state: state) }
+    }
+
+    private func run(_ effect: Effect, state: DashboardState) {
+        let me = options.user
+        switch effect {
+        case .refresh(let force):
+            worker.refresh(state.request, lastVersion: force ? nil : state.lastVersion, force: force)
+        case .reloadPanes:
+            worker.refresh(state.request, lastVersion: nil, force: false)
+        case .campaign(let id, let target):
+            worker.perform { engine, now in
+                let c = try engine.setCampaignStatus(id: id, to: target, now: now)
+                return .status("Campaign \"\(c.name)\" is now \(c.status.rawValue).")
+            }
+        case .previewCampaign(let id, let name):
+            worker.perform { engine, now in
+                let p = try engine.previewCampaign(id: id, limit: 12, now: now)
+                return .preview(title: "\(name): \(p.count) customers match",
+                                lines: p.customers.map { "\($0.fullName)  \($0.email)  \($0.churnRisk.rawValue)" })
+            }
+        case .assignToMe(let id):
+            worker.perform { engine, now in .status("\(try engine.assign(customerId: id, to: me, now: now).fullName) is assigned to \(me).") }
+        case .snooze(let id, let days):
+            worker.perform { engine, now in
+                let c = try engine.snooze(customerId: id, until: Timestamp.startOfDay(now) + days * 86_400, now: now)
+                return .status("\(c.fullName) snoozed until \(Formatting.date(c.snoozedUntil)).")
+            }
+        case .logContact(let id, let outcome):
+            worker.perform { engine, now in
+                _ = try engine.logContact(customerId: id, channel: .call, outcome: outcome, note: nil, now: now)
+                return .status("Contact logged: \(outcome.rawValue).")
+            }
+        case .note(let id, let text):
+            worker.perform { engine, now in
+                _ = try engine.createEvent(EngineAdapter.noteEvent(customerID: id, text: text), now: now)
+                return .status("Note added.")
+            }
+        case .tag(let id, let tag):
+            worker.perform { engine, now in
+                let c = try engine.customer(id: id)
+                _ = try engine.updateCustomer(id: id, EngineAdapter.tagPatch(c, adding: tag), now: now)
+                return .status("Tagged \(c.fullName) \"\(tag)\".")
+            }
+        case .paymentMissed(let id):
+            worker.perform { engine, now in
+                .status(EngineAdapter.paymentMissedSentence(try engine.createEvent(EngineAdapter.paymentMissedEvent(customerID: id), now: now)))
+            }
+        case .recompute(let id):
+            worker.perform { engine, now in .status(EngineAdapter.rescoredSentence(try engine.calculateHealthScore(customerId: id, now: now))) }
+        case .enrol(let id, let campaignID):
+            worker.perform { engine, now in
+                let steps = try engine.enrolCustomer(campaignId: campaignID, customerId: id, now: now)
+                return .status("Enrolled: \(steps) touchpoints scheduled in \"\(try engine.campaign(id: campaignID).name)\".")
+            }
+        case .completeTask(let id):
+            worker.perform { engine, now in .status("Task done: \(try engine.setTaskStatus(id: id, to: .done, now: now).title).") }
+        case .campaignDetail(let id, let name):
+            worker.perform { engine, now in
+                .preview(title: name, lines: CampaignSummary.lines(EngineAdapter.campaignReport(try engine.campaignPerformance(id: id, now: now))))
+            }
+        case .churnModel:
+            worker.perform { engine, _ in .preview(title: "Churn model", lines: try engine.churnModelInfo().summaryLines) }
+        case .copy(let text):
+            terminal.writeRaw(TerminalSequence.copyToClipboard(text))
+        case .nextTheme:
+            if let result = themes.next() { local.append(result) }
+        case .savePreferences(var prefs):
+            // The benchmark's runs leave the user's preferences alone.
+            guard options.exitAfterFirstFrame == nil else { return }
+            prefs.mouse = loaded.mouse
+            prefs.save(options.environment)
+        case .quit:
+            break // `update` has set `state.quit`; the loop ends.
+        }
+    }
+}

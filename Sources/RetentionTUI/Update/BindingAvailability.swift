@@ -1,0 +1,47 @@
+import RetentionCore
+
+/// Why a key cannot act now: the reasons the key table's bindings give (`KeyBinding.disabledReason`),
+/// shown on the status line when the key is pressed, dimmed in the footer, and in help.
+extension DashboardState {
+    /// A campaign key on the selected campaign: none selected, or its status does not allow `target`.
+    func campaignUnavailable(to target: CampaignStatus?) -> String? {
+        guard let c = selectedCampaign?.campaign else { return "No campaign selected. Create one with `retention api POST /campaigns`." }
+        guard let target, !c.status.allowedTransitions.contains(target) else { return nil }
+        switch target {
+        case .active: return "\"\(c.name)\" is \(c.status.rawValue) and cannot be activated."
+        case .paused: return "\"\(c.name)\" is \(c.status.rawValue); only an active campaign can be paused."
+        default: return "\"\(c.name)\" is \(c.status.rawValue) and cannot be \(target.rawValue)."
+        }
+    }
+
+    /// A customer key: the list is being read for a new filter, nobody is selected, or the detail is not read yet.
+    func customerUnavailable() -> String? {
+        guard rowsAreCurrent(focused) else { return "The list is being read for the new filter; a moment." }
+        guard let id = actionCustomerID else { return "Select a customer first." }
+        if focused == .detail && snapshot?.detail?.customer.id != id { return "The customer is still being read; a moment." }
+        return nil
+    }
+
+    /// Campaigns a customer can be enrolled in.
+    var runningCampaigns: [CampaignRow] {
+        (snapshot?.campaigns ?? []).filter { $0.campaign.status == .active || $0.campaign.status == .paused }
+    }
+
+    /// The open tasks of customer `id`, when the detail shows that customer.
+    func openTasks(of id: String) -> [AgentTask] {
+        snapshot?.detail?.customer.id == id ? snapshot?.detail?.tasks ?? [] : []
+    }
+
+    /// What `y` copies in turn in the focused pane: (what, value).
+    var copyChoices: [(String, String)] {
+        switch focused {
+        case .renewals: return selectedRenewal.map { [("policy number", $0.policyNumber)] } ?? []
+        case .atRisk: return selectedAtRisk.map { e in [("e-mail", e.email)] + (e.phone.map { [("phone", $0)] } ?? []) } ?? []
+        case .detail:
+            guard let d = snapshot?.detail else { return [] }
+            return [("e-mail", d.customer.email)] + (d.customer.phone.map { [("phone", $0)] } ?? [])
+                + (d.policies.first.map { [("policy number", $0.policyNumber)] } ?? [])
+        case .campaigns: return []
+        }
+    }
+}

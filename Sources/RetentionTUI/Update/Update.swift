@@ -1,0 +1,46 @@
+import Foundation
+
+extension DashboardState {
+    /// The dashboard's one update: a message in, the state changed, the effects to run out. Pure: the time
+    /// is `now` (the process clock, read by the runner), so the same state, message and `now` always give
+    /// the same state and effects, and tests drive it with no terminal, worker or clock.
+    public mutating func update(_ message: Message, now: Date) -> [Effect] {
+        var effects: [Effect]
+        switch message {
+        case .key(let key):
+            lastKeyAt = now.timeIntervalSince1970
+            effects = handleKey(key, now: now)
+        case .paste(let text): effects = handlePaste(text)
+        case .click(let row, let col): effects = handleClick(row: row, col: col)
+        case .scroll(let down):
+            lastKeyAt = now.timeIntervalSince1970
+            effects = handleKey(down ? .down : .up, now: now)
+        case .resize(let c, let r):
+            columns = c
+            rows = r
+            effects = []
+        case .tick(let workerBusy): effects = timerRefresh(workerBusy: workerBusy, now: now)
+        case .result(let result): effects = handleResult(result)
+        }
+        if columns > 0 && rows > 0 { screenTooSmall = layout.mode == .tooSmall }
+        releaseHeldSnapshot(now: now)
+        keepSelectionsVisible()
+        if effects.contains(where: { $0 == .reloadPanes || $0 == .refresh(force: true) || $0 == .refresh(force: false) }) {
+            lastRefreshAt = now.timeIntervalSince1970
+        }
+        return effects
+    }
+
+    /// A snapshot held back while the user moves is put in place 0.8 s after the last key.
+    mutating func releaseHeldSnapshot(now: Date) {
+        guard let held = pending, now.timeIntervalSince1970 - lastKeyAt > 0.8 else { return }
+        apply(held)
+        pending = nil
+    }
+
+    /// Every `refreshSeconds` the panes are read again, unless the timer is paused or the worker is busy.
+    mutating func timerRefresh(workerBusy: Bool, now: Date) -> [Effect] {
+        guard !timerPaused, !workerBusy, now.timeIntervalSince1970 - lastRefreshAt >= refreshSeconds else { return [] }
+        return [.refresh(force: false)]
+    }
+}

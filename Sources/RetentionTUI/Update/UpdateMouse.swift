@@ -1,0 +1,20 @@
+extension DashboardState {
+    /// Clicking a tab or a pane focuses it; clicking a row of a list selects the row under the pointer,
+    /// found through the pane's stored scroll offset (the one it was drawn with).
+    mutating func handleClick(row: Int, col: Int) -> [Effect] {
+        guard !screenTooSmall, columns > 0, rows > 0 else { return [] }
+        let layout = self.layout
+        if let tabs = layout.tabs, row == tabs.row {
+            let index = (col - tabs.col) * PaneID.allCases.count / max(1, tabs.width)
+            if let pane = PaneID(rawValue: index) { focused = pane }
+            return []
+        }
+        guard let (pane, rect) = layout.panes.first(where: { $0.rect.contains(row: row, col: col) }) else { return [] }
+        focused = pane
+        let line = row - rect.row - 2 // border, column titles
+        guard line >= 0, line < rect.height - 3, let table = self[table: pane] else { return [] }
+        let ids = rowIDs(pane)
+        self[table: pane]?.select(table.offset + line, ids: ids)
+        return []
+    }
+}

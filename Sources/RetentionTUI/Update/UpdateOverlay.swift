@@ -1,0 +1,76 @@
+import Foundation
+import RetentionCore
+
+extension DashboardState {
+    /// A key while an overlay is open: help and previews close, a question takes y or n, a prompt takes
+    /// text, a choice takes arrows and Enter.
+    mutating func handleOverlay(_ overlay: Overlay, _ key: Key, now: Date) -> [Effect] {
+        switch overlay {
+        case .help, .preview:
+            self.overlay = nil
+        case .confirm(_, _, let action):
+            switch key {
+            case .character("y"), .character("Y"):
+                self.overlay = nil
+                if case .confirmed(let binding, let id) = action { return confirmedEffects(binding, subjectID: id) }
+            case .character("n"), .character("N"), .escape:
+                self.overlay = nil
+                status = ("Nothing changed.", false)
+            default: break
+            }
+        case .prompt(let title, var text, let action):
+            switch key {
+            case .escape: self.overlay = nil
+            case .enter:
+                self.overlay = nil
+                let value = text.trimmingCharacters(in: .whitespaces)
+                switch action {
+                case .search:
+                    applyFilter(value)
+                    return [.reloadPanes]
+                case .note(let id): return value.isEmpty ? [] : [.note(customerID: id, text: value)]
+                case .snooze(let id):
+                    let today = Timestamp.startOfDay(Int(now.timeIntervalSince1970))
+                    if let days = Int(value), (1...3650).contains(days) { return [.snooze(customerID: id, days: days)] }
+                    if let date = Timestamp.parseDate(value), date > today { return [.snooze(customerID: id, days: (date - today) / 86_400)] }
+                    status = ("Snooze needs a future date like 2026-12-31 or a number of days; got \"\(value)\".", true)
+                case .tag(let id): return value.isEmpty ? [] : [.tag(customerID: id, tag: value)]
+                default: break
+                }
+            case .backspace, .character, .control("u"):
+                // Ctrl-U clears the line, as in a shell.
+                switch key {
+                case .character(let c): text.append(c)
+                case .control: text = ""
+                default: if !text.isEmpty { text.removeLast() }
+                }
+                self.overlay = .prompt(title: title, text: text, action: action)
+                // The at-risk search is incremental: the list follows every keystroke.
+                if action == .search {
+                    applyFilter(text.trimmingCharacters(in: .whitespaces))
+                    return [.reloadPanes]
+                }
+            default: break
+            }
+        case .choice(let title, let options, var selected, let action):
+            switch key {
+            case .escape: self.overlay = nil
+            case .up, .character("k"): selected = max(0, selected - 1); self.overlay = .choice(title: title, options: options, selected: selected, action: action)
+            case .down, .character("j"): selected = min(options.count - 1, selected + 1); self.overlay = .choice(title: title, options: options, selected: selected, action: action)
+            case .enter:
+                self.overlay = nil
+                if case .contactOutcome(let id) = action, let outcome = Engine.ContactOutcome(rawValue: options[selected]) {
+                    return [.logContact(customerID: id, outcome: outcome)]
+                }
+                if case .enrol(let id, let campaigns) = action, campaigns.indices.contains(selected) {
+                    return [.enrol(customerID: id, campaignID: campaigns[selected])]
+                }
+                if case .completeTask(_, let tasks) = action, tasks.indices.contains(selected) {
+                    return [.completeTask(id: tasks[selected])]
+                }
+            default: break
+            }
+        }
+        return []
+    }
+}

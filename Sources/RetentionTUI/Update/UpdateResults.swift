@@ -1,0 +1,35 @@
+extension DashboardState {
+    /// What an effect came back with.
+    mutating func handleResult(_ result: EffectResult) -> [Effect] {
+        switch result {
+        case .snapshot(let snapshot, let version):
+            lastVersion = version
+            // Held until the user stops moving (`releaseHeldSnapshot`).
+            pending = snapshot
+        case .figures(let header, let campaigns):
+            // The header comes first with no campaign rows, then again with the campaigns' numbers.
+            if pending != nil {
+                pending?.header = header
+                if !campaigns.isEmpty { pending?.campaigns = campaigns }
+            } else {
+                applyFigures(header, campaigns)
+            }
+        case .unchanged: break
+        case .done(.status(let sentence)):
+            status = (sentence, false)
+            return [.refresh(force: true)]
+        case .done(.preview(let title, let lines)):
+            overlay = .preview(title: title, lines: lines)
+            return [.refresh(force: true)]
+        case .failed(let message):
+            status = (message, true)
+            loading = false
+        case .themeApplied(let name, let count, let warning):
+            themeName = name
+            status = warning.map { ("Theme \(name): \($0)", true) }
+                ?? (count == 1 ? ("Theme: \(name), the only one found (no themes/ folder beside the program or in the config folder).", true)
+                               : ("Theme: \(name).", false))
+        }
+        return []
+    }
+}
