@@ -213,19 +213,13 @@ public struct ChannelAdapter: Sendable, Equatable {
 
 extension Engine {
     public func channelAdapter(_ channel: ContactChannel) throws -> ChannelAdapter? {
-        guard let text = try db.queryOne("SELECT value FROM settings WHERE key = ?", [.text("channel.\(channel.rawValue)")], { $0.text(0) }),
-              let v = try? JSONValue.parse(text) else { return nil }
-        return ChannelAdapter(json: v)
+        try db.settings.value(Settings.channelAdapter(channel))
     }
 
     /// Every Maildir and outbox folder messages were configured to go to, now or before (see
     /// `setChannelAdapter`), with the ones in use now.
     func messageFolders() throws -> [ChannelAdapter] {
-        var folders: [ChannelAdapter] = []
-        if let text = try db.queryOne("SELECT value FROM settings WHERE key = 'channel.folders'", [], { $0.text(0) }),
-           case .array(let items)? = try? JSONValue.parse(text) {
-            folders = items.compactMap(ChannelAdapter.init(json:))
-        }
+        var folders = try db.settings.value(Settings.channelFolders)
         for channel in ContactChannel.allCases {
             if let a = try channelAdapter(channel), a.writesFiles, !folders.contains(a) { folders.append(a) }
         }
@@ -245,11 +239,10 @@ extension Engine {
             adapter.target = URL(fileURLWithPath: adapter.target).standardizedFileURL.path
         }
         try db.transaction {
-            try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [.text("channel.\(channel.rawValue)"), .text(adapter.json.serialized())])
+            try db.settings.set(Settings.channelAdapter(channel), adapter)
             if adapter.writesFiles {
                 // messageFolders() now includes the adapter just stored.
-                try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES ('channel.folders', ?)",
-                           [.text(JSONValue.array(try messageFolders().map(\.json)).serialized())])
+                try db.settings.set(Settings.channelFolders, try messageFolders())
             }
             try audit("channel.set", entity: "channel", id: channel.rawValue, details: .object([("kind", .string(adapter.kind.rawValue))]), now: now)
         }
@@ -382,8 +375,7 @@ extension Engine {
     }
 
     func callingWindow() throws -> CallingWindow {
-        guard let text = try db.queryOne("SELECT value FROM settings WHERE key = 'contact.window'", [], { $0.text(0) }) else { return CallingWindow() }
-        return CallingWindow(parsing: text) ?? CallingWindow()
+        try db.settings.value(Settings.contactWindow)
     }
 
     private func dispatchOne(_ id: Int64, now: Int, window: CallingWindow, adapters: [ContactChannel: ChannelAdapter],

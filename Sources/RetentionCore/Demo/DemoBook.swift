@@ -119,9 +119,8 @@ public struct DemoBook {
             for a in DemoCatalog.agents {
                 try db.run("INSERT INTO agents (id, name, email, phone) VALUES (?, ?, ?, ?)", [.text(a.id), .text(a.name), .text(a.email), .text(a.phone)])
             }
-            try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES ('demo.book', ?)",
-                       [.text(JSONValue.object([("seed", .number(Double(seed))), ("customers", .int(customers)),
-                                                ("generatedAt", .string(Timestamp.formatInstant(now)))]).serialized())])
+            try db.settings.set(Settings.demoBook, JSONValue.object([("seed", .number(Double(seed))), ("customers", .int(customers)),
+                                                                     ("generatedAt", .string(Timestamp.formatInstant(now)))]))
             for k in campaigns.indices {
                 try db.run("""
                     INSERT INTO campaigns (uuid, name, description, campaign_type, status, target_segment, schedule, sequence, goals, control_fraction,
@@ -313,5 +312,16 @@ extension SeededGenerator {
         let randA = UInt16(truncatingIfNeeded: counter >> 30)
         let randB = (counter & 0x3FFF_FFFF) << 32 | (next() & 0xFFFF_FFFF)
         return TimeOrderedID.format(milliseconds: milliseconds, randA: randA, randB: randB)
+    }
+}
+
+extension Store {
+    /// Whether the file at `path` is a Retention database marked as a demo book (`Settings.demoBook`); false
+    /// for any file that cannot be read as one. Opened read-only, never migrated.
+    public static func isDemoBook(path: String) -> Bool {
+        var options = Database.Options()
+        (options.create, options.readOnly) = (false, true)
+        guard let db = try? Database(path: path, options: options) else { return false }
+        return (try? db.settings.isStored(Settings.demoBook)) == true
     }
 }
