@@ -34,7 +34,7 @@ extension Settings {
     public static let cgiMaxBodyBytes = Key<Int>("cgi.maxBodyBytes",
                                                  expected: "a whole number of bytes from \(CGISettings.maxBodyRange.lowerBound) to \(CGISettings.maxBodyRange.upperBound)",
                                                  default: CGISettings().maxBodyBytes, decode: { Int($0.trimmingCharacters(in: .whitespaces)) }, encode: { "\($0)" },
-                                                 refusal: { CGISettings.maxBodyRange.contains($0) ? nil : "must be a whole number of bytes from \(CGISettings.maxBodyRange.lowerBound) to \(CGISettings.maxBodyRange.upperBound), got \($0)" })
+                                                 refusal: { CGISettings.maxBodyRange.contains($0) ? nil : "must be a whole number of bytes from \(CGISettings.maxBodyRange.lowerBound) to \(CGISettings.maxBodyRange.upperBound)" })
     /// The renewal grace of every line without its own (`RenewalGrace`).
     public static let graceDays = Key<Int>(RenewalGrace.defaultKey, expected: "a whole number of days from 0 to \(RenewalGrace.maximumDays)",
                                            default: RenewalGrace().defaultDays, decode: days, encode: { "\($0)" })

@@ -40,7 +40,7 @@ public struct Settings {
         /// The value of `text`, checked: the error names the key and says what it must be.
         func parse(_ text: String) throws -> Value {
             guard let value = decode(text) else { throw RetentionError.invalid(name, "must be \(expected); got \"\(text)\"") }
-            try check(value)
+            if let reason = refusal(value) { throw RetentionError.invalid(name, "\(reason); got \"\(text)\"") }
             return value
         }
 
