@@ -37,7 +37,7 @@ import Testing
     @Test func aProgramFloodingStderrDoesNotHangTheDispatcher() throws {
         let dir = try temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
         let engine = try book(dir)
-        try engine.setSetting(DispatchSettings.programTimeoutKey, "20", now: 0)
+        try engine.setSetting(Settings.programTimeout.name, "20", now: 0)
         try engine.setChannelAdapter(.email, ChannelAdapter(kind: .command, target: "cat >/dev/null; head -c 1048576 /dev/zero | tr '\\0' e >&2; head -c 1048576 /dev/zero; exit 1"), now: 0)
         var summary = Engine.DispatchSummary()
         let elapsed = try seconds { summary = try engine.dispatchDue(now: start) }
@@ -55,8 +55,8 @@ import Testing
     @Test func aProgramPastItsTimeoutIsKilledWithItsGroupAndTheSendFailed() throws {
         let dir = try temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
         let engine = try book(dir)
-        try engine.setSetting(DispatchSettings.programTimeoutKey, "1", now: 0)
-        #expect(try engine.setting(DispatchSettings.programTimeoutKey) == "1")
+        try engine.setSetting(Settings.programTimeout.name, "1", now: 0)
+        #expect(try engine.setting(Settings.programTimeout.name) == "1")
         try engine.setChannelAdapter(.email, ChannelAdapter(kind: .command, target: "cat >/dev/null; sleep 60 & echo $! > \(dir)/child; wait"), now: 0)
         var summary = Engine.DispatchSummary()
         let elapsed = try seconds { summary = try engine.dispatchDue(now: start, limit: 1) }
@@ -74,10 +74,10 @@ import Testing
     @Test func theProgramTimeoutSettingIsValidated() throws {
         let dir = try temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
         let engine = try book(dir)
-        #expect(try engine.setting(DispatchSettings.programTimeoutKey) == "30")
+        #expect(try engine.setting(Settings.programTimeout.name) == "30")
         for bad in ["0", "3601", "1.5", "abc", ""] {
-            #expect { try engine.setSetting(DispatchSettings.programTimeoutKey, bad, now: 0) } throws: { error in
-                (error as? RetentionError)?.field == DispatchSettings.programTimeoutKey
+            #expect { try engine.setSetting(Settings.programTimeout.name, bad, now: 0) } throws: { error in
+                (error as? RetentionError)?.field == Settings.programTimeout.name
             }
         }
     }

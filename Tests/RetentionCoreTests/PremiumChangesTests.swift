@@ -40,7 +40,7 @@ import Testing
         let path = dir + "/v1.db"
         do {
             let db = try Database(path: path)
-            try db.execute(Migrations.v1)
+            try db.execute(Migrations.Version01.sql)
             try db.execute("PRAGMA application_id = \(Migrations.applicationID); PRAGMA user_version = 1")
             try db.execute("""
                 INSERT INTO customers (id, uuid, lead_id, agent_id, first_name, last_name, email, customer_since, created_at, updated_at)

@@ -51,10 +51,11 @@ public struct CGISettings: Sendable, Equatable {
 extension Engine {
     /// The CGI settings in force (the defaults for any not set).
     public func cgiSettings() throws -> CGISettings {
+        let stored = db.settings
         var settings = CGISettings()
-        for (key, value) in try db.query("SELECT key, value FROM settings WHERE key LIKE 'cgi.%'", [], { ($0.text(0), $0.text(1)) }) {
-            try? settings.set(key, value) // only `setSetting` writes these, validated
-        }
+        settings.anonymousReads = try stored.value(Settings.cgiAnonymousReads)
+        settings.anonymousWrites = try stored.value(Settings.cgiAnonymousWrites)
+        settings.maxBodyBytes = try stored.value(Settings.cgiMaxBodyBytes)
         return settings
     }
 }

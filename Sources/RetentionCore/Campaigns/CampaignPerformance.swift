@@ -24,10 +24,7 @@ struct CampaignMeasure {
 
 extension Engine {
     public func channelCostCents(_ channel: ContactChannel) throws -> Int {
-        if let v = try db.queryOne("SELECT value FROM settings WHERE key = ?", [.text("cost.\(channel.rawValue)")], { $0.text(0) }), let cents = Int(v) {
-            return cents
-        }
-        return ChannelCosts.defaults[channel] ?? 0
+        try db.settings.value(Settings.channelCost(channel))
     }
 
     /// The attribution window of a campaign, in seconds: its last step's delay + 90 days.

@@ -27,15 +27,14 @@ extension Engine {
             return (v, ContactChannel(rawValue: r.text(17)) ?? .email, r.optionalText(18))
         }) else { throw RetentionError.notFound("Touchpoint", "#\(touchpointRow)") }
         var values = row.0
-        if let company = try db.queryOne("SELECT value FROM settings WHERE key = 'company.name'", [], { $0.text(0) }) { values["company.name"] = .text(company) }
+        if let company = try db.settings.stored(Settings.companyName) { values["company.name"] = .text(company) }
         return (values, row.1, row.2)
     }
 
     /// A template's message for a channel: the user's own (`retention template set`) first, else the built-in one.
     public func message(name: String, channel: ContactChannel) throws -> ChannelMessage? {
-        if let text = try db.queryOne("SELECT value FROM settings WHERE key = ?", [.text("template.\(name).\(channel.rawValue)")], { $0.text(0) }),
-           let v = try? JSONValue.parse(text), let body = v["body"]?.stringValue {
-            return ChannelMessage(subject: try v["subject"]?.stringValue.map(MessageTemplate.init), body: try MessageTemplate(body))
+        if let own = try db.settings.value(Settings.template(name, channel)) {
+            return ChannelMessage(subject: try own.subject.map(MessageTemplate.init), body: try MessageTemplate(own.body))
         }
         return BuiltInTemplates.message(name: name, channel: channel)
     }
@@ -56,8 +55,7 @@ extension Engine {
             throw RetentionError.invalid("body", "must tell how to opt out of text messages, e.g. \"Reply STOP to opt out\"")
         }
         try db.transaction {
-            try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
-                       [.text("template.\(name).\(channel.rawValue)"), .text(JSONValue.object([("subject", .optional(subject)), ("body", .string(body))]).serialized())])
+            try db.settings.set(Settings.template(name, channel), Settings.UserTemplate(subject: subject, body: body))
             try audit("template.set", entity: "template", id: "\(name).\(channel.rawValue)", now: now)
         }
     }
@@ -65,9 +63,9 @@ extension Engine {
     /// Removes a user's template (a built-in one of the same name shows again).
     public func deleteTemplate(name: String, channel: ContactChannel, now: Int) throws {
         try db.transaction {
-            try db.run("DELETE FROM settings WHERE key = ?", [.text("template.\(name).\(channel.rawValue)")])
+            let removed = try db.settings.remove(Settings.template(name, channel))
             let builtIn = BuiltInTemplates.message(name: name, channel: channel) != nil
-            guard db.changes > 0 else {
+            guard removed else {
                 throw RetentionError.notFound("Template", "\(name) for \(channel.rawValue)\(builtIn ? " of your own (the built-in one cannot be deleted)" : "")")
             }
             // A campaign that has not finished would have nothing to send on that channel (a built-in template
@@ -89,7 +87,7 @@ extension Engine {
     /// Every template name with the channels it has, the user's marked as such.
     public func templateCatalogue() throws -> [(name: String, channel: ContactChannel, custom: Bool)] {
         var out: [(String, ContactChannel, Bool)] = []
-        let custom = try db.query("SELECT key FROM settings WHERE key LIKE 'template.%' ORDER BY key") { $0.text(0) }.compactMap { key -> (String, ContactChannel)? in
+        let custom = try db.settings.storedNames(prefix: Settings.templatePrefix).compactMap { key -> (String, ContactChannel)? in
             let parts = key.split(separator: ".")
             guard parts.count == 3, let ch = ContactChannel(rawValue: String(parts[2])) else { return nil }
             return (String(parts[1]), ch)

@@ -1,4 +1,3 @@
-import CSQLite
 import Foundation
 
 /// Writes many rows through one INSERT of several value tuples, for bulk loads.

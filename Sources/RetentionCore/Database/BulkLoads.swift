@@ -1,13 +1,11 @@
 /// Bulk loads: a large write with the work SQLite would do per row (index entries, trigger programs)
 /// put off and done once, set-based, at the end, and finished by the next open if the load is killed.
 extension Store {
-    static let deferredIndexesKey = "store.deferred_indexes"
-
     /// Runs a bulk load with the secondary indexes of `tables` dropped, then rebuilds them: building an
     /// index once by sorting is far cheaper than inserting every row into it at a random position.
     /// UNIQUE constraints and unique indexes are kept, so duplicates are still refused during the load.
     ///
-    /// The dropped indexes' definitions are saved in `settings` in the same transaction that drops them;
+    /// The dropped indexes' definitions are saved in `settings` (`Settings.deferredIndexes`) in the same transaction that drops them;
     /// if the load is killed midway, the next `Store.open` rebuilds them (see `restoreDeferredIndexes`),
     /// so a database is never left without its indexes.
     ///
@@ -17,15 +15,14 @@ extension Store {
     public static func withIndexesDeferred<T>(_ db: Database, tables: [String], keeping: Set<String> = [], _ body: () throws -> T) throws -> T {
         try db.transaction {
             let dropped = try dropSecondaryIndexes(db, tables: tables, keeping: keeping)
-            try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
-                       [.text(deferredIndexesKey), .text(JSONValue.array(dropped.map { .string($0) }).serialized())])
+            try db.settings.set(Settings.deferredIndexes, dropped)
         }
         return try load(body, thenFinishWith: { try restoreDeferredIndexes(db) })
     }
 
     /// Runs a load, then `finish` (which undoes what was put off for it), whether the load succeeded or threw.
     /// A failure to finish after a failed load is not reported over the load's own error: the next open
-    /// finishes the job from what was saved in `settings`.
+    /// finishes the job from what was saved in `settings` (`Settings.deferredIndexes`, `Settings.deferredTriggers`).
     private static func load<T>(_ body: () throws -> T, thenFinishWith finish: () throws -> Void) throws -> T {
         let result: T
         do {
@@ -64,10 +61,10 @@ extension Store {
 
     /// Rebuilds indexes a bulk load dropped and did not get to rebuild.
     static func restoreDeferredIndexes(_ db: Database) throws {
-        guard let saved = try db.queryOne("SELECT value FROM settings WHERE key = ?", [.text(deferredIndexesKey)], { $0.text(0) }) else { return }
+        guard let saved = try db.settings.checked(Settings.deferredIndexes) else { return }
         try db.transaction {
-            try createIndexes(db, try JSONValue.parse(saved).arrayValue?.compactMap(\.stringValue) ?? [])
-            try db.run("DELETE FROM settings WHERE key = ?", [.text(deferredIndexesKey)])
+            try createIndexes(db, saved)
+            try db.settings.remove(Settings.deferredIndexes)
         }
     }
 
@@ -86,14 +83,6 @@ extension Store {
         case routine(String, [Int64])
     }
 
-    /// The routines a catch-up can name (saved by name, so a killed load is finished by the next open).
-    static let catchUpRoutines: [String: @Sendable (Database, [Int64]) throws -> Void] = [
-        "renewal_days": { db, params in try RenewalDays.catchUp(db, afterEvent: params.first ?? 0) },
-        "customer_totals": { db, _ in try CustomerTotals.rebuild(db) },
-    ]
-
-    static let deferredTriggersKey = "store.deferred_triggers"
-
     /// Runs a bulk load with the triggers `deferring` names dropped, then runs their catch-up steps, in
     /// order, and creates them again. Per row, a trigger is a sub-program SQLite runs (and a statement journal it keeps) even
     /// for the rows it ignores: at 100,000 customers the premium-changes trigger alone cost the load 2.7 of
@@ -103,7 +92,7 @@ extension Store {
     /// or a whole-table rebuild), that do not change rows written before, and that no other connection
     /// writes beside (the demo book is built in a new file no one else has open): a renewal changed by
     /// someone else between its load and the catch-up would be moved in `renewal_days` before it was added. The triggers' definitions and
-    /// the catch-up are saved in `settings` in the transaction that drops them; if the load is killed
+    /// the catch-up are saved in `settings` (`Settings.deferredTriggers`) in the transaction that drops them; if the load is killed
     /// midway, the next `Store.open` finishes the job.
     static func withTriggersDeferred<T>(_ db: Database, _ deferring: (Database) throws -> [DeferredTrigger], _ body: () throws -> T) throws -> T {
         try deferTriggers(db, deferring)
@@ -115,15 +104,8 @@ extension Store {
     static func deferTriggers(_ db: Database, _ deferring: (Database) throws -> [DeferredTrigger]) throws {
         try db.transaction {
             let deferred = try deferring(db)
-            let definitions = try dropTriggers(db, deferred.map(\.name)).map { JSONValue.string($0) }
-            let catchUp = deferred.flatMap(\.catchUp).map { step -> JSONValue in
-                switch step {
-                case .sql(let sql, let params): .object([("sql", .string(sql)), ("params", .array(params.map { .int(Int($0)) }))])
-                case .routine(let name, let params): .object([("routine", .string(name)), ("params", .array(params.map { .int(Int($0)) }))])
-                }
-            }
-            try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
-                       [.text(deferredTriggersKey), .text(JSONValue.object([("triggers", .array(definitions)), ("catchUp", .array(catchUp))]).serialized())])
+            let definitions = try dropTriggers(db, deferred.map(\.name))
+            try db.settings.set(Settings.deferredTriggers, Settings.DeferredTriggers(triggers: definitions, catchUp: deferred.flatMap(\.catchUp)))
         }
     }
 
@@ -145,89 +127,31 @@ extension Store {
 
     /// Runs the catch-up of triggers a bulk load dropped and creates them again.
     static func restoreDeferredTriggers(_ db: Database) throws {
-        guard let saved = try db.queryOne("SELECT value FROM settings WHERE key = ?", [.text(deferredTriggersKey)], { $0.text(0) }) else { return }
-        let state = try JSONValue.parse(saved)
-        guard let triggers = state["triggers"]?.arrayValue?.compactMap(\.stringValue), let catchUp = state["catchUp"]?.arrayValue else {
-            throw RetentionError.storage("The saved state of an interrupted bulk load (settings \(deferredTriggersKey)) is unreadable: \(saved.prefix(200))")
-        }
+        guard let saved = try db.settings.checked(Settings.deferredTriggers) else { return }
         try db.transaction {
-            for step in catchUp {
-                let params = step["params"]?.arrayValue?.compactMap(\.doubleValue).map { Int64($0) }
-                if let sql = step["sql"]?.stringValue, let params {
-                    try db.run(sql, params.map { .int($0) })
-                } else if let name = step["routine"]?.stringValue, let routine = catchUpRoutines[name], let params {
+            for step in saved.catchUp {
+                switch step {
+                case .sql(let sql, let params): try db.run(sql, params.map { .int($0) })
+                case .routine(let name, let params):
+                    guard let routine = catchUpRoutines[name] else {
+                        throw RetentionError.storage("The saved state of an interrupted bulk load (setting \(Settings.deferredTriggers.name)) names an unknown catch-up \"\(name)\".")
+                    }
                     try routine(db, params)
-                } else {
-                    throw RetentionError.storage("The saved state of an interrupted bulk load (settings \(deferredTriggersKey)) is unreadable: \(saved.prefix(200))")
                 }
             }
-            try createTriggers(db, triggers)
-            try db.run("DELETE FROM settings WHERE key = ?", [.text(deferredTriggersKey)])
+            try createTriggers(db, saved.triggers)
+            try db.settings.remove(Settings.deferredTriggers)
         }
     }
-
-    /// The set-based twin of the `premium_changes_insert` trigger (schema v2): the `premium_changes` row of
-    /// every renewal or coverage change event after event `?1` that has none yet, from the event and its
-    /// policy as they are now. A test checks it writes exactly the rows the trigger writes.
-    static let fillPremiumChanges = """
-        INSERT OR IGNORE INTO premium_changes
-        SELECT ev.occurred_at, ev.id, ev.customer_id, p.id, ev.event_type = 'policy_renewed', p.policy_type, p.inception_date, p.term_months,
-               p.annual_premium_cents, json_extract(ev.data, '$.premiumBefore') * 100, json_extract(ev.data, '$.premiumAfter') * 100
-        FROM retention_events ev JOIN policies p ON p.id = ev.policy_id
-        WHERE ev.id > ?1 AND ev.event_type IN ('policy_renewed', 'coverage_changed')
-        """
-
-    /// The triggers a load of events runs without: the premium changes of renewal and coverage change
-    /// events (the `premium_changes_insert` trigger reads the policy when the event is written, the pass
-    /// after the load: only for loads that write policies before their events and do not change those
-    /// policies afterwards) and the renewals' days (`RenewalDays`), caught up from the last event before.
-    ///
-    /// A load that writes each event's `premium_changes` row itself, with the event (`writtenByLoad`: the demo
-    /// book, which knows its renewals' premiums), needs no pass over the events after it (a read of every
-    /// event row: about 0.6 s of CPU at 100,000 customers).
-    static func premiumChangeTriggers(_ db: Database) throws -> [DeferredTrigger] { try premiumChangeTriggers(db, writtenByLoad: false) }
-
-    static func premiumChangeTriggers(_ db: Database, writtenByLoad: Bool) throws -> [DeferredTrigger] {
-        let lastEvent = Int64(try db.scalarInt("SELECT coalesce(max(id), 0) FROM retention_events"))
-        return [DeferredTrigger(name: "premium_changes_insert", catchUp: writtenByLoad ? [] : [.sql(fillPremiumChanges, [lastEvent])]),
-                DeferredTrigger(name: "renewal_days_insert", catchUp: [.routine("renewal_days", [lastEvent])])]
-    }
-
-    /// The `premium_changes` row of a renewal event, as `premium_changes_insert` writes it, for a load that writes
-    /// the rows itself (`premiumChangeTriggers(_:writtenByLoad:)`). Values: occurred_at, event id, customer id,
-    /// policy id, line, inception, term months, the policy's annual premium in cents, and the premiums before and
-    /// after as the event's JSON writes them (text such as `1234.56`): SQLite reads them as `json_extract` does,
-    /// so the row is the trigger's to the last bit.
-    static let insertRenewalPremiumChange = """
-        INSERT INTO premium_changes (occurred_at, event_id, customer_id, policy_id, renewal, policy_type, policy_inception, term_months,
-          annual_premium_cents, premium_before_cents, premium_after_cents)
-        VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, CAST(? AS REAL) * 100, CAST(? AS REAL) * 100)
-        """
-
-    /// The triggers a load of customers and policies runs without: the customer totals (rebuilt from the
-    /// table after) and the policies' metrics codes (put right for the policies after the last one before).
-    static func customerAndPolicyTriggers(_ db: Database) throws -> [DeferredTrigger] {
-        let lastPolicy = Int64(try db.scalarInt("SELECT coalesce(max(id), 0) FROM policies"))
-        let code = PolicyMetricsCode.sqlExpression("policies")
-        return [DeferredTrigger(name: "customer_totals_insert", catchUp: [.routine("customer_totals", [])]),
-                DeferredTrigger(name: "policies_metrics_code_insert",
-                                catchUp: [.sql("UPDATE policies SET metrics_code = \(code) WHERE id > ?1 AND metrics_code IS NOT \(code)", [lastPolicy])])]
-    }
-
-    static let deferredPremiumChangesKey = "store.deferred_premium_changes"
 
     /// Finishes a load of events killed while an earlier Retention had the premium-changes trigger dropped
     /// (saved under its own key, in the shape that version wrote).
     static func restoreDeferredPremiumChanges(_ db: Database) throws {
-        guard let saved = try db.queryOne("SELECT value FROM settings WHERE key = ?", [.text(deferredPremiumChangesKey)], { $0.text(0) }) else { return }
-        let state = try JSONValue.parse(saved)
-        guard let trigger = state["trigger"]?.stringValue, let lastEvent = state["afterEvent"]?.doubleValue else {
-            throw RetentionError.storage("The saved state of an interrupted bulk load (settings \(deferredPremiumChangesKey)) is unreadable: \(saved.prefix(200))")
-        }
+        guard let saved = try db.settings.checked(Settings.deferredPremiumChanges) else { return }
         try db.transaction {
-            try db.run(fillPremiumChanges, [.int(Int64(lastEvent))])
-            try db.execute(trigger.replacingOccurrences(of: "CREATE TRIGGER ", with: "CREATE TRIGGER IF NOT EXISTS "))
-            try db.run("DELETE FROM settings WHERE key = ?", [.text(deferredPremiumChangesKey)])
+            try db.run(fillPremiumChanges, [.int(saved.afterEvent)])
+            try db.execute(saved.trigger.replacingOccurrences(of: "CREATE TRIGGER ", with: "CREATE TRIGGER IF NOT EXISTS "))
+            try db.settings.remove(Settings.deferredPremiumChanges)
         }
     }
 }

@@ -98,9 +98,6 @@ public struct DemoBook {
         public var campaigns = 0
         public var enrolments = 0
         public var touchpoints = 0
-        /// Wall seconds of the load's phases, in order: writing the rows, catching up what the triggers put off
-        /// (the renewals' days, the customer totals, the policies' metrics codes), building the indexes put off.
-        public var phaseSeconds: [(phase: String, seconds: Double)] = []
 
         mutating func add(_ other: Summary) {
             customers += other.customers; activeCustomers += other.activeCustomers; policies += other.policies
@@ -109,9 +106,11 @@ public struct DemoBook {
     }
 
     /// Writes the book into an empty database, in chunked transactions. `progress` receives the number
-    /// of customers written so far.
+    /// of customers written so far; `phases` is told each phase of the load as it begins and ends (see
+    /// `JobPhase`): writing the rows, catching up what the triggers put off (the renewals' days, the
+    /// customer totals, the policies' metrics codes), building the indexes put off.
     @discardableResult
-    public func generate(into db: Database, progress: ((Int) -> Void)? = nil) throws -> Summary {
+    public func generate(into db: Database, progress: ((Int) -> Void)? = nil, phases observe: ((JobPhase) -> Void)? = nil) throws -> Summary {
         var summary = Summary()
         var ids = SeededGenerator(seed: seed ^ 0x5EED_CA4B_A167_0000)
         var campaigns = withCampaigns ? DemoCampaign.plans(now: now, customers: customers, ids: &ids) : []
@@ -119,9 +118,8 @@ public struct DemoBook {
             for a in DemoCatalog.agents {
                 try db.run("INSERT INTO agents (id, name, email, phone) VALUES (?, ?, ?, ?)", [.text(a.id), .text(a.name), .text(a.email), .text(a.phone)])
             }
-            try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES ('demo.book', ?)",
-                       [.text(JSONValue.object([("seed", .number(Double(seed))), ("customers", .int(customers)),
-                                                ("generatedAt", .string(Timestamp.formatInstant(now)))]).serialized())])
+            try db.settings.set(Settings.demoBook, JSONValue.object([("seed", .number(Double(seed))), ("customers", .int(customers)),
+                                                                     ("generatedAt", .string(Timestamp.formatInstant(now)))]))
             for k in campaigns.indices {
                 try db.run("""
                     INSERT INTO campaigns (uuid, name, description, campaign_type, status, target_segment, schedule, sequence, goals, control_fraction,
@@ -204,18 +202,18 @@ public struct DemoBook {
             }
         }
         // Secondary indexes are built once after the load; the renewals' premium changes are written with their events.
-        var phases = PhaseClock()
+        var phases = JobPhases(observe)
+        phases.begin("write the rows")
         try Store.withIndexesDeferred(db, tables: ["customers", "customer_tags", "policies", "retention_events", "premium_changes", "campaign_enrollments",
                                                    "touchpoints"], keeping: Self.indexesFilledInOrder) {
             try Store.withTriggersDeferred(db, { try Store.customerAndPolicyTriggers($0) + Store.premiumChangeTriggers($0, writtenByLoad: true) }) {
                 try load()
                 try db.transaction { try writeCampaignAudit(db, campaigns, generator) }
-                phases.end("write the rows")
+                phases.begin("what the triggers put off do (renewal days, totals)")
             }
-            phases.end("what the triggers put off do (renewal days, totals)")
+            phases.begin("build the indexes put off")
         }
-        phases.end("build the indexes put off")
-        summary.phaseSeconds = phases.ended
+        phases.end()
         return summary
     }
 
@@ -313,5 +311,16 @@ extension SeededGenerator {
         let randA = UInt16(truncatingIfNeeded: counter >> 30)
         let randB = (counter & 0x3FFF_FFFF) << 32 | (next() & 0xFFFF_FFFF)
         return TimeOrderedID.format(milliseconds: milliseconds, randA: randA, randB: randB)
+    }
+}
+
+extension Store {
+    /// Whether the file at `path` is a Retention database marked as a demo book (`Settings.demoBook`); false
+    /// for any file that cannot be read as one. Opened read-only, never migrated.
+    public static func isDemoBook(path: String) -> Bool {
+        var options = Database.Options()
+        (options.create, options.readOnly) = (false, true)
+        guard let db = try? Database(path: path, options: options) else { return false }
+        return (try? db.settings.isStored(Settings.demoBook)) == true
     }
 }

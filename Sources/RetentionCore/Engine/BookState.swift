@@ -21,13 +21,6 @@ extension Engine {
         try db.scalarInt("SELECT coalesce(sum(scored), 0) > 0 FROM customer_totals") == 1
     }
 
-    /// Whether the database at `path` is a demo book (`retention demo` marks the books it writes), read
-    /// without creating or changing the file. False for a file that is missing, not a database or not a demo.
-    public static func isDemoBook(path: String) -> Bool {
-        guard let db = try? Database(path: path, options: { var o = Database.Options(); o.create = false; o.readOnly = true; return o }()) else { return false }
-        return (try? db.scalarInt("SELECT count(*) FROM settings WHERE key = 'demo.book'")) == 1
-    }
-
     // MARK: For the benchmark (`retention bench`)
 
     /// The public id of the customer at `position` (0-based) in insertion order, or nil past the end.

@@ -1,72 +1,135 @@
-/// The settings `retention config` shows and changes: the lifetime-value parameters (see `LTVSettings`),
-/// the company name messages sign with, the calling window for calls and text messages, and who may use
-/// the API over HTTP (see `CGISettings`).
-extension Engine {
-    /// Every settable key, in the order `config get` lists them.
-    public static let settingKeys = LTVSettings.keys + ["company.name", "contact.window"] + CGISettings.keys + [RenewalGrace.defaultKey, "policy.graceDays.LINE", DispatchSettings.programTimeoutKey]
+import Foundation
 
-    /// Each setting with the value in force (the default when none was set).
-    public func settings() throws -> [(key: String, value: String)] {
-        let ltv = try ltvSettings()
-        let window = try callingWindow()
-        let company = try db.queryOne("SELECT value FROM settings WHERE key = 'company.name'", [], { $0.text(0) })
-        let cgi = try cgiSettings()
-        return [("ltv.discountRate", JSONValue.format(number: ltv.discountRate)), ("ltv.profitMargin", JSONValue.format(number: ltv.profitMargin)),
-                ("ltv.acquisitionCost", JSONValue.format(number: Double(ltv.acquisitionCostCents) / 100)),
-                ("ltv.operationalCost", JSONValue.format(number: Double(ltv.operationalCostCents) / 100)),
-                ("company.name", company ?? TemplateVariables.fallback("company.name")), ("contact.window", window.description)]
-            + CGISettings.keys.map { ($0, cgi.value(of: $0)) }
-            + graceSettings(try renewalGrace())
-            + [(DispatchSettings.programTimeoutKey, String(try programTimeout()))]
-    }
+/// The `settings` table, typed. Every key Retention keeps there is a `Settings.Key` declared in
+/// `SettingKeys.swift`, with the type of its value, its default, how the value is stored as text and what a
+/// valid value is; nothing else in the product reads or writes the table. The keys `retention config` may
+/// change are listed in `Settings.configurable`.
+///
+/// The stored texts are those earlier versions wrote (numbers as decimal text, JSON documents for the
+/// structured values), so every existing database reads the same.
+///
+/// Reading is lenient where the product always was: a value that is not of its key's type reads as the
+/// default (`value`) or as absent (`stored`); `checked` instead refuses it, naming the key, for state that
+/// must not be silently ignored (an interrupted bulk load's).
+public struct Settings {
+    let db: Database
 
-    /// The grace settings: the default, then each line that has its own.
-    private func graceSettings(_ grace: RenewalGrace) -> [(key: String, value: String)] {
-        [(RenewalGrace.defaultKey, String(grace.defaultDays))]
-            + grace.daysByLine.sorted { $0.key < $1.key }.map { (RenewalGrace.linePrefix + $0.key, String($0.value)) }
-    }
+    init(_ db: Database) { self.db = db }
 
-    /// One setting's value in force, or an error naming the settings there are.
-    public func setting(_ key: String) throws -> String {
-        if RenewalGrace.isKey(key), key != RenewalGrace.defaultKey {
-            return String(try renewalGrace().days(for: String(key.dropFirst(RenewalGrace.linePrefix.count))))
+    /// One key of the table: its name, what its value must be, its default, and its stored text.
+    public struct Key<Value: Sendable>: Sendable {
+        /// The key in the `settings` table.
+        public let name: String
+        /// What a value must be, in words ("a number from 0 to 1"): a refusal says it.
+        public let expected: String
+        /// The value in force when none is stored.
+        public let defaultValue: Value
+        /// The value of a stored text (also of the text `retention config set` is given); nil when it is none.
+        let decode: @Sendable (String) -> Value?
+        /// The text a value is stored as (also what `retention config get` shows).
+        let encode: @Sendable (Value) -> String
+        /// Why a value of the right type is still refused (out of range, say), nil when it is accepted.
+        let refusal: @Sendable (Value) -> String?
+
+        init(_ name: String, expected: String, default defaultValue: Value, decode: @escaping @Sendable (String) -> Value?,
+             encode: @escaping @Sendable (Value) -> String, refusal: @escaping @Sendable (Value) -> String? = { _ in nil }) {
+            (self.name, self.expected, self.defaultValue) = (name, expected, defaultValue)
+            (self.decode, self.encode, self.refusal) = (decode, encode, refusal)
         }
-        guard let value = try settings().first(where: { $0.key == key })?.value else { throw Self.unknownSetting(key) }
+
+        /// The value of `text`, checked: the error names the key and says what it must be.
+        func parse(_ text: String) throws -> Value {
+            guard let value = decode(text) else { throw RetentionError.invalid(name, "must be \(expected); got \"\(text)\"") }
+            if let reason = refusal(value) { throw RetentionError.invalid(name, "\(reason); got \"\(text)\"") }
+            return value
+        }
+
+        func check(_ value: Value) throws {
+            if let reason = refusal(value) { throw RetentionError.invalid(name, reason) }
+        }
+    }
+
+    /// The stored value; nil when none is stored or the stored text is not a value of the key's type.
+    func stored<V>(_ key: Key<V>) throws -> V? { try text(key.name).flatMap(key.decode) }
+
+    /// The value in force: the stored one, else the key's default.
+    func value<V>(_ key: Key<V>) throws -> V { try stored(key) ?? key.defaultValue }
+
+    /// The stored value, nil when none is stored; a stored text that is not a value of the key's type is an error naming the key.
+    func checked<V>(_ key: Key<V>) throws -> V? {
+        guard let text = try text(key.name) else { return nil }
+        guard let value = key.decode(text) else {
+            throw RetentionError.storage("The setting \(key.name) holds \"\(text.prefix(200))\", which is not \(key.expected).")
+        }
         return value
     }
 
-    static func unknownSetting(_ key: String) -> RetentionError {
-        RetentionError.invalid("key", "\"\(key)\" is not a setting; known: \(settingKeys.joined(separator: ", ")) (LINE: \(PolicyType.allCases.map(\.rawValue).joined(separator: ", ")))")
+    /// Whether a value is stored under the key (readable or not).
+    func isStored<V>(_ key: Key<V>) throws -> Bool { try text(key.name) != nil }
+
+    /// Stores a value after checking it (the error names the key). Runs in the caller's transaction, if any.
+    func set<V>(_ key: Key<V>, _ value: V) throws {
+        try key.check(value)
+        try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [.text(key.name), .text(key.encode(value))])
     }
 
-    /// Sets one setting, validated (the error names the key) and audited.
-    public func setSetting(_ key: String, _ value: String, now: Int) throws {
-        var value = value
-        switch key {
-        case _ where LTVSettings.keys.contains(key):
-            try setLTVSetting(key, value, now: now)
-            return
-        case "company.name":
-            guard !value.trimmingCharacters(in: .whitespaces).isEmpty else { throw RetentionError.invalid(key, "cannot be empty") }
-            _ = try Validation.text(value, field: key, maxLength: 100)
-        case _ where RenewalGrace.isKey(key):
-            _ = try RenewalGrace.parse(key, value)
-        case "contact.window":
-            guard CallingWindow(parsing: value) != nil else {
-                throw RetentionError.invalid(key, "must be HH:MM-HH:MM with the start before the end, like 08:00-21:00; got \"\(value)\"")
-            }
-        case DispatchSettings.programTimeoutKey:
-            value = String(try DispatchSettings.programTimeout(parsing: value))
-        case _ where CGISettings.keys.contains(key):
-            var cgi = CGISettings()
-            try cgi.set(key, value)
-            value = cgi.value(of: key)
-        default:
-            throw Self.unknownSetting(key)
-        }
-        try db.transaction {
-            try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [.text(key), .text(value)])
-            try audit("settings.set", entity: "setting", id: key, details: .object([("value", .string(value))]), now: now)
-        }
+    /// Removes the key's value; whether there was one.
+    @discardableResult
+    func remove<V>(_ key: Key<V>) throws -> Bool {
+        try db.run("DELETE FROM settings WHERE key = ?", [.text(key.name)])
+        return db.changes > 0
+    }
+
+    /// The names of the keys stored under a family's prefix (`template.`), in order.
+    func storedNames(prefix: String) throws -> [String] {
+        let pattern = prefix.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_") + "%"
+        return try db.query("SELECT key FROM settings WHERE key LIKE ? ESCAPE '\\' ORDER BY key", [.text(pattern)]) { $0.text(0) }
+    }
+
+    private func text(_ name: String) throws -> String? {
+        try db.queryOne("SELECT value FROM settings WHERE key = ?", [.text(name)], { $0.text(0) })
+    }
+}
+
+extension Database {
+    /// The typed `settings` table of this database.
+    var settings: Settings { Settings(self) }
+}
+
+extension Settings.Key {
+    /// A key `retention config` may change, type-erased for the listing (see `Settings.configurable`).
+    func configurable(help: String) -> Settings.Configurable {
+        Settings.Configurable(name: name, expected: expected, help: help, matches: { [name] in $0 == name },
+                              names: { [name] _ in [name] },
+                              read: { settings, _ in self.encode(try settings.value(self)) },
+                              write: { settings, _, text in let v = try self.parse(text); try settings.set(self, v); return self.encode(v) })
+    }
+}
+
+extension Settings {
+    /// A key, or a family of keys (`policy.graceDays.LINE`), that `retention config` lists and changes.
+    public struct Configurable: Sendable {
+        /// The key, or the family's pattern (`policy.graceDays.LINE`).
+        public let name: String
+        /// What a value must be.
+        public let expected: String
+        /// What the setting does, for `retention config --help`.
+        public let help: String
+        let matches: @Sendable (String) -> Bool
+        /// The keys `config get` lists: the key itself, or those of the family that are stored.
+        let names: @Sendable (Settings) throws -> [String]
+        /// The text of a key's value in force.
+        let read: @Sendable (Settings, String) throws -> String
+        /// Checks and stores a key's value given as text; the text stored.
+        let write: @Sendable (Settings, String, String) throws -> String
+    }
+
+    /// The configurable entry of a key, if any.
+    static func configurable(for key: String) -> Configurable? { configurable.first { $0.matches(key) } }
+
+    /// Refusal of a key `retention config` does not know: names the keys there are.
+    static func unknown(_ key: String) -> RetentionError {
+        RetentionError.invalid("key", "\"\(key)\" is not a setting; known: \(configurable.map(\.name).joined(separator: ", ")) (LINE: \(PolicyType.allCases.map(\.rawValue).joined(separator: ", ")))")
     }
 }

@@ -36,7 +36,8 @@
 /// The totals' tests check every write path against `refill`, a direct sum over the table.
 enum CustomerTotals {
     /// The columns, and what one customer row adds to each; `$` stands for the row (`NEW`, `OLD` or a
-    /// table alias). The v7 migration is generated from this list: changing it is a new migration.
+    /// table alias). Schema v7 (`Migrations.Version07`) froze the table and triggers this list made: changing
+    /// it needs a new migration that alters them the same way.
     static let columns: [(name: String, contribution: String)] = [
         ("active", "1"),
         ("paid_cents", "$.lifetime_value_cents"),
@@ -88,22 +89,11 @@ enum CustomerTotals {
     /// `column = column + excluded.column` for each of `names`: the upsert's addition.
     private static func addExcluded(_ names: [String]) -> String { names.map { "\($0) = \($0) + excluded.\($0)" }.joined(separator: ", ") }
 
-    /// Adds `values` (one expression per column, in order) to the row of `agent`, creating it when missing.
-    private static func upsert(agent: String, _ values: [String], when condition: String? = nil) -> String {
-        let select = "SELECT \(agent), \(values.joined(separator: ", ")) WHERE \(condition ?? "true")"
-        return "INSERT INTO customer_totals (agent_id, \(names)) \(select) ON CONFLICT (agent_id) DO UPDATE SET \(addExcluded(columns.map(\.name)));"
-    }
-
     /// Adds an agent's score sums (bound: the agent, then one value per score column) to their row.
     static let addScoreSums = """
         INSERT INTO customer_totals (agent_id, \(scoreColumns.joined(separator: ", "))) VALUES (?\(String(repeating: ", ?", count: scoreColumns.count)))
         ON CONFLICT (agent_id) DO UPDATE SET \(addExcluded(scoreColumns))
         """
-
-    /// Subtracts the contribution of row `OLD` from its agent's row (when `condition` holds).
-    private static func subtractOld(when condition: String = "true") -> String {
-        "UPDATE customer_totals SET \(columns.map { "\($0.name) = \($0.name) - \(contribution($0, of: "OLD"))" }.joined(separator: ", ")) WHERE agent_id = OLD.agent_id AND \(condition);"
-    }
 
     /// Rebuilds every agent's totals from the customers table as it is, in one pass.
     static func rebuild(_ db: Database) throws {
@@ -111,47 +101,10 @@ enum CustomerTotals {
         try db.run(refill)
     }
 
-    /// The totals of every agent from the customers table as it is, into an empty table (the v7 migration
-    /// fills the table with it; `rebuild` empties it first).
+    /// The totals of every agent from the customers table as it is, into an empty table (`rebuild` empties
+    /// it first; the v7 migration filled the table with this same statement, frozen there).
     static var refill: String {
         "INSERT INTO customer_totals (agent_id, \(names)) SELECT c.agent_id, \(columns.map { "sum\(contribution($0, of: "c"))" }.joined(separator: ", ")) FROM customers c WHERE c.active_policies > 0 GROUP BY c.agent_id;"
-    }
-
-    /// The v7 schema: the table, its triggers, and its first fill.
-    static var schema: String {
-        let newValues = columns.map { contribution($0, of: "NEW") }
-        let changes = columns.map { "(NEW.active_policies > 0) * \(contribution($0, of: "NEW")) - (OLD.active_policies > 0) * \(contribution($0, of: "OLD"))" }
-        return """
-        CREATE TABLE customer_totals (
-            agent_id TEXT PRIMARY KEY,
-            \(columns.map { "\($0.name) INTEGER NOT NULL DEFAULT 0" }.joined(separator: ",\n    "))
-        ) WITHOUT ROWID;
-
-        CREATE TRIGGER customer_totals_insert AFTER INSERT ON customers WHEN NEW.active_policies > 0
-        BEGIN
-            \(upsert(agent: "NEW.agent_id", newValues))
-        END;
-
-        CREATE TRIGGER customer_totals_delete AFTER DELETE ON customers WHEN OLD.active_policies > 0
-        BEGIN
-            \(subtractOld())
-        END;
-
-        CREATE TRIGGER customer_totals_update AFTER UPDATE OF \(watchedColumns) ON customers
-        WHEN OLD.agent_id IS NEW.agent_id AND (OLD.active_policies > 0 OR NEW.active_policies > 0)
-        BEGIN
-            \(upsert(agent: "NEW.agent_id", changes))
-        END;
-
-        CREATE TRIGGER customer_totals_move AFTER UPDATE OF agent_id ON customers
-        WHEN OLD.agent_id IS NOT NEW.agent_id AND (OLD.active_policies > 0 OR NEW.active_policies > 0)
-        BEGIN
-            \(subtractOld(when: "OLD.active_policies > 0"))
-            \(upsert(agent: "NEW.agent_id", newValues, when: "NEW.active_policies > 0"))
-        END;
-
-        \(refill)
-        """
     }
 }
 

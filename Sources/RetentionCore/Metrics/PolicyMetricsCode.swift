@@ -10,7 +10,8 @@
 /// - rewritten: 1 when `end_reason` is "rewritten".
 ///
 /// Triggers keep the column right on every insert and on every change of the three columns (or of the code
-/// itself): they recompute it with `sqlExpression` and rewrite it when it differs. A bulk load writes the
+/// itself): they recompute it with `sqlExpression` (its text is frozen in schema v7's triggers,
+/// `Migrations.Version07`; `PolicyMetricsCodeTests` checks triggers and function agree) and rewrite it when it differs. A bulk load writes the
 /// code itself (`code(type:status:endReason:)`, the same function in Swift), so its rows need no fix-up.
 enum PolicyMetricsCode {
     static let unknownLine = 63
@@ -32,26 +33,5 @@ enum PolicyMetricsCode {
         let lines = PolicyType.allCases.enumerated().map { "WHEN '\($1.rawValue)' THEN \($0)" }.joined(separator: " ")
         let endings = PolicyStatus.allCases.map { "WHEN '\($0.rawValue)' THEN \(BookTotals.ending($0).rawValue)" }.joined(separator: " ")
         return "((CASE \(row).policy_type \(lines) ELSE \(unknownLine) END) * 16 + (CASE \(row).status \(endings) ELSE 0 END) * 2 + (\(row).end_reason IS 'rewritten'))"
-    }
-
-    /// The v7 schema's part: the column, filled for every policy; the metrics index rebuilt on it; the triggers.
-    static var schema: String {
-        """
-        ALTER TABLE policies ADD COLUMN metrics_code INTEGER NOT NULL DEFAULT 0;
-        UPDATE policies SET metrics_code = \(sqlExpression("policies"));
-        DROP INDEX IF EXISTS policies_metrics;
-        CREATE INDEX policies_metrics ON policies(customer_id, metrics_code, inception_date, ended_at, annual_premium_cents);
-
-        CREATE TRIGGER policies_metrics_code_insert AFTER INSERT ON policies WHEN NEW.metrics_code IS NOT \(sqlExpression("NEW"))
-        BEGIN
-            UPDATE policies SET metrics_code = \(sqlExpression("NEW")) WHERE id = NEW.id;
-        END;
-
-        CREATE TRIGGER policies_metrics_code_update AFTER UPDATE OF policy_type, status, end_reason, metrics_code ON policies
-        WHEN NEW.metrics_code IS NOT \(sqlExpression("NEW"))
-        BEGIN
-            UPDATE policies SET metrics_code = \(sqlExpression("NEW")) WHERE id = NEW.id;
-        END;
-        """
     }
 }

@@ -46,55 +46,6 @@ enum RenewalDays {
                 """, [.int(Int64(key.day)), .text(key.line), .int(Int64(sum.renewals)), .double(sum.centMonths)])
         }
     }
-
-    /// Every renewal's day and premium, grouped in SQL: the first fill of the table.
-    private static let fill = """
-        INSERT INTO renewal_days (day, line, renewals, revenue_cent_months)
-        SELECT \(dayStart("pc.occurred_at")), pc.policy_type, count(*), total(\(revenue("pc"))) FROM premium_changes pc
-        WHERE pc.renewal GROUP BY 1, 2
-        """
-
-    /// The v7 schema's part: the table, its triggers, its first fill, and the index of the priced premium
-    /// changes (those with a premium before and after) that the metrics still read row by row.
-    static var schema: String {
-        let add = { (r: String) in "SELECT \(dayStart("\(r).occurred_at")), \(r).policy_type, 1, \(revenue(r))" }
-        let subtractOld = """
-            UPDATE renewal_days SET renewals = renewals - 1, revenue_cent_months = revenue_cent_months - \(revenue("OLD"))
-            WHERE day = \(dayStart("OLD.occurred_at")) AND line = OLD.policy_type
-            """
-        return """
-        CREATE TABLE renewal_days (
-            day                 INTEGER NOT NULL,
-            line                TEXT NOT NULL,
-            renewals            INTEGER NOT NULL,
-            revenue_cent_months INTEGER NOT NULL,
-            PRIMARY KEY (day, line)
-        ) WITHOUT ROWID;
-
-        CREATE TRIGGER renewal_days_insert AFTER INSERT ON premium_changes WHEN NEW.renewal
-        BEGIN
-            INSERT INTO renewal_days (day, line, renewals, revenue_cent_months) \(add("NEW")) WHERE true
-            ON CONFLICT (day, line) DO UPDATE SET \(addExcluded);
-        END;
-
-        CREATE TRIGGER renewal_days_delete AFTER DELETE ON premium_changes WHEN OLD.renewal
-        BEGIN
-            \(subtractOld);
-        END;
-
-        CREATE TRIGGER renewal_days_update AFTER UPDATE ON premium_changes WHEN OLD.renewal OR NEW.renewal
-        BEGIN
-            \(subtractOld) AND OLD.renewal;
-            INSERT INTO renewal_days (day, line, renewals, revenue_cent_months) \(add("NEW")) WHERE NEW.renewal
-            ON CONFLICT (day, line) DO UPDATE SET \(addExcluded);
-        END;
-
-        \(fill);
-
-        CREATE INDEX premium_changes_priced ON premium_changes(occurred_at, policy_inception, premium_before_cents, premium_after_cents)
-        WHERE premium_before_cents IS NOT NULL AND premium_after_cents IS NOT NULL;
-        """
-    }
 }
 
 extension Engine {

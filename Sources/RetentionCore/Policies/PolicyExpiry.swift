@@ -66,13 +66,9 @@ public struct ExpirySummary: Sendable, Equatable {
 extension Engine {
     /// The grace periods in force (settings `policy.graceDays` and `policy.graceDays.LINE`).
     public func renewalGrace() throws -> RenewalGrace {
-        var grace = RenewalGrace()
-        try db.forEach("SELECT key, value FROM settings WHERE key = ?1 OR key LIKE ?2 ESCAPE '\\'",
-                       [.text(RenewalGrace.defaultKey), .text("policy.graceDays.%")]) { r in
-            let key = r.text(0)
-            guard let days = try? RenewalGrace.parse(key, r.text(1)) else { return }
-            if key == RenewalGrace.defaultKey { grace.defaultDays = days } else { grace.daysByLine[String(key.dropFirst(RenewalGrace.linePrefix.count))] = days }
-        }
+        let settings = db.settings
+        var grace = RenewalGrace(defaultDays: try settings.value(Settings.graceDays))
+        for line in PolicyType.allCases { grace.daysByLine[line.rawValue] = try settings.stored(Settings.graceDays(line: line)) }
         return grace
     }
 

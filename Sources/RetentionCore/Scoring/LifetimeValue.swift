@@ -194,18 +194,14 @@ public struct LifetimeValue: Sendable {
 }
 
 extension Engine {
+    /// The LTV settings in force (`Settings.discountRate` and the others; the defaults for any not set).
     public func ltvSettings() throws -> LTVSettings {
+        let settings = db.settings
         var s = LTVSettings()
-        for (key, value) in try db.query("SELECT key, value FROM settings WHERE key LIKE 'ltv.%'", [], { ($0.text(0), $0.text(1)) }) {
-            guard let v = Double(value) else { continue }
-            switch key {
-            case "ltv.discountRate": s.discountRate = v
-            case "ltv.profitMargin": s.profitMargin = v
-            case "ltv.acquisitionCost": s.acquisitionCostCents = Int((v * 100).rounded())
-            case "ltv.operationalCost": s.operationalCostCents = Int((v * 100).rounded())
-            default: break
-            }
-        }
+        s.discountRate = try settings.value(Settings.discountRate)
+        s.profitMargin = try settings.value(Settings.profitMargin)
+        s.acquisitionCostCents = try settings.value(Settings.acquisitionCost)
+        s.operationalCostCents = try settings.value(Settings.operationalCost)
         return s
     }
 
@@ -214,19 +210,7 @@ extension Engine {
         guard LTVSettings.keys.contains(key) else {
             throw RetentionError.invalid("key", "\"\(key)\" is not a setting; known: \(LTVSettings.keys.joined(separator: ", "))")
         }
-        guard let v = Double(value), v.isFinite else { throw RetentionError.invalid(key, "must be a number, got \"\(value)\"") }
-        switch key {
-        case "ltv.discountRate":
-            guard (0...1).contains(v) else { throw RetentionError.invalid(key, "must be a rate from 0 to 1 (0.10 is 10 %; 0 values the next 50 years undiscounted)") }
-        case "ltv.profitMargin": guard (0...1).contains(v) else { throw RetentionError.invalid(key, "must be a share from 0 to 1 (0.15 is 15 %)") }
-        case "ltv.operationalCost":
-            guard v >= 0 && v < 1e9 else { throw RetentionError.invalid(key, "must be an amount of dollars a policy costs a year, zero or more") }
-        default: guard v >= 0 && v < 1e9 else { throw RetentionError.invalid(key, "must be an amount of dollars of zero or more") }
-        }
-        try db.transaction {
-            try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [.text(key), .text(value)])
-            try audit("settings.set", entity: "setting", id: key, details: .object([("value", .string(value))]), now: now)
-        }
+        try setSetting(key, value, now: now)
     }
 
     /// Fits the sBG model of each line of business to the book's policy histories, in one aggregate read:
@@ -258,19 +242,13 @@ extension Engine {
     /// (saved with it), else fitted now. Fitting reads every policy, which an interactive request should
     /// not wait for on a large book; the models move slowly, as the book does.
     public func retentionModels() throws -> [PolicyType: ShiftedBetaGeometric] {
-        if let text = try db.queryOne("SELECT value FROM settings WHERE key = 'ltv.retentionModels'", [], { $0.text(0) }),
-           let saved = try? JSONDecoder().decode([String: ShiftedBetaGeometric].self, from: Data(text.utf8)) {
-            return Dictionary(uniqueKeysWithValues: saved.compactMap { key, model in PolicyType(rawValue: key).map { ($0, model) } })
-        }
+        if let saved = try db.settings.stored(Settings.retentionModels), let models = saved { return models }
         return try fitRetentionModels()
     }
 
     /// Saves the models a rescore fitted, for `retentionModels()`. Runs inside the caller's transaction.
     func saveRetentionModels(_ models: [PolicyType: ShiftedBetaGeometric]) throws {
-        let json = JSONValue.object(models.sorted { $0.key.rawValue < $1.key.rawValue }.map { type, m in
-            (type.rawValue, .object([("alpha", .number(m.alpha)), ("beta", .number(m.beta))]))
-        })
-        try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES ('ltv.retentionModels', ?)", [.text(json.serialized())])
+        try db.settings.set(Settings.retentionModels, models)
     }
 
     /// What the customers whose row ids fall in `customerRows` hold and have paid, in one read of their

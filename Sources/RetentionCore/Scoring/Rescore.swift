@@ -18,11 +18,7 @@ extension Engine {
 
     /// The book's median of each churn feature, saved by the last rescore (the default model's means before one).
     public func bookMedians() throws -> ChurnFeatures {
-        if let text = try db.queryOne("SELECT value FROM settings WHERE key = 'scoring.medians'", [], { $0.text(0) }),
-           let values = try? JSONValue.parse(text).arrayValue?.compactMap(\.doubleValue), values.count == ChurnFeatures.names.count {
-            return ChurnFeatures(values: values)
-        }
-        return ChurnFeatures(values: DefaultChurnModel.model.means)
+        ChurnFeatures(values: try db.settings.value(Settings.scoringMedians))
     }
 
     func score(_ s: CustomerSignals, model: LogisticModel, medians: ChurnFeatures) -> CustomerScore {
@@ -316,8 +312,7 @@ extension Engine {
         }
         if featureColumns.first?.isEmpty == false {
             try db.transaction {
-                try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES ('scoring.medians', ?)",
-                           [.text(JSONValue.array(newMedians.map { .number($0) }).serialized())])
+                try db.settings.set(Settings.scoringMedians, newMedians)
                 try saveRetentionModels(inputs.retentionModels)
                 try audit("rescore", entity: "book", id: "all", details: .object([("customers", .int(summary.customers))]), now: now)
             }

@@ -99,13 +99,13 @@ enum BenchCommand {
         // A new file is built whole and put in place (as `retention demo` does); an existing empty database is filled where it is.
         let isNewFile = !FileManager.default.fileExists(atPath: path)
         if try isNewFile || Engine(database: Store.open(path: path), user: "bench").bookIsEmpty() {
-            var phases: [(phase: String, seconds: Double)] = []
+            let clock = PhaseClock()
             let (t, rows) = try time { () throws -> Int in
-                let generate = { (db: Database) in try DemoBook(customers: n, seed: 1, now: now).generate(into: db) }
+                let generate = { (db: Database) in try DemoBook(customers: n, seed: 1, now: now).generate(into: db, phases: clock.observe) }
                 let s = try isNewFile ? Store.buildNewFile(at: path, generate) : generate(Store.open(path: path))
-                phases = s.phaseSeconds
                 return s.customers + s.policies + s.events
             }
+            let phases = clock.ended
             results.append(Measure(name: "generate the demo book (rows: customers, policies, events)", seconds: t, rows: rows))
             for (phase, seconds) in phases { results.append(Measure(name: "  of which: \(phase)", seconds: seconds, rows: 0)) }
             if isNewFile {
@@ -186,12 +186,11 @@ enum BenchCommand {
         let importPath = NSTemporaryDirectory() + "retention-bench-import-\(getpid()).db"
         defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: importPath + s) } }
         let target = Engine(database: try Store.open(path: importPath), user: "bench")
-        var importPhases: [(phase: String, seconds: Double)] = []
+        let importClock = PhaseClock()
         let (importTime, imported) = try time { () throws -> Int in
-            let result = try target.importCSV(.customers, text: csv, dryRun: false, now: now)
-            importPhases = result.phaseSeconds
-            return result.rows
+            try target.importCSV(.customers, text: csv, dryRun: false, now: now, phases: importClock.observe).rows
         }
+        let importPhases = importClock.ended
         results.append(Measure(name: "import customers CSV", seconds: importTime, rows: imported))
         for (phase, seconds) in importPhases { results.append(Measure(name: "  of which: \(phase)", seconds: seconds, rows: 0)) }
 

@@ -8,26 +8,21 @@ enum ConfigCommand {
     static let spec = CommandSpec(
         name: "config", summary: "Show or change the settings (LTV parameters, company name, calling window, HTTP access)",
         usage: usage,
-        help: """
-        \(usage)
-
-        ltv.discountRate     annual discount rate, a share from 0 to 1 (default 0.10; 0 sums the
-                             premium expected in the next 50 years undiscounted)
-        ltv.profitMargin     share of premium kept after paying for the cover (default 0.15)
-        ltv.acquisitionCost  cost of winning a customer, in dollars (default 200)
-        ltv.operationalCost  cost of keeping one policy in force for a year, in dollars
-                             (servicing, billing; default 0)
-        company.name         the name messages sign with ({{company.name}}; default "your insurance agency")
-        contact.window       when calls and text messages may go, in the customer's local time,
-                             HH:MM-HH:MM (default 08:00-21:00)
-        cgi.anonymousReads   true: `retention cgi` answers GET without a user the web server
-                             authenticated (REMOTE_USER); default false
-        cgi.anonymousWrites  true: the same for POST, PATCH, PUT and DELETE; default false
-        cgi.maxBodyBytes     the largest request body over HTTP, in bytes (1024 to 104857600;
-                             default 1048576); a larger one is refused with 413
-        Changes are audited; run `retention rescore` to apply the LTV ones to every customer.
-        """,
+        help: usage + "\n\n" + Settings.configurable.map { keyHelp($0.name, $0.help) }.joined(separator: "\n")
+            + "\nA value that is not what its key takes is refused with what it must be. Changes are audited;\n"
+            + "run `retention rescore` to apply the LTV ones to every customer.",
         run: run)
+
+    /// One key's help: the key in a column of 21, the text wrapped at 92 columns beside it.
+    static func keyHelp(_ key: String, _ text: String) -> String {
+        var lines: [String] = [], line = key.padding(toLength: max(21, key.count + 1), withPad: " ", startingAt: 0)
+        let indent = String(repeating: " ", count: 21)
+        for word in text.split(separator: " ") {
+            if line.count + word.count > 92 && line.count > 21 { lines.append(line); line = indent }
+            line += (line.count > 21 && line.last != " " ? " " : "") + word
+        }
+        return (lines + [line]).joined(separator: "\n")
+    }
 
     static func run(_ args: ParsedArguments, _ env: CommandEnvironment) throws -> Int32 {
         let engine = try env.openEngine(create: false)

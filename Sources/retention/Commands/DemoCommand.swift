@@ -83,7 +83,7 @@ enum DemoDatabase {
     /// Refuses a file at `path` that is not a demo database (a missing file is fine).
     static func checkReplaceable(at path: String) throws {
         guard FileManager.default.fileExists(atPath: path) else { return }
-        guard Engine.isDemoBook(path: path) else {
+        guard Store.isDemoBook(path: path) else {
             throw RetentionError(.conflict, code: "not_a_demo_database",
                                  "\(path) exists and is not a demo database; it was left untouched. Choose another path with --db.")
         }
