@@ -106,7 +106,10 @@ extension Engine {
                             case .event(let body):
                                 try db.transaction { _ = try createEvent(body, now: now, allowIdentity: true, applySideEffects: false) }
                             }
-                        } catch let e as RetentionError {
+                        } catch let e as RetentionError where e.kind != .storage {
+                            // A bad row is listed and the import goes on to find the others; a storage failure (a full
+                            // disk, an I/O error) ends it: SQLite may have rolled the transaction back by itself, and
+                            // the rows after it must not be written one by one on their own.
                             totalProblems += 1
                             if problems.count < maxProblems {
                                 problems.append(ImportProblem(line: record.line, column: (e.field?.isEmpty ?? true) ? nil : e.field, reason: e.message))

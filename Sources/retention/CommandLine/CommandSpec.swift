@@ -50,7 +50,12 @@ struct CommandEnvironment: Sendable {
     func openEngine(create: Bool = true) throws -> Engine {
         var options = Database.Options()
         options.create = create
-        options.refuseGroupOrWorldWritable = environment["RETENTION_STRICT_PERMISSIONS"] == "1"
+        options.refuseGroupOrWorldWritable = Database.isTrue(environment["RETENTION_STRICT_PERMISSIONS"])
+        // A write waits for another one (a long import, a rescore) instead of failing, and says so on stderr.
+        options.waitNotice = { Output.err($0) }
+        if let seconds = environment["RETENTION_LOCK_WAIT_SECONDS"].flatMap(Int32.init), seconds >= 0 {
+            options.busyTimeoutMilliseconds = seconds.multipliedReportingOverflow(by: 1000).overflow ? Int32.max : seconds * 1000
+        }
         let path = databasePath
         return Engine(database: try Store.open(path: path, options: options) { from, to in
             Output.err(Store.upgradeNotice(path: path, from: from, to: to))
