@@ -42,7 +42,15 @@ extension Engine {
     /// one left to follow up with). The erasure itself is audited without personal data.
     /// Afterwards the write-ahead log is checkpointed and truncated; with `secure_delete` on, no erased value
     /// remains in the database file's free pages.
-    public func eraseCustomer(customerId: String, now: Int) throws {
+    ///
+    /// The checkpoint cannot copy the erased pages over the old ones while another connection reads a snapshot
+    /// from before the erasure (a dashboard, a long export): it waits for such readers up to `waitSeconds`.
+    /// If they are still there, the erasure is committed but not complete: the outcome says so and which
+    /// process holds the old copy, and a pending-erasure record (`privacy.pending_erasures` in settings,
+    /// written in the erasure's own transaction, so a crash leaves it too) makes the next Retention command
+    /// that opens the book finish the checkpoint (`Store.finishPendingErasures`).
+    @discardableResult
+    public func eraseCustomer(customerId: String, now: Int, waitSeconds: Int32 = 30) throws -> ErasureOutcome {
         let sentCopies = try messageCopies(customerId: customerId)
         try db.transaction {
             let c = try customer(id: customerId)
@@ -70,19 +78,24 @@ extension Engine {
             }
             try db.run("UPDATE audit_log SET details = NULL WHERE entity_type = 'customer' AND entity_id = ?", [.text(customerId)])
             try audit("customer.erase", entity: "customer", id: customerId, now: now)
+            try Store.addPendingErasure(db, customerId: customerId, at: now)
         }
-        // Old page images in the write-ahead log would still hold the erased values: fold and truncate it.
-        try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         // Copies of messages the product wrote into Maildir and outbox folders go too.
         for path in sentCopies where FileManager.default.fileExists(atPath: path) {
             try FileManager.default.removeItem(atPath: path)
         }
+        // Old page images in the database file and the write-ahead log would still hold the erased values:
+        // copy the new pages over them and truncate the log; only then is the erasure complete.
+        return try Store.finishPendingErasures(db, waitMilliseconds: waitSeconds.multipliedReportingOverflow(by: 1000).partialValue)
     }
 
-    /// The files under the product's control that hold a copy of a message sent to the customer.
+    /// The files under the product's control that hold a copy of a message to the customer: sent ones, and
+    /// those a dispatcher killed midway left behind whatever its row says (staged in a Maildir's `tmp/` or as an
+    /// outbox's `.<id>.json.tmp`, or delivered while the row stayed `sending` and later became `failed`).
     func messageCopies(customerId: String) throws -> [String] {
         let rowID = try customerRowID(customerId)
-        let sent = try db.query("SELECT uuid FROM touchpoints WHERE customer_id = ? AND sent_at IS NOT NULL", [.int(rowID)]) { $0.text(0) }
+        let sent = try db.query("SELECT uuid FROM touchpoints WHERE customer_id = ? AND (sent_at IS NOT NULL OR status NOT IN ('pending', 'skipped', 'cancelled'))",
+                                [.int(rowID)]) { $0.text(0) }
         guard !sent.isEmpty else { return [] }
         // Every folder the product was ever set to write to, whichever channel used it and whatever is set
         // now (a copy written before a channel was pointed elsewhere is still a copy). Messages handed to a
@@ -94,13 +107,46 @@ extension Engine {
                 // A mail reader renames a message it has seen into cur/ with flags after a colon.
                 let seen = (try? FileManager.default.contentsOfDirectory(atPath: folder.target + "/cur")) ?? []
                 for uuid in sent {
-                    paths += ["\(folder.target)/new/\(uuid).retention", "\(folder.target)/cur/\(uuid).retention"]
+                    paths += ["\(folder.target)/tmp/\(uuid).retention", "\(folder.target)/new/\(uuid).retention", "\(folder.target)/cur/\(uuid).retention"]
                     paths += seen.filter { $0.hasPrefix("\(uuid).retention:") }.map { "\(folder.target)/cur/\($0)" }
                 }
-            case .outbox: paths += sent.map { "\(folder.target)/\($0).json" }
+            case .outbox: paths += sent.flatMap { ["\(folder.target)/\($0).json", "\(folder.target)/.\($0).json.tmp"] }
             case .command, .sendmail: break
             }
         }
         return paths
+    }
+}
+
+/// How an erasure ended: complete (no copy of the erased values left in the database's files), or committed
+/// with old copies still in the files until the named readers close (see `Engine.eraseCustomer`).
+public struct ErasureOutcome: Sendable, Equatable {
+    public var complete: Bool
+    /// What still holds the old copies, when not complete ("process 123 (retention tui) to finish reading …").
+    public var waitingFor: String?
+    public static let done = ErasureOutcome(complete: true, waitingFor: nil)
+}
+
+extension Store {
+    static let pendingErasuresKey = "privacy.pending_erasures"
+
+    /// Adds a customer to the erasures whose old copies may still be in the files (inside the erasure's transaction).
+    static func addPendingErasure(_ db: Database, customerId: String, at now: Int) throws {
+        let saved = try db.queryOne("SELECT value FROM settings WHERE key = ?", [.text(pendingErasuresKey)], { $0.text(0) })
+        var items = (saved.flatMap { try? JSONValue.parse($0) }?.arrayValue) ?? []
+        items.append(.object([("customerId", .string(customerId)), ("erasedAt", .string(Timestamp.formatInstant(now)))]))
+        try db.run("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [.text(pendingErasuresKey), .text(JSONValue.array(items).serialized())])
+    }
+
+    /// Finishes erasures whose old copies may still be in the files: a truncating checkpoint, waiting for readers
+    /// of older snapshots up to `waitMilliseconds`; when it completes the pending record is removed (that write
+    /// holds no personal data). Runs at every open of the book for writing, without waiting there.
+    @discardableResult
+    public static func finishPendingErasures(_ db: Database, waitMilliseconds: Int32 = 0) throws -> ErasureOutcome {
+        guard try db.queryOne("SELECT 1 FROM settings WHERE key = ?", [.text(pendingErasuresKey)], { $0.int(0) }) != nil else { return .done }
+        let done = try db.waitingForLocksAtMost(milliseconds: waitMilliseconds) { try db.checkpointAndTruncate() }
+        guard done else { return ErasureOutcome(complete: false, waitingFor: BusyWaiter.holder(of: db.path)) }
+        try db.run("DELETE FROM settings WHERE key = ?", [.text(pendingErasuresKey)])
+        return .done
     }
 }

@@ -16,6 +16,8 @@ enum ExitCode {
     static let software: Int32 = 70
     /// The database or file system failed.
     static let ioError: Int32 = 74
+    /// Done in part; the rest happens later by itself (an erasure whose old copies a reader still holds).
+    static let tempFail: Int32 = 75
 }
 
 /// One sub-command: its name, its one-line summary, its full help, its options, and what it does.
