@@ -39,6 +39,7 @@ extension Engine {
     /// checking a file costs what importing it does (a dry run of 100,000 customers maintaining the indexes
     /// row by row took 9.4 s, the import 3.7 s).
     public func importCSV(_ kind: ExchangeKind, text: String, dryRun: Bool, now: Int, maxProblems: Int = 50) throws -> ImportResult {
+        if dryRun && kind == .customers { return try checkCustomersCSV(text: text, now: now, maxProblems: maxProblems) }
         var problems: [ImportProblem] = []
         var rows = 0
         var totalProblems = 0
@@ -133,6 +134,63 @@ extension Engine {
             phases.end("commit")
         } catch is Rollback {}
         return ImportResult(kind: kind, rows: rows, problems: problems, dryRun: dryRun, phaseSeconds: phases.ended)
+    }
+
+    /// A dry run of a customer import, by reads alone: it never takes the write lock, so a check of a large file
+    /// makes no other writer wait (it held the lock 12 s for 2,000,000 rows, run as an import rolled back).
+    /// Each row gets the import's own checks (`prepareImportRow`), then the two a write would find: a lead or
+    /// id that the book holds already, or that an earlier line of the file has, with the same messages.
+    func checkCustomersCSV(text: String, now: Int, maxProblems: Int) throws -> ImportResult {
+        var problems: [ImportProblem] = []
+        var rows = 0, totalProblems = 0
+        var phases = PhaseClock()
+        var reader = CSV.Reader(text)
+        guard let headerRecord = try reader.next(1).first else {
+            throw RetentionError(.invalid, code: "empty_file", "The file is empty: it needs a header row of column names.", line: 1)
+        }
+        let header = try Self.importHeader(headerRecord, kind: .customers)
+        let columnTypes = Dictionary(uniqueKeysWithValues: ExchangeKind.customers.columns.map { ($0.name, $0.type) })
+        var leadLines: [String: Int32] = [:], idLines: [String: Int32] = [:]
+        let leadExists = try db.statement("SELECT 1 FROM customers WHERE lead_id = ?")
+        let idExists = try db.statement("SELECT 1 FROM customers WHERE uuid = ?")
+        func exists(_ statement: Statement, _ value: String) throws -> Bool {
+            try statement.bind([.text(value)])
+            defer { statement.reset() }
+            return try statement.step()
+        }
+        while true {
+            let batch = try reader.next(2_048).parallelMap { ($0, Self.prepareImportRow($0, kind: .customers, header: header, types: columnTypes, now: now)) }
+            if batch.isEmpty { break }
+            for (record, prepared) in batch {
+                rows += 1
+                var problem: RetentionError?
+                switch prepared {
+                case .problem(let e): problem = e
+                case .customer(let c):
+                    if try exists(leadExists, c.leadId) {
+                        problem = RetentionError.conflict("duplicate_lead_id", "A customer already exists for lead \(c.leadId).", field: "leadId")
+                    } else if let line = leadLines[c.leadId] {
+                        problem = RetentionError.conflict("duplicate_lead_id", "Lead \(c.leadId) comes twice in this file: line \(line) has it too.", field: "leadId")
+                    } else if try exists(idExists, c.id) {
+                        problem = RetentionError.conflict("duplicate_id", "A customer with id \(c.id) already exists.", field: "id")
+                    } else if let line = idLines[c.id] {
+                        problem = RetentionError.conflict("duplicate_id", "Id \(c.id) comes twice in this file: line \(line) has it too.", field: "id")
+                    } else {
+                        leadLines[c.leadId] = Int32(clamping: record.line)
+                        idLines[c.id] = Int32(clamping: record.line)
+                    }
+                case .policy, .event: break
+                }
+                if let e = problem {
+                    totalProblems += 1
+                    if problems.count < maxProblems {
+                        problems.append(ImportProblem(line: record.line, column: (e.field?.isEmpty ?? true) ? nil : e.field, reason: e.message))
+                    }
+                }
+            }
+        }
+        phases.end("read and check the rows")
+        return ImportResult(kind: .customers, rows: rows, problems: problems, dryRun: true, phaseSeconds: phases.ended)
     }
 
     /// A row of an import, made ready on the parsing thread: a validated customer, the API body of a policy
