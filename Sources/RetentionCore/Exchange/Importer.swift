@@ -129,7 +129,10 @@ extension Engine {
                     try Store.createTriggers(db, recreateTriggers)
                     phases.end("rebuild the customer totals")
                 }
-                try audit("import.\(kind.rawValue)", entity: "import", id: kind.rawValue, details: .object([("rows", .int(rows))]), now: now)
+                // A file with no rows (a header, blank lines) changes nothing, so it leaves no "imported 0" in the audit trail.
+                if rows > 0 {
+                    try audit("import.\(kind.rawValue)", entity: "import", id: kind.rawValue, details: .object([("rows", .int(rows))]), now: now)
+                }
             }
             phases.end("commit")
         } catch is Rollback {}

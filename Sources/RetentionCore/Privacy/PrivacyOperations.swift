@@ -3,15 +3,33 @@ import Foundation
 /// The data-protection rights of a customer: access (everything held about them) and erasure.
 extension Engine {
     /// Everything held about one person as one JSON document: profile, policies, scores, LTV history,
-    /// touchpoints with their content, events, the agents' tasks about them, and the audit entries about
-    /// them (the right of access).
+    /// campaign enrolments (with control-group membership), touchpoints with their content, events, the
+    /// agents' tasks about them, and every audit entry about them or their policies, events and touchpoints
+    /// (the right of access).
     public func exportPersonalData(customerId: String, now: Int) throws -> JSONValue {
         let c = try customer(id: customerId)
+        // Every audit row about the person: about the customer, and about their policies, events and touchpoints.
         let audit = try db.query("""
-            SELECT at, user_name, action, details FROM audit_log WHERE entity_type = 'customer' AND entity_id = ? ORDER BY id
-            """, [.text(customerId)]) { r in
+            SELECT at, user_name, action, entity_type, entity_id, details FROM audit_log
+            WHERE (entity_type = 'customer' AND entity_id = ?1)
+               OR (entity_type = 'policy' AND entity_id IN (SELECT uuid FROM policies WHERE customer_id = ?2))
+               OR (entity_type = 'event' AND entity_id IN (SELECT uuid FROM retention_events WHERE customer_id = ?2))
+               OR (entity_type = 'touchpoint' AND entity_id IN (SELECT uuid FROM touchpoints WHERE customer_id = ?2))
+            ORDER BY id
+            """, [.text(customerId), .int(c.rowID)]) { r in
             JSONValue.object([("at", .string(Timestamp.formatInstant(r.int(0)))), ("user", .string(r.text(1))), ("action", .string(r.text(2))),
-                              ("details", r.optionalText(3).flatMap { try? JSONValue.parse($0) } ?? .null)])
+                              ("entity", .string(r.text(3))), ("entityId", .string(r.text(4))),
+                              ("details", r.optionalText(5).flatMap { try? JSONValue.parse($0) } ?? .null)])
+        }
+        // The campaigns the person was enrolled in, including as a member of a control group (sent nothing).
+        let enrolments = try db.query("""
+            SELECT c.uuid, c.name, e.enrolled_at, e.run_at, e.is_control, p.uuid FROM campaign_enrollments e
+            JOIN campaigns c ON c.id = e.campaign_id LEFT JOIN policies p ON p.id = e.policy_id
+            WHERE e.customer_id = ? ORDER BY e.id
+            """, [.int(c.rowID)]) { r in
+            JSONValue.object([("campaignId", .string(r.text(0))), ("campaignName", .string(r.text(1))),
+                              ("enrolledAt", .string(Timestamp.formatInstant(r.int(2)))), ("runAt", .string(Timestamp.formatInstant(r.int(3)))),
+                              ("controlGroup", .bool(r.bool(4))), ("policyId", r.optionalText(5).map(JSONValue.string) ?? .null)])
         }
         let consents = try db.query("SELECT channel, opted_out, changed_at, changed_by FROM contact_preferences WHERE customer_id = ? ORDER BY channel",
                                     [.int(c.rowID)]) { r in
@@ -25,6 +43,7 @@ extension Engine {
             ("policies", .array(try policies(customerId: customerId).map(\.json))),
             ("healthScores", .array(try healthScoreHistory(customerId: customerId, limit: 1000))),
             ("lifetimeValues", .array(try ltvHistory(customerId: customerId, limit: 1000))),
+            ("campaignEnrollments", .array(enrolments)),
             ("touchpoints", .array(try touchpoints(customerId: customerId, limit: 1000).map(\.json))),
             ("events", .array(try events(customerId: customerId, limit: 1000).map(\.json))),
             ("tasks", .array(try tasks(customerId: customerId, status: .all, limit: 1000).map(\.json))),
