@@ -34,10 +34,9 @@ extension Engine {
     /// sorting before it commits, inside the same transaction: far cheaper than inserting every row into
     /// eleven indexes at random positions, and a failed or interrupted import rolls the drop back too. A
     /// customer import of at least an eighth of the book likewise runs without the customer totals' insert
-    /// trigger and rebuilds the totals from the table before it commits. A dry run of such an import drops
-    /// them the same way (the unique indexes that find duplicates stay) and its rollback puts them back, so
-    /// checking a file costs what importing it does (a dry run of 100,000 customers maintaining the indexes
-    /// row by row took 9.4 s, the import 3.7 s).
+    /// trigger and rebuilds the totals from the table before it commits. A dry run of customers checks by
+    /// reads alone (`checkCustomersCSV`) and never takes the write lock; one of policies or events writes in a
+    /// transaction that it rolls back. A storage error (a full disk) ends the import: it is not a bad row.
     public func importCSV(_ kind: ExchangeKind, text: String, dryRun: Bool, now: Int, maxProblems: Int = 50) throws -> ImportResult {
         if dryRun && kind == .customers { return try checkCustomersCSV(text: text, now: now, maxProblems: maxProblems) }
         var problems: [ImportProblem] = []
