@@ -55,6 +55,7 @@ struct CommandEnvironment: Sendable {
         options.refuseGroupOrWorldWritable = Database.isTrue(environment["RETENTION_STRICT_PERMISSIONS"])
         // A write waits for another one (a long import, a rescore) instead of failing, and says so on stderr.
         options.waitNotice = { Output.err($0) }
+        options.busyTimeoutMilliseconds = 600_000
         if let seconds = environment["RETENTION_LOCK_WAIT_SECONDS"].flatMap(Int32.init), seconds >= 0 {
             options.busyTimeoutMilliseconds = seconds.multipliedReportingOverflow(by: 1000).overflow ? Int32.max : seconds * 1000
         }
