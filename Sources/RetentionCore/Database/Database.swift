@@ -392,9 +392,12 @@ public final class Database {
         let relative = path == ":memory:" ? "." : ((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)
         let folder = URL(fileURLWithPath: relative).standardizedFileURL.path
         let free = Database.freeBytes(folder)
-        let noSpace = errno == ENOSPC || errno == EDQUOT || errno == EFBIG || (free.map { $0 < 1 << 20 } ?? false)
+        // SQLite's last system error is not always the write's (it reads `errno` late), so a file-size limit
+        // (`ulimit -f`) is also recognised by a database or log file that has reached it.
+        let sizeLimited = errno == EFBIG || Database.atFileSizeLimit([path, path + "-wal", path + "-shm"])
+        let noSpace = errno == ENOSPC || errno == EDQUOT || sizeLimited || (free.map { $0 < 1 << 20 } ?? false)
         guard primary == SQLITE_FULL || noSpace else { return nil }
-        let reason = errno == EFBIG ? "the file-size limit was reached" : errno == EDQUOT ? "the disk quota is used up" : "no space left"
+        let reason = sizeLimited ? "the file-size limit (ulimit -f) was reached" : errno == EDQUOT ? "the disk quota is used up" : "no space left"
         var where_ = "The disk holding \(folder) is full (\(reason))"
         if free.map({ $0 >= 1 << 20 }) ?? false {
             // Space is left beside the database: SQLite's temporary files (sorts, temporary tables) filled theirs.
@@ -402,6 +405,21 @@ public final class Database {
             where_ = "The disk holding \(path) or SQLite's temporary folder (\(tmp)) is full (\(reason))"
         }
         return "\(where_): nothing was written and \(path) is as it was. Free some space and try again."
+    }
+
+    /// Whether a file-size limit is set and one of `files` is within 64 KiB of it (a write past it fails with EFBIG).
+    static func atFileSizeLimit(_ files: [String]) -> Bool {
+        var limit = rlimit()
+        #if os(Linux)
+        let resource = __rlimit_resource_t(RLIMIT_FSIZE.rawValue)
+        #else
+        let resource = RLIMIT_FSIZE
+        #endif
+        guard getrlimit(resource, &limit) == 0, limit.rlim_cur != rlim_t.max else { return false }
+        return files.contains { file in
+            var st = stat()
+            return stat(file, &st) == 0 && UInt64(st.st_size) + 65_536 >= UInt64(limit.rlim_cur)
+        }
     }
 
     /// Bytes free for this user on the file system holding `folder`, if it can be told.
