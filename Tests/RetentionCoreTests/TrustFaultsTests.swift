@@ -201,3 +201,18 @@ import Testing
         #expect(doc["auditTrail"]?.arrayValue?.count == all)
     }
 }
+
+@Suite struct NeverFiringScheduleTests {
+    /// A cron that no date matches is refused when the campaign is created; a leap-day one is not.
+    @Test func aScheduleThatNeverFiresIsRefused() throws {
+        let engine = try makeEngine()
+        func create(_ cron: String) throws {
+            _ = try engine.createCampaign(try json(#"{"name":"C \#(cron)","type":"loyalty","schedule":{"cron":"\#(cron)"},"touchpoints":[{"type":"email","template":"loyalty"}]}"#), now: testNow)
+        }
+        for cron in ["0 0 30 2 *", "0 0 31 2 *", "0 0 31 4,6,9,11 *"] {
+            #expect(throws: RetentionError.self, "\(cron)") { try create(cron) }
+        }
+        try create("0 0 29 2 *")
+        try create("0 10 * * 1")
+    }
+}
