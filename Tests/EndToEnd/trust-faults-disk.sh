@@ -93,6 +93,13 @@ if [ "$MOUNTED" = 1 ]; then
   head -3 "$WORK/big.csv" > "$WORK/small.csv"
   "$BIN" --db "$DISK/new.db" import customers "$WORK/small.csv" >/dev/null 2>"$WORK/err" && ok || fail "the new file cannot be used after the full disk: $(head -c 300 "$WORK/err")"
   [ "$(sqlite3 "$DISK/new.db" 'SELECT count(*) FROM customers')" = 2 ] && ok || fail "the new file holds $(sqlite3 "$DISK/new.db" 'SELECT count(*) FROM customers') customers, not 2"
+  # A demo book built on a full disk: refused, nothing left behind (no book, no partial build file).
+  dd if=/dev/zero of="$DISK/fill" bs=1k count=$(( $(df --output=avail -k "$DISK" | tail -1) - 300 )) 2>/dev/null
+  "$BIN" demo --customers 2000 --seed 3 --db "$DISK/demo.db" --no-open >"$WORK/out" 2>"$WORK/err"; rc=$?
+  rm -f "$DISK/fill"
+  { [ "$rc" = 74 ] && grep -q "is full" "$WORK/err"; } && ok || fail "demo on a full disk: exit $rc: $(head -c 300 "$WORK/err")"
+  left=$(ls "$DISK" | grep -c 'demo.db')
+  [ "$left" = 0 ] && ok || fail "demo on a full disk left $(ls "$DISK" | grep demo.db | tr '\n' ' ')"
 fi
 # After space comes back, the same writes succeed.
 "$BIN" --db "$DB" rescore >/dev/null && ok || fail "rescore after the disk has room again"

@@ -404,7 +404,7 @@ public final class Database {
             let tmp = ProcessInfo.processInfo.environment["SQLITE_TMPDIR"] ?? ProcessInfo.processInfo.environment["TMPDIR"] ?? "/var/tmp or /tmp"
             where_ = "The disk holding \(path) or SQLite's temporary folder (\(tmp)) is full (\(reason))"
         }
-        return "\(where_): nothing was written and \(path) is as it was. Free some space and try again."
+        return "\(where_): the change that needed the space was not written; \(path) keeps its last complete state. Free some space and try again."
     }
 
     /// Whether a file-size limit is set and one of `files` is within 64 KiB of it (a write past it fails with EFBIG).
