@@ -163,7 +163,9 @@ extension Store {
     @discardableResult
     public static func finishPendingErasures(_ db: Database, waitMilliseconds: Int32 = 0) throws -> ErasureOutcome {
         guard try db.queryOne("SELECT 1 FROM settings WHERE key = ?", [.text(pendingErasuresKey)], { $0.int(0) }) != nil else { return .done }
-        let done = try db.waitingForLocksAtMost(milliseconds: waitMilliseconds) { try db.checkpointAndTruncate() }
+        // A checkpoint that cannot run now (another process checkpointing, a writer, an I/O error) leaves the
+        // erasure pending, which is what it then is; it never makes the command that opens the book fail.
+        let done = db.waitingForLocksAtMost(milliseconds: waitMilliseconds) { (try? db.checkpointAndTruncate()) ?? false }
         guard done else { return ErasureOutcome(complete: false, waitingFor: BusyWaiter.holder(of: db.path)) }
         try db.run("DELETE FROM settings WHERE key = ?", [.text(pendingErasuresKey)])
         return .done
