@@ -21,6 +21,24 @@ import Testing
 
     /// A program that exits without reading its input: the write fails (SIGPIPE is ignored, so the test
     /// process itself survives), and the send is a failure saying so.
+    /// Message folders hold personal data: created for the owner alone whatever the umask, and a target that
+    /// is a file is refused with its path (it was Foundation's raw error text).
+    @Test func messageFoldersArePrivateAndAFileIsRefusedByName() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("folders-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let old = umask(0o022)
+        defer { umask(old) }
+        try ChannelAdapter.makePrivateFolder(root + "/mail/box/new")
+        for path in [root + "/mail", root + "/mail/box", root + "/mail/box/new"] {
+            let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+            #expect(mode == 0o700, "\(path) is \(String(mode ?? 0, radix: 8))")
+        }
+        FileManager.default.createFile(atPath: root + "/plain", contents: Data())
+        #expect { try ChannelAdapter.makePrivateFolder(root + "/plain") } throws: { error in
+            (error as? RetentionError)?.message.contains(root + "/plain is a file, not a folder") == true
+        }
+    }
+
     @Test func aProgramThatDoesNotReadItsInputIsAFailedSendNotACrash() throws {
         let oneMiB = Data(repeating: 0x61, count: 1 << 20)
         let outcome = try ChannelProgram.run("exit 0", input: oneMiB, timeout: 10)

@@ -10,8 +10,11 @@ extension Router {
                 throw RetentionError.invalid("confirm", "must be true: erasure cannot be undone")
             }
             try r.finish()
-            try engine.eraseCustomer(customerId: ctx.param("id"), now: ctx.now)
-            return .success(.object([("erased", .bool(true)), ("customerId", .string(ctx.param("id")))]))
+            let outcome = try engine.eraseCustomer(customerId: ctx.param("id"), now: ctx.now)
+            // `complete` false: erased from the book, but a reader still holds old copies in the files; the next
+            // open finishes it (`pendingUntil` says what it waits for).
+            return .success(.object([("erased", .bool(true)), ("customerId", .string(ctx.param("id"))), ("complete", .bool(outcome.complete))]
+                                    + (outcome.waitingFor.map { [("pendingUntil", JSONValue.string($0))] } ?? [])))
         },
     ]
 }

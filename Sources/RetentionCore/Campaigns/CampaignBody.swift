@@ -73,7 +73,12 @@ enum CampaignBody {
         if let starts = schedule.startsAt, let ends = schedule.endsAt, ends <= starts {
             throw RetentionError.invalid("schedule.endDate", "\(end!.text) ends the campaign before it starts (startDate \(start!.text))")
         }
-        if let cron { _ = try CronSchedule(cron) }
+        if let cron {
+            // A schedule no date matches (30 February, 31 April) was accepted and never ran, silently.
+            guard try CronSchedule(cron).nextRun(after: Date(timeIntervalSince1970: 946_684_800), in: TimeZone(identifier: "UTC")!) != nil else {
+                throw RetentionError.invalid("schedule.cron", "\"\(cron)\" never fires: no date matches it (such as 30 February or 31 April)")
+            }
+        }
         return schedule
     }
 

@@ -20,19 +20,34 @@ extension ChannelAdapter {
     /// The folders are created when missing, checked once per dispatch pass (`readyFolders` holds the targets
     /// already checked).
     func stage(id: String, channel: ContactChannel, to: String, subject: String?, body: String, readyFolders: inout Set<String>) throws -> StagedFile {
-        let fm = FileManager.default
         let ready = readyFolders.contains(target)
         switch kind {
         case .maildir:
-            for sub in ["tmp", "new", "cur"] where !ready && !fm.fileExists(atPath: target + "/" + sub) {
-                try fm.createDirectory(atPath: target + "/" + sub, withIntermediateDirectories: true)
-            }
+            for sub in ["tmp", "new", "cur"] where !ready { try Self.makePrivateFolder(target + "/" + sub) }
             readyFolders.insert(target)
             return try writeTemporary(Self.rfc5322(id: id, to: to, subject: subject, body: body), directory: target, name: "\(id).retention")
         default:
-            if !ready && !fm.fileExists(atPath: target) { try fm.createDirectory(atPath: target, withIntermediateDirectories: true) }
+            if !ready { try Self.makePrivateFolder(target) }
             readyFolders.insert(target)
             return try writeTemporary(Self.json(id: id, channel: channel, to: to, subject: subject, body: body), directory: target, name: "\(id).json")
+        }
+    }
+
+    /// Makes sure a message folder exists, creating it and its missing parents readable by the owner alone
+    /// (0700, whatever the umask allows beyond that): the messages in it hold personal data. A path that is a
+    /// file, or a folder that cannot be created, is an error that names the path.
+    static func makePrivateFolder(_ path: String) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+            guard isFolder.boolValue else {
+                throw RetentionError.storage("\(path) is a file, not a folder: messages cannot be written there (see `retention channel set`).")
+            }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw RetentionError.storage("Cannot create the message folder \(path): check that its parent folders exist, are folders and are writable.")
         }
     }
 

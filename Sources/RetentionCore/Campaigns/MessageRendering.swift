@@ -39,12 +39,32 @@ extension Engine {
         return BuiltInTemplates.message(name: name, channel: channel)
     }
 
+    /// The size limits of a template (see the README): a body of 100,000 bytes, a subject of 200 characters.
+    public static let templateBodyBytesAtMost = 100_000
+    public static let templateSubjectCharactersAtMost = 200
+
     /// Saves a user's template for a channel after checking it (unknown variables or filters are refused). Audited.
     public func setTemplate(name: String, channel: ContactChannel, subject: String?, body: String, now: Int) throws {
         guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
             throw RetentionError.invalid("name", "must be letters, digits, _ or -, like spring_promo; got \"\(name)\"")
         }
         guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw RetentionError.invalid("body", "is empty: a message needs text") }
+        // Every send stores a rendered copy and writes one, so a template's size is multiplied by the book: a 20 MB
+        // template grew a database by 800 MB in 40 sends. The README lists these limits.
+        guard body.utf8.count <= Self.templateBodyBytesAtMost else {
+            throw RetentionError.invalid("body", "is \(body.utf8.count) bytes; a template body may have at most \(Self.templateBodyBytesAtMost) bytes (100 KB)")
+        }
+        if let bad = body.unicodeScalars.first(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\r" && $0 != "\t" }) {
+            throw RetentionError.invalid("body", "holds the control character U+\(String(format: "%04X", bad.value)); only line breaks and tabs are allowed")
+        }
+        if let subject {
+            guard subject.count <= Self.templateSubjectCharactersAtMost else {
+                throw RetentionError.invalid("subject", "is \(subject.count) characters; at most \(Self.templateSubjectCharactersAtMost)")
+            }
+            if let bad = subject.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                throw RetentionError.invalid("subject", "must be one line of text; it holds the control character U+\(String(format: "%04X", bad.value))")
+            }
+        }
         do { _ = try MessageTemplate(body) } catch let e as RetentionError { throw RetentionError.invalid("body", e.message) }
         if let subject { do { _ = try MessageTemplate(subject) } catch let e as RetentionError { throw RetentionError.invalid("subject", e.message) } }
         if channel == .email, (subject ?? "").trimmingCharacters(in: .whitespaces).isEmpty {

@@ -114,6 +114,7 @@ public final class Statement {
 
     /// Advances one row; `true` while a row is available.
     public func step() throws -> Bool {
+        if let aborted = database.abortedTransaction { throw aborted }
         let rc = sqlite3_step(handle)
         switch rc {
         case SQLITE_ROW: return true
@@ -121,6 +122,7 @@ public final class Statement {
         default:
             let err = database.error(rc, context: "running \(sql.prefix(80))")
             sqlite3_reset(handle)
+            database.noteFailure(err)
             throw err
         }
     }
@@ -193,6 +195,11 @@ public final class Database {
     public let options: Options
     private var cache: [String: Statement] = [:]
     private var transactionDepth = 0
+    /// Set when SQLite rolled back the open transaction by itself (it does on a full disk, an I/O error,
+    /// running out of memory): every later statement of that transaction fails with it instead of running
+    /// in autocommit mode and committing on its own, until `transaction` ends.
+    fileprivate var abortedTransaction: RetentionError?
+    private let busyWaiter: BusyWaiter
 
     /// Opening options.
     public struct Options: Sendable {
@@ -201,8 +208,14 @@ public final class Database {
         public var create = true
         /// Refuse to open a file that users other than the owner can write to.
         public var refuseGroupOrWorldWritable = false
-        /// Milliseconds a statement waits for another connection's write lock before failing.
+        /// Milliseconds a statement waits for another connection's write lock (or, for a checkpoint, for
+        /// readers) before failing. Commands wait ten minutes (`CommandEnvironment.openEngine`: a long import or
+        /// rescore makes them wait, not fail); the dashboard keeps this default and shows it is busy.
         public var busyTimeoutMilliseconds: Int32 = 15_000
+        /// Told, once per wait, what a statement is waiting for when the wait passes `noticeAfterMilliseconds`
+        /// (a command writes it to stderr: "waiting for process 123 (retention import …) …").
+        public var waitNotice: (@Sendable (String) -> Void)?
+        public var noticeAfterMilliseconds: Int32 = 1_000
         /// The page cache of this connection, in KiB (batch commands read much; the dashboard, which
         /// keeps its memory small, reads little).
         public var cacheKiB = 65_536
@@ -224,8 +237,18 @@ public final class Database {
             try Database.createPrivateFile(at: path)
         } else if path != ":memory:" {
             try Database.checkExistingFile(at: path, refuseWritableByOthers: options.refuseGroupOrWorldWritable)
+            // An empty file is no database yet: a read does not make one of it, and a write that does makes it
+            // private (0600) first, as a new file would be.
+            if Database.isEmptyFile(path) {
+                guard options.create, !options.readOnly else {
+                    throw RetentionError(.notFound, code: "database_not_found", "\(path) is an empty file, not a Retention database yet; it was left untouched.")
+                }
+                chmod(path, 0o600)
+            }
         }
         var db: OpaquePointer?
+        busyWaiter = BusyWaiter(path: path, limitMilliseconds: options.busyTimeoutMilliseconds, notice: options.waitNotice,
+                                noticeAfterMilliseconds: options.noticeAfterMilliseconds)
         let flags = (options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
@@ -234,13 +257,15 @@ public final class Database {
             throw RetentionError.storage("Cannot open database \(path): \(message).")
         }
         handle = db
-        sqlite3_busy_timeout(db, options.busyTimeoutMilliseconds)
+        installBusyHandler()
         sqlite3_extended_result_codes(db, 1)
         do {
             // Reading the schema is the first access to the file: a file that is not SQLite fails here,
-            // before anything is written to it.
-            _ = try scalarInt("SELECT count(*) FROM sqlite_master")
-            if !options.readOnly {
+            // before anything is written to it. Another program's SQLite file (tables, and an application id
+            // other than Retention's) is not switched to WAL journaling either: `Store` refuses it untouched.
+            let tables = try scalarInt("SELECT count(*) FROM sqlite_master")
+            let foreign = try tables > 0 && path != ":memory:" && Int32(truncatingIfNeeded: scalarInt("PRAGMA application_id")) != Migrations.applicationID
+            if !options.readOnly && !foreign {
                 try execute("PRAGMA journal_mode=WAL")
             }
             // Temporary tables and sorts (whole-book aggregates on a large book) spill to an unlinked
@@ -250,7 +275,7 @@ public final class Database {
         } catch let error as RetentionError {
             cache.removeAll()
             sqlite3_close_v2(db)
-            if error.code == "not_a_database" { throw error }
+            if error.code == "not_a_database" || error.code == "disk_full" { throw error }
             throw RetentionError(.storage, code: "database_unreadable", "Cannot use \(path) as a Retention database: \(error.message)")
         }
     }
@@ -280,6 +305,11 @@ public final class Database {
         close(fd)
     }
 
+    private static func isEmptyFile(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && st.st_size == 0
+    }
+
     private static func checkExistingFile(at path: String, refuseWritableByOthers: Bool) throws {
         var st = stat()
         guard stat(path, &st) == 0 else {
@@ -288,15 +318,46 @@ public final class Database {
         guard (st.st_mode & S_IFMT) == S_IFREG else {
             throw RetentionError.storage("\(path) is not a regular file.")
         }
-        if refuseWritableByOthers && (st.st_mode & (S_IWGRP | S_IWOTH)) != 0 {
-            throw RetentionError(.storage, code: "unsafe_permissions",
-                                 "\(path) can be written by other users (mode \(String(st.st_mode & 0o777, radix: 8))); run `chmod 600 \(path)` first.")
-        }
+        if refuseWritableByOthers { try checkStrictPermissions(path, st) }
         // The file's content is not read here: opening and closing a second descriptor on it would drop
         // every POSIX lock this process holds on it, including those of connections already open, and the
         // next process to close its own connection would then take itself for the last one and delete the
         // write-ahead log under them. A file that is not SQLite fails at the first read instead (see
         // `error(_:context:)`), before anything is written to it.
+    }
+
+    /// `RETENTION_STRICT_PERMISSIONS`: the database, its `-wal` and `-shm` files and its folder must belong
+    /// to this user; the files must not be readable or writable by anyone else, and the folder must not be
+    /// writable by others (who could replace the file or plant a log) unless it has the sticky bit.
+    static func checkStrictPermissions(_ path: String, _ st: stat) throws {
+        func refuse(_ what: String, _ file: String, _ fix: String) throws -> Never {
+            throw RetentionError(.storage, code: "unsafe_permissions", "\(file) \(what); run `\(fix)` first (RETENTION_STRICT_PERMISSIONS is on).")
+        }
+        let me = geteuid()
+        for (file, info) in [(path, Optional(st)), (path + "-wal", nil), (path + "-shm", nil)] {
+            var s = stat()
+            if let info { s = info } else if lstat(file, &s) != 0 { continue }
+            if (s.st_mode & S_IFMT) == S_IFLNK { try refuse("is a symbolic link", file, "rm \(file)") }
+            if s.st_uid != me { try refuse("belongs to another user (uid \(s.st_uid))", file, "chown \(me) \(file)") }
+            if (s.st_mode & 0o077) != 0 {
+                try refuse("can be read or written by other users (mode \(String(s.st_mode & 0o777, radix: 8)))", file, "chmod 600 \(file)")
+            }
+        }
+        let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        var d = stat()
+        if stat(folder, &d) == 0 {
+            if (d.st_mode & (S_IWGRP | S_IWOTH)) != 0 && (d.st_mode & S_ISVTX) == 0 {
+                try refuse("can be written by other users, who could replace the database (mode \(String(d.st_mode & 0o777, radix: 8)))", "The folder \(folder)",
+                           "chmod go-w \(folder)")
+            }
+            if d.st_uid != me && d.st_uid != 0 { try refuse("belongs to another user (uid \(d.st_uid))", "The folder \(folder)", "chown \(me) \(folder)") }
+        }
+    }
+
+    /// Whether `RETENTION_STRICT_PERMISSIONS`'s value turns the check on: 1, true, yes or on, in any case.
+    public static func isTrue(_ value: String?) -> Bool {
+        guard let v = value?.trimmingCharacters(in: .whitespaces).lowercased() else { return false }
+        return ["1", "true", "yes", "on"].contains(v)
     }
 
     // MARK: Errors
@@ -315,20 +376,77 @@ public final class Database {
             return RetentionError(.storage, code: "database_corrupt", "The database \(path) is damaged: \(message).")
         }
         if primary == SQLITE_BUSY || primary == SQLITE_LOCKED {
-            return RetentionError(.storage, code: "database_busy", "Another Retention process kept the database busy for too long; try again. (\(context))")
+            return RetentionError(.storage, code: "database_busy",
+                                  "Another process kept \(path) busy for longer than \(options.busyTimeoutMilliseconds / 1000) s; nothing was written; try again. (\(context))")
+        }
+        if primary == SQLITE_FULL || primary == SQLITE_IOERR, let full = diskFullMessage(primary: primary) {
+            return RetentionError(.storage, code: "disk_full", full)
         }
         return RetentionError.storage("Database error while \(context): \(message) (code \(rc)).")
+    }
+
+    /// What to say when an error is the disk filling up: SQLITE_FULL, or an I/O error whose cause is no space
+    /// (ENOSPC, a quota, a file-size limit) or happened with no space left where the database is. Nil otherwise.
+    private func diskFullMessage(primary: Int32) -> String? {
+        let errno = sqlite3_system_errno(handle)
+        let relative = path == ":memory:" ? "." : ((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)
+        let folder = URL(fileURLWithPath: relative).standardizedFileURL.path
+        let free = Database.freeBytes(folder)
+        // SQLite's last system error is not always the write's (it reads `errno` late), so a file-size limit
+        // (`ulimit -f`) is also recognised by a database or log file that has reached it.
+        let sizeLimited = errno == EFBIG || Database.atFileSizeLimit([path, path + "-wal", path + "-shm"])
+        let noSpace = errno == ENOSPC || errno == EDQUOT || sizeLimited || (free.map { $0 < 1 << 20 } ?? false)
+        guard primary == SQLITE_FULL || noSpace else { return nil }
+        let reason = sizeLimited ? "the file-size limit (ulimit -f) was reached" : errno == EDQUOT ? "the disk quota is used up" : "no space left"
+        var where_ = "The disk holding \(folder) is full (\(reason))"
+        if free.map({ $0 >= 1 << 20 }) ?? false {
+            // Space is left beside the database: SQLite's temporary files (sorts, temporary tables) filled theirs.
+            let tmp = ProcessInfo.processInfo.environment["SQLITE_TMPDIR"] ?? ProcessInfo.processInfo.environment["TMPDIR"] ?? "/var/tmp or /tmp"
+            where_ = "The disk holding \(path) or SQLite's temporary folder (\(tmp)) is full (\(reason))"
+        }
+        return "\(where_): the change that needed the space was not written; \(path) keeps its last complete state. Free some space and try again."
+    }
+
+    /// Whether a file-size limit is set and one of `files` is within 64 KiB of it (a write past it fails with EFBIG).
+    static func atFileSizeLimit(_ files: [String]) -> Bool {
+        var limit = rlimit()
+        #if os(Linux)
+        let resource = __rlimit_resource_t(RLIMIT_FSIZE.rawValue)
+        #else
+        let resource = RLIMIT_FSIZE
+        #endif
+        guard getrlimit(resource, &limit) == 0, limit.rlim_cur != rlim_t.max else { return false }
+        return files.contains { file in
+            var st = stat()
+            return stat(file, &st) == 0 && UInt64(st.st_size) + 65_536 >= UInt64(limit.rlim_cur)
+        }
+    }
+
+    /// Bytes free for this user on the file system holding `folder`, if it can be told.
+    static func freeBytes(_ folder: String) -> UInt64? {
+        var fs = statvfs()
+        guard statvfs(folder, &fs) == 0 else { return nil }
+        return UInt64(fs.f_bavail) * UInt64(fs.f_frsize)
+    }
+
+    /// Records that SQLite ended the open transaction by itself after `error` (see `abortedTransaction`).
+    fileprivate func noteFailure(_ error: RetentionError) {
+        if transactionDepth > 0 && abortedTransaction == nil && sqlite3_get_autocommit(handle) != 0 {
+            abortedTransaction = error
+        }
     }
 
     // MARK: Running SQL
 
     /// Runs SQL text with no parameters (schema, pragmas). Never used with data.
     public func execute(_ sql: String) throws {
+        if let aborted = abortedTransaction { throw aborted }
         var errmsg: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &errmsg)
         if rc != SQLITE_OK {
             let e = error(rc, context: "running \(sql.prefix(60))")
             sqlite3_free(errmsg)
+            noteFailure(e)
             throw e
         }
     }
@@ -397,9 +515,18 @@ public final class Database {
     /// Runs `body` with another busy timeout (how long a statement waits for another connection's lock),
     /// then restores the connection's own.
     public func waitingForLocksAtMost<T>(milliseconds: Int32, _ body: () throws -> T) rethrows -> T {
-        sqlite3_busy_timeout(handle, milliseconds)
-        defer { sqlite3_busy_timeout(handle, options.busyTimeoutMilliseconds) }
+        let before = busyWaiter.limitMilliseconds
+        busyWaiter.limitMilliseconds = milliseconds
+        defer { busyWaiter.limitMilliseconds = before }
         return try body()
+    }
+
+    /// Waits for other connections' locks through `BusyWaiter` (SQLite calls it each time a lock is busy).
+    private func installBusyHandler() {
+        sqlite3_busy_handler(handle, { context, count in
+            guard let context else { return 0 }
+            return Unmanaged<BusyWaiter>.fromOpaque(context).takeUnretainedValue().shouldRetry(count: count) ? 1 : 0
+        }, Unmanaged.passUnretained(busyWaiter).toOpaque())
     }
 
     /// False while a transaction is open on this connection.
@@ -431,12 +558,22 @@ public final class Database {
         transactionDepth = 1
         do {
             let result = try body()
+            if let aborted = abortedTransaction { throw aborted }
+            do {
+                try execute("COMMIT")
+            } catch {
+                // A COMMIT that fails on a full disk has been rolled back by SQLite (it is not left open).
+                if !isAutocommit { abortedTransaction = nil; try? execute("ROLLBACK") }
+                throw error
+            }
             transactionDepth = 0
-            try execute("COMMIT")
             return result
         } catch {
+            let aborted = abortedTransaction
+            abortedTransaction = nil
             transactionDepth = 0
-            try? execute("ROLLBACK")
+            if !isAutocommit { try? execute("ROLLBACK") }
+            if let e = (aborted ?? (error as? RetentionError)), e.code == "disk_full" { giveBackLogSpace() }
             throw error
         }
     }
@@ -455,6 +592,24 @@ public final class Database {
     }
 
     public var isInTransaction: Bool { transactionDepth > 0 }
+
+    /// After a write failed on a full disk: folds what the write-ahead log holds into the file and truncates
+    /// the log, so the pages of the rolled-back transaction stop taking the space (a 20 MB log kept a 24 MB
+    /// disk full, and every later write failed). Does not wait for readers; if one is active the log stays
+    /// until the last connection closes.
+    func giveBackLogSpace() {
+        guard path != ":memory:", !options.readOnly else { return }
+        waitingForLocksAtMost(milliseconds: 0) { try? execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+
+    /// `PRAGMA wal_checkpoint(TRUNCATE)` and whether it finished: every page of the write-ahead log copied into
+    /// the database file and the log emptied. It does not finish while another connection reads an older
+    /// snapshot (those pages must stay for it); it waits for such readers as long as the busy wait allows.
+    public func checkpointAndTruncate() throws -> Bool {
+        guard path != ":memory:" else { return true }
+        guard let (busy, _, _) = try queryOne("PRAGMA wal_checkpoint(TRUNCATE)", [], { ($0.int(0), $0.int(1), $0.int(2)) }) else { return false }
+        return busy == 0
+    }
 
     /// True while a statement of this connection is stepped but not yet reset or finished: such a statement
     /// holds the connection's read snapshot (WAL) open, so later reads would not see other connections' commits.
@@ -494,5 +649,73 @@ public final class Database {
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
     public func integrityCheck() throws -> String {
         try query("PRAGMA integrity_check") { $0.text(0) }.joined(separator: "; ")
+    }
+}
+
+/// Waits for another connection's lock on behalf of SQLite (its busy handler): sleeps in short steps up to a
+/// limit, and once a wait is longer than a second says what it waits for (the process holding the lock, read
+/// from the kernel's lock table where there is one), so a long import makes others wait visibly instead of fail.
+final class BusyWaiter {
+    let path: String
+    var limitMilliseconds: Int32
+    let notice: (@Sendable (String) -> Void)?
+    let noticeAfterMilliseconds: Int32
+    private var started = 0.0
+    private var announced = false
+
+    init(path: String, limitMilliseconds: Int32, notice: (@Sendable (String) -> Void)?, noticeAfterMilliseconds: Int32) {
+        self.path = path
+        self.limitMilliseconds = limitMilliseconds
+        self.notice = notice
+        self.noticeAfterMilliseconds = noticeAfterMilliseconds
+    }
+
+    private static func seconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
+    /// `count`: how many times SQLite called before for the same lock (0 starts a new wait).
+    func shouldRetry(count: Int32) -> Bool {
+        let now = Self.seconds()
+        if count == 0 { started = now; announced = false }
+        let waited = now - started
+        let limit = Double(limitMilliseconds) / 1000
+        guard waited < limit else { return false }
+        if !announced, let notice, waited * 1000 >= Double(noticeAfterMilliseconds) {
+            announced = true
+            notice("retention: waiting for \(Self.holder(of: path)) (up to \(Int(limit)) s in all)…")
+        }
+        let step = min(0.05, 0.001 * Double(1 << min(Int(count), 6)), max(0.001, limit - waited))
+        usleep(useconds_t(step * 1_000_000))
+        return true
+    }
+
+    /// Who holds `path`'s write-ahead-log locks, from /proc/locks (Linux): SQLite's WAL write lock is byte
+    /// 120 of the `-shm` file, the readers' marks bytes 123 to 127. The lock table is read, the `-shm` file is
+    /// not opened (closing a descriptor would drop this process's own locks on it).
+    static func holder(of path: String) -> String {
+        var st = stat()
+        let generic = "another connection to \(path) to finish"
+        guard stat(path + "-shm", &st) == 0, let table = try? String(contentsOfFile: "/proc/locks", encoding: .utf8) else { return generic }
+        var writer: Int32?, readers: [Int32] = []
+        for line in table.split(separator: "\n") {
+            let f = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard f.count >= 8, let pid = Int32(f[4]), pid != getpid(), let inode = UInt64(f[5].split(separator: ":").last ?? ""),
+                  inode == UInt64(st.st_ino), let start = Int(f[6]) else { continue }
+            let end = Int(f[7]) ?? Int.max
+            if f[3] == "WRITE" && start <= 120 && 120 <= end { writer = pid }
+            else if start <= 127 && end >= 123 && !readers.contains(pid) { readers.append(pid) }
+        }
+        func describe(_ pid: Int32) -> String {
+            let raw = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))) ?? Data()
+            let words = raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            let command = words.isEmpty ? "" : " (" + ([(words[0] as NSString).lastPathComponent] + words.dropFirst()).joined(separator: " ").prefix(120) + ")"
+            return "process \(pid)\(command)"
+        }
+        if let writer { return "\(describe(writer)) to finish writing to \(path)" }
+        if !readers.isEmpty { return "\(readers.prefix(3).map(describe).joined(separator: ", ")) to finish reading \(path)" }
+        return generic
     }
 }

@@ -43,6 +43,12 @@ extension Store {
             }
         } catch {
             removeFileAndLogs(building)
+            if let e = error as? RetentionError, e.code == "disk_full" {
+                // The error names the temporary file, which is gone: say what happened to the book instead.
+                throw RetentionError(.storage, code: "disk_full",
+                                     "The disk holding \(URL(fileURLWithPath: folder).standardizedFileURL.path) is full: the new database was not written "
+                                     + "(its partial file is removed) and \(path) is as it was. Free some space and try again.")
+            }
             throw error
         }
         try flushToDisk(folder)

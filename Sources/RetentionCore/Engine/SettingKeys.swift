@@ -128,6 +128,10 @@ extension Settings {
     })
 
     /// Marks a demo book (`retention demo`): its seed, size and generation time, as JSON. Only a demo book is replaced by the next demo.
+    /// Erasures whose old copies may still be in the database file or its WAL (see `Engine.eraseCustomer`):
+    /// each `{"customerId", "erasedAt"}`; the key is removed once a checkpoint has overwritten them.
+    static let pendingErasures = Key<[JSONValue]>("privacy.pending_erasures", expected: "a JSON array of pending erasures", default: [],
+                                                  decode: { (try? JSONValue.parse($0))?.arrayValue }, encode: { JSONValue.array($0).serialized() })
     static let demoBook = Key<JSONValue>("demo.book", expected: "a JSON object", default: .null, decode: { try? JSONValue.parse($0) }, encode: { $0.serialized() })
 
     // MARK: An interrupted bulk load's saved state (Database/BulkLoads, Schema/DeferredTriggers)

@@ -257,6 +257,13 @@ extension Engine {
             }
             let newEffective = before.expirationDate
             let newExpiration = Timestamp.addingMonths(before.termMonths, to: newEffective)
+            // Dates stay within what an export and an import round-trip (years 0 to 9999): a policy that ends
+            // on 9999-12-31 renewed for another term would be exported as 10999-… and the import would refuse it.
+            guard newExpiration < Timestamp.days(year: 10_000, month: 1, day: 1) * Timestamp.secondsPerDay else {
+                throw RetentionError.conflict("date_out_of_range",
+                    "Renewing policy \(before.policyNumber) would make it expire after 9999-12-31 (the last date the book can hold); it ends \(Timestamp.formatDate(before.expirationDate)).",
+                    field: "expirationDate")
+            }
             let premium = money.premiumCents ?? before.premiumCents
             let frequency = money.frequency ?? before.premiumFrequency
             try db.run("""

@@ -3,15 +3,33 @@ import Foundation
 /// The data-protection rights of a customer: access (everything held about them) and erasure.
 extension Engine {
     /// Everything held about one person as one JSON document: profile, policies, scores, LTV history,
-    /// touchpoints with their content, events, the agents' tasks about them, and the audit entries about
-    /// them (the right of access).
+    /// campaign enrolments (with control-group membership), touchpoints with their content, events, the
+    /// agents' tasks about them, and every audit entry about them or their policies, events and touchpoints
+    /// (the right of access).
     public func exportPersonalData(customerId: String, now: Int) throws -> JSONValue {
         let c = try customer(id: customerId)
+        // Every audit row about the person: about the customer, and about their policies, events and touchpoints.
         let audit = try db.query("""
-            SELECT at, user_name, action, details FROM audit_log WHERE entity_type = 'customer' AND entity_id = ? ORDER BY id
-            """, [.text(customerId)]) { r in
+            SELECT at, user_name, action, entity_type, entity_id, details FROM audit_log
+            WHERE (entity_type = 'customer' AND entity_id = ?1)
+               OR (entity_type = 'policy' AND entity_id IN (SELECT uuid FROM policies WHERE customer_id = ?2))
+               OR (entity_type = 'event' AND entity_id IN (SELECT uuid FROM retention_events WHERE customer_id = ?2))
+               OR (entity_type = 'touchpoint' AND entity_id IN (SELECT uuid FROM touchpoints WHERE customer_id = ?2))
+            ORDER BY id
+            """, [.text(customerId), .int(c.rowID)]) { r in
             JSONValue.object([("at", .string(Timestamp.formatInstant(r.int(0)))), ("user", .string(r.text(1))), ("action", .string(r.text(2))),
-                              ("details", r.optionalText(3).flatMap { try? JSONValue.parse($0) } ?? .null)])
+                              ("entity", .string(r.text(3))), ("entityId", .string(r.text(4))),
+                              ("details", r.optionalText(5).flatMap { try? JSONValue.parse($0) } ?? .null)])
+        }
+        // The campaigns the person was enrolled in, including as a member of a control group (sent nothing).
+        let enrolments = try db.query("""
+            SELECT c.uuid, c.name, e.enrolled_at, e.run_at, e.is_control, p.uuid FROM campaign_enrollments e
+            JOIN campaigns c ON c.id = e.campaign_id LEFT JOIN policies p ON p.id = e.policy_id
+            WHERE e.customer_id = ? ORDER BY e.id
+            """, [.int(c.rowID)]) { r in
+            JSONValue.object([("campaignId", .string(r.text(0))), ("campaignName", .string(r.text(1))),
+                              ("enrolledAt", .string(Timestamp.formatInstant(r.int(2)))), ("runAt", .string(Timestamp.formatInstant(r.int(3)))),
+                              ("controlGroup", .bool(r.bool(4))), ("policyId", r.optionalText(5).map(JSONValue.string) ?? .null)])
         }
         let consents = try db.query("SELECT channel, opted_out, changed_at, changed_by FROM contact_preferences WHERE customer_id = ? ORDER BY channel",
                                     [.int(c.rowID)]) { r in
@@ -25,6 +43,7 @@ extension Engine {
             ("policies", .array(try policies(customerId: customerId).map(\.json))),
             ("healthScores", .array(try healthScoreHistory(customerId: customerId, limit: 1000))),
             ("lifetimeValues", .array(try ltvHistory(customerId: customerId, limit: 1000))),
+            ("campaignEnrollments", .array(enrolments)),
             ("touchpoints", .array(try touchpoints(customerId: customerId, limit: 1000).map(\.json))),
             ("events", .array(try events(customerId: customerId, limit: 1000).map(\.json))),
             ("tasks", .array(try tasks(customerId: customerId, status: .all, limit: 1000).map(\.json))),
@@ -42,7 +61,15 @@ extension Engine {
     /// one left to follow up with). The erasure itself is audited without personal data.
     /// Afterwards the write-ahead log is checkpointed and truncated; with `secure_delete` on, no erased value
     /// remains in the database file's free pages.
-    public func eraseCustomer(customerId: String, now: Int) throws {
+    ///
+    /// The checkpoint cannot copy the erased pages over the old ones while another connection reads a snapshot
+    /// from before the erasure (a dashboard, a long export): it waits for such readers up to `waitSeconds`.
+    /// If they are still there, the erasure is committed but not complete: the outcome says so and which
+    /// process holds the old copy, and a pending-erasure record (`privacy.pending_erasures` in settings,
+    /// written in the erasure's own transaction, so a crash leaves it too) makes the next Retention command
+    /// that opens the book finish the checkpoint (`Store.finishPendingErasures`).
+    @discardableResult
+    public func eraseCustomer(customerId: String, now: Int, waitSeconds: Int32 = 30) throws -> ErasureOutcome {
         let sentCopies = try messageCopies(customerId: customerId)
         try db.transaction {
             let c = try customer(id: customerId)
@@ -70,19 +97,24 @@ extension Engine {
             }
             try db.run("UPDATE audit_log SET details = NULL WHERE entity_type = 'customer' AND entity_id = ?", [.text(customerId)])
             try audit("customer.erase", entity: "customer", id: customerId, now: now)
+            try Store.addPendingErasure(db, customerId: customerId, at: now)
         }
-        // Old page images in the write-ahead log would still hold the erased values: fold and truncate it.
-        try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         // Copies of messages the product wrote into Maildir and outbox folders go too.
         for path in sentCopies where FileManager.default.fileExists(atPath: path) {
             try FileManager.default.removeItem(atPath: path)
         }
+        // Old page images in the database file and the write-ahead log would still hold the erased values:
+        // copy the new pages over them and truncate the log; only then is the erasure complete.
+        return try Store.finishPendingErasures(db, waitMilliseconds: waitSeconds.multipliedReportingOverflow(by: 1000).partialValue)
     }
 
-    /// The files under the product's control that hold a copy of a message sent to the customer.
+    /// The files under the product's control that hold a copy of a message to the customer: sent ones, and
+    /// those a dispatcher killed midway left behind whatever its row says (staged in a Maildir's `tmp/` or as an
+    /// outbox's `.<id>.json.tmp`, or delivered while the row stayed `sending` and later became `failed`).
     func messageCopies(customerId: String) throws -> [String] {
         let rowID = try customerRowID(customerId)
-        let sent = try db.query("SELECT uuid FROM touchpoints WHERE customer_id = ? AND sent_at IS NOT NULL", [.int(rowID)]) { $0.text(0) }
+        let sent = try db.query("SELECT uuid FROM touchpoints WHERE customer_id = ? AND (sent_at IS NOT NULL OR status NOT IN ('pending', 'skipped', 'cancelled'))",
+                                [.int(rowID)]) { $0.text(0) }
         guard !sent.isEmpty else { return [] }
         // Every folder the product was ever set to write to, whichever channel used it and whatever is set
         // now (a copy written before a channel was pointed elsewhere is still a copy). Messages handed to a
@@ -94,13 +126,60 @@ extension Engine {
                 // A mail reader renames a message it has seen into cur/ with flags after a colon.
                 let seen = (try? FileManager.default.contentsOfDirectory(atPath: folder.target + "/cur")) ?? []
                 for uuid in sent {
-                    paths += ["\(folder.target)/new/\(uuid).retention", "\(folder.target)/cur/\(uuid).retention"]
+                    paths += ["\(folder.target)/tmp/\(uuid).retention", "\(folder.target)/new/\(uuid).retention", "\(folder.target)/cur/\(uuid).retention"]
                     paths += seen.filter { $0.hasPrefix("\(uuid).retention:") }.map { "\(folder.target)/cur/\($0)" }
                 }
-            case .outbox: paths += sent.map { "\(folder.target)/\($0).json" }
+            case .outbox: paths += sent.flatMap { ["\(folder.target)/\($0).json", "\(folder.target)/.\($0).json.tmp"] }
             case .command, .sendmail: break
             }
         }
         return paths
+    }
+}
+
+/// How an erasure ended: complete (no copy of the erased values left in the database's files), or committed
+/// with old copies still in the files until the named readers close (see `Engine.eraseCustomer`).
+public struct ErasureOutcome: Sendable, Equatable {
+    public var complete: Bool
+    /// What still holds the old copies, when not complete ("process 123 (retention tui) to finish reading …").
+    public var waitingFor: String?
+    public static let done = ErasureOutcome(complete: true, waitingFor: nil)
+}
+
+extension Store {
+    /// Adds a customer to the erasures whose old copies may still be in the files (inside the erasure's transaction).
+    static func addPendingErasure(_ db: Database, customerId: String, at now: Int) throws {
+        var items = try db.settings.value(Settings.pendingErasures)
+        items.append(.object([("customerId", .string(customerId)), ("erasedAt", .string(Timestamp.formatInstant(now)))]))
+        try db.settings.set(Settings.pendingErasures, items)
+    }
+
+    /// Finishes erasures whose old copies may still be in the files: a truncating checkpoint, waiting for readers
+    /// of older snapshots up to `waitMilliseconds`; when it completes the pending record is removed (that write
+    /// holds no personal data). Runs at every open of the book for writing, without waiting there.
+    @discardableResult
+    public static func finishPendingErasures(_ db: Database, waitMilliseconds: Int32 = 0) throws -> ErasureOutcome {
+        guard try db.settings.isStored(Settings.pendingErasures) else { return .done }
+        // A checkpoint that cannot run now (another process checkpointing, a writer, an I/O error) leaves the
+        // erasure pending, which is what it then is; it never makes the command that opens the book fail.
+        let done = db.waitingForLocksAtMost(milliseconds: waitMilliseconds) { (try? db.checkpointAndTruncate()) ?? false }
+        guard done else { return ErasureOutcome(complete: false, waitingFor: BusyWaiter.holder(of: db.path)) }
+        try db.settings.remove(Settings.pendingErasures)
+        return .done
+    }
+}
+
+extension Engine {
+    /// The book's file, for messages that name it.
+    public var databasePath: String { db.path }
+
+    /// How long this connection waits for another writer or reader, in whole seconds.
+    public var lockWaitSeconds: Int32 { db.options.busyTimeoutMilliseconds / 1000 }
+
+    /// Finishes erasures left pending (see `eraseCustomer`), waiting for readers of the old copies up to
+    /// `waitSeconds`.
+    @discardableResult
+    public func finishPendingErasures(waitSeconds: Int32) throws -> ErasureOutcome {
+        try Store.finishPendingErasures(db, waitMilliseconds: waitSeconds * 1000)
     }
 }

@@ -67,5 +67,7 @@ public enum Store {
         try restoreDeferredIndexes(db)
         try restoreDeferredPremiumChanges(db)
         try restoreDeferredTriggers(db)
+        // An erasure that could not clear the old copies from the files (a reader held them) is finished here.
+        if db.path != ":memory:" { try finishPendingErasures(db) }
     }
 }

@@ -108,8 +108,16 @@ public struct FieldReader {
     public mutating func optionalJSONObject(_ key: String) throws -> JSONValue? {
         guard let v = raw(key), !v.isNull else { return nil }
         guard case .object = v else { throw RetentionError.invalid(path(key), "must be a JSON object, got \(v.typeName)") }
+        let size = v.serialized().utf8.count
+        guard size <= Self.jsonObjectBytesAtMost else {
+            throw RetentionError.invalid(path(key), "is \(size) bytes as JSON; at most \(Self.jsonObjectBytesAtMost) bytes (64 KiB) are kept")
+        }
         return v
     }
+
+    /// The largest JSON object a field (metadata, an event's data with its note, coverage limits) may hold,
+    /// serialized: 64 KiB. The README lists it with the other size limits.
+    public static let jsonObjectBytesAtMost = 65_536
 
     /// A string that must be one of `allowed`; the error lists them.
     public mutating func optionalChoice<T: RawRepresentable>(_ key: String, _ type: T.Type) throws -> T? where T.RawValue == String, T: CaseIterable {

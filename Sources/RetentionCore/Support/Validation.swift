@@ -50,8 +50,11 @@ public enum Validation {
 
     /// Currency units to integer cents; more than two decimals or a negative amount is an error.
     public static func cents(_ amount: Double, field: String, allowZero: Bool = true) throws -> Int {
-        guard amount.isFinite, amount >= 0, amount < 1e13 else {
+        guard amount.isFinite, amount >= 0 else {
             throw RetentionError.invalid(field, "must be an amount of money of zero or more, got \(amount)")
+        }
+        guard amount < 1e13 else {
+            throw RetentionError.invalid(field, "must be an amount of money below 10,000,000,000,000, got \(amount)")
         }
         let c = (amount * 100).rounded()
         guard abs(c - amount * 100) < 1e-6 * max(1, amount) else {

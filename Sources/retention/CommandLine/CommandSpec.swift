@@ -16,6 +16,8 @@ enum ExitCode {
     static let software: Int32 = 70
     /// The database or file system failed.
     static let ioError: Int32 = 74
+    /// Done in part; the rest happens later by itself (an erasure whose old copies a reader still holds).
+    static let tempFail: Int32 = 75
 }
 
 /// One sub-command: its name, its one-line summary, its full help, its options, and what it does.
@@ -50,7 +52,13 @@ struct CommandEnvironment: Sendable {
     func openEngine(create: Bool = true) throws -> Engine {
         var options = Database.Options()
         options.create = create
-        options.refuseGroupOrWorldWritable = environment["RETENTION_STRICT_PERMISSIONS"] == "1"
+        options.refuseGroupOrWorldWritable = Database.isTrue(environment["RETENTION_STRICT_PERMISSIONS"])
+        // A write waits for another one (a long import, a rescore) instead of failing, and says so on stderr.
+        options.waitNotice = { Output.err($0) }
+        options.busyTimeoutMilliseconds = 600_000
+        if let seconds = environment["RETENTION_LOCK_WAIT_SECONDS"].flatMap(Int32.init), seconds >= 0 {
+            options.busyTimeoutMilliseconds = seconds.multipliedReportingOverflow(by: 1000).overflow ? Int32.max : seconds * 1000
+        }
         let path = databasePath
         return Engine(database: try Store.open(path: path, options: options) { from, to in
             Output.err(Store.upgradeNotice(path: path, from: from, to: to))

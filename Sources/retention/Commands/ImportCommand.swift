@@ -23,14 +23,28 @@ enum ImportCommand {
         flagOptions: ["--dry-run"],
         run: run)
 
+    /// The bytes of a pipe or FIFO (not a folder), or nil.
+    static func readStream(_ path: String) -> Data? {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
+              let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        return (try? handle.readToEnd()) ?? Data()
+    }
+
     static func run(_ args: ParsedArguments, _ env: CommandEnvironment) throws -> Int32 {
         guard args.positionals.count == 2 else { throw UsageError(message: "expected a kind and a file", usage: usage) }
         guard let kind = ExchangeKind(rawValue: args.positionals[0]) else {
             throw UsageError(message: "unknown kind \"\(args.positionals[0])\"; use customers, policies or events", usage: usage)
         }
         let path = args.positionals[1]
-        guard let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: path) else {
-            Output.err("retention import: cannot read \(path)")
+        // A pipe or a FIFO (`/dev/stdin`, `<(…)`) is read like a file.
+        guard let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile()
+                : FileManager.default.contents(atPath: path) ?? readStream(path) else {
+            var isFolder: ObjCBool = false
+            let reason = !FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) ? "there is no such file"
+                : isFolder.boolValue ? "it is a folder, not a CSV file" : "it cannot be read (check its permissions)"
+            Output.err("retention import: cannot read \(path): \(reason).")
             return ExitCode.noInput
         }
         let text = try UTF8Text.decode(data, name: path)
