@@ -36,7 +36,7 @@ import Testing
         let engine = try makeEngine()
         let (c, p) = try book(engine)
         let before = try engine.calculateHealthScore(customerId: c.id, now: testNow - 1)
-        #expect(before["components"]?["financial"]?["paymentHistory"] == .number(100))
+        #expect(before.health.financial.paymentHistory == 100)
         let e = try event(engine, """
             {"customerId":"\(c.id)","policyId":"\(p.id)","eventType":"payment_missed","severity":"warning",
              "data":{"amount":100},"triggeredActions":["update_health_score"]}

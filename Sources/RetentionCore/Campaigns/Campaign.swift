@@ -219,10 +219,4 @@ public struct Campaign: Sendable, Equatable {
             ("version", .int(version)), ("createdAt", .string(Timestamp.formatInstant(createdAt))), ("updatedAt", .string(Timestamp.formatInstant(updatedAt))),
         ])
     }
-
-    /// The campaign with its performance (the object of `Engine.campaignPerformances`), as `GET /campaigns`
-    /// and `GET /campaigns/:id` return it: the spec reads `campaign.performance.roi`.
-    public func json(performance: JSONValue) -> JSONValue {
-        .object((json.objectPairs ?? []) + [("performance", performance)])
-    }
 }

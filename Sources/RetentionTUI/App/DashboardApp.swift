@@ -172,7 +172,7 @@ public enum DashboardApp {
                     }
                 case .recompute(let id):
                     worker.perform { engine, now in
-                        let h = try engine.calculateHealthScore(customerId: id, now: now)
+                        let h = try engine.healthScoreDocument(customerId: id, now: now)
                         return "Rescored: health \(JSONValue.format(number: h["overallScore"]?.doubleValue ?? 0)), \(h["churnRisk"]?.stringValue ?? "") risk."
                     }
                 case .enrol(let id, let campaignID):
@@ -187,7 +187,7 @@ public enum DashboardApp {
                     }
                 case .campaignDetail(let id, let name):
                     worker.perform { engine, now in
-                        let p = try engine.campaignPerformance(id: id, now: now)
+                        let p = try engine.campaignPerformanceDocument(id: id, now: now)
                         return "PREVIEW\u{0}\(name)\u{0}" + CampaignSummary.lines(p).joined(separator: "\u{0}")
                     }
                 case .churnModel:

@@ -109,7 +109,7 @@ extension DashboardSnapshot {
             detail = CustomerDetail(customer: customer, policies: try engine.policies(customerId: id),
                                     events: try engine.events(customerId: id, limit: 30), touchpoints: try engine.touchpoints(customerId: id, limit: 30),
                                     health: history.first, healthHistory: history.reversed().compactMap { $0["overallScore"]?.doubleValue },
-                                    prediction: customer.erasedAt == nil ? try? engine.predictChurn(customerId: id, features: nil, now: now) : nil,
+                                    prediction: customer.erasedAt == nil ? try? engine.churnPredictionDocument(customerId: id, now: now) : nil,
                                     ltv: try engine.ltvHistory(customerId: id, limit: 1).first,
                                     tasks: try engine.tasks(customerId: id, status: .open, limit: 20))
         }
@@ -126,7 +126,7 @@ extension DashboardSnapshot {
     /// The campaign pane's rows with each campaign's performance, read for all of them at once. "Reached" is
     /// `customers.reached`: the customers with a touchpoint counted in `touchpoints.byStatus.delivered`.
     public static func collectCampaignRows(_ engine: Engine, _ campaigns: [Campaign], now: Int) throws -> [CampaignRow] {
-        zip(campaigns, try engine.campaignPerformances(campaigns, now: now)).map { c, p in
+        zip(campaigns, try engine.campaignPerformanceDocuments(campaigns, now: now)).map { c, p in
             CampaignRow(campaign: c, targeted: Int(p["customers"]?["targeted"]?.doubleValue ?? 0),
                         reached: Int(p["customers"]?["reached"]?.doubleValue ?? 0),
                         openRate: p["touchpoints"]?["rates"]?["openRate"]?.doubleValue,
