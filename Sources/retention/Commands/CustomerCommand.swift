@@ -28,7 +28,7 @@ enum CustomerCommand {
         let id = args.positionals[1]
         switch args.positionals[0] {
         case "export-data":
-            Output.out(try engine.exportPersonalData(customerId: id, now: env.now).serialized(pretty: true))
+            Output.out(try engine.exportPersonalData(customerId: id, now: env.now).json.serialized(pretty: true))
         case "erase":
             guard args.flag("--confirm") else { throw UsageError(message: "erasure cannot be undone: add --confirm", usage: usage) }
             try engine.eraseCustomer(customerId: id, now: env.now)
