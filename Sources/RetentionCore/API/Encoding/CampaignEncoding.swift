@@ -46,3 +46,73 @@ extension Campaign {
         .object((json.objectPairs ?? []) + [("performance", performance.json)])
     }
 }
+
+extension SequenceStep {
+    public var json: JSONValue {
+        var pairs: [(String, JSONValue)] = [("type", .string(channel?.rawValue ?? "preferred")), ("template", .string(template)), ("delay", .int(delayMinutes))]
+        if let skipIf { pairs.append(("skipIf", .string(skipIf.rawValue))) }
+        return .object(pairs)
+    }
+}
+
+extension TargetSegment {
+    public var json: JSONValue {
+        var pairs: [(String, JSONValue)] = []
+        if !churnRisk.isEmpty { pairs.append(("churnRisk", .array(churnRisk.map { .string($0.rawValue) }))) }
+        if !policyTypes.isEmpty { pairs.append(("policyTypes", .array(policyTypes.map { .string($0.rawValue) }))) }
+        if healthScoreMin != nil || healthScoreMax != nil {
+            pairs.append(("healthScoreRange", .object([("min", .optional(healthScoreMin)), ("max", .optional(healthScoreMax))])))
+        }
+        if tenureMonthsMin != nil || tenureMonthsMax != nil {
+            pairs.append(("tenureMonths", .object([("min", .optional(tenureMonthsMin)), ("max", .optional(tenureMonthsMax))])))
+        }
+        if !tags.isEmpty { pairs.append(("tags", .array(tags.map { .string($0) }))) }
+        if let agentId { pairs.append(("agentId", .string(agentId))) }
+        if let renewalWithinDays { pairs.append(("renewalWithinDays", .int(renewalWithinDays))) }
+        if formerCustomers { pairs.append(("formerCustomers", .bool(true))) }
+        return .object(pairs)
+    }
+}
+
+extension CampaignSchedule {
+    public var json: JSONValue {
+        .object([("startDate", .optional(startDate?.text)), ("endDate", .optional(endDate?.text)),
+                 ("timezone", .string(timezone)), ("cron", .optional(cron))])
+    }
+}
+
+extension CampaignGoals {
+    public var json: JSONValue {
+        .object([("targetCustomers", .optional(targetCustomers)), ("expectedRetention", .optional(expectedRetention)),
+                 ("expectedRevenue", .money(expectedRevenueCents))])
+    }
+}
+
+extension Campaign {
+    public var json: JSONValue {
+        .object([
+            ("id", .string(id)), ("name", .string(name)), ("description", .optional(description)), ("type", .string(type.rawValue)),
+            ("status", .string(status.rawValue)), ("targetSegment", targetSegment.json), ("schedule", schedule.json),
+            ("touchpoints", .array(sequence.map(\.json))), ("goals", goals.json), ("controlGroupPercent", .rounded(controlFraction * 100, 1)),
+            ("createdBy", .string(createdBy)), ("statusChangedAt", .optional(statusChangedAt.map(Timestamp.formatInstant))),
+            ("pausedAt", .optional(pausedAt.map(Timestamp.formatInstant))), ("nextRunAt", .optional(nextRunAt.map(Timestamp.formatInstant))),
+            ("allowedTransitions", .array(status.allowedTransitions.map { .string($0.rawValue) })),
+            ("version", .int(version)), ("createdAt", .string(Timestamp.formatInstant(createdAt))), ("updatedAt", .string(Timestamp.formatInstant(updatedAt))),
+        ])
+    }
+}
+
+extension Touchpoint {
+    public var json: JSONValue {
+        func t(_ v: Int?) -> JSONValue { .optional(v.map(Timestamp.formatInstant)) }
+        return .object([
+            ("id", .string(id)), ("campaignId", .optional(campaignId)), ("customerId", .string(customerId)), ("policyId", .optional(policyId)),
+            ("step", .int(step)), ("type", .string(channel.rawValue)), ("template", .optional(template)), ("status", .string(status.rawValue)),
+            ("scheduledAt", .string(Timestamp.formatInstant(dueAt))), ("sentAt", t(sentAt)), ("deliveredAt", t(deliveredAt)),
+            ("openedAt", t(openedAt)), ("clickedAt", t(clickedAt)), ("respondedAt", t(respondedAt)), ("failedAt", t(failedAt)),
+            ("subject", .optional(subject)), ("content", .optional(content)), ("response", .optional(response)),
+            ("metadata", metadata ?? .object([])), ("attempts", .int(attempts)), ("lastError", .optional(lastError)),
+            ("skipReason", .optional(skipReason)),
+        ])
+    }
+}
