@@ -155,18 +155,18 @@ import Testing
         #expect(retried.attempts == 1 && retried.status == .pending)
 
         let perf = try engine.campaignPerformance(id: c.id, now: testNow + 9)
-        #expect(perf["touchpoints"]?["byStatus"]?["responded"] == .number(1))
+        #expect(perf.touchpoints.byStatus[.responded] == 1)
         // The funnel: the responded touchpoint was delivered too (the spec's use case 6 reads this as "Reached").
-        #expect(perf["touchpoints"]?["byStatus"]?["delivered"] == .number(2))
-        #expect(perf["touchpoints"]?["byStatus"]?["sent"] == .number(2) && perf["touchpoints"]?["byStatus"]?["failed"] == .number(0))
-        #expect(perf["touchpoints"]?["byCurrentStatus"]?["delivered"] == .number(1) && perf["touchpoints"]?["byCurrentStatus"]?["responded"] == .number(1))
+        #expect(perf.touchpoints.byStatus[.delivered] == 2)
+        #expect(perf.touchpoints.byStatus[.sent] == 2 && perf.touchpoints.byStatus[.failed] == 0)
+        #expect(perf.touchpoints.byCurrentStatus[.delivered] == 1 && perf.touchpoints.byCurrentStatus[.responded] == 1)
         // 2 sent, 2 delivered, 1 opened, 1 responded.
-        #expect(perf["touchpoints"]?["rates"]?["deliveryRate"] == .number(100))
-        #expect(perf["touchpoints"]?["rates"]?["openRate"] == .number(50))
-        #expect(perf["touchpoints"]?["rates"]?["responseRate"] == .number(50))
-        #expect(perf["cost"] == .number(0.02))  // two e-mails at 1 cent
-        #expect(perf["customers"]?["reached"] == .number(2))
-        #expect(perf["retention"]?["controlSize"] != .number(0))
+        #expect(perf.touchpoints.rates.deliveryRate == 100)
+        #expect(perf.touchpoints.rates.openRate == 50)
+        #expect(perf.touchpoints.rates.responseRate == 50)
+        #expect(perf.cost == 0.02)  // two e-mails at 1 cent
+        #expect(perf.customers.reached == 2)
+        #expect(perf.retention.controlSize != 0)
     }
 }
 
@@ -314,35 +314,38 @@ import Testing
 
         let p = try engine.campaignPerformance(id: campaign.id, now: testNow)
         // Customers: targeted |T| = 3; reached (a delivery) T1, T2 = 2; engaged (open, click or response) T1 = 1.
-        #expect(p["customers"] == .object([("targeted", .number(3)), ("reached", .number(2)), ("engaged", .number(1)), ("control", .number(1))]))
-        #expect(p["touchpoints"]?["total"] == .number(5))
+        #expect(p.customers == .init(targeted: 3, reached: 2, engaged: 1, control: 1))
+        #expect(p.touchpoints.total == 5)
         // byStatus is a funnel: each touchpoint counts at every stage it reached (sent 4: all but the pending
         // one; delivered 3: T1's two and T2's SMS; opened 1 and clicked 1: T1's e-mail; responded 1: T1's call),
         // and in the side state it is in now (pending 1).
-        #expect(p["touchpoints"]?["byStatus"] == .object([("pending", .number(1)), ("sending", .number(0)), ("sent", .number(4)),
-                                                           ("delivered", .number(3)), ("opened", .number(1)), ("clicked", .number(1)),
-                                                           ("responded", .number(1)), ("failed", .number(0)), ("skipped", .number(0)),
-                                                           ("cancelled", .number(0)), ("needs_review", .number(0))]))
+        #expect(p.touchpoints.byStatus == [.pending: 1, .sending: 0, .sent: 4, .delivered: 3, .opened: 1, .clicked: 1,
+                                           .responded: 1, .failed: 0, .skipped: 0, .cancelled: 0, .needsReview: 0])
         // byCurrentStatus counts each touchpoint once, by its status now: 5 in all.
-        #expect(p["touchpoints"]?["byCurrentStatus"] == .object([("pending", .number(1)), ("sending", .number(0)), ("sent", .number(1)),
-                                                                  ("delivered", .number(1)), ("opened", .number(0)), ("clicked", .number(1)),
-                                                                  ("responded", .number(1)), ("failed", .number(0)), ("skipped", .number(0)),
-                                                                  ("cancelled", .number(0)), ("needs_review", .number(0))]))
+        #expect(p.touchpoints.byCurrentStatus == [.pending: 1, .sending: 0, .sent: 1, .delivered: 1, .opened: 0, .clicked: 1,
+                                                  .responded: 1, .failed: 0, .skipped: 0, .cancelled: 0, .needsReview: 0])
         // Sent 4, delivered 3, opened 1, clicked 1, responded 1: the rates are ratios of the funnel's counts.
-        #expect(p["touchpoints"]?["rates"] == .object([("deliveryRate", .number(75)), ("openRate", .number(33.33)), ("clickRate", .number(33.33)),
-                                                        ("responseRate", .number(33.33)), ("clickToOpenRate", .number(100))]))
-        #expect(p["engagementRate"] == .number(50))   // 1 engaged / 2 reached
+        #expect(p.touchpoints.rates == .init(deliveryRate: 75, openRate: 33.33, clickRate: 33.33, responseRate: 33.33, clickToOpenRate: 100))
+        #expect(p.engagementRate == 50)   // 1 engaged / 2 reached
         // Retention: T1 and T2 still in force of 3 treated; K1 of 1 control. Uplift (2/3 − 1) × 100.
-        #expect(p["retention"] == .object([("treatedRate", .number(66.67)), ("controlRate", .number(100)), ("upliftPoints", .number(-33.33)),
-                                           ("treatedSize", .number(3)), ("controlSize", .number(1))]))
+        #expect(p.retention == .init(treatedRate: 66.67, controlRate: 100, upliftPoints: -33.33, treatedSize: 3, controlSize: 1))
         // Revenue: T1's renewed term $1,650 × 12/12; control K1's $1,200; incremental 1650 − 1200 × 3/1.
-        #expect(p["revenue"] == .object([("retained", .number(1650)), ("control", .number(1200)), ("incremental", .number(-1950)),
-                                         ("attributionWindowDays", .number(90))]))
+        #expect(p.revenue == .init(retained: 1650, control: 1200, incremental: -1950, attributionWindowDays: 90))
         // Cost: 2 e-mails × 1¢ + 1 call × 400¢ + 1 SMS × 5¢ = 407¢ (the pending e-mail was not sent).
-        #expect(p["cost"] == .number(4.07))
-        #expect(p["roi"] == .number(40440.54))            // (165,000 − 407) / 407 × 100
-        #expect(p["roiOnUplift"] == .number(-48011.55))   // (−195,000 − 407) / 407 × 100
-        #expect(p["goals"]?["expectedRetention"]?["actual"] == .number(2))
+        #expect(p.cost == 4.07)
+        #expect(p.roi == 40440.54)            // (165,000 − 407) / 407 × 100
+        #expect(p.roiOnUplift == -48011.55)   // (−195,000 − 407) / 407 × 100
+        #expect(p.goals.expectedRetention.actual == 2)
+        // The API's document carries these typed figures, under the spec's keys.
+        let doc = p.json
+        #expect(doc["customers"] == .object([("targeted", .number(3)), ("reached", .number(2)), ("engaged", .number(1)), ("control", .number(1))]))
+        #expect(doc["touchpoints"]?["byStatus"]?.objectPairs?.map(\.0) == TouchpointStatus.allCases.map(\.rawValue))
+        #expect(doc["touchpoints"]?["byStatus"]?["sent"] == .number(4) && doc["touchpoints"]?["byCurrentStatus"]?["sent"] == .number(1))
+        #expect(doc["touchpoints"]?["rates"]?["openRate"] == .number(33.33) && doc["engagementRate"] == .number(50))
+        #expect(doc["retention"]?["upliftPoints"] == .number(-33.33) && doc["revenue"]?["incremental"] == .number(-1950))
+        #expect(doc["cost"] == .number(4.07) && doc["roi"] == .number(40440.54) && doc["roiOnUplift"] == .number(-48011.55))
+        #expect(doc["goals"]?["expectedRetention"]?["actual"] == .number(2) && doc["campaignId"] == .string(campaign.id))
+        #expect(doc["calculatedAt"] == .string(Timestamp.formatInstant(testNow)))
     }
 
     /// Performance read for many campaigns at once is each campaign's own: on a demo book with campaigns of
@@ -366,11 +369,11 @@ import Testing
         // Enrolled 60 days ago, so renewals since count as revenue.
         try engine.db.run("UPDATE campaign_enrollments SET enrolled_at = enrolled_at - 60 * 86400")
         let one = try campaigns.map { try engine.campaignPerformance(id: $0.id, now: testNow) }
-        #expect(one.contains { ($0["revenue"]?["retained"]?.doubleValue ?? 0) > 0 } && one.contains { ($0["revenue"]?["control"]?.doubleValue ?? 0) > 0 })
+        #expect(one.contains { $0.revenue.retained > 0 } && one.contains { $0.revenue.control > 0 })
         #expect(try engine.campaignPerformances(campaigns, now: testNow) == one)
         #expect(try engine.campaignPerformances(campaigns.reversed(), now: testNow) == one.reversed())
-        #expect(Set(one.map { $0["touchpoints"]?["byStatus"]?["delivered"]?.doubleValue }).count == 3, "the campaigns' numbers differ")
-        #expect(one[3]["customers"]?["targeted"] == .number(0) && one[3]["touchpoints"]?["total"] == .number(0) && one[3]["roi"] == .null)
+        #expect(Set(one.map { $0.touchpoints.byStatus[.delivered] }).count == 3, "the campaigns' numbers differ")
+        #expect(one[3].customers.targeted == 0 && one[3].touchpoints.total == 0 && one[3].roi == nil)
         #expect(try engine.campaignPerformances([], now: testNow).isEmpty)
     }
 

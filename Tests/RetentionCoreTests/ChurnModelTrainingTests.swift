@@ -193,7 +193,10 @@ import Testing
         #expect(try engine.churnModelDescription()["source"]?.stringValue?.contains("trained #\(report.version)") == true)
         #expect(try engine.churnModelDescription()["metrics"]?["version"] == .int(report.version))
         let id = try #require(try engine.listCustomers(CustomerQuery()).items.first { $0.activePolicies > 0 }?.id)
-        let model = try #require(try engine.predictChurn(customerId: id, features: nil, now: testNow)["model"])
+        let prediction = try engine.predictChurn(customerId: id, features: nil, now: testNow)
+        #expect(prediction.model.trained && prediction.model.version == report.version && prediction.model.trainedAt == testNow)
+        // The API's `model` member carries them.
+        let model = try #require(prediction.json["model"])
         #expect(model["trained"] == .bool(true) && model["version"] == .int(report.version))
         #expect(model["trainedAt"] == .string(Timestamp.formatInstant(testNow)) && model["holdoutAUC"] == .rounded(auc, 4))
     }

@@ -261,18 +261,18 @@ import Testing
         let engine = try book(4_000)
         for c in try engine.campaigns(status: .completed) {
             let perf = try engine.campaignPerformance(id: c.id, now: testNow)
-            let retention = perf["retention"]!, revenue = perf["revenue"]!
-            let treated = retention["treatedRate"]?.doubleValue ?? -1, control = retention["controlRate"]?.doubleValue ?? -1
-            #expect((retention["controlSize"]?.doubleValue ?? 0) > 20, "\(c.name) has a control group")
-            #expect((perf["cost"]?.doubleValue ?? 0) > 0, "\(c.name) cost something")
-            #expect((perf["touchpoints"]?["rates"]?["openRate"]?.doubleValue ?? 0) > 10, "\(c.name) was opened")
+            let retention = perf.retention, revenue = perf.revenue
+            let treated = retention.treatedRate ?? -1, control = retention.controlRate ?? -1
+            #expect(retention.controlSize > 20, "\(c.name) has a control group")
+            #expect(perf.cost > 0, "\(c.name) cost something")
+            #expect((perf.touchpoints.rates.openRate ?? 0) > 10, "\(c.name) was opened")
             switch c.type {
             case .renewal_reminder:
                 // Most customers renew either way (a reminder moves the few who would not: 1-4 points in books of 20,000,
                 // within the noise of a control group of a hundred); the renewals they made are revenue.
                 #expect(treated > 85 && control > 80, "most customers renew: treated \(treated) %, control \(control) %")
-                #expect((revenue["retained"]?.doubleValue ?? 0) > 10_000 && (revenue["control"]?.doubleValue ?? 0) > 1_000)
-                #expect(revenue["incremental"]?.doubleValue != nil && perf["roiOnUplift"]?.doubleValue != nil)
+                #expect(revenue.retained > 10_000 && revenue.control > 1_000)
+                #expect(revenue.incremental != nil && perf.roiOnUplift != nil)
             case .winback:
                 // Some former customers came back, more of those contacted.
                 #expect(treated > control + 3 && treated < 20, "\(c.name): treated \(treated) %, control \(control) %")

@@ -49,14 +49,14 @@ import Testing
         let c = try #require(try engine.listCustomers(CustomerQuery()).items.first { $0.activePolicies > 0 })
         let health = try engine.calculateHealthScore(customerId: c.id, now: testNow + 60)
         let ltv = try engine.calculateLTV(customerId: c.id, now: testNow + 60)
-        #expect(try engine.healthScoreHistory(customerId: c.id, limit: 1) == [health])
-        #expect(try engine.ltvHistory(customerId: c.id, limit: 1) == [ltv])
+        #expect(try engine.healthScoreHistory(customerId: c.id, limit: 1) == [health.json])
+        #expect(try engine.ltvHistory(customerId: c.id, limit: 1) == [ltv.json])
         for table in ["health_scores", "ltv_history"] {
             #expect(try engine.db.scalarInt("SELECT count(*) FROM \(table) WHERE document NOT LIKE '[%'") == 0, "\(table)")
         }
         // A compact row is well under half of the whole document.
         let stored = try engine.db.scalarInt("SELECT length(document) FROM health_scores WHERE customer_id = ? ORDER BY id DESC LIMIT 1", [.int(c.rowID)])
-        #expect(stored * 2 < health.serialized().utf8.count)
+        #expect(stored * 2 < health.json.serialized().utf8.count)
         // The rescore's rows read back as the documents of that calculation.
         let fromRescore = try #require(try engine.healthScoreHistory(customerId: c.id, limit: 2).last)
         #expect(fromRescore["customerId"] == .string(c.id))

@@ -104,7 +104,7 @@ import Testing
         // Profit: to date 0.15·3,000 = $450; to come 0.15·1,250.09 = $187.51; less acquisition $200: $437.51.
         #expect(ltv.netProfitCents == 45_000 && ltv.totalCostCents == 255_000)
         #expect(ltv.projectedProfitCents == 43_751)
-        let json = ltv.json(customerID: "c", at: 40_000_000)
+        let json = CustomerLifetimeValue(customerId: "c", value: ltv, calculatedAt: 40_000_000).json
         #expect(json["retentionRate"] == .number(42.4) && json["averageLifespan"] == .number(54.3) && json["churnProbability"] == .number(0.82))
         #expect(json["projectedLTV"] == .number(4250.09) && json["projectedProfit"] == .number(437.51))
     }
@@ -185,7 +185,7 @@ import Testing
         #expect(served.totalCostCents == 264_000 && served.netProfitCents == 36_000)
         #expect(served.projectedProfitCents == 30_584)
         #expect(served.projectedCents == 425_009)
-        #expect(served.json(customerID: "c", at: 0)["operationalCost"] == .number(40))
+        #expect(CustomerLifetimeValue(customerId: "c", value: served, calculatedAt: 0).json["operationalCost"] == .number(40))
     }
 
     @Test func routesAnswerWithTheSpecShape() throws {
@@ -216,23 +216,33 @@ import Testing
         try engine.refreshCustomerCounters(try engine.customerRowID(c.id), now: testNow)
         try engine.db.run("UPDATE customers SET churn_probability = 0.82, churn_risk = 3 WHERE uuid = ?", [.text(c.id)])
         try engine.setLTVSetting("ltv.profitMargin", "0.65", now: testNow)
-        let r = try engine.calculateLTV(customerId: c.id, now: testNow)
+        let calculated = try engine.calculateLTV(customerId: c.id, now: testNow), v = calculated.value
         // The spec's example: totalRevenue 4500 = currentLTV, auto 3000 + home 1500, cost 4500·0.35 = 1575, profit 2925.
+        #expect(v.currentCents == 450_000)
+        #expect(v.revenueByType.map(\.0) == ["auto", "home"] && v.revenueByType.map(\.1) == [300_000, 150_000])
+        #expect(v.totalCostCents == 157_500 && v.netProfitCents == 292_500)
+        #expect(try engine.customer(id: c.id).lifetimeValueCents == 450_000)
+        // The stored churn probability governs: the annual auto renews with 1 − 0.82.
+        #expect(v.churnProbability == 0.82 && abs((v.retentionRate ?? 0) - 0.18) < 1e-12)
+        #expect(v.category == "at_risk")
+        #expect(v.projectedCents > 450_000 && v.projectedProfitCents > 292_500 - 20_000)
+        // The API's document carries these figures in currency units and percent.
+        let r = calculated.json
+        #expect(r["customerId"] == .string(c.id) && r["calculatedAt"] == .string(Timestamp.formatInstant(testNow)))
         #expect(r["currentLTV"] == .number(4500) && r["breakdown"]?["totalRevenue"] == .number(4500))
         #expect(r["breakdown"]?["policyRevenue"] == .object([("auto", .number(3000)), ("home", .number(1500))]))
         #expect(r["breakdown"]?["totalCost"] == .number(1575) && r["breakdown"]?["netProfit"] == .number(2925))
-        #expect(try engine.customer(id: c.id).lifetimeValueCents == 450_000)
-        // The stored churn probability governs: the annual auto renews with 1 − 0.82.
         #expect(r["churnProbability"] == .number(0.82) && r["retentionRate"] == .number(18))
         #expect(r["segments"]?["category"] == .string("at_risk"))
-        #expect((r["projectedLTV"]?.doubleValue ?? 0) > 4500 && (r["projectedProfit"]?.doubleValue ?? 0) > 2925 - 200)
+        #expect(r["projectedLTV"] == .money(v.projectedCents) && r["projectedProfit"] == .money(v.projectedProfitCents))
         // Operational costs: $100 a policy-year. Both policies incepted on 1 January; the auto one is in force until now (10:30 on
         // the 15th: 14.4375 days), the home one ended when it was cancelled, at the start of the 15th (14 days):
         // 28.4375/365.25 policy-years cost $7.79, so cost 1575 + 7.79 and profit 2925 − 7.79.
         try engine.setLTVSetting("ltv.operationalCost", "100", now: testNow)
         let served = try engine.calculateLTV(customerId: c.id, now: testNow)
-        #expect(served["operationalCost"] == .number(100))
-        #expect(served["breakdown"]?["totalCost"] == .number(1582.79) && served["breakdown"]?["netProfit"] == .number(2917.21))
+        #expect(served.value.settings.operationalCostCents == 10_000)
+        #expect(served.value.totalCostCents == 158_279 && served.value.netProfitCents == 291_721)
+        #expect(served.json["operationalCost"] == .number(100) && served.json["breakdown"]?["totalCost"] == .number(1582.79))
         #expect { try engine.setLTVSetting("ltv.operationalCost", "-1", now: testNow) } throws: { ($0 as? RetentionError)?.field == "ltv.operationalCost" }
         #expect(try engine.setting("ltv.operationalCost") == "100")
     }
@@ -249,15 +259,15 @@ import Testing
         #expect(rows.contains { $0.2 >= 0.7 } && rows.contains { $0.2 < 0.3 })
         for (id, stored, p) in rows {
             let r = try engine.calculateLTV(customerId: id, now: testNow)
-            #expect(r["projectedLTV"] == .number(Double(stored) / 100), "\(id)")
-            #expect(r["churnProbability"] == .rounded(p, 4))
+            #expect(r.value.projectedCents == stored, "\(id)")
+            #expect(r.json["churnProbability"] == .rounded(p, 4))
         }
         // A customer never scored is scored with the model in force.
         let c = try engine.createCustomer(try json(specCustomerBody.replacingOccurrences(of: "john.doe@", with: "new.one@")), now: testNow)
         _ = try engine.createPolicy(try json(specPolicyBody(customerId: c.id, number: "POL-NEW-1")), now: testNow)
         #expect(try engine.customer(id: c.id).churnProbability == nil)
         let fresh = try engine.calculateLTV(customerId: c.id, now: testNow)
-        #expect(fresh["churnProbability"] == (try engine.predictChurn(customerId: c.id, features: nil, now: testNow))["churnProbability"])
+        #expect(fresh.value.churnProbability == (try engine.predictChurn(customerId: c.id, features: nil, now: testNow)).prediction.probability)
     }
 
     @Test func historyWrittenBeforeProjectedProfitStillReads() throws {
@@ -312,12 +322,12 @@ import Testing
         let id = try #require(try engine.db.queryOne("""
             SELECT c.uuid FROM customers c JOIN policies p ON p.customer_id = c.id WHERE p.policy_type = 'auto' AND p.status = 'active' LIMIT 1
             """) { $0.text(0) })
-        let before = try engine.calculateLTV(customerId: id, now: testNow)["projectedLTV"]
+        let before = try engine.calculateLTV(customerId: id, now: testNow).value.projectedCents
         try engine.db.execute("UPDATE settings SET value = '{\"auto\":{\"alpha\":1,\"beta\":1000}}' WHERE key = 'ltv.retentionModels'")
         #expect(try engine.retentionModels() == [.auto: ShiftedBetaGeometric(alpha: 1, beta: 1000)])
-        #expect(try engine.calculateLTV(customerId: id, now: testNow)["projectedLTV"] != before, "the saved models are the ones used")
+        #expect(try engine.calculateLTV(customerId: id, now: testNow).value.projectedCents != before, "the saved models are the ones used")
         try engine.db.execute("DELETE FROM settings WHERE key = 'ltv.retentionModels'")
-        #expect(try engine.calculateLTV(customerId: id, now: testNow)["projectedLTV"] == before, "with nothing saved the book is fitted again")
+        #expect(try engine.calculateLTV(customerId: id, now: testNow).value.projectedCents == before, "with nothing saved the book is fitted again")
     }
 }
 

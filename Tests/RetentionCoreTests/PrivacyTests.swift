@@ -8,11 +8,19 @@ import Testing
         let c = try engine.createCustomer(try json(specCustomerBody), now: testNow)
         try engine.createPolicy(try json(specPolicyBody(customerId: c.id)), now: testNow)
         try engine.logContact(customerId: c.id, channel: .call, outcome: .reached, note: "spoke about the renewal", now: testNow)
-        let doc = try engine.exportPersonalData(customerId: c.id, now: testNow)
+        let export = try engine.exportPersonalData(customerId: c.id, now: testNow)
+        #expect(export.customer.email == "john.doe@example.com")
+        #expect(export.policies.count == 1)
+        #expect(export.events.contains { $0.data?["note"] == .string("spoke about the renewal") })
+        #expect(export.auditTrail.count >= 2 && export.auditTrail.allSatisfy { $0.user == engine.user })
+        // The API's document carries the typed values under its keys.
+        let doc = export.json
+        #expect(doc["exportedAt"] == .string(Timestamp.formatInstant(testNow)))
         #expect(doc["customer"]?["email"] == .string("john.doe@example.com"))
         #expect(doc["policies"]?.arrayValue?.count == 1)
         #expect(doc["events"]?.arrayValue?.contains { $0["data"]?["note"] == .string("spoke about the renewal") } == true)
-        #expect((doc["auditTrail"]?.arrayValue?.count ?? 0) >= 2)
+        #expect(doc["auditTrail"]?.arrayValue?.map { $0["action"]?.stringValue } == export.auditTrail.map(\.action))
+        #expect(doc["contactPreferences"] == .array([]) && doc["tasks"] == .array([]))
     }
 
     @Test func erasureLeavesNoPersonalValueInTheFileAndKeepsTheNumbers() throws {

@@ -231,7 +231,7 @@ import Testing
         #expect(try roi("2024-01-01", "2024-12-31") == .number(29456.65))
         // The same from the campaigns' own performance: Σ revenue retained and Σ cost of K1 and K3.
         let perf = try engine.campaignPerformances(try engine.campaigns().filter { [k1, k3].contains($0.rowID) }.sorted { $0.rowID < $1.rowID }, now: d("2025-01-01"))
-        #expect(perf.map { $0["revenue"]?["retained"] } == [.number(1200), .number(0)] && perf.map { $0["cost"] } == [.number(4.01), .number(0.05)])
+        #expect(perf.map(\.revenue.retained) == [1200, 0] && perf.map(\.cost) == [4.01, 0.05])
         // 2023: K1 (its e-mail) and K2: (120,000 − (401 + 1)) / 402 × 100; K1 counts whole, its 2024 renewal too.
         #expect(try roi("2023-01-01", "2023-12-31") == .number(29750.75))
         // Agent ag: K1 alone (K3 sent only to Z, of agent zz): (120,000 − 401) / 401 × 100. Agent zz: K3, (0 − 5) / 5.

@@ -40,6 +40,37 @@ import Testing
         #expect(abs(DefaultChurnModel.model.probability(f.values) - 0.0123335) < 1e-6)
     }
 
+    /// The engine's typed health score and prediction of the worked example, and the API documents made of
+    /// them: each figure under the spec's key, rounded as shown.
+    @Test func theHealthScoreAndPredictionDocumentsCarryTheTypedFigures() throws {
+        let engine = try makeEngine()
+        let model = try engine.churnModelInfo()
+        let sc = engine.score(Self.example, model: model.model, medians: ChurnFeatures(values: DefaultChurnModel.model.means))
+        let hs = CustomerHealthScore(customerId: "c-1", sc, at: testNow)
+        // p = 0.0123335 (workedExampleChurnProbability), to 4 decimals; low risk.
+        #expect(hs.health.overall == 83.7 && hs.health.band == .excellent && hs.churnRisk == .low && hs.churnProbability == 0.0123)
+        let doc = hs.json
+        #expect(doc["customerId"] == .string("c-1") && doc["calculatedAt"] == .string(Timestamp.formatInstant(testNow)))
+        #expect(doc["overallScore"] == .number(83.7) && doc["band"] == .string("excellent"))
+        #expect(doc["churnRisk"] == .string("low") && doc["churnProbability"] == .number(0.0123))
+        #expect(doc["components"]?["engagement"]?["score"] == .number(92.5) && doc["components"]?["engagement"]?["emailOpenRate"] == .number(65))
+        #expect(doc["components"]?["financial"]?["score"] == .number(89.4) && doc["components"]?["financial"]?["premiumGrowth"] == .number(15))
+        #expect(doc["components"]?["satisfaction"]?["score"] == .number(73.7) && doc["components"]?["satisfaction"]?["nps"] == .number(70))
+        #expect(doc["components"]?["lifecycle"]?["score"] == .number(72.3) && doc["components"]?["lifecycle"]?["churnIndicators"] == .number(0))
+        #expect(doc["riskFactors"] == .array(hs.riskFactors.map { .string($0) }) && doc["recommendations"] == .array(hs.recommendations.map { .string($0) }))
+
+        let prediction = CustomerChurnPrediction(customerId: "c-1", prediction: sc.prediction, customerStatus: .active, features: sc.features,
+                                                 model: model, predictedAt: testNow)
+        let p = prediction.json
+        #expect(p["churnProbability"] == .number(0.0123) && p["churnRisk"] == .string("low") && p["customerStatus"] == .string("active"))
+        #expect(p["confidence"] == .number(sc.prediction.confidence) && p["predictedAt"] == .string(Timestamp.formatInstant(testNow)))
+        #expect(p["features"] == .object([("tenure", .number(24)), ("policyCount", .number(2)), ("engagementScore", .number(92.5)),
+                                          ("satisfactionScore", .number(73.7)), ("paymentHistory", .number(100)), ("claimsRatio", .number(0)),
+                                          ("lastContactDays", .number(5))]))
+        #expect(p["factors"]?.arrayValue?.map { $0["name"]?.stringValue } == sc.prediction.factors.map(\.name))
+        #expect(p["model"]?["trained"] == .bool(false) && p["topFactor"] == (sc.prediction.topFactor?.json ?? .null))
+    }
+
     @Test func bandsAndRiskLevelsFollowTheSpec() {
         #expect(HealthScore.Band(score: 80) == .excellent && HealthScore.Band(score: 79.9) == .good)
         #expect(HealthScore.Band(score: 60) == .good && HealthScore.Band(score: 59.9) == .fair)
@@ -185,13 +216,14 @@ import Testing
         #expect(entries.count == 40)
         for e in entries {
             let prediction = try engine.predictChurn(customerId: e.id, features: nil, now: testNow)
-            #expect(prediction["topFactor"]?["title"]?.stringValue == e.topRiskFactor, "\(e.name)")
+            #expect(prediction.prediction.topFactor?.title == e.topRiskFactor, "\(e.name)")
             #expect(try engine.customer(id: e.id).topRiskFactor == e.topRiskFactor)
-            let firstRaising = prediction["factors"]?.arrayValue?.first { $0["direction"] == .string("negative") }
-            #expect(firstRaising?["name"] == prediction["topFactor"]?["name"] ?? .null)
+            let firstRaising = prediction.prediction.factors.first { $0.direction == "negative" }
+            #expect(firstRaising?.name == prediction.prediction.topFactor?.name)
+            #expect(prediction.json["topFactor"]?["title"] == .optional(e.topRiskFactor))
         }
         #expect(Set(entries.compactMap(\.topRiskFactor)).count > 1, "the top factor tells customers apart")
-        let model = try engine.predictChurn(customerId: entries[0].id, features: nil, now: testNow)["model"]
+        let model = try engine.predictChurn(customerId: entries[0].id, features: nil, now: testNow).json["model"]
         #expect(model == .object([("trained", .bool(false)), ("version", .null), ("trainedAt", .null), ("holdoutAUC", .null),
                                   ("calibrationSlope", .null), ("calibrationIntercept", .null),
                                   ("description", .string("untrained: documented default coefficients"))]))

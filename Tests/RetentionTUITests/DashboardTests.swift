@@ -420,7 +420,7 @@ import Testing
         let line = render(state).split(separator: "\n").first { $0.contains("Save") }.map(String.init) ?? ""
         #expect(line.range(of: #"Save\s+loyalty\s+active\s+2\s+1\s"#, options: .regularExpression) != nil, "\(line)")
         // The overlay: customers reached 1; touchpoints delivered 2 (the opened e-mail and the SMS), sent 3.
-        let summary = CampaignSummary.lines(EngineAdapter.campaignReport(try engine.campaignPerformance(id: campaign.id, now: now)))
+        let summary = CampaignSummary.lines(EngineAdapter.campaignReport(try engine.campaignPerformanceDocument(id: campaign.id, now: now)))
         #expect(summary[0].contains("reached 1"))
         #expect(summary[1] == "Touchpoints 4, reached: sent 3, delivered 2, opened 1, clicked 0, responded 0")
         #expect(summary[2] == "Now: pending 1, sending 0, failed 0, skipped 0, cancelled 0")

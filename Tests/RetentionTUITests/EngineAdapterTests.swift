@@ -26,7 +26,7 @@ import Testing
         #expect(detail.scores.ltv?.totalRevenue != nil && detail.scores.ltv?.retentionRate != nil)
 
         let campaign = try #require(try engine.campaigns(limit: 10).first)
-        let report = EngineAdapter.campaignReport(try engine.campaignPerformance(id: campaign.id, now: now))
+        let report = EngineAdapter.campaignReport(try engine.campaignPerformanceDocument(id: campaign.id, now: now))
         #expect(report.status == campaign.status.rawValue && report.targeted != nil && report.touchpoints != nil)
         #expect(!report.byStatus.isEmpty)
     }

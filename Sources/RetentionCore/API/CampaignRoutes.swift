@@ -42,7 +42,7 @@ extension Router {
             return .success(.object([("enrolled", .bool(true)), ("touchpoints", .int(steps))]), status: 201)
         },
         Route("GET", "campaigns/:id/performance", "Campaign performance, ROI and uplift against the control group") { engine, ctx in
-            .success(try engine.campaignPerformance(id: ctx.param("id"), now: ctx.now))
+            .success(try engine.campaignPerformance(id: ctx.param("id"), now: ctx.now).json)
         },
         Route("GET", "campaigns/:id/touchpoints", "A campaign's touchpoints (status, limit)") { engine, ctx in
             let status = try ctx.query.choice("status", TouchpointStatus.self)

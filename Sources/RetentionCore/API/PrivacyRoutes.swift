@@ -2,7 +2,7 @@
 extension Router {
     static let privacyRoutes: [Route] = [
         Route("GET", "customers/:id/export", "Extension: everything held about the customer (right of access)") { engine, ctx in
-            .success(try engine.exportPersonalData(customerId: ctx.param("id"), now: ctx.now))
+            .success(try engine.exportPersonalData(customerId: ctx.param("id"), now: ctx.now).json)
         },
         Route("POST", "customers/:id/erase", "Extension: erase the customer's personal data {\"confirm\": true} (right to erasure)") { engine, ctx in
             var r = try FieldReader(try ctx.requireBody())

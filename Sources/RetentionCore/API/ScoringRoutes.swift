@@ -1,14 +1,14 @@
 extension Router {
     static let scoringRoutes: [Route] = [
         Route("POST", "customers/:id/health-score", "Calculate and store the health score, churn risk and recommendations") { engine, ctx in
-            .success(try engine.calculateHealthScore(customerId: ctx.param("id"), now: ctx.now))
+            .success(try engine.calculateHealthScore(customerId: ctx.param("id"), now: ctx.now).json)
         },
         Route("GET", "customers/:id/health-score", "Health score history, newest first (limit)") { engine, ctx in
             let limit = try ctx.query.int("limit", default: 10, range: 1...1000)
             return .success(.array(try engine.healthScoreHistory(customerId: ctx.param("id"), limit: limit)))
         },
         Route("POST", "customers/:id/ltv", "Calculate and store the lifetime value (sBG retention, discounted)") { engine, ctx in
-            .success(try engine.calculateLTV(customerId: ctx.param("id"), now: ctx.now))
+            .success(try engine.calculateLTV(customerId: ctx.param("id"), now: ctx.now).json)
         },
         Route("GET", "customers/:id/ltv", "LTV history, newest first (limit)") { engine, ctx in
             let limit = try ctx.query.int("limit", default: 10, range: 1...1000)
@@ -21,7 +21,7 @@ extension Router {
                 overrides = r.raw("features")
                 try r.finish()
             }
-            return .success(try engine.predictChurn(customerId: ctx.param("id"), features: overrides, now: ctx.now))
+            return .success(try engine.predictChurn(customerId: ctx.param("id"), features: overrides, now: ctx.now).json)
         },
     ]
 }

@@ -9,6 +9,27 @@ extension Engine {
     public func metrics(_ period: MetricsPeriod) throws -> JSONValue {
         try retentionMetrics(period).json
     }
+
+    /// TRANSITIONAL (DashboardApp `.campaignDetail` via CampaignSummary.lines): `campaignPerformance(id:now:).json`.
+    public func campaignPerformanceDocument(id: String, now: Int) throws -> JSONValue {
+        try campaignPerformance(id: id, now: now).json
+    }
+
+    /// TRANSITIONAL (DashboardSnapshot.collectCampaignRows): `campaignPerformances(_:now:).map(\.json)`.
+    public func campaignPerformanceDocuments(_ campaigns: [Campaign], now: Int) throws -> [JSONValue] {
+        try campaignPerformances(campaigns, now: now).map(\.json)
+    }
+
+    /// TRANSITIONAL (DashboardApp `.rescoreCustomer`): `calculateHealthScore(customerId:now:).json`.
+    @discardableResult
+    public func healthScoreDocument(customerId: String, now: Int) throws -> JSONValue {
+        try calculateHealthScore(customerId: customerId, now: now).json
+    }
+
+    /// TRANSITIONAL (DashboardSnapshot.collect, the detail pane): `predictChurn(customerId:features: nil, now:).json`.
+    public func churnPredictionDocument(customerId: String, now: Int) throws -> JSONValue {
+        try predictChurn(customerId: customerId, features: nil, now: now).json
+    }
 }
 
 // TRANSITIONAL: a write the dashboard (DashboardApp: note, missed payment) still makes with an API body.

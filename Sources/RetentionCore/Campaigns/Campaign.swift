@@ -43,12 +43,6 @@ public struct SequenceStep: Sendable, Equatable {
     public var template: String
     public var delayMinutes: Int
     public var skipIf: SkipCondition?
-
-    public var json: JSONValue {
-        var pairs: [(String, JSONValue)] = [("type", .string(channel?.rawValue ?? "preferred")), ("template", .string(template)), ("delay", .int(delayMinutes))]
-        if let skipIf { pairs.append(("skipIf", .string(skipIf.rawValue))) }
-        return .object(pairs)
-    }
 }
 
 /// Who a campaign targets. Every criterion given must hold (they combine with AND); a list criterion
@@ -76,23 +70,6 @@ public struct TargetSegment: Sendable, Equatable {
     public var criteriaCount: Int {
         [!churnRisk.isEmpty, !policyTypes.isEmpty, healthScoreMin != nil, healthScoreMax != nil, tenureMonthsMin != nil,
          tenureMonthsMax != nil, !tags.isEmpty, agentId != nil, renewalWithinDays != nil].filter { $0 }.count
-    }
-
-    public var json: JSONValue {
-        var pairs: [(String, JSONValue)] = []
-        if !churnRisk.isEmpty { pairs.append(("churnRisk", .array(churnRisk.map { .string($0.rawValue) }))) }
-        if !policyTypes.isEmpty { pairs.append(("policyTypes", .array(policyTypes.map { .string($0.rawValue) }))) }
-        if healthScoreMin != nil || healthScoreMax != nil {
-            pairs.append(("healthScoreRange", .object([("min", .optional(healthScoreMin)), ("max", .optional(healthScoreMax))])))
-        }
-        if tenureMonthsMin != nil || tenureMonthsMax != nil {
-            pairs.append(("tenureMonths", .object([("min", .optional(tenureMonthsMin)), ("max", .optional(tenureMonthsMax))])))
-        }
-        if !tags.isEmpty { pairs.append(("tags", .array(tags.map { .string($0) }))) }
-        if let agentId { pairs.append(("agentId", .string(agentId))) }
-        if let renewalWithinDays { pairs.append(("renewalWithinDays", .int(renewalWithinDays))) }
-        if formerCustomers { pairs.append(("formerCustomers", .bool(true))) }
-        return .object(pairs)
     }
 }
 
@@ -167,11 +144,6 @@ public struct CampaignSchedule: Sendable, Equatable {
             if case .date = end { "\(end.text) (to the end of that day, \(timezone))" } else { end.text }
         }
     }
-
-    public var json: JSONValue {
-        .object([("startDate", .optional(startDate?.text)), ("endDate", .optional(endDate?.text)),
-                 ("timezone", .string(timezone)), ("cron", .optional(cron))])
-    }
 }
 
 /// The campaign's goals from its body, shown against actuals.
@@ -179,11 +151,6 @@ public struct CampaignGoals: Sendable, Equatable {
     public var targetCustomers: Int?
     public var expectedRetention: Int?
     public var expectedRevenueCents: Int?
-
-    public var json: JSONValue {
-        .object([("targetCustomers", .optional(targetCustomers)), ("expectedRetention", .optional(expectedRetention)),
-                 ("expectedRevenue", .money(expectedRevenueCents))])
-    }
 }
 
 /// A retention campaign (spec section 5).
@@ -207,22 +174,4 @@ public struct Campaign: Sendable, Equatable {
     public var version: Int
     public var createdAt: Int
     public var updatedAt: Int
-
-    public var json: JSONValue {
-        .object([
-            ("id", .string(id)), ("name", .string(name)), ("description", .optional(description)), ("type", .string(type.rawValue)),
-            ("status", .string(status.rawValue)), ("targetSegment", targetSegment.json), ("schedule", schedule.json),
-            ("touchpoints", .array(sequence.map(\.json))), ("goals", goals.json), ("controlGroupPercent", .rounded(controlFraction * 100, 1)),
-            ("createdBy", .string(createdBy)), ("statusChangedAt", .optional(statusChangedAt.map(Timestamp.formatInstant))),
-            ("pausedAt", .optional(pausedAt.map(Timestamp.formatInstant))), ("nextRunAt", .optional(nextRunAt.map(Timestamp.formatInstant))),
-            ("allowedTransitions", .array(status.allowedTransitions.map { .string($0.rawValue) })),
-            ("version", .int(version)), ("createdAt", .string(Timestamp.formatInstant(createdAt))), ("updatedAt", .string(Timestamp.formatInstant(updatedAt))),
-        ])
-    }
-
-    /// The campaign with its performance (the object of `Engine.campaignPerformances`), as `GET /campaigns`
-    /// and `GET /campaigns/:id` return it: the spec reads `campaign.performance.roi`.
-    public func json(performance: JSONValue) -> JSONValue {
-        .object((json.objectPairs ?? []) + [("performance", performance)])
-    }
 }

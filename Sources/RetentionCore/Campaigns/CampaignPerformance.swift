@@ -109,76 +109,136 @@ extension Engine {
     }
 
     /// A campaign's performance (`GET /campaigns/:id/performance`, and `performance` in the campaign object).
-    public func campaignPerformance(id: String, now: Int) throws -> JSONValue {
+    public func campaignPerformance(id: String, now: Int) throws -> CampaignPerformance {
         try campaignPerformances([try campaign(id: id)], now: now)[0]
     }
 
     /// The performance of each campaign given, in order, read for all of them at once (`campaignMeasures`:
-    /// two queries, however many campaigns), the same object `campaignPerformance(id:)` gives for one.
-    ///
-    /// Definitions (T = treated customers: enrolled and contacted; C = the control group: enrolled, never contacted):
-    /// - targeted = |T|; reached = customers in T with at least one touchpoint delivered (or further);
-    /// - `touchpoints.byStatus` is a funnel: `sent`, `delivered`, `opened`, `clicked` and `responded` count the
-    ///   touchpoints that reached that stage, whatever came after (an opened one is also delivered and sent);
-    ///   `pending`, `sending`, `failed`, `skipped`, `cancelled` and `needs_review` count those in that state now.
-    ///   `touchpoints.byCurrentStatus` counts every touchpoint once, by the status it is in now;
-    /// - rates over that funnel: deliveryRate = delivered / sent; openRate = opened / delivered;
-    ///   clickRate = clicked / delivered; responseRate = responded / delivered; clickToOpenRate = clicked / opened;
-    /// - engagementRate = customers who opened, clicked or responded / reached;
-    /// - retention rate of a group = customers still holding a policy in force / group size;
-    /// - revenue retained = premium of the terms renewed (`policy_renewed`) by the group's customers between
-    ///   enrolment and 90 days after the sequence's last step (the attribution window);
-    /// - cost = Σ touches sent × the channel's cost per touch;
-    /// - ROI = (revenue retained − cost) / cost × 100;
-    /// - with a control group: uplift = treated retention rate − control retention rate (percentage points);
-    ///   incremental revenue = revenue(T) − revenue(C) × |T| / |C|; ROI on uplift = (incremental revenue − cost) / cost × 100.
-    /// A rate with an empty denominator is null.
-    public func campaignPerformances(_ campaigns: [Campaign], now: Int) throws -> [JSONValue] {
+    /// two queries, however many campaigns), the same value `campaignPerformance(id:)` gives for one.
+    /// The definitions are those of `CampaignPerformance`.
+    public func campaignPerformances(_ campaigns: [Campaign], now: Int) throws -> [CampaignPerformance] {
         let measures = try campaignMeasures(campaigns)
-        return campaigns.map { Engine.performance($0, measures[$0.rowID] ?? CampaignMeasure(), now: now) }
+        return campaigns.map { CampaignPerformance($0, measures[$0.rowID] ?? CampaignMeasure(), now: now) }
+    }
+}
+
+/// A campaign's performance, as `GET /campaigns/:id/performance` shows it (its JSON is made in
+/// API/Encoding/CampaignEncoding.swift). Rates and amounts are rounded as shown: percentages and currency
+/// units to 2 decimals.
+///
+/// Definitions (T = treated customers: enrolled and contacted; C = the control group: enrolled, never contacted):
+/// - targeted = |T|; reached = customers in T with at least one touchpoint delivered (or further);
+/// - `touchpoints.byStatus` is a funnel: `sent`, `delivered`, `opened`, `clicked` and `responded` count the
+///   touchpoints that reached that stage, whatever came after (an opened one is also delivered and sent);
+///   `pending`, `sending`, `failed`, `skipped`, `cancelled` and `needs_review` count those in that state now.
+///   `touchpoints.byCurrentStatus` counts every touchpoint once, by the status it is in now;
+/// - rates over that funnel: deliveryRate = delivered / sent; openRate = opened / delivered;
+///   clickRate = clicked / delivered; responseRate = responded / delivered; clickToOpenRate = clicked / opened;
+/// - engagementRate = customers who opened, clicked or responded / reached;
+/// - retention rate of a group = customers still holding a policy in force / group size;
+/// - revenue retained = premium of the terms renewed (`policy_renewed`) by the group's customers between
+///   enrolment and 90 days after the sequence's last step (the attribution window);
+/// - cost = Σ touches sent × the channel's cost per touch;
+/// - ROI = (revenue retained − cost) / cost × 100;
+/// - with a control group: uplift = treated retention rate − control retention rate (percentage points);
+///   incremental revenue = revenue(T) − revenue(C) × |T| / |C|; ROI on uplift = (incremental revenue − cost) / cost × 100.
+/// A rate with an empty denominator is nil (null in JSON).
+public struct CampaignPerformance: Sendable, Equatable {
+    public struct Customers: Sendable, Equatable {
+        /// |T|, the treated customers.
+        public var targeted: Int
+        /// Customers in T with a touchpoint delivered (or further).
+        public var reached: Int
+        /// Customers with a touchpoint opened, clicked or responded.
+        public var engaged: Int
+        /// |C|, the control group.
+        public var control: Int
+    }
+    /// Rates over the touchpoint funnel, in percent (2 decimals); nil over an empty denominator.
+    public struct Rates: Sendable, Equatable {
+        public var deliveryRate: Double?, openRate: Double?, clickRate: Double?, responseRate: Double?, clickToOpenRate: Double?
+    }
+    public struct Touchpoints: Sendable, Equatable {
+        public var total: Int
+        /// The funnel: sent…responded count touchpoints that reached the stage; the other statuses those in it now.
+        public var byStatus: [TouchpointStatus: Int]
+        /// Every touchpoint once, by the status it is in now.
+        public var byCurrentStatus: [TouchpointStatus: Int]
+        public var rates: Rates
+    }
+    public struct Retention: Sendable, Equatable {
+        /// Retention rates of T and C in percent (2 decimals); uplift in percentage points.
+        public var treatedRate: Double?, controlRate: Double?, upliftPoints: Double?
+        public var treatedSize: Int, controlSize: Int
+    }
+    public struct Revenue: Sendable, Equatable {
+        /// Currency units, 2 decimals.
+        public var retained: Double, control: Double, incremental: Double?
+        public var attributionWindowDays: Int
+    }
+    /// A goal of the campaign (nil when it set none) beside what it achieved.
+    public struct Goal<Value: Sendable & Equatable, Actual: Sendable & Equatable>: Sendable, Equatable {
+        public var goal: Value?
+        public var actual: Actual
+    }
+    public struct Goals: Sendable, Equatable {
+        public var targetCustomers: Goal<Int, Int>
+        public var expectedRetention: Goal<Int, Int>
+        /// Goal in cents; actual in currency units (2 decimals).
+        public var expectedRevenue: Goal<Int, Double>
     }
 
-    /// The performance object of one campaign from its measures.
-    static func performance(_ c: Campaign, _ m: CampaignMeasure, now: Int) -> JSONValue {
-        func pct(_ n: Double, _ d: Double) -> JSONValue { d > 0 ? .rounded(n / d * 100, 2) : .null }
+    public var campaignId: String
+    public var name: String
+    public var status: CampaignStatus
+    public var customers: Customers
+    public var touchpoints: Touchpoints
+    /// Percent (2 decimals) of reached customers who engaged; nil when none was reached.
+    public var engagementRate: Double?
+    public var retention: Retention
+    public var revenue: Revenue
+    /// Currency units, 2 decimals.
+    public var cost: Double
+    /// Percent, 2 decimals; nil when nothing was spent.
+    public var roi: Double?
+    public var roiOnUplift: Double?
+    public var goals: Goals
+    public var calculatedAt: Int
+
+    /// The performance of one campaign from its measures.
+    init(_ c: Campaign, _ m: CampaignMeasure, now: Int) {
+        func round2(_ v: Double) -> Double { (v * 100).rounded() / 100 }
+        func pct(_ n: Double, _ d: Double) -> Double? { d > 0 ? round2(n / d * 100) : nil }
         let treated = m.treated, control = m.control
         let treatedRate = treated.size > 0 ? treated.retained / treated.size : nil
         let controlRate = control.size > 0 ? control.retained / control.size : nil
         let incremental: Double? = control.size > 0 ? treated.revenueCents - control.revenueCents * treated.size / control.size : nil
-        let roi: JSONValue = m.costCents > 0 ? .rounded((treated.revenueCents - m.costCents) / m.costCents * 100, 2) : .null
-        let roiUplift: JSONValue = m.costCents > 0 && incremental != nil ? .rounded((incremental! - m.costCents) / m.costCents * 100, 2) : .null
-        let customers: JSONValue = .object([("targeted", .number(treated.size)), ("reached", .int(m.reached)), ("engaged", .int(m.engaged)),
-                                            ("control", .number(control.size))])
+        campaignId = c.id
+        name = c.name
+        status = c.status
+        customers = Customers(targeted: Int(treated.size), reached: m.reached, engaged: m.engaged, control: Int(control.size))
         let reachedStage: [TouchpointStatus: Int] = [.sent: m.sent, .delivered: m.delivered, .opened: m.opened, .clicked: m.clicked, .responded: m.responded]
-        let funnel: [(String, JSONValue)] = TouchpointStatus.allCases.map { ($0.rawValue, .int(reachedStage[$0] ?? m.current[$0] ?? 0)) }
-        let current: [(String, JSONValue)] = TouchpointStatus.allCases.map { ($0.rawValue, .int(m.current[$0] ?? 0)) }
         let (sent, delivered, opened) = (Double(m.sent), Double(m.delivered), Double(m.opened))
-        let rates: JSONValue = .object([("deliveryRate", pct(delivered, sent)), ("openRate", pct(opened, delivered)),
-                                        ("clickRate", pct(Double(m.clicked), delivered)), ("responseRate", pct(Double(m.responded), delivered)),
-                                        ("clickToOpenRate", pct(Double(m.clicked), opened))])
-        let touchpoints: JSONValue = .object([("total", .int(m.total)), ("byStatus", .object(funnel)), ("byCurrentStatus", .object(current)),
-                                              ("rates", rates)])
-        var uplift: JSONValue = .null
-        if let t = treatedRate, let c = controlRate { uplift = .rounded((t - c) * 100, 2) }
-        let retention: JSONValue = .object([("treatedRate", treatedRate.map { .rounded($0 * 100, 2) } ?? .null),
-                                            ("controlRate", controlRate.map { .rounded($0 * 100, 2) } ?? .null),
-                                            ("upliftPoints", uplift),
-                                            ("treatedSize", .number(treated.size)), ("controlSize", .number(control.size))])
-        let attribution = attributionWindow(c)
-        let revenue: JSONValue = .object([("retained", .rounded(treated.revenueCents / 100, 2)), ("control", .rounded(control.revenueCents / 100, 2)),
-                                          ("incremental", incremental.map { .rounded($0 / 100, 2) } ?? .null),
-                                          ("attributionWindowDays", .int(attribution / Timestamp.secondsPerDay))])
-        let goals: JSONValue = .object([
-            ("targetCustomers", .object([("goal", .optional(c.goals.targetCustomers)), ("actual", .number(treated.size))])),
-            ("expectedRetention", .object([("goal", .optional(c.goals.expectedRetention)), ("actual", .number(treated.retained))])),
-            ("expectedRevenue", .object([("goal", .money(c.goals.expectedRevenueCents)), ("actual", .rounded(treated.revenueCents / 100, 2))])),
-        ])
-        return .object([
-            ("campaignId", .string(c.id)), ("name", .string(c.name)), ("status", .string(c.status.rawValue)),
-            ("customers", customers), ("touchpoints", touchpoints), ("engagementRate", pct(Double(m.engaged), Double(m.reached))),
-            ("retention", retention), ("revenue", revenue), ("cost", .rounded(m.costCents / 100, 2)),
-            ("roi", roi), ("roiOnUplift", roiUplift), ("goals", goals),
-            ("calculatedAt", .string(Timestamp.formatInstant(now))),
-        ])
+        touchpoints = Touchpoints(
+            total: m.total,
+            byStatus: Dictionary(uniqueKeysWithValues: TouchpointStatus.allCases.map { ($0, reachedStage[$0] ?? m.current[$0] ?? 0) }),
+            byCurrentStatus: Dictionary(uniqueKeysWithValues: TouchpointStatus.allCases.map { ($0, m.current[$0] ?? 0) }),
+            rates: Rates(deliveryRate: pct(delivered, sent), openRate: pct(opened, delivered), clickRate: pct(Double(m.clicked), delivered),
+                         responseRate: pct(Double(m.responded), delivered), clickToOpenRate: pct(Double(m.clicked), opened)))
+        engagementRate = pct(Double(m.engaged), Double(m.reached))
+        var uplift: Double?
+        if let t = treatedRate, let c = controlRate { uplift = round2((t - c) * 100) }
+        retention = Retention(treatedRate: treatedRate.map { round2($0 * 100) }, controlRate: controlRate.map { round2($0 * 100) },
+                              upliftPoints: uplift, treatedSize: Int(treated.size), controlSize: Int(control.size))
+        revenue = Revenue(retained: round2(treated.revenueCents / 100), control: round2(control.revenueCents / 100),
+                          incremental: incremental.map { round2($0 / 100) },
+                          attributionWindowDays: Engine.attributionWindow(c) / Timestamp.secondsPerDay)
+        cost = round2(m.costCents / 100)
+        roi = m.costCents > 0 ? round2((treated.revenueCents - m.costCents) / m.costCents * 100) : nil
+        roiOnUplift = m.costCents > 0 && incremental != nil ? round2((incremental! - m.costCents) / m.costCents * 100) : nil
+        goals = Goals(targetCustomers: Goal(goal: c.goals.targetCustomers, actual: Int(treated.size)),
+                      expectedRetention: Goal(goal: c.goals.expectedRetention, actual: Int(treated.retained)),
+                      expectedRevenue: Goal(goal: c.goals.expectedRevenueCents, actual: round2(treated.revenueCents / 100)))
+        calculatedAt = now
     }
 }

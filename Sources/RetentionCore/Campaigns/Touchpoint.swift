@@ -86,17 +86,4 @@ public struct Touchpoint: Sendable, Equatable {
         metadata = r.optionalText(19).flatMap { try? JSONValue.parse($0) }; attempts = r.int(20); lastError = r.optionalText(21)
         skipReason = r.optionalText(22)
     }
-
-    public var json: JSONValue {
-        func t(_ v: Int?) -> JSONValue { .optional(v.map(Timestamp.formatInstant)) }
-        return .object([
-            ("id", .string(id)), ("campaignId", .optional(campaignId)), ("customerId", .string(customerId)), ("policyId", .optional(policyId)),
-            ("step", .int(step)), ("type", .string(channel.rawValue)), ("template", .optional(template)), ("status", .string(status.rawValue)),
-            ("scheduledAt", .string(Timestamp.formatInstant(dueAt))), ("sentAt", t(sentAt)), ("deliveredAt", t(deliveredAt)),
-            ("openedAt", t(openedAt)), ("clickedAt", t(clickedAt)), ("respondedAt", t(respondedAt)), ("failedAt", t(failedAt)),
-            ("subject", .optional(subject)), ("content", .optional(content)), ("response", .optional(response)),
-            ("metadata", metadata ?? .object([])), ("attempts", .int(attempts)), ("lastError", .optional(lastError)),
-            ("skipReason", .optional(skipReason)),
-        ])
-    }
 }

@@ -33,19 +33,4 @@ public struct RetentionEvent: Sendable, Equatable {
         createdBy = r.text(9)
         createdAt = r.int(10)
     }
-
-    public var json: JSONValue {
-        .object([
-            ("id", .string(id)),
-            ("customerId", .string(customerId)),
-            ("policyId", .optional(policyId)),
-            ("eventType", .string(eventType.rawValue)),
-            ("severity", .string(severity.rawValue)),
-            ("data", data ?? .object([])),
-            ("triggeredActions", .array(triggeredActions.map { .string($0) })),
-            ("occurredAt", .string(Timestamp.formatInstant(occurredAt))),
-            ("createdBy", .string(createdBy)),
-            ("createdAt", .string(Timestamp.formatInstant(createdAt))),
-        ] + (actionsTaken.map { [("actionsTaken", .array($0))] } ?? []))
-    }
 }

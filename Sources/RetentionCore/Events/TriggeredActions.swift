@@ -80,7 +80,7 @@ extension Engine {
             switch action {
             case .update_health_score:
                 let score = try calculateHealthScore(customerId: event.customerId, now: now)
-                outcome += [("result", .string("scored")), ("healthScore", score)]
+                outcome += [("result", .string("scored")), ("healthScore", score.json)]
             case .send_reminder:
                 outcome += try sendReminder(for: event, customerRow: customerRow, policyRow: policyRow, now: now)
             case .retention_campaign:

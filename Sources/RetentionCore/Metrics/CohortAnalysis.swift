@@ -19,12 +19,6 @@ public struct CohortTable: Sendable {
     }
     public var grain: CohortGrain
     public var cohorts: [Cohort]
-
-    public var json: JSONValue {
-        .object([("grain", .string(grain.rawValue)),
-                 ("cohorts", .array(cohorts.map { .object([("cohort", .string($0.label)), ("customers", .int($0.size)),
-                                                           ("retained", .array($0.retained.map { .rounded($0 * 100, 1) }))]) }))])
-    }
 }
 
 extension Engine {

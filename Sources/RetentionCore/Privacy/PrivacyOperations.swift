@@ -1,12 +1,54 @@
 import Foundation
 
+/// Everything held about one person (`GET /customers/:id/export`, `retention customer export`).
+public struct PersonalDataExport: Sendable {
+    /// A channel the person opted out of (or back into), when and by whom.
+    public struct Consent: Sendable, Equatable {
+        public var channel: String
+        public var optedOut: Bool
+        public var changedAt: Int
+        public var changedBy: String
+    }
+    /// An audit entry about the person or their policies, events and touchpoints (`entity`, `entityId`);
+    /// `details` is the entry's stored free-form JSON (nil when it has none).
+    public struct AuditEntry: Sendable, Equatable {
+        public var at: Int
+        public var user: String
+        public var action: String
+        public var entity: String
+        public var entityId: String
+        public var details: JSONValue?
+    }
+    /// A campaign the person was enrolled in, as a member of its control group (sent nothing) or not.
+    public struct Enrolment: Sendable, Equatable {
+        public var campaignId: String
+        public var campaignName: String
+        public var enrolledAt: Int
+        public var runAt: Int
+        public var controlGroup: Bool
+        public var policyId: String?
+    }
+    public var exportedAt: Int
+    public var customer: Customer
+    public var contactPreferences: [Consent]
+    public var policies: [Policy]
+    /// The stored health-score and LTV history documents, newest first, as they were calculated.
+    public var healthScores: [JSONValue]
+    public var lifetimeValues: [JSONValue]
+    public var campaignEnrollments: [Enrolment]
+    public var touchpoints: [Touchpoint]
+    public var events: [RetentionEvent]
+    public var tasks: [AgentTask]
+    public var auditTrail: [AuditEntry]
+}
+
 /// The data-protection rights of a customer: access (everything held about them) and erasure.
 extension Engine {
-    /// Everything held about one person as one JSON document: profile, policies, scores, LTV history,
-    /// campaign enrolments (with control-group membership), touchpoints with their content, events, the
-    /// agents' tasks about them, and every audit entry about them or their policies, events and touchpoints
-    /// (the right of access).
-    public func exportPersonalData(customerId: String, now: Int) throws -> JSONValue {
+    /// Everything held about one person: profile, policies, scores, LTV history, campaign enrolments (with
+    /// control-group membership), touchpoints with their content, events, the agents' tasks about them, and
+    /// every audit entry about them or their policies, events and touchpoints (the right of access).
+    /// Its JSON is made in API/Encoding/PrivacyEncoding.swift.
+    public func exportPersonalData(customerId: String, now: Int) throws -> PersonalDataExport {
         let c = try customer(id: customerId)
         // Every audit row about the person: about the customer, and about their policies, events and touchpoints.
         let audit = try db.query("""
@@ -17,9 +59,8 @@ extension Engine {
                OR (entity_type = 'touchpoint' AND entity_id IN (SELECT uuid FROM touchpoints WHERE customer_id = ?2))
             ORDER BY id
             """, [.text(customerId), .int(c.rowID)]) { r in
-            JSONValue.object([("at", .string(Timestamp.formatInstant(r.int(0)))), ("user", .string(r.text(1))), ("action", .string(r.text(2))),
-                              ("entity", .string(r.text(3))), ("entityId", .string(r.text(4))),
-                              ("details", r.optionalText(5).flatMap { try? JSONValue.parse($0) } ?? .null)])
+            PersonalDataExport.AuditEntry(at: r.int(0), user: r.text(1), action: r.text(2), entity: r.text(3), entityId: r.text(4),
+                                          details: r.optionalText(5).flatMap { try? JSONValue.parse($0) })
         }
         // The campaigns the person was enrolled in, including as a member of a control group (sent nothing).
         let enrolments = try db.query("""
@@ -27,28 +68,19 @@ extension Engine {
             JOIN campaigns c ON c.id = e.campaign_id LEFT JOIN policies p ON p.id = e.policy_id
             WHERE e.customer_id = ? ORDER BY e.id
             """, [.int(c.rowID)]) { r in
-            JSONValue.object([("campaignId", .string(r.text(0))), ("campaignName", .string(r.text(1))),
-                              ("enrolledAt", .string(Timestamp.formatInstant(r.int(2)))), ("runAt", .string(Timestamp.formatInstant(r.int(3)))),
-                              ("controlGroup", .bool(r.bool(4))), ("policyId", r.optionalText(5).map(JSONValue.string) ?? .null)])
+            PersonalDataExport.Enrolment(campaignId: r.text(0), campaignName: r.text(1), enrolledAt: r.int(2), runAt: r.int(3),
+                                         controlGroup: r.bool(4), policyId: r.optionalText(5))
         }
         let consents = try db.query("SELECT channel, opted_out, changed_at, changed_by FROM contact_preferences WHERE customer_id = ? ORDER BY channel",
                                     [.int(c.rowID)]) { r in
-            JSONValue.object([("channel", .string(r.text(0))), ("optedOut", .bool(r.bool(1))),
-                              ("changedAt", .string(Timestamp.formatInstant(r.int(2)))), ("changedBy", .string(r.text(3)))])
+            PersonalDataExport.Consent(channel: r.text(0), optedOut: r.bool(1), changedAt: r.int(2), changedBy: r.text(3))
         }
-        return .object([
-            ("exportedAt", .string(Timestamp.formatInstant(now))),
-            ("customer", c.json),
-            ("contactPreferences", .array(consents)),
-            ("policies", .array(try policies(customerId: customerId).map(\.json))),
-            ("healthScores", .array(try healthScoreHistory(customerId: customerId, limit: 1000))),
-            ("lifetimeValues", .array(try ltvHistory(customerId: customerId, limit: 1000))),
-            ("campaignEnrollments", .array(enrolments)),
-            ("touchpoints", .array(try touchpoints(customerId: customerId, limit: 1000).map(\.json))),
-            ("events", .array(try events(customerId: customerId, limit: 1000).map(\.json))),
-            ("tasks", .array(try tasks(customerId: customerId, status: .all, limit: 1000).map(\.json))),
-            ("auditTrail", .array(audit)),
-        ])
+        return PersonalDataExport(
+            exportedAt: now, customer: c, contactPreferences: consents, policies: try policies(customerId: customerId),
+            healthScores: try healthScoreHistory(customerId: customerId, limit: 1000), lifetimeValues: try ltvHistory(customerId: customerId, limit: 1000),
+            campaignEnrollments: enrolments,
+            touchpoints: try touchpoints(customerId: customerId, limit: 1000), events: try events(customerId: customerId, limit: 1000),
+            tasks: try tasks(customerId: customerId, status: .all, limit: 1000), auditTrail: audit)
     }
 
     /// Erases a customer's personal data everywhere it is stored (the right to erasure).

@@ -375,17 +375,6 @@ extension Engine {
             return "trained #\(version)" + (trainedAt.map { " on \(Timestamp.formatDate($0))" } ?? "")
         }
 
-        /// The prediction's `model` member: `{"trained", "version", "trainedAt", "holdoutAUC", "calibrationSlope",
-        /// "calibrationIntercept", "description"}`.
-        public var json: JSONValue {
-            .object([("trained", .bool(trained)), ("version", .optional(version)),
-                     ("trainedAt", .optional(trainedAt.map(Timestamp.formatInstant))),
-                     ("holdoutAUC", holdoutAUC.map { .rounded($0, 4) } ?? .null),
-                     ("calibrationSlope", calibration?.slope.map { .rounded($0, 4) } ?? .null),
-                     ("calibrationIntercept", calibration?.intercept.map { .rounded($0, 4) } ?? .null),
-                     ("description", .string(description))])
-        }
-
         /// The model and its calibration table for people: what `retention report` prints and the
         /// dashboard's model overlay (`M`) shows.
         public var summaryLines: [String] {

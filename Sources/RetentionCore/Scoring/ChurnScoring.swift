@@ -42,7 +42,6 @@ public struct ChurnFeatures: Sendable, Equatable {
         return ChurnFeatures(values: v)
     }
 
-    public var json: JSONValue { .object(zip(ChurnFeatures.names, values).map { ($0, .rounded($1, 2)) }) }
 
     /// A feature in plain words, by the side of the model's mean μⱼ its value `x` lies on ("Short tenure"
     /// below the mean, "Long tenure" above): the name of a factor for people. No policy in force is said so.
@@ -160,11 +159,6 @@ public struct ChurnPrediction: Sendable, Equatable {
         public var title: String
         /// Its contribution βⱼ·zⱼ to the log-odds.
         public var contribution: Double
-
-        /// `{"name", "title", "impact"}`, the impact rounded like the factors'.
-        public var json: JSONValue {
-            .object([("name", .string(name)), ("title", .string(title)), ("impact", .number((contribution * 100).rounded() / 100))])
-        }
     }
 
     public var probability: Double
@@ -255,12 +249,5 @@ public struct ChurnPrediction: Sendable, Equatable {
         let known = [s.daysSinceLastInteraction != nil, s.latestNPS != nil || s.satisfactionScore != nil, s.paymentsDue > 0,
                      s.emailsDelivered > 0 || s.touchpointsDelivered > 0, s.tenureMonths > 0]
         return Double(known.filter { $0 }.count) / Double(known.count)
-    }
-
-    public var factorsJSON: JSONValue {
-        .array(factors.map { .object([("name", .string($0.name)), ("impact", .number($0.impact)), ("direction", .string($0.direction))]) })
-    }
-    public var recommendationsJSON: JSONValue {
-        .array(recommendations.map { .object([("action", .string($0.action)), ("priority", .string($0.priority)), ("expectedImpact", .string($0.expectedImpact))]) })
     }
 }

@@ -134,7 +134,7 @@ public struct HealthScore: Sendable, Equatable {
             overall: overall)
     }
 
-    /// The key structure of `componentsJSON`, for storing it as values (see `DocumentShape`).
+    /// The key structure of `componentsJSON` (API/Encoding/ScoringEncoding.swift), for storing it as values (see `DocumentShape`).
     static let componentsShape: DocumentShape = .object([
         ("engagement", .object([("score", .value), ("lastInteractionDays", .value), ("interactionFrequency", .value), ("emailOpenRate", .value),
                                 ("responseRate", .value)])),
@@ -143,18 +143,4 @@ public struct HealthScore: Sendable, Equatable {
         ("lifecycle", .object([("score", .value), ("tenure", .value), ("policyCount", .value), ("renewalRate", .value), ("churnIndicators", .value)])),
     ])
 
-    /// The spec's `components` object.
-    public var componentsJSON: JSONValue {
-        .object([
-            ("engagement", .object([("score", .number(engagement.score)), ("lastInteractionDays", .optional(engagement.lastInteractionDays)),
-                                    ("interactionFrequency", .int(engagement.interactionFrequency)), ("emailOpenRate", .optional(engagement.emailOpenRate)),
-                                    ("responseRate", .optional(engagement.responseRate))])),
-            ("financial", .object([("score", .number(financial.score)), ("paymentHistory", .number(financial.paymentHistory)),
-                                   ("premiumGrowth", .number(financial.premiumGrowth)), ("crossSellOpportunities", .int(financial.crossSellOpportunities))])),
-            ("satisfaction", .object([("score", .number(satisfaction.score)), ("nps", .optional(satisfaction.nps)),
-                                      ("complaintCount", .int(satisfaction.complaintCount)), ("resolutionRate", .number(satisfaction.resolutionRate))])),
-            ("lifecycle", .object([("score", .number(lifecycle.score)), ("tenure", .int(lifecycle.tenure)), ("policyCount", .int(lifecycle.policyCount)),
-                                   ("renewalRate", .optional(lifecycle.renewalRate)), ("churnIndicators", .int(lifecycle.churnIndicators))])),
-        ])
-    }
 }

@@ -150,7 +150,7 @@ public struct LifetimeValue: Sendable {
             tier: tier(projectedCents: projected), category: category, settings: settings)
     }
 
-    /// The key structure of `json(customerID:at:)`, for storing it as values in the history (see `DocumentShape`).
+    /// The key structure of `CustomerLifetimeValue.json`, for storing it as values in the history (see `DocumentShape`).
     static let documentShape: DocumentShape = .object([
         ("customerId", .customerID), ("currentLTV", .value), ("projectedLTV", .value), ("projectedProfit", .value),
         ("averageRevenue", .object([("monthly", .value), ("annual", .value)])),
@@ -160,6 +160,12 @@ public struct LifetimeValue: Sendable {
         ("segments", .object([("tier", .value), ("category", .value)])),
         ("calculatedAt", .calculatedAt),
     ])
+
+    /// The history row's document of a value: the API's response as it was calculated (its JSON is
+    /// `CustomerLifetimeValue.json`, made in API/Encoding/ScoringEncoding.swift), stored compact.
+    static func storedDocument(_ ltv: LifetimeValue, customerID: String, at now: Int) -> String {
+        documentShape.stored(CustomerLifetimeValue(customerId: customerID, value: ltv, calculatedAt: now).json, customerID: customerID, calculatedAt: now)
+    }
 
     /// The shape of the history rows written before projected profit and operational costs (breakdown.totalRevenue
     /// was then the projected LTV): those rows still read back as they were calculated.
@@ -172,25 +178,16 @@ public struct LifetimeValue: Sendable {
         ("calculatedAt", .calculatedAt),
     ])
 
-    /// The spec's LTV response, plus projectedProfit, the churn probability used, the operational cost per
-    /// policy-year and the discount rate. The breakdown is to date, as in the spec's example.
-    public func json(customerID: String, at now: Int) -> JSONValue {
-        .object([
-            ("customerId", .string(customerID)), ("currentLTV", .money(currentCents)), ("projectedLTV", .money(projectedCents)),
-            ("projectedProfit", .money(projectedProfitCents)),
-            ("averageRevenue", .object([("monthly", .money(monthlyRevenueCents)), ("annual", .money(annualRevenueCents))])),
-            ("retentionRate", retentionRate.map { .rounded($0 * 100, 1) } ?? .null),
-            ("churnProbability", .rounded(churnProbability, 4)),
-            ("averageLifespan", .rounded(averageLifespanMonths, 1)),
-            ("acquisitionCost", .money(settings.acquisitionCostCents)), ("operationalCost", .money(settings.operationalCostCents)),
-            ("profitMargin", .rounded(settings.profitMargin * 100, 1)), ("discountRate", .rounded(settings.discountRate * 100, 1)),
-            ("breakdown", .object([("totalRevenue", .money(currentCents)), ("totalCost", .money(totalCostCents)),
-                                   ("netProfit", .money(netProfitCents)),
-                                   ("policyRevenue", .object(revenueByType.map { ($0.0, .money($0.1)) }))])),
-            ("segments", .object([("tier", .string(tier)), ("category", .string(category))])),
-            ("calculatedAt", .string(Timestamp.formatInstant(now))),
-        ])
-    }
+}
+
+/// A customer's lifetime value as `POST /customers/:id/ltv` answers (its JSON is made in
+/// API/Encoding/ScoringEncoding.swift): the spec's LTV response, plus projectedProfit, the churn probability
+/// used, the operational cost per policy-year and the discount rate. The breakdown is to date, as in the
+/// spec's example.
+public struct CustomerLifetimeValue: Sendable {
+    public var customerId: String
+    public var value: LifetimeValue
+    public var calculatedAt: Int
 }
 
 extension Engine {
@@ -283,8 +280,8 @@ extension Engine {
             try db.run("UPDATE customers SET projected_ltv_cents = ?, ltv_tier = ? WHERE id = ?",
                        [.int(Int64(ltv.projectedCents)), .text(ltv.tier), .int(customerRow)])
         }
-        try db.run(Engine.ltvHistoryInsert, Engine.ltvHistoryValues(ltv, customerRow: customerRow, document: LifetimeValue.documentShape.stored(
-            ltv.json(customerID: customerID, at: now), customerID: customerID, calculatedAt: now), now: now))
+        try db.run(Engine.ltvHistoryInsert, Engine.ltvHistoryValues(ltv, customerRow: customerRow,
+                                                                    document: LifetimeValue.storedDocument(ltv, customerID: customerID, at: now), now: now))
     }
 
     /// Adds an LTV history row (the values of `ltvHistoryValues`).
@@ -302,7 +299,7 @@ extension Engine {
 
     /// Computes, stores and returns a customer's LTV (`POST /customers/:id/ltv`).
     @discardableResult
-    public func calculateLTV(customerId: String, now: Int) throws -> JSONValue {
+    public func calculateLTV(customerId: String, now: Int) throws -> CustomerLifetimeValue {
         try db.transaction {
             let c = try customer(id: customerId)
             var signals: CustomerSignals?
@@ -320,7 +317,7 @@ extension Engine {
                                             churnProbability: probability, models: try retentionModels(), settings: try ltvSettings(), signals: s,
                                             risk: risk, engagement: health.engagement.score, now: now)
             try store(ltv, customerRow: c.rowID, customerID: customerId, now: now)
-            return ltv.json(customerID: customerId, at: now)
+            return CustomerLifetimeValue(customerId: customerId, value: ltv, calculatedAt: now)
         }
     }
 

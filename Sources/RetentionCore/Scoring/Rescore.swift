@@ -1,5 +1,46 @@
 import Foundation
 
+/// A customer's health score with their churn risk, as `POST /customers/:id/health-score` answers (its
+/// JSON is made in API/Encoding/ScoringEncoding.swift).
+public struct CustomerHealthScore: Sendable, Equatable {
+    public var customerId: String
+    /// The overall score (`health.overall`), its band and its four components.
+    public var health: HealthScore
+    public var churnRisk: ChurnRisk
+    /// The churn probability, rounded to 4 decimals.
+    public var churnProbability: Double
+    /// The titles of the risk factors that fired, the one whose feature contributes most first.
+    public var riskFactors: [String]
+    /// The recommended actions, each once, in the prediction's order.
+    public var recommendations: [String]
+    public var calculatedAt: Int
+
+    init(customerId: String, _ sc: CustomerScore, at now: Int) {
+        var recs: [String] = []
+        for r in sc.prediction.recommendations where !recs.contains(r.action) { recs.append(r.action) }
+        self.customerId = customerId
+        health = sc.health
+        churnRisk = sc.prediction.risk
+        churnProbability = (sc.prediction.probability * 10_000).rounded() / 10_000
+        riskFactors = sc.prediction.riskFactors.map(\.title)
+        recommendations = recs
+        calculatedAt = now
+    }
+}
+
+/// A churn prediction for one customer, as `POST /customers/:id/churn-prediction` answers (its JSON is made
+/// in API/Encoding/ScoringEncoding.swift): beside the spec's members, the top factor (`ChurnPrediction.top`,
+/// what the at-risk list shows) and the model that made it (trained or the untrained defaults).
+public struct CustomerChurnPrediction: Sendable {
+    public var customerId: String
+    public var prediction: ChurnPrediction
+    public var customerStatus: CustomerStatus
+    /// The features the prediction was made from (the customer's, with a what-if's overrides).
+    public var features: ChurnFeatures
+    public var model: Engine.ChurnModelInfo
+    public var predictedAt: Int
+}
+
 /// One customer's scores as computed now.
 public struct CustomerScore: Sendable {
     public var customerRowID: Int64
@@ -31,24 +72,16 @@ extension Engine {
         return CustomerScore(customerRowID: s.customerRowID, signals: s, health: health, features: features, prediction: prediction)
     }
 
-    /// The key structure of `healthScoreJSON`, for storing it as values in the history (see `DocumentShape`).
+    /// The key structure of `CustomerHealthScore.json`, for storing it as values in the history (see `DocumentShape`).
     static let healthDocumentShape: DocumentShape = .object([
         ("customerId", .customerID), ("overallScore", .value), ("band", .value), ("components", HealthScore.componentsShape),
         ("churnRisk", .value), ("churnProbability", .value), ("riskFactors", .value), ("recommendations", .value), ("calculatedAt", .calculatedAt),
     ])
 
-    /// The health-score response of the spec for a computed score.
-    func healthScoreJSON(customerID: String, _ sc: CustomerScore, at now: Int) -> JSONValue {
-        var recs: [String] = []
-        for r in sc.prediction.recommendations where !recs.contains(r.action) { recs.append(r.action) }
-        return .object([
-            ("customerId", .string(customerID)), ("overallScore", .number(sc.health.overall)), ("band", .string(sc.health.band.rawValue)),
-            ("components", sc.health.componentsJSON), ("churnRisk", .string(sc.prediction.risk.rawValue)),
-            ("churnProbability", .rounded(sc.prediction.probability, 4)),
-            ("riskFactors", .array(sc.prediction.riskFactors.map { .string($0.title) })),
-            ("recommendations", .array(recs.map { .string($0) })),
-            ("calculatedAt", .string(Timestamp.formatInstant(now))),
-        ])
+    /// The history row's document of a computed score: the API's response as it was calculated (its JSON is
+    /// `CustomerHealthScore.json`, made in API/Encoding/ScoringEncoding.swift), stored compact.
+    func storedHealthDocument(customerID: String, _ sc: CustomerScore, at now: Int) -> String {
+        Engine.healthDocumentShape.stored(CustomerHealthScore(customerId: customerID, sc, at: now).json, customerID: customerID, calculatedAt: now)
     }
 
     /// Stores a score: the customer's current values, a history row, and an event when the risk level
@@ -61,8 +94,8 @@ extension Engine {
                 """, [.double(sc.health.overall), .int(Int64(p.risk.rank)), .double(p.probability), .init(p.topFactor?.title),
                       .int(Int64(now)), .int(sc.customerRowID)])
         }
-        try db.run(Engine.healthHistoryInsert, Engine.healthHistoryValues(sc, document: Engine.healthDocumentShape.stored(
-            healthScoreJSON(customerID: customerID, sc, at: now), customerID: customerID, calculatedAt: now), modelVersion: modelVersion, now: now))
+        try db.run(Engine.healthHistoryInsert, Engine.healthHistoryValues(sc, document: storedHealthDocument(customerID: customerID, sc, at: now),
+                                                                          modelVersion: modelVersion, now: now))
         try recordRiskChange(customerRow: sc.customerRowID, from: previousRisk, to: p.risk, probability: p.probability, now: now)
     }
 
@@ -118,12 +151,12 @@ extension Engine {
 
     /// Computes, stores and returns one customer's health score (`POST /customers/:id/health-score`).
     @discardableResult
-    public func calculateHealthScore(customerId: String, now: Int) throws -> JSONValue {
+    public func calculateHealthScore(customerId: String, now: Int) throws -> CustomerHealthScore {
         try db.transaction {
             let (c, sc, info, _) = try scoreOne(customerId: customerId, now: now)
             try store(sc, customerID: customerId, previousRisk: Engine.riskBefore(c.scoredAt == nil ? nil : c.churnRisk, sc),
                       modelVersion: info.version, now: now)
-            return healthScoreJSON(customerID: customerId, sc, at: now)
+            return CustomerHealthScore(customerId: customerId, sc, at: now)
         }
     }
 
@@ -137,24 +170,16 @@ extension Engine {
     }
 
     /// A churn prediction, optionally a what-if with some features overridden (`POST /customers/:id/churn-prediction`).
-    /// Nothing is stored. Beside the spec's members: `topFactor` (`ChurnPrediction.top`, what the at-risk
-    /// list shows) and `model`, the model that made it (`ChurnModelInfo.json`: trained or the untrained defaults).
-    public func predictChurn(customerId: String, features overrides: JSONValue?, now: Int) throws -> JSONValue {
+    /// Nothing is stored.
+    public func predictChurn(customerId: String, features overrides: JSONValue?, now: Int) throws -> CustomerChurnPrediction {
         var (_, sc, info, medians) = try scoreOne(customerId: customerId, now: now)
         let features = try sc.features.applying(overrides)
         sc.prediction = ChurnPrediction.explain(features: features, model: info.model, medians: medians, riskFactors: sc.prediction.riskFactors,
                                                 completeness: ChurnPrediction.completeness(sc.signals),
                                                 crossSellOpportunities: sc.health.financial.crossSellOpportunities)
-        return .object([
-            ("customerId", .string(customerId)), ("churnProbability", .rounded(sc.prediction.probability, 4)),
-            ("churnRisk", .string(sc.prediction.risk.rawValue)),
-            ("customerStatus", .string(CustomerStatus(activePolicies: sc.signals.activePolicies, totalPolicies: sc.signals.totalPolicies).rawValue)),
-            ("confidence", .number(sc.prediction.confidence)),
-            ("factors", sc.prediction.factorsJSON), ("topFactor", sc.prediction.topFactor?.json ?? .null),
-            ("recommendations", sc.prediction.recommendationsJSON),
-            ("features", features.json), ("model", info.json),
-            ("predictedAt", .string(Timestamp.formatInstant(now))),
-        ])
+        return CustomerChurnPrediction(customerId: customerId, prediction: sc.prediction,
+                                       customerStatus: CustomerStatus(activePolicies: sc.signals.activePolicies, totalPolicies: sc.signals.totalPolicies),
+                                       features: features, model: info, predictedAt: now)
     }
 
     /// What a rescore did.
@@ -215,9 +240,8 @@ extension Engine {
             let ltv = LifetimeValue.compute(holdings: holdings[sc.customerRowID] ?? nothing, churnProbability: p.probability,
                                             models: inputs.retentionModels, settings: inputs.ltvSettings, signals: sc.signals, risk: p.risk,
                                             engagement: sc.health.engagement.score, now: inputs.now)
-            let healthDocument = Engine.healthDocumentShape.stored(healthScoreJSON(customerID: uuid, sc, at: inputs.now), customerID: uuid,
-                                                                   calculatedAt: inputs.now)
-            let ltvDocument = LifetimeValue.documentShape.stored(ltv.json(customerID: uuid, at: inputs.now), customerID: uuid, calculatedAt: inputs.now)
+            let healthDocument = storedHealthDocument(customerID: uuid, sc, at: inputs.now)
+            let ltvDocument = LifetimeValue.storedDocument(ltv, customerID: uuid, at: inputs.now)
             range.customers.append(RescoredCustomer(
                 customerRowID: sc.customerRowID, previousRisk: previous, risk: p.risk, probability: p.probability,
                 scoreColumns: [.double(sc.health.overall), .int(Int64(p.risk.rank)), .double(p.probability), .init(p.topFactor?.title),

@@ -44,22 +44,4 @@ public struct AgentTask: Sendable, Equatable {
         doneBy = r.optionalText(11)
         createdBy = r.text(12)
     }
-
-    public var json: JSONValue {
-        .object([
-            ("id", .string(id)),
-            ("customerId", .string(customerId)),
-            ("customerName", .string(customerName)),
-            ("assignee", .string(assignee)),
-            ("status", .string(status.rawValue)),
-            ("reason", .string(reason.rawValue)),
-            ("title", .string(title)),
-            ("sourceEventId", .optional(sourceEventId)),
-            ("dueAt", .string(Timestamp.formatInstant(dueAt))),
-            ("createdAt", .string(Timestamp.formatInstant(createdAt))),
-            ("createdBy", .string(createdBy)),
-            ("doneAt", .optional(doneAt.map(Timestamp.formatInstant))),
-            ("doneBy", .optional(doneBy)),
-        ])
-    }
 }

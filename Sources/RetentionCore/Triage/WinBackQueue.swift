@@ -18,16 +18,6 @@ public struct WinBackEntry: Sendable, Equatable {
     /// How the last policy ended (`non_payment`, `not_renewed`, `price`, …), when recorded.
     public var lastEndReason: String?
     public var assignedTo: String?
-
-    public var json: JSONValue {
-        .object([
-            ("customerId", .string(id)), ("name", .string(name)), ("email", .string(email)), ("phone", .optional(phone)),
-            ("agentId", .string(agentId)), ("customerStatus", .string(CustomerStatus.former.rawValue)),
-            ("leftAt", .string(Timestamp.formatDate(leftAt))), ("tenureMonths", .int(tenureMonths)),
-            ("lostAnnualPremium", .money(lostAnnualPremiumCents)), ("currentLTV", .money(paidToDateCents)),
-            ("lastEndReason", .optional(lastEndReason)), ("assignedTo", .optional(assignedTo)),
-        ])
-    }
 }
 
 /// Where a customer stands with us: holding a policy (`active`), held policies and none is in force now

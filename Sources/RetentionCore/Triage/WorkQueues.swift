@@ -35,18 +35,6 @@ public struct AtRiskEntry: Sendable, Equatable {
     public var lastContactDate: Int?
     public var assignedTo: String?
     public var snoozedUntil: Int?
-
-    public var json: JSONValue {
-        .object([
-            ("customerId", .string(id)), ("name", .string(name)), ("email", .string(email)), ("phone", .optional(phone)),
-            ("agentId", .string(agentId)), ("churnRisk", .string(churnRisk.rawValue)), ("churnProbability", .rounded(churnProbability, 4)),
-            ("topRiskFactor", .optional(topRiskFactor)), ("healthScore", .rounded(healthScore, 1)),
-            ("projectedLTV", .money(projectedLTVCents)), ("ltvTier", .optional(ltvTier)),
-            ("nextRenewalDate", .optional(nextRenewalDate.map(Timestamp.formatDate))),
-            ("lastContactDate", .optional(lastContactDate.map(Timestamp.formatInstant))),
-            ("assignedTo", .optional(assignedTo)), ("snoozedUntil", .optional(snoozedUntil.map(Timestamp.formatDate))),
-        ])
-    }
 }
 
 /// One row of the upcoming-renewals queue.
@@ -65,17 +53,6 @@ public struct RenewalEntry: Sendable, Equatable {
     public var churnProbability: Double?
     public var healthScore: Double
     public var agentId: String
-
-    public var json: JSONValue {
-        .object([
-            ("policyId", .string(policyId)), ("policyNumber", .string(policyNumber)), ("policyType", .string(policyType.rawValue)),
-            ("status", .string(status.rawValue)), ("annualPremium", .money(annualPremiumCents)),
-            ("renewalDate", .string(Timestamp.formatDate(renewalDate))), ("daysUntilRenewal", .int(daysUntilRenewal)),
-            ("overdue", .bool(overdue)), ("agentId", .string(agentId)),
-            ("customer", .object([("id", .string(customerId)), ("name", .string(customerName)), ("churnRisk", .string(churnRisk.rawValue)),
-                                  ("churnProbability", churnProbability.map { .rounded($0, 4) } ?? .null), ("healthScore", .rounded(healthScore, 1))])),
-        ])
-    }
 }
 
 extension Engine {

@@ -107,7 +107,7 @@ extension DashboardSnapshot {
                                     healthHistory: EngineAdapter.healthHistory(history),
                                     scores: EngineAdapter.detailScores(
                                         health: history.first,
-                                        prediction: customer.erasedAt == nil ? try? engine.predictChurn(customerId: id, features: nil, now: now) : nil,
+                                        prediction: customer.erasedAt == nil ? try? engine.churnPredictionDocument(customerId: id, now: now) : nil,
                                         ltv: try engine.ltvHistory(customerId: id, limit: 1).first),
                                     tasks: try engine.tasks(customerId: id, status: .open, limit: 20))
         }
@@ -124,7 +124,7 @@ extension DashboardSnapshot {
     /// The campaign pane's rows with each campaign's performance, read for all of them at once. "Reached" is
     /// `customers.reached`: the customers with a touchpoint counted in `touchpoints.byStatus.delivered`.
     public static func collectCampaignRows(_ engine: Engine, _ campaigns: [Campaign], now: Int) throws -> [CampaignRow] {
-        zip(campaigns, try engine.campaignPerformances(campaigns, now: now)).map { EngineAdapter.campaignRow($0, performance: $1) }
+        zip(campaigns, try engine.campaignPerformanceDocuments(campaigns, now: now)).map { EngineAdapter.campaignRow($0, performance: $1) }
     }
 
     /// The header strip: the trailing year's metrics and the count of high-risk customers.

@@ -82,7 +82,7 @@ final class EffectRunner {
                 .status(EngineAdapter.paymentMissedSentence(try engine.createEvent(EngineAdapter.paymentMissedEvent(customerID: id), now: now)))
             }
         case .recompute(let id):
-            worker.perform { engine, now in .status(EngineAdapter.rescoredSentence(try engine.calculateHealthScore(customerId: id, now: now))) }
+            worker.perform { engine, now in .status(EngineAdapter.rescoredSentence(try engine.healthScoreDocument(customerId: id, now: now))) }
         case .enrol(let id, let campaignID):
             worker.perform { engine, now in
                 let steps = try engine.enrolCustomer(campaignId: campaignID, customerId: id, now: now)
@@ -92,7 +92,7 @@ final class EffectRunner {
             worker.perform { engine, now in .status("Task done: \(try engine.setTaskStatus(id: id, to: .done, now: now).title).") }
         case .campaignDetail(let id, let name):
             worker.perform { engine, now in
-                .preview(title: name, lines: CampaignSummary.lines(EngineAdapter.campaignReport(try engine.campaignPerformance(id: id, now: now))))
+                .preview(title: name, lines: CampaignSummary.lines(EngineAdapter.campaignReport(try engine.campaignPerformanceDocument(id: id, now: now))))
             }
         case .churnModel:
             worker.perform { engine, _ in .preview(title: "Churn model", lines: try engine.churnModelInfo().summaryLines) }

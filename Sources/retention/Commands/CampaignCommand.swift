@@ -55,7 +55,7 @@ enum CampaignCommand {
             let c = try engine.setCampaignStatus(id: try id(), to: target, now: now)
             Output.out("Campaign \"\(c.name)\" is now \(c.status.rawValue).")
         case "performance":
-            Output.out(try engine.campaignPerformance(id: try id(), now: now).serialized(pretty: true))
+            Output.out(try engine.campaignPerformance(id: try id(), now: now).json.serialized(pretty: true))
         case "tick":
             // Policies past expiration and grace end first, so the campaigns see who is still a customer.
             let expiry = try engine.expireOverduePolicies(now: now)

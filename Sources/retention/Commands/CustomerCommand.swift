@@ -42,7 +42,7 @@ enum CustomerCommand {
             Output.out("No erasure is pending: no erased data is left in \(engine.databasePath) or its logs.")
             return ExitCode.ok
         case "export-data":
-            Output.out(try engine.exportPersonalData(customerId: id, now: env.now).serialized(pretty: true))
+            Output.out(try engine.exportPersonalData(customerId: id, now: env.now).json.serialized(pretty: true))
         case "erase":
             guard args.flag("--confirm") else { throw UsageError(message: "erasure cannot be undone: add --confirm", usage: usage) }
             let outcome = try engine.eraseCustomer(customerId: id, now: env.now, waitSeconds: min(30, engine.lockWaitSeconds))

@@ -42,21 +42,10 @@ enum ReportCommand {
         let policies = try engine.policySurvival(agentId: agent, now: now)
         let model = try engine.churnModelInfo()
         let checkpoints: [Double] = [3, 6, 12, 24, 36, 60]
-        func curve(_ km: KaplanMeier) -> JSONValue {
-            .object([("medianMonths", km.median.map { .rounded($0, 1) } ?? .null),
-                     ("longestFollowUpMonths", .rounded(km.longestFollowUp, 1)),
-                     // Checkpoints beyond the longest follow-up have no estimate: null, not a made-up 100 %.
-                     ("points", .array(checkpoints.map { t in
-                        let point = km.point(at: t)
-                        return .object([("months", .number(t)), ("survival", point.map { .rounded($0.survival * 100, 1) } ?? .null),
-                                        ("lower95", point.map { .rounded($0.lower95 * 100, 1) } ?? .null),
-                                        ("upper95", point.map { .rounded($0.upper95 * 100, 1) } ?? .null)])
-                     }))])
-        }
         switch format {
         case "json":
-            Output.out(JSONValue.object([("metrics", metrics.json), ("cohorts", cohorts.json), ("customerSurvival", curve(customers)),
-                                         ("policySurvival", .object(policies.map { ($0.0.rawValue, curve($0.1)) })),
+            Output.out(JSONValue.object([("metrics", metrics.json), ("cohorts", cohorts.json), ("customerSurvival", customers.json(checkpoints: checkpoints)),
+                                         ("policySurvival", .object(policies.map { ($0.0.rawValue, $0.1.json(checkpoints: checkpoints)) })),
                                          ("churnModel", .object((model.json.objectPairs ?? []) + [("calibration", model.calibration?.json ?? .null)]))])
                         .serialized(pretty: true))
         case "csv":

@@ -26,7 +26,7 @@ enum RescoreCommand {
         guard args.positionals.isEmpty else { throw UsageError(message: "unexpected \(args.positionals[0])", usage: usage) }
         let engine = try env.openEngine(create: false)
         if let id = args.value("--customer") {
-            Output.out(try engine.calculateHealthScore(customerId: id, now: env.now).serialized(pretty: env.stdoutIsTerminal))
+            Output.out(try engine.calculateHealthScore(customerId: id, now: env.now).json.serialized(pretty: env.stdoutIsTerminal))
             return ExitCode.ok
         }
         // Scores read who is in force: policies past expiration and grace end first.

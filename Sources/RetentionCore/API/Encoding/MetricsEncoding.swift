@@ -59,3 +59,28 @@ extension RetentionMetrics {
         ])
     }
 }
+
+/// The cohort retention triangle (`retention report --format json`): each cohort's retained shares in percent.
+extension CohortTable {
+    public var json: JSONValue {
+        .object([("grain", .string(grain.rawValue)),
+                 ("cohorts", .array(cohorts.map { .object([("cohort", .string($0.label)), ("customers", .int($0.size)),
+                                                           ("retained", .array($0.retained.map { .rounded($0 * 100, 1) }))]) }))])
+    }
+}
+
+extension KaplanMeier {
+    /// A survival curve at the given checkpoints (months), in percent to 1 decimal, with its 95 % band
+    /// (`retention report --format json`). Checkpoints beyond the longest follow-up have no estimate: null,
+    /// not a made-up 100 %.
+    public func json(checkpoints: [Double]) -> JSONValue {
+        .object([("medianMonths", median.map { .rounded($0, 1) } ?? .null),
+                 ("longestFollowUpMonths", .rounded(longestFollowUp, 1)),
+                 ("points", .array(checkpoints.map { t in
+                    let point = point(at: t)
+                    return .object([("months", .number(t)), ("survival", point.map { .rounded($0.survival * 100, 1) } ?? .null),
+                                    ("lower95", point.map { .rounded($0.lower95 * 100, 1) } ?? .null),
+                                    ("upper95", point.map { .rounded($0.upper95 * 100, 1) } ?? .null)])
+                 }))])
+    }
+}
