@@ -396,10 +396,10 @@ import Testing
         let engine = Engine(database: try Store.inMemory(), user: "t")
         for lead in ["A", "B"] {
             let c = try engine.createCustomer(try JSONValue.parse(#"{"leadId":"\#(lead)","agentId":"a","firstName":"\#(lead)","lastName":"X","email":"\#(lead)@example.com"}"#), now: now)
-            _ = try engine.createPolicy(try JSONValue.parse("""
+            _ = try engine.createPolicy(NewPolicy(json: try JSONValue.parse("""
                 {"customerId":"\(c.id)","policyNumber":"P-\(lead)","policyType":"auto","premium":{"amount":1200,"frequency":"annual"},
                  "coverage":{"type":"std","amount":1000},"effectiveDate":"2026-01-01","expirationDate":"2027-01-01"}
-                """), now: now)
+                """)), now: now)
         }
         let campaign = try engine.createCampaign(try JSONValue.parse("""
             {"name":"Save","type":"loyalty","controlGroupPercent":0,"touchpoints":[{"type":"email","template":"loyalty","delay":0},{"type":"sms","template":"loyalty","delay":0}]}
