@@ -18,4 +18,9 @@ extension Engine {
     func renewPolicy(id: String, _ body: JSONValue?, now: Int) throws -> Policy {
         try renewPolicy(id: id, try PolicyRenewal(json: body), now: now)
     }
+
+    @discardableResult
+    func createCampaign(_ body: JSONValue, now: Int) throws -> Campaign {
+        try createCampaign(try NewCampaign(json: body), now: now)
+    }
 }

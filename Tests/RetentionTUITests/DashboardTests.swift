@@ -401,9 +401,8 @@ import Testing
                  "coverage":{"type":"std","amount":1000},"effectiveDate":"2026-01-01","expirationDate":"2027-01-01"}
                 """)), now: now)
         }
-        let campaign = try engine.createCampaign(try JSONValue.parse("""
-            {"name":"Save","type":"loyalty","controlGroupPercent":0,"touchpoints":[{"type":"email","template":"loyalty","delay":0},{"type":"sms","template":"loyalty","delay":0}]}
-            """), now: now)
+        let campaign = try engine.createCampaign(NewCampaign(name: "Save", type: .loyalty, sequence: [
+            SequenceStep(channel: .email, template: "loyalty"), SequenceStep(channel: .sms, template: "loyalty")], controlGroupPercent: 0), now: now)
         try engine.setCampaignStatus(id: campaign.id, to: .active, now: now)
         let touches = try engine.touchpoints(campaignId: campaign.id, status: nil, limit: 10)
         let a = touches.filter { $0.channel == .email }.first!, aSMS = touches.first { $0.customerId == a.customerId && $0.channel == .sms }!

@@ -1,7 +1,7 @@
 extension Router {
     static let campaignRoutes: [Route] = [
         Route("POST", "campaigns", "Create a campaign (draft); the creator is --user (the spec's X-User-Id)") { engine, ctx in
-            .success(try engine.createCampaign(try ctx.requireBody(), now: ctx.now).json, status: 201)
+            .success(try engine.createCampaign(try NewCampaign(json: try ctx.requireBody()), now: ctx.now).json, status: 201)
         },
         Route("GET", "campaigns", "List campaigns (status, type, limit, page), each with its performance") { engine, ctx in
             let status = try ctx.query.choice("status", CampaignStatus.self)

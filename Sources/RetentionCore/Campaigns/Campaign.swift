@@ -44,6 +44,13 @@ public struct SequenceStep: Sendable, Equatable {
     public var delayMinutes: Int
     public var skipIf: SkipCondition?
 
+    public init(channel: ContactChannel?, template: String, delayMinutes: Int = 0, skipIf: SkipCondition? = nil) {
+        self.channel = channel
+        self.template = template
+        self.delayMinutes = delayMinutes
+        self.skipIf = skipIf
+    }
+
     public var json: JSONValue {
         var pairs: [(String, JSONValue)] = [("type", .string(channel?.rawValue ?? "preferred")), ("template", .string(template)), ("delay", .int(delayMinutes))]
         if let skipIf { pairs.append(("skipIf", .string(skipIf.rawValue))) }
@@ -179,6 +186,12 @@ public struct CampaignGoals: Sendable, Equatable {
     public var targetCustomers: Int?
     public var expectedRetention: Int?
     public var expectedRevenueCents: Int?
+
+    public init(targetCustomers: Int? = nil, expectedRetention: Int? = nil, expectedRevenueCents: Int? = nil) {
+        self.targetCustomers = targetCustomers
+        self.expectedRetention = expectedRetention
+        self.expectedRevenueCents = expectedRevenueCents
+    }
 
     public var json: JSONValue {
         .object([("targetCustomers", .optional(targetCustomers)), ("expectedRetention", .optional(expectedRetention)),
