@@ -5,11 +5,7 @@ extension Router {
             .success(try engine.exportPersonalData(customerId: ctx.param("id"), now: ctx.now))
         },
         Route("POST", "customers/:id/erase", "Extension: erase the customer's personal data {\"confirm\": true} (right to erasure)") { engine, ctx in
-            var r = try FieldReader(try ctx.requireBody())
-            guard try r.optionalBool("confirm") == true else {
-                throw RetentionError.invalid("confirm", "must be true: erasure cannot be undone")
-            }
-            try r.finish()
+            _ = try ErasureRequest(json: try ctx.requireBody())
             try engine.eraseCustomer(customerId: ctx.param("id"), now: ctx.now)
             return .success(.object([("erased", .bool(true)), ("customerId", .string(ctx.param("id")))]))
         },

@@ -126,6 +126,11 @@ extension Engine {
     /// The move writes no reference that does not come from a row it reads (see `enrol`), so it runs
     /// without SQLite's per-row foreign-key lookups.
     @discardableResult
+    public func setCampaignStatus(id: String, _ change: CampaignStatusChange, now: Int) throws -> Campaign {
+        try setCampaignStatus(id: id, to: change.status, now: now)
+    }
+
+    @discardableResult
     public func setCampaignStatus(id: String, to target: CampaignStatus, now: Int) throws -> Campaign {
         try db.transactionWithoutForeignKeyChecks {
             let c = try campaign(id: id)
@@ -246,6 +251,12 @@ extension Engine {
 
     /// Enrols one customer by hand into an active or paused campaign (never into its control group),
     /// laying out the sequence from now. A customer already enrolled in the campaign is refused.
+    @discardableResult
+    public func enrolCustomer(campaignId: String, _ enrolment: CampaignEnrolment, now: Int) throws -> Int {
+        try enrolment.validate()
+        return try enrolCustomer(campaignId: campaignId, customerId: enrolment.customerId, now: now)
+    }
+
     @discardableResult
     public func enrolCustomer(campaignId: String, customerId: String, now: Int) throws -> Int {
         try db.transaction {
