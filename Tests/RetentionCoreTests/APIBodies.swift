@@ -5,6 +5,11 @@ import Foundation
 // (API/Decoding) and written by the engine's typed operation, as the API does.
 extension Engine {
     @discardableResult
+    func createCustomer(_ body: JSONValue, now: Int, allowIdentity: Bool = false) throws -> Customer {
+        try createCustomer(try NewCustomer(json: body, allowIdentity: allowIdentity), now: now, allowIdentity: allowIdentity)
+    }
+
+    @discardableResult
     func createPolicy(_ body: JSONValue, now: Int, allowIdentity: Bool = false) throws -> Policy {
         try createPolicy(try NewPolicy(json: body, allowIdentity: allowIdentity), now: now, allowIdentity: allowIdentity)
     }

@@ -193,6 +193,41 @@ import Testing
         #expect(updated.tags == ["vip"] && updated.city == "Springfield" && updated.optedOutChannels == [.sms])
     }
 
+    @Test func eachNewCustomerRuleNamesItsFieldAndWritesNothing() throws {
+        let engine = try makeEngine()
+        func new(_ change: (inout NewCustomer) -> Void) -> NewCustomer {
+            var c = NewCustomer(leadId: "L9", agentId: "ag", firstName: "Bo", lastName: "Li", email: "bo@example.com")
+            change(&c)
+            return c
+        }
+        let cases: [(String, (inout NewCustomer) -> Void)] = [
+            ("leadId", { $0.leadId = "" }),
+            ("leadId", { $0.leadId = String(repeating: "l", count: 101) }),
+            ("customerSince", { $0.customerSince = self.now + self.day }),
+            ("id", { $0.id = UUID().uuidString }),          // only an import keeps an id
+            ("erasedAt", { $0.erasedAt = self.now }),        // only an import restores an erased customer
+            ("firstName", { $0.fields.firstName = nil }),
+            ("email", { $0.fields.email = "bo" }),
+            ("phone", { $0.fields.phone = .some("call me") }),
+            ("tags[0]", { $0.fields.tags = ["a\tb"] }),
+        ]
+        for (field, change) in cases {
+            let e = error { try engine.createCustomer(new(change), now: now) }
+            #expect(e?.field == field, "\(field)")
+            #expect(e?.code == "invalid_field", "\(field)")
+        }
+        #expect(try count(engine, "customers") == 0)
+        let created = try engine.createCustomer(new { $0.fields.tags = ["vip"]; $0.fields.city = .some("Springfield") }, now: now)
+        #expect(created.leadId == "L9" && created.tags == ["vip"] && created.city == "Springfield" && created.customerSince == Timestamp.startOfDay(now))
+        let duplicate = error { try engine.createCustomer(new { _ in }, now: now) }
+        #expect(duplicate?.field == "leadId" && duplicate?.code == "duplicate_lead_id")
+        #expect(try count(engine, "customers") == 1)
+        // An import restores an erased customer with the erasure's placeholders.
+        let erased = try NewCustomer(json: try json(#"{"id":"019ecb27-2200-7000-8000-000000000001","leadId":"x","agentId":"ag","erasedAt":"2026-01-01T00:00:00Z","firstName":"Secret"}"#), allowIdentity: true)
+        let restored = try engine.createCustomer(erased, now: now, allowIdentity: true)
+        #expect(restored.firstName == "Erased" && restored.leadId == "erased-019ecb27-2200-7000-8000-000000000001" && restored.erasedAt != nil)
+    }
+
     @Test func theCustomerDecoderReadsNestedAndFlatAddresses() throws {
         let nested = try CustomerPatch(json: try json(#"{"address":{"city":"Springfield","zipCode":null},"version":2}"#))
         #expect(nested.city == .some("Springfield") && nested.zipCode == .some(nil) && nested.street == nil && nested.version == 2)

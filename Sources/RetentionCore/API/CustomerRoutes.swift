@@ -1,7 +1,7 @@
 extension Router {
     static let customerRoutes: [Route] = [
         Route("POST", "customers", "Create a customer from a converted lead") { engine, ctx in
-            .success(try engine.createCustomer(try ctx.requireBody(), now: ctx.now).json, status: 201)
+            .success(try engine.createCustomer(try NewCustomer(json: try ctx.requireBody()), now: ctx.now).json, status: 201)
         },
         Route("GET", "customers", "List customers (churnRisk, healthScoreMin, healthScoreMax, agentId, tag, search, sort, order, page, limit)") { engine, ctx in
             var q = CustomerQuery()

@@ -40,66 +40,27 @@ public struct Page<Item: Sendable>: Sendable {
 extension Engine {
     // MARK: Create
 
-    /// Creates a customer from a converted lead (`POST /customers`). `leadId` must be new.
-    ///
-    /// Accepts the spec's body: the address either nested (`address.street`, ...) or flat (`street`, ...).
-    /// Import may also pass `id` and `customerSince` to keep a record's identity and history.
+    /// Creates a customer from a converted lead (`POST /customers`). `leadId` must be new. An import
+    /// (`allowIdentity`) may keep the customer's id and history and restore an erased customer.
     @discardableResult
-    public func createCustomer(_ body: JSONValue, now: Int, allowIdentity: Bool = false) throws -> Customer {
-        let new = try Self.newCustomer(body, now: now, allowIdentity: allowIdentity)
-        return try db.transaction { try customer(rowID: try writeNewCustomer(new, now: now)) }
+    public func createCustomer(_ new: NewCustomer, now: Int, allowIdentity: Bool = false) throws -> Customer {
+        try new.validate(now: now, importing: allowIdentity)
+        let prepared = new.prepared(now: now)
+        return try db.transaction { try customer(rowID: try writeNewCustomer(prepared, now: now)) }
     }
 
-    /// A customer to create, validated and not yet stored.
-    struct NewCustomer: Sendable {
-        var id: String
-        var leadId: String
-        var since: Int
-        var fields: CustomerFields
-    }
-
-    /// Validates a create body by the API's rules without touching the database (an import runs this on a
+    /// Decodes and validates an import's row without touching the database (an import runs this on a
     /// second thread while the first writes).
-    static func newCustomer(_ body: JSONValue, now: Int, allowIdentity: Bool) throws -> NewCustomer {
-        var r = try FieldReader(body)
-        let id: String
-        if allowIdentity, let given = try r.optionalString("id") {
-            guard UUID(uuidString: given) != nil else { throw RetentionError.invalid("id", "must be a UUID, got \"\(given)\"") }
-            id = given.lowercased()
-        } else { id = Engine.newID() }
-        let leadId = try Validation.text(try r.string("leadId"), field: "leadId", maxLength: 100)
-        if !allowIdentity, r.has("id") {
-            throw RetentionError.invalid("id", "is assigned by Retention; only `retention import` may keep an existing id")
-        }
-        let since = try r.optionalDate("customerSince") ?? Timestamp.startOfDay(now)
-        if since > now { throw RetentionError.invalid("customerSince", "cannot be in the future") }
-        // An export carries erased customers (their numbers stay in the book); an import restores them
-        // erased, the erasure's placeholders in place of anything the file may hold.
-        let erasedAt = allowIdentity ? try r.optionalInstant("erasedAt") : nil
-        if let erasedAt {
-            var fields = CustomerFields()
-            fields.set("agent_id", "agentId", .text(try Validation.text(try r.string("agentId"), field: "agentId", maxLength: 100)))
-            // What an erasure keeps (not personal on its own, and the metrics and rules read it).
-            for (key, column) in [("state", "state"), ("country", "country")] {
-                if let v = try r.optionalString(key) { fields.set(column, key, .text(try Validation.text(v, field: key))) }
-            }
-            if let m = try r.optionalChoice("preferredContactMethod", ContactChannel.self) { fields.set("preferred_contact_method", "preferredContactMethod", .text(m.rawValue)) }
-            for (column, field, value) in [("first_name", "firstName", SQLValue.text("Erased")), ("last_name", "lastName", .text("Customer")),
-                                           ("email", "email", .text("erased-\(id)@invalid")), ("do_not_contact", "doNotContact", .int(1)),
-                                           ("erased_at", "erasedAt", .int(Int64(erasedAt)))] {
-                fields.set(column, field, value)
-            }
-            return NewCustomer(id: id, leadId: "erased-" + id, since: since, fields: fields)
-        }
-        let fields = try CustomerFields.read(&r, creating: true, now: now, importing: allowIdentity)
-        try r.finish()
-        return NewCustomer(id: id, leadId: leadId, since: since, fields: fields)
+    static func preparedImportCustomer(_ body: JSONValue, now: Int) throws -> PreparedCustomer {
+        let new = try NewCustomer(json: body, allowIdentity: true)
+        try new.validate(now: now, importing: true)
+        return new.prepared(now: now)
     }
 
     /// Stores a validated new customer. A lead or id that already exists is refused with a conflict naming
     /// the field: found by the unique indexes as the row is inserted, so no lookup precedes the write. The
     /// caller holds a transaction: on a conflict nothing of this customer was written.
-    func writeNewCustomer(_ c: NewCustomer, now: Int) throws -> Int64 {
+    func writeNewCustomer(_ c: PreparedCustomer, now: Int) throws -> Int64 {
         let given = c.fields.assignments.map(\.0)
         let insert: Statement
         if let cached = newCustomerInserts[given] {

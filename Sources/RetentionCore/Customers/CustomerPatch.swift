@@ -109,13 +109,5 @@ struct CustomerFields {
         if let v = p.snoozedUntil { set("snoozed_until", "snoozedUntil", .init(v)) }
     }
 
-    /// Reads, validates and converts a create (`creating`) or update body. `importing`: a record from an
-    /// export file, which may carry a snooze that has already ended.
-    static func read(_ r: inout FieldReader, creating: Bool, now: Int, importing: Bool) throws -> CustomerFields {
-        let patch = try CustomerPatch(reading: &r, creating: creating)
-        try patch.validate(now: now, importing: importing)
-        return CustomerFields(patch)
-    }
-
     static func addressColumn(_ key: String) -> String { key == "zipCode" ? "zip_code" : key }
 }

@@ -135,7 +135,7 @@ extension Engine {
     /// A row of an import, made ready on the parsing thread: a validated customer, a decoded policy or
     /// event (the checks that look up the customer run as each is written), or what is wrong with it.
     enum PreparedImportRow: Sendable {
-        case customer(NewCustomer)
+        case customer(PreparedCustomer)
         case policy(NewPolicy)
         case event(NewEvent)
         case problem(RetentionError)
@@ -149,7 +149,7 @@ extension Engine {
             }
             let body = try jsonBody(record.fields, header: header, types: types)
             switch kind {
-            case .customers: return .customer(try newCustomer(body, now: now, allowIdentity: true))
+            case .customers: return .customer(try preparedImportCustomer(body, now: now))
             case .policies: return .policy(try NewPolicy(json: body, allowIdentity: true))
             case .events: return .event(try NewEvent(json: body, allowIdentity: true))
             }

@@ -1,5 +1,42 @@
 import Foundation
 
+extension NewCustomer {
+    /// Reads `POST /customers`'s body (or an import's row): `leadId`, the customer's fields (the address nested
+    /// or flat), and when `allowIdentity` (an import) `id`, `customerSince` and `erasedAt`. An erased customer's
+    /// row keeps only what an erasure keeps (`agentId`, `state`, `country`, `preferredContactMethod`); its other
+    /// cells are not read. Errors name the field.
+    public init(json body: JSONValue, allowIdentity: Bool = false) throws {
+        var r = try FieldReader(body)
+        var id: String?
+        if allowIdentity, let given = try r.optionalString("id") {
+            guard UUID(uuidString: given) != nil else { throw RetentionError.invalid("id", "must be a UUID, got \"\(given)\"") }
+            id = given.lowercased()
+        }
+        let leadId = try r.string("leadId")
+        if !allowIdentity, r.has("id") {
+            throw RetentionError.invalid("id", "is assigned by Retention; only `retention import` may keep an existing id")
+        }
+        let since = try r.optionalDate("customerSince")
+        if let erasedAt = allowIdentity ? try r.optionalInstant("erasedAt") : nil {
+            var fields = CustomerPatch()
+            fields.agentId = try r.string("agentId")
+            if let v = try r.optionalString("state") { fields.state = .some(v) }
+            if let v = try r.optionalString("country") { fields.country = .some(v) }
+            if let m = try r.optionalChoice("preferredContactMethod", ContactChannel.self) { fields.preferredContactMethod = .some(m) }
+            self.init(leadId: leadId, agentId: fields.agentId!, firstName: "", lastName: "", email: "", customerSince: since, fields: fields, id: id)
+            self.fields.firstName = nil
+            self.fields.lastName = nil
+            self.fields.email = nil
+            self.erasedAt = erasedAt
+            return
+        }
+        let fields = try CustomerPatch(reading: &r, creating: true)
+        try r.finish()
+        self.init(leadId: leadId, agentId: fields.agentId!, firstName: fields.firstName!, lastName: fields.lastName!, email: fields.email!,
+                  customerSince: since, fields: fields, id: id)
+    }
+}
+
 extension CustomerPatch {
     /// Reads `PATCH /customers/:id`'s body: `version` and any writable field of a customer, the address
     /// nested (`address.street`, ...) as in the spec's create body or flat as in its model. Errors name the field.
