@@ -50,9 +50,7 @@ import Testing
         let now = Timestamp.now()
         let engine = Engine(database: try Store.open(path: path), user: "t")
         try DemoBook(customers: 200, seed: 3, now: now, withCampaigns: false).generate(into: engine.db)
-        let campaign = try engine.createCampaign(try JSONValue.parse("""
-            {"name":"Worker","type":"loyalty","touchpoints":[{"type":"email","template":"loyalty","delay":0}]}
-            """), now: now)
+        let campaign = try engine.createCampaign(NewCampaign(name: "Worker", type: .loyalty, sequence: [SequenceStep(channel: .email, template: "loyalty")]), now: now)
         try engine.setCampaignStatus(id: campaign.id, to: .active, now: now)
         let worker = BackgroundWorker(databasePath: path, user: "t")
         worker.refresh(SnapshotRequest(), lastVersion: nil, force: true)

@@ -244,8 +244,7 @@ import Testing
     /// customer's open tasks show in the detail pane, and `d` there marks the one chosen done.
     @Test func tasksShowInTheHeaderAndTheDetailAndDMarksOneDone() throws {
         let engine = Engine(database: try Store.open(path: ":memory:"), user: "me")
-        let c = try engine.createCustomer(.object([("leadId", .string("L1")), ("agentId", .string("agent-7")), ("firstName", .string("Ann")),
-                                                   ("lastName", .string("Lee")), ("email", .string("ann@example.com"))]), now: now - 7200)
+        let c = try engine.createCustomer(NewCustomer(leadId: "L1", agentId: "agent-7", firstName: "Ann", lastName: "Lee", email: "ann@example.com"), now: now - 7200)
         func notify(_ type: String, _ severity: String, at: Int) throws {
             _ = try engine.createEvent(.object([("customerId", .string(c.id)), ("eventType", .string(type)), ("severity", .string(severity)),
                                                 ("triggeredActions", .array([.string("agent_notification")]))]), now: at)
@@ -395,15 +394,14 @@ import Testing
     @Test func reachedCountsCustomersWhoseTouchpointWasDeliveredOrFurther() throws {
         let engine = Engine(database: try Store.inMemory(), user: "t")
         for lead in ["A", "B"] {
-            let c = try engine.createCustomer(try JSONValue.parse(#"{"leadId":"\#(lead)","agentId":"a","firstName":"\#(lead)","lastName":"X","email":"\#(lead)@example.com"}"#), now: now)
-            _ = try engine.createPolicy(try JSONValue.parse("""
+            let c = try engine.createCustomer(NewCustomer(leadId: lead, agentId: "a", firstName: lead, lastName: "X", email: "\(lead)@example.com"), now: now)
+            _ = try engine.createPolicy(NewPolicy(json: try JSONValue.parse("""
                 {"customerId":"\(c.id)","policyNumber":"P-\(lead)","policyType":"auto","premium":{"amount":1200,"frequency":"annual"},
                  "coverage":{"type":"std","amount":1000},"effectiveDate":"2026-01-01","expirationDate":"2027-01-01"}
-                """), now: now)
+                """)), now: now)
         }
-        let campaign = try engine.createCampaign(try JSONValue.parse("""
-            {"name":"Save","type":"loyalty","controlGroupPercent":0,"touchpoints":[{"type":"email","template":"loyalty","delay":0},{"type":"sms","template":"loyalty","delay":0}]}
-            """), now: now)
+        let campaign = try engine.createCampaign(NewCampaign(name: "Save", type: .loyalty, sequence: [
+            SequenceStep(channel: .email, template: "loyalty"), SequenceStep(channel: .sms, template: "loyalty")], controlGroupPercent: 0), now: now)
         try engine.setCampaignStatus(id: campaign.id, to: .active, now: now)
         let touches = try engine.touchpoints(campaignId: campaign.id, status: nil, limit: 10)
         let a = touches.filter { $0.channel == .email }.first!, aSMS = touches.first { $0.customerId == a.customerId && $0.channel == .sms }!

@@ -1,7 +1,7 @@
 extension Router {
     static let campaignRoutes: [Route] = [
         Route("POST", "campaigns", "Create a campaign (draft); the creator is --user (the spec's X-User-Id)") { engine, ctx in
-            .success(try engine.createCampaign(try ctx.requireBody(), now: ctx.now).json, status: 201)
+            .success(try engine.createCampaign(try NewCampaign(json: try ctx.requireBody()), now: ctx.now).json, status: 201)
         },
         Route("GET", "campaigns", "List campaigns (status, type, limit, page), each with its performance") { engine, ctx in
             let status = try ctx.query.choice("status", CampaignStatus.self)
@@ -18,16 +18,13 @@ extension Router {
             return .success(c.json(performance: try engine.campaignPerformances([c], now: ctx.now)[0]))
         },
         Route("PATCH", "campaigns/:id/status", "Change a campaign's status {\"status\": ...}") { engine, ctx in
-            var r = try FieldReader(try ctx.requireBody())
-            guard let status = try r.optionalChoice("status", CampaignStatus.self) else { throw RetentionError.invalid("status", "is required") }
-            try r.finish()
-            return .success(try engine.setCampaignStatus(id: ctx.param("id"), to: status, now: ctx.now).json)
+            .success(try engine.setCampaignStatus(id: ctx.param("id"), try CampaignStatusChange(json: try ctx.requireBody()), now: ctx.now).json)
         },
         Route("POST", "campaigns/:id/activate", "Activate (or resume) a campaign") { engine, ctx in
-            .success(try engine.setCampaignStatus(id: ctx.param("id"), to: .active, now: ctx.now).json)
+            .success(try engine.setCampaignStatus(id: ctx.param("id"), CampaignStatusChange(to: .active), now: ctx.now).json)
         },
         Route("POST", "campaigns/:id/pause", "Pause an active campaign") { engine, ctx in
-            .success(try engine.setCampaignStatus(id: ctx.param("id"), to: .paused, now: ctx.now).json)
+            .success(try engine.setCampaignStatus(id: ctx.param("id"), CampaignStatusChange(to: .paused), now: ctx.now).json)
         },
         Route("GET", "campaigns/:id/preview", "Extension: how many and which customers the campaign would enrol now (limit)") { engine, ctx in
             let limit = try ctx.query.int("limit", default: 20, range: 0...1000)
@@ -35,10 +32,7 @@ extension Router {
             return .success(.object([("matching", .int(preview.count)), ("customers", .array(preview.customers.map(\.json)))]))
         },
         Route("POST", "campaigns/:id/enrol", "Extension: enrol one customer by hand {\"customerId\"}") { engine, ctx in
-            var r = try FieldReader(try ctx.requireBody())
-            let customer = try r.string("customerId")
-            try r.finish()
-            let steps = try engine.enrolCustomer(campaignId: ctx.param("id"), customerId: customer, now: ctx.now)
+            let steps = try engine.enrolCustomer(campaignId: ctx.param("id"), try CampaignEnrolment(json: try ctx.requireBody()), now: ctx.now)
             return .success(.object([("enrolled", .bool(true)), ("touchpoints", .int(steps))]), status: 201)
         },
         Route("GET", "campaigns/:id/performance", "Campaign performance, ROI and uplift against the control group") { engine, ctx in
@@ -61,17 +55,10 @@ extension Router {
             return .success(.object([("subject", .optional(m.subject)), ("body", .string(m.body))]))
         },
         Route("PATCH", "touchpoints/:id/status", "Record a touchpoint's progress {\"status\", \"metadata\"}") { engine, ctx in
-            var r = try FieldReader(try ctx.requireBody())
-            guard let status = try r.optionalChoice("status", TouchpointStatus.self) else { throw RetentionError.invalid("status", "is required") }
-            let metadata = try r.optionalJSONObject("metadata")
-            try r.finish()
-            return .success(try engine.updateTouchpointStatus(id: ctx.param("id"), status: status, metadata: metadata, now: ctx.now).json)
+            .success(try engine.updateTouchpointStatus(id: ctx.param("id"), try TouchpointStatusChange(json: try ctx.requireBody()), now: ctx.now).json)
         },
         Route("POST", "touchpoints/:id/response", "Record the customer's response {\"response\"}") { engine, ctx in
-            var r = try FieldReader(try ctx.requireBody())
-            let response = try r.string("response")
-            try r.finish()
-            return .success(try engine.recordTouchpointResponse(id: ctx.param("id"), response: response, now: ctx.now).json)
+            .success(try engine.recordTouchpointResponse(id: ctx.param("id"), try TouchpointResponse(json: try ctx.requireBody()), now: ctx.now).json)
         },
         Route("GET", "customers/:customerId/touchpoints", "A customer's touchpoints, newest first (limit)") { engine, ctx in
             let limit = try ctx.query.int("limit", default: 50, range: 1...1000)

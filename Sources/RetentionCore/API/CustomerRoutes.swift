@@ -1,7 +1,7 @@
 extension Router {
     static let customerRoutes: [Route] = [
         Route("POST", "customers", "Create a customer from a converted lead") { engine, ctx in
-            .success(try engine.createCustomer(try ctx.requireBody(), now: ctx.now).json, status: 201)
+            .success(try engine.createCustomer(try NewCustomer(json: try ctx.requireBody()), now: ctx.now).json, status: 201)
         },
         Route("GET", "customers", "List customers (churnRisk, healthScoreMin, healthScoreMax, agentId, tag, search, sort, order, page, limit)") { engine, ctx in
             var q = CustomerQuery()
@@ -25,7 +25,7 @@ extension Router {
             .success(try engine.customer(id: ctx.param("id")).json)
         },
         Route("PATCH", "customers/:id", "Update a customer (partial; send version to detect conflicting edits)") { engine, ctx in
-            .success(try engine.updateCustomer(id: ctx.param("id"), try ctx.requireBody(), now: ctx.now).json)
+            .success(try engine.updateCustomer(id: ctx.param("id"), try CustomerPatch(json: try ctx.requireBody()), now: ctx.now).json)
         },
         Route("GET", "customers/:id/policies", "A customer's policies (extension)") { engine, ctx in
             .success(.array(try engine.policies(customerId: ctx.param("id")).map(\.json)))

@@ -5,11 +5,7 @@ extension Router {
             .success(try engine.exportPersonalData(customerId: ctx.param("id"), now: ctx.now).json)
         },
         Route("POST", "customers/:id/erase", "Extension: erase the customer's personal data {\"confirm\": true} (right to erasure)") { engine, ctx in
-            var r = try FieldReader(try ctx.requireBody())
-            guard try r.optionalBool("confirm") == true else {
-                throw RetentionError.invalid("confirm", "must be true: erasure cannot be undone")
-            }
-            try r.finish()
+            _ = try ErasureRequest(json: try ctx.requireBody())
             let outcome = try engine.eraseCustomer(customerId: ctx.param("id"), now: ctx.now)
             // `complete` false: erased from the book, but a reader still holds old copies in the files; the next
             // open finishes it (`pendingUntil` says what it waits for).

@@ -12,12 +12,7 @@ extension Router {
             .success(try engine.task(id: ctx.param("id")).json)
         },
         Route("PATCH", "tasks/:id", "Extension: mark a task done or open again {\"status\": \"done\" | \"open\"}") { engine, ctx in
-            var r = try FieldReader(try ctx.requireBody())
-            guard let status = try r.optionalChoice("status", AgentTask.Status.self) else {
-                throw RetentionError.invalid("status", "is required: done or open")
-            }
-            try r.finish()
-            return .success(try engine.setTaskStatus(id: ctx.param("id"), to: status, now: ctx.now).json)
+            .success(try engine.setTaskStatus(id: ctx.param("id"), try TaskStatusChange(json: try ctx.requireBody()), now: ctx.now).json)
         },
     ]
 }

@@ -40,3 +40,12 @@ extension Engine {
         try createEvent(try NewEvent(json: body, allowIdentity: allowIdentity), now: now, applySideEffects: applySideEffects)
     }
 }
+
+// TRANSITIONAL: the dashboard (DashboardApp `.addTag`) still edits a customer's tags with an API body.
+extension Engine {
+    /// TRANSITIONAL (DashboardApp `.addTag`): `updateCustomer(id:, CustomerPatch(json:), now:)`.
+    @discardableResult
+    public func updateCustomer(id: String, _ body: JSONValue, now: Int) throws -> Customer {
+        try updateCustomer(id: id, try CustomerPatch(json: body), now: now)
+    }
+}

@@ -43,6 +43,13 @@ public struct SequenceStep: Sendable, Equatable {
     public var template: String
     public var delayMinutes: Int
     public var skipIf: SkipCondition?
+
+    public init(channel: ContactChannel?, template: String, delayMinutes: Int = 0, skipIf: SkipCondition? = nil) {
+        self.channel = channel
+        self.template = template
+        self.delayMinutes = delayMinutes
+        self.skipIf = skipIf
+    }
 }
 
 /// Who a campaign targets. Every criterion given must hold (they combine with AND); a list criterion
@@ -151,6 +158,12 @@ public struct CampaignGoals: Sendable, Equatable {
     public var targetCustomers: Int?
     public var expectedRetention: Int?
     public var expectedRevenueCents: Int?
+
+    public init(targetCustomers: Int? = nil, expectedRetention: Int? = nil, expectedRevenueCents: Int? = nil) {
+        self.targetCustomers = targetCustomers
+        self.expectedRetention = expectedRetention
+        self.expectedRevenueCents = expectedRevenueCents
+    }
 }
 
 /// A retention campaign (spec section 5).

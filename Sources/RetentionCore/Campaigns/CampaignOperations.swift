@@ -27,22 +27,18 @@ extension Engine {
     /// `controlGroupPercent` (default 10) holds out that share of enrolled customers, never contacted,
     /// so performance can report what the campaign caused.
     @discardableResult
-    public func createCampaign(_ body: JSONValue, now: Int) throws -> Campaign {
-        try db.transaction {
-            var r = try FieldReader(body)
-            let name = try Validation.text(try r.string("name"), field: "name", maxLength: 200)
-            let description = try r.optionalString("description").map { try Validation.text($0, field: "description", maxLength: 2000, multiline: true) }
-            guard let type = try r.optionalChoice("type", CampaignType.self) else {
-                throw RetentionError.invalid("type", "is required: one of \(CampaignType.allCases.map(\.rawValue).joined(separator: ", "))")
+    public func createCampaign(_ new: NewCampaign, now: Int) throws -> Campaign {
+        try new.validate()
+        return try db.transaction {
+            // Each step's template must exist for its channel (or, for "preferred", for every channel).
+            for (i, step) in new.sequence.enumerated() {
+                for ch in step.channel.map({ [$0] }) ?? ContactChannel.allCases where (try? message(name: step.template, channel: ch)) == nil {
+                    throw RetentionError.invalid("touchpoints[\(i)].template",
+                        "no template \"\(step.template)\" for \(ch.rawValue); built-in templates: \(BuiltInTemplates.names.joined(separator: ", "))")
+                }
             }
-            var segment = try CampaignBody.segment(r.raw("targetSegment"))
-            if type == .winback && r.raw("targetSegment")?["formerCustomers"] == nil { segment.formerCustomers = true }
-            let schedule = try CampaignBody.schedule(r.raw("schedule"), now: now)
-            let sequence = try CampaignBody.sequence(r.raw("touchpoints")) { name, channel in (try? self.message(name: name, channel: channel)) != nil }
-            let goals = try CampaignBody.goals(r.raw("goals"))
-            let controlPercent = try r.optionalDouble("controlGroupPercent") ?? 10
-            guard (0...50).contains(controlPercent) else { throw RetentionError.invalid("controlGroupPercent", "must be between 0 and 50") }
-            try r.finish()
+            let name = new.name, description = new.description, type = new.type, segment = new.targetSegment
+            let schedule = new.schedule, sequence = new.sequence, goals = new.goals, controlPercent = new.controlGroupPercent
             let id = Engine.newID()
             try db.run("""
                 INSERT INTO campaigns (uuid, name, description, campaign_type, status, target_segment, schedule, sequence, goals, control_fraction,
@@ -129,6 +125,11 @@ extension Engine {
     ///
     /// The move writes no reference that does not come from a row it reads (see `enrol`), so it runs
     /// without SQLite's per-row foreign-key lookups.
+    @discardableResult
+    public func setCampaignStatus(id: String, _ change: CampaignStatusChange, now: Int) throws -> Campaign {
+        try setCampaignStatus(id: id, to: change.status, now: now)
+    }
+
     @discardableResult
     public func setCampaignStatus(id: String, to target: CampaignStatus, now: Int) throws -> Campaign {
         try db.transactionWithoutForeignKeyChecks {
@@ -250,6 +251,12 @@ extension Engine {
 
     /// Enrols one customer by hand into an active or paused campaign (never into its control group),
     /// laying out the sequence from now. A customer already enrolled in the campaign is refused.
+    @discardableResult
+    public func enrolCustomer(campaignId: String, _ enrolment: CampaignEnrolment, now: Int) throws -> Int {
+        try enrolment.validate()
+        return try enrolCustomer(campaignId: campaignId, customerId: enrolment.customerId, now: now)
+    }
+
     @discardableResult
     public func enrolCustomer(campaignId: String, customerId: String, now: Int) throws -> Int {
         try db.transaction {

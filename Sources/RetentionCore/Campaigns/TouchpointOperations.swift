@@ -38,11 +38,16 @@ extension Engine {
     /// Metadata given is merged into the stored metadata.
     @discardableResult
     public func updateTouchpointStatus(id: String, status: TouchpointStatus, metadata: JSONValue?, now: Int) throws -> Touchpoint {
-        try db.transaction {
+        try updateTouchpointStatus(id: id, TouchpointStatusChange(to: status, metadata: metadata), now: now)
+    }
+
+    /// Records a touchpoint's progress as a channel reports it (`PATCH /touchpoints/:id/status`).
+    @discardableResult
+    public func updateTouchpointStatus(id: String, _ change: TouchpointStatusChange, now: Int) throws -> Touchpoint {
+        let status = change.status, metadata = change.metadata
+        return try db.transaction {
             let t = try touchpoint(id: id)
-            guard TouchpointStatus.reportable.contains(status) else {
-                throw RetentionError.invalid("status", "must be one of \(TouchpointStatus.reportable.map(\.rawValue).joined(separator: ", "))")
-            }
+            try change.validate()
             var sets: [(String, SQLValue)] = [("status", .text(status.rawValue))]
             switch status {
             case .pending:
@@ -67,8 +72,7 @@ extension Engine {
                     if let col = s.timestampColumn { sets.append((col, .int(Int64(now)))) }
                 }
             }
-            if let metadata {
-                guard case .object(let newPairs) = metadata else { throw RetentionError.invalid("metadata", "must be a JSON object") }
+            if let metadata, let newPairs = metadata.objectPairs {
                 var merged = t.metadata?.objectPairs ?? []
                 for (k, v) in newPairs {
                     if let i = merged.firstIndex(where: { $0.0 == k }) { merged[i].1 = v } else { merged.append((k, v)) }
@@ -87,10 +91,17 @@ extension Engine {
     /// `responded`, the text is kept, and a `touchpoint_responded` event moves the customer's last contact.
     @discardableResult
     public func recordTouchpointResponse(id: String, response: String, now: Int) throws -> Touchpoint {
-        try db.transaction {
+        try recordTouchpointResponse(id: id, TouchpointResponse(response), now: now)
+    }
+
+    /// Records the customer's response to a touchpoint (`POST /touchpoints/:id/response`).
+    @discardableResult
+    public func recordTouchpointResponse(id: String, _ answer: TouchpointResponse, now: Int) throws -> Touchpoint {
+        let response = answer.response
+        return try db.transaction {
             let t = try touchpoint(id: id)
             let customerRow = try liveCustomerRowID(t.customerId)
-            _ = try Validation.text(response, field: "response", maxLength: 5000, multiline: true)
+            try answer.validate()
             guard let stage = t.status.stage, stage >= 1 || t.status == .sending else {
                 throw RetentionError.conflict("invalid_transition", "A \(t.status.rawValue) touchpoint was never sent, so it cannot have a response.", field: "status")
             }

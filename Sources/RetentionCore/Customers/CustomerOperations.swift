@@ -40,66 +40,27 @@ public struct Page<Item: Sendable>: Sendable {
 extension Engine {
     // MARK: Create
 
-    /// Creates a customer from a converted lead (`POST /customers`). `leadId` must be new.
-    ///
-    /// Accepts the spec's body: the address either nested (`address.street`, ...) or flat (`street`, ...).
-    /// Import may also pass `id` and `customerSince` to keep a record's identity and history.
+    /// Creates a customer from a converted lead (`POST /customers`). `leadId` must be new. An import
+    /// (`allowIdentity`) may keep the customer's id and history and restore an erased customer.
     @discardableResult
-    public func createCustomer(_ body: JSONValue, now: Int, allowIdentity: Bool = false) throws -> Customer {
-        let new = try Self.newCustomer(body, now: now, allowIdentity: allowIdentity)
-        return try db.transaction { try customer(rowID: try writeNewCustomer(new, now: now)) }
+    public func createCustomer(_ new: NewCustomer, now: Int, allowIdentity: Bool = false) throws -> Customer {
+        try new.validate(now: now, importing: allowIdentity)
+        let prepared = new.prepared(now: now)
+        return try db.transaction { try customer(rowID: try writeNewCustomer(prepared, now: now)) }
     }
 
-    /// A customer to create, validated and not yet stored.
-    struct NewCustomer: Sendable {
-        var id: String
-        var leadId: String
-        var since: Int
-        var fields: CustomerFields
-    }
-
-    /// Validates a create body by the API's rules without touching the database (an import runs this on a
+    /// Decodes and validates an import's row without touching the database (an import runs this on a
     /// second thread while the first writes).
-    static func newCustomer(_ body: JSONValue, now: Int, allowIdentity: Bool) throws -> NewCustomer {
-        var r = try FieldReader(body)
-        let id: String
-        if allowIdentity, let given = try r.optionalString("id") {
-            guard UUID(uuidString: given) != nil else { throw RetentionError.invalid("id", "must be a UUID, got \"\(given)\"") }
-            id = given.lowercased()
-        } else { id = Engine.newID() }
-        let leadId = try Validation.text(try r.string("leadId"), field: "leadId", maxLength: 100)
-        if !allowIdentity, r.has("id") {
-            throw RetentionError.invalid("id", "is assigned by Retention; only `retention import` may keep an existing id")
-        }
-        let since = try r.optionalDate("customerSince") ?? Timestamp.startOfDay(now)
-        if since > now { throw RetentionError.invalid("customerSince", "cannot be in the future") }
-        // An export carries erased customers (their numbers stay in the book); an import restores them
-        // erased, the erasure's placeholders in place of anything the file may hold.
-        let erasedAt = allowIdentity ? try r.optionalInstant("erasedAt") : nil
-        if let erasedAt {
-            var fields = CustomerFields()
-            fields.set("agent_id", "agentId", .text(try Validation.text(try r.string("agentId"), field: "agentId", maxLength: 100)))
-            // What an erasure keeps (not personal on its own, and the metrics and rules read it).
-            for (key, column) in [("state", "state"), ("country", "country")] {
-                if let v = try r.optionalString(key) { fields.set(column, key, .text(try Validation.text(v, field: key))) }
-            }
-            if let m = try r.optionalChoice("preferredContactMethod", ContactChannel.self) { fields.set("preferred_contact_method", "preferredContactMethod", .text(m.rawValue)) }
-            for (column, field, value) in [("first_name", "firstName", SQLValue.text("Erased")), ("last_name", "lastName", .text("Customer")),
-                                           ("email", "email", .text("erased-\(id)@invalid")), ("do_not_contact", "doNotContact", .int(1)),
-                                           ("erased_at", "erasedAt", .int(Int64(erasedAt)))] {
-                fields.set(column, field, value)
-            }
-            return NewCustomer(id: id, leadId: "erased-" + id, since: since, fields: fields)
-        }
-        let fields = try CustomerFields.read(&r, creating: true, now: now, importing: allowIdentity)
-        try r.finish()
-        return NewCustomer(id: id, leadId: leadId, since: since, fields: fields)
+    static func preparedImportCustomer(_ body: JSONValue, now: Int) throws -> PreparedCustomer {
+        let new = try NewCustomer(json: body, allowIdentity: true)
+        try new.validate(now: now, importing: true)
+        return new.prepared(now: now)
     }
 
     /// Stores a validated new customer. A lead or id that already exists is refused with a conflict naming
     /// the field: found by the unique indexes as the row is inserted, so no lookup precedes the write. The
     /// caller holds a transaction: on a conflict nothing of this customer was written.
-    func writeNewCustomer(_ c: NewCustomer, now: Int) throws -> Int64 {
+    func writeNewCustomer(_ c: PreparedCustomer, now: Int) throws -> Int64 {
         let given = c.fields.assignments.map(\.0)
         let insert: Statement
         if let cached = newCustomerInserts[given] {
@@ -160,13 +121,12 @@ extension Engine {
     /// `version`, the update is refused with a conflict if someone else changed the customer since
     /// that version was read.
     @discardableResult
-    public func updateCustomer(id: String, _ body: JSONValue, now: Int) throws -> Customer {
+    public func updateCustomer(id: String, _ patch: CustomerPatch, now: Int) throws -> Customer {
         try db.transaction {
             let before = try customer(id: id)
-            var r = try FieldReader(body)
-            let expectedVersion = try r.optionalInt("version")
-            let fields = try CustomerFields.read(&r, creating: false, now: now, importing: false)
-            try r.finish()
+            let expectedVersion = patch.version
+            try patch.validate(now: now)
+            let fields = CustomerFields(patch)
             if before.erasedAt != nil {
                 throw RetentionError.conflict("customer_erased", "Customer \(id) was erased and can no longer be changed.")
             }
@@ -390,104 +350,4 @@ extension Engine {
             WHERE id = ?1
             """, [.int(rowID), .int(Int64(now))])
     }
-}
-
-/// The writable fields of a customer, read and validated from a request body.
-struct CustomerFields {
-    var assignments: [(String, SQLValue)] = []
-    var changedFieldNames: [String] = []
-    var tags: [String]?
-    var optedOutChannels: Set<ContactChannel>?
-
-    mutating func set(_ column: String, _ field: String, _ value: SQLValue) {
-        assignments.append((column, value))
-        changedFieldNames.append(field)
-    }
-
-    /// `importing`: a record from an export file, which may carry a snooze that has already ended.
-    static func read(_ r: inout FieldReader, creating: Bool, now: Int, importing: Bool) throws -> CustomerFields {
-        var f = CustomerFields()
-        func requiredText(_ r: inout FieldReader, _ key: String, _ column: String, max: Int = 100) throws {
-            if creating {
-                f.set(column, key, .text(try Validation.text(try r.string(key), field: key, maxLength: max)))
-            } else if r.has(key) {
-                guard let v = try r.optionalString(key) else { throw RetentionError.invalid(key, "cannot be empty") }
-                f.set(column, key, .text(try Validation.text(v, field: key, maxLength: max)))
-            }
-        }
-        func optionalText(_ r: inout FieldReader, _ key: String, _ column: String, max: Int = 200, check: ((String) throws -> String)? = nil) throws {
-            guard r.has(key) else { return }
-            let v = try r.optionalString(key)
-            f.set(column, key, .init(try v.map { try check?($0) ?? Validation.text($0, field: r.path(key), maxLength: max) }))
-        }
-        try requiredText(&r, "agentId", "agent_id")
-        try requiredText(&r, "firstName", "first_name")
-        try requiredText(&r, "lastName", "last_name")
-        if creating {
-            f.set("email", "email", .text(try Validation.email(try r.string("email"))))
-        } else if r.has("email") {
-            guard let v = try r.optionalString("email") else { throw RetentionError.invalid("email", "cannot be empty") }
-            f.set("email", "email", .text(try Validation.email(v)))
-        }
-        try optionalText(&r, "phone", "phone") { try Validation.phone($0) }
-        if r.has("dateOfBirth") {
-            let dob = try r.optionalDate("dateOfBirth")
-            if let dob, dob > now { throw RetentionError.invalid("dateOfBirth", "cannot be in the future") }
-            f.set("date_of_birth", "dateOfBirth", .init(dob))
-        }
-        // The address: nested as in the spec's create body, or flat as in its model.
-        if var address = try r.optionalObject("address") {
-            for key in ["street", "city", "state", "zipCode", "country"] {
-                try optionalText(&address, key, Self.addressColumn(key))
-            }
-            try address.finish()
-        }
-        for key in ["street", "city", "state", "zipCode", "country"] { try optionalText(&r, key, Self.addressColumn(key)) }
-        try optionalText(&r, "timeZone", "time_zone") { zone in
-            guard TimeZone(identifier: zone) != nil else { throw RetentionError.invalid("timeZone", "must be an IANA time zone like America/Chicago, got \"\(zone)\"") }
-            return zone
-        }
-        if r.has("preferredContactMethod") {
-            let m = try r.optionalChoice("preferredContactMethod", ContactChannel.self)
-            f.set("preferred_contact_method", "preferredContactMethod", .init(m?.rawValue))
-        }
-        if let tags = try r.optionalStringArray("tags") {
-            for (i, t) in tags.enumerated() { _ = try Validation.tag(t, field: "tags[\(i)]") }
-            guard tags.count <= 50 else { throw RetentionError.invalid("tags", "must hold at most 50 tags") }
-            f.tags = tags
-        }
-        if r.has("metadata") {
-            let m = try r.optionalJSONObject("metadata")
-            f.set("metadata", "metadata", .init(m?.serialized()))
-        }
-        if r.has("satisfactionScore") {
-            let s = try r.optionalDouble("satisfactionScore")
-            if let s, !(0...100).contains(s) { throw RetentionError.invalid("satisfactionScore", "must be between 0 and 100, got \(JSONValue.format(number: s))") }
-            f.set("satisfaction_score", "satisfactionScore", .init(s))
-        }
-        if let dnc = try r.optionalBool("doNotContact") { f.set("do_not_contact", "doNotContact", .init(dnc)) }
-        if let channels = try r.optionalStringArray("optedOutChannels") {
-            var set = Set<ContactChannel>()
-            for (i, c) in channels.enumerated() {
-                guard let ch = ContactChannel(rawValue: c.lowercased()) else {
-                    throw RetentionError.invalid("optedOutChannels[\(i)]", "must be one of \(ContactChannel.allCases.map(\.rawValue).joined(separator: ", ")); got \"\(c)\"")
-                }
-                set.insert(ch)
-            }
-            f.optedOutChannels = set
-        }
-        if r.has("assignedTo") {
-            let a = try r.optionalString("assignedTo")
-            f.set("assigned_to", "assignedTo", .init(try a.map { try Validation.text($0, field: "assignedTo", maxLength: 100) }))
-        }
-        if r.has("snoozedUntil") {
-            // As POST …/snooze does: a snooze ends in the future (null ends it now).
-            let until = try r.optionalDate("snoozedUntil")
-            if let until, until <= now, !importing { throw RetentionError.invalid("snoozedUntil", "must be a future date (or null to end the snooze)") }
-            f.set("snoozed_until", "snoozedUntil", .init(until))
-        }
-        return f
-    }
-
-    static func addressColumn(_ key: String) -> String { key == "zipCode" ? "zip_code" : key }
 }

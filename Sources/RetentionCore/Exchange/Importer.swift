@@ -105,9 +105,9 @@ extension Engine {
                                     throw RetentionError.conflict(e.code, "\(byLead ? "Lead \(customer.leadId)" : "Id \(customer.id)") comes twice in this file: line \(earlier) has it too.",
                                                                   field: e.field)
                                 }
-                            case .policy(let body): try db.transaction { _ = try createPolicy(body, now: now, allowIdentity: true) }
-                            case .event(let body):
-                                try db.transaction { _ = try createEvent(try NewEvent(json: body, allowIdentity: true), now: now, applySideEffects: false) }
+                            case .policy(let policy): try db.transaction { _ = try createPolicy(policy, now: now, allowIdentity: true) }
+                            case .event(let event):
+                                try db.transaction { _ = try createEvent(event, now: now, applySideEffects: false) }
                             }
                         } catch let e as RetentionError where e.kind != .storage {
                             // A bad row is listed and the import goes on to find the others; a storage failure (a full
@@ -200,12 +200,12 @@ extension Engine {
         return ImportResult(kind: .customers, rows: rows, problems: problems, dryRun: true)
     }
 
-    /// A row of an import, made ready on the parsing thread: a validated customer, the API body of a policy
-    /// or event (whose checks look up the customer, so they run as it is written), or what is wrong with it.
+    /// A row of an import, made ready on the parsing thread: a validated customer, a decoded policy or
+    /// event (the checks that look up the customer run as each is written), or what is wrong with it.
     enum PreparedImportRow: Sendable {
-        case customer(NewCustomer)
-        case policy(JSONValue)
-        case event(JSONValue)
+        case customer(PreparedCustomer)
+        case policy(NewPolicy)
+        case event(NewEvent)
         case problem(RetentionError)
     }
 
@@ -217,9 +217,9 @@ extension Engine {
             }
             let body = try jsonBody(record.fields, header: header, types: types)
             switch kind {
-            case .customers: return .customer(try newCustomer(body, now: now, allowIdentity: true))
-            case .policies: return .policy(body)
-            case .events: return .event(body)
+            case .customers: return .customer(try preparedImportCustomer(body, now: now))
+            case .policies: return .policy(try NewPolicy(json: body, allowIdentity: true))
+            case .events: return .event(try NewEvent(json: body, allowIdentity: true))
             }
         } catch let e as RetentionError {
             return .problem(e)

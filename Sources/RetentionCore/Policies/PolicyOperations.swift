@@ -3,75 +3,35 @@ import Foundation
 extension Engine {
     // MARK: Create
 
-    /// Creates a policy (`POST /policies`) for an existing customer.
-    ///
-    /// Body as in the spec: `premium {amount, frequency, currency}` and `coverage {type, amount,
-    /// deductible, limits}` nested, or the model's flat names (`premiumAmount`, `coverageType`, ...).
-    /// The renewal date is derived: it is the expiration date. The term is the whole months between
-    /// effective and expiration date.
+    /// Creates a policy (`POST /policies`) for an existing customer. The renewal date is derived: it is the
+    /// expiration date. The term is the whole months between effective and expiration date.
+    /// An import (`allowIdentity`) may keep the policy's id and restore an erased customer's old policies.
     @discardableResult
-    public func createPolicy(_ body: JSONValue, now: Int, allowIdentity: Bool = false) throws -> Policy {
-        try db.transaction {
-            var r = try FieldReader(body)
-            let id: String
-            if allowIdentity, let given = try r.optionalString("id") {
-                guard UUID(uuidString: given) != nil else { throw RetentionError.invalid("id", "must be a UUID, got \"\(given)\"") }
-                id = given.lowercased()
-            } else if r.has("id") {
+    public func createPolicy(_ new: NewPolicy, now: Int, allowIdentity: Bool = false) throws -> Policy {
+        try new.validate()
+        return try db.transaction {
+            if new.id != nil && !allowIdentity {
                 throw RetentionError.invalid("id", "is assigned by Retention; only `retention import` may keep an existing id")
-            } else { id = Engine.newID() }
-            let customerKey = try r.string("customerId")
-            // A customer is named by its id, or (handy when importing a book) by its lead id.
-            guard let customerRow = try db.queryOne("SELECT id, agent_id, erased_at FROM customers WHERE uuid = ?1 OR lead_id = ?1 ORDER BY uuid = ?1 DESC LIMIT 1",
-                                                    [.text(customerKey)], { ($0.int64(0), $0.text(1), $0.optionalInt(2)) }) else {
-                throw RetentionError(.notFound, code: "customer_not_found", "Customer \(customerKey) was not found.", field: "customerId")
             }
-            // An erased customer takes no new policy; an import restores their old ones, without personal data.
+            let id = new.id?.lowercased() ?? Engine.newID()
+            let customerKey = new.customer
+            let customerRow = try policyCustomer(customerKey, allowErased: allowIdentity)
             let customerErased = customerRow.2 != nil
-            if customerErased && !allowIdentity { throw RetentionError.customerErased(customerKey) }
-            let agentId = try r.optionalString("agentId").map { try Validation.text($0, field: "agentId", maxLength: 100) } ?? customerRow.1
-            let number = try Validation.text(try r.string("policyNumber"), field: "policyNumber", maxLength: 64)
-            guard let type = try r.optionalChoice("policyType", PolicyType.self) else { throw RetentionError.invalid("policyType", "is required") }
-            let status = try r.optionalChoice("status", PolicyStatus.self) ?? .active
-            let money = try PolicyMoneyFields.read(&r, creating: true)
-            guard let effective = try r.optionalDate("effectiveDate") else { throw RetentionError.invalid("effectiveDate", "is required") }
-            guard let expiration = try r.optionalDate("expirationDate") else { throw RetentionError.invalid("expirationDate", "is required") }
-            guard expiration > effective else {
-                throw RetentionError.invalid("expirationDate", "must be after effectiveDate (\(Timestamp.formatDate(effective))), got \(Timestamp.formatDate(expiration))")
-            }
-            let term = max(1, Timestamp.wholeMonths(from: effective, to: expiration))
-            let inceptionGiven = try r.optionalDate("inceptionDate")
-            let underwriter = try r.optionalString("underwriter").map { try Validation.text($0, field: "underwriter") }
-            let documents = try r.optionalStringArray("documents") ?? []
-            let metadata = try r.optionalJSONObject("metadata")
+            let agentId = new.agentId ?? customerRow.1
+            let number = new.policyNumber, type = new.policyType, status = new.status
             if customerErased {
-                for (field, present) in [("documents", !documents.isEmpty), ("metadata", metadata != nil), ("underwriter", underwriter != nil)] where present {
+                for (field, present) in [("documents", !new.documents.isEmpty), ("metadata", new.metadata != nil), ("underwriter", new.underwriter != nil)] where present {
                     throw RetentionError.invalid(field, "must be empty: customer \(customerKey) was erased, and an erased customer's policies hold no personal data")
                 }
             }
-            // History fields, for importing an existing book.
-            let lastRenewal = try r.optionalDate("lastRenewalDate")
-            let renewalCount = try r.optionalInt("renewalCount") ?? 0
-            let totalPaid = try r.optionalCents("totalPaid") ?? 0
-            let claimsCount = try r.optionalInt("claimsCount") ?? 0
-            let totalClaims = try r.optionalCents("totalClaimAmount") ?? 0
-            let endedAt = try r.optionalDate("endedAt")
-            let endReason = try r.optionalString("endReason")
-            try r.finish()
-            guard renewalCount >= 0 else { throw RetentionError.invalid("renewalCount", "cannot be negative") }
-            // Without an inception date, an imported policy is taken to have renewed every term since it began.
-            let inception = inceptionGiven ?? Timestamp.addingMonths(-renewalCount * term, to: effective)
-            guard inception <= effective else {
-                throw RetentionError.invalid("inceptionDate", "cannot be after effectiveDate (\(Timestamp.formatDate(effective)))")
-            }
-            guard claimsCount >= 0 else { throw RetentionError.invalid("claimsCount", "cannot be negative") }
             if try db.queryOne("SELECT 1 FROM policies WHERE policy_number = ?", [.text(number)], { _ in true }) != nil {
                 throw RetentionError.conflict("duplicate_policy_number", "Policy number \(number) is already in use.", field: "policyNumber")
             }
             if try db.queryOne("SELECT 1 FROM policies WHERE uuid = ?", [.text(id)], { _ in true }) != nil {
                 throw RetentionError.conflict("duplicate_id", "A policy with id \(id) already exists.", field: "id")
             }
-            let ended = status.isInForce ? nil : (endedAt ?? Timestamp.startOfDay(now))
+            let ended = status.isInForce ? nil : (new.endedAt ?? Timestamp.startOfDay(now))
+            let annual = new.premiumCents * new.frequency.paymentsPerYear
             try db.run("""
                 INSERT INTO policies (uuid, customer_id, agent_id, policy_number, policy_type, status, premium_cents, premium_frequency,
                   premium_currency, annual_premium_cents, coverage_type, coverage_amount_cents, coverage_deductible_cents, coverage_limits,
@@ -80,14 +40,15 @@ extension Engine {
                   metrics_code)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.text(id), .int(customerRow.0), .text(agentId), .text(number), .text(type.rawValue), .text(status.rawValue),
-                      .int(Int64(money.premiumCents!)), .text(money.frequency!.rawValue), .text(money.currency ?? "USD"),
-                      .int(Int64(money.premiumCents! * money.frequency!.paymentsPerYear)),
-                      .text(money.coverageType!), .int(Int64(money.coverageCents!)), .init(money.deductibleCents),
-                      .init(money.limits?.serialized()), .int(Int64(effective)), .int(Int64(expiration)), .int(Int64(expiration)),
-                      .int(Int64(term)), .init(lastRenewal), .int(Int64(renewalCount)), .int(Int64(totalPaid)), .int(Int64(claimsCount)),
-                      .int(Int64(totalClaims)), .init(underwriter), .text(JSONValue.array(documents.map { .string($0) }).serialized()),
-                      .init(metadata?.serialized()), .init(ended), .init(endReason), .int(Int64(now)), .int(Int64(now)), .int(Int64(inception)),
-                      .int(Int64(PolicyMetricsCode.code(type: type.rawValue, status: status.rawValue, endReason: endReason)))])
+                      .int(Int64(new.premiumCents)), .text(new.frequency.rawValue), .text(new.currency?.uppercased() ?? "USD"),
+                      .int(Int64(annual)),
+                      .text(new.coverageType), .int(Int64(new.coverageCents)), .init(new.deductibleCents),
+                      .init(new.limits?.serialized()), .int(Int64(new.effectiveDate)), .int(Int64(new.expirationDate)), .int(Int64(new.expirationDate)),
+                      .int(Int64(new.termMonths)), .init(new.lastRenewalDate), .int(Int64(new.renewalCount)), .int(Int64(new.totalPaidCents)),
+                      .int(Int64(new.claimsCount)), .int(Int64(new.totalClaimCents)), .init(new.underwriter),
+                      .text(JSONValue.array(new.documents.map { .string($0) }).serialized()),
+                      .init(new.metadata?.serialized()), .init(ended), .init(new.endReason), .int(Int64(now)), .int(Int64(now)), .int(Int64(new.inception)),
+                      .int(Int64(PolicyMetricsCode.code(type: type.rawValue, status: status.rawValue, endReason: new.endReason)))])
             let rowID = db.lastInsertRowID
             try refreshCustomerCounters(customerRow.0, now: now)
             // An imported policy brings its history in the events file; only a new policy records its creation.
@@ -97,6 +58,24 @@ extension Engine {
             try audit("policy.create", entity: "policy", id: id, details: .object([("policyNumber", .string(number))]), now: now)
             return try policy(rowID: rowID)
         }
+    }
+
+    /// The customer a new policy is for (row id, agent, erased at), named by id or (handy when importing a
+    /// book) by lead id. An erased customer takes no new policy; an import (`allowErased`) restores their old
+    /// ones, without personal data.
+    func policyCustomer(_ key: String, allowErased: Bool) throws -> (Int64, String, Int?) {
+        guard let row = try db.queryOne("SELECT id, agent_id, erased_at FROM customers WHERE uuid = ?1 OR lead_id = ?1 ORDER BY uuid = ?1 DESC LIMIT 1",
+                                        [.text(key)], { ($0.int64(0), $0.text(1), $0.optionalInt(2)) }) else {
+            throw RetentionError(.notFound, code: "customer_not_found", "Customer \(key) was not found.", field: "customerId")
+        }
+        if row.2 != nil && !allowErased { throw RetentionError.customerErased(key) }
+        return row
+    }
+
+    /// Checks that a new policy's customer exists and takes new data (`POST /policies` reports this before
+    /// the other errors of its body, as it always has).
+    public func checkCustomerTakesPolicy(_ key: String) throws {
+        _ = try policyCustomer(key, allowErased: false)
     }
 
     // MARK: Read
@@ -129,44 +108,43 @@ extension Engine {
     /// Partial update (`PATCH /policies/:id`). A status change must be an allowed transition; ending a
     /// policy (cancelled, lapsed, expired) records the matching event with the optional `endReason`.
     @discardableResult
-    public func updatePolicy(id: String, _ body: JSONValue, now: Int) throws -> Policy {
+    public func updatePolicy(id: String, _ patch: PolicyPatch, now: Int) throws -> Policy {
         try db.transaction {
             let before = try policy(id: id)
             _ = try liveCustomerRowID(before.customerId)
-            var r = try FieldReader(body)
-            let expectedVersion = try r.optionalInt("version")
+            try patch.validate()
+            let expectedVersion = patch.version
             var sets: [(String, SQLValue)] = []
             var changed: [String] = []
             func set(_ column: String, _ field: String, _ v: SQLValue) { sets.append((column, v)); changed.append(field) }
 
-            let newStatus = try r.optionalChoice("status", PolicyStatus.self)
-            let endReason = try r.optionalString("endReason")
-            if let a = try r.optionalString("agentId") { set("agent_id", "agentId", .text(try Validation.text(a, field: "agentId", maxLength: 100))) }
-            if r.has("policyNumber") {
-                guard let n = try r.optionalString("policyNumber") else { throw RetentionError.invalid("policyNumber", "cannot be empty") }
+            let newStatus = patch.status
+            let endReason = patch.endReason
+            if let a = patch.agentId { set("agent_id", "agentId", .text(a)) }
+            if let n = patch.policyNumber {
                 if n != before.policyNumber,
                    try db.queryOne("SELECT 1 FROM policies WHERE policy_number = ?", [.text(n)], { _ in true }) != nil {
                     throw RetentionError.conflict("duplicate_policy_number", "Policy number \(n) is already in use.", field: "policyNumber")
                 }
-                set("policy_number", "policyNumber", .text(try Validation.text(n, field: "policyNumber", maxLength: 64)))
+                set("policy_number", "policyNumber", .text(n))
             }
-            if let t = try r.optionalChoice("policyType", PolicyType.self) { set("policy_type", "policyType", .text(t.rawValue)) }
-            let money = try PolicyMoneyFields.read(&r, creating: false)
-            let premium = money.premiumCents ?? before.premiumCents
-            let frequency = money.frequency ?? before.premiumFrequency
-            if money.premiumCents != nil || money.frequency != nil {
+            if let t = patch.policyType { set("policy_type", "policyType", .text(t.rawValue)) }
+            let premium = patch.premiumCents ?? before.premiumCents
+            let frequency = patch.frequency ?? before.premiumFrequency
+            let premiumChanged = patch.premiumCents != nil || patch.frequency != nil
+            if premiumChanged {
                 set("premium_cents", "premiumAmount", .int(Int64(premium)))
                 set("premium_frequency", "premiumFrequency", .text(frequency.rawValue))
                 set("annual_premium_cents", "annualPremium", .int(Int64(premium * frequency.paymentsPerYear)))
             }
-            if let c = money.currency { set("premium_currency", "premiumCurrency", .text(c)) }
-            if let c = money.coverageType { set("coverage_type", "coverageType", .text(c)) }
-            if let c = money.coverageCents { set("coverage_amount_cents", "coverageAmount", .int(Int64(c))) }
-            if money.deductibleGiven { set("coverage_deductible_cents", "coverageDeductible", .init(money.deductibleCents)) }
-            if money.limitsGiven { set("coverage_limits", "coverageLimits", .init(money.limits?.serialized())) }
+            if let c = patch.currency { set("premium_currency", "premiumCurrency", .text(c.uppercased())) }
+            if let c = patch.coverageType { set("coverage_type", "coverageType", .text(c)) }
+            if let c = patch.coverageCents { set("coverage_amount_cents", "coverageAmount", .int(Int64(c))) }
+            if let d = patch.deductibleCents { set("coverage_deductible_cents", "coverageDeductible", .init(d)) }
+            if let l = patch.limits { set("coverage_limits", "coverageLimits", .init(l?.serialized())) }
             var effective = before.effectiveDate, expiration = before.expirationDate
-            if let e = try r.optionalDate("effectiveDate") { effective = e; set("effective_date", "effectiveDate", .int(Int64(e))) }
-            if let e = try r.optionalDate("expirationDate") {
+            if let e = patch.effectiveDate { effective = e; set("effective_date", "effectiveDate", .int(Int64(e))) }
+            if let e = patch.expirationDate {
                 expiration = e
                 set("expiration_date", "expirationDate", .int(Int64(e)))
                 set("renewal_date", "renewalDate", .int(Int64(e)))
@@ -177,16 +155,12 @@ extension Engine {
             if effective != before.effectiveDate || expiration != before.expirationDate {
                 set("term_months", "termMonths", .int(Int64(max(1, Timestamp.wholeMonths(from: effective, to: expiration)))))
             }
-            if r.has("underwriter") { set("underwriter", "underwriter", .init(try r.optionalString("underwriter").map { try Validation.text($0, field: "underwriter") })) }
-            if let d = try r.optionalStringArray("documents") { set("documents", "documents", .text(JSONValue.array(d.map { .string($0) }).serialized())) }
-            if r.has("metadata") { set("metadata", "metadata", .init(try r.optionalJSONObject("metadata")?.serialized())) }
-            if let v = try r.optionalCents("totalPaid") { set("total_paid_cents", "totalPaid", .int(Int64(v))) }
-            if let v = try r.optionalInt("claimsCount") {
-                guard v >= 0 else { throw RetentionError.invalid("claimsCount", "cannot be negative") }
-                set("claims_count", "claimsCount", .int(Int64(v)))
-            }
-            if let v = try r.optionalCents("totalClaimAmount") { set("total_claim_cents", "totalClaimAmount", .int(Int64(v))) }
-            try r.finish()
+            if let u = patch.underwriter { set("underwriter", "underwriter", .init(u)) }
+            if let d = patch.documents { set("documents", "documents", .text(JSONValue.array(d.map { .string($0) }).serialized())) }
+            if let m = patch.metadata { set("metadata", "metadata", .init(m?.serialized())) }
+            if let v = patch.totalPaidCents { set("total_paid_cents", "totalPaid", .int(Int64(v))) }
+            if let v = patch.claimsCount { set("claims_count", "claimsCount", .int(Int64(v))) }
+            if let v = patch.totalClaimCents { set("total_claim_cents", "totalClaimAmount", .int(Int64(v))) }
 
             if let expectedVersion, expectedVersion != before.version {
                 throw RetentionError.conflict("edit_conflict",
@@ -224,7 +198,7 @@ extension Engine {
                                       number: before.policyNumber, reason: endReason, now: now)
                 try recordChurnIfLastPolicyEnded(customerRow: before.customerRowID, now: now)
             }
-            if money.premiumCents != nil || money.frequency != nil, premium * frequency.paymentsPerYear != before.annualPremiumCents {
+            if premiumChanged, premium * frequency.paymentsPerYear != before.annualPremiumCents {
                 try insertEvent(customerRow: before.customerRowID, policyRow: before.rowID, type: .coverage_changed, severity: .info,
                                 data: .object([("premiumBefore", .money(before.annualPremiumCents)),
                                                ("premiumAfter", .money(premium * frequency.paymentsPerYear))]),
@@ -242,15 +216,10 @@ extension Engine {
     /// effective date, the status becomes active, and a `policy_renewed` event is recorded.
     /// An optional body may give a new premium (`premium.amount`/`premiumAmount`) for the new term.
     @discardableResult
-    public func renewPolicy(id: String, _ body: JSONValue?, now: Int) throws -> Policy {
+    public func renewPolicy(id: String, _ renewal: PolicyRenewal = PolicyRenewal(), now: Int) throws -> Policy {
         try db.transaction {
             let before = try policy(id: id)
-            var money = PolicyMoneyFields()
-            if let body, !body.isNull {
-                var r = try FieldReader(body)
-                money = try PolicyMoneyFields.read(&r, creating: false)
-                try r.finish()
-            }
+            try renewal.validate()
             guard before.status.canRenew else {
                 throw RetentionError.conflict("invalid_transition",
                     "A \(before.status.rawValue) policy cannot be renewed; only active, pending_renewal or lapsed policies can.", field: "status")
@@ -264,8 +233,8 @@ extension Engine {
                     "Renewing policy \(before.policyNumber) would make it expire after 9999-12-31 (the last date the book can hold); it ends \(Timestamp.formatDate(before.expirationDate)).",
                     field: "expirationDate")
             }
-            let premium = money.premiumCents ?? before.premiumCents
-            let frequency = money.frequency ?? before.premiumFrequency
+            let premium = renewal.premiumCents ?? before.premiumCents
+            let frequency = renewal.frequency ?? before.premiumFrequency
             try db.run("""
                 UPDATE policies SET effective_date = ?, expiration_date = ?, renewal_date = ?, last_renewal_date = ?,
                   renewal_count = renewal_count + 1, status = 'active', ended_at = NULL, end_reason = NULL,
@@ -307,51 +276,5 @@ extension Engine {
         try insertEvent(customerRow: customerRow, policyRow: nil, type: .customer_churned, severity: .critical, data: nil,
                         actions: [], occurredAt: datedAtLastEnd ? lastEnd ?? now : now, now: now)
         return true
-    }
-}
-
-/// The premium and coverage fields of a policy body, nested (`premium.amount`) or flat (`premiumAmount`).
-struct PolicyMoneyFields {
-    var premiumCents: Int?
-    var frequency: PremiumFrequency?
-    var currency: String?
-    var coverageType: String?
-    var coverageCents: Int?
-    var deductibleCents: Int?
-    var deductibleGiven = false
-    var limits: JSONValue?
-    var limitsGiven = false
-
-    static func read(_ r: inout FieldReader, creating: Bool) throws -> PolicyMoneyFields {
-        var f = PolicyMoneyFields()
-        if var premium = try r.optionalObject("premium") {
-            f.premiumCents = try premium.optionalDouble("amount").map { try Validation.cents($0, field: premium.path("amount"), allowZero: false) }
-            f.frequency = try premium.optionalChoice("frequency", PremiumFrequency.self)
-            f.currency = try premium.optionalString("currency").map { try Validation.currency($0, field: premium.path("currency")) }
-            try premium.finish()
-        }
-        if let a = try r.optionalDouble("premiumAmount") { f.premiumCents = try Validation.cents(a, field: "premiumAmount", allowZero: false) }
-        if let fr = try r.optionalChoice("premiumFrequency", PremiumFrequency.self) { f.frequency = fr }
-        if let c = try r.optionalString("premiumCurrency") { f.currency = try Validation.currency(c, field: "premiumCurrency") }
-        if var coverage = try r.optionalObject("coverage") {
-            f.coverageType = try coverage.optionalString("type")
-            f.coverageCents = try coverage.optionalCents("amount")
-            if coverage.has("deductible") { f.deductibleGiven = true; f.deductibleCents = try coverage.optionalCents("deductible") }
-            if coverage.has("limits") { f.limitsGiven = true; f.limits = try coverage.optionalJSONObject("limits") }
-            try coverage.finish()
-        }
-        if let t = try r.optionalString("coverageType") { f.coverageType = t }
-        if let a = try r.optionalCents("coverageAmount") { f.coverageCents = a }
-        if r.has("coverageDeductible") { f.deductibleGiven = true; f.deductibleCents = try r.optionalCents("coverageDeductible") }
-        if r.has("coverageLimits") { f.limitsGiven = true; f.limits = try r.optionalJSONObject("coverageLimits") }
-        if creating {
-            guard f.premiumCents != nil else { throw RetentionError.invalid("premium.amount", "is required and must be greater than zero") }
-            guard f.frequency != nil else {
-                throw RetentionError.invalid("premium.frequency", "is required: one of \(PremiumFrequency.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            guard f.coverageType != nil else { throw RetentionError.invalid("coverage.type", "is required") }
-            guard f.coverageCents != nil else { throw RetentionError.invalid("coverage.amount", "is required") }
-        }
-        return f
     }
 }

@@ -101,7 +101,14 @@ extension Engine {
     /// Audited under the customer, so the person's access export shows it and their erasure clears it.
     @discardableResult
     public func setTaskStatus(id: String, to status: AgentTask.Status, now: Int) throws -> AgentTask {
-        try db.transaction {
+        try setTaskStatus(id: id, TaskStatusChange(to: status), now: now)
+    }
+
+    /// Marks a task done, or open again (`PATCH /tasks/:id`).
+    @discardableResult
+    public func setTaskStatus(id: String, _ change: TaskStatusChange, now: Int) throws -> AgentTask {
+        let status = change.status
+        return try db.transaction {
             let t = try task(id: id)
             guard t.status != status else {
                 throw RetentionError.conflict("invalid_transition", "Task \(id) is already \(status.rawValue).", field: "status")

@@ -12,10 +12,17 @@ extension Engine {
     /// Assigns the customer to a specialist (`nil` unassigns).
     @discardableResult
     public func assign(customerId: String, to specialist: String?, now: Int) throws -> Customer {
-        try db.transaction {
+        try assign(customerId: customerId, Assignment(to: specialist), now: now)
+    }
+
+    /// Assigns the customer to a specialist, or unassigns them (`POST /customers/:id/assign`).
+    @discardableResult
+    public func assign(customerId: String, _ assignment: Assignment, now: Int) throws -> Customer {
+        let specialist = assignment.assignedTo
+        return try db.transaction {
             let c = try customer(id: customerId)
             if c.erasedAt != nil { throw RetentionError.customerErased(customerId) }
-            if let specialist { _ = try Validation.text(specialist, field: "assignedTo", maxLength: 100) }
+            try assignment.validate()
             try db.run("UPDATE customers SET assigned_to = ?, version = version + 1, updated_at = ? WHERE id = ?",
                        [.init(specialist), .int(Int64(now)), .int(c.rowID)])
             try audit(specialist == nil ? "customer.unassign" : "customer.assign", entity: "customer", id: customerId,
@@ -27,12 +34,17 @@ extension Engine {
     /// Hides the customer from the at-risk queue until the start of `until` (`nil` wakes them now).
     @discardableResult
     public func snooze(customerId: String, until: Int?, now: Int) throws -> Customer {
-        try db.transaction {
+        try snooze(customerId: customerId, Snooze(until: until), now: now)
+    }
+
+    /// Hides the customer from the at-risk queue until a date, or wakes them (`POST /customers/:id/snooze`).
+    @discardableResult
+    public func snooze(customerId: String, _ snooze: Snooze, now: Int) throws -> Customer {
+        let until = snooze.until
+        return try db.transaction {
             let c = try customer(id: customerId)
             if c.erasedAt != nil { throw RetentionError.customerErased(customerId) }
-            if let until, until <= Timestamp.startOfDay(now) {
-                throw RetentionError.invalid("until", "must be a date after today (\(Timestamp.formatDate(now)))")
-            }
+            try snooze.validate(now: now)
             try db.run("UPDATE customers SET snoozed_until = ?, version = version + 1, updated_at = ? WHERE id = ?",
                        [.init(until), .int(Int64(now)), .int(c.rowID)])
             try audit(until == nil ? "customer.unsnooze" : "customer.snooze", entity: "customer", id: customerId,
@@ -44,9 +56,16 @@ extension Engine {
     /// Logs a contact with the customer and its outcome: a `contact_made` event that moves `lastContactDate`.
     @discardableResult
     public func logContact(customerId: String, channel: ContactChannel, outcome: ContactOutcome, note: String?, now: Int) throws -> RetentionEvent {
-        try db.transaction {
+        try logContact(customerId: customerId, ContactLog(channel: channel, outcome: outcome, note: note), now: now)
+    }
+
+    /// Logs a contact with the customer and its outcome (`POST /customers/:id/contacts`).
+    @discardableResult
+    public func logContact(customerId: String, _ contact: ContactLog, now: Int) throws -> RetentionEvent {
+        let channel = contact.channel, outcome = contact.outcome, note = contact.note
+        return try db.transaction {
             let rowID = try liveCustomerRowID(customerId)
-            if let note { _ = try Validation.text(note, field: "note", maxLength: 2000, multiline: true) }
+            try contact.validate()
             var data: [(String, JSONValue)] = [("channel", .string(channel.rawValue)), ("outcome", .string(outcome.rawValue))]
             if let note { data.append(("note", .string(note))) }
             let event = try insertEvent(customerRow: rowID, policyRow: nil, type: .contact_made, severity: .info, data: .object(data),

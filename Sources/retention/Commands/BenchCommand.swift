@@ -146,12 +146,13 @@ enum BenchCommand {
         // A campaign that enrols a tenth of the book (100,000 of a million): customers not at low risk (about
         // 14% of a demo book) whose health is at most the score that cuts that many off.
         let healthCut = try engine.healthScoreOfNotLowRisk(atRank: n / 10) ?? 100
-        let campaign = try engine.createCampaign(.object([
-            ("name", .string("Bench \(Date().timeIntervalSince1970)")), ("type", .string("engagement")),
-            ("targetSegment", .object([("churnRisk", .array([.string("medium"), .string("high"), .string("critical")])),
-                                       ("healthScoreRange", .object([("max", .number(healthCut))]))])),
-            ("touchpoints", .array([0, 10_080, 20_160].map { .object([("type", .string("email")), ("template", .string("engagement")), ("delay", .int($0))]) })),
-        ]), now: now)
+        var segment = TargetSegment()
+        segment.churnRisk = [.medium, .high, .critical]
+        segment.healthScoreMax = healthCut
+        let campaign = try engine.createCampaign(NewCampaign(
+            name: "Bench \(Date().timeIntervalSince1970)", type: .engagement,
+            sequence: [0, 10_080, 20_160].map { SequenceStep(channel: .email, template: "engagement", delayMinutes: $0) },
+            targetSegment: segment), now: now)
         let (activate, enrolled) = try time {
             _ = try engine.setCampaignStatus(id: campaign.id, to: .active, now: now)
             return try engine.enrolmentCount(campaign: campaign)

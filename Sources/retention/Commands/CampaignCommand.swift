@@ -52,7 +52,7 @@ enum CampaignCommand {
             for c in p.customers { Output.out("  \(c.fullName)  \(c.email)  \(c.churnRisk.rawValue)  health \(JSONValue.format(number: c.healthScore))") }
         case "activate", "pause", "cancel":
             let target: CampaignStatus = verb == "activate" ? .active : verb == "pause" ? .paused : .cancelled
-            let c = try engine.setCampaignStatus(id: try id(), to: target, now: now)
+            let c = try engine.setCampaignStatus(id: try id(), CampaignStatusChange(to: target), now: now)
             Output.out("Campaign \"\(c.name)\" is now \(c.status.rawValue).")
         case "performance":
             Output.out(try engine.campaignPerformance(id: try id(), now: now).json.serialized(pretty: true))
