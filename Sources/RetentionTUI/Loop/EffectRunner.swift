@@ -102,8 +102,7 @@ final class EffectRunner {
         case .nextTheme:
             if let result = themes.next() { local.append(result) }
         case .savePreferences(var prefs):
-            // The benchmark's runs leave the user's preferences alone.
-            guard options.exitAfterFirstFrame == nil else { return }
+            guard options.savesPreferences else { return }
             prefs.mouse = loaded.mouse
             prefs.save(options.environment)
         case .quit:
