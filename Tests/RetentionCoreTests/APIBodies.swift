@@ -29,3 +29,22 @@ extension Engine {
         try createCampaign(try NewCampaign(json: body), now: now)
     }
 }
+
+// Older tests that read the metrics as the API's document, and write events and customer edits with the
+// API's bodies (decoded by the API's decoders, as `POST /events` and `PATCH /customers/:id` do).
+extension Engine {
+    /// `GET /metrics`'s document for a period: `retentionMetrics(period).json`.
+    func metrics(_ period: MetricsPeriod) throws -> JSONValue {
+        try retentionMetrics(period).json
+    }
+
+    @discardableResult
+    func createEvent(_ body: JSONValue, now: Int, allowIdentity: Bool = false, applySideEffects: Bool = true) throws -> RetentionEvent {
+        try createEvent(try NewEvent(json: body, allowIdentity: allowIdentity), now: now, applySideEffects: applySideEffects)
+    }
+
+    @discardableResult
+    func updateCustomer(id: String, _ body: JSONValue, now: Int) throws -> Customer {
+        try updateCustomer(id: id, try CustomerPatch(json: body), now: now)
+    }
+}

@@ -245,13 +245,12 @@ import Testing
     @Test func tasksShowInTheHeaderAndTheDetailAndDMarksOneDone() throws {
         let engine = Engine(database: try Store.open(path: ":memory:"), user: "me")
         let c = try engine.createCustomer(NewCustomer(leadId: "L1", agentId: "agent-7", firstName: "Ann", lastName: "Lee", email: "ann@example.com"), now: now - 7200)
-        func notify(_ type: String, _ severity: String, at: Int) throws {
-            _ = try engine.createEvent(.object([("customerId", .string(c.id)), ("eventType", .string(type)), ("severity", .string(severity)),
-                                                ("triggeredActions", .array([.string("agent_notification")]))]), now: at)
+        func notify(_ type: EventType, _ severity: EventSeverity, at: Int) throws {
+            _ = try engine.createEvent(NewEvent(customer: c.id, type: type, severity: severity, triggeredActions: ["agent_notification"]), now: at)
         }
-        try notify("complaint_filed", "critical", at: now - 3600)   // due at once: due now
+        try notify(.complaint_filed, .critical, at: now - 3600)   // due at once: due now
         try engine.assign(customerId: c.id, to: "me", now: now - 3000)
-        try notify("note_added", "info", at: now)                    // due in three days
+        try notify(.note_added, .info, at: now)                    // due in three days
         var state = DashboardState(themeName: "default", user: "me")
         state.apply(try DashboardSnapshot.collect(engine, state.request, now: now))
         #expect(state.snapshot?.myOpenTasks == 2 && state.snapshot?.myDueTasks == 1)
@@ -418,7 +417,7 @@ import Testing
         let line = render(state).split(separator: "\n").first { $0.contains("Save") }.map(String.init) ?? ""
         #expect(line.range(of: #"Save\s+loyalty\s+active\s+2\s+1\s"#, options: .regularExpression) != nil, "\(line)")
         // The overlay: customers reached 1; touchpoints delivered 2 (the opened e-mail and the SMS), sent 3.
-        let summary = CampaignSummary.lines(EngineAdapter.campaignReport(try engine.campaignPerformanceDocument(id: campaign.id, now: now)))
+        let summary = CampaignSummary.lines(EngineAdapter.campaignReport(try engine.campaignPerformance(id: campaign.id, now: now)))
         #expect(summary[0].contains("reached 1"))
         #expect(summary[1] == "Touchpoints 4, reached: sent 3, delivered 2, opened 1, clicked 0, responded 0")
         #expect(summary[2] == "Now: pending 1, sending 0, failed 0, skipped 0, cancelled 0")

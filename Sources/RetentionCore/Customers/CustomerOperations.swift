@@ -31,10 +31,6 @@ public struct Page<Item: Sendable>: Sendable {
     public var limit: Int
     public var total: Int
     public var totalPages: Int { limit > 0 ? (total + limit - 1) / limit : 0 }
-
-    public var paginationJSON: JSONValue {
-        .object([("page", .int(page)), ("limit", .int(limit)), ("total", .int(total)), ("totalPages", .int(totalPages))])
-    }
 }
 
 extension Engine {

@@ -243,7 +243,8 @@ public enum TrainingSampleRule {
 }
 
 extension Engine {
-    /// What training produced.
+    /// What training produced (its JSON, printed by `retention model train` and stored with the model, is
+    /// made in API/Encoding/ModelEncoding.swift).
     public struct TrainingReport: Sendable {
         public var version: Int
         public var model: LogisticModel
@@ -260,22 +261,6 @@ extension Engine {
         public var calibration: Calibration
         /// The default coefficients' calibration on the same holdout (what the book used before).
         public var defaultCalibration: Calibration
-
-        public var json: JSONValue {
-            .object([("version", .int(version)), ("horizonMonths", .int(horizonMonths)), ("trainRows", .int(trainRows)), ("holdoutRows", .int(holdoutRows)),
-                     ("churnRate", .rounded(churnRate, 4)), ("holdoutAUC", auc.map { .rounded($0, 4) } ?? .null),
-                     ("defaultModelHoldoutAUC", defaultAUC.map { .rounded($0, 4) } ?? .null),
-                     ("logLoss", .rounded(logLoss, 4)), ("brier", .rounded(brier, 4)),
-                     ("calibration", calibration.json),
-                     ("defaultModelCalibration", .object([
-                        ("slope", defaultCalibration.slope.map { .rounded($0, 4) } ?? .null),
-                        ("intercept", defaultCalibration.intercept.map { .rounded($0, 4) } ?? .null),
-                        ("meanPredicted", .rounded(defaultCalibration.meanPredicted, 4)),
-                        ("observedRate", .rounded(defaultCalibration.observedRate, 4))])),
-                     ("iterations", .int(iterations)),
-                     ("intercept", .rounded(model.intercept, 4)),
-                     ("coefficients", .object(zip(model.featureNames, model.coefficients).map { ($0, .rounded($1, 4)) }))])
-        }
     }
 
     /// Trains the churn model on the book's own history (`retention model train`).
@@ -407,20 +392,21 @@ extension Engine {
         return ChurnModelInfo(model: DefaultChurnModel.model, version: nil, trainedAt: nil, holdoutAUC: nil, horizonMonths: nil, calibration: nil)
     }
 
-    /// The model in force, with the metrics it was trained with (`retention model show`).
-    public func churnModelDescription() throws -> JSONValue {
+    /// The model in force, with the metrics it was trained with (`retention model show`; its JSON is made in
+    /// API/Encoding/ModelEncoding.swift).
+    public func churnModelDescription() throws -> ChurnModelDescription {
         let info = try churnModelInfo()
-        let model = info.model
-        let metrics = try info.version.flatMap { v in try db.queryOne("SELECT metrics FROM churn_models WHERE id = ?", [.int(Int64(v))]) { $0.text(0) } }
-        return .object([
-            ("source", .string(info.trained ? info.description : "untrained: documented default coefficients (no model trained yet)")),
-            ("trained", .bool(info.trained)),
-            ("trainedAt", .optional(info.trainedAt.map(Timestamp.formatInstant))),
-            ("intercept", .rounded(model.intercept, 4)),
-            ("features", .array(zip(model.featureNames, zip(model.means, zip(model.scales, model.coefficients))).map { name, rest in
-                .object([("name", .string(name)), ("mean", .rounded(rest.0, 4)), ("scale", .rounded(rest.1.0, 4)), ("coefficient", .rounded(rest.1.1, 4))])
-            })),
-            ("metrics", metrics.flatMap { try? JSONValue.parse($0) } ?? .null),
-        ])
+        let metrics = try info.version.flatMap { v in try db.queryOne("SELECT metrics FROM churn_models WHERE id = ?", [.int(Int64(v))]) { $0.optionalText(0) } }
+        return ChurnModelDescription(info: info, storedMetrics: metrics.flatMap { $0 }.flatMap { try? JSONValue.parse($0) })
     }
+}
+
+/// The churn model in force as `retention model show` describes it: the model (its coefficients, whether and
+/// when it was trained) and the metrics stored with it when it was trained.
+public struct ChurnModelDescription: Sendable {
+    public var info: Engine.ChurnModelInfo
+    /// The training report as it was stored with the model (`churn_models.metrics`, the document
+    /// `TrainingReport.json` made then: a model trained by an older version has fewer members), shown as
+    /// stored; nil for the untrained default model.
+    public var storedMetrics: JSONValue?
 }

@@ -167,6 +167,21 @@ public struct LifetimeValue: Sendable {
         documentShape.stored(CustomerLifetimeValue(customerId: customerID, value: ltv, calculatedAt: now).json, customerID: customerID, calculatedAt: now)
     }
 
+    /// The one place a stored LTV document is read back as typed values (`StoredLifetimeValue`): the compact
+    /// text expanded with the shape it was written with (either of the two), then its members read. A member
+    /// a row does not hold (projectedProfit before it existed) is nil.
+    static func storedValue(_ stored: String, customerID: String, calculatedAt: Int) throws -> StoredLifetimeValue {
+        let d = try DocumentShape.expand(stored, oneOf: [documentShape, documentShapeBeforeProfit], customerID: customerID, calculatedAt: calculatedAt)
+        let b = d["breakdown"], segments = d["segments"]
+        return StoredLifetimeValue(
+            currentLTV: d["currentLTV"]?.doubleValue, projectedLTV: d["projectedLTV"]?.doubleValue, projectedProfit: d["projectedProfit"]?.doubleValue,
+            retentionRate: d["retentionRate"]?.doubleValue, churnProbability: d["churnProbability"]?.doubleValue,
+            averageLifespanMonths: d["averageLifespan"]?.doubleValue,
+            totalRevenue: b?["totalRevenue"]?.doubleValue, totalCost: b?["totalCost"]?.doubleValue, netProfit: b?["netProfit"]?.doubleValue,
+            revenueByLine: (b?["policyRevenue"]?.objectPairs ?? []).map { StoredLifetimeValue.LineRevenue(line: $0.0, amount: $0.1.doubleValue) },
+            tier: segments?["tier"]?.stringValue, category: segments?["category"]?.stringValue, calculatedAt: calculatedAt)
+    }
+
     /// The shape of the history rows written before projected profit and operational costs (breakdown.totalRevenue
     /// was then the projected LTV): those rows still read back as they were calculated.
     static let documentShapeBeforeProfit: DocumentShape = .object([
@@ -178,6 +193,31 @@ public struct LifetimeValue: Sendable {
         ("calculatedAt", .calculatedAt),
     ])
 
+}
+
+/// A lifetime value as the history stored it when it was calculated (`Engine.lifetimeValueHistory`): money in
+/// currency units, `retentionRate` in percent (1 decimal), `averageLifespanMonths` to 1 decimal, as the
+/// `POST /customers/:id/ltv` response of then said. Nil where that row holds no such member.
+public struct StoredLifetimeValue: Sendable, Equatable {
+    /// Premiums paid to date on one line of business.
+    public struct LineRevenue: Sendable, Equatable {
+        public var line: String
+        public var amount: Double?
+    }
+    public var currentLTV: Double?
+    public var projectedLTV: Double?
+    public var projectedProfit: Double?
+    public var retentionRate: Double?
+    public var churnProbability: Double?
+    public var averageLifespanMonths: Double?
+    public var totalRevenue: Double?
+    public var totalCost: Double?
+    public var netProfit: Double?
+    /// Revenue to date by line, in the stored order.
+    public var revenueByLine: [LineRevenue]
+    public var tier: String?
+    public var category: String?
+    public var calculatedAt: Int
 }
 
 /// A customer's lifetime value as `POST /customers/:id/ltv` answers (its JSON is made in
@@ -318,6 +358,16 @@ extension Engine {
                                             risk: risk, engagement: health.engagement.score, now: now)
             try store(ltv, customerRow: c.rowID, customerID: customerId, now: now)
             return CustomerLifetimeValue(customerId: customerId, value: ltv, calculatedAt: now)
+        }
+    }
+
+    /// Stored LTV calculations, newest first, typed (the dashboard's detail reads the latest): decoded by
+    /// `LifetimeValue.storedValue`. The API's history route returns the documents (`ltvHistory`).
+    public func lifetimeValueHistory(customerId: String, limit: Int) throws -> [StoredLifetimeValue] {
+        let rowID = try customerRowID(customerId)
+        return try db.query("SELECT document, calculated_at FROM ltv_history WHERE customer_id = ? ORDER BY calculated_at DESC, id DESC LIMIT ?",
+                            [.int(rowID), .int(Int64(max(1, min(limit, 1000))))]) {
+            try LifetimeValue.storedValue($0.text(0), customerID: customerId, calculatedAt: $0.int(1))
         }
     }
 

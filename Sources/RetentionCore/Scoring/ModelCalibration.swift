@@ -125,21 +125,8 @@ public struct Calibration: Sendable, Equatable {
         return nil
     }
 
-    /// `{"groups": [{"count", "churned", "meanPredicted", "observedRate"}...], "slope", "intercept", "count",
-    /// "churned", "meanPredicted", "observedRate"}`, rates to four decimals.
-    public var json: JSONValue {
-        .object([
-            ("groups", .array(groups.map { g in
-                .object([("count", .int(g.count)), ("churned", .int(g.churned)), ("meanPredicted", .rounded(g.meanPredicted, 4)),
-                         ("observedRate", .rounded(g.observedRate, 4))])
-            })),
-            ("slope", slope.map { .rounded($0, 4) } ?? .null), ("intercept", intercept.map { .rounded($0, 4) } ?? .null),
-            ("count", .int(count)), ("churned", .int(churned)),
-            ("meanPredicted", .rounded(meanPredicted, 4)), ("observedRate", .rounded(observedRate, 4)),
-        ])
-    }
-
-    /// Reads back what `json` wrote (a stored model's metrics); nil when the document has no table.
+    /// Reads back the table a trained model's stored metrics hold (`churn_models.metrics`, written with
+    /// `Calibration.json`, API/Encoding/ModelEncoding.swift); nil when the document has no table.
     public init?(json: JSONValue?) {
         guard let rows = json?["groups"]?.arrayValue, !rows.isEmpty else { return nil }
         var groups: [Group] = []

@@ -41,6 +41,24 @@ public struct CustomerChurnPrediction: Sendable {
     public var predictedAt: Int
 }
 
+/// One stored health score (`Engine.healthHistory`): the overall score, its four components, the churn
+/// probability and risk stored with it, and when it was calculated.
+public struct HealthScorePoint: Sendable, Equatable {
+    public var overall: Double
+    public var engagement: Double
+    public var financial: Double
+    public var satisfaction: Double
+    public var lifecycle: Double
+    public var churnProbability: Double
+    public var churnRisk: ChurnRisk
+    public var calculatedAt: Int
+
+    /// The components by their names in the spec's `components` object, in its order.
+    public var components: [(name: String, score: Double)] {
+        [("engagement", engagement), ("financial", financial), ("satisfaction", satisfaction), ("lifecycle", lifecycle)]
+    }
+}
+
 /// One customer's scores as computed now.
 public struct CustomerScore: Sendable {
     public var customerRowID: Int64
@@ -166,6 +184,23 @@ extension Engine {
         return try db.query("SELECT document, calculated_at FROM health_scores WHERE customer_id = ? ORDER BY calculated_at DESC, id DESC LIMIT ?",
                             [.int(rowID), .int(Int64(max(1, min(limit, 1000))))]) {
             try Engine.healthDocumentShape.expand($0.text(0), customerID: customerId, calculatedAt: $0.int(1))
+        }
+    }
+
+    /// The stored health scores of a customer, newest first, typed: what the dashboard's detail draws (the
+    /// trend and the components). Read from the row's own columns, which the rescore writes beside the
+    /// document (`healthHistoryValues`): the same numbers as the document's `overallScore` and
+    /// `components.*.score`, without parsing it. The API's history route returns the documents
+    /// (`healthScoreHistory`).
+    public func healthHistory(customerId: String, limit: Int) throws -> [HealthScorePoint] {
+        let rowID = try customerRowID(customerId)
+        return try db.query("""
+            SELECT overall, engagement, financial, satisfaction, lifecycle, churn_probability, churn_risk, calculated_at
+            FROM health_scores WHERE customer_id = ? ORDER BY calculated_at DESC, id DESC LIMIT ?
+            """, [.int(rowID), .int(Int64(max(1, min(limit, 1000))))]) {
+            HealthScorePoint(overall: $0.double(0), engagement: $0.double(1), financial: $0.double(2), satisfaction: $0.double(3),
+                             lifecycle: $0.double(4), churnProbability: $0.double(5), churnRisk: ChurnRisk(rank: $0.int(6)) ?? .low,
+                             calculatedAt: $0.int(7))
         }
     }
 

@@ -100,15 +100,15 @@ extension DashboardSnapshot {
         let campaigns = try engine.campaigns(limit: 200).map(CampaignRow.unmeasured)
         var detail: CustomerDetail?
         if let id = request.detailCustomerID {
-            let history = try engine.healthScoreHistory(customerId: id, limit: 30)
+            let history = try engine.healthHistory(customerId: id, limit: 30)
             let customer = try engine.customer(id: id)
             detail = CustomerDetail(customer: customer, policies: try engine.policies(customerId: id),
                                     events: try engine.events(customerId: id, limit: 30), touchpoints: try engine.touchpoints(customerId: id, limit: 30),
                                     healthHistory: EngineAdapter.healthHistory(history),
                                     scores: EngineAdapter.detailScores(
                                         health: history.first,
-                                        prediction: customer.erasedAt == nil ? try? engine.churnPredictionDocument(customerId: id, now: now) : nil,
-                                        ltv: try engine.ltvHistory(customerId: id, limit: 1).first),
+                                        prediction: customer.erasedAt == nil ? try? engine.predictChurn(customerId: id, features: nil, now: now) : nil,
+                                        ltv: try engine.lifetimeValueHistory(customerId: id, limit: 1).first),
                                     tasks: try engine.tasks(customerId: id, status: .open, limit: 20))
         }
         let hasCustomers = try !engine.bookIsEmpty()
@@ -124,7 +124,7 @@ extension DashboardSnapshot {
     /// The campaign pane's rows with each campaign's performance, read for all of them at once. "Reached" is
     /// `customers.reached`: the customers with a touchpoint counted in `touchpoints.byStatus.delivered`.
     public static func collectCampaignRows(_ engine: Engine, _ campaigns: [Campaign], now: Int) throws -> [CampaignRow] {
-        zip(campaigns, try engine.campaignPerformanceDocuments(campaigns, now: now)).map { EngineAdapter.campaignRow($0, performance: $1) }
+        zip(campaigns, try engine.campaignPerformances(campaigns, now: now)).map { EngineAdapter.campaignRow($0, performance: $1) }
     }
 
     /// The header strip: the trailing year's metrics and the count of high-risk customers.
@@ -132,8 +132,8 @@ extension DashboardSnapshot {
         // The header shows no campaign ROI: leave out its reads (a second or more at a million customers).
         var period = MetricsPeriod.trailingYear(now: now)
         period.includesCampaignROI = false
-        let metrics = try engine.metrics(period)
+        let metrics = try engine.retentionMetrics(period)
         let highRisk = try engine.highRiskCustomerCount()
-        return EngineAdapter.header(metrics: metrics, highRiskCustomers: highRisk)
+        return EngineAdapter.header(metrics, highRiskCustomers: highRisk)
     }
 }

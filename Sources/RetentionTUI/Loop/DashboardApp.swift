@@ -28,13 +28,15 @@ public enum DashboardApp {
         send(.resize(columns: terminal.columns, rows: terminal.rows))
         runner.run([.refresh(force: true)], state: state)
         var dirty = true
+        var frames = 0
         while !state.quit {
             if dirty {
                 var canvas = Canvas(columns: terminal.columns, rows: terminal.rows, glyphs: terminal.unicode ? .unicode : .ascii)
                 DashboardView.draw(state, into: &canvas, now: Timestamp.now())
                 terminal.draw(canvas)
                 dirty = false
-                if firstFrameShown(state, options.exitAfterFirstFrame) { break }
+                frames += 1
+                if let onFrame = options.onFrame, onFrame(frameEvent(state, frame: frames)) { break }
             }
             if let event = terminal.readInput() {
                 dirty = true
@@ -55,7 +57,6 @@ public enum DashboardApp {
             if held && state.pending == nil { dirty = true }
         }
         terminal.stop()
-        if options.exitAfterFirstFrame != nil { writeBenchReport(options.environment) }
         return 0
     }
 
@@ -92,20 +93,9 @@ public enum DashboardApp {
         return state
     }
 
-    /// For the benchmark: whether the frame just drawn shows what it waits for.
-    static func firstFrameShown(_ state: DashboardState, _ wanted: DashboardOptions.FirstFrame?) -> Bool {
-        switch wanted {
-        case .panes?: state.snapshot != nil
-        case .complete?: state.snapshot?.header != nil && state.snapshot?.campaigns.allSatisfy(\.measured) == true
-        case nil: false
-        }
-    }
-
-    /// The benchmark's measure of this process's memory: the high-water mark of its own address space.
-    static func writeBenchReport(_ env: [String: String]) {
-        guard let report = env["RETENTION_BENCH_REPORT"] else { return }
-        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-        let peak = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.map { $0.dropFirst(6).trimmingCharacters(in: .whitespaces) } ?? ""
-        _ = FileManager.default.createFile(atPath: report, contents: Data(peak.utf8))
+    /// What the frame just drawn shows, for `DashboardOptions.onFrame`.
+    static func frameEvent(_ state: DashboardState, frame: Int) -> FrameEvent {
+        FrameEvent(frame: frame, panesLoaded: state.snapshot != nil,
+                   figuresLoaded: state.snapshot?.header != nil && state.snapshot?.campaigns.allSatisfy(\.measured) == true)
     }
 }

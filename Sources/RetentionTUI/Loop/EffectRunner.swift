@@ -79,10 +79,11 @@ final class EffectRunner {
             }
         case .paymentMissed(let id):
             worker.perform { engine, now in
-                .status(EngineAdapter.paymentMissedSentence(try engine.createEvent(EngineAdapter.paymentMissedEvent(customerID: id), now: now)))
+                _ = try engine.createEvent(EngineAdapter.paymentMissedEvent(customerID: id), now: now)
+                return .status(EngineAdapter.paymentMissedSentence(latestHealth: try engine.healthHistory(customerId: id, limit: 1).first, recordedAt: now))
             }
         case .recompute(let id):
-            worker.perform { engine, now in .status(EngineAdapter.rescoredSentence(try engine.healthScoreDocument(customerId: id, now: now))) }
+            worker.perform { engine, now in .status(EngineAdapter.rescoredSentence(try engine.calculateHealthScore(customerId: id, now: now))) }
         case .enrol(let id, let campaignID):
             worker.perform { engine, now in
                 let steps = try engine.enrolCustomer(campaignId: campaignID, customerId: id, now: now)
@@ -92,7 +93,7 @@ final class EffectRunner {
             worker.perform { engine, now in .status("Task done: \(try engine.setTaskStatus(id: id, to: .done, now: now).title).") }
         case .campaignDetail(let id, let name):
             worker.perform { engine, now in
-                .preview(title: name, lines: CampaignSummary.lines(EngineAdapter.campaignReport(try engine.campaignPerformanceDocument(id: id, now: now))))
+                .preview(title: name, lines: CampaignSummary.lines(EngineAdapter.campaignReport(try engine.campaignPerformance(id: id, now: now))))
             }
         case .churnModel:
             worker.perform { engine, _ in .preview(title: "Churn model", lines: try engine.churnModelInfo().summaryLines) }
@@ -101,8 +102,7 @@ final class EffectRunner {
         case .nextTheme:
             if let result = themes.next() { local.append(result) }
         case .savePreferences(var prefs):
-            // The benchmark's runs leave the user's preferences alone.
-            guard options.exitAfterFirstFrame == nil else { return }
+            guard options.savesPreferences else { return }
             prefs.mouse = loaded.mouse
             prefs.save(options.environment)
         case .quit:

@@ -8,9 +8,9 @@ enum CampaignSummary {
         return [
             "Status \(p.status)    targeted \(n(p.targeted))    reached \(n(p.reached))    control \(n(p.control))",
             // The funnel counts a touchpoint at every stage it reached; the side states count those in them now.
-            "Touchpoints \(n(p.touchpoints)), reached: " + ["sent", "delivered", "opened", "clicked", "responded"]
-                .map { "\($0) \(n(p.byStatus[$0]))" }.joined(separator: ", "),
-            "Now: " + ["pending", "sending", "failed", "skipped", "cancelled"].map { "\($0) \(n(p.byStatus[$0]))" }.joined(separator: ", "),
+            "Touchpoints \(n(p.touchpoints)), reached: " + [TouchpointStatus.sent, .delivered, .opened, .clicked, .responded]
+                .map { "\($0.rawValue) \(n(p.byStatus[$0]))" }.joined(separator: ", "),
+            "Now: " + [TouchpointStatus.pending, .sending, .failed, .skipped, .cancelled].map { "\($0.rawValue) \(n(p.byStatus[$0]))" }.joined(separator: ", "),
             "Delivery \(pct(p.deliveryRate))  open \(pct(p.openRate))  click \(pct(p.clickRate))  response \(pct(p.responseRate))",
             "Retention: treated \(pct(p.treatedRate)), control \(pct(p.controlRate)), uplift \(n(p.upliftPoints)) points",
             "Revenue retained \(Formatting.money(p.revenueRetained))  incremental \(Formatting.money(p.revenueIncremental))  cost \(Formatting.money(p.cost))",

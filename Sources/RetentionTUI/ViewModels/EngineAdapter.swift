@@ -1,132 +1,120 @@
 import Foundation
 import RetentionCore
 
-/// The one place the dashboard reads the engine's JSON documents: each function turns what an engine call
-/// returns today into the small values the panes draw (`HeaderMetrics`, `CampaignRow`, `CampaignReport`,
-/// `DetailScores`) or into an action's sentence. No pane and no update looks a key up; when the engine
-/// returns typed values, only this file changes.
+/// The one place the dashboard turns the engine's typed values into the small values the panes draw
+/// (`HeaderMetrics`, `CampaignRow`, `CampaignReport`, `DetailScores`), into an action's sentence, or into a
+/// typed write (`NewEvent`, `CustomerPatch`). It reads no JSON document: every figure is a field of a
+/// type the engine returns, so a renamed figure fails to compile instead of showing a dash on screen.
 enum EngineAdapter {
-    /// The header strip from the metrics document (`GET /metrics`) and the count of high-risk customers.
-    static func header(metrics: JSONValue, highRiskCustomers: Int) -> HeaderMetrics {
-        let customers = metrics["customerMetrics"], revenue = metrics["revenueMetrics"]
-        return HeaderMetrics(
-            retentionRate: customers?["retentionRate"]?.doubleValue,
-            churnRate: customers?["churnRate"]?.doubleValue,
-            netRevenueRetention: revenue?["netRevenueRetention"]?.doubleValue,
-            averageLTV: revenue?["averageLTV"]?.doubleValue ?? revenue?["averageCurrentLTV"]?.doubleValue,
-            averageHealth: metrics["healthMetrics"]?["averageHealthScore"]?.doubleValue,
+    /// The header strip from the period's metrics (`Engine.retentionMetrics`) and the count of high-risk customers.
+    static func header(_ m: RetentionMetrics, highRiskCustomers: Int) -> HeaderMetrics {
+        HeaderMetrics(
+            retentionRate: m.customers.retentionRate,
+            churnRate: m.customers.churnRate,
+            netRevenueRetention: m.revenue.netRevenueRetention,
+            averageLTV: m.revenue.averageLTV ?? m.revenue.averageCurrentLTV,
+            averageHealth: m.health.averageHealthScore,
             highRiskCustomers: highRiskCustomers,
-            activeCampaigns: Int(metrics["campaignMetrics"]?["activeCampaigns"]?.doubleValue ?? 0))
+            activeCampaigns: m.campaigns.activeCampaigns)
     }
 
-    /// A campaign pane row from a campaign and its performance document. "Reached" is
-    /// `customers.reached`: the customers with a touchpoint counted in `touchpoints.byStatus.delivered`.
-    static func campaignRow(_ c: Campaign, performance p: JSONValue) -> CampaignRow {
-        CampaignRow(campaign: c, targeted: Int(p["customers"]?["targeted"]?.doubleValue ?? 0),
-                    reached: Int(p["customers"]?["reached"]?.doubleValue ?? 0),
-                    openRate: p["touchpoints"]?["rates"]?["openRate"]?.doubleValue,
-                    responseRate: p["touchpoints"]?["rates"]?["responseRate"]?.doubleValue,
-                    revenue: p["revenue"]?["retained"]?.doubleValue ?? 0, cost: p["cost"]?.doubleValue ?? 0,
-                    roi: p["roi"]?.doubleValue, upliftPoints: p["retention"]?["upliftPoints"]?.doubleValue)
+    /// A campaign pane row from a campaign and its performance. "Reached" is `customers.reached`: the
+    /// customers with a touchpoint counted in `touchpoints.byStatus[.delivered]`.
+    static func campaignRow(_ c: Campaign, performance p: CampaignPerformance) -> CampaignRow {
+        CampaignRow(campaign: c, targeted: p.customers.targeted, reached: p.customers.reached,
+                    openRate: p.touchpoints.rates.openRate, responseRate: p.touchpoints.rates.responseRate,
+                    revenue: p.revenue.retained, cost: p.cost, roi: p.roi, upliftPoints: p.retention.upliftPoints)
     }
 
-    /// The campaign overlay's figures from the performance document.
-    static func campaignReport(_ p: JSONValue) -> CampaignReport {
+    /// The campaign overlay's figures from the campaign's performance.
+    static func campaignReport(_ p: CampaignPerformance) -> CampaignReport {
         var r = CampaignReport()
-        let t = p["touchpoints"], rates = t?["rates"], retention = p["retention"], g = p["goals"]
-        r.status = p["status"]?.stringValue ?? ""
-        r.targeted = p["customers"]?["targeted"]?.doubleValue
-        r.reached = p["customers"]?["reached"]?.doubleValue
-        r.control = p["customers"]?["control"]?.doubleValue
-        r.touchpoints = t?["total"]?.doubleValue
-        if case .object(let pairs)? = t?["byStatus"] {
-            for (status, count) in pairs { r.byStatus[status] = count.doubleValue }
-        }
-        (r.deliveryRate, r.openRate) = (rates?["deliveryRate"]?.doubleValue, rates?["openRate"]?.doubleValue)
-        (r.clickRate, r.responseRate) = (rates?["clickRate"]?.doubleValue, rates?["responseRate"]?.doubleValue)
-        r.treatedRate = retention?["treatedRate"]?.doubleValue
-        r.controlRate = retention?["controlRate"]?.doubleValue
-        r.upliftPoints = retention?["upliftPoints"]?.doubleValue
-        r.revenueRetained = p["revenue"]?["retained"]?.doubleValue
-        r.revenueIncremental = p["revenue"]?["incremental"]?.doubleValue
-        r.cost = p["cost"]?.doubleValue
-        r.roi = p["roi"]?.doubleValue
-        r.roiOnUplift = p["roiOnUplift"]?.doubleValue
-        func goal(_ key: String) -> (Double?, Double?) { (g?[key]?["actual"]?.doubleValue, g?[key]?["goal"]?.doubleValue) }
-        r.goalCustomers = goal("targetCustomers")
-        r.goalRetained = goal("expectedRetention")
-        r.goalRevenue = goal("expectedRevenue")
+        let rates = p.touchpoints.rates
+        r.status = p.status.rawValue
+        r.targeted = Double(p.customers.targeted)
+        r.reached = Double(p.customers.reached)
+        r.control = Double(p.customers.control)
+        r.touchpoints = Double(p.touchpoints.total)
+        for status in TouchpointStatus.allCases { r.byStatus[status] = Double(p.touchpoints.byStatus[status] ?? 0) }
+        (r.deliveryRate, r.openRate, r.clickRate, r.responseRate) = (rates.deliveryRate, rates.openRate, rates.clickRate, rates.responseRate)
+        (r.treatedRate, r.controlRate, r.upliftPoints) = (p.retention.treatedRate, p.retention.controlRate, p.retention.upliftPoints)
+        (r.revenueRetained, r.revenueIncremental) = (p.revenue.retained, p.revenue.incremental)
+        (r.cost, r.roi, r.roiOnUplift) = (p.cost, p.roi, p.roiOnUplift)
+        let g = p.goals
+        r.goalCustomers = (Double(g.targetCustomers.actual), g.targetCustomers.goal.map(Double.init))
+        r.goalRetained = (Double(g.expectedRetention.actual), g.expectedRetention.goal.map(Double.init))
+        r.goalRevenue = (g.expectedRevenue.actual, g.expectedRevenue.goal.map { Double($0) / 100 })
         return r
     }
 
-    /// Overall health from the stored health-score documents, oldest first (they come newest first).
-    static func healthHistory(_ newestFirst: [JSONValue]) -> [Double] {
-        newestFirst.reversed().compactMap { $0["overallScore"]?.doubleValue }
+    /// Overall health from the stored health scores, oldest first (they come newest first).
+    static func healthHistory(_ newestFirst: [HealthScorePoint]) -> [Double] {
+        newestFirst.reversed().map(\.overall)
     }
 
-    /// The detail's scores from the latest health document, the churn prediction and the latest LTV document.
-    static func detailScores(health: JSONValue?, prediction: JSONValue?, ltv: JSONValue?) -> DetailScores {
+    /// The detail's scores from the latest stored health score, the churn prediction (nil for an erased
+    /// customer) and the latest stored lifetime value. Figures rounded as the API shows them (the top
+    /// factor's impact to 2 decimals, the model's AUC and calibration slope to 4).
+    static func detailScores(health: HealthScorePoint?, prediction: CustomerChurnPrediction?, ltv: StoredLifetimeValue?) -> DetailScores {
+        func round(_ v: Double, _ places: Double) -> Double { let f = pow(10, places); return (v * f).rounded() / f }
         var s = DetailScores()
-        if case .object(let pairs)? = health?["components"] {
-            for (name, component) in pairs { s.components[name] = component["score"]?.doubleValue ?? 0 }
-        }
-        s.confidence = prediction?["confidence"]?.doubleValue
-        if let top = prediction?["topFactor"] {
+        for (name, score) in health?.components ?? [] { s.components[name] = score }
+        if let p = prediction {
+            s.confidence = p.prediction.confidence
             s.hasTopFactor = true
-            s.topFactorTitle = top["title"]?.stringValue
-            s.topFactorImpact = top["impact"]?.doubleValue ?? 0
-        }
-        if let m = prediction?["model"] {
-            s.model = DetailScores.ModelLine(trained: m["trained"]?.boolValue == true, description: m["description"]?.stringValue ?? "",
-                                             holdoutAUC: m["holdoutAUC"]?.doubleValue, calibrationSlope: m["calibrationSlope"]?.doubleValue)
-        }
-        s.factors = (prediction?["factors"]?.arrayValue ?? []).map { ($0["name"]?.stringValue ?? "", $0["impact"]?.doubleValue ?? 0) }
-        s.recommendations = (prediction?["recommendations"]?.arrayValue ?? []).map {
-            ($0["action"]?.stringValue ?? "", $0["priority"]?.stringValue == "high", $0["expectedImpact"]?.stringValue ?? "")
+            s.topFactorTitle = p.prediction.topFactor?.title
+            s.topFactorImpact = p.prediction.topFactor.map { round($0.contribution, 2) } ?? 0
+            s.model = DetailScores.ModelLine(trained: p.model.trained, description: p.model.description,
+                                             holdoutAUC: p.model.holdoutAUC.map { round($0, 4) },
+                                             calibrationSlope: p.model.calibration?.slope.map { round($0, 4) })
+            s.factors = p.prediction.factors.map { ($0.name, $0.impact) }
+            s.recommendations = p.prediction.recommendations.map { ($0.action, $0.priority == "high", $0.expectedImpact) }
         }
         if let l = ltv {
-            let b = l["breakdown"]
-            var line = DetailScores.LTVLine(category: l["segments"]?["category"]?.stringValue, totalRevenue: b?["totalRevenue"]?.doubleValue,
-                                            totalCost: b?["totalCost"]?.doubleValue, netProfit: b?["netProfit"]?.doubleValue,
-                                            projectedProfit: l["projectedProfit"]?.doubleValue, retentionRate: l["retentionRate"]?.doubleValue,
-                                            averageLifespanMonths: l["averageLifespan"]?.doubleValue)
-            if case .object(let byType)? = b?["policyRevenue"] { line.revenueByLine = byType.map { ($0.0, $0.1.doubleValue) } }
-            s.ltv = line
+            s.ltv = DetailScores.LTVLine(category: l.category, totalRevenue: l.totalRevenue, totalCost: l.totalCost, netProfit: l.netProfit,
+                                         projectedProfit: l.projectedProfit, retentionRate: l.retentionRate,
+                                         averageLifespanMonths: l.averageLifespanMonths,
+                                         revenueByLine: l.revenueByLine.map { ($0.line, $0.amount) })
         }
         return s
     }
 
-    /// An event's first three data fields as `key=value`, for the detail's event list.
+    /// An event's first three data fields as `key=value`, for the detail's event list. The spec leaves an
+    /// event's `data` free-form (any JSON object, its members depending on the event and on who recorded
+    /// it), so it has no typed form: showing its first members as they are is the one-line summary, and
+    /// the only place the dashboard reads JSON.
     static func eventSummary(_ e: RetentionEvent) -> String {
         guard let data = e.data, case .object(let pairs) = data else { return "" }
         return pairs.prefix(3).map { "\($0.0)=\($0.1.stringValue ?? $0.1.serialized())" }.joined(separator: " ")
     }
 
-    /// The sentence after recording a missed payment: the new health score when the rescore ran.
-    static func paymentMissedSentence(_ event: RetentionEvent) -> String {
-        let health = (event.actionsTaken ?? []).lazy.compactMap { $0["healthScore"]?["overallScore"]?.doubleValue }.first
+    /// The sentence after recording a missed payment: the health score the event's rescore stored (the
+    /// latest stored score, calculated at the event's moment), when it ran.
+    static func paymentMissedSentence(latestHealth: HealthScorePoint?, recordedAt now: Int) -> String {
+        let health = latestHealth.flatMap { $0.calculatedAt == now ? $0.overall : nil }
         return "Missed payment recorded" + (health.map { String(format: "; health now %.1f.", $0) } ?? ".")
     }
 
-    /// The sentence after a rescore, from the health-score document.
-    static func rescoredSentence(_ h: JSONValue) -> String {
-        "Rescored: health \(JSONValue.format(number: h["overallScore"]?.doubleValue ?? 0)), \(h["churnRisk"]?.stringValue ?? "") risk."
+    /// The sentence after a rescore.
+    static func rescoredSentence(_ h: CustomerHealthScore) -> String {
+        "Rescored: health \(JSONValue.format(number: h.health.overall)), \(h.churnRisk.rawValue) risk."
     }
 
-    /// The body of a note event.
-    static func noteEvent(customerID: String, text: String) -> JSONValue {
-        .object([("customerId", .string(customerID)), ("eventType", .string("note_added")), ("data", .object([("note", .string(text))]))])
+    /// A note event.
+    static func noteEvent(customerID: String, text: String) -> NewEvent {
+        NewEvent(customer: customerID, type: .note_added, data: .object([("note", .string(text))]))
     }
 
-    /// The body of a missed-payment event, rescored at once (the question said it lowers the score).
-    static func paymentMissedEvent(customerID: String) -> JSONValue {
-        .object([("customerId", .string(customerID)), ("eventType", .string("payment_missed")), ("severity", .string("warning")),
-                 ("triggeredActions", .array([.string("update_health_score")]))])
+    /// A missed-payment event, rescored at once (the question said it lowers the score).
+    static func paymentMissedEvent(customerID: String) -> NewEvent {
+        NewEvent(customer: customerID, type: .payment_missed, severity: .warning, triggeredActions: [TriggeredAction.update_health_score.rawValue])
     }
 
     /// The patch adding a tag; the version read makes a concurrent edit by someone else a clear conflict, not a lost tag.
-    static func tagPatch(_ c: Customer, adding tag: String) -> JSONValue {
-        let tags = c.tags.contains(tag) ? c.tags : c.tags + [tag]
-        return .object([("tags", .array(tags.map { .string($0) })), ("version", .int(c.version))])
+    static func tagPatch(_ c: Customer, adding tag: String) -> CustomerPatch {
+        var patch = CustomerPatch()
+        patch.tags = c.tags.contains(tag) ? c.tags : c.tags + [tag]
+        patch.version = c.version
+        return patch
     }
 }

@@ -64,9 +64,9 @@ enum BenchCommand {
         environment["TERM"] = "xterm-256color"
         environment["LINES"] = "40"
         environment["COLUMNS"] = "120"
-        environment["RETENTION_EXIT_AFTER_FIRST_FRAME"] = until
+        environment[DashboardProbe.untilVariable] = until
         let report = NSTemporaryDirectory() + "retention-bench-dashboard-\(getpid()).txt"
-        environment["RETENTION_BENCH_REPORT"] = report
+        environment[DashboardProbe.reportVariable] = report
         defer { try? FileManager.default.removeItem(atPath: report) }
         environment["XDG_CONFIG_HOME"] = NSTemporaryDirectory() + "retention-bench-config-\(getpid())"
         process.environment = environment
@@ -89,6 +89,41 @@ enum BenchCommand {
         }
         let kib = (try? String(contentsOfFile: report, encoding: .utf8)).flatMap { Double($0.split(separator: " ").first ?? "") } ?? 0
         return (seconds, kib / 1024)
+    }
+
+    /// The benchmark's side of the dashboard it runs as a child (`dashboardFirstFrame`): the child's
+    /// `retention tui` reads these two variables, ends after the first frame showing what is waited for,
+    /// and writes its memory high-water mark to the report file. The dashboard itself only offers the
+    /// neutral `DashboardOptions.onFrame`.
+    struct DashboardProbe {
+        static let untilVariable = "RETENTION_EXIT_AFTER_FIRST_FRAME"
+        static let reportVariable = "RETENTION_BENCH_REPORT"
+        /// `panes`: the first frame with the panes' data; `complete`: with the header's and campaigns' figures too.
+        enum Until: String { case panes, complete }
+        var until: Until
+        var reportPath: String?
+
+        /// Nil unless the environment asks for a measured run.
+        init?(environment: [String: String]) {
+            guard let until = environment[Self.untilVariable].flatMap(Until.init(rawValue:)) else { return nil }
+            self.until = until
+            reportPath = environment[Self.reportVariable]
+        }
+
+        /// Ends the dashboard after the frame waited for, and leaves the user's saved choices alone.
+        func watch(_ options: inout DashboardOptions) {
+            let until = until
+            options.onFrame = { frame in until == .panes ? frame.panesLoaded : frame.figuresLoaded }
+            options.savesPreferences = false
+        }
+
+        /// Writes this process's memory high-water mark (VmHWM, its own address space's peak) to the report file.
+        func writeReport() {
+            guard let reportPath else { return }
+            let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+            let peak = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.map { $0.dropFirst(6).trimmingCharacters(in: .whitespaces) } ?? ""
+            _ = FileManager.default.createFile(atPath: reportPath, contents: Data(peak.utf8))
+        }
     }
 
     static func run(_ args: ParsedArguments, _ env: CommandEnvironment) throws -> Int32 {

@@ -46,7 +46,7 @@ enum ModelCommand {
             Output.out(report.json.serialized(pretty: true))
             Output.err(summary(report).joined(separator: "\n"))
         case "show":
-            Output.out(try engine.churnModelDescription().serialized(pretty: true))
+            Output.out(try engine.churnModelDescription().json.serialized(pretty: true))
         default:
             throw UsageError(message: "unknown model command \"\(verb)\"", usage: usage)
         }

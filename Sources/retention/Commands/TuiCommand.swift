@@ -37,8 +37,11 @@ enum TuiCommand {
         }
         options.themeName = args.value("--theme")
         options.mouse = !args.flag("--no-mouse")
-        // Used by `retention bench` to time the first frame on a large book.
-        options.exitAfterFirstFrame = env.environment["RETENTION_EXIT_AFTER_FIRST_FRAME"].flatMap(DashboardOptions.FirstFrame.init(rawValue:))
-        return try DashboardApp.run(options)
+        // `retention bench` runs the dashboard as a child to time its first frame (see BenchCommand.DashboardProbe).
+        let probe = BenchCommand.DashboardProbe(environment: env.environment)
+        probe?.watch(&options)
+        let status = try DashboardApp.run(options)
+        probe?.writeReport()
+        return status
     }
 }
