@@ -21,6 +21,13 @@ import Testing
 
     /// A program that exits without reading its input: the write fails (SIGPIPE is ignored, so the test
     /// process itself survives), and the send is a failure saying so.
+    /// On Linux a batch of message files is flushed with one syncfs(2), found in the C library at run time.
+    @Test func syncfsIsFoundOnLinux() {
+        #if os(Linux)
+        #expect(ChannelAdapter.syncFileSystem != nil)
+        #endif
+    }
+
     /// Message folders hold personal data: created for the owner alone whatever the umask, and a target that
     /// is a file is refused with its path (it was Foundation's raw error text).
     @Test func messageFoldersArePrivateAndAFileIsRefusedByName() throws {

@@ -1,5 +1,4 @@
 import Foundation
-import CSQLite
 
 /// Maildir and outbox staging: a message is written to a temporary name, a batch is flushed to disk
 /// together, then each file is renamed to its final name and the folder flushed, so a crash leaves either
@@ -81,14 +80,14 @@ extension ChannelAdapter {
 
     /// Flushes the staged files' contents to disk; per file, 0 or the error number of a failed flush.
     private static func flush(_ staged: [StagedFile]) -> [Int32] {
-        #if os(Linux)
-        var errorByFolder: [String: Int32] = [:]
-        for file in staged {
-            let folder = file.temporaryFolder
-            if errorByFolder[folder] == nil { errorByFolder[folder] = syncfs(file.descriptor) == 0 ? 0 : errno }
+        if let syncfs = syncFileSystem {
+            var errorByFolder: [String: Int32] = [:]
+            for file in staged {
+                let folder = file.temporaryFolder
+                if errorByFolder[folder] == nil { errorByFolder[folder] = syncfs(file.descriptor) == 0 ? 0 : errno }
+            }
+            return staged.map { errorByFolder[$0.temporaryFolder] ?? 0 }
         }
-        return staged.map { errorByFolder[$0.temporaryFolder] ?? 0 }
-        #else
         var flushErrors = [Int32](repeating: 0, count: staged.count)
         flushErrors.withUnsafeMutableBufferPointer { results in
             // Flushing waits on the disk, not the processor, so many threads each flush a share of the files
@@ -106,8 +105,19 @@ extension ChannelAdapter {
             done.wait()
         }
         return flushErrors
-        #endif
     }
+
+    /// `syncfs(2)` (Linux), looked up in the C library when first used: `<unistd.h>` declares it only under
+    /// `_GNU_SOURCE`, which Swift's Glibc module does not set. Nil elsewhere, or where the C library lacks it:
+    /// then each file is flushed with `fsync`.
+    static let syncFileSystem: (@convention(c) (Int32) -> Int32)? = {
+        #if os(Linux)
+        guard let program = dlopen(nil, RTLD_NOW), let symbol = dlsym(program, "syncfs") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
+        #else
+        return nil
+        #endif
+    }()
     /// Writes `text` to the message's temporary name (`directory/tmp` in a Maildir, a dot-file in an
     /// outbox), private to its owner (0600), and returns it open for `deliver`.
     private func writeTemporary(_ text: String, directory: String, name: String) throws -> StagedFile {
