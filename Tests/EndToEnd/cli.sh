@@ -116,6 +116,8 @@ check "dispatch --once --watch exits 64" expect_exit 64 "$BIN" --db "$WORK/demo.
 check "config sets the company name" expect_exit 0 "$BIN" --db "$WORK/demo.db" config set company.name "Acme Mutual"
 check "config gets one key" bash -c "[ \"\$('$BIN' --db '$WORK/demo.db' config get company.name)\" = 'Acme Mutual' ]"
 check "a bad calling window exits 65" expect_exit 65 "$BIN" --db "$WORK/demo.db" config set contact.window 21:00-08:00
+check "config list is config get" bash -c "[ \"\$('$BIN' --db '$WORK/demo.db' config list)\" = \"\$('$BIN' --db '$WORK/demo.db' config get)\" ]"
+check "an escape sequence in a bad key is not echoed raw, even to a pipe" bash -c "! '$BIN' --db '$WORK/demo.db' config set \$'k\\e]0;x\\a' 1 2>&1 | grep -q \$'\\e'"
 check "an unknown key exits 65" expect_exit 65 "$BIN" --db "$WORK/demo.db" config get ltv.nope
 check "a negative value is the setting's to refuse (exit 65, not an unknown option)" expect_exit 65 "$BIN" --db "$WORK/demo.db" config set policy.graceDays -1
 check "... naming the setting" contains 'policy.graceDays' err

@@ -710,7 +710,11 @@ final class BusyWaiter {
         }
         func describe(_ pid: Int32) -> String {
             let raw = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))) ?? Data()
-            let words = raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            // Another user's command line is quoted in a message: control characters (a line break, an escape) become spaces.
+            let words = raw.split(separator: 0).map { word in
+                String(String.UnicodeScalarView(String(decoding: word, as: UTF8.self).unicodeScalars.map {
+                    CharacterSet.controlCharacters.contains($0) ? " " : $0 }))
+            }
             let command = words.isEmpty ? "" : " (" + ([(words[0] as NSString).lastPathComponent] + words.dropFirst()).joined(separator: " ").prefix(120) + ")"
             return "process \(pid)\(command)"
         }

@@ -69,13 +69,14 @@ struct CommandEnvironment: Sendable {
 /// Where commands write. Text for a terminal is made display-safe line by line (``DisplayText``): data
 /// from the book (a name, a note, an import's bad value quoted in an error) cannot reach the terminal as
 /// a control or escape sequence that would retitle the window, set the clipboard or hide text. Output to
-/// a file or a pipe is written exactly as it is (an export is the data, byte for byte).
+/// a file or a pipe is written exactly as it is (an export is the data, byte for byte). Messages on standard
+/// error are always cleaned, wherever they go: they are read by people (in a terminal, or later from a log
+/// with `cat`), and they may quote what a user typed or another program's command line.
 enum Output {
     static let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
-    static let stderrIsTerminal = isatty(STDERR_FILENO) == 1
 
     static func out(_ s: String) { write(s + "\n", to: .standardOutput, terminal: stdoutIsTerminal) }
-    static func err(_ s: String) { write(s + "\n", to: .standardError, terminal: stderrIsTerminal) }
+    static func err(_ s: String) { write(s + "\n", to: .standardError, terminal: true) }
 
     /// Writes `text` as it is, or display-safe when `terminal`.
     static func write(_ text: String, to handle: FileHandle, terminal: Bool) {

@@ -3,7 +3,7 @@ import RetentionCore
 
 /// `retention config [get [KEY] | set KEY VALUE]`: the settings stored in the database.
 enum ConfigCommand {
-    static let usage = "usage: retention config [get [KEY]]\n       retention config set KEY VALUE"
+    static let usage = "usage: retention config [get [KEY]]   (list: the same as get)\n       retention config set KEY VALUE"
 
     static let spec = CommandSpec(
         name: "config", summary: "Show or change the settings (LTV parameters, company name, calling window, HTTP access)",
@@ -27,8 +27,8 @@ enum ConfigCommand {
     static func run(_ args: ParsedArguments, _ env: CommandEnvironment) throws -> Int32 {
         let engine = try env.openEngine(create: false)
         switch args.positionals.first ?? "get" {
-        case "get":
-            guard args.positionals.count <= 2 else { throw UsageError(message: "get takes at most one key", usage: usage) }
+        case "get", "list":
+            guard args.positionals.count <= 2 else { throw UsageError(message: "\(args.positionals[0]) takes at most one key", usage: usage) }
             if args.positionals.count == 2 {
                 Output.out(try engine.setting(args.positionals[1]))
             } else {
