@@ -95,6 +95,11 @@ $T send-keys -t tui x
 
 # Activate and pause the campaign by keys; check the database through the api.
 $T send-keys -t tui 3 a
+# Activation asks first, naming the campaign and what it enrols and schedules; nothing is active before yes.
+check_screen "activation asks first, with what it enrols" 'Activate "Winter Renewals"? It enrols'
+check_screen "the question names the channels it schedules messages by" 'email, sms.'
+if [ "$(api GET "/campaigns/$CAMPAIGN" | grep -o '"status":"[a-z]*"' | head -1)" = '"status":"draft"' ]; then ok; else fail "campaign still a draft while the question is open"; fi
+$T send-keys -t tui y
 check_screen "activation reported" "is now active"
 if [ "$(api GET "/campaigns/$CAMPAIGN" | grep -o '"status":"[a-z]*"' | head -1)" = '"status":"active"' ]; then ok; else fail "campaign active in the database"; fi
 # (The demo book has an active campaign of its own: look for this one's row.)

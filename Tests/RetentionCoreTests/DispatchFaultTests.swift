@@ -40,7 +40,7 @@ import Testing
             let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
             #expect(mode == 0o700, "\(path) is \(String(mode ?? 0, radix: 8))")
         }
-        FileManager.default.createFile(atPath: root + "/plain", contents: Data())
+        #expect(FileManager.default.createFile(atPath: root + "/plain", contents: Data()))
         #expect { try ChannelAdapter.makePrivateFolder(root + "/plain") } throws: { error in
             (error as? RetentionError)?.message.contains(root + "/plain is a file, not a folder") == true
         }

@@ -57,6 +57,25 @@ import Testing
 
     /// Every binding that asks first opens its question and acts only on yes; none other asks; help says
     /// which ask, from the same table.
+    /// `a` never activates at once: it reads what the activation would do, asks with it, and acts only on yes.
+    @Test func activationAsksFirstWithWhatItWouldDo() {
+        let campaign = campaign("Winter", .draft)
+        var state = DashboardState(themeName: "default", user: "me")
+        state.apply(snapshot(atRisk: [entry(1)], campaigns: [CampaignRow.unmeasured(campaign)]))
+        state.focused = .campaigns
+        #expect(state.handle(.character("a")) == [.planActivation(id: campaign.id)])
+        #expect(state.overlay == nil)
+        let question = "Activate \"Winter\"? It enrols 1,200 customers (120 held out as the control group) and schedules 3,240 messages by email, sms."
+        _ = state.update(.result(.done(.confirm(title: "Activate campaign", question: question, action: .activateCampaign, subjectID: campaign.id))), now: Date(timeIntervalSince1970: 0))
+        guard case .confirm(let title, let message, _)? = state.overlay else { Issue.record("no question"); return }
+        #expect(title == "Activate campaign" && message == question)
+        #expect(state.handle(.character("y")) == [.campaign(id: campaign.id, to: .active)])
+        // No says no: nothing is activated.
+        _ = state.update(.result(.done(.confirm(title: "Activate campaign", question: question, action: .activateCampaign, subjectID: campaign.id))), now: Date(timeIntervalSince1970: 0))
+        #expect(state.handle(.character("n")).isEmpty)
+        #expect(KeyBindings.all.first { $0.action == .activateCampaign }?.helpSummary == "activate / resume campaign (asks first)")
+    }
+
     @Test func bindingsThatAskFirstAskThroughTheTableAndHelpSaysSo() {
         let campaign = campaign("Winter", .active)
         var base = DashboardState(themeName: "default", user: "me")

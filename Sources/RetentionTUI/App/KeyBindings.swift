@@ -29,17 +29,21 @@ public struct KeyBinding: Sendable {
     public var inFooter: Bool
     /// The question asked before acting (nil: acts at once).
     public var confirm: ConfirmSpec?
+    /// Whether the key asks first with a question the engine must read (what activating a campaign would
+    /// enrol and schedule): the key reads it, then asks; nothing acts until the answer is yes.
+    public var asksAfterReading: Bool
     /// Why the key cannot act in this state (nil: it can).
     private var unavailable: (@Sendable (DashboardState) -> String?)?
 
     init(_ keys: [Key], _ action: Action, _ summary: String, panes: Set<PaneID> = [], footer: Bool = false,
-         confirm: ConfirmSpec? = nil, disabledReason: (@Sendable (DashboardState) -> String?)? = nil) {
+         confirm: ConfirmSpec? = nil, asksAfterReading: Bool = false, disabledReason: (@Sendable (DashboardState) -> String?)? = nil) {
         self.keys = keys
         self.action = action
         self.summary = summary
         self.panes = panes
         self.inFooter = footer
         self.confirm = confirm
+        self.asksAfterReading = asksAfterReading
         self.unavailable = disabledReason
     }
 
@@ -49,7 +53,10 @@ public struct KeyBinding: Sendable {
     public func disabledReason(in state: DashboardState) -> String? { unavailable?(state) }
 
     /// The help line's description: what it does, and whether it asks first.
-    public var helpSummary: String { summary + (confirm == nil ? "" : " (asks first)") }
+    public var helpSummary: String { summary + (asksFirst ? " (asks first)" : "") }
+
+    /// Whether the key asks before it acts, with a question from the state or read from the engine.
+    public var asksFirst: Bool { confirm != nil || asksAfterReading }
 }
 
 public enum KeyBindings {

@@ -10,6 +10,8 @@ public enum Effect: Sendable, Equatable {
     case reloadPanes
     case campaign(id: String, to: CampaignStatus)
     case previewCampaign(id: String, name: String)
+    /// Reads what activating the campaign would do, to ask before doing it.
+    case planActivation(id: String)
     case assignToMe(customerID: String)
     case snooze(customerID: String, days: Int)
     case logContact(customerID: String, outcome: Engine.ContactOutcome)

@@ -48,6 +48,12 @@ final class EffectRunner {
                 let c = try engine.setCampaignStatus(id: id, to: target, now: now)
                 return .status("Campaign \"\(c.name)\" is now \(c.status.rawValue).")
             }
+        case .planActivation(let id):
+            worker.perform { engine, now in
+                let plan = try engine.activationPlan(campaignId: id, now: now)
+                return .confirm(title: plan.from == .paused ? "Resume campaign" : "Activate campaign", question: plan.sentence,
+                                action: .activateCampaign, subjectID: id)
+            }
         case .previewCampaign(let id, let name):
             worker.perform { engine, now in
                 let p = try engine.previewCampaign(id: id, limit: 12, now: now)

@@ -34,4 +34,6 @@ public enum EffectResult: Sendable, Equatable {
 public enum ActionOutcome: Sendable, Equatable {
     case status(String)
     case preview(title: String, lines: [String])
+    /// A question to ask before `action` acts on `subjectID` (its text read from the engine).
+    case confirm(title: String, question: String, action: Action, subjectID: String)
 }

@@ -7,7 +7,7 @@ enum CampaignsPane: Pane {
     /// The keys of this pane, in the key table (`KeyBindings.all`).
     static let bindings: [KeyBinding] = [
         KeyBinding([.character("a")], .activateCampaign, "activate / resume campaign", panes: [.campaigns], footer: true,
-                   disabledReason: { $0.campaignUnavailable(to: .active) }),
+                   asksAfterReading: true, disabledReason: { $0.campaignUnavailable(to: .active) }),
         KeyBinding([.character("p")], .pauseCampaign, "pause campaign", panes: [.campaigns], footer: true,
                    disabledReason: { $0.campaignUnavailable(to: .paused) }),
         KeyBinding([.character("c")], .cancelCampaign, "cancel campaign", panes: [.campaigns], footer: true,

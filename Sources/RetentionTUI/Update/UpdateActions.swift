@@ -5,7 +5,8 @@ extension DashboardState {
     mutating func campaignAction(_ action: Action) -> [Effect] {
         guard let c = selectedCampaign?.campaign else { return [] }
         switch action {
-        case .activateCampaign: return [.campaign(id: c.id, to: .active)]
+        // Activation asks first, with what it would enrol and schedule (read from the engine): see `ActivationPlan`.
+        case .activateCampaign: return [.planActivation(id: c.id)]
         case .pauseCampaign: return [.campaign(id: c.id, to: .paused)]
         case .previewCampaign: return [.previewCampaign(id: c.id, name: c.name)]
         default: return []
@@ -18,6 +19,7 @@ extension DashboardState {
     /// What a binding that asks first does once the user says yes.
     func confirmedEffects(_ action: Action, subjectID id: String) -> [Effect] {
         switch action {
+        case .activateCampaign: [.campaign(id: id, to: .active)]
         case .cancelCampaign: [.campaign(id: id, to: .cancelled)]
         case .paymentMissed: [.paymentMissed(customerID: id)]
         default: []

@@ -18,6 +18,8 @@ extension DashboardState {
         case .done(.status(let sentence)):
             status = (sentence, false)
             return [.refresh(force: true)]
+        case .done(.confirm(let title, let question, let action, let subjectID)):
+            overlay = .confirm(title: title, message: question, action: .confirmed(action, subjectID: subjectID))
         case .done(.preview(let title, let lines)):
             overlay = .preview(title: title, lines: lines)
             return [.refresh(force: true)]
