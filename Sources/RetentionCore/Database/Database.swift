@@ -382,6 +382,12 @@ public final class Database {
         if primary == SQLITE_FULL || primary == SQLITE_IOERR, let full = diskFullMessage(primary: primary) {
             return RetentionError(.storage, code: "disk_full", full)
         }
+        if primary == SQLITE_IOERR {
+            // The disk failed a read or a write (EIO): SQLite rolls back the transaction it was in, so a change is
+            // written whole or not at all. (SQLite's last system error is not always the write's: no errno is named.)
+            return RetentionError(.storage, code: "io_error",
+                                  "The disk holding \(path) reported an I/O error while \(context) (\(message), code \(rc)): the change it was writing was not written, and \(path) keeps its last complete state. Check the disk (the system log: dmesg) and try again.")
+        }
         return RetentionError.storage("Database error while \(context): \(message) (code \(rc)).")
     }
 

@@ -20,40 +20,9 @@ extension Engine {
         let importing = !applySideEffects
         try event.validate(now: now, keepsHistory: importing)
         return try db.transaction {
-            var id = Engine.newID()
-            if let given = event.id {
-                guard importing else { throw RetentionError.invalid("id", "is assigned by Retention; only `retention import` may keep an existing id") }
-                id = given.lowercased()
-                if try db.queryOne("SELECT 1 FROM retention_events WHERE uuid = ?", [.text(id)], { _ in true }) != nil {
-                    throw RetentionError.conflict("duplicate_id", "An event with id \(id) already exists.", field: "id")
-                }
-            }
-            let customerKey = event.customer
-            guard let customerRow = try db.queryOne("SELECT id, erased_at FROM customers WHERE uuid = ?1 OR lead_id = ?1 ORDER BY uuid = ?1 DESC LIMIT 1",
-                                                    [.text(customerKey)], { ($0.int64(0), $0.optionalInt(1)) }) else {
-                throw RetentionError(.notFound, code: "customer_not_found", "Customer \(customerKey) was not found.", field: "customerId")
-            }
-            // An erased customer takes no new event; an import restores their old ones, whose data the
-            // erasure reduced to numbers.
-            let customerErased = customerRow.1 != nil
-            if customerErased && !importing { throw RetentionError.customerErased(customerKey) }
-            var policyRow: Int64?
-            if let policyKey = event.policy {
-                guard let p = try db.queryOne("SELECT id, customer_id FROM policies WHERE uuid = ?1 OR policy_number = ?1 LIMIT 1",
-                                              [.text(policyKey)], { ($0.int64(0), $0.int64(1)) }) else {
-                    throw RetentionError(.notFound, code: "policy_not_found", "Policy \(policyKey) was not found.", field: "policyId")
-                }
-                guard p.1 == customerRow.0 else {
-                    throw RetentionError.invalid("policyId", "policy \(policyKey) belongs to another customer")
-                }
-                policyRow = p.0
-            }
+            let (id, customerRow, policyRow) = try checkNewEvent(event, importing: importing)
             let type = event.type, data = event.data, actions = event.triggeredActions
-            if customerErased, let pairs = data?.objectPairs, let text = pairs.first(where: { $0.1.doubleValue == nil }) {
-                throw RetentionError.invalid("data.\(text.0)", "must be a number or absent: customer \(customerKey) was erased, and an erased customer's events keep numbers only")
-            }
             let occurredAt = event.occurredAt ?? now
-            try EventRules.validate(type: type, data: data, hasPolicy: policyRow != nil)
             let toPerform = applySideEffects ? try Engine.triggeredActions(actions, type: type, data: data, hasPolicy: policyRow != nil) : []
             var recorded = try insertEvent(customerRow: customerRow.0, policyRow: policyRow, type: type, severity: event.severity, data: data,
                                            actions: actions, occurredAt: occurredAt, now: now, id: id, applySideEffects: applySideEffects)
@@ -63,6 +32,56 @@ extension Engine {
             }
             return recorded
         }
+    }
+
+    /// The checks of a new event that read the book, by reads alone (an import's dry run runs them without the
+    /// write lock), then the event's rules: only an import may keep an id, and not one the book has; the
+    /// customer exists (by id or lead id) and, unless an import restores their history, is not erased; the
+    /// policy, if named, exists and is theirs; an erased customer's event keeps numbers only; the event type's
+    /// rules (`EventRules`). Returns the event's id, its customer's row (with erased at) and its policy's row.
+    func checkNewEvent(_ event: NewEvent, importing: Bool) throws -> (id: String, customer: (Int64, Int?), policy: Int64?) {
+        var id = Engine.newID()
+        if let given = event.id {
+            guard importing else { throw RetentionError.invalid("id", "is assigned by Retention; only `retention import` may keep an existing id") }
+            id = given.lowercased()
+            if try db.queryOne("SELECT 1 FROM retention_events WHERE uuid = ?", [.text(id)], { _ in true }) != nil {
+                throw Self.duplicateEventID(id)
+            }
+        }
+        let customerKey = event.customer
+        guard let customerRow = try db.queryOne("SELECT id, erased_at FROM customers WHERE uuid = ?1 OR lead_id = ?1 ORDER BY uuid = ?1 DESC LIMIT 1",
+                                                [.text(customerKey)], { ($0.int64(0), $0.optionalInt(1)) }) else {
+            throw RetentionError(.notFound, code: "customer_not_found", "Customer \(customerKey) was not found.", field: "customerId")
+        }
+        // An erased customer takes no new event; an import restores their old ones, whose data the
+        // erasure reduced to numbers.
+        let customerErased = customerRow.1 != nil
+        if customerErased && !importing { throw RetentionError.customerErased(customerKey) }
+        var policyRow: Int64?
+        if let policyKey = event.policy {
+            guard let p = try db.queryOne("SELECT id, customer_id FROM policies WHERE uuid = ?1 OR policy_number = ?1 LIMIT 1",
+                                          [.text(policyKey)], { ($0.int64(0), $0.int64(1)) }) else {
+                throw RetentionError(.notFound, code: "policy_not_found", "Policy \(policyKey) was not found.", field: "policyId")
+            }
+            guard p.1 == customerRow.0 else {
+                throw RetentionError.invalid("policyId", "policy \(policyKey) belongs to another customer")
+            }
+            policyRow = p.0
+        }
+        if customerErased, let pairs = event.data?.objectPairs, let text = pairs.first(where: { $0.1.doubleValue == nil }) {
+            throw RetentionError.invalid("data.\(text.0)", "must be a number or absent: customer \(customerKey) was erased, and an erased customer's events keep numbers only")
+        }
+        try EventRules.validate(type: event.type, data: event.data, hasPolicy: policyRow != nil)
+        return (id, customerRow, policyRow)
+    }
+
+    static func duplicateEventID(_ id: String) -> RetentionError {
+        RetentionError.conflict("duplicate_id", "An event with id \(id) already exists.", field: "id")
+    }
+
+    /// The amount of an event's `data.amount` in cents, checked as recording the event checks it.
+    static func eventAmountCents(_ data: JSONValue?) throws -> Int? {
+        try data?["amount"]?.doubleValue.map { try Validation.cents($0, field: "data.amount") }
     }
 
     /// Inserts an event and applies its side effects. Runs inside the caller's transaction.
@@ -77,7 +96,7 @@ extension Engine {
                   .init(data?.serialized()), .text(JSONValue.array(actions.map { .string($0) }).serialized()),
                   .int(Int64(occurredAt)), .text(user), .int(Int64(now))])
         let rowID = db.lastInsertRowID
-        let amountCents = try data?["amount"]?.doubleValue.map { try Validation.cents($0, field: "data.amount") }
+        let amountCents = try Self.eventAmountCents(data)
         switch applySideEffects ? type : nil {
         case .payment_received:
             if let policyRow, let amountCents {

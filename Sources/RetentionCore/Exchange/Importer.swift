@@ -31,16 +31,16 @@ extension Engine {
     /// sorting before it commits, inside the same transaction: far cheaper than inserting every row into
     /// eleven indexes at random positions, and a failed or interrupted import rolls the drop back too. A
     /// customer import of at least an eighth of the book likewise runs without the customer totals' insert
-    /// trigger and rebuilds the totals from the table before it commits. A dry run of customers checks by
-    /// reads alone (`checkCustomersCSV`) and never takes the write lock; one of policies or events writes in a
-    /// transaction that it rolls back. A storage error (a full disk) ends the import: it is not a bad row.
+    /// trigger and rebuilds the totals from the table before it commits. A dry run checks by reads alone
+    /// (`checkCSV`) and never takes the write lock. A storage error (a full disk) ends the import: it is not a
+    /// bad row.
     ///
     /// `phases` is told each phase as it begins and ends (see `JobPhase`): reading, checking and writing the
     /// rows; building the indexes put off; rebuilding the customer totals; committing. A phase that does not
     /// run is not reported.
     public func importCSV(_ kind: ExchangeKind, text: String, dryRun: Bool, now: Int, maxProblems: Int = 50,
                           phases observe: ((JobPhase) -> Void)? = nil) throws -> ImportResult {
-        if dryRun && kind == .customers { return try checkCustomersCSV(text: text, now: now, maxProblems: maxProblems, phases: observe) }
+        if dryRun { return try checkCSV(kind, text: text, now: now, maxProblems: maxProblems, phases: observe) }
         var problems: [ImportProblem] = []
         var rows = 0
         var totalProblems = 0
@@ -142,11 +142,16 @@ extension Engine {
         return ImportResult(kind: kind, rows: rows, problems: problems, dryRun: dryRun)
     }
 
-    /// A dry run of a customer import, by reads alone: it never takes the write lock, so a check of a large file
-    /// makes no other writer wait (it held the lock 12 s for 2,000,000 rows, run as an import rolled back).
-    /// Each row gets the import's own checks (`prepareImportRow`), then the two a write would find: a lead or
-    /// id that the book holds already, or that an earlier line of the file has, with the same messages.
-    func checkCustomersCSV(text: String, now: Int, maxProblems: Int, phases observe: ((JobPhase) -> Void)? = nil) throws -> ImportResult {
+    /// A dry run of an import, by reads alone: it never takes the write lock, so a check of a large file makes
+    /// no other writer wait (it held the lock 12 s for 2,000,000 customers, run as an import rolled back).
+    /// Each row gets the import's own checks (`prepareImportRow`, the typed input's `validate`), then those
+    /// writing it would make, with the same messages: for customers, a lead or id the book holds already or
+    /// an earlier line of the file has; for policies (`checkNewPolicy`), the customer exists and an erased
+    /// one's policy holds no personal data, the policy number and id are new to the book and to the lines
+    /// before; for events (`checkNewEvent`), the customer and the policy exist and belong together, the
+    /// event's rules, its amount, an id new to the book and to the lines before. A line that is refused
+    /// takes nothing from the lines after it, as in a real import, where it is not written.
+    func checkCSV(_ kind: ExchangeKind, text: String, now: Int, maxProblems: Int, phases observe: ((JobPhase) -> Void)? = nil) throws -> ImportResult {
         var problems: [ImportProblem] = []
         var rows = 0, totalProblems = 0
         var phases = JobPhases(observe)
@@ -155,9 +160,11 @@ extension Engine {
         guard let headerRecord = try reader.next(1).first else {
             throw RetentionError(.invalid, code: "empty_file", "The file is empty: it needs a header row of column names.", line: 1)
         }
-        let header = try Self.importHeader(headerRecord, kind: .customers)
-        let columnTypes = Dictionary(uniqueKeysWithValues: ExchangeKind.customers.columns.map { ($0.name, $0.type) })
+        let header = try Self.importHeader(headerRecord, kind: kind)
+        let columnTypes = Dictionary(uniqueKeysWithValues: kind.columns.map { ($0.name, $0.type) })
+        // What the lines before would have written: customers' leads and ids (by line), policies' numbers and ids, events' ids.
         var leadLines: [String: Int32] = [:], idLines: [String: Int32] = [:]
+        var policyNumbers: Set<String> = [], ids: Set<String> = []
         let leadExists = try db.statement("SELECT 1 FROM customers WHERE lead_id = ?")
         let idExists = try db.statement("SELECT 1 FROM customers WHERE uuid = ?")
         func exists(_ statement: Statement, _ value: String) throws -> Bool {
@@ -166,27 +173,40 @@ extension Engine {
             return try statement.step()
         }
         while true {
-            let batch = try reader.next(2_048).parallelMap { ($0, Self.prepareImportRow($0, kind: .customers, header: header, types: columnTypes, now: now)) }
+            let batch = try reader.next(2_048).parallelMap { ($0, Self.prepareImportRow($0, kind: kind, header: header, types: columnTypes, now: now)) }
             if batch.isEmpty { break }
             for (record, prepared) in batch {
                 rows += 1
                 var problem: RetentionError?
-                switch prepared {
-                case .problem(let e): problem = e
-                case .customer(let c):
-                    if try exists(leadExists, c.leadId) {
-                        problem = RetentionError.conflict("duplicate_lead_id", "A customer already exists for lead \(c.leadId).", field: "leadId")
-                    } else if let line = leadLines[c.leadId] {
-                        problem = RetentionError.conflict("duplicate_lead_id", "Lead \(c.leadId) comes twice in this file: line \(line) has it too.", field: "leadId")
-                    } else if try exists(idExists, c.id) {
-                        problem = RetentionError.conflict("duplicate_id", "A customer with id \(c.id) already exists.", field: "id")
-                    } else if let line = idLines[c.id] {
-                        problem = RetentionError.conflict("duplicate_id", "Id \(c.id) comes twice in this file: line \(line) has it too.", field: "id")
-                    } else {
+                do {
+                    switch prepared {
+                    case .problem(let e): throw e
+                    case .customer(let c):
+                        if try exists(leadExists, c.leadId) {
+                            throw RetentionError.conflict("duplicate_lead_id", "A customer already exists for lead \(c.leadId).", field: "leadId")
+                        } else if let line = leadLines[c.leadId] {
+                            throw RetentionError.conflict("duplicate_lead_id", "Lead \(c.leadId) comes twice in this file: line \(line) has it too.", field: "leadId")
+                        } else if try exists(idExists, c.id) {
+                            throw RetentionError.conflict("duplicate_id", "A customer with id \(c.id) already exists.", field: "id")
+                        } else if let line = idLines[c.id] {
+                            throw RetentionError.conflict("duplicate_id", "Id \(c.id) comes twice in this file: line \(line) has it too.", field: "id")
+                        }
                         leadLines[c.leadId] = Int32(clamping: record.line)
                         idLines[c.id] = Int32(clamping: record.line)
+                    case .policy(let policy):
+                        try policy.validate()
+                        let (id, _) = try checkNewPolicy(policy, allowIdentity: true, alsoTaken: (policyNumbers, ids))
+                        policyNumbers.insert(policy.policyNumber)
+                        ids.insert(id)
+                    case .event(let event):
+                        try event.validate(now: now, keepsHistory: true)
+                        if let id = event.id?.lowercased(), ids.contains(id) { throw Self.duplicateEventID(id) }
+                        let (id, _, _) = try checkNewEvent(event, importing: true)
+                        _ = try Self.eventAmountCents(event.data)
+                        if event.id != nil { ids.insert(id) }
                     }
-                case .policy, .event: break
+                } catch let e as RetentionError where e.kind != .storage {
+                    problem = e
                 }
                 if let e = problem {
                     totalProblems += 1
@@ -197,7 +217,7 @@ extension Engine {
             }
         }
         phases.end()
-        return ImportResult(kind: .customers, rows: rows, problems: problems, dryRun: true)
+        return ImportResult(kind: kind, rows: rows, problems: problems, dryRun: true)
     }
 
     /// A row of an import, made ready on the parsing thread: a validated customer, a decoded policy or

@@ -10,26 +10,9 @@ extension Engine {
     public func createPolicy(_ new: NewPolicy, now: Int, allowIdentity: Bool = false) throws -> Policy {
         try new.validate()
         return try db.transaction {
-            if new.id != nil && !allowIdentity {
-                throw RetentionError.invalid("id", "is assigned by Retention; only `retention import` may keep an existing id")
-            }
-            let id = new.id?.lowercased() ?? Engine.newID()
-            let customerKey = new.customer
-            let customerRow = try policyCustomer(customerKey, allowErased: allowIdentity)
-            let customerErased = customerRow.2 != nil
+            let (id, customerRow) = try checkNewPolicy(new, allowIdentity: allowIdentity)
             let agentId = new.agentId ?? customerRow.1
             let number = new.policyNumber, type = new.policyType, status = new.status
-            if customerErased {
-                for (field, present) in [("documents", !new.documents.isEmpty), ("metadata", new.metadata != nil), ("underwriter", new.underwriter != nil)] where present {
-                    throw RetentionError.invalid(field, "must be empty: customer \(customerKey) was erased, and an erased customer's policies hold no personal data")
-                }
-            }
-            if try db.queryOne("SELECT 1 FROM policies WHERE policy_number = ?", [.text(number)], { _ in true }) != nil {
-                throw RetentionError.conflict("duplicate_policy_number", "Policy number \(number) is already in use.", field: "policyNumber")
-            }
-            if try db.queryOne("SELECT 1 FROM policies WHERE uuid = ?", [.text(id)], { _ in true }) != nil {
-                throw RetentionError.conflict("duplicate_id", "A policy with id \(id) already exists.", field: "id")
-            }
             let ended = status.isInForce ? nil : (new.endedAt ?? Timestamp.startOfDay(now))
             let annual = new.premiumCents * new.frequency.paymentsPerYear
             try db.run("""
@@ -58,6 +41,43 @@ extension Engine {
             try audit("policy.create", entity: "policy", id: id, details: .object([("policyNumber", .string(number))]), now: now)
             return try policy(rowID: rowID)
         }
+    }
+
+    /// The checks of a new policy that read the book, by reads alone (an import's dry run runs them without
+    /// the write lock): only an import may keep an id; the customer exists (by id or lead id) and, unless an
+    /// import restores their old policies, is not erased; an erased customer's policy holds no personal data;
+    /// the policy number and the id are not in the book yet (nor in `alsoTaken`, what an import's dry run
+    /// would have written before this row). Returns the policy's id and its customer's row.
+    func checkNewPolicy(_ new: NewPolicy, allowIdentity: Bool, alsoTaken: (numbers: Set<String>, ids: Set<String>)? = nil)
+        throws -> (id: String, customer: (Int64, String, Int?)) {
+        if new.id != nil && !allowIdentity {
+            throw RetentionError.invalid("id", "is assigned by Retention; only `retention import` may keep an existing id")
+        }
+        let id = new.id?.lowercased() ?? Engine.newID()
+        let customerKey = new.customer
+        let customerRow = try policyCustomer(customerKey, allowErased: allowIdentity)
+        if customerRow.2 != nil {
+            for (field, present) in [("documents", !new.documents.isEmpty), ("metadata", new.metadata != nil), ("underwriter", new.underwriter != nil)] where present {
+                throw RetentionError.invalid(field, "must be empty: customer \(customerKey) was erased, and an erased customer's policies hold no personal data")
+            }
+        }
+        let numberInBook = { try self.db.queryOne("SELECT 1 FROM policies WHERE policy_number = ?", [.text(new.policyNumber)], { _ in true }) != nil }
+        if try alsoTaken?.numbers.contains(new.policyNumber) == true || numberInBook() {
+            throw Self.duplicatePolicyNumber(new.policyNumber)
+        }
+        let idInBook = { try self.db.queryOne("SELECT 1 FROM policies WHERE uuid = ?", [.text(id)], { _ in true }) != nil }
+        if try alsoTaken?.ids.contains(id) == true || idInBook() {
+            throw Self.duplicatePolicyID(id)
+        }
+        return (id, customerRow)
+    }
+
+    static func duplicatePolicyNumber(_ number: String) -> RetentionError {
+        RetentionError.conflict("duplicate_policy_number", "Policy number \(number) is already in use.", field: "policyNumber")
+    }
+
+    static func duplicatePolicyID(_ id: String) -> RetentionError {
+        RetentionError.conflict("duplicate_id", "A policy with id \(id) already exists.", field: "id")
     }
 
     /// The customer a new policy is for (row id, agent, erased at), named by id or (handy when importing a
