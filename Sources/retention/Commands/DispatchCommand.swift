@@ -62,9 +62,17 @@ enum DispatchCommand {
             try engine.runDueCampaigns(now: Timestamp.now())
         }
         let s = try engine.dispatchDue(now: Timestamp.now(), limit: limit)
-        var line = "\(Timestamp.formatInstant(Timestamp.now()))  sent \(s.sent), deferred \(s.deferred), skipped \(s.skipped), retrying \(s.retried), failed \(s.failed), recovered \(s.recovered)"
+        // The pass's own time (the one its records carry), not the clock after it ran.
+        var line = "\(Timestamp.formatInstant(s.at))  sent \(s.sent), deferred \(s.deferred), skipped \(s.skipped), retrying \(s.retried), failed \(s.failed), recovered \(s.recovered)"
         if s.recovered > 0 {
             line += " (delivered before a stop: \(s.recoveredSent), due again: \(s.recoveredPending), needs review: \(s.needsReview))"
+        }
+        if !s.withdrawn.isEmpty {
+            line += "; stopped at hand-over: " + s.withdrawn.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        }
+        if !s.waitingForChannel.isEmpty {
+            let total = s.waitingForChannel.values.reduce(0, +)
+            line += "; \(total) waiting for a channel to be set up (\(s.waitingForChannel.keys.sorted().joined(separator: ", ")))"
         }
         Output.out(line)
     }
