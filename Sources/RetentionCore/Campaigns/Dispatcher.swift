@@ -33,6 +33,8 @@ extension Engine {
     ///   transaction. The frequency cap counts the customer's touches sent in the window plus those another
     ///   dispatcher (or this claim) has in flight, so several dispatchers together never exceed it; a touch
     ///   held back only by in-flight sends is deferred 5 minutes, by the time those are recorded.
+    /// - At the hand-over each touchpoint is checked again (`checkHandOver`): a change since the claim (an
+    ///   erasure, do-not-contact, a stopped campaign, the calling window closed) stops the send.
     /// - A message handed to a `command`/`sendmail` program is marked (`handed_at`) before the program runs.
     /// - The crash rule: see `recoverStrandedSends`; nothing is re-sent silently and nothing stays `sending`.
     /// - A failed send is retried with backoff (5, 20, 80 minutes) up to 3 attempts; a program stopped at its

@@ -14,8 +14,10 @@ enum DispatchCommand {
         Claims due touchpoints in small batches (two dispatchers never send the same one), checks compliance
         in the same transaction (do-not-contact, opt-outs, calling window for calls and SMS, at most 3 touches
         in 7 days counting sends other dispatchers have in flight, the step's skipIf condition), renders the
-        template and hands the message to the channel's adapter (`retention channel set`); each send is
-        recorded as it completes. Failures are retried with backoff up to 3 attempts. A `command` or
+        template and hands the message to the channel's adapter (`retention channel set`), checking the
+        touchpoint again just before (an erasure, do-not-contact or a stopped campaign since the claim stops
+        it; the calling window is judged then); each send is recorded as it completes. Touchpoints of a
+        channel with no adapter wait without using an attempt. Failures are retried with backoff up to 3 attempts. A `command` or
         `sendmail` program is stopped after dispatch.programTimeoutSeconds (default 30; `retention config`)
         and that send failed, never retried automatically.
 
