@@ -114,7 +114,7 @@ import Testing
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/true")
         try p.run(); p.waitUntilExit()
-        return "\(DispatcherIdentity.host):\(p.processIdentifier):dead"
+        return "\(DispatcherIdentity.host):\(p.processIdentifier):-:dead"
     }
 
     /// As a SIGKILL leaves it: three touchpoints `sending` under a dispatcher that no longer runs, one whose
@@ -235,5 +235,186 @@ import Testing
         try engine.db.run("UPDATE touchpoints SET status = 'sent', sent_at = ?, claimed_by = NULL WHERE id IN (?, ?)", [.int(Int64(start)), .int(rows[1]), .int(rows[2])])
         try engine.dispatchDue(now: start + 300)
         #expect(try third()!.1 == Timestamp.parse("2024-01-17T09:00:01Z")!)
+    }
+
+    // MARK: Hand-over
+
+    /// The customer of the second touchpoint is erased while that send waits in the batch (the clock hook
+    /// runs at each hand-over): the program gets only the first message, never the erased person's address
+    /// nor a "Dear there" message, and the pass counts it skipped with its reason.
+    @Test func aCustomerErasedWhileTheirSendWaitsIsNotSentTo() throws {
+        let dir = try temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let engine = try book(dir)
+        let log = dir + "/sent.log"
+        try engine.setChannelAdapter(.email, ChannelAdapter(kind: .command, target: "cat >> \(log); echo >> \(log)"), now: 0)
+        let second = try engine.db.queryOne("SELECT c.uuid, c.email FROM touchpoints t JOIN customers c ON c.id = t.customer_id ORDER BY t.id LIMIT 1 OFFSET 1") { ($0.text(0), $0.text(1)) }!
+        var calls = 0
+        let s = try engine.dispatchDue(now: start, limit: 2, clock: {
+            calls += 1
+            if calls == 2 { _ = try? engine.eraseCustomer(customerId: second.0, now: self.start, waitSeconds: 1) }
+            return self.start
+        })
+        #expect(s.sent == 1 && s.skipped == 1 && s.withdrawn == ["customer_erased": 1])
+        let sent = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(sent.split(separator: "\n").count == 1)
+        #expect(!sent.contains(second.1) && !sent.contains("Dear there"))
+        #expect(try engine.db.scalarInt("SELECT count(*) FROM touchpoints WHERE status = 'cancelled' AND skip_reason = 'customer_erased' AND handed_at IS NULL") == 1)
+    }
+
+    /// File channels: a row withdrawn after its message was staged (as an erasure that removed the files
+    /// before the staging leaves it) is not moved into `new/`: its staged file is removed, the rest delivered.
+    @Test func aWithdrawnRowsStagedFileIsNotDelivered() throws {
+        let dir = try temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let engine = try book(dir)
+        let mail = dir + "/mail"
+        try engine.setChannelAdapter(.email, ChannelAdapter(kind: .maildir, target: mail), now: 0)
+        let rows = try engine.db.query("SELECT id, uuid FROM touchpoints ORDER BY id") { ($0.int64(0), $0.text(1)) }
+        let s = try engine.dispatchDue(now: start, clock: {
+            _ = try? engine.db.run("UPDATE touchpoints SET status = 'cancelled', skip_reason = 'customer_erased' WHERE id = ?", [.int(rows[1].0)])
+            return self.start
+        })
+        #expect(s.sent == 3 && s.skipped == 1 && s.withdrawn == ["customer_erased": 1])
+        let delivered = Set(try FileManager.default.contentsOfDirectory(atPath: mail + "/new"))
+        #expect(delivered == Set([rows[0], rows[2], rows[3]].map { "\($0.1).retention" }))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: mail + "/tmp").isEmpty)
+    }
+
+    /// A campaign cancelled while its sends wait in the batch: the sends already claimed do not go.
+    @Test func aCampaignCancelledWhileItsSendsWaitSendsNothingMore() throws {
+        let dir = try temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let engine = try book(dir)
+        let log = dir + "/sent.log"
+        try engine.setChannelAdapter(.email, ChannelAdapter(kind: .command, target: "cat >> \(log); echo >> \(log)"), now: 0)
+        let campaign = try engine.db.queryOne("SELECT uuid FROM campaigns") { $0.text(0) }!
+        var calls = 0
+        let s = try engine.dispatchDue(now: start, clock: {
+            calls += 1
+            if calls == 2 { _ = try? engine.setCampaignStatus(id: campaign, to: .cancelled, now: self.start) }
+            return self.start
+        })
+        #expect(s.sent == 1 && s.withdrawn == ["campaign_cancelled": 3])
+        #expect(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count == 1)
+        #expect(try engine.db.scalarInt("SELECT count(*) FROM touchpoints WHERE status = 'cancelled' AND skip_reason = 'campaign_cancelled'") == 3)
+    }
+
+    /// The calling window is judged at the hand-over: calls claimed at 20:59:30 in Chicago whose hand-over
+    /// comes at 21:00:30 are deferred to 08:00 the next morning (14:00Z), using no attempt.
+    @Test func theCallingWindowIsJudgedAtTheHandOver() throws {
+        let dir = try temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (engine, _) = try DispatchTests().setUp(dir, channel: "call")
+        let log = dir + "/calls.log"
+        try engine.setChannelAdapter(.call, ChannelAdapter(kind: .command, target: "cat >> \(log)"), now: 0)
+        let claimAt = Timestamp.parse("2024-01-16T02:59:30Z")!  // 20:59:30 CST
+        let s = try engine.dispatchDue(now: claimAt, clock: { claimAt + 60 })
+        #expect(s.sent == 0 && s.deferred == 4 && s.withdrawn == ["outside_calling_window": 4])
+        #expect(!FileManager.default.fileExists(atPath: log))
+        let rows = try engine.db.query("SELECT status, due_at, attempts, skip_reason FROM touchpoints") { ($0.text(0), $0.int(1), $0.int(2), $0.text(3)) }
+        #expect(rows.allSatisfy { $0 == ("pending", Timestamp.parse("2024-01-16T14:00:00Z")!, 0, "deferred: outside_calling_window") })
+    }
+
+    /// A batch waiting behind slow program sends keeps its claims fresh: each hand-over refreshes every
+    /// claim of the pass (`claimed_at`), so another dispatcher (of another host: only the age rule tells)
+    /// running 1,000 s after the claim, 500 s after the last hand-over, takes nothing over; each message goes once.
+    @Test func aHeartbeatAtEachHandOverKeepsAWorkingBatchFromLookingStale() throws {
+        let dir = try temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let engine = try book(dir)
+        let log = dir + "/sent.log"
+        try engine.setChannelAdapter(.email, ChannelAdapter(kind: .command, target: "cat >> \(log); echo >> \(log)"), now: 0)
+        let other = Engine(database: try Store.open(path: dir + "/book.db"), user: "other")
+        var calls = 0
+        var otherSummary = Engine.DispatchSummary()
+        var heartbeats: [Int] = []
+        let s = try engine.dispatchDue(now: start, dispatcherID: "host-a:1:-:a", clock: {
+            calls += 1
+            let at = self.start + 500 * (calls - 1)
+            if calls == 3 {
+                heartbeats = (try? engine.db.query("SELECT DISTINCT claimed_at FROM touchpoints WHERE status = 'sending'") { $0.int(0) }) ?? []
+                otherSummary = (try? other.dispatchDue(now: at, dispatcherID: "host-b:1:-:b")) ?? otherSummary
+            }
+            return at
+        })
+        #expect(heartbeats == [start + 500])
+        #expect(otherSummary.recovered == 0 && otherSummary.sent == 0)
+        #expect(s.sent == 4)
+        #expect(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count == 4)
+    }
+
+    // MARK: Claim identity
+
+    /// A claim carries its process's start stamp: a live process of this host with that stamp holds it; one
+    /// whose pid now belongs to a process started at another time (pid reuse) is stopped, and its claim recovered.
+    @Test func aClaimWhosePidWasReusedIsRecovered() throws {
+        let dir = try temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let engine = try book(dir)
+        try engine.setChannelAdapter(.email, ChannelAdapter(kind: .outbox, target: dir + "/out"), now: 0)
+        let parent = getppid()
+        #if os(Linux)
+        let stamp = try #require(DispatcherIdentity.startStamp(parent))
+        #expect(DispatcherIdentity.fresh().split(separator: ":")[2] == Substring(try #require(DispatcherIdentity.startStamp(getpid()))))
+        let live = "\(DispatcherIdentity.host):\(parent):\(stamp):live"
+        let reused = "\(DispatcherIdentity.host):\(parent):\(DispatcherIdentity.bootID!).1:old"
+        let ids = try engine.db.query("SELECT uuid FROM touchpoints ORDER BY id") { $0.text(0) }
+        for (i, claim) in [live, reused].enumerated() {
+            try engine.db.run("UPDATE touchpoints SET status = 'sending', claimed_by = ?, claimed_at = ? WHERE uuid = ?",
+                              [.text(claim), .int(Int64(start)), .text(ids[i])])
+        }
+        #expect(DispatcherIdentity.liveness(live) == .running && DispatcherIdentity.liveness(reused) == .stopped)
+        let s = try engine.dispatchDue(now: start + 60)
+        #expect(s.recovered == 1 && s.recoveredPending == 1)
+        #expect(try engine.db.query("SELECT status FROM touchpoints ORDER BY id") { $0.text(0) } == ["sending", "sent", "sent", "sent"])
+        #endif
+    }
+
+    // MARK: Channels not set up
+
+    /// Due touchpoints of a channel with no adapter are not claimed: three passes use no attempt, and the
+    /// pass reports them waiting per channel.
+    @Test func anUnconfiguredChannelUsesNoAttempts() throws {
+        let dir = try temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let engine = try book(dir)
+        for k in 0..<3 {
+            let s = try engine.dispatchDue(now: start + 3600 * k)
+            #expect(s.waitingForChannel == ["email": 4] && s.retried == 0 && s.failed == 0 && s.sent == 0)
+        }
+        #expect(try engine.db.query("SELECT status, attempts, last_error IS NULL FROM touchpoints") { "\($0.text(0)) \($0.int(1)) \($0.bool(2))" } == Array(repeating: "pending 0 true", count: 4))
+        try engine.setChannelAdapter(.email, ChannelAdapter(kind: .outbox, target: dir + "/out"), now: 0)
+        let s = try engine.dispatchDue(now: start + 4 * 3600)
+        #expect(s.sent == 4 && s.waitingForChannel.isEmpty)
+    }
+
+    // MARK: Frequency cap: sends that may have gone
+
+    /// Formulas.md, "The frequency cap at send time", second example: a program stopped at its timeout
+    /// (failed, handed 2024-01-10 09:00), a send left for review (handed 2024-01-12 10:00) and one sent
+    /// 2024-01-14 12:00 fill the cap; a definite failure (handed_at cleared) does not count. A fourth touch due
+    /// 2024-01-15 15:00 is deferred to 2024-01-10 09:00 + 7 days + 1 s = 2024-01-17 09:00:01.
+    @Test func sendsThatMayHaveGoneCountTowardsTheCap() throws {
+        let dir = try temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let step = #"{"type":"email","template":"renewal_reminder","delay":0}"#
+        let engine = try book(dir, sequence: "[" + Array(repeating: step, count: 5).joined(separator: ",") + "]")
+        try engine.setChannelAdapter(.email, ChannelAdapter(kind: .outbox, target: dir + "/out"), now: 0)
+        let rows = try engine.db.query("SELECT id FROM touchpoints WHERE customer_id = (SELECT min(customer_id) FROM touchpoints) ORDER BY step_index") { $0.int64(0) }
+        let t = { (text: String) in Int64(Timestamp.parse(text)!) }
+        try engine.db.run("UPDATE touchpoints SET status = 'failed', handed_at = ? WHERE id = ?", [.int(t("2024-01-10T09:00:00Z")), .int(rows[0])])
+        try engine.db.run("UPDATE touchpoints SET status = 'needs_review', handed_at = ? WHERE id = ?", [.int(t("2024-01-12T10:00:00Z")), .int(rows[1])])
+        try engine.db.run("UPDATE touchpoints SET status = 'sent', sent_at = ? WHERE id = ?", [.int(t("2024-01-14T12:00:00Z")), .int(rows[2])])
+        try engine.db.run("UPDATE touchpoints SET status = 'failed', handed_at = NULL WHERE id = ?", [.int(rows[3])])
+        try engine.dispatchDue(now: start)
+        #expect(try engine.db.queryOne("SELECT status, due_at, skip_reason FROM touchpoints WHERE id = ?", [.int(rows[4])]) { ($0.text(0), $0.int(1), $0.text(2)) }!
+                == ("pending", Timestamp.parse("2024-01-17T09:00:01Z")!, "deferred: frequency_cap"))
+    }
+
+    /// The dispatcher keeps `handed_at` on a timeout failure (it may have gone) and clears it on a failure
+    /// the program reported (exit status 1 after three attempts): only the first counts towards the cap.
+    @Test func aTimeoutFailureKeepsItsHandOverAndAReportedFailureDoesNot() throws {
+        let dir = try temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let engine = try book(dir)
+        try engine.setSetting(Settings.programTimeout.name, "1", now: 0)
+        try engine.setChannelAdapter(.email, ChannelAdapter(kind: .command, target: "cat >/dev/null; sleep 5"), now: 0)
+        #expect(try engine.dispatchDue(now: start, limit: 1).failed == 1)
+        try engine.setChannelAdapter(.email, ChannelAdapter(kind: .command, target: "cat >/dev/null; exit 1"), now: 0)
+        for k in 0..<3 { try engine.dispatchDue(now: start + 7200 * k) }
+        let rows = try engine.db.query("SELECT handed_at IS NOT NULL FROM touchpoints WHERE status = 'failed' ORDER BY id") { $0.bool(0) }
+        #expect(rows == [true, false, false, false])
     }
 }

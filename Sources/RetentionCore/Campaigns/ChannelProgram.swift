@@ -11,7 +11,9 @@ import Glibc
 /// - the message is written, and standard output and standard error are read, in one `poll` loop, so a
 ///   program that floods either stream never blocks; at most `captureLimit` bytes of each are kept;
 /// - the program runs in its own process group; after `timeout` seconds the whole group is killed
-///   (SIGKILL) and the run reports `timedOut`.
+///   (SIGKILL) and the run reports `timedOut`. A dispatcher killed itself cannot do that: its program runs
+///   on to its own end (posix_spawn cannot ask for PR_SET_PDEATHSIG), and recovery marks that send
+///   `needs_review`.
 ///
 /// The child gets SIGPIPE back at its default action and an empty signal mask.
 enum ChannelProgram {

@@ -9,6 +9,15 @@ extension Engine {
         /// handed to the channel: due again) and `needsReview` (handed to a program that never answered).
         public var recovered = 0
         public var recoveredSent = 0, recoveredPending = 0, needsReview = 0
+        /// Sends stopped at the hand-over because the touchpoint changed after it was claimed (the customer
+        /// erased or marked do-not-contact, the campaign stopped, another dispatcher took it over), by reason;
+        /// each is also counted in `skipped` (or `deferred`, when it is due again later).
+        public var withdrawn: [String: Int] = [:]
+        /// Due touchpoints of channels with no adapter, by channel: left as they are (no attempt used).
+        public var waitingForChannel: [String: Int] = [:]
+        /// The instant the pass ran at (`now`), which its records carry.
+        public var at = 0
+        public init() {}
     }
 
     /// How many due touchpoints one claim takes. A dispatcher stopped mid-pass leaves at most these in
@@ -24,22 +33,32 @@ extension Engine {
     ///   transaction. The frequency cap counts the customer's touches sent in the window plus those another
     ///   dispatcher (or this claim) has in flight, so several dispatchers together never exceed it; a touch
     ///   held back only by in-flight sends is deferred 5 minutes, by the time those are recorded.
+    /// - At the hand-over each touchpoint is checked again (`checkHandOver`): a change since the claim (an
+    ///   erasure, do-not-contact, a stopped campaign, the calling window closed) stops the send.
     /// - A message handed to a `command`/`sendmail` program is marked (`handed_at`) before the program runs.
     /// - The crash rule: see `recoverStrandedSends`; nothing is re-sent silently and nothing stays `sending`.
     /// - A failed send is retried with backoff (5, 20, 80 minutes) up to 3 attempts; a program stopped at its
     ///   timeout may have sent the message, so that send is failed at once, never retried automatically.
     @discardableResult
+    ///
+    /// `clock` tells the time at each hand-over (a program send, a file batch's delivery): the calling window
+    /// is judged then and the claims' heartbeat (`claimed_at`) set to it. By default `now` plus the seconds
+    /// elapsed since the pass began.
     public func dispatchDue(now: Int, limit: Int = 500, dispatcherID: String = DispatcherIdentity.fresh(),
-                            staleAfter: Int = 600) throws -> DispatchSummary {
+                            staleAfter: Int = 600, clock: (() -> Int)? = nil) throws -> DispatchSummary {
         DispatcherIdentity.begin(dispatcherID)
         defer { DispatcherIdentity.end(dispatcherID) }
         var summary = DispatchSummary()
+        summary.at = now
         let timeout = try programTimeout()
         try recoverStrandedSends(now: now, staleAfter: max(staleAfter, timeout + 60), summary: &summary)
         var adapters: [ContactChannel: ChannelAdapter] = [:]
         for channel in ContactChannel.allCases { adapters[channel] = try channelAdapter(channel) }
-        let pass = DispatchPass(id: dispatcherID, now: now, window: try callingWindow(), adapters: adapters, timeout: Double(timeout))
-        var remaining = max(1, limit)
+        let began = DispatchTime.now().uptimeNanoseconds
+        let pass = DispatchPass(id: dispatcherID, now: now, window: try callingWindow(), adapters: adapters, timeout: Double(timeout),
+                                clock: clock ?? { now + Int((DispatchTime.now().uptimeNanoseconds - began) / 1_000_000_000) })
+        try countWaitingForChannel(pass, summary: &summary)
+        var remaining = adapters.isEmpty ? 0 : max(1, limit)
         while remaining > 0 {
             let (examined, sends) = try claim(pass, size: min(remaining, Self.claimBatchSize), summary: &summary)
             if examined == 0 { break }
@@ -58,14 +77,19 @@ extension Engine {
         let window: CallingWindow
         let adapters: [ContactChannel: ChannelAdapter]
         let timeout: Double
+        /// The time at a hand-over (see `dispatchDue`).
+        let clock: () -> Int
         var templates: [String: ChannelMessage?] = [:]
         /// Targets of file channels whose folders exist.
         var readyFolders = Set<String>()
         private var sequences: [String: [SequenceStep]?] = [:]
 
-        init(id: String, now: Int, window: CallingWindow, adapters: [ContactChannel: ChannelAdapter], timeout: Double) {
-            self.id = id; self.now = now; self.window = window; self.adapters = adapters; self.timeout = timeout
+        init(id: String, now: Int, window: CallingWindow, adapters: [ContactChannel: ChannelAdapter], timeout: Double, clock: @escaping () -> Int) {
+            self.id = id; self.now = now; self.window = window; self.adapters = adapters; self.timeout = timeout; self.clock = clock
         }
+
+        /// The channels that have an adapter, as SQL bind values.
+        var configured: [SQLValue] { ContactChannel.allCases.filter { adapters[$0] != nil }.map { .text($0.rawValue) } }
 
         /// A campaign's sequence from its stored JSON (nil if it cannot be read).
         func sequence(_ text: String) -> [SequenceStep]? {
@@ -90,10 +114,13 @@ extension Engine {
     /// Returns how many due rows were examined and the ones to send.
     private func claim(_ pass: DispatchPass, size: Int, summary: inout DispatchSummary) throws -> (Int, [ClaimedSend]) {
         try db.transaction {
+            // Only channels with an adapter: the others wait, using no attempt (`countWaitingForChannel`).
+            let channels = pass.configured
             let ids = try db.query("""
                 SELECT t.id FROM touchpoints t LEFT JOIN campaigns k ON k.id = t.campaign_id
-                WHERE t.status = 'pending' AND t.due_at <= ? AND (k.id IS NULL OR k.status = 'active') ORDER BY t.due_at, t.id LIMIT ?
-                """, [.int(Int64(pass.now)), .int(Int64(size))]) { $0.int64(0) }
+                WHERE t.status = 'pending' AND t.due_at <= ? AND (k.id IS NULL OR k.status = 'active')
+                  AND t.channel IN (\(channels.map { _ in "?" }.joined(separator: ", "))) ORDER BY t.due_at, t.id LIMIT ?
+                """, [.int(Int64(pass.now))] + channels + [.int(Int64(size))]) { $0.int64(0) }
             var sends: [ClaimedSend] = []
             for id in ids {
                 guard let t = try dueRow(id) else { continue }
@@ -165,8 +192,13 @@ extension Engine {
         let now = pass.now
         let optedOut = try db.scalarInt("SELECT count(*) FROM contact_preferences WHERE customer_id = ? AND channel = ? AND opted_out = 1",
                                         [.int(t.customer), .text(t.channel.rawValue)]) > 0
-        let sent = try db.query("SELECT sent_at FROM touchpoints WHERE customer_id = ? AND sent_at >= ?",
-                                [.int(t.customer), .int(Int64(now - 7 * Timestamp.secondsPerDay))]) { $0.int(0) }
+        // Touches that may have gone count as sent at their hand-over: a program stopped at its timeout
+        // (failed, `handed_at` kept) and a send a stopped dispatcher left with a program (`needs_review`).
+        let since = Int64(now - 7 * Timestamp.secondsPerDay)
+        let sent = try db.query("""
+            SELECT coalesce(sent_at, handed_at) FROM touchpoints WHERE customer_id = ?
+              AND (sent_at >= ? OR (sent_at IS NULL AND status IN ('failed', 'needs_review') AND handed_at >= ?))
+            """, [.int(t.customer), .int(since), .int(since)]) { $0.int(0) }
         let inFlight = try db.scalarInt("SELECT count(*) FROM touchpoints WHERE customer_id = ? AND status = 'sending'", [.int(t.customer)])
         let zone = t.zone.flatMap(TimeZone.init(identifier:)) ?? ContactRules.zone(forState: t.state) ?? TimeZone(identifier: "UTC")!
         func decision(_ recent: [Int]) -> ContactDecision {
@@ -181,6 +213,7 @@ extension Engine {
         return withInFlight
     }
 
+
     /// A message of a file channel written to its temporary name, waiting for its batch to be delivered.
     struct PendingDelivery {
         var claim: ClaimedSend
@@ -189,36 +222,51 @@ extension Engine {
         var body: String
     }
 
-    /// Renders and hands over each claimed message. File channels: the batch is written, flushed together,
-    /// made visible, and recorded in one transaction. Programs: each one is marked handed over, run, and
-    /// its answer recorded at once; no write lock is held while a program runs.
+    /// Renders and hands over each claimed message. Programs: each one is checked again, marked handed over
+    /// and rendered with the customer's current data in one write transaction (`checkHandOver`), then run,
+    /// and its answer recorded at once; no write lock is held while a program runs. File channels: the batch
+    /// is written and flushed, then in one write transaction each row is checked again, only the ones still
+    /// to go are renamed into place (the others' files removed) and recorded sent.
     private func send(_ sends: [ClaimedSend], _ pass: DispatchPass, summary: inout DispatchSummary) throws {
         var batch: [PendingDelivery] = []
         defer { for pending in batch where pending.file.descriptor >= 0 { close(pending.file.descriptor); unlink(pending.file.temporary) } }
         for claim in sends {
-            let message: (subject: String?, body: String)
-            do { message = try renderTouchpoint(rowID: claim.id, id: claim.uuid, templates: &pass.templates) } catch {
-                try db.transaction { try recordFailure(claim, reason: "\(error)", final: true, pass, summary: &summary) }
-                continue
-            }
-            do {
-                guard let adapter = pass.adapters[claim.channel] else {
-                    throw RetentionError.storage("no adapter is configured for \(claim.channel.rawValue); set one with `retention channel set \(claim.channel.rawValue) KIND TARGET`")
+            guard let adapter = pass.adapters[claim.channel] else { continue }  // claimed only for channels with one
+            if adapter.writesFiles {
+                let message: (subject: String?, body: String)
+                do { message = try renderTouchpoint(rowID: claim.id, id: claim.uuid, templates: &pass.templates) } catch {
+                    try db.transaction { try recordFailure(claim, reason: "\(error)", final: true, pass, summary: &summary) }
+                    continue
                 }
-                if adapter.writesFiles {
+                do {
                     let file = try adapter.stage(id: claim.uuid, channel: claim.channel, to: claim.to, subject: message.subject, body: message.body,
                                                  readyFolders: &pass.readyFolders)
                     batch.append(PendingDelivery(claim: claim, file: file, subject: message.subject, body: message.body))
-                    continue
+                } catch let error as RetentionError where error.code == "database_busy" {
+                    throw error
+                } catch {
+                    try db.transaction { try recordFailure(claim, reason: (error as? RetentionError)?.message ?? "\(error)", final: false, pass, summary: &summary) }
                 }
-                try db.transaction {
-                    try db.run("UPDATE touchpoints SET handed_at = ? WHERE id = ? AND status = 'sending' AND claimed_by = ?",
-                               [.int(Int64(pass.now)), .int(claim.id), .text(pass.id)])
+                continue
+            }
+            let at = pass.clock()
+            var message: (subject: String?, body: String)?, to: String?
+            try db.transaction {
+                guard let address = try checkHandOver(claim, at: at, pass, summary: &summary) else { return }
+                do { message = try renderTouchpoint(rowID: claim.id, id: claim.uuid, templates: &pass.templates) } catch {
+                    try recordFailure(claim, reason: "\(error)", final: true, pass, summary: &summary)
+                    return
                 }
-                try adapter.send(id: claim.uuid, channel: claim.channel, to: claim.to, subject: message.subject, body: message.body, timeout: pass.timeout)
+                to = address
+                try db.run("UPDATE touchpoints SET handed_at = ? WHERE id = ?", [.int(Int64(at)), .int(claim.id)])
+                try heartbeat(at, pass)
+            }
+            guard let message, let to else { continue }
+            do {
+                try adapter.send(id: claim.uuid, channel: claim.channel, to: to, subject: message.subject, body: message.body, timeout: pass.timeout)
                 try db.transaction { try recordSent(claim, subject: message.subject, body: message.body, pass, summary: &summary) }
             } catch let failure as ChannelSendFailure {
-                try db.transaction { try recordFailure(claim, reason: failure.reason, final: failure.mayHaveSent, pass, summary: &summary) }
+                try db.transaction { try recordFailure(claim, reason: failure.reason, final: failure.mayHaveSent, mayHaveSent: failure.mayHaveSent, pass, summary: &summary) }
             } catch let error as RetentionError where error.code == "database_busy" {
                 throw error
             } catch {
@@ -226,11 +274,32 @@ extension Engine {
             }
         }
         guard !batch.isEmpty else { return }
-        let files = batch.map(\.file)
-        for i in batch.indices { batch[i].file.descriptor = -1 }  // `deliver` closes them
-        let outcomes = ChannelAdapter.deliver(files)
+        let flushed = ChannelAdapter.flushStaged(batch.map(\.file))
+        let at = pass.clock()
         try db.transaction {
-            for (pending, failure) in zip(batch, outcomes) {
+            var folders = Set<String>()
+            var outcomes: [(PendingDelivery, String?)] = []
+            for (i, pending) in batch.enumerated() {
+                close(pending.file.descriptor); batch[i].file.descriptor = -1
+                guard let address = try checkHandOver(pending.claim, at: at, pass, summary: &summary), address == pending.claim.to else {
+                    // Withdrawn (or the address changed since it was written: due again at once, no attempt used).
+                    unlink(pending.file.temporary)
+                    if try db.scalarInt("SELECT count(*) FROM touchpoints WHERE id = ? AND status = 'sending' AND claimed_by = ?",
+                                        [.int(pending.claim.id), .text(pass.id)]) > 0 {
+                        try db.run("UPDATE touchpoints SET status = 'pending', claimed_by = NULL, claimed_at = NULL, updated_at = ? WHERE id = ?",
+                                   [.int(Int64(pass.now)), .int(pending.claim.id)])
+                        summary.withdrawn["address_changed", default: 0] += 1
+                        summary.deferred += 1
+                    }
+                    continue
+                }
+                let failure = flushed[i] ?? ChannelAdapter.moveIntoPlace(pending.file)
+                if failure == nil { folders.insert(pending.file.finalFolder) } else { unlink(pending.file.temporary) }
+                outcomes.append((pending, failure))
+            }
+            ChannelAdapter.syncFolders(folders)
+            try heartbeat(at, pass)
+            for (pending, failure) in outcomes {
                 if let failure {
                     try recordFailure(pending.claim, reason: failure, final: false, pass, summary: &summary)
                 } else {
@@ -238,6 +307,80 @@ extension Engine {
                 }
             }
         }
+    }
+
+    /// At a hand-over, inside its write transaction: is the claimed touchpoint still to go at `at`? The row
+    /// is read again with its customer: still `sending` under this dispatcher, the customer not erased, not
+    /// do-not-contact, not opted out of the channel, the campaign (if any) still active, and a call or SMS
+    /// inside the customer's calling window at `at` (not at the claim). Returns the customer's current
+    /// address; otherwise nil, the row put right (cancelled, skipped, or pending again: no attempt used;
+    /// a row no longer this dispatcher's is left as it is) and counted in `withdrawn` by reason.
+    private func checkHandOver(_ claim: ClaimedSend, at: Int, _ pass: DispatchPass, summary: inout DispatchSummary) throws -> String? {
+        let row = try db.queryOne("""
+            SELECT t.status, t.claimed_by, t.skip_reason, c.erased_at IS NOT NULL, c.do_not_contact, c.email, c.phone, c.time_zone, c.state, k.status,
+                   EXISTS (SELECT 1 FROM contact_preferences p WHERE p.customer_id = t.customer_id AND p.channel = t.channel AND p.opted_out = 1)
+            FROM touchpoints t JOIN customers c ON c.id = t.customer_id LEFT JOIN campaigns k ON k.id = t.campaign_id WHERE t.id = ?
+            """, [.int(claim.id)]) { r in
+            (status: r.text(0), by: r.optionalText(1), reason: r.optionalText(2), erased: r.bool(3), dnc: r.bool(4), email: r.text(5),
+             phone: r.optionalText(6), zone: r.optionalText(7), state: r.optionalText(8), campaign: r.optionalText(9), optedOut: r.bool(10))
+        }
+        func withdrawn(_ reason: String, deferred: Bool = false) {
+            summary.withdrawn[reason, default: 0] += 1
+            if deferred { summary.deferred += 1 } else { summary.skipped += 1 }
+        }
+        guard let row else { withdrawn("deleted"); return nil }
+        guard row.status == "sending", row.by == pass.id else {
+            // Erased (`customer_erased`), or taken over by another dispatcher after a stale claim.
+            withdrawn(row.status == "sending" ? "claimed_by_another_dispatcher" : row.reason ?? row.status)
+            return nil
+        }
+        func finish(_ status: String, _ reason: String, dueAt: Int? = nil) throws {
+            try db.run("""
+                UPDATE touchpoints SET status = ?, skip_reason = ?, due_at = coalesce(?, due_at), claimed_by = NULL, claimed_at = NULL, updated_at = ?
+                WHERE id = ?
+                """, [.text(status), .text(reason), .init(dueAt.map { Int64($0) }), .int(Int64(at)), .int(claim.id)])
+        }
+        if row.erased {
+            try finish("cancelled", "customer_erased"); withdrawn("customer_erased"); return nil
+        }
+        if let campaign = row.campaign, campaign != "active" {
+            if campaign == "paused" || campaign == "draft" {
+                try finish("pending", "deferred: campaign_\(campaign)"); withdrawn("campaign_\(campaign)", deferred: true)
+            } else {
+                try finish("cancelled", "campaign_\(campaign)"); withdrawn("campaign_\(campaign)")
+            }
+            return nil
+        }
+        let zone = row.zone.flatMap(TimeZone.init(identifier:)) ?? ContactRules.zone(forState: row.state) ?? TimeZone(identifier: "UTC")!
+        switch ContactRules.decide(channel: claim.channel, doNotContact: row.dnc, optedOut: row.optedOut, zone: zone, now: at, recentTouches: [],
+                                   window: pass.window, cap: Int.max, capDays: 7) {
+        case .skip(let reason):
+            try finish("skipped", reason); withdrawn(reason); return nil
+        case .deferUntil(let next, let reason):
+            try finish("pending", "deferred: \(reason)", dueAt: next); withdrawn(reason, deferred: true); return nil
+        case .send:
+            return claim.channel == .email || claim.channel == .mail ? row.email : (row.phone ?? row.email)
+        }
+    }
+
+    /// The claims' heartbeat: every touchpoint this dispatcher still holds is marked as worked on at `at`, so
+    /// no other dispatcher takes a batch that waits behind slow sends for stranded (see `recoverStrandedSends`).
+    private func heartbeat(_ at: Int, _ pass: DispatchPass) throws {
+        try db.run("UPDATE touchpoints SET claimed_at = ? WHERE status = 'sending' AND claimed_by = ? AND claimed_at < ?",
+                   [.int(Int64(at)), .text(pass.id), .int(Int64(at))])
+    }
+
+    /// Due touchpoints of channels that have no adapter: not claimed (no attempt is used), counted per channel
+    /// for the pass's report.
+    private func countWaitingForChannel(_ pass: DispatchPass, summary: inout DispatchSummary) throws {
+        let missing = ContactChannel.allCases.filter { pass.adapters[$0] == nil }
+        guard !missing.isEmpty else { return }
+        let rows = try db.query("""
+            SELECT t.channel, count(*) FROM touchpoints t LEFT JOIN campaigns k ON k.id = t.campaign_id
+            WHERE t.status = 'pending' AND t.due_at <= ? AND (k.id IS NULL OR k.status = 'active')
+              AND t.channel IN (\(missing.map { _ in "?" }.joined(separator: ", "))) GROUP BY t.channel
+            """, [.int(Int64(pass.now))] + missing.map { .text($0.rawValue) }) { ($0.text(0), $0.int(1)) }
+        for (channel, count) in rows { summary.waitingForChannel[channel] = count }
     }
 
     /// A message the channel took: the touchpoint keeps what was sent. Recorded only while this
@@ -252,22 +395,25 @@ extension Engine {
 
     /// A failed send: retried with backoff (5, 20, 80 minutes) until the third attempt, then failed; a
     /// `final` failure (the message cannot be rendered, or a program stopped at its timeout may have sent
-    /// it) is failed at once.
-    private func recordFailure(_ claim: ClaimedSend, reason: String, final: Bool, _ pass: DispatchPass, summary: inout DispatchSummary) throws {
+    /// it) is failed at once. Unless the channel `mayHaveSent` it, `handed_at` is cleared: the frequency cap
+    /// counts a failed send only when it may have gone.
+    private func recordFailure(_ claim: ClaimedSend, reason: String, final: Bool, mayHaveSent: Bool = false, _ pass: DispatchPass,
+                               summary: inout DispatchSummary) throws {
         let attempts = claim.attempts + 1
         let now = Int64(pass.now)
         if attempts < 3 && !final {
             let backoff = 300 * Int(pow(4.0, Double(attempts - 1)))
             try db.run("""
-                UPDATE touchpoints SET status = 'pending', attempts = ?, due_at = ?, last_error = ?, claimed_by = NULL, updated_at = ?
+                UPDATE touchpoints SET status = 'pending', attempts = ?, due_at = ?, last_error = ?, claimed_by = NULL, handed_at = NULL, updated_at = ?
                 WHERE id = ? AND status = 'sending' AND claimed_by = ?
                 """, [.int(Int64(attempts)), .int(now + Int64(backoff)), .text(reason), .int(now), .int(claim.id), .text(pass.id)])
             summary.retried += db.changes
         } else {
             try db.run("""
-                UPDATE touchpoints SET status = 'failed', attempts = ?, failed_at = ?, last_error = ?, claimed_by = NULL, updated_at = ?
+                UPDATE touchpoints SET status = 'failed', attempts = ?, failed_at = ?, last_error = ?, claimed_by = NULL,
+                  handed_at = CASE WHEN ? THEN handed_at END, updated_at = ?
                 WHERE id = ? AND status = 'sending' AND claimed_by = ?
-                """, [.int(Int64(attempts)), .int(now), .text(reason), .int(now), .int(claim.id), .text(pass.id)])
+                """, [.int(Int64(attempts)), .int(now), .text(reason), .int(mayHaveSent ? 1 : 0), .int(now), .int(claim.id), .text(pass.id)])
             summary.failed += db.changes
         }
     }

@@ -59,23 +59,35 @@ extension ChannelAdapter {
     /// since which one failed cannot be told). Elsewhere each file is flushed with `fsync`, the flushes
     /// running concurrently so the file system can still commit them together.
     static func deliver(_ staged: [StagedFile]) -> [String?] {
-        let flushErrors = flush(staged)
-        var outcome: [String?] = zip(staged, flushErrors).map { file, error in
-            error == 0 ? nil : "cannot flush \(file.temporary): \(String(cString: strerror(error)))"
-        }
+        var outcome = flushStaged(staged)
         var folders = Set<String>()
         for (i, file) in staged.enumerated() {
             close(file.descriptor)
-            if outcome[i] == nil, rename(file.temporary, file.final) != 0 {
-                outcome[i] = "cannot move the message into \(file.final): \(String(cString: strerror(errno)))"
-            }
+            if outcome[i] == nil { outcome[i] = moveIntoPlace(file) }
             if outcome[i] != nil { unlink(file.temporary) } else { folders.insert(file.finalFolder) }
         }
+        syncFolders(folders)
+        return outcome
+    }
+
+    /// Flushes staged messages to disk (see `deliver`); per message, nil or the reason it could not be.
+    static func flushStaged(_ staged: [StagedFile]) -> [String?] {
+        zip(staged, flush(staged)).map { file, error in
+            error == 0 ? nil : "cannot flush \(file.temporary): \(String(cString: strerror(error)))"
+        }
+    }
+
+    /// Renames a flushed message to its final name (its temporary file stays on failure); nil, or the reason.
+    static func moveIntoPlace(_ file: StagedFile) -> String? {
+        rename(file.temporary, file.final) == 0 ? nil : "cannot move the message into \(file.final): \(String(cString: strerror(errno)))"
+    }
+
+    /// Flushes folders so the renames into them survive a crash.
+    static func syncFolders(_ folders: Set<String>) {
         for folder in folders {
             let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             if fd >= 0 { fsync(fd); close(fd) }
         }
-        return outcome
     }
 
     /// Flushes the staged files' contents to disk; per file, 0 or the error number of a failed flush.

@@ -102,8 +102,10 @@ extension Engine {
     /// that opens the book finish the checkpoint (`Store.finishPendingErasures`).
     @discardableResult
     public func eraseCustomer(customerId: String, now: Int, waitSeconds: Int32 = 30) throws -> ErasureOutcome {
-        let sentCopies = try messageCopies(customerId: customerId)
-        try db.transaction {
+        // Listed inside the erasure's write transaction: a dispatcher moves a message into place and records
+        // it in one write transaction too, so every copy it made before is listed, and none comes after.
+        let sentCopies = try db.transaction {
+            let copies = try messageCopies(customerId: customerId)
             let c = try customer(id: customerId)
             guard c.erasedAt == nil else { throw RetentionError.conflict("customer_erased", "Customer \(customerId) was already erased.") }
             try db.run("""
@@ -130,6 +132,7 @@ extension Engine {
             try db.run("UPDATE audit_log SET details = NULL WHERE entity_type = 'customer' AND entity_id = ?", [.text(customerId)])
             try audit("customer.erase", entity: "customer", id: customerId, now: now)
             try Store.addPendingErasure(db, customerId: customerId, at: now)
+            return copies
         }
         // Copies of messages the product wrote into Maildir and outbox folders go too.
         for path in sentCopies where FileManager.default.fileExists(atPath: path) {

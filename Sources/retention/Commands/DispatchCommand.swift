@@ -14,8 +14,10 @@ enum DispatchCommand {
         Claims due touchpoints in small batches (two dispatchers never send the same one), checks compliance
         in the same transaction (do-not-contact, opt-outs, calling window for calls and SMS, at most 3 touches
         in 7 days counting sends other dispatchers have in flight, the step's skipIf condition), renders the
-        template and hands the message to the channel's adapter (`retention channel set`); each send is
-        recorded as it completes. Failures are retried with backoff up to 3 attempts. A `command` or
+        template and hands the message to the channel's adapter (`retention channel set`), checking the
+        touchpoint again just before (an erasure, do-not-contact or a stopped campaign since the claim stops
+        it; the calling window is judged then); each send is recorded as it completes. Touchpoints of a
+        channel with no adapter wait without using an attempt. Failures are retried with backoff up to 3 attempts. A `command` or
         `sendmail` program is stopped after dispatch.programTimeoutSeconds (default 30; `retention config`)
         and that send failed, never retried automatically.
 
@@ -62,9 +64,17 @@ enum DispatchCommand {
             try engine.runDueCampaigns(now: Timestamp.now())
         }
         let s = try engine.dispatchDue(now: Timestamp.now(), limit: limit)
-        var line = "\(Timestamp.formatInstant(Timestamp.now()))  sent \(s.sent), deferred \(s.deferred), skipped \(s.skipped), retrying \(s.retried), failed \(s.failed), recovered \(s.recovered)"
+        // The pass's own time (the one its records carry), not the clock after it ran.
+        var line = "\(Timestamp.formatInstant(s.at))  sent \(s.sent), deferred \(s.deferred), skipped \(s.skipped), retrying \(s.retried), failed \(s.failed), recovered \(s.recovered)"
         if s.recovered > 0 {
             line += " (delivered before a stop: \(s.recoveredSent), due again: \(s.recoveredPending), needs review: \(s.needsReview))"
+        }
+        if !s.withdrawn.isEmpty {
+            line += "; stopped at hand-over: " + s.withdrawn.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        }
+        if !s.waitingForChannel.isEmpty {
+            let total = s.waitingForChannel.values.reduce(0, +)
+            line += "; \(total) waiting for a channel to be set up (\(s.waitingForChannel.keys.sorted().joined(separator: ", ")))"
         }
         Output.out(line)
     }
