@@ -102,6 +102,45 @@ import Testing
         #expect(help.contains("snooze until a date or for N days"), "z prompts for a date or days: help says so")
     }
 
+    /// Help cuts nothing: at 80x24 and 120x40 every key's whole description, "(asks first)" and its reason for
+    /// being disabled now can be read (an entry too long for its column wraps; two columns never split one).
+    @Test func helpShowsEveryEntryWholeAtUsualSizes() throws {
+        for (columns, rows) in [(80, 24), (120, 40)] {
+            var state = DashboardState(themeName: "default", user: "me")
+            _ = state.update(.resize(columns: columns, rows: rows), now: updateNow)
+            state.apply(snapshot(atRisk: [entry(1)], campaigns: [CampaignRow.unmeasured(campaign("Winter", .completed))]))
+            _ = state.handle(.character("3"))
+            let help = DashboardView.helpLines(state: state, columns: columns, rows: rows)
+            let lines = help.lines.map(\.0)
+            #expect(lines.allSatisfy { DisplayWidth.width(of: $0) <= columns - 8 }, "\(columns)x\(rows): a line is wider than the box")
+            // Read each column top to bottom, as a person does.
+            let twoColumns = help.columnWidth != nil
+            let split = help.columnWidth ?? columns
+            func column(_ right: Bool) -> String {
+                lines.map { line -> String in
+                    let chars = Array(line)
+                    return right ? String(chars.dropFirst(split + 2)) : String(chars.prefix(split))
+                }.joined(separator: " ").split(separator: " ").joined(separator: " ")
+            }
+            let text = column(false) + " " + (twoColumns ? column(true) : "")
+            for b in KeyBindings.all {
+                let reason = (b.panes.isEmpty || b.panes.contains(.campaigns)) ? b.disabledReason(in: state) : nil
+                let scope = b.panes.isEmpty ? "" : " [" + b.panes.sorted { $0.rawValue < $1.rawValue }.map(\.title).joined(separator: ", ") + "]"
+                let whole = (b.keyLabel + " " + b.helpSummary + scope + (reason.map { "; not now: \($0)" } ?? "")).split(separator: " ").joined(separator: " ")
+                #expect(text.contains(whole), "\(columns)x\(rows): \(b.keyLabel) cut: \(whole)")
+            }
+            // What does not fit the screen scrolls into view: the last line can be reached, and the title says where.
+            _ = state.handle(.character("?"))
+            for _ in 0..<3 { _ = state.handle(.pageDown) }
+            let screen = draw(state).lines()
+            let last = try #require(lines.last?.split(separator: " ").first.map(String.init))
+            #expect(screen.contains { $0.contains(last) }, "\(columns)x\(rows): the end of help cannot be reached")
+            if lines.count > rows - 4 { #expect(screen.contains { $0.contains("of \(lines.count)") }) }
+            _ = state.handle(.character("x"))
+            #expect(state.overlay == nil && state.helpOffset == 0)
+        }
+    }
+
     /// A key that cannot act says why: on the status line when pressed, dimmed in the footer, with its
     /// reason in help; all from the binding's `disabledReason`.
     @Test func disabledReasonsShowInTheStatusFooterAndHelp() throws {

@@ -53,6 +53,8 @@ public struct DashboardState: Sendable {
     public var copyIndex = 0
     public var timerPaused = false
     public var overlay: Overlay?
+    /// The first line of help shown, when help is longer than the screen (↑↓ scroll it).
+    public var helpOffset = 0
     public var status: (text: String, isError: Bool)?
     public var themeName: String
     public var user: String

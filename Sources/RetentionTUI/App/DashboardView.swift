@@ -96,15 +96,17 @@ public enum DashboardView {
         switch overlay {
         case .help:
             title = "Keys (any key closes)"
+            let help = helpLines(state: state, columns: canvas.columns, rows: canvas.rows).lines
+            let visible = max(1, min(canvas.rows - 2, help.count + 2) - 2)
+            if help.count > visible {
+                let first = min(max(0, state.helpOffset), help.count - visible)
+                title = "Keys, lines \(first + 1)-\(first + visible) of \(help.count) (↑↓ PgUp PgDn scroll, other keys close)"
+                lines = Array(help[first..<(first + visible)])
+            } else {
+                lines = help
+            }
             // From the key table: what each key does, whether it asks first, and (for the keys of this pane)
             // why it cannot act now.
-            for b in KeyBindings.all {
-                let scope = b.panes.isEmpty ? "" : "  [" + b.panes.sorted { $0.rawValue < $1.rawValue }.map(\.title).joined(separator: ", ") + "]"
-                let applies = b.panes.isEmpty || b.panes.contains(state.focused)
-                let reason = applies ? b.disabledReason(in: state) : nil
-                lines.append((DisplayWidth.pad(b.keyLabel, toColumns: 16) + b.helpSummary + (reason.map { " - not now: \($0)" } ?? "") + scope,
-                              reason == nil ? .overlay : .dim))
-            }
         case .confirm(let t, let message, _):
             // The answer keys are in the title, which is never wrapped away; the question wraps to fit.
             title = t + " (y/n)"
@@ -120,8 +122,8 @@ public enum DashboardView {
             title = t + " (any key closes)"
             lines = body.map { ($0, .overlay) }
         }
-        // A list taller than the screen folds into two columns (the help overlay on a short terminal).
-        if lines.count > canvas.rows - 4, canvas.columns >= 60 {
+        // A list taller than the screen folds into two columns (help folds its own, keeping each entry whole).
+        if case .help = overlay {} else if lines.count > canvas.rows - 4, canvas.columns >= 60 {
             let half = (lines.count + 1) / 2
             let columnWidth = (canvas.columns - 8) / 2
             lines = (0..<half).map { i in
@@ -138,6 +140,50 @@ public enum DashboardView {
         for (i, l) in lines.prefix(inner.height).enumerated() {
             canvas.putField(text: l.0, row: inner.row + i, col: inner.col, columns: inner.width, role: l.1)
         }
+    }
+
+    /// The help overlay's lines, from the key table: each key, what it does, whether it asks first, the panes
+    /// it works in, and (for the keys of the pane in focus) why it cannot act now. An entry longer than its
+    /// column wraps onto indented lines, so no part of it is cut; on a short terminal the entries fold into two
+    /// columns (never splitting one) when that makes them all fit, else they stay in one column that scrolls.
+    static func helpLines(state: DashboardState, columns: Int, rows: Int) -> (lines: [(String, StyleRole)], columnWidth: Int?) {
+        func entries(width: Int) -> [[(String, StyleRole)]] {
+            KeyBindings.all.map { b in
+                let scope = b.panes.isEmpty ? "" : " [" + b.panes.sorted { $0.rawValue < $1.rawValue }.map(\.title).joined(separator: ", ") + "]"
+                let applies = b.panes.isEmpty || b.panes.contains(state.focused)
+                let reason = applies ? b.disabledReason(in: state) : nil
+                let keyColumn = min(16, (KeyBindings.all.map { DisplayWidth.width(of: $0.keyLabel) }.max() ?? 8) + 1)
+                let text = b.helpSummary + scope + (reason.map { "; not now: \($0)" } ?? "")
+                let wrapped = Table.wrap(text, columns: max(10, width - keyColumn))
+                let role = reason == nil ? StyleRole.overlay : .dim
+                // A key label wider than its column (none today) gets a line of its own.
+                let label = DisplayWidth.width(of: b.keyLabel) < keyColumn ? [] : [(b.keyLabel, role)]
+                return label + wrapped.enumerated().map { i, line in
+                    (DisplayWidth.pad(i == 0 && label.isEmpty ? b.keyLabel : "", toColumns: keyColumn) + line, role)
+                }
+            }
+        }
+        let fullWidth = max(20, columns - 8)
+        let single = entries(width: fullWidth)
+        let height = single.reduce(0) { $0 + $1.count }
+        guard height > rows - 4, columns >= 60 else { return (single.flatMap { $0 }, nil) }
+        let columnWidth = (columns - 10) / 2
+        let halves = entries(width: columnWidth)
+        let total = halves.reduce(0) { $0 + $1.count }
+        var left: [(String, StyleRole)] = [], right: [(String, StyleRole)] = []
+        var onLeft = true
+        for entry in halves {
+            if onLeft, !left.isEmpty, left.count + entry.count > (total + 1) / 2 { onLeft = false }
+            if onLeft { left += entry } else { right += entry }
+        }
+        // Two columns only when they make it all fit; otherwise one column, which scrolls, reads better.
+        guard max(left.count, right.count) <= rows - 4 else { return (single.flatMap { $0 }, nil) }
+        let lines = (0..<max(left.count, right.count)).map { i -> (String, StyleRole) in
+            let l = i < left.count ? left[i] : ("", .overlay)
+            let r = i < right.count ? right[i].0 : ""
+            return (DisplayWidth.pad(l.0, toColumns: columnWidth) + "  " + r, l.1)
+        }
+        return (lines, columnWidth)
     }
 
     /// The end of `text` that fits in `columns`, after an ellipsis when the start is cut.

@@ -15,7 +15,10 @@ enum DetailPane: Pane {
         guard let d = state.snapshot?.detail, d.customer.id == state.detailCustomerID else {
             let inner = canvas.box(title: "4 Customer detail", rect: rect, focused: state.focused == .detail)
             let text = state.detailCustomerID == nil ? "Select a customer in the at-risk or renewals list and press Enter." : "Loading…"
-            canvas.put(text: text, row: inner.row, col: inner.col, role: .dim, maxColumns: inner.width)
+            // The hint wraps to the pane, never cut.
+            for (i, line) in Table.wrap(text, columns: inner.width).prefix(inner.height).enumerated() {
+                canvas.put(text: line, row: inner.row + i, col: inner.col, role: .dim, maxColumns: inner.width)
+            }
             return
         }
         let c = d.customer

@@ -6,7 +6,22 @@ extension DashboardState {
     /// text, a choice takes arrows and Enter.
     mutating func handleOverlay(_ overlay: Overlay, _ key: Key, now: Date) -> [Effect] {
         switch overlay {
-        case .help, .preview:
+        case .help:
+            // Help longer than the screen scrolls; any other key closes it.
+            let page = max(1, rows - 6)
+            switch key {
+            case .down, .character("j"): helpOffset += 1
+            case .up, .character("k"): helpOffset -= 1
+            case .pageDown, .character(" "), .control("d"): helpOffset += page
+            case .pageUp, .control("u"): helpOffset -= page
+            default:
+                self.overlay = nil
+                helpOffset = 0
+                return []
+            }
+            let lines = DashboardView.helpLines(state: self, columns: columns, rows: rows).lines.count
+            helpOffset = min(max(0, helpOffset), max(0, lines - max(1, rows - 4)))
+        case .preview:
             self.overlay = nil
         case .confirm(_, _, let action):
             switch key {
