@@ -7,15 +7,9 @@ extension NewCustomer {
     /// cells are not read. Errors name the field.
     public init(json body: JSONValue, allowIdentity: Bool = false) throws {
         var r = try FieldReader(body)
-        var id: String?
-        if allowIdentity, let given = try r.optionalString("id") {
-            guard UUID(uuidString: given) != nil else { throw RetentionError.invalid("id", "must be a UUID, got \"\(given)\"") }
-            id = given.lowercased()
-        }
+        let id = try r.importedID(allowIdentity: allowIdentity)
         let leadId = try r.string("leadId")
-        if !allowIdentity, r.has("id") {
-            throw RetentionError.invalid("id", "is assigned by Retention; only `retention import` may keep an existing id")
-        }
+        try r.refuseID(unlessImporting: allowIdentity)
         let since = try r.optionalDate("customerSince")
         if let erasedAt = allowIdentity ? try r.optionalInstant("erasedAt") : nil {
             var fields = CustomerPatch()

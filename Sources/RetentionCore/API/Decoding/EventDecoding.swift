@@ -5,13 +5,8 @@ extension NewEvent {
     /// `data`, `triggeredActions`, `occurredAt`, and `id` when `allowIdentity` (an import). Errors name the field.
     public init(json body: JSONValue, allowIdentity: Bool = false) throws {
         var r = try FieldReader(body)
-        var id: String?
-        if allowIdentity, let given = try r.optionalString("id") {
-            guard UUID(uuidString: given) != nil else { throw RetentionError.invalid("id", "must be a UUID, got \"\(given)\"") }
-            id = given.lowercased()
-        } else if r.has("id") {
-            throw RetentionError.invalid("id", "is assigned by Retention; only `retention import` may keep an existing id")
-        }
+        let id = try r.importedID(allowIdentity: allowIdentity)
+        try r.refuseID(unlessImporting: allowIdentity)
         let customer = try r.string("customerId")
         let policy = try r.optionalString("policyId")
         guard let typeText = try r.optionalString("eventType") else { throw RetentionError.invalid("eventType", "is required") }
