@@ -21,7 +21,8 @@ enum ImportCommand {
           --dry-run   check the file and report, write nothing (by reads alone: other writers never wait for it)
           --timings   print on stderr the wall time of each phase (reading, checking and writing the rows;
                       building the indexes put off; rebuilding the customer totals; committing). A real
-                      import holds the book's write lock through all of them.
+                      import of customers or events holds the book's write lock through all of them; one of
+                      policies reads and checks its rows without it, and holds it to write them and commit.
         """,
         flagOptions: ["--dry-run", "--timings"],
         run: run)
