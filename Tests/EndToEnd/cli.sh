@@ -116,6 +116,8 @@ check "dispatch --once --watch exits 64" expect_exit 64 "$BIN" --db "$WORK/demo.
 check "config sets the company name" expect_exit 0 "$BIN" --db "$WORK/demo.db" config set company.name "Acme Mutual"
 check "config gets one key" bash -c "[ \"\$('$BIN' --db '$WORK/demo.db' config get company.name)\" = 'Acme Mutual' ]"
 check "a bad calling window exits 65" expect_exit 65 "$BIN" --db "$WORK/demo.db" config set contact.window 21:00-08:00
+{ echo "leadId,agentId,firstName,lastName,email"; for i in $(seq 1 60); do echo "bad-$i,agent-a,Ann,Bee,not-an-address"; done; } > "$WORK/sixty-bad.csv"
+check "an import with 60 bad rows says how many, and that 50 are shown" bash -c "'$BIN' --db '$WORK/demo.db' import customers '$WORK/sixty-bad.csv' 2>&1 | grep -q 'has 60 bad rows, the first 50 shown; nothing was imported'"
 check "config list is config get" bash -c "[ \"\$('$BIN' --db '$WORK/demo.db' config list)\" = \"\$('$BIN' --db '$WORK/demo.db' config get)\" ]"
 check "an escape sequence in a bad key is not echoed raw, even to a pipe" bash -c "! '$BIN' --db '$WORK/demo.db' config set \$'k\\e]0;x\\a' 1 2>&1 | grep -q \$'\\e'"
 check "an unknown key exits 65" expect_exit 65 "$BIN" --db "$WORK/demo.db" config get ltv.nope

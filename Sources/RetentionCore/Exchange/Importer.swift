@@ -12,7 +12,10 @@ public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
 public struct ImportResult: Sendable {
     public var kind: ExchangeKind
     public var rows: Int
+    /// The bad rows' problems, the first `maxProblems` of them.
     public var problems: [ImportProblem]
+    /// How many problems there were in all (at least `problems.count`).
+    public var problemCount: Int
     public var dryRun: Bool
     public var succeeded: Bool { problems.isEmpty }
 }
@@ -154,7 +157,7 @@ extension Engine {
             }
             phases.end()
         } catch is Rollback {}
-        return ImportResult(kind: kind, rows: rows, problems: problems, dryRun: dryRun)
+        return ImportResult(kind: kind, rows: rows, problems: problems, problemCount: totalProblems, dryRun: dryRun)
     }
 
     /// A dry run of an import, by reads alone: it never takes the write lock, so a check of a large file makes
@@ -239,7 +242,7 @@ extension Engine {
             try stagedBatch?()
         }
         phases.end()
-        return ImportResult(kind: kind, rows: rows, problems: problems, dryRun: true)
+        return ImportResult(kind: kind, rows: rows, problems: problems, problemCount: totalProblems, dryRun: true)
     }
 
     /// A row of an import, made ready on the parsing thread: a validated customer, a decoded policy or

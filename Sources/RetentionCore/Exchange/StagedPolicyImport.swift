@@ -90,7 +90,7 @@ extension Engine {
             phases.end()
         } catch let conflicts as Conflicts {
             phases.end()
-            return ImportResult(kind: .policies, rows: checked.rows, problems: conflicts.problems, dryRun: false)
+            return ImportResult(kind: .policies, rows: checked.rows, problems: conflicts.problems, problemCount: conflicts.problems.count, dryRun: false)
         }
         return checked
     }

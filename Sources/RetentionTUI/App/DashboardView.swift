@@ -93,10 +93,13 @@ public enum DashboardView {
     static func drawOverlay(_ overlay: Overlay, state: DashboardState, into canvas: inout Canvas) {
         var lines: [(String, StyleRole)] = []
         var title = ""
+        // The box is as wide as its widest line; for help, of all its lines, so scrolling does not move the box.
+        var widest: Int?
         switch overlay {
         case .help:
             title = "Keys (any key closes)"
             let help = helpLines(state: state, columns: canvas.columns, rows: canvas.rows).lines
+            widest = help.map { DisplayWidth.width(of: $0.0) }.max()
             let visible = max(1, min(canvas.rows - 2, help.count + 2) - 2)
             if help.count > visible {
                 let first = min(max(0, state.helpOffset), help.count - visible)
@@ -132,7 +135,7 @@ public enum DashboardView {
                 return (left + "  " + right, lines[i].1)
             }
         }
-        let width = min(canvas.columns - 4, max(DisplayWidth.width(of: title) + 6, (lines.map { DisplayWidth.width(of: $0.0) }.max() ?? 10) + 4))
+        let width = min(canvas.columns - 4, max(DisplayWidth.width(of: title) + 6, (widest ?? lines.map { DisplayWidth.width(of: $0.0) }.max() ?? 10) + 4))
         let height = min(canvas.rows - 2, lines.count + 2)
         let rect = Rect(row: max(0, (canvas.rows - height) / 2), col: max(0, (canvas.columns - width) / 2), width: width, height: height)
         canvas.fill(rect, role: .overlay)

@@ -62,7 +62,8 @@ enum ImportCommand {
         }
         if !result.problems.isEmpty {
             for p in result.problems { Output.err("\(path): \(p)") }
-            Output.err("retention import: \(path) has bad rows (\(result.problems.count) shown); nothing was imported.")
+            let shown = result.problemCount > result.problems.count ? ", the first \(result.problems.count) shown" : ""
+            Output.err("retention import: \(path) has \(result.problemCount) bad row\(result.problemCount == 1 ? "" : "s")\(shown); nothing was imported.")
             return ExitCode.dataError
         }
         let seconds = Date().timeIntervalSince(started)
