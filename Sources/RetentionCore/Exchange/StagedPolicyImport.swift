@@ -136,19 +136,6 @@ extension Engine {
     /// The staged row of a checked policy: its line, the customer key it names, the agent it names (nil: the
     /// customer's, read when it is written), then the values `createPolicy` inserts, but the agent.
     static func stagedPolicyValues(_ new: NewPolicy, line: Int, id: String, customerRow: Int64, now: Int) -> [SQLValue] {
-        let type = new.policyType, status = new.status
-        let ended = status.isInForce ? nil : (new.endedAt ?? Timestamp.startOfDay(now))
-        let annual = new.premiumCents * new.frequency.paymentsPerYear
-        return [.int(Int64(line)), .text(new.customer), .init(new.agentId),
-                .text(id), .int(customerRow), .text(new.policyNumber), .text(type.rawValue), .text(status.rawValue),
-                .int(Int64(new.premiumCents)), .text(new.frequency.rawValue), .text(new.currency?.uppercased() ?? "USD"),
-                .int(Int64(annual)),
-                .text(new.coverageType), .int(Int64(new.coverageCents)), .init(new.deductibleCents),
-                .init(new.limits?.serialized()), .int(Int64(new.effectiveDate)), .int(Int64(new.expirationDate)), .int(Int64(new.expirationDate)),
-                .int(Int64(new.termMonths)), .init(new.lastRenewalDate), .int(Int64(new.renewalCount)), .int(Int64(new.totalPaidCents)),
-                .int(Int64(new.claimsCount)), .int(Int64(new.totalClaimCents)), .init(new.underwriter),
-                .text(JSONValue.array(new.documents.map { .string($0) }).serialized()),
-                .init(new.metadata?.serialized()), .init(ended), .init(new.endReason), .int(Int64(now)), .int(Int64(now)), .int(Int64(new.inception)),
-                .int(Int64(PolicyMetricsCode.code(type: type.rawValue, status: status.rawValue, endReason: new.endReason)))]
+        [.int(Int64(line)), .text(new.customer), .init(new.agentId), .text(id), .int(customerRow)] + new.columnValues(now: now)
     }
 }

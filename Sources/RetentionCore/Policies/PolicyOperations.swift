@@ -12,9 +12,6 @@ extension Engine {
         return try db.transaction {
             let (id, customerRow) = try checkNewPolicy(new, allowIdentity: allowIdentity)
             let agentId = new.agentId ?? customerRow.1
-            let number = new.policyNumber, type = new.policyType, status = new.status
-            let ended = status.isInForce ? nil : (new.endedAt ?? Timestamp.startOfDay(now))
-            let annual = new.premiumCents * new.frequency.paymentsPerYear
             try db.run("""
                 INSERT INTO policies (uuid, customer_id, agent_id, policy_number, policy_type, status, premium_cents, premium_frequency,
                   premium_currency, annual_premium_cents, coverage_type, coverage_amount_cents, coverage_deductible_cents, coverage_limits,
@@ -22,23 +19,14 @@ extension Engine {
                   claims_count, total_claim_cents, underwriter, documents, metadata, ended_at, end_reason, created_at, updated_at, inception_date,
                   metrics_code)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(id), .int(customerRow.0), .text(agentId), .text(number), .text(type.rawValue), .text(status.rawValue),
-                      .int(Int64(new.premiumCents)), .text(new.frequency.rawValue), .text(new.currency?.uppercased() ?? "USD"),
-                      .int(Int64(annual)),
-                      .text(new.coverageType), .int(Int64(new.coverageCents)), .init(new.deductibleCents),
-                      .init(new.limits?.serialized()), .int(Int64(new.effectiveDate)), .int(Int64(new.expirationDate)), .int(Int64(new.expirationDate)),
-                      .int(Int64(new.termMonths)), .init(new.lastRenewalDate), .int(Int64(new.renewalCount)), .int(Int64(new.totalPaidCents)),
-                      .int(Int64(new.claimsCount)), .int(Int64(new.totalClaimCents)), .init(new.underwriter),
-                      .text(JSONValue.array(new.documents.map { .string($0) }).serialized()),
-                      .init(new.metadata?.serialized()), .init(ended), .init(new.endReason), .int(Int64(now)), .int(Int64(now)), .int(Int64(new.inception)),
-                      .int(Int64(PolicyMetricsCode.code(type: type.rawValue, status: status.rawValue, endReason: new.endReason)))])
+                """, [.text(id), .int(customerRow.0), .text(agentId)] + new.columnValues(now: now))
             let rowID = db.lastInsertRowID
             try refreshCustomerCounters(customerRow.0, now: now)
             // An imported policy brings its history in the events file; only a new policy records its creation.
             if !bulkImport {
-                try recordPolicyEvent(.policy_created, customerRow: customerRow.0, policyRow: rowID, number: number, reason: nil, now: now)
+                try recordPolicyEvent(.policy_created, customerRow: customerRow.0, policyRow: rowID, number: new.policyNumber, reason: nil, now: now)
             }
-            try audit("policy.create", entity: "policy", id: id, details: .object([("policyNumber", .string(number))]), now: now)
+            try audit("policy.create", entity: "policy", id: id, details: .object([("policyNumber", .string(new.policyNumber))]), now: now)
             return try policy(rowID: rowID)
         }
     }
@@ -296,5 +284,25 @@ extension Engine {
         try insertEvent(customerRow: customerRow, policyRow: nil, type: .customer_churned, severity: .critical, data: nil,
                         actions: [], occurredAt: datedAtLastEnd ? lastEnd ?? now : now, now: now)
         return true
+    }
+}
+
+extension NewPolicy {
+    /// The values of a new policy's row from `policy_number` to `metrics_code`, in the order of the policies
+    /// table's columns after `uuid, customer_id, agent_id` (see `createPolicy`; the staged import writes the same):
+    /// the renewal date is the expiration date, the annual premium the premium times its payments a year, a
+    /// policy not in force ends on `endedAt` or today.
+    func columnValues(now: Int) -> [SQLValue] {
+        let ended = status.isInForce ? nil : (endedAt ?? Timestamp.startOfDay(now))
+        return [.text(policyNumber), .text(policyType.rawValue), .text(status.rawValue),
+                .int(Int64(premiumCents)), .text(frequency.rawValue), .text(currency?.uppercased() ?? "USD"),
+                .int(Int64(premiumCents * frequency.paymentsPerYear)),
+                .text(coverageType), .int(Int64(coverageCents)), .init(deductibleCents),
+                .init(limits?.serialized()), .int(Int64(effectiveDate)), .int(Int64(expirationDate)), .int(Int64(expirationDate)),
+                .int(Int64(termMonths)), .init(lastRenewalDate), .int(Int64(renewalCount)), .int(Int64(totalPaidCents)),
+                .int(Int64(claimsCount)), .int(Int64(totalClaimCents)), .init(underwriter),
+                .text(JSONValue.array(documents.map { .string($0) }).serialized()),
+                .init(metadata?.serialized()), .init(ended), .init(endReason), .int(Int64(now)), .int(Int64(now)), .int(Int64(inception)),
+                .int(Int64(PolicyMetricsCode.code(type: policyType.rawValue, status: status.rawValue, endReason: endReason)))]
     }
 }
