@@ -5,9 +5,8 @@ import Foundation
 ///
 /// - A draft or scheduled campaign whose start has come enrols `enrols` customers: every customer matching the
 ///   target segment who was never enrolled (the count `retention campaign preview` gives). Of them, `control`
-///   are held out as the control group, drawn by the same hash the enrolment uses
-///   (`(id × 2654435761 + campaign × 97) mod 10000 < 10000 × controlFraction`), so the figure is exact, not
-///   an estimate. Each of the others gets one touchpoint per step: `messages = (enrols − control) × steps`.
+///   are held out as the control group, drawn by the enrolment's own `ControlGroupDraw`, so the figure is
+///   exact, not an estimate. Each of the others gets one touchpoint per step: `messages = (enrols − control) × steps`.
 /// - A draft whose start date is still ahead becomes `scheduled`: it enrols nobody now (`startsLater`).
 /// - A paused campaign resumes its `pendingTouchpoints`, their due times moved on by the time spent paused.
 public struct ActivationPlan: Sendable, Equatable {
@@ -26,7 +25,7 @@ public struct ActivationPlan: Sendable, Equatable {
 
     /// The plan in a sentence, for a question ("Activate …? It enrols …").
     public var sentence: String {
-        func n(_ v: Int) -> String { v.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US"))) }
+        let n = NumberText.grouped
         if from == .paused {
             return "Resume \"\(campaignName)\"? \(n(pendingTouchpoints)) pending touchpoint\(pendingTouchpoints == 1 ? "" : "s") will be sent, moved on by the time spent paused."
         }
@@ -54,9 +53,9 @@ extension Engine {
             if let start = c.schedule.startsAt, start > now { plan.startsLater = start; break }
             let (condition, params) = segmentCondition(c.targetSegment, now: now)
             let counts = try db.queryOne("""
-                SELECT count(*), coalesce(sum(((c.id * 2654435761 + ? * 97) % 10000) < ?), 0) FROM customers c
+                SELECT count(*), coalesce(sum(\(ControlGroupDraw.sql(customerRow: "c.id", campaignRow: "?", threshold: "?"))), 0) FROM customers c
                 WHERE \(condition) AND NOT EXISTS (SELECT 1 FROM campaign_enrollments e WHERE e.campaign_id = ? AND e.customer_id = c.id)
-                """, [.int(c.rowID), .int(Int64((c.controlFraction * 10_000).rounded()))] + params + [.int(c.rowID)]) { ($0.int(0), $0.int(1)) }
+                """, [.int(c.rowID), .int(ControlGroupDraw.threshold(c.controlFraction))] + params + [.int(c.rowID)]) { ($0.int(0), $0.int(1)) }
             (plan.enrols, plan.control) = counts ?? (0, 0)
             plan.messages = (plan.enrols - plan.control) * c.sequence.count
         default:

@@ -213,11 +213,11 @@ extension Engine {
             SELECT ?, c.id,
                    (SELECT id FROM (SELECT p.id, min(p.renewal_date) FROM policies p
                                     WHERE p.customer_id = c.id AND p.status IN \(PolicyStatus.inForceSQL)\(typeFilter))),
-                   ?, ?, ((c.id * 2654435761 + ? * 97) % 10000) < ?
+                   ?, ?, \(ControlGroupDraw.sql(customerRow: "c.id", campaignRow: "?", threshold: "?"))
             FROM customers c \(scan)
             WHERE \(condition) AND NOT EXISTS (SELECT 1 FROM campaign_enrollments e WHERE e.campaign_id = ? AND e.customer_id = c.id)
             ORDER BY c.id
-            """, [.int(c.rowID), .int(Int64(runAt)), .int(Int64(now)), .int(c.rowID), .int(Int64((c.controlFraction * 10_000).rounded()))]
+            """, [.int(c.rowID), .int(Int64(runAt)), .int(Int64(now)), .int(c.rowID), .int(ControlGroupDraw.threshold(c.controlFraction))]
             + params + [.int(c.rowID)])
         let enrolled = db.changes
         guard !c.sequence.isEmpty else {
@@ -287,8 +287,8 @@ extension Engine {
                                       ORDER BY p.renewal_date LIMIT 1),
                                      (SELECT p.id FROM policies p WHERE p.customer_id = ?2 AND p.status IN \(PolicyStatus.inForceSQL)
                                       ORDER BY p.renewal_date LIMIT 1)),
-                    ?3, ?3, ?4 AND ((?2 * 2654435761 + ?1 * 97) % 10000) < ?5)
-            """, [.int(c.rowID), .int(row), .int(Int64(now)), .int(drawControlGroup ? 1 : 0), .int(Int64((c.controlFraction * 10_000).rounded()))]
+                    ?3, ?3, ?4 AND \(ControlGroupDraw.sql(customerRow: "?2", campaignRow: "?1", threshold: "?5")))
+            """, [.int(c.rowID), .int(row), .int(Int64(now)), .int(drawControlGroup ? 1 : 0), .int(ControlGroupDraw.threshold(c.controlFraction))]
             + lines.map { .text($0) })
         let enrollment = db.lastInsertRowID
         let isControl = try db.scalarInt("SELECT is_control FROM campaign_enrollments WHERE id = ?", [.int(enrollment)]) == 1

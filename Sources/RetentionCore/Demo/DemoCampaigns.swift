@@ -66,7 +66,7 @@ struct DemoCampaign: Sendable {
     /// `(customer row × 2654435761 + campaign row × 97) mod 10000 < control fraction × 10000`: the control group
     /// `Engine.enrol` draws, so the same customer lands in the same group.
     func isControl(customerRow: Int64) -> Bool {
-        (customerRow &* 2_654_435_761 &+ rowID &* 97) % 10_000 < Int64((controlFraction * 10_000).rounded())
+        ControlGroupDraw.isControl(customerRow: customerRow, campaignRow: rowID, controlFraction: controlFraction)
     }
 
     /// Whether a customer could match the segment at a run from who they are (tenure, agent): checked first, as

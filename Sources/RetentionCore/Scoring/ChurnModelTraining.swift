@@ -199,7 +199,7 @@ public enum TrainingSampleRule {
         let trainingMinimum = perFeature * k
         guard holdout.churned < holdoutMinimum || holdout.retained < holdoutMinimum
                 || training.churned < trainingMinimum || training.retained < trainingMinimum else { return }
-        func n(_ v: Int) -> String { grouped(v) }
+        let n = NumberText.grouped
         guard examples > 0 else {
             throw RetentionError.conflict("not_enough_history", "Not enough history to train a churn model: no customer had a policy in force on "
                 + "\(Timestamp.formatDate(observed)), \(horizonMonths) months ago, to learn from. Nothing was stored; the model in use is unchanged.")
@@ -230,16 +230,6 @@ public enum TrainingSampleRule {
     /// Up to the next hundred (the figure is an average, not a promise).
     static func roundedUp(_ v: Int) -> Int { (v + 99) / 100 * 100 }
 
-    /// 1234567 → "1,234,567".
-    static func grouped(_ v: Int) -> String {
-        let digits = String(abs(v))
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return (v < 0 ? "-" : "") + out
-    }
 }
 
 extension Engine {
@@ -374,7 +364,7 @@ extension Engine {
                 return lines + ["Its calibration was not measured (it was trained before that was); train again to measure it."]
             }
             let within = horizonMonths.map { " within \($0) months" } ?? ""
-            lines.append("Calibration on the holdout (\(TrainingSampleRule.grouped(calibration.count)) customers), churn\(within) predicted and observed:")
+            lines.append("Calibration on the holdout (\(NumberText.grouped(calibration.count)) customers), churn\(within) predicted and observed:")
             return lines + calibration.textLines
         }
     }

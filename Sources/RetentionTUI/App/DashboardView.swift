@@ -150,12 +150,12 @@ public enum DashboardView {
     /// column wraps onto indented lines, so no part of it is cut; on a short terminal the entries fold into two
     /// columns (never splitting one) when that makes them all fit, else they stay in one column that scrolls.
     static func helpLines(state: DashboardState, columns: Int, rows: Int) -> (lines: [(String, StyleRole)], columnWidth: Int?) {
+        let keyColumn = min(16, (KeyBindings.all.map { DisplayWidth.width(of: $0.keyLabel) }.max() ?? 8) + 1)
         func entries(width: Int) -> [[(String, StyleRole)]] {
             KeyBindings.all.map { b in
                 let scope = b.panes.isEmpty ? "" : " [" + b.panes.sorted { $0.rawValue < $1.rawValue }.map(\.title).joined(separator: ", ") + "]"
                 let applies = b.panes.isEmpty || b.panes.contains(state.focused)
                 let reason = applies ? b.disabledReason(in: state) : nil
-                let keyColumn = min(16, (KeyBindings.all.map { DisplayWidth.width(of: $0.keyLabel) }.max() ?? 8) + 1)
                 let text = b.helpSummary + scope + (reason.map { "; not now: \($0)" } ?? "")
                 let wrapped = Table.wrap(text, columns: max(10, width - keyColumn))
                 let role = reason == nil ? StyleRole.overlay : .dim

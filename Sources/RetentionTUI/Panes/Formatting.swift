@@ -16,12 +16,7 @@ enum Formatting {
         let d = Double(c) / 100
         return abs(d) >= 1_000 && abs(d) < 10_000 ? String(format: "$%.1fk", d / 1_000) : money(d)
     }
-    static func grouped(_ v: Int) -> String {
-        let s = String(abs(v))
-        var out = ""
-        for (i, ch) in s.reversed().enumerated() { if i > 0 && i % 3 == 0 { out.append(",") }; out.append(ch) }
-        return (v < 0 ? "-" : "") + String(out.reversed())
-    }
+    static func grouped(_ v: Int) -> String { NumberText.grouped(v) }
     static func percent(_ v: Double?, places: Int = 1) -> String { v.map { String(format: "%.\(places)f%%", $0) } ?? "—" }
     static func date(_ t: Int?) -> String { t.map(Timestamp.formatDate) ?? "—" }
     /// "3d ago", "5mo ago" for a past instant.
