@@ -271,6 +271,19 @@ if [ "$(sqlite3 "$WORK/ro.db" "SELECT count(*) FROM customers WHERE assigned_to=
 $T send-keys -t tui q
 check_screen "read-only: quits" "EXITED 0"
 
+# Another user's book in a folder they cannot write (a manager with read access, a read-only mount): it opens
+# read-only too, read as immutable since SQLite cannot make its shared-memory file there. (Needs root to switch user.)
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+  mkdir -p "$WORK/rodir"; cp "$DB" "$WORK/rodir/book.db"; chmod 0755 "$WORK" "$WORK/rodir"; chmod 0644 "$WORK/rodir/book.db"
+  cp "$BIN" "$WORK/rodir-bin"; chmod 0755 "$WORK/rodir-bin"
+  $T kill-session -t tui 2>/dev/null
+  $T new-session -d -x 120 -y 40 -s tui "cd '$WORK' && setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME='$WORK' XDG_CONFIG_HOME='$WORK/nobody' '$WORK/rodir-bin' --db '$WORK/rodir/book.db'; echo EXITED \$?; sleep 60"
+  check_screen "read-only folder: the dashboard opens" "Renewals"
+  check_screen "read-only folder: the header says read-only" "read-only"
+  $T send-keys -t tui q
+  check_screen "read-only folder: quits" "EXITED 0"
+fi
+
 # A path that does not exist: a new, empty book, and the dashboard says so.
 $T kill-session -t tui 2>/dev/null
 $T new-session -d -x 120 -y 40 -s tui "cd '$WORK' && '$BIN' --db '$WORK/typo.db'; echo EXITED \$?; sleep 60"
