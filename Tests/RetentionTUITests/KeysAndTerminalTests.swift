@@ -158,6 +158,15 @@ import Testing
         #expect(t.handle(.interrupt).contains(.quit))
     }
 
+    @Test func helpTellsThePromptsKeysTheMouseAndCtrlC() {
+        let s = state()
+        // One column (a wide, short terminal never folds it), so each note reads on its own lines.
+        let help = DashboardView.helpLines(state: s, columns: 250, rows: 200).lines.map(\.0).joined(separator: "\n")
+        #expect(help.contains("In a prompt") && help.contains("Ctrl-W a word"))
+        #expect(help.contains("the wheel scrolls the pane under the pointer"))
+        #expect(help.contains("half a page down"))
+    }
+
     // MARK: Moving
 
     @Test func ctrlDAndCtrlUMoveHalfAPageOfThePane() {

@@ -182,6 +182,13 @@ public enum DashboardView {
     /// it works in, and (for the keys of the pane in focus) why it cannot act now. An entry longer than its
     /// column wraps onto indented lines, so no part of it is cut; on a short terminal the entries fold into two
     /// columns (never splitting one) when that makes them all fit, else they stay in one column that scrolls.
+    /// Help's lines after the key table's.
+    static let helpNotes: [(label: String, text: String)] = [
+        ("In a prompt", "← → Home End and Ctrl-A/E move, Backspace Del delete, Ctrl-W a word, Ctrl-U/K before/after the cursor; Esc or Ctrl-C cancel"),
+        ("Mouse", "click selects; the wheel scrolls the pane under the pointer (--no-mouse leaves it to the terminal)"),
+        ("Ctrl-C", "cancels a prompt, choice or question; anywhere else it quits"),
+    ]
+
     static func helpLines(state: DashboardState, columns: Int, rows: Int) -> (lines: [(String, StyleRole)], columnWidth: Int?) {
         let keyColumn = min(16, (KeyBindings.all.map { DisplayWidth.width(of: $0.keyLabel) }.max() ?? 8) + 1)
         func entries(width: Int) -> [[(String, StyleRole)]] {
@@ -196,6 +203,11 @@ public enum DashboardView {
                 let label = DisplayWidth.width(of: b.keyLabel) < keyColumn ? [] : [(b.keyLabel, role)]
                 return label + wrapped.enumerated().map { i, line in
                     (DisplayWidth.pad(i == 0 && label.isEmpty ? b.keyLabel : "", toColumns: keyColumn) + line, role)
+                }
+            } + helpNotes.map { note in
+                // What is not a binding of the table: the prompt's editing keys, the mouse, Ctrl-C.
+                Table.wrap(note.text, columns: max(10, width - keyColumn)).enumerated().map { i, line in
+                    (DisplayWidth.pad(i == 0 ? note.label : "", toColumns: keyColumn) + line, StyleRole.overlay)
                 }
             }
         }
