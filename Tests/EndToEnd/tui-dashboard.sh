@@ -308,6 +308,10 @@ $T send-keys -t tui t
 check_screen "t cycles the built-in themes" "Theme: dark."
 $T send-keys -t tui q
 
+# The dashboard's options before another command's words are a mistake, said as such.
+if "$BIN" --db "$DB" --theme dark api GET /metrics >/dev/null 2>"$WORK/opt.err"; then fail "--theme before api ran something"; else
+  if grep -q 'unexpected "api"' "$WORK/opt.err"; then ok; else fail "--theme before api: $(cat "$WORK/opt.err")"; fi; fi
+
 # A non-UTF-8 locale keeps the columns: accented letters lose their accents, ideographs become ? per column.
 LID=$(api POST /customers --data '{"leadId":"lucia","agentId":"agent-avery","firstName":"Lucía","lastName":"Nguyễn山","email":"lucia@example.com"}' | sed -n 's/.*"data":{"id":"\([^"]*\)".*/\1/p')
 api POST /policies --data "{\"customerId\":\"$LID\",\"policyNumber\":\"LUC-1\",\"policyType\":\"home\",\"premium\":{\"amount\":500,\"frequency\":\"annual\"},\"coverage\":{\"type\":\"c\",\"amount\":1000},\"effectiveDate\":\"$(day '-11 months -25 days')\",\"expirationDate\":\"$(day '+3 days')\"}" >/dev/null

@@ -21,7 +21,11 @@ enum TuiCommand {
           --no-mouse         leave the mouse to the terminal (its own text selection keeps working)
         """,
         valueOptions: ["--refresh", "--theme"], flagOptions: ["--no-mouse"],
-        run: { args, env in try open(args, env, databasePath: env.databasePath) })
+        run: { args, env in
+            // `retention --no-mouse api GET /x` is a mistake, not a dashboard: words after the options are refused.
+            guard args.positionals.isEmpty else { throw UsageError(message: "unexpected \"\(args.positionals[0])\"", usage: usage) }
+            return try open(args, env, databasePath: env.databasePath)
+        })
 
     /// Whether `word` is one of the dashboard's own options (`--theme`, `--theme=dark`, `--refresh`, `--no-mouse`),
     /// which may come without the word `tui`.
