@@ -232,5 +232,102 @@ check_screen "ASCII: title separators shown as |" "| medium+ | by probability"
 $T send-keys -t tui q
 check_screen "ASCII: quits cleanly" "EXITED 0"
 
+# ---- Keys and terminals as people expect (issue 21).
+# Prompts edit at the cursor: Left, Backspace, Ctrl-A; Esc cancels without saving; Esc in the filter puts
+# back the filter in force before /. At 80 columns the paused timer shows in the header; the book is named.
+$T kill-session -t tui 2>/dev/null
+$T new-session -d -x 80 -y 24 -s tui "cd '$WORK' && '$BIN' --db '$DB' tui; echo EXITED \$?; sleep 60"
+check_screen "keys: the dashboard draws at 80x24" "1 At risk"
+check_screen "keys: the header names the book" "demo.db"
+$T send-keys -t tui 1 g n
+check_screen "keys: note prompt" "Note on "
+$T send-keys -t tui -l "monthly plan."
+$T send-keys -t tui Left Left Left BSpace C-a X
+check_screen "keys: the prompt edits at the cursor" "Xmonthly pan."
+$T send-keys -t tui C-w
+$T send-keys -t tui Escape
+check_screen "keys: Esc cancels the prompt" "Cancelled; nothing changed."
+$T send-keys -t tui n x C-c
+check_screen "keys: Ctrl-C cancels a prompt and does not quit" "Cancelled; nothing changed."
+if screen | grep -q "EXITED"; then fail "Ctrl-C in a prompt quit the dashboard"; else ok; fi
+$T send-keys -t tui / -l "zzqq"
+$T send-keys -t tui Escape
+check_screen "keys: Esc in the filter cancels it" "Filter cancelled."
+if screen | grep -q "zzqq"; then fail "the cancelled filter is still applied"; else ok; fi
+$T send-keys -t tui P
+check_screen "keys: the paused timer shows at 80 columns" "PAUSED"
+$T send-keys -t tui q
+check_screen "keys: quits" "EXITED 0"
+
+# A read-only book (mode 0444) opens read-only: the header says so, and a key that would change it says why.
+cp "$DB" "$WORK/ro.db"; chmod 0444 "$WORK/ro.db"
+$T kill-session -t tui 2>/dev/null
+$T new-session -d -x 120 -y 40 -s tui "cd '$WORK' && '$BIN' --db '$WORK/ro.db'; echo EXITED \$?; sleep 60"
+check_screen "read-only: the dashboard opens" "Renewals"
+check_screen "read-only: the header says so" "read-only"
+$T send-keys -t tui 1 g A
+check_screen "read-only: a key that changes the book says why" "Read-only book (ro.db cannot be written)"
+if [ "$(sqlite3 "$WORK/ro.db" "SELECT count(*) FROM customers WHERE assigned_to='specialist'")" = 0 ]; then ok; else fail "read-only: a customer was assigned"; fi
+$T send-keys -t tui q
+check_screen "read-only: quits" "EXITED 0"
+
+# Another user's book in a folder they cannot write (a manager with read access, a read-only mount): it opens
+# read-only too, read as immutable since SQLite cannot make its shared-memory file there. (Needs root to switch user.)
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+  mkdir -p "$WORK/rodir"; cp "$DB" "$WORK/rodir/book.db"; chmod 0755 "$WORK" "$WORK/rodir"; chmod 0644 "$WORK/rodir/book.db"
+  cp "$BIN" "$WORK/rodir-bin"; chmod 0755 "$WORK/rodir-bin"
+  $T kill-session -t tui 2>/dev/null
+  $T new-session -d -x 120 -y 40 -s tui "cd '$WORK' && setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME='$WORK' XDG_CONFIG_HOME='$WORK/nobody' '$WORK/rodir-bin' --db '$WORK/rodir/book.db'; echo EXITED \$?; sleep 60"
+  check_screen "read-only folder: the dashboard opens" "Renewals"
+  check_screen "read-only folder: the header says read-only" "read-only"
+  $T send-keys -t tui q
+  check_screen "read-only folder: quits" "EXITED 0"
+fi
+
+# A path that does not exist: a new, empty book, and the dashboard says so.
+$T kill-session -t tui 2>/dev/null
+$T new-session -d -x 120 -y 40 -s tui "cd '$WORK' && '$BIN' --db '$WORK/typo.db'; echo EXITED \$?; sleep 60"
+check_screen "a new book is announced" "a new, empty book was created"
+$T send-keys -t tui q
+
+# TERM=dumb cannot draw the dashboard: the report is printed instead, and the program ends.
+$T kill-session -t tui 2>/dev/null
+$T new-session -d -x 120 -y 40 -s tui "cd '$WORK' && TERM=dumb '$BIN' --db '$DB' 2>'$WORK/dumb.err'; echo EXITED \$?; sleep 60"
+check_screen "TERM=dumb prints the report and exits" "EXITED 0"
+if grep -q "TERM=dumb cannot draw the dashboard" "$WORK/dumb.err" && screen | grep -q "Survival"; then ok; else fail "TERM=dumb says why and prints the report"; fi
+
+# A copied binary (no themes/ folder anywhere near it) still has the shipped themes, and the dashboard's
+# options work without the word tui.
+mkdir -p "$WORK/elsewhere"; cp "$BIN" "$WORK/elsewhere/retention-copy"
+$T kill-session -t tui 2>/dev/null
+$T new-session -d -x 120 -y 40 -s tui "cd '$WORK/elsewhere' && ./retention-copy --db '$DB' --theme solarized-dark --refresh 2; echo EXITED \$?; sleep 60"
+check_screen "--theme without tui opens the dashboard" "Renewals"
+if screen | grep -qE "No theme called|unknown option"; then fail "a copied binary lacks the shipped themes, or --theme needs tui"; else ok; fi
+$T send-keys -t tui t
+# (Sorted by name, the theme after solarized-dark is dark; with no shipped theme t would say "the only one found".)
+check_screen "t cycles the built-in themes" "Theme: dark."
+$T send-keys -t tui q
+
+# The dashboard's options before another command's words are a mistake, said as such.
+if "$BIN" --db "$DB" --theme dark api GET /metrics >/dev/null 2>"$WORK/opt.err"; then fail "--theme before api ran something"; else
+  if grep -q 'unexpected "api"' "$WORK/opt.err"; then ok; else fail "--theme before api: $(cat "$WORK/opt.err")"; fi; fi
+
+# A non-UTF-8 locale keeps the columns: accented letters lose their accents, ideographs become ? per column.
+LID=$(api POST /customers --data '{"leadId":"lucia","agentId":"agent-avery","firstName":"Lucía","lastName":"Nguyễn山","email":"lucia@example.com"}' | sed -n 's/.*"data":{"id":"\([^"]*\)".*/\1/p')
+api POST /policies --data "{\"customerId\":\"$LID\",\"policyNumber\":\"LUC-1\",\"policyType\":\"home\",\"premium\":{\"amount\":500,\"frequency\":\"annual\"},\"coverage\":{\"type\":\"c\",\"amount\":1000},\"effectiveDate\":\"$(day '-11 months -25 days')\",\"expirationDate\":\"$(day '+3 days')\"}" >/dev/null
+$T kill-session -t tui 2>/dev/null
+$T new-session -d -x 160 -y 40 -s tui "cd '$WORK' && LANG=C LC_ALL=C '$BIN' --db '$DB'; echo EXITED \$?; sleep 60"
+check_screen "C locale: the renewals list shows the customer" "LUC-1"
+check_screen "C locale: letters transliterated, ideograph as ??" "Lucia Nguyen??"
+$T send-keys -t tui q
+
+# retention demo never silently replaces a demo someone has worked in (contacts and notes were logged above).
+BEFORE=$(sqlite3 "$DB" "SELECT count(*) FROM audit_log")
+if "$BIN" demo --customers 50 --db "$DB" --no-open >/dev/null 2>"$WORK/demo.err"; then fail "demo replaced a worked-on book"; else ok; fi
+if grep -q "someone has worked in" "$WORK/demo.err" && [ "$(sqlite3 "$DB" "SELECT count(*) FROM audit_log")" = "$BEFORE" ]; then ok; else fail "demo's refusal: $(cat "$WORK/demo.err")"; fi
+cp "$DB" "$WORK/forced.db"
+if "$BIN" demo --customers 50 --db "$WORK/forced.db" --no-open --force >/dev/null 2>&1 \
+  && [ "$("$BIN" --db "$WORK/forced.db" api GET '/customers?limit=1' --compact | grep -o '"total":[0-9]*')" = '"total":50' ]; then ok; else fail "demo --force replaces a worked-on demo"; fi
+
 echo "tui: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -221,7 +221,8 @@ import Testing
         _ = state.handle(.escape)
         _ = state.handle(.character("n"))
         _ = state.paste(String(repeating: "spoke about the renewal quote ", count: 6) + "END")
-        #expect(render(state, 80, 24).contains("quote END▏"))
+        // The line shows its end, where the cursor is (a highlighted cell after END), after an ellipsis.
+        #expect(render(state, 80, 24).contains("quote END "))
     }
 
     /// The detail pane's actions wait for the customer just opened: until it is read, the pane still shows

@@ -249,8 +249,16 @@ public final class Database {
         var db: OpaquePointer?
         busyWaiter = BusyWaiter(path: path, limitMilliseconds: options.busyTimeoutMilliseconds, notice: options.waitNotice,
                                 noticeAfterMilliseconds: options.noticeAfterMilliseconds)
-        let flags = (options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        var flags = (options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX
+        var name = path
+        if options.readOnly && path != ":memory:" && !Database.canReadInPlace(path: path) {
+            // A read-only connection to a write-ahead-log book still needs its `-shm` file, which cannot be
+            // made in a folder this user cannot write (a snapshot on a read-only mount, a book another user
+            // owns): such a book is read as immutable, as the file is, with no shared memory and no locks.
+            name = Database.immutableURI(path)
+            flags |= SQLITE_OPEN_URI
+        }
+        let rc = sqlite3_open_v2(name, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             if let db { sqlite3_close_v2(db) }
@@ -303,6 +311,32 @@ public final class Database {
         }
         fchmod(fd, 0o600) // umask may have narrowed it further; never widen beyond 0600
         close(fd)
+    }
+
+    /// Whether a read-only connection can read the book at `path` as it is (false when its write-ahead log's
+    /// shared memory cannot be opened or made: the folder is not writable and no `-shm` file is there).
+    private static func canReadInPlace(path: String) -> Bool {
+        // Only a folder this user cannot write, with no `-shm` file in it, can stop it (no probe otherwise).
+        let folder = (path as NSString).deletingLastPathComponent
+        guard access(folder.isEmpty ? "." : folder, W_OK) != 0, access(path + "-shm", F_OK) != 0 else { return true }
+        var probe: OpaquePointer?
+        defer { if let probe { sqlite3_close_v2(probe) } }
+        guard sqlite3_open_v2(path, &probe, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK, let probe else { return true }
+        let rc = sqlite3_exec(probe, "SELECT count(*) FROM sqlite_master", nil, nil, nil)
+        let extended = sqlite3_extended_errcode(probe)
+        return !(rc != SQLITE_OK && (extended == 1544 /* SQLITE_READONLY_DIRECTORY */ || rc == SQLITE_CANTOPEN || extended == 1288 /* SQLITE_READONLY_CANTINIT */))
+    }
+
+    /// `file:PATH?immutable=1`, the path percent-encoded where a URI needs it.
+    private static func immutableURI(_ path: String) -> String {
+        var encoded = ""
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "%"), UInt8(ascii: "?"), UInt8(ascii: "#"): encoded += String(format: "%%%02X", byte)
+            default: encoded += String(decoding: [byte], as: UTF8.self)
+            }
+        }
+        return "file:" + encoded + "?immutable=1"
     }
 
     private static func isEmptyFile(_ path: String) -> Bool {

@@ -55,7 +55,10 @@ public struct DashboardState: Sendable {
     public var overlay: Overlay?
     /// The first line of help shown, when help is longer than the screen (↑↓ scroll it).
     public var helpOffset = 0
-    public var status: (text: String, isError: Bool)?
+    public var status: (text: String, isError: Bool)? { didSet { keys.statusChanged = true } }
+    /// Keys, terminals and the book's file (`KeysAndTerminal.swift`): the prompt's cursor, the filter
+    /// before `/`, how long the status line has shown, actions waiting, read-only, the book's name.
+    public var keys = KeysState()
     public var themeName: String
     public var user: String
     public var loading = true

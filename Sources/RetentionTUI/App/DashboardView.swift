@@ -28,23 +28,41 @@ public enum DashboardView {
     static func drawHeader(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) {
         canvas.fill(rect, role: .header)
         var col = canvas.put(text: " Retention ", row: rect.row, col: rect.col, role: .headerValue)
+        // Which book is open (its file name, cut with an ellipsis), and whether it can be changed.
+        if let book = state.keys.bookName {
+            let shown = DisplayWidth.truncate(DisplayText.clean(book), toColumns: max(8, min(24, rect.width / 5)), ellipsis: canvas.glyphs.ellipsis)
+            col = canvas.put(text: shown.trimmingCharacters(in: .whitespaces) + " ", row: rect.row, col: col, role: .header, maxColumns: rect.right - col)
+        }
+        if state.keys.readOnlyReason != nil {
+            col = canvas.put(text: "read-only", row: rect.row, col: col, role: .warning, maxColumns: rect.right - col) + 1
+        }
+        // The paused timer always shows: its mark is kept free on the right before the figures are placed.
+        let pausedMark = "\(canvas.glyphs.paused) PAUSED"
+        let right = rect.right - (state.timerPaused ? DisplayWidth.width(of: pausedMark) + 2 : 0)
+        if state.timerPaused, rect.width > DisplayWidth.width(of: pausedMark) + 2 {
+            canvas.put(text: pausedMark, row: rect.row, col: rect.right - DisplayWidth.width(of: pausedMark) - 1, role: .warning)
+        }
         // The user's own open tasks come with the panes, before the book-wide figures; the due ones stand out.
         if let s = state.snapshot {
-            col = canvas.put(text: " Tasks ", row: rect.row, col: col, role: .header, maxColumns: rect.right - col)
-            col = canvas.put(text: "\(s.myOpenTasks) mine", row: rect.row, col: col, role: .headerValue, maxColumns: rect.right - col)
-            if s.myDueTasks > 0 {
-                col = canvas.put(text: ", \(s.myDueTasks) due", row: rect.row, col: col, role: .warning, maxColumns: rect.right - col)
+            let due = s.myDueTasks > 0 ? ", \(s.myDueTasks) due" : ""
+            if col + DisplayWidth.width(of: " Tasks \(s.myOpenTasks) mine\(due)") < right {
+                col = canvas.put(text: " Tasks ", row: rect.row, col: col, role: .header, maxColumns: right - col)
+                col = canvas.put(text: "\(s.myOpenTasks) mine", row: rect.row, col: col, role: .headerValue, maxColumns: right - col)
+                if s.myDueTasks > 0 {
+                    col = canvas.put(text: due, row: rect.row, col: col, role: .warning, maxColumns: right - col)
+                }
+                col += 1
             }
-            col += 1
         }
         guard let h = state.snapshot?.header else {
-            canvas.put(text: state.snapshot != nil ? " computing metrics…" : state.loading ? "loading…" : "", row: rect.row, col: col, role: .header)
+            let text = state.snapshot != nil ? " computing metrics…" : state.loading ? "loading…" : ""
+            if right - col > 1 { canvas.putField(text: text, row: rect.row, col: col, columns: right - col - 1, role: .header) }
             return
         }
         let prev = state.previousHeader
         func item(_ label: String, _ value: String, _ current: Double?, _ old: Double?, higherIsBetter: Bool = true) {
             // Whole items only: one that does not fit (with its mark) is left out, never cut mid-word.
-            guard col + DisplayWidth.width(of: " \(label) \(value)\(canvas.glyphs.rise)") <= rect.right else { col = rect.right; return }
+            guard col + DisplayWidth.width(of: " \(label) \(value)\(canvas.glyphs.rise)") <= right else { col = right; return }
             col = canvas.put(text: " \(label) ", row: rect.row, col: col, role: .header, maxColumns: rect.right - col)
             col = canvas.put(text: value, row: rect.row, col: col, role: .headerValue, maxColumns: rect.right - col)
             if let c = current, let o = old, abs(c - o) > 1e-9 {
@@ -62,16 +80,22 @@ public enum DashboardView {
         item("High risk", Formatting.grouped(h.highRiskCustomers), Double(h.highRiskCustomers), prev.map { Double($0.highRiskCustomers) }, higherIsBetter: false)
         item("Campaigns", "\(h.activeCampaigns) active", Double(h.activeCampaigns), prev.map { Double($0.activeCampaigns) })
         let when = state.snapshot.map { "updated " + String(Timestamp.formatInstant($0.loadedAt).dropFirst(11).prefix(8)) + " UTC" } ?? ""
-        let right = state.timerPaused ? "\(canvas.glyphs.paused) PAUSED \(canvas.glyphs.separator) \(when)" : when
-        let w = DisplayWidth.width(of: right)
-        if rect.right - w - 1 > col { canvas.put(text: right, row: rect.row, col: rect.right - w - 1, role: state.timerPaused ? .warning : .header) }
+        let stamp = state.timerPaused ? "\(pausedMark) \(canvas.glyphs.separator) \(when)" : when
+        let w = DisplayWidth.width(of: stamp)
+        if rect.right - w - 1 > col { canvas.put(text: stamp, row: rect.row, col: rect.right - w - 1, role: state.timerPaused ? .warning : .header) }
     }
 
     static func drawFooter(_ state: DashboardState, into canvas: inout Canvas, rect: Rect) {
         canvas.fill(rect, role: .footerText)
+        // While an action waits (on another program's write lock, a slow read), the status line's right end says so.
+        let working = state.keys.working ? " working…" : ""
+        let workingWidth = DisplayWidth.width(of: working)
+        if state.keys.working, rect.width > workingWidth + 2 {
+            canvas.put(text: working, row: rect.row, col: rect.right - workingWidth - 1, role: .warning)
+        }
         if let status = state.status {
             // A message too long for the line ends in an ellipsis rather than mid-word.
-            canvas.putField(text: status.text, row: rect.row, col: rect.col + 1, columns: rect.width - 2, role: status.isError ? .statusError : .statusOk)
+            canvas.putField(text: status.text, row: rect.row, col: rect.col + 1, columns: rect.width - 2 - workingWidth, role: status.isError ? .statusError : .statusOk)
         }
         // Whole hints only, as many as fit, and the last one (quit) always: `?` lists the rest.
         // A key that cannot act now is dimmed; pressing it, or `?`, says why.
@@ -95,6 +119,8 @@ public enum DashboardView {
         var title = ""
         // The box is as wide as its widest line; for help, of all its lines, so scrolling does not move the box.
         var widest: Int?
+        // The prompt's line, drawn in three parts: the character under the cursor stands out.
+        var edited: (before: String, atCursor: String, after: String)?
         switch overlay {
         case .help:
             title = "Keys (any key closes)"
@@ -116,8 +142,11 @@ public enum DashboardView {
             lines = Table.wrap(message, columns: max(10, canvas.columns - 8)).map { ($0, .overlay) }
         case .prompt(let t, let text, _):
             title = t + " (Enter to accept, Esc to cancel)"
-            // A line longer than the box shows its end, where the typing is.
-            lines = [(tail(DisplayText.clean(text), columns: max(10, canvas.columns - 9)) + "▏", .input)]
+            // A line longer than the box shows the part around the cursor, an ellipsis where it is cut.
+            let parts = LineEditor(text: DisplayText.clean(text), cursor: state.keys.promptCursor)
+                .visible(columns: max(10, canvas.columns - 9), ellipsis: canvas.glyphs.ellipsis)
+            edited = parts
+            lines = [(parts.before + parts.atCursor + parts.after, .input)]
         case .choice(let t, let options, let selected, _):
             title = t + " (↑↓ Enter, Esc)"
             lines = options.enumerated().map { ($0.element, $0.offset == selected ? .selection : .overlay) }
@@ -143,12 +172,23 @@ public enum DashboardView {
         for (i, l) in lines.prefix(inner.height).enumerated() {
             canvas.putField(text: l.0, row: inner.row + i, col: inner.col, columns: inner.width, role: l.1)
         }
+        if let edited, inner.height > 0 {
+            let col = canvas.put(text: edited.before, row: inner.row, col: inner.col, role: .input, maxColumns: inner.width)
+            canvas.put(text: edited.atCursor, row: inner.row, col: col, role: .selection, maxColumns: inner.right - col)
+        }
     }
 
     /// The help overlay's lines, from the key table: each key, what it does, whether it asks first, the panes
     /// it works in, and (for the keys of the pane in focus) why it cannot act now. An entry longer than its
     /// column wraps onto indented lines, so no part of it is cut; on a short terminal the entries fold into two
     /// columns (never splitting one) when that makes them all fit, else they stay in one column that scrolls.
+    /// Help's lines after the key table's.
+    static let helpNotes: [(label: String, text: String)] = [
+        ("In a prompt", "← → Home End and Ctrl-A/E move, Backspace Del delete, Ctrl-W a word, Ctrl-U/K before/after the cursor; Esc or Ctrl-C cancel"),
+        ("Mouse", "click selects; the wheel scrolls the pane under the pointer (--no-mouse leaves it to the terminal)"),
+        ("Ctrl-C", "cancels a prompt, choice or question; anywhere else it quits"),
+    ]
+
     static func helpLines(state: DashboardState, columns: Int, rows: Int) -> (lines: [(String, StyleRole)], columnWidth: Int?) {
         let keyColumn = min(16, (KeyBindings.all.map { DisplayWidth.width(of: $0.keyLabel) }.max() ?? 8) + 1)
         func entries(width: Int) -> [[(String, StyleRole)]] {
@@ -163,6 +203,11 @@ public enum DashboardView {
                 let label = DisplayWidth.width(of: b.keyLabel) < keyColumn ? [] : [(b.keyLabel, role)]
                 return label + wrapped.enumerated().map { i, line in
                     (DisplayWidth.pad(i == 0 && label.isEmpty ? b.keyLabel : "", toColumns: keyColumn) + line, role)
+                }
+            } + helpNotes.map { note in
+                // What is not a binding of the table: the prompt's editing keys, the mouse, Ctrl-C.
+                Table.wrap(note.text, columns: max(10, width - keyColumn)).enumerated().map { i, line in
+                    (DisplayWidth.pad(i == 0 ? note.label : "", toColumns: keyColumn) + line, StyleRole.overlay)
                 }
             }
         }

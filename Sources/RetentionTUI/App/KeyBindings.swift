@@ -1,6 +1,6 @@
 /// Everything a key can do.
 public enum Action: String, Sendable, CaseIterable {
-    case up, down, pageUp, pageDown, top, bottom
+    case up, down, pageUp, pageDown, halfPageUp, halfPageDown, top, bottom
     case nextPane, previousPane, paneAtRisk, paneRenewals, paneCampaigns, paneDetail
     case open, back, filter, sort, refresh, pauseRefresh, nextTheme, help, churnModel, quit
     case riskFilter, mine, renewalWindow, winBack
@@ -50,7 +50,10 @@ public struct KeyBinding: Sendable {
     public var keyLabel: String { keys.map(\.label).joined(separator: "/") }
 
     /// Why the key cannot act in `state` now, or nil when it can.
-    public func disabledReason(in state: DashboardState) -> String? { unavailable?(state) }
+    public func disabledReason(in state: DashboardState) -> String? {
+        if let readOnly = state.keys.readOnlyReason, Action.changesBook.contains(action) { return readOnly }
+        return unavailable?(state)
+    }
 
     /// The help line's description: what it does, and whether it asks first.
     public var helpSummary: String { summary + (asksFirst ? " (asks first)" : "") }
@@ -70,6 +73,8 @@ public enum KeyBindings {
         KeyBinding([.down, .character("j")], .down, "move down"),
         KeyBinding([.pageUp], .pageUp, "page up"),
         KeyBinding([.pageDown, .character(" ")], .pageDown, "page down"),
+        KeyBinding([.control("u")], .halfPageUp, "half a page up"),
+        KeyBinding([.control("d")], .halfPageDown, "half a page down"),
         KeyBinding([.character("g"), .home], .top, "first row"),
         KeyBinding([.character("G"), .end], .bottom, "last row"),
         KeyBinding([.tab, .right, .character("l")], .nextPane, "next pane", footer: true),
@@ -79,7 +84,7 @@ public enum KeyBindings {
         KeyBinding([.character("3")], .paneCampaigns, "campaign performance"),
         KeyBinding([.character("4")], .paneDetail, "customer detail"),
         KeyBinding([.enter], .open, "open customer or campaign", panes: [.atRisk, .renewals, .campaigns], footer: true),
-        KeyBinding([.escape], .back, "back / close"),
+        KeyBinding([.escape], .back, "back; clears the at-risk filter"),
     ]
 
     static let global: [KeyBinding] = [

@@ -243,8 +243,20 @@ public struct Canvas: Sendable, Equatable {
         }
         for original in text {
             if c >= stop { break }
-            // On an ASCII terminal the interface's own symbols (—, ·, ▲, …) take their ASCII stand-ins.
-            let character = glyphs.isASCII ? Glyphs.asciiStandIns[original] ?? original : original
+            // On an ASCII terminal the interface's own symbols (—, ·, ▲, …) take their ASCII stand-ins, and
+            // other letters their ASCII form (í → i) or one `?` per column (山 → ??): never dropped, so the
+            // columns to their right stay where the layout put them.
+            if glyphs.isASCII, original.asciiValue == nil {
+                let w = DisplayWidth.width(of: original)
+                if w == 0 { continue }
+                let shown = w == 1 ? Glyphs.asciiStandIns[original] ?? Glyphs.transliterated(original) : "?"
+                for k in c..<(c + w) where k >= 0 && k < stop {
+                    setNarrow(Cell(grapheme: shown, role: role), row: row, col: k)
+                }
+                c += w
+                continue
+            }
+            let character = original
             let w = DisplayWidth.width(of: character)
             if w == 0 { continue }  // an orphan mark: nothing to draw
             if c < 0 || c + w > stop {

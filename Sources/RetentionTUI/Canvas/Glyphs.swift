@@ -1,3 +1,5 @@
+import Foundation
+
 /// The characters used for lines, bars, sparklines and the ellipsis: Unicode by default, with a
 /// plain-ASCII set for terminals or locales that cannot show line drawing.
 public struct Glyphs: Sendable, Equatable {
@@ -72,4 +74,16 @@ public struct Glyphs: Sendable, Equatable {
         "—": "-", "–": "-", "·": "|", "…": "~", "▲": "^", "▼": "v", "●": "*", "⏸": "=",
         "↑": "^", "↓": "v", "←": "<", "→": ">", "▏": "|", "×": "x",
     ]
+
+    /// A one-column letter shown on an ASCII terminal: its base letter without accents (í → i, ễ → e,
+    /// Ö → O), else `?`. Always one printable ASCII column, so a row keeps its width.
+    public static func transliterated(_ character: Character) -> Character {
+        if let ascii = character.asciiValue, ascii >= 0x20, ascii < 0x7F { return character }
+        let special: [Character: Character] = ["ß": "s", "æ": "a", "Æ": "A", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L",
+                                               "ı": "i", "œ": "o", "Œ": "O", "þ": "t", "ð": "d"]
+        if let s = special[character] { return s }
+        let base = String(character).decomposedStringWithCanonicalMapping.unicodeScalars.first
+        if let base, base.value >= 0x20 && base.value < 0x7F { return Character(base) }
+        return "?"
+    }
 }

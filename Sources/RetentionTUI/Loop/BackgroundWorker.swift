@@ -24,9 +24,11 @@ final class BackgroundWorker: @unchecked Sendable {
     private var figuresSchedule = FiguresSchedule<[Campaign]>()
 
     /// Opens the worker's own connection on its queue.
-    init(databasePath: String, user: String, wakeupFD: Int32 = -1) {
+    init(databasePath: String, user: String, wakeupFD: Int32 = -1, readOnly: Bool = false) {
         self.wakeupFD = wakeupFD
-        let options = Database.Options(cacheKiB: 4_000)
+        var chosen = Database.Options(cacheKiB: 4_000)
+        if readOnly { (chosen.readOnly, chosen.create) = (true, false) }
+        let options = chosen
         queue.async {
             do {
                 self.engine = Engine(database: try Store.open(path: databasePath, options: options), user: user)

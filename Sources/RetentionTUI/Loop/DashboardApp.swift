@@ -10,18 +10,24 @@ public enum DashboardApp {
         // until the dashboard ends: SQLite deletes the write-ahead log when a process's last connection to
         // the file closes, so closing it while the worker's connections are still opening could take the
         // log away from under them.
-        let keepAlive = try Store.open(path: options.databasePath, options: Database.Options(cacheKiB: 256)) { from, to in
+        let access = BookAccess(path: options.databasePath)
+        var openOptions = Database.Options(cacheKiB: 256)
+        if access.readOnlyReason != nil { (openOptions.readOnly, openOptions.create) = (true, false) }
+        let keepAlive = try Store.open(path: options.databasePath, options: openOptions) { from, to in
             FileHandle.standardError.write(Data((Store.upgradeNotice(path: options.databasePath, from: from, to: to) + "\n").utf8))
         }
         defer { withExtendedLifetime(keepAlive) {} }
         // Policies past their expiration and grace end on open (idempotent; a few rows on a book kept daily).
-        let expiry = Result { try Engine(database: keepAlive, user: options.user).expireOverduePolicies(now: Timestamp.now()) }
+        // (Not in a read-only book, which nothing can change.)
+        let expiry: Result<ExpirySummary, Error>? = access.readOnlyReason != nil ? nil : Result { try Engine(database: keepAlive, user: options.user).expireOverduePolicies(now: Timestamp.now()) }
         let prefs = DashboardPreferences.load(options.environment)
         let terminal = CursesTerminal(mouse: options.mouse && (prefs.mouse ?? true))
         defer { terminal.stop() }
         let themes = ThemeSwitcher(terminal: terminal, environment: options.environment, name: options.themeName ?? prefs.theme ?? "default")
         var state = initialState(options, prefs: prefs, themes: themes, expiry: expiry)
-        let worker = BackgroundWorker(databasePath: options.databasePath, user: options.user, wakeupFD: terminal.wakeupFDs.write)
+        access.describe(into: &state, environment: options.environment)
+        let worker = BackgroundWorker(databasePath: options.databasePath, user: options.user, wakeupFD: terminal.wakeupFDs.write,
+                                      readOnly: access.readOnlyReason != nil)
         let runner = EffectRunner(worker: worker, terminal: terminal, themes: themes, options: options, loaded: prefs)
 
         func send(_ message: Message) { runner.run(state.update(message, now: clockNow()), state: state) }
@@ -44,7 +50,7 @@ public enum DashboardApp {
                 case .resize: send(.resize(columns: terminal.columns, rows: terminal.rows))
                 case .key(let key): send(.key(key))
                 case .click(let row, let col): send(.click(row: row, col: col))
-                case .scroll(_, _, let down): send(.scroll(down: down))
+                case .scroll(let row, let col, let down): send(.scroll(row: row, col: col, down: down))
                 case .paste(let text): send(.paste(text))
                 }
             }
@@ -52,9 +58,9 @@ public enum DashboardApp {
                 dirty = true
                 send(message)
             }
-            let held = state.pending != nil
+            let held = state.pending != nil, working = state.keys.working
             send(.tick(workerBusy: runner.workerBusy))
-            if held && state.pending == nil { dirty = true }
+            if held && state.pending == nil || working != state.keys.working { dirty = true }
         }
         terminal.stop()
         return 0
@@ -67,7 +73,7 @@ public enum DashboardApp {
 
     /// The state the dashboard opens with: the saved choices, and what happened on open.
     static func initialState(_ options: DashboardOptions, prefs: DashboardPreferences, themes: ThemeSwitcher,
-                             expiry: Result<ExpirySummary, Error>) -> DashboardState {
+                             expiry: Result<ExpirySummary, Error>?) -> DashboardState {
         var themeName = themes.name
         var themeProblem: String?
         if !themes.names.contains(themeName) {
@@ -78,8 +84,8 @@ public enum DashboardApp {
         var state = DashboardState(themeName: themeName, user: options.user)
         state.refreshSeconds = options.refreshSeconds
         switch expiry {
-        case .success(let ended) where !ended.isEmpty: state.status = ("Policies past their renewal grace ended on open: \(ended.description).", false)
-        case .failure(let error): state.status = ("Policies past their renewal grace could not be ended on open (\(error)); `retention campaign tick` will.", true)
+        case .success(let ended)? where !ended.isEmpty: state.status = ("Policies past their renewal grace ended on open: \(ended.description).", false)
+        case .failure(let error)?: state.status = ("Policies past their renewal grace could not be ended on open (\(error)); `retention campaign tick` will.", true)
         default: break
         }
         if let themeProblem { state.status = (themeProblem, true) }

@@ -5,7 +5,8 @@ public enum Message: Sendable, Equatable {
     /// Text the terminal marked as pasted: text for a prompt, never keys.
     case paste(String)
     case click(row: Int, col: Int)
-    case scroll(down: Bool)
+    /// The mouse wheel at a cell: it scrolls the pane under the pointer.
+    case scroll(row: Int, col: Int, down: Bool)
     case resize(columns: Int, rows: Int)
     /// The loop woke with nothing else to do: held snapshots and the refresh timer are due by `now`.
     /// `workerBusy`: the background worker still has pane or action jobs (the timer then waits).

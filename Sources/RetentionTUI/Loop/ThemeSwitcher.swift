@@ -13,7 +13,7 @@ final class ThemeSwitcher {
         self.terminal = terminal
         self.environment = environment
         self.name = name
-        catalog = ThemeCatalog(directories: ThemeCatalog.searchDirectories(installed: Self.installedThemesDirectory(environment),
+        catalog = ThemeCatalog.shipped(directories: ThemeCatalog.searchDirectories(installed: Self.installedThemesDirectory(environment),
                                                                            environment: environment))
     }
 
@@ -42,7 +42,8 @@ final class ThemeSwitcher {
         return .themeApplied(name: name, count: names.count, warning: warnings.first)
     }
 
-    /// The `themes/` folder shipped with the program: `$RETENTION_THEMES`, else `./themes`, else beside the build.
+    /// A `themes/` folder on disk, over the themes built into the program: `$RETENTION_THEMES`, else
+    /// `./themes`, else beside the binary or up to four folders above it (the source tree, for a build).
     static func installedThemesDirectory(_ env: [String: String]) -> String? {
         if let dir = env["RETENTION_THEMES"], !dir.isEmpty { return dir }
         let fm = FileManager.default

@@ -9,6 +9,9 @@ import Foundation
 public struct ThemeCatalog: Sendable {
     /// Directories searched, lowest priority first.
     public let directories: [String]
+    /// Themes built into the program (name → file text), below every directory: the shipped themes
+    /// (`ShippedThemes`), so a binary copied anywhere has them; a file of the same name overrides one.
+    public let embedded: [String: String]
 
     /// The file extension of theme files.
     public static let fileExtension = "theme"
@@ -17,8 +20,14 @@ public struct ThemeCatalog: Sendable {
     /// mistake (a wrong file), not a theme.
     public static let maximumFileSize = 256 * 1024
 
-    public init(directories: [String]) {
+    public init(directories: [String], embedded: [String: String] = [:]) {
         self.directories = directories
+        self.embedded = embedded.filter { Self.isValidName($0.key) }
+    }
+
+    /// The shipped themes' catalogue: the built-in copies of themes/, then `directories`.
+    public static func shipped(directories: [String]) -> ThemeCatalog {
+        ThemeCatalog(directories: directories, embedded: ShippedThemes.files)
     }
 
     /// The standard search list: the shipped themes directory (`installed`, from the caller: the
@@ -40,8 +49,14 @@ public struct ThemeCatalog: Sendable {
     /// One theme the catalogue can load.
     public struct Entry: Sendable, Equatable {
         public let name: String
-        /// The file it is read from; nil for the built-in default.
+        /// The file it is read from; nil for the built-in default and the themes built into the program.
         public let path: String?
+        /// Built into the program (`embedded`), not read from a file.
+        public var isEmbedded = false
+
+        public init(name: String, path: String?, isEmbedded: Bool = false) {
+            (self.name, self.path, self.isEmbedded) = (name, path, isEmbedded)
+        }
     }
 
     /// Every theme available, sorted by name, each from the highest-priority directory holding it;
@@ -58,7 +73,8 @@ public struct ThemeCatalog: Sendable {
             }
         }
         var result = byName.map { Entry(name: $0.key, path: $0.value) }
-        if byName["default"] == nil { result.append(Entry(name: "default", path: nil)) }
+        for name in embedded.keys where byName[name] == nil { result.append(Entry(name: name, path: nil, isEmbedded: true)) }
+        if byName["default"] == nil && embedded["default"] == nil { result.append(Entry(name: "default", path: nil)) }
         return result.sorted { $0.name < $1.name }
     }
 
@@ -76,6 +92,9 @@ public struct ThemeCatalog: Sendable {
         guard let entry = available.first(where: { $0.name == name }) else {
             throw ThemeError(file: name, line: 0, key: nil,
                              message: "no theme called '\(name)'; available: \(available.map(\.name).joined(separator: ", "))")
+        }
+        if entry.isEmbedded, let text = embedded[name] {
+            return try ThemeParser.parse(text, name: name, file: "\(name).theme (built in)")
         }
         guard let path = entry.path else {
             return ThemeParseResult(theme: .builtinDefault, warnings: [], fallbackRoles: [])

@@ -6,15 +6,16 @@ extension DashboardState {
     /// the same state and effects, and tests drive it with no terminal, worker or clock.
     public mutating func update(_ message: Message, now: Date) -> [Effect] {
         var effects: [Effect]
+        keys.statusChanged = false
         switch message {
         case .key(let key):
             lastKeyAt = now.timeIntervalSince1970
             effects = handleKey(key, now: now)
         case .paste(let text): effects = handlePaste(text)
         case .click(let row, let col): effects = handleClick(row: row, col: col)
-        case .scroll(let down):
+        case .scroll(let row, let col, let down):
             lastKeyAt = now.timeIntervalSince1970
-            effects = handleKey(down ? .down : .up, now: now)
+            effects = handleWheel(row: row, col: col, down: down, now: now)
         case .resize(let c, let r):
             columns = c
             rows = r
@@ -25,6 +26,7 @@ extension DashboardState {
         if columns > 0 && rows > 0 { screenTooSmall = layout.mode == .tooSmall }
         releaseHeldSnapshot(now: now)
         keepSelectionsVisible()
+        trackStatusAndActions(message, effects: effects, now: now)
         if effects.contains(where: { $0 == .reloadPanes || $0 == .refresh(force: true) || $0 == .refresh(force: false) }) {
             lastRefreshAt = now.timeIntervalSince1970
         }

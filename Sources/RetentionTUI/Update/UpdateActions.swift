@@ -55,7 +55,7 @@ extension DashboardState {
             guard !choices.isEmpty else { return [] }
             let (what, value) = choices[copyIndex % choices.count]
             copyIndex += 1
-            status = ("Copied the \(what) \(value) to the clipboard (y again for the next detail).", false)
+            status = (copiedSentence(what: what, value: value, more: choices.count > 1), false)
             return [.copy(value)]
         default: break
         }

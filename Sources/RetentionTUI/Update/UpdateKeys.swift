@@ -14,7 +14,7 @@ extension DashboardState {
             if case .character(let c) = key { status = ("\(c): no such key here; ? lists the keys", true) }
             return []
         }
-        status = nil
+        expireStatus(now: now)
         if let reason = binding.disabledReason(in: self) {
             status = (reason, true)
             return []
@@ -29,8 +29,10 @@ extension DashboardState {
         case .churnModel: return [.churnModel]
         case .up: return move(-1)
         case .down: return move(1)
-        case .pageUp: return move(-15)
-        case .pageDown: return move(15)
+        case .pageUp: return move(-pageRows)
+        case .pageDown: return move(pageRows)
+        case .halfPageUp: return move(-max(1, pageRows / 2))
+        case .halfPageDown: return move(max(1, pageRows / 2))
         case .top: return move(-1_000_000)
         case .bottom: return move(1_000_000)
         case .nextPane: focused = PaneID(rawValue: (focused.rawValue + 1) % 4)!
@@ -51,9 +53,10 @@ extension DashboardState {
             detailScroll = 0
             focused = .detail
             return [.reloadPanes]
-        case .back:
-            if focused == .detail { focused = detailReturnPane }
+        case .back: return escape()
         case .filter:
+            keys.filterBeforePrompt = filterText
+            keys.promptCursor = nil
             overlay = .prompt(title: "Filter at-risk: name or e-mail, agent:ID, type:auto, tag:vip", text: filterText ?? "", action: .search)
         case .sort:
             let all = AtRiskSort.allCases
@@ -120,9 +123,12 @@ extension DashboardState {
                 line.unicodeScalars.append(scalar)
             }
         }
-        overlay = .prompt(title: title, text: text + line, action: action)
+        var editor = LineEditor(text: text, cursor: keys.promptCursor)
+        editor.insert(line)
+        keys.promptCursor = editor.cursor
+        overlay = .prompt(title: title, text: editor.text, action: action)
         if action == .search {
-            applyFilter((text + line).trimmingCharacters(in: .whitespaces))
+            applyFilter(editor.text.trimmingCharacters(in: .whitespaces))
             return [.reloadPanes]
         }
         return []

@@ -1,3 +1,5 @@
+import Foundation
+
 extension DashboardState {
     /// Clicking a tab or a pane focuses it; clicking a row of a list selects the row under the pointer,
     /// found through the pane's stored scroll offset (the one it was drawn with).
@@ -16,5 +18,20 @@ extension DashboardState {
         let ids = rowIDs(pane)
         self[table: pane]?.select(table.offset + line, ids: ids)
         return []
+    }
+
+    /// The mouse wheel scrolls the pane under the pointer (as htop, lazygit and k9s do), leaving the focus
+    /// where it is; over the header or footer, or with an overlay open, it acts as ↑/↓ on what has the keys.
+    mutating func handleWheel(row: Int, col: Int, down: Bool, now: Date) -> [Effect] {
+        let key: Key = down ? .down : .up
+        guard overlay == nil, !screenTooSmall, columns > 0, rows > 0,
+              let pane = layout.panes.first(where: { $0.rect.contains(row: row, col: col) })?.pane, pane != focused else {
+            return handleKey(key, now: now)
+        }
+        let was = focused
+        focused = pane
+        let effects = handleKey(key, now: now)
+        focused = was
+        return effects
     }
 }

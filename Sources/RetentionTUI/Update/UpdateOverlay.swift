@@ -5,6 +5,15 @@ extension DashboardState {
     /// A key while an overlay is open: help and previews close, a question takes y or n, a prompt takes
     /// text, a choice takes arrows and Enter.
     mutating func handleOverlay(_ overlay: Overlay, _ key: Key, now: Date) -> [Effect] {
+        // Ctrl-C cancels a prompt, a choice or a question (below); over help or a preview it quits, as everywhere.
+        if key == .interrupt {
+            switch overlay {
+            case .help, .preview:
+                self.overlay = nil
+                return quitEffects()
+            default: break
+            }
+        }
         switch overlay {
         case .help:
             // Help longer than the screen scrolls; any other key closes it.
@@ -28,16 +37,17 @@ extension DashboardState {
             case .character("y"), .character("Y"):
                 self.overlay = nil
                 if case .confirmed(let binding, let id) = action { return confirmedEffects(binding, subjectID: id) }
-            case .character("n"), .character("N"), .escape:
+            case .character("n"), .character("N"), .escape, .interrupt:
                 self.overlay = nil
                 status = ("Nothing changed.", false)
             default: break
             }
-        case .prompt(let title, var text, let action):
+        case .prompt(let title, let text, let action):
             switch key {
-            case .escape: self.overlay = nil
+            case .escape, .interrupt: return cancelPrompt(action)
             case .enter:
                 self.overlay = nil
+                keys.promptCursor = nil
                 let value = text.trimmingCharacters(in: .whitespaces)
                 switch action {
                 case .search:
@@ -52,24 +62,24 @@ extension DashboardState {
                 case .tag(let id): return value.isEmpty ? [] : [.tag(customerID: id, tag: value)]
                 default: break
                 }
-            case .backspace, .character, .control("u"):
-                // Ctrl-U clears the line, as in a shell.
-                switch key {
-                case .character(let c): text.append(c)
-                case .control: text = ""
-                default: if !text.isEmpty { text.removeLast() }
-                }
-                self.overlay = .prompt(title: title, text: text, action: action)
-                // The at-risk search is incremental: the list follows every keystroke.
-                if action == .search {
-                    applyFilter(text.trimmingCharacters(in: .whitespaces))
+            case let key where LineEditor.handles(key):
+                // Edited as in a shell (`LineEditor`): arrows, Home/End, Ctrl-A/E/W/U/K, Backspace, Delete.
+                var editor = LineEditor(text: text, cursor: keys.promptCursor)
+                let changed = editor.handle(key)
+                keys.promptCursor = editor.cursor
+                self.overlay = .prompt(title: title, text: editor.text, action: action)
+                // The at-risk search is incremental: the list follows every keystroke that changes it.
+                if changed && action == .search {
+                    applyFilter(editor.text.trimmingCharacters(in: .whitespaces))
                     return [.reloadPanes]
                 }
             default: break
             }
         case .choice(let title, let options, var selected, let action):
             switch key {
-            case .escape: self.overlay = nil
+            case .escape, .interrupt:
+                self.overlay = nil
+                status = ("Cancelled; nothing changed.", false)
             case .up, .character("k"): selected = max(0, selected - 1); self.overlay = .choice(title: title, options: options, selected: selected, action: action)
             case .down, .character("j"): selected = min(options.count - 1, selected + 1); self.overlay = .choice(title: title, options: options, selected: selected, action: action)
             case .enter:

@@ -41,6 +41,11 @@ enum Dispatcher {
             } else if w == "--help" || w == "-h" {
                 Output.out(HelpCommand.overview())
                 return ExitCode.ok
+            } else if TuiCommand.isDashboardOption(w) {
+                // `retention --theme dark` is `retention tui --theme dark`: the dashboard is the default command.
+                commandName = "tui"
+                rest.insert(w, at: 0)
+                break
             } else if w.hasPrefix("-") {
                 Output.err("retention: unknown option \(w)\n\(mainUsage)")
                 return ExitCode.usage

@@ -3,7 +3,7 @@ import RetentionCore
 
 /// `retention demo`: builds a realistic demo book in its own database file and opens it.
 enum DemoCommand {
-    static let usage = "usage: retention demo [--customers N] [--seed S] [--db PATH] [--no-open]"
+    static let usage = "usage: retention demo [--customers N] [--seed S] [--db PATH] [--no-open] [--force]"
 
     static let spec = CommandSpec(
         name: "demo", summary: "Build a realistic demo book of business in its own database and open it",
@@ -24,8 +24,12 @@ enum DemoCommand {
         the documented default coefficients, marked untrained, and the summary says so.
 
         The demo lives in its own file (default $XDG_DATA_HOME/retention/demo.db), never the real database.
-        An existing demo file is replaced once the new book is complete (until then it stays as it was); any
-        other file at that path is refused.
+        An existing demo file is replaced once the new book is complete (until then it stays as it was), but
+        only while nobody has worked in it: a demo whose audit trail records a change made by a person
+        (a contact or note logged, a customer assigned, snoozed or tagged, a task done, a campaign created or
+        changed, an import, a setting) is refused unless --force is given; the message says how many changes
+        it holds. To open an existing demo without rebuilding it: retention --db PATH. Any other file at that
+        path (not a demo) is refused, even with --force.
 
         Options:
           --customers N   how many customers (default 10000: enough history to train and check the model)
@@ -33,8 +37,9 @@ enum DemoCommand {
           --db PATH       where to write the demo database
           --no-open       print a summary and exit instead of opening the dashboard
                           (also the behaviour when not on a terminal)
+          --force         replace a demo book even if someone has worked in it
         """,
-        valueOptions: ["--customers", "--seed", "--refresh", "--theme"], flagOptions: ["--no-open", "--no-mouse"],
+        valueOptions: ["--customers", "--seed", "--refresh", "--theme"], flagOptions: ["--no-open", "--no-mouse", "--force"],
         run: run)
 
     static func run(_ args: ParsedArguments, _ env: CommandEnvironment) throws -> Int32 {
@@ -42,7 +47,7 @@ enum DemoCommand {
         let count = try args.int("--customers", usage: usage, range: 1...10_000_000) ?? 10_000
         let seed = try args.int("--seed", usage: usage, range: 0...Int.max) ?? 42
         let path = DatabaseLocation.demo(explicit: args.value("--db"), environment: env.environment)
-        try DemoDatabase.checkReplaceable(at: path)
+        try DemoDatabase.checkReplaceable(at: path, force: args.flag("--force"))
         let started = Date()
         let showProgress = env.stderrIsTerminal
         // The book is written to a new file that takes the old demo's place once it is complete.
@@ -80,12 +85,35 @@ enum DemoCommand {
 
 /// The demo database file: replaced only if it is a demo.
 enum DemoDatabase {
-    /// Refuses a file at `path` that is not a demo database (a missing file is fine).
-    static func checkReplaceable(at path: String) throws {
+    /// Refuses a file at `path` that is not a demo database, and a demo someone has worked in unless `force`
+    /// (a missing file is fine).
+    static func checkReplaceable(at path: String, force: Bool = false) throws {
         guard FileManager.default.fileExists(atPath: path) else { return }
         guard Store.isDemoBook(path: path) else {
             throw RetentionError(.conflict, code: "not_a_demo_database",
                                  "\(path) exists and is not a demo database; it was left untouched. Choose another path with --db.")
         }
+        let work = workDone(at: path)
+        guard force || work == 0 else {
+            throw RetentionError(.conflict, code: "demo_has_work",
+                                 "\(path) is a demo book someone has worked in (\(work) change\(work == 1 ? "" : "s") in its audit trail: contacts, notes, "
+                                 + "assignments, tasks, campaigns, imports…); it was left untouched. Open it with `retention --db \(path)`, "
+                                 + "choose another path with --db, or rebuild it anyway with --force.")
+        }
+    }
+
+    /// The rule for "someone has worked in this demo": entries in its audit trail other than those the demo
+    /// writes itself (user `demo`: its campaigns' history), rescoring and the training of the churn model (the demo does
+    /// both when it builds the book; `retention rescore` and `retention model train` do them again), and the program's own upkeep (policies
+    /// ended past their grace when the dashboard opens, work put off by a bulk load). Every change a person
+    /// makes through retention (the dashboard, the api, an import, a setting) writes one.
+    static func workDone(at path: String) -> Int {
+        var options = Database.Options()
+        (options.create, options.readOnly) = (false, true)
+        guard let db = try? Database(path: path, options: options) else { return 0 }
+        return (try? db.scalarInt("""
+            SELECT count(*) FROM audit_log
+            WHERE user_name <> 'demo' AND action NOT IN ('model.train', 'rescore', 'policy.expire') AND action NOT LIKE 'store.%'
+            """)) ?? 0
     }
 }
