@@ -85,6 +85,25 @@ import Testing
         #expect(try engine.db.scalarInt("SELECT count(*) FROM policies WHERE policy_number = 'P-5'") == 1)
     }
 
+    /// The worked example of `ScoringRulesTests.aReRateAtRenewalIsPremiumGrowth`, arriving by sync instead of the
+    /// API: auto $1,000 from 2023-03-01, re-rated to $1,200 on 2023-03-15, renewed at $1,500 on 2024-03-01. As of
+    /// 2024-04-01: P_then = $1,200 (today's 1,500 less the +300 renewal re-rate since), P_now = $1,500, g = +25 %.
+    @Test func aReRateAtRenewalBySyncIsPremiumGrowth() throws {
+        let d = { (s: String) in Timestamp.parse(s)! }
+        let engine = try makeEngine()
+        #expect(try engine.syncCSV(.customers, text: "leadId,agentId,firstName,lastName,email\nG,ag,G,X,g@example.com\n", dryRun: false, now: d("2022-01-01")).new == 1)
+        let row = { (premium: Int, from: String, to: String) in Self.policiesHeader + "G,G1,auto,active,\(premium),annual,std,1000,\(from),\(to)\n" }
+        #expect(try engine.syncCSV(.policies, text: row(1000, "2023-03-01", "2024-03-01"), dryRun: false, now: d("2023-03-01")).new == 1)
+        #expect(try engine.syncCSV(.policies, text: row(1200, "2023-03-01", "2024-03-01"), dryRun: false, now: d("2023-03-15")).eventCounts.map(\.type) == ["coverage_changed"])
+        #expect(try engine.syncCSV(.policies, text: row(1500, "2024-03-01", "2025-03-01"), dryRun: false, now: d("2024-03-01")).eventCounts.map(\.type) == ["policy_renewed"])
+        let customer = try engine.db.scalarInt("SELECT id FROM customers WHERE lead_id = 'G'")
+        var found: CustomerSignals?
+        try engine.forEachCustomerSignals(asOf: d("2024-04-01"), customerRows: Int64(customer)...Int64(customer)) { found = $0 }
+        let s = try #require(found)
+        #expect(s.premiumNowCents == 150_000 && s.premiumYearAgoCents == 120_000)
+        #expect(HealthScore.compute(s).financial.premiumGrowth == 25)
+    }
+
     @Test func theSameFileTwiceWritesNothingTheSecondTime() throws {
         let engine = try book()
         #expect(try engine.syncCSV(.policies, text: Self.changes, dryRun: false, now: testNow).wrote)

@@ -122,7 +122,7 @@ enum ImportCommand {
         if !result.problems.isEmpty {
             for p in result.problems { Output.err("\(path): \(p)") }
             let shown = result.problemCount > result.problems.count ? ", the first \(result.problems.count) shown" : ""
-            Output.err("retention import: \(path) has \(result.problemCount) refused row\(result.problemCount == 1 ? "" : "s")\(shown); nothing was \(dryRun ? "checked further" : "written").")
+            Output.err("retention import: \(path) has \(result.problemCount) refused row\(result.problemCount == 1 ? "" : "s")\(shown)\(dryRun ? "; the sync would write nothing" : "; nothing was written").")
             return ExitCode.dataError
         }
         let seconds = Date().timeIntervalSince(started)
