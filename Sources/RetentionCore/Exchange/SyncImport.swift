@@ -82,6 +82,11 @@ extension Engine {
             phases.begin("commit")
         }
         if dryRun {
+            // One read transaction: the plan sees one snapshot of the book. Its writes go to the TEMP table only,
+            // which takes no lock on the book (as the staged policies import's check).
+            let own = db.isAutocommit
+            if own { try db.execute("BEGIN") }
+            defer { if own { try? db.execute("ROLLBACK") } }
             try work()
         } else {
             do { try db.transaction { try work() } } catch is Rollback {}
