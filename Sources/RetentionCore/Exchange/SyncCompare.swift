@@ -48,17 +48,31 @@ enum SyncCompare {
     static func given(_ record: CSV.Record, _ header: [String], _ column: String) -> String? {
         guard let i = header.firstIndex(of: column), i < record.fields.count else { return nil }
         let cell = record.fields[i]
-        return cell.trimmingCharacters(in: .whitespaces).isEmpty ? nil : FormulaGuard.restore(cell)
+        return isBlank(cell) ? nil : FormulaGuard.restore(cell)
     }
+
+    /// An empty cell, or one of spaces only: "not given".
+    static func isBlank(_ cell: String) -> Bool { cell.utf8.allSatisfy { $0 == 0x20 } }
 
     /// The book's cells with the file's non-empty cells over them.
     static func merged(_ record: CSV.Record, _ header: [String], _ book: [String], _ kind: ExchangeKind) -> [String] {
         let names = kind.columns.map(\.name)
         var cells = book
-        for (name, cell) in zip(header, record.fields) where !cell.trimmingCharacters(in: .whitespaces).isEmpty {
+        for (name, cell) in zip(header, record.fields) where !isBlank(cell) {
             if let i = names.firstIndex(of: name) { cells[i] = cell }
         }
         return cells
+    }
+
+    /// Whether every non-empty cell of the row is the book's own cell, character for character (as an export
+    /// writes it): then the row reads as the book's and nothing changes, without parsing either.
+    /// A policy's `customerId` may name the customer by lead (`customerLead`).
+    static func sameAsBook(_ record: CSV.Record, _ header: [String], _ book: [String], _ kind: ExchangeKind, customerLead: String? = nil) -> Bool {
+        let names = kind.columns.map(\.name)
+        for (name, cell) in zip(header, record.fields) where !isBlank(cell) {
+            guard let i = names.firstIndex(of: name), cell == book[i] || (name == "customerId" && cell == customerLead) else { return false }
+        }
+        return true
     }
 
     /// A row the book does not hold: read as an import reads it, with the import's required columns.
@@ -90,6 +104,7 @@ enum SyncCompare {
             try cellCount(record, header)
             let lead = given(record, header, "leadId") ?? ""
             guard let book else { return try newRow(record, header, kind: .customers, key: "lead \(lead)", now: now) }
+            if sameAsBook(record, header, book.cells, .customers) { return .unchanged }
             let names = ExchangeKind.customers.columns.map(\.name), t = types(.customers)
             let old = try NewCustomer(json: Engine.jsonBody(book.cells, header: names, types: t), allowIdentity: true)
             let new = try NewCustomer(json: Engine.jsonBody(merged(record, header, book.cells, .customers), header: names, types: t), allowIdentity: true)
@@ -184,6 +199,7 @@ enum SyncCompare {
             try cellCount(record, header)
             let number = given(record, header, "policyNumber") ?? ""
             guard let book else { return try newRow(record, header, kind: .policies, key: "policy \(number)", now: now) }
+            if sameAsBook(record, header, book.cells, .policies, customerLead: book.customerLead) { return .unchanged }
             let names = ExchangeKind.policies.columns.map(\.name), t = types(.policies)
             var cells = merged(record, header, book.cells, .policies)
             let index = { (name: String) in names.firstIndex(of: name)! }
