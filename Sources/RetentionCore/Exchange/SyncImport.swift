@@ -39,7 +39,8 @@ extension Engine {
     /// customer, an erased customer changed, an event rewritten) is listed with its line, column and reason,
     /// and then nothing is written.
     ///
-    /// The book's rows are read in one join against the file's keys (a TEMP table), compared on all cores,
+    /// The file is read a batch of rows at a time; for each batch the book's rows are read in one join against
+    /// the batch's keys (a TEMP table), compared on all cores (so memory grows with the changes, not the file),
     /// and each changed policy is written by its row id with one prepared statement, its events and audit row
     /// beside it; the counters of the customers touched are recomputed set-wise at the end.
     ///
@@ -53,27 +54,22 @@ extension Engine {
             throw RetentionError.invalid("full", "--full is for customers and policies: events are history, a file never holds all of them")
         }
         var phases = JobPhases(observe)
-        phases.begin("read the rows")
         var reader = CSV.Reader(text)
         guard let headerRecord = try reader.next(1).first else {
             throw RetentionError(.invalid, code: "empty_file", "The file is empty: it needs a header row of column names.", line: 1)
         }
         let header = try Self.syncHeader(headerRecord, kind: kind)
-        var records: [CSV.Record] = []
-        while true {
-            let batch = try reader.next(8_192)
-            if batch.isEmpty { break }
-            records += batch
-            observe?(.progress("read the rows", done: records.count, total: nil))
-        }
-        var sync = SyncRun(engine: self, kind: kind, header: header, records: records, now: now, maxProblems: maxProblems, observe: observe)
+        var sync = SyncRun(engine: self, kind: kind, header: header, now: now, maxProblems: maxProblems, observe: observe)
         struct Rollback: Error {}
         try db.execute("DROP TABLE IF EXISTS temp.sync_keys; CREATE TEMP TABLE sync_keys (line INTEGER PRIMARY KEY, key TEXT NOT NULL, customer_key TEXT, event_type TEXT, occurred_at INTEGER, data TEXT)")
         defer { try? db.execute("DROP TABLE IF EXISTS temp.sync_keys") }
         let work = {
-            phases.begin("compare with the book")
-            try sync.plan()
-            if full { try sync.reportAbsent() }
+            phases.begin("read and compare the rows")
+            try sync.plan(&reader, phase: "read and compare the rows")
+            if full {
+                try self.db.execute("CREATE INDEX temp.sync_keys_key ON sync_keys(key)")
+                try sync.reportAbsent()
+            }
             phases.end()
             if dryRun || sync.result.problemCount > 0 || sync.planned.isEmpty { return }
             phases.begin("write the changes")

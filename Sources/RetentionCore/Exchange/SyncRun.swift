@@ -6,7 +6,8 @@ struct SyncRun {
     let engine: Engine
     let kind: ExchangeKind
     let header: [String]
-    let records: [CSV.Record]
+    /// The rows of an events file (compared once all are read); customers and policies go a batch at a time.
+    private var records: [CSV.Record] = []
     let now: Int
     let maxProblems: Int
     let observe: ((JobPhase) -> Void)?
@@ -14,17 +15,17 @@ struct SyncRun {
     var planned: [SyncStep] = []
     private var fieldCounts: [String: Int] = [:]
     private var eventCounts: [String: Int] = [:]
+    /// The ids (and policy numbers) of the new rows planned so far.
+    private var newIDs = Set<String>(), newNumbers = Set<String>()
 
-    init(engine: Engine, kind: ExchangeKind, header: [String], records: [CSV.Record], now: Int, maxProblems: Int, observe: ((JobPhase) -> Void)?) {
+    init(engine: Engine, kind: ExchangeKind, header: [String], now: Int, maxProblems: Int, observe: ((JobPhase) -> Void)?) {
         self.engine = engine
         self.kind = kind
         self.header = header
-        self.records = records
         self.now = now
         self.maxProblems = maxProblems
         self.observe = observe
         result = SyncResult(kind: kind, dryRun: true)
-        result.rows = records.count
     }
 
     /// The columns a sync matches rows by, which its file must have.
@@ -51,63 +52,70 @@ struct SyncRun {
 
     // MARK: Plan
 
-    /// Reads the book's rows for the file's keys (one join), compares each row, and runs the checks a new row
-    /// gets from an import, by reads alone. Fills `planned` and `result` (counts, refused rows).
-    mutating func plan() throws {
+    /// Reads the file a batch of rows (8,192) at a time: stages the batch's keys, reads the book's rows for
+    /// them (one join), compares each row on all cores, and runs the checks a new row gets from an import, by
+    /// reads alone. Fills `planned` (new and changed rows only: memory grows with the changes, not the file)
+    /// and `result` (counts, refused rows).
+    mutating func plan(_ reader: inout CSV.Reader, phase: String) throws {
         let keyIndex = header.firstIndex(of: kind == .customers ? "leadId" : kind == .policies ? "policyNumber" : "id")
         let stage = try db.statement("INSERT INTO temp.sync_keys (line, key, customer_key, event_type, occurred_at, data) VALUES (?, ?, ?, ?, ?, ?)")
         let columnTypes = Dictionary(uniqueKeysWithValues: kind.columns.map { ($0.name, $0.type) })
         // Events: the key is the id, else the customer, type, time and data (parsed as the import parses them).
         var events: [Int: Engine.PreparedImportRow] = [:]
         var firstLineOfKey: [String: Int] = [:]
-        for record in records {
-            var key = keyIndex.flatMap { $0 < record.fields.count ? FormulaGuard.restore(record.fields[$0]) : nil } ?? ""
-            var values: [SQLValue] = [.int(Int64(record.line)), .text(key), .null, .null, .null, .null]
-            if kind == .events {
-                let prepared = Engine.prepareImportRow(record, kind: .events, header: header, types: columnTypes, now: now)
-                events[record.line] = prepared
-                if case .event(let e) = prepared {
-                    key = e.id?.lowercased() ?? ""
-                    values = [.int(Int64(record.line)), key.isEmpty ? .text("") : .text(key), .text(e.customer), .text(e.type.rawValue),
-                              .init(e.occurredAt), .init(e.data?.serialized())]
-                    if key.isEmpty { key = "\(e.customer)\u{1F}\(e.type.rawValue)\u{1F}\(e.occurredAt ?? -1)\u{1F}\(e.data?.serialized() ?? "")" }
-                } else { continue }
-            }
-            if key.isEmpty { continue }
-            if let earlier = firstLineOfKey[key] {
-                if kind == .events && values[1] == .text("") {
-                    // The same event twice without an id: one event, the same as the earlier line.
+        while true {
+            let batch = try reader.next(8_192)
+            if batch.isEmpty { break }
+            result.rows += batch.count
+            var refusedLines = Set<Int>()
+            for record in batch {
+                var key = keyIndex.flatMap { $0 < record.fields.count ? FormulaGuard.restore(record.fields[$0]) : nil } ?? ""
+                var values: [SQLValue] = [.int(Int64(record.line)), .text(key), .null, .null, .null, .null]
+                if kind == .events {
+                    let prepared = Engine.prepareImportRow(record, kind: .events, header: header, types: columnTypes, now: now)
+                    events[record.line] = prepared
+                    if case .event(let e) = prepared {
+                        key = e.id?.lowercased() ?? ""
+                        values = [.int(Int64(record.line)), .text(key), .text(e.customer), .text(e.type.rawValue), .init(e.occurredAt), .init(e.data?.serialized())]
+                        if key.isEmpty { key = "\(e.customer)\u{1F}\(e.type.rawValue)\u{1F}\(e.occurredAt ?? -1)\u{1F}\(e.data?.serialized() ?? "")" }
+                    } else { continue }
+                }
+                if key.isEmpty { continue }
+                if let earlier = firstLineOfKey[key] {
                     events[record.line] = nil
-                    result.unchanged += 1
+                    refusedLines.insert(record.line)
+                    if kind == .events && values[1] == .text("") {
+                        // The same event twice without an id: one event, the same as the earlier line.
+                        result.unchanged += 1
+                        continue
+                    }
+                    let (field, what) = kind == .customers ? ("leadId", "Lead") : kind == .policies ? ("policyNumber", "Policy number") : ("id", "Id")
+                    refuse(record.line, RetentionError.conflict("duplicate_key", "\(what) \(key) comes twice in this file: line \(earlier) has it too.", field: field))
                     continue
                 }
-                let (field, what) = kind == .customers ? ("leadId", "Lead") : kind == .policies ? ("policyNumber", "Policy number") : ("id", "Id")
-                refuse(record.line, RetentionError.conflict("duplicate_key", "\(what) \(key) comes twice in this file: line \(earlier) has it too.", field: field))
-                events[record.line] = nil
-                continue
+                firstLineOfKey[key] = record.line
+                try db.run(stage, values)
             }
-            firstLineOfKey[key] = record.line
-            try db.run(stage, values)
+            let rows = batch.filter { !refusedLines.contains($0.line) }
+            switch kind {
+            case .customers: try planCustomers(rows)
+            case .policies: try planPolicies(rows)
+            case .events: records += rows
+            }
+            observe?(.progress(phase, done: result.rows, total: nil))
         }
-        if kind != .events { try db.execute("CREATE INDEX temp.sync_keys_key ON sync_keys(key)") }
-        let phase = "compare with the book"
-        switch kind {
-        case .customers: try planCustomers(phase)
-        case .policies: try planPolicies(phase)
-        case .events: try planEvents(phase, events)
-        }
+        if kind == .events { try planEvents(phase, events) }
         result.fieldCounts = header.compactMap { f in fieldCounts[f].map { (f, $0) } }
             + fieldCounts.filter { !header.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         result.eventCounts = eventCounts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
-    /// The rows of the file with the book's row each names (nil: new to the book), in file order, minus the
-    /// rows refused already (a key twice).
-    private func booked(_ select: String, _ read: (Row) -> SyncBookRow) throws -> [(CSV.Record, SyncBookRow?)] {
+    /// The batch's rows with the book's row each names (nil: new to the book), in file order.
+    private func booked(_ rows: [CSV.Record], _ select: String, _ read: (Row) -> SyncBookRow) throws -> [(CSV.Record, SyncBookRow?)] {
+        guard let first = rows.first?.line, let last = rows.last?.line else { return [] }
         var book: [Int: SyncBookRow] = [:]
-        try db.forEach(select) { row in let b = read(row); book[b.line] = b }
-        let refused = Set(result.problems.map(\.line))
-        return records.filter { !refused.contains($0.line) }.map { ($0, book[$0.line]) }
+        try db.forEach(select + " WHERE s.line BETWEEN ?1 AND ?2", [.int(Int64(first)), .int(Int64(last))]) { row in let b = read(row); book[b.line] = b }
+        return rows.map { ($0, book[$0.line]) }
     }
 
     private mutating func count(_ change: SyncChange) {
@@ -115,18 +123,16 @@ struct SyncRun {
         for e in change.events { eventCounts[e.type.rawValue, default: 0] += 1 }
     }
 
-    private mutating func planCustomers(_ phase: String) throws {
+    private mutating func planCustomers(_ batch: [CSV.Record]) throws {
         let columns = kind.columns.count
-        let rows = try booked("""
+        let rows = try booked(batch, """
             SELECT \(Engine.exportColumns(.customers)), s.line, c.id FROM temp.sync_keys s JOIN customers c ON c.lead_id = s.key
             """) { SyncBookRow(line: $0.int(Int32(columns)), cells: Engine.exportCells(.customers, $0).map(FormulaGuard.neutralise),
                                rowID: $0.int64(Int32(columns + 1))) }
         let header = self.header, now = self.now
         let outcomes = rows.parallelMap { SyncCompare.customer($0.0, header: header, book: $0.1, now: now) }
-        var ids = Set<String>()
         let idExists = try db.statement("SELECT 1 FROM customers WHERE uuid = ?")
-        for (i, ((record, _), outcome)) in zip(rows, outcomes).enumerated() {
-            progress(phase, i + 1, rows.count)
+        for ((record, _), outcome) in zip(rows, outcomes) {
             switch outcome {
             case .refused(let e): refuse(record.line, e)
             case .unchanged: result.unchanged += 1
@@ -135,11 +141,11 @@ struct SyncRun {
                 try idExists.bind([.text(c.id)])
                 let taken = try idExists.step()
                 idExists.reset()
-                if taken || ids.contains(c.id) {
+                if taken || newIDs.contains(c.id) {
                     refuse(record.line, RetentionError.conflict("duplicate_id", "A customer with id \(c.id) already exists\(taken ? "" : " in this file").", field: "id"))
                     continue
                 }
-                ids.insert(c.id)
+                newIDs.insert(c.id)
                 result.new += 1
                 planned.append(.new(record.line, .customer(c)))
             case .new(let other): planned.append(.new(record.line, other))
@@ -147,9 +153,9 @@ struct SyncRun {
         }
     }
 
-    private mutating func planPolicies(_ phase: String) throws {
+    private mutating func planPolicies(_ batch: [CSV.Record]) throws {
         let columns = kind.columns.count
-        let rows = try booked("""
+        let rows = try booked(batch, """
             SELECT \(Engine.exportColumns(.policies)), s.line, p.id, p.customer_id, c.lead_id, c.erased_at IS NOT NULL, p.annual_premium_cents
             FROM temp.sync_keys s JOIN policies p ON p.policy_number = s.key JOIN customers c ON c.id = p.customer_id
             """) { r in
@@ -159,17 +165,15 @@ struct SyncRun {
         }
         let header = self.header, now = self.now
         let outcomes = rows.parallelMap { SyncCompare.policy($0.0, header: header, book: $0.1, now: now) }
-        var numbers = Set<String>(), ids = Set<String>()
-        for (i, ((record, _), outcome)) in zip(rows, outcomes).enumerated() {
-            progress(phase, i + 1, rows.count)
+        for ((record, _), outcome) in zip(rows, outcomes) {
             switch outcome {
             case .refused(let e): refuse(record.line, e)
             case .unchanged: result.unchanged += 1
             case .changed(let change): result.changed += 1; count(change); planned.append(.change(record.line, change))
             case .new(.policy(let p)):
                 do {
-                    let (id, _) = try engine.checkNewPolicy(p, allowIdentity: true, alsoTaken: (numbers, ids))
-                    numbers.insert(p.policyNumber); ids.insert(id)
+                    let (id, _) = try engine.checkNewPolicy(p, allowIdentity: true, alsoTaken: (newNumbers, newIDs))
+                    newNumbers.insert(p.policyNumber); newIDs.insert(id)
                     result.new += 1
                     planned.append(.new(record.line, .policy(p)))
                 } catch let e as RetentionError where e.kind != .storage { refuse(record.line, e) }
