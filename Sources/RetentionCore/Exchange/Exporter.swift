@@ -13,48 +13,61 @@ extension Engine {
             buffer += CSV.line(cells.map(FormulaGuard.neutralise))
             if buffer.utf8.count > 60_000 { try write(buffer); buffer.removeAll(keepingCapacity: true) }
         }
+        let order = kind == .customers ? "c.id" : kind == .policies ? "p.id" : "e.id"
+        try db.forEach("SELECT \(Self.exportColumns(kind)) FROM \(Self.exportFrom(kind)) ORDER BY \(order)") { try emit(Self.exportCells(kind, $0)) }
+        if !buffer.isEmpty { try write(buffer) }
+    }
+
+    /// What an export reads of each record (a sync reads the book's rows the same way, to compare them with a
+    /// file's): the select list, its tables (customers `c`, policies `p`, events `e`), and the row's cells.
+    static func exportColumns(_ kind: ExchangeKind) -> String {
+        switch kind {
+        case .customers: """
+            c.uuid, c.lead_id, c.agent_id, c.first_name, c.last_name, c.email, c.phone, c.date_of_birth, c.street, c.city,
+                   c.state, c.zip_code, c.country, c.time_zone, c.customer_since, c.preferred_contact_method, c.satisfaction_score,
+                   c.do_not_contact,
+                   (SELECT group_concat(channel, ';') FROM (SELECT channel FROM contact_preferences WHERE customer_id = c.id AND opted_out = 1 ORDER BY channel)),
+                   c.assigned_to,
+                   (SELECT group_concat(tag, ';') FROM (SELECT tag FROM customer_tags WHERE customer_id = c.id ORDER BY position)),
+                   c.metadata, c.snoozed_until, c.erased_at
+            """
+        case .policies: """
+            p.uuid, c.uuid, p.agent_id, p.policy_number, p.policy_type, p.status, p.premium_cents, p.premium_frequency,
+                   p.premium_currency, p.coverage_type, p.coverage_amount_cents, p.coverage_deductible_cents, p.coverage_limits,
+                   p.effective_date, p.expiration_date, p.last_renewal_date, p.renewal_count, p.total_paid_cents, p.claims_count,
+                   p.total_claim_cents, p.underwriter, p.documents, p.metadata, p.ended_at, p.end_reason, p.inception_date
+            """
+        case .events: "e.uuid, c.uuid, p.uuid, e.event_type, e.severity, e.data, e.triggered_actions, e.occurred_at"
+        }
+    }
+
+    static func exportFrom(_ kind: ExchangeKind) -> String {
+        switch kind {
+        case .customers: "customers c"
+        case .policies: "policies p JOIN customers c ON c.id = p.customer_id"
+        case .events: "retention_events e JOIN customers c ON c.id = e.customer_id LEFT JOIN policies p ON p.id = e.policy_id"
+        }
+    }
+
+    /// The cells of a row read with `exportColumns` (its first columns), in the order of `kind.columns`.
+    static func exportCells(_ kind: ExchangeKind, _ r: Row) -> [String] {
         switch kind {
         case .customers:
-            try db.forEach("""
-                SELECT c.uuid, c.lead_id, c.agent_id, c.first_name, c.last_name, c.email, c.phone, c.date_of_birth, c.street, c.city,
-                       c.state, c.zip_code, c.country, c.time_zone, c.customer_since, c.preferred_contact_method, c.satisfaction_score,
-                       c.do_not_contact,
-                       (SELECT group_concat(channel, ';') FROM (SELECT channel FROM contact_preferences WHERE customer_id = c.id AND opted_out = 1 ORDER BY channel)),
-                       c.assigned_to,
-                       (SELECT group_concat(tag, ';') FROM (SELECT tag FROM customer_tags WHERE customer_id = c.id ORDER BY position)),
-                       c.metadata, c.snoozed_until, c.erased_at
-                FROM customers c ORDER BY c.id
-                """) { r in
-                try emit([r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.text(5), r.text(6), Self.dateCell(r, 7),
-                          r.text(8), r.text(9), r.text(10), r.text(11), r.text(12), r.text(13), Self.dateCell(r, 14), r.text(15),
-                          Self.numberCell(r, 16), r.bool(17) ? "true" : "false", r.text(18), r.text(19), r.text(20), r.text(21),
-                          Self.dateCell(r, 22), r.isNull(23) ? "" : Timestamp.formatInstant(r.int(23))])
-            }
+            return [r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.text(5), r.text(6), Self.dateCell(r, 7),
+                    r.text(8), r.text(9), r.text(10), r.text(11), r.text(12), r.text(13), Self.dateCell(r, 14), r.text(15),
+                    Self.numberCell(r, 16), r.bool(17) ? "true" : "false", r.text(18), r.text(19), r.text(20), r.text(21),
+                    Self.dateCell(r, 22), r.isNull(23) ? "" : Timestamp.formatInstant(r.int(23))]
         case .policies:
-            try db.forEach("""
-                SELECT p.uuid, c.uuid, p.agent_id, p.policy_number, p.policy_type, p.status, p.premium_cents, p.premium_frequency,
-                       p.premium_currency, p.coverage_type, p.coverage_amount_cents, p.coverage_deductible_cents, p.coverage_limits,
-                       p.effective_date, p.expiration_date, p.last_renewal_date, p.renewal_count, p.total_paid_cents, p.claims_count,
-                       p.total_claim_cents, p.underwriter, p.documents, p.metadata, p.ended_at, p.end_reason, p.inception_date
-                FROM policies p JOIN customers c ON c.id = p.customer_id ORDER BY p.id
-                """) { r in
-                let documents = (try? JSONValue.parse(r.text(21)))?.arrayValue?.compactMap(\.stringValue).joined(separator: ";") ?? ""
-                try emit([r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.text(5), Self.moneyCell(r, 6), r.text(7), r.text(8),
-                          r.text(9), Self.moneyCell(r, 10), Self.moneyCell(r, 11), r.text(12), Self.dateCell(r, 25), Self.dateCell(r, 13), Self.dateCell(r, 14),
-                          Self.dateCell(r, 15), String(r.int(16)), Self.moneyCell(r, 17), String(r.int(18)), Self.moneyCell(r, 19),
-                          r.text(20), documents, r.text(22), Self.dateCell(r, 23), r.text(24)])
-            }
+            let documents = (try? JSONValue.parse(r.text(21)))?.arrayValue?.compactMap(\.stringValue).joined(separator: ";") ?? ""
+            return [r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.text(5), Self.moneyCell(r, 6), r.text(7), r.text(8),
+                    r.text(9), Self.moneyCell(r, 10), Self.moneyCell(r, 11), r.text(12), Self.dateCell(r, 25), Self.dateCell(r, 13), Self.dateCell(r, 14),
+                    Self.dateCell(r, 15), String(r.int(16)), Self.moneyCell(r, 17), String(r.int(18)), Self.moneyCell(r, 19),
+                    r.text(20), documents, r.text(22), Self.dateCell(r, 23), r.text(24)]
         case .events:
-            try db.forEach("""
-                SELECT e.uuid, c.uuid, p.uuid, e.event_type, e.severity, e.data, e.triggered_actions, e.occurred_at
-                FROM retention_events e JOIN customers c ON c.id = e.customer_id LEFT JOIN policies p ON p.id = e.policy_id ORDER BY e.id
-                """) { r in
-                let actions = (try? JSONValue.parse(r.text(6)))?.arrayValue?.compactMap(\.stringValue).joined(separator: ";") ?? ""
-                try emit([r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.text(5), actions,
-                          r.isNull(7) ? "" : Timestamp.formatInstant(r.int(7))])
-            }
+            let actions = (try? JSONValue.parse(r.text(6)))?.arrayValue?.compactMap(\.stringValue).joined(separator: ";") ?? ""
+            return [r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.text(5), actions,
+                    r.isNull(7) ? "" : Timestamp.formatInstant(r.int(7))]
         }
-        if !buffer.isEmpty { try write(buffer) }
     }
 
     /// Every record of a kind in the API's JSON shape, as one JSON array, streamed.

@@ -74,16 +74,7 @@ extension Engine {
                                .map { $0 == "agent_id" ? "coalesce(s.agent_given, c.agent_id)" : "s." + $0 }.joined(separator: ", "))
                     FROM temp.staged_policies s JOIN customers c ON c.id = s.customer_id ORDER BY s.line
                     """)
-                try db.run("""
-                    UPDATE customers SET
-                      total_policies = (SELECT count(*) FROM policies WHERE customer_id = customers.id),
-                      active_policies = (SELECT count(*) FROM policies WHERE customer_id = customers.id AND status IN \(PolicyStatus.inForceSQL)),
-                      next_renewal_date = (SELECT min(renewal_date) FROM policies WHERE customer_id = customers.id AND status IN \(PolicyStatus.inForceSQL)),
-                      customer_since = min(customer_since, coalesce((SELECT min(inception_date) FROM policies WHERE customer_id = customers.id), customer_since)),
-                      lifetime_value_cents = (SELECT coalesce(sum(total_paid_cents), 0) FROM policies WHERE customer_id = customers.id),
-                      updated_at = ?1
-                    WHERE id IN (SELECT customer_id FROM temp.staged_policies)
-                    """, [.int(Int64(now))])
+                try refreshCustomerCounters(in: "SELECT customer_id FROM temp.staged_policies", now: now)
                 phases.begin("commit")
                 try audit("import.policies", entity: "import", id: "policies", details: .object([("rows", .int(checked.rows))]), now: now)
             }

@@ -8,6 +8,8 @@
 public enum JobPhase: Sendable, Equatable {
     case began(String)
     case ended(String)
+    /// Within a phase: rows done, of how many (nil: not known yet).
+    case progress(String, done: Int, total: Int?)
 }
 
 /// Reports a job's phases to an optional observer, one phase open at a time.

@@ -7,7 +7,7 @@ enum BenchCommand {
     static let usage = "usage: retention bench [--customers N] [--db PATH] [--json]"
 
     static let spec = CommandSpec(
-        name: "bench", summary: "Measure the hot paths (generation, rescore, metrics, queues, activation, dispatch, import, dashboard) on a book of N customers",
+        name: "bench", summary: "Measure the hot paths (generation, rescore, metrics, queues, activation, dispatch, import, sync, dashboard) on a book of N customers",
         usage: usage,
         help: """
         \(usage)
@@ -229,6 +229,17 @@ enum BenchCommand {
         let importPhases = importClock.ended
         results.append(Measure(name: "import customers CSV", seconds: importTime, rows: imported))
         for (phase, seconds) in importPhases { results.append(Measure(name: "  of which: \(phase)", seconds: seconds, rows: 0)) }
+
+        // Sync: 10,000 policies in force re-rated (premium + 5 %), matched by number, then the same file again (a no-op).
+        let rerate = "policyNumber,premiumAmount\r\n" + (try db.query("""
+            SELECT policy_number, premium_cents FROM policies WHERE status IN ('active', 'pending_renewal')
+              AND customer_id IN (SELECT id FROM customers WHERE erased_at IS NULL) ORDER BY id LIMIT 10000
+            """) { CSV.line([$0.text(0), JSONValue.format(number: Double($0.int(1) * 105 / 100) / 100)]) }).joined()
+        for (name, clock) in [("sync 10,000 re-rated policies (premium changes)", PhaseClock()), ("sync the same file again (nothing to write)", PhaseClock())] {
+            let (t, rows) = try time { try engine.syncCSV(.policies, text: rerate, dryRun: false, now: now, phases: clock.observe).rows }
+            results.append(Measure(name: name, seconds: t, rows: rows))
+            for (phase, seconds) in clock.ended { results.append(Measure(name: "  of which: \(phase)", seconds: seconds, rows: 0)) }
+        }
 
         let peak = peakRSSMiB()
         // The dashboard, as a separate process on a pseudo-terminal: time to the first frame with the panes'

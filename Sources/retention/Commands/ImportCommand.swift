@@ -1,9 +1,9 @@
 import Foundation
 import RetentionCore
 
-/// `retention import customers|policies|events FILE.csv [--dry-run]`.
+/// `retention import customers|policies|events FILE.csv [--dry-run] [--sync [--full]] [--map MAP]`.
 enum ImportCommand {
-    static let usage = "usage: retention import customers|policies|events FILE.csv [--dry-run] [--timings]"
+    static let usage = "usage: retention import customers|policies|events FILE.csv [--sync [--full]] [--map MAP] [--dry-run] [--timings]"
 
     static let spec = CommandSpec(
         name: "import", summary: "Import customers, policies or events from a CSV file (all or nothing)",
@@ -17,14 +17,29 @@ enum ImportCommand {
         reason, and the exit status is 65. Import customers first, then policies (customerId may be the
         customer's id or lead id), then events.
 
+        With --sync the file is another system's current view of the book (a nightly export): rows are
+        matched by their key (a customer by leadId, a policy by policyNumber, an event by id, else by
+        customer, type, time and data); new rows are inserted, changed ones updated as what they mean (a
+        renewal, a lapse, a premium change, an audited customer update), equal ones left alone. The same
+        file twice writes nothing the second time. A row the lifecycle forbids (a cancelled policy made
+        active) is printed with line, column and reason, and nothing is written (exit 65).
+
         Options:
-          --dry-run   check the file and report, write nothing (by reads alone: other writers never wait for it)
+          --sync      match rows with the book: insert, update, leave alone (see the README)
+          --full      with --sync: the file is the whole book; report the customers or policies it lacks
+                      (how many, the first five), never delete or change them
+          --map MAP   read the file through a mapping file: column renames, ignored columns, value maps
+                      (status codes, line names), date formats, defaults (see the README); a bad map is
+                      an error naming its line (exit 64)
+          --dry-run   check the file and report, write nothing (by reads alone: other writers never wait for it);
+                      with --sync, print the diff: new, changed (which fields, how many each), unchanged
           --timings   print on stderr the wall time of each phase (reading, checking and writing the rows;
                       building the indexes put off; rebuilding the customer totals; committing). A real
                       import of customers or events holds the book's write lock through all of them; one of
                       policies reads and checks its rows without it, and holds it to write them and commit.
         """,
-        flagOptions: ["--dry-run", "--timings"],
+        valueOptions: ["--map"],
+        flagOptions: ["--dry-run", "--timings", "--sync", "--full"],
         run: run)
 
     /// The bytes of a pipe or FIFO (not a folder), or nil.
@@ -51,9 +66,32 @@ enum ImportCommand {
             Output.err("retention import: cannot read \(path): \(reason).")
             return ExitCode.noInput
         }
-        let text = try UTF8Text.decode(data, name: path)
+        var text = try UTF8Text.decode(data, name: path)
+        if args.flag("--full") && !args.flag("--sync") { throw UsageError(message: "--full goes with --sync", usage: usage) }
+        if let mapPath = args.value("--map") {
+            guard let mapData = FileManager.default.contents(atPath: mapPath) else {
+                Output.err("retention import: cannot read the map \(mapPath).")
+                return ExitCode.usage
+            }
+            let map: ColumnMap
+            do {
+                map = try ColumnMap(text: try UTF8Text.decode(mapData, name: mapPath), kind: kind, name: mapPath)
+            } catch let e as RetentionError {
+                Output.err("retention import: \(e.message)")
+                return ExitCode.usage
+            }
+            let (mapped, problems) = try map.apply(to: text)
+            if !problems.isEmpty {
+                for p in problems.prefix(50) { Output.err("\(path): \(p)") }
+                let shown = problems.count > 50 ? ", the first 50 shown" : ""
+                Output.err("retention import: \(path) has \(problems.count) bad row\(problems.count == 1 ? "" : "s")\(shown); nothing was imported.")
+                return ExitCode.dataError
+            }
+            text = mapped
+        }
         // A dry run writes nothing, so it does not create a database either.
         let engine = try env.openEngine(create: !args.flag("--dry-run"))
+        if args.flag("--sync") { return try sync(kind, text: text, path: path, args: args, engine: engine, env: env) }
         let started = Date()
         let clock = PhaseClock()
         let result = try engine.importCSV(kind, text: text, dryRun: args.flag("--dry-run"), now: env.now, phases: clock.observe)
@@ -70,5 +108,43 @@ enum ImportCommand {
         let verb = result.dryRun ? "would import" : "imported"
         Output.out("\(path): \(verb) \(result.rows) \(kind.rawValue) in \(String(format: "%.2f", seconds)) s\(result.dryRun ? " (dry run: nothing written)" : "").")
         return ExitCode.ok
+    }
+
+    static func sync(_ kind: ExchangeKind, text: String, path: String, args: ParsedArguments, engine: Engine, env: CommandEnvironment) throws -> Int32 {
+        let started = Date()
+        let clock = PhaseClock()
+        let dryRun = args.flag("--dry-run")
+        let result = try engine.syncCSV(kind, text: text, dryRun: dryRun, full: args.flag("--full"), now: env.now, phases: clock.observe)
+        if args.flag("--timings") {
+            for (phase, seconds) in clock.ended { Output.err("retention import: \(String(format: "%8.2f", seconds)) s  \(phase)") }
+        }
+        for line in summary(result, path: path) { Output.out(line) }
+        if !result.problems.isEmpty {
+            for p in result.problems { Output.err("\(path): \(p)") }
+            let shown = result.problemCount > result.problems.count ? ", the first \(result.problems.count) shown" : ""
+            Output.err("retention import: \(path) has \(result.problemCount) refused row\(result.problemCount == 1 ? "" : "s")\(shown)\(dryRun ? "; the sync would write nothing" : "; nothing was written").")
+            return ExitCode.dataError
+        }
+        let seconds = Date().timeIntervalSince(started)
+        Output.out("\(path): \(dryRun ? "dry run, nothing written" : result.wrote ? "synced" : "already in sync, nothing written") in \(String(format: "%.2f", seconds)) s.")
+        return ExitCode.ok
+    }
+
+    /// The diff, one line a count: new, changed (with each field's count), unchanged, events, absent.
+    static func summary(_ r: SyncResult, path: String) -> [String] {
+        let verb = r.dryRun ? "would be" : ""
+        func n(_ count: Int, _ what: String) -> String { "\(count) \(what)" }
+        var lines = ["\(path): \(r.rows) \(r.kind.rawValue) rows: \(r.new) new, \(r.changed) changed, \(r.unchanged) unchanged\(r.problemCount > 0 ? ", \(r.problemCount) refused" : "")\(r.dryRun ? " (dry run)" : "")"]
+        if !r.fieldCounts.isEmpty {
+            lines.append("  changed fields: " + r.fieldCounts.map { "\($0.field) \($0.count)" }.joined(separator: ", "))
+        }
+        if !r.eventCounts.isEmpty {
+            lines.append("  events \(verb.isEmpty ? "recorded" : "to record"): " + r.eventCounts.map { "\($0.type) \($0.count)" }.joined(separator: ", "))
+        }
+        if let absent = r.absentCount {
+            let what = r.kind == .customers ? "customers (leads)" : "policies"
+            lines.append("  not in the file (--full; left as they are): \(n(absent, what))\(r.absentKeys.isEmpty ? "" : ", first: " + r.absentKeys.joined(separator: ", "))")
+        }
+        return lines
     }
 }
