@@ -76,8 +76,8 @@ extension Engine {
         typealias Driver = (sql: String, params: [SQLValue])
         var drivers: [Driver] = []
         var driver: Driver?
-        // A search always drives: its customers come from the name and e-mail indexes (walking the queue for
-        // a name that matches nobody took 10 s at a million in the dashboard).
+        // A search always drives: its customers come from the full-text index `customer_search` (walking the
+        // queue for a name that matches nobody took 10 s at a million in the dashboard).
         if let (condition, values) = Engine.nameSearchCondition(q.search, table: "s") {
             driver = ("SELECT s.id FROM customers s WHERE \(condition)", values)
         }

@@ -126,6 +126,30 @@ enum BenchCommand {
         }
     }
 
+    /// A load of new customers as a user runs it: `retention import customers FILE --quiet` into a new book, as
+    /// a separate process (the file read as it is imported), timed from launch to exit, with that process's
+    /// peak resident memory (the kernel's figure for this process's largest child so far: the first child
+    /// the benchmark starts is this one).
+    static func loadAsCommand(csv: String, now: Int) throws -> (seconds: Double, peakMiB: Double) {
+        let folder = NSTemporaryDirectory() + "retention-bench-load-\(getpid())"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let file = folder + "/customers.csv"
+        guard FileManager.default.createFile(atPath: file, contents: Data(csv.utf8)) else { throw RetentionError.storage("bench: cannot write \(file)") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).resolvingSymlinksInPath()
+        process.arguments = ["--db", folder + "/book.db", "--today", Timestamp.formatInstant(now), "--user", "bench", "import", "customers", file, "--quiet"]
+        process.standardOutput = FileHandle.nullDevice
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        try process.run()
+        process.waitUntilExit()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        guard process.terminationStatus == 0 else { throw RetentionError.storage("bench: the load exited with status \(process.terminationStatus)") }
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
+        return (seconds, Double(usage.ru_maxrss) / 1024)
+    }
+
     static func run(_ args: ParsedArguments, _ env: CommandEnvironment) throws -> Int32 {
         let n = try args.int("--customers", usage: usage, range: 100...10_000_000) ?? 1_000_000
         let path = args.value("--db") ?? NSTemporaryDirectory() + "retention-bench-\(n).db"
@@ -229,6 +253,8 @@ enum BenchCommand {
         let importPhases = importClock.ended
         results.append(Measure(name: "import customers CSV", seconds: importTime, rows: imported))
         for (phase, seconds) in importPhases { results.append(Measure(name: "  of which: \(phase)", seconds: seconds, rows: 0)) }
+        let load = try loadAsCommand(csv: csv, now: now)
+        results.append(Measure(name: "load customers: `retention import` of the file into a new book", seconds: load.seconds, rows: imported, peakMiB: load.peakMiB))
 
         let peak = peakRSSMiB()
         // The dashboard, as a separate process on a pseudo-terminal: time to the first frame with the panes'
