@@ -110,13 +110,20 @@ public enum CSV {
             var i = position
             let name = self.name
             let bytes = self.bytes
+            /// Whether the field holds a byte of 0x80 or more: only then can it be other than UTF-8 (ASCII is).
+            var fieldIsASCII = true
             func endField() throws {
-                guard let text = String(validating: field, as: UTF8.self) else {
-                    let (lines, column) = UTF8Text.firstForeignByte(bytes[recordStart..<i]) ?? (1, 1)
-                    throw UTF8Text.notUTF8(name: name, line: recordLine + lines - 1, column: column)
+                if fieldIsASCII {
+                    fields.append(String(decoding: field, as: UTF8.self))
+                } else {
+                    guard let text = String(validating: field, as: UTF8.self) else {
+                        let (lines, column) = UTF8Text.firstForeignByte(bytes[recordStart..<i]) ?? (1, 1)
+                        throw UTF8Text.notUTF8(name: name, line: recordLine + lines - 1, column: column)
+                    }
+                    fields.append(text)
                 }
-                fields.append(text)
                 field.removeAll(keepingCapacity: true)
+                fieldIsASCII = true
                 quotedField = false
                 afterQuote = false
             }
@@ -134,6 +141,7 @@ public enum CSV {
                         }
                     } else {
                         field.append(b)
+                        if b >= 0x80 { fieldIsASCII = false }
                         if b == 0x0A { line += 1; column = 1 } else { column += 1 }
                     }
                     continue
@@ -159,6 +167,7 @@ public enum CSV {
                         throw RetentionError(.invalid, code: "invalid_csv", "Line \(line), column \(column): text after a closing quote; a quoted field must end at a comma or line end.", line: line)
                     }
                     field.append(b); column += 1
+                    if b >= 0x80 { fieldIsASCII = false }
                 }
                 if i > bytes.endIndex { break }
             }
