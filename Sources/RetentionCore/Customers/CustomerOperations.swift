@@ -263,11 +263,17 @@ extension Engine {
         // The count is every customer the filters match less the erased ones among them: the first count is
         // read from the index a filter uses (or, with no filter, the smallest index) without fetching each
         // row to test `erased_at`, the second from the small index of erased customers.
+        // A search alone is counted in its own index, which holds exactly the customers not erased: no row read.
         let filters = conditions.dropFirst().joined(separator: " AND ")
-        let total = try db.scalarInt("""
-            SELECT (SELECT count(*) FROM customers c \(filters.isEmpty ? "" : "WHERE \(filters)"))
-                 - (SELECT count(*) FROM customers c INDEXED BY customers_erased WHERE c.erased_at IS NOT NULL \(filters.isEmpty ? "" : "AND \(filters)"))
-            """, params + params)
+        let total: Int
+        if let s = q.search?.trimmingCharacters(in: .whitespaces), !s.isEmpty, conditions.count == 2 {
+            total = try db.scalarInt("SELECT count(*) FROM customer_search WHERE customer_search MATCH ?", [.text(Engine.searchMatch(s))])
+        } else {
+            total = try db.scalarInt("""
+                SELECT (SELECT count(*) FROM customers c \(filters.isEmpty ? "" : "WHERE \(filters)"))
+                     - (SELECT count(*) FROM customers c INDEXED BY customers_erased WHERE c.erased_at IS NOT NULL \(filters.isEmpty ? "" : "AND \(filters)"))
+                """, params + params)
+        }
         let offset = (page - 1) * limit
         let pageParams = params + [.int(Int64(limit)), .int(Int64(offset))]
         func items(_ rows: [Customer]) throws -> Page<Customer> { Page(items: try rows.map(withDetails), page: page, limit: limit, total: total) }
@@ -331,6 +337,13 @@ extension Engine {
     static func nameSearchCondition(_ text: String?, table c: String = "c") -> (sql: String, params: [SQLValue])? {
         guard let s = text?.trimmingCharacters(in: .whitespaces), !s.isEmpty else { return nil }
         return ("\(c).id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ?)", [.text(searchMatch(s))])
+    }
+
+    /// The customers a search finds, as a query of their row ids (`id`) from the search index alone, for a
+    /// search that drives a query (the at-risk queue's); nil when `text` is no search.
+    static func nameSearchDriver(_ text: String?) -> (sql: String, params: [SQLValue])? {
+        guard let s = text?.trimmingCharacters(in: .whitespaces), !s.isEmpty else { return nil }
+        return ("SELECT rowid AS id FROM customer_search WHERE customer_search MATCH ?", [.text(searchMatch(s))])
     }
 
     /// The FTS5 query of a search: one phrase (the text quoted, its quotes doubled, so no character of it is
