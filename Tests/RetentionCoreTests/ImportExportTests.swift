@@ -222,42 +222,4 @@ import Testing
         let ragged = try engine.importCSV(.customers, text: "leadId,agentId,firstName,lastName,email\nl1,a,Ann\n", dryRun: false, now: testNow)
         #expect(ragged.problems.first?.line == 2)
     }
-
-    /// Runs of customers are written many to a statement, every column named (the table's DEFAULT for those a
-    /// row leaves out); the book must be the one writing each row alone gives, column by column, tags and
-    /// consents included, whatever columns each row gives.
-    @Test func customersWrittenManyToAStatementAreTheRowsWrittenOneByOne() throws {
-        let header = "id,leadId,agentId,firstName,lastName,email,phone,satisfactionScore,doNotContact,optedOutChannels,tags,metadata,timeZone,erasedAt"
-        var lines: [String] = []
-        for i in 0..<150 {
-            let id = String(format: "019ecb27-2200-7000-8000-%012x", i)
-            let score = i % 3 == 0 ? "" : "\(i % 100)"
-            let dnc = i % 4 == 0 ? "" : (i % 8 == 1 ? "true" : "false")
-            let out = i % 5 == 0 ? "sms;email" : ""
-            let tags = i % 2 == 0 ? "vip;t\(i % 7)" : ""
-            let meta = i % 6 == 0 ? "\"{\"\"k\"\":\(i)}\"" : ""
-            let erased = i == 77 ? "2023-05-01T00:00:00Z" : ""
-            lines.append("\(id),lead-\(i),agent-\(i % 3),F\(i),L\(i),p\(i)@example.com,\(i % 9 == 0 ? "" : "+1 217 555 01\(i % 10)0"),\(score),\(dnc),\(out),\(tags),\(meta),\(i % 10 == 0 ? "" : "America/Chicago"),\(erased)")
-        }
-        let many = try makeEngine(), one = try makeEngine()
-        let result = try many.importCSV(.customers, text: ([header] + lines).joined(separator: "\n") + "\n", dryRun: false, now: testNow)
-        #expect(result.succeeded && result.rows == 150)
-        for line in lines {   // one row a file: each customer written alone
-            #expect(try one.importCSV(.customers, text: header + "\n" + line + "\n", dryRun: false, now: testNow).succeeded)
-        }
-        for table in ["customers", "customer_tags", "contact_preferences"] {
-            let rows = { (e: Engine) in try e.db.query("SELECT * FROM \(table) ORDER BY 1, 2") { r in (0..<r.columnCount).map { r.isNull($0) ? "∅" : r.text($0) }.joined(separator: "|") } }
-            #expect(try rows(many) == rows(one), "\(table)")
-        }
-        #expect(try count(many, "customers") == 150)
-        #expect(try count(many, "customer_tags") == 150)
-        #expect(try count(many, "contact_preferences") == 60)
-        #expect(try many.db.scalarInt("SELECT typeof(health_score) = 'real' AND do_not_contact = 0 FROM customers WHERE lead_id = 'lead-0'") == 1)
-        // The many-row statement stores a run whole, or from its first row up to the run that meets a lead or id.
-        let fresh = try makeEngine()
-        let three = (0..<3).map { NewCustomer(leadId: "x\($0)", agentId: "a", firstName: "F", lastName: "L", email: "x\($0)@example.com").prepared(now: testNow) }
-        #expect(try fresh.db.transaction { try fresh.writeNewCustomers(three, now: testNow) } == 3)
-        #expect(try fresh.db.transaction { try fresh.writeNewCustomers(three, now: testNow) } == 0, "the first lead is in the book: nothing stored")
-        #expect(try count(fresh, "customers") == 3)
-    }
 }

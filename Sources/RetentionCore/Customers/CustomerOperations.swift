@@ -103,51 +103,6 @@ extension Engine {
         return rowID
     }
 
-    /// Stores validated new customers in order, as `writeNewCustomer` stores each, 64 to a run of one multi-row
-    /// INSERT (`BatchedInsert`: SQLite's cost per statement run, a cursor on the table and on each index, is paid
-    /// once per 64 rows). Every row names every column of the table: those a customer does not give take the
-    /// column's DEFAULT, as a row that leaves them out does. Returns how many were stored, from the first: all,
-    /// unless a run fails (a lead or id met before), which stores none of its rows; the caller writes the
-    /// customers from there on one by one, which names the conflict. None when a default is not a plain value.
-    /// For an import (no audit entry a customer).
-    func writeNewCustomers(_ customers: [PreparedCustomer], now: Int) throws -> Int {
-        let fixed = ["uuid", "lead_id", "customer_since", "created_at", "updated_at"]
-        var columns: [String] = fixed, defaults: [SQLValue] = Array(repeating: .null, count: fixed.count)
-        for (name, value) in try db.query("SELECT name, dflt_value FROM pragma_table_info('customers') WHERE pk = 0", [], { ($0.text(0), $0.optionalText(1)) })
-            where !fixed.contains(name) {
-            guard let value else { columns.append(name); defaults.append(.null); continue }
-            if let v = Int64(value) { defaults.append(.int(v)) } else if let v = Double(value) { defaults.append(.double(v)) } else { return 0 }
-            columns.append(name)
-        }
-        let position = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1, $0) })
-        var rows: [[SQLValue]] = []
-        rows.reserveCapacity(customers.count)
-        for c in customers {
-            var row = defaults
-            row[0] = .text(c.id); row[1] = .text(c.leadId); row[2] = .int(Int64(c.since)); row[3] = .int(Int64(now)); row[4] = .int(Int64(now))
-            for (column, value) in c.fields.assignments {
-                guard let k = position[column] else { return 0 }
-                row[k] = value
-            }
-            rows.append(row)
-        }
-        let insert = try BatchedInsert(db, "INSERT INTO customers (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))")
-        let before = Int64(try db.scalarInt("SELECT coalesce(max(id), 0) FROM customers"))
-        var written = customers.count
-        do {
-            try insert.insert(rows)
-        } catch let e as RetentionError where e.code == "constraint_violation" {
-            written = try db.scalarInt("SELECT coalesce(max(id), 0) FROM customers") - Int(before)
-        }
-        for (k, c) in customers.prefix(written).enumerated() {
-            let rowID = before + 1 + Int64(k)
-            if let tags = c.fields.tags { try replaceTags(rowID, tags, new: true) }
-            try applyChannelPreferences(rowID, c.fields, now: now, createdAs: c.id)
-            if !bulkImport { try audit("customer.create", entity: "customer", id: c.id, details: .object([("leadId", .string(c.leadId))]), now: now) }
-        }
-        return written
-    }
-
     // MARK: Read
 
     public func customer(id: String) throws -> Customer {

@@ -133,21 +133,8 @@ extension Engine {
                         }
                     }
                     phases.progress(done: rows, total: max(rows, Int(Double(rows + batch.count) * Double(rest.byteCount) / Double(max(1, rest.bytesRead)))))
-                    // Customers: each run of rows that are not bad is written many to a statement first
-                    // (`writeNewCustomers`); a row the run stopped at (a lead or id met before) and the rows after it
-                    // come to the row-by-row writing below, which names the conflict.
-                    var writtenAhead = 0
-                    for (index, (record, prepared)) in batch.enumerated() {
+                    for (record, prepared) in batch {
                         rows += 1
-                        if kind == .customers, index >= writtenAhead, case .customer = prepared {
-                            var end = index
-                            while end < batch.count, case .customer = batch[end].1 { end += 1 }
-                            let run = batch[index..<end].compactMap { if case .customer(let c) = $0.1 { c } else { nil } }
-                            let written = run.count > 1 ? try writeNewCustomers(run, now: now) : 0
-                            for k in 0..<written { linesOfNewCustomers.append(Int32(clamping: batch[index + k].0.line)) }
-                            writtenAhead = index + written
-                        }
-                        if index < writtenAhead { continue }
                         do {
                             switch prepared {
                             case .problem(let e): throw e
