@@ -42,5 +42,9 @@ let package = Package(
             name: "RetentionTUITests",
             dependencies: ["RetentionTUI", "RetentionCore"]
         ),
+        .testTarget(
+            name: "retentionTests",
+            dependencies: ["retention", "RetentionCore"]
+        ),
     ]
 )

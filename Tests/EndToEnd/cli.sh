@@ -210,5 +210,23 @@ check "tick completes it at midnight there" bash -c "'$BIN' --today 2026-06-16T1
 check "a completed campaign has no next run" bash -c "'$BIN' --db '$WORK/demo.db' api GET /campaigns/$DAYCAMP --compact | grep -q '\"status\":\"completed\".*\"nextRunAt\":null'"
 check "dashboard refuses to run without a terminal" expect_exit 64 "$BIN" --db "$WORK/demo.db" tui
 
+# Long jobs say how far they are on a terminal only: piped (here), standard error stays empty and standard
+# output holds just the summary; on a terminal (a pseudo-terminal from script(1)) the progress line is drawn
+# in place (carriage return, erase to the end of the line) and wiped before the summary; --quiet draws nothing.
+check "a piped import prints only its summary" bash -c "'$BIN' --db '$WORK/progress.db' import customers '$WORK/customers.csv' >'$WORK/p.out' 2>'$WORK/p.err' \
+  && [ ! -s '$WORK/p.err' ] && [ \$(wc -l <'$WORK/p.out') -eq 1 ] && grep -q 'imported 300 customers' '$WORK/p.out'"
+check "a piped rescore prints only its summary" bash -c "'$BIN' --db '$WORK/progress.db' rescore >'$WORK/p.out' 2>'$WORK/p.err' \
+  && [ ! -s '$WORK/p.err' ] && [ \$(wc -l <'$WORK/p.out') -eq 1 ] && grep -q '^Rescored [0-9]* customers' '$WORK/p.out'"
+check "a piped demo prints only its summary" bash -c "'$BIN' demo --customers 120 --db '$WORK/progress-demo.db' --no-open >'$WORK/p.out' 2>'$WORK/p.err' \
+  && [ ! -s '$WORK/p.err' ] && ! grep -q \$'\\r' '$WORK/p.out' && grep -q '120 customers' '$WORK/p.out'"
+if command -v script >/dev/null; then
+  check "on a terminal the demo draws its progress line in place" bash -c "script -qec \"'$BIN' demo --customers 120 --db '$WORK/progress-tty.db' --no-open\" /dev/null >'$WORK/tty.out' \
+    && grep -q \$'\\r\\e\\[Kwrite the rows' '$WORK/tty.out' && grep -q \$'\\r\\e\\[Kscore the book' '$WORK/tty.out' && grep -q '120 customers' '$WORK/tty.out'"
+  check "on a terminal the import draws its progress line" bash -c "script -qec \"'$BIN' --db '$WORK/progress-tty2.db' import customers '$WORK/customers.csv'\" /dev/null >'$WORK/tty.out' \
+    && grep -q \$'\\r\\e\\[Kread, check and write the rows' '$WORK/tty.out' && grep -q 'imported 300 customers' '$WORK/tty.out'"
+  check "--quiet draws nothing on a terminal" bash -c "script -qec \"'$BIN' --db '$WORK/progress-tty2.db' rescore --quiet\" /dev/null >'$WORK/tty.out' \
+    && ! grep -q \$'\\e\\[K' '$WORK/tty.out' && grep -q '^Rescored [0-9]* customers' '$WORK/tty.out'"
+fi
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

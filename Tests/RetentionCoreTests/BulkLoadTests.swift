@@ -165,7 +165,7 @@ import Testing
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/killed.db"
-        let triggers = ["customer_totals_insert", "policies_metrics_code_insert", "premium_changes_insert", "renewal_days_insert"]
+        let triggers = ["customer_search_insert", "customer_totals_insert", "policies_metrics_code_insert", "premium_changes_insert", "renewal_days_insert"]
         let present = { (db: Database) in
             try db.query("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name IN (SELECT value FROM json_each(?)) ORDER BY name",
                          [.text(JSONValue.array(triggers.map { .string($0) }).serialized())]) { $0.text(0) }
@@ -192,6 +192,12 @@ import Testing
         try CustomerTotalsTests.expectKept(reopened, "the next open")
         try RenewalDaysTests.expectKept(reopened, "the next open")
         #expect(try reopened.scalarInt("SELECT count(*) FROM policies WHERE metrics_code IS NOT \(PolicyMetricsCode.sqlExpression("policies"))") == 0)
+        // The customers written while the search index's trigger was off are in the index, and only they were added.
+        #expect(try reopened.scalarInt("SELECT count(*) FROM customer_search WHERE customer_search MATCH 'oaded'") == 1)
+        #expect(try reopened.scalarInt("""
+            SELECT count(*) FROM customer_search WHERE customer_search MATCH 'name: ^"john doe"' AND rowid = (SELECT id FROM customers WHERE lead_id = 'lead-uuid')
+            """) == 1)
+        try reopened.execute("INSERT INTO customer_search (customer_search, rank) VALUES ('integrity-check', 0)")
         #expect(try reopened.scalarInt("""
             SELECT count(*) FROM retention_events WHERE event_type IN ('policy_renewed', 'coverage_changed') AND policy_id IS NOT NULL
               AND id NOT IN (SELECT event_id FROM premium_changes)

@@ -77,3 +77,77 @@ import Testing
         #expect(try UTF8Text.decode(Data("a,b\nJosé,山田 😀\n".utf8), name: "x") == "a,b\nJosé,山田 😀\n")
     }
 }
+
+/// A file read as it is parsed, a chunk at a time: the same records and lines as the text read whole, and a
+/// byte that is not UTF-8 refused with its line and column.
+@Suite struct CSVFileReadingTests {
+    func withFile<T>(_ bytes: [UInt8], _ body: (FileHandle) throws -> T) throws -> T {
+        let path = NSTemporaryDirectory() + "retention-csv-\(UUID().uuidString).csv"
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let handle = try #require(FileHandle(forReadingAtPath: path))
+        defer { try? handle.close() }
+        return try body(handle)
+    }
+
+    @Test func chunksOfEverySizeGiveTheRecordsOfTheWholeText() throws {
+        // Quoted line breaks and quotes, CRLF, an empty line and a last record without a line end: every chunk
+        // size (a chunk may end inside a doubled quote, between CR and LF, inside the BOM's record) and batch size.
+        let text = "\u{FEFF}a,b\r\n\"1\n2\",x\n\n3,\"y\"\"z\"\r\n4,5\r\n\"6,7\",8"
+        let whole = try CSV.parse(text)
+        for chunk in 4...12 {
+            for batch in [1, 2, 100] {
+                let records = try withFile(Array(text.utf8)) { handle in
+                    var reader = CSV.Reader(file: handle, name: "f.csv", chunkBytes: chunk)
+                    var all: [CSV.Record] = []
+                    while true {
+                        let next = try reader.next(batch)
+                        if next.isEmpty { break }
+                        all += next
+                    }
+                    #expect(reader.bytesRead == reader.byteCount)
+                    return all
+                }
+                #expect(records.map(\.fields) == whole.map(\.fields), "chunks of \(chunk), batches of \(batch)")
+                #expect(records.map(\.line) == whole.map(\.line), "chunks of \(chunk), batches of \(batch)")
+            }
+        }
+    }
+
+    @Test func aByteThatIsNotUTF8IsRefusedWithItsLineAndColumn() throws {
+        // "José" in Latin-1 on line 3: the é (0xE9) is the line's 6th character.
+        let bytes = Array("a,b\nok,ok\nx,Jos".utf8) + [0xE9] + Array("\n".utf8)
+        for chunk in [5, 1 << 20] {
+            #expect { try withFile(bytes) { handle in
+                var reader = CSV.Reader(file: handle, name: "latin.csv", chunkBytes: chunk)
+                while try !reader.next(10).isEmpty {}
+            } } throws: { error in
+                let e = error as? RetentionError
+                return e?.code == "not_utf8" && e?.line == 3 && e?.column == 6
+                    && e?.message.hasPrefix("latin.csv is not UTF-8 text: line 3, column 6") == true
+            }
+        }
+    }
+}
+
+/// The byte-wise checks an import runs on every row give what the general ones give.
+@Suite struct ImportFastChecksTests {
+    @Test func aUUIDIsWhatFoundationCallsOne() {
+        for s in ["019ecb27-2200-7000-8000-00012972b860", "019ECB27-2200-7000-8000-00012972B860", "019ecb27-2200-7000-8000-00012972b86",
+                  "019ecb27-2200-7000-8000-00012972b8600", "019ecb27_2200-7000-8000-00012972b860", "019ecb27-2200-7000-8000-00012972b86g",
+                  "", "not a uuid", "019ecb2722007000800000012972b860", " 019ecb27-2200-7000-8000-00012972b86", "019ecb27-2200-7000-8000-00012972b8é"] {
+            #expect(Validation.isUUID(s) == (UUID(uuidString: s) != nil), "\(s)")
+            if Validation.isCanonicalUUID(s) { #expect(UUID(uuidString: s) != nil, "\(s)") }
+        }
+        #expect(Validation.isCanonicalUUID("019ecb27-2200-7000-8000-00012972b860") && !Validation.isCanonicalUUID("019ecb27-2200-7000-8000-00012972b86"))
+    }
+
+    @Test func printableASCIITextPassesAndEverythingElseGetsTheFullCheck() throws {
+        #expect(try Validation.text("Zoe O'Brien-Smith", field: "f") == "Zoe O'Brien-Smith")
+        #expect(try Validation.text("Zoë", field: "f", maxLength: 3) == "Zoë", "three characters, four bytes")
+        #expect(throws: RetentionError.self) { try Validation.text("abcd", field: "f", maxLength: 3) }
+        #expect(throws: RetentionError.self) { try Validation.text("a\u{7F}b", field: "f") }
+        #expect(throws: RetentionError.self) { try Validation.text("a\tb", field: "f") }
+        #expect(try Validation.text("a\tb", field: "f", multiline: true) == "a\tb")
+    }
+}

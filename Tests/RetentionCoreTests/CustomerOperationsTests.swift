@@ -236,43 +236,7 @@ import Testing
         }
     }
 
-    /// The search reads indexes; it must find exactly what the plain predicate it replaced found:
-    /// first name, last name, e-mail or "first last" starting with the text, ASCII case ignored.
-    @Test func searchFindsWhatTheFullNamePredicateFinds() throws {
-        let engine = try makeEngine()
-        let people = [("Mary Ann", "Smith"), ("Mary", "Ann-Smith"), ("mary", "smithers"), ("John", "Doe"), ("Jo", "Hn Doe"), ("Zoë", "O'Neil"),
-                      ("Ann", " Smith"), ("100%", "Real_Name"), ("Élodie", "Dupont")]
-        for (i, (first, last)) in people.enumerated() {
-            _ = try engine.createCustomer(try json("""
-                {"leadId":"s\(i)","agentId":"a","firstName":"\(first)","lastName":"\(last)","email":"p\(i)@example.com"}
-                """), now: testNow)
-        }
-        func reference(_ s: String) throws -> Set<String> {
-            let p = Engine.likePrefix(s)
-            return Set(try engine.db.query("""
-                SELECT last_name FROM customers c WHERE c.first_name LIKE ?1 ESCAPE '\\' OR c.last_name LIKE ?1 ESCAPE '\\' OR c.email LIKE ?1 ESCAPE '\\'
-                   OR (c.first_name || ' ' || c.last_name) LIKE ?1 ESCAPE '\\'
-                """, [.text(p)]) { $0.text(0) })
-        }
-        for s in ["mary", "MARY ANN", "mary ann s", "Mary A", "mary  smith", "mary smith", "john d", "jo hn", "jo hn doe", "ann  s", "ann smith",
-                  "100%", "100% r", "real_", "zoë o'", "ZOË", "p3@", "nobody", "a"] {
-            var q = CustomerQuery()
-            q.search = s
-            q.limit = 100
-            let found = try engine.listCustomers(q)
-            #expect(Set(found.items.map(\.lastName)) == (try reference(s)), "search \"\(s)\"")
-            #expect(found.total == found.items.count, "search \"\(s)\"")
-        }
-        // Every alternative reads an index: no scan of the customers table.
-        // Spaces alone are no search at all.
-        #expect(Engine.nameSearchCondition("   ") == nil && Engine.nameSearchCondition(nil) == nil)
-        var blank = CustomerQuery()
-        blank.search = "  "
-        #expect(try engine.listCustomers(blank).total == people.count)
-        let (condition, params) = try #require(Engine.nameSearchCondition("mary ann s"))
-        let plan = try engine.db.query("EXPLAIN QUERY PLAN SELECT c.id FROM customers c WHERE \(condition)", params) { $0.text(3) }
-        #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
-    }
+    // The search's rule and its index: CustomerSearchTests.
 
     @Test func theUnfilteredCountLeavesOutErasedCustomers() throws {
         let engine = try makeEngine()

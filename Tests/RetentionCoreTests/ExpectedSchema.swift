@@ -16,6 +16,7 @@ enum ExpectedSchema {
         0x83f2dc6897317019, // version 9
         0x837c8fcc933e8d1d, // version 10
         0x1c1e225fbd04ba1f, // version 11
+        0x341adf1e3000e15f, // version 12
     ]
 
     /// FNV-1a (64-bit) of the `sqlite_master` dump (see `SchemaFreezeTests.dump`) after each version, version 1 first.
@@ -31,6 +32,7 @@ enum ExpectedSchema {
         0xacbe9b29ffbc7124, // version 9
         0x072d5c69eb72e448, // version 10
         0xf630ef597fc23eae, // version 11
+        0xc47f8be51ceeb26a, // version 12
     ]
 
     /// The `sqlite_master` dump of a database built through every migration: type|name|tbl_name|sql, by type and name.
@@ -42,9 +44,7 @@ index|campaigns_status|campaigns|CREATE INDEX campaigns_status ON campaigns(stat
 index|customer_tags_tag|customer_tags|CREATE INDEX customer_tags_tag ON customer_tags(tag, customer_id)
 index|customers_agent|customers|CREATE INDEX customers_agent ON customers(agent_id)
 index|customers_assigned|customers|CREATE INDEX customers_assigned ON customers(assigned_to) WHERE assigned_to IS NOT NULL
-index|customers_email|customers|CREATE INDEX customers_email ON customers(email COLLATE NOCASE)
 index|customers_erased|customers|CREATE INDEX customers_erased ON customers(erased_at) WHERE erased_at IS NOT NULL
-index|customers_first_name|customers|CREATE INDEX customers_first_name ON customers(first_name COLLATE NOCASE)
 index|customers_health|customers|CREATE INDEX customers_health ON customers(health_score)
 index|customers_last_contact|customers|CREATE INDEX customers_last_contact ON customers(last_contact_date)
 index|customers_name|customers|CREATE INDEX customers_name ON customers(last_name COLLATE NOCASE, first_name COLLATE NOCASE)
@@ -142,6 +142,10 @@ table|contact_preferences|contact_preferences|CREATE TABLE contact_preferences (
     changed_by  TEXT NOT NULL,
     PRIMARY KEY (customer_id, channel)
 ) WITHOUT ROWID
+table|customer_search|customer_search|CREATE VIRTUAL TABLE customer_search USING fts5(name, last_name, email, content='', columnsize=0, tokenize='unicode61 remove_diacritics 2')
+table|customer_search_config|customer_search_config|CREATE TABLE 'customer_search_config'(k PRIMARY KEY, v) WITHOUT ROWID
+table|customer_search_data|customer_search_data|CREATE TABLE 'customer_search_data'(id INTEGER PRIMARY KEY, block BLOB)
+table|customer_search_idx|customer_search_idx|CREATE TABLE 'customer_search_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID
 table|customer_tags|customer_tags|CREATE TABLE customer_tags (
     customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
     position    INTEGER NOT NULL,
@@ -349,6 +353,23 @@ table|touchpoints|touchpoints|CREATE TABLE touchpoints (
     created_at      INTEGER NOT NULL,
     updated_at      INTEGER NOT NULL
 , handed_at INTEGER)
+trigger|customer_search_delete|customers|CREATE TRIGGER customer_search_delete AFTER DELETE ON customers WHEN OLD.erased_at IS NULL
+BEGIN
+    INSERT INTO customer_search (customer_search, rowid, name, last_name, email)
+        VALUES ('delete', OLD.id, OLD.first_name || ' ' || OLD.last_name, OLD.last_name, OLD.email);
+END
+trigger|customer_search_insert|customers|CREATE TRIGGER customer_search_insert AFTER INSERT ON customers WHEN NEW.erased_at IS NULL
+BEGIN
+    INSERT INTO customer_search (rowid, name, last_name, email) VALUES (NEW.id, NEW.first_name || ' ' || NEW.last_name, NEW.last_name, NEW.email);
+END
+trigger|customer_search_update|customers|CREATE TRIGGER customer_search_update AFTER UPDATE OF first_name, last_name, email, erased_at ON customers
+WHEN OLD.first_name IS NOT NEW.first_name OR OLD.last_name IS NOT NEW.last_name OR OLD.email IS NOT NEW.email OR OLD.erased_at IS NOT NEW.erased_at
+BEGIN
+    INSERT INTO customer_search (customer_search, rowid, name, last_name, email)
+        SELECT 'delete', OLD.id, OLD.first_name || ' ' || OLD.last_name, OLD.last_name, OLD.email WHERE OLD.erased_at IS NULL;
+    INSERT INTO customer_search (rowid, name, last_name, email)
+        SELECT NEW.id, NEW.first_name || ' ' || NEW.last_name, NEW.last_name, NEW.email WHERE NEW.erased_at IS NULL;
+END
 trigger|customer_totals_delete|customers|CREATE TRIGGER customer_totals_delete AFTER DELETE ON customers WHEN OLD.active_policies > 0
 BEGIN
     UPDATE customer_totals SET active = active - (1), paid_cents = paid_cents - (OLD.lifetime_value_cents), satisfaction_count = satisfaction_count - (OLD.satisfaction_score IS NOT NULL), satisfaction_micros = satisfaction_micros - (coalesce(CAST(round(OLD.satisfaction_score * 1000000) AS INTEGER), 0)), ltv_count = ltv_count - (OLD.projected_ltv_cents IS NOT NULL), ltv_cents = ltv_cents - (coalesce(OLD.projected_ltv_cents, 0)), scored = scored - (OLD.scored_at IS NOT NULL), health_micros = health_micros - (CASE WHEN OLD.scored_at IS NOT NULL THEN CAST(round(OLD.health_score * 1000000) AS INTEGER) ELSE 0 END), risk_low = risk_low - (OLD.scored_at IS NOT NULL AND OLD.churn_risk = 0), risk_medium = risk_medium - (OLD.scored_at IS NOT NULL AND OLD.churn_risk = 1), risk_high = risk_high - (OLD.scored_at IS NOT NULL AND OLD.churn_risk = 2), risk_critical = risk_critical - (OLD.scored_at IS NOT NULL AND OLD.churn_risk = 3), band_excellent = band_excellent - (OLD.scored_at IS NOT NULL AND OLD.health_score >= 80), band_good = band_good - (OLD.scored_at IS NOT NULL AND OLD.health_score >= 60 AND OLD.health_score < 80), band_fair = band_fair - (OLD.scored_at IS NOT NULL AND OLD.health_score >= 40 AND OLD.health_score < 60), band_poor = band_poor - (OLD.scored_at IS NOT NULL AND OLD.health_score < 40) WHERE agent_id = OLD.agent_id AND true;

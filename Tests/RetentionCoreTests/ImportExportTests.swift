@@ -88,7 +88,14 @@ import Testing
         let large = try makeEngine(), small = try makeEngine()
         let fresh = try indexes(large)
         var phases: [JobPhase] = []
-        let result = try large.importCSV(.customers, text: customersFile(rows: 10_500), dryRun: false, now: testNow, phases: { phases.append($0) })
+        var reports: [JobPhase] = []
+        let result = try large.importCSV(.customers, text: customersFile(rows: 10_500), dryRun: false, now: testNow, phases: { reports.append($0) })
+        // Progress within the rows' phase: rows done before each batch of 2,048, of the rows estimated from the bytes read.
+        let progress = reports.compactMap { if case .progress(let phase, let done, let total) = $0 { (phase, done, total) } else { nil } }
+        #expect(progress.map(\.1) == [0, 2_048, 4_096, 6_144, 8_192, 10_240])
+        #expect(progress.allSatisfy { $0.0 == "read, check and write the rows" && ($0.2 ?? 0) >= $0.1 })
+        #expect(progress.last?.2 == 10_500, "the last batch ends the file: the estimate is exact")
+        phases = reports.filter { if case .progress = $0 { false } else { true } }
         #expect(result.succeeded && result.rows == 10_500)
         for first in stride(from: 1, through: 10_500, by: 3_500) {
             #expect(try small.importCSV(.customers, text: customersFile(rows: 3_500, from: first), dryRun: false, now: testNow).succeeded)
@@ -102,23 +109,25 @@ import Testing
             FROM (SELECT * FROM customers ORDER BY lead_id) c
             """
         #expect(try large.db.queryOne(book) { $0.text(0) } == small.db.queryOne(book) { $0.text(0) })
-        // The rebuilt e-mail index answers a search, the rebuilt tag index a tag filter.
+        // The search index, filled after the rows, answers a search; the rebuilt tag index a tag filter.
         #expect(try large.listCustomers({ var q = CustomerQuery(); q.search = "p10499@"; return q }()).items.map(\.leadId) == ["lead-10499"])
         #expect(try large.listCustomers({ var q = CustomerQuery(); q.tag = "vip"; return q }()).total == 3_500)
         #expect(try large.db.queryOne("EXPLAIN QUERY PLAN SELECT customer_id FROM customer_tags WHERE tag = 'vip'") { $0.text(3) }?.contains("customer_tags_tag") == true)
         // The phases the benchmark reports: the large import built its indexes and totals; a small one had none to build.
         // Each phase begins as the one before ends, so a clock between the reports times the whole import.
         func inTurn(_ names: [String]) -> [JobPhase] { names.flatMap { [.began($0), .ended($0)] } }
-        #expect(phases == inTurn(["read, check and write the rows", "build the indexes put off", "rebuild the customer totals", "commit"]))
+        #expect(phases == inTurn(["read, check and write the rows", "build the indexes put off", "rebuild the customer totals",
+                                  "index the new customers for search", "commit"]))
         let another = try makeEngine()
         try DemoBook(customers: 40, seed: 2, now: testNow).generate(into: another.db)
         phases = []
         _ = try another.importCSV(.customers, text: customersFile(rows: 3), dryRun: false, now: testNow, phases: { phases.append($0) })
-        #expect(phases == inTurn(["read, check and write the rows", "commit"]))
+        #expect(phases == [.began("read, check and write the rows"), .progress("read, check and write the rows", done: 0, total: 3),
+                           .ended("read, check and write the rows"), .began("commit"), .ended("commit")])
         // A dry run of customers only reads and checks (it writes nothing, so it takes no write lock).
         phases = []
         _ = try another.importCSV(.customers, text: customersFile(rows: 3), dryRun: true, now: testNow, phases: { phases.append($0) })
-        #expect(phases == inTurn(["read and check the rows"]))
+        #expect(phases == [.began("read and check the rows"), .progress("read and check the rows", done: 0, total: 3), .ended("read and check the rows")])
     }
 
     /// A large customer import runs without the customer totals' insert trigger and rebuilds the totals

@@ -151,8 +151,8 @@ import Testing
         }
         #expect(throws: Never.self) { try wrote?.get() }
         #expect(wrote != nil)
-        #expect(seen == [.began("read and check the rows"), .ended("read and check the rows"), .began("write the rows"), .ended("write the rows"),
-                         .began("commit"), .ended("commit")])
+        #expect(seen == [.began("read and check the rows"), .progress("read and check the rows", done: 0, total: 300), .ended("read and check the rows"),
+                         .began("write the rows"), .ended("write the rows"), .began("commit"), .ended("commit")])
         #expect(result.problems.isEmpty && result.rows == 300)
         #expect(try count(engine, "policies") == 300)
         #expect(try engine.db.scalarInt("SELECT satisfaction_score FROM customers WHERE lead_id = 'L-50'") == 4)

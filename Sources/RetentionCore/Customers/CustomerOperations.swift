@@ -15,7 +15,8 @@ public struct CustomerQuery: Sendable, Equatable {
     public var healthScoreMax: Double?
     public var agentId: String?
     public var tag: String?
-    /// Matches the start of the first name, last name or e-mail (case-insensitive).
+    /// Finds customers whose name, last name or e-mail starts with these words, in any case and with or
+    /// without accents (`Engine.nameSearchCondition`).
     public var search: String?
     public var sort: Sort = .name
     public var descending = false
@@ -57,20 +58,34 @@ extension Engine {
     /// the field: found by the unique indexes as the row is inserted, so no lookup precedes the write. The
     /// caller holds a transaction: on a conflict nothing of this customer was written.
     func writeNewCustomer(_ c: PreparedCustomer, now: Int) throws -> Int64 {
-        let given = c.fields.assignments.map(\.0)
+        // The statement of the last row's columns when this row gives the same (an import's rows mostly do),
+        // found without building the list of its columns.
         let insert: Statement
-        if let cached = newCustomerInserts[given] {
+        if let (columns, cached) = lastNewCustomerInsert, columns.count == c.fields.assignments.count,
+           zip(columns, c.fields.assignments).allSatisfy({ $0 == $1.0 }) {
             insert = cached
         } else {
-            let columns = ["uuid", "lead_id", "customer_since", "created_at", "updated_at"] + given
-            insert = try db.statement("INSERT INTO customers (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))")
-            newCustomerInserts[given] = insert
+            let given = c.fields.assignments.map(\.0)
+            if let cached = newCustomerInserts[given] {
+                insert = cached
+            } else {
+                let columns = ["uuid", "lead_id", "customer_since", "created_at", "updated_at"] + given
+                insert = try db.statement("INSERT INTO customers (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))")
+                newCustomerInserts[given] = insert
+            }
+            lastNewCustomerInsert = (given, insert)
         }
-        var values: [SQLValue] = [.text(c.id), .text(c.leadId), .int(Int64(c.since)), .int(Int64(now)), .int(Int64(now))]
-        values.reserveCapacity(values.count + given.count)
-        for (_, value) in c.fields.assignments { values.append(value) }
         do {
-            try db.run(insert, values)
+            // Bound value by value: no array of the row's values is built.
+            insert.reset()
+            defer { insert.reset() }
+            try insert.bind(.text(c.id), at: 1)
+            try insert.bind(.text(c.leadId), at: 2)
+            try insert.bind(.int(Int64(c.since)), at: 3)
+            try insert.bind(.int(Int64(now)), at: 4)
+            try insert.bind(.int(Int64(now)), at: 5)
+            for (i, (_, value)) in c.fields.assignments.enumerated() { try insert.bind(value, at: Int32(i + 6)) }
+            while try insert.step() {}
         } catch let e as RetentionError where e.code == "constraint_violation" {
             if e.message.contains("customers.lead_id") {
                 throw RetentionError.conflict("duplicate_lead_id", "A customer already exists for lead \(c.leadId).", field: "leadId")
@@ -83,7 +98,8 @@ extension Engine {
         let rowID = db.lastInsertRowID
         if let tags = c.fields.tags { try replaceTags(rowID, tags, new: true) }
         try applyChannelPreferences(rowID, c.fields, now: now, createdAs: c.id)
-        try audit("customer.create", entity: "customer", id: c.id, details: .object([("leadId", .string(c.leadId))]), now: now)
+        // An import audits itself once (`import.customers`): no entry a customer, nor its details built.
+        if !bulkImport { try audit("customer.create", entity: "customer", id: c.id, details: .object([("leadId", .string(c.leadId))]), now: now) }
         return rowID
     }
 
@@ -247,11 +263,17 @@ extension Engine {
         // The count is every customer the filters match less the erased ones among them: the first count is
         // read from the index a filter uses (or, with no filter, the smallest index) without fetching each
         // row to test `erased_at`, the second from the small index of erased customers.
+        // A search alone is counted in its own index, which holds exactly the customers not erased: no row read.
         let filters = conditions.dropFirst().joined(separator: " AND ")
-        let total = try db.scalarInt("""
-            SELECT (SELECT count(*) FROM customers c \(filters.isEmpty ? "" : "WHERE \(filters)"))
-                 - (SELECT count(*) FROM customers c INDEXED BY customers_erased WHERE c.erased_at IS NOT NULL \(filters.isEmpty ? "" : "AND \(filters)"))
-            """, params + params)
+        let total: Int
+        if let s = q.search?.trimmingCharacters(in: .whitespaces), !s.isEmpty, conditions.count == 2 {
+            total = try db.scalarInt("SELECT count(*) FROM customer_search WHERE customer_search MATCH ?", [.text(Engine.searchMatch(s))])
+        } else {
+            total = try db.scalarInt("""
+                SELECT (SELECT count(*) FROM customers c \(filters.isEmpty ? "" : "WHERE \(filters)"))
+                     - (SELECT count(*) FROM customers c INDEXED BY customers_erased WHERE c.erased_at IS NOT NULL \(filters.isEmpty ? "" : "AND \(filters)"))
+                """, params + params)
+        }
         let offset = (page - 1) * limit
         let pageParams = params + [.int(Int64(limit)), .int(Int64(offset))]
         func items(_ rows: [Customer]) throws -> Page<Customer> { Page(items: try rows.map(withDetails), page: page, limit: limit, total: total) }
@@ -301,32 +323,33 @@ extension Engine {
         return try items(rows)
     }
 
-    /// The customers a search finds: those whose first name, last name, e-mail or "first last" starts with
-    /// `text` less its outer spaces (ASCII letters in any case); nil when that leaves nothing to search for. Written so that every alternative reads an index (first name, name,
-    /// e-mail) and SQLite unions them, instead of testing every customer: "first last" starts with `s`
-    /// exactly when `s` is a prefix of the first name, or `s` splits at one of its spaces into the whole first
-    /// name and the start of the last name. Splits are tried at the first 16 spaces. `table` is the alias
-    /// of the customers table in the query.
+    /// The customers a search finds: those not erased whose name ("first last"), last name or e-mail starts
+    /// with the words of `text`, in any case and with or without accents (`ZOË` finds `Zoë`, `elodie d` finds
+    /// `Élodie Dupont`, `j.smith@ex` finds `j.smith@example.com`); nil when `text` less its outer spaces is
+    /// empty. Read from the full-text index `customer_search` (schema v12), never by testing every customer.
+    ///
+    /// The rule, as the index applies it: text is cut into words at every character that is not a letter or a
+    /// digit (spaces, `.`, `@`, `-`, `'`, `_`), each word folded to lower case without its accents; a field
+    /// matches when its words start with the search's words in order, the last of them as a prefix. So
+    /// `mary ann s` finds Mary Ann Smith and `ann-smi` finds the last name Ann-Smith, but `smith` does not
+    /// find the e-mail `john.smith@…` (that e-mail starts with `john`). A search with no letter or digit finds
+    /// no one. `table` is the alias of the customers table in the query.
     static func nameSearchCondition(_ text: String?, table c: String = "c") -> (sql: String, params: [SQLValue])? {
         guard let s = text?.trimmingCharacters(in: .whitespaces), !s.isEmpty else { return nil }
-        let whole = SQLValue.text(likePrefix(s))
-        var alternatives = ["\(c).first_name LIKE ? ESCAPE '\\'", "\(c).last_name LIKE ? ESCAPE '\\'", "\(c).email LIKE ? ESCAPE '\\'"]
-        var params = [whole, whole, whole]
-        for space in s.indices.filter({ s[$0] == " " }).prefix(16) {
-            alternatives.append("(\(c).first_name = ? COLLATE NOCASE AND \(c).last_name LIKE ? ESCAPE '\\')")
-            params += [.text(String(s[..<space])), .text(likePrefix(String(s[s.index(after: space)...])))]
-        }
-        return ("(" + alternatives.joined(separator: " OR ") + ")", params)
+        return ("\(c).id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ?)", [.text(searchMatch(s))])
     }
 
-    /// A LIKE pattern matching text that starts with `s`, with LIKE's wildcards escaped.
-    static func likePrefix(_ s: String) -> String {
-        var out = ""
-        for ch in s {
-            if ch == "%" || ch == "_" || ch == "\\" { out.append("\\") }
-            out.append(ch)
-        }
-        return out + "%"
+    /// The customers a search finds, as a query of their row ids (`id`) from the search index alone, for a
+    /// search that drives a query (the at-risk queue's); nil when `text` is no search.
+    static func nameSearchDriver(_ text: String?) -> (sql: String, params: [SQLValue])? {
+        guard let s = text?.trimmingCharacters(in: .whitespaces), !s.isEmpty else { return nil }
+        return ("SELECT rowid AS id FROM customer_search WHERE customer_search MATCH ?", [.text(searchMatch(s))])
+    }
+
+    /// The FTS5 query of a search: one phrase (the text quoted, its quotes doubled, so no character of it is
+    /// FTS5 syntax) anchored at the start of a field (`^`), its last word a prefix (`*`).
+    static func searchMatch(_ s: String) -> String {
+        "^\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"*"
     }
 
     /// Recomputes the counters a customer row caches from its policies, so they stay true under every change:

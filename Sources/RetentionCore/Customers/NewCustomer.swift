@@ -30,7 +30,7 @@ public struct NewCustomer: Sendable {
     /// carry a snooze that has already ended.
     public func validate(now: Int, importing: Bool = false) throws {
         if let id {
-            guard UUID(uuidString: id) != nil else { throw RetentionError.invalid("id", "must be a UUID, got \"\(id)\"") }
+            guard Validation.isUUID(id) else { throw RetentionError.invalid("id", "must be a UUID, got \"\(id)\"") }
             guard importing else { throw RetentionError.invalid("id", "is assigned by Retention; only `retention import` may keep an existing id") }
         }
         if leadId.isEmpty { throw RetentionError.invalid("leadId", "is required") }

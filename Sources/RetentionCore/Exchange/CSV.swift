@@ -1,3 +1,8 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// RFC 4180 CSV: reading with line numbers for error messages, and writing.
 ///
 /// Reading accepts a UTF-8 byte order mark, CRLF or LF line ends, quoted fields with embedded commas,
@@ -26,36 +31,99 @@ public enum CSV {
         }
     }
 
-    /// Reads a text record by record, a batch at a time; a copy carries on from where it was copied, so a
-    /// batch can be read on another thread while the previous one is used.
+    /// Reads a text or a file record by record, a batch at a time; a copy carries on from where it was copied,
+    /// so a batch can be read on another thread while the previous one is used (one copy at a time: copies
+    /// of a reader of a file share the file).
+    ///
+    /// A reader of a file (`init(file:name:)`) holds only what it has not parsed yet, a chunk (1 MiB) at a
+    /// time, never the whole file, and checks every field is UTF-8 as it reads it: a byte that is not is
+    /// refused with its line and column, as `UTF8Text.decode` refuses a whole text.
     public struct Reader: Sendable {
-        private let bytes: [UInt8]
+        private var bytes: [UInt8]
         private var position: Int
         private var line = 1
+        /// Bytes of the file before `bytes` (already parsed and let go).
+        private var dropped = 0
+        private let source: ByteSource?
+        private var sourceEnded: Bool
+        private let name: String
 
-        /// The size of the text and how much of it has been read, in bytes.
-        public var byteCount: Int { bytes.count }
-        public var bytesRead: Int { position }
+        /// The size of the text or file and how much of it has been read, in bytes.
+        public var byteCount: Int { source?.size ?? bytes.count }
+        public var bytesRead: Int { dropped + position }
 
         public init(_ text: String) {
             bytes = Array(text.utf8)
             position = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            source = nil
+            sourceEnded = true
+            name = "The text"
+        }
+
+        /// A reader of the file open at `handle`, read as it is parsed. `name` (its path) names it in errors.
+        public init(file handle: FileHandle, name: String, chunkBytes: Int = 1 << 20) {
+            source = ByteSource(handle, chunkBytes: chunkBytes)
+            bytes = []
+            position = 0
+            sourceEnded = false
+            self.name = name
+            refill()
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
+        }
+
+        /// Lets go of the bytes parsed and appends the file's next chunk (or notes that it has ended).
+        private mutating func refill() {
+            guard let source else { sourceEnded = true; return }
+            if position > 0 {
+                bytes.removeSubrange(0..<position)
+                dropped += position
+                position = 0
+            }
+            let chunk = source.read()
+            if chunk.isEmpty { sourceEnded = true } else { bytes.append(contentsOf: chunk) }
         }
 
         /// Up to `limit` records from where the reader stands; none when the text is used up.
         public mutating func next(_ limit: Int) throws -> [Record] {
             var records: [Record] = []
+            while true {
+                let final = sourceEnded
+                try parse(into: &records, limit: limit, final: final)
+                if records.count >= limit || final { return records }
+                refill()
+            }
+        }
+
+        /// Parses records from `position` until `limit` or the end of the bytes held. At the end of bytes that
+        /// are not `final`, the record begun is left for the next call (with more bytes): `position` and `line`
+        /// stay at its start.
+        private mutating func parse(into records: inout [Record], limit: Int, final: Bool) throws {
             var fields: [String] = []
             var field: [UInt8] = []
+            var line = self.line
             var recordLine = line
+            var recordStart = position
             var column = 1
             var inQuotes = false
             var quotedField = false
             var afterQuote = false
             var i = position
-            func endField() {
-                fields.append(String(decoding: field, as: UTF8.self))
+            let name = self.name
+            let bytes = self.bytes
+            /// Whether the field holds a byte of 0x80 or more: only then can it be other than UTF-8 (ASCII is).
+            var fieldIsASCII = true
+            func endField() throws {
+                if fieldIsASCII {
+                    fields.append(String(decoding: field, as: UTF8.self))
+                } else {
+                    guard let text = String(validating: field, as: UTF8.self) else {
+                        let (lines, column) = UTF8Text.firstForeignByte(bytes[recordStart..<i]) ?? (1, 1)
+                        throw UTF8Text.notUTF8(name: name, line: recordLine + lines - 1, column: column)
+                    }
+                    fields.append(text)
+                }
                 field.removeAll(keepingCapacity: true)
+                fieldIsASCII = true
                 quotedField = false
                 afterQuote = false
             }
@@ -66,26 +134,29 @@ public enum CSV {
                     if b == UInt8(ascii: "\"") {
                         if i < bytes.endIndex, bytes[i] == UInt8(ascii: "\"") {
                             field.append(b); i += 1; column += 2
+                        } else if i == bytes.endIndex && !final {
+                            break   // a doubled quote or the closing one: the next bytes say
                         } else {
                             inQuotes = false; afterQuote = true; column += 1
                         }
                     } else {
                         field.append(b)
+                        if b >= 0x80 { fieldIsASCII = false }
                         if b == 0x0A { line += 1; column = 1 } else { column += 1 }
                     }
                     continue
                 }
                 switch b {
                 case UInt8(ascii: ","):
-                    endField(); column += 1
+                    try endField(); column += 1
                 case 0x0D:
-                    if i < bytes.endIndex, bytes[i] == 0x0A { i += 1 }
+                    if i < bytes.endIndex, bytes[i] == 0x0A { i += 1 } else if i == bytes.endIndex && !final { i = bytes.endIndex + 1; break }
                     fallthrough
                 case 0x0A:
-                    endField()
+                    try endField()
                     if !(fields.count == 1 && fields[0].isEmpty) { records.append(Record(line: recordLine, fields: fields)) }
                     fields.removeAll(keepingCapacity: true)
-                    line += 1; column = 1; recordLine = line
+                    line += 1; column = 1; recordLine = line; recordStart = i
                 case UInt8(ascii: "\""):
                     guard field.isEmpty, !quotedField else {
                         throw RetentionError(.invalid, code: "invalid_csv", "Line \(line), column \(column): a quote inside an unquoted field; quote the whole field and double the quote (\"\").", line: line)
@@ -96,19 +167,58 @@ public enum CSV {
                         throw RetentionError(.invalid, code: "invalid_csv", "Line \(line), column \(column): text after a closing quote; a quoted field must end at a comma or line end.", line: line)
                     }
                     field.append(b); column += 1
+                    if b >= 0x80 { fieldIsASCII = false }
                 }
+                if i > bytes.endIndex { break }
+            }
+            if i >= bytes.endIndex && !final {
+                // The bytes ran out inside a record (or just after one): it is read again, whole, with more bytes.
+                position = recordStart
+                self.line = recordLine
+                return
             }
             position = i
+            self.line = line
             if i == bytes.endIndex {
                 if inQuotes {
                     throw RetentionError(.invalid, code: "invalid_csv", "Line \(recordLine): a quoted field is never closed (missing \").", line: recordLine)
                 }
                 if !field.isEmpty || !fields.isEmpty || quotedField {
-                    endField()
+                    try endField()
                     records.append(Record(line: recordLine, fields: fields))
+                    self.line = line + 1
+                    position = i
                 }
             }
-            return records
+        }
+    }
+
+    /// A file's bytes, a chunk at a time, for a `Reader` (its copies share it: they read one after another).
+    final class ByteSource: @unchecked Sendable {
+        private let handle: FileHandle
+        private let chunkBytes: Int
+        /// The file's size, when it is a regular file.
+        let size: Int?
+
+        init(_ handle: FileHandle, chunkBytes: Int) {
+            self.handle = handle
+            self.chunkBytes = chunkBytes
+            var info = stat()
+            size = fstat(handle.fileDescriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
+        }
+
+        /// The next chunk; empty at the end of the file.
+        func read() -> [UInt8] {
+            var chunk = [UInt8](repeating: 0, count: chunkBytes)
+            var filled = 0
+            while filled < chunkBytes {
+                let n = chunk.withUnsafeMutableBytes { Glibc.read(handle.fileDescriptor, $0.baseAddress! + filled, chunkBytes - filled) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                filled += n
+            }
+            chunk.removeLast(chunkBytes - filled)
+            return chunk
         }
     }
 

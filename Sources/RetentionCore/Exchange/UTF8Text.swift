@@ -7,7 +7,12 @@ public enum UTF8Text {
     public static func decode(_ data: Data, name: String) throws -> String {
         if let text = String(validating: data, as: UTF8.self) { return text }
         guard let (line, column) = firstForeignByte(data) else { throw RetentionError(.invalid, code: "not_utf8", "\(name) is not UTF-8 text.") }
-        throw RetentionError(.invalid, code: "not_utf8",
+        throw notUTF8(name: name, line: line, column: column)
+    }
+
+    /// The error for a byte that is not UTF-8 at `line`, `column` of the input `name`.
+    static func notUTF8(name: String, line: Int, column: Int) -> RetentionError {
+        RetentionError(.invalid, code: "not_utf8",
             "\(name) is not UTF-8 text: line \(line), column \(column) holds a byte that is not UTF-8. Save the file as UTF-8 (it may be Latin-1 or Windows-1252) and import it again.",
             line: line, column: column)
     }

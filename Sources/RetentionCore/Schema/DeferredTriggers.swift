@@ -52,12 +52,28 @@ extension Store {
         VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, CAST(? AS REAL) * 100, CAST(? AS REAL) * 100)
         """
 
+    /// The set-based twin of the `customer_search_insert` trigger (schema v12): every customer after row `?1`
+    /// that is not erased, into the search index, in row order.
+    static let fillCustomerSearch = """
+        INSERT INTO customer_search (rowid, name, last_name, email)
+        SELECT id, first_name || ' ' || last_name, last_name, email FROM customers WHERE id > ?1 AND erased_at IS NULL ORDER BY id
+        """
+
+    /// The search index's insert trigger, put off for a load of customers: the customers after the last one
+    /// before are put in the index after the load.
+    static func customerSearchTrigger(_ db: Database) throws -> DeferredTrigger {
+        let lastCustomer = Int64(try db.scalarInt("SELECT coalesce(max(id), 0) FROM customers"))
+        return DeferredTrigger(name: "customer_search_insert", catchUp: [.sql(fillCustomerSearch, [lastCustomer])])
+    }
+
     /// The triggers a load of customers and policies runs without: the customer totals (rebuilt from the
-    /// table after) and the policies' metrics codes (put right for the policies after the last one before).
+    /// table after), the search index (filled for the customers loaded) and the policies' metrics codes (put
+    /// right for the policies after the last one before).
     static func customerAndPolicyTriggers(_ db: Database) throws -> [DeferredTrigger] {
         let lastPolicy = Int64(try db.scalarInt("SELECT coalesce(max(id), 0) FROM policies"))
         let code = PolicyMetricsCode.sqlExpression("policies")
         return [DeferredTrigger(name: "customer_totals_insert", catchUp: [.routine("customer_totals", [])]),
+                try customerSearchTrigger(db),
                 DeferredTrigger(name: "policies_metrics_code_insert",
                                 catchUp: [.sql("UPDATE policies SET metrics_code = \(code) WHERE id > ?1 AND metrics_code IS NOT \(code)", [lastPolicy])])]
     }

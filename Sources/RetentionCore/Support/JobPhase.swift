@@ -5,6 +5,11 @@
 /// Phases follow one another: a phase `began` as the one before it `ended` (or as the job started), so
 /// the time between a phase's two reports is its share of the job. A phase that does not run for a job
 /// (nothing to rebuild) is not reported; a job that fails or is rolled back stops reporting there.
+///
+/// Within a phase, a job may report how far it is (`progress`): `done` units (rows, customers) of `total`
+/// (nil when it cannot know; an import's total is estimated from the bytes of the file read so far). Progress
+/// reports come as often as the job finds convenient (a batch of rows); a watcher that draws them keeps its own
+/// clock and decides how often to draw.
 public enum JobPhase: Sendable, Equatable {
     case began(String)
     case ended(String)
@@ -24,6 +29,11 @@ struct JobPhases {
         end()
         current = phase
         observe?(.began(phase))
+    }
+
+    /// Reports how far the open phase is (nothing when no phase is open).
+    func progress(done: Int, total: Int?) {
+        if let phase = current { observe?(.progress(phase, done: done, total: total)) }
     }
 
     /// Ends the open phase, if any.

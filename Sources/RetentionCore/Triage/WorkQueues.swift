@@ -76,11 +76,9 @@ extension Engine {
         typealias Driver = (sql: String, params: [SQLValue])
         var drivers: [Driver] = []
         var driver: Driver?
-        // A search always drives: its customers come from the name and e-mail indexes (walking the queue for
-        // a name that matches nobody took 10 s at a million in the dashboard).
-        if let (condition, values) = Engine.nameSearchCondition(q.search, table: "s") {
-            driver = ("SELECT s.id FROM customers s WHERE \(condition)", values)
-        }
+        // A search always drives: its customers come from the full-text index `customer_search` (walking the
+        // queue for a name that matches nobody took 10 s at a million in the dashboard).
+        if let search = Engine.nameSearchDriver(q.search) { driver = search }
         if let a = q.agentId { drivers.append(("SELECT id FROM customers WHERE agent_id = ?", [.text(a)])) }
         if let t = q.policyType { drivers.append(("SELECT DISTINCT customer_id AS id FROM policies WHERE policy_type = ? AND \(inForce)", [.text(t.rawValue)])) }
         if let tag = q.tag { drivers.append(("SELECT customer_id AS id FROM customer_tags WHERE tag = ?", [.text(tag)])) }

@@ -3,7 +3,7 @@ import RetentionCore
 
 /// `retention demo`: builds a realistic demo book in its own database file and opens it.
 enum DemoCommand {
-    static let usage = "usage: retention demo [--customers N] [--seed S] [--db PATH] [--no-open] [--force]"
+    static let usage = "usage: retention demo [--customers N] [--seed S] [--db PATH] [--no-open] [--force] [--quiet]"
 
     static let spec = CommandSpec(
         name: "demo", summary: "Build a realistic demo book of business in its own database and open it",
@@ -38,8 +38,12 @@ enum DemoCommand {
           --no-open       print a summary and exit instead of opening the dashboard
                           (also the behaviour when not on a terminal)
           --force         replace a demo book even if someone has worked in it
+          --quiet         no progress line, only the summary (also when standard error is not a terminal)
+
+        On a terminal a progress line shows the phase (writing the rows, the indexes, training, scoring),
+        customers done of all, customers per second and the time left.
         """,
-        valueOptions: ["--customers", "--seed", "--refresh", "--theme"], flagOptions: ["--no-open", "--no-mouse", "--force"],
+        valueOptions: ["--customers", "--seed", "--refresh", "--theme"], flagOptions: ["--no-open", "--no-mouse", "--force", "--quiet"],
         run: run)
 
     static func run(_ args: ParsedArguments, _ env: CommandEnvironment) throws -> Int32 {
@@ -49,13 +53,20 @@ enum DemoCommand {
         let path = DatabaseLocation.demo(explicit: args.value("--db"), environment: env.environment)
         try DemoDatabase.checkReplaceable(at: path, force: args.flag("--force"))
         let started = Date()
-        let showProgress = env.stderrIsTerminal
-        // The book is written to a new file that takes the old demo's place once it is complete.
+        let progress = ProgressLine.forCommand(args, env)
+        defer { progress.finish() }
+        // The book is written to a new file that takes the old demo's place once it is complete. Its customers
+        // written are counted in the phase the book reports last.
+        var phase = "write the rows"
         let summary = try Store.buildNewFile(at: path) { db in
-            try DemoBook(customers: count, seed: UInt64(seed), now: env.now).generate(into: db) { done in
-                if showProgress { FileHandle.standardError.write(Data("\rbuilding demo book: \(done)/\(count) customers".utf8)) }
-            }
+            try DemoBook(customers: count, seed: UInt64(seed), now: env.now).generate(into: db, progress: { done in
+                progress.progress(phase, done: done, total: count)
+            }, phases: { report in
+                if case .began(let name) = report { phase = name }
+                progress.observe(report)
+            })
         }
+        progress.observe(.began("train the churn model"))
         // Train the churn model on the book it built, then score the book with it, so the at-risk queue and
         // the health numbers are there from the first frame and the probabilities fit this book.
         let db = try Store.open(path: path)
@@ -68,8 +79,9 @@ enum DemoCommand {
         } catch let error as RetentionError where error.code == "not_enough_history" {
             modelLine = "Churn model untrained (the documented default coefficients score the book). \(error.message)"
         }
-        let scored = try engine.rescore(now: env.now)
-        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        progress.observe(.began("score the book"))
+        let scored = try engine.rescore(now: env.now) { done, total in progress.progress("score the book", done: done, total: total) }
+        progress.finish()
         let seconds = Date().timeIntervalSince(started)
         Output.out("""
             Demo book written to \(path) in \(String(format: "%.1f", seconds)) s:

@@ -3,7 +3,7 @@ import RetentionCore
 
 /// `retention import customers|policies|events FILE.csv [--dry-run] [--sync [--full]] [--map MAP]`.
 enum ImportCommand {
-    static let usage = "usage: retention import customers|policies|events FILE.csv [--sync [--full]] [--map MAP] [--dry-run] [--timings]"
+    static let usage = "usage: retention import customers|policies|events FILE.csv [--sync [--full]] [--map MAP] [--dry-run] [--timings] [--quiet]"
 
     static let spec = CommandSpec(
         name: "import", summary: "Import customers, policies or events from a CSV file (all or nothing)",
@@ -34,12 +34,18 @@ enum ImportCommand {
           --dry-run   check the file and report, write nothing (by reads alone: other writers never wait for it);
                       with --sync, print the diff: new, changed (which fields, how many each), unchanged
           --timings   print on stderr the wall time of each phase (reading, checking and writing the rows;
-                      building the indexes put off; rebuilding the customer totals; committing). A real
-                      import of customers or events holds the book's write lock through all of them; one of
-                      policies reads and checks its rows without it, and holds it to write them and commit.
+                      building the indexes put off; rebuilding the customer totals; indexing the new
+                      customers for search; committing). A real import of customers or events holds the
+                      book's write lock through all of them; one of policies reads and checks its rows
+                      without it, and holds it to write them and commit.
+          --quiet     no progress line: print only the summary (also the behaviour when standard error is
+                      not a terminal)
+
+        On a terminal a progress line shows the phase, the rows done of the file's (estimated) rows, rows per
+        second and the time left. A file of customers or events is read as it is imported, never held whole.
         """,
         valueOptions: ["--map"],
-        flagOptions: ["--dry-run", "--timings", "--sync", "--full"],
+        flagOptions: ["--dry-run", "--timings", "--sync", "--full", "--quiet"],
         run: run)
 
     /// The bytes of a pipe or FIFO (not a folder), or nil.
@@ -57,7 +63,21 @@ enum ImportCommand {
             throw UsageError(message: "unknown kind \"\(args.positionals[0])\"; use customers, policies or events", usage: usage)
         }
         let path = args.positionals[1]
-        // A pipe or a FIFO (`/dev/stdin`, `<(…)`) is read like a file.
+        let progress = ProgressLine.forCommand(args, env)
+        defer { progress.finish() }
+        // A regular file is read as it is parsed (a chunk at a time), never held whole.
+        var isFolder: ObjCBool = false
+        if args.flag("--full") && !args.flag("--sync") { throw UsageError(message: "--full goes with --sync", usage: usage) }
+        let wholeText = args.flag("--sync") || args.value("--map") != nil
+        if !wholeText, path != "-", FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
+           let attributes = try? FileManager.default.attributesOfItem(atPath: path), attributes[.type] as? FileAttributeType == .typeRegular,
+           let handle = FileHandle(forReadingAtPath: path) {
+            defer { try? handle.close() }
+            return try report(args, env, kind: kind, path: path, progress: progress) { engine, phases in
+                try engine.importCSV(kind, file: handle, name: path, dryRun: args.flag("--dry-run"), now: env.now, phases: phases)
+            }
+        }
+        // A pipe or a FIFO (`/dev/stdin`, `<(…)`) is read like a file, whole.
         guard let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile()
                 : FileManager.default.contents(atPath: path) ?? readStream(path) else {
             var isFolder: ObjCBool = false
@@ -67,7 +87,6 @@ enum ImportCommand {
             return ExitCode.noInput
         }
         var text = try UTF8Text.decode(data, name: path)
-        if args.flag("--full") && !args.flag("--sync") { throw UsageError(message: "--full goes with --sync", usage: usage) }
         if let mapPath = args.value("--map") {
             guard let mapData = FileManager.default.contents(atPath: mapPath) else {
                 Output.err("retention import: cannot read the map \(mapPath).")
@@ -89,12 +108,26 @@ enum ImportCommand {
             }
             text = mapped
         }
+        if args.flag("--sync") {
+            progress.finish()
+            let engine = try env.openEngine(create: !args.flag("--dry-run"))
+            return try sync(kind, text: text, path: path, args: args, engine: engine, env: env)
+        }
+        return try report(args, env, kind: kind, path: path, progress: progress) { engine, phases in
+            try engine.importCSV(kind, text: text, dryRun: args.flag("--dry-run"), now: env.now, phases: phases)
+        }
+    }
+
+    /// Runs the import on the book (creating it unless it is a dry run) with the progress line and the phases'
+    /// clock watching, and prints its outcome.
+    static func report(_ args: ParsedArguments, _ env: CommandEnvironment, kind: ExchangeKind, path: String, progress: ProgressLine,
+                       _ importing: (Engine, @escaping (JobPhase) -> Void) throws -> ImportResult) throws -> Int32 {
         // A dry run writes nothing, so it does not create a database either.
         let engine = try env.openEngine(create: !args.flag("--dry-run"))
-        if args.flag("--sync") { return try sync(kind, text: text, path: path, args: args, engine: engine, env: env) }
         let started = Date()
         let clock = PhaseClock()
-        let result = try engine.importCSV(kind, text: text, dryRun: args.flag("--dry-run"), now: env.now, phases: clock.observe)
+        let result = try importing(engine) { clock.observe($0); progress.observe($0) }
+        progress.finish()
         if args.flag("--timings") {
             for (phase, seconds) in clock.ended { Output.err("retention import: \(String(format: "%8.2f", seconds)) s  \(phase)") }
         }

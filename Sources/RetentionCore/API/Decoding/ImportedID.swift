@@ -6,7 +6,7 @@ extension FieldReader {
     /// The id an import's row keeps, lower-cased; nil when none is given or when the body is not an import's.
     mutating func importedID(allowIdentity: Bool) throws -> String? {
         guard allowIdentity, let given = try optionalString("id") else { return nil }
-        guard UUID(uuidString: given) != nil else { throw RetentionError.invalid("id", "must be a UUID, got \"\(given)\"") }
+        guard Validation.isUUID(given) else { throw RetentionError.invalid("id", "must be a UUID, got \"\(given)\"") }
         return given.lowercased()
     }
 
