@@ -41,8 +41,10 @@ struct SyncPolicyWrite: Sendable {
 /// them (a non-empty cell replaces the book's value, an empty one or a missing column leaves it), and both
 /// are read by the import's own parsing, so "changed" means "would be stored differently".
 enum SyncCompare {
-    static func types(_ kind: ExchangeKind) -> [String: ExchangeKind.CellType] {
-        Dictionary(uniqueKeysWithValues: kind.columns.map { ($0.name, $0.type) })
+    /// The types of `header`'s columns, by position (as the import reads them: an unknown column is text).
+    static func types(_ kind: ExchangeKind, for header: [String]) -> [ExchangeKind.CellType] {
+        let typeOf = Dictionary(uniqueKeysWithValues: kind.columns.map { ($0.name, $0.type) })
+        return header.map { typeOf[$0] ?? .text }
     }
 
     static func given(_ record: CSV.Record, _ header: [String], _ column: String) -> String? {
@@ -80,7 +82,7 @@ enum SyncCompare {
         if let missing = kind.requiredColumns.subtracting(header).sorted().first {
             throw RetentionError.invalid(missing, "is required: \(key) is new to the book, and a new \(kind == .customers ? "customer" : "policy") needs the columns \(kind.requiredColumns.sorted().joined(separator: ", "))")
         }
-        let row = Engine.prepareImportRow(record, kind: kind, header: header, types: types(kind), now: now)
+        let row = Engine.prepareImportRow(record, kind: kind, header: header, types: types(kind, for: header), now: now)
         switch row {
         case .problem(let e): throw e
         case .policy(let p): try p.validate()
@@ -105,7 +107,7 @@ enum SyncCompare {
             let lead = given(record, header, "leadId") ?? ""
             guard let book else { return try newRow(record, header, kind: .customers, key: "lead \(lead)", now: now) }
             if sameAsBook(record, header, book.cells, .customers) { return .unchanged }
-            let names = ExchangeKind.customers.columns.map(\.name), t = types(.customers)
+            let names = ExchangeKind.customers.columns.map(\.name), t = types(.customers, for: names)
             let old = try NewCustomer(json: Engine.jsonBody(book.cells, header: names, types: t), allowIdentity: true)
             let new = try NewCustomer(json: Engine.jsonBody(merged(record, header, book.cells, .customers), header: names, types: t), allowIdentity: true)
             if let id = new.id?.lowercased(), id != old.id?.lowercased() {
@@ -200,7 +202,7 @@ enum SyncCompare {
             let number = given(record, header, "policyNumber") ?? ""
             guard let book else { return try newRow(record, header, kind: .policies, key: "policy \(number)", now: now) }
             if sameAsBook(record, header, book.cells, .policies, customerLead: book.customerLead) { return .unchanged }
-            let names = ExchangeKind.policies.columns.map(\.name), t = types(.policies)
+            let names = ExchangeKind.policies.columns.map(\.name), t = types(.policies, for: names)
             var cells = merged(record, header, book.cells, .policies)
             let index = { (name: String) in names.firstIndex(of: name)! }
             if let key = given(record, header, "customerId"), key.lowercased() != book.cells[1], key != book.customerLead {

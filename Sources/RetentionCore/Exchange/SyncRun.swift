@@ -59,7 +59,7 @@ struct SyncRun {
     mutating func plan(_ reader: inout CSV.Reader, phase: String) throws {
         let keyIndex = header.firstIndex(of: kind == .customers ? "leadId" : kind == .policies ? "policyNumber" : "id")
         let stage = try db.statement("INSERT INTO temp.sync_keys (line, key, customer_key, event_type, occurred_at, data) VALUES (?, ?, ?, ?, ?, ?)")
-        let columnTypes = Dictionary(uniqueKeysWithValues: kind.columns.map { ($0.name, $0.type) })
+        let columnTypes = SyncCompare.types(kind, for: header)
         // Events: the key is the id, else the customer, type, time and data (parsed as the import parses them).
         var events: [Int: Engine.PreparedImportRow] = [:]
         var firstLineOfKey: [String: Int] = [:]
