@@ -40,6 +40,11 @@ public struct DashboardState: Sendable {
     public var renewalSelection = TableState()
     public var campaignSelection = TableState()
     public var detailScroll = 0
+    /// The manager view: the book's pictures as last read, whether a read is on its way, the first part shown
+    /// on a narrow screen.
+    public var pictures: BookPictures?
+    public var picturesLoading = false
+    public var managerScroll = 0
     public var detailCustomerID: String?
     /// The pane Enter was pressed in, where Esc returns.
     public var detailReturnPane: PaneID = .atRisk
@@ -126,7 +131,7 @@ public struct DashboardState: Sendable {
         case .atRisk: showsWinBack ? selectedWinBack?.id : selectedAtRisk?.id
         case .renewals: selectedRenewal?.customerId
         case .detail: detailCustomerID
-        case .campaigns: nil
+        case .campaigns, .manager: nil
         }
     }
 
@@ -138,7 +143,7 @@ public struct DashboardState: Sendable {
         switch pane {
         case .atRisk: return shown.atRisk == request.atRisk && shown.winBack == request.winBack
         case .renewals: return shown.renewalDays == request.renewalDays
-        case .campaigns, .detail: return true
+        case .campaigns, .detail, .manager: return true
         }
     }
 
@@ -154,7 +159,7 @@ public struct DashboardState: Sendable {
         case .atRisk: showsWinBack ? selectedWinBack?.name : selectedAtRisk?.name
         case .renewals: selectedRenewal?.customerName
         case .detail: snapshot?.detail?.customer.id == detailCustomerID ? snapshot?.detail?.customer.fullName : nil
-        case .campaigns: nil
+        case .campaigns, .manager: nil
         }
     }
 

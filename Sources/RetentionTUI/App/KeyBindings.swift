@@ -1,7 +1,7 @@
 /// Everything a key can do.
 public enum Action: String, Sendable, CaseIterable {
     case up, down, pageUp, pageDown, top, bottom
-    case nextPane, previousPane, paneAtRisk, paneRenewals, paneCampaigns, paneDetail
+    case nextPane, previousPane, paneAtRisk, paneRenewals, paneCampaigns, paneDetail, paneManager
     case open, back, filter, sort, refresh, pauseRefresh, nextTheme, help, churnModel, quit
     case riskFilter, mine, renewalWindow, winBack
     case activateCampaign, pauseCampaign, cancelCampaign, previewCampaign
@@ -78,6 +78,7 @@ public enum KeyBindings {
         KeyBinding([.character("2")], .paneRenewals, "upcoming renewals"),
         KeyBinding([.character("3")], .paneCampaigns, "campaign performance"),
         KeyBinding([.character("4")], .paneDetail, "customer detail"),
+        KeyBinding([.character("5")], .paneManager, "manager view: the book as pictures"),
         KeyBinding([.enter], .open, "open customer or campaign", panes: [.atRisk, .renewals, .campaigns], footer: true),
         KeyBinding([.escape], .back, "back / close"),
     ]

@@ -118,6 +118,19 @@ final class BackgroundWorker: @unchecked Sendable {
         if let next { figuresQueue.async { self.computeFigures(next) } }
     }
 
+    /// Runs an engine read whose result goes to `update` as it is (the manager view's pictures).
+    func read(_ job: @escaping @Sendable (Engine, Int) throws -> Result) {
+        lock.lock(); busy += 1; lock.unlock()
+        queue.async {
+            guard let engine = self.engine else { self.post(.failed(self.openError ?? "database not open")); return }
+            do {
+                self.post(try job(engine, Timestamp.now()))
+            } catch {
+                self.post(.failed("\(error)"))
+            }
+        }
+    }
+
     /// Runs an engine action; its outcome (or error) arrives in the mailbox.
     func perform(_ job: @escaping @Sendable (Engine, Int) throws -> ActionOutcome) {
         lock.lock(); busy += 1; lock.unlock()

@@ -22,6 +22,8 @@ public enum Effect: Sendable, Equatable {
     case enrol(customerID: String, campaignID: String)
     case completeTask(id: String)
     case campaignDetail(id: String, name: String)
+    /// Read the book's pictures for the manager view (`Engine.bookPictures`).
+    case bookPictures
     /// Show the churn model in use and its calibration table (`ChurnModelInfo.summaryLines`).
     case churnModel
     case copy(String)

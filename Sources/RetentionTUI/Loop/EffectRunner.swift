@@ -101,6 +101,8 @@ final class EffectRunner {
             worker.perform { engine, now in
                 .preview(title: name, lines: CampaignSummary.lines(EngineAdapter.campaignReport(try engine.campaignPerformance(id: id, now: now))))
             }
+        case .bookPictures:
+            worker.read { engine, now in .pictures(try engine.bookPictures(now: now)) }
         case .churnModel:
             worker.perform { engine, _ in .preview(title: "Churn model", lines: try engine.churnModelInfo().summaryLines) }
         case .copy(let text):

@@ -39,6 +39,11 @@ extension DashboardState {
         case .paneRenewals: focused = .renewals
         case .paneCampaigns: focused = .campaigns
         case .paneDetail: focused = .detail
+        case .paneManager:
+            focused = .manager
+            guard !picturesLoading else { return [] }
+            picturesLoading = true
+            return [.bookPictures]
         case .open:
             if focused == .campaigns {
                 guard let c = selectedCampaign?.campaign else { status = ("No campaign selected.", true); return [] }
@@ -83,7 +88,11 @@ extension DashboardState {
             request.renewalDays = w[((w.firstIndex(of: request.renewalDays) ?? 0) + 1) % w.count]
             status = ("Renewals in the next \(request.renewalDays) days.", false)
             return [.reloadPanes]
-        case .refresh: return [.refresh(force: true)]
+        case .refresh:
+            // In the manager view `r` reads the pictures again too.
+            guard focused == .manager, !picturesLoading else { return [.refresh(force: true)] }
+            picturesLoading = true
+            return [.refresh(force: true), .bookPictures]
         case .pauseRefresh:
             timerPaused.toggle()
             status = (timerPaused ? "Timer paused: press P to resume, r to refresh once." : "Timer resumed.", false)
@@ -157,6 +166,7 @@ extension DashboardState {
             let ids = rowIDs(focused)
             self[table: focused]?.move(by: delta, ids: ids)
         case .detail: detailScroll = max(0, detailScroll + delta)
+        case .manager: managerScroll = max(0, managerScroll + delta)
         }
         return readMoreAtTheEnd()
     }
@@ -169,7 +179,7 @@ extension DashboardState {
         switch focused {
         case .atRisk: (index, count) = (atRiskSelection.index, atRiskPaneIDs.count)
         case .renewals: (index, count) = (renewalSelection.index, snapshot?.renewals.count ?? 0)
-        case .campaigns, .detail: return []
+        case .campaigns, .detail, .manager: return []
         }
         guard count > 0, count >= request.rowLimit, index >= count - 1 else { return [] }
         guard request.rowLimit < SnapshotRequest.maximumRows else {
