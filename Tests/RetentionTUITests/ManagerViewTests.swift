@@ -110,7 +110,7 @@ private func * <T>(lhs: [T], rhs: Int) -> [T] { Array([[T]](repeating: lhs, coun
         let pictures = try #require(state.pictures)
         let text = render(state, 160, 50)
         #expect(text.contains("5 Manager: the book as pictures"))
-        #expect(text.contains("Monthly retention and churn, \(pictures.months.first!.label) to \(pictures.months.last!.label)"))
+        #expect(text.contains("Monthly retention (top) and churn, \(pictures.months.first!.label) to \(pictures.months.last!.label)"))
         #expect(text.contains("NRR \(Formatting.percent(pictures.netRevenueRetention))"))
         #expect(text.contains("GRR \(Formatting.percent(pictures.grossRevenueRetention))"))
         #expect(text.contains("Survival (Kaplan-Meier)"))

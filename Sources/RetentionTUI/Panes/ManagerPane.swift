@@ -35,7 +35,7 @@ enum ManagerPane: Pane {
         if inner.width >= 96 {
             // Two columns: monthly over cohorts on the left, survival over agents on the right.
             let leftWidth = inner.width / 2
-            let topHeight = max(6, min(parts[0].height, inner.height - parts[2].height))
+            let topHeight = max(6, inner.height - parts[2].height)
             let left = Rect(row: inner.row, col: inner.col, width: leftWidth - 1, height: inner.height)
             let right = Rect(row: inner.row, col: inner.col + leftWidth, width: inner.width - leftWidth, height: inner.height)
             parts[0].draw(&canvas, Rect(row: left.row, col: left.col, width: left.width, height: topHeight))
@@ -56,10 +56,10 @@ enum ManagerPane: Pane {
     static func drawMonthly(_ p: BookPictures, into canvas: inout Canvas, rect: Rect) {
         guard rect.height >= 4 else { return }
         let last = p.months.last
-        canvas.put(text: "Monthly retention and churn, \(p.months.first?.label ?? "") to \(last?.label ?? "")", row: rect.row, col: rect.col,
+        canvas.put(text: "Monthly retention (top) and churn, \(p.months.first?.label ?? "") to \(last?.label ?? "")", row: rect.row, col: rect.col,
                    role: .tableHeader, maxColumns: rect.width)
         let figures = "Last month: kept \(Formatting.percent(last?.retentionRate)), churn \(Formatting.percent(last?.churnRate))   "
-            + "NRR \(Formatting.percent(p.netRevenueRetention))  GRR \(Formatting.percent(p.grossRevenueRetention)) (trailing year)"
+            + "NRR \(Formatting.percent(p.netRevenueRetention))  GRR \(Formatting.percent(p.grossRevenueRetention)) (year)"
         canvas.put(text: figures, row: rect.row + 1, col: rect.col, role: .emphasis, maxColumns: rect.width)
         let chartsHeight = rect.height - 3
         let retentionHeight = max(1, chartsHeight * 3 / 5), churnHeight = max(1, chartsHeight - retentionHeight)
@@ -71,11 +71,11 @@ enum ManagerPane: Pane {
         let chartWidth = max(1, rect.width - labelWidth)
         let top = rect.row + 2
         func axis(_ text: String, _ row: Int) { canvas.putField(text: text, row: row, col: rect.col, columns: labelWidth - 1, role: .dim, alignment: .right) }
-        axis("kept " + "100", top)
+        axis("100%", top)
         axis(String(format: "%.0f%%", keptLow), top + retentionHeight - 1)
         LineChart(series: [.init(values: kept, role: .deltaPositive, asciiMark: "*")], lower: keptLow, upper: 100)
             .draw(into: &canvas, rect: Rect(row: top, col: rect.col + labelWidth, width: chartWidth, height: retentionHeight))
-        axis(String(format: "churn %.0f", churnHigh), top + retentionHeight)
+        axis(String(format: "%.0f%%", churnHigh), top + retentionHeight)
         axis("0%", top + retentionHeight + churnHeight - 1)
         LineChart(series: [.init(values: churn, role: .deltaNegative, asciiMark: "o")], lower: 0, upper: churnHigh)
             .draw(into: &canvas, rect: Rect(row: top + retentionHeight, col: rect.col + labelWidth, width: chartWidth, height: churnHeight))
