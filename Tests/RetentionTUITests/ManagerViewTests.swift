@@ -143,3 +143,35 @@ private func * <T>(lhs: [T], rhs: Int) -> [T] { Array([[T]](repeating: lhs, coun
         #expect(header.highRiskCustomers == (try engine.highRiskQueueCount(now: now)))
     }
 }
+
+/// `v`: new matches and already enrolled in the title, "…and N more" under the list, and the list scrolls.
+@Suite struct SegmentPreviewViewTests {
+    @Test func theTitleCountsBothAndTheListSaysHowManyMore() {
+        let p = SegmentPreview(newMatches: 250, alreadyEnrolled: 1_234, customers: [])
+        #expect(EngineAdapter.segmentPreviewTitle(p) == "250 new matches, 1,234 already enrolled")
+        #expect(EngineAdapter.segmentPreviewLines(SegmentPreview(newMatches: 0, alreadyEnrolled: 3, customers: []))
+                == ["No new customer matches the segment; every match is already enrolled."])
+    }
+
+    @Test func aLongPreviewScrollsAndAnyOtherKeyCloses() {
+        var state = DashboardState(themeName: "default", user: "me")
+        _ = state.update(.resize(columns: 120, rows: 30), now: updateNow)
+        let lines = (1...200).map { "customer \($0)" } + ["…and 50 more"]
+        _ = state.update(.result(.done(.preview(title: "Renewals: 250 new matches, 3 already enrolled", lines: lines))), now: updateNow)
+        var canvas = Canvas(columns: 120, rows: 30)
+        DashboardView.draw(state, into: &canvas, now: 0)
+        var text = canvas.lines().joined(separator: "\n")
+        #expect(text.contains("lines 1-26 of 101"), "folded into two columns of 101 lines, 26 shown")
+        _ = state.handle(.pageDown)
+        _ = state.handle(.pageDown)
+        _ = state.handle(.pageDown)
+        _ = state.handle(.pageDown)
+        canvas = Canvas(columns: 120, rows: 30)
+        DashboardView.draw(state, into: &canvas, now: 0)
+        text = canvas.lines().joined(separator: "\n")
+        #expect(state.previewOffset == 101 - 26)
+        #expect(text.contains("…and 50 more"))
+        _ = state.handle(.character("x"))
+        #expect(state.overlay == nil && state.previewOffset == 0)
+    }
+}

@@ -60,6 +60,8 @@ public struct DashboardState: Sendable {
     public var overlay: Overlay?
     /// The first line of help shown, when help is longer than the screen (↑↓ scroll it).
     public var helpOffset = 0
+    /// The first line of a preview shown, when it is longer than the screen.
+    public var previewOffset = 0
     public var status: (text: String, isError: Bool)?
     public var themeName: String
     public var user: String

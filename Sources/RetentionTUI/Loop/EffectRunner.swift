@@ -56,9 +56,8 @@ final class EffectRunner {
             }
         case .previewCampaign(let id, let name):
             worker.perform { engine, now in
-                let p = try engine.previewCampaign(id: id, limit: 12, now: now)
-                return .preview(title: "\(name): \(p.count) customers match",
-                                lines: p.customers.map { "\($0.fullName)  \($0.email)  \($0.churnRisk.rawValue)" })
+                let p = try engine.segmentPreview(campaignId: id, limit: EngineAdapter.previewListed, now: now)
+                return .preview(title: "\(name): " + EngineAdapter.segmentPreviewTitle(p), lines: EngineAdapter.segmentPreviewLines(p))
             }
         case .assignToMe(let id):
             worker.perform { engine, now in .status("\(try engine.assign(customerId: id, to: me, now: now).fullName) is assigned to \(me).") }
