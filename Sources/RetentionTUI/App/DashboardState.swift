@@ -62,6 +62,8 @@ public struct DashboardState: Sendable {
     public var helpOffset = 0
     /// The first line of a preview shown, when it is longer than the screen.
     public var previewOffset = 0
+    /// The campaign form (`N`, `E` in the campaigns pane), while it is open: it takes every key.
+    public var campaignForm: CampaignForm?
     public var status: (text: String, isError: Bool)?
     public var themeName: String
     public var user: String

@@ -22,6 +22,7 @@ public enum DashboardView {
             pane.pane.draw(state, into: &canvas, rect: rect, now: now)
         }
         drawFooter(state, into: &canvas, rect: layout.footer)
+        if let form = state.campaignForm { CampaignFormView.draw(form, into: &canvas, now: now) }
         if let overlay = state.overlay { drawOverlay(overlay, state: state, into: &canvas) }
     }
 

@@ -4,7 +4,7 @@ public enum Action: String, Sendable, CaseIterable {
     case nextPane, previousPane, paneAtRisk, paneRenewals, paneCampaigns, paneDetail, paneManager
     case open, back, filter, sort, refresh, pauseRefresh, nextTheme, help, churnModel, quit
     case riskFilter, mine, renewalWindow, winBack
-    case activateCampaign, pauseCampaign, cancelCampaign, previewCampaign
+    case activateCampaign, pauseCampaign, cancelCampaign, previewCampaign, newCampaign, editCampaign
     case logContact, addNote, addTag, assignToMe, snooze, paymentMissed, copyContact, recompute, enrol, completeTask
 }
 
@@ -62,7 +62,7 @@ public struct KeyBinding: Sendable {
 public enum KeyBindings {
     /// Every binding, in the order help lists them: moving about, each pane's own keys, the keys on a
     /// customer, then the global ones.
-    public static let all: [KeyBinding] = navigation + AtRiskPane.bindings + RenewalsPane.bindings + CampaignsPane.bindings
+    public static let all: [KeyBinding] = navigation + AtRiskPane.bindings + RenewalsPane.bindings + CampaignsPane.bindings + CampaignForm.bindings
         + customer + global
 
     static let navigation: [KeyBinding] = [

@@ -9,6 +9,7 @@ extension DashboardState {
             if KeyBindings.binding(for: key, in: focused)?.action == .quit { return quitEffects() }
             return []
         }
+        if campaignForm != nil { return handleFormKey(key, now: now) }
         if let overlay { return handleOverlay(overlay, key, now: now) }
         guard let binding = KeyBindings.binding(for: key, in: focused) else {
             if case .character(let c) = key { status = ("\(c): no such key here; ? lists the keys", true) }
@@ -97,6 +98,7 @@ extension DashboardState {
             timerPaused.toggle()
             status = (timerPaused ? "Timer paused: press P to resume, r to refresh once." : "Timer resumed.", false)
         case .nextTheme: return [.nextTheme]
+        case .newCampaign, .editCampaign: openCampaignForm(editing: binding.action == .editCampaign, now: now)
         case .activateCampaign, .pauseCampaign, .cancelCampaign, .previewCampaign:
             return campaignAction(binding.action)
         case .logContact, .addNote, .addTag, .assignToMe, .snooze, .paymentMissed, .copyContact, .recompute, .enrol, .completeTask:
@@ -117,6 +119,7 @@ extension DashboardState {
     /// runs as a series of keys.
     mutating func handlePaste(_ pasted: String) -> [Effect] {
         guard !screenTooSmall else { return [] }
+        if campaignForm != nil { pasteIntoForm(pasted, now: Date()); return [] }
         guard case .prompt(let title, let text, let action) = overlay else {
             status = ("Pasted text ignored: open a prompt first (n note, T tag, / filter).", true)
             return []

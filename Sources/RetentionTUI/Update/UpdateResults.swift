@@ -20,6 +20,8 @@ extension DashboardState {
             } else {
                 applyFigures(header, campaigns)
             }
+        case .formReads, .formSaved, .formRefused:
+            return handleFormResult(result)
         case .pictures(let p):
             pictures = p
             picturesLoading = false
