@@ -123,7 +123,7 @@ final class EffectRunner {
                 }
             }
         case .bookPictures:
-            worker.read { engine, now in .pictures(try engine.bookPictures(now: now)) }
+            worker.readBookWide { engine, now in .pictures(try engine.bookPictures(now: now)) }
         case .churnModel:
             worker.perform { engine, _ in .preview(title: "Churn model", lines: try engine.churnModelInfo().summaryLines) }
         case .copy(let text):

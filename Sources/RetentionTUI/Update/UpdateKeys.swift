@@ -119,7 +119,7 @@ extension DashboardState {
     /// runs as a series of keys.
     mutating func handlePaste(_ pasted: String) -> [Effect] {
         guard !screenTooSmall else { return [] }
-        if campaignForm != nil { pasteIntoForm(pasted, now: Date()); return [] }
+        if campaignForm != nil { pasteIntoForm(pasted, now: Date(timeIntervalSince1970: lastKeyAt)); return [] }
         guard case .prompt(let title, let text, let action) = overlay else {
             status = ("Pasted text ignored: open a prompt first (n note, T tag, / filter).", true)
             return []

@@ -33,6 +33,9 @@ enum ReportCommand {
     static func run(_ args: ParsedArguments, _ env: CommandEnvironment) throws -> Int32 {
         let format = args.value("--format") ?? "text"
         guard ["text", "json", "csv", "html", "svg"].contains(format) else { throw UsageError(message: "--format must be text, json, csv, html or svg", usage: usage) }
+        if args.value("--output") != nil && format != "html" && format != "svg" {
+            throw UsageError(message: "--output writes an html or svg file; the other formats go to stdout", usage: usage)
+        }
         if format == "html" || format == "svg" {
             let pictures = try env.openEngine(create: false).bookPictures(now: env.now)
             let document = format == "html" ? BookPicturesDocument.html(pictures) : BookPicturesDocument.svg(pictures)
