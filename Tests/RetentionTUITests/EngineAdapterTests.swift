@@ -32,7 +32,8 @@ import Testing
         #expect(header.averageLTV != nil && header.averageLTV == revenue?["averageLTV"]?.doubleValue)
         #expect(header.averageHealth != nil && header.averageHealth == doc["healthMetrics"]?["averageHealthScore"]?.doubleValue)
         #expect(Double(header.activeCampaigns) == doc["campaignMetrics"]?["activeCampaigns"]?.doubleValue)
-        #expect(header.highRiskCustomers == (try engine.highRiskCustomerCount()))
+        // The at-risk queue at high and critical risk: the pane's count under its high+ filter (one engine count).
+        #expect(header.highRiskCustomers == (try engine.highRiskQueueCount(now: now)))
     }
 
     @Test func theDetailShowsTheStoredScoresThePredictionAndTheLatestLTV() throws {

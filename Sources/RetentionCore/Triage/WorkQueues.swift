@@ -90,21 +90,8 @@ extension Engine {
             driver = try drivers.first { try customers($0, atMost: fewEnough + 1) <= fewEnough }
         }
 
-        var conditions = ["c.churn_risk >= 1", "c.erased_at IS NULL", "c.active_policies > 0"]
-        var params: [SQLValue] = []
-        let levels = q.levels.isEmpty ? [.medium, .high, .critical] : q.levels.filter { $0 != .low }
-        guard !levels.isEmpty else { return [] }
-        conditions.append("c.churn_risk IN (\(levels.map { _ in "?" }.joined(separator: ", ")))")
-        params += levels.map { .int(Int64($0.rank)) }
-        if let a = q.agentId { conditions.append("c.agent_id = ?"); params.append(.text(a)) }
-        if let t = q.policyType {
-            conditions.append("EXISTS (SELECT 1 FROM policies p WHERE p.customer_id = c.id AND p.policy_type = ? AND p.\(inForce))")
-            params.append(.text(t.rawValue))
-        }
-        if let tag = q.tag { conditions.append("c.id IN (SELECT customer_id FROM customer_tags WHERE tag = ?)"); params.append(.text(tag)) }
-        if let who = q.assignedTo { conditions.append("c.assigned_to = ?"); params.append(.text(who)) }
-        if q.unassignedOnly { conditions.append("c.assigned_to IS NULL") }
-        if !q.includeSnoozed { conditions.append("(c.snoozed_until IS NULL OR c.snoozed_until <= ?)"); params.append(.int(Int64(now))) }
+        // The queue's conditions, shared with its count (`atRiskCount`, Triage/AtRiskCount.swift).
+        guard let (conditions, params) = Self.atRiskQueueConditions(q, now: now) else { return [] }
         let limit = max(1, min(q.limit, Self.queueRowsAtMost)), page = max(1, q.page)
         let order = "ORDER BY c.churn_probability DESC, c.projected_ltv_cents DESC, c.id"
         /// One page, from the driver's customers or from the queue (down to `bound`, the probability of the

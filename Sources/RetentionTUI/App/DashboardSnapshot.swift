@@ -127,13 +127,14 @@ extension DashboardSnapshot {
         zip(campaigns, try engine.campaignPerformances(campaigns, now: now)).map { EngineAdapter.campaignRow($0, performance: $1) }
     }
 
-    /// The header strip: the trailing year's metrics and the count of high-risk customers.
+    /// The header strip: the trailing year's metrics and the at-risk queue at high and critical risk
+    /// (`Engine.highRiskQueueCount`, the count of the at-risk pane under its `high+` filter).
     public static func collectHeader(_ engine: Engine, now: Int) throws -> HeaderMetrics {
         // The header shows no campaign ROI: leave out its reads (a second or more at a million customers).
         var period = MetricsPeriod.trailingYear(now: now)
         period.includesCampaignROI = false
         let metrics = try engine.retentionMetrics(period)
-        let highRisk = try engine.highRiskCustomerCount()
+        let highRisk = try engine.highRiskQueueCount(now: now)
         return EngineAdapter.header(metrics, highRiskCustomers: highRisk)
     }
 }

@@ -40,6 +40,11 @@ public struct DashboardState: Sendable {
     public var renewalSelection = TableState()
     public var campaignSelection = TableState()
     public var detailScroll = 0
+    /// The manager view: the book's pictures as last read, whether a read is on its way, the first part shown
+    /// on a narrow screen.
+    public var pictures: BookPictures?
+    public var picturesLoading = false
+    public var managerScroll = 0
     public var detailCustomerID: String?
     /// The pane Enter was pressed in, where Esc returns.
     public var detailReturnPane: PaneID = .atRisk
@@ -59,6 +64,10 @@ public struct DashboardState: Sendable {
     /// Keys, terminals and the book's file (`KeysAndTerminal.swift`): the prompt's cursor, the filter
     /// before `/`, how long the status line has shown, actions waiting, read-only, the book's name.
     public var keys = KeysState()
+    /// The first line of a preview shown, when it is longer than the screen.
+    public var previewOffset = 0
+    /// The campaign form (`N`, `E` in the campaigns pane), while it is open: it takes every key.
+    public var campaignForm: CampaignForm?
     public var themeName: String
     public var user: String
     public var loading = true
@@ -129,7 +138,7 @@ public struct DashboardState: Sendable {
         case .atRisk: showsWinBack ? selectedWinBack?.id : selectedAtRisk?.id
         case .renewals: selectedRenewal?.customerId
         case .detail: detailCustomerID
-        case .campaigns: nil
+        case .campaigns, .manager: nil
         }
     }
 
@@ -141,7 +150,7 @@ public struct DashboardState: Sendable {
         switch pane {
         case .atRisk: return shown.atRisk == request.atRisk && shown.winBack == request.winBack
         case .renewals: return shown.renewalDays == request.renewalDays
-        case .campaigns, .detail: return true
+        case .campaigns, .detail, .manager: return true
         }
     }
 
@@ -157,7 +166,7 @@ public struct DashboardState: Sendable {
         case .atRisk: showsWinBack ? selectedWinBack?.name : selectedAtRisk?.name
         case .renewals: selectedRenewal?.customerName
         case .detail: snapshot?.detail?.customer.id == detailCustomerID ? snapshot?.detail?.customer.fullName : nil
-        case .campaigns: nil
+        case .campaigns, .manager: nil
         }
     }
 

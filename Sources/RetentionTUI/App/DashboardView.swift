@@ -22,6 +22,7 @@ public enum DashboardView {
             pane.pane.draw(state, into: &canvas, rect: rect, now: now)
         }
         drawFooter(state, into: &canvas, rect: layout.footer)
+        if let form = state.campaignForm { CampaignFormView.draw(form, into: &canvas, now: now) }
         if let overlay = state.overlay { drawOverlay(overlay, state: state, into: &canvas) }
     }
 
@@ -155,7 +156,7 @@ public enum DashboardView {
             lines = body.map { ($0, .overlay) }
         }
         // A list taller than the screen folds into two columns (help folds its own, keeping each entry whole).
-        if case .help = overlay {} else if lines.count > canvas.rows - 4, canvas.columns >= 60 {
+        if case .help = overlay {} else if foldsInTwo(lines: lines.count, columns: canvas.columns, rows: canvas.rows) {
             let half = (lines.count + 1) / 2
             let columnWidth = (canvas.columns - 8) / 2
             lines = (0..<half).map { i in
@@ -163,6 +164,14 @@ public enum DashboardView {
                 let right = i + half < lines.count ? lines[i + half].0 : ""
                 return (left + "  " + right, lines[i].1)
             }
+        }
+        // A preview longer than the screen scrolls (↑↓ PgUp PgDn), its title saying which lines show.
+        if case .preview = overlay, lines.count > canvas.rows - 4 {
+            widest = lines.map { DisplayWidth.width(of: $0.0) }.max()
+            let visible = max(1, canvas.rows - 4)
+            let first = min(max(0, state.previewOffset), lines.count - visible)
+            title = title.replacingOccurrences(of: " (any key closes)", with: "") + ", lines \(first + 1)-\(first + visible) of \(lines.count) (↑↓ PgUp PgDn scroll, other keys close)"
+            lines = Array(lines[first..<(first + visible)])
         }
         let width = min(canvas.columns - 4, max(DisplayWidth.width(of: title) + 6, (widest ?? lines.map { DisplayWidth.width(of: $0.0) }.max() ?? 10) + 4))
         let height = min(canvas.rows - 2, lines.count + 2)
@@ -176,6 +185,14 @@ public enum DashboardView {
             let col = canvas.put(text: edited.before, row: inner.row, col: inner.col, role: .input, maxColumns: inner.width)
             canvas.put(text: edited.atCursor, row: inner.row, col: col, role: .selection, maxColumns: inner.right - col)
         }
+    }
+
+    /// Whether an overlay's list of `lines` folds into two columns on a `columns × rows` screen.
+    static func foldsInTwo(lines: Int, columns: Int, rows: Int) -> Bool { lines > rows - 4 && columns >= 60 }
+
+    /// How many lines an overlay's list of `lines` shows as, once folded.
+    static func overlayLineCount(lines: Int, columns: Int, rows: Int) -> Int {
+        foldsInTwo(lines: lines, columns: columns, rows: rows) ? (lines + 1) / 2 : lines
     }
 
     /// The help overlay's lines, from the key table: each key, what it does, whether it asks first, the panes

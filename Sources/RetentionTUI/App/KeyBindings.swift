@@ -1,10 +1,10 @@
 /// Everything a key can do.
 public enum Action: String, Sendable, CaseIterable {
     case up, down, pageUp, pageDown, halfPageUp, halfPageDown, top, bottom
-    case nextPane, previousPane, paneAtRisk, paneRenewals, paneCampaigns, paneDetail
+    case nextPane, previousPane, paneAtRisk, paneRenewals, paneCampaigns, paneDetail, paneManager
     case open, back, filter, sort, refresh, pauseRefresh, nextTheme, help, churnModel, quit
     case riskFilter, mine, renewalWindow, winBack
-    case activateCampaign, pauseCampaign, cancelCampaign, previewCampaign
+    case activateCampaign, pauseCampaign, cancelCampaign, previewCampaign, newCampaign, editCampaign
     case logContact, addNote, addTag, assignToMe, snooze, paymentMissed, copyContact, recompute, enrol, completeTask
 }
 
@@ -65,7 +65,7 @@ public struct KeyBinding: Sendable {
 public enum KeyBindings {
     /// Every binding, in the order help lists them: moving about, each pane's own keys, the keys on a
     /// customer, then the global ones.
-    public static let all: [KeyBinding] = navigation + AtRiskPane.bindings + RenewalsPane.bindings + CampaignsPane.bindings
+    public static let all: [KeyBinding] = navigation + AtRiskPane.bindings + RenewalsPane.bindings + CampaignsPane.bindings + CampaignForm.bindings
         + customer + global
 
     static let navigation: [KeyBinding] = [
@@ -83,6 +83,7 @@ public enum KeyBindings {
         KeyBinding([.character("2")], .paneRenewals, "upcoming renewals"),
         KeyBinding([.character("3")], .paneCampaigns, "campaign performance"),
         KeyBinding([.character("4")], .paneDetail, "customer detail"),
+        KeyBinding([.character("5")], .paneManager, "manager view: the book as pictures"),
         KeyBinding([.enter], .open, "open customer or campaign", panes: [.atRisk, .renewals, .campaigns], footer: true),
         KeyBinding([.escape], .back, "back; clears the at-risk filter"),
     ]

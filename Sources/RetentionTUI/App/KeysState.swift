@@ -69,7 +69,7 @@ extension Effect {
 extension Action {
     /// The actions that change the book: in a read-only book their keys are disabled, saying why.
     static let changesBook: Set<Action> = [
-        .activateCampaign, .pauseCampaign, .cancelCampaign,
+        .activateCampaign, .pauseCampaign, .cancelCampaign, .newCampaign, .editCampaign,
         .logContact, .addNote, .addTag, .assignToMe, .snooze, .paymentMissed, .recompute, .enrol, .completeTask,
     ]
 }

@@ -4,6 +4,8 @@ public enum PaneID: Int, CaseIterable, Sendable, Hashable {
     case renewals
     case campaigns
     case detail
+    /// The manager view (`ManagerPane`): the book as pictures, on the whole body.
+    case manager
 
     /// The name shown in a pane's border and in the pane switcher.
     public var title: String {
@@ -12,10 +14,11 @@ public enum PaneID: Int, CaseIterable, Sendable, Hashable {
         case .renewals: "Renewals"
         case .campaigns: "Campaigns"
         case .detail: "Detail"
+        case .manager: "Manager"
         }
     }
 
-    /// The digit key that focuses the pane (1–4).
+    /// The digit key that focuses the pane (1–5).
     public var number: Int { rawValue + 1 }
 }
 
@@ -87,6 +90,13 @@ public struct DashboardLayout: Sendable, Equatable {
         footer = Rect(row: rows - footerHeight, col: 0, width: columns, height: footerHeight)
         var bodyTop = headerHeight
         let wide = columns >= Self.gridColumns
+        if focused == .manager {
+            // The manager view takes the whole body, under the pane switcher (the way back to the lists).
+            mode = wide ? (rows >= Self.gridRows ? .grid : .sideBySide) : .single
+            tabs = Rect(row: bodyTop, col: 0, width: columns, height: 1)
+            panes = [(.manager, Rect(row: bodyTop + 1, col: 0, width: columns, height: footer.row - bodyTop - 1))]
+            return
+        }
         if wide && rows >= Self.gridRows {
             mode = .grid
             tabs = nil

@@ -120,6 +120,35 @@ final class BackgroundWorker: @unchecked Sendable {
         if let next { figuresQueue.async { self.computeFigures(next) } }
     }
 
+    /// Runs a book-wide engine read (the manager view's pictures: seconds on a large book) on the figures'
+    /// connection, so filters and actions never wait behind it; not counted as busy (the timer goes on).
+    func readBookWide(_ job: @escaping @Sendable (Engine, Int) throws -> Result) {
+        figuresQueue.async {
+            guard let engine = self.figuresEngine else {
+                self.post(.failed("The book-wide figures cannot be read: \(self.figuresOpenError ?? "database not open")"), finished: false)
+                return
+            }
+            do {
+                self.post(try job(engine, Timestamp.now()), finished: false)
+            } catch {
+                self.post(.failed("\(error)"), finished: false)
+            }
+        }
+    }
+
+    /// Runs an engine read whose result goes to `update` as it is (the campaign form's count and preview).
+    func read(_ job: @escaping @Sendable (Engine, Int) throws -> Result) {
+        lock.lock(); busy += 1; lock.unlock()
+        queue.async {
+            guard let engine = self.engine else { self.post(.failed(self.openError ?? "database not open")); return }
+            do {
+                self.post(try job(engine, Timestamp.now()))
+            } catch {
+                self.post(.failed("\(error)"))
+            }
+        }
+    }
+
     /// Runs an engine action; its outcome (or error) arrives in the mailbox.
     func perform(_ job: @escaping @Sendable (Engine, Int) throws -> ActionOutcome) {
         lock.lock(); busy += 1; lock.unlock()

@@ -22,6 +22,12 @@ public enum Effect: Sendable, Equatable {
     case enrol(customerID: String, campaignID: String)
     case completeTask(id: String)
     case campaignDetail(id: String, name: String)
+    /// The campaign form's live count of its segment and its first step's message for the first matching customer.
+    case formReads(segment: TargetSegment, template: String?, channel: ContactChannel, name: String)
+    /// Save the campaign form: a new campaign, or the draft it edits.
+    case saveCampaign(CampaignForm)
+    /// Read the book's pictures for the manager view (`Engine.bookPictures`).
+    case bookPictures
     /// Show the churn model in use and its calibration table (`ChurnModelInfo.summaryLines`).
     case churnModel
     case copy(String)

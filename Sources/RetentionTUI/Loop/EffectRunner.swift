@@ -56,9 +56,8 @@ final class EffectRunner {
             }
         case .previewCampaign(let id, let name):
             worker.perform { engine, now in
-                let p = try engine.previewCampaign(id: id, limit: 12, now: now)
-                return .preview(title: "\(name): \(p.count) customers match",
-                                lines: p.customers.map { "\($0.fullName)  \($0.email)  \($0.churnRisk.rawValue)" })
+                let p = try engine.segmentPreview(campaignId: id, limit: EngineAdapter.previewListed, now: now)
+                return .preview(title: "\(name): " + EngineAdapter.segmentPreviewTitle(p), lines: EngineAdapter.segmentPreviewLines(p))
             }
         case .assignToMe(let id):
             worker.perform { engine, now in .status("\(try engine.assign(customerId: id, to: me, now: now).fullName) is assigned to \(me).") }
@@ -101,6 +100,30 @@ final class EffectRunner {
             worker.perform { engine, now in
                 .preview(title: name, lines: CampaignSummary.lines(EngineAdapter.campaignReport(try engine.campaignPerformance(id: id, now: now))))
             }
+        case .formReads(let segment, let template, let channel, let name):
+            worker.read { engine, now in
+                let count = try engine.segmentCount(segment, now: now)
+                var preview: [String] = []
+                if let template, let m = try? engine.previewMessage(template: template, channel: channel, segment: segment, campaignName: name, now: now) {
+                    preview = ["Preview for \(m.customer) (\(channel.rawValue), \(template)):"] + (m.subject.map { ["Subject: \($0)"] } ?? [])
+                        + m.body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                }
+                return .formReads(count: count, preview: preview, segment: segment)
+            }
+        case .saveCampaign(let form):
+            worker.read { engine, now in
+                do {
+                    let new = try form.campaign()
+                    let c = try form.draftID.map { try engine.updateDraftCampaign(id: $0, new, now: now) } ?? engine.createCampaign(new, now: now)
+                    return .formSaved("Campaign \"\(c.name)\" \(form.draftID == nil ? "created" : "saved") as a draft; a activates it (asks first).")
+                } catch let p as CampaignForm.Problem {
+                    return .formRefused(p)
+                } catch let e as RetentionError {
+                    return .formRefused(CampaignForm.problem(e))
+                }
+            }
+        case .bookPictures:
+            worker.readBookWide { engine, now in .pictures(try engine.bookPictures(now: now)) }
         case .churnModel:
             worker.perform { engine, _ in .preview(title: "Churn model", lines: try engine.churnModelInfo().summaryLines) }
         case .copy(let text):

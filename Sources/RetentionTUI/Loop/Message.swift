@@ -1,3 +1,5 @@
+import RetentionCore
+
 /// Everything `update` reacts to: the user's input, the terminal, the timer, and what the effects it
 /// asked for came back with. One type, one `update` (Bubble Tea's `Msg`).
 public enum Message: Sendable, Equatable {
@@ -22,6 +24,13 @@ public enum EffectResult: Sendable, Equatable {
     case snapshot(DashboardSnapshot, dataVersion: Int)
     /// The book-wide figures read after the panes: the header, then again with the campaigns' numbers.
     case figures(HeaderMetrics, [CampaignRow])
+    /// The campaign form's live count and preview, for the segment they were read for.
+    case formReads(count: Int, preview: [String], segment: TargetSegment)
+    /// The campaign form was saved (the sentence for the status line), or refused (the field at fault).
+    case formSaved(String)
+    case formRefused(CampaignForm.Problem)
+    /// The manager view's pictures of the book.
+    case pictures(BookPictures)
     /// The timer found the book unchanged.
     case unchanged
     /// An action on the book succeeded.

@@ -21,6 +21,7 @@ extension PaneID {
         case .renewals: RenewalsPane.self
         case .campaigns: CampaignsPane.self
         case .detail: DetailPane.self
+        case .manager: ManagerPane.self
         }
     }
 }

@@ -41,7 +41,7 @@ extension DashboardState {
             guard let d = snapshot?.detail else { return [] }
             return [("e-mail", d.customer.email)] + (d.customer.phone.map { [("phone", $0)] } ?? [])
                 + (d.policies.first.map { [("policy number", $0.policyNumber)] } ?? [])
-        case .campaigns: return []
+        case .campaigns, .manager: return []
         }
     }
 }

@@ -20,7 +20,7 @@ extension DashboardState {
             columns = c
             rows = r
             effects = []
-        case .tick(let workerBusy): effects = timerRefresh(workerBusy: workerBusy, now: now)
+        case .tick(let workerBusy): effects = timerRefresh(workerBusy: workerBusy, now: now) + formReadsIfDue(now: now)
         case .result(let result): effects = handleResult(result)
         }
         if columns > 0 && rows > 0 { screenTooSmall = layout.mode == .tooSmall }

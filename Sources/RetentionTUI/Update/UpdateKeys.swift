@@ -9,6 +9,7 @@ extension DashboardState {
             if KeyBindings.binding(for: key, in: focused)?.action == .quit { return quitEffects() }
             return []
         }
+        if campaignForm != nil { return handleFormKey(key, now: now) }
         if let overlay { return handleOverlay(overlay, key, now: now) }
         guard let binding = KeyBindings.binding(for: key, in: focused) else {
             if case .character(let c) = key { status = ("\(c): no such key here; ? lists the keys", true) }
@@ -41,6 +42,11 @@ extension DashboardState {
         case .paneRenewals: focused = .renewals
         case .paneCampaigns: focused = .campaigns
         case .paneDetail: focused = .detail
+        case .paneManager:
+            focused = .manager
+            guard !picturesLoading else { return [] }
+            picturesLoading = true
+            return [.bookPictures]
         case .open:
             if focused == .campaigns {
                 guard let c = selectedCampaign?.campaign else { status = ("No campaign selected.", true); return [] }
@@ -86,11 +92,16 @@ extension DashboardState {
             request.renewalDays = w[((w.firstIndex(of: request.renewalDays) ?? 0) + 1) % w.count]
             status = ("Renewals in the next \(request.renewalDays) days.", false)
             return [.reloadPanes]
-        case .refresh: return [.refresh(force: true)]
+        case .refresh:
+            // In the manager view `r` reads the pictures again too.
+            guard focused == .manager, !picturesLoading else { return [.refresh(force: true)] }
+            picturesLoading = true
+            return [.refresh(force: true), .bookPictures]
         case .pauseRefresh:
             timerPaused.toggle()
             status = (timerPaused ? "Timer paused: press P to resume, r to refresh once." : "Timer resumed.", false)
         case .nextTheme: return [.nextTheme]
+        case .newCampaign, .editCampaign: openCampaignForm(editing: binding.action == .editCampaign, now: now)
         case .activateCampaign, .pauseCampaign, .cancelCampaign, .previewCampaign:
             return campaignAction(binding.action)
         case .logContact, .addNote, .addTag, .assignToMe, .snooze, .paymentMissed, .copyContact, .recompute, .enrol, .completeTask:
@@ -111,6 +122,7 @@ extension DashboardState {
     /// runs as a series of keys.
     mutating func handlePaste(_ pasted: String) -> [Effect] {
         guard !screenTooSmall else { return [] }
+        if campaignForm != nil { pasteIntoForm(pasted, now: Date(timeIntervalSince1970: lastKeyAt)); return [] }
         guard case .prompt(let title, let text, let action) = overlay else {
             status = ("Pasted text ignored: open a prompt first (n note, T tag, / filter).", true)
             return []
@@ -163,6 +175,7 @@ extension DashboardState {
             let ids = rowIDs(focused)
             self[table: focused]?.move(by: delta, ids: ids)
         case .detail: detailScroll = max(0, detailScroll + delta)
+        case .manager: managerScroll = max(0, managerScroll + delta)
         }
         return readMoreAtTheEnd()
     }
@@ -175,7 +188,7 @@ extension DashboardState {
         switch focused {
         case .atRisk: (index, count) = (atRiskSelection.index, atRiskPaneIDs.count)
         case .renewals: (index, count) = (renewalSelection.index, snapshot?.renewals.count ?? 0)
-        case .campaigns, .detail: return []
+        case .campaigns, .detail, .manager: return []
         }
         guard count > 0, count >= request.rowLimit, index >= count - 1 else { return [] }
         guard request.rowLimit < SnapshotRequest.maximumRows else {

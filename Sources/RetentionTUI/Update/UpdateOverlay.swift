@@ -30,8 +30,21 @@ extension DashboardState {
             }
             let lines = DashboardView.helpLines(state: self, columns: columns, rows: rows).lines.count
             helpOffset = min(max(0, helpOffset), max(0, lines - max(1, rows - 4)))
-        case .preview:
-            self.overlay = nil
+        case .preview(_, let lines):
+            // A long preview scrolls (as help does); any other key closes it.
+            let page = max(1, rows - 6)
+            switch key {
+            case .down, .character("j"): previewOffset += 1
+            case .up, .character("k"): previewOffset -= 1
+            case .pageDown, .character(" "), .control("d"): previewOffset += page
+            case .pageUp, .control("u"): previewOffset -= page
+            default:
+                self.overlay = nil
+                previewOffset = 0
+                return []
+            }
+            let shown = DashboardView.overlayLineCount(lines: lines.count, columns: columns, rows: rows)
+            previewOffset = min(max(0, previewOffset), max(0, shown - max(1, rows - 4)))
         case .confirm(_, _, let action):
             switch key {
             case .character("y"), .character("Y"):

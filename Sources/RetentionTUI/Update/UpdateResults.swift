@@ -3,9 +3,15 @@ extension DashboardState {
     mutating func handleResult(_ result: EffectResult) -> [Effect] {
         switch result {
         case .snapshot(let snapshot, let version):
+            // The manager view's pictures are read again when the book changed (and at first).
+            let changed = version != lastVersion
             lastVersion = version
-            // Held until the user stops moving (`releaseHeldSnapshot`).
             pending = snapshot
+            if focused == .manager && (changed || pictures == nil) && !picturesLoading {
+                picturesLoading = true
+                return [.bookPictures]
+            }
+            // Held until the user stops moving (`releaseHeldSnapshot`).
         case .figures(let header, let campaigns):
             // The header comes first with no campaign rows, then again with the campaigns' numbers.
             if pending != nil {
@@ -14,6 +20,11 @@ extension DashboardState {
             } else {
                 applyFigures(header, campaigns)
             }
+        case .formReads, .formSaved, .formRefused:
+            return handleFormResult(result)
+        case .pictures(let p):
+            pictures = p
+            picturesLoading = false
         case .unchanged: break
         case .done(.status(let sentence)):
             status = (sentence, false)
@@ -26,6 +37,7 @@ extension DashboardState {
         case .failed(let message):
             status = (message, true)
             loading = false
+            picturesLoading = false
         case .themeApplied(let name, let count, let warning):
             themeName = name
             status = warning.map { ("Theme \(name): \($0)", true) }

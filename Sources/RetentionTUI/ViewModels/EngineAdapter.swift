@@ -117,4 +117,19 @@ enum EngineAdapter {
         patch.version = c.version
         return patch
     }
+
+    /// How many new matches `v` lists (the overlay scrolls through them).
+    static let previewListed = 200
+
+    /// The title of `v`'s overlay: new matches and those already enrolled (`Engine.segmentPreview`).
+    static func segmentPreviewTitle(_ p: SegmentPreview) -> String {
+        "\(NumberText.grouped(p.newMatches)) new \(p.newMatches == 1 ? "match" : "matches"), \(NumberText.grouped(p.alreadyEnrolled)) already enrolled"
+    }
+
+    /// `v`'s lines: one per new match listed, then "…and N more" for those not listed.
+    static func segmentPreviewLines(_ p: SegmentPreview) -> [String] {
+        let listed = p.customers.map { "\($0.fullName)  \($0.email)  \($0.churnRisk.rawValue)" }
+        let none = p.newMatches == 0 ? ["No new customer matches the segment" + (p.alreadyEnrolled > 0 ? "; every match is already enrolled." : ".")] : []
+        return none + listed + (p.notListed > 0 ? ["…and \(NumberText.grouped(p.notListed)) more"] : [])
+    }
 }

@@ -3,7 +3,7 @@ import RetentionCore
 
 /// `retention report`: the metrics, the cohort triangle and the survival tables, for managers.
 enum ReportCommand {
-    static let usage = "usage: retention report [--start DATE] [--end DATE] [--agent ID] [--cohorts quarter|year] [--format text|json|csv]"
+    static let usage = "usage: retention report [--start DATE] [--end DATE] [--agent ID] [--cohorts quarter|year] [--format text|json|csv|html|svg] [--output FILE]"
 
     static let spec = CommandSpec(
         name: "report", summary: "Print a retention report: metrics, cohort triangle, survival curves",
@@ -17,13 +17,36 @@ enum ReportCommand {
         model in use with its calibration on the training holdout (predicted against observed churn by tenth,
         calibration slope and intercept; or that it is untrained), as text for reading, JSON for tools or CSV
         for a spreadsheet.
+
+        --format html writes the book as pictures (the dashboard's manager view, key 5): monthly retention
+        and churn over the last 24 complete months, the trailing year's NRR and GRR, survival of customers
+        and of each line, the monthly cohort triangle as a heat map, each agent's queue and retention; the
+        charts as inline SVG beside the tables behind them, in one standalone page with no external assets
+        (no script, font, image or link). --format svg writes the three charts alone in one SVG file, one
+        under the other. --output FILE writes the file (replaced whole once complete) instead of stdout.
+        (--start, --end, --agent and --cohorts do not apply to these two: the pictures are of the whole book
+        at today's date.)
         """,
-        valueOptions: ["--start", "--end", "--agent", "--cohorts", "--format"],
+        valueOptions: ["--start", "--end", "--agent", "--cohorts", "--format", "--output"],
         run: run)
 
     static func run(_ args: ParsedArguments, _ env: CommandEnvironment) throws -> Int32 {
         let format = args.value("--format") ?? "text"
-        guard ["text", "json", "csv"].contains(format) else { throw UsageError(message: "--format must be text, json or csv", usage: usage) }
+        guard ["text", "json", "csv", "html", "svg"].contains(format) else { throw UsageError(message: "--format must be text, json, csv, html or svg", usage: usage) }
+        if args.value("--output") != nil && format != "html" && format != "svg" {
+            throw UsageError(message: "--output writes an html or svg file; the other formats go to stdout", usage: usage)
+        }
+        if format == "html" || format == "svg" {
+            let pictures = try env.openEngine(create: false).bookPictures(now: env.now)
+            let document = format == "html" ? BookPicturesDocument.html(pictures) : BookPicturesDocument.svg(pictures)
+            if let path = args.value("--output") {
+                try Data(document.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                Output.err("Wrote \(path) (\(format), \(document.utf8.count) bytes).")
+            } else {
+                FileHandle.standardOutput.write(Data(document.utf8))
+            }
+            return ExitCode.ok
+        }
         guard let grain = CohortGrain(rawValue: args.value("--cohorts") ?? "quarter") else { throw UsageError(message: "--cohorts must be quarter or year", usage: usage) }
         func date(_ name: String) throws -> Int? {
             guard let s = args.value(name) else { return nil }
