@@ -68,6 +68,7 @@ enum ImportCommand {
         }
         var text = try UTF8Text.decode(data, name: path)
         if args.flag("--full") && !args.flag("--sync") { throw UsageError(message: "--full goes with --sync", usage: usage) }
+        if args.flag("--full") && kind == .events { throw UsageError(message: "--full is for customers and policies (a file never holds every event)", usage: usage) }
         if let mapPath = args.value("--map") {
             guard let mapData = FileManager.default.contents(atPath: mapPath) else {
                 Output.err("retention import: cannot read the map \(mapPath).")
