@@ -161,6 +161,24 @@ import Testing
         #expect(try fingerprint(engine) == before)
     }
 
+    /// Lapsed and back in force without a new term is a reinstatement; an erased customer's policy does not change.
+    @Test func aReinstatementAndAnErasedCustomer() throws {
+        let engine = try book()
+        let lapse = Self.policiesHeader + "L-2,P-3,auto,lapsed,600,annual,full,20000,2023-03-01,2024-03-01\n"
+        #expect(try engine.syncCSV(.policies, text: lapse, dryRun: false, now: testNow).eventCounts.map(\.type) == ["customer_churned", "policy_lapsed"])
+        let back = try engine.syncCSV(.policies, text: lapse.replacingOccurrences(of: "lapsed", with: "active"), dryRun: false, now: testNow + 86_400)
+        #expect(back.eventCounts.map(\.type) == ["policy_reinstated"])
+        #expect(back.fieldCounts.map(\.field) == ["status", "endedAt"])
+        #expect(try engine.db.queryOne("SELECT status || ' ' || (ended_at IS NULL) || ' ' || (end_reason IS NULL) FROM policies WHERE policy_number = 'P-3'") { $0.text(0) } == "active 1 1")
+        let bob = try #require(try engine.db.queryOne("SELECT uuid FROM customers WHERE lead_id = 'L-2'") { $0.text(0) })
+        try engine.eraseCustomer(customerId: bob, now: testNow + 2 * 86_400)
+        let before = try fingerprint(engine)
+        let rerate = Self.policiesHeader + "\(bob),P-3,auto,active,700,annual,full,20000,2023-03-01,2024-03-01\n"
+        let r = try engine.syncCSV(.policies, text: rerate, dryRun: false, now: testNow + 3 * 86_400)
+        #expect(r.problems.map { "\($0.line) \($0.column ?? "") \($0.reason.hasPrefix("Policy P-3 belongs to erased customer"))" } == ["2 premiumAmount true"])
+        #expect(try fingerprint(engine) == before)
+    }
+
     @Test func aDryRunPrintsTheDiffAndWritesNothing() throws {
         let engine = try book()
         let before = try fingerprint(engine)
@@ -268,11 +286,11 @@ import Testing
         #expect(message("value status: A -> active\nvalue status: A -> lapsed") == #"agency.map line 2: the value "A" of status is mapped twice"#)
     }
 
-    /// The README's worked example (examples/agency-sync): an agency system's export, read through its map,
+    /// The README's worked example (Tests/EndToEnd/agency-sync): an agency system's export, read through its map,
     /// synced into a book twice: the second time changes nothing; then a day later P-1002 lapsed.
     @Test func theReadmeAgencyExampleSyncs() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("examples/agency-sync")
+            .appendingPathComponent("Tests/EndToEnd/agency-sync")
         let read = { (name: String) in try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8) }
         let engine = try makeEngine()
         let customers = try ColumnMap(text: read("customers.map"), kind: .customers).apply(to: read("clients.csv"))

@@ -68,6 +68,7 @@ enum ImportCommand {
         // A regular file is read as it is parsed (a chunk at a time), never held whole.
         var isFolder: ObjCBool = false
         if args.flag("--full") && !args.flag("--sync") { throw UsageError(message: "--full goes with --sync", usage: usage) }
+        if args.flag("--full") && kind == .events { throw UsageError(message: "--full is for customers and policies (a file never holds every event)", usage: usage) }
         let wholeText = args.flag("--sync") || args.value("--map") != nil
         if !wholeText, path != "-", FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
            let attributes = try? FileManager.default.attributesOfItem(atPath: path), attributes[.type] as? FileAttributeType == .typeRegular,
@@ -109,9 +110,8 @@ enum ImportCommand {
             text = mapped
         }
         if args.flag("--sync") {
-            progress.finish()
             let engine = try env.openEngine(create: !args.flag("--dry-run"))
-            return try sync(kind, text: text, path: path, args: args, engine: engine, env: env)
+            return try sync(kind, text: text, path: path, args: args, engine: engine, env: env, progress: progress)
         }
         return try report(args, env, kind: kind, path: path, progress: progress) { engine, phases in
             try engine.importCSV(kind, text: text, dryRun: args.flag("--dry-run"), now: env.now, phases: phases)
@@ -143,11 +143,14 @@ enum ImportCommand {
         return ExitCode.ok
     }
 
-    static func sync(_ kind: ExchangeKind, text: String, path: String, args: ParsedArguments, engine: Engine, env: CommandEnvironment) throws -> Int32 {
+    static func sync(_ kind: ExchangeKind, text: String, path: String, args: ParsedArguments, engine: Engine, env: CommandEnvironment,
+                     progress: ProgressLine) throws -> Int32 {
         let started = Date()
         let clock = PhaseClock()
         let dryRun = args.flag("--dry-run")
-        let result = try engine.syncCSV(kind, text: text, dryRun: dryRun, full: args.flag("--full"), now: env.now, phases: clock.observe)
+        let result = try engine.syncCSV(kind, text: text, dryRun: dryRun, full: args.flag("--full"), now: env.now,
+                                     phases: { clock.observe($0); progress.observe($0) })
+        progress.finish()
         if args.flag("--timings") {
             for (phase, seconds) in clock.ended { Output.err("retention import: \(String(format: "%8.2f", seconds)) s  \(phase)") }
         }
