@@ -24,6 +24,9 @@ import Testing
         // No uplift, or a treated group too small for any control group: nil.
         #expect(CampaignStatistics.controlNeeded(treatedRate: 0.8, treatedSize: 200, controlRate: 0.8) == nil)
         #expect(CampaignStatistics.controlNeeded(treatedRate: 0.9, treatedSize: 10, controlRate: 0.8) == nil)
+        // Two equal groups instead: 2.801585² × (0.09 + 0.16) / 0.01 = 196.22 → 197 each.
+        #expect(CampaignStatistics.equalGroupsNeeded(treatedRate: 0.9, controlRate: 0.8) == 197)
+        #expect(CampaignStatistics.equalGroupsNeeded(treatedRate: 0.8, controlRate: 0.8) == nil)
     }
 
     @Test func incrementalRevenueIntervalMatchesTheWorkedExample() throws {
@@ -41,6 +44,17 @@ import Testing
         let (z, p) = try #require(CampaignStatistics.twoProportionZ(30, 200, 15, 200))
         #expect(abs(z - 2.373563) < 1e-5 && abs(p - 0.017617) < 1e-5)
         #expect(CampaignStatistics.twoProportionZ(0, 100, 0, 100) == nil)
+    }
+}
+
+@Suite struct CampaignNumberFormatTests {
+    @Test func oneFormatForEveryView() {
+        typealias F = CampaignNumberFormat
+        #expect(F.count(12426) == "12,426" && F.count(nil) == "—")
+        #expect(F.money(4.07) == "$4.07" && F.money(131_109.4) == "$131,109" && F.money(-150) == "−$150")
+        #expect(F.roi(48841.2) == "+48,841%" && F.roi(-100) == "−100%" && F.roi(0) == "0%")
+        #expect(F.points(3.14) == "+3.1 pts" && F.signed(-0.04) == "+0.0" && F.signed(-0.1) == "−0.1")
+        #expect(F.interval(.init(estimate: 10, lower: -0.05, upper: 23.48), F.signed) == "+10.0 (−0.1 to +23.5)")
     }
 }
 
@@ -74,6 +88,10 @@ import Testing
         // 2 of 4 measured is not more than half: too early.
         #expect(early.state == .tooEarly && early.measured == 2 && early.enrolled == 4 && early.windowDays == 90)
         #expect(early.tooEarlyText == "too early (2 of 4 measured)")
+        // The summary says so instead of retention, uplift and ROI.
+        let lines = try engine.campaignPerformance(id: campaign.id, now: testNow).summaryLines
+        #expect(lines.contains("Uplift      too early (2 of 4 measured)") && lines.contains("ROI         too early (2 of 4 measured)"))
+        #expect(!lines.contains { $0.hasPrefix("Retention   treated") })
         // A day past T2's and T3's window... 91 days later all four are measured.
         let later = try engine.campaignPerformance(id: campaign.id, now: testNow + 90 * day).measurement
         #expect(later.state == .measured && later.measured == 4 && later.tooEarlyText == nil)
@@ -118,7 +136,14 @@ import Testing
         #expect(p.roiOnUplift == -3850)
         // A treated group of 3 cannot tell any uplift this small apart from zero.
         #expect(p.measurement.controlNeeded == nil)
+        // Two equal groups would need (2.801585² × (2/9 + 0)) / (1/3)² = 15.7 → 16 each.
+        #expect(p.measurement.equalGroupsNeeded == 16)
         #expect(p.json["measurement"]?["upliftPoints"]?["lower95"] == .number(-79.23))
+        // 30 days on none of the 5 is past the 90-day window: too early; 91 days on the intervals show.
+        #expect(p.summaryLines.contains("Uplift      too early (0 of 5 measured)"))
+        let measured = try engine.campaignPerformance(id: campaign.id, now: testNow + 91 * day).summaryLines
+        #expect(measured.contains("Uplift      −33.3 (−79.2 to +37.8) pts, 95 % interval"))
+        #expect(measured.contains("Revenue     retained $1,650; incremental −$150 (−$4,936 to $4,636)"))
         #expect(p.json["measurement"]?["upliftExcludesZero"] == .bool(false))
     }
 

@@ -258,6 +258,8 @@ public struct CampaignPerformance: Sendable, Equatable {
         /// The control-group size an uplift as large as the observed one needs for its interval to exclude zero
         /// (80 % power), when the interval includes zero now; nil when it already excludes zero or none would do.
         public var controlNeeded: Int?
+        /// When no control group alone would do: the size of each of two equal groups that would (80 % power).
+        public var equalGroupsNeeded: Int?
 
         /// "too early (N of M measured)", or nil once the numbers can be judged.
         public var tooEarlyText: String? {
@@ -272,7 +274,10 @@ public struct CampaignPerformance: Sendable, Equatable {
         public func upliftVerdict(controlSize: Int) -> String? {
             guard let u = uplift else { return nil }
             if u.excludesZero { return u.estimate > 0 ? "the campaign helped: the interval excludes zero" : "the campaign hurt: the interval excludes zero" }
-            guard let n = controlNeeded else { return "the interval includes zero; no control group would tell an uplift this small apart" }
+            guard let n = controlNeeded else {
+                guard let each = equalGroupsNeeded else { return "the interval includes zero: no difference between the groups" }
+                return "the interval includes zero: the treated group is too small for any control group; about \(NumberText.grouped(each)) in each group would show an uplift this large"
+            }
             return "the interval includes zero: the control group (\(NumberText.grouped(controlSize))) is too small; about \(NumberText.grouped(n)) would show an uplift this large"
         }
     }
@@ -337,6 +342,9 @@ public struct CampaignPerformance: Sendable, Equatable {
             if !d.excludesZero {
                 m2.controlNeeded = CampaignStatistics.controlNeeded(treatedRate: treated.retained / treated.size, treatedSize: treated.size,
                                                                     controlRate: control.retained / control.size)
+                if m2.controlNeeded == nil {
+                    m2.equalGroupsNeeded = CampaignStatistics.equalGroupsNeeded(treatedRate: treated.retained / treated.size, controlRate: control.retained / control.size)
+                }
             }
         }
         if let r = CampaignStatistics.incrementalRevenue(treated: (treated.size, treated.revenueCents, treated.revenueSquares),

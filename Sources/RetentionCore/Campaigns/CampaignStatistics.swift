@@ -72,6 +72,16 @@ public enum CampaignStatistics {
         return Int((v2 / room - 1e-9).rounded(.up))
     }
 
+    /// The size of each of two equal groups at which an uplift p₁ − p₂ would show an interval excluding zero
+    /// 80 % of the time (two-sided 5 %): n = (z₀.₉₇₅ + z₀.₈)² · (p₁(1 − p₁) + p₂(1 − p₂)) / (p₁ − p₂)², rounded
+    /// up; for when no control group alone would do. Nil for no uplift.
+    public static func equalGroupsNeeded(treatedRate p1: Double, controlRate p2: Double) -> Int? {
+        let d = p1 - p2
+        guard d != 0 else { return nil }
+        let z = z95 + z80
+        return max(2, Int((z * z * (p1 * (1 - p1) + p2 * (1 - p2)) / (d * d) - 1e-9).rounded(.up)))
+    }
+
     /// The two-proportion z-test with pooled variance: z = (p₁ − p₂) / √(p̄(1 − p̄)(1/n₁ + 1/n₂)), p̄ =
     /// (x₁ + x₂)/(n₁ + n₂); two-sided p = erfc(|z|/√2). Nil when a group is empty or p̄ is 0 or 1.
     public static func twoProportionZ(_ x1: Double, _ n1: Double, _ x2: Double, _ n2: Double) -> (z: Double, p: Double)? {

@@ -51,7 +51,7 @@ extension CampaignPerformance.Measurement {
             ("state", .string(state.rawValue)), ("measured", .int(measured)), ("enrolled", .int(enrolled)), ("windowDays", .int(windowDays)),
             ("upliftPoints", uplift?.json ?? .null), ("upliftExcludesZero", uplift.map { .bool($0.excludesZero) } ?? .null),
             ("incrementalRevenue", incrementalRevenue?.json ?? .null), ("roiOnUplift", roiOnUplift?.json ?? .null),
-            ("controlGroupNeeded", .optional(controlNeeded)),
+            ("controlGroupNeeded", .optional(controlNeeded)), ("equalGroupsNeeded", .optional(equalGroupsNeeded)),
         ])
     }
 }
