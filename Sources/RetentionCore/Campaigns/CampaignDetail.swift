@@ -22,15 +22,18 @@ public struct CampaignDetail: Sendable, Equatable {
     public var steps: [Funnel]
     /// One per channel used, in the channels' order.
     public var channels: [Funnel]
-    /// Touchpoints sent and responded on each of the last `days` days (oldest first, today last).
+    /// Touchpoints sent and responded on each of `days` days (oldest first) up to `lastDay` (UTC days since 1970).
     public var dailySent: [Int], dailyResponded: [Int]
     public var days: Int
+    /// The last day of the series: today, or the day of the campaign's last send or response when that was earlier.
+    public var lastDay: Int
 }
 
 extension Engine {
     /// The campaign's detail for the dashboard: its performance, the funnel per step and per channel with the
-    /// cost of each channel's sends, and the touchpoints sent and responded on each of the last `days` days
-    /// (UTC days, today last). Two grouped queries over the campaign's touchpoints.
+    /// cost of each channel's sends, and the touchpoints sent and responded on each of `days` days (UTC) up to
+    /// today, or up to the day of its last send or response when that was earlier (a finished campaign shows
+    /// its own weeks, not a flat line). Grouped queries over the campaign's touchpoints.
     public func campaignDetail(id: String, days: Int = 30, now: Int) throws -> CampaignDetail {
         let c = try campaign(id: id)
         let performance = try campaignPerformances([c], now: now)[0]
@@ -57,22 +60,24 @@ extension Engine {
         }
         let channels = ContactChannel.allCases.compactMap { byChannel[$0] }
         let days = max(1, min(days, 365))
-        let today = Timestamp.startOfDay(now) / Timestamp.secondsPerDay
+        let lastActivity = try db.queryOne("SELECT max(max(coalesce(sent_at, 0)), max(coalesce(responded_at, 0))) FROM touchpoints WHERE campaign_id = ?",
+                                           [.int(c.rowID)]) { $0.int(0) } ?? 0
+        let today = min(Timestamp.startOfDay(now), Timestamp.startOfDay(lastActivity > 0 ? lastActivity : now)) / Timestamp.secondsPerDay
         var sent = Array(repeating: 0, count: days), responded = Array(repeating: 0, count: days)
         let from = Int64((today - days + 1) * Timestamp.secondsPerDay)
         try db.forEach("""
-            SELECT sent_at / 86400, count(*) FROM touchpoints WHERE campaign_id = ?1 AND sent_at >= ?2 GROUP BY 1
-            """, [.int(c.rowID), .int(from)]) { r in
+            SELECT sent_at / 86400, count(*) FROM touchpoints WHERE campaign_id = ?1 AND sent_at >= ?2 AND sent_at < ?3 GROUP BY 1
+            """, [.int(c.rowID), .int(from), .int(Int64((today + 1) * Timestamp.secondsPerDay))]) { r in
             let k = r.int(0) - (today - days + 1)
             if sent.indices.contains(k) { sent[k] = r.int(1) }
         }
         try db.forEach("""
-            SELECT responded_at / 86400, count(*) FROM touchpoints WHERE campaign_id = ?1 AND responded_at >= ?2 GROUP BY 1
-            """, [.int(c.rowID), .int(from)]) { r in
+            SELECT responded_at / 86400, count(*) FROM touchpoints WHERE campaign_id = ?1 AND responded_at >= ?2 AND responded_at < ?3 GROUP BY 1
+            """, [.int(c.rowID), .int(from), .int(Int64((today + 1) * Timestamp.secondsPerDay))]) { r in
             let k = r.int(0) - (today - days + 1)
             if responded.indices.contains(k) { responded[k] = r.int(1) }
         }
-        return CampaignDetail(performance: performance, steps: steps, channels: channels, dailySent: sent, dailyResponded: responded, days: days)
+        return CampaignDetail(performance: performance, steps: steps, channels: channels, dailySent: sent, dailyResponded: responded, days: days, lastDay: today)
     }
 
     /// The touchpoints of a campaign still pending (scheduled, not sent), by channel: what a pause holds and a

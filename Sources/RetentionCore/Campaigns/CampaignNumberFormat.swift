@@ -69,12 +69,12 @@ extension CampaignPerformance {
             ]
         }
         for v in variants {
-            let parts = v.variants.enumerated().map { k, r in
-                "\(k == 0 ? "A" : "B") \(r.template) \(F.count(r.responded))/\(F.count(r.delivered)) responded (\(F.percent(r.responseRate)))"
+            let verdict = v.winner.map { "winner \($0) (z = \(String(format: "%.2f", v.z ?? 0)), p = \(String(format: "%.3f", v.pValue ?? 0)))" }
+                ?? (v.pValue.map { "no winner yet (p = \(String(format: "%.3f", $0)), not below 0.05)" } ?? "no winner yet (no responses to compare)")
+            lines.append("A/B step \(v.step + 1)  \(verdict)")
+            for (k, r) in v.variants.enumerated() {
+                lines.append("            \(k == 0 ? "A" : "B") \(r.template): \(F.count(r.responded)) of \(F.count(r.delivered)) delivered responded (\(F.percent(r.responseRate)))")
             }
-            let verdict = v.winner.map { "winner \($0) (p = \(String(format: "%.3f", v.pValue ?? 0)))" }
-                ?? (v.pValue.map { "no winner yet (p = \(String(format: "%.3f", $0)))" } ?? "no winner yet")
-            lines.append("A/B step \(v.step + 1)  " + parts.joined(separator: "; ") + "; " + verdict)
         }
         let g = goals
         func goal(_ actual: String, _ target: String?) -> String { target.map { "\(actual) of \($0)" } ?? actual }

@@ -273,12 +273,12 @@ public struct CampaignPerformance: Sendable, Equatable {
         /// One sentence on the uplift's interval: whether it excludes zero and, when not, the control group needed.
         public func upliftVerdict(controlSize: Int) -> String? {
             guard let u = uplift else { return nil }
-            if u.excludesZero { return u.estimate > 0 ? "the campaign helped: the interval excludes zero" : "the campaign hurt: the interval excludes zero" }
+            if u.excludesZero { return u.estimate > 0 ? "excludes zero: the campaign kept more customers" : "excludes zero: the campaign lost customers" }
             guard let n = controlNeeded else {
-                guard let each = equalGroupsNeeded else { return "the interval includes zero: no difference between the groups" }
-                return "the interval includes zero: the treated group is too small for any control group; about \(NumberText.grouped(each)) in each group would show an uplift this large"
+                guard let each = equalGroupsNeeded else { return "includes zero: no difference between the groups" }
+                return "includes zero: too few treated for any control group; \(NumberText.grouped(each)) in each group would show an uplift this large"
             }
-            return "the interval includes zero: the control group (\(NumberText.grouped(controlSize))) is too small; about \(NumberText.grouped(n)) would show an uplift this large"
+            return "includes zero: a control group of \(NumberText.grouped(n)) (not \(NumberText.grouped(controlSize))) would show an uplift this large"
         }
     }
 

@@ -70,6 +70,6 @@ public struct Glyphs: Sendable, Equatable {
     /// `sparkLevels`, whose ASCII cells follow their own rules (a cell half full is `#`).
     public static let asciiStandIns: [Character: Character] = [
         "—": "-", "–": "-", "·": "|", "…": "~", "▲": "^", "▼": "v", "●": "*", "⏸": "=",
-        "↑": "^", "↓": "v", "←": "<", "→": ">", "▏": "|", "×": "x",
+        "↑": "^", "↓": "v", "←": "<", "→": ">", "▏": "|", "×": "x", "−": "-",
     ]
 }

@@ -1,3 +1,4 @@
+import RetentionCore
 /// Everything `update` reacts to: the user's input, the terminal, the timer, and what the effects it
 /// asked for came back with. One type, one `update` (Bubble Tea's `Msg`).
 public enum Message: Sendable, Equatable {
@@ -34,6 +35,8 @@ public enum EffectResult: Sendable, Equatable {
 public enum ActionOutcome: Sendable, Equatable {
     case status(String)
     case preview(title: String, lines: [String])
+    /// A campaign's detail, for its overlay.
+    case campaignDetail(title: String, detail: CampaignDetail)
     /// A question to ask before `action` acts on `subjectID` (its text read from the engine).
     case confirm(title: String, question: String, action: Action, subjectID: String)
 }

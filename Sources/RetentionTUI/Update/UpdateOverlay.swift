@@ -21,7 +21,7 @@ extension DashboardState {
             }
             let lines = DashboardView.helpLines(state: self, columns: columns, rows: rows).lines.count
             helpOffset = min(max(0, helpOffset), max(0, lines - max(1, rows - 4)))
-        case .preview:
+        case .preview, .campaignDetail:
             self.overlay = nil
         case .confirm(_, _, let action):
             switch key {
