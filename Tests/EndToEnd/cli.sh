@@ -215,7 +215,7 @@ EXAMPLE="$(dirname "$0")/campaign-example.json"
 check "campaign create --file" expect_exit 0 "$BIN" --db "$WORK/demo.db" campaign create --file "$EXAMPLE"
 FILECAMP=$(cat "$WORK/out")
 check "create prints the new draft's id" bash -c "'$BIN' --db '$WORK/demo.db' api GET /campaigns/$FILECAMP --compact | grep -q '\"status\":\"draft\"'"
-check "every field of the example is kept" bash -c "'$BIN' --db '$WORK/demo.db' api GET /campaigns/$FILECAMP --compact | grep -q '\"customFilters\":\[{\"key\":\"source\",\"value\":\"broker\"}\].*\"variants\":\[\"renewal_reminder\",\"engagement\"\].*\"cron\":\"0 9 \* \* 1\".*\"controlGroupPercent\":20'"
+check "every field of the example is kept" bash -c "'$BIN' --db '$WORK/demo.db' api GET /campaigns/$FILECAMP --compact | grep -q '\"customFilters\":\[{\"key\":\"source\",\"value\":\"broker\"}\].*\"cron\":\"0 9 \* \* 1\".*\"variants\":\[\"renewal_reminder\",\"engagement\"\].*\"controlGroupPercent\":20'"
 BEFORE=$(sqlite3 "$WORK/demo.db" "SELECT count(*) FROM campaigns")
 python3 -c "import json,sys; b=json.load(open(sys.argv[1])); b['touchpoints'][1]['delay']=-5; json.dump(b, open(sys.argv[2],'w'))" "$EXAMPLE" "$WORK/bad.json"
 check "a bad field exits 65" expect_exit 65 "$BIN" --db "$WORK/demo.db" campaign create --file "$WORK/bad.json"
