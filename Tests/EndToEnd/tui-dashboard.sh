@@ -50,7 +50,7 @@ $T new-session -d -s keep "sleep 600"
 check_screen "header strip shows live metrics" "NRR"
 check_screen "four panes in a 2x2 grid" "4 Customer detail"
 check_screen "renewals pane lists policies" "Renewals, next 30 days"
-check_screen "campaign pane lists the campaign" "Winter Renewals"
+check_screen "campaign pane lists the campaign" "Winter Rene…"
 check_screen "footer shows key hints" "? help"
 
 # Hostile text is shown inert: no clear-screen, no title change, the layout intact.
@@ -103,10 +103,24 @@ $T send-keys -t tui y
 check_screen "activation reported" "is now active"
 if [ "$(api GET "/campaigns/$CAMPAIGN" | grep -o '"status":"[a-z]*"' | head -1)" = '"status":"active"' ]; then ok; else fail "campaign active in the database"; fi
 # (The demo book has an active campaign of its own: look for this one's row.)
-check_screen "the pane shows the campaign active" "Winter Renewals renewal… active" 5
+# At 120 columns the pane shows what a manager reads first: Sent, Reached, Resp, Retained (treated v control), Uplift, ROI.
+check_screen "the campaigns pane at 120 columns shows the manager's columns" "Campaign       Sent Reached  Resp Retained Uplift      ROI"
+# A campaign a minute old is too early to judge: Retained, Uplift and ROI say so instead of 100 % and −100 %
+# (a draft that enrolled nobody shows dashes).
+winter_early() { screen | grep -qE "Winter Rene… +[0-9,]+ +[0-9,]+ +[0-9,]+ +early +early +early"; }
+deadline=$((SECONDS + 10)); until winter_early || [ $SECONDS -ge $deadline ]; do sleep 0.2; done
+if winter_early; then ok; else fail "a new campaign is too early to judge"; fi
+$T send-keys -t tui Enter
+check_screen "the detail of a new campaign says too early, with how many are measured" "Uplift      too early (0 of"
+check_screen "the detail draws the funnel as bars" "Per step (sent → delivered → opened → clicked → responded"
+check_screen "the detail names the campaign's status" "Winter Renewals (active)"
+$T send-keys -t tui x
 $T send-keys -t tui a
 check_screen "an action that cannot apply says why" "cannot be activated"
 $T send-keys -t tui p
+# Pause asks first, saying how many pending touchpoints it holds.
+check_screen "pause asks first, with what is pending" 'pending touchpoints are held until you resume'
+$T send-keys -t tui y
 check_screen "pause reported" "is now paused"
 if [ "$(api GET "/campaigns/$CAMPAIGN" | grep -o '"status":"[a-z]*"' | head -1)" = '"status":"paused"' ]; then ok; else fail "campaign paused in the database"; fi
 $T send-keys -t tui c
@@ -118,11 +132,24 @@ check_screen "declining changes nothing" "Nothing changed."
 TP=$(api GET "/campaigns/$CAMPAIGN/touchpoints?limit=1" | sed -n 's/.*"data":\[{"id":"\([^"]*\)".*/\1/p')
 api PATCH "/touchpoints/$TP/status" --data '{"status":"sent"}' >/dev/null
 api PATCH "/touchpoints/$TP/status" --data '{"status":"opened"}' >/dev/null
-reached_one() { screen | grep -qE "Winter Renewals +[a-z_…]+ +paused +[0-9,]+ +1(▲)? "; }
+reached_one() { screen | grep -qE "Winter Rene… +[0-9,]+ +1(▲)? "; }
 deadline=$((SECONDS + 10)); until reached_one || [ $SECONDS -ge $deadline ]; do sleep 0.2; done
 if reached_one; then ok; else fail "the pane's Reached counts the customer who opened"; fi
 $T send-keys -t tui Enter
-check_screen "the campaign's overlay shows the funnel" "reached: sent 1, delivered 1, opened 1, clicked 0"
+check_screen "the campaign's detail shows the funnel" "opened           1"
+$T send-keys -t tui x
+# The demo's completed renewal reminder: measured, with the uplift's 95 % interval and its A/B step's variants.
+# Select the renewal reminder's row: from the top, open each campaign's detail until it is that one.
+$T send-keys -t tui g
+for i in 1 2 3 4 5 6 7 8; do
+  $T send-keys -t tui Enter
+  if wait_for "Renewal reminders," 2; then break; fi
+  $T send-keys -t tui x j
+done
+check_screen "the detail of a measured campaign shows the uplift's interval" "pts, 95 % interval"
+check_screen "the detail shows the A/B step and its variants" "A/B step 1"
+check_screen "the variants are listed with their responses" "B engagement:"
+check_screen "goals show as bars" "Goals"
 $T send-keys -t tui x
 
 # Filter the at-risk list as you type: a tag token and a name search.
@@ -177,7 +204,7 @@ if [ "$(missed)" = "$((MISSED + 1))" ]; then ok; else fail "missed payment store
 
 # An external change arrives through the timer.
 api POST /campaigns --data '{"name":"Loyalty Thank-You","type":"loyalty","touchpoints":[{"type":"email","template":"loyalty","delay":0}]}' >/dev/null
-check_screen "another process's change appears within the refresh period" "Loyalty Thank" 10
+check_screen "another process's change appears within the refresh period" "Loyalty Tha…" 10
 
 # Resize: narrow terminals show one pane with a switcher; tiny ones say so; back to large.
 $T resize-window -t tui -x 80 -y 24

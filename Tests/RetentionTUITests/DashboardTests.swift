@@ -128,7 +128,11 @@ import Testing
         guard case .confirm(_, let message, _) = state.overlay else { Issue.record("no confirmation"); return }
         #expect(message.contains("Spring") && message.contains("40 customers"))
         #expect(state.handle(.character("y")) == [.campaign(id: "k1", to: .cancelled)])
-        #expect(state.handle(.character("p")) == [.campaign(id: "k1", to: .paused)])
+        // Pause asks first too, with what is pending; yes pauses.
+        #expect(state.handle(.character("p")).isEmpty)
+        guard case .confirm(_, let pause, _) = state.overlay else { Issue.record("pause did not ask"); return }
+        #expect(pause.contains("Spring") && pause.contains("pending touchpoints are held"))
+        #expect(state.handle(.character("y")) == [.campaign(id: "k1", to: .paused)])
     }
 
     /// A list that filled its read is read further when the selection reaches its last row, so no customer
@@ -376,11 +380,12 @@ import Testing
         let measured = CampaignRow(campaign: campaign, targeted: 4_321, reached: 40, openRate: 25, responseRate: 5, revenue: 1_000, cost: 10,
                                    roi: 9_900, upliftPoints: 2.5)
         state.applyFigures(snapshot().header!, [measured])
-        text = render(state)
+        // (Targeted is among the columns a wide terminal adds.)
+        text = render(state, 200)
         #expect(text.contains("4,321") && text.contains("91.5"))
         // A later refresh of the panes alone keeps the numbers and the header until new ones arrive.
         state.apply(panes)
-        text = render(state)
+        text = render(state, 200)
         #expect(text.contains("4,321") && text.contains("91.5") && !text.contains("computing metrics"))
         // New numbers mark what moved.
         var more = measured
@@ -418,7 +423,8 @@ import Testing
         var state = DashboardState(themeName: "default", user: "me")
         state.apply(snapshot(campaigns: rows))
         let line = render(state).split(separator: "\n").first { $0.contains("Save") }.map(String.init) ?? ""
-        #expect(line.range(of: #"Save\s+loyalty\s+active\s+2\s+1\s"#, options: .regularExpression) != nil, "\(line)")
+        // Sent 3 touchpoints, reached 1 customer, 0 responded (the pane's first columns at 120).
+        #expect(line.range(of: #"Save\s+3\s+1\s+0\s"#, options: .regularExpression) != nil, "\(line)")
         // The overlay: customers reached 1; touchpoints delivered 2 (the opened e-mail and the SMS), sent 3.
         let summary = CampaignSummary.lines(EngineAdapter.campaignReport(try engine.campaignPerformance(id: campaign.id, now: now)))
         #expect(summary[0].contains("reached 1"))

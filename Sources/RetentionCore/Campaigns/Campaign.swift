@@ -43,12 +43,31 @@ public struct SequenceStep: Sendable, Equatable {
     public var template: String
     public var delayMinutes: Int
     public var skipIf: SkipCondition?
+    /// An A/B test of the step (an addition to the spec, which lists A/B testing as future work): two
+    /// different templates, each customer drawn to one of them by `VariantDraw` (half and half); empty for a
+    /// step without variants. With variants, `template` is the first of them (variant A).
+    public var variants: [String]
 
-    public init(channel: ContactChannel?, template: String, delayMinutes: Int = 0, skipIf: SkipCondition? = nil) {
+    public init(channel: ContactChannel?, template: String, delayMinutes: Int = 0, skipIf: SkipCondition? = nil, variants: [String] = []) {
         self.channel = channel
-        self.template = template
+        self.template = variants.first ?? template
         self.delayMinutes = delayMinutes
         self.skipIf = skipIf
+        self.variants = variants
+    }
+
+    /// The templates a customer may get at this step: the variants, or the one template.
+    public var templates: [String] { variants.isEmpty ? [template] : variants }
+}
+
+/// A custom filter of a target segment: customers whose `metadata` holds `key` with the value `value`
+/// (compared as text: a number 5 matches "5").
+public struct MetadataFilter: Sendable, Equatable {
+    public var key: String
+    public var value: String
+    public init(key: String, value: String) {
+        self.key = key
+        self.value = value
     }
 }
 
@@ -63,20 +82,28 @@ public struct TargetSegment: Sendable, Equatable {
     public var tenureMonthsMax: Int?
     public var tags: [String] = []
     public var agentId: String?
+    /// Customers of any of these agents (an addition to `agentId`, which names one).
+    public var agentIds: [String] = []
     /// Customers with an in-force policy renewing within this many days of the run.
     public var renewalWithinDays: Int?
+    /// Customers not contacted for more than this many days before the run (never contacted counts as
+    /// longer ago than any number of days).
+    public var lastContactOlderThanDays: Int?
+    /// The spec's custom filters: each one's metadata key must hold its value (all of them must hold).
+    public var customFilters: [MetadataFilter] = []
     /// Winback campaigns target customers who have left (no policy in force); others target active customers.
     public var formerCustomers = false
 
     public init() {}
 
     /// How specific the segment is: the number of criteria it sets (risk levels, lines, the lowest and the
-    /// highest health, the shortest and the longest tenure, tags, agent, renewal window), each counting once
-    /// however many values it lists. Of several campaigns matching a customer, an event's
-    /// `retention_campaign` action takes the most specific.
+    /// highest health, the shortest and the longest tenure, tags, agent, agents, renewal window, last contact,
+    /// custom filters), each counting once however many values it lists. Of several campaigns matching a
+    /// customer, an event's `retention_campaign` action takes the most specific.
     public var criteriaCount: Int {
         [!churnRisk.isEmpty, !policyTypes.isEmpty, healthScoreMin != nil, healthScoreMax != nil, tenureMonthsMin != nil,
-         tenureMonthsMax != nil, !tags.isEmpty, agentId != nil, renewalWithinDays != nil].filter { $0 }.count
+         tenureMonthsMax != nil, !tags.isEmpty, agentId != nil, !agentIds.isEmpty, renewalWithinDays != nil,
+         lastContactOlderThanDays != nil, !customFilters.isEmpty].filter { $0 }.count
     }
 }
 

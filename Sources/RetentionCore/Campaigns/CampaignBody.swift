@@ -35,7 +35,26 @@ enum CampaignBody {
         }
         s.tags = try r.optionalStringArray("tags") ?? []
         s.agentId = try r.optionalString("agentId")
+        s.agentIds = try r.optionalStringArray("agentIds") ?? []
         s.renewalWithinDays = try r.optionalInt("renewalWithinDays")
+        s.lastContactOlderThanDays = try r.optionalInt("lastContactOlderThanDays")
+        if let filters = r.raw("customFilters"), !filters.isNull {
+            guard case .array(let items) = filters else { throw RetentionError.invalid("targetSegment.customFilters", "must be an array of {\"key\", \"value\"} objects, got \(filters.typeName)") }
+            s.customFilters = try items.enumerated().map { i, item in
+                var f = try FieldReader(item, prefix: "targetSegment.customFilters[\(i)].")
+                let key = try f.string("key")
+                let value: String
+                switch f.raw("value") {
+                case .string(let v)?: value = v
+                case .number(let n)?: value = JSONValue.format(number: n)
+                case .bool(let b)?: value = b ? "true" : "false"
+                case nil, .null?: throw RetentionError.invalid("targetSegment.customFilters[\(i)].value", "is required")
+                case let v?: throw RetentionError.invalid("targetSegment.customFilters[\(i)].value", "must be a string, number or true/false, got \(v.typeName)")
+                }
+                try f.finish()
+                return MetadataFilter(key: key, value: value)
+            }
+        }
         s.formerCustomers = try r.optionalBool("formerCustomers") ?? false
         try r.finish()
         return s
@@ -73,11 +92,16 @@ enum CampaignBody {
                 }
                 channel = c
             }
-            let template = try r.string("template")
+            let variants = try r.optionalStringArray("variants") ?? []
+            // With variants the template may be left out: it is the first variant.
+            let template = variants.isEmpty ? try r.string("template") : try r.optionalString("template") ?? variants[0]
+            if !variants.isEmpty, template != variants[0] {
+                throw RetentionError.invalid("touchpoints[\(i)].template", "must be the first of touchpoints[\(i)].variants (\"\(variants[0])\") or left out when the step has variants")
+            }
             let delay = try r.optionalInt("delay") ?? 0
             let skip = try r.optionalChoice("skipIf", SequenceStep.SkipCondition.self)
             try r.finish()
-            steps.append(SequenceStep(channel: channel, template: template, delayMinutes: delay, skipIf: skip))
+            steps.append(SequenceStep(channel: channel, template: template, delayMinutes: delay, skipIf: skip, variants: variants))
         }
         return steps
     }

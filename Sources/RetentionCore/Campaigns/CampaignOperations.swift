@@ -31,12 +31,7 @@ extension Engine {
         try new.validate()
         return try db.transaction {
             // Each step's template must exist for its channel (or, for "preferred", for every channel).
-            for (i, step) in new.sequence.enumerated() {
-                for ch in step.channel.map({ [$0] }) ?? ContactChannel.allCases where (try? message(name: step.template, channel: ch)) == nil {
-                    throw RetentionError.invalid("touchpoints[\(i)].template",
-                        "no template \"\(step.template)\" for \(ch.rawValue); built-in templates: \(BuiltInTemplates.names.joined(separator: ", "))")
-                }
-            }
+            try checkTemplates(new.sequence)
             let name = new.name, description = new.description, type = new.type, segment = new.targetSegment
             let schedule = new.schedule, sequence = new.sequence, goals = new.goals, controlPercent = new.controlGroupPercent
             let id = Engine.newID()
@@ -48,6 +43,46 @@ extension Engine {
                       .text(schedule.json.serialized()), .text(JSONValue.array(sequence.map(\.json)).serialized()),
                       .text(goals.json.serialized()), .double(controlPercent / 100), .text(user), .int(Int64(now)), .int(Int64(now)), .int(Int64(now))])
             try audit("campaign.create", entity: "campaign", id: id, details: .object([("name", .string(name))]), now: now)
+            return try campaign(id: id)
+        }
+    }
+
+    /// Each step's template (each variant's, for an A/B step) must exist for its channel (or, for "preferred",
+    /// for every channel); the error names the step's field.
+    func checkTemplates(_ sequence: [SequenceStep]) throws {
+        for (i, step) in sequence.enumerated() {
+            for (k, template) in step.templates.enumerated() {
+                for ch in step.channel.map({ [$0] }) ?? ContactChannel.allCases where (try? message(name: template, channel: ch)) == nil {
+                    throw RetentionError.invalid(step.variants.isEmpty ? "touchpoints[\(i)].template" : "touchpoints[\(i)].variants[\(k)]",
+                        "no template \"\(template)\" for \(ch.rawValue); built-in templates: \(BuiltInTemplates.names.joined(separator: ", "))")
+                }
+            }
+        }
+    }
+
+    /// Replaces a draft campaign's settings with `edit` (`retention campaign edit ID --file`, the dashboard's
+    /// form): the same rules as `createCampaign`, only while the campaign is a draft (nothing is enrolled yet).
+    /// With `expectedVersion`, a campaign changed since it was read is refused (409). Its id, creator and
+    /// creation time stay; its version goes up by one.
+    @discardableResult
+    public func editCampaign(id: String, _ edit: NewCampaign, expectedVersion: Int? = nil, now: Int) throws -> Campaign {
+        try edit.validate()
+        return try db.transaction {
+            let c = try campaign(id: id)
+            guard c.status == .draft else {
+                throw RetentionError.conflict("campaign_not_draft", "Campaign \"\(c.name)\" is \(c.status.rawValue); only a draft can be edited.", field: "status")
+            }
+            if let expectedVersion, expectedVersion != c.version {
+                throw RetentionError.conflict("version_conflict", "Campaign \"\(c.name)\" changed since it was read (version \(c.version), expected \(expectedVersion)).", field: "version")
+            }
+            try checkTemplates(edit.sequence)
+            try db.run("""
+                UPDATE campaigns SET name = ?, description = ?, campaign_type = ?, target_segment = ?, schedule = ?, sequence = ?, goals = ?,
+                  control_fraction = ?, version = version + 1, updated_at = ? WHERE id = ?
+                """, [.text(edit.name), .init(edit.description), .text(edit.type.rawValue), .text(edit.targetSegment.json.serialized()),
+                      .text(edit.schedule.json.serialized()), .text(JSONValue.array(edit.sequence.map(\.json)).serialized()),
+                      .text(edit.goals.json.serialized()), .double(edit.controlGroupPercent / 100), .int(Int64(now)), .int(c.rowID)])
+            try audit("campaign.edit", entity: "campaign", id: id, details: .object([("name", .string(edit.name))]), now: now)
             return try campaign(id: id)
         }
     }
@@ -93,6 +128,19 @@ extension Engine {
             params += s.tags.map { .text($0) }
         }
         if let a = s.agentId { conditions.append("c.agent_id = ?"); params.append(.text(a)) }
+        if !s.agentIds.isEmpty {
+            conditions.append("c.agent_id IN (\(s.agentIds.map { _ in "?" }.joined(separator: ", ")))")
+            params += s.agentIds.map { .text($0) }
+        }
+        if let days = s.lastContactOlderThanDays {
+            // Never contacted counts as longer ago than any number of days.
+            conditions.append("(c.last_contact_date IS NULL OR c.last_contact_date < ?)")
+            params.append(.int(Int64(now - days * Timestamp.secondsPerDay)))
+        }
+        for f in s.customFilters {
+            conditions.append("CAST(json_extract(c.metadata, ?) AS TEXT) = ?")
+            params += [.text("$.\"\(f.key)\""), .text(f.value)]
+        }
         if let days = s.renewalWithinDays {
             conditions.append("c.next_renewal_date >= ? AND c.next_renewal_date < ?")
             params += [.int(Int64(Timestamp.startOfDay(now))), .int(Int64(Timestamp.startOfDay(now) + (days + 1) * Timestamp.secondsPerDay))]
@@ -231,18 +279,24 @@ extension Engine {
         // up by enrolment and step (a sequence has at most 20 steps, so 32 numbers per enrolment). A step
         // without a channel of its own uses the customer's preferred one, read only when some step needs it.
         let everyStepHasAChannel = c.sequence.allSatisfy { $0.channel != nil }
-        let steps = c.sequence.indices.map { k in "(?\(6 + 4 * k), ?\(7 + 4 * k), ?\(8 + 4 * k), ?\(9 + 4 * k))" }.joined(separator: ", ")
+        let steps = c.sequence.indices.map { k in "(?\(6 + 5 * k), ?\(7 + 5 * k), ?\(8 + 5 * k), ?\(9 + 5 * k), ?\(10 + 5 * k))" }.joined(separator: ", ")
+        // An A/B step carries its second template (column5): each customer gets the one `VariantDraw` picks.
+        let anyVariants = c.sequence.contains { !$0.variants.isEmpty }
+        let template = anyVariants
+            ? "CASE WHEN s.column5 IS NULL OR \(VariantDraw.sqlIsA(customerRow: "e.customer_id", campaignRow: "e.campaign_id", step: "s.column1")) THEN s.column3 ELSE s.column5 END"
+            : "s.column3"
         try db.run("""
             INSERT INTO touchpoints (uuid, campaign_id, enrollment_id, customer_id, policy_id, step_index, channel, template, status, due_at, created_at, updated_at)
             SELECT retention_ordered_uuid(?4, e.id * 32 + s.column1), e.campaign_id, e.id, e.customer_id, e.policy_id, s.column1,
-                   \(everyStepHasAChannel ? "s.column2" : "coalesce(s.column2, c.preferred_contact_method, 'email')"), s.column3, 'pending',
+                   \(everyStepHasAChannel ? "s.column2" : "coalesce(s.column2, c.preferred_contact_method, 'email')"), \(template), 'pending',
                    e.enrolled_at + s.column4 * 60, ?1, ?1
             FROM campaign_enrollments e \(everyStepHasAChannel ? "" : "JOIN customers c ON c.id = e.customer_id") CROSS JOIN (VALUES \(steps)) s
             WHERE e.campaign_id = ?2 AND e.run_at = ?3 AND e.id > ?5 AND e.is_control = 0
             ORDER BY e.customer_id
             """, [.int(Int64(now)), .int(c.rowID), .int(Int64(runAt)), .text(TimeOrderedID.prefix()), .int(Int64(lastEnrolmentBefore))]
             + c.sequence.enumerated().flatMap { k, step in
-                [SQLValue.int(Int64(k)), .init(step.channel?.rawValue), .text(step.template), .int(Int64(step.delayMinutes))]
+                [SQLValue.int(Int64(k)), .init(step.channel?.rawValue), .text(step.template), .int(Int64(step.delayMinutes)),
+                 .init(step.variants.count == 2 ? step.variants[1] : nil)]
             })
         // Each enrolment of this run outside the control group got one touchpoint per step.
         let touchpoints = db.changes
@@ -297,7 +351,7 @@ extension Engine {
                 INSERT INTO touchpoints (uuid, campaign_id, enrollment_id, customer_id, policy_id, step_index, channel, template, status, due_at, created_at, updated_at)
                 SELECT \(Engine.sqlUUID), e.campaign_id, e.id, e.customer_id, e.policy_id, ?, coalesce(?, c.preferred_contact_method, 'email'), ?, 'pending', ? + ? * 60, ?, ?
                 FROM campaign_enrollments e JOIN customers c ON c.id = e.customer_id WHERE e.id = ?
-                """, [.int(Int64(k)), .init(step.channel?.rawValue), .text(step.template), .int(Int64(now)), .int(Int64(step.delayMinutes)),
+                """, [.int(Int64(k)), .init(step.channel?.rawValue), .text(VariantDraw.template(step, customerRow: row, campaignRow: c.rowID, index: k)), .int(Int64(now)), .int(Int64(step.delayMinutes)),
                       .int(Int64(now)), .int(Int64(now)), .int(enrollment)])
         }
         var data: [(String, JSONValue)] = [("campaignId", .string(c.id)), ("campaign", .string(c.name))]

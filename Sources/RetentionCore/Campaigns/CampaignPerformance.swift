@@ -10,7 +10,14 @@ public enum ChannelCosts {
 /// (all of them, or those of one agent's customers).
 struct CampaignMeasure {
     /// A group of enrolled customers: the treated ones or the control group.
-    struct Group { var size = 0.0, retained = 0.0, revenueCents = 0.0 }
+    struct Group {
+        var size = 0.0, retained = 0.0, revenueCents = 0.0
+        /// Σ revenue² per customer (cents²), for the revenue interval; enrolments whose measurement window has passed.
+        var revenueSquares = 0.0, measured = 0.0
+    }
+    /// One template of an A/B step: its touchpoints, those sent, delivered and responded.
+    struct Variant { var step = 0, template = "", total = 0, sent = 0, delivered = 0, responded = 0 }
+    var variants: [Variant] = []
     var total = 0
     /// Touchpoints by the status they are in now.
     var current: [TouchpointStatus: Int] = [:]
@@ -33,14 +40,31 @@ extension Engine {
     /// The measures of many campaigns at once, by campaign row id: one query over their touchpoints and one
     /// over their enrolments, however many campaigns (a campaign without either has empty totals). With
     /// `agentId`, only the touchpoints and enrolments of that agent's customers count.
-    func campaignMeasures(_ campaigns: [Campaign], agentId: String? = nil) throws -> [Int64: CampaignMeasure] {
-        try campaignMeasures(campaigns.map { ($0.rowID, Engine.attributionWindow($0)) }, agentId: agentId)
+    func campaignMeasures(_ campaigns: [Campaign], agentId: String? = nil, now: Int? = nil) throws -> [Int64: CampaignMeasure] {
+        var out = try campaignMeasures(campaigns.map { ($0.rowID, Engine.attributionWindow($0)) }, agentId: agentId, now: now)
+        // A/B steps: each template's touchpoints, read only for the campaigns that have some.
+        let tested = campaigns.filter { $0.sequence.contains { !$0.variants.isEmpty } }
+        if !tested.isEmpty {
+            let ids = JSONValue.array(tested.map { .int(Int($0.rowID)) }).serialized()
+            let byAgent = agentId == nil ? "" : " AND customer_id IN (SELECT id FROM customers WHERE agent_id = ?2)"
+            try db.forEach("""
+                SELECT campaign_id, step_index, template, count(*), count(sent_at), count(delivered_at), count(responded_at)
+                FROM touchpoints WHERE campaign_id IN (SELECT value FROM json_each(?1))\(byAgent)
+                GROUP BY campaign_id, step_index, template ORDER BY campaign_id, step_index, template
+                """, agentId == nil ? [.text(ids)] : [.text(ids), .text(agentId!)]) { r in
+                out[r.int64(0)]?.variants.append(CampaignMeasure.Variant(step: r.int(1), template: r.text(2), total: r.int(3), sent: r.int(4),
+                                                                         delivered: r.int(5), responded: r.int(6)))
+            }
+        }
+        return out
     }
 
     /// `campaignMeasures` for campaigns given by row id and attribution window (seconds). With `valueOnly`,
     /// only what the ROI needs is read (the cost of the touches sent, the treated customers' revenue retained),
     /// by the same expressions; the other measures stay empty.
-    func campaignMeasures(_ campaigns: [(rowID: Int64, window: Int)], agentId: String? = nil, valueOnly: Bool = false) throws -> [Int64: CampaignMeasure] {
+    /// With `now`, each group also counts its enrolments whose measurement window (the attribution window
+    /// after enrolment) has passed by then.
+    func campaignMeasures(_ campaigns: [(rowID: Int64, window: Int)], agentId: String? = nil, valueOnly: Bool = false, now: Int? = nil) throws -> [Int64: CampaignMeasure] {
         var out = Dictionary(campaigns.map { ($0.rowID, CampaignMeasure()) }, uniquingKeysWith: { a, _ in a })
         guard !campaigns.isEmpty else { return out }
         let ids = JSONValue.array(campaigns.map { .int(Int($0.rowID)) }).serialized()
@@ -88,21 +112,25 @@ extension Engine {
         let windows = JSONValue.array(campaigns.map { .array([.int(Int($0.rowID)), .int($0.window)]) }).serialized()
         let enrolmentsByAgent = agentId == nil ? "" : " AND e.customer_id IN (SELECT id FROM customers WHERE agent_id = ?2)"
         let revenue = """
-            total((SELECT sum(coalesce(json_extract(ev.data, '$.premiumAfter') * 100, p.annual_premium_cents) * p.term_months / 12.0)
+            coalesce((SELECT sum(coalesce(json_extract(ev.data, '$.premiumAfter') * 100, p.annual_premium_cents) * p.term_months / 12.0)
                    FROM retention_events ev JOIN policies p ON p.id = ev.policy_id
                    WHERE ev.customer_id = e.customer_id AND ev.event_type = 'policy_renewed'
-                     AND ev.occurred_at >= e.enrolled_at AND ev.occurred_at < e.enrolled_at + k.window))
+                     AND ev.occurred_at >= e.enrolled_at AND ev.occurred_at < e.enrolled_at + k.window), 0)
             """
         let inForce = valueOnly ? "NULL" : """
-            sum(EXISTS (SELECT 1 FROM policies p WHERE p.customer_id = e.customer_id AND p.status IN \(PolicyStatus.inForceSQL)))
+            EXISTS (SELECT 1 FROM policies p WHERE p.customer_id = e.customer_id AND p.status IN \(PolicyStatus.inForceSQL))
             """
+        // An enrolment is measured once its window has passed (`?3`, now; 0 without it).
+        let measured = now == nil ? "0" : "e.enrolled_at + k.window <= ?3"
         try db.forEach("""
             WITH k(id, window) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1))
-            SELECT e.campaign_id, e.is_control, count(*), \(inForce), \(revenue)
-            FROM k JOIN campaign_enrollments e ON e.campaign_id = k.id\(enrolmentsByAgent)\(valueOnly ? " AND e.is_control = 0" : "")
-            GROUP BY e.campaign_id, e.is_control
-            """, agentId == nil ? [.text(windows)] : [.text(windows), agent]) { r in
-            let group = CampaignMeasure.Group(size: r.double(2), retained: r.double(3), revenueCents: r.double(4))
+            SELECT campaign_id, is_control, count(*), sum(f), total(rev), total(rev * rev), sum(m) FROM (
+              SELECT e.campaign_id, e.is_control, \(inForce) AS f, \(revenue) AS rev, \(measured) AS m
+              FROM k JOIN campaign_enrollments e ON e.campaign_id = k.id\(enrolmentsByAgent)\(valueOnly ? " AND e.is_control = 0" : ""))
+            GROUP BY campaign_id, is_control
+            """, now.map { [.text(windows), agent, .int(Int64($0))] } ?? (agentId == nil ? [.text(windows)] : [.text(windows), agent])) { r in
+            let group = CampaignMeasure.Group(size: r.double(2), retained: r.double(3), revenueCents: r.double(4), revenueSquares: r.double(5),
+                                              measured: r.double(6))
             if r.bool(1) { out[r.int64(0)]?.control = group } else { out[r.int64(0)]?.treated = group }
         }
         return out
@@ -117,7 +145,7 @@ extension Engine {
     /// two queries, however many campaigns), the same value `campaignPerformance(id:)` gives for one.
     /// The definitions are those of `CampaignPerformance`.
     public func campaignPerformances(_ campaigns: [Campaign], now: Int) throws -> [CampaignPerformance] {
-        let measures = try campaignMeasures(campaigns)
+        let measures = try campaignMeasures(campaigns, now: now)
         return campaigns.map { CampaignPerformance($0, measures[$0.rowID] ?? CampaignMeasure(), now: now) }
     }
 }
@@ -204,6 +232,72 @@ public struct CampaignPerformance: Sendable, Equatable {
     public var roiOnUplift: Double?
     public var goals: Goals
     public var calculatedAt: Int
+    /// Whether the numbers can be judged yet, and the uplift's uncertainty (`measurement` in the JSON, an addition).
+    public var measurement: Measurement
+    /// The A/B steps' results, one per step with variants (`variants` in the JSON, an addition; empty without).
+    public var variants: [VariantTest]
+
+    /// Whether retention, uplift and ROI can be judged yet, and how sure the uplift is (Formulas.md, "Too
+    /// early" and "Uplift and its interval").
+    ///
+    /// An enrolment is *measured* once its measurement window (the attribution window: the last step's delay +
+    /// 90 days) has passed. Until more than half of the enrolled (treated and control) are measured the state
+    /// is `tooEarly`, and every view says "too early (N of M measured)" instead of retention, uplift and ROI.
+    public struct Measurement: Sendable, Equatable {
+        public enum State: String, Sendable { case noEnrolments = "no_enrolments", tooEarly = "too_early", measured }
+        public var state: State
+        /// Enrolments (treated and control) whose window has passed, of all enrolled.
+        public var measured: Int, enrolled: Int
+        public var windowDays: Int
+        /// Treated − control retention in points with Newcombe's 95 % interval (2 decimals); nil without both groups.
+        public var uplift: CampaignStatistics.Interval?
+        /// Incremental revenue in currency units with its 95 % interval (2 decimals); nil unless each group has 2 customers.
+        public var incrementalRevenue: CampaignStatistics.Interval?
+        /// ROI on uplift in percent, its interval the revenue interval's bounds through (x − cost)/cost × 100; nil without cost.
+        public var roiOnUplift: CampaignStatistics.Interval?
+        /// The control-group size an uplift as large as the observed one needs for its interval to exclude zero
+        /// (80 % power), when the interval includes zero now; nil when it already excludes zero or none would do.
+        public var controlNeeded: Int?
+        /// When no control group alone would do: the size of each of two equal groups that would (80 % power).
+        public var equalGroupsNeeded: Int?
+
+        /// "too early (N of M measured)", or nil once the numbers can be judged.
+        public var tooEarlyText: String? {
+            switch state {
+            case .measured: nil
+            case .noEnrolments: "too early (nobody enrolled)"
+            case .tooEarly: "too early (\(NumberText.grouped(measured)) of \(NumberText.grouped(enrolled)) measured)"
+            }
+        }
+
+        /// One sentence on the uplift's interval: whether it excludes zero and, when not, the control group needed.
+        public func upliftVerdict(controlSize: Int) -> String? {
+            guard let u = uplift else { return nil }
+            if u.excludesZero { return u.estimate > 0 ? "excludes zero: the campaign kept more customers" : "excludes zero: the campaign lost customers" }
+            guard let n = controlNeeded else {
+                guard let each = equalGroupsNeeded else { return "includes zero: no difference between the groups" }
+                return "includes zero: too few treated for any control group; \(NumberText.grouped(each)) in each group would show an uplift this large"
+            }
+            return "includes zero: a control group of \(NumberText.grouped(n)) (not \(NumberText.grouped(controlSize))) would show an uplift this large"
+        }
+    }
+
+    /// One template of an A/B step.
+    public struct VariantResult: Sendable, Equatable {
+        public var template: String
+        public var touchpoints: Int, sent: Int, delivered: Int, responded: Int
+        /// responded / delivered in percent (2 decimals); nil before any delivery.
+        public var responseRate: Double?
+    }
+    /// An A/B step's variants side by side, with the two-proportion z-test of their response rates.
+    public struct VariantTest: Sendable, Equatable {
+        public var step: Int
+        public var variants: [VariantResult]
+        /// z (2 decimals) and two-sided p-value (4 decimals); nil when either variant has no delivery or nobody (or everybody) responded.
+        public var z: Double?, pValue: Double?
+        /// The template with the higher response rate when p < 0.05; nil otherwise (no winner yet).
+        public var winner: String?
+    }
 
     /// The performance of one campaign from its measures.
     init(_ c: Campaign, _ m: CampaignMeasure, now: Int) {
@@ -240,5 +334,40 @@ public struct CampaignPerformance: Sendable, Equatable {
                       expectedRetention: Goal(goal: c.goals.expectedRetention, actual: Int(treated.retained)),
                       expectedRevenue: Goal(goal: c.goals.expectedRevenueCents, actual: round2(treated.revenueCents / 100)))
         calculatedAt = now
+        let enrolled = treated.size + control.size, measuredCount = treated.measured + control.measured
+        var m2 = Measurement(state: enrolled == 0 ? .noEnrolments : measuredCount * 2 > enrolled ? .measured : .tooEarly,
+                             measured: Int(measuredCount), enrolled: Int(enrolled), windowDays: Engine.attributionWindow(c) / Timestamp.secondsPerDay)
+        if let d = CampaignStatistics.newcombe(treated.retained, treated.size, control.retained, control.size) {
+            m2.uplift = d.map { round2($0 * 100) }
+            if !d.excludesZero {
+                m2.controlNeeded = CampaignStatistics.controlNeeded(treatedRate: treated.retained / treated.size, treatedSize: treated.size,
+                                                                    controlRate: control.retained / control.size)
+                if m2.controlNeeded == nil {
+                    m2.equalGroupsNeeded = CampaignStatistics.equalGroupsNeeded(treatedRate: treated.retained / treated.size, controlRate: control.retained / control.size)
+                }
+            }
+        }
+        if let r = CampaignStatistics.incrementalRevenue(treated: (treated.size, treated.revenueCents, treated.revenueSquares),
+                                                         control: (control.size, control.revenueCents, control.revenueSquares)) {
+            m2.incrementalRevenue = r.map { round2($0 / 100) }
+            if m.costCents > 0 { m2.roiOnUplift = r.map { round2(($0 - m.costCents) / m.costCents * 100) } }
+        }
+        measurement = m2
+        variants = Dictionary(grouping: m.variants, by: \.step).sorted { $0.key < $1.key }.compactMap { step, rows in
+            guard c.sequence.indices.contains(step), c.sequence[step].variants.count == 2 else { return nil }
+            let results = c.sequence[step].variants.map { t in
+                let v = rows.first { $0.template == t } ?? CampaignMeasure.Variant(step: step, template: t)
+                return VariantResult(template: t, touchpoints: v.total, sent: v.sent, delivered: v.delivered, responded: v.responded,
+                                     responseRate: pct(Double(v.responded), Double(v.delivered)))
+            }
+            var test = VariantTest(step: step, variants: results)
+            if let (z, p) = CampaignStatistics.twoProportionZ(Double(results[0].responded), Double(results[0].delivered),
+                                                             Double(results[1].responded), Double(results[1].delivered)) {
+                test.z = round2(z)
+                test.pValue = (p * 10_000).rounded() / 10_000
+                if p < 0.05 { test.winner = z > 0 ? results[0].template : results[1].template }
+            }
+            return test
+        }
     }
 }

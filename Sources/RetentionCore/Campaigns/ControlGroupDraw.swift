@@ -16,3 +16,25 @@ enum ControlGroupDraw {
         (customerRow &* 2_654_435_761 &+ campaignRow &* 97) % 10_000 < threshold(controlFraction)
     }
 }
+
+/// Which template of an A/B step (`SequenceStep.variants`) a treated customer gets: customer row `i` in
+/// campaign row `k` at step `s` gets variant A when `(i × 2246822519 + k × 131 + s × 7919) mod 10000 < 5000`,
+/// variant B otherwise. A hash like the control-group draw (so a replay, the single enrolment and the demo's
+/// history agree), with another multiplier so it is not tied to it: among the treated, half and half
+/// (Formulas.md, "A/B variants").
+enum VariantDraw {
+    /// The draw as an SQL condition that is true for variant A (expressions are column names or `?` placeholders).
+    static func sqlIsA(customerRow: String, campaignRow: String, step: String) -> String {
+        "((\(customerRow) * 2246822519 + \(campaignRow) * 131 + \(step) * 7919) % 10000) < 5000"
+    }
+
+    /// The variant index (0 = A, 1 = B) in Swift.
+    static func variant(customerRow: Int64, campaignRow: Int64, step: Int) -> Int {
+        (customerRow &* 2_246_822_519 &+ campaignRow &* 131 &+ Int64(step) &* 7919) % 10_000 < 5000 ? 0 : 1
+    }
+
+    /// The template a customer gets at a step: the step's own, or the drawn variant's.
+    static func template(_ step: SequenceStep, customerRow: Int64, campaignRow: Int64, index: Int) -> String {
+        step.variants.count == 2 ? step.variants[variant(customerRow: customerRow, campaignRow: campaignRow, step: index)] : step.template
+    }
+}

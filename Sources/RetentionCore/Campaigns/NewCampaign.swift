@@ -29,6 +29,12 @@ public struct NewCampaign: Sendable {
         self.controlGroupPercent = controlGroupPercent
     }
 
+    /// A campaign's settings as a `NewCampaign`, to edit them (`Engine.editCampaign`, the dashboard's form).
+    public init(_ c: Campaign) {
+        self.init(name: c.name, type: c.type, sequence: c.sequence, targetSegment: c.targetSegment, schedule: c.schedule, goals: c.goals,
+                  controlGroupPercent: (c.controlFraction * 1000).rounded() / 10, description: c.description)
+    }
+
     /// The rules that need no database, in the order of the body's fields.
     public func validate() throws {
         if name.isEmpty { throw RetentionError.invalid("name", "is required") }
@@ -54,6 +60,15 @@ public struct NewCampaign: Sendable {
             if i > 0, step.delayMinutes < steps[i - 1].delayMinutes {
                 throw RetentionError.invalid("touchpoints[\(i)].delay", "must not be shorter than the previous step's delay (\(steps[i - 1].delayMinutes) minutes)")
             }
+            if !step.variants.isEmpty {
+                guard step.variants.count == 2 else {
+                    throw RetentionError.invalid("touchpoints[\(i)].variants", "must list exactly two templates (an A/B test), got \(step.variants.count)")
+                }
+                guard step.variants[0] != step.variants[1] else {
+                    throw RetentionError.invalid("touchpoints[\(i)].variants", "lists \"\(step.variants[0])\" twice: an A/B test needs two different templates")
+                }
+                if let k = step.variants.firstIndex(where: \.isEmpty) { throw RetentionError.invalid("touchpoints[\(i)].variants[\(k)]", "is empty") }
+            }
             if let skip = step.skipIf, i == 0, skip != .renewed {
                 throw RetentionError.invalid("touchpoints[0].skipIf", "the first step has no earlier step to respond to")
             }
@@ -75,6 +90,18 @@ extension TargetSegment {
         }
         if let days = renewalWithinDays, !(0...3650).contains(days) {
             throw RetentionError.invalid("targetSegment.renewalWithinDays", "must be between 0 and 3650 days")
+        }
+        if let days = lastContactOlderThanDays, !(0...36_500).contains(days) {
+            throw RetentionError.invalid("targetSegment.lastContactOlderThanDays", "must be between 0 and 36500 days")
+        }
+        if let k = agentIds.firstIndex(where: \.isEmpty) { throw RetentionError.invalid("targetSegment.agentIds[\(k)]", "is empty") }
+        for (i, f) in customFilters.enumerated() {
+            // The key becomes a JSON path bound as a parameter ($."key"): a quote or backslash would end it.
+            guard !f.key.isEmpty, f.key.utf8.count <= 100, !f.key.contains("\""), !f.key.contains("\\"),
+                  f.key.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
+                throw RetentionError.invalid("targetSegment.customFilters[\(i)].key", "must be 1 to 100 characters without quotes, backslashes or control characters")
+            }
+            _ = try Validation.text(f.value, field: "targetSegment.customFilters[\(i)].value", maxLength: 1000)
         }
     }
 }

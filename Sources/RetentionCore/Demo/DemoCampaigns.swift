@@ -7,7 +7,7 @@ import Foundation
 ///
 /// | campaign | type | state | who | steps |
 /// |---|---|---|---|---|
-/// | Renewal reminders, <month> | renewal_reminder | completed (ran 110 days ago, one run) | next renewal within 30 days | e-mail; text at 7 days unless engaged; call at 14 days unless renewed |
+/// | Renewal reminders, <month> | renewal_reminder | completed (ran 110 days ago, one run) | next renewal within 30 days | e-mail, an A/B test of the reminder against the agent's check-in (`engagement`, clicked and answered 2.2 times as often); text at 7 days unless engaged; call at 14 days unless renewed |
 /// | Win back former customers, <month> | winback | completed (ran 200 days ago) | former auto or home customers | e-mail; text at 7 days unless engaged |
 /// | New customer welcome | engagement | active (weekly runs since 9 weeks ago) | tenure of a month or less | e-mail; text at 7 days unless engaged; call at 21 days unless responded |
 /// | Thank-you cards for long-standing homeowners | loyalty | paused (ran 34 days ago, paused 10 days ago) | tenure 84 months or more, home in force | e-mail; card by mail at 14 days; call at 28 days unless answered |
@@ -51,6 +51,8 @@ struct DemoCampaign: Sendable {
     var pausedAt: Int?
     var nextRunAt: Int?
     var effect: Effect?
+    /// How much more often variant B of an A/B step is clicked and answered than variant A (1: no difference).
+    var variantLift = 1.0
 
     /// The campaign's status changes after its creation, as (instant, from, to), for the row's version and the audit trail.
     var statusChanges: [(at: Int, from: CampaignStatus, to: CampaignStatus)] {
@@ -131,13 +133,13 @@ struct DemoCampaign: Sendable {
         let reminderRun = tenAM(110)
         plans.append(DemoCampaign(
             uuid: id(), name: "Renewal reminders, \(monthName(reminderRun))",
-            description: "Customers whose next renewal is within 30 days: an e-mail, a text a week later if they have not engaged, and a call from their agent at two weeks if the policy has not renewed yet.",
+            description: "Customers whose next renewal is within 30 days: an e-mail (an A/B test: the renewal reminder against a personal check-in from the agent), a text a week later if they have not engaged, and a call from their agent at two weeks if the policy has not renewed yet.",
             type: .renewal_reminder, status: .completed, segment: segment { $0.renewalWithinDays = 30 },
             schedule: CampaignSchedule(startDate: .instant(reminderRun), endDate: .instant(reminderRun + 60 * day), timezone: chicago.identifier, cron: nil),
-            sequence: [step(.email, .renewal_reminder, days: 0), step(.sms, .renewal_reminder, days: 7, skipIf: .engaged),
-                       step(.call, .renewal_reminder, days: 14, skipIf: .renewed)],
+            sequence: [SequenceStep(channel: .email, template: "renewal_reminder", variants: ["renewal_reminder", "engagement"]),
+                       step(.sms, .renewal_reminder, days: 7, skipIf: .engaged), step(.call, .renewal_reminder, days: 14, skipIf: .renewed)],
             goals: goals(share: 0.12, retained: 0.9, revenuePerCustomer: 700), controlFraction: 0.25, createdAt: reminderRun - 6 * day,
-            runs: [reminderRun], stoppedAt: reminderRun + 60 * day + 240, effect: .renewals(days: 31, base: -0.6, engaged: -1.0)))
+            runs: [reminderRun], stoppedAt: reminderRun + 60 * day + 240, effect: .renewals(days: 31, base: -0.6, engaged: -1.0), variantLift: 2.2))
 
         let winbackRun = tenAM(200)
         plans.append(DemoCampaign(

@@ -115,6 +115,8 @@ final class DemoGenerator: @unchecked Sendable {
     private let historyStart: Int
     private let placeWeights = DemoCatalog.places.map(\.weight)
     private let messages: [[ChannelMessage?]]
+    /// The second template's message of each A/B step (nil for the other steps).
+    private let variantMessages: [[ChannelMessage?]]
     /// Customers drawn so far.
     private(set) var drawn = 0
     /// Per campaign, what each of its runs did.
@@ -138,6 +140,7 @@ final class DemoGenerator: @unchecked Sendable {
         t0 = Timestamp.startOfDay(book.now)
         historyStart = Timestamp.addingMonths(-book.historyMonths, to: t0)
         messages = campaigns.map { c in c.sequence.map { BuiltInTemplates.message(name: $0.template, channel: $0.channel ?? .email) } }
+        variantMessages = campaigns.map { c in c.sequence.map { s in s.variants.count == 2 ? BuiltInTemplates.message(name: s.variants[1], channel: s.channel ?? .email) : nil } }
         runTallies = campaigns.map { Array(repeating: DemoRunTally(), count: $0.runs.count) }
         cancelledAtCompletion = Array(repeating: 0, count: campaigns.count)
     }
@@ -299,7 +302,7 @@ final class DemoGenerator: @unchecked Sendable {
         // Touchpoints not yet due wait; those of a completed campaign were cancelled when it completed.
         for step in life.steps {
             let e = life.enrolments[step.enrolment], c = campaigns[e.campaign]
-            var tp = touchpoint(e, step.enrolment, step.step, due: step.due)
+            var tp = touchpoint(e, step.enrolment, step.step, due: step.due, customerRow: life.person.row)
             if c.status == .completed || c.status == .cancelled, let stop = c.stoppedAt {
                 tp.status = .cancelled; tp.skipReason = "campaign_\(c.status.rawValue)"; tp.updatedAt = stop
                 cancelledAtCompletion[e.campaign] += 1
@@ -481,10 +484,12 @@ final class DemoGenerator: @unchecked Sendable {
         for (s, step) in campaign.sequence.enumerated() { life.steps.append((at + step.delayMinutes * 60, life.enrolments.count - 1, s)) }
     }
 
-    private func touchpoint(_ e: DemoEnrolment, _ enrolment: Int, _ step: Int, due: Int) -> DemoTouchpoint {
-        let s = campaigns[e.campaign].sequence[step]
+    /// The step's touchpoint for a customer; of an A/B step, the template `VariantDraw` gives them, as `Engine.enrol` does.
+    private func touchpoint(_ e: DemoEnrolment, _ enrolment: Int, _ step: Int, due: Int, customerRow: Int64) -> DemoTouchpoint {
+        let c = campaigns[e.campaign], s = c.sequence[step]
         return DemoTouchpoint(uuid: rng.orderedID(milliseconds: idTime, counter: &idCounter), enrolment: enrolment, step: step,
-                              channel: s.channel ?? .email, template: s.template, due: due, updatedAt: e.at)
+                              channel: s.channel ?? .email, template: VariantDraw.template(s, customerRow: customerRow, campaignRow: c.rowID, index: step),
+                              due: due, updatedAt: e.at)
     }
 
     private func add(_ tp: DemoTouchpoint, _ life: inout Life) {
@@ -503,7 +508,7 @@ final class DemoGenerator: @unchecked Sendable {
     /// as `Engine.recordTouchpointResponse` records them.
     private func dispatch(_ enrolment: Int, _ step: Int, due: Int, _ life: inout Life) {
         let e = life.enrolments[enrolment], campaign = campaigns[e.campaign]
-        var tp = touchpoint(e, enrolment, step, due: due)
+        var tp = touchpoint(e, enrolment, step, due: due, customerRow: life.person.row)
         if let stop = campaign.stoppedAt, due > stop {
             if campaign.status == .completed || campaign.status == .cancelled {
                 tp.status = .cancelled; tp.skipReason = "campaign_\(campaign.status.rawValue)"; tp.updatedAt = stop
@@ -529,7 +534,9 @@ final class DemoGenerator: @unchecked Sendable {
         if life.person.doNotContact { return skip("do_not_contact") }
         if life.optedOut(tp.channel, at: at) { return skip("opted_out_\(tp.channel.rawValue)") }
 
-        send(&tp, at: at, z: life.person.z)
+        // The second template of an A/B step is the one that works better (`DemoCampaign.variantLift`).
+        let step = campaign.sequence[step]
+        send(&tp, at: at, z: life.person.z, lift: step.variants.count == 2 && tp.template == step.variants[1] ? campaign.variantLift : 1)
         tp.updatedAt = [tp.sent, tp.delivered, tp.opened, tp.clicked, tp.responded, tp.failed].compactMap { $0 }.max() ?? at
         if tp.sent != nil { render(&tp, campaign: campaign, life: life, at: at) }
 
@@ -565,7 +572,9 @@ final class DemoGenerator: @unchecked Sendable {
 
     /// The message goes at `at` and the customer reacts, stage by stage (the ladder of `dispatch`); what would come
     /// after `now` has not happened yet, and the status is the last stage reached.
-    private func send(_ tp: inout DemoTouchpoint, at: Int, z: Double) {
+    /// `lift` multiplies the chance of a click after an open and of an answer after a click (an e-mail's
+    /// variant B in the demo's A/B test); the draws are the same, so the rest of the book does not move.
+    private func send(_ tp: inout DemoTouchpoint, at: Int, z: Double, lift: Double = 1) {
         func chance(_ p: Double, _ slope: Double) -> Bool { rng.nextUnit() < LogisticModel.sigmoid(log(p / (1 - p)) - slope * z) }
         func later(_ from: Int, _ seconds: ClosedRange<Int>) -> Int { from + seconds.lowerBound + Int(rng.next() % UInt64(seconds.upperBound - seconds.lowerBound + 1)) }
         tp.sent = at
@@ -575,9 +584,9 @@ final class DemoGenerator: @unchecked Sendable {
             tp.delivered = later(at, 2...30)
             if chance(0.28, 0.55) {
                 tp.opened = tp.delivered! + min(6 * Self.day, Int(-log(1 - rng.nextUnit()) * 8 * 3600))
-                if rng.nextUnit() < 0.14 {
+                if rng.nextUnit() < min(0.9, 0.14 * lift) {
                     tp.clicked = later(tp.opened!, 5...600)
-                    if rng.nextUnit() < 0.4 { tp.responded = later(tp.clicked!, 600...(2 * Self.day)) }
+                    if rng.nextUnit() < min(0.9, 0.4 * lift) { tp.responded = later(tp.clicked!, 600...(2 * Self.day)) }
                 }
             }
         case .sms:
@@ -617,7 +626,8 @@ final class DemoGenerator: @unchecked Sendable {
     /// the enrolment's policy as it stood then, the agent and the campaign.
     private func render(_ tp: inout DemoTouchpoint, campaign: DemoCampaign, life: Life, at: Int) {
         let e = life.enrolments[tp.enrolment]
-        guard let message = messages[e.campaign][tp.step] else { return }
+        let step = campaign.sequence[tp.step]
+        guard let message = step.variants.count == 2 && tp.template == step.variants[1] ? variantMessages[e.campaign][tp.step] : messages[e.campaign][tp.step] else { return }
         let person = life.person
         var values: [String: TemplateValue] = [
             "firstName": .text(person.first), "lastName": .text(person.last), "fullName": .text("\(person.first) \(person.last)"),

@@ -25,6 +25,12 @@ public struct CampaignRow: Sendable, Equatable {
     public var upliftPoints: Double?
     /// False until the campaign's performance has been read (the numbers are then zeros, shown as "…").
     public var measured = true
+    /// Touchpoints sent and responded (the funnel's stages), and those pending now (what a pause holds).
+    public var sent = 0, responded = 0, pending = 0
+    /// Retention of the treated and the control group in percent; nil for an empty group.
+    public var treatedRate: Double?, controlRate: Double?
+    /// "too early (N of M measured)" while retention, uplift and ROI cannot be judged yet; nil after.
+    public var tooEarly: String?
 
     /// A row whose numbers have not been read yet.
     static func unmeasured(_ campaign: Campaign) -> CampaignRow {

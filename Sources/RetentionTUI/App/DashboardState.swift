@@ -7,6 +7,8 @@ public enum Overlay: Sendable, Equatable {
     case prompt(title: String, text: String, action: PendingAction)
     case choice(title: String, options: [String], selected: Int, action: PendingAction)
     case preview(title: String, lines: [String])
+    /// A campaign's detail (Enter on a campaign), drawn by `CampaignDetailView`.
+    case campaignDetail(title: String, detail: CampaignDetail)
 }
 
 /// An action waiting for a confirmation, a line of text or a choice.

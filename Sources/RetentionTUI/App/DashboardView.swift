@@ -154,6 +154,9 @@ public enum DashboardView {
         case .preview(let t, let body):
             title = t + " (any key closes)"
             lines = body.map { ($0, .overlay) }
+        case .campaignDetail(let t, let detail):
+            title = t + " (any key closes)"
+            lines = CampaignDetailView.lines(detail, glyphs: canvas.glyphs, columns: canvas.columns - 8)
         }
         // A list taller than the screen folds into two columns (help folds its own, keeping each entry whole).
         if case .help = overlay {} else if foldsInTwo(lines: lines.count, columns: canvas.columns, rows: canvas.rows) {

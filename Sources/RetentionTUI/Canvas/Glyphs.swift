@@ -72,7 +72,7 @@ public struct Glyphs: Sendable, Equatable {
     /// `sparkLevels`, whose ASCII cells follow their own rules (a cell half full is `#`).
     public static let asciiStandIns: [Character: Character] = [
         "—": "-", "–": "-", "·": "|", "…": "~", "▲": "^", "▼": "v", "●": "*", "⏸": "=",
-        "↑": "^", "↓": "v", "←": "<", "→": ">", "▏": "|", "×": "x",
+        "↑": "^", "↓": "v", "←": "<", "→": ">", "▏": "|", "×": "x", "−": "-",
     ]
 
     /// A one-column letter shown on an ASCII terminal: its base letter without accents (í → i, ễ → e,

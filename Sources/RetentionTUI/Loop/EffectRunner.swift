@@ -98,7 +98,7 @@ final class EffectRunner {
             worker.perform { engine, now in .status("Task done: \(try engine.setTaskStatus(id: id, to: .done, now: now).title).") }
         case .campaignDetail(let id, let name):
             worker.perform { engine, now in
-                .preview(title: name, lines: CampaignSummary.lines(EngineAdapter.campaignReport(try engine.campaignPerformance(id: id, now: now))))
+                .campaignDetail(title: name, detail: try engine.campaignDetail(id: id, now: now))
             }
         case .formReads(let segment, let template, let channel, let name):
             worker.read { engine, now in

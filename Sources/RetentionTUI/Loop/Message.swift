@@ -44,6 +44,8 @@ public enum EffectResult: Sendable, Equatable {
 public enum ActionOutcome: Sendable, Equatable {
     case status(String)
     case preview(title: String, lines: [String])
+    /// A campaign's detail, for its overlay.
+    case campaignDetail(title: String, detail: CampaignDetail)
     /// A question to ask before `action` acts on `subjectID` (its text read from the engine).
     case confirm(title: String, question: String, action: Action, subjectID: String)
 }

@@ -21,6 +21,7 @@ extension DashboardState {
         switch action {
         case .activateCampaign: [.campaign(id: id, to: .active)]
         case .cancelCampaign: [.campaign(id: id, to: .cancelled)]
+        case .pauseCampaign: [.campaign(id: id, to: .paused)]
         case .paymentMissed: [.paymentMissed(customerID: id)]
         default: []
         }

@@ -45,6 +45,8 @@ extension DashboardState {
             }
             let shown = DashboardView.overlayLineCount(lines: lines.count, columns: columns, rows: rows)
             previewOffset = min(max(0, previewOffset), max(0, shown - max(1, rows - 4)))
+        case .campaignDetail:
+            self.overlay = nil
         case .confirm(_, _, let action):
             switch key {
             case .character("y"), .character("Y"):

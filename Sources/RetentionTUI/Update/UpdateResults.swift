@@ -34,6 +34,9 @@ extension DashboardState {
         case .done(.preview(let title, let lines)):
             overlay = .preview(title: title, lines: lines)
             return [.refresh(force: true)]
+        case .done(.campaignDetail(let title, let detail)):
+            overlay = .campaignDetail(title: title, detail: detail)
+            return [.refresh(force: true)]
         case .failed(let message):
             status = (message, true)
             loading = false

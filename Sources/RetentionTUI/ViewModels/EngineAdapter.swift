@@ -23,7 +23,10 @@ enum EngineAdapter {
     static func campaignRow(_ c: Campaign, performance p: CampaignPerformance) -> CampaignRow {
         CampaignRow(campaign: c, targeted: p.customers.targeted, reached: p.customers.reached,
                     openRate: p.touchpoints.rates.openRate, responseRate: p.touchpoints.rates.responseRate,
-                    revenue: p.revenue.retained, cost: p.cost, roi: p.roi, upliftPoints: p.retention.upliftPoints)
+                    revenue: p.revenue.retained, cost: p.cost, roi: p.roi, upliftPoints: p.retention.upliftPoints,
+                    sent: p.touchpoints.byStatus[.sent] ?? 0, responded: p.touchpoints.byStatus[.responded] ?? 0,
+                    pending: p.touchpoints.byCurrentStatus[.pending] ?? 0,
+                    treatedRate: p.retention.treatedRate, controlRate: p.retention.controlRate, tooEarly: p.measurement.tooEarlyText)
     }
 
     /// The campaign overlay's figures from the campaign's performance.

@@ -35,6 +35,37 @@ extension CampaignPerformance {
                 ("expectedRevenue", .object([("goal", .money(goals.expectedRevenue.goal)), ("actual", .number(goals.expectedRevenue.actual))])),
             ])),
             ("calculatedAt", .string(Timestamp.formatInstant(calculatedAt))),
+            ("measurement", measurement.json),
+        ] + (variants.isEmpty ? [] : [("variants", .array(variants.map(\.json)))]))
+    }
+}
+
+extension CampaignStatistics.Interval {
+    public var json: JSONValue { .object([("estimate", .number(estimate)), ("lower95", .number(lower)), ("upper95", .number(upper))]) }
+}
+
+extension CampaignPerformance.Measurement {
+    /// An addition to the spec's performance object: whether the numbers can be judged yet, and the intervals.
+    public var json: JSONValue {
+        .object([
+            ("state", .string(state.rawValue)), ("measured", .int(measured)), ("enrolled", .int(enrolled)), ("windowDays", .int(windowDays)),
+            ("upliftPoints", uplift?.json ?? .null), ("upliftExcludesZero", uplift.map { .bool($0.excludesZero) } ?? .null),
+            ("incrementalRevenue", incrementalRevenue?.json ?? .null), ("roiOnUplift", roiOnUplift?.json ?? .null),
+            ("controlGroupNeeded", .optional(controlNeeded)), ("equalGroupsNeeded", .optional(equalGroupsNeeded)),
+        ])
+    }
+}
+
+extension CampaignPerformance.VariantTest {
+    /// An addition to the spec: one A/B step's variants and the z-test of their response rates.
+    public var json: JSONValue {
+        .object([
+            ("step", .int(step)),
+            ("variants", .array(variants.map { v in
+                .object([("template", .string(v.template)), ("touchpoints", .int(v.touchpoints)), ("sent", .int(v.sent)),
+                         ("delivered", .int(v.delivered)), ("responded", .int(v.responded)), ("responseRate", .optional(v.responseRate))])
+            })),
+            ("z", .optional(z)), ("pValue", .optional(pValue)), ("winner", .optional(winner)),
         ])
     }
 }
@@ -51,6 +82,7 @@ extension SequenceStep {
     public var json: JSONValue {
         var pairs: [(String, JSONValue)] = [("type", .string(channel?.rawValue ?? "preferred")), ("template", .string(template)), ("delay", .int(delayMinutes))]
         if let skipIf { pairs.append(("skipIf", .string(skipIf.rawValue))) }
+        if !variants.isEmpty { pairs.append(("variants", .array(variants.map { .string($0) }))) }
         return .object(pairs)
     }
 }
@@ -68,7 +100,12 @@ extension TargetSegment {
         }
         if !tags.isEmpty { pairs.append(("tags", .array(tags.map { .string($0) }))) }
         if let agentId { pairs.append(("agentId", .string(agentId))) }
+        if !agentIds.isEmpty { pairs.append(("agentIds", .array(agentIds.map { .string($0) }))) }
         if let renewalWithinDays { pairs.append(("renewalWithinDays", .int(renewalWithinDays))) }
+        if let lastContactOlderThanDays { pairs.append(("lastContactOlderThanDays", .int(lastContactOlderThanDays))) }
+        if !customFilters.isEmpty {
+            pairs.append(("customFilters", .array(customFilters.map { .object([("key", .string($0.key)), ("value", .string($0.value))]) })))
+        }
         if formerCustomers { pairs.append(("formerCustomers", .bool(true))) }
         return .object(pairs)
     }
