@@ -103,7 +103,7 @@ import Testing
         state.apply(snapshot(atRisk: [entry("a", "Ann", 0.9)]))
         #expect(state.handle(.tab).isEmpty && state.focused == .renewals)
         _ = state.handle(.character("1"))
-        #expect(state.handle(.enter) == [.reloadPanes])
+        #expect(state.handle(.enter) == [.readDetail(customerID: state.detailCustomerID ?? "")])
         #expect(state.focused == .detail && state.detailCustomerID == "a")
         _ = state.handle(.escape)
         #expect(state.focused == .atRisk)
@@ -129,21 +129,6 @@ import Testing
         #expect(message.contains("Spring") && message.contains("40 customers"))
         #expect(state.handle(.character("y")) == [.campaign(id: "k1", to: .cancelled)])
         #expect(state.handle(.character("p")) == [.campaign(id: "k1", to: .paused)])
-    }
-
-    /// A list that filled its read is read further when the selection reaches its last row, so no customer
-    /// is out of reach; a list shorter than its read is not read again.
-    @Test func reachingTheEndOfAFullListReadsMoreRows() {
-        var state = DashboardState(themeName: "default", user: "me")
-        state.request.rowLimit = 3
-        state.apply(snapshot(atRisk: [entry("a", "Ann", 0.9), entry("b", "Bob", 0.8), entry("c", "Cy", 0.7)]))
-        #expect(state.handle(.down).isEmpty, "not at the end yet")
-        #expect(state.handle(.down) == [.reloadPanes])
-        #expect(state.request.rowLimit == 3 + SnapshotRequest.rowsPerRead)
-        state.apply(snapshot(atRisk: [entry("a", "Ann", 0.9), entry("b", "Bob", 0.8), entry("c", "Cy", 0.7), entry("d", "Dee", 0.6)]))
-        #expect(state.selectedAtRisk?.id == "c", "the selection stays on its customer")
-        #expect(state.handle(.character("G")).isEmpty, "four rows of a 303-row read: that is the whole list")
-        #expect(state.selectedAtRisk?.id == "d")
     }
 
     /// `$` records a retention event that lowers the score: one stray key must not do it. It asks, naming
@@ -228,12 +213,12 @@ import Testing
     /// the one before, and a question naming that one would act on the other.
     @Test func aCustomerJustOpenedIsActedOnOnlyOnceShown() throws {
         var (engine, state) = try scoredDemo(customers: 60)
-        #expect(state.handle(.enter) == [.reloadPanes])
+        #expect(state.handle(.enter) == [.readDetail(customerID: state.detailCustomerID ?? "")])
         let first = try #require(state.detailCustomerID)
         state.apply(try DashboardSnapshot.collect(engine, state.request, now: now))
         _ = state.handle(.escape)
         _ = state.handle(.down)
-        #expect(state.handle(.enter) == [.reloadPanes])
+        #expect(state.handle(.enter) == [.readDetail(customerID: state.detailCustomerID ?? "")])
         #expect(state.detailCustomerID != first)
         #expect(state.handle(.character("$")).isEmpty && state.overlay == nil && state.status?.text.contains("still being read") == true)
         state.apply(try DashboardSnapshot.collect(engine, state.request, now: now))
@@ -299,7 +284,7 @@ import Testing
         var (engine, state) = try scoredDemo(customers: 120)
         let first = try #require(state.selectedAtRisk)
         let factor = try #require(first.topRiskFactor)
-        #expect(state.handle(.enter) == [.reloadPanes])
+        #expect(state.handle(.enter) == [.readDetail(customerID: state.detailCustomerID ?? "")])
         state.apply(try DashboardSnapshot.collect(engine, state.request, now: now))
         let text = render(state, 200, 60)
         #expect(text.contains("top factor \(factor) +"), "\(factor)")

@@ -118,6 +118,19 @@ final class BackgroundWorker: @unchecked Sendable {
         if let next { figuresQueue.async { self.computeFigures(next) } }
     }
 
+    /// Reads one customer's detail alone (Enter, the detail following the cursor): no list is read again.
+    func readDetail(_ id: String) {
+        lock.lock(); busy += 1; lock.unlock()
+        queue.async {
+            guard let engine = self.engine else { self.post(.failed(self.openError ?? "database not open")); return }
+            do {
+                self.post(.detail(try DashboardSnapshot.collectDetail(engine, id: id, now: Timestamp.now())))
+            } catch {
+                self.post(.failed("\(error)"))
+            }
+        }
+    }
+
     /// Runs an engine action; its outcome (or error) arrives in the mailbox.
     func perform(_ job: @escaping @Sendable (Engine, Int) throws -> ActionOutcome) {
         lock.lock(); busy += 1; lock.unlock()

@@ -21,6 +21,8 @@ public enum EffectResult: Sendable, Equatable {
     case snapshot(DashboardSnapshot, dataVersion: Int)
     /// The book-wide figures read after the panes: the header, then again with the campaigns' numbers.
     case figures(HeaderMetrics, [CampaignRow])
+    /// One customer's detail, read alone (`Effect.readDetail`).
+    case detail(CustomerDetail)
     /// The timer found the book unchanged.
     case unchanged
     /// An action on the book succeeded.

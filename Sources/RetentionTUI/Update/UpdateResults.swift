@@ -4,8 +4,16 @@ extension DashboardState {
         switch result {
         case .snapshot(let snapshot, let version):
             lastVersion = version
-            // Held until the user stops moving (`releaseHeldSnapshot`).
-            pending = snapshot
+            if snapshot.request?.lists.fromTimer == true {
+                // The timer's refresh is held until the user stops moving (`releaseHeldSnapshot`), so rows do not jump.
+                pending = snapshot
+            } else {
+                // What the user asked for (Enter, a filter key, a sort, an action's result) shows at once.
+                pending = nil
+                applySnapshot(snapshot)
+            }
+        case .detail(let detail):
+            applyDetail(detail)
         case .figures(let header, let campaigns):
             // The header comes first with no campaign rows, then again with the campaigns' numbers.
             if pending != nil {
