@@ -64,6 +64,11 @@ import Testing
         #expect(names(try b.engine.atRiskWindow(q, order: QueueOrder(.ltv), window: .top, now: testNow)) == ["D", "B", "A"])
         q.search = "d"
         #expect(names(try b.engine.atRiskWindow(q, order: QueueOrder(.ltv), window: .top, now: testNow)) == ["D"])
+        // A search matching more customers than the queue holds (every last name is Zed: 7 against 3) walks the
+        // queue's index instead of driving: the same rows.
+        q.search = "zed"
+        #expect(names(try b.engine.atRiskWindow(q, order: QueueOrder(.ltv), window: .top, now: testNow)) == ["D", "B", "A"])
+        #expect(try b.engine.atRiskCount(q, now: testNow) == 3)
     }
 
     @Test func pagesByKeyBothWaysWithTheEnds() throws {

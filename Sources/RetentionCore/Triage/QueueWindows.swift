@@ -73,9 +73,9 @@ extension Engine {
     /// already read): keyset paging on the order's index, both ways, ties broken by the customer's row id,
     /// never an OFFSET. The filters are `AtRiskQuery`'s (its `limit`/`page` are not used).
     ///
-    /// A filter that can match only a few customers (a search, or an agent, tag, line or owner with at most
-    /// `fewEnough` customers) drives: those customers are read through their own index and ordered. Else the
-    /// order's index is walked, testing each entry against the filters.
+    /// A filter that matches fewer customers than the queue holds (a search, or an agent, tag, line or owner
+    /// with at most `fewEnough` customers) drives: those customers are read through their own index and
+    /// ordered. Else the order's index is walked, testing each entry against the filters.
     public func atRiskWindow(_ q: AtRiskQuery, order: QueueOrder, window: QueueWindow, now: Int, fewEnough: Int = 2_000) throws -> QueuePage<AtRiskEntry> {
         let levels = q.levels.isEmpty ? [.medium, .high, .critical] : q.levels.filter { $0 != .low }
         guard !levels.isEmpty else { return QueuePage() }
@@ -152,17 +152,26 @@ extension Engine {
         let inForce = "status IN \(PolicyStatus.inForceSQL)"
         var driver: (sql: String, params: [SQLValue])?
         var drivers: [(sql: String, params: [SQLValue])] = []
+        func matches(_ d: (sql: String, params: [SQLValue]), atMost cap: Int) throws -> Int {
+            try db.scalarInt("SELECT count(*) FROM (\(d.sql) LIMIT ?)", d.params + [.int(Int64(cap + 1))])
+        }
+        // A filter drives only when it matches fewer customers than the queue (before that filter) holds:
+        // else walking the queue's own index, testing each entry, reads less (a one-letter search matches a
+        // tenth of a book whose queue may be a few thousand).
+        var unfiltered = AtRiskQuery()
+        (unfiltered.levels, unfiltered.agentId, unfiltered.unassignedOnly, unfiltered.includeSnoozed) = (levels, q.agentId, q.unassignedOnly, q.includeSnoozed)
+        let queue = try atRiskCount(unfiltered, now: now)
         if let (condition, values) = Engine.nameSearchCondition(q.search, table: "s") {
-            driver = ("SELECT s.id FROM customers s WHERE \(condition)", values)
+            let search = ("SELECT s.id FROM customers s WHERE \(condition)", values)
+            if try matches(search, atMost: queue) <= queue { driver = search }
         }
         if let a = q.agentId { drivers.append(("SELECT id FROM customers WHERE agent_id = ?", [.text(a)])) }
         if let t = q.policyType { drivers.append(("SELECT DISTINCT customer_id AS id FROM policies WHERE policy_type = ? AND \(inForce)", [.text(t.rawValue)])) }
         if let tag = q.tag { drivers.append(("SELECT customer_id AS id FROM customer_tags WHERE tag = ?", [.text(tag)])) }
         if let who = q.assignedTo { drivers.append(("SELECT id FROM customers WHERE assigned_to = ?", [.text(who)])) }
         if driver == nil {
-            driver = try drivers.first { d in
-                try db.scalarInt("SELECT count(*) FROM (\(d.sql) LIMIT ?)", d.params + [.int(Int64(fewEnough + 1))]) <= fewEnough
-            }
+            let few = min(fewEnough, queue)
+            driver = try drivers.first { try matches($0, atMost: few) <= few }
         }
         // The first three are the order indexes' own condition (each index is partial on it).
         var conditions = ["c.churn_risk >= 1", "c.erased_at IS NULL", "c.active_policies > 0",

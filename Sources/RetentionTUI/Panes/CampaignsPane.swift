@@ -28,7 +28,7 @@ enum CampaignsPane: Pane {
         let rows = state.snapshot?.campaigns ?? []
         let inner = canvas.box(title: "3 Campaigns (\(rows.count))", rect: rect, focused: state.focused == .campaigns)
         let columns = [
-            TableColumn("Campaign", minWidth: 12, maxWidth: 30, flex: 3), TableColumn("Type", minWidth: 8, maxWidth: 16),
+            TableColumn("Campaign", minWidth: 12, maxWidth: 40, flex: 3), TableColumn("Type", minWidth: 8, maxWidth: 16, flex: 1),
             TableColumn("Status", minWidth: 9, maxWidth: 9), TableColumn("Targeted", minWidth: 8, maxWidth: 8, alignment: .right),
             TableColumn("Reached", minWidth: 7, maxWidth: 7, alignment: .right), TableColumn("Open", minWidth: 6, maxWidth: 6, alignment: .right),
             TableColumn("Resp", minWidth: 6, maxWidth: 6, alignment: .right), TableColumn("Revenue", minWidth: 8, maxWidth: 10, alignment: .right),

@@ -150,7 +150,7 @@ extension DashboardState {
         case .atRisk, .renewals, .campaigns:
             let ids = rowIDs(focused)
             self[table: focused]?.move(by: delta, ids: ids)
-        case .detail: detailScroll = max(0, detailScroll + delta)
+        case .detail: detailScroll = min(max(0, detailScroll + delta), detailScrollLimit())
         }
         return readMoreAtTheEnd()
     }

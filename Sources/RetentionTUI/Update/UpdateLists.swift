@@ -179,8 +179,11 @@ extension DashboardState {
         for (pane, old) in before {
             guard let old, var table = self[table: pane] else { continue }
             let ids = rowIDs(pane)
-            let arrived = new.request.map { pane == .atRisk ? $0.lists.atRiskWindow == request.lists.atRiskWindow
-                                                            : $0.lists.renewalWindow == request.lists.renewalWindow } ?? true
+            // The jump lands with the rows read for the list as asked now (an older read may arrive first).
+            let arrived = new.request.map { pane == .atRisk
+                ? $0.lists.atRiskWindow == request.lists.atRiskWindow && $0.lists.atRiskOrder == request.lists.atRiskOrder && $0.atRisk == request.atRisk
+                : $0.lists.renewalWindow == request.lists.renewalWindow && $0.lists.renewalsReversed == request.lists.renewalsReversed
+                    && $0.renewalDays == request.renewalDays } ?? true
             if let toEnd = paging.jump[pane], arrived {
                 table.select(toEnd ? ids.count - 1 : 0, ids: ids)
                 paging.jump[pane] = nil
@@ -229,5 +232,23 @@ extension DashboardState {
         guard detail.customer.id == detailCustomerID else { return }
         snapshot?.detail = detail
         pending?.detail = detail
+    }
+}
+
+extension DashboardState {
+    /// The detail's last useful scroll offset: its screen lines at the pane's width, less the lines the pane
+    /// shows. Measured by drawing the detail into a tall scratch canvas, so it is the drawing's own count, at
+    /// any width; `j`, `G` and the wheel stop there, and `k`/`g` move at once after them.
+    func detailScrollLimit() -> Int {
+        guard let rect = layout.panes.first(where: { $0.pane == .detail })?.rect, rect.width > 2, rect.height > 2 else { return 0 }
+        let tall = 2_000
+        var scratch = self
+        scratch.detailScroll = 0
+        var canvas = Canvas(columns: rect.width, rows: tall)
+        DetailPane.draw(scratch, into: &canvas, rect: Rect(row: 0, col: 0, width: rect.width, height: tall), now: 0)
+        // Inside the border: the last line with something on it.
+        let lines = canvas.lines()
+        let used = (1..<(tall - 1)).last { !String(lines[$0].dropFirst().dropLast()).trimmingCharacters(in: .whitespaces).isEmpty } ?? 0
+        return max(0, used - (rect.height - 2))
     }
 }
