@@ -135,3 +135,28 @@ import Testing
         #expect(state.update(.tick(workerBusy: true), now: t.addingTimeInterval(1)).isEmpty, "once")
     }
 }
+
+/// D9: the detail's scrolling stops at its last line, so `k` and `g` act at once after `G` or too many `j`.
+@Suite struct DetailScrollTests {
+    @Test func detailScrollingIsClamped() throws {
+        let now = Int(updateNow.timeIntervalSince1970)
+        let engine = Engine(database: try Store.open(path: ":memory:"), user: "t")
+        try DemoBook(customers: 200, seed: 5, now: now).generate(into: engine.db)
+        try engine.rescore(now: now)
+        var state = DashboardState(themeName: "default", user: "me")
+        _ = state.update(.resize(columns: 120, rows: 40), now: updateNow)
+        _ = state.update(.result(.snapshot(try DashboardSnapshot.collect(engine, state.request, now: now), dataVersion: 1)), now: updateNow)
+        guard case .readDetail(let id) = try #require(state.update(.key(.enter), now: updateNow).first) else { Issue.record("no detail read"); return }
+        _ = state.update(.result(.detail(try DashboardSnapshot.collectDetail(engine, id: id, now: now))), now: updateNow)
+        let limit = state.detailScrollLimit()
+        #expect(limit > 0, "the detail is longer than its pane")
+        _ = state.handle(.character("G"))
+        #expect(state.detailScroll == limit)
+        _ = state.handle(.character("k"))
+        #expect(state.detailScroll == limit - 1, "k moves at once after G")
+        for _ in 0..<40 { _ = state.handle(.character("j")) }
+        #expect(state.detailScroll == limit, "no backlog past the end")
+        _ = state.handle(.character("g"))
+        #expect(state.detailScroll == 0)
+    }
+}
