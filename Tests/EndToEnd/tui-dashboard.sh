@@ -171,6 +171,12 @@ sleep 1.5
 api POST "/customers/$LEAVING/snooze" --data "{\"until\":\"$(day '+20 days')\"}" >/dev/null
 check_screen "who left the list and why" "$LEAVINGNAME left the list: snoozed until $(day '+20 days')." 10
 api POST "/customers/$LEAVING/snooze" --data '{"until":null}' >/dev/null
+# + zooms the detail to the full screen: no other pane on screen; + again brings them back.
+$T send-keys -t tui 4 +
+check_screen "+ zooms the focused pane" "zoomed to the full screen"
+if screen | grep -q "Renewals, next"; then fail "other panes hidden while zoomed"; else ok; fi
+$T send-keys -t tui + 1
+check_screen "+ again shows every pane" "Renewals, next"
 
 # Log a contact on a customer.
 $T send-keys -t tui 2 g L

@@ -160,3 +160,22 @@ import Testing
         #expect(state.detailScroll == 0)
     }
 }
+
+/// `+` zooms the focused pane to the whole body, and back.
+@Suite struct ZoomTests {
+    @Test func plusZoomsTheFocusedPaneAndBack() {
+        var state = DashboardState(themeName: "default", user: "me")
+        _ = state.update(.resize(columns: 120, rows: 40), now: updateNow)
+        #expect(state.layout.panes.count == 4)
+        _ = state.handle(.character("4"))
+        _ = state.handle(.character("+"))
+        let zoomed = state.layout
+        #expect(zoomed.panes.count == 1 && zoomed.panes[0].pane == .detail && zoomed.panes[0].rect.width == 120)
+        #expect(zoomed.panes[0].rect.row == zoomed.header.row + zoomed.header.height && zoomed.panes[0].rect.height == 40 - zoomed.header.height - 2)
+        var canvas = Canvas(columns: 120, rows: 40)
+        DashboardView.draw(state, into: &canvas, now: 0)
+        #expect(!canvas.lines().joined().contains("Renewals, next") && canvas.lines().joined().contains("4 Customer detail"))
+        _ = state.handle(.character("+"))
+        #expect(state.layout.panes.count == 4)
+    }
+}

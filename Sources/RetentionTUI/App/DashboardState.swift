@@ -202,7 +202,7 @@ public struct DashboardState: Sendable {
     }
 
     /// The layout of the terminal as last resized.
-    var layout: DashboardLayout { DashboardLayout(columns: columns, rows: rows, focused: focused) }
+    var layout: DashboardLayout { DashboardLayout(columns: columns, rows: rows, focused: focused, zoomed: paging.zoomed) }
 
     /// Moves each shown table's window so its selection is visible: the offsets drawn are the offsets
     /// stored, so a click finds the row under the pointer.

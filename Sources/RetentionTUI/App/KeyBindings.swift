@@ -2,7 +2,7 @@
 public enum Action: String, Sendable, CaseIterable {
     case up, down, pageUp, pageDown, top, bottom
     case nextPane, previousPane, paneAtRisk, paneRenewals, paneCampaigns, paneDetail
-    case open, back, filter, sort, reverse, refresh, pauseRefresh, nextTheme, help, churnModel, quit
+    case open, back, filter, sort, reverse, zoom, refresh, pauseRefresh, nextTheme, help, churnModel, quit
     case riskFilter, mine, renewalWindow, winBack
     case activateCampaign, pauseCampaign, cancelCampaign, previewCampaign
     case logContact, addNote, addTag, assignToMe, snooze, paymentMissed, copyContact, recompute, enrol, completeTask
@@ -80,6 +80,7 @@ public enum KeyBindings {
         KeyBinding([.character("4")], .paneDetail, "customer detail"),
         KeyBinding([.enter], .open, "open customer or campaign", panes: [.atRisk, .renewals, .campaigns], footer: true),
         KeyBinding([.escape], .back, "back / close"),
+        KeyBinding([.character("+")], .zoom, "zoom the pane to the full screen / back"),
     ]
 
     static let global: [KeyBinding] = [

@@ -54,6 +54,7 @@ extension DashboardState {
             overlay = .prompt(title: "Filter at-risk: name or e-mail, agent:ID, type:auto, tag:vip", text: filterText ?? "", action: .search)
         case .sort: return nextSort()
         case .reverse: return reverseOrder()
+        case .zoom: return toggleZoom()
         case .riskFilter:
             riskFilterIndex = (riskFilterIndex + 1) % Self.riskFilters.count
             request.atRisk.levels = Self.riskFilters[riskFilterIndex].levels

@@ -13,6 +13,8 @@ public struct ListPaging: Sendable, Equatable {
     /// has rested this long (`followDelay`), so holding `j` does not queue a read per row.
     public var detailFollowAt: Double?
     public static let followDelay = 0.15
+    /// The focused pane fills the screen (`+`), the detail's whole record in view.
+    public var zoomed = false
     /// Rows read around the selection when the list pages (half before, half after).
     public static let windowRows = 300
     /// A read of the next rows starts when the selection comes this near the end of the rows read.
@@ -72,6 +74,13 @@ extension DashboardState {
         request.lists.atRiskOrder = QueueOrder(sort.queueSort)
         status = ("Sorted by \(sort.rawValue), the whole queue.", false)
         return readFromTop(.atRisk)
+    }
+
+    /// `+`: the focused pane to the full screen and back.
+    mutating func toggleZoom() -> [Effect] {
+        paging.zoomed.toggle()
+        status = (paging.zoomed ? "\(focused.title) zoomed to the full screen: + again for every pane." : "Every pane.", false)
+        return []
     }
 
     /// `S`: the focused list the other way round.
