@@ -171,6 +171,40 @@ check_screen "a former customer's detail says so" "Former customer:"
 $T send-keys -t tui Escape b
 check_screen "b returns to the at-risk queue" "1 At-risk customers"
 
+# Lists that are right at any size: the title says the selected row's position and the queue's true size,
+# G goes to the real last row, every sort is the store's over the whole queue, S reverses it, and a customer
+# who leaves the list (snoozed by someone else) is named with the reason.
+queue() { sqlite3 "$DB" "SELECT $1 FROM customers WHERE churn_risk >= 1 AND erased_at IS NULL AND active_policies > 0 AND (snoozed_until IS NULL OR snoozed_until <= strftime('%s', '$RETENTION_TODAY')) ORDER BY $2 LIMIT 1 OFFSET ${3:-0}"; }
+QSIZE=$(sqlite3 "$DB" "SELECT count(*) FROM customers WHERE churn_risk >= 1 AND erased_at IS NULL AND active_policies > 0 AND (snoozed_until IS NULL OR snoozed_until <= strftime('%s', '$RETENTION_TODAY'))")
+$T send-keys -t tui 1 g
+check_screen "the title says position and the queue's true size" "At-risk customers (1/$QSIZE)"
+$T send-keys -t tui G
+check_screen "G goes to the real last row" "At-risk customers ($QSIZE/$QSIZE)"
+$T send-keys -t tui g s s
+check_screen "sorted by LTV over the whole queue" "Sorted by LTV, the whole queue."
+TOPLTV=$(queue "first_name || ' ' || last_name" "coalesce(projected_ltv_cents, -1) DESC, id DESC")
+check_screen "the most valuable customer of the whole queue is first" "┃${TOPLTV%% *} "
+$T send-keys -t tui S
+check_screen "S reverses the order" "Sorted by LTV, reversed."
+LOWLTV=$(queue "first_name || ' ' || last_name" "coalesce(projected_ltv_cents, -1), id")
+check_screen "the least valuable first when reversed" "┃${LOWLTV%% *} "
+# Back to the usual order (probability, most likely first): S, then s round the other five sorts.
+$T send-keys -t tui S s s s s s
+check_screen "back to the usual order" "Sorted by probability, the whole queue."
+LEAVING=$(queue "uuid" "coalesce(churn_probability, 0) DESC, coalesce(projected_ltv_cents, -1) DESC, id DESC" 1)
+LEAVINGNAME=$(queue "first_name || ' ' || last_name" "coalesce(churn_probability, 0) DESC, coalesce(projected_ltv_cents, -1) DESC, id DESC" 1)
+$T send-keys -t tui g j
+sleep 1.5
+api POST "/customers/$LEAVING/snooze" --data "{\"until\":\"$(day '+20 days')\"}" >/dev/null
+check_screen "who left the list and why" "$LEAVINGNAME left the list: snoozed until $(day '+20 days')." 10
+api POST "/customers/$LEAVING/snooze" --data '{"until":null}' >/dev/null
+# + zooms the detail to the full screen: no other pane on screen; + again brings them back.
+$T send-keys -t tui 4 +
+check_screen "+ zooms the focused pane" "zoomed to the full screen"
+if screen | grep -q "Renewals, next"; then fail "other panes hidden while zoomed"; else ok; fi
+$T send-keys -t tui + 1
+check_screen "+ again shows every pane" "Renewals, next"
+
 # Log a contact on a customer.
 $T send-keys -t tui 2 g L
 check_screen "contact outcome menu" "Contact outcome"

@@ -92,10 +92,13 @@ import Testing
     /// trailing year: a1 had A and B active on 2025-06-15, A still is: 50 %; a2 had no one then: nil.
     @Test func agentWorkloadByHand() throws {
         let (engine, ids) = try Self.book()
-        try engine.db.run("UPDATE customers SET churn_risk = 2 WHERE uuid IN (?, ?)", [.text(ids["A"]!), .text(ids["B"]!)])
-        try engine.db.run("UPDATE customers SET churn_risk = 1, assigned_to = 'sam', last_contact_date = ? WHERE uuid = ?",
+        // A risk level comes with its scoring (`scored_at`), as a rescore writes it, and the per-agent totals the
+        // queue's count reads are rebuilt after these raw writes (the engine's score writers keep them).
+        try engine.db.run("UPDATE customers SET churn_risk = 2, scored_at = 1 WHERE uuid IN (?, ?)", [.text(ids["A"]!), .text(ids["B"]!)])
+        try engine.db.run("UPDATE customers SET churn_risk = 1, scored_at = 1, assigned_to = 'sam', last_contact_date = ? WHERE uuid = ?",
                           [.int(Int64(Self.d("2026-06-15T08:00:00Z"))), .text(ids["D"]!)])
         try engine.db.run("UPDATE customers SET last_contact_date = ? WHERE uuid = ?", [.int(Int64(Self.d("2026-06-14T20:00:00Z"))), .text(ids["A"]!)])
+        try CustomerTotals.rebuild(engine.db)
         let p = try engine.bookPictures(now: Self.now)
         let a1 = try #require(p.agents.first { $0.agentId == "a1" }), a2 = try #require(p.agents.first { $0.agentId == "a2" })
         #expect(a1.customers == 2 && a1.queue == 1 && a1.assigned == 0 && a1.contactedThisWeek == 0 && a1.retentionRate == 50)

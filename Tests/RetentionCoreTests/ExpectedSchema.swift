@@ -17,6 +17,7 @@ enum ExpectedSchema {
         0x837c8fcc933e8d1d, // version 10
         0x1c1e225fbd04ba1f, // version 11
         0x341adf1e3000e15f, // version 12
+        0xb16e405fa748a50a, // version 13
     ]
 
     /// FNV-1a (64-bit) of the `sqlite_master` dump (see `SchemaFreezeTests.dump`) after each version, version 1 first.
@@ -33,6 +34,7 @@ enum ExpectedSchema {
         0x072d5c69eb72e448, // version 10
         0xf630ef597fc23eae, // version 11
         0xc47f8be51ceeb26a, // version 12
+        0xb05e7f999be063f1, // version 13
     ]
 
     /// The `sqlite_master` dump of a database built through every migration: type|name|tbl_name|sql, by type and name.
@@ -48,10 +50,18 @@ index|customers_erased|customers|CREATE INDEX customers_erased ON customers(eras
 index|customers_health|customers|CREATE INDEX customers_health ON customers(health_score)
 index|customers_last_contact|customers|CREATE INDEX customers_last_contact ON customers(last_contact_date)
 index|customers_name|customers|CREATE INDEX customers_name ON customers(last_name COLLATE NOCASE, first_name COLLATE NOCASE)
+index|customers_queue_by_health|customers|CREATE INDEX customers_queue_by_health ON customers(health_score, id) WHERE churn_risk >= 1 AND erased_at IS NULL AND active_policies > 0
+index|customers_queue_by_last_contact|customers|CREATE INDEX customers_queue_by_last_contact ON customers(coalesce(last_contact_date, 0), id) WHERE churn_risk >= 1 AND erased_at IS NULL AND active_policies > 0
+index|customers_queue_by_ltv|customers|CREATE INDEX customers_queue_by_ltv ON customers(coalesce(projected_ltv_cents, -1), id) WHERE churn_risk >= 1 AND erased_at IS NULL AND active_policies > 0
+index|customers_queue_by_name|customers|CREATE INDEX customers_queue_by_name ON customers(lower(first_name || ' ' || last_name), id) WHERE churn_risk >= 1 AND erased_at IS NULL AND active_policies > 0
+index|customers_queue_by_owner|customers|CREATE INDEX customers_queue_by_owner ON customers(coalesce(assigned_to, '~'), id) WHERE churn_risk >= 1 AND erased_at IS NULL AND active_policies > 0
+index|customers_queue_by_probability|customers|CREATE INDEX customers_queue_by_probability ON customers(coalesce(churn_probability, 0), coalesce(projected_ltv_cents, -1), id) WHERE churn_risk >= 1 AND erased_at IS NULL AND active_policies > 0
+index|customers_queue_by_renewal|customers|CREATE INDEX customers_queue_by_renewal ON customers(coalesce(next_renewal_date, 9223372036854775807), id) WHERE churn_risk >= 1 AND erased_at IS NULL AND active_policies > 0
 index|customers_renewal|customers|CREATE INDEX customers_renewal ON customers(coalesce(next_renewal_date, 9223372036854775807))
 index|customers_risk_level|customers|CREATE INDEX customers_risk_level ON customers(churn_risk, health_score)
 index|customers_risk_queue|customers|CREATE INDEX customers_risk_queue ON customers(churn_probability DESC, projected_ltv_cents DESC) WHERE churn_risk >= 1 AND erased_at IS NULL
 index|customers_since|customers|CREATE INDEX customers_since ON customers(customer_since)
+index|customers_snoozed|customers|CREATE INDEX customers_snoozed ON customers(snoozed_until) WHERE snoozed_until IS NOT NULL
 index|health_scores_customer|health_scores|CREATE INDEX health_scores_customer ON health_scores(customer_id, calculated_at DESC)
 index|ltv_history_customer|ltv_history|CREATE INDEX ltv_history_customer ON ltv_history(customer_id, calculated_at DESC)
 index|policies_customer|policies|CREATE INDEX policies_customer ON policies(customer_id, status, renewal_date)

@@ -103,7 +103,7 @@ import Testing
         state.apply(snapshot(atRisk: [entry("a", "Ann", 0.9)]))
         #expect(state.handle(.tab).isEmpty && state.focused == .renewals)
         _ = state.handle(.character("1"))
-        #expect(state.handle(.enter) == [.reloadPanes])
+        #expect(state.handle(.enter) == [.readDetail(customerID: state.detailCustomerID ?? "")])
         #expect(state.focused == .detail && state.detailCustomerID == "a")
         _ = state.handle(.escape)
         #expect(state.focused == .atRisk)
@@ -133,21 +133,6 @@ import Testing
         guard case .confirm(_, let pause, _) = state.overlay else { Issue.record("pause did not ask"); return }
         #expect(pause.contains("Spring") && pause.contains("pending touchpoints are held"))
         #expect(state.handle(.character("y")) == [.campaign(id: "k1", to: .paused)])
-    }
-
-    /// A list that filled its read is read further when the selection reaches its last row, so no customer
-    /// is out of reach; a list shorter than its read is not read again.
-    @Test func reachingTheEndOfAFullListReadsMoreRows() {
-        var state = DashboardState(themeName: "default", user: "me")
-        state.request.rowLimit = 3
-        state.apply(snapshot(atRisk: [entry("a", "Ann", 0.9), entry("b", "Bob", 0.8), entry("c", "Cy", 0.7)]))
-        #expect(state.handle(.down).isEmpty, "not at the end yet")
-        #expect(state.handle(.down) == [.reloadPanes])
-        #expect(state.request.rowLimit == 3 + SnapshotRequest.rowsPerRead)
-        state.apply(snapshot(atRisk: [entry("a", "Ann", 0.9), entry("b", "Bob", 0.8), entry("c", "Cy", 0.7), entry("d", "Dee", 0.6)]))
-        #expect(state.selectedAtRisk?.id == "c", "the selection stays on its customer")
-        #expect(state.handle(.character("G")).isEmpty, "four rows of a 303-row read: that is the whole list")
-        #expect(state.selectedAtRisk?.id == "d")
     }
 
     /// `$` records a retention event that lowers the score: one stray key must not do it. It asks, naming
@@ -233,12 +218,12 @@ import Testing
     /// the one before, and a question naming that one would act on the other.
     @Test func aCustomerJustOpenedIsActedOnOnlyOnceShown() throws {
         var (engine, state) = try scoredDemo(customers: 60)
-        #expect(state.handle(.enter) == [.reloadPanes])
+        #expect(state.handle(.enter) == [.readDetail(customerID: state.detailCustomerID ?? "")])
         let first = try #require(state.detailCustomerID)
         state.apply(try DashboardSnapshot.collect(engine, state.request, now: now))
         _ = state.handle(.escape)
         _ = state.handle(.down)
-        #expect(state.handle(.enter) == [.reloadPanes])
+        #expect(state.handle(.enter) == [.readDetail(customerID: state.detailCustomerID ?? "")])
         #expect(state.detailCustomerID != first)
         #expect(state.handle(.character("$")).isEmpty && state.overlay == nil && state.status?.text.contains("still being read") == true)
         state.apply(try DashboardSnapshot.collect(engine, state.request, now: now))
@@ -304,7 +289,7 @@ import Testing
         var (engine, state) = try scoredDemo(customers: 120)
         let first = try #require(state.selectedAtRisk)
         let factor = try #require(first.topRiskFactor)
-        #expect(state.handle(.enter) == [.reloadPanes])
+        #expect(state.handle(.enter) == [.readDetail(customerID: state.detailCustomerID ?? "")])
         state.apply(try DashboardSnapshot.collect(engine, state.request, now: now))
         let text = render(state, 200, 60)
         #expect(text.contains("top factor \(factor) +"), "\(factor)")
@@ -446,7 +431,8 @@ import Testing
         var state = DashboardState(themeName: "default", user: "me")
         state.apply(snapshot())
         _ = state.handle(.character("?"))
-        let help = render(state)
+        // Help scrolls: every line of it, not only the first screen.
+        let help = DashboardView.helpLines(state: state, columns: 200, rows: 50).lines.map(\.0).joined(separator: "\n")
         for b in KeyBindings.all { #expect(help.contains(b.summary), "help lacks \(b.summary)") }
     }
 

@@ -195,7 +195,8 @@ import Testing
         // Over the detail pane it scrolls the detail.
         let detail = s.layout.rect(of: .detail)!
         _ = s.update(.scroll(row: detail.row + 2, col: detail.col + 2, down: true), now: updateNow)
-        #expect(s.detailScroll == 1 && s.focused == .renewals)
+        // (scrolling stops at the detail's last line: here the detail may fit, so 0 or 1)
+        #expect(s.detailScroll == min(1, s.detailScrollLimit()) && s.focused == .renewals)
         // Over the header it acts on the focused pane, as ↓ would.
         _ = s.update(.scroll(row: 0, col: 5, down: true), now: updateNow)
         #expect(s.atRiskSelection.index == 2)
@@ -252,7 +253,7 @@ import Testing
             #expect(s.status?.text == s.keys.readOnlyReason && s.status?.isError == true)
         }
         // Looking still works.
-        #expect(s.handle(.enter) == [.reloadPanes])
+        #expect(s.handle(.enter) == [.readDetail(customerID: "c0")])
         // The footer dims them, help says why, the header says read-only.
         _ = s.handle(.escape)
         let canvas = render(s)

@@ -176,7 +176,7 @@ import Testing
         var state = DashboardState(themeName: "default", user: "me")
         _ = state.update(.resize(columns: 160, rows: 50), now: updateNow)
         state.apply(try DashboardSnapshot.collect(engine, state.request, now: now))
-        #expect(state.handle(.enter) == [.reloadPanes])
+        #expect(state.handle(.enter) == [.readDetail(customerID: state.detailCustomerID ?? "")])
         _ = try engine.calculateHealthScore(customerId: try #require(state.detailCustomerID), now: now + 86_400)
         state.apply(try DashboardSnapshot.collect(engine, state.request, now: now))
         state.snapshot?.header = snapshot().header
@@ -233,8 +233,11 @@ import Testing
         var state = DashboardState(themeName: "default", user: "me")
         state.lastRefreshAt = t0.timeIntervalSince1970
         _ = state.update(.key(.down), now: t0)
-        _ = state.update(.result(.snapshot(snapshot(atRisk: [entry(1)]), dataVersion: 1)), now: t0.addingTimeInterval(0.5))
-        #expect(state.snapshot == nil && state.pending != nil, "held while the user moves")
+        var timers = snapshot(atRisk: [entry(1)])
+        timers.request = SnapshotRequest()
+        timers.request?.lists.fromTimer = true
+        _ = state.update(.result(.snapshot(timers, dataVersion: 1)), now: t0.addingTimeInterval(0.5))
+        #expect(state.snapshot == nil && state.pending != nil, "the timer's refresh is held while the user moves")
         #expect(state.update(.tick(workerBusy: false), now: t0.addingTimeInterval(0.9)).isEmpty)
         #expect(state.snapshot != nil && state.pending == nil && state.lastVersion == 1)
         #expect(state.update(.tick(workerBusy: true), now: t0.addingTimeInterval(6)).isEmpty, "the worker is busy")

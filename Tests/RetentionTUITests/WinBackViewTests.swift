@@ -31,7 +31,7 @@ import Testing
         #expect(text.contains("Fay Former") && text.contains("3 years") && text.contains("$1.2k") && text.contains("non payment"))
         _ = state.handle(.character("j"))
         #expect(state.actionCustomerID == "f2" && state.actionCustomerName == "Gus Gone")
-        #expect(state.handle(.enter) == [.reloadPanes] && state.detailCustomerID == "f2")
+        #expect(state.handle(.enter) == [.readDetail(customerID: state.detailCustomerID ?? "")] && state.detailCustomerID == "f2")
         // b from the customer's detail switches back to the at-risk queue and shows it.
         #expect(state.handle(.character("b")) == [.reloadPanes])
         #expect(!state.request.winBack && state.focused == .atRisk)

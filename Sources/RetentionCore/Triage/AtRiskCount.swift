@@ -5,7 +5,7 @@ extension Engine {
     /// aliased `c`, with their bound values: scored at one of `q.levels` (medium and up; low is never in the
     /// queue), not erased, with a policy in force, not snoozed now (unless `includeSnoozed`), and the
     /// agent, line, tag, owner and unassigned filters. A name search is not among them: `atRisk` reads its
-    /// customers from the name indexes (a driver); `atRiskCount` adds it as a condition.
+    /// customers from the name indexes (a driver); `the queue's windows and `atRiskCount` (Triage/QueueWindows.swift) add it as a condition.
     ///
     /// One definition for every count of the queue: the at-risk list, its count (`atRiskCount`), the
     /// header's "High risk" and the manager view's per-agent queue (`BookPictures`).
@@ -27,21 +27,6 @@ extension Engine {
         if q.unassignedOnly { conditions.append("c.assigned_to IS NULL") }
         if !q.includeSnoozed { conditions.append("(c.snoozed_until IS NULL OR c.snoozed_until <= ?)"); params.append(.int(Int64(now))) }
         return (conditions, params)
-    }
-
-    /// How many customers the at-risk queue holds for `q` (its `limit` and `page` ignored): the true queue
-    /// size, counted with the conditions `atRisk` lists with (`atRiskQueueConditions`), so the count and
-    /// the list agree. The one source of the header's "High risk" (levels high and critical) and of the
-    /// at-risk pane's count. Read through the risk-level index (`customers_risk_level`): the rows of the
-    /// levels asked for, not the book.
-    public func atRiskCount(_ q: AtRiskQuery, now: Int) throws -> Int {
-        guard var (conditions, params) = Self.atRiskQueueConditions(q, now: now) else { return 0 }
-        if let (condition, values) = Engine.nameSearchCondition(q.search, table: "s") {
-            conditions.append("c.id IN (SELECT s.id FROM customers s WHERE \(condition))")
-            params += values
-        }
-        return try db.scalarInt("SELECT count(*) FROM customers c INDEXED BY customers_risk_level WHERE \(conditions.joined(separator: " AND "))",
-                                params)
     }
 
     /// The header's "High risk": the at-risk queue at high and critical risk (`atRiskCount`), the same

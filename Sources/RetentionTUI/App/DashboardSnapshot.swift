@@ -74,6 +74,9 @@ public struct DashboardSnapshot: Sendable, Equatable {
     /// The dashboard user's open tasks, and how many of them are due (the header shows them).
     public var myOpenTasks = 0
     public var myDueTasks = 0
+    /// Where the at-risk and renewal rows stand in their whole queues (keys, ends, true sizes), and who left
+    /// the at-risk queue since the last read (`ListReads`).
+    public var lists = ListWindows()
 }
 
 /// What to collect: the pane filters in force.
@@ -87,6 +90,8 @@ public struct SnapshotRequest: Sendable, Equatable {
     public var rowLimit = SnapshotRequest.rowsPerRead
     public static let rowsPerRead = 300
     public static let maximumRows = 10_000
+    /// Which rows of the at-risk and renewal queues to read, in which order (`ListRequest`).
+    public var lists = ListRequest()
 }
 
 extension DashboardSnapshot {
@@ -97,26 +102,15 @@ extension DashboardSnapshot {
     /// nil, campaign rows unmeasured) and collected afterwards by `collectHeader` and
     /// `collectCampaignRows`: the panes never wait for them.
     public static func collect(_ engine: Engine, _ request: SnapshotRequest, now: Int) throws -> DashboardSnapshot {
-        var atRiskQuery = request.atRisk
-        atRiskQuery.limit = request.rowLimit
-        // The at-risk pane reads one of its two lists: the queue, or the former customers to win back.
-        let atRisk = request.winBack ? [] : try engine.atRisk(atRiskQuery, now: now)
+        // The at-risk pane reads one of its two lists: the queue (a window of it, in the order chosen), or the
+        // former customers to win back.
+        let lists = try ListReads.collect(engine, request, now: now)
+        let atRisk = lists.atRisk.rows
         let winBack = request.winBack ? try engine.winBack(limit: request.rowLimit) : []
-        let renewals = try engine.upcomingRenewals(days: request.renewalDays, limit: request.rowLimit, now: now)
+        let renewals = lists.renewals.rows
         let campaigns = try engine.campaigns(limit: 200).map(CampaignRow.unmeasured)
         var detail: CustomerDetail?
-        if let id = request.detailCustomerID {
-            let history = try engine.healthHistory(customerId: id, limit: 30)
-            let customer = try engine.customer(id: id)
-            detail = CustomerDetail(customer: customer, policies: try engine.policies(customerId: id),
-                                    events: try engine.events(customerId: id, limit: 30), touchpoints: try engine.touchpoints(customerId: id, limit: 30),
-                                    healthHistory: EngineAdapter.healthHistory(history),
-                                    scores: EngineAdapter.detailScores(
-                                        health: history.first,
-                                        prediction: customer.erasedAt == nil ? try? engine.predictChurn(customerId: id, features: nil, now: now) : nil,
-                                        ltv: try engine.lifetimeValueHistory(customerId: id, limit: 1).first),
-                                    tasks: try engine.tasks(customerId: id, status: .open, limit: 20))
-        }
+        if let id = request.detailCustomerID { detail = try collectDetail(engine, id: id, now: now) }
         let hasCustomers = try !engine.bookIsEmpty()
         // An unscored book has nothing to find.
         let hasScores = try !atRisk.isEmpty || engine.bookHasScores()
@@ -124,7 +118,21 @@ extension DashboardSnapshot {
         let tasks = try engine.openTaskCounts(assignee: engine.user, now: now)
         return DashboardSnapshot(header: nil, atRisk: atRisk, winBack: winBack, renewals: renewals, campaigns: campaigns, detail: detail,
                                  hasCustomers: hasCustomers, hasScores: hasScores, request: request, loadedAt: now,
-                                 myOpenTasks: tasks.open, myDueTasks: tasks.due)
+                                 myOpenTasks: tasks.open, myDueTasks: tasks.due, lists: lists.windows)
+    }
+
+    /// Everything the detail pane shows about customer `id`: one customer's indexed reads.
+    public static func collectDetail(_ engine: Engine, id: String, now: Int) throws -> CustomerDetail {
+        let history = try engine.healthHistory(customerId: id, limit: 30)
+        let customer = try engine.customer(id: id)
+        return CustomerDetail(customer: customer, policies: try engine.policies(customerId: id),
+                                  events: try engine.events(customerId: id, limit: 30), touchpoints: try engine.touchpoints(customerId: id, limit: 30),
+                                  healthHistory: EngineAdapter.healthHistory(history),
+                                  scores: EngineAdapter.detailScores(
+                                      health: history.first,
+                                      prediction: customer.erasedAt == nil ? try? engine.predictChurn(customerId: id, features: nil, now: now) : nil,
+                                      ltv: try engine.lifetimeValueHistory(customerId: id, limit: 1).first),
+                                  tasks: try engine.tasks(customerId: id, status: .open, limit: 20))
     }
 
     /// The campaign pane's rows with each campaign's performance, read for all of them at once. "Reached" is

@@ -24,7 +24,7 @@ public enum PendingAction: Sendable, Equatable {
     case completeTask(customerID: String, taskIDs: [String])
 }
 
-/// Sort orders of the at-risk pane (the engine orders by probability; these re-sort the loaded page).
+/// Sort orders of the at-risk pane, each read by the store over the whole queue (`QueueSort`); `S` reverses.
 public enum AtRiskSort: String, CaseIterable, Sendable {
     case probability = "probability", health = "health", ltv = "LTV", renewal = "renewal", lastContact = "last contact",
          owner = "owner", name = "name"
@@ -89,6 +89,8 @@ public struct DashboardState: Sendable {
     /// The terminal is too small to show the dashboard: only its message is on screen, so keys other
     /// than quitting do nothing (none may act on a customer the user cannot see).
     public var screenTooSmall = false
+    /// The paged lists' waiting jumps and the detail following the cursor (`UpdateLists.swift`).
+    public var paging = ListPaging()
 
     public init(themeName: String, user: String) {
         self.themeName = themeName
@@ -100,19 +102,8 @@ public struct DashboardState: Sendable {
     ]
     public static let renewalWindows = [7, 30, 60, 90]
 
-    /// The at-risk rows as shown: the loaded page, re-sorted by the chosen column.
-    public var atRiskRows: [AtRiskEntry] {
-        let rows = snapshot?.atRisk ?? []
-        switch sort {
-        case .probability: return rows
-        case .health: return rows.sorted { ($0.healthScore, $0.id) < ($1.healthScore, $1.id) }
-        case .ltv: return rows.sorted { ($0.projectedLTVCents ?? 0, $1.id) > ($1.projectedLTVCents ?? 0, $0.id) }
-        case .renewal: return rows.sorted { ($0.nextRenewalDate ?? Int.max, $0.id) < ($1.nextRenewalDate ?? Int.max, $1.id) }
-        case .lastContact: return rows.sorted { ($0.lastContactDate ?? 0, $0.id) < ($1.lastContactDate ?? 0, $1.id) }
-        case .owner: return rows.sorted { ($0.assignedTo ?? "~", $0.id) < ($1.assignedTo ?? "~", $1.id) }
-        case .name: return rows.sorted { ($0.name.lowercased(), $0.id) < ($1.name.lowercased(), $1.id) }
-        }
-    }
+    /// The at-risk rows as shown: a window of the queue, in the order chosen, as the store sorted the whole queue.
+    public var atRiskRows: [AtRiskEntry] { snapshot?.atRisk ?? [] }
 
     public var selectedAtRisk: AtRiskEntry? {
         atRiskRows.first { $0.id == atRiskSelection.selectedID }
@@ -150,17 +141,15 @@ public struct DashboardState: Sendable {
     public func rowsAreCurrent(_ pane: PaneID) -> Bool {
         guard let shown = snapshot?.request else { return true }
         switch pane {
-        case .atRisk: return shown.atRisk == request.atRisk && shown.winBack == request.winBack
-        case .renewals: return shown.renewalDays == request.renewalDays
+        case .atRisk: return shown.atRisk == request.atRisk && shown.winBack == request.winBack && shown.lists.atRiskOrder == request.lists.atRiskOrder
+        case .renewals: return shown.renewalDays == request.renewalDays && shown.lists.renewalsReversed == request.lists.renewalsReversed
         case .campaigns, .detail, .manager: return true
         }
     }
 
-    /// How many rows `pane`'s title says it holds: `300+` when the list filled its read, `reading…` while
-    /// its rows are from an earlier filter.
-    public func rowCountLabel(_ pane: PaneID, rows: Int) -> String {
-        rowsAreCurrent(pane) ? "\(rows)\(rows >= request.rowLimit ? "+" : "")" : "reading…"
-    }
+    /// What `pane`'s title says of its rows: the selected row's position in the whole queue and its size
+    /// ("141/28,286"), `reading…` while its rows are from an earlier filter (`positionLabel`).
+    public func rowCountLabel(_ pane: PaneID, rows: Int) -> String { positionLabel(pane, rows: rows) }
 
     /// The name of the customer an action applies to, for its prompt or confirmation.
     public var actionCustomerName: String? {
@@ -227,7 +216,7 @@ public struct DashboardState: Sendable {
     }
 
     /// The layout of the terminal as last resized.
-    var layout: DashboardLayout { DashboardLayout(columns: columns, rows: rows, focused: focused) }
+    var layout: DashboardLayout { DashboardLayout(columns: columns, rows: rows, focused: focused, zoomed: paging.zoomed) }
 
     /// Moves each shown table's window so its selection is visible: the offsets drawn are the offsets
     /// stored, so a click finds the row under the pointer.

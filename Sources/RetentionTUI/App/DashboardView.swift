@@ -5,7 +5,7 @@ import RetentionCore
 public enum DashboardView {
     public static func draw(_ state: DashboardState, into canvas: inout Canvas, now: Int) {
         canvas.clear(role: .text)
-        let layout = DashboardLayout(columns: canvas.columns, rows: canvas.rows, focused: state.focused)
+        let layout = DashboardLayout(columns: canvas.columns, rows: canvas.rows, focused: state.focused, zoomed: state.paging.zoomed)
         if case .tooSmall = layout.mode {
             layout.drawTooSmall(into: &canvas)
             return

@@ -2,7 +2,7 @@
 public enum Action: String, Sendable, CaseIterable {
     case up, down, pageUp, pageDown, halfPageUp, halfPageDown, top, bottom
     case nextPane, previousPane, paneAtRisk, paneRenewals, paneCampaigns, paneDetail, paneManager
-    case open, back, filter, sort, refresh, pauseRefresh, nextTheme, help, churnModel, quit
+    case open, back, filter, sort, reverse, zoom, refresh, pauseRefresh, nextTheme, help, churnModel, quit
     case riskFilter, mine, renewalWindow, winBack
     case activateCampaign, pauseCampaign, cancelCampaign, previewCampaign, newCampaign, editCampaign
     case logContact, addNote, addTag, assignToMe, snooze, paymentMissed, copyContact, recompute, enrol, completeTask
@@ -86,6 +86,7 @@ public enum KeyBindings {
         KeyBinding([.character("5")], .paneManager, "manager view: the book as pictures"),
         KeyBinding([.enter], .open, "open customer or campaign", panes: [.atRisk, .renewals, .campaigns], footer: true),
         KeyBinding([.escape], .back, "back; clears the at-risk filter"),
+        KeyBinding([.character("+")], .zoom, "zoom the pane to the full screen / back"),
     ]
 
     static let global: [KeyBinding] = [

@@ -63,14 +63,25 @@ public struct DashboardLayout: Sendable, Equatable {
     /// The header bar (empty when too small).
     public let header: Rect
     /// The pane switcher row, in modes that hide panes (``Mode/single``, ``Mode/sideBySide``).
-    public let tabs: Rect?
+    public private(set) var tabs: Rect?
     /// The visible panes and their rectangles, in reading order (empty when too small).
-    public let panes: [(pane: PaneID, rect: Rect)]
+    public private(set) var panes: [(pane: PaneID, rect: Rect)]
     /// The status line and key hints (2 rows; empty when too small).
     public let footer: Rect
 
     /// The rectangle of `pane`, or nil when it is not shown in this layout.
     public func rect(of pane: PaneID) -> Rect? { panes.first { $0.pane == pane }?.rect }
+
+    /// The layout with the focused pane zoomed (`+`): it takes the whole body between header and footer,
+    /// the switcher row included.
+    public init(columns: Int, rows: Int, focused: PaneID, zoomed: Bool) {
+        self.init(columns: columns, rows: rows, focused: focused)
+        guard zoomed, mode != .tooSmall, let first = panes.map(\.rect).min(by: { $0.row < $1.row }) else { return }
+        let top = tabs?.row ?? first.row
+        let bottom = panes.map { $0.rect.row + $0.rect.height }.max() ?? first.row
+        panes = [(focused, Rect(row: top, col: 0, width: columns, height: bottom - top))]
+        tabs = nil
+    }
 
     /// The layout for a `columns × rows` terminal with `focused` having the keyboard focus.
     public init(columns: Int, rows: Int, focused: PaneID) {

@@ -136,6 +136,11 @@ final class BackgroundWorker: @unchecked Sendable {
         }
     }
 
+    /// Reads one customer's detail alone (Enter, the detail following the cursor): no list is read again.
+    func readDetail(_ id: String) {
+        read { engine, now in .detail(try DashboardSnapshot.collectDetail(engine, id: id, now: now)) }
+    }
+
     /// Runs an engine read whose result goes to `update` as it is (the campaign form's count and preview).
     func read(_ job: @escaping @Sendable (Engine, Int) throws -> Result) {
         lock.lock(); busy += 1; lock.unlock()

@@ -102,6 +102,8 @@ public enum DashboardApp {
     /// What the frame just drawn shows, for `DashboardOptions.onFrame`.
     static func frameEvent(_ state: DashboardState, frame: Int) -> FrameEvent {
         FrameEvent(frame: frame, panesLoaded: state.snapshot != nil,
-                   figuresLoaded: state.snapshot?.header != nil && state.snapshot?.campaigns.allSatisfy(\.measured) == true)
+                   figuresLoaded: state.snapshot?.header != nil && state.snapshot?.campaigns.allSatisfy(\.measured) == true,
+                   detailShown: state.detailCustomerID != nil && state.snapshot?.detail?.customer.id == state.detailCustomerID,
+                   atRiskSearchShown: state.rowsAreCurrent(.atRisk) ? state.snapshot?.request?.atRisk.search : nil)
     }
 }

@@ -29,4 +29,8 @@ public struct FrameEvent: Sendable, Equatable {
     public var panesLoaded: Bool
     /// The book-wide figures too: the header's metrics and every campaign's performance.
     public var figuresLoaded: Bool
+    /// The detail pane shows the customer opened (Enter) or followed.
+    public var detailShown = false
+    /// The at-risk search whose rows are on screen (nil: none, or the rows are still being read for it).
+    public var atRiskSearchShown: String?
 }

@@ -8,6 +8,9 @@ public enum Effect: Sendable, Equatable {
     /// The request changed (a filter, the detail shown): read the panes again; the figures are book-wide
     /// and follow their own schedule.
     case reloadPanes
+    /// Read one customer's detail alone (Enter, or the detail following the cursor): it comes back as
+    /// `EffectResult.detail` and is shown at once.
+    case readDetail(customerID: String)
     case campaign(id: String, to: CampaignStatus)
     case previewCampaign(id: String, name: String)
     /// Reads what activating the campaign would do, to ask before doing it.

@@ -43,6 +43,8 @@ final class EffectRunner {
             worker.refresh(state.request, lastVersion: force ? nil : state.lastVersion, force: force)
         case .reloadPanes:
             worker.refresh(state.request, lastVersion: nil, force: false)
+        case .readDetail(let id):
+            worker.readDetail(id)
         case .campaign(let id, let target):
             worker.perform { engine, now in
                 let c = try engine.setCampaignStatus(id: id, to: target, now: now)

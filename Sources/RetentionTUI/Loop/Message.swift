@@ -31,6 +31,8 @@ public enum EffectResult: Sendable, Equatable {
     case formRefused(CampaignForm.Problem)
     /// The manager view's pictures of the book.
     case pictures(BookPictures)
+    /// One customer's detail, read alone (`Effect.readDetail`).
+    case detail(CustomerDetail)
     /// The timer found the book unchanged.
     case unchanged
     /// An action on the book succeeded.

@@ -8,6 +8,7 @@ enum AtRiskPane: Pane {
     static let bindings: [KeyBinding] = [
         KeyBinding([.character("/")], .filter, "filter (text, agent:, type:, tag:)", panes: [.atRisk], footer: true),
         KeyBinding([.character("s")], .sort, "change sort", panes: [.atRisk], footer: true),
+        KeyBinding([.character("S")], .reverse, "reverse order", panes: [.atRisk, .renewals]),
         KeyBinding([.character("f")], .riskFilter, "cycle risk filter", panes: [.atRisk], footer: true),
         KeyBinding([.character("m")], .mine, "only mine / everyone", panes: [.atRisk], footer: true),
         KeyBinding([.character("b")], .winBack, "win-back / at-risk list", panes: [.atRisk, .detail], footer: true),
@@ -23,7 +24,7 @@ enum AtRiskPane: Pane {
         let rows = state.atRiskRows
         let filter = DashboardState.riskFilters[state.riskFilterIndex].label
         let sep = canvas.glyphs.separator
-        var title = "1 At-risk customers (\(state.rowCountLabel(.atRisk, rows: rows.count))) \(sep) \(filter) \(sep) by \(state.sort.rawValue)"
+        var title = "1 At-risk customers (\(state.rowCountLabel(.atRisk, rows: rows.count))) \(sep) \(filter) \(sep) \(state.orderLabel)"
         if let s = state.filterText { title += " \(sep) \"\(s)\"" }
         if state.mineOnly { title += " \(sep) mine" }
         let inner = canvas.box(title: title, rect: rect, focused: state.focused == .atRisk)

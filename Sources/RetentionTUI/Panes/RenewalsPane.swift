@@ -18,13 +18,14 @@ enum RenewalsPane: Pane {
         let inner = canvas.box(title: "2 Renewals, next \(state.request.renewalDays) days (\(state.rowCountLabel(.renewals, rows: rows.count)))",
                                rect: rect, focused: state.focused == .renewals)
         let columns = [
-            TableColumn("Policy", minWidth: 10, maxWidth: 18), TableColumn("Customer", minWidth: 10, maxWidth: 26, flex: 2),
-            TableColumn("Type", minWidth: 6, maxWidth: 10), TableColumn("Premium", minWidth: 7, maxWidth: 10, alignment: .right),
+            // Policy numbers and lines widen with the room (every number starts "POL-YYYY-": cut, it names no policy).
+            TableColumn("Policy", minWidth: 10, maxWidth: 20, flex: 2), TableColumn("Customer", minWidth: 10, maxWidth: 26, flex: 2),
+            TableColumn("Type", minWidth: 6, maxWidth: 10, flex: 1), TableColumn("Premium", minWidth: 7, maxWidth: 10, alignment: .right),
             TableColumn("Renews", minWidth: 10, maxWidth: 10), TableColumn("When", minWidth: 9, maxWidth: 10),
             TableColumn("Risk", minWidth: 8, maxWidth: 8),
         ]
         let tableRows = rows.map { r in
-            let when = r.overdue ? "OVERDUE" : r.daysUntilRenewal == 0 ? "today" : r.daysUntilRenewal <= 7 ? "in \(r.daysUntilRenewal)d \(canvas.glyphs.bullet)" : "in \(r.daysUntilRenewal)d"
+            let when = r.overdue ? "OVERDUE" : r.daysUntilRenewal == 0 ? "today" : "in \(r.daysUntilRenewal)d"
             return TableRow([
                 TableCell(r.policyNumber), TableCell(r.customerName), TableCell(r.policyType.rawValue),
                 TableCell(Formatting.cents(r.annualPremiumCents)), TableCell(Formatting.date(r.renewalDate)),

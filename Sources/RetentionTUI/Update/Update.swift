@@ -27,8 +27,11 @@ extension DashboardState {
         releaseHeldSnapshot(now: now)
         keepSelectionsVisible()
         trackStatusAndActions(message, effects: effects, now: now)
+        scheduleDetailFollow(message, now: now)
+        if case .tick = message { effects += followDetail(now: now) }
         if effects.contains(where: { $0 == .reloadPanes || $0 == .refresh(force: true) || $0 == .refresh(force: false) }) {
             lastRefreshAt = now.timeIntervalSince1970
+            prepareListReads(message)
         }
         return effects
     }
@@ -36,7 +39,7 @@ extension DashboardState {
     /// A snapshot held back while the user moves is put in place 0.8 s after the last key.
     mutating func releaseHeldSnapshot(now: Date) {
         guard let held = pending, now.timeIntervalSince1970 - lastKeyAt > 0.8 else { return }
-        apply(held)
+        applySnapshot(held)
         pending = nil
     }
 

@@ -34,10 +34,12 @@ extension DashboardState {
         case .pageDown: return move(pageRows)
         case .halfPageUp: return move(-max(1, pageRows / 2))
         case .halfPageDown: return move(max(1, pageRows / 2))
-        case .top: return move(-1_000_000)
-        case .bottom: return move(1_000_000)
-        case .nextPane: focused = PaneID(rawValue: (focused.rawValue + 1) % 4)!
-        case .previousPane: focused = PaneID(rawValue: (focused.rawValue + 3) % 4)!
+        case .top: return isPagedList(focused) ? jumpInList(toEnd: false) : move(-1_000_000)
+        case .bottom: return isPagedList(focused) ? jumpInList(toEnd: true) : move(1_000_000)
+        // Tab cycles the four panes of the main screen; from the manager view (a screen of its own, `5`) it
+        // goes back to them: Tab to the first, Shift-Tab to the last.
+        case .nextPane: focused = focused == .manager ? .atRisk : PaneID(rawValue: (focused.rawValue + 1) % 4)!
+        case .previousPane: focused = focused == .manager ? .detail : PaneID(rawValue: (focused.rawValue + 3) % 4)!
         case .paneAtRisk: focused = .atRisk
         case .paneRenewals: focused = .renewals
         case .paneCampaigns: focused = .campaigns
@@ -53,22 +55,17 @@ extension DashboardState {
                 return [.campaignDetail(id: c.id, name: c.name)]
             }
             guard let id = actionCustomerID else { status = ("Nothing selected to open.", true); return [] }
-            detailCustomerID = id
-            request.detailCustomerID = id
             detailReturnPane = focused
-            detailScroll = 0
             focused = .detail
-            return [.reloadPanes]
+            return showDetail(id)
         case .back: return escape()
         case .filter:
             keys.filterBeforePrompt = filterText
             keys.promptCursor = nil
             overlay = .prompt(title: "Filter at-risk: name or e-mail, agent:ID, type:auto, tag:vip", text: filterText ?? "", action: .search)
-        case .sort:
-            let all = AtRiskSort.allCases
-            sort = all[(all.firstIndex(of: sort)! + 1) % all.count]
-            atRiskSelection.reconcile(ids: atRiskPaneIDs)
-            status = ("Sorted by \(sort.rawValue).", false)
+        case .sort: return nextSort()
+        case .reverse: return reverseOrder()
+        case .zoom: return toggleZoom()
         case .riskFilter:
             riskFilterIndex = (riskFilterIndex + 1) % Self.riskFilters.count
             request.atRisk.levels = Self.riskFilters[riskFilterIndex].levels
@@ -174,20 +171,21 @@ extension DashboardState {
         case .atRisk, .renewals, .campaigns:
             let ids = rowIDs(focused)
             self[table: focused]?.move(by: delta, ids: ids)
-        case .detail: detailScroll = max(0, detailScroll + delta)
+        case .detail: detailScroll = min(max(0, detailScroll + delta), detailScrollLimit())
         case .manager: managerScroll = max(0, managerScroll + delta)
         }
         return readMoreAtTheEnd()
     }
 
-    /// The at-risk and renewal lists are read `SnapshotRequest.rowsPerRead` rows at a time: moving onto the
-    /// last row of a list that filled its read reads that many more (an indexed read, up to
-    /// `SnapshotRequest.maximumRows`; a filter narrows a longer list), so every customer can be reached.
+    /// The at-risk queue and the renewals are windows of their whole queues, read by key as the selection
+    /// nears an edge (`readAtTheEdge`). The win-back view is read `SnapshotRequest.rowsPerRead` rows at a
+    /// time: moving onto the last row of a view that filled its read reads that many more (up to
+    /// `SnapshotRequest.maximumRows`).
     private mutating func readMoreAtTheEnd() -> [Effect] {
         let (index, count): (Int, Int)
         switch focused {
-        case .atRisk: (index, count) = (atRiskSelection.index, atRiskPaneIDs.count)
-        case .renewals: (index, count) = (renewalSelection.index, snapshot?.renewals.count ?? 0)
+        case .atRisk where showsWinBack: (index, count) = (atRiskSelection.index, atRiskPaneIDs.count)
+        case .atRisk, .renewals: return readAtTheEdge()
         case .campaigns, .detail, .manager: return []
         }
         guard count > 0, count >= request.rowLimit, index >= count - 1 else { return [] }

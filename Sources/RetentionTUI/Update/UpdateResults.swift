@@ -6,12 +6,20 @@ extension DashboardState {
             // The manager view's pictures are read again when the book changed (and at first).
             let changed = version != lastVersion
             lastVersion = version
-            pending = snapshot
+            if snapshot.request?.lists.fromTimer == true {
+                // The timer's refresh is held until the user stops moving (`releaseHeldSnapshot`), so rows do not jump.
+                pending = snapshot
+            } else {
+                // What the user asked for (Enter, a filter key, a sort, an action's result) shows at once.
+                pending = nil
+                applySnapshot(snapshot)
+            }
             if focused == .manager && (changed || pictures == nil) && !picturesLoading {
                 picturesLoading = true
                 return [.bookPictures]
             }
-            // Held until the user stops moving (`releaseHeldSnapshot`).
+        case .detail(let detail):
+            applyDetail(detail)
         case .figures(let header, let campaigns):
             // The header comes first with no campaign rows, then again with the campaigns' numbers.
             if pending != nil {

@@ -4,7 +4,7 @@ import RetentionTUI
 
 /// `retention bench`: measures every hot path on a book of N customers.
 enum BenchCommand {
-    static let usage = "usage: retention bench [--customers N] [--db PATH] [--json]"
+    static let usage = "usage: retention bench [--customers N] [--db PATH] [--json] [--dashboard]"
 
     static let spec = CommandSpec(
         name: "bench", summary: "Measure the hot paths (generation, rescore, metrics, queues, activation, dispatch, import, sync, dashboard) on a book of N customers",
@@ -16,9 +16,12 @@ enum BenchCommand {
         holds one, then times each operation (median of several runs where cheap) and prints N, wall time, rows
         per second and the peak resident memory of the process. The dashboard is measured as a separate process
         on a 120x40 pseudo-terminal: time from launch to its first frame with the panes' data, to its first
-        complete frame (header metrics too), and its peak resident memory.
+        complete frame (header metrics too), and its peak resident memory; then, through the dashboard's own
+        message loop, keys sent to it as a user types them: Enter on the first at-risk customer until the
+        detail is drawn, and one character typed in the `/` filter until the filtered list is drawn.
+        --dashboard measures the dashboard alone, on the book in PATH.
         """,
-        valueOptions: ["--customers"], flagOptions: ["--json"],
+        valueOptions: ["--customers"], flagOptions: ["--json", "--dashboard"],
         run: run)
 
     struct Measure {
@@ -50,7 +53,8 @@ enum BenchCommand {
     /// the complete first frame) and returns the seconds from launch to exit and the dashboard's peak
     /// resident memory in MiB (the high-water mark it reports of its own address space: the kernel's
     /// per-child figure would also count the memory this process shared with it before it started).
-    static func dashboardFirstFrame(databasePath: String, until: String) throws -> (seconds: Double, peakMiB: Double) {
+    static func dashboardFirstFrame(databasePath: String, until: String,
+                                    drive: ((_ master: Int32, _ readyPath: String) throws -> Void)? = nil) throws -> (seconds: Double, peakMiB: Double, doneNanos: UInt64?) {
         let pty = try PseudoTerminal.open()
         defer { pty.close() }
         let master = pty.master
@@ -67,7 +71,7 @@ enum BenchCommand {
         environment[DashboardProbe.untilVariable] = until
         let report = NSTemporaryDirectory() + "retention-bench-dashboard-\(getpid()).txt"
         environment[DashboardProbe.reportVariable] = report
-        defer { try? FileManager.default.removeItem(atPath: report) }
+        defer { for file in [report, report + ".ready"] { try? FileManager.default.removeItem(atPath: file) } }
         environment["XDG_CONFIG_HOME"] = NSTemporaryDirectory() + "retention-bench-config-\(getpid())"
         process.environment = environment
         process.standardInput = tty
@@ -81,14 +85,16 @@ enum BenchCommand {
         let t0 = DispatchTime.now().uptimeNanoseconds
         try process.run()
         reader.start()
+        do { try drive?(master, report + ".ready") } catch { process.terminate(); process.waitUntilExit(); throw error }
         process.waitUntilExit()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
         try? FileManager.default.removeItem(atPath: environment["XDG_CONFIG_HOME"]!)
         guard process.terminationStatus == 0 else {
             throw RetentionError.storage("bench: the dashboard exited with status \(process.terminationStatus)")
         }
-        let kib = (try? String(contentsOfFile: report, encoding: .utf8)).flatMap { Double($0.split(separator: " ").first ?? "") } ?? 0
-        return (seconds, kib / 1024)
+        let words = ((try? String(contentsOfFile: report, encoding: .utf8)) ?? "").split(separator: " ")
+        let kib = words.first.flatMap { Double($0) } ?? 0
+        return (seconds, kib / 1024, words.firstIndex(of: "done").flatMap { words.indices.contains($0 + 1) ? UInt64(words[$0 + 1]) : nil })
     }
 
     /// The benchmark's side of the dashboard it runs as a child (`dashboardFirstFrame`): the child's
@@ -98,8 +104,12 @@ enum BenchCommand {
     struct DashboardProbe {
         static let untilVariable = "RETENTION_EXIT_AFTER_FIRST_FRAME"
         static let reportVariable = "RETENTION_BENCH_REPORT"
-        /// `panes`: the first frame with the panes' data; `complete`: with the header's and campaigns' figures too.
-        enum Until: String { case panes, complete }
+        /// `panes`: the first frame with the panes' data; `complete`: with the header's and campaigns' figures too;
+        /// `enter`: the first frame showing the detail of the customer opened; `filter`: the first frame showing
+        /// the at-risk rows for the search "a". For the last two the dashboard writes `reportPath + ".ready"`
+        /// once its panes are drawn (the benchmark then types), and the report holds the clock
+        /// (`monotonicNanos`) at the frame waited for, after the memory figure.
+        enum Until: String { case panes, complete, enter, filter }
         var until: Until
         var reportPath: String?
 
@@ -112,9 +122,39 @@ enum BenchCommand {
 
         /// Ends the dashboard after the frame waited for, and leaves the user's saved choices alone.
         func watch(_ options: inout DashboardOptions) {
-            let until = until
-            options.onFrame = { frame in until == .panes ? frame.panesLoaded : frame.figuresLoaded }
+            let until = until, report = reportPath, marks = marks
+            options.onFrame = { frame in
+                switch until {
+                case .panes: return frame.panesLoaded
+                case .complete: return frame.figuresLoaded
+                case .enter, .filter:
+                    guard frame.panesLoaded else { return false }
+                    if until == .enter ? frame.detailShown : frame.atRiskSearchShown == "a" {
+                        marks.done = DashboardProbe.monotonicNanos()
+                        return true
+                    }
+                    if !marks.ready, let report {
+                        marks.ready = true
+                        _ = FileManager.default.createFile(atPath: report + ".ready", contents: Data())
+                    }
+                    return false
+                }
+            }
             options.savesPreferences = false
+        }
+
+        /// What the frames waited for saw (written by the loop's thread, read once the dashboard has ended).
+        final class Marks: @unchecked Sendable {
+            var ready = false
+            var done: UInt64?
+        }
+        let marks = Marks()
+
+        /// The system's monotonic clock in nanoseconds: the same clock in the benchmark and in the dashboard it runs.
+        static func monotonicNanos() -> UInt64 {
+            var ts = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &ts)
+            return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
         }
 
         /// Writes this process's memory high-water mark (VmHWM, its own address space's peak) to the report file.
@@ -122,7 +162,8 @@ enum BenchCommand {
             guard let reportPath else { return }
             let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
             let peak = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.map { $0.dropFirst(6).trimmingCharacters(in: .whitespaces) } ?? ""
-            _ = FileManager.default.createFile(atPath: reportPath, contents: Data(peak.utf8))
+            let done = marks.done.map { " done \($0)" } ?? ""
+            _ = FileManager.default.createFile(atPath: reportPath, contents: Data((peak + done).utf8))
         }
     }
 
@@ -148,6 +189,50 @@ enum BenchCommand {
         return seconds
     }
 
+    /// Keys typed into the dashboard as a user types them, through its terminal and its own message loop,
+    /// timed from the key sent to the first frame showing the answer (median of `runs` launches): Enter on
+    /// the first at-risk customer until the detail is drawn, and "a" typed in the `/` filter until the at-risk
+    /// rows for it are drawn.
+    static func dashboardKeys(databasePath: String, runs: Int = 3) throws -> [Measure] {
+        func waitFor(_ path: String) throws {
+            let deadline = DashboardProbe.monotonicNanos() + 120_000_000_000
+            while !FileManager.default.fileExists(atPath: path) {
+                guard DashboardProbe.monotonicNanos() < deadline else { throw RetentionError.storage("bench: the dashboard never drew its panes") }
+                usleep(1_000)
+            }
+        }
+        func send(_ master: Int32, _ text: String) { _ = text.utf8CString.withUnsafeBufferPointer { write(master, $0.baseAddress, $0.count - 1) } }
+        func measure(_ until: String, before: String?, key: String) throws -> Double {
+            var sent: UInt64 = 0
+            let run = try dashboardFirstFrame(databasePath: databasePath, until: until) { master, ready in
+                try waitFor(ready)
+                if let before { send(master, before); usleep(200_000) }
+                sent = DashboardProbe.monotonicNanos()
+                send(master, key)
+            }
+            guard let done = run.doneNanos, done >= sent else { throw RetentionError.storage("bench: the dashboard did not report the frame waited for") }
+            return Double(done - sent) / 1e9
+        }
+        let enter = try (0..<runs).map { _ in try measure("enter", before: nil, key: "\r") }.sorted()
+        let filter = try (0..<runs).map { _ in try measure("filter", before: "/", key: "a") }.sorted()
+        return [Measure(name: "dashboard: Enter → the customer's detail drawn", seconds: enter[runs / 2], rows: 1),
+                Measure(name: "dashboard: filter keystroke → the at-risk list drawn", seconds: filter[runs / 2], rows: 1)]
+    }
+
+    /// `--dashboard`: the dashboard's measurements alone, on the book in `path` (first frame, first complete
+    /// frame, Enter, a filter keystroke).
+    static func dashboardOnly(path: String, json: Bool) throws -> Int32 {
+        let launches = try (0..<3).map { _ in try dashboardFirstFrame(databasePath: path, until: "panes") }.sorted { $0.seconds < $1.seconds }
+        var results = [Measure(name: "dashboard: first frame with the panes' data", seconds: launches[1].seconds, rows: 1,
+                               peakMiB: launches.map(\.peakMiB).max() ?? 0)]
+        let complete = try dashboardFirstFrame(databasePath: path, until: "complete")
+        results.append(Measure(name: "dashboard: first complete frame (header metrics)", seconds: complete.seconds, rows: 1, peakMiB: complete.peakMiB))
+        results += try dashboardKeys(databasePath: path)
+        let n = try Engine(database: Store.open(path: path), user: "bench").listCustomers(CustomerQuery()).total
+        print(results, n: n, path: path, json: json, peak: peakRSSMiB(), dashboardPeak: results.map(\.peakMiB).max() ?? 0)
+        return ExitCode.ok
+    }
+
     static func run(_ args: ParsedArguments, _ env: CommandEnvironment) throws -> Int32 {
         let n = try args.int("--customers", usage: usage, range: 100...10_000_000) ?? 1_000_000
         let path = args.value("--db") ?? NSTemporaryDirectory() + "retention-bench-\(n).db"
@@ -169,6 +254,7 @@ enum BenchCommand {
                 results.append(Measure(name: "  of which: new file, then WAL on, flushed to disk, moved in place", seconds: t - phases.reduce(0) { $0 + $1.seconds }, rows: 0))
             }
         }
+        if args.flag("--dashboard") { return try dashboardOnly(path: path, json: args.flag("--json")) }
         let db = try Store.open(path: path)
         let engine = Engine(database: db, user: "bench")
         let (rescore, _) = try time { try engine.rescore(now: now).customers }
@@ -274,8 +360,15 @@ enum BenchCommand {
                                peakMiB: launches.map(\.peakMiB).max() ?? 0))
         let complete = try dashboardFirstFrame(databasePath: path, until: "complete")
         results.append(Measure(name: "dashboard: first complete frame (header metrics)", seconds: complete.seconds, rows: 1, peakMiB: complete.peakMiB))
+        results += try dashboardKeys(databasePath: path)
         let dashboardPeak = max(launches.map(\.peakMiB).max() ?? 0, complete.peakMiB)
-        if args.flag("--json") {
+        print(results, n: n, path: path, json: args.flag("--json"), peak: peak, dashboardPeak: dashboardPeak)
+        return ExitCode.ok
+    }
+
+    /// Prints the measures as a table, or as JSON.
+    static func print(_ results: [Measure], n: Int, path: String, json: Bool, peak: Double, dashboardPeak: Double) {
+        if json {
             Output.out(JSONValue.object([("customers", .int(n)), ("peakRSSMiB", .rounded(peak, 1)), ("dashboardPeakRSSMiB", .rounded(dashboardPeak, 1)),
                                          ("operations", .array(results.map { .object([("name", .string($0.name.trimmingCharacters(in: .whitespaces))), ("seconds", .rounded($0.seconds, 4)),
                                                                                       ("rows", .int($0.rows)), ("peakRSSMiB", .rounded($0.peakMiB, 1))]) }))]).serialized(pretty: true))
@@ -289,6 +382,5 @@ enum BenchCommand {
             }
             Output.out(String(format: "peak resident memory: %.1f MiB (the benchmark process), %.1f MiB (the dashboard)", peak, dashboardPeak))
         }
-        return ExitCode.ok
     }
 }

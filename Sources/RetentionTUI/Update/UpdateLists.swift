@@ -1,0 +1,263 @@
+import Foundation
+import RetentionCore
+
+/// What the at-risk and renewal lists remember between messages beyond their `TableState`s.
+public struct ListPaging: Sendable, Equatable {
+    /// A list waiting to move its selection to its first (false) or last (true) row once the rows asked
+    /// for arrive (`g`, `G`, a new sort or filter).
+    public var jump: [PaneID: Bool] = [:]
+    /// The pane whose read window this message set itself (a sort, `g`/`G`, a read at the window's edge):
+    /// the refresh that follows keeps it instead of re-anchoring on the selection.
+    var windowSet: Set<PaneID> = []
+    /// When the detail follows the cursor: the selection moved in a list, and the detail is read once it
+    /// has rested this long (`followDelay`), so holding `j` does not queue a read per row.
+    public var detailFollowAt: Double?
+    public static let followDelay = 0.15
+    /// The focused pane fills the screen (`+`), the detail's whole record in view.
+    public var zoomed = false
+    /// Rows read around the selection when the list pages (half before, half after).
+    public static let windowRows = 300
+    /// A read of the next rows starts when the selection comes this near the end of the rows read.
+    public static let edgeMargin = 20
+}
+
+extension AtRiskSort {
+    /// The store's order for this sort.
+    var queueSort: QueueSort {
+        switch self {
+        case .probability: .probability
+        case .health: .health
+        case .ltv: .ltv
+        case .renewal: .renewal
+        case .lastContact: .lastContact
+        case .owner: .owner
+        case .name: .name
+        }
+    }
+}
+
+extension DashboardState {
+    /// The at-risk pane shows the queue (not the win-back view) or the renewals: a list paged by key.
+    func isPagedList(_ pane: PaneID) -> Bool { pane == .renewals || (pane == .atRisk && !showsWinBack) }
+
+    /// Where the rows on screen stand in their whole queue.
+    func listInfo(_ pane: PaneID) -> ListWindowInfo? {
+        switch pane {
+        case .atRisk: showsWinBack ? nil : snapshot?.lists.atRisk
+        case .renewals: snapshot?.lists.renewals
+        default: nil
+        }
+    }
+
+    /// The title's count: the selected row's position and the queue's true size ("141/28,286"), the size
+    /// alone when the list is empty, "reading…" while the rows are from an earlier filter or order.
+    public func positionLabel(_ pane: PaneID, rows: Int) -> String {
+        guard rowsAreCurrent(pane) else { return "reading…" }
+        guard let info = listInfo(pane), let total = info.total else {
+            return "\(rows)\(rows >= request.rowLimit ? "+" : "")"
+        }
+        guard rows > 0, let table = self[table: pane] else { return NumberText.grouped(total) }
+        let position = (info.start ?? 0) + table.index + 1
+        return "\(NumberText.grouped(position))/\(NumberText.grouped(max(total, position)))"
+    }
+
+    /// The order's words for the title: "by LTV" and an arrow for the direction read.
+    var orderLabel: String {
+        let order = request.lists.atRiskOrder
+        return "by \(sort.rawValue)\(order.reversed ? " (reversed)" : "")"
+    }
+
+    /// `s`: the next sort, read by the store over the whole queue, from its first row.
+    mutating func nextSort() -> [Effect] {
+        let all = AtRiskSort.allCases
+        sort = all[(all.firstIndex(of: sort)! + 1) % all.count]
+        request.lists.atRiskOrder = QueueOrder(sort.queueSort)
+        status = ("Sorted by \(sort.rawValue), the whole queue.", false)
+        return readFromTop(.atRisk)
+    }
+
+    /// `+`: the focused pane to the full screen and back.
+    mutating func toggleZoom() -> [Effect] {
+        paging.zoomed.toggle()
+        status = (paging.zoomed ? "\(focused.title) zoomed to the full screen: + again for every pane." : "Every pane.", false)
+        return []
+    }
+
+    /// `S`: the focused list the other way round.
+    mutating func reverseOrder() -> [Effect] {
+        switch focused {
+        case .renewals:
+            request.lists.renewalsReversed.toggle()
+            status = (request.lists.renewalsReversed ? "Renewals, latest first." : "Renewals, earliest first.", false)
+            return readFromTop(.renewals)
+        case .atRisk where !showsWinBack:
+            request.lists.atRiskOrder.reversed.toggle()
+            status = ("Sorted by \(sort.rawValue), \(request.lists.atRiskOrder.reversed ? "reversed" : "in its usual direction").", false)
+            return readFromTop(.atRisk)
+        default:
+            status = ("S reverses the at-risk or renewals list.", true)
+            return []
+        }
+    }
+
+    /// Reads `pane` from its first row, and selects that row when it arrives.
+    mutating func readFromTop(_ pane: PaneID) -> [Effect] {
+        setWindow(pane, .top, anchor: 0)
+        paging.jump[pane] = false
+        return [.reloadPanes]
+    }
+
+    private mutating func setWindow(_ pane: PaneID, _ window: QueueWindow, anchor: Int) {
+        if pane == .atRisk { (request.lists.atRiskWindow, request.lists.atRiskAnchor) = (window, anchor) }
+        else { (request.lists.renewalWindow, request.lists.renewalAnchor) = (window, anchor) }
+        paging.windowSet.insert(pane)
+    }
+
+    /// The window asked for `pane` and the one its rows on screen were read with.
+    private func windows(_ pane: PaneID) -> (asked: QueueWindow, shown: QueueWindow?) {
+        let shown = snapshot?.request?.lists
+        return pane == .atRisk ? (request.lists.atRiskWindow, shown?.atRiskWindow) : (request.lists.renewalWindow, shown?.renewalWindow)
+    }
+
+    /// `g` / `G` in a paged list: the first or last row of the whole queue, read when it is not on screen.
+    mutating func jumpInList(toEnd: Bool) -> [Effect] {
+        guard let info = listInfo(focused), let path = focused.pane.tableState else { return [] }
+        let ids = rowIDs(focused)
+        if toEnd ? info.reachesBottom : info.reachesTop {
+            self[keyPath: path].select(toEnd ? ids.count - 1 : 0, ids: ids)
+            return []
+        }
+        setWindow(focused, toEnd ? .bottom : .top, anchor: 0)
+        paging.jump[focused] = toEnd
+        status = (toEnd ? "Reading the last rows…" : "Reading the first rows…", false)
+        return [.reloadPanes]
+    }
+
+    /// After a move in a paged list: when the selection nears the end of the rows read and the queue goes
+    /// on, the rows around the selection are read (keyset paging: the same cost at any depth).
+    mutating func readAtTheEdge() -> [Effect] {
+        guard isPagedList(focused), let info = listInfo(focused), let table = self[table: focused] else { return [] }
+        let count = rowIDs(focused).count
+        guard count > 0, info.keys.count == count else { return [] }
+        let nearBottom = !info.reachesBottom && table.index >= count - 1 - ListPaging.edgeMargin
+        let nearTop = !info.reachesTop && table.index <= ListPaging.edgeMargin
+        guard nearBottom || nearTop else { return [] }
+        let w = windows(focused)
+        guard w.shown == nil || w.asked == w.shown else { return [] } // a read is on its way
+        let half = ListPaging.windowRows / 2
+        setWindow(focused, .around(info.keys[table.index], before: half, after: half), anchor: (info.start ?? 0) + table.index)
+        return [.reloadPanes]
+    }
+
+    /// Before any read of the panes this message asks for: a list whose filter changed reads from its
+    /// first row; otherwise (a refresh) each list re-reads the rows around its selection, so the selected
+    /// row stays on screen; the read is marked as the timer's or the user's.
+    mutating func prepareListReads(_ message: Message) {
+        defer { paging.windowSet = [] }
+        let shown = snapshot?.request
+        if let shown, shown.atRisk != request.atRisk || shown.winBack != request.winBack, !paging.windowSet.contains(.atRisk) {
+            _ = readFromTop(.atRisk)
+        }
+        if let shown, shown.renewalDays != request.renewalDays, !paging.windowSet.contains(.renewals) {
+            _ = readFromTop(.renewals)
+        }
+        request.lists.watchedCustomerID = nil
+        for pane in [PaneID.atRisk, .renewals] where !paging.windowSet.contains(pane) && paging.jump[pane] == nil && isPagedList(pane) {
+            guard let info = listInfo(pane), let table = self[table: pane], table.index < info.keys.count,
+                  rowIDs(pane).count == info.keys.count else { continue }
+            let start = info.start ?? 0
+            if start == 0 && table.index < ListPaging.windowRows / 2 {
+                setWindow(pane, .top, anchor: 0)
+            } else {
+                let before = min(table.index, ListPaging.windowRows / 2)
+                setWindow(pane, .around(info.keys[table.index], before: before, after: ListPaging.windowRows - before), anchor: start + table.index)
+            }
+            // The rows around the selection are read again: if the selected customer is not among them, the read says why.
+            if pane == .atRisk { request.lists.watchedCustomerID = table.selectedID }
+        }
+        if case .tick = message { request.lists.fromTimer = true } else { request.lists.fromTimer = false }
+    }
+
+    /// Puts a snapshot in place (`apply`), then keeps each paged list's selected row on the same screen
+    /// line although its window moved, makes a waiting `g`/`G` land, and says who left the at-risk list.
+    mutating func applySnapshot(_ new: DashboardSnapshot) {
+        let before = [PaneID.atRisk, .renewals].map { (pane: $0, table: self[table: $0]) }
+        let watched = showsWinBack ? nil : atRiskSelection.selectedID
+        let watchedName = selectedAtRisk?.name
+        apply(new)
+        for (pane, old) in before {
+            guard let old, var table = self[table: pane] else { continue }
+            let ids = rowIDs(pane)
+            // The jump lands with the rows read for the list as asked now (an older read may arrive first).
+            let arrived = new.request.map { pane == .atRisk
+                ? $0.lists.atRiskWindow == request.lists.atRiskWindow && $0.lists.atRiskOrder == request.lists.atRiskOrder && $0.atRisk == request.atRisk
+                : $0.lists.renewalWindow == request.lists.renewalWindow && $0.lists.renewalsReversed == request.lists.renewalsReversed
+                    && $0.renewalDays == request.renewalDays } ?? true
+            if let toEnd = paging.jump[pane], arrived {
+                table.select(toEnd ? ids.count - 1 : 0, ids: ids)
+                paging.jump[pane] = nil
+            } else if let id = old.selectedID, id == table.selectedID {
+                table.offset = max(0, table.index - (old.index - old.offset))
+            }
+            self[table: pane] = table
+        }
+        if let watched, !atRiskPaneIDs.contains(watched), let d = new.lists.departure, d.id == watched {
+            let name = DisplayText.clean(d.name.isEmpty ? watchedName ?? "The customer" : d.name)
+            status = (d.reason.hasPrefix("moved") ? "\(name) \(d.reason); the selection moved to the next row."
+                                                  : "\(name) left the list: \(d.reason).", false)
+        }
+        keepSelectionsVisible()
+    }
+
+    /// Detail following the cursor: once the selection in the at-risk or renewals list has rested, the
+    /// detail shows the selected customer (read alone, at once).
+    mutating func followDetail(now: Date) -> [Effect] {
+        guard let due = paging.detailFollowAt, now.timeIntervalSince1970 >= due else { return [] }
+        paging.detailFollowAt = nil
+        guard focused == .atRisk || focused == .renewals, overlay == nil, let id = actionCustomerID, id != detailCustomerID else { return [] }
+        return showDetail(id)
+    }
+
+    /// Shows customer `id` in the detail pane: only the detail is read, and shown as soon as it arrives.
+    mutating func showDetail(_ id: String) -> [Effect] {
+        if detailCustomerID != id { detailScroll = 0 }
+        detailCustomerID = id
+        request.detailCustomerID = id
+        return [.readDetail(customerID: id)]
+    }
+
+    /// A selection that moved in a list makes the detail follow it, after `ListPaging.followDelay`.
+    mutating func scheduleDetailFollow(_ message: Message, now: Date) {
+        switch message {
+        case .key, .click, .scroll:
+            guard focused == .atRisk || focused == .renewals, overlay == nil, let id = actionCustomerID, id != detailCustomerID else { return }
+            paging.detailFollowAt = now.timeIntervalSince1970 + ListPaging.followDelay
+        default: break
+        }
+    }
+
+    /// A detail read alone (Enter, or the detail following the cursor).
+    mutating func applyDetail(_ detail: CustomerDetail) {
+        guard detail.customer.id == detailCustomerID else { return }
+        snapshot?.detail = detail
+        pending?.detail = detail
+    }
+}
+
+extension DashboardState {
+    /// The detail's last useful scroll offset: its screen lines at the pane's width, less the lines the pane
+    /// shows. Measured by drawing the detail into a tall scratch canvas, so it is the drawing's own count, at
+    /// any width; `j`, `G` and the wheel stop there, and `k`/`g` move at once after them.
+    func detailScrollLimit() -> Int {
+        guard let rect = layout.panes.first(where: { $0.pane == .detail })?.rect, rect.width > 2, rect.height > 2 else { return 0 }
+        let tall = 2_000
+        var scratch = self
+        scratch.detailScroll = 0
+        var canvas = Canvas(columns: rect.width, rows: tall)
+        DetailPane.draw(scratch, into: &canvas, rect: Rect(row: 0, col: 0, width: rect.width, height: tall), now: 0)
+        // Inside the border: the last line with something on it.
+        let lines = canvas.lines()
+        let used = (1..<(tall - 1)).last { !String(lines[$0].dropFirst().dropLast()).trimmingCharacters(in: .whitespaces).isEmpty } ?? 0
+        return max(0, used - (rect.height - 2))
+    }
+}

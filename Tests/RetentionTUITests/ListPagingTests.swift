@@ -1,0 +1,181 @@
+import Foundation
+import Testing
+@testable import RetentionCore
+@testable import RetentionTUI
+
+/// The at-risk and renewal lists as windows of their whole queues: sorted by the store, positions and true
+/// sizes in the titles, `G` to the real last row, who left the list and why, what the user asks for shown at
+/// once, and the detail following the cursor. Driven through the one `update` with snapshots the real
+/// collector reads from a book in memory.
+@Suite struct ListPagingTests {
+    let now = Int(updateNow.timeIntervalSince1970)
+
+    /// A demo book whose every customer with a policy in force is put in the medium-risk queue (more rows
+    /// than one read), and the dashboard's state with its panes read.
+    func queue(customers: Int = 700) throws -> (Engine, DashboardState, Int) {
+        let engine = Engine(database: try Store.open(path: ":memory:"), user: "t")
+        try DemoBook(customers: customers, seed: 5, now: now).generate(into: engine.db)
+        try engine.rescore(now: now)
+        try engine.db.run("UPDATE customers SET churn_risk = 1, snoozed_until = NULL, assigned_to = NULL WHERE active_policies > 0 AND erased_at IS NULL")
+        try CustomerTotals.rebuild(engine.db)
+        let size = try engine.db.scalarInt("SELECT count(*) FROM customers WHERE active_policies > 0 AND erased_at IS NULL")
+        var state = DashboardState(themeName: "default", user: "me")
+        _ = state.update(.resize(columns: 120, rows: 40), now: updateNow)
+        read(engine, &state, [.reloadPanes])
+        return (engine, state, size)
+    }
+
+    /// Carries out the panes' reads `effects` ask for, as the worker would, and hands the snapshot back.
+    func read(_ engine: Engine, _ state: inout DashboardState, _ effects: [Effect], at: Date = updateNow) {
+        guard effects.contains(where: { $0 == .reloadPanes || $0 == .refresh(force: false) || $0 == .refresh(force: true) }) else { return }
+        let snapshot = try! DashboardSnapshot.collect(engine, state.request, now: now)
+        _ = state.update(.result(.snapshot(snapshot, dataVersion: 1)), now: at)
+    }
+
+    func key(_ engine: Engine, _ state: inout DashboardState, _ k: Key) {
+        read(engine, &state, state.update(.key(k), now: updateNow))
+    }
+
+    /// The customer ids of the whole queue in an order, straight from SQL.
+    func wholeQueue(_ engine: Engine, _ orderBy: String) throws -> [String] {
+        try engine.db.query("SELECT c.uuid FROM customers c WHERE c.churn_risk >= 1 AND c.erased_at IS NULL AND c.active_policies > 0 ORDER BY \(orderBy)", []) { $0.text(0) }
+    }
+
+    @Test func positionsTrueSizesAndTheRealLastRow() throws {
+        var (engine, state, size) = try queue()
+        #expect(size > ListPaging.windowRows, "more customers than one read: \(size)")
+        let total = NumberText.grouped(size)
+        #expect(state.rowCountLabel(.atRisk, rows: state.atRiskRows.count) == "1/\(total)")
+        let order = try wholeQueue(engine, "coalesce(c.churn_probability, 0) DESC, coalesce(c.projected_ltv_cents, -1) DESC, c.id DESC")
+        // G reads the last rows and lands on the queue's last customer.
+        key(engine, &state, .character("G"))
+        #expect(state.selectedAtRisk?.id == order.last)
+        #expect(state.rowCountLabel(.atRisk, rows: state.atRiskRows.count) == "\(total)/\(total)")
+        // k from there walks back through the queue in order, reading more as it nears the window's start.
+        for _ in 0..<(size - 1) { key(engine, &state, .up) }
+        #expect(state.selectedAtRisk?.id == order.first)
+        #expect(state.rowCountLabel(.atRisk, rows: state.atRiskRows.count) == "1/\(total)")
+        // j past the first read: row 321 is the queue's 321st.
+        for _ in 0..<320 { key(engine, &state, .down) }
+        #expect(state.selectedAtRisk?.id == order[320])
+        #expect(state.rowCountLabel(.atRisk, rows: state.atRiskRows.count) == "321/\(total)")
+        // g is the first row again.
+        key(engine, &state, .character("g"))
+        #expect(state.selectedAtRisk?.id == order.first)
+    }
+
+    @Test func everySortIsTheStoresOverTheWholeQueueAndReverses() throws {
+        var (engine, state, _) = try queue()
+        key(engine, &state, .character("s")) // health
+        key(engine, &state, .character("s")) // LTV
+        #expect(state.sort == .ltv)
+        let byLTV = try wholeQueue(engine, "coalesce(c.projected_ltv_cents, -1) DESC, c.id DESC")
+        #expect(state.atRiskRows.prefix(5).map(\.id) == Array(byLTV.prefix(5)), "the most valuable of the whole queue first")
+        key(engine, &state, .character("S"))
+        #expect(state.atRiskRows.prefix(5).map(\.id) == Array(byLTV.reversed().prefix(5)))
+        _ = state.update(.resize(columns: 200, rows: 40), now: updateNow)
+        var canvas = Canvas(columns: 200, rows: 40)
+        DashboardView.draw(state, into: &canvas, now: now)
+        let title = canvas.lines().first { $0.contains("At-risk customers") } ?? ""
+        #expect(title.contains("by LTV (reversed)"), "\(title)")
+    }
+
+    @Test func whoLeftTheListAndWhy() throws {
+        var (engine, state, _) = try queue()
+        key(engine, &state, .down)
+        key(engine, &state, .down)
+        let leaving = try #require(state.selectedAtRisk)
+        let next = state.atRiskRows[3].id
+        _ = try engine.snooze(customerId: leaving.id, until: Timestamp.startOfDay(now) + 7 * 86_400, now: now)
+        // The timer's refresh, once the user has stopped moving.
+        let later = updateNow.addingTimeInterval(10)
+        read(engine, &state, state.update(.tick(workerBusy: false), now: later), at: later)
+        _ = state.update(.tick(workerBusy: true), now: later.addingTimeInterval(1))
+        #expect(state.status?.text == "\(leaving.name) left the list: snoozed until \(Timestamp.formatDate(Timestamp.startOfDay(now) + 7 * 86_400)).")
+        #expect(state.selectedAtRisk?.id == next, "the selection is on the row that followed")
+    }
+
+    @Test func whatTheUserAskedForShowsAtOnceTheTimersRefreshWaits() throws {
+        var (engine, state, _) = try queue(customers: 200)
+        _ = state.update(.key(.down), now: updateNow)
+        // A filter keystroke's read is shown as soon as it arrives, although a key was just pressed.
+        _ = state.update(.key(.character("/")), now: updateNow)
+        let effects = state.update(.key(.character("a")), now: updateNow)
+        #expect(effects == [.reloadPanes] && !state.request.lists.fromTimer)
+        let filtered = try DashboardSnapshot.collect(engine, state.request, now: now)
+        _ = state.update(.result(.snapshot(filtered, dataVersion: 2)), now: updateNow.addingTimeInterval(0.01))
+        #expect(state.pending == nil && state.snapshot?.request?.atRisk.search == "a" && state.rowsAreCurrent(.atRisk))
+        _ = state.update(.key(.escape), now: updateNow)
+        // The timer's read waits 0.8 s after the last key.
+        _ = state.update(.key(.down), now: updateNow.addingTimeInterval(5))
+        let timer = state.update(.tick(workerBusy: false), now: updateNow.addingTimeInterval(5.1))
+        #expect(timer == [.refresh(force: false)] && state.request.lists.fromTimer)
+        let timers = try DashboardSnapshot.collect(engine, state.request, now: now)
+        _ = state.update(.result(.snapshot(timers, dataVersion: 3)), now: updateNow.addingTimeInterval(5.2))
+        #expect(state.pending != nil)
+        // Enter reads the detail alone, and it is shown when it arrives.
+        let enter = state.update(.key(.enter), now: updateNow.addingTimeInterval(5.3))
+        let id = try #require(state.detailCustomerID)
+        #expect(enter == [.readDetail(customerID: id)])
+        _ = state.update(.result(.detail(try DashboardSnapshot.collectDetail(engine, id: id, now: now))), now: updateNow.addingTimeInterval(5.31))
+        #expect(state.snapshot?.detail?.customer.id == id)
+    }
+
+    @Test func theDetailFollowsTheCursorOnceItRests() throws {
+        var (_, state, _) = try queue(customers: 200)
+        let t = updateNow
+        // Held j: each key within the delay of the last, no read.
+        for i in 0..<5 {
+            _ = state.update(.key(.down), now: t.addingTimeInterval(Double(i) * 0.05))
+            #expect(state.update(.tick(workerBusy: true), now: t.addingTimeInterval(Double(i) * 0.05 + 0.01)).isEmpty)
+        }
+        let selected = try #require(state.selectedAtRisk?.id)
+        #expect(state.update(.tick(workerBusy: true), now: t.addingTimeInterval(0.21 + ListPaging.followDelay)) == [.readDetail(customerID: selected)])
+        #expect(state.focused == .atRisk && state.detailCustomerID == selected)
+        #expect(state.update(.tick(workerBusy: true), now: t.addingTimeInterval(1)).isEmpty, "once")
+    }
+}
+
+/// D9: the detail's scrolling stops at its last line, so `k` and `g` act at once after `G` or too many `j`.
+@Suite struct DetailScrollTests {
+    @Test func detailScrollingIsClamped() throws {
+        let now = Int(updateNow.timeIntervalSince1970)
+        let engine = Engine(database: try Store.open(path: ":memory:"), user: "t")
+        try DemoBook(customers: 200, seed: 5, now: now).generate(into: engine.db)
+        try engine.rescore(now: now)
+        var state = DashboardState(themeName: "default", user: "me")
+        _ = state.update(.resize(columns: 120, rows: 40), now: updateNow)
+        _ = state.update(.result(.snapshot(try DashboardSnapshot.collect(engine, state.request, now: now), dataVersion: 1)), now: updateNow)
+        guard case .readDetail(let id) = try #require(state.update(.key(.enter), now: updateNow).first) else { Issue.record("no detail read"); return }
+        _ = state.update(.result(.detail(try DashboardSnapshot.collectDetail(engine, id: id, now: now))), now: updateNow)
+        let limit = state.detailScrollLimit()
+        #expect(limit > 0, "the detail is longer than its pane")
+        _ = state.handle(.character("G"))
+        #expect(state.detailScroll == limit)
+        _ = state.handle(.character("k"))
+        #expect(state.detailScroll == limit - 1, "k moves at once after G")
+        for _ in 0..<40 { _ = state.handle(.character("j")) }
+        #expect(state.detailScroll == limit, "no backlog past the end")
+        _ = state.handle(.character("g"))
+        #expect(state.detailScroll == 0)
+    }
+}
+
+/// `+` zooms the focused pane to the whole body, and back.
+@Suite struct ZoomTests {
+    @Test func plusZoomsTheFocusedPaneAndBack() {
+        var state = DashboardState(themeName: "default", user: "me")
+        _ = state.update(.resize(columns: 120, rows: 40), now: updateNow)
+        #expect(state.layout.panes.count == 4)
+        _ = state.handle(.character("4"))
+        _ = state.handle(.character("+"))
+        let zoomed = state.layout
+        #expect(zoomed.panes.count == 1 && zoomed.panes[0].pane == .detail && zoomed.panes[0].rect.width == 120)
+        #expect(zoomed.panes[0].rect.row == zoomed.header.row + zoomed.header.height && zoomed.panes[0].rect.height == 40 - zoomed.header.height - 2)
+        var canvas = Canvas(columns: 120, rows: 40)
+        DashboardView.draw(state, into: &canvas, now: 0)
+        #expect(!canvas.lines().joined().contains("Renewals, next") && canvas.lines().joined().contains("4 Customer detail"))
+        _ = state.handle(.character("+"))
+        #expect(state.layout.panes.count == 4)
+    }
+}
