@@ -8,6 +8,8 @@
 public enum JobPhase: Sendable, Equatable {
     case began(String)
     case ended(String)
+    /// How far the named phase is: `done` rows of `total` (nil when the total is not known in advance).
+    case progress(String, done: Int, total: Int?)
 }
 
 /// Reports a job's phases to an optional observer, one phase open at a time.
@@ -22,6 +24,11 @@ struct JobPhases {
         end()
         current = phase
         observe?(.began(phase))
+    }
+
+    /// Reports how far the open phase is (nothing when no phase is open).
+    func progress(done: Int, total: Int?) {
+        if let phase = current { observe?(.progress(phase, done: done, total: total)) }
     }
 
     /// Ends the open phase, if any.

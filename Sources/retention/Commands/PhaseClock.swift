@@ -13,6 +13,7 @@ final class PhaseClock {
         switch phase {
         case .began: started = Self.seconds()
         case .ended(let name): ended.append((name, Self.seconds() - started))
+        case .progress: break
         }
     }
 
