@@ -327,11 +327,15 @@ enum BenchCommand {
             return rows
         }
         out.append(Measure(name: "  simulate a year of history: 1 customer in \(k) a night", seconds: ty, rows: written))
-        let (tm, first) = try timed { try engine.maintain(now: now + day) }
+        let clock = PhaseClock()
+        let (tm, first) = try timed { try engine.maintain(now: now + day, observe: clock.observe) }
         out.append(Measure(name: "maintenance on the year\(first.convertedToIncremental ? " (+conversion)" : ""): -\(first.bytesReclaimed / 1_000_000) MB",
                            seconds: tm, rows: first.healthRowsThinned + first.ltvRowsThinned))
-        let (tw, week) = try timed { try engine.maintain(now: now + 8 * day) }
+        for (phase, seconds) in clock.ended { out.append(Measure(name: "  of which: \(phase)", seconds: seconds, rows: 0)) }
+        let weekClock = PhaseClock()
+        let (tw, week) = try timed { try engine.maintain(now: now + 8 * day, observe: weekClock.observe) }
         out.append(Measure(name: "maintenance a week later: -\(week.bytesReclaimed / 1_000_000) MB", seconds: tw, rows: week.healthRowsThinned + week.ltvRowsThinned))
+        for (phase, seconds) in weekClock.ended { out.append(Measure(name: "  of which: \(phase)", seconds: seconds, rows: 0)) }
         return out
     }
 }
