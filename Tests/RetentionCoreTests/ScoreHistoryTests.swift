@@ -136,6 +136,44 @@ import Testing
         #expect(try left("health_scores") == survivors)
     }
 
+    /// A later run reads only the rows that aged since the last one (`HistorySettings.window`): nightly rows for
+    /// 500 days, thinned, then 40 more nights with runs 3, 10 and 27 days apart, leave exactly the rows the same
+    /// runs leave reading every row (the mark of the last run removed before each).
+    @Test func aLaterMaintenanceReadsOnlyWhatAgedAndLeavesWhatAFullRunLeaves() throws {
+        let now = Timestamp.parse("2026-06-15T12:00:00Z")!
+        func book() throws -> (Engine, Int64) {
+            let engine = try makeEngine()
+            let c = try engine.createCustomer(NewCustomer(json: try json(specCustomerBody)), now: now - 600 * day)
+            return (engine, c.rowID)
+        }
+        func night(_ engine: Engine, _ row: Int64, _ at: Int) throws {
+            try engine.db.run("""
+                INSERT INTO health_scores (customer_id, calculated_at, overall, engagement, financial, satisfaction, lifecycle, churn_probability, churn_risk, document)
+                VALUES (?, ?, 50, 50, 50, 50, 50, 0.1, 0, '[]')
+                """, [.int(row), .int(Int64(at))])
+        }
+        func kept(_ engine: Engine) throws -> [Int] { try engine.db.query("SELECT calculated_at FROM health_scores ORDER BY calculated_at") { $0.int(0) } }
+        let (stepwise, a) = try book()
+        let (whole, b) = try book()
+        for d in 0..<500 { try night(stepwise, a, now - d * day); try night(whole, b, now - d * day) }
+        func full(_ at: Int) throws -> Engine.MaintenanceReport {
+            try whole.db.run("DELETE FROM settings WHERE key = 'history.lastThinning'")
+            return try whole.maintain(now: at)
+        }
+        try stepwise.maintain(now: now)
+        _ = try full(now)
+        var at = now
+        for gap in [3, 10, 27] {
+            for d in 1...gap { try night(stepwise, a, at + d * day); try night(whole, b, at + d * day) }
+            at += gap * day
+            let report = try stepwise.maintain(now: at)
+            #expect(report.healthRowsThinned > 0)
+            #expect(report.healthRowsThinned == (try full(at)).healthRowsThinned)
+            #expect(try kept(stepwise) == kept(whole), "after the run of day +\((at - now) / day)")
+        }
+        #expect(try kept(whole).count < 540 - 100)
+    }
+
     /// Rescore and maintenance report their phases and rows done as `JobPhase.progress`.
     @Test func rescoreAndMaintenanceReportProgress() throws {
         let engine = try makeEngine()

@@ -152,6 +152,14 @@ extension Settings {
         return .some(FullRescoreMark(at: Int(at), lastEvent: Int64(event)))
     }, encode: { m in JSONValue.object([("at", .int(m?.at ?? 0)), ("lastEvent", .int(Int(m?.lastEvent ?? 0)))]).serialized() })
 
+    /// The last completed thinning of the score history (`Engine.maintain`): its time and the policy's two ages
+    /// in days, so the next run reads only the rows that aged into thinning since. Nil before the first.
+    static let lastHistoryThinning = Key<[Int]?>("history.lastThinning", expected: "a JSON array [at, keepAllDays, keepWeeklyDays]", default: nil,
+                                                  decode: { text in
+        guard let v = (try? JSONValue.parse(text))?.arrayValue?.compactMap(\.doubleValue), v.count == 3 else { return nil }
+        return .some(v.map { Int($0) })
+    }, encode: { JSONValue.array(($0 ?? []).map { .int($0) }).serialized() })
+
     /// The retention model of each line the last rescore fitted, as JSON `{"auto": {"alpha", "beta"}, …}`.
     static let retentionModels = Key<[PolicyType: ShiftedBetaGeometric]?>("ltv.retentionModels", expected: "a JSON object of models by line",
                                                                          default: nil, decode: { text in

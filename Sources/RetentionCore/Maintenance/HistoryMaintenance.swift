@@ -22,7 +22,8 @@ extension Engine {
 
     /// Applies the history retention policy at `now` and reclaims the freed space.
     ///
-    /// Thinning runs in batches of `batch` customers, each its own transaction: a kill loses at most the batch
+    /// Thinning reads only the rows that can have aged into a thinner bucket since the last run
+    /// (`HistorySettings.window`), in batches of `batch` customers, each its own transaction: a kill loses at most the batch
     /// in progress, and the next run finishes the job (the policy is idempotent: a thinned bucket holds one row,
     /// which stays). Space is then reclaimed with `PRAGMA incremental_vacuum`. A file not yet in incremental
     /// auto-vacuum mode (every file made before this release) is converted once: `auto_vacuum = INCREMENTAL`
@@ -35,13 +36,16 @@ extension Engine {
         let policy = try historySettings()
         let cuts = policy.cuts(now: now)
         let maxID = Int64(try db.scalarInt("SELECT coalesce(max(id), 0) FROM customers"))
+        let mark = try db.settings.value(Settings.lastHistoryThinning)
+        let window = policy.window(now: now, previous: mark.flatMap { $0[1] == policy.keepAllDays && $0[2] == policy.keepWeeklyDays ? $0[0] : nil })
         report.bytesBefore = try databaseBytes()
         phases.begin("thinning history")
         phases.progress(done: 0, total: Int(maxID))
         var first: Int64 = 1
         while first <= maxID {
             let last = first + Int64(batch) - 1
-            let params: [SQLValue] = [.int(first), .int(last), .int(Int64(cuts.weekly)), .int(Int64(cuts.all))]
+            let params: [SQLValue] = [.int(first), .int(last), .int(Int64(cuts.weekly)), .int(Int64(cuts.all)),
+                                      .int(Int64(window.fromWeekly)), .int(Int64(window.fromMonthly))]
             if dryRun {
                 report.healthRowsThinned += try db.scalarInt("SELECT count(*) FROM (\(HistorySettings.thinnedRowsSQL("health_scores")))", params)
                 report.ltvRowsThinned += try db.scalarInt("SELECT count(*) FROM (\(HistorySettings.thinnedRowsSQL("ltv_history")))", params)
@@ -56,6 +60,8 @@ extension Engine {
             phases.progress(done: Int(min(last, maxID)), total: Int(maxID))
             first = last + 1
         }
+        // Only a completed thinning marks where the next one starts (killed before this, the next reads more).
+        if !dryRun { try db.transaction { try db.settings.set(Settings.lastHistoryThinning, [now, policy.keepAllDays, policy.keepWeeklyDays]) } }
         let pageSize = try db.scalarInt("PRAGMA page_size")
         report.freeBytesBefore = try db.scalarInt("PRAGMA freelist_count") * pageSize
         let incremental = try db.scalarInt("PRAGMA auto_vacuum") == 2

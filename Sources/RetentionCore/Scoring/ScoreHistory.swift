@@ -56,15 +56,34 @@ public struct HistorySettings: Sendable, Equatable {
         """
 
     /// The ids of the rows of `table` the policy drops among customers ?1…?2: older than the all-cut (?4),
-    /// every row of its bucket but the newest.
+    /// every row of its bucket but the newest. Only rows in the window that can have changed since the last
+    /// thinning are read (`window`): from ?5 on, and the monthly rows from ?6 on.
     static func thinnedRowsSQL(_ table: String) -> String {
         """
         SELECT id FROM (
           SELECT id, row_number() OVER (PARTITION BY customer_id, bucket ORDER BY calculated_at DESC, id DESC) AS k
           FROM (SELECT id, customer_id, calculated_at, \(bucketSQL) AS bucket
-                FROM \(table) WHERE customer_id BETWEEN ?1 AND ?2 AND calculated_at < ?4))
+                FROM \(table) WHERE customer_id BETWEEN ?1 AND ?2 AND calculated_at < ?4
+                  AND (calculated_at >= ?5 OR (calculated_at >= ?6 AND calculated_at < ?3))))
         WHERE k > 1
         """
+    }
+
+    /// The rows a thinning at `now` must read after one at `previous` (with this same policy): the rows that
+    /// passed the all-cut since, with the rest of their weeks (from the start of the week of the previous
+    /// all-cut), and the rows that passed the weekly cut since, with the rest of their months (from the start
+    /// of the month of the previous weekly cut). Every other row is where the previous run left it, in a
+    /// bucket it already thinned. Everything (`Int.min`) without a previous run, after a clock that went
+    /// back, or after a long gap (half a year: a month bucket could straddle the window).
+    func window(now: Int, previous: Int?) -> (fromWeekly: Int, fromMonthly: Int) {
+        guard let previous, previous <= now, now - previous < 180 * Timestamp.secondsPerDay else { return (Int.min, Int.min) }
+        let before = cuts(now: previous)
+        let weekStart = Self.firstMonday + Int((Double(before.all - Self.firstMonday) / 604_800).rounded(.down)) * 604_800
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        let month = utc.dateComponents([.year, .month], from: Date(timeIntervalSince1970: TimeInterval(before.weekly)))
+        let monthStart = Int(utc.date(from: month)!.timeIntervalSince1970)
+        return (weekStart, monthStart)
     }
 
     /// The cuts of the policy at `now`: rows before `all` are thinned; before `weekly`, to one a month.
