@@ -96,6 +96,14 @@ import Testing
         #expect(try engine.db.scalarInt("SELECT count(*) FROM customers WHERE scored_at = ?", [.int(Int64(testNow + 60))]) == 150 - 3)
         // Rescored, they are no longer changed; the risk-change events the rescore wrote do not count as changes.
         #expect(try engine.changedCustomerRows() == [])
+        // Changed customers far apart, written two to a transaction: each scored once, and the per-agent totals
+        // still the table's sums.
+        let spread = try engine.db.query("SELECT id FROM customers WHERE id % 37 = 0 AND erased_at IS NULL ORDER BY id") { $0.int64(0) }
+        try engine.db.run("UPDATE customers SET updated_at = ? WHERE id % 37 = 0", [.int(Int64(testNow + 300))])
+        #expect(try engine.changedCustomerRows() == spread)
+        #expect(try engine.rescore(.changed, now: testNow + 400, chunk: 2).customers == spread.count)
+        #expect(try engine.db.query("SELECT id FROM customers WHERE scored_at = ? ORDER BY id", [.int(Int64(testNow + 400))]) { $0.int64(0) } == spread)
+        try CustomerTotalsTests.expectKept(engine.db, "a rescore of scattered changed customers")
     }
 
     /// The retention policy on a known set of rows (now Monday 2026-06-15 12:00 UTC; 90 days of every row, weekly

@@ -270,6 +270,18 @@ extension Engine {
         var only: Set<Int64>?
     }
 
+    /// Reads and scores the customers whose row ids fall in `groups`' ranges, range after range (nothing is written).
+    func scoreRanges(_ groups: [ClosedRange<Int64>], _ inputs: RescoreInputs) throws -> RescoredRange {
+        guard groups.count > 1 else { return try groups.first.map { try scoreRange($0, inputs) } ?? RescoredRange() }
+        var all = RescoredRange()
+        for rows in groups {
+            let one = try scoreRange(rows, inputs)
+            all.customers += one.customers
+            for (i, column) in one.featureColumns.enumerated() { all.featureColumns[i] += column }
+        }
+        return all
+    }
+
     /// Reads and scores the customers whose row ids fall in `rows` (nothing is written).
     func scoreRange(_ rows: ClosedRange<Int64>, _ inputs: RescoreInputs) throws -> RescoredRange {
         var scores: [CustomerScore] = []
@@ -320,11 +332,22 @@ extension Engine {
 
     /// Writes one range's scores in one transaction: the customer's current values (one UPDATE), the
     /// health and LTV history rows, the risk-change events, and the range's move in `customer_totals`.
+    ///
+    /// The totals are moved per run of nearby customers (`Engine.ranges(covering:)`): a batch of changed
+    /// customers spread over the book does not sum every customer between them.
     func writeRescored(_ batch: [RescoredCustomer], _ inputs: RescoreInputs) throws {
-        let ids = batch.map(\.customerRowID)
-        guard let first = ids.min(), let last = ids.max() else { return }
+        let sorted = batch.sorted { $0.customerRowID < $1.customerRowID }
+        let runs = Engine.ranges(covering: sorted.map(\.customerRowID), chunk: Int(Int32.max))
+        guard !runs.isEmpty else { return }
         try db.transaction {
-            try updatingScoreTotals(of: first...last) { try writeRescoredRows(batch, inputs) }
+            var start = 0
+            for run in runs {
+                var end = start
+                while end < sorted.count && run.contains(sorted[end].customerRowID) { end += 1 }
+                let part = Array(sorted[start..<end])
+                try updatingScoreTotals(of: run) { try writeRescoredRows(part, inputs) }
+                start = end
+            }
         }
     }
 
@@ -372,20 +395,31 @@ extension Engine {
         var phases = JobPhases(observe)
         let (model, version) = try currentChurnModel()
         let lastEventBefore = Int64(try db.scalarInt("SELECT coalesce(max(id), 0) FROM retention_events"))
-        let ranges: [ClosedRange<Int64>]
+        // Groups of id ranges, each group read, scored and written together (one transaction).
+        let ranges: [[ClosedRange<Int64>]]
         let total: Int
         var only: Set<Int64>?
         switch scope {
         case .all:
             total = try db.scalarInt("SELECT count(*) FROM customers WHERE erased_at IS NULL")
             let maxID = Int64(try db.scalarInt("SELECT coalesce(max(id), 0) FROM customers"))
-            ranges = stride(from: Int64(1), through: maxID, by: chunk).map { $0...($0 + Int64(chunk) - 1) }
+            ranges = stride(from: Int64(1), through: maxID, by: chunk).map { [$0...($0 + Int64(chunk) - 1)] }
         case .changed:
             phases.begin("finding changed customers")
             let rows = try changedCustomerRows()
             total = rows.count
             only = Set(rows)
-            ranges = Engine.ranges(covering: rows, chunk: chunk)
+            // Changed customers far apart are read range by range (no read of the customers between), and up to
+            // `chunk` of them written in one transaction.
+            var groups: [[ClosedRange<Int64>]] = [[]]
+            var inGroup = 0
+            for r in Engine.ranges(covering: rows, chunk: chunk) {
+                let count = rows.count(in: r)
+                if inGroup + count > chunk && !groups[groups.count - 1].isEmpty { groups.append([]); inGroup = 0 }
+                groups[groups.count - 1].append(r)
+                inGroup += count
+            }
+            ranges = groups.filter { !$0.isEmpty }
         }
         let inputs = RescoreInputs(model: model, modelVersion: version, medians: try bookMedians(),
                                    retentionModels: scope == .all ? try fitRetentionModels() : try retentionModels(),
@@ -405,14 +439,14 @@ extension Engine {
             guard !readers.isEmpty, index < ranges.count else { return nil }
             let reader = readers[index % readers.count]
             nonisolated(unsafe) let engine = reader.engine
-            return Prefetch(on: reader.queue) { try engine.scoreRange(ranges[index], inputs) }
+            return Prefetch(on: reader.queue) { try engine.scoreRanges(ranges[index], inputs) }
         }
         // Slot k holds the range read by reader k: range i is in slot i mod 2, started when range i − 2 was taken.
         var ahead = (0..<readers.count).map(startReading)
         for index in ranges.indices {
             let batch: RescoredRange
             if readers.isEmpty {
-                batch = try scoreRange(ranges[index], inputs)
+                batch = try scoreRanges(ranges[index], inputs)
             } else {
                 let slot = index % readers.count
                 batch = try ahead[slot]!.value()

@@ -148,3 +148,15 @@ extension Engine {
         return out
     }
 }
+
+extension Array where Element == Int64 {
+    /// How many of these sorted values fall in `range` (two binary searches).
+    func count(in range: ClosedRange<Int64>) -> Int {
+        func firstIndex(notBelow v: Int64) -> Int {
+            var (lo, hi) = (0, count)
+            while lo < hi { let mid = (lo + hi) / 2; if self[mid] < v { lo = mid + 1 } else { hi = mid } }
+            return lo
+        }
+        return firstIndex(notBelow: range.upperBound + 1) - firstIndex(notBelow: range.lowerBound)
+    }
+}
