@@ -25,6 +25,7 @@ import Testing
         var every = h
         every.maxIntervalDays = 0
         #expect(every.records(overall: 71.4, churnProbability: 0.30, risk: .medium, now: testNow, since: last), "0 days: every rescore")
+        #expect(every.records(overall: 71.4, churnProbability: 0.30, risk: .medium, now: testNow - 1, since: last), "even one scored before the last row")
     }
 
     /// A rescore always updates the current score; the history grows only where the rule says.

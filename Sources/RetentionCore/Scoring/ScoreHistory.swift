@@ -9,7 +9,8 @@ import Foundation
 ///           or |overall − overall_last| ≥ minHealthChange            (default 1 point)
 ///           or risk ≠ risk_last                                      (any change of level)
 ///           or |p − p_last| ≥ minChurnChange                         (default 0.02)
-///           or now − at_last ≥ maxIntervalDays × 86,400 s            (default 30 days; 0: always)
+///           or now − at_last ≥ maxIntervalDays × 86,400 s            (default 30 days; 0: always, even at or
+///                                                                    before the last row's time)
 ///
 /// Maintenance keeps every row younger than `keepAllDays` (90), then the last row of each week (weeks start
 /// Monday 00:00 UTC) until `keepWeeklyDays` (365), then the last row of each calendar month (UTC).
@@ -42,7 +43,7 @@ public struct HistorySettings: Sendable, Equatable {
         return abs(overall - last.overall) >= minHealthChange - Self.tolerance
             || risk != last.risk
             || abs(churnProbability - last.churnProbability) >= minChurnChange - Self.tolerance
-            || now - last.calculatedAt >= maxIntervalDays * Timestamp.secondsPerDay
+            || maxIntervalDays == 0 || now - last.calculatedAt >= maxIntervalDays * Timestamp.secondsPerDay
     }
 
     /// Monday 1970-01-05 00:00 UTC: weeks are counted from it.
