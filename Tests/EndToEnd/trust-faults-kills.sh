@@ -24,6 +24,9 @@ NOON=$(date -u -d "$RETENTION_TODAY 12:00:00" +%s)
 # now; every channel writing under $RUN (a Maildir for e-mail); files of new customers and new policies.
 "$BIN" demo --customers 1000 --seed 5 --db "$BASE" --no-open >/dev/null || { echo "demo failed"; exit 1; }
 "$BIN" --db "$BASE" channel set email maildir "$RUN/Maildir" >/dev/null
+# Every rescore adds a history row for every customer (the book was scored at this same clock, so by the
+# materiality rule it would add none, and the rescore's rows would have nothing to count).
+"$BIN" --db "$BASE" config set history.maxIntervalDays 0 >/dev/null
 for c in sms call notification mail; do "$BIN" --db "$BASE" channel set $c outbox "$RUN/outbox" >/dev/null; done
 campaign() {
   "$BIN" --db "$BASE" api POST /campaigns --compact --data "{\"name\":\"$1\",\"type\":\"engagement\",\"controlGroupPercent\":0,\"touchpoints\":[{\"type\":\"email\",\"template\":\"renewal_reminder\",\"delay\":0},{\"type\":\"email\",\"template\":\"engagement\",\"delay\":30}]}" |

@@ -18,6 +18,7 @@ enum ExpectedSchema {
         0x1c1e225fbd04ba1f, // version 11
         0x341adf1e3000e15f, // version 12
         0xb16e405fa748a50a, // version 13
+        0x3f228b121c357abf, // version 14
     ]
 
     /// FNV-1a (64-bit) of the `sqlite_master` dump (see `SchemaFreezeTests.dump`) after each version, version 1 first.
@@ -35,6 +36,7 @@ enum ExpectedSchema {
         0xf630ef597fc23eae, // version 11
         0xc47f8be51ceeb26a, // version 12
         0xb05e7f999be063f1, // version 13
+        0x7ea9280ee9857984, // version 14
     ]
 
     /// The `sqlite_master` dump of a database built through every migration: type|name|tbl_name|sql, by type and name.
@@ -62,6 +64,7 @@ index|customers_risk_level|customers|CREATE INDEX customers_risk_level ON custom
 index|customers_risk_queue|customers|CREATE INDEX customers_risk_queue ON customers(churn_probability DESC, projected_ltv_cents DESC) WHERE churn_risk >= 1 AND erased_at IS NULL
 index|customers_since|customers|CREATE INDEX customers_since ON customers(customer_since)
 index|customers_snoozed|customers|CREATE INDEX customers_snoozed ON customers(snoozed_until) WHERE snoozed_until IS NOT NULL
+index|customers_updated|customers|CREATE INDEX customers_updated ON customers(updated_at)
 index|health_scores_customer|health_scores|CREATE INDEX health_scores_customer ON health_scores(customer_id, calculated_at DESC)
 index|ltv_history_customer|ltv_history|CREATE INDEX ltv_history_customer ON ltv_history(customer_id, calculated_at DESC)
 index|policies_customer|policies|CREATE INDEX policies_customer ON policies(customer_id, status, renewal_date)
@@ -70,6 +73,7 @@ index|policies_inception|policies|CREATE INDEX policies_inception ON policies(in
 index|policies_metrics|policies|CREATE INDEX policies_metrics ON policies(customer_id, metrics_code, inception_date, ended_at, annual_premium_cents)
 index|policies_renewal_queue|policies|CREATE INDEX policies_renewal_queue ON policies(renewal_date) WHERE status IN ('active', 'pending_renewal')
 index|policies_type|policies|CREATE INDEX policies_type ON policies(policy_type, status)
+index|policies_updated|policies|CREATE INDEX policies_updated ON policies(updated_at)
 index|premium_changes_event|premium_changes|CREATE UNIQUE INDEX premium_changes_event ON premium_changes(event_id)
 index|premium_changes_priced|premium_changes|CREATE INDEX premium_changes_priced ON premium_changes(occurred_at, policy_inception, premium_before_cents, premium_after_cents)
 WHERE premium_before_cents IS NOT NULL AND premium_after_cents IS NOT NULL
@@ -93,6 +97,7 @@ index|touchpoints_due|touchpoints|CREATE INDEX touchpoints_due ON touchpoints(du
 index|touchpoints_in_flight|touchpoints|CREATE INDEX touchpoints_in_flight ON touchpoints(customer_id) WHERE status = 'sending'
 index|touchpoints_sent|touchpoints|CREATE INDEX touchpoints_sent ON touchpoints(sent_at) WHERE sent_at IS NOT NULL
 index|touchpoints_sent_channel|touchpoints|CREATE INDEX touchpoints_sent_channel ON touchpoints(campaign_id, channel, sent_at) WHERE sent_at IS NOT NULL
+index|touchpoints_updated|touchpoints|CREATE INDEX touchpoints_updated ON touchpoints(updated_at)
 table|agents|agents|CREATE TABLE agents (
     id    TEXT PRIMARY KEY,
     name  TEXT NOT NULL,

@@ -34,7 +34,8 @@ import Testing
         #expect(try engine.message(name: "promo", channel: .sms)?.subject == nil)
         #expect(try engine.templateCatalogue().contains { $0.name == "promo" && $0.channel == .sms && $0.custom })
         #expect(try engine.retentionModels() == [.auto: ShiftedBetaGeometric(alpha: 1.5, beta: 3)])
-        #expect(try engine.settings().map(\.value) == ["0.08", "0.15", "150.5", "12", "Acme Mutual", "09:30-24:00", "true", "false", "4096", "20", "7", "30"])
+        #expect(try engine.settings().map(\.value) == ["0.08", "0.15", "150.5", "12", "Acme Mutual", "09:30-24:00", "true", "false", "4096", "20", "7", "30",
+                                                         "1", "0.02", "30", "90", "365"])
     }
 
     /// What the typed keys write is the text earlier versions wrote (so an older Retention reads it too).

@@ -49,6 +49,29 @@ extension Settings {
                                                default: 30, decode: { Int($0.trimmingCharacters(in: .whitespaces)) }, encode: { "\($0)" },
                                                refusal: { (1...3600).contains($0) ? nil : "must be a whole number of seconds from 1 to 3600" })
 
+    // MARK: Score history (see `HistorySettings`, Scoring/ScoreHistory.swift)
+
+    /// A rescore adds a history row when the health score moved by at least this many points (0 to 100, default 1).
+    public static let historyMinHealthChange = Key<Double>("history.minHealthChange", expected: "a number of health points from 0 to 100",
+                                                           default: HistorySettings().minHealthChange, decode: decimal, encode: JSONValue.format(number:),
+                                                           refusal: { (0...100).contains($0) ? nil : "must be a number of health points from 0 to 100" })
+    /// … or the churn probability moved by at least this much (0 to 1, default 0.02: two points).
+    public static let historyMinChurnChange = Key<Double>("history.minChurnChange", expected: "a probability change from 0 to 1",
+                                                          default: HistorySettings().minChurnChange, decode: decimal, encode: JSONValue.format(number:),
+                                                          refusal: { (0...1).contains($0) ? nil : "must be a probability change from 0 to 1" })
+    /// … or this many days passed since the customer's last history row (0: every rescore adds one; default 30).
+    public static let historyMaxIntervalDays = Key<Int>("history.maxIntervalDays", expected: "a whole number of days from 0 to 3650",
+                                                        default: HistorySettings().maxIntervalDays, decode: { Int($0.trimmingCharacters(in: .whitespaces)) },
+                                                        encode: { "\($0)" }, refusal: { (0...3650).contains($0) ? nil : "must be a whole number of days from 0 to 3650" })
+    /// `retention maintenance` keeps every history row younger than this many days (default 90).
+    public static let historyKeepAllDays = Key<Int>("history.keepAllDays", expected: "a whole number of days from 1 to 36500",
+                                                    default: HistorySettings().keepAllDays, decode: { Int($0.trimmingCharacters(in: .whitespaces)) },
+                                                    encode: { "\($0)" }, refusal: { (1...36_500).contains($0) ? nil : "must be a whole number of days from 1 to 36500" })
+    /// … then one a week (the week's last) until this many days, then one a month (default 365).
+    public static let historyKeepWeeklyDays = Key<Int>("history.keepWeeklyDays", expected: "a whole number of days from 1 to 36500",
+                                                       default: HistorySettings().keepWeeklyDays, decode: { Int($0.trimmingCharacters(in: .whitespaces)) },
+                                                       encode: { "\($0)" }, refusal: { (1...36_500).contains($0) ? nil : "must be a whole number of days from 1 to 36500" })
+
     /// The keys `retention config` lists (in this order) and changes, with their help.
     public static let configurable: [Configurable] = [
         discountRate.configurable(help: "annual discount rate, a share from 0 to 1 (default 0.10; 0 sums the premium expected in the next 50 years undiscounted)"),
@@ -74,6 +97,11 @@ extension Settings {
                          return key.encode(v)
                      }),
         programTimeout.configurable(help: "seconds a command or sendmail channel program may take for one message before it is stopped and the send recorded as failed (1 to 3600; default 30)"),
+        historyMinHealthChange.configurable(help: "a rescore adds a history row when the health score moved at least this many points (default 1)"),
+        historyMinChurnChange.configurable(help: "... or the churn probability moved at least this much, 0 to 1 (default 0.02), or the risk level changed"),
+        historyMaxIntervalDays.configurable(help: "... or this many days passed since the last history row (default 30; 0 adds one at every rescore)"),
+        historyKeepAllDays.configurable(help: "`retention maintenance` keeps every history row younger than this many days (default 90)"),
+        historyKeepWeeklyDays.configurable(help: "... then the last of each week until this age in days, then the last of each month (default 365)"),
     ]
 
     // MARK: What the product keeps for itself
@@ -115,6 +143,22 @@ extension Settings {
         guard let values = (try? JSONValue.parse(text))?.arrayValue?.compactMap(\.doubleValue), values.count == ChurnFeatures.names.count else { return nil }
         return values
     }, encode: { JSONValue.array($0.map { .number($0) }).serialized() })
+
+    /// When the last full rescore ran (its `now`) and the last event row before it: `retention rescore --changed`
+    /// looks for changes from there (see `Engine.changedCustomerRows`). Nil before the first full rescore.
+    static let lastFullRescore = Key<FullRescoreMark?>("scoring.lastFullRescore", expected: "a JSON object {\"at\", \"lastEvent\"}", default: nil,
+                                                        decode: { text in
+        guard let v = try? JSONValue.parse(text), let at = v["at"]?.doubleValue, let event = v["lastEvent"]?.doubleValue else { return nil }
+        return .some(FullRescoreMark(at: Int(at), lastEvent: Int64(event)))
+    }, encode: { m in JSONValue.object([("at", .int(m?.at ?? 0)), ("lastEvent", .int(Int(m?.lastEvent ?? 0)))]).serialized() })
+
+    /// The last completed thinning of the score history (`Engine.maintain`): its time and the policy's two ages
+    /// in days, so the next run reads only the rows that aged into thinning since. Nil before the first.
+    static let lastHistoryThinning = Key<[Int]?>("history.lastThinning", expected: "a JSON array [at, keepAllDays, keepWeeklyDays]", default: nil,
+                                                  decode: { text in
+        guard let v = (try? JSONValue.parse(text))?.arrayValue?.compactMap(\.doubleValue), v.count == 3 else { return nil }
+        return .some(v.map { Int($0) })
+    }, encode: { JSONValue.array(($0 ?? []).map { .int($0) }).serialized() })
 
     /// The retention model of each line the last rescore fitted, as JSON `{"auto": {"alpha", "beta"}, …}`.
     static let retentionModels = Key<[PolicyType: ShiftedBetaGeometric]?>("ltv.retentionModels", expected: "a JSON object of models by line",

@@ -222,6 +222,17 @@ extension Engine {
         public var customers = 0
         public var byRisk: [ChurnRisk: Int] = [:]
         public var riskIncreases = 0
+        /// The customers given a history row (health and LTV): those whose score moved materially or whose
+        /// last row is older than the interval (`HistorySettings`).
+        public var historyRows = 0
+    }
+
+    /// Which customers a rescore scores.
+    public enum RescoreScope: Sendable, Equatable {
+        /// Every customer (the nightly rescore: the time-driven inputs move for everyone).
+        case all
+        /// Only customers with a row newer than their last score (`changedCustomerRows`), for after a sync or import.
+        case changed
     }
 
     /// One customer scored and valued by a rescore, reduced on the reading thread to the values the writer
@@ -234,8 +245,9 @@ extension Engine {
         var probability: Double
         /// The values of the writer's score UPDATE: the new score columns, then the customer's row id.
         var scoreColumns: [SQLValue]
-        var healthHistory: [SQLValue]
-        var ltvHistory: [SQLValue]
+        /// The history rows' values; nil when the score did not move materially (`HistorySettings.records`).
+        var healthHistory: [SQLValue]?
+        var ltvHistory: [SQLValue]?
     }
 
     /// A range of customers read and scored: what the writer stores, and what the rescore's summary needs.
@@ -252,37 +264,67 @@ extension Engine {
         var medians: ChurnFeatures
         var retentionModels: [PolicyType: ShiftedBetaGeometric]
         var ltvSettings: LTVSettings
+        var history: HistorySettings
         var now: Int
+        /// The customers to score (nil: all in the range).
+        var only: Set<Int64>?
+    }
+
+    /// Reads and scores the customers whose row ids fall in `groups`' ranges, range after range (nothing is written).
+    func scoreRanges(_ groups: [ClosedRange<Int64>], _ inputs: RescoreInputs) throws -> RescoredRange {
+        guard groups.count > 1 else { return try groups.first.map { try scoreRange($0, inputs) } ?? RescoredRange() }
+        var all = RescoredRange()
+        for rows in groups {
+            let one = try scoreRange(rows, inputs)
+            all.customers += one.customers
+            for (i, column) in one.featureColumns.enumerated() { all.featureColumns[i] += column }
+        }
+        return all
     }
 
     /// Reads and scores the customers whose row ids fall in `rows` (nothing is written).
     func scoreRange(_ rows: ClosedRange<Int64>, _ inputs: RescoreInputs) throws -> RescoredRange {
         var scores: [CustomerScore] = []
-        try forEachCustomerSignals(asOf: inputs.now, customerRows: rows) { scores.append(score($0, model: inputs.model, medians: inputs.medians)) }
+        try forEachCustomerSignals(asOf: inputs.now, customerRows: rows) { s in
+            if inputs.only?.contains(s.customerRowID) ?? true { scores.append(score(s, model: inputs.model, medians: inputs.medians)) }
+        }
         // The risk before this scoring: none for a customer never scored (a first scoring is not a "rise from
-        // low": it raises no alert and no task), read as unchanged below.
+        // low": it raises no alert and no task), read as unchanged below; and the last history row, which the
+        // new score must move away from to get a row of its own (one index probe per customer).
+        typealias Info = (uuid: String, stored: ChurnRisk?, last: HistorySettings.LastPoint?)
         let info = Dictionary(uniqueKeysWithValues: try db.query("""
-            SELECT id, uuid, CASE WHEN scored_at IS NOT NULL THEN churn_risk END FROM customers WHERE id BETWEEN ? AND ?
-            """, [.int(rows.lowerBound), .int(rows.upperBound)]) { ($0.int64(0), ($0.text(1), $0.optionalInt(2).flatMap { ChurnRisk(rank: $0) })) })
+            SELECT c.id, c.uuid, CASE WHEN c.scored_at IS NOT NULL THEN c.churn_risk END,
+                   h.overall, h.churn_probability, h.churn_risk, h.calculated_at
+            FROM customers c LEFT JOIN health_scores h
+              ON h.id = (SELECT s.id FROM health_scores s WHERE s.customer_id = c.id ORDER BY s.calculated_at DESC LIMIT 1)
+            WHERE c.id BETWEEN ? AND ?
+            """, [.int(rows.lowerBound), .int(rows.upperBound)]) { r -> (Int64, Info) in
+            let last = r.isNull(6) ? nil : HistorySettings.LastPoint(overall: r.double(3), churnProbability: r.double(4),
+                                                                      risk: ChurnRisk(rank: r.int(5)) ?? .low, calculatedAt: r.int(6))
+            return (r.int64(0), (r.text(1), r.optionalInt(2).flatMap { ChurnRisk(rank: $0) }, last))
+        })
         let holdings = try holdings(customerRows: rows, now: inputs.now)
         let nothing = LifetimeValue.Holdings()
         var range = RescoredRange()
         range.customers.reserveCapacity(scores.count)
         for sc in scores {
-            guard let (uuid, stored) = info[sc.customerRowID] else { continue }
+            guard let (uuid, stored, last) = info[sc.customerRowID] else { continue }
             let p = sc.prediction
             let previous = Engine.riskBefore(stored, sc)
             let ltv = LifetimeValue.compute(holdings: holdings[sc.customerRowID] ?? nothing, churnProbability: p.probability,
                                             models: inputs.retentionModels, settings: inputs.ltvSettings, signals: sc.signals, risk: p.risk,
                                             engagement: sc.health.engagement.score, now: inputs.now)
-            let healthDocument = storedHealthDocument(customerID: uuid, sc, at: inputs.now)
-            let ltvDocument = LifetimeValue.storedDocument(ltv, customerID: uuid, at: inputs.now)
+            let records = inputs.history.records(overall: sc.health.overall, churnProbability: p.probability, risk: p.risk,
+                                                 now: inputs.now, since: last)
             range.customers.append(RescoredCustomer(
                 customerRowID: sc.customerRowID, previousRisk: previous, risk: p.risk, probability: p.probability,
                 scoreColumns: [.double(sc.health.overall), .int(Int64(p.risk.rank)), .double(p.probability), .init(p.topFactor?.title),
                                .int(Int64(inputs.now)), .int(Int64(ltv.projectedCents)), .text(ltv.tier), .int(sc.customerRowID)],
-                healthHistory: Engine.healthHistoryValues(sc, document: healthDocument, modelVersion: inputs.modelVersion, now: inputs.now),
-                ltvHistory: Engine.ltvHistoryValues(ltv, customerRow: sc.customerRowID, document: ltvDocument, now: inputs.now)))
+                healthHistory: records ? Engine.healthHistoryValues(sc, document: storedHealthDocument(customerID: uuid, sc, at: inputs.now),
+                                                                    modelVersion: inputs.modelVersion, now: inputs.now) : nil,
+                ltvHistory: records ? Engine.ltvHistoryValues(ltv, customerRow: sc.customerRowID,
+                                                              document: LifetimeValue.storedDocument(ltv, customerID: uuid, at: inputs.now),
+                                                              now: inputs.now) : nil))
             if sc.signals.activePolicies > 0 { for (i, v) in sc.features.values.enumerated() { range.featureColumns[i].append(v) } }
         }
         return range
@@ -290,11 +332,22 @@ extension Engine {
 
     /// Writes one range's scores in one transaction: the customer's current values (one UPDATE), the
     /// health and LTV history rows, the risk-change events, and the range's move in `customer_totals`.
+    ///
+    /// The totals are moved per run of nearby customers (`Engine.ranges(covering:)`): a batch of changed
+    /// customers spread over the book does not sum every customer between them.
     func writeRescored(_ batch: [RescoredCustomer], _ inputs: RescoreInputs) throws {
-        let ids = batch.map(\.customerRowID)
-        guard let first = ids.min(), let last = ids.max() else { return }
+        let sorted = batch.sorted { $0.customerRowID < $1.customerRowID }
+        let runs = Engine.ranges(covering: sorted.map(\.customerRowID), chunk: Int(Int32.max))
+        guard !runs.isEmpty else { return }
         try db.transaction {
-            try updatingScoreTotals(of: first...last) { try writeRescoredRows(batch, inputs) }
+            var start = 0
+            for run in runs {
+                var end = start
+                while end < sorted.count && run.contains(sorted[end].customerRowID) { end += 1 }
+                let part = Array(sorted[start..<end])
+                try updatingScoreTotals(of: run) { try writeRescoredRows(part, inputs) }
+                start = end
+            }
         }
     }
 
@@ -307,8 +360,8 @@ extension Engine {
         let insertHealth = try db.statement(Engine.healthHistoryInsert), insertLTV = try db.statement(Engine.ltvHistoryInsert)
         for r in batch {
             try db.run(updateScores, r.scoreColumns)
-            try db.run(insertHealth, r.healthHistory)
-            try db.run(insertLTV, r.ltvHistory)
+            if let values = r.healthHistory { try db.run(insertHealth, values) }
+            if let values = r.ltvHistory { try db.run(insertLTV, values) }
             try recordRiskChange(customerRow: r.customerRowID, from: r.previousRisk, to: r.risk, probability: r.probability, now: inputs.now)
         }
     }
@@ -321,20 +374,64 @@ extension Engine {
     ///
     /// On a database file, the next two ranges are read and scored on two more connections in background
     /// threads while this one writes the current range, so both processor cores work.
+    ///
+    /// `progress` is told the customers done and the total after each range (kept for older callers; `observe`
+    /// gets the same as `JobPhase.progress`).
     @discardableResult
     public func rescore(now: Int, chunk: Int = 5_000, progress: ((Int, Int) -> Void)? = nil) throws -> RescoreSummary {
+        try rescore(.all, now: now, chunk: chunk) { phase in
+            if case .progress(_, let done, let total) = phase { progress?(done, total ?? done) }
+        }
+    }
+
+    /// Rescores the book or, `.changed`, only the customers with a row newer than their last score
+    /// (`changedCustomerRows`), reporting its phases ("finding changed customers", "rescoring") and the
+    /// customers done to `observe`. Every scored customer's current score is updated; a history row is added
+    /// only where `HistorySettings.records` says so. A full rescore also saves the book's medians and the
+    /// lines' retention models, and marks where the next `--changed` starts looking (`Settings.lastFullRescore`);
+    /// a changed-only one leaves those as they are (a few customers do not make a book's medians).
+    @discardableResult
+    public func rescore(_ scope: RescoreScope, now: Int, chunk: Int = 5_000, observe: ((JobPhase) -> Void)? = nil) throws -> RescoreSummary {
+        var phases = JobPhases(observe)
         let (model, version) = try currentChurnModel()
-        let inputs = RescoreInputs(model: model, modelVersion: version, medians: try bookMedians(), retentionModels: try fitRetentionModels(),
-                                   ltvSettings: try ltvSettings(), now: now)
-        let total = try db.scalarInt("SELECT count(*) FROM customers WHERE erased_at IS NULL")
-        let maxID = Int64(try db.scalarInt("SELECT coalesce(max(id), 0) FROM customers"))
+        let lastEventBefore = Int64(try db.scalarInt("SELECT coalesce(max(id), 0) FROM retention_events"))
+        // Groups of id ranges, each group read, scored and written together (one transaction).
+        let ranges: [[ClosedRange<Int64>]]
+        let total: Int
+        var only: Set<Int64>?
+        switch scope {
+        case .all:
+            total = try db.scalarInt("SELECT count(*) FROM customers WHERE erased_at IS NULL")
+            let maxID = Int64(try db.scalarInt("SELECT coalesce(max(id), 0) FROM customers"))
+            ranges = stride(from: Int64(1), through: maxID, by: chunk).map { [$0...($0 + Int64(chunk) - 1)] }
+        case .changed:
+            phases.begin("finding changed customers")
+            let rows = try changedCustomerRows()
+            total = rows.count
+            only = Set(rows)
+            // Changed customers far apart are read range by range (no read of the customers between), and up to
+            // `chunk` of them written in one transaction.
+            var groups: [[ClosedRange<Int64>]] = [[]]
+            var inGroup = 0
+            for r in Engine.ranges(covering: rows, chunk: chunk) {
+                let count = rows.count(in: r)
+                if inGroup + count > chunk && !groups[groups.count - 1].isEmpty { groups.append([]); inGroup = 0 }
+                groups[groups.count - 1].append(r)
+                inGroup += count
+            }
+            ranges = groups.filter { !$0.isEmpty }
+        }
+        let inputs = RescoreInputs(model: model, modelVersion: version, medians: try bookMedians(),
+                                   retentionModels: scope == .all ? try fitRetentionModels() : try retentionModels(),
+                                   ltvSettings: try ltvSettings(), history: try historySettings(), now: now, only: only)
+        phases.begin("rescoring")
+        phases.progress(done: 0, total: total)
         var summary = RescoreSummary()
         var featureColumns = Array(repeating: [Double](), count: ChurnFeatures.names.count)
-        let ranges = stride(from: Int64(1), through: maxID, by: chunk).map { $0...($0 + Int64(chunk) - 1) }
-        // Two more connections for the reads, when there is a file to open them on: reading and scoring a
-        // range takes longer than writing it (at 100,000 customers the reading thread was busy 5.8 s, the
-        // writing one 3.5 s), so two readers take turns, each with its own range, while this one writes.
-        let onFile = db.path != ":memory:" && !db.path.isEmpty
+        // Two more connections for the reads, when there is a file to open them on and more than one range:
+        // reading and scoring a range takes longer than writing it (at 100,000 customers the reading thread was
+        // busy 5.8 s, the writing one 3.5 s), so two readers take turns, each with its own range, while this one writes.
+        let onFile = db.path != ":memory:" && !db.path.isEmpty && ranges.count > 1
         let readers: [(engine: Engine, queue: DispatchQueue)] = onFile
             ? try (0..<2).map { (Engine(database: try Store.open(path: db.path), user: user), DispatchQueue(label: "retention.rescore.reader\($0)")) }
             : []
@@ -342,14 +439,14 @@ extension Engine {
             guard !readers.isEmpty, index < ranges.count else { return nil }
             let reader = readers[index % readers.count]
             nonisolated(unsafe) let engine = reader.engine
-            return Prefetch(on: reader.queue) { try engine.scoreRange(ranges[index], inputs) }
+            return Prefetch(on: reader.queue) { try engine.scoreRanges(ranges[index], inputs) }
         }
         // Slot k holds the range read by reader k: range i is in slot i mod 2, started when range i − 2 was taken.
         var ahead = (0..<readers.count).map(startReading)
         for index in ranges.indices {
             let batch: RescoredRange
             if readers.isEmpty {
-                batch = try scoreRange(ranges[index], inputs)
+                batch = try scoreRanges(ranges[index], inputs)
             } else {
                 let slot = index % readers.count
                 batch = try ahead[slot]!.value()
@@ -360,20 +457,27 @@ extension Engine {
                 summary.customers += 1
                 summary.byRisk[r.risk, default: 0] += 1
                 if r.risk >= .high && r.risk > r.previousRisk { summary.riskIncreases += 1 }
+                if r.healthHistory != nil { summary.historyRows += 1 }
             }
             for (i, column) in batch.featureColumns.enumerated() { featureColumns[i].append(contentsOf: column) }
-            progress?(summary.customers, total)
+            phases.progress(done: summary.customers, total: total)
         }
+        phases.end()
         let newMedians = featureColumns.map { col -> Double in
             guard !col.isEmpty else { return 0 }
             let sorted = col.sorted()
             return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
         }
-        if featureColumns.first?.isEmpty == false {
-            try db.transaction {
-                try db.settings.set(Settings.scoringMedians, newMedians)
-                try saveRetentionModels(inputs.retentionModels)
-                try audit("rescore", entity: "book", id: "all", details: .object([("customers", .int(summary.customers))]), now: now)
+        try db.transaction {
+            if scope == .all {
+                if featureColumns.first?.isEmpty == false {
+                    try db.settings.set(Settings.scoringMedians, newMedians)
+                    try saveRetentionModels(inputs.retentionModels)
+                    try audit("rescore", entity: "book", id: "all", details: .object([("customers", .int(summary.customers))]), now: now)
+                }
+                try db.settings.set(Settings.lastFullRescore, FullRescoreMark(at: now, lastEvent: lastEventBefore))
+            } else if summary.customers > 0 {
+                try audit("rescore", entity: "book", id: "changed", details: .object([("customers", .int(summary.customers))]), now: now)
             }
         }
         return summary

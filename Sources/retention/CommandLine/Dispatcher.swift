@@ -6,7 +6,7 @@ enum Dispatcher {
     static let version = "1.0.0"
 
     static var commands: [CommandSpec] {
-        [TuiCommand.spec, ApiCommand.spec, CgiCommand.spec, ImportCommand.spec, ExportCommand.spec, RescoreCommand.spec, CampaignCommand.spec, DispatchCommand.spec, ChannelCommand.spec, TemplateCommand.spec, CustomerCommand.spec, ModelCommand.spec, ConfigCommand.spec, ReportCommand.spec, DemoCommand.spec, SimulateCommand.spec, BenchCommand.spec, HelpCommand.spec]
+        [TuiCommand.spec, ApiCommand.spec, CgiCommand.spec, ImportCommand.spec, ExportCommand.spec, RescoreCommand.spec, MaintenanceCommand.spec, CampaignCommand.spec, DispatchCommand.spec, ChannelCommand.spec, TemplateCommand.spec, CustomerCommand.spec, ModelCommand.spec, ConfigCommand.spec, ReportCommand.spec, DemoCommand.spec, SimulateCommand.spec, BenchCommand.spec, HelpCommand.spec]
     }
 
     static let mainUsage = "usage: retention [--db PATH] [--user NAME] [--today DATE] COMMAND [OPTIONS]   (retention --help lists the commands)"

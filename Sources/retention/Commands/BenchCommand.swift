@@ -259,6 +259,7 @@ enum BenchCommand {
         let engine = Engine(database: db, user: "bench")
         let (rescore, _) = try time { try engine.rescore(now: now).customers }
         results.append(Measure(name: "rescore the whole book (health, churn, LTV, history)", seconds: rescore, rows: n))
+        results += try rescoreBudgetMeasures(engine: engine, db: db, n: n, now: now)
         let (metrics, _) = try time(3) { _ = try engine.retentionMetrics(MetricsPeriod.trailingYear(now: now)); return 1 }
         results.append(Measure(name: "metrics for 12 months (all groups)", seconds: metrics, rows: n))
         let (atRisk, risky) = try time(9) { var q = AtRiskQuery(); q.limit = 50; return try engine.atRisk(q, now: now).count }
@@ -382,5 +383,85 @@ enum BenchCommand {
             }
             Output.out(String(format: "peak resident memory: %.1f MiB (the benchmark process), %.1f MiB (the dashboard)", peak, dashboardPeak))
         }
+    }
+
+    // MARK: Rescoring that keeps up (issue 23): the floor, the nightly rescore, --changed, growth, maintenance
+
+    /// One run of `body`: its wall seconds and its result.
+    static func timed<T>(_ body: () throws -> T) rethrows -> (Double, T) {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let result = try body()
+        return (Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9, result)
+    }
+
+    /// The database's bytes on disk (file and write-ahead log) after a checkpoint that empties the log.
+    static func databaseBytes(_ db: Database) throws -> Int {
+        try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        func size(_ p: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: p))?[.size] as? NSNumber)?.intValue ?? 0 }
+        return size(db.path) + size(db.path + "-wal")
+    }
+
+    /// After the first rescore (`run`): a raw scan of the rescore's inputs (the floor a rescore cannot beat: every
+    /// row it reads, read once, nothing computed), the nightly rescore a day later (history rows only where a score
+    /// moved materially) with the file's growth, `--changed` after a sync of up to 10,000 policies, and maintenance
+    /// on a simulated year of nightly history (rows copied with a fixed clock: up to 20,000 customers a row for
+    /// everyone every night, the worst case; above, at the rate the nightly rescore just added them, at least one
+    /// customer in 30 a night: the 30-day interval), first run (converts the file once
+    /// to incremental vacuum) and a week later.
+    static func rescoreBudgetMeasures(engine: Engine, db: Database, n: Int, now: Int) throws -> [Measure] {
+        var out: [Measure] = []
+        let day = 86_400
+        let (scan, scanned) = try time(3) { () throws -> Int in
+            var rows = 0
+            for sql in ["SELECT count(*), sum(satisfaction_score), sum(updated_at) FROM customers WHERE erased_at IS NULL",
+                        "SELECT count(*), sum(occurred_at), sum(length(event_type)) FROM retention_events INDEXED BY retention_events_customer",
+                        "SELECT count(*), sum(json_extract(data, '$.amount')) FROM retention_events WHERE event_type IN ('claim_filed', 'policy_renewed', 'coverage_changed', 'nps_response')",
+                        "SELECT count(*), sum(annual_premium_cents), sum(inception_date), sum(ended_at), sum(renewal_date), sum(length(status)) FROM policies",
+                        "SELECT count(*), sum(sent_at), sum(opened_at), sum(responded_at), sum(length(channel)) FROM touchpoints"] {
+                rows += try db.scalarInt(sql)
+            }
+            return rows
+        }
+        out.append(Measure(name: "rescore's floor: raw scan of its inputs (rows)", seconds: scan, rows: scanned))
+        let before = try databaseBytes(db)
+        let (t, nightly) = try timed { try engine.rescore(.all, now: now + day) }
+        let growth = try databaseBytes(db) - before
+        out.append(Measure(name: "nightly rescore, a day later: \(nightly.historyRows) history rows", seconds: t, rows: n))
+        out.append(Measure(name: "  file growth: \(growth) bytes (\(growth / max(1, n)) a customer)", seconds: 0, rows: 0))
+        let synced = min(10_000, max(1, n / 10))
+        let policies = try db.scalarInt("SELECT count(*) FROM policies")
+        try db.run("UPDATE policies SET updated_at = ?1 WHERE id IN (SELECT id FROM policies WHERE id % ?2 = 0 LIMIT ?3)",
+                   [.int(Int64(now + day + 3_600)), .int(Int64(max(1, policies / synced))), .int(Int64(synced))])
+        let (tc, changed) = try timed { try engine.rescore(.changed, now: now + day + 7_200) }
+        out.append(Measure(name: "rescore --changed: \(synced) policies, \(changed.customers) customers", seconds: tc, rows: changed.customers))
+        // A year of nightly history: night d copies today's rows for one customer in K (a different one each night).
+        // Up to 20,000 customers, the worst case instead: a row for every customer every night (history.maxIntervalDays 0,
+        // the history before this release); a larger book would need tens of GB for it.
+        let k = n <= 20_000 ? 1 : max(1, min(30, Int((Double(n) / Double(max(1, nightly.historyRows))).rounded())))
+        let (ty, written) = try time { () throws -> Int in
+            var rows = 0
+            for table in ["health_scores", "ltv_history"] {
+                let columns = try db.query("SELECT name FROM pragma_table_info(?) WHERE name NOT IN ('id', 'calculated_at')", [.text(table)]) { $0.text(0) }
+                try db.run("""
+                    WITH RECURSIVE night(d) AS (SELECT 1 UNION ALL SELECT d + 1 FROM night WHERE d < 365)
+                    INSERT INTO \(table) (calculated_at, \(columns.joined(separator: ", ")))
+                    SELECT h.calculated_at - night.d * 86400, \(columns.map { "h." + $0 }.joined(separator: ", "))
+                    FROM night JOIN \(table) h ON h.calculated_at = ?1 AND (h.customer_id + night.d) % ?2 = 0
+                    """, [.int(Int64(now)), .int(Int64(k))])
+                rows += db.changes
+            }
+            return rows
+        }
+        out.append(Measure(name: "  simulate a year of history: 1 customer in \(k) a night", seconds: ty, rows: written))
+        let clock = PhaseClock()
+        let (tm, first) = try timed { try engine.maintain(now: now + day, observe: clock.observe) }
+        out.append(Measure(name: "maintenance on the year\(first.convertedToIncremental ? " (+conversion)" : ""): -\(first.bytesReclaimed / 1_000_000) MB",
+                           seconds: tm, rows: first.healthRowsThinned + first.ltvRowsThinned))
+        for (phase, seconds) in clock.ended { out.append(Measure(name: "  of which: \(phase)", seconds: seconds, rows: 0)) }
+        let weekClock = PhaseClock()
+        let (tw, week) = try timed { try engine.maintain(now: now + 8 * day, observe: weekClock.observe) }
+        out.append(Measure(name: "maintenance a week later: -\(week.bytesReclaimed / 1_000_000) MB", seconds: tw, rows: week.healthRowsThinned + week.ltvRowsThinned))
+        for (phase, seconds) in weekClock.ended { out.append(Measure(name: "  of which: \(phase)", seconds: seconds, rows: 0)) }
+        return out
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
 import RetentionCore
 
-/// `retention rescore [--customer ID]`: recomputes health and churn for the whole book (or one customer).
+/// `retention rescore [--changed | --customer ID]`: recomputes health and churn for the whole book, the
+/// customers changed since their last score, or one customer.
 enum RescoreCommand {
-    static let usage = "usage: retention rescore [--customer ID] [--quiet]"
+    static let usage = "usage: retention rescore [--changed | --customer ID] [--quiet]"
 
     static let spec = CommandSpec(
         name: "rescore", summary: "Recompute health scores and churn risk for the whole book",
@@ -11,23 +12,31 @@ enum RescoreCommand {
         help: """
         \(usage)
 
-        Recomputes every customer's health score, churn probability and risk factors in one set-based pass,
-        writes a history row for each, and records churn_risk_increased when a customer crosses into high or
-        critical risk. Work is committed in chunks: an interruption loses nothing already written and never
-        leaves a customer half-scored. On a terminal a progress line shows customers done of all, customers
-        per second and the time left; a summary line at the end.
+        Recomputes every customer's health score, churn probability and risk factors in one set-based pass
+        and records churn_risk_increased when a customer crosses into high or critical risk. The current score
+        is always updated; a history row is added only when the score moved materially since the customer's
+        last one or the interval passed (`retention config`: history.minHealthChange, history.minChurnChange,
+        history.maxIntervalDays). Work is committed in chunks: an interruption loses nothing already written
+        and never leaves a customer half-scored. On a terminal a progress line shows customers done of all,
+        customers per second and the time left; a summary line at the end.
+
+        Run the full rescore nightly (scores move with time: tenure, days since contact, renewals coming up);
+        after an import or sync, `--changed` rescores just the customers whose rows changed.
 
         Options:
-          --customer ID   rescore one customer and print the health-score response
+          --changed       only customers with a row (their own, a policy, an event, a touchpoint) newer than
+                          their last score, or never scored
+          --customer ID   rescore one customer and print the health-score response (always adds a history row)
           --quiet         no progress line, only the summary (also when standard error is not a terminal)
         """,
-        valueOptions: ["--customer"], flagOptions: ["--quiet"],
+        valueOptions: ["--customer"], flagOptions: ["--changed", "--quiet"],
         run: run)
 
     static func run(_ args: ParsedArguments, _ env: CommandEnvironment) throws -> Int32 {
         guard args.positionals.isEmpty else { throw UsageError(message: "unexpected \(args.positionals[0])", usage: usage) }
         let engine = try env.openEngine(create: false)
         if let id = args.value("--customer") {
+            if args.flag("--changed") { throw UsageError(message: "--changed and --customer go separately", usage: usage) }
             Output.out(try engine.calculateHealthScore(customerId: id, now: env.now).json.serialized(pretty: env.stdoutIsTerminal))
             return ExitCode.ok
         }
@@ -36,10 +45,11 @@ enum RescoreCommand {
         if !expiry.isEmpty { Output.out("Policies past their renewal grace: \(expiry.description).") }
         let started = Date()
         let progress = ProgressLine.forCommand(args, env)
-        let summary = try engine.rescore(now: env.now) { done, total in progress.progress("rescore", done: done, total: total) }
+        let changed = args.flag("--changed")
+        let summary = try engine.rescore(changed ? .changed : .all, now: env.now) { progress.observe($0) }
         progress.finish()
         let risk = ChurnRisk.allCases.map { "\(summary.byRisk[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
-        Output.out("Rescored \(summary.customers) customers in \(String(format: "%.1f", Date().timeIntervalSince(started))) s: \(risk); \(summary.riskIncreases) rose to high or critical.")
+        Output.out("Rescored \(summary.customers) \(changed ? "changed " : "")customers in \(String(format: "%.1f", Date().timeIntervalSince(started))) s: \(risk); \(summary.riskIncreases) rose to high or critical; \(summary.historyRows) history rows added.")
         return ExitCode.ok
     }
 }

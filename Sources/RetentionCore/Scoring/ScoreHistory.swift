@@ -1,0 +1,163 @@
+import Foundation
+
+/// When a rescore adds a history row, and which rows `retention maintenance` keeps (Formulas.md, "Score history").
+///
+/// A rescore always updates the customer's current score; it adds a history row (health and LTV, together)
+/// only when the score moved materially since the customer's last history row, or a set interval passed:
+///
+///     record = no row yet
+///           or |overall − overall_last| ≥ minHealthChange            (default 1 point)
+///           or risk ≠ risk_last                                      (any change of level)
+///           or |p − p_last| ≥ minChurnChange                         (default 0.02)
+///           or now − at_last ≥ maxIntervalDays × 86,400 s            (default 30 days; 0: always, even at or
+///                                                                    before the last row's time)
+///
+/// Maintenance keeps every row younger than `keepAllDays` (90), then the last row of each week (weeks start
+/// Monday 00:00 UTC) until `keepWeeklyDays` (365), then the last row of each calendar month (UTC).
+public struct HistorySettings: Sendable, Equatable {
+    public var minHealthChange = 1.0
+    public var minChurnChange = 0.02
+    public var maxIntervalDays = 30
+    public var keepAllDays = 90
+    public var keepWeeklyDays = 365
+    public init() {}
+
+    /// A customer's last history row, as the materiality test compares with it.
+    public struct LastPoint: Sendable, Equatable {
+        public var overall: Double
+        public var churnProbability: Double
+        public var risk: ChurnRisk
+        public var calculatedAt: Int
+        public init(overall: Double, churnProbability: Double, risk: ChurnRisk, calculatedAt: Int) {
+            (self.overall, self.churnProbability, self.risk, self.calculatedAt) = (overall, churnProbability, risk, calculatedAt)
+        }
+    }
+
+    /// Differences this close to a threshold count as reaching it (scores are stored as binary doubles:
+    /// 72.4 − 71.4 is 0.99999999999999…).
+    static let tolerance = 1e-9
+
+    /// Whether a new score gets a history row (see the type's formula).
+    public func records(overall: Double, churnProbability: Double, risk: ChurnRisk, now: Int, since last: LastPoint?) -> Bool {
+        guard let last else { return true }
+        return abs(overall - last.overall) >= minHealthChange - Self.tolerance
+            || risk != last.risk
+            || abs(churnProbability - last.churnProbability) >= minChurnChange - Self.tolerance
+            || maxIntervalDays == 0 || now - last.calculatedAt >= maxIntervalDays * Timestamp.secondsPerDay
+    }
+
+    /// Monday 1970-01-05 00:00 UTC: weeks are counted from it.
+    static let firstMonday = 4 * 86_400
+
+    /// The SQL bucket of a history row older than `keepAllDays` (?3: the weekly cut, the time before which a
+    /// row is kept monthly): its week (a positive number) or its month (negative, so the two never meet).
+    static let bucketSQL = """
+        CASE WHEN calculated_at >= ?3 THEN (calculated_at - \(firstMonday)) / 604800
+             ELSE -CAST(strftime('%Y%m', calculated_at, 'unixepoch') AS INTEGER) END
+        """
+
+    /// The ids of the rows of `table` the policy drops among customers ?1…?2: older than the all-cut (?4),
+    /// every row of its bucket but the newest. Only rows in the window that can have changed since the last
+    /// thinning are read (`window`): from ?5 on, and the monthly rows from ?6 on.
+    static func thinnedRowsSQL(_ table: String) -> String {
+        """
+        SELECT id FROM (
+          SELECT id, row_number() OVER (PARTITION BY customer_id, bucket ORDER BY calculated_at DESC, id DESC) AS k
+          FROM (SELECT id, customer_id, calculated_at, \(bucketSQL) AS bucket
+                FROM \(table) WHERE customer_id BETWEEN ?1 AND ?2 AND calculated_at < ?4
+                  AND (calculated_at >= ?5 OR (calculated_at >= ?6 AND calculated_at < ?3))))
+        WHERE k > 1
+        """
+    }
+
+    /// The rows a thinning at `now` must read after one at `previous` (with this same policy): the rows that
+    /// passed the all-cut since, with the rest of their weeks (from the start of the week of the previous
+    /// all-cut), and the rows that passed the weekly cut since, with the rest of their months (from the start
+    /// of the month of the previous weekly cut). Every other row is where the previous run left it, in a
+    /// bucket it already thinned. Everything (`Int.min`) without a previous run, after a clock that went
+    /// back, or after a long gap (half a year: a month bucket could straddle the window).
+    func window(now: Int, previous: Int?) -> (fromWeekly: Int, fromMonthly: Int) {
+        guard let previous, previous <= now, now - previous < 180 * Timestamp.secondsPerDay else { return (Int.min, Int.min) }
+        let before = cuts(now: previous)
+        let weekStart = Self.firstMonday + Int((Double(before.all - Self.firstMonday) / 604_800).rounded(.down)) * 604_800
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        let month = utc.dateComponents([.year, .month], from: Date(timeIntervalSince1970: TimeInterval(before.weekly)))
+        let monthStart = Int(utc.date(from: month)!.timeIntervalSince1970)
+        return (weekStart, monthStart)
+    }
+
+    /// The cuts of the policy at `now`: rows before `all` are thinned; before `weekly`, to one a month.
+    func cuts(now: Int) -> (all: Int, weekly: Int) {
+        (now - keepAllDays * Timestamp.secondsPerDay, now - max(keepAllDays, keepWeeklyDays) * Timestamp.secondsPerDay)
+    }
+}
+
+/// The time and last event of the last full rescore (see `Settings.lastFullRescore`).
+struct FullRescoreMark: Sendable, Equatable {
+    var at: Int
+    var lastEvent: Int64
+}
+
+extension Engine {
+    /// The history settings in force (`history.*`).
+    public func historySettings() throws -> HistorySettings {
+        var h = HistorySettings()
+        h.minHealthChange = try db.settings.value(Settings.historyMinHealthChange)
+        h.minChurnChange = try db.settings.value(Settings.historyMinChurnChange)
+        h.maxIntervalDays = try db.settings.value(Settings.historyMaxIntervalDays)
+        h.keepAllDays = try db.settings.value(Settings.historyKeepAllDays)
+        h.keepWeeklyDays = try db.settings.value(Settings.historyKeepWeeklyDays)
+        return h
+    }
+
+    /// The customers `retention rescore --changed` rescores, in row order: not erased, and with a row newer than
+    /// their last score (or never scored): their own row (`customers.updated_at`), a policy's (`updated_at`),
+    /// a touchpoint's (`updated_at`) or an event (`created_at`; not the risk-change events a rescore itself writes). A row written in the same second as the score
+    /// counts as newer (nothing is missed; with a fixed clock such rows are rescored again).
+    ///
+    /// Only rows changed since the last full rescore can be newer than a customer's score (that rescore scored
+    /// everyone), so the tables are read from there through their `updated_at` indexes (schema 12) and the events
+    /// from the last event before it; before any full rescore, everything is read.
+    public func changedCustomerRows() throws -> [Int64] {
+        let mark = try db.settings.value(Settings.lastFullRescore)
+        let since = mark?.at ?? Int.min, lastEvent = mark?.lastEvent ?? 0
+        return try db.query("""
+            SELECT c.id FROM (
+              SELECT id AS cid, updated_at AS t FROM customers WHERE updated_at >= ?1
+              UNION ALL SELECT customer_id, updated_at FROM policies WHERE updated_at >= ?1
+              UNION ALL SELECT customer_id, updated_at FROM touchpoints WHERE updated_at >= ?1
+              UNION ALL SELECT customer_id, created_at FROM retention_events
+                WHERE id > ?2 AND event_type NOT IN ('churn_risk_increased', 'churn_risk_decreased')
+            ) ch JOIN customers c ON c.id = ch.cid
+            WHERE c.erased_at IS NULL
+            GROUP BY c.id HAVING c.scored_at IS NULL OR max(ch.t) >= c.scored_at
+            ORDER BY c.id
+            """, [.int(Int64(since)), .int(lastEvent)]) { $0.int64(0) }
+    }
+
+    /// Row ranges covering `rows` (sorted): neighbours less than `gap` apart share a range, none longer than `chunk`.
+    static func ranges(covering rows: [Int64], gap: Int64 = 32, chunk: Int) -> [ClosedRange<Int64>] {
+        var out: [ClosedRange<Int64>] = []
+        for r in rows {
+            if let last = out.last, r - last.upperBound < gap, r - last.lowerBound < Int64(chunk) {
+                out[out.count - 1] = last.lowerBound...r
+            } else {
+                out.append(r...r)
+            }
+        }
+        return out
+    }
+}
+
+extension Array where Element == Int64 {
+    /// How many of these sorted values fall in `range` (two binary searches).
+    func count(in range: ClosedRange<Int64>) -> Int {
+        func firstIndex(notBelow v: Int64) -> Int {
+            var (lo, hi) = (0, count)
+            while lo < hi { let mid = (lo + hi) / 2; if self[mid] < v { lo = mid + 1 } else { hi = mid } }
+            return lo
+        }
+        return firstIndex(notBelow: range.upperBound + 1) - firstIndex(notBelow: range.lowerBound)
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import Testing
+@testable import RetentionCore
+
+/// The score history: when a rescore adds a row (materiality), which customers `--changed` rescores, and
+/// which rows `maintenance`'s retention policy keeps.
+@Suite struct ScoreHistoryTests {
+    let day = 86_400
+
+    /// The materiality rule with the documented defaults (1 point, any risk change, 0.02, 30 days), by hand.
+    @Test func aRowIsRecordedOnlyForAMaterialMoveOrAfterTheInterval() {
+        let h = HistorySettings()
+        let last = HistorySettings.LastPoint(overall: 71.4, churnProbability: 0.30, risk: .medium, calculatedAt: testNow)
+        let later = testNow + day
+        #expect(h.records(overall: 50, churnProbability: 0.9, risk: .high, now: later, since: nil), "a first score always")
+        #expect(h.records(overall: 72.4, churnProbability: 0.30, risk: .medium, now: later, since: last), "72.4 − 71.4 is one point")
+        #expect(h.records(overall: 70.4, churnProbability: 0.30, risk: .medium, now: later, since: last), "down one point too")
+        #expect(!h.records(overall: 72.3, churnProbability: 0.30, risk: .medium, now: later, since: last), "0.9 points is not enough")
+        #expect(h.records(overall: 71.4, churnProbability: 0.30, risk: .high, now: later, since: last), "any change of risk level")
+        #expect(!h.records(overall: 71.4, churnProbability: 0.3199, risk: .medium, now: later, since: last), "0.0199 of probability is not")
+        #expect(h.records(overall: 71.4, churnProbability: 0.32, risk: .medium, now: later, since: last), "0.02 is")
+        #expect(h.records(overall: 71.4, churnProbability: 0.28, risk: .medium, now: later, since: last), "a fall of 0.02 too")
+        #expect(!h.records(overall: 71.4, churnProbability: 0.30, risk: .medium, now: testNow + 29 * day + 86_399, since: last), "29.99 days")
+        #expect(h.records(overall: 71.4, churnProbability: 0.30, risk: .medium, now: testNow + 30 * day, since: last), "30 days")
+        var every = h
+        every.maxIntervalDays = 0
+        #expect(every.records(overall: 71.4, churnProbability: 0.30, risk: .medium, now: testNow, since: last), "0 days: every rescore")
+        #expect(every.records(overall: 71.4, churnProbability: 0.30, risk: .medium, now: testNow - 1, since: last), "even one scored before the last row")
+    }
+
+    /// A rescore always updates the current score; the history grows only where the rule says.
+    @Test func aRescoreAddsHistoryOnlyWhenTheScoreMovedOrTheIntervalPassed() throws {
+        let engine = try makeEngine()
+        try DemoBook(customers: 120, seed: 3, now: testNow).generate(into: engine.db)
+        let first = try engine.rescore(.all, now: testNow)
+        #expect(first.customers == 120 && first.historyRows == 120, "a first score is always recorded")
+        #expect(try count(engine, "health_scores") == 120 && count(engine, "ltv_history") == 120)
+        // The same inputs an hour later: no score moves, no row; every current score is still rewritten.
+        let again = try engine.rescore(.all, now: testNow + 3_600)
+        #expect(again.customers == 120 && again.historyRows == 0)
+        #expect(try count(engine, "health_scores") == 120 && count(engine, "ltv_history") == 120)
+        #expect(try engine.db.scalarInt("SELECT count(*) FROM customers WHERE scored_at = ?", [.int(Int64(testNow + 3_600))]) == 120)
+        // Past the interval (30 days after the last row) everyone gets a row, moved or not.
+        let month = try engine.rescore(.all, now: testNow + 30 * day)
+        #expect(month.historyRows == 120)
+        #expect(try count(engine, "health_scores") == 240 && count(engine, "ltv_history") == 240)
+        // history.maxIntervalDays 0: a row at every rescore (the behaviour before this setting).
+        try engine.db.settings.set(Settings.historyMaxIntervalDays, 0)
+        #expect(try engine.rescore(.all, now: testNow + 30 * day + 60).historyRows == 120)
+        // The typed history the dashboard reads still has the newest row first.
+        let id = try #require(try engine.listCustomers(CustomerQuery()).items.first?.id)
+        let history = try engine.healthHistory(customerId: id, limit: 10)
+        #expect(history.map(\.calculatedAt) == [testNow + 30 * day + 60, testNow + 30 * day, testNow])
+    }
+
+    /// A complaint moves one customer's score: only they get a row when the book is rescored the same day.
+    @Test func aMaterialMoveOfOneCustomerAddsTheirRowOnly() throws {
+        let engine = try makeEngine()
+        try DemoBook(customers: 80, seed: 4, now: testNow).generate(into: engine.db)
+        try engine.rescore(.all, now: testNow)
+        let c = try #require(try engine.listCustomers(CustomerQuery()).items.first { $0.activePolicies > 0 })
+        let before = try #require(try engine.healthHistory(customerId: c.id, limit: 1).first)
+        for _ in 0..<3 {
+            try engine.createEvent(try json(#"{"customerId":"\#(c.id)","eventType":"complaint_filed","severity":"critical"}"#), now: testNow + 60)
+        }
+        let s = try engine.rescore(.all, now: testNow + 120)
+        let after = try engine.customer(id: c.id)
+        let moved = abs((after.healthScore) - before.overall) >= 1 || after.churnRisk != before.churnRisk
+            || abs((after.churnProbability ?? 0) - before.churnProbability) >= 0.02
+        #expect(moved, "three critical complaints move the score materially")
+        #expect(s.historyRows == 1)
+        #expect(try engine.healthHistory(customerId: c.id, limit: 5).map(\.calculatedAt) == [testNow + 120, testNow])
+    }
+
+    /// `--changed` picks exactly the customers with a row newer than their score: an edited customer, a
+    /// customer with a new event, one whose policy changed, and a new customer; nobody else.
+    @Test func changedPicksExactlyTheChangedCustomers() throws {
+        let engine = try makeEngine()
+        try DemoBook(customers: 150, seed: 6, now: testNow).generate(into: engine.db)
+        try engine.rescore(.all, now: testNow)
+        #expect(try engine.changedCustomerRows().isEmpty == false, "rows written at the score's second count as newer (nothing missed)")
+        // Scored a minute later: nothing changed since.
+        try engine.rescore(.all, now: testNow + 60)
+        #expect(try engine.changedCustomerRows() == [])
+        let people = try engine.listCustomers(CustomerQuery()).items.filter { $0.activePolicies > 0 }
+        let (edited, evented, insured) = (people[0], people[1], people[2])
+        _ = try engine.updateCustomer(id: edited.id, try json(#"{"phone":"+15550001111"}"#), now: testNow + 120)
+        try engine.createEvent(try json(#"{"customerId":"\#(evented.id)","eventType":"complaint_filed"}"#), now: testNow + 130)
+        let policy = try #require(try engine.policies(customerId: insured.id).first { $0.status == .active })
+        _ = try engine.updatePolicy(id: policy.id, try json(#"{"status":"cancelled","endReason":"price"}"#), now: testNow + 140)
+        let newcomer = try engine.createCustomer(NewCustomer(json: try json(specCustomerBody)), now: testNow + 150)
+        let expected = [edited.rowID, evented.rowID, insured.rowID, newcomer.rowID].sorted()
+        #expect(try engine.changedCustomerRows() == expected)
+        let s = try engine.rescore(.changed, now: testNow + 200)
+        #expect(s.customers == 4)
+        #expect(try engine.db.query("SELECT id FROM customers WHERE scored_at = ? ORDER BY id", [.int(Int64(testNow + 200))]) { $0.int64(0) } == expected)
+        #expect(try engine.db.scalarInt("SELECT count(*) FROM customers WHERE scored_at = ?", [.int(Int64(testNow + 60))]) == 150 - 3)
+        // Rescored, they are no longer changed; the risk-change events the rescore wrote do not count as changes.
+        #expect(try engine.changedCustomerRows() == [])
+        // Changed customers far apart, written two to a transaction: each scored once, and the per-agent totals
+        // still the table's sums.
+        let spread = try engine.db.query("SELECT id FROM customers WHERE id % 37 = 0 AND erased_at IS NULL ORDER BY id") { $0.int64(0) }
+        try engine.db.run("UPDATE customers SET updated_at = ? WHERE id % 37 = 0", [.int(Int64(testNow + 300))])
+        #expect(try engine.changedCustomerRows() == spread)
+        #expect(try engine.rescore(.changed, now: testNow + 400, chunk: 2).customers == spread.count)
+        #expect(try engine.db.query("SELECT id FROM customers WHERE scored_at = ? ORDER BY id", [.int(Int64(testNow + 400))]) { $0.int64(0) } == spread)
+        try CustomerTotalsTests.expectKept(engine.db, "a rescore of scattered changed customers")
+    }
+
+    /// The retention policy on a known set of rows (now Monday 2026-06-15 12:00 UTC; 90 days of every row, weekly
+    /// to 365 days, then monthly): 91 days ago is Monday 03-16 (its own week); 92 (Sunday 03-15) and 95 (Thursday
+    /// 03-12) share the week of 03-09, the newer, 92, stays; 100 (Saturday 03-07) and 101 (Friday 03-06) share
+    /// the week of 03-02, 100 stays; 200 is alone; past 365 days, 370 (2025-06-10) is June's only row, 380
+    /// (05-31) and 400 (05-11) share May, 380 stays; 430 (04-11) is April's. Removed: 95, 101 and 400.
+    @Test func maintenanceKeepsEveryRecentRowThenOneAWeekThenOneAMonth() throws {
+        let engine = try makeEngine()
+        let now = Timestamp.parse("2026-06-15T12:00:00Z")!
+        let c = try engine.createCustomer(NewCustomer(json: try json(specCustomerBody)), now: now - 500 * day)
+        let daysAgo = [0, 10, 89, 91, 92, 95, 100, 101, 200, 370, 380, 400, 430]
+        for d in daysAgo {
+            try engine.db.run("""
+                INSERT INTO health_scores (customer_id, calculated_at, overall, engagement, financial, satisfaction, lifecycle, churn_probability, churn_risk, document)
+                VALUES (?, ?, 50, 50, 50, 50, 50, 0.1, 0, '[]')
+                """, [.int(c.rowID), .int(Int64(now - d * day))])
+            try engine.db.run("""
+                INSERT INTO ltv_history (customer_id, calculated_at, current_ltv_cents, projected_ltv_cents, tier, category, document)
+                VALUES (?, ?, 0, 0, 'bronze', 'stable', '[]')
+                """, [.int(c.rowID), .int(Int64(now - d * day))])
+        }
+        func left(_ table: String) throws -> [Int] {
+            try engine.db.query("SELECT calculated_at FROM \(table) ORDER BY calculated_at DESC") { (now - $0.int(0)) / day }
+        }
+        let dry = try engine.maintain(now: now, dryRun: true)
+        #expect(dry.healthRowsThinned == 3 && dry.ltvRowsThinned == 3 && dry.needsConversion)
+        #expect(try left("health_scores") == daysAgo, "a dry run changes nothing")
+        let report = try engine.maintain(now: now, batch: 1)
+        #expect(report.healthRowsThinned == 3 && report.ltvRowsThinned == 3 && report.convertedToIncremental)
+        let survivors = [0, 10, 89, 91, 92, 100, 200, 370, 380, 430]
+        #expect(try left("health_scores") == survivors)
+        #expect(try left("ltv_history") == survivors)
+        #expect(try engine.db.scalarInt("PRAGMA auto_vacuum") == 2)
+        // Run again: nothing more goes (a thinned bucket keeps its one row), and no second conversion.
+        let second = try engine.maintain(now: now)
+        #expect(second.healthRowsThinned == 0 && second.ltvRowsThinned == 0 && !second.convertedToIncremental)
+        #expect(try left("health_scores") == survivors)
+    }
+
+    /// A later run reads only the rows that aged since the last one (`HistorySettings.window`): nightly rows for
+    /// 500 days, thinned, then 40 more nights with runs 3, 10 and 27 days apart, leave exactly the rows the same
+    /// runs leave reading every row (the mark of the last run removed before each).
+    @Test func aLaterMaintenanceReadsOnlyWhatAgedAndLeavesWhatAFullRunLeaves() throws {
+        let now = Timestamp.parse("2026-06-15T12:00:00Z")!
+        func book() throws -> (Engine, Int64) {
+            let engine = try makeEngine()
+            let c = try engine.createCustomer(NewCustomer(json: try json(specCustomerBody)), now: now - 600 * day)
+            return (engine, c.rowID)
+        }
+        func night(_ engine: Engine, _ row: Int64, _ at: Int) throws {
+            try engine.db.run("""
+                INSERT INTO health_scores (customer_id, calculated_at, overall, engagement, financial, satisfaction, lifecycle, churn_probability, churn_risk, document)
+                VALUES (?, ?, 50, 50, 50, 50, 50, 0.1, 0, '[]')
+                """, [.int(row), .int(Int64(at))])
+        }
+        func kept(_ engine: Engine) throws -> [Int] { try engine.db.query("SELECT calculated_at FROM health_scores ORDER BY calculated_at") { $0.int(0) } }
+        let (stepwise, a) = try book()
+        let (whole, b) = try book()
+        for d in 0..<500 { try night(stepwise, a, now - d * day); try night(whole, b, now - d * day) }
+        func full(_ at: Int) throws -> Engine.MaintenanceReport {
+            try whole.db.run("DELETE FROM settings WHERE key = 'history.lastThinning'")
+            return try whole.maintain(now: at)
+        }
+        try stepwise.maintain(now: now)
+        _ = try full(now)
+        var at = now
+        for gap in [3, 10, 27] {
+            for d in 1...gap { try night(stepwise, a, at + d * day); try night(whole, b, at + d * day) }
+            at += gap * day
+            let report = try stepwise.maintain(now: at)
+            #expect(report.healthRowsThinned > 0)
+            #expect(report.healthRowsThinned == (try full(at)).healthRowsThinned)
+            #expect(try kept(stepwise) == kept(whole), "after the run of day +\((at - now) / day)")
+        }
+        #expect(try kept(whole).count < 540 - 100)
+    }
+
+    /// Rescore and maintenance report their phases and rows done as `JobPhase.progress`.
+    @Test func rescoreAndMaintenanceReportProgress() throws {
+        let engine = try makeEngine()
+        try DemoBook(customers: 50, seed: 2, now: testNow).generate(into: engine.db)
+        var seen: [JobPhase] = []
+        try engine.rescore(.all, now: testNow, chunk: 20) { seen.append($0) }
+        #expect(seen.first == .began("rescoring") && seen.last == .ended("rescoring"))
+        #expect(seen.contains(.progress("rescoring", done: 20, total: 50)) && seen.contains(.progress("rescoring", done: 50, total: 50)))
+        var old: [(Int, Int)] = []
+        try engine.rescore(now: testNow, chunk: 25) { old.append(($0, $1)) }
+        #expect(old.map(\.0) == [0, 25, 50] && old.allSatisfy { $0.1 == 50 }, "the older progress closure still works")
+        seen = []
+        try engine.maintain(now: testNow, batch: 30) { seen.append($0) }
+        #expect(seen.contains(.progress("thinning history", done: 30, total: 50)))
+    }
+}
