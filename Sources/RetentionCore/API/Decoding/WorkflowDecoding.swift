@@ -65,14 +65,21 @@ extension Snooze {
 }
 
 extension ContactLog {
-    /// `POST /customers/:id/contacts`: `{"channel", "outcome", "note"}`.
+    /// `POST /customers/:id/contacts`: `{"channel", "outcome", "note", "policyId", "followUpAt"}` (the last two optional
+    /// additions: the policy the contact was about, and an instant to follow up, like 2026-12-08T14:30:00Z).
     public init(json body: JSONValue) throws {
         var r = try FieldReader(body)
         guard let channel = try r.optionalChoice("channel", ContactChannel.self) else { throw RetentionError.invalid("channel", "is required") }
         guard let outcome = try r.optionalChoice("outcome", Engine.ContactOutcome.self) else { throw RetentionError.invalid("outcome", "is required") }
         let note = try r.optionalString("note")
+        let policy = try r.optionalString("policyId")
+        var followUpAt: Int?
+        if let text = try r.optionalString("followUpAt") {
+            guard let at = Timestamp.parse(text) else { throw RetentionError.invalid("followUpAt", "must be an instant like 2026-12-08T14:30:00Z, got \"\(text)\"") }
+            followUpAt = at
+        }
         try r.finish()
-        self.init(channel: channel, outcome: outcome, note: note)
+        self.init(channel: channel, outcome: outcome, note: note, policy: policy, followUpAt: followUpAt)
     }
 }
 
