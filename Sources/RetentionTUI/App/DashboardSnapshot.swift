@@ -45,6 +45,12 @@ public struct CustomerDetail: Sendable, Equatable {
     public var scores = DetailScores()
     /// The customer's open tasks, the earliest due first.
     public var tasks: [AgentTask] = []
+    /// A specialist's view (Panes/DetailSections.swift): why in words, what changed since the last score (nil
+    /// with `scorings` < 2), and the compliance cues.
+    public var reasons: [RiskReason] = []
+    public var change: ScoreChange?
+    public var scorings = 0
+    public var cues: ContactCues?
 }
 
 /// What the panes show, collected by the background worker in one go.
@@ -68,6 +74,10 @@ public struct DashboardSnapshot: Sendable, Equatable {
     /// The dashboard user's open tasks, and how many of them are due (the header shows them).
     public var myOpenTasks = 0
     public var myDueTasks = 0
+    /// The follow-up view of the at-risk pane (`F`): the user's open tasks due by the end of today.
+    public var followUps: [AgentTask] = []
+    /// The change of each at-risk row's churn probability at its last scoring, in points (rows scored once: none).
+    public var churnDeltas: [String: Double] = [:]
 }
 
 /// What to collect: the pane filters in force.
@@ -76,6 +86,8 @@ public struct SnapshotRequest: Sendable, Equatable {
     public var renewalDays = 30
     /// The at-risk pane shows former customers to win back instead of the at-risk queue.
     public var winBack = false
+    /// The at-risk pane shows the user's follow-ups due today and overdue (`F`).
+    public var followUps = false
     public var detailCustomerID: String?
     /// Rows of the at-risk and renewal lists read: `rowsPerRead` at first, more as the selection reaches the end.
     public var rowLimit = SnapshotRequest.rowsPerRead
@@ -94,7 +106,9 @@ extension DashboardSnapshot {
         var atRiskQuery = request.atRisk
         atRiskQuery.limit = request.rowLimit
         // The at-risk pane reads one of its two lists: the queue, or the former customers to win back.
-        let atRisk = request.winBack ? [] : try engine.atRisk(atRiskQuery, now: now)
+        let atRisk = request.winBack || request.followUps ? [] : try engine.atRisk(atRiskQuery, now: now)
+        let followUps = request.followUps ? try engine.dueTasks(assignee: engine.user, dueBy: Timestamp.startOfDay(now) + Timestamp.secondsPerDay - 1,
+                                                                limit: request.rowLimit) : []
         let winBack = request.winBack ? try engine.winBack(limit: request.rowLimit) : []
         let renewals = try engine.upcomingRenewals(days: request.renewalDays, limit: request.rowLimit, now: now)
         let campaigns = try engine.campaigns(limit: 200).map(CampaignRow.unmeasured)
@@ -110,15 +124,24 @@ extension DashboardSnapshot {
                                         prediction: customer.erasedAt == nil ? try? engine.predictChurn(customerId: id, features: nil, now: now) : nil,
                                         ltv: try engine.lifetimeValueHistory(customerId: id, limit: 1).first),
                                     tasks: try engine.tasks(customerId: id, status: .open, limit: 20))
+            if customer.erasedAt == nil {
+                detail?.reasons = (try? engine.riskReasons(customerId: id, now: now)) ?? []
+                detail?.cues = try engine.contactCues(customerId: id, now: now)
+            }
+            detail?.scorings = history.count
+            detail?.change = try engine.latestScoreChange(customerId: id)
         }
         let hasCustomers = try !engine.bookIsEmpty()
         // An unscored book has nothing to find.
         let hasScores = try !atRisk.isEmpty || engine.bookHasScores()
         // The user's tasks, from the index of open tasks by assignee (the engine's user is the dashboard's).
         let tasks = try engine.openTaskCounts(assignee: engine.user, now: now)
-        return DashboardSnapshot(header: nil, atRisk: atRisk, winBack: winBack, renewals: renewals, campaigns: campaigns, detail: detail,
-                                 hasCustomers: hasCustomers, hasScores: hasScores, request: request, loadedAt: now,
-                                 myOpenTasks: tasks.open, myDueTasks: tasks.due)
+        var snapshot = DashboardSnapshot(header: nil, atRisk: atRisk, winBack: winBack, renewals: renewals, campaigns: campaigns, detail: detail,
+                                         hasCustomers: hasCustomers, hasScores: hasScores, request: request, loadedAt: now,
+                                         myOpenTasks: tasks.open, myDueTasks: tasks.due)
+        snapshot.followUps = followUps
+        snapshot.churnDeltas = try EngineAdapter.churnDeltas(engine, atRisk.prefix(EngineAdapter.deltaRows).map(\.id))
+        return snapshot
     }
 
     /// The campaign pane's rows with each campaign's performance, read for all of them at once. "Reached" is

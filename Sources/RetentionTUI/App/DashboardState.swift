@@ -16,10 +16,15 @@ public enum PendingAction: Sendable, Equatable {
     case search
     case note(customerID: String)
     case tag(customerID: String)
-    case contactOutcome(customerID: String)
     case enrol(customerID: String, campaignIDs: [String])
     case snooze(customerID: String)
     case completeTask(customerID: String, taskIDs: [String])
+    /// A step of the contact form (`L`), the recorded contact taking shape (Update/UpdateContact.swift).
+    case contact(ContactDraft, ContactStep)
+    /// The snooze presets (`z`), with the customer's next renewal when there is one.
+    case snoozePreset(customerID: String, renewal: Int?)
+    /// The missed payment's policy, amount and due date (`$`).
+    case payment(customerID: String)
 }
 
 /// Sort orders of the at-risk pane (the engine orders by probability; these re-sort the loaded page).
@@ -112,7 +117,7 @@ public struct DashboardState: Sendable {
         winBackRows.first { $0.id == atRiskSelection.selectedID }
     }
     /// The customer ids of the at-risk pane's rows as shown, in order (the queue's or the win-back view's).
-    public var atRiskPaneIDs: [String] { showsWinBack ? winBackRows.map(\.id) : atRiskRows.map(\.id) }
+    public var atRiskPaneIDs: [String] { showsFollowUps ? followUpRows.map(\.id) : showsWinBack ? winBackRows.map(\.id) : atRiskRows.map(\.id) }
     public var selectedRenewal: RenewalEntry? {
         snapshot?.renewals.first { $0.policyId == renewalSelection.selectedID }
     }
@@ -123,7 +128,7 @@ public struct DashboardState: Sendable {
     /// The customer an action applies to in the focused pane.
     public var actionCustomerID: String? {
         switch focused {
-        case .atRisk: showsWinBack ? selectedWinBack?.id : selectedAtRisk?.id
+        case .atRisk: showsFollowUps ? selectedFollowUp?.customerId : showsWinBack ? selectedWinBack?.id : selectedAtRisk?.id
         case .renewals: selectedRenewal?.customerId
         case .detail: detailCustomerID
         case .campaigns: nil
@@ -136,7 +141,7 @@ public struct DashboardState: Sendable {
     public func rowsAreCurrent(_ pane: PaneID) -> Bool {
         guard let shown = snapshot?.request else { return true }
         switch pane {
-        case .atRisk: return shown.atRisk == request.atRisk && shown.winBack == request.winBack
+        case .atRisk: return shown.atRisk == request.atRisk && shown.winBack == request.winBack && shown.followUps == request.followUps
         case .renewals: return shown.renewalDays == request.renewalDays
         case .campaigns, .detail: return true
         }
@@ -151,7 +156,7 @@ public struct DashboardState: Sendable {
     /// The name of the customer an action applies to, for its prompt or confirmation.
     public var actionCustomerName: String? {
         switch focused {
-        case .atRisk: showsWinBack ? selectedWinBack?.name : selectedAtRisk?.name
+        case .atRisk: showsFollowUps ? selectedFollowUp?.customerName : showsWinBack ? selectedWinBack?.name : selectedAtRisk?.name
         case .renewals: selectedRenewal?.customerName
         case .detail: snapshot?.detail?.customer.id == detailCustomerID ? snapshot?.detail?.customer.fullName : nil
         case .campaigns: nil

@@ -36,4 +36,8 @@ public enum ActionOutcome: Sendable, Equatable {
     case preview(title: String, lines: [String])
     /// A question to ask before `action` acts on `subjectID` (its text read from the engine).
     case confirm(title: String, question: String, action: Action, subjectID: String)
+    /// The contact form, read and ready (`L`).
+    case contactForm(ContactDraft)
+    /// The missed-payment prompt, prefilled with "POLICY AMOUNT DUE-DATE" (`$`).
+    case paymentForm(customerID: String, title: String, text: String)
 }

@@ -90,8 +90,10 @@ extension DashboardState {
         case .nextTheme: return [.nextTheme]
         case .activateCampaign, .pauseCampaign, .cancelCampaign, .previewCampaign:
             return campaignAction(binding.action)
-        case .logContact, .addNote, .addTag, .assignToMe, .snooze, .paymentMissed, .copyContact, .recompute, .enrol, .completeTask:
+        case .logContact, .addNote, .addTag, .assignToMe, .snooze, .paymentMissed, .copyContact, .recompute, .enrol, .completeTask,
+             .unsnooze, .unassign:
             return customerAction(binding.action)
+        case .followUps: return toggleFollowUps()
         }
         return []
     }
