@@ -16,6 +16,7 @@ enum ExpectedSchema {
         0x83f2dc6897317019, // version 9
         0x837c8fcc933e8d1d, // version 10
         0x1c1e225fbd04ba1f, // version 11
+        0x3618fe5088ae93ae, // version 12
     ]
 
     /// FNV-1a (64-bit) of the `sqlite_master` dump (see `SchemaFreezeTests.dump`) after each version, version 1 first.
@@ -31,6 +32,7 @@ enum ExpectedSchema {
         0xacbe9b29ffbc7124, // version 9
         0x072d5c69eb72e448, // version 10
         0xf630ef597fc23eae, // version 11
+        0x9fd05185242b5544, // version 12
     ]
 
     /// The `sqlite_master` dump of a database built through every migration: type|name|tbl_name|sql, by type and name.
@@ -300,6 +302,14 @@ table|retention_events|retention_events|CREATE TABLE retention_events (
     occurred_at        INTEGER NOT NULL,
     created_by         TEXT NOT NULL,
     created_at         INTEGER NOT NULL
+)
+table|risk_overrides|risk_overrides|CREATE TABLE risk_overrides (
+    customer_id INTEGER PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+    churn_risk INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    until_at INTEGER NOT NULL,
+    set_by TEXT NOT NULL,
+    set_at INTEGER NOT NULL
 )
 table|settings|settings|CREATE TABLE settings (
     key   TEXT PRIMARY KEY,

@@ -175,4 +175,36 @@ import Testing
         cues = try engine.contactCues(customerId: c, now: noon)
         #expect(cues.cues(for: .sms, now: noon) == ["do not contact", "opted out of sms", "weekly cap reached (3 touches in 7 days)"])
     }
+
+    /// A manual level with a reason and an expiry: shown beside the model's, audited, kept by a rescore, lapsed
+    /// at its instant, cleared on request; bad input names its field and writes nothing.
+    @Test func aManualRiskLevelLapsesOnItsDateAndSurvivesARescore() throws {
+        let engine = try makeEngine(user: "sam")
+        let c = try customer(engine, "O")
+        _ = try policy(engine, c, "O1", 900, "2023-01-01", "2025-01-01")
+        let now = d("2024-06-10T10:00:00Z"), until = d("2024-06-20")
+        _ = try engine.calculateHealthScore(customerId: c, now: now)
+        let set = try engine.setRiskOverride(customerId: c, RiskOverride(level: .low, reason: "renewed by phone", until: until), now: now)
+        #expect(set.level == .low && set.setBy == "sam" && set.setAt == now)
+        #expect(try engine.db.scalarInt("SELECT count(*) FROM audit_log WHERE action = 'customer.risk_override'") == 1)
+        try engine.rescore(now: now + 3_600)
+        #expect(try engine.riskOverride(customerId: c, now: now + 7_200)?.reason == "renewed by phone", "a rescore leaves it")
+        #expect(try engine.riskOverride(customerId: c, now: until - 1) != nil)
+        #expect(try engine.riskOverride(customerId: c, now: until) == nil, "lapsed at its instant")
+        for bad in [RiskOverride(level: .high, reason: " ", until: until), RiskOverride(level: .high, reason: "x", until: now - 1)] {
+            #expect(throws: RetentionError.self) { try engine.setRiskOverride(customerId: c, bad, now: now) }
+        }
+        #expect(try engine.riskOverride(customerId: c, now: now)?.level == .low, "a refused change keeps the old one")
+        // The API: PUT, GET beside the model's level, DELETE.
+        func call(_ m: String, _ body: String? = nil) throws -> JSONValue {
+            Router.handle(try APIRequest(method: m, target: "/customers/\(c)/risk-override", body: try body.map(json)), engine: engine, now: now).body
+        }
+        let put = try call("PUT", #"{"level":"critical","reason":"said they will leave","until":"2024-07-01"}"#)
+        #expect(put["data"]?["effectiveLevel"] == .string("critical") && put["data"]?["override"]?["until"] == .string("2024-07-01T00:00:00Z"))
+        #expect(try call("PUT", #"{"level":"critical","until":"2024-07-01"}"#)["error"]?["field"] == .string("reason"))
+        let model = try engine.customer(id: c).churnRisk.rawValue
+        #expect(try call("GET")["data"]?["modelLevel"] == .string(model))
+        #expect(try call("DELETE")["data"]?["override"] == .null)
+        #expect(try engine.riskOverride(customerId: c, now: now) == nil)
+    }
 }

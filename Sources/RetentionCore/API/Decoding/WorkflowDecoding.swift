@@ -104,3 +104,19 @@ extension ErasureRequest {
         try r.finish()
     }
 }
+
+extension RiskOverride {
+    /// `PUT /customers/:id/risk-override`: `{"level": "low"|"medium"|"high"|"critical", "reason", "until": DATE or instant}`
+    /// (a date alone lapses at the start of that day, UTC).
+    public init(json body: JSONValue) throws {
+        var r = try FieldReader(body)
+        guard let level = try r.optionalChoice("level", ChurnRisk.self) else { throw RetentionError.invalid("level", "is required: low, medium, high or critical") }
+        guard let reason = try r.optionalString("reason") else { throw RetentionError.invalid("reason", "is required") }
+        guard let text = try r.optionalString("until") else { throw RetentionError.invalid("until", "is required: a date like 2026-12-31") }
+        guard let until = Timestamp.parse(text) ?? Timestamp.parseDate(text) else {
+            throw RetentionError.invalid("until", "must be a date like 2026-12-31 or an instant, got \"\(text)\"")
+        }
+        try r.finish()
+        self.init(level: level, reason: reason, until: until)
+    }
+}
