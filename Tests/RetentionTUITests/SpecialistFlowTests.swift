@@ -122,6 +122,23 @@ import Testing
         #expect(s.handle(.enter).isEmpty && s.status?.isError == true)
     }
 
+    /// o: a level, a reason, until a date; or clearing it.
+    @Test func aManualRiskLevel() {
+        var s = state([entry("a", "Ann Lee")])
+        _ = s.handle(.character("o"))
+        guard case .choice(_, let options, _, _)? = s.overlay else { Issue.record("no levels"); return }
+        #expect(options == ["low", "medium", "high", "critical", "clear my level"])
+        _ = s.handle(.enter)
+        #expect(s.handle(.enter).isEmpty && s.status?.text == "A manual level needs a reason.", "a reason is required")
+        for c in "renewed by phone" { _ = s.handle(.character(c)) }
+        _ = s.handle(.enter)
+        let until = Timestamp.startOfDay(now) + 14 * 86_400
+        #expect(s.handle(.enter) == [.setOverride(customerID: "a", RiskOverride(level: .low, reason: "renewed by phone", until: until))])
+        _ = s.handle(.character("o"))
+        for _ in 0..<4 { _ = s.handle(.character("j")) }
+        #expect(s.handle(.enter) == [.clearOverride(customerID: "a")])
+    }
+
     /// The rows carry ▲/▼ with the change of the churn probability at the last scoring.
     @Test func rowsShowTheChangeOfTheirChurnProbability() {
         let s = state([entry("a", "Ann Lee"), entry("b", "Bob Day")], deltas: ["a": 12.5, "b": -3])
@@ -146,7 +163,9 @@ import Testing
         _ = try engine.calculateHealthScore(customerId: c.id, now: now - 86_400)
         _ = try engine.snooze(customerId: c.id, until: Timestamp.startOfDay(now) + 5 * 86_400, now: now)
         _ = try engine.logContact(customerId: c.id, ContactLog(channel: .call, outcome: .reached, followUpAt: now + 7_200), now: now)
+        _ = try engine.setRiskOverride(customerId: c.id, RiskOverride(level: .low, reason: "renewed by phone", until: now + 86_400 * 10), now: now)
         detail = try detailText(engine, c.id)
+        #expect(detail.contains("Your level low (model: \(try engine.customer(id: c.id).churnRisk.rawValue))") && detail.contains("renewed by phone"))
         #expect(detail.contains("1 missed payment since") && detail.contains("($100 overdue)"))
         #expect(detail.contains("snoozed until \(Timestamp.formatDate(Timestamp.startOfDay(now) + 5 * 86_400))"))
         #expect(detail.contains("follow-up \(Formatting.dateTime(now + 7_200))"))

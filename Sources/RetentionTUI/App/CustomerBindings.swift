@@ -28,6 +28,8 @@ extension KeyBindings {
                    disabledReason: { s in
                        s.customerUnavailable() ?? (s.actionCustomerAssigned == false ? "\(s.actionCustomerName ?? "This customer") is not assigned." : nil)
                    }),
+        KeyBinding([.character("o")], .riskOverride, "set or clear my risk level (reason, until a date)", panes: [.atRisk, .renewals, .detail],
+                   disabledReason: { $0.customerUnavailable() }),
         KeyBinding([.character("F")], .followUps, "my follow-ups due today and overdue / the queue", panes: [.atRisk, .detail], footer: true),
         KeyBinding([.character("d")], .completeTask, "mark a task done", panes: [.detail, .atRisk], footer: true,
                    disabledReason: { s in

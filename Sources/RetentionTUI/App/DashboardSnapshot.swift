@@ -51,6 +51,8 @@ public struct CustomerDetail: Sendable, Equatable {
     public var change: ScoreChange?
     public var scorings = 0
     public var cues: ContactCues?
+    /// The specialist's risk level in force, if any (shown beside the model's).
+    public var riskOverride: RiskOverride?
 }
 
 /// What the panes show, collected by the background worker in one go.
@@ -127,6 +129,7 @@ extension DashboardSnapshot {
             if customer.erasedAt == nil {
                 detail?.reasons = (try? engine.riskReasons(customerId: id, now: now)) ?? []
                 detail?.cues = try engine.contactCues(customerId: id, now: now)
+                detail?.riskOverride = try engine.riskOverride(customerId: id, now: now)
             }
             detail?.scorings = history.count
             detail?.change = try engine.latestScoreChange(customerId: id)

@@ -25,6 +25,8 @@ public enum PendingAction: Sendable, Equatable {
     case snoozePreset(customerID: String, renewal: Int?)
     /// The missed payment's policy, amount and due date (`$`).
     case payment(customerID: String)
+    /// A step of the manual risk level dialog (`o`).
+    case override(OverrideDraft, OverrideStep)
 }
 
 /// Sort orders of the at-risk pane (the engine orders by probability; these re-sort the loaded page).

@@ -6,7 +6,7 @@ public enum Action: String, Sendable, CaseIterable {
     case riskFilter, mine, renewalWindow, winBack
     case activateCampaign, pauseCampaign, cancelCampaign, previewCampaign
     case logContact, addNote, addTag, assignToMe, snooze, paymentMissed, copyContact, recompute, enrol, completeTask
-    case unsnooze, unassign, followUps
+    case unsnooze, unassign, followUps, riskOverride
 }
 
 /// The question a binding asks before it acts (lazygit's confirmation on a binding).

@@ -22,6 +22,8 @@ public enum Effect: Sendable, Equatable {
     /// Reads the customer's policies in force, then asks for the missed payment's policy, amount and due date.
     case paymentForm(customerID: String, policyID: String?)
     case recordPayment(customerID: String, policy: String?, amount: Double?, dueDate: Int?)
+    case setOverride(customerID: String, RiskOverride)
+    case clearOverride(customerID: String)
     case note(customerID: String, text: String)
     case tag(customerID: String, tag: String)
     case recompute(customerID: String)

@@ -80,6 +80,16 @@ final class EffectRunner {
                 return .status("Contact logged: \(contact.outcome.title) by \(contact.channel.rawValue)"
                                + (contact.followUpAt.map { "; follow-up \(Formatting.dateTime($0))" } ?? "") + ".")
             }
+        case .setOverride(let id, let o):
+            worker.perform { engine, now in
+                let set = try engine.setRiskOverride(customerId: id, o, now: now)
+                return .status("\(try engine.customer(id: id).fullName): your level \(set.level.rawValue) until \(Formatting.date(set.until)) (the model's stays beside it).")
+            }
+        case .clearOverride(let id):
+            worker.perform { engine, now in
+                try engine.clearRiskOverride(customerId: id, now: now)
+                return .status("\(try engine.customer(id: id).fullName): manual level cleared; the model's level applies.")
+            }
         case .unsnooze(let id):
             worker.perform { engine, now in .status("\(try engine.snooze(customerId: id, until: nil, now: now).fullName) is back in the queue (unsnoozed).") }
         case .unassign(let id):

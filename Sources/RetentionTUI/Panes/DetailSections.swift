@@ -36,6 +36,10 @@ enum DetailSections {
             parts.append(("none", .text))
         }
         lines.append(parts)
+        if let o = d.riskOverride {
+            lines.append([("Your level ", .dim), (o.level.rawValue, Formatting.riskRole(o.level)), (" (model: \(c.churnRisk.rawValue))", .dim),
+                          ("  until \(Formatting.date(o.until))  by \(o.setBy): ", .dim), (o.reason, .text), ("  (o changes or clears it)", .dim)])
+        }
         if let cues = d.cues {
             let said = cues.cues(for: cues.preferred, now: now)
             if !said.isEmpty { lines.append([("Before contacting: ", .riskHigh), (said.joined(separator: "; "), .warning)]) }

@@ -36,6 +36,7 @@ extension DashboardState {
             // The form needs the customer's preferred channel, time zone and cues: read first, then opened.
             return [.startContact(customerID: id, policyID: focused == .renewals ? selectedRenewal?.policyId : nil)]
         case .unsnooze: return [.unsnooze(customerID: id)]
+        case .riskOverride: overrideStep(OverrideDraft(customerID: id, name: name), .level)
         case .unassign: return [.unassign(customerID: id)]
         case .addNote: overlay = .prompt(title: "Note on \(name)", text: "", action: .note(customerID: id))
         case .addTag: overlay = .prompt(title: "Tag \(name) (one word or phrase, no ;)", text: "", action: .tag(customerID: id))

@@ -196,3 +196,61 @@ extension DashboardState {
         return [.recordPayment(customerID: id, policy: policy, amount: amount, dueDate: due)]
     }
 }
+
+/// A manual risk level being set (`o`): level, then reason, then until when.
+public struct OverrideDraft: Sendable, Equatable {
+    public var customerID: String
+    public var name: String
+    public var level: ChurnRisk = .medium
+    public var reason = ""
+}
+
+/// The steps of the override dialog.
+public enum OverrideStep: Sendable, Equatable { case level, reason, until }
+
+extension DashboardState {
+    /// `o`: the level (or clearing the one set), then the reason, then the date it lapses.
+    mutating func overrideStep(_ d: OverrideDraft, _ step: OverrideStep, text: String = "") {
+        switch step {
+        case .level:
+            overlay = .choice(title: "Risk level for \(d.name) (yours, beside the model's)", options: ChurnRisk.allCases.map(\.rawValue) + ["clear my level"],
+                              selected: 0, action: .override(d, .level))
+        case .reason:
+            overlay = .prompt(title: "Why \(d.level.rawValue) for \(d.name)? (required)", text: text, action: .override(d, .reason))
+        case .until:
+            overlay = .prompt(title: "\(d.level.rawValue) until (YYYY-MM-DD, or days like 14; it lapses then)", text: text.isEmpty ? "14" : text,
+                              action: .override(d, .until))
+        }
+    }
+
+    mutating func overrideAnswer(_ draft: OverrideDraft, _ step: OverrideStep, choice: Int? = nil, text: String = "", now: Date) -> [Effect] {
+        var d = draft
+        let today = Timestamp.startOfDay(Int(now.timeIntervalSince1970))
+        switch step {
+        case .level:
+            guard let choice else { return [] }
+            if choice >= ChurnRisk.allCases.count { return [.clearOverride(customerID: d.customerID)] }
+            d.level = ChurnRisk.allCases[choice]
+            overrideStep(d, .reason)
+        case .reason:
+            guard !text.isEmpty else {
+                status = ("A manual level needs a reason.", true)
+                overrideStep(d, .reason)
+                return []
+            }
+            d.reason = text
+            overrideStep(d, .until)
+        case .until:
+            var until: Int?
+            if let days = Int(text), (1...366).contains(days) { until = today + days * Timestamp.secondsPerDay }
+            else if let date = Timestamp.parseDate(text), date > today, date <= today + 366 * Timestamp.secondsPerDay { until = date }
+            guard let until else {
+                status = ("Until needs a future date within a year like 2026-12-31, or a number of days; got \"\(text)\".", true)
+                overrideStep(d, .until, text: text)
+                return []
+            }
+            return [.setOverride(customerID: d.customerID, RiskOverride(level: d.level, reason: d.reason, until: until))]
+        }
+        return []
+    }
+}

@@ -91,7 +91,7 @@ extension DashboardState {
         case .activateCampaign, .pauseCampaign, .cancelCampaign, .previewCampaign:
             return campaignAction(binding.action)
         case .logContact, .addNote, .addTag, .assignToMe, .snooze, .paymentMissed, .copyContact, .recompute, .enrol, .completeTask,
-             .unsnooze, .unassign:
+             .unsnooze, .unassign, .riskOverride:
             return customerAction(binding.action)
         case .followUps: return toggleFollowUps()
         }

@@ -53,6 +53,7 @@ extension DashboardState {
                 case .tag(let id): return value.isEmpty ? [] : [.tag(customerID: id, tag: value)]
                 case .contact(let draft, let step): return contactAnswer(draft, step, text: value, now: now)
                 case .payment(let id): return paymentEntered(customerID: id, text: value)
+                case .override(let draft, let step): return overrideAnswer(draft, step, text: value, now: now)
                 default: break
                 }
             case .backspace, .character, .control("u"):
@@ -78,6 +79,7 @@ extension DashboardState {
             case .enter:
                 self.overlay = nil
                 if case .contact(let draft, let step) = action { return contactAnswer(draft, step, choice: selected, now: now) }
+                if case .override(let draft, let step) = action { return overrideAnswer(draft, step, choice: selected, now: now) }
                 if case .snoozePreset(let id, let renewal) = action { return snoozePreset(customerID: id, renewal: renewal, choice: selected, options: options) }
                 if case .enrol(let id, let campaigns) = action, campaigns.indices.contains(selected) {
                     return [.enrol(customerID: id, campaignID: campaigns[selected])]
