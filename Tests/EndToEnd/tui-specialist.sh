@@ -94,6 +94,18 @@ $T send-keys -t tui Enter
 check_screen "the missed payment is recorded" "Missed payment recorded"
 if [ "$(q "SELECT count(*) FROM retention_events WHERE event_type='payment_missed' AND created_by='sam' AND policy_id IS NOT NULL AND json_extract(data,'$.amount') > 0 AND json_extract(data,'$.dueDate')='2026-06-15'")" = 1 ]; then ok; else fail "the missed payment carries policy, amount and due date"; fi
 
+# e on a do-not-contact customer asks first, naming the cue (D16).
+TOP=$("$BIN" --db "$DB" api GET '/at-risk?limit=1' --compact | sed -n 's/.*"data":\[{"customerId":"\([^"]*\)".*/\1/p')
+"$BIN" --db "$DB" api PATCH "/customers/$TOP" --data '{"doNotContact":true}' --compact >/dev/null
+sleep 1.5
+$T send-keys -t tui 1 g e
+check_screen "e offers the campaigns" "Enrol "
+$T send-keys -t tui Enter
+check_screen "enrolling a do-not-contact customer asks first" "Before you enrol"
+check_screen "naming the cue" "do not contact"
+$T send-keys -t tui y
+check_screen "yes enrols" "Enrolled:"
+
 $T send-keys -t tui q
 check_screen "quits cleanly" "EXITED 0"
 echo "tui-specialist: $passed passed, $failed failed"

@@ -139,6 +139,17 @@ import Testing
         #expect(s.handle(.enter) == [.clearOverride(customerID: "a")])
     }
 
+    /// e asks the engine first; when a compliance cue applies it asks, naming it, before enrolling (D16).
+    @Test func enrollingAsksAboutComplianceCues() {
+        var s = state([entry("a", "Ann Lee")])
+        s.overlay = .choice(title: "", options: ["Winter"], selected: 0, action: .enrol(customerID: "a", campaignIDs: ["k1"]))
+        #expect(s.handle(.enter) == [.checkEnrol(customerID: "a", campaignID: "k1")])
+        _ = s.update(.result(.done(.enrolCues(customerID: "a", campaignID: "k1", question: "Ann Lee: do not contact. Enrol anyway?"))), now: updateNow)
+        guard case .confirm(_, let question, _)? = s.overlay else { Issue.record("no question"); return }
+        #expect(question.contains("do not contact"))
+        #expect(s.handle(.character("y")) == [.enrol(customerID: "a", campaignID: "k1")])
+    }
+
     /// The rows carry ▲/▼ with the change of the churn probability at the last scoring.
     @Test func rowsShowTheChangeOfTheirChurnProbability() {
         let s = state([entry("a", "Ann Lee"), entry("b", "Bob Day")], deltas: ["a": 12.5, "b": -3])

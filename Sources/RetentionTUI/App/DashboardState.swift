@@ -27,6 +27,8 @@ public enum PendingAction: Sendable, Equatable {
     case payment(customerID: String)
     /// A step of the manual risk level dialog (`o`).
     case override(OverrideDraft, OverrideStep)
+    /// An enrolment asked about because a compliance cue applies (D16).
+    case enrolDespiteCues(customerID: String, campaignID: String)
 }
 
 /// Sort orders of the at-risk pane (the engine orders by probability; these re-sort the loaded page).

@@ -22,6 +22,8 @@ public enum Effect: Sendable, Equatable {
     /// Reads the customer's policies in force, then asks for the missed payment's policy, amount and due date.
     case paymentForm(customerID: String, policyID: String?)
     case recordPayment(customerID: String, policy: String?, amount: Double?, dueDate: Int?)
+    /// Reads the compliance cues for the campaign's first channel: asks when one applies, else enrols.
+    case checkEnrol(customerID: String, campaignID: String)
     case setOverride(customerID: String, RiskOverride)
     case clearOverride(customerID: String)
     case note(customerID: String, text: String)

@@ -80,6 +80,18 @@ final class EffectRunner {
                 return .status("Contact logged: \(contact.outcome.title) by \(contact.channel.rawValue)"
                                + (contact.followUpAt.map { "; follow-up \(Formatting.dateTime($0))" } ?? "") + ".")
             }
+        case .checkEnrol(let id, let campaignID):
+            worker.perform { engine, now in
+                let c = try engine.customer(id: id), k = try engine.campaign(id: campaignID)
+                let channel = k.sequence.first.flatMap { $0.channel } ?? c.preferredContactMethod
+                let cues = try engine.contactCues(customerId: id, now: now).cues(for: channel, now: now)
+                if !cues.isEmpty {
+                    return .enrolCues(customerID: id, campaignID: campaignID,
+                                      question: "\(c.fullName): \(cues.joined(separator: "; ")). Enrol in \"\(k.name)\" anyway? (Dispatch applies the same rules when each message is due.)")
+                }
+                let steps = try engine.enrolCustomer(campaignId: campaignID, customerId: id, now: now)
+                return .status("Enrolled: \(steps) touchpoints scheduled in \"\(k.name)\".")
+            }
         case .setOverride(let id, let o):
             worker.perform { engine, now in
                 let set = try engine.setRiskOverride(customerId: id, o, now: now)

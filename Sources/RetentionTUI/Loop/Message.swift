@@ -40,4 +40,6 @@ public enum ActionOutcome: Sendable, Equatable {
     case contactForm(ContactDraft)
     /// The missed-payment prompt, prefilled with "POLICY AMOUNT DUE-DATE" (`$`).
     case paymentForm(customerID: String, title: String, text: String)
+    /// Compliance cues apply to an enrolment: ask before enrolling.
+    case enrolCues(customerID: String, campaignID: String, question: String)
 }

@@ -29,6 +29,7 @@ extension DashboardState {
                 self.overlay = nil
                 if case .confirmed(let binding, let id) = action { return confirmedEffects(binding, subjectID: id) }
                 if case .contact(let draft, let step) = action { return contactAnswer(draft, step, now: now) }
+                if case .enrolDespiteCues(let id, let campaign) = action { return [.enrol(customerID: id, campaignID: campaign)] }
             case .character("n"), .character("N"), .escape:
                 self.overlay = nil
                 status = ("Nothing changed.", false)
@@ -82,7 +83,7 @@ extension DashboardState {
                 if case .override(let draft, let step) = action { return overrideAnswer(draft, step, choice: selected, now: now) }
                 if case .snoozePreset(let id, let renewal) = action { return snoozePreset(customerID: id, renewal: renewal, choice: selected, options: options) }
                 if case .enrol(let id, let campaigns) = action, campaigns.indices.contains(selected) {
-                    return [.enrol(customerID: id, campaignID: campaigns[selected])]
+                    return [.checkEnrol(customerID: id, campaignID: campaigns[selected])]
                 }
                 if case .completeTask(_, let tasks) = action, tasks.indices.contains(selected) {
                     return [.completeTask(id: tasks[selected])]
