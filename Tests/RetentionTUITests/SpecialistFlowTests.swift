@@ -152,11 +152,14 @@ import Testing
 
     /// The rows carry ▲/▼ with the change of the churn probability at the last scoring.
     @Test func rowsShowTheChangeOfTheirChurnProbability() {
-        let s = state([entry("a", "Ann Lee"), entry("b", "Bob Day")], deltas: ["a": 12.5, "b": -3])
-        var canvas = Canvas(columns: 160, rows: 30)
+        var s = state([entry("a", "Ann Lee"), entry("b", "Bob Day", snoozed: now + 86_400, owner: "sam")], deltas: ["a": 12.5, "b": -3])
+        s.columns = 240
+        var canvas = Canvas(columns: 240, rows: 40)
         DashboardView.draw(s, into: &canvas, now: now)
         let text = canvas.lines().joined(separator: "\n")
         #expect(text.contains("60% ▲12.5") && text.contains("60% ▼3.0"))
+        // A snoozed customer shown on request (z) is marked so beside the owner.
+        #expect(text.contains("Bob Day") && text.contains("snoozed s"))
     }
 
     /// The detail says why in words, what changed since the last score, the queue state and the cues.

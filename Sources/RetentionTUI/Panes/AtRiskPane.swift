@@ -44,7 +44,9 @@ enum AtRiskPane: Pane {
                 TableCell(String(format: "%5.1f ", e.healthScore) + Bar(value: e.healthScore).text(width: 5, glyphs: canvas.glyphs), role: .bar),
                 TableCell(Formatting.compactCents(e.projectedLTVCents) + (e.ltvTier.map { " \($0.prefix(1).uppercased())" } ?? "")),
                 TableCell(Formatting.date(e.nextRenewalDate)), TableCell(Formatting.ago(e.lastContactDate, now: now)),
-                TableCell(e.assignedTo ?? canvas.glyphs.missing), TableCell(e.topRiskFactor ?? canvas.glyphs.missing),
+                // Snoozed customers appear only when asked for (z): marked so.
+                TableCell(((e.snoozedUntil ?? 0) > now ? "snoozed " : "") + (e.assignedTo ?? ((e.snoozedUntil ?? 0) > now ? "" : canvas.glyphs.missing))),
+                TableCell(e.topRiskFactor ?? canvas.glyphs.missing),
             ])
         }
         let empty = state.loading ? "Loading…" : state.snapshot?.hasCustomers != true
