@@ -64,6 +64,8 @@ if screen | grep -q "Retention" && screen | grep -q "3 Campaigns"; then ok; else
 # tomorrow, may be the first; it was added after the demo's scoring, so it has no scores to show).
 $T send-keys -t tui G Enter
 check_screen "customer detail opens" "Scores"
+# The queue state, the reasons in words and what changed come first: scroll to the components.
+$T send-keys -t tui j j j j j j j j j j
 check_screen "detail shows the health components" "Engagement"
 check_screen "detail says the defaults are untrained" "model untrained: documented default coefficients (M)"
 # M shows the model in use: on this small demo, the untrained defaults and what training needs.
@@ -71,7 +73,7 @@ $T send-keys -t tui M
 check_screen "model overlay" "Churn model untrained: the documented default coefficients."
 check_screen "model overlay says what training needs" "at least 100 customers who left"
 $T send-keys -t tui x
-$T send-keys -t tui j j j j j j j j j j j j j j j j j j j j j j j j
+$T send-keys -t tui j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j j
 check_screen "detail scrolls to the policies and events" "Recent events"
 $T send-keys -t tui Escape
 check_screen "Esc returns to the list" "Renewals, next 90 days"
@@ -80,7 +82,7 @@ TOPFACTOR=$(api GET '/at-risk?limit=1' | sed -n 's/.*"topRiskFactor":"\([^"]*\)"
 $T send-keys -t tui 1 g Enter
 check_screen "the detail opens on the top customer" "Scores"
 # Its open tasks (the rescore's risk rises raise them) come first: scroll to the churn lines.
-$T send-keys -t tui j j j j j j
+$T send-keys -t tui j j j j j j j j j j j j j j
 check_screen "the detail's top factor is the list's" "top factor $TOPFACTOR +"
 $T send-keys -t tui Escape 2
 
@@ -88,9 +90,10 @@ $T send-keys -t tui Escape 2
 $T send-keys -t tui '?'
 check_screen "help overlay" "Keys (any key closes)"
 check_screen "help lists campaign keys" "activate / resume campaign"
-# Help and behaviour come from the same bindings: the keys that ask first say so.
+# Help and behaviour come from the same bindings: the keys that ask first say so (a page down: help scrolls).
+$T send-keys -t tui ' '
 check_screen "help says the missed payment asks first" "record a missed payment (asks first)"
-check_screen "help says z asks for a date or days" "snooze until a date or for N days"
+check_screen "help says z offers the presets" "snooze (presets) or show snoozed"
 $T send-keys -t tui x
 
 # Activate and pause the campaign by keys; check the database through the api.
@@ -206,10 +209,14 @@ $T send-keys -t tui + 1
 check_screen "+ again shows every pane" "Renewals, next"
 
 # Log a contact on a customer.
+# (The whole contact form, the follow-up queue and the other specialist keys: tui-specialist.sh.)
 $T send-keys -t tui 2 g L
-check_screen "contact outcome menu" "Contact outcome"
-$T send-keys -t tui Down Down Enter
-check_screen "contact logged" "Contact logged: no_answer"
+check_screen "contact form asks the channel first" ": channel"
+$T send-keys -t tui Enter
+check_screen "then the outcome, in words" "how did it go?"
+$T send-keys -t tui Down Down Enter Enter Enter
+if wait_for "Before you log it" 3; then $T send-keys -t tui y; fi
+check_screen "contact logged" "Contact logged: No answer"
 if [ "$(api GET '/metrics' >/dev/null; sqlite3 "$DB" "SELECT count(*) FROM retention_events WHERE event_type='contact_made' AND data LIKE '%no_answer%' AND created_by='specialist'")" -ge 1 ]; then ok; else fail "contact stored with the user"; fi
 
 # A paste is text for the prompt, never keys: its line break does not submit the note, the "A$" after it
@@ -233,7 +240,9 @@ $T send-keys -t tui n
 check_screen "n changes nothing" "Nothing changed."
 if [ "$(missed)" = "$MISSED" ]; then ok; else fail "a missed payment recorded without a yes"; fi
 $T send-keys -t tui '$' y
-check_screen "y records the missed payment and rescores at once" "Missed payment recorded; health now"
+check_screen "y asks the policy, amount and due date" "POLICY AMOUNT DUE-DATE"
+$T send-keys -t tui Enter
+check_screen "Enter records the missed payment and rescores at once" "Missed payment recorded; health now"
 if [ "$(missed)" = "$((MISSED + 1))" ]; then ok; else fail "missed payment stored once"; fi
 
 # An external change arrives through the timer.

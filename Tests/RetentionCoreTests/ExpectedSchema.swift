@@ -19,6 +19,7 @@ enum ExpectedSchema {
         0x341adf1e3000e15f, // version 12
         0xb16e405fa748a50a, // version 13
         0x3f228b121c357abf, // version 14
+        0x3618fe5088ae93ae, // version 15
     ]
 
     /// FNV-1a (64-bit) of the `sqlite_master` dump (see `SchemaFreezeTests.dump`) after each version, version 1 first.
@@ -37,6 +38,7 @@ enum ExpectedSchema {
         0xc47f8be51ceeb26a, // version 12
         0xb05e7f999be063f1, // version 13
         0x7ea9280ee9857984, // version 14
+        0xff586ce9d4e511ce, // version 15
     ]
 
     /// The `sqlite_master` dump of a database built through every migration: type|name|tbl_name|sql, by type and name.
@@ -319,6 +321,14 @@ table|retention_events|retention_events|CREATE TABLE retention_events (
     occurred_at        INTEGER NOT NULL,
     created_by         TEXT NOT NULL,
     created_at         INTEGER NOT NULL
+)
+table|risk_overrides|risk_overrides|CREATE TABLE risk_overrides (
+    customer_id INTEGER PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+    churn_risk INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    until_at INTEGER NOT NULL,
+    set_by TEXT NOT NULL,
+    set_at INTEGER NOT NULL
 )
 table|settings|settings|CREATE TABLE settings (
     key   TEXT PRIMARY KEY,

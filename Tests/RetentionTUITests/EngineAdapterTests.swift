@@ -117,8 +117,13 @@ import Testing
         let h = try engine.calculateHealthScore(customerId: c.id, now: later)
         #expect(EngineAdapter.rescoredSentence(h) == "Rescored: health \(JSONValue.format(number: h.json["overallScore"]!.doubleValue!)), \(h.churnRisk.rawValue) risk.")
         // A missed payment is rescored at once: the sentence names the score it stored.
-        let missed = try engine.createEvent(EngineAdapter.paymentMissedEvent(customerID: c.id), now: later + 60)
+        let policy = try #require(try engine.policies(customerId: c.id).first { $0.status.isInForce })
+        let missed = try engine.createEvent(EngineAdapter.paymentMissedEvent(customerID: c.id, policy: policy.policyNumber, amount: 82.78,
+                                                                             dueDate: Timestamp.startOfDay(later)), now: later + 60)
         #expect(missed.eventType == .payment_missed && missed.severity == .warning)
+        // D26: the policy, the amount and the due date are recorded.
+        #expect(missed.policyId == policy.id && missed.data?["amount"] == .number(82.78)
+                && missed.data?["dueDate"] == .string(Timestamp.formatDate(later)))
         let stored = try #require(missed.actionsTaken?.first?["healthScore"]?["overallScore"]?.doubleValue)
         let latest = try engine.healthHistory(customerId: c.id, limit: 1).first
         #expect(EngineAdapter.paymentMissedSentence(latestHealth: latest, recordedAt: later + 60) == String(format: "Missed payment recorded; health now %.1f.", stored))

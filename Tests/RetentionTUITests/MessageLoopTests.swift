@@ -99,7 +99,7 @@ import Testing
         let help = draw(state).lines().joined(separator: "\n")
         #expect(help.contains("record a missed payment (asks first)"))
         #expect(help.contains("cancel campaign (asks first)"))
-        #expect(help.contains("snooze until a date or for N days"), "z prompts for a date or days: help says so")
+        #expect(help.contains("snooze (presets) or show snoozed"), "z offers the presets: help says so")
     }
 
     /// Help cuts nothing: at 80x24 and 120x40 every key's whole description, "(asks first)" and its reason for

@@ -121,6 +121,7 @@ extension Engine {
             try db.execute("INSERT INTO customer_search (customer_search) VALUES ('optimize')")
             try db.run("DELETE FROM customer_tags WHERE customer_id = ?", [.int(c.rowID)])
             try db.run("DELETE FROM tasks WHERE customer_id = ?", [.int(c.rowID)])
+            try db.run("DELETE FROM risk_overrides WHERE customer_id = ?", [.int(c.rowID)])
             try db.run("UPDATE policies SET documents = '[]', metadata = NULL, underwriter = NULL WHERE customer_id = ?", [.int(c.rowID)])
             try db.run("""
                 UPDATE touchpoints SET subject = NULL, content = NULL, response = NULL, metadata = NULL, last_error = NULL,

@@ -8,8 +8,13 @@ import Foundation
 /// - paymentHistory: the financial component's on-time share (0–100);
 /// - claimsRatio: the loss ratio, claims filed in the last 12 months ÷ premium earned in them, capped at 3
 ///   (one large claim must not swamp every other signal; 0 when nothing was earned);
-/// - lastContactDays: days since the last interaction (365 when there was none).
+/// - lastContactDays: days since the last interaction, capped at `contactDaysCap` (730); a customer never
+///   contacted counts as the cap, so "never contacted" never reads safer than "contacted long ago" (D28).
 public struct ChurnFeatures: Sendable, Equatable {
+    /// The most days since the last interaction the model sees, and what "never contacted" counts as: two
+    /// years. `lastContactDays = min(d, 730)`, never contacted: 730.
+    public static let contactDaysCap = 730
+
     public static let names = ["tenure", "policyCount", "engagementScore", "satisfactionScore", "paymentHistory", "claimsRatio", "lastContactDays"]
     static let ranges: [ClosedRange<Double>] = [0...1200, 0...100, 0...100, 0...100, 0...100, 0...3, 0...36500]
 
@@ -20,7 +25,7 @@ public struct ChurnFeatures: Sendable, Equatable {
     public init(signals s: CustomerSignals, health h: HealthScore) {
         let ratio = s.premiumEarnedInWindowCents > 0 ? min(3, Double(s.claimAmountInWindowCents) / Double(s.premiumEarnedInWindowCents)) : 0
         values = [Double(s.tenureMonths), Double(s.activePolicies), h.engagement.score, h.satisfaction.score,
-                  h.financial.paymentHistory, ratio, Double(s.daysSinceLastInteraction ?? 365)]
+                  h.financial.paymentHistory, ratio, Double(min(s.daysSinceLastInteraction ?? Self.contactDaysCap, Self.contactDaysCap))]
     }
 
     public func value(_ name: String) -> Double { values[ChurnFeatures.names.firstIndex(of: name)!] }

@@ -39,6 +39,8 @@ public struct CustomerChurnPrediction: Sendable {
     public var features: ChurnFeatures
     public var model: Engine.ChurnModelInfo
     public var predictedAt: Int
+    /// Why, in words, from the customer's own data (not the what-if's): `Engine.riskReasons`.
+    public var reasons: [RiskReason] = []
 }
 
 /// One stored health score (`Engine.healthHistory`): the overall score, its four components, the churn
@@ -207,14 +209,15 @@ extension Engine {
     /// A churn prediction, optionally a what-if with some features overridden (`POST /customers/:id/churn-prediction`).
     /// Nothing is stored.
     public func predictChurn(customerId: String, features overrides: JSONValue?, now: Int) throws -> CustomerChurnPrediction {
-        var (_, sc, info, medians) = try scoreOne(customerId: customerId, now: now)
+        var (c, sc, info, medians) = try scoreOne(customerId: customerId, now: now)
+        let reasons = try riskReasons(customerRow: c.rowID, score: sc, model: info.model, now: now)
         let features = try sc.features.applying(overrides)
         sc.prediction = ChurnPrediction.explain(features: features, model: info.model, medians: medians, riskFactors: sc.prediction.riskFactors,
                                                 completeness: ChurnPrediction.completeness(sc.signals),
                                                 crossSellOpportunities: sc.health.financial.crossSellOpportunities)
         return CustomerChurnPrediction(customerId: customerId, prediction: sc.prediction,
                                        customerStatus: CustomerStatus(activePolicies: sc.signals.activePolicies, totalPolicies: sc.signals.totalPolicies),
-                                       features: features, model: info, predictedAt: now)
+                                       features: features, model: info, predictedAt: now, reasons: reasons)
     }
 
     /// What a rescore did.

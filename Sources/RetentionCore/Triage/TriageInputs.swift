@@ -24,21 +24,37 @@ public struct Snooze: Sendable, Equatable {
     }
 }
 
-/// A contact with the customer and how it went (`Engine.logContact`, `POST /customers/:id/contacts`).
+/// A contact with the customer and how it went (`Engine.logContact`, `POST /customers/:id/contacts`): one
+/// `contact_made` event, tied to a policy when given, and, with a follow-up, one open follow-up task.
 public struct ContactLog: Sendable, Equatable {
     public var channel: ContactChannel
     public var outcome: Engine.ContactOutcome
     /// Up to 2,000 characters, line breaks allowed.
     public var note: String?
+    /// The policy the contact was about (its id or policy number; the customer's own).
+    public var policy: String?
+    /// When to follow up (an instant after now, within a year): an open task for the person logging it.
+    public var followUpAt: Int?
 
-    public init(channel: ContactChannel, outcome: Engine.ContactOutcome, note: String? = nil) {
+    public init(channel: ContactChannel, outcome: Engine.ContactOutcome, note: String? = nil, policy: String? = nil, followUpAt: Int? = nil) {
         self.channel = channel
         self.outcome = outcome
         self.note = note
+        self.policy = policy
+        self.followUpAt = followUpAt
     }
 
-    public func validate() throws {
+    public func validate(now: Int) throws {
         if let note { _ = try Validation.text(note, field: "note", maxLength: 2000, multiline: true) }
+        if let policy { _ = try Validation.text(policy, field: "policyId", maxLength: 100) }
+        if let followUpAt {
+            if followUpAt <= now {
+                throw RetentionError.invalid("followUpAt", "must be after now (\(Timestamp.formatInstant(now))), got \(Timestamp.formatInstant(followUpAt))")
+            }
+            if followUpAt > now + 366 * Timestamp.secondsPerDay {
+                throw RetentionError.invalid("followUpAt", "must be within a year of now, got \(Timestamp.formatInstant(followUpAt))")
+            }
+        }
     }
 }
 

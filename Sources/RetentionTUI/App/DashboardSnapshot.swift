@@ -51,6 +51,14 @@ public struct CustomerDetail: Sendable, Equatable {
     public var scores = DetailScores()
     /// The customer's open tasks, the earliest due first.
     public var tasks: [AgentTask] = []
+    /// A specialist's view (Panes/DetailSections.swift): why in words, what changed since the last score (nil
+    /// with `scorings` < 2), and the compliance cues.
+    public var reasons: [RiskReason] = []
+    public var change: ScoreChange?
+    public var scorings = 0
+    public var cues: ContactCues?
+    /// The specialist's risk level in force, if any (shown beside the model's).
+    public var riskOverride: RiskOverride?
 }
 
 /// What the panes show, collected by the background worker in one go.
@@ -77,6 +85,10 @@ public struct DashboardSnapshot: Sendable, Equatable {
     /// Where the at-risk and renewal rows stand in their whole queues (keys, ends, true sizes), and who left
     /// the at-risk queue since the last read (`ListReads`).
     public var lists = ListWindows()
+    /// The follow-up view of the at-risk pane (`F`): the user's open tasks due by the end of today.
+    public var followUps: [AgentTask] = []
+    /// The change of each at-risk row's churn probability at its last scoring, in points (rows scored once: none).
+    public var churnDeltas: [String: Double] = [:]
 }
 
 /// What to collect: the pane filters in force.
@@ -85,6 +97,8 @@ public struct SnapshotRequest: Sendable, Equatable {
     public var renewalDays = 30
     /// The at-risk pane shows former customers to win back instead of the at-risk queue.
     public var winBack = false
+    /// The at-risk pane shows the user's follow-ups due today and overdue (`F`).
+    public var followUps = false
     public var detailCustomerID: String?
     /// Rows of the at-risk and renewal lists read: `rowsPerRead` at first, more as the selection reaches the end.
     public var rowLimit = SnapshotRequest.rowsPerRead
@@ -106,6 +120,8 @@ extension DashboardSnapshot {
         // former customers to win back.
         let lists = try ListReads.collect(engine, request, now: now)
         let atRisk = lists.atRisk.rows
+        let followUps = request.followUps ? try engine.dueTasks(assignee: engine.user, dueBy: Timestamp.startOfDay(now) + Timestamp.secondsPerDay - 1,
+                                                                limit: request.rowLimit) : []
         let winBack = request.winBack ? try engine.winBack(limit: request.rowLimit) : []
         let renewals = lists.renewals.rows
         let campaigns = try engine.campaigns(limit: 200).map(CampaignRow.unmeasured)
@@ -116,16 +132,19 @@ extension DashboardSnapshot {
         let hasScores = try !atRisk.isEmpty || engine.bookHasScores()
         // The user's tasks, from the index of open tasks by assignee (the engine's user is the dashboard's).
         let tasks = try engine.openTaskCounts(assignee: engine.user, now: now)
-        return DashboardSnapshot(header: nil, atRisk: atRisk, winBack: winBack, renewals: renewals, campaigns: campaigns, detail: detail,
-                                 hasCustomers: hasCustomers, hasScores: hasScores, request: request, loadedAt: now,
-                                 myOpenTasks: tasks.open, myDueTasks: tasks.due, lists: lists.windows)
+        var snapshot = DashboardSnapshot(header: nil, atRisk: atRisk, winBack: winBack, renewals: renewals, campaigns: campaigns, detail: detail,
+                                         hasCustomers: hasCustomers, hasScores: hasScores, request: request, loadedAt: now,
+                                         myOpenTasks: tasks.open, myDueTasks: tasks.due, lists: lists.windows)
+        snapshot.followUps = followUps
+        snapshot.churnDeltas = try EngineAdapter.churnDeltas(engine, atRisk.prefix(EngineAdapter.deltaRows).map(\.id))
+        return snapshot
     }
 
     /// Everything the detail pane shows about customer `id`: one customer's indexed reads.
     public static func collectDetail(_ engine: Engine, id: String, now: Int) throws -> CustomerDetail {
         let history = try engine.healthHistory(customerId: id, limit: 30)
         let customer = try engine.customer(id: id)
-        return CustomerDetail(customer: customer, policies: try engine.policies(customerId: id),
+        var detail = CustomerDetail(customer: customer, policies: try engine.policies(customerId: id),
                                   events: try engine.events(customerId: id, limit: 30), touchpoints: try engine.touchpoints(customerId: id, limit: 30),
                                   healthHistory: EngineAdapter.healthHistory(history),
                                   scores: EngineAdapter.detailScores(
@@ -133,6 +152,14 @@ extension DashboardSnapshot {
                                       prediction: customer.erasedAt == nil ? try? engine.predictChurn(customerId: id, features: nil, now: now) : nil,
                                       ltv: try engine.lifetimeValueHistory(customerId: id, limit: 1).first),
                                   tasks: try engine.tasks(customerId: id, status: .open, limit: 20))
+        if customer.erasedAt == nil {
+            detail.reasons = (try? engine.riskReasons(customerId: id, now: now)) ?? []
+            detail.cues = try engine.contactCues(customerId: id, now: now)
+            detail.riskOverride = try engine.riskOverride(customerId: id, now: now)
+        }
+        detail.scorings = history.count
+        detail.change = try engine.latestScoreChange(customerId: id)
+        return detail
     }
 
     /// The campaign pane's rows with each campaign's performance, read for all of them at once. "Reached" is

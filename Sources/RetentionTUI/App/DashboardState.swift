@@ -18,10 +18,19 @@ public enum PendingAction: Sendable, Equatable {
     case search
     case note(customerID: String)
     case tag(customerID: String)
-    case contactOutcome(customerID: String)
     case enrol(customerID: String, campaignIDs: [String])
     case snooze(customerID: String)
     case completeTask(customerID: String, taskIDs: [String])
+    /// A step of the contact form (`L`), the recorded contact taking shape (Update/UpdateContact.swift).
+    case contact(ContactDraft, ContactStep)
+    /// The snooze presets (`z`), with the customer's next renewal when there is one.
+    case snoozePreset(customerID: String, renewal: Int?)
+    /// The missed payment's policy, amount and due date (`$`).
+    case payment(customerID: String)
+    /// A step of the manual risk level dialog (`o`).
+    case override(OverrideDraft, OverrideStep)
+    /// An enrolment asked about because a compliance cue applies (D16).
+    case enrolDespiteCues(customerID: String, campaignID: String)
 }
 
 /// Sort orders of the at-risk pane, each read by the store over the whole queue (`QueueSort`); `S` reverses.
@@ -117,7 +126,7 @@ public struct DashboardState: Sendable {
         winBackRows.first { $0.id == atRiskSelection.selectedID }
     }
     /// The customer ids of the at-risk pane's rows as shown, in order (the queue's or the win-back view's).
-    public var atRiskPaneIDs: [String] { showsWinBack ? winBackRows.map(\.id) : atRiskRows.map(\.id) }
+    public var atRiskPaneIDs: [String] { showsFollowUps ? followUpRows.map(\.id) : showsWinBack ? winBackRows.map(\.id) : atRiskRows.map(\.id) }
     public var selectedRenewal: RenewalEntry? {
         snapshot?.renewals.first { $0.policyId == renewalSelection.selectedID }
     }
@@ -128,7 +137,7 @@ public struct DashboardState: Sendable {
     /// The customer an action applies to in the focused pane.
     public var actionCustomerID: String? {
         switch focused {
-        case .atRisk: showsWinBack ? selectedWinBack?.id : selectedAtRisk?.id
+        case .atRisk: showsFollowUps ? selectedFollowUp?.customerId : showsWinBack ? selectedWinBack?.id : selectedAtRisk?.id
         case .renewals: selectedRenewal?.customerId
         case .detail: detailCustomerID
         case .campaigns, .manager: nil
@@ -141,7 +150,7 @@ public struct DashboardState: Sendable {
     public func rowsAreCurrent(_ pane: PaneID) -> Bool {
         guard let shown = snapshot?.request else { return true }
         switch pane {
-        case .atRisk: return shown.atRisk == request.atRisk && shown.winBack == request.winBack && shown.lists.atRiskOrder == request.lists.atRiskOrder
+        case .atRisk: return shown.atRisk == request.atRisk && shown.winBack == request.winBack && shown.followUps == request.followUps && shown.lists.atRiskOrder == request.lists.atRiskOrder
         case .renewals: return shown.renewalDays == request.renewalDays && shown.lists.renewalsReversed == request.lists.renewalsReversed
         case .campaigns, .detail, .manager: return true
         }
@@ -154,7 +163,7 @@ public struct DashboardState: Sendable {
     /// The name of the customer an action applies to, for its prompt or confirmation.
     public var actionCustomerName: String? {
         switch focused {
-        case .atRisk: showsWinBack ? selectedWinBack?.name : selectedAtRisk?.name
+        case .atRisk: showsFollowUps ? selectedFollowUp?.customerName : showsWinBack ? selectedWinBack?.name : selectedAtRisk?.name
         case .renewals: selectedRenewal?.customerName
         case .detail: snapshot?.detail?.customer.id == detailCustomerID ? snapshot?.detail?.customer.fullName : nil
         case .campaigns, .manager: nil

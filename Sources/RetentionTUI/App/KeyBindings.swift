@@ -6,6 +6,7 @@ public enum Action: String, Sendable, CaseIterable {
     case riskFilter, mine, renewalWindow, winBack
     case activateCampaign, pauseCampaign, cancelCampaign, previewCampaign, newCampaign, editCampaign
     case logContact, addNote, addTag, assignToMe, snooze, paymentMissed, copyContact, recompute, enrol, completeTask
+    case unsnooze, unassign, followUps, riskOverride
 }
 
 /// The question a binding asks before it acts (lazygit's confirmation on a binding).
@@ -51,7 +52,7 @@ public struct KeyBinding: Sendable {
 
     /// Why the key cannot act in `state` now, or nil when it can.
     public func disabledReason(in state: DashboardState) -> String? {
-        if let readOnly = state.keys.readOnlyReason, Action.changesBook.contains(action) { return readOnly }
+        if let readOnly = state.keys.readOnlyReason, action.changesBook { return readOnly }
         return unavailable?(state)
     }
 

@@ -67,11 +67,21 @@ extension Effect {
 }
 
 extension Action {
-    /// The actions that change the book: in a read-only book their keys are disabled, saying why.
-    static let changesBook: Set<Action> = [
-        .activateCampaign, .pauseCampaign, .cancelCampaign, .newCampaign, .editCampaign,
-        .logContact, .addNote, .addTag, .assignToMe, .snooze, .paymentMissed, .recompute, .enrol, .completeTask,
-    ]
+    /// Whether the action writes to the book (so a read-only book refuses it). An exhaustive switch, not a list:
+    /// a new action does not compile until it says whether it writes.
+    var changesBook: Bool {
+        switch self {
+        case .activateCampaign, .pauseCampaign, .cancelCampaign, .newCampaign, .editCampaign,
+             .logContact, .addNote, .addTag, .assignToMe, .snooze, .paymentMissed, .recompute, .enrol, .completeTask,
+             .unsnooze, .unassign, .riskOverride:
+            true
+        case .up, .down, .pageUp, .pageDown, .halfPageUp, .halfPageDown, .top, .bottom,
+             .nextPane, .previousPane, .paneAtRisk, .paneRenewals, .paneCampaigns, .paneDetail, .paneManager,
+             .open, .back, .filter, .sort, .reverse, .zoom, .refresh, .pauseRefresh, .nextTheme, .help, .churnModel, .quit,
+             .riskFilter, .mine, .renewalWindow, .winBack, .previewCampaign, .copyContact, .followUps:
+            false
+        }
+    }
 }
 
 extension DashboardState {

@@ -17,10 +17,20 @@ public enum Effect: Sendable, Equatable {
     case planActivation(id: String)
     case assignToMe(customerID: String)
     case snooze(customerID: String, days: Int)
-    case logContact(customerID: String, outcome: Engine.ContactOutcome)
+    /// Reads what the contact form needs (preferred channel, time zone, compliance cues), then opens it.
+    case startContact(customerID: String, policyID: String?)
+    case logContact(customerID: String, ContactLog)
+    case unsnooze(customerID: String)
+    case unassign(customerID: String)
+    /// Reads the customer's policies in force, then asks for the missed payment's policy, amount and due date.
+    case paymentForm(customerID: String, policyID: String?)
+    case recordPayment(customerID: String, policy: String?, amount: Double?, dueDate: Int?)
+    /// Reads the compliance cues for the campaign's first channel: asks when one applies, else enrols.
+    case checkEnrol(customerID: String, campaignID: String)
+    case setOverride(customerID: String, RiskOverride)
+    case clearOverride(customerID: String)
     case note(customerID: String, text: String)
     case tag(customerID: String, tag: String)
-    case paymentMissed(customerID: String)
     case recompute(customerID: String)
     case enrol(customerID: String, campaignID: String)
     case completeTask(id: String)

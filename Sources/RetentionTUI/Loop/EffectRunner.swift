@@ -68,10 +68,59 @@ final class EffectRunner {
                 let c = try engine.snooze(customerId: id, until: Timestamp.startOfDay(now) + days * 86_400, now: now)
                 return .status("\(c.fullName) snoozed until \(Formatting.date(c.snoozedUntil)).")
             }
-        case .logContact(let id, let outcome):
+        case .startContact(let id, let policyID):
             worker.perform { engine, now in
-                _ = try engine.logContact(customerId: id, channel: .call, outcome: outcome, note: nil, now: now)
-                return .status("Contact logged: \(outcome.rawValue).")
+                let c = try engine.customer(id: id)
+                let number = try policyID.map { try engine.policy(id: $0).policyNumber }
+                return .contactForm(ContactDraft(customerID: id, name: c.fullName, policyID: policyID, policyNumber: number,
+                                                 cues: try engine.contactCues(customerId: id, now: now)))
+            }
+        case .logContact(let id, let contact):
+            worker.perform { engine, now in
+                _ = try engine.logContact(customerId: id, contact, now: now)
+                return .status("Contact logged: \(contact.outcome.title) by \(contact.channel.rawValue)"
+                               + (contact.followUpAt.map { "; follow-up \(Formatting.dateTime($0))" } ?? "") + ".")
+            }
+        case .checkEnrol(let id, let campaignID):
+            worker.perform { engine, now in
+                let c = try engine.customer(id: id), k = try engine.campaign(id: campaignID)
+                let channel = k.sequence.first.flatMap { $0.channel } ?? c.preferredContactMethod
+                let cues = try engine.contactCues(customerId: id, now: now).cues(for: channel, now: now)
+                if !cues.isEmpty {
+                    return .enrolCues(customerID: id, campaignID: campaignID,
+                                      question: "\(c.fullName): \(cues.joined(separator: "; ")). Enrol in \"\(k.name)\" anyway? (Dispatch applies the same rules when each message is due.)")
+                }
+                let steps = try engine.enrolCustomer(campaignId: campaignID, customerId: id, now: now)
+                return .status("Enrolled: \(steps) touchpoints scheduled in \"\(k.name)\".")
+            }
+        case .setOverride(let id, let o):
+            worker.perform { engine, now in
+                let set = try engine.setRiskOverride(customerId: id, o, now: now)
+                return .status("\(try engine.customer(id: id).fullName): your level \(set.level.rawValue) until \(Formatting.date(set.until)) (the model's stays beside it).")
+            }
+        case .clearOverride(let id):
+            worker.perform { engine, now in
+                try engine.clearRiskOverride(customerId: id, now: now)
+                return .status("\(try engine.customer(id: id).fullName): manual level cleared; the model's level applies.")
+            }
+        case .unsnooze(let id):
+            worker.perform { engine, now in .status("\(try engine.snooze(customerId: id, until: nil, now: now).fullName) is back in the queue (unsnoozed).") }
+        case .unassign(let id):
+            worker.perform { engine, now in .status("\(try engine.assign(customerId: id, to: nil, now: now).fullName) is unassigned.") }
+        case .paymentForm(let id, let policyID):
+            worker.perform { engine, now in
+                let c = try engine.customer(id: id)
+                let inForce = try engine.policies(customerId: id).filter(\.status.isInForce)
+                let policy = inForce.first { $0.id == policyID } ?? inForce.first
+                let instalment = policy.map { String(format: "%.2f", Double($0.annualPremiumCents) / 100 / Double($0.premiumFrequency.paymentsPerYear)) }
+                let text = [policy?.policyNumber, instalment, Timestamp.formatDate(now)].compactMap { $0 }.joined(separator: " ")
+                let others = inForce.count > 1 ? "; in force: " + inForce.map(\.policyNumber).joined(separator: ", ") : ""
+                return .paymentForm(customerID: id, title: "Missed payment of \(c.fullName): POLICY AMOUNT DUE-DATE\(others)", text: text)
+            }
+        case .recordPayment(let id, let policy, let amount, let due):
+            worker.perform { engine, now in
+                _ = try engine.createEvent(EngineAdapter.paymentMissedEvent(customerID: id, policy: policy, amount: amount, dueDate: due), now: now)
+                return .status(EngineAdapter.paymentMissedSentence(latestHealth: try engine.healthHistory(customerId: id, limit: 1).first, recordedAt: now))
             }
         case .note(let id, let text):
             worker.perform { engine, now in
@@ -83,11 +132,6 @@ final class EffectRunner {
                 let c = try engine.customer(id: id)
                 _ = try engine.updateCustomer(id: id, EngineAdapter.tagPatch(c, adding: tag), now: now)
                 return .status("Tagged \(c.fullName) \"\(tag)\".")
-            }
-        case .paymentMissed(let id):
-            worker.perform { engine, now in
-                _ = try engine.createEvent(EngineAdapter.paymentMissedEvent(customerID: id), now: now)
-                return .status(EngineAdapter.paymentMissedSentence(latestHealth: try engine.healthHistory(customerId: id, limit: 1).first, recordedAt: now))
             }
         case .recompute(let id):
             worker.perform { engine, now in .status(EngineAdapter.rescoredSentence(try engine.calculateHealthScore(customerId: id, now: now))) }

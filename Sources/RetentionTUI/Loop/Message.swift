@@ -50,4 +50,10 @@ public enum ActionOutcome: Sendable, Equatable {
     case campaignDetail(title: String, detail: CampaignDetail)
     /// A question to ask before `action` acts on `subjectID` (its text read from the engine).
     case confirm(title: String, question: String, action: Action, subjectID: String)
+    /// The contact form, read and ready (`L`).
+    case contactForm(ContactDraft)
+    /// The missed-payment prompt, prefilled with "POLICY AMOUNT DUE-DATE" (`$`).
+    case paymentForm(customerID: String, title: String, text: String)
+    /// Compliance cues apply to an enrolment: ask before enrolling.
+    case enrolCues(customerID: String, campaignID: String, question: String)
 }

@@ -20,6 +20,7 @@ enum AtRiskPane: Pane {
     static func rowIDs(_ state: DashboardState) -> [String] { state.atRiskPaneIDs }
 
     static func draw(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) {
+        if state.showsFollowUps { return DetailSections.drawFollowUps(state, into: &canvas, rect: rect, now: now) }
         if state.showsWinBack { return drawWinBack(state, into: &canvas, rect: rect, now: now) }
         let rows = state.atRiskRows
         let filter = DashboardState.riskFilters[state.riskFilterIndex].label
@@ -30,7 +31,7 @@ enum AtRiskPane: Pane {
         let inner = canvas.box(title: title, rect: rect, focused: state.focused == .atRisk)
         let columns = [
             TableColumn("Customer", minWidth: 12, maxWidth: 28, flex: 3), TableColumn("Risk", minWidth: 8, maxWidth: 8),
-            TableColumn("Prob", minWidth: 5, maxWidth: 5, alignment: .right), TableColumn("Health", minWidth: 11, maxWidth: 11),
+            TableColumn("Prob", minWidth: state.snapshot?.churnDeltas.isEmpty == false ? 10 : 5, maxWidth: 11, alignment: .right), TableColumn("Health", minWidth: 11, maxWidth: 11),
             TableColumn("LTV", minWidth: 7, maxWidth: 14, alignment: .right), TableColumn("Renews", minWidth: 10, maxWidth: 10),
             TableColumn("Contact", minWidth: 8, maxWidth: 9), TableColumn("Owner", minWidth: 6, maxWidth: 12, flex: 1),
             TableColumn("Top factor", minWidth: 10, maxWidth: 30, flex: 2),
@@ -38,11 +39,15 @@ enum AtRiskPane: Pane {
         let tableRows = rows.map { e in
             TableRow([
                 TableCell(e.name), TableCell(e.churnRisk.rawValue, role: Formatting.riskRole(e.churnRisk)),
-                TableCell(String(format: "%.0f%%", e.churnProbability * 100)),
+                // ▲/▼ with the change in points at the last scoring (`ScoreChange`), where it was read.
+                TableCell(String(format: "%.0f%%", e.churnProbability * 100)
+                          + (state.snapshot?.churnDeltas[e.id].map { " " + EngineAdapter.deltaMark($0, glyphs: canvas.glyphs) } ?? "")),
                 TableCell(String(format: "%5.1f ", e.healthScore) + Bar(value: e.healthScore).text(width: 5, glyphs: canvas.glyphs), role: .bar),
                 TableCell(Formatting.compactCents(e.projectedLTVCents) + (e.ltvTier.map { " \($0.prefix(1).uppercased())" } ?? "")),
                 TableCell(Formatting.date(e.nextRenewalDate)), TableCell(Formatting.ago(e.lastContactDate, now: now)),
-                TableCell(e.assignedTo ?? canvas.glyphs.missing), TableCell(e.topRiskFactor ?? canvas.glyphs.missing),
+                // Snoozed customers appear only when asked for (z): marked so.
+                TableCell(((e.snoozedUntil ?? 0) > now ? "snoozed " : "") + (e.assignedTo ?? ((e.snoozedUntil ?? 0) > now ? "" : canvas.glyphs.missing))),
+                TableCell(e.topRiskFactor ?? canvas.glyphs.missing),
             ])
         }
         let empty = state.loading ? "Loading…" : state.snapshot?.hasCustomers != true

@@ -33,6 +33,7 @@ enum DetailPane: Pane {
         line(("Agent ", .dim), (c.agentId, .text), ("  owner ", .dim), (c.assignedTo ?? "unassigned", .text),
              ("  since ", .dim), (Formatting.date(c.customerSince), .text), ("  last contact ", .dim), (Formatting.ago(c.lastContactDate, now: now), .text))
         if !c.tags.isEmpty { line(("Tags ", .dim), (c.tags.joined(separator: ", "), .text)) }
+        lines += DetailSections.triage(d, now: now)
         if CustomerStatus(activePolicies: c.activePolicies, totalPolicies: c.totalPolicies) == .former {
             let left = d.policies.compactMap(\.endedAt).max()
             line(("Former customer: ", .riskHigh), ("nothing in force since \(Formatting.date(left)); a win-back, not a churn risk (b lists them).", .text))
@@ -43,6 +44,8 @@ enum DetailPane: Pane {
                 line(("due \(Formatting.date(t.dueAt))  ", t.dueAt <= now ? .warning : .dim), (t.title, .text), ("  for \(t.assignee)", .dim))
             }
         }
+        let why = DetailSections.why(d, now: now)
+        if !why.isEmpty { lines.append([]); lines += why }
         heading("Scores")
         if c.scoredAt == nil {
             line(("Not scored yet: run `retention rescore` to compute health, churn and LTV.", .dim))
@@ -51,6 +54,7 @@ enum DetailPane: Pane {
             line(("Health ", .dim), (String(format: "%.1f %@ ", c.healthScore, band), .text), (Bar(value: c.healthScore).text(width: 5, glyphs: canvas.glyphs), .bar),
                  // Health history on a fixed 0-100 scale, so a flat good score does not look like a crash.
                  ("  trend ", .dim), (Sparkline(values: d.healthHistory, scale: .fixed(lower: 0, upper: 100)).text(width: 20, glyphs: canvas.glyphs), .sparkline))
+            lines += DetailSections.change(d, glyphs: canvas.glyphs)
             let scores = d.scores
             if !scores.components.isEmpty {
                 for (key, label, weight) in [("engagement", "Engagement  ", "30%"), ("financial", "Financial   ", "30%"),

@@ -29,7 +29,26 @@ extension DashboardState {
 
     /// The open tasks of customer `id`, when the detail shows that customer.
     func openTasks(of id: String) -> [AgentTask] {
-        snapshot?.detail?.customer.id == id ? snapshot?.detail?.tasks ?? [] : []
+        if focused == .atRisk && showsFollowUps { return followUpRows.filter { $0.customerId == id } }
+        return snapshot?.detail?.customer.id == id ? snapshot?.detail?.tasks ?? [] : []
+    }
+
+    /// Whether the customer an action applies to is snoozed / assigned, when the rows on screen say (nil: unknown).
+    var actionCustomerSnoozed: Bool? {
+        let now = Int(lastKeyAt)
+        switch focused {
+        case .atRisk where !showsFollowUps && !showsWinBack: return selectedAtRisk.map { ($0.snoozedUntil ?? 0) > now }
+        case .detail: return snapshot?.detail.map { ($0.customer.snoozedUntil ?? 0) > now }
+        default: return nil
+        }
+    }
+    var actionCustomerAssigned: Bool? {
+        switch focused {
+        case .atRisk where !showsFollowUps && !showsWinBack: return selectedAtRisk.map { $0.assignedTo != nil }
+        case .atRisk where showsWinBack: return selectedWinBack.map { $0.assignedTo != nil }
+        case .detail: return snapshot?.detail.map { $0.customer.assignedTo != nil }
+        default: return nil
+        }
     }
 
     /// What `y` copies in turn in the focused pane: (what, value).

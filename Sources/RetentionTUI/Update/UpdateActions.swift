@@ -22,7 +22,7 @@ extension DashboardState {
         case .activateCampaign: [.campaign(id: id, to: .active)]
         case .cancelCampaign: [.campaign(id: id, to: .cancelled)]
         case .pauseCampaign: [.campaign(id: id, to: .paused)]
-        case .paymentMissed: [.paymentMissed(customerID: id)]
+        case .paymentMissed: [.paymentForm(customerID: id, policyID: focused == .renewals ? selectedRenewal?.policyId : nil)]
         default: []
         }
     }
@@ -34,13 +34,15 @@ extension DashboardState {
         let name = actionCustomerName ?? "this customer"
         switch action {
         case .logContact:
-            overlay = .choice(title: "Contact outcome for \(name)", options: Engine.ContactOutcome.allCases.map(\.rawValue), selected: 0,
-                              action: .contactOutcome(customerID: id))
+            // The form needs the customer's preferred channel, time zone and cues: read first, then opened.
+            return [.startContact(customerID: id, policyID: focused == .renewals ? selectedRenewal?.policyId : nil)]
+        case .unsnooze: return [.unsnooze(customerID: id)]
+        case .riskOverride: overrideStep(OverrideDraft(customerID: id, name: name), .level)
+        case .unassign: return [.unassign(customerID: id)]
         case .addNote: overlay = .prompt(title: "Note on \(name)", text: "", action: .note(customerID: id))
         case .addTag: overlay = .prompt(title: "Tag \(name) (one word or phrase, no ;)", text: "", action: .tag(customerID: id))
         case .assignToMe: return [.assignToMe(customerID: id)]
-        case .snooze:
-            overlay = .prompt(title: "Snooze \(name) until (YYYY-MM-DD, or days like 7)", text: "7", action: .snooze(customerID: id))
+        case .snooze: snoozeChoice(customerID: id, name: name)
         case .recompute: return [.recompute(customerID: id)]
         case .enrol:
             let running = runningCampaigns

@@ -101,8 +101,10 @@ extension DashboardState {
         case .newCampaign, .editCampaign: openCampaignForm(editing: binding.action == .editCampaign, now: now)
         case .activateCampaign, .pauseCampaign, .cancelCampaign, .previewCampaign:
             return campaignAction(binding.action)
-        case .logContact, .addNote, .addTag, .assignToMe, .snooze, .paymentMissed, .copyContact, .recompute, .enrol, .completeTask:
+        case .logContact, .addNote, .addTag, .assignToMe, .snooze, .paymentMissed, .copyContact, .recompute, .enrol, .completeTask,
+             .unsnooze, .unassign, .riskOverride:
             return customerAction(binding.action)
+        case .followUps: return toggleFollowUps()
         }
         return []
     }

@@ -52,6 +52,8 @@ extension DashboardState {
             case .character("y"), .character("Y"):
                 self.overlay = nil
                 if case .confirmed(let binding, let id) = action { return confirmedEffects(binding, subjectID: id) }
+                if case .contact(let draft, let step) = action { return contactAnswer(draft, step, now: now) }
+                if case .enrolDespiteCues(let id, let campaign) = action { return [.enrol(customerID: id, campaignID: campaign)] }
             case .character("n"), .character("N"), .escape, .interrupt:
                 self.overlay = nil
                 status = ("Nothing changed.", false)
@@ -75,6 +77,9 @@ extension DashboardState {
                     if let date = Timestamp.parseDate(value), date > today { return [.snooze(customerID: id, days: (date - today) / 86_400)] }
                     status = ("Snooze needs a future date like 2026-12-31 or a number of days; got \"\(value)\".", true)
                 case .tag(let id): return value.isEmpty ? [] : [.tag(customerID: id, tag: value)]
+                case .contact(let draft, let step): return contactAnswer(draft, step, text: value, now: now)
+                case .payment(let id): return paymentEntered(customerID: id, text: value)
+                case .override(let draft, let step): return overrideAnswer(draft, step, text: value, now: now)
                 default: break
                 }
             case let key where LineEditor.handles(key):
@@ -99,11 +104,11 @@ extension DashboardState {
             case .down, .character("j"): selected = min(options.count - 1, selected + 1); self.overlay = .choice(title: title, options: options, selected: selected, action: action)
             case .enter:
                 self.overlay = nil
-                if case .contactOutcome(let id) = action, let outcome = Engine.ContactOutcome(rawValue: options[selected]) {
-                    return [.logContact(customerID: id, outcome: outcome)]
-                }
+                if case .contact(let draft, let step) = action { return contactAnswer(draft, step, choice: selected, now: now) }
+                if case .override(let draft, let step) = action { return overrideAnswer(draft, step, choice: selected, now: now) }
+                if case .snoozePreset(let id, let renewal) = action { return snoozePreset(customerID: id, renewal: renewal, choice: selected, options: options) }
                 if case .enrol(let id, let campaigns) = action, campaigns.indices.contains(selected) {
-                    return [.enrol(customerID: id, campaignID: campaigns[selected])]
+                    return [.checkEnrol(customerID: id, campaignID: campaigns[selected])]
                 }
                 if case .completeTask(_, let tasks) = action, tasks.indices.contains(selected) {
                     return [.completeTask(id: tasks[selected])]

@@ -39,6 +39,12 @@ extension DashboardState {
             return [.refresh(force: true)]
         case .done(.confirm(let title, let question, let action, let subjectID)):
             overlay = .confirm(title: title, message: question, action: .confirmed(action, subjectID: subjectID))
+        case .done(.enrolCues(let id, let campaign, let question)):
+            overlay = .confirm(title: "Before you enrol", message: question, action: .enrolDespiteCues(customerID: id, campaignID: campaign))
+        case .done(.contactForm(let draft)):
+            contactStep(draft, .channel)
+        case .done(.paymentForm(let id, let title, let text)):
+            overlay = .prompt(title: title, text: text, action: .payment(customerID: id))
         case .done(.preview(let title, let lines)):
             overlay = .preview(title: title, lines: lines)
             return [.refresh(force: true)]

@@ -103,15 +103,46 @@ enum EngineAdapter {
         "Rescored: health \(JSONValue.format(number: h.health.overall)), \(h.churnRisk.rawValue) risk."
     }
 
+    /// The rows of the at-risk list whose ▲/▼ are read: the first screenfuls (one indexed read of two history
+    /// points each, through the typed `Engine.healthHistory`).
+    static let deltaRows = 80
+
+    /// The change of each customer's churn probability at their last scoring, in points (`ScoreChange`);
+    /// customers scored once have none.
+    static func churnDeltas(_ engine: Engine, _ ids: [String]) throws -> [String: Double] {
+        var out: [String: Double] = [:]
+        for id in ids {
+            let points = try engine.healthHistory(customerId: id, limit: 2)
+            if points.count == 2 { out[id] = ScoreChange(from: points[1], to: points[0]).churnDeltaPoints }
+        }
+        return out
+    }
+
+    /// "▲12.5" / "▼3.0" for a change in points, nothing for none or less than 0.05.
+    static func deltaMark(_ points: Double?, glyphs: Glyphs) -> String {
+        guard let points, abs(points) >= 0.05 else { return "" }
+        return (points > 0 ? glyphs.rise : glyphs.fall) + String(format: "%.1f", abs(points))
+    }
+
+    /// The contact to record from a finished contact form.
+    static func contactLog(_ d: ContactDraft) -> ContactLog {
+        ContactLog(channel: d.channel, outcome: d.outcome ?? .reached, note: d.note, policy: d.policyID, followUpAt: d.followUpAt)
+    }
+
+    /// A missed payment with its policy, amount and due date (D26), rescored at once.
+    static func paymentMissedEvent(customerID: String, policy: String?, amount: Double?, dueDate: Int?) -> NewEvent {
+        var data: [(String, JSONValue)] = []
+        if let amount { data.append(("amount", .number(amount))) }
+        if let dueDate { data.append(("dueDate", .string(Timestamp.formatDate(dueDate)))) }
+        return NewEvent(customer: customerID, type: .payment_missed, policy: policy, severity: .warning, data: data.isEmpty ? nil : .object(data),
+                        triggeredActions: [TriggeredAction.update_health_score.rawValue])
+    }
+
     /// A note event.
     static func noteEvent(customerID: String, text: String) -> NewEvent {
         NewEvent(customer: customerID, type: .note_added, data: .object([("note", .string(text))]))
     }
 
-    /// A missed-payment event, rescored at once (the question said it lowers the score).
-    static func paymentMissedEvent(customerID: String) -> NewEvent {
-        NewEvent(customer: customerID, type: .payment_missed, severity: .warning, triggeredActions: [TriggeredAction.update_health_score.rawValue])
-    }
 
     /// The patch adding a tag; the version read makes a concurrent edit by someone else a clear conflict, not a lost tag.
     static func tagPatch(_ c: Customer, adding tag: String) -> CustomerPatch {

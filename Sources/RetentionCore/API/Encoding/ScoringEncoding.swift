@@ -45,7 +45,30 @@ extension CustomerChurnPrediction {
             ("recommendations", prediction.recommendationsJSON),
             ("features", features.json), ("model", model.json),
             ("predictedAt", .string(Timestamp.formatInstant(predictedAt))),
+            ("reasons", RiskReason.json(reasons)),
         ])
+    }
+}
+
+extension RiskReason {
+    /// `{"kind", "text", "evidence": [{"eventId", "type", "occurredAt"}], "feature", "contribution"}` (an addition to the spec).
+    public var json: JSONValue {
+        .object([
+            ("kind", .string(kind.rawValue)), ("text", .string(text)),
+            ("evidence", .array(evidence.map { .object([("eventId", .string($0.eventId)), ("type", .string($0.type.rawValue)),
+                                                        ("occurredAt", .string(Timestamp.formatInstant($0.occurredAt)))]) })),
+            ("feature", .optional(feature)), ("contribution", .optional(contribution)),
+        ])
+    }
+
+    public static func json(_ reasons: [RiskReason]) -> JSONValue { .array(reasons.map(\.json)) }
+}
+
+extension JSONValue {
+    /// An object with one more member at its end (any other value unchanged).
+    public func adding(_ key: String, _ value: JSONValue) -> JSONValue {
+        guard case .object(let pairs) = self else { return self }
+        return .object(pairs + [(key, value)])
     }
 }
 
@@ -100,6 +123,21 @@ extension CustomerLifetimeValue {
                                    ("policyRevenue", .object(v.revenueByType.map { ($0.0, .money($0.1)) }))])),
             ("segments", .object([("tier", .string(v.tier)), ("category", .string(v.category))])),
             ("calculatedAt", .string(Timestamp.formatInstant(calculatedAt))),
+        ])
+    }
+}
+
+extension ScoreChange {
+    /// The `change` member of a health-score history entry (an addition to the spec): against the scoring before.
+    public var json: JSONValue {
+        .object([
+            ("since", .string(Timestamp.formatInstant(previousAt))),
+            ("components", .object(components.map { ($0.name, .object([("from", .number($0.before)), ("to", .number($0.after)),
+                                                                        ("delta", .number($0.delta))])) })),
+            ("churnProbability", .object([("from", .rounded(churnBefore, 4)), ("to", .rounded(churnAfter, 4))])),
+            ("churnRisk", .object([("from", .string(riskBefore.rawValue)), ("to", .string(riskAfter.rawValue))])),
+            ("events", .array(events.map { .object([("eventId", .string($0.eventId)), ("type", .string($0.type.rawValue)),
+                                                    ("occurredAt", .string(Timestamp.formatInstant($0.occurredAt)))]) })),
         ])
     }
 }

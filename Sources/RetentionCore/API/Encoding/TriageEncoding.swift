@@ -60,3 +60,16 @@ extension WinBackEntry {
         ])
     }
 }
+
+extension RiskOverride {
+    /// `{"modelLevel", "override": {"level", "reason", "until", "setBy", "setAt"} | null, "effectiveLevel"}`.
+    public static func json(_ o: RiskOverride?, model: ChurnRisk) -> JSONValue {
+        .object([
+            ("modelLevel", .string(model.rawValue)),
+            ("override", o.map { .object([("level", .string($0.level.rawValue)), ("reason", .string($0.reason)),
+                                          ("until", .string(Timestamp.formatInstant($0.until))), ("setBy", .string($0.setBy)),
+                                          ("setAt", .string(Timestamp.formatInstant($0.setAt)))]) } ?? .null),
+            ("effectiveLevel", .string((o?.level ?? model).rawValue)),
+        ])
+    }
+}

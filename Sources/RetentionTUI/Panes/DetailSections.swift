@@ -1,0 +1,107 @@
+import RetentionCore
+
+extension Formatting {
+    /// `2026-12-08 14:30 UTC`.
+    static func dateTime(_ t: Int) -> String {
+        let instant = Timestamp.formatInstant(t)  // 2026-12-08T14:30:00Z
+        return String(instant.prefix(10)) + " " + String(instant.dropFirst(11).prefix(5)) + " UTC"
+    }
+}
+
+/// The specialist's sections of the customer detail: where the customer stands in the queues (snooze, owner,
+/// follow-up), the compliance cues, why they are at risk in words, and what changed since the last score.
+enum DetailSections {
+    typealias Line = [(String, StyleRole)]
+
+    /// Snooze, owner and the next follow-up (D7), and the compliance cues for their preferred channel (D16).
+    static func triage(_ d: CustomerDetail, now: Int) -> [Line] {
+        let c = d.customer
+        var lines: [Line] = []
+        var parts: Line = [("Queue ", .dim)]
+        if let until = c.snoozedUntil, until > now {
+            parts.append(("snoozed until \(Formatting.date(until))", .warning))
+            parts.append((" (Z wakes)", .dim))
+        } else {
+            parts.append(("in the queue", .text))
+        }
+        parts.append(("  owner ", .dim))
+        parts.append((c.assignedTo ?? "unassigned", .text))
+        if c.assignedTo != nil { parts.append((" (U unassigns)", .dim)) }
+        let followUp = d.tasks.filter { $0.reason == .contact_made }.min { $0.dueAt < $1.dueAt }
+        parts.append(("  follow-up ", .dim))
+        if let f = followUp {
+            parts.append((Formatting.dateTime(f.dueAt), f.dueAt <= now ? .warning : .text))
+            parts.append((" for \(f.assignee)", .dim))
+        } else {
+            parts.append(("none", .text))
+        }
+        lines.append(parts)
+        if let o = d.riskOverride {
+            lines.append([("Your level ", .dim), (o.level.rawValue, Formatting.riskRole(o.level)), (" (model: \(c.churnRisk.rawValue))", .dim),
+                          ("  until \(Formatting.date(o.until))  by \(o.setBy): ", .dim), (o.reason, .text), ("  (o changes or clears it)", .dim)])
+        }
+        if let cues = d.cues {
+            let said = cues.cues(for: cues.preferred, now: now)
+            if !said.isEmpty { lines.append([("Before contacting: ", .riskHigh), (said.joined(separator: "; "), .warning)]) }
+        }
+        return lines
+    }
+
+    /// "Why" in words, each reason with its evidence dates and the model's contribution.
+    static func why(_ d: CustomerDetail, now: Int) -> [Line] {
+        guard !d.reasons.isEmpty else { return [] }
+        var lines: [Line] = [[("Why", .tableHeader)]]
+        for r in d.reasons.prefix(6) {
+            var line: Line = [("  • ", .dim), (r.text, .text)]
+            if let c = r.contribution { line.append((String(format: "  %@ %+.2f", r.feature ?? "", c), .dim)) }
+            let dates = r.evidence.suffix(3).map { Formatting.date($0.occurredAt) }
+            if !dates.isEmpty { line.append(("  (\(r.evidence.count > 3 ? "… " : "")\(dates.joined(separator: ", ")))", .dim)) }
+            lines.append(line)
+        }
+        return lines
+    }
+
+    /// What changed at the last scoring: the churn probability and each component that moved, and the events
+    /// between the two scorings. A first scoring says so.
+    static func change(_ d: CustomerDetail, glyphs: Glyphs) -> [Line] {
+        guard let ch = d.change else {
+            return d.scorings == 1 ? [[("Since the last score ", .dim), ("first scoring: nothing to compare with", .text)]] : []
+        }
+        var lines: [Line] = []
+        let mark = EngineAdapter.deltaMark(ch.churnDeltaPoints, glyphs: glyphs)
+        lines.append([("Since \(Formatting.date(ch.previousAt)) ", .dim),
+                      (String(format: "churn %.0f%% → %.0f%%", ch.churnBefore * 100, ch.churnAfter * 100), .text),
+                      (mark.isEmpty ? "  unchanged" : "  \(mark) pts", ch.churnDeltaPoints > 0 ? .riskHigh : .dim),
+                      (ch.riskBefore != ch.riskAfter ? "  \(ch.riskBefore.rawValue) → \(ch.riskAfter.rawValue)" : "", .warning)])
+        let moved = ch.components.filter { $0.delta != 0 }
+        if !moved.isEmpty {
+            lines.append([("  ", .dim), (moved.map { String(format: "%@ %.1f → %.1f", $0.name, $0.before, $0.after) }.joined(separator: ", "), .text)])
+        }
+        if !ch.events.isEmpty {
+            let names = ch.events.suffix(4).map { "\($0.type.rawValue.replacingOccurrences(of: "_", with: " ")) \(Formatting.date($0.occurredAt))" }
+            lines.append([("  after ", .dim), ((ch.events.count > 4 ? "… " : "") + names.joined(separator: ", "), .text)])
+        } else {
+            lines.append([("  no event between the two scorings (time passing moved it)", .dim)])
+        }
+        return lines
+    }
+
+    /// The follow-up view of the at-risk pane (`F`): the user's open tasks due by the end of today, earliest first.
+    static func drawFollowUps(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) {
+        let rows = state.followUpRows
+        let overdue = rows.filter { $0.dueAt < now }.count
+        let title = "1 My follow-ups (\(rows.count)) \(canvas.glyphs.separator) due today, \(overdue) overdue \(canvas.glyphs.separator) F for the queue"
+        let inner = canvas.box(title: title, rect: rect, focused: state.focused == .atRisk)
+        let columns = [
+            TableColumn("Due", minWidth: 20, maxWidth: 20), TableColumn("Customer", minWidth: 12, maxWidth: 24, flex: 1),
+            TableColumn("What", minWidth: 12, maxWidth: 60, flex: 3),
+        ]
+        let tableRows = rows.map { t in
+            TableRow([TableCell(Formatting.dateTime(t.dueAt), role: t.dueAt < now ? .warning : .text), TableCell(t.customerName), TableCell(t.title)])
+        }
+        let empty = state.loading ? "Loading…" : "No follow-up due today for \(state.user). L sets one when you log a contact; F for the queue."
+        let table = Table(columns: columns, rows: tableRows, selected: rows.isEmpty ? nil : state.atRiskSelection.index,
+                          focused: state.focused == .atRisk, scrollOffset: state.atRiskSelection.offset, emptyText: empty)
+        table.draw(into: &canvas, rect: inner)
+    }
+}

@@ -1,0 +1,200 @@
+import Foundation
+import Testing
+@testable import RetentionCore
+@testable import RetentionTUI
+
+/// A specialist's loop at the dashboard: the contact form (`L`), unsnooze and unassign (`Z`, `U`), the snooze
+/// presets (`z`), the follow-up view (`F`), the missed payment's details (`$`), ▲/▼ in the rows, and the
+/// detail's reasons, change, queue state and compliance cues.
+@Suite struct SpecialistFlowTests {
+    let now = Int(updateNow.timeIntervalSince1970)
+
+    func entry(_ id: String, _ name: String, snoozed: Int? = nil, owner: String? = nil, renewal: Int? = nil) -> AtRiskEntry {
+        AtRiskEntry(id: id, name: name, email: "\(id)@example.com", phone: nil, agentId: "ag", churnRisk: .high, churnProbability: 0.6,
+                    topRiskFactor: nil, healthScore: 40, projectedLTVCents: 100_000, ltvTier: nil, nextRenewalDate: renewal, lastContactDate: nil,
+                    assignedTo: owner, snoozedUntil: snoozed)
+    }
+    func state(_ rows: [AtRiskEntry], deltas: [String: Double] = [:]) -> DashboardState {
+        var s = DashboardState(themeName: "default", user: "sam")
+        s.lastKeyAt = Double(now)
+        s.columns = 160; s.rows = 40
+        var snap = DashboardSnapshot(header: nil, atRisk: rows, renewals: [], campaigns: [], detail: nil, hasCustomers: true, request: s.request,
+                                     loadedAt: now)
+        snap.churnDeltas = deltas
+        s.apply(snap)
+        return s
+    }
+    func cues(preferred: ContactChannel?, dnc: Bool = false) -> ContactCues {
+        ContactCues(doNotContact: dnc, optedOut: [], preferred: preferred, zone: "UTC", zoneSource: .utc, window: CallingWindow(),
+                    nextCallAt: now, recentTouches: 0)
+    }
+
+    /// L reads first, then asks channel (preferred first), outcome in words, note, follow-up; a do-not-contact
+    /// customer is asked about before anything is recorded; one effect records it all.
+    @Test func theContactFormRecordsOneContact() {
+        var s = state([entry("a", "Ann Lee")])
+        #expect(s.handle(.character("L")) == [.startContact(customerID: "a", policyID: nil)])
+        _ = s.update(.result(.done(.contactForm(ContactDraft(customerID: "a", name: "Ann Lee", cues: cues(preferred: .email, dnc: true))))), now: updateNow)
+        guard case .choice(_, let channels, _, _)? = s.overlay else { Issue.record("no channel choice"); return }
+        #expect(channels.first == "email (preferred)")
+        #expect(s.handle(.enter).isEmpty)
+        guard case .choice(_, let outcomes, _, _)? = s.overlay else { Issue.record("no outcome choice"); return }
+        #expect(outcomes.contains("Left a voicemail") && !outcomes.contains("left_voicemail"), "outcomes in words")
+        _ = s.handle(.character("j"))
+        _ = s.handle(.enter)
+        for c in "ok" { _ = s.handle(.character(c)) }
+        _ = s.handle(.enter)
+        guard case .prompt(let followTitle, _, _)? = s.overlay else { Issue.record("no follow-up prompt"); return }
+        #expect(followTitle.contains("UTC: no time zone on file"), "the zone the time is read in is said")
+        _ = s.handle(.character("3"))
+        #expect(s.handle(.enter).isEmpty)
+        guard case .confirm(_, let question, _)? = s.overlay else { Issue.record("no compliance question"); return }
+        #expect(question.contains("do not contact"))
+        // 3 days after 2026-11-18 (day 20,775) at 09:00 UTC: day 20,778 · 86,400 + 32,400.
+        let followUp = 20_778 * 86_400 + 9 * 3_600
+        #expect(s.handle(.character("y")) == [.logContact(customerID: "a", ContactLog(channel: .email, outcome: .left_voicemail, note: "ok",
+                                                                                        followUpAt: followUp))])
+        // A follow-up in the past is refused and asked again.
+        var d = ContactDraft(customerID: "a", name: "Ann Lee", cues: cues(preferred: nil))
+        d.outcome = .reached
+        s.contactStep(d, .followUp, text: "2020-01-01")
+        #expect(s.handle(.enter).isEmpty && s.status?.isError == true)
+        if case .prompt? = s.overlay {} else { Issue.record("the follow-up prompt stays open") }
+    }
+
+    /// Z and U say why they cannot act on a customer neither snoozed nor assigned, and act on one who is.
+    @Test func unsnoozeAndUnassign() {
+        var s = state([entry("a", "Ann Lee"), entry("b", "Bob Day", snoozed: now + 86_400 * 5, owner: "sam")])
+        #expect(s.handle(.character("Z")).isEmpty && s.status?.text == "Ann Lee is not snoozed.")
+        #expect(s.handle(.character("U")).isEmpty && s.status?.text == "Ann Lee is not assigned.")
+        _ = s.handle(.character("j"))
+        #expect(s.handle(.character("Z")) == [.unsnooze(customerID: "b")])
+        #expect(s.handle(.character("U")) == [.unassign(customerID: "b")])
+    }
+
+    /// z offers 3/7/14/30 days, until the renewal, a date, and showing the snoozed customers.
+    @Test func snoozePresets() {
+        let renewal = Timestamp.startOfDay(now) + 20 * 86_400
+        var s = state([entry("a", "Ann Lee", renewal: renewal + 3_600)])
+        _ = s.handle(.character("z"))
+        guard case .choice(_, let options, _, _)? = s.overlay else { Issue.record("no presets"); return }
+        #expect(options.prefix(5) == ["3 days", "7 days", "14 days", "30 days", "until the renewal (\(Timestamp.formatDate(renewal)))"])
+        for _ in 0..<3 { _ = s.handle(.character("j")) }
+        #expect(s.handle(.enter) == [.snooze(customerID: "a", days: 20)])
+        _ = s.handle(.character("z"))
+        _ = s.handle(.character("k"))
+        #expect(s.handle(.enter) == [.snooze(customerID: "a", days: 3)])
+        _ = s.handle(.character("z"))
+        for _ in 0..<10 { _ = s.handle(.character("j")) }
+        #expect(s.handle(.enter) == [.reloadPanes] && s.request.atRisk.includeSnoozed, "the last choice shows the snoozed")
+    }
+
+    /// F shows my follow-ups due today and overdue; actions apply to the follow-up's customer; d marks it done.
+    @Test func theFollowUpView() throws {
+        let engine = Engine(database: try Store.open(path: ":memory:"), user: "sam")
+        let c = try engine.createCustomer(NewCustomer(leadId: "L", agentId: "ag", firstName: "Ann", lastName: "Lee", email: "ann@example.com"), now: now - 86_400)
+        _ = try engine.logContact(customerId: c.id, ContactLog(channel: .call, outcome: .callback_requested, followUpAt: now + 3_600), now: now - 60)
+        var s = state([entry("a", "Ann Lee")])
+        #expect(s.handle(.character("F")) == [.reloadPanes] && s.request.followUps)
+        let snap = try DashboardSnapshot.collect(engine, s.request, now: now)
+        #expect(snap.atRisk.isEmpty && snap.followUps.map(\.customerId) == [c.id])
+        s.apply(snap)
+        var canvas = Canvas(columns: 160, rows: 40)
+        DashboardView.draw(s, into: &canvas, now: now)
+        let text = canvas.lines().joined(separator: "\n")
+        #expect(text.contains("My follow-ups (1)") && text.contains("Follow up: customer asked") && text.contains("2026-11-18 12:06 UTC") && text.contains("Ann Lee"))
+        #expect(s.actionCustomerID == c.id)
+        _ = s.handle(.character("d"))
+        guard case .choice(_, _, _, .completeTask(_, let tasks))? = s.overlay else { Issue.record("d offers no task"); return }
+        #expect(tasks == snap.followUps.map(\.id))
+        // Tomorrow's follow-up is not due today.
+        _ = try engine.logContact(customerId: c.id, ContactLog(channel: .call, outcome: .reached, followUpAt: Timestamp.startOfDay(now) + 86_400 + 60), now: now)
+        #expect(try DashboardSnapshot.collect(engine, s.request, now: now).followUps.isEmpty)
+    }
+
+    /// $ asks for the policy, amount and due date, prefilled; what is typed is recorded as such.
+    @Test func aMissedPaymentCarriesItsPolicyAmountAndDueDate() {
+        var s = state([entry("a", "Ann Lee")])
+        _ = s.update(.result(.done(.paymentForm(customerID: "a", title: "Missed payment", text: "POL-1 82.78 2026-11-18"))), now: updateNow)
+        #expect(s.handle(.enter) == [.recordPayment(customerID: "a", policy: "POL-1", amount: 82.78, dueDate: Timestamp.parseDate("2026-11-18"))])
+        s.overlay = .prompt(title: "", text: "POL-1 lots", action: .payment(customerID: "a"))
+        _ = s.handle(.character(" ")); _ = s.handle(.character("x"))
+        #expect(s.handle(.enter).isEmpty && s.status?.isError == true)
+    }
+
+    /// o: a level, a reason, until a date; or clearing it.
+    @Test func aManualRiskLevel() {
+        var s = state([entry("a", "Ann Lee")])
+        _ = s.handle(.character("o"))
+        guard case .choice(_, let options, _, _)? = s.overlay else { Issue.record("no levels"); return }
+        #expect(options == ["low", "medium", "high", "critical", "clear my level"])
+        _ = s.handle(.enter)
+        #expect(s.handle(.enter).isEmpty && s.status?.text == "A manual level needs a reason.", "a reason is required")
+        for c in "renewed by phone" { _ = s.handle(.character(c)) }
+        _ = s.handle(.enter)
+        let until = Timestamp.startOfDay(now) + 14 * 86_400
+        #expect(s.handle(.enter) == [.setOverride(customerID: "a", RiskOverride(level: .low, reason: "renewed by phone", until: until))])
+        _ = s.handle(.character("o"))
+        for _ in 0..<4 { _ = s.handle(.character("j")) }
+        #expect(s.handle(.enter) == [.clearOverride(customerID: "a")])
+    }
+
+    /// e asks the engine first; when a compliance cue applies it asks, naming it, before enrolling (D16).
+    @Test func enrollingAsksAboutComplianceCues() {
+        var s = state([entry("a", "Ann Lee")])
+        s.overlay = .choice(title: "", options: ["Winter"], selected: 0, action: .enrol(customerID: "a", campaignIDs: ["k1"]))
+        #expect(s.handle(.enter) == [.checkEnrol(customerID: "a", campaignID: "k1")])
+        _ = s.update(.result(.done(.enrolCues(customerID: "a", campaignID: "k1", question: "Ann Lee: do not contact. Enrol anyway?"))), now: updateNow)
+        guard case .confirm(_, let question, _)? = s.overlay else { Issue.record("no question"); return }
+        #expect(question.contains("do not contact"))
+        #expect(s.handle(.character("y")) == [.enrol(customerID: "a", campaignID: "k1")])
+    }
+
+    /// The rows carry ▲/▼ with the change of the churn probability at the last scoring.
+    @Test func rowsShowTheChangeOfTheirChurnProbability() {
+        var s = state([entry("a", "Ann Lee"), entry("b", "Bob Day", snoozed: now + 86_400, owner: "sam")], deltas: ["a": 12.5, "b": -3])
+        s.columns = 240
+        var canvas = Canvas(columns: 240, rows: 40)
+        DashboardView.draw(s, into: &canvas, now: now)
+        let text = canvas.lines().joined(separator: "\n")
+        #expect(text.contains("60% ▲12.5") && text.contains("60% ▼3.0"))
+        // A snoozed customer shown on request (z) is marked so beside the owner.
+        #expect(text.contains("Bob Day") && text.contains("snoozed s"))
+    }
+
+    /// The detail says why in words, what changed since the last score, the queue state and the cues.
+    @Test func theDetailSaysWhyWhatChangedAndWhereTheCustomerStands() throws {
+        let engine = Engine(database: try Store.open(path: ":memory:"), user: "sam")
+        let c = try engine.createCustomer(NewCustomer(leadId: "L", agentId: "ag", firstName: "Ann", lastName: "Lee", email: "ann@example.com"), now: now - 400 * 86_400)
+        let p = try engine.createPolicy(NewPolicy(customer: c.id, policyNumber: "POL-A", policyType: .auto, premiumCents: 120_000,
+                                                  frequency: .monthly, coverageType: "std", coverageCents: 100_000, effectiveDate: now - 400 * 86_400,
+                                                  expirationDate: now + 300 * 86_400, agentId: "ag"), now: now - 400 * 86_400)
+        _ = try engine.calculateHealthScore(customerId: c.id, now: now - 10 * 86_400)
+        var detail = try detailText(engine, c.id)
+        #expect(detail.contains("first scoring: nothing to compare with"))
+        #expect(detail.contains("never contacted"))
+        _ = try engine.createEvent(NewEvent(customer: c.id, type: .payment_missed, policy: p.id, data: .object([("amount", .number(100))])), now: now - 5 * 86_400)
+        _ = try engine.calculateHealthScore(customerId: c.id, now: now - 86_400)
+        _ = try engine.snooze(customerId: c.id, until: Timestamp.startOfDay(now) + 5 * 86_400, now: now)
+        _ = try engine.logContact(customerId: c.id, ContactLog(channel: .call, outcome: .reached, followUpAt: now + 7_200), now: now)
+        _ = try engine.setRiskOverride(customerId: c.id, RiskOverride(level: .low, reason: "renewed by phone", until: now + 86_400 * 10), now: now)
+        detail = try detailText(engine, c.id)
+        #expect(detail.contains("Your level low (model: \(try engine.customer(id: c.id).churnRisk.rawValue))") && detail.contains("renewed by phone"))
+        #expect(detail.contains("1 missed payment since") && detail.contains("($100 overdue)"))
+        #expect(detail.contains("snoozed until \(Timestamp.formatDate(Timestamp.startOfDay(now) + 5 * 86_400))"))
+        #expect(detail.contains("follow-up \(Formatting.dateTime(now + 7_200))"))
+        #expect(detail.contains("Since \(Timestamp.formatDate(now - 10 * 86_400)) churn") && detail.contains("payment missed"))
+    }
+
+    func detailText(_ engine: Engine, _ id: String) throws -> String {
+        var s = DashboardState(themeName: "default", user: "sam")
+        s.request.detailCustomerID = id
+        s.detailCustomerID = id
+        s.focused = .detail
+        s.apply(try DashboardSnapshot.collect(engine, s.request, now: now))
+        var canvas = Canvas(columns: 240, rows: 120)
+        s.columns = 240; s.rows = 120
+        DashboardView.draw(s, into: &canvas, now: now)
+        return canvas.lines().joined(separator: "\n")
+    }
+}
