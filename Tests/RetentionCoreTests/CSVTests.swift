@@ -30,6 +30,38 @@ import Testing
         #expect(throws: RetentionError.self) { try CSV.parse("a\nx\"y\n") }
     }
 
+    /// One field may hold 1 MiB and one record 8 MiB: past that the reader refuses with the file, line, column
+    /// and limit at once (a quote never closed no longer reads the whole file first), from a text or a file.
+    @Test func aFieldOrRecordPastItsLimitIsRefusedWithFileLineAndColumn() throws {
+        func error(_ body: () throws -> Void) -> RetentionError? {
+            do { try body(); return nil } catch let e as RetentionError { return e } catch { return nil }
+        }
+        // A quote never closed with 2 MiB after it: refused at the 1 MiB limit of the field, naming the file.
+        let open = "a,b\n1,\"" + String(repeating: "x", count: 2 << 20)
+        var reader = CSV.Reader(open, name: "big.csv")
+        let e = error { _ = try reader.next(10) }
+        #expect(e?.code == "field_too_long")
+        #expect(e?.line == 2)
+        #expect(e?.message.hasPrefix("big.csv line 2, column 2: a field is longer than 1 MiB (1048576 bytes)") == true)
+        // Exactly the limit is read.
+        let atLimit = try CSV.parse("a\n" + String(repeating: "y", count: CSV.maxFieldBytes) + "\n")
+        #expect(atLimit.last?.fields.first?.utf8.count == CSV.maxFieldBytes)
+        // A record: many fields each under the field limit, read from a file a chunk at a time.
+        let path = NSTemporaryDirectory() + "csv-limit-\(UUID().uuidString).csv"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let field = String(repeating: "z", count: 1 << 19)
+        try ("h\nshort\n" + Array(repeating: field, count: 20).joined(separator: ",") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let handle = try #require(FileHandle(forReadingAtPath: path))
+        var fileReader = CSV.Reader(file: handle, name: "wide.csv")
+        let r = error { while try !fileReader.next(1).isEmpty {} }
+        #expect(r?.code == "record_too_long")
+        #expect(r?.message.hasPrefix("wide.csv line 3, column 16: the record is longer than 8 MiB (8388608 bytes)") == true)
+        // The same limits in small numbers, set on a reader.
+        var small = CSV.Reader("a,b\n1234,5\n", name: "s.csv")
+        small.maxFieldBytes = 3
+        #expect(error { _ = try small.next(5) }?.message.hasPrefix("s.csv line 2, column 1: a field is longer than 3 bytes") == true)
+    }
+
     @Test func readingInBatchesGivesTheSameRecordsAsReadingAtOnce() throws {
         // Quoted line breaks, CRLF, an empty line, and a last record without a line end, read in batches of
         // every size: a batch boundary never changes a field or a line number.

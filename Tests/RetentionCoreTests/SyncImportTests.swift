@@ -229,21 +229,66 @@ import Testing
             id,customerId,policyId,eventType,data,occurredAt
             0190a000-0000-7000-8000-000000000001,L-1,P-1,payment_received,"{""amount"":100}",2023-12-01T00:00:00Z
             ,L-2,,complaint_filed,"{""note"":""late""}",2023-12-02T10:00:00Z
-            ,L-2,,complaint_filed,"{""note"":""late""}",2023-12-02T10:00:00Z
 
             """
         let first = try engine.syncCSV(.events, text: file, dryRun: false, now: testNow)
         #expect(first.problems.isEmpty)
-        #expect((first.new, first.unchanged) == (2, 1))
+        #expect((first.new, first.unchanged) == (2, 0))
         let before = try fingerprint(engine)
         let again = try engine.syncCSV(.events, text: file, dryRun: false, now: testNow)
-        #expect((again.new, again.changed, again.unchanged, again.wrote) == (0, 0, 3, false))
+        #expect((again.new, again.changed, again.unchanged, again.wrote) == (0, 0, 2, false))
         #expect(try fingerprint(engine) == before)
         let rewritten = file.replacingOccurrences(of: #"{""amount"":100}"#, with: #"{""amount"":150}"#)
         let r = try engine.syncCSV(.events, text: rewritten, dryRun: false, now: testNow)
         #expect(r.problems.map { "\($0.line) \($0.column ?? "")" } == ["2 data"])
         let noTime = "customerId,eventType\nL-1,complaint_filed\n"
         #expect(try engine.syncCSV(.events, text: noTime, dryRun: true, now: testNow).problems.map { $0.column } == ["occurredAt"])
+    }
+
+    /// The same event without an id twice in one file is a key twice: the later line is refused, naming the
+    /// earlier, whether or not the book holds it (it used to count as "1 new, 1 unchanged").
+    @Test func theSameIdlessEventTwiceInAFileIsRefusedByLine() throws {
+        let engine = try book()
+        let file = "id,customerId,eventType,occurredAt\n,L-1,contact_made,2023-12-03T10:00:00Z\n,L-1,contact_made,2023-12-03T10:00:00Z\n"
+        let before = try fingerprint(engine)
+        for dryRun in [true, false] {
+            let r = try engine.syncCSV(.events, text: file, dryRun: dryRun, now: testNow)
+            #expect(r.problems.map { "\($0.line) \($0.column ?? "")" } == ["3 eventType"])
+            #expect(r.problems.first?.reason.contains("line 2 has it too") == true)
+            #expect(r.unchanged == 0)
+        }
+        #expect(try fingerprint(engine) == before)
+    }
+
+    /// A catch-up sync dates what it records by the rows' dates, not the sync's: a renewal at its new effective
+    /// date (with its premium change), an end at the row's endedAt (an expiry at its expiration date), the
+    /// churn at the customer's last end; never after now.
+    @Test func aCatchUpSyncDatesEventsByTheRows() throws {
+        let engine = try book()
+        let later = Timestamp.parse("2024-09-01T12:00:00Z")!
+        let day = { (d: String) in Timestamp.parseDate(d)! }
+        let file = "customerId,policyNumber,policyType,status,premiumAmount,premiumFrequency,coverageType,coverageAmount,effectiveDate,expirationDate,endedAt\n" + """
+            L-1,P-1,auto,active,1200,annual,full,50000,2024-01-15,2025-01-15,
+            L-1,P-2,home,expired,800,annual,full,300000,2023-06-01,2024-06-01,
+            L-2,P-3,auto,lapsed,600,annual,full,20000,2023-03-01,2024-03-01,2024-03-10
+
+            """
+        let r = try engine.syncCSV(.policies, text: file, dryRun: false, now: later)
+        #expect(r.problems.isEmpty)
+        let dated = try engine.db.query("""
+            SELECT e.event_type, e.occurred_at, coalesce(p.policy_number, '') FROM retention_events e LEFT JOIN policies p ON p.id = e.policy_id ORDER BY e.event_type
+            """) { "\($0.text(0)) \($0.text(2)) \($0.int(1))" }
+        #expect(dated == ["customer_churned  \(day("2024-03-10"))", "policy_expired P-2 \(day("2024-06-01"))",
+                          "policy_lapsed P-3 \(day("2024-03-10"))", "policy_renewed P-1 \(day("2024-01-15"))"])
+        #expect(try engine.db.query("SELECT occurred_at FROM premium_changes") { $0.int(0) } == [day("2024-01-15")])
+        #expect(try engine.db.query("SELECT policy_number, ended_at FROM policies WHERE policy_number IN ('P-2', 'P-3') ORDER BY 1") { "\($0.text(0)) \($0.int(1))" }
+                == ["P-2 \(day("2024-06-01"))", "P-3 \(day("2024-03-10"))"])
+
+        // A renewal whose new term starts after now is dated now, never in the future.
+        let other = try book()
+        let ahead = Self.policiesHeader + "L-1,P-1,auto,active,1000,annual,full,50000,2024-03-01,2025-03-01\n"
+        #expect(try other.syncCSV(.policies, text: ahead, dryRun: false, now: testNow).problems.isEmpty)
+        #expect(try other.db.query("SELECT occurred_at FROM retention_events WHERE event_type = 'policy_renewed'") { $0.int(0) } == [testNow])
     }
 
     @Test func syncReportsItsPhasesAndProgress() throws {
@@ -284,6 +329,38 @@ import Testing
         #expect(message("date status: MM/DD/YYYY")?.hasPrefix("agency.map line 1: status is not a date column of policies") == true)
         #expect(message("rename A -> status\nrename B -> status") == "agency.map line 2: status is renamed to twice (line 1 too)")
         #expect(message("value status: A -> active\nvalue status: A -> lapsed") == #"agency.map line 2: the value "A" of status is mapped twice"#)
+    }
+
+    /// A map's mistakes are refused, not silently taken: a second `dates:` (or date format of a column) names
+    /// both lines; a rename of a column the file lacks names the map's line and the file; a column unknown
+    /// after the map names the file and says the map did not rename it.
+    @Test func aMapsMistakesAreReportedByLine() throws {
+        func message(_ text: String, apply file: String? = nil) -> String? {
+            do {
+                let map = try ColumnMap(text: text, kind: .policies, name: "agency.map")
+                if let file { _ = try map.apply(to: file, name: "policies.csv") }
+                return nil
+            } catch let e as RetentionError { return e.message } catch { return "\(error)" }
+        }
+        #expect(message("dates: MM/DD/YYYY\n# other\ndates: DD.MM.YYYY") == "agency.map line 3: dates: is given twice (line 1 too)")
+        #expect(message("date effectiveDate: MM/DD/YYYY\ndate effectiveDate: YYYYMMDD") == "agency.map line 2: effectiveDate has two date formats (line 1 too)")
+        #expect(message("default status = active\ndefault status = lapsed") == "agency.map line 2: status has two defaults (line 1 too)")
+        #expect(message("rename Policy Number -> policyNumber\nrename Nope -> status", apply: "Policy Number,Status\nP-1,A\n")
+                == #"agency.map line 2: column "Nope" is not in policies.csv's header."#)
+        #expect(message("rename Policy Number -> policyNumber", apply: "Policy Number,Stat\nP-1,A\n")?
+                    .hasPrefix(#"policies.csv line 1, column 2: unknown column "Stat"; the map agency.map does not rename it (add `rename Stat -> column` or `ignore Stat`)"#) == true)
+        // A `date column:` line is that column's format whatever `dates:` says, in either order.
+        let map = try ColumnMap(text: "date effectiveDate: YYYYMMDD\ndates: MM/DD/YYYY", kind: .policies)
+        #expect(try map.apply(to: "effectiveDate,expirationDate\n20240115,01/15/2025\n").text == "effectiveDate,expirationDate\r\n2024-01-15,2025-01-15\r\n")
+    }
+
+    /// A default fills a column's empty cells, and the whole column when the file lacks it; a cell with a
+    /// value keeps it (a default is not an override).
+    @Test func aMapDefaultFillsEmptyCellsAndAMissingColumn() throws {
+        let map = try ColumnMap(text: "default status = lapsed\ndefault premiumFrequency = annual", kind: .policies)
+        let (text, problems) = try map.apply(to: "policyNumber,status\nP-1,active\nP-2,\nP-3,  \n")
+        #expect(problems.isEmpty)
+        #expect(text == "policyNumber,status,premiumFrequency\r\nP-1,active,annual\r\nP-2,lapsed,annual\r\nP-3,lapsed,annual\r\n")
     }
 
     /// The README's worked example (Tests/EndToEnd/agency-sync): an agency system's export, read through its map,

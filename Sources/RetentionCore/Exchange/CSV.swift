@@ -7,7 +7,16 @@ import Glibc
 ///
 /// Reading accepts a UTF-8 byte order mark, CRLF or LF line ends, quoted fields with embedded commas,
 /// quotes (`""`) and line breaks. Every record remembers the line it started on.
+///
+/// One field may hold at most ``maxFieldBytes`` (1 MiB) and one record ``maxRecordBytes`` (8 MiB) of the
+/// file's bytes: a longer one (most often a quote never closed, which swallows the rest of the file) is refused
+/// with the file, line, column and the limit as soon as it passes it, so the reader's memory stays bounded.
 public enum CSV {
+    /// The most bytes one field may hold (1 MiB).
+    public static let maxFieldBytes = 1 << 20
+    /// The most bytes one record may span (8 MiB).
+    public static let maxRecordBytes = 8 << 20
+
     public struct Record: Sendable {
         /// 1-based line number where the record starts in the file.
         public var line: Int
@@ -47,17 +56,21 @@ public enum CSV {
         private let source: ByteSource?
         private var sourceEnded: Bool
         private let name: String
+        /// The limits of one field and one record, in bytes (``CSV/maxFieldBytes``, ``CSV/maxRecordBytes``).
+        var maxFieldBytes = CSV.maxFieldBytes
+        var maxRecordBytes = CSV.maxRecordBytes
 
         /// The size of the text or file and how much of it has been read, in bytes.
         public var byteCount: Int { source?.size ?? bytes.count }
         public var bytesRead: Int { dropped + position }
 
-        public init(_ text: String) {
+        /// A reader of a text; `name` (the file it came from) names it in errors.
+        public init(_ text: String, name: String = "The text") {
             bytes = Array(text.utf8)
             position = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
             source = nil
             sourceEnded = true
-            name = "The text"
+            self.name = name
         }
 
         /// A reader of the file open at `handle`, read as it is parsed. `name` (its path) names it in errors.
@@ -112,6 +125,20 @@ public enum CSV {
             let bytes = self.bytes
             /// Whether the field holds a byte of 0x80 or more: only then can it be other than UTF-8 (ASCII is).
             var fieldIsASCII = true
+            let maxField = maxFieldBytes, maxRecord = maxRecordBytes
+            /// Refuses a field or record past its limit (checked as each byte is added).
+            func checkSize() throws {
+                if field.count > maxField {
+                    throw RetentionError(.invalid, code: "field_too_long",
+                        "\(name) line \(recordLine), column \(fields.count + 1): a field is longer than \(CSV.describe(maxField)), the most one field may hold\(inQuotes ? " (is a quote never closed?)" : "").",
+                        line: recordLine)
+                }
+                if i - recordStart > maxRecord {
+                    throw RetentionError(.invalid, code: "record_too_long",
+                        "\(name) line \(recordLine), column \(fields.count + 1): the record is longer than \(CSV.describe(maxRecord)), the most one record may span\(inQuotes ? " (is a quote never closed?)" : "").",
+                        line: recordLine)
+                }
+            }
             func endField() throws {
                 if fieldIsASCII {
                     fields.append(String(decoding: field, as: UTF8.self))
@@ -143,12 +170,14 @@ public enum CSV {
                         field.append(b)
                         if b >= 0x80 { fieldIsASCII = false }
                         if b == 0x0A { line += 1; column = 1 } else { column += 1 }
+                        if field.count > maxField || i - recordStart > maxRecord { try checkSize() }
                     }
                     continue
                 }
                 switch b {
                 case UInt8(ascii: ","):
                     try endField(); column += 1
+                    if i - recordStart > maxRecord { try checkSize() }
                 case 0x0D:
                     if i < bytes.endIndex, bytes[i] == 0x0A { i += 1 } else if i == bytes.endIndex && !final { i = bytes.endIndex + 1; break }
                     fallthrough
@@ -168,6 +197,7 @@ public enum CSV {
                     }
                     field.append(b); column += 1
                     if b >= 0x80 { fieldIsASCII = false }
+                    if field.count > maxField || i - recordStart > maxRecord { try checkSize() }
                 }
                 if i > bytes.endIndex { break }
             }
@@ -181,7 +211,7 @@ public enum CSV {
             self.line = line
             if i == bytes.endIndex {
                 if inQuotes {
-                    throw RetentionError(.invalid, code: "invalid_csv", "Line \(recordLine): a quoted field is never closed (missing \").", line: recordLine)
+                    throw RetentionError(.invalid, code: "invalid_csv", "\(name) line \(recordLine): a quoted field is never closed (missing \").", line: recordLine)
                 }
                 if !field.isEmpty || !fields.isEmpty || quotedField {
                     try endField()
@@ -220,6 +250,11 @@ public enum CSV {
             chunk.removeLast(chunkBytes - filled)
             return chunk
         }
+    }
+
+    /// A limit in words: "1 MiB (1048576 bytes)".
+    static func describe(_ bytes: Int) -> String {
+        bytes >= 1 << 20 && bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB (\(bytes) bytes)" : "\(bytes) bytes"
     }
 
     /// One CSV line (with CRLF, as RFC 4180 says), quoting fields that need it.

@@ -9,18 +9,27 @@ import Foundation
 ///     value status: A -> active                 # a cell of the (renamed) column status that is "A" becomes "active"
 ///     date effectiveDate: MM/DD/YYYY            # that column's dates are written MM/DD/YYYY (tokens YYYY MM DD M D)
 ///     dates: MM/DD/YYYY                         # every date column of the kind is written so
-///     default premiumFrequency = annual         # a column the export lacks, the same value on every row
+///     default premiumFrequency = annual         # fills the column's empty cells, or the whole column when missing
 ///
 /// A rename's target, a value map's, a date's and a default's column must be a column of the kind; a
-/// column may be renamed to once, and a default is for a column the file (after its renames) does not have.
+/// column may be renamed to once, a value mapped once, a column given one default and one date format (one
+/// `dates:` line; a `date column:` line is that column's format whatever `dates:` says); a second one is an
+/// error naming both lines. A default is a Retention value (not mapped or reformatted): it fills every empty
+/// (or blank) cell of its column, and the whole column when the file (after its renames) lacks it.
 /// Cells the value map does not name pass unchanged (the import's rules then judge them). A date cell that
-/// does not fit its format is a bad row (line, column, reason), like any other.
+/// does not fit its format is a bad row (line, column, reason), like any other. Applied to a file, a rename
+/// whose source column is not in the file's header, or a column that is not the kind's after the map, is an
+/// error naming the map's line (or the file's column).
 public struct ColumnMap: Sendable, Equatable {
     public var renames: [String: String] = [:]
     public var ignored: Set<String> = []
     public var values: [String: [String: String]] = [:]
     public var dateFormats: [String: DateFormat] = [:]
     public var defaults: [(column: String, value: String)] = []
+    /// The map's name (its path), the line of each rename by source column, and the kind's columns.
+    var name = "map"
+    var renameLines: [String: Int] = [:]
+    var known: Set<String>? = nil
 
     public static func == (a: ColumnMap, b: ColumnMap) -> Bool {
         a.renames == b.renames && a.ignored == b.ignored && a.values == b.values && a.dateFormats == b.dateFormats
@@ -106,7 +115,10 @@ public struct ColumnMap: Sendable, Equatable {
             guard let r = s.range(of: separator) else { throw fail(line, "expected \(shape)") }
             return (s[..<r.lowerBound], s[r.upperBound...])
         }
+        self.name = name
+        self.known = known
         var renamedTo: [String: Int] = [:]
+        var defaultLines: [String: Int] = [:], dateLines: [String: Int] = [:], allDates: (DateFormat, Int)? = nil
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = index + 1
             let trimmed = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -120,8 +132,9 @@ public struct ColumnMap: Sendable, Equatable {
                 guard !source.isEmpty else { throw fail(line, "the source column is empty") }
                 let target = try column(to, line)
                 if let earlier = renamedTo[target] { throw fail(line, "\(target) is renamed to twice (line \(earlier) too)") }
-                if renames[source] != nil { throw fail(line, "\"\(source)\" is renamed twice") }
+                if let earlier = renameLines[source] { throw fail(line, "\"\(source)\" is renamed twice (line \(earlier) too)") }
                 renamedTo[target] = line
+                renameLines[source] = line
                 renames[source] = target
             case "ignore":
                 let source = rest.trimmingCharacters(in: .whitespaces)
@@ -145,28 +158,53 @@ public struct ColumnMap: Sendable, Equatable {
                 if word == "date", !Self.dateColumns(kind).contains(columns[0]) {
                     throw fail(line, "\(columns[0]) is not a date column of \(kind.rawValue); date columns: \(Self.dateColumns(kind).joined(separator: ", "))")
                 }
-                for c in columns { dateFormats[c] = format }
+                if word == "dates" {
+                    if let (_, earlier) = allDates { throw fail(line, "dates: is given twice (line \(earlier) too)") }
+                    allDates = (format, line)
+                } else {
+                    if let earlier = dateLines[columns[0]] { throw fail(line, "\(columns[0]) has two date formats (line \(earlier) too)") }
+                    dateLines[columns[0]] = line
+                    dateFormats[columns[0]] = format
+                }
             case "default":
                 let (c, v) = try split(rest, "=", line, "default column = value")
                 let target = try column(c, line)
-                if defaults.contains(where: { $0.column == target }) { throw fail(line, "\(target) has two defaults") }
+                if let earlier = defaultLines[target] { throw fail(line, "\(target) has two defaults (line \(earlier) too)") }
+                defaultLines[target] = line
                 defaults.append((target, v.trimmingCharacters(in: .whitespaces)))
             default:
                 throw fail(line, "unknown directive \"\(word)\"; a line is one of: rename, ignore, value, date, dates, default (or # a comment)")
             }
+        }
+        // `dates:` for every date column a `date column:` line does not give its own format.
+        if let (format, _) = allDates {
+            for c in Self.dateColumns(kind) where dateFormats[c] == nil { dateFormats[c] = format }
         }
     }
 
     /// The file with the map applied: the header renamed (ignored columns dropped, defaults added), value
     /// maps and date formats applied to the cells. Each record keeps its line, so the import's messages name
     /// the user's file. A date that does not fit its format is a problem of its line.
-    public func apply(to text: String) throws -> (text: String, problems: [ImportProblem]) {
-        var reader = CSV.Reader(text)
+    public func apply(to text: String, name: String = "The text") throws -> (text: String, problems: [ImportProblem]) {
+        var reader = CSV.Reader(text, name: name)
         guard let header = try reader.next(1).first else { return (text, []) }
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        for (source, mapLine) in renameLines.sorted(by: { $0.value < $1.value }) where !names.contains(source) {
+            throw RetentionError(.invalid, code: "invalid_map", "\(self.name) line \(mapLine): column \"\(source)\" is not in \(name)'s header.", line: mapLine)
+        }
         let kept = names.indices.filter { !ignored.contains(names[$0]) }
         let newNames = kept.map { renames[names[$0]] ?? names[$0] }
+        if let known {
+            for (position, i) in kept.enumerated() where !known.contains(newNames[position]) {
+                let how = renames[names[i]] == nil ? "the map \(self.name) does not rename it (add `rename \(names[i]) -> column` or `ignore \(names[i])`)"
+                    : "the map \(self.name) renames \"\(names[i])\" to it (line \(renameLines[names[i]] ?? 0))"
+                throw RetentionError(.invalid, code: "unknown_column",
+                    "\(name) line \(header.line), column \(i + 1): unknown column \"\(newNames[position])\"; \(how); known columns: \(known.sorted().joined(separator: ", ")).",
+                    field: newNames[position], line: header.line)
+            }
+        }
         let added = defaults.filter { !newNames.contains($0.column) }
+        let defaultOf = Dictionary(defaults.map { ($0.column, $0.value) }, uniquingKeysWith: { a, _ in a })
         var out = String(repeating: "\n", count: header.line - 1) + CSV.line(newNames + added.map(\.column))
         var line = header.line + 1
         var problems: [ImportProblem] = []
@@ -181,6 +219,8 @@ public struct ColumnMap: Sendable, Equatable {
                     let column = newNames[position]
                     var cell = record.fields[i]
                     let trimmed = cell.trimmingCharacters(in: .whitespaces)
+                    // A default fills an empty cell, as it fills a missing column.
+                    if trimmed.isEmpty, let value = defaultOf[column] { cells.append(value); continue }
                     if let mapped = values[column]?[trimmed] { cell = mapped }
                     if let format = dateFormats[column], !trimmed.isEmpty, values[column]?[trimmed] == nil {
                         if let iso = format.isoDate(trimmed) { cell = iso } else {

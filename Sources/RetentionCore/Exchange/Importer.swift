@@ -45,12 +45,12 @@ extension Engine {
     /// A policies import is staged (`importPoliciesStaged`): its rows are checked and kept aside without the
     /// write lock, and one short transaction writes them all; its phases are reading and checking the rows
     /// (no lock), then writing them and committing (the lock held).
-    public func importCSV(_ kind: ExchangeKind, text: String, dryRun: Bool, now: Int, maxProblems: Int = 50,
+    public func importCSV(_ kind: ExchangeKind, text: String, name: String = "The text", dryRun: Bool, now: Int, maxProblems: Int = 50,
                           phases observe: ((JobPhase) -> Void)? = nil) throws -> ImportResult {
-        if dryRun { return try checkCSV(kind, text: text, now: now, maxProblems: maxProblems, phases: observe) }
+        if dryRun { return try checkCSV(kind, reader: CSV.Reader(text, name: name), now: now, maxProblems: maxProblems, phases: observe) }
         // Staging runs transactions of its own: inside a caller's transaction the rows go one by one.
-        if kind == .policies && db.isAutocommit { return try importPoliciesStaged(text: text, now: now, maxProblems: maxProblems, phases: observe) }
-        return try importCSVRowByRow(kind, text: text, now: now, maxProblems: maxProblems, phases: observe)
+        if kind == .policies && db.isAutocommit { return try importPoliciesStaged(text: text, name: name, now: now, maxProblems: maxProblems, phases: observe) }
+        return try importCSVRowByRow(kind, reader: CSV.Reader(text, name: name), now: now, maxProblems: maxProblems, phases: observe)
     }
 
     /// Imports a CSV file of customers or events as `importCSV(_:text:…)` does, read as it is parsed (a chunk at
@@ -62,7 +62,7 @@ extension Engine {
                           phases observe: ((JobPhase) -> Void)? = nil) throws -> ImportResult {
         if kind == .policies {
             let text = try UTF8Text.decode(try file.readToEnd() ?? Data(), name: name)
-            return try importCSV(kind, text: text, dryRun: dryRun, now: now, maxProblems: maxProblems, phases: observe)
+            return try importCSV(kind, text: text, name: name, dryRun: dryRun, now: now, maxProblems: maxProblems, phases: observe)
         }
         let reader = CSV.Reader(file: file, name: name)
         if dryRun { return try checkCSV(kind, reader: reader, now: now, maxProblems: maxProblems, phases: observe) }
@@ -205,10 +205,10 @@ extension Engine {
     ///
     /// `stage`, for a staged policies import, is given each policy that passed every check, with its line, its
     /// id and its customer's row (row id, agent, erased at); `stagedBatch` after each batch of rows (2,048).
-    func checkCSV(_ kind: ExchangeKind, text: String, now: Int, maxProblems: Int, phases observe: ((JobPhase) -> Void)? = nil,
+    func checkCSV(_ kind: ExchangeKind, text: String, name: String = "The text", now: Int, maxProblems: Int, phases observe: ((JobPhase) -> Void)? = nil,
                   stage: ((Int, NewPolicy, String, (Int64, String, Int?)) throws -> Void)? = nil,
                   stagedBatch: (() throws -> Void)? = nil) throws -> ImportResult {
-        try checkCSV(kind, reader: CSV.Reader(text), now: now, maxProblems: maxProblems, phases: observe, stage: stage, stagedBatch: stagedBatch)
+        try checkCSV(kind, reader: CSV.Reader(text, name: name), now: now, maxProblems: maxProblems, phases: observe, stage: stage, stagedBatch: stagedBatch)
     }
 
     func checkCSV(_ kind: ExchangeKind, reader: CSV.Reader, now: Int, maxProblems: Int, phases observe: ((JobPhase) -> Void)? = nil,

@@ -30,7 +30,7 @@ extension Engine {
     /// A kill before step 2 leaves nothing (the TEMP table goes with the connection); during it, SQLite rolls
     /// the transaction back. Imported policies record no `policy_created` event and no audit row each, as
     /// before (they bring their history in the events file).
-    func importPoliciesStaged(text: String, now: Int, maxProblems: Int, phases observe: ((JobPhase) -> Void)?) throws -> ImportResult {
+    func importPoliciesStaged(text: String, name: String = "The text", now: Int, maxProblems: Int, phases observe: ((JobPhase) -> Void)?) throws -> ImportResult {
         var phases = JobPhases(observe)
         try db.execute("""
             DROP TABLE IF EXISTS temp.staged_policies;
@@ -49,7 +49,7 @@ extension Engine {
         var checked: ImportResult
         var batchOpen = false
         do {
-            checked = try checkCSV(.policies, text: text, now: now, maxProblems: maxProblems, phases: observe, stage: { line, new, id, customer in
+            checked = try checkCSV(.policies, text: text, name: name, now: now, maxProblems: maxProblems, phases: observe, stage: { line, new, id, customer in
                 if !batchOpen { try self.db.execute("BEGIN"); batchOpen = true }
                 try self.db.run(insert, Self.stagedPolicyValues(new, line: line, id: id, customerRow: customer.0, now: now))
             }, stagedBatch: {

@@ -25,6 +25,8 @@ struct SyncEvent: Sendable, Equatable {
     var type: EventType
     var severity: EventSeverity
     var data: JSONValue?
+    /// When it happened, by the row's dates (never after the sync's now); nil: at the sync's now.
+    var occurredAt: Int? = nil
 }
 
 /// A changed policy's row id, its customer's, its id, the columns to write, and whether it stops being in force.
@@ -240,7 +242,8 @@ enum SyncCompare {
                 events.append(SyncEvent(type: .policy_renewed, severity: .info, data: .object([
                     ("policyNumber", .string(old.policyNumber)), ("renewalCount", .int(count)),
                     ("premiumBefore", .money(annualBefore)), ("premiumAfter", .money(annualAfter)),
-                    ("newExpirationDate", .string(Timestamp.formatDate(new.expirationDate)))])))
+                    ("newExpirationDate", .string(Timestamp.formatDate(new.expirationDate)))]),
+                    occurredAt: min(new.effectiveDate, now)))
             } else if new.status != old.status {
                 guard old.status.allowedTransitions.contains(new.status) else {
                     let allowed = old.status.allowedTransitions.map(\.rawValue)
@@ -252,7 +255,12 @@ enum SyncCompare {
                     var data: [(String, JSONValue)] = [("policyNumber", .string(old.policyNumber))]
                     if let reason = new.endReason { data.append(("reason", .string(reason))) }
                     let type: EventType = new.status == .cancelled ? .policy_cancelled : new.status == .lapsed ? .policy_lapsed : .policy_expired
-                    events.append(SyncEvent(type: type, severity: type == .policy_expired ? .info : .warning, data: .object(data)))
+                    // Dated at the row's end: its endedAt when the file (or a map) gives one, an expiry at its
+                    // expiration date, else the sync's now; never later than now. The policy's end is the same day.
+                    let ended = new.endedAt ?? (new.status == .expired ? new.expirationDate : nil)
+                    let occurred = ended.map { min($0, now) }
+                    if new.endedAt == nil, let occurred { after[column("ended_at")] = .int(Int64(occurred)) }
+                    events.append(SyncEvent(type: type, severity: type == .policy_expired ? .info : .warning, data: .object(data), occurredAt: occurred))
                 } else if old.status == .lapsed {
                     events.append(SyncEvent(type: .policy_reinstated, severity: .info, data: .object([("policyNumber", .string(old.policyNumber))])))
                 }

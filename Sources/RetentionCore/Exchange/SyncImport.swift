@@ -48,13 +48,13 @@ extension Engine {
     /// and the first few named (`absentCount`, `absentKeys`), never deleted or changed.
     ///
     /// `phases` is told each phase and, within it, rows done of the total (`JobPhase.progress`).
-    public func syncCSV(_ kind: ExchangeKind, text: String, dryRun: Bool, full: Bool = false, now: Int, maxProblems: Int = 50,
+    public func syncCSV(_ kind: ExchangeKind, text: String, name: String = "The text", dryRun: Bool, full: Bool = false, now: Int, maxProblems: Int = 50,
                         phases observe: ((JobPhase) -> Void)? = nil) throws -> SyncResult {
         if full && kind == .events {
             throw RetentionError.invalid("full", "--full is for customers and policies: events are history, a file never holds all of them")
         }
         var phases = JobPhases(observe)
-        var reader = CSV.Reader(text)
+        var reader = CSV.Reader(text, name: name)
         guard let headerRecord = try reader.next(1).first else {
             throw RetentionError(.invalid, code: "empty_file", "The file is empty: it needs a header row of column names.", line: 1)
         }

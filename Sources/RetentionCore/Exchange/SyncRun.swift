@@ -85,8 +85,9 @@ struct SyncRun {
                     events[record.line] = nil
                     refusedLines.insert(record.line)
                     if kind == .events && values[1] == .text("") {
-                        // The same event twice without an id: one event, the same as the earlier line.
-                        result.unchanged += 1
+                        // The same event twice without an id (customer, type, time and data): refused, as any key twice.
+                        refuse(record.line, RetentionError.conflict("duplicate_key",
+                            "This event (customer, eventType, occurredAt and data) comes twice in this file: line \(earlier) has it too.", field: "eventType"))
                         continue
                     }
                     let (field, what) = kind == .customers ? ("leadId", "Lead") : kind == .policies ? ("policyNumber", "Policy number") : ("id", "Id")
@@ -288,7 +289,7 @@ struct SyncRun {
                         try db.run(statement, p.assignments.map(\.1) + [.int(Int64(now)), .int(p.rowID)])
                         for event in change.events {
                             try db.run(insertEvent, [.text(Engine.newID()), .int(p.customerRowID), .int(p.rowID), .text(event.type.rawValue),
-                                                     .text(event.severity.rawValue), .init(event.data?.serialized()), .int(Int64(now)),
+                                                     .text(event.severity.rawValue), .init(event.data?.serialized()), .int(Int64(event.occurredAt ?? now)),
                                                      .text(engine.user), .int(Int64(now))])
                         }
                         try engine.audit("policy.update", entity: "policy", id: p.uuid,
@@ -304,7 +305,7 @@ struct SyncRun {
         if result.problemCount > 0 { return }
         try engine.refreshCustomerCounters(in: "SELECT customer_id FROM temp.sync_touched", now: now)
         var churned = 0
-        for customer in Set(churnCandidates).sorted() where try engine.recordChurnIfLastPolicyEnded(customerRow: customer, now: now) { churned += 1 }
+        for customer in Set(churnCandidates).sorted() where try engine.recordChurnIfLastPolicyEnded(customerRow: customer, datedAtLastEnd: true, now: now) { churned += 1 }
         if churned > 0 {
             eventCounts["customer_churned", default: 0] += churned
             result.eventCounts = eventCounts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }

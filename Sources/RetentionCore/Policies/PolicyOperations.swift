@@ -282,7 +282,7 @@ extension Engine {
             HAVING count(*) FILTER (WHERE status IN \(PolicyStatus.inForceSQL)) = 0
             """, [.int(customerRow)], { $0.optionalInt(0) }) else { return false }
         try insertEvent(customerRow: customerRow, policyRow: nil, type: .customer_churned, severity: .critical, data: nil,
-                        actions: [], occurredAt: datedAtLastEnd ? lastEnd ?? now : now, now: now)
+                        actions: [], occurredAt: datedAtLastEnd ? min(lastEnd ?? now, now) : now, now: now)
         return true
     }
 }

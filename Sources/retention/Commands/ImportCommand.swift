@@ -100,7 +100,7 @@ enum ImportCommand {
                 Output.err("retention import: \(e.message)")
                 return ExitCode.usage
             }
-            let (mapped, problems) = try map.apply(to: text)
+            let (mapped, problems) = try map.apply(to: text, name: path)
             if !problems.isEmpty {
                 for p in problems.prefix(50) { Output.err("\(path): \(p)") }
                 let shown = problems.count > 50 ? ", the first 50 shown" : ""
@@ -114,7 +114,7 @@ enum ImportCommand {
             return try sync(kind, text: text, path: path, args: args, engine: engine, env: env, progress: progress)
         }
         return try report(args, env, kind: kind, path: path, progress: progress) { engine, phases in
-            try engine.importCSV(kind, text: text, dryRun: args.flag("--dry-run"), now: env.now, phases: phases)
+            try engine.importCSV(kind, text: text, name: path, dryRun: args.flag("--dry-run"), now: env.now, phases: phases)
         }
     }
 
@@ -148,7 +148,7 @@ enum ImportCommand {
         let started = Date()
         let clock = PhaseClock()
         let dryRun = args.flag("--dry-run")
-        let result = try engine.syncCSV(kind, text: text, dryRun: dryRun, full: args.flag("--full"), now: env.now,
+        let result = try engine.syncCSV(kind, text: text, name: path, dryRun: dryRun, full: args.flag("--full"), now: env.now,
                                      phases: { clock.observe($0); progress.observe($0) })
         progress.finish()
         if args.flag("--timings") {
