@@ -53,9 +53,20 @@ check_screen "N opens the form" "New campaign"
 check_screen "the live count of the empty segment" "Matching customers now:"
 $T send-keys -t tui -l "Spring check-in"
 $T send-keys -t tui Escape
-check_screen "Esc cancels" "nothing was saved"
+check_screen "Esc cancels" "Cancelled; nothing changed."
 AFTER=$(api GET '/campaigns?limit=100' | grep -o '"status":"' | wc -l)
 if [ "$BEFORE" = "$AFTER" ]; then ok; else fail "Esc wrote nothing ($BEFORE -> $AFTER campaigns)"; fi
+# The focused field has the prompts' line editor; Ctrl-C cancels the form as Esc does.
+$T send-keys -t tui N
+check_screen "form opens for the line editor" "New campaign"
+$T send-keys -t tui -l "abc def"
+$T send-keys -t tui Left Left C-w Home; $T send-keys -t tui -l "X"
+check_screen "Left, Ctrl-W and Home edit the field" "Xabc ef"
+check_screen "the footer shows the form's keys" "Esc cancel"
+$T send-keys -t tui C-c
+check_screen "Ctrl-C cancels the form" "Cancelled; nothing changed."
+AFTER=$(api GET '/campaigns?limit=100' | grep -o '"status":"' | wc -l)
+if [ "$BEFORE" = "$AFTER" ]; then ok; else fail "Ctrl-C wrote nothing ($BEFORE -> $AFTER campaigns)"; fi
 $T send-keys -t tui N
 check_screen "form reopens" "New campaign"
 $T send-keys -t tui -l "Spring check-in"

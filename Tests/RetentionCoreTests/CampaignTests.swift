@@ -405,3 +405,25 @@ import Testing
         }
     }
 }
+
+/// The form's preview renders with the touchpoints' own values: the policy enrolment would pick.
+@Suite struct CampaignPreviewTests {
+    /// Ann has a home policy renewing 2024-06-01 and an auto one renewing 2025-01-01. A campaign on auto
+    /// enrols her about the auto policy (`enrol`), so the preview names P-AUTO, not the first renewal.
+    @Test func thePreviewUsesThePolicyEnrolmentPicks() throws {
+        let engine = try makeEngine(user: "manager")
+        let c = try engine.createCustomer(try json(#"{"leadId":"l1","agentId":"a","firstName":"Ann","lastName":"Lee","email":"ann@example.com"}"#), now: testNow)
+        let home = specPolicyBody(customerId: c.id, number: "P-HOME").replacingOccurrences(of: "\"auto\"", with: "\"home\"")
+            .replacingOccurrences(of: "2025-01-01", with: "2024-06-01")
+        _ = try engine.createPolicy(try json(home), now: testNow)
+        _ = try engine.createPolicy(try json(specPolicyBody(customerId: c.id, number: "P-AUTO")), now: testNow)
+        try engine.setTemplate(name: "which", channel: .email, subject: "For {{firstName}}", body: "Policy {{policy.policyNumber}} of {{campaign.name}}", now: testNow)
+        var segment = TargetSegment()
+        segment.policyTypes = [.auto]
+        let preview = try #require(try engine.previewMessage(template: "which", channel: .email, segment: segment, campaignName: "Autos", now: testNow))
+        #expect(preview.customer == "Ann Lee" && preview.subject == "For Ann" && preview.body == "Policy P-AUTO of Autos")
+        // Without lines the first renewal is the one.
+        let any = try #require(try engine.previewMessage(template: "which", channel: .email, segment: TargetSegment(), campaignName: "All", now: testNow))
+        #expect(any.body == "Policy P-HOME of All")
+    }
+}

@@ -31,7 +31,7 @@ import Testing
         #expect(!state.quit && state.campaignForm?[.name] == "Springq")
         _ = state.update(.key(.backspace), now: at(0))
         #expect(state.update(.key(.escape), now: at(0)) == [])
-        #expect(state.campaignForm == nil && state.status?.text == "Campaign form closed; nothing was saved.")
+        #expect(state.campaignForm == nil && state.status?.text == "Cancelled; nothing changed.")
     }
 
     /// The count is read 0.3 s after the last key of the segment, once, off the UI thread (an effect).
@@ -117,6 +117,92 @@ import Testing
 
     /// Saved through the engine: created as a draft, then edited with `E` (the form filled from it) and saved
     /// over it; a campaign no longer a draft is refused, naming its status.
+    func keys(_ state: inout DashboardState, _ keys: [Key]) {
+        for k in keys { _ = state.update(.key(k), now: at(0)) }
+    }
+
+    func render(_ state: DashboardState, _ columns: Int, _ rows: Int) -> Canvas {
+        var canvas = Canvas(columns: columns, rows: rows)
+        DashboardView.draw(state, into: &canvas, now: now)
+        return canvas
+    }
+
+    /// The focused field is edited as the prompts edit it (`LineEditor`), its cursor drawn as theirs; a paste
+    /// lands at the cursor; Ctrl-C leaves like Esc, with nothing written and the app still running.
+    @Test func theFocusedFieldHasTheLineEditorAndCtrlCCancels() {
+        var state = campaignsState()
+        _ = state.update(.key(.character("N")), now: at(0))
+        typed(&state, "abc def")
+        keys(&state, [.left, .left, .control("w"), .home])
+        typed(&state, "X")
+        #expect(state.campaignForm?[.name] == "Xabc ef")
+        keys(&state, [.end, .control("b"), .backspace, .delete])
+        #expect(state.campaignForm?[.name] == "Xabc ")
+        keys(&state, [.control("a"), .control("f"), .control("k")])
+        #expect(state.campaignForm?[.name] == "X")
+        _ = state.update(.paste("yz"), now: at(0))
+        keys(&state, [.control("a")])
+        _ = state.update(.paste("<"), now: at(0))
+        #expect(state.campaignForm?[.name] == "<Xyz" && state.campaignForm?.cursor == 1)
+        // The cursor is drawn on the character under it, as the prompts draw it.
+        let canvas = render(state, 120, 40)
+        let row = (0..<40).first { canvas.line($0).contains("<Xyz") }!
+        let col = DisplayWidth.width(of: String(canvas.line(row).prefix(upTo: canvas.line(row).range(of: "<Xyz")!.lowerBound)))
+        #expect(canvas.roles(row: row)[col + 1] == .selection && canvas.roles(row: row)[col] == .input)
+        // Another field starts with the cursor at its end; Ctrl-U there deletes what is before it.
+        keys(&state, [.down, .control("u")])
+        #expect(state.campaignForm?[.type] == "" && state.campaignForm?[.name] == "<Xyz")
+        #expect(state.update(.key(.interrupt), now: at(0)) == [])
+        #expect(state.campaignForm == nil && !state.quit && state.status?.text == "Cancelled; nothing changed.")
+    }
+
+    /// At 60x20 the last field scrolls into view when focused, the error keeps a row inside the box, a wide
+    /// (CJK) value is cut by display columns with the cursor in view, and nothing of the pane underneath shows.
+    @Test func aSmallScreenScrollsTheFieldsAndKeepsTheFeedback() {
+        var state = campaignsState()
+        _ = state.update(.key(.character("N")), now: at(0))
+        typed(&state, String(repeating: "顧客", count: 30))
+        var canvas = render(state, 60, 20)
+        for r in 0..<20 { #expect(DisplayWidth.width(of: canvas.line(r)) <= 60) }
+        let nameRow = (0..<20).first { canvas.line($0).contains("Name") }!
+        #expect(canvas.roles(row: nameRow).contains(.selection), "the cursor is on screen")
+        #expect(canvas.line(nameRow).contains("…顧客"))
+        keys(&state, [.up])   // wraps to the last field
+        #expect(state.campaignForm?.selected == .goalRetained)
+        typed(&state, "x")
+        _ = state.update(.key(.enter), now: at(0))
+        #expect(state.campaignForm?.problem?.field == .goalRetained)
+        canvas = render(state, 60, 20)
+        let text = canvas.lines().joined(separator: "\n")
+        #expect(text.contains("Goal: retained"))
+        #expect(text.contains("\"x\" is not a whole number"))
+        #expect(text.contains("Matching customers now"))
+        // The error is drawn inside the box (above its bottom border), not under it.
+        let errorRow = (0..<20).first { canvas.line($0).contains("is not a whole number") }!
+        #expect(errorRow < 18, "row 18 is the box's bottom border")
+        // The margins beside the box are blank over the form's rows.
+        for r in 1..<19 {
+            #expect(canvas.line(r).first == " " && canvas.line(r).last == " ", "row \(r): \(canvas.line(r))")
+        }
+    }
+
+    /// A segment the engine would refuse shows no count (not a 0 that reads as real), and the footer shows
+    /// the form's keys, not the campaigns pane's letters (which type into the field).
+    @Test func anUnparsableSegmentShowsNoCountAndTheFooterShowsTheFormsKeys() {
+        var state = campaignsState()
+        _ = state.update(.key(.character("N")), now: at(0))
+        _ = state.update(.tick(workerBusy: false), now: at(0))
+        _ = state.update(.result(.formReads(count: 300, preview: [], segment: TargetSegment())), now: at(0))
+        state.campaignForm?.selected = .health
+        typed(&state, "80-20", at: 1)
+        #expect(state.update(.tick(workerBusy: false), now: at(2)) == [], "no read of a segment the engine refuses")
+        let text = render(state, 120, 40).lines().joined(separator: "\n")
+        #expect(text.contains("Matching customers now: —, fix the health range"))
+        #expect(!text.contains("Matching customers now: 0") && !text.contains("Matching customers now: 300"))
+        #expect(text.contains("Esc cancel") && text.contains("Enter save"))
+        #expect(!text.contains("activate") && !text.contains("pause"))
+    }
+
     @Test func createAndEditADraftThroughTheEngine() throws {
         let engine = Engine(database: try Store.open(path: ":memory:"), user: "t")
         try DemoBook(customers: 120, seed: 3, now: now).generate(into: engine.db)

@@ -175,3 +175,61 @@ private func * <T>(lhs: [T], rhs: Int) -> [T] { Array([[T]](repeating: lhs, coun
         #expect(state.overlay == nil && state.previewOffset == 0)
     }
 }
+
+/// Headings cut with an ellipsis, the agents' Retention kept when narrow, the cohort header over its cells,
+/// one ASCII mark per series with its legend.
+@Suite struct ManagerLayoutTests {
+    let now = Timestamp.parse("2026-11-25T12:00:00Z")!
+
+    func managerState() throws -> DashboardState {
+        let (engine, state0) = try ManagerViewTests().demo()
+        var state = state0
+        _ = state.handle(.character("5"))
+        _ = state.update(.result(.pictures(try engine.bookPictures(now: now))), now: updateNow)
+        return state
+    }
+
+    func lines(_ state: DashboardState, _ columns: Int, _ rows: Int, glyphs: Glyphs = .unicode) -> [String] {
+        var canvas = Canvas(columns: columns, rows: rows, glyphs: glyphs)
+        DashboardView.draw(state, into: &canvas, now: now)
+        return canvas.lines()
+    }
+
+    @Test func headingsEndInAnEllipsisAndRetentionStays() throws {
+        let state = try managerState()
+        let wide = lines(state, 120, 40)
+        let agents = try #require(wide.first { $0.contains("Agents: queue") })
+        #expect(agents.contains("…"), "cut with an ellipsis: \(agents)")
+        #expect(!agents.contains("contacted since┃") && !agents.contains("since│"))
+        let ascii = lines(state, 100, 40, glyphs: .ascii)
+        let monthly = try #require(ascii.first { $0.contains("Monthly retention") })
+        #expect(monthly.contains("~"), "cut with the ASCII ellipsis: \(monthly)")
+        let header = try #require(ascii.firstIndex { $0.contains("Agent") && $0.contains("Queue") || $0.contains("Agent") && $0.contains("Retention") })
+        #expect(ascii[header].contains("Retention"), "\(ascii[header])")
+        // The first agent's row shows its retention too.
+        #expect(ascii[header + 1].contains("%"), "\(ascii[header + 1])")
+    }
+
+    @Test func theCohortHeaderSitsOverItsCells() throws {
+        let state = try managerState()
+        let all = lines(state, 160, 50)
+        let header = try #require(all.first { $0.contains("month   joined") })
+        let start = try #require(header.range(of: "month"))
+        let offset = header.distance(from: header.startIndex, to: start.lowerBound)
+        let chars = Array(header)
+        // Label 15 columns, then 4-column cells right-aligned: "1" in the label's 15 + 4th column.
+        #expect(chars[offset + 15 + 3] == "1" && chars[offset + 15 + 7] == "2", "\(header)")
+    }
+
+    @Test func asciiChartsGiveEachSeriesItsOwnMarkAndSaySo() throws {
+        let state = try managerState()
+        let text = lines(state, 160, 50, glyphs: .ascii).joined(separator: "\n")
+        #expect(text.contains("Monthly retention and churn (R retention, top; C churn)"))
+        #expect(text.contains("* customers"), "the survival legend names its marks")
+        // The monthly chart draws with R and C, not with a survival curve's * or o.
+        let monthlyRows = lines(state, 160, 50, glyphs: .ascii).drop { !$0.contains("Monthly retention") }.dropFirst(2).prefix { !$0.contains("Cohorts") }
+        let leftHalf = monthlyRows.map { String($0.prefix(78)) }.joined()
+        #expect(leftHalf.contains("R") && leftHalf.contains("C"))
+        #expect(!leftHalf.contains("*") && !leftHalf.contains("o"), "\(leftHalf)")
+    }
+}

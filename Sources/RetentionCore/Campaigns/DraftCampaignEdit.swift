@@ -31,31 +31,23 @@ extension Engine {
     }
 
     /// A step's message rendered for the segment's first customer (the most likely to leave), as the form's
-    /// preview: (the customer's name, subject, body), or nil when nobody matches. Values as a touchpoint's
-    /// (`templateValues`): the customer, their agent, their first policy in force, `campaignName` as the campaign.
+    /// preview: (the customer's name, subject, body), or nil when nobody matches. The values are mapped by the
+    /// touchpoints' own function (`templateValues(_:)`, erased customers' fields blank), and the policy is the one
+    /// enrolment would pick (`enrol`): the customer's in-force policy that renews first, of the segment's lines
+    /// when it targets some; `campaignName` stands for the campaign.
     public func previewMessage(template: String, channel: ContactChannel, segment: TargetSegment, campaignName: String, now: Int) throws
         -> (customer: String, subject: String?, body: String)? {
         let (condition, params) = segmentCondition(segment, now: now)
+        // Enum values checked at parse time: listing them in the SQL text splices no user text (as `enrol` does).
+        let typeFilter = segment.policyTypes.isEmpty ? "" :
+            " AND q.policy_type IN (\(segment.policyTypes.map { "'\($0.rawValue)'" }.joined(separator: ", ")))"
         guard let row = try db.queryOne("""
-            SELECT c.first_name, c.last_name, c.email, c.phone, c.city, c.state, a.name, a.email, a.phone,
-                   p.policy_number, p.policy_type, p.annual_premium_cents, p.premium_currency, p.renewal_date, p.expiration_date, p.coverage_amount_cents
+            SELECT \(Self.templateValueColumns), NULL, c.erased_at
             FROM (SELECT c.id FROM customers c WHERE \(condition) ORDER BY c.churn_probability DESC, c.id LIMIT 1) m
             JOIN customers c ON c.id = m.id LEFT JOIN agents a ON a.id = c.agent_id
-            LEFT JOIN policies p ON p.id = (SELECT q.id FROM policies q WHERE q.customer_id = c.id ORDER BY q.status IN \(PolicyStatus.inForceSQL) DESC, q.renewal_date LIMIT 1)
-            """, params, { r -> [String: TemplateValue] in
-            var v: [String: TemplateValue] = [:]
-            func text(_ key: String, _ i: Int32) { if let s = r.optionalText(i), !s.isEmpty { v[key] = .text(s) } }
-            text("firstName", 0); text("lastName", 1); text("email", 2); text("phone", 3); text("city", 4); text("state", 5)
-            if let f = r.optionalText(0), let l = r.optionalText(1) { v["fullName"] = .text("\(f) \(l)") }
-            text("agent.name", 6); text("agent.email", 7); text("agent.phone", 8)
-            text("policy.policyNumber", 9); text("policy.policyType", 10)
-            let currency = r.optionalText(12) ?? "USD"
-            if let c = r.optionalInt(11) { v["policy.premium"] = .money(cents: c, currency: currency) }
-            if let d = r.optionalInt(13) { v["policy.renewalDate"] = .date(d) }
-            if let d = r.optionalInt(14) { v["policy.expirationDate"] = .date(d) }
-            if let c = r.optionalInt(15) { v["policy.coverageAmount"] = .money(cents: c, currency: currency) }
-            return v
-        }) else { return nil }
+            LEFT JOIN policies p ON p.id = (SELECT q.id FROM policies q WHERE q.customer_id = c.id AND q.status IN \(PolicyStatus.inForceSQL)\(typeFilter)
+                                            ORDER BY q.renewal_date LIMIT 1)
+            """, params, { r in Self.templateValues(r) }) else { return nil }
         var values = row
         values["campaign.name"] = .text(campaignName)
         if let company = try db.settings.stored(Settings.companyName) { values["company.name"] = .text(company) }

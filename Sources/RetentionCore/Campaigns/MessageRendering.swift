@@ -1,30 +1,44 @@
 import Foundation
 
 extension Engine {
+    /// The columns `templateValues(_:)` reads, in this order, from a query joining the customer `c`, their
+    /// agent `a`, the policy in question `p` and the campaign's name as column 16 (the touchpoint's campaign
+    /// `k.name`, or NULL where the caller sets it); `c.erased_at` is column 17.
+    static let templateValueColumns = """
+        c.first_name, c.last_name, c.email, c.phone, c.city, c.state, a.name, a.email, a.phone,
+        p.policy_number, p.policy_type, p.annual_premium_cents, p.premium_currency, p.renewal_date, p.expiration_date,
+        p.coverage_amount_cents
+        """
+
+    /// The one mapping from a row of `templateValueColumns` (then the campaign name, then `c.erased_at`) to the
+    /// values templates use: an erased customer's own fields stay blank (their agent and policy remain).
+    /// Used by the touchpoints' rendering and by the campaign form's preview alike.
+    static func templateValues(_ r: Row) -> [String: TemplateValue] {
+        var v: [String: TemplateValue] = [:]
+        func text(_ key: String, _ i: Int32) { if let s = r.optionalText(i), !s.isEmpty { v[key] = .text(s) } }
+        if r.isNull(17) {
+            text("firstName", 0); text("lastName", 1); text("email", 2); text("phone", 3); text("city", 4); text("state", 5)
+            if let f = r.optionalText(0), let l = r.optionalText(1) { v["fullName"] = .text("\(f) \(l)") }
+        }
+        text("agent.name", 6); text("agent.email", 7); text("agent.phone", 8)
+        text("policy.policyNumber", 9); text("policy.policyType", 10)
+        let currency = r.optionalText(12) ?? "USD"
+        if let c = r.optionalInt(11) { v["policy.premium"] = .money(cents: c, currency: currency) }
+        if let d = r.optionalInt(13) { v["policy.renewalDate"] = .date(d) }
+        if let d = r.optionalInt(14) { v["policy.expirationDate"] = .date(d) }
+        if let c = r.optionalInt(15) { v["policy.coverageAmount"] = .money(cents: c, currency: currency) }
+        text("campaign.name", 16)
+        return v
+    }
+
     /// The values a touchpoint's templates can use: the customer, the policy in question, the agent, the campaign.
     func templateValues(touchpointRow: Int64) throws -> (values: [String: TemplateValue], channel: ContactChannel, template: String?) {
         guard let row = try db.queryOne("""
-            SELECT c.first_name, c.last_name, c.email, c.phone, c.city, c.state, a.name, a.email, a.phone,
-                   p.policy_number, p.policy_type, p.annual_premium_cents, p.premium_currency, p.renewal_date, p.expiration_date,
-                   p.coverage_amount_cents, k.name, t.channel, t.template, c.erased_at
+            SELECT \(Self.templateValueColumns), k.name, c.erased_at, t.channel, t.template
             FROM touchpoints t JOIN customers c ON c.id = t.customer_id LEFT JOIN agents a ON a.id = c.agent_id
             LEFT JOIN policies p ON p.id = t.policy_id LEFT JOIN campaigns k ON k.id = t.campaign_id WHERE t.id = ?
             """, [.int(touchpointRow)], { r -> ([String: TemplateValue], ContactChannel, String?) in
-            var v: [String: TemplateValue] = [:]
-            func text(_ key: String, _ i: Int32) { if let s = r.optionalText(i), !s.isEmpty { v[key] = .text(s) } }
-            if r.isNull(19) {
-                text("firstName", 0); text("lastName", 1); text("email", 2); text("phone", 3); text("city", 4); text("state", 5)
-                if let f = r.optionalText(0), let l = r.optionalText(1) { v["fullName"] = .text("\(f) \(l)") }
-            }
-            text("agent.name", 6); text("agent.email", 7); text("agent.phone", 8)
-            text("policy.policyNumber", 9); text("policy.policyType", 10)
-            let currency = r.optionalText(12) ?? "USD"
-            if let c = r.optionalInt(11) { v["policy.premium"] = .money(cents: c, currency: currency) }
-            if let d = r.optionalInt(13) { v["policy.renewalDate"] = .date(d) }
-            if let d = r.optionalInt(14) { v["policy.expirationDate"] = .date(d) }
-            if let c = r.optionalInt(15) { v["policy.coverageAmount"] = .money(cents: c, currency: currency) }
-            text("campaign.name", 16)
-            return (v, ContactChannel(rawValue: r.text(17)) ?? .email, r.optionalText(18))
+            (Self.templateValues(r), ContactChannel(rawValue: r.text(18)) ?? .email, r.optionalText(19))
         }) else { throw RetentionError.notFound("Touchpoint", "#\(touchpointRow)") }
         var values = row.0
         if let company = try db.settings.stored(Settings.companyName) { values["company.name"] = .text(company) }

@@ -64,7 +64,10 @@ public struct CampaignForm: Sendable, Equatable {
     }
 
     public var values: [Field: String]
-    public var selected: Field = .name
+    /// The focused field; moving to another puts the cursor at its end.
+    public var selected: Field = .name { didSet { if selected != oldValue { cursor = nil } } }
+    /// The cursor in the focused field, in characters (nil: at its end); edited by `LineEditor`.
+    public var cursor: Int?
     /// The draft being edited (nil: a new campaign).
     public var draftID: String?
     /// The live count and the preview of the first step, for the segment they were read for.
@@ -102,6 +105,12 @@ public struct CampaignForm: Sendable, Equatable {
             .control: JSONValue.format(number: c.controlFraction * 100),
             .goalCustomers: c.goals.targetCustomers.map(String.init) ?? "", .goalRetained: c.goals.expectedRetention.map(String.init) ?? "",
         ]
+    }
+
+    /// The focused field's text and cursor, as the prompts' line editor edits them.
+    public var editor: LineEditor {
+        get { LineEditor(text: self[selected], cursor: cursor) }
+        set { self[selected] = newValue.text; cursor = newValue.cursor }
     }
 
     public subscript(_ f: Field) -> String {
@@ -159,6 +168,14 @@ public struct CampaignForm: Sendable, Equatable {
         let tenure = try Self.range(self[.tenure], .tenure)
         (s.tenureMonthsMin, s.tenureMonthsMax) = (tenure.0.map { Int($0) }, tenure.1.map { Int($0) })
         s.formerCustomers = self[.type] == CampaignType.winback.rawValue
+        return s
+    }
+
+    /// The target segment as the engine would accept it (parsed and `TargetSegment.validate`d), or the field
+    /// at fault: a segment such as health 80-20 is never counted (its count of 0 would read as a real one).
+    public func validSegment() throws -> TargetSegment {
+        let s = try segment()
+        do { try s.validate() } catch let e as RetentionError { throw Self.problem(e) }
         return s
     }
 

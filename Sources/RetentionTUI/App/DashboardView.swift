@@ -100,9 +100,12 @@ public enum DashboardView {
         }
         // Whole hints only, as many as fit, and the last one (quit) always: `?` lists the rest.
         // A key that cannot act now is dimmed; pressing it, or `?`, says why.
-        let hints = KeyBindings.footer(for: state.focused).map {
-            (key: $0.keys[0].label, text: " \($0.summary)  ", disabled: $0.disabledReason(in: state) != nil)
-        }
+        // While the campaign form is open its own keys show: the panes' keys type letters into its field.
+        let hints = state.campaignForm != nil
+            ? CampaignFormView.footerHints.map { (key: $0.key, text: $0.text, disabled: false) }
+            : KeyBindings.footer(for: state.focused).map {
+                (key: $0.keys[0].label, text: " \($0.summary)  ", disabled: $0.disabledReason(in: state) != nil)
+            }
         let width = { (h: (key: String, text: String, disabled: Bool)) in DisplayWidth.width(of: h.key) + DisplayWidth.width(of: h.text) }
         let reserved = hints.last.map(width) ?? 0
         var col = rect.col + 1

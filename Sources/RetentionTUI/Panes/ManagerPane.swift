@@ -18,6 +18,9 @@ enum ManagerPane: Pane {
     static let curveStyles: [(StyleRole, Character)] = [(.emphasis, "*"), (.riskLow, "o"), (.riskMedium, "+"), (.riskHigh, "x"),
                                                          (.riskCritical, "#"), (.sparkline, "%"), (.bar, "@")]
 
+    /// The ASCII marks of the monthly chart's two series: letters, unlike any survival curve's mark, the ellipsis or a border.
+    static let retentionMark: Character = "R", churnMark: Character = "C"
+
     static func draw(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) {
         let computed = state.pictures.map { " \(canvas.glyphs.separator) computed " + String(Timestamp.formatInstant($0.computedAt).dropFirst(11).prefix(5)) + " UTC" } ?? ""
         let inner = canvas.box(title: "5 Manager: the book as pictures" + computed, rect: rect, focused: state.focused == .manager)
@@ -56,11 +59,15 @@ enum ManagerPane: Pane {
     static func drawMonthly(_ p: BookPictures, into canvas: inout Canvas, rect: Rect) {
         guard rect.height >= 4 else { return }
         let last = p.months.last
-        canvas.put(text: "Monthly retention (top) and churn, \(p.months.first?.label ?? "") to \(last?.label ?? "")", row: rect.row, col: rect.col,
-                   role: .tableHeader, maxColumns: rect.width)
+        // With ASCII glyphs each series has its own mark (none shared with the survival chart), named here.
+        let legend = canvas.glyphs.isASCII ? " (\(retentionMark) retention, top; \(churnMark) churn)" : " (top) and churn"
+        let heading = canvas.glyphs.isASCII ? "Monthly retention and churn" + legend : "Monthly retention" + legend
+        // Headings too wide for their part end in an ellipsis (the field writer), never mid-word without a mark.
+        canvas.putField(text: heading + ", \(p.months.first?.label ?? "") to \(last?.label ?? "")", row: rect.row, col: rect.col,
+                        columns: rect.width, role: .tableHeader)
         let figures = "Last month: kept \(Formatting.percent(last?.retentionRate)), churn \(Formatting.percent(last?.churnRate))   "
             + "NRR \(Formatting.percent(p.netRevenueRetention))  GRR \(Formatting.percent(p.grossRevenueRetention)) (year)"
-        canvas.put(text: figures, row: rect.row + 1, col: rect.col, role: .emphasis, maxColumns: rect.width)
+        canvas.putField(text: figures.trimmingCharacters(in: .whitespaces), row: rect.row + 1, col: rect.col, columns: rect.width, role: .emphasis)
         let chartsHeight = rect.height - 3
         let retentionHeight = max(1, chartsHeight * 3 / 5), churnHeight = max(1, chartsHeight - retentionHeight)
         let labelWidth = 7
@@ -73,11 +80,11 @@ enum ManagerPane: Pane {
         func axis(_ text: String, _ row: Int) { canvas.putField(text: text, row: row, col: rect.col, columns: labelWidth - 1, role: .dim, alignment: .right) }
         axis("100%", top)
         axis(String(format: "%.0f%%", keptLow), top + retentionHeight - 1)
-        LineChart(series: [.init(values: kept, role: .deltaPositive, asciiMark: "*")], lower: keptLow, upper: 100)
+        LineChart(series: [.init(values: kept, role: .deltaPositive, asciiMark: retentionMark)], lower: keptLow, upper: 100)
             .draw(into: &canvas, rect: Rect(row: top, col: rect.col + labelWidth, width: chartWidth, height: retentionHeight))
         axis(String(format: "%.0f%%", churnHigh), top + retentionHeight)
         axis("0%", top + retentionHeight + churnHeight - 1)
-        LineChart(series: [.init(values: churn, role: .deltaNegative, asciiMark: "o")], lower: 0, upper: churnHigh)
+        LineChart(series: [.init(values: churn, role: .deltaNegative, asciiMark: churnMark)], lower: 0, upper: churnHigh)
             .draw(into: &canvas, rect: Rect(row: top + retentionHeight, col: rect.col + labelWidth, width: chartWidth, height: churnHeight))
         let axisRow = top + retentionHeight + churnHeight
         if axisRow < rect.bottom, let first = p.months.first, let last {
@@ -90,7 +97,7 @@ enum ManagerPane: Pane {
     static func drawSurvival(_ p: BookPictures, into canvas: inout Canvas, rect: Rect) {
         guard rect.height >= 4 else { return }
         let months = min(60, p.curves.map { $0.points.last?.month ?? 0 }.max() ?? 0)
-        canvas.put(text: "Survival (Kaplan-Meier), months 0 to \(months)", row: rect.row, col: rect.col, role: .tableHeader, maxColumns: rect.width)
+        canvas.putField(text: "Survival (Kaplan-Meier), months 0 to \(months)", row: rect.row, col: rect.col, columns: rect.width, role: .tableHeader)
         // The legend: each curve's name in its role (its mark with ASCII glyphs), with its median.
         var col = rect.col
         for (i, curve) in p.curves.enumerated() {
@@ -120,12 +127,13 @@ enum ManagerPane: Pane {
     /// The monthly cohorts: % still a customer 1, 2, … months after the cohort's month began.
     static func drawCohorts(_ p: BookPictures, into canvas: inout Canvas, rect: Rect) {
         guard rect.height >= 3 else { return }
-        canvas.put(text: "Cohorts: % still a customer after k months", row: rect.row, col: rect.col, role: .tableHeader, maxColumns: rect.width)
+        canvas.putField(text: "Cohorts: % still a customer after k months", row: rect.row, col: rect.col, columns: rect.width, role: .tableHeader)
         let labelWidth = 15
         let map = HeatMap(rows: p.cohorts.reversed().map { c in
             HeatMap.Row(label: "\(c.label) \(Formatting.grouped(c.size))", values: c.retained.map { Optional($0) })
         })
-        var header = "month  joined "
+        // The header's label part is exactly as wide as the rows' labels, so "1" sits over the first cell.
+        var header = DisplayWidth.pad("month   joined", toColumns: labelWidth)
         for k in 1...max(1, (rect.width - labelWidth) / map.cellWidth) { header += String(repeating: " ", count: map.cellWidth - "\(k)".count) + "\(k)" }
         canvas.put(text: header, row: rect.row + 1, col: rect.col, role: .dim, maxColumns: rect.width)
         map.draw(into: &canvas, rect: Rect(row: rect.row + 2, col: rect.col, width: rect.width, height: rect.height - 3), labelWidth: labelWidth)
@@ -135,12 +143,13 @@ enum ManagerPane: Pane {
     /// Each agent's workload, the longest queue first.
     static func drawAgents(_ p: BookPictures, into canvas: inout Canvas, rect: Rect) {
         guard rect.height >= 3 else { return }
-        canvas.put(text: "Agents: queue (at risk, medium+), assigned, contacted since Monday, retention (year)", row: rect.row, col: rect.col,
-                   role: .tableHeader, maxColumns: rect.width)
+        canvas.putField(text: "Agents: queue (at risk, medium+), assigned, contacted since Monday, retention (year)", row: rect.row, col: rect.col,
+                        columns: rect.width, role: .tableHeader)
         let columns = [
-            TableColumn("Agent", minWidth: 8, maxWidth: 24, flex: 2), TableColumn("Customers", minWidth: 9, maxWidth: 10, alignment: .right),
-            TableColumn("Queue", minWidth: 6, maxWidth: 8, alignment: .right), TableColumn("Assigned", minWidth: 8, maxWidth: 8, alignment: .right),
-            TableColumn("Contacted", minWidth: 9, maxWidth: 9, alignment: .right), TableColumn("Retention", minWidth: 9, maxWidth: 9, alignment: .right),
+            // Narrow parts shrink the counts' columns (their titles cut with an ellipsis) before Retention would go.
+            TableColumn("Agent", minWidth: 6, maxWidth: 24, flex: 2), TableColumn("Customers", minWidth: 5, maxWidth: 10, alignment: .right, flex: 1),
+            TableColumn("Queue", minWidth: 5, maxWidth: 8, alignment: .right, flex: 1), TableColumn("Assigned", minWidth: 5, maxWidth: 8, alignment: .right, flex: 1),
+            TableColumn("Contacted", minWidth: 5, maxWidth: 9, alignment: .right, flex: 1), TableColumn("Retention", minWidth: 9, maxWidth: 9, alignment: .right),
         ]
         let rows = p.agents.map { a in
             TableRow([TableCell(a.agentId), TableCell(Formatting.grouped(a.customers)), TableCell(Formatting.grouped(a.queue)),

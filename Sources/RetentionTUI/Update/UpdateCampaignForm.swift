@@ -22,8 +22,9 @@ extension DashboardState {
         status = nil
     }
 
-    /// A key while the form is open: ↑↓ Tab Shift-Tab move between fields, text edits the field (Backspace,
-    /// Ctrl-U clears it), Enter saves, Esc leaves with nothing written.
+    /// A key while the form is open: ↑↓ Tab Shift-Tab move between fields, the focused field is edited as the
+    /// prompts edit (`LineEditor`: ←→ Home End Ctrl-A/E/B/F/W/U/K, Backspace, Delete), Enter saves, Esc or
+    /// Ctrl-C leaves with nothing written.
     mutating func handleFormKey(_ key: Key, now: Date) -> [Effect] {
         guard var form = campaignForm else { return [] }
         defer { if campaignForm != nil { campaignForm = form } }
@@ -31,9 +32,9 @@ extension DashboardState {
         func move(_ d: Int) { form.selected = fields[(form.selected.rawValue + d + fields.count) % fields.count] }
         var edited = false
         switch key {
-        case .escape:
+        case .escape, .interrupt:
             campaignForm = nil
-            status = ("Campaign form closed; nothing was saved.", false)
+            status = ("Cancelled; nothing changed.", false)
             return []
         case .down, .tab: move(1)
         case .up, .backTab: move(-1)
@@ -50,14 +51,10 @@ extension DashboardState {
             } catch {
                 form.problem = .init(field: .name, message: "\(error)")
             }
-        case .backspace, .delete:
-            if !form[form.selected].isEmpty { form[form.selected].removeLast(); edited = true }
-        case .control("u"):
-            form[form.selected] = ""
-            edited = true
-        case .character(let c):
-            form[form.selected].append(c)
-            edited = true
+        case let key where LineEditor.handles(key):
+            var editor = form.editor
+            edited = editor.handle(key)
+            form.editor = editor
         default: break
         }
         if edited {
@@ -72,7 +69,10 @@ extension DashboardState {
     /// Text pasted into the form's field (one line).
     mutating func pasteIntoForm(_ text: String, now: Date) {
         guard var form = campaignForm else { return }
-        form[form.selected] += text.unicodeScalars.filter { $0.value >= 0x20 && !(0x7F...0x9F).contains($0.value) }.map(String.init).joined()
+        var editor = form.editor
+        editor.insert(text.unicodeScalars.filter { $0.value >= 0x20 && !(0x7F...0x9F).contains($0.value) }.map(String.init).joined())
+        form.editor = editor
+        if form.problem?.field == form.selected { form.problem = nil }
         form.editedAt = now.timeIntervalSince1970
         campaignForm = form
     }
@@ -84,7 +84,7 @@ extension DashboardState {
               now.timeIntervalSince1970 - edited >= CampaignForm.debounceSeconds else { return [] }
         form.editedAt = nil
         defer { campaignForm = form }
-        guard let segment = try? form.segment() else {
+        guard let segment = try? form.validSegment() else {
             form.liveCount = nil
             form.preview = []
             return []
