@@ -14,17 +14,7 @@ export XDG_DATA_HOME="$WORK/data" XDG_CONFIG_HOME="$WORK/config" USER=specialist
 export RETENTION_TODAY=2026-06-15
 day() { date -u -d "$RETENTION_TODAY $1" +%F; }
 DB="$WORK/demo.db"
-passed=0 failed=0
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $1"; $T capture-pane -p -t tui 2>/dev/null | sed 's/^/  | /' | head -45; }
-screen() { $T capture-pane -p -t tui; }
-# wait_for TEXT [SECONDS]: until the screen shows TEXT
-wait_for() {
-  local deadline=$((SECONDS + ${2:-10}))
-  while [ $SECONDS -lt $deadline ]; do screen | grep -qF -- "$1" && return 0; sleep 0.2; done
-  return 1
-}
-check_screen() { if wait_for "$2" "${3:-10}"; then ok; else fail "$1 (wanted: $2)"; fi; }
+. "$(dirname "$0")/lib-tmux.sh"
 api() { "$BIN" --db "$DB" api "$@" --compact; }
 
 "$BIN" demo --customers 400 --seed 9 --db "$DB" --no-open >/dev/null || { echo "demo failed"; exit 1; }
@@ -80,7 +70,7 @@ check_screen "Esc returns to the list" "Renewals, next 90 days"
 # The customer at the top of the at-risk queue: the detail names the top factor the list (and the API) gives.
 TOPFACTOR=$(api GET '/at-risk?limit=1' | sed -n 's/.*"topRiskFactor":"\([^"]*\)".*/\1/p')
 $T send-keys -t tui 1 g Enter
-check_screen "the detail opens on the top customer" "Scores"
+check_screen "the detail opens on the top customer, at its top" "Why"
 # Its open tasks (the rescore's risk rises raise them) come first: scroll to the churn lines.
 $T send-keys -t tui j j j j j j j j j j j j j j
 check_screen "the detail's top factor is the list's" "top factor $TOPFACTOR +"
@@ -88,7 +78,7 @@ $T send-keys -t tui Escape 2
 
 # Help overlay lists every binding from the one key table.
 $T send-keys -t tui '?'
-check_screen "help overlay" "Keys (any key closes)"
+check_screen "help overlay" "other keys close"
 check_screen "help lists campaign keys" "activate / resume campaign"
 # Help and behaviour come from the same bindings: the keys that ask first say so (a page down: help scrolls).
 $T send-keys -t tui ' '

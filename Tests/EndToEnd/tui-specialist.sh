@@ -14,16 +14,7 @@ trap cleanup EXIT
 export XDG_DATA_HOME="$WORK/data" XDG_CONFIG_HOME="$WORK/config" USER=sam TERM=xterm-256color
 export RETENTION_TODAY=2026-06-15
 DB="$WORK/demo.db"
-passed=0 failed=0
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $1"; $T capture-pane -p -t tui 2>/dev/null | sed 's/^/  | /' | head -45; }
-screen() { $T capture-pane -p -t tui; }
-wait_for() {
-  local deadline=$((SECONDS + ${2:-10}))
-  while [ $SECONDS -lt $deadline ]; do screen | grep -qF -- "$1" && return 0; sleep 0.2; done
-  return 1
-}
-check_screen() { if wait_for "$2" "${3:-10}"; then ok; else fail "$1 (wanted: $2)"; fi; }
+. "$(dirname "$0")/lib-tmux.sh"
 q() { sqlite3 "$DB" "$1"; }
 # answer_cues: a compliance question, when one applies to the customer, is answered yes.
 answer_cues() { if wait_for "Before you log it" 2; then $T send-keys -t tui y; fi; }

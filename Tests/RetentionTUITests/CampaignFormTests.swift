@@ -115,6 +115,27 @@ import Testing
         #expect(form.cronRuns(now: now) == ["(never fires)"])
     }
 
+    /// The segment's last two filters: no contact for N days, and metadata key=value pairs (all must match);
+    /// a pair without `=` is named; editing a draft puts both back in their fields.
+    @Test func lastContactAndMetadataFiltersParseAndRoundTrip() throws {
+        var form = CampaignForm()
+        form[.name] = "Quiet brokers"
+        form[.lastContact] = "180"
+        form[.metadata] = "source=broker, region=north west"
+        let c = try form.campaign()
+        #expect(c.targetSegment.lastContactOlderThanDays == 180)
+        #expect(c.targetSegment.customFilters == [MetadataFilter(key: "source", value: "broker"), MetadataFilter(key: "region", value: "north west")])
+        let engine = Engine(database: try Store.open(path: ":memory:"), user: "t")
+        let back = CampaignForm(editing: try engine.createCampaign(c, now: now))
+        #expect(back[.lastContact] == "180" && back[.metadata] == "source=broker, region=north west")
+        form[.metadata] = "source"
+        #expect(throws: CampaignForm.Problem.self) { try form.segment() }
+        do { _ = try form.segment() } catch let p as CampaignForm.Problem { #expect(p.field == .metadata) }
+        form[.metadata] = ""
+        form[.lastContact] = "soon"
+        do { _ = try form.segment(); Issue.record("a word for days was accepted") } catch let p as CampaignForm.Problem { #expect(p.field == .lastContact) }
+    }
+
     /// Saved through the engine: created as a draft, then edited with `E` (the form filled from it) and saved
     /// over it; a campaign no longer a draft is refused, naming its status.
     func keys(_ state: inout DashboardState, _ keys: [Key]) {

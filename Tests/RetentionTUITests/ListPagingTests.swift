@@ -158,6 +158,11 @@ import Testing
         #expect(state.detailScroll == limit, "no backlog past the end")
         _ = state.handle(.character("g"))
         #expect(state.detailScroll == 0)
+        // Back to the list and Enter on the same customer: the record opens at its top again.
+        _ = state.handle(.character("G"))
+        _ = state.handle(.escape)
+        _ = state.update(.key(.enter), now: updateNow)
+        #expect(state.focused == .detail && state.detailScroll == 0)
     }
 }
 

@@ -137,8 +137,8 @@ enum RiskReasons {
             let cents = claims.reduce(0) { $0 + Int((($1.data?["amount"]?.doubleValue ?? 0) * 100).rounded()) }
             add(.claims, "\(claims.count) claim\(claims.count == 1 ? "" : "s") in 12 months (\(dollars(cents)))", claims, feature: "claimsRatio")
         }
-        // Policies ended.
-        for e in recent where [.policy_lapsed, .policy_cancelled, .policy_expired].contains(e.type) {
+        // Policies ended; a policy cancelled because it was rewritten (`"reason": "rewritten"`) lost no cover.
+        for e in recent where [.policy_lapsed, .policy_cancelled, .policy_expired].contains(e.type) && e.data?["reason"]?.stringValue != "rewritten" {
             let what = e.type == .policy_lapsed ? "lapsed" : e.type == .policy_cancelled ? "was cancelled" : "expired"
             add(.policy_ended, "\(e.policyNumber ?? "a policy") \(what) on \(day(e.at, now: now))", [e], feature: "policyCount")
         }

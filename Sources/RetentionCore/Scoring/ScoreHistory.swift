@@ -113,11 +113,13 @@ extension Engine {
 
     /// The customers `retention rescore --changed` rescores, in row order: not erased, and with a row newer than
     /// their last score (or never scored): their own row (`customers.updated_at`), a policy's (`updated_at`),
-    /// a touchpoint's (`updated_at`) or an event (`created_at`; not the risk-change events a rescore itself writes). A row written in the same second as the score
-    /// counts as newer (nothing is missed; with a fixed clock such rows are rescored again).
+    /// a touchpoint's (`updated_at`) or an event (`created_at`; not the risk-change events a rescore itself writes), strictly
+    /// after the score's second. A row written in the same second as the score does not count: the rescore's own
+    /// writes (the expiry pass before it, its events) fall in that second, and counting them rescored the whole
+    /// book again after a full rescore. A change in that very second waits for the nightly full rescore.
     ///
     /// Only rows changed since the last full rescore can be newer than a customer's score (that rescore scored
-    /// everyone), so the tables are read from there through their `updated_at` indexes (schema 12) and the events
+    /// everyone), so the tables are read from there through their `updated_at` indexes (schema 14) and the events
     /// from the last event before it; before any full rescore, everything is read.
     public func changedCustomerRows() throws -> [Int64] {
         let mark = try db.settings.value(Settings.lastFullRescore)
@@ -131,7 +133,7 @@ extension Engine {
                 WHERE id > ?2 AND event_type NOT IN ('churn_risk_increased', 'churn_risk_decreased')
             ) ch JOIN customers c ON c.id = ch.cid
             WHERE c.erased_at IS NULL
-            GROUP BY c.id HAVING c.scored_at IS NULL OR max(ch.t) >= c.scored_at
+            GROUP BY c.id HAVING c.scored_at IS NULL OR max(ch.t) > c.scored_at
             ORDER BY c.id
             """, [.int(Int64(since)), .int(lastEvent)]) { $0.int64(0) }
     }

@@ -8,7 +8,7 @@ import RetentionCore
 /// and selected; Esc leaves with nothing written.
 public struct CampaignForm: Sendable, Equatable {
     public enum Field: Int, CaseIterable, Sendable {
-        case name, type, risk, health, lines, tags, agent, renewal, tenure, steps, start, end, timezone, cron, control, goalCustomers, goalRetained
+        case name, type, risk, health, lines, tags, agent, renewal, tenure, lastContact, metadata, steps, start, end, timezone, cron, control, goalCustomers, goalRetained
 
         public var label: String {
             switch self {
@@ -21,6 +21,8 @@ public struct CampaignForm: Sendable, Equatable {
             case .agent: "Agent"
             case .renewal: "Renewal within"
             case .tenure: "Tenure months"
+            case .lastContact: "No contact for"
+            case .metadata: "Metadata"
             case .steps: "Steps"
             case .start: "Start"
             case .end: "End"
@@ -44,6 +46,8 @@ public struct CampaignForm: Sendable, Equatable {
             case .agent: "an agent id"
             case .renewal: "days, e.g. 30"
             case .tenure: "e.g. 12-60"
+            case .lastContact: "days: last contact older than this (never contacted counts), e.g. 180"
+            case .metadata: "key=value, all must match, e.g. source=broker, region=north"
             case .steps: "channel:template@delay[ skip=engaged|clicked|responded|renewed]; … e.g. email:renewal_reminder@0d; sms:renewal_reminder@7d skip=responded"
             case .start, .end: "YYYY-MM-DD (empty: at once / open-ended)"
             case .timezone: "IANA, e.g. Europe/Paris"
@@ -54,7 +58,7 @@ public struct CampaignForm: Sendable, Equatable {
         }
 
         /// Whether the field is part of the target segment (editing it recounts).
-        public var isSegment: Bool { (Field.risk.rawValue...Field.tenure.rawValue).contains(rawValue) }
+        public var isSegment: Bool { (Field.risk.rawValue...Field.metadata.rawValue).contains(rawValue) }
     }
 
     /// A field that does not parse or that the engine refused, and why.
@@ -100,6 +104,8 @@ public struct CampaignForm: Sendable, Equatable {
             .health: range(s.healthScoreMin, s.healthScoreMax) { JSONValue.format(number: $0) },
             .lines: s.policyTypes.map(\.rawValue).joined(separator: ","), .tags: s.tags.joined(separator: ","), .agent: s.agentId ?? "",
             .renewal: s.renewalWithinDays.map(String.init) ?? "", .tenure: range(s.tenureMonthsMin, s.tenureMonthsMax) { String($0) },
+            .lastContact: s.lastContactOlderThanDays.map(String.init) ?? "",
+            .metadata: s.customFilters.map { "\($0.key)=\($0.value)" }.joined(separator: ", "),
             .steps: c.sequence.map(Self.stepText).joined(separator: "; "),
             .start: c.schedule.startDate?.text ?? "", .end: c.schedule.endDate?.text ?? "", .timezone: c.schedule.timezone, .cron: c.schedule.cron ?? "",
             .control: JSONValue.format(number: c.controlFraction * 100),
@@ -167,6 +173,14 @@ public struct CampaignForm: Sendable, Equatable {
         s.renewalWithinDays = try Self.integer(self[.renewal], .renewal)
         let tenure = try Self.range(self[.tenure], .tenure)
         (s.tenureMonthsMin, s.tenureMonthsMax) = (tenure.0.map { Int($0) }, tenure.1.map { Int($0) })
+        s.lastContactOlderThanDays = try Self.integer(self[.lastContact], .lastContact)
+        s.customFilters = try self[.metadata].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw Problem(field: .metadata, message: "\"\(pair)\" is not key=value")
+            }
+            return MetadataFilter(key: parts[0], value: parts[1])
+        }
         s.formerCustomers = self[.type] == CampaignType.winback.rawValue
         return s
     }
@@ -246,6 +260,8 @@ public struct CampaignForm: Sendable, Equatable {
         case let p where p.hasPrefix("targetSegment.healthScoreRange"): field = .health
         case let p where p.hasPrefix("targetSegment.tenureMonths"): field = .tenure
         case let p where p.hasPrefix("targetSegment.renewalWithinDays"): field = .renewal
+        case let p where p.hasPrefix("targetSegment.lastContactOlderThanDays"): field = .lastContact
+        case let p where p.hasPrefix("targetSegment.customFilters"): field = .metadata
         case let p where p.hasPrefix("schedule.timezone"): field = .timezone
         case let p where p.hasPrefix("schedule.endDate"): field = .end
         case let p where p.hasPrefix("schedule.startDate"): field = .start

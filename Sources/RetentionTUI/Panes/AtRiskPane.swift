@@ -41,7 +41,7 @@ enum AtRiskPane: Pane {
                 TableCell(e.name), TableCell(e.churnRisk.rawValue, role: Formatting.riskRole(e.churnRisk)),
                 // ▲/▼ with the change in points at the last scoring (`ScoreChange`), where it was read.
                 TableCell(String(format: "%.0f%%", e.churnProbability * 100)
-                          + (state.snapshot?.churnDeltas[e.id].map { " " + EngineAdapter.deltaMark($0, glyphs: canvas.glyphs) } ?? "")),
+                          + (state.snapshot?.churnDeltas[e.id].map { EngineAdapter.deltaMark($0, glyphs: canvas.glyphs) }.map { $0.isEmpty ? "" : " " + $0 } ?? "")),
                 TableCell(String(format: "%5.1f ", e.healthScore) + Bar(value: e.healthScore).text(width: 5, glyphs: canvas.glyphs), role: .bar),
                 TableCell(Formatting.compactCents(e.projectedLTVCents) + (e.ltvTier.map { " \($0.prefix(1).uppercased())" } ?? "")),
                 TableCell(Formatting.date(e.nextRenewalDate)), TableCell(Formatting.ago(e.lastContactDate, now: now)),

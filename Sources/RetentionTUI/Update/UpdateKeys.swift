@@ -57,6 +57,8 @@ extension DashboardState {
             guard let id = actionCustomerID else { status = ("Nothing selected to open.", true); return [] }
             detailReturnPane = focused
             focused = .detail
+            // Enter opens the record at its top, even the customer the detail already showed (and scrolled).
+            detailScroll = 0
             return showDetail(id)
         case .back: return escape()
         case .filter:
