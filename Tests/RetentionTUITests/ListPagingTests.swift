@@ -51,6 +51,7 @@ import Testing
         key(engine, &state, .character("G"))
         #expect(state.selectedAtRisk?.id == order.last)
         #expect(state.rowCountLabel(.atRisk, rows: state.atRiskRows.count) == "\(total)/\(total)")
+        #expect(state.status?.text != "Reading the last rows…", "the notice goes once the rows have landed")
         // k from there walks back through the queue in order, reading more as it nears the window's start.
         for _ in 0..<(size - 1) { key(engine, &state, .up) }
         #expect(state.selectedAtRisk?.id == order.first)

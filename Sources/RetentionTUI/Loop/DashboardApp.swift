@@ -89,7 +89,11 @@ public enum DashboardApp {
         default: break
         }
         if let themeProblem { state.status = (themeProblem, true) }
-        if let s = prefs.sort, let sort = AtRiskSort(rawValue: s) { state.sort = sort }
+        if let s = prefs.sort, let sort = AtRiskSort(rawValue: s) {
+            // The saved sort is the store's order too, so the first rows are in the order the title names.
+            state.sort = sort
+            state.request.lists.atRiskOrder = QueueOrder(sort.queueSort)
+        }
         if let f = prefs.riskFilter, DashboardState.riskFilters.indices.contains(f) {
             state.riskFilterIndex = f
             state.request.atRisk.levels = DashboardState.riskFilters[f].levels

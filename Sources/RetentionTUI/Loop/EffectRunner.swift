@@ -78,6 +78,9 @@ final class EffectRunner {
         case .logContact(let id, let contact):
             worker.perform { engine, now in
                 _ = try engine.logContact(customerId: id, contact, now: now)
+                // The contact moves the score (days since contact): scored again, so the detail's reasons, its
+                // scores and the list row agree, as after a missed payment.
+                _ = try engine.calculateHealthScore(customerId: id, now: now)
                 return .status("Contact logged: \(contact.outcome.title) by \(contact.channel.rawValue)"
                                + (contact.followUpAt.map { "; follow-up \(Formatting.dateTime($0))" } ?? "") + ".")
             }

@@ -196,6 +196,8 @@ extension DashboardState {
             if let toEnd = paging.jump[pane], arrived {
                 table.select(toEnd ? ids.count - 1 : 0, ids: ids)
                 paging.jump[pane] = nil
+                // The jump has landed: its "Reading the … rows" notice is done.
+                if status?.text == "Reading the last rows…" || status?.text == "Reading the first rows…" { status = nil }
             } else if let id = old.selectedID, id == table.selectedID {
                 table.offset = max(0, table.index - (old.index - old.offset))
             }
