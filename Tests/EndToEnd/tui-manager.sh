@@ -65,9 +65,9 @@ $T send-keys -t tui Down Down; $T send-keys -t tui -l "critical"
 CRIT=$(sqlite3 "$DB" "SELECT count(*) FROM customers WHERE churn_risk = 3 AND erased_at IS NULL AND active_policies > 0" 2>/dev/null)
 check_screen "live count of the critical customers" "Matching customers now: $CRIT"
 check_screen "the first step's preview for a real customer" "Preview for "
-$T send-keys -t tui Down Down Down Down Down Down Down Down Down Down Down; $T send-keys -t tui -l "0 9 * * 1"
+$T send-keys -t tui Down Down Down Down Down Down Down Down Down Down Down Down Down; $T send-keys -t tui -l "0 9 * * 1"
 check_screen "cron's next runs" "Next runs: Mon"
-$T send-keys -t tui Up Up Up Up Up Up Up Up Up Up; $T send-keys -t tui -l "70-20"
+$T send-keys -t tui Up Up Up Up Up Up Up Up Up Up Up Up; $T send-keys -t tui -l "70-20"
 $T send-keys -t tui Enter
 check_screen "validation names the field" "Health range: "
 $T send-keys -t tui C-u Enter
