@@ -204,7 +204,14 @@ import Testing
         #expect(try call("PUT", #"{"level":"critical","until":"2024-07-01"}"#)["error"]?["field"] == .string("reason"))
         let model = try engine.customer(id: c).churnRisk.rawValue
         #expect(try call("GET")["data"]?["modelLevel"] == .string(model))
+        // GET /customers/:id carries the level in force beside the model's (additive `riskOverride`), null once cleared.
+        func customerJSON() throws -> JSONValue? { Router.handle(try APIRequest(method: "GET", target: "/customers/\(c)", body: nil), engine: engine, now: now).body["data"] }
+        let shown = try customerJSON()
+        #expect(shown?["riskOverride"] == .object([("level", .string("critical")), ("reason", .string("said they will leave")),
+                                                   ("until", .string("2024-07-01T00:00:00Z")), ("setBy", .string("sam"))]))
+        #expect(shown?["churnRisk"] == .string(model))
         #expect(try call("DELETE")["data"]?["override"] == .null)
+        #expect(try customerJSON()?["riskOverride"] == .null)
         #expect(try engine.riskOverride(customerId: c, now: now) == nil)
     }
 }

@@ -34,6 +34,22 @@ import Testing
         return canvas.lines().joined(separator: "\n")
     }
 
+    /// A manual level in force rides along with the at-risk row (the pane shows "model→manual"); the row keeps its
+    /// place (the queue follows the model's level); a lapsed one is not carried.
+    @Test func aManualLevelShowsBesideTheModelsInTheAtRiskRow() throws {
+        let (engine, state0) = try scoredDemo(customers: 40)
+        let before = try DashboardSnapshot.collect(engine, state0.request, now: now).atRisk
+        guard let first = before.first else { Issue.record("no at-risk row"); return }
+        #expect(first.overrideLevel == nil)
+        _ = try engine.setRiskOverride(customerId: first.id, RiskOverride(level: .low, reason: "renewed by phone", until: now + 86_400 * 7), now: now)
+        let snap = try DashboardSnapshot.collect(engine, state0.request, now: now)
+        let row = snap.atRisk.first { $0.id == first.id }
+        #expect(row?.overrideLevel == .low && row?.churnRisk == first.churnRisk)
+        #expect(snap.atRisk.map(\.id) == before.map(\.id), "the queue keeps the model's order")
+        let later = try DashboardSnapshot.collect(engine, state0.request, now: now + 86_400 * 8)
+        #expect(later.atRisk.first { $0.id == first.id }?.overrideLevel == nil, "a lapsed level shows no more")
+    }
+
     @Test func anEmptyBookSaysWhatToDoNext() {
         var state = DashboardState(themeName: "default", user: "me")
         state.apply(snapshot())

@@ -122,6 +122,19 @@ import Testing
         #expect(s.handle(.enter).isEmpty && s.status?.isError == true)
     }
 
+    /// The engine refuses the payment (unknown policy, another customer's, due after today): the prompt comes back
+    /// with what was typed and the engine's reason, and Enter sends the same payment again.
+    @Test func aRefusedMissedPaymentKeepsThePromptAndTheText() {
+        var s = state([entry("a", "Ann Lee")])
+        let due = Timestamp.parseDate("2026-11-18")
+        let text = EngineAdapter.paymentText(policy: "POL-9", amount: 82.78, dueDate: due)
+        #expect(text == "POL-9 82.78 2026-11-18")
+        _ = s.update(.result(.done(.paymentRefused(customerID: "a", text: text, message: "policyId: Policy POL-9 was not found."))), now: updateNow)
+        guard case .prompt(_, let shown, .payment(customerID: "a"))? = s.overlay else { Issue.record("the prompt closed"); return }
+        #expect(shown == text && s.status?.isError == true && s.status?.text.contains("POL-9 was not found") == true)
+        #expect(s.handle(.enter) == [.recordPayment(customerID: "a", policy: "POL-9", amount: 82.78, dueDate: due)])
+    }
+
     /// o: a level, a reason, until a date; or clearing it.
     @Test func aManualRiskLevel() {
         var s = state([entry("a", "Ann Lee")])

@@ -22,7 +22,9 @@ extension Router {
             return .success(.array(page.items.map(\.json)), extra: [("pagination", page.paginationJSON)])
         },
         Route("GET", "customers/:id", "Get a customer") { engine, ctx in
-            .success(try engine.customer(id: ctx.param("id")).json)
+            // Additive: the manual risk level in force (`riskOverride`, or null) beside the model's `churnRisk`.
+            let c = try engine.customer(id: ctx.param("id"))
+            return .success(RiskOverride.withOverride(c.json, try engine.riskOverride(customerId: c.id, now: ctx.now)))
         },
         Route("PATCH", "customers/:id", "Update a customer (partial; send version to detect conflicting edits)") { engine, ctx in
             .success(try engine.updateCustomer(id: ctx.param("id"), try CustomerPatch(json: try ctx.requireBody()), now: ctx.now).json)

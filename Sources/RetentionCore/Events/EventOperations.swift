@@ -19,6 +19,7 @@ extension Engine {
         // An import (`applySideEffects` false) restores history: it may keep ids and another system's action names.
         let importing = !applySideEffects
         try event.validate(now: now, keepsHistory: importing)
+        if !importing { try EventRules.validateDueDate(type: event.type, data: event.data, occurredAt: event.occurredAt ?? now) }
         return try db.transaction {
             let (id, customerRow, policyRow) = try checkNewEvent(event, importing: importing)
             let type = event.type, data = event.data, actions = event.triggeredActions
@@ -141,6 +142,15 @@ extension Engine {
 
 /// What each event type requires of its `data`.
 enum EventRules {
+    /// A missed payment was due on or before the day it was missed: `data.dueDate` (YYYY-MM-DD) after the
+    /// event's day (`occurredAt`, or now) is refused. An import restores history as it was and is not checked.
+    static func validateDueDate(type: EventType, data: JSONValue?, occurredAt: Int) throws {
+        guard type == .payment_missed, let text = data?["dueDate"]?.stringValue, let due = Timestamp.parseDate(text) else { return }
+        if due > Timestamp.startOfDay(occurredAt) {
+            throw RetentionError.invalid("data.dueDate", "a payment due \(text) cannot be missed on \(Timestamp.formatDate(occurredAt)): the due date is after the event's day")
+        }
+    }
+
     static func validate(type: EventType, data: JSONValue?, hasPolicy: Bool) throws {
         func number(_ key: String, required: Bool, range: ClosedRange<Double>? = nil) throws {
             guard let v = data?[key], !v.isNull else {

@@ -87,7 +87,9 @@ extension Engine {
             guard limit > 0 else { return [] }
             // Reading forward follows the order; backward reads it the other way round, then turns the rows over.
             let descending = order.descending == forward
-            var conditions = filter.conditions, params = (filter.driver?.params ?? []) + filter.params
+            // The manual level in force rides along (risk_overrides is keyed by customer_id: one lookup per row read);
+            // the queue's order, filter and counts stay the model's.
+            var conditions = filter.conditions, params = (filter.driver?.params ?? []) + [.int(Int64(now))] + filter.params
             if let key {
                 let op = (descending ? "<" : ">") + (inclusive ? "=" : "")
                 // The bound on the first expression alone lets SQLite seek the index; the row value settles ties.
@@ -99,8 +101,8 @@ extension Engine {
             let rows = try db.query("""
                 SELECT c.uuid, c.first_name || ' ' || c.last_name, c.email, c.phone, c.agent_id, c.churn_risk, coalesce(c.churn_probability, 0),
                        c.top_risk_factor, c.health_score, c.projected_ltv_cents, c.ltv_tier, c.next_renewal_date, c.last_contact_date,
-                       c.assigned_to, c.snoozed_until, \(keyColumns)
-                FROM \(source)
+                       c.assigned_to, c.snoozed_until, \(keyColumns), ro.churn_risk
+                FROM \(source) LEFT JOIN risk_overrides ro ON ro.customer_id = c.id AND ro.until_at > ?
                 WHERE \(conditions.joined(separator: " AND "))
                 ORDER BY \(exprs.map { "\($0) \(direction)" }.joined(separator: ", ")) LIMIT ?
                 """, params + [.int(Int64(limit))]) { r in
@@ -108,7 +110,7 @@ extension Engine {
                              churnRisk: ChurnRisk(rank: r.int(5)) ?? .medium, churnProbability: r.double(6), topRiskFactor: r.optionalText(7),
                              healthScore: r.double(8), projectedLTVCents: r.optionalInt(9), ltvTier: r.optionalText(10),
                              nextRenewalDate: r.optionalInt(11), lastContactDate: r.optionalInt(12), assignedTo: r.optionalText(13),
-                             snoozedUntil: r.optionalInt(14)),
+                             snoozedUntil: r.optionalInt(14), overrideLevel: r.optionalInt(Int32(15 + exprs.count)).flatMap(ChurnRisk.init(rank:))),
                  QueueKey(values: (0..<exprs.count).map { r.value(Int32(15 + $0)) }))
             }
             return forward ? rows : rows.reversed()

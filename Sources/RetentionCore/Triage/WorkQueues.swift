@@ -35,6 +35,8 @@ public struct AtRiskEntry: Sendable, Equatable {
     public var lastContactDate: Int?
     public var assignedTo: String?
     public var snoozedUntil: Int?
+    /// The manual risk level in force (`risk_overrides`, until after now), shown beside the model's `churnRisk`; nil: none.
+    public var overrideLevel: ChurnRisk? = nil
 }
 
 /// One row of the upcoming-renewals queue.

@@ -122,7 +122,12 @@ final class EffectRunner {
             }
         case .recordPayment(let id, let policy, let amount, let due):
             worker.perform { engine, now in
-                _ = try engine.createEvent(EngineAdapter.paymentMissedEvent(customerID: id, policy: policy, amount: amount, dueDate: due), now: now)
+                do {
+                    _ = try engine.createEvent(EngineAdapter.paymentMissedEvent(customerID: id, policy: policy, amount: amount, dueDate: due), now: now)
+                } catch let e as RetentionError {
+                    // Refused (unknown policy, another customer's, a due date after today): the prompt comes back with the input.
+                    return .paymentRefused(customerID: id, text: EngineAdapter.paymentText(policy: policy, amount: amount, dueDate: due), message: e.message)
+                }
                 return .status(EngineAdapter.paymentMissedSentence(latestHealth: try engine.healthHistory(customerId: id, limit: 1).first, recordedAt: now))
             }
         case .note(let id, let text):

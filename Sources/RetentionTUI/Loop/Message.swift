@@ -54,6 +54,8 @@ public enum ActionOutcome: Sendable, Equatable {
     case contactForm(ContactDraft)
     /// The missed-payment prompt, prefilled with "POLICY AMOUNT DUE-DATE" (`$`).
     case paymentForm(customerID: String, title: String, text: String)
+    /// The engine refused the missed payment: the prompt reopens with what was typed and why.
+    case paymentRefused(customerID: String, text: String, message: String)
     /// Compliance cues apply to an enrolment: ask before enrolling.
     case enrolCues(customerID: String, campaignID: String, question: String)
 }

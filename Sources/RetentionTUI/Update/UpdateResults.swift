@@ -45,6 +45,9 @@ extension DashboardState {
             contactStep(draft, .channel)
         case .done(.paymentForm(let id, let title, let text)):
             overlay = .prompt(title: title, text: text, action: .payment(customerID: id))
+        case .done(.paymentRefused(let id, let text, let message)):
+            status = (message, true)
+            overlay = .prompt(title: "Missed payment", text: text, action: .payment(customerID: id))
         case .done(.preview(let title, let lines)):
             overlay = .preview(title: title, lines: lines)
             return [.refresh(force: true)]

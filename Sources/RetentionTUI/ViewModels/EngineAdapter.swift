@@ -138,6 +138,11 @@ enum EngineAdapter {
                         triggeredActions: [TriggeredAction.update_health_score.rawValue])
     }
 
+    /// The missed payment's fields as the `$` prompt takes them ("POLICY AMOUNT DUE-DATE"), to give them back when refused.
+    static func paymentText(policy: String?, amount: Double?, dueDate: Int?) -> String {
+        [policy, amount.map { JSONValue.format(number: $0) }, dueDate.map(Timestamp.formatDate)].compactMap { $0 }.joined(separator: " ")
+    }
+
     /// A note event.
     static func noteEvent(customerID: String, text: String) -> NewEvent {
         NewEvent(customer: customerID, type: .note_added, data: .object([("note", .string(text))]))

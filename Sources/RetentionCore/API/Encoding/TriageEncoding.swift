@@ -63,6 +63,14 @@ extension WinBackEntry {
 
 extension RiskOverride {
     /// `{"modelLevel", "override": {"level", "reason", "until", "setBy", "setAt"} | null, "effectiveLevel"}`.
+    /// A customer's JSON with `riskOverride` added: `{level, reason, until, setBy}` of the level in force, or null.
+    static func withOverride(_ customer: JSONValue, _ o: RiskOverride?) -> JSONValue {
+        guard case .object(var pairs) = customer else { return customer }
+        pairs.append(("riskOverride", o.map { .object([("level", .string($0.level.rawValue)), ("reason", .string($0.reason)),
+                                                      ("until", .string(Timestamp.formatInstant($0.until))), ("setBy", .string($0.setBy))]) } ?? .null))
+        return .object(pairs)
+    }
+
     public static func json(_ o: RiskOverride?, model: ChurnRisk) -> JSONValue {
         .object([
             ("modelLevel", .string(model.rawValue)),
