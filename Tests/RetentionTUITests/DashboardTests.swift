@@ -48,6 +48,12 @@ import Testing
         #expect(snap.atRisk.map(\.id) == before.map(\.id), "the queue keeps the model's order")
         let later = try DashboardSnapshot.collect(engine, state0.request, now: now + 86_400 * 8)
         #expect(later.atRisk.first { $0.id == first.id }?.overrideLevel == nil, "a lapsed level shows no more")
+        // Drawn: the row's Risk cell reads the model's level and the specialist's beside it, whole.
+        var e = entry("a", "Ann Lee", 0.95)
+        e.overrideLevel = .low
+        var state = DashboardState(themeName: "default", user: "me")
+        state.apply(snapshot(atRisk: [e, entry("b", "Bo Park", 0.5)]))
+        #expect(render(state, 120, 40).contains("\(e.churnRisk.rawValue)→low"))
     }
 
     @Test func anEmptyBookSaysWhatToDoNext() {

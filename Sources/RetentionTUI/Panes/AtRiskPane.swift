@@ -29,8 +29,11 @@ enum AtRiskPane: Pane {
         if let s = state.filterText { title += " \(sep) \"\(s)\"" }
         if state.mineOnly { title += " \(sep) mine" }
         let inner = canvas.box(title: title, rect: rect, focused: state.focused == .atRisk)
+        // The model's level, and a specialist's own level beside it ("critical→low"): the column as wide as its widest.
+        func riskText(_ e: AtRiskEntry) -> String { e.overrideLevel.map { "\(e.churnRisk.rawValue)→\($0.rawValue)" } ?? e.churnRisk.rawValue }
+        let riskWidth = min(17, max(8, rows.map { DisplayWidth.width(of: riskText($0)) }.max() ?? 8))
         let columns = [
-            TableColumn("Customer", minWidth: 12, maxWidth: 28, flex: 3), TableColumn("Risk", minWidth: 8, maxWidth: rows.contains { $0.overrideLevel != nil } ? 15 : 8),
+            TableColumn("Customer", minWidth: 12, maxWidth: 28, flex: 3), TableColumn("Risk", minWidth: riskWidth, maxWidth: riskWidth),
             TableColumn("Prob", minWidth: state.snapshot?.churnDeltas.isEmpty == false ? 10 : 5, maxWidth: 11, alignment: .right), TableColumn("Health", minWidth: 11, maxWidth: 11),
             TableColumn("LTV", minWidth: 7, maxWidth: 14, alignment: .right), TableColumn("Renews", minWidth: 10, maxWidth: 10),
             TableColumn("Contact", minWidth: 8, maxWidth: 9), TableColumn("Owner", minWidth: 6, maxWidth: 12, flex: 1),
@@ -38,7 +41,7 @@ enum AtRiskPane: Pane {
         ]
         let tableRows = rows.map { e in
             TableRow([
-                TableCell(e.name), TableCell(e.overrideLevel.map { "\(e.churnRisk.rawValue)→\($0.rawValue)" } ?? e.churnRisk.rawValue, role: Formatting.riskRole(e.churnRisk)),
+                TableCell(e.name), TableCell(riskText(e), role: Formatting.riskRole(e.churnRisk)),
                 // ▲/▼ with the change in points at the last scoring (`ScoreChange`), where it was read.
                 TableCell(String(format: "%.0f%%", e.churnProbability * 100)
                           + (state.snapshot?.churnDeltas[e.id].map { EngineAdapter.deltaMark($0, glyphs: canvas.glyphs) }.map { $0.isEmpty ? "" : " " + $0 } ?? "")),
