@@ -175,6 +175,7 @@ extension DashboardState {
 
     /// `F`: the at-risk pane shows my follow-ups due today and overdue, or the queue again.
     mutating func toggleFollowUps() -> [Effect] {
+        paging.keepCustomer = actionCustomerID
         if focused == .detail { focused = .atRisk }
         request.followUps.toggle()
         if request.followUps { request.winBack = false }
