@@ -22,7 +22,7 @@ answer_cues() { if wait_for "Before you log it" 2; then $T send-keys -t tui y; f
 "$BIN" demo --customers 300 --seed 11 --db "$DB" --no-open >/dev/null || { echo "demo failed"; exit 1; }
 $T new-session -d -s keep "sleep 600"
 $T new-session -d -x 160 -y 50 -s tui "cd '$WORK' && '$BIN' --db '$DB' tui --refresh 1; echo EXITED \$?; sleep 60"
-check_screen "the dashboard draws" "4 Customer detail"
+check_screen "the dashboard draws, the detail following row 1" "Engagement"
 
 # L from the renewals pane: channel, outcome in words, note, a follow-up later today in the customer's zone.
 $T send-keys -t tui 2 g L
