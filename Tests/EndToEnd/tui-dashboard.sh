@@ -38,7 +38,7 @@ $T new-session -d -x 120 -y 40 -s tui "cd '$WORK' && '$BIN' --db '$DB' tui --ref
 # session stops it, and a session started at that moment could find it gone ("no server running").
 $T new-session -d -s keep "sleep 600"
 check_screen "header strip shows live metrics" "NRR"
-check_screen "four panes in a 2x2 grid" "4 Customer detail"
+check_screen "four panes in a 2x2 grid, the detail following row 1 from the first draw" "Agent agent-"
 check_screen "renewals pane lists policies" "Renewals, next 30 days"
 check_screen "campaign pane lists the campaign" "Winter Rene…"
 check_screen "footer shows key hints" "? help"

@@ -16,19 +16,20 @@ export RETENTION_TODAY=2026-06-15
 DB="$WORK/demo.db"
 . "$(dirname "$0")/lib-tmux.sh"
 q() { sqlite3 "$DB" "$1"; }
-# answer_cues: a compliance question, when one applies to the customer, is answered yes.
+# answer_cues: a compliance question, when one applies to the customer and channel, is answered yes (asked right after the channel).
 answer_cues() { if wait_for "Before you log it" 2; then $T send-keys -t tui y; fi; }
 
 "$BIN" demo --customers 300 --seed 11 --db "$DB" --no-open >/dev/null || { echo "demo failed"; exit 1; }
 $T new-session -d -s keep "sleep 600"
 $T new-session -d -x 160 -y 50 -s tui "cd '$WORK' && '$BIN' --db '$DB' tui --refresh 1; echo EXITED \$?; sleep 60"
-check_screen "the dashboard draws" "4 Customer detail"
+check_screen "the dashboard draws, the detail following row 1" "Engagement"
 
 # L from the renewals pane: channel, outcome in words, note, a follow-up later today in the customer's zone.
 $T send-keys -t tui 2 g L
 check_screen "the form asks the channel, tied to the renewal's policy" ": channel"
 if screen | grep -q "about POL-"; then ok; else fail "the form names the renewal's policy"; fi
 $T send-keys -t tui Enter
+answer_cues
 check_screen "outcomes in words" "Discussed the renewal"
 $T send-keys -t tui Down Down Down Down Enter
 check_screen "the note is asked" "Note on the contact"
@@ -37,7 +38,6 @@ $T send-keys -t tui Enter
 check_screen "the follow-up is asked, in a named zone" "Follow up on YYYY-MM-DD"
 $T send-keys -t tui -l "2026-06-15 13:00"
 $T send-keys -t tui Enter
-answer_cues
 check_screen "the contact is logged with its follow-up" "Contact logged: Discussed the renewal"
 if [ "$(q "SELECT count(*) FROM retention_events WHERE event_type='contact_made' AND created_by='sam' AND policy_id IS NOT NULL AND json_extract(data,'$.note')='asked for a quote' AND json_extract(data,'$.followUpAt') IS NOT NULL")" = 1 ]; then ok; else fail "one event with policy, note and follow-up"; fi
 if [ "$(q "SELECT count(*) FROM tasks WHERE reason='contact_made' AND assignee='sam' AND done_at IS NULL")" = 1 ]; then ok; else fail "one open follow-up task for sam"; fi

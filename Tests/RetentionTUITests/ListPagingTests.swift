@@ -122,6 +122,31 @@ import Testing
         #expect(state.snapshot?.detail?.customer.id == id)
     }
 
+    /// The first rows land with row 1 selected and nothing in the detail: the detail follows row 1 at the next tick.
+    @Test func theDetailFollowsTheFirstSelectedRowOnFirstDraw() throws {
+        var (_, state, _) = try queue(customers: 50)
+        let first = try #require(state.selectedAtRisk?.id)
+        #expect(state.detailCustomerID == nil)
+        #expect(state.update(.tick(workerBusy: true), now: updateNow.addingTimeInterval(0.01)) == [.readDetail(customerID: first)])
+        #expect(state.update(.tick(workerBusy: true), now: updateNow.addingTimeInterval(1)).isEmpty, "once")
+    }
+
+    /// `m` (only mine / everyone) keeps the selected customer selected when they are in the new list.
+    @Test func mineKeepsTheSelectedCustomer() throws {
+        var (engine, state, _) = try queue(customers: 200)
+        for _ in 0..<3 { key(engine, &state, .down) }
+        let selected = try #require(state.selectedAtRisk?.id)
+        #expect(state.atRiskSelection.index == 3)
+        let others = Array(state.atRiskRows.prefix(2).map(\.id))
+        for id in others + [selected] { try engine.db.run("UPDATE customers SET assigned_to = 'me' WHERE uuid = ?", [.text(id)]) }
+        try CustomerTotals.rebuild(engine.db)
+        key(engine, &state, .character("m"))
+        #expect(state.mineOnly && state.atRiskRows.count == 3, "\(state.atRiskRows.count) rows")
+        #expect(state.selectedAtRisk?.id == selected, "the customer is still selected among mine")
+        key(engine, &state, .character("m"))
+        #expect(state.selectedAtRisk?.id == selected && state.atRiskSelection.index == 3, "and again among everyone's")
+    }
+
     @Test func theDetailFollowsTheCursorOnceItRests() throws {
         var (_, state, _) = try queue(customers: 200)
         let t = updateNow

@@ -29,15 +29,22 @@ import Testing
                     nextCallAt: now, recentTouches: 0)
     }
 
-    /// L reads first, then asks channel (preferred first), outcome in words, note, follow-up; a do-not-contact
-    /// customer is asked about before anything is recorded; one effect records it all.
+    /// L reads first, then asks channel (preferred first, the customer's cues in its title), then, when a cue
+    /// applies to that channel, whether to go on, before the outcome in words, note, follow-up; one effect records it all.
     @Test func theContactFormRecordsOneContact() {
         var s = state([entry("a", "Ann Lee")])
         #expect(s.handle(.character("L")) == [.startContact(customerID: "a", policyID: nil)])
-        _ = s.update(.result(.done(.contactForm(ContactDraft(customerID: "a", name: "Ann Lee", cues: cues(preferred: .email, dnc: true))))), now: updateNow)
-        guard case .choice(_, let channels, _, _)? = s.overlay else { Issue.record("no channel choice"); return }
+        var c = cues(preferred: .email, dnc: true)
+        c.optedOut = [.sms]
+        _ = s.update(.result(.done(.contactForm(ContactDraft(customerID: "a", name: "Ann Lee", cues: c)))), now: updateNow)
+        guard case .choice(let channelTitle, let channels, _, _)? = s.overlay else { Issue.record("no channel choice"); return }
         #expect(channels.first == "email (preferred)")
+        #expect(channelTitle.hasSuffix("channel — do not contact; sms opted out"), "the cues are shown at the channel step")
+        // The compliance question comes right after the channel, before the outcome is asked.
         #expect(s.handle(.enter).isEmpty)
+        guard case .confirm(_, let question, _)? = s.overlay else { Issue.record("no compliance question after the channel"); return }
+        #expect(question.contains("do not contact") && question.contains("by email"))
+        #expect(s.handle(.character("y")).isEmpty)
         guard case .choice(_, let outcomes, _, _)? = s.overlay else { Issue.record("no outcome choice"); return }
         #expect(outcomes.contains("Left a voicemail") && !outcomes.contains("left_voicemail"), "outcomes in words")
         _ = s.handle(.character("j"))
@@ -47,12 +54,9 @@ import Testing
         guard case .prompt(let followTitle, _, _)? = s.overlay else { Issue.record("no follow-up prompt"); return }
         #expect(followTitle.contains("UTC: no time zone on file"), "the zone the time is read in is said")
         _ = s.handle(.character("3"))
-        #expect(s.handle(.enter).isEmpty)
-        guard case .confirm(_, let question, _)? = s.overlay else { Issue.record("no compliance question"); return }
-        #expect(question.contains("do not contact"))
         // 3 days after 2026-11-18 (day 20,775) at 09:00 UTC: day 20,778 · 86,400 + 32,400.
         let followUp = 20_778 * 86_400 + 9 * 3_600
-        #expect(s.handle(.character("y")) == [.logContact(customerID: "a", ContactLog(channel: .email, outcome: .left_voicemail, note: "ok",
+        #expect(s.handle(.enter) == [.logContact(customerID: "a", ContactLog(channel: .email, outcome: .left_voicemail, note: "ok",
                                                                                         followUpAt: followUp))])
         // A follow-up in the past is refused and asked again.
         var d = ContactDraft(customerID: "a", name: "Ann Lee", cues: cues(preferred: nil))

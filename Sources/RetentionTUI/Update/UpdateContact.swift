@@ -31,6 +31,19 @@ public struct ContactDraft: Sendable, Equatable {
     }
 }
 
+extension ContactCues {
+    /// The customer's cues whatever the channel, for the channel step: do-not-contact, the channels opted out
+    /// of, outside the calling window (calls and SMS), the weekly cap.
+    func summary(now: Int) -> [String] {
+        var out: [String] = []
+        if doNotContact { out.append("do not contact") }
+        if !optedOut.isEmpty { out.append("\(optedOut.map(\.rawValue).joined(separator: ", ")) opted out") }
+        if nextCallAt > now { out.append("call/SMS outside the calling window \(window.description) (\(zone))") }
+        if recentTouches >= cap { out.append("weekly cap reached (\(recentTouches) touches in \(capDays) days)") }
+        return out
+    }
+}
+
 /// The steps of the contact form.
 public enum ContactStep: Sendable, Equatable { case channel, outcome, note, followUp, confirmCues }
 
@@ -50,7 +63,9 @@ extension DashboardState {
         switch step {
         case .channel:
             let options = d.channels.map { $0 == d.cues.preferred ? "\($0.rawValue) (preferred)" : $0.rawValue }
-            overlay = .choice(title: "Contact \(d.name)\(about): channel", options: options, selected: 0, action: .contact(d, .channel))
+            let cues = d.cues.summary(now: Int(lastKeyAt))
+            let said = cues.isEmpty ? "" : " — \(cues.joined(separator: "; "))"
+            overlay = .choice(title: "Contact \(d.name)\(about): channel\(said)", options: options, selected: 0, action: .contact(d, .channel))
         case .outcome:
             overlay = .choice(title: "Contact \(d.name) by \(d.channel.rawValue): how did it go?", options: Engine.ContactOutcome.allCases.map(\.title),
                               selected: 0, action: .contact(d, .outcome))
@@ -62,7 +77,7 @@ extension DashboardState {
                               action: .contact(d, .followUp))
         case .confirmCues:
             let cues = d.cues.cues(for: d.channel, now: Int(lastKeyAt))
-            overlay = .confirm(title: "Before you log it", message: "\(d.name): \(cues.joined(separator: "; ")). Log the contact anyway?",
+            overlay = .confirm(title: "Before you log it", message: "\(d.name) by \(d.channel.rawValue): \(cues.joined(separator: "; ")). Log the contact anyway?",
                                action: .contact(d, .confirmCues))
         }
     }
@@ -74,7 +89,8 @@ extension DashboardState {
         switch step {
         case .channel:
             if let choice, d.channels.indices.contains(choice) { d.channel = d.channels[choice] }
-            contactStep(d, .outcome)
+            // The cues that apply to the chosen channel are asked about now, before the outcome is typed.
+            contactStep(d, d.cues.cues(for: d.channel, now: t).isEmpty ? .outcome : .confirmCues)
         case .outcome:
             if let choice, Engine.ContactOutcome.allCases.indices.contains(choice) { d.outcome = Engine.ContactOutcome.allCases[choice] }
             contactStep(d, .note)
@@ -91,13 +107,9 @@ extension DashboardState {
                 contactStep(d, .followUp, text: text)
                 return []
             }
-            if !d.cues.cues(for: d.channel, now: t).isEmpty {
-                contactStep(d, .confirmCues)
-                return []
-            }
             return [.logContact(customerID: d.customerID, EngineAdapter.contactLog(d))]
         case .confirmCues:
-            return [.logContact(customerID: d.customerID, EngineAdapter.contactLog(d))]
+            contactStep(d, .outcome)
         }
         return []
     }
@@ -163,6 +175,7 @@ extension DashboardState {
 
     /// `F`: the at-risk pane shows my follow-ups due today and overdue, or the queue again.
     mutating func toggleFollowUps() -> [Effect] {
+        paging.keepCustomer = actionCustomerID
         if focused == .detail { focused = .atRisk }
         request.followUps.toggle()
         if request.followUps { request.winBack = false }

@@ -82,6 +82,7 @@ extension DashboardState {
             status = (request.winBack ? "Win-back: former customers, the most recent leavers first (b for the at-risk queue)." : "At-risk queue.", false)
             return [.reloadPanes]
         case .mine:
+            paging.keepCustomer = actionCustomerID
             mineOnly.toggle()
             request.atRisk.assignedTo = mineOnly ? user : nil
             status = (mineOnly ? "Showing customers assigned to \(user)." : "Showing everyone's customers.", false)

@@ -12,6 +12,9 @@ public struct ListPaging: Sendable, Equatable {
     /// When the detail follows the cursor: the selection moved in a list, and the detail is read once it
     /// has rested this long (`followDelay`), so holding `j` does not queue a read per row.
     public var detailFollowAt: Double?
+    /// The customer selected when the at-risk list's filter changed (`F`, `m`): when the new rows land, that
+    /// customer's row is selected again if it is among them (else the first row).
+    public var keepCustomer: String?
     public static let followDelay = 0.15
     /// The focused pane fills the screen (`+`), the detail's whole record in view.
     public var zoomed = false
@@ -203,6 +206,12 @@ extension DashboardState {
             }
             self[table: pane] = table
         }
+        if let keep = paging.keepCustomer, let asked = new.request, asked.followUps == request.followUps, asked.atRisk == request.atRisk,
+           asked.winBack == request.winBack {
+            paging.keepCustomer = nil
+            let customers = showsFollowUps ? followUpRows.map(\.customerId) : atRiskPaneIDs
+            if let i = customers.firstIndex(of: keep) { atRiskSelection.select(i, ids: atRiskPaneIDs) }
+        }
         if let watched, !atRiskPaneIDs.contains(watched), let d = new.lists.departure, d.id == watched {
             let name = DisplayText.clean(d.name.isEmpty ? watchedName ?? "The customer" : d.name)
             status = (d.reason.hasPrefix("moved") ? "\(name) \(d.reason); the selection moved to the next row."
@@ -234,6 +243,11 @@ extension DashboardState {
         case .key, .click, .scroll:
             guard focused == .atRisk || focused == .renewals, overlay == nil, let id = actionCustomerID, id != detailCustomerID else { return }
             paging.detailFollowAt = now.timeIntervalSince1970 + ListPaging.followDelay
+        case .result(.snapshot):
+            // The first rows have landed with nothing in the detail: it follows the selected row at the next tick.
+            guard detailCustomerID == nil, paging.detailFollowAt == nil, focused == .atRisk || focused == .renewals, overlay == nil,
+                  actionCustomerID != nil else { return }
+            paging.detailFollowAt = now.timeIntervalSince1970
         default: break
         }
     }
