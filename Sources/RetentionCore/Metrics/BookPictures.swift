@@ -87,36 +87,6 @@ public struct BookPictures: Sendable, Equatable {
     public var computedAt: Int
 }
 
-extension KaplanMeier {
-    /// The estimate from grouped observations: at each time, how many events and how many censored
-    /// (the same as `init(durations:events:)` with each observation listed, without listing a million).
-    init(groups: [(time: Double, events: Int, censored: Int)]) {
-        self.init(durations: [], events: [])
-        var byTime: [Double: (d: Int, c: Int)] = [:]
-        for g in groups { byTime[g.time, default: (0, 0)].d += g.events; byTime[g.time, default: (0, 0)].c += g.censored }
-        var atRisk = byTime.values.reduce(0) { $0 + $1.d + $1.c }
-        longestFollowUp = byTime.filter { $0.value.d + $0.value.c > 0 }.keys.max() ?? 0
-        var s = 1.0, greenwood = 0.0
-        var rows: [Row] = []
-        for t in byTime.keys.sorted() {
-            let (d, c) = byTime[t]!
-            if d > 0 {
-                s *= 1 - Double(d) / Double(atRisk)
-                if atRisk > d { greenwood += Double(d) / (Double(atRisk) * Double(atRisk - d)) }
-                var lo = 0.0, hi = 1.0
-                if s > 0 && s < 1 {
-                    let sigma = sqrt(greenwood) / abs(log(s))
-                    lo = pow(s, exp(1.96 * sigma))
-                    hi = pow(s, exp(-1.96 * sigma))
-                } else if s >= 1 { lo = 1 } else { hi = 0 }
-                rows.append(Row(time: t, atRisk: atRisk, events: d, censored: c, survival: s, standardError: s * sqrt(greenwood), lower95: lo, upper95: hi))
-            }
-            atRisk -= d + c
-        }
-        self.rows = rows
-    }
-}
-
 extension Engine {
     /// Seconds in the months of the survival curves (30.4375 days).
     static let survivalMonthSeconds = 2_629_800

@@ -30,19 +30,24 @@ public struct KaplanMeier: Sendable {
     public var longestFollowUp: Double
 
     public init(durations: [Double], events: [Bool]) {
-        longestFollowUp = durations.max() ?? 0
-        let order = durations.indices.sorted { durations[$0] < durations[$1] }
-        var atRisk = durations.count
+        var byTime: [Double: (events: Int, censored: Int)] = [:]
+        for (t, event) in zip(durations, events) {
+            if event { byTime[t, default: (0, 0)].events += 1 } else { byTime[t, default: (0, 0)].censored += 1 }
+        }
+        self.init(groups: byTime.map { (time: $0.key, events: $0.value.events, censored: $0.value.censored) })
+    }
+
+    /// The estimate from grouped observations: at each time, how many events and how many censored (the
+    /// manager view's curves group a million customers by month instead of listing them).
+    init(groups: [(time: Double, events: Int, censored: Int)]) {
+        var byTime: [Double: (d: Int, c: Int)] = [:]
+        for g in groups { byTime[g.time, default: (0, 0)].d += g.events; byTime[g.time, default: (0, 0)].c += g.censored }
+        var atRisk = byTime.values.reduce(0) { $0 + $1.d + $1.c }
+        longestFollowUp = byTime.filter { $0.value.d + $0.value.c > 0 }.keys.max() ?? 0
         var s = 1.0, greenwood = 0.0
         var rows: [Row] = []
-        var i = 0
-        while i < order.count {
-            let t = durations[order[i]]
-            var d = 0, c = 0
-            while i < order.count && durations[order[i]] == t {
-                if events[order[i]] { d += 1 } else { c += 1 }
-                i += 1
-            }
+        for t in byTime.keys.sorted() {
+            let (d, c) = byTime[t]!
             if d > 0 {
                 s *= 1 - Double(d) / Double(atRisk)
                 if atRisk > d { greenwood += Double(d) / (Double(atRisk) * Double(atRisk - d)) }
