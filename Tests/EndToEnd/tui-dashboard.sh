@@ -380,6 +380,7 @@ $T new-session -d -x 160 -y 40 -s tui "cd '$WORK' && LANG=C LC_ALL=C '$BIN' --db
 check_screen "C locale: the renewals list shows the customer" "LUC-1"
 check_screen "C locale: letters transliterated, ideograph as ??" "Lucia Nguyen??"
 $T send-keys -t tui q
+check_screen "q ends the dashboard" "EXITED 0"
 
 # retention demo never silently replaces a demo someone has worked in (contacts and notes were logged above).
 BEFORE=$(sqlite3 "$DB" "SELECT count(*) FROM audit_log")
