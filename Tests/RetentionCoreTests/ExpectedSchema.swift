@@ -20,6 +20,7 @@ enum ExpectedSchema {
         0xb16e405fa748a50a, // version 13
         0x3f228b121c357abf, // version 14
         0x3618fe5088ae93ae, // version 15
+        0x9f6edb8883f137a9, // version 16
     ]
 
     /// FNV-1a (64-bit) of the `sqlite_master` dump (see `SchemaFreezeTests.dump`) after each version, version 1 first.
@@ -39,6 +40,7 @@ enum ExpectedSchema {
         0xb05e7f999be063f1, // version 13
         0x7ea9280ee9857984, // version 14
         0xff586ce9d4e511ce, // version 15
+        0xbb7ba59978460204, // version 16
     ]
 
     /// The `sqlite_master` dump of a database built through every migration: type|name|tbl_name|sql, by type and name.
@@ -229,18 +231,34 @@ table|customers|customers|CREATE TABLE customers (
     updated_at                INTEGER NOT NULL
 )
 table|health_scores|health_scores|CREATE TABLE health_scores (
-    id                 INTEGER PRIMARY KEY,
-    customer_id        INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
-    calculated_at      INTEGER NOT NULL,
-    overall            REAL NOT NULL,
-    engagement         REAL NOT NULL,
-    financial          REAL NOT NULL,
-    satisfaction       REAL NOT NULL,
-    lifecycle          REAL NOT NULL,
-    churn_probability  REAL NOT NULL,
-    churn_risk         INTEGER NOT NULL,
-    model_version      INTEGER,
-    document           TEXT NOT NULL
+    id                        INTEGER PRIMARY KEY,
+    customer_id               INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    calculated_at             INTEGER NOT NULL,
+    overall                   REAL NOT NULL,
+    engagement                REAL NOT NULL,
+    financial                 REAL NOT NULL,
+    satisfaction              REAL NOT NULL,
+    lifecycle                 REAL NOT NULL,
+    churn_probability         REAL NOT NULL,
+    churn_risk                INTEGER NOT NULL,
+    model_version             INTEGER,
+    last_interaction_days     INTEGER,
+    interaction_frequency     INTEGER,
+    email_open_rate_tenths    INTEGER,
+    response_rate_tenths      INTEGER,
+    payment_history_tenths    INTEGER,
+    premium_growth_tenths     INTEGER,
+    cross_sell_opportunities  INTEGER,
+    nps_tenths                INTEGER,
+    complaint_count           INTEGER,
+    resolution_rate_tenths    INTEGER,
+    tenure_months             INTEGER,
+    policy_count              INTEGER,
+    renewal_rate_tenths       INTEGER,
+    churn_indicators          INTEGER,
+    risk_factor_codes         INTEGER,
+    recommendation_codes      INTEGER,
+    document                  TEXT
 )
 table|ltv_history|ltv_history|CREATE TABLE ltv_history (
     id                   INTEGER PRIMARY KEY,

@@ -145,6 +145,66 @@ import Testing
         #expect(try left("health_scores") == survivors)
     }
 
+    /// When most of a table's rows go, it is rewritten with the kept rows in customer order; when few go,
+    /// they are deleted; and the whole thinning is one transaction. Now Monday 2026-06-15 12:00 UTC; customer A
+    /// has a health row every night for 400 nights (days 0…399 ago), B one today. Kept by hand: days 0…90 (91
+    /// rows: day 90 is at the 90-day cut, not before it); from 91 to 365 one a week (weeks Monday to Sunday):
+    /// day 91 (Monday 03-16, alone past the cut in its week), the Sunday of each of the 39 weeks from day 92…98 to
+    /// 358…364, and day 365 (Monday 2025-06-15, alone before the 365-day cut) = 41; before: June 2025's newest
+    /// (day 366) and May's (day 380) = 2. 134 of A's 400 rows stay (266 go: a rewrite). LTV: days 0, 100 and 101;
+    /// 100 and 101 share a week, 101 goes (1 of 3: a delete, ids unchanged).
+    @Test func mostRowsGoingRewritesTheTableInCustomerOrderFewAreDeletedAllInOneTransaction() throws {
+        let now = Timestamp.parse("2026-06-15T12:00:00Z")!
+        func book() throws -> (Engine, Int64, Int64) {
+            let engine = try makeEngine()
+            let a = try engine.createCustomer(NewCustomer(json: try json(specCustomerBody)), now: now - 500 * day).rowID
+            var other = try json(specCustomerBody)
+            if case .object(var pairs) = other {
+                pairs = pairs.map { $0.0 == "email" ? ($0.0, .string("b@example.com")) : $0.0 == "leadId" ? ($0.0, .string("lead-b")) : $0 }
+                other = .object(pairs)
+            }
+            let b = try engine.createCustomer(NewCustomer(json: other), now: now - 500 * day).rowID
+            // Nights written newest first, so ids do not follow customer and time order before the rewrite.
+            for d in 0..<400 {
+                for (c, n) in [(a, d), (b, 0)] where c == a || d == 0 {
+                    try engine.db.run("""
+                        INSERT INTO health_scores (customer_id, calculated_at, overall, engagement, financial, satisfaction, lifecycle, churn_probability, churn_risk, document)
+                        VALUES (?, ?, 50, 50, 50, 50, 50, 0.1, 0, '[]')
+                        """, [.int(c), .int(Int64(now - n * day))])
+                }
+            }
+            for d in [0, 100, 101] {
+                try engine.db.run("""
+                    INSERT INTO ltv_history (customer_id, calculated_at, current_ltv_cents, projected_ltv_cents, tier, category, document)
+                    VALUES (?, ?, 0, 0, 'bronze', 'stable', '[]')
+                    """, [.int(a), .int(Int64(now - d * day))])
+            }
+            return (engine, a, b)
+        }
+        // A failure while thinning the second table leaves the first as it was: all or nothing.
+        let (failing, _, _) = try book()
+        try failing.db.execute("CREATE TEMP TRIGGER refuse BEFORE DELETE ON main.ltv_history BEGIN SELECT RAISE(ABORT, 'refused'); END")
+        #expect(throws: (any Error).self) { try failing.maintain(now: now) }
+        #expect(try count(failing, "health_scores") == 401 && count(failing, "ltv_history") == 3)
+        #expect(try failing.db.settings.value(Settings.lastHistoryThinning) == nil)
+
+        let (engine, a, b) = try book()
+        let ltvIDs = try engine.db.query("SELECT id FROM ltv_history WHERE calculated_at <> ? ORDER BY id", [.int(Int64(now - 101 * day))]) { $0.int(0) }
+        let report = try engine.maintain(now: now)
+        #expect(report.healthRowsThinned == 266 && report.ltvRowsThinned == 1)
+        let rows = try engine.db.query("SELECT id, customer_id, (? - calculated_at) / 86400 FROM health_scores ORDER BY id", [.int(Int64(now))]) {
+            ($0.int(0), $0.int64(1), $0.int(2))
+        }
+        let weekly = [91] + (14...52).map { 7 * $0 - 6 } + [365]
+        let keptDays = Array(0...90) + weekly + [366, 380]
+        #expect(rows.map(\.0) == Array(1...135), "new ids, in order")
+        #expect(rows.map(\.1) == Array(repeating: a, count: 134) + [b], "customer A's rows, then B's")
+        #expect(rows.prefix(134).map(\.2) == keptDays.sorted(by: >), "oldest first")
+        #expect(try engine.db.query("SELECT id FROM ltv_history ORDER BY id") { $0.int(0) } == ltvIDs)
+        #expect(try engine.db.scalarInt("SELECT count(*) FROM sqlite_master WHERE name = 'health_scores_customer'") == 1)
+        #expect(try engine.db.integrityCheck() == "ok")
+    }
+
     /// A later run reads only the rows that aged since the last one (`HistorySettings.window`): nightly rows for
     /// 500 days, thinned, then 40 more nights with runs 3, 10 and 27 days apart, leave exactly the rows the same
     /// runs leave reading every row (the mark of the last run removed before each).

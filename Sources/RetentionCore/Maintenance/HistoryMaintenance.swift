@@ -23,13 +23,17 @@ extension Engine {
     /// Applies the history retention policy at `now` and reclaims the freed space.
     ///
     /// Thinning reads only the rows that can have aged into a thinner bucket since the last run
-    /// (`HistorySettings.window`), in batches of `batch` customers, each its own transaction: a kill loses at most the batch
-    /// in progress, and the next run finishes the job (the policy is idempotent: a thinned bucket holds one row,
-    /// which stays). Space is then reclaimed with `PRAGMA incremental_vacuum`. A file not yet in incremental
-    /// auto-vacuum mode (every file made before this release) is converted once: `auto_vacuum = INCREMENTAL`
-    /// and a `VACUUM`, which rewrites the whole file in one transaction (killed, the file is as it was) and needs
-    /// free disk space about the size of the file. A dry run writes nothing and reports what a run would remove.
-    public func maintain(now: Int, dryRun: Bool = false, batch: Int = 20_000, observe: ((JobPhase) -> Void)? = nil) throws -> MaintenanceReport {
+    /// (`HistorySettings.window`), `batch` customers at a time, and collects the ids of the rows to drop
+    /// (`thinnedRowsSQL`). Then, per table: when at least half its rows go, the kept rows are copied out, the
+    /// table emptied and refilled in (customer, time) order (new ids in that order: a customer's rows end up side
+    /// by side) and its indexes rebuilt by sorting; when fewer go, they are deleted by id. Everything, both
+    /// tables and the mark of this run, is one transaction: killed at any point, the history is as it was, and
+    /// the next run does the whole job. Space is then reclaimed with `PRAGMA incremental_vacuum`. A file not yet
+    /// in incremental auto-vacuum mode (every file made before this release) is converted once:
+    /// `auto_vacuum = INCREMENTAL` and a `VACUUM`, which rewrites the whole file in one transaction (killed, the
+    /// file is as it was) and needs free disk space about the size of the file. A dry run writes nothing to the
+    /// book and reports what a run would remove.
+    public func maintain(now: Int, dryRun: Bool = false, batch: Int = 100_000, observe: ((JobPhase) -> Void)? = nil) throws -> MaintenanceReport {
         var phases = JobPhases(observe)
         var report = MaintenanceReport()
         report.dryRun = dryRun
@@ -39,29 +43,40 @@ extension Engine {
         let mark = try db.settings.value(Settings.lastHistoryThinning)
         let window = policy.window(now: now, previous: mark.flatMap { $0[1] == policy.keepAllDays && $0[2] == policy.keepWeeklyDays ? $0[0] : nil })
         report.bytesBefore = try databaseBytes()
-        phases.begin("thinning history")
-        phases.progress(done: 0, total: Int(maxID))
-        var first: Int64 = 1
-        while first <= maxID {
-            let last = first + Int64(batch) - 1
-            let params: [SQLValue] = [.int(first), .int(last), .int(Int64(cuts.weekly)), .int(Int64(cuts.all)),
-                                      .int(Int64(window.fromWeekly)), .int(Int64(window.fromMonthly))]
-            if dryRun {
-                report.healthRowsThinned += try db.scalarInt("SELECT count(*) FROM (\(HistorySettings.thinnedRowsSQL("health_scores")))", params)
-                report.ltvRowsThinned += try db.scalarInt("SELECT count(*) FROM (\(HistorySettings.thinnedRowsSQL("ltv_history")))", params)
-            } else {
-                try db.transaction {
-                    try db.run("DELETE FROM health_scores WHERE id IN (\(HistorySettings.thinnedRowsSQL("health_scores")))", params)
-                    report.healthRowsThinned += db.changes
-                    try db.run("DELETE FROM ltv_history WHERE id IN (\(HistorySettings.thinnedRowsSQL("ltv_history")))", params)
-                    report.ltvRowsThinned += db.changes
+        let tables = ["health_scores", "ltv_history"]
+        func thin() throws {
+            try db.execute("DROP TABLE IF EXISTS temp.thinned_history; CREATE TEMP TABLE thinned_history (tbl INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (tbl, id)) WITHOUT ROWID")
+            defer { try? db.execute("DROP TABLE IF EXISTS temp.thinned_history") }
+            phases.begin("thinning history")
+            phases.progress(done: 0, total: Int(maxID))
+            var first: Int64 = 1
+            while first <= maxID {
+                let last = first + Int64(batch) - 1
+                let params: [SQLValue] = [.int(first), .int(last), .int(Int64(cuts.weekly)), .int(Int64(cuts.all)),
+                                          .int(Int64(window.fromWeekly)), .int(Int64(window.fromMonthly))]
+                for (i, table) in tables.enumerated() {
+                    try db.run("INSERT INTO temp.thinned_history (tbl, id) SELECT \(i), id FROM (\(HistorySettings.thinnedRowsSQL(table)))", params)
+                }
+                phases.progress(done: Int(min(last, maxID)), total: Int(maxID))
+                first = last + 1
+            }
+            let counts = try tables.indices.map { try db.scalarInt("SELECT count(*) FROM temp.thinned_history WHERE tbl = ?", [.int(Int64($0))]) }
+            report.healthRowsThinned = counts[0]
+            report.ltvRowsThinned = counts[1]
+            if dryRun { return }
+            for (i, table) in tables.enumerated() where counts[i] > 0 {
+                let total = try db.scalarInt("SELECT count(*) FROM \(table)")
+                if counts[i] * 2 >= total {
+                    phases.begin("rewriting \(table)")
+                    try rewriteKeeping(table, dropped: i)
+                } else {
+                    try db.run("DELETE FROM \(table) WHERE id IN (SELECT id FROM temp.thinned_history WHERE tbl = ?)", [.int(Int64(i))])
                 }
             }
-            phases.progress(done: Int(min(last, maxID)), total: Int(maxID))
-            first = last + 1
+            // Only a completed thinning marks where the next one starts (in the same transaction).
+            try db.settings.set(Settings.lastHistoryThinning, [now, policy.keepAllDays, policy.keepWeeklyDays])
         }
-        // Only a completed thinning marks where the next one starts (killed before this, the next reads more).
-        if !dryRun { try db.transaction { try db.settings.set(Settings.lastHistoryThinning, [now, policy.keepAllDays, policy.keepWeeklyDays]) } }
+        if dryRun { try thin() } else { try db.transaction { try thin() } }
         let pageSize = try db.scalarInt("PRAGMA page_size")
         report.freeBytesBefore = try db.scalarInt("PRAGMA freelist_count") * pageSize
         let incremental = try db.scalarInt("PRAGMA auto_vacuum") == 2
@@ -89,6 +104,27 @@ extension Engine {
                 ("bytesReclaimed", .int(report.bytesReclaimed)), ("converted", .bool(report.convertedToIncremental))]), now: now)
         }
         return report
+    }
+
+    /// Rewrites `table` with only the rows not listed in `temp.thinned_history` under `dropped`: the kept rows
+    /// copied to a temporary table in (customer, time, id) order, the table emptied (whole pages freed at once),
+    /// refilled in that order with new ids, and its indexes (dropped meanwhile) rebuilt by sorting from their own
+    /// stored definitions, so the schema stays exactly as the migrations made it. Runs inside the caller's transaction.
+    private func rewriteKeeping(_ table: String, dropped: Int) throws {
+        let columns = try db.query("SELECT name FROM pragma_table_info(?) WHERE name <> 'id' ORDER BY cid", [.text(table)]) { $0.text(0) }
+            .joined(separator: ", ")
+        let indexes = try db.query("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+                                   [.text(table)]) { ($0.text(0), $0.text(1)) }
+        try db.execute("DROP TABLE IF EXISTS temp.kept_history")
+        try db.run("""
+            CREATE TEMP TABLE kept_history AS SELECT \(columns) FROM main.\(table)
+            WHERE id NOT IN (SELECT id FROM temp.thinned_history WHERE tbl = ?) ORDER BY customer_id, calculated_at, id
+            """, [.int(Int64(dropped))])
+        for (name, _) in indexes { try db.execute("DROP INDEX main.\"\(name)\"") }
+        try db.execute("DELETE FROM main.\(table)")
+        try db.execute("INSERT INTO main.\(table) (\(columns)) SELECT \(columns) FROM temp.kept_history ORDER BY rowid")
+        try db.execute("DROP TABLE temp.kept_history")
+        for (_, sql) in indexes { try db.execute(sql) }
     }
 
     /// The bytes the database takes: its file and write-ahead log, or its pages in memory.

@@ -114,23 +114,34 @@ extension Engine {
                 """, [.double(sc.health.overall), .int(Int64(p.risk.rank)), .double(p.probability), .init(p.topFactor?.title),
                       .int(Int64(now)), .int(sc.customerRowID)])
         }
-        try db.run(Engine.healthHistoryInsert, Engine.healthHistoryValues(sc, document: storedHealthDocument(customerID: customerID, sc, at: now),
-                                                                          modelVersion: modelVersion, now: now))
+        try db.run(Engine.healthHistoryInsert, Engine.healthHistoryValues(sc, customerID: customerID, modelVersion: modelVersion, now: now))
         try recordRiskChange(customerRow: sc.customerRowID, from: previousRisk, to: p.risk, probability: p.probability, now: now)
     }
 
-    /// Adds a health-score history row (the values of `healthHistoryValues`).
+    /// Adds a health-score history row (the values of `healthHistoryValues`): numbers, or the document where
+    /// they cannot rebuild it (`HealthHistoryRow`).
     static let healthHistoryInsert = """
-        INSERT INTO health_scores (customer_id, calculated_at, overall, engagement, financial, satisfaction, lifecycle, churn_probability, churn_risk, model_version, document)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO health_scores (customer_id, calculated_at, overall, engagement, financial, satisfaction, lifecycle, churn_probability, churn_risk, model_version,
+          \(HealthHistoryRow.numberColumns), document)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \(Array(repeating: "?", count: HealthHistoryRow.numberColumnCount).joined(separator: ", ")), ?)
         """
 
-    /// The health-score history row of a score; `document` is the spec's response as the history route returns
-    /// it, stored as `healthDocumentShape` keeps it.
-    static func healthHistoryValues(_ sc: CustomerScore, document: String, modelVersion: Int?, now: Int) -> [SQLValue] {
-        [.int(sc.customerRowID), .int(Int64(now)), .double(sc.health.overall), .double(sc.health.engagement.score),
-         .double(sc.health.financial.score), .double(sc.health.satisfaction.score), .double(sc.health.lifecycle.score),
-         .double(sc.prediction.probability), .int(Int64(sc.prediction.risk.rank)), .init(modelVersion), .text(document)]
+    /// The health-score history row of a score: its numbers (`HealthHistoryRow.numbers`), from which the history
+    /// route rebuilds the spec's response; `document` (the response as `storedHealthDocument` keeps it) is
+    /// stored only when the numbers cannot rebuild it exactly (never, for the scores this release computes).
+    static func healthHistoryValues(_ sc: CustomerScore, document: @autoclosure () -> String, modelVersion: Int?, now: Int) -> [SQLValue] {
+        let head: [SQLValue] = [.int(sc.customerRowID), .int(Int64(now)), .double(sc.health.overall), .double(sc.health.engagement.score),
+                                .double(sc.health.financial.score), .double(sc.health.satisfaction.score), .double(sc.health.lifecycle.score),
+                                .double(sc.prediction.probability), .int(Int64(sc.prediction.risk.rank)), .init(modelVersion)]
+        if let numbers = HealthHistoryRow.numbers(sc) { return head + numbers + [.null] }
+        return head + Array(repeating: .null, count: HealthHistoryRow.numberColumnCount) + [.text(document())]
+    }
+
+    /// `healthHistoryValues` for customer `customerID`'s score, building the document only when it is stored.
+    static func healthHistoryValues(_ sc: CustomerScore, customerID: String, modelVersion: Int?, now: Int) -> [SQLValue] {
+        healthHistoryValues(sc, document: Engine.healthDocumentShape.stored(CustomerHealthScore(customerId: customerID, sc, at: now).json,
+                                                                           customerID: customerID, calculatedAt: now),
+                            modelVersion: modelVersion, now: now)
     }
 
     /// The risk a score is compared with for a risk-change alert: the stored one, or the new one itself (no
@@ -180,20 +191,21 @@ extension Engine {
         }
     }
 
-    /// The stored health scores of a customer, newest first (`GET /customers/:id/health-score?limit=`).
+    /// The stored health scores of a customer, newest first (`GET /customers/:id/health-score?limit=`): each
+    /// row's numbers rebuilt into the spec's response (`HealthHistoryRow.document`), byte for byte what the
+    /// calculation returned.
     public func healthScoreHistory(customerId: String, limit: Int) throws -> [JSONValue] {
         let rowID = try customerRowID(customerId)
-        return try db.query("SELECT document, calculated_at FROM health_scores WHERE customer_id = ? ORDER BY calculated_at DESC, id DESC LIMIT ?",
+        return try db.query("SELECT \(HealthHistoryRow.readColumns) FROM health_scores WHERE customer_id = ? ORDER BY calculated_at DESC, id DESC LIMIT ?",
                             [.int(rowID), .int(Int64(max(1, min(limit, 1000))))]) {
-            try Engine.healthDocumentShape.expand($0.text(0), customerID: customerId, calculatedAt: $0.int(1))
+            try HealthHistoryRow.document($0, customerID: customerId)
         }
     }
 
     /// The stored health scores of a customer, newest first, typed: what the dashboard's detail draws (the
-    /// trend and the components). Read from the row's own columns, which the rescore writes beside the
-    /// document (`healthHistoryValues`): the same numbers as the document's `overallScore` and
-    /// `components.*.score`, without parsing it. The API's history route returns the documents
-    /// (`healthScoreHistory`).
+    /// trend and the components). Read from the row's own columns (`healthHistoryValues`): the same numbers
+    /// as the history entry's `overallScore` and `components.*.score`. The API's history route returns the
+    /// entries (`healthScoreHistory`).
     public func healthHistory(customerId: String, limit: Int) throws -> [HealthScorePoint] {
         let rowID = try customerRowID(customerId)
         return try db.query("""
@@ -323,8 +335,7 @@ extension Engine {
                 customerRowID: sc.customerRowID, previousRisk: previous, risk: p.risk, probability: p.probability,
                 scoreColumns: [.double(sc.health.overall), .int(Int64(p.risk.rank)), .double(p.probability), .init(p.topFactor?.title),
                                .int(Int64(inputs.now)), .int(Int64(ltv.projectedCents)), .text(ltv.tier), .int(sc.customerRowID)],
-                healthHistory: records ? Engine.healthHistoryValues(sc, document: storedHealthDocument(customerID: uuid, sc, at: inputs.now),
-                                                                    modelVersion: inputs.modelVersion, now: inputs.now) : nil,
+                healthHistory: records ? Engine.healthHistoryValues(sc, customerID: uuid, modelVersion: inputs.modelVersion, now: inputs.now) : nil,
                 ltvHistory: records ? Engine.ltvHistoryValues(ltv, customerRow: sc.customerRowID,
                                                               document: LifetimeValue.storedDocument(ltv, customerID: uuid, at: inputs.now),
                                                               now: inputs.now) : nil))

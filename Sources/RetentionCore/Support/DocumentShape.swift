@@ -79,8 +79,9 @@ indirect enum DocumentShape: Sendable {
         return try shape.build(values, customerID: customerID, calculatedAt: calculatedAt)
     }
 
-    /// The document this shape makes of compact `values`.
-    private func build(_ values: [JSONValue], customerID: String, calculatedAt: Int) throws -> JSONValue {
+    /// The document this shape makes of compact `values` (also how a health-score history row's numbers are
+    /// made its entry: `HealthHistoryRow.document`).
+    func build(_ values: [JSONValue], customerID: String, calculatedAt: Int) throws -> JSONValue {
         var next = values.makeIterator()
         func build(_ shape: DocumentShape) throws -> JSONValue {
             switch shape {

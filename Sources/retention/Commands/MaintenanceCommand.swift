@@ -21,8 +21,10 @@ enum MaintenanceCommand {
         rewrites the whole file (it needs free disk space about the size of the file, and takes about a minute
         per few GB); the command says so when it does. Later runs only give back what was freed.
 
-        Safe to stop at any moment (even kill -9): rows are removed in batches of customers, each its own
-        transaction, and the conversion is one transaction; running it again finishes the job.
+        Safe to stop at any moment (even kill -9): the thinning of both history tables is one transaction (when
+        most of a table's rows go, the kept ones are copied out and the table refilled in customer order; when
+        few go, they are deleted), and so is the conversion; stopped, the history is as it was, and running it
+        again does the whole job.
 
         Options:
           --dry-run   say what would be removed and whether the file needs converting; change nothing
