@@ -98,7 +98,7 @@ public struct DashboardSnapshot: Sendable, Equatable {
     /// Where the at-risk and renewal rows stand in their whole queues (keys, ends, true sizes), and who left
     /// the at-risk queue since the last read (`ListReads`).
     public var lists = ListWindows()
-    /// The follow-up view of the at-risk pane (`F`): the user's open tasks due by the end of today.
+    /// The follow-up view of the at-risk pane (`F`): the user's open tasks due today or overdue on each customer's calendar.
     public var followUps: [AgentTask] = []
     /// The change of each at-risk row's churn probability at its last scoring, in points (rows scored once: none).
     public var churnDeltas: [String: Double] = [:]
