@@ -38,7 +38,9 @@ $T new-session -d -x 120 -y 40 -s tui "cd '$WORK' && '$BIN' --db '$DB' tui --ref
 # session stops it, and a session started at that moment could find it gone ("no server running").
 $T new-session -d -s keep "sleep 600"
 check_screen "header strip shows live metrics" "NRR"
-check_screen "four panes in a 2x2 grid, the detail following row 1 from the first draw" "Agent agent-"
+check_screen "four panes in a 2x2 grid, the detail following row 1 from the first draw" "Agent "
+# The agent is shown by name (the agents table), not by id.
+if screen | grep -qE "Agent ($(sqlite3 "$DB" "SELECT group_concat(name, '|') FROM agents"))  owner"; then ok; else fail "the detail names the agent"; fi
 check_screen "renewals pane lists policies" "Renewals, next 30 days"
 check_screen "campaign pane lists the campaign" "Winter Rene…"
 check_screen "footer shows key hints" "? help"
@@ -72,7 +74,7 @@ TOPFACTOR=$(api GET '/at-risk?limit=1' | sed -n 's/.*"topRiskFactor":"\([^"]*\)"
 $T send-keys -t tui 1 g Enter
 check_screen "the detail opens on the top customer, at its top" "Why"
 # Its open tasks (the rescore's risk rises raise them) come first: scroll to the churn lines.
-$T send-keys -t tui j j j j j j j j j j j j j j
+$T send-keys -t tui j j j j j j j j j j j j j j j j
 check_screen "the detail's top factor is the list's" "top factor $TOPFACTOR +"
 $T send-keys -t tui Escape 2
 
@@ -189,7 +191,10 @@ LEAVINGNAME=$(queue "first_name || ' ' || last_name" "coalesce(churn_probability
 $T send-keys -t tui g j
 sleep 1.5
 api POST "/customers/$LEAVING/snooze" --data "{\"until\":\"$(day '+20 days')\"}" >/dev/null
-check_screen "who left the list and why" "$LEAVINGNAME left the list: snoozed until $(day '+20 days')." 10
+# The API's snooze ends at 00:00 UTC of its date: said at that time in the customer's zone, named.
+LEAVINGZONE=$(sqlite3 "$DB" "SELECT coalesce(time_zone, 'UTC') FROM customers WHERE uuid = '$LEAVING'")
+UNTIL=$(TZ="$LEAVINGZONE" LC_ALL=C date -d "@$(date -u -d "$(day '+20 days')" +%s)" '+%a %-d %b %H:%M')
+check_screen "who left the list and why" "$LEAVINGNAME left the list: snoozed until $UNTIL $LEAVINGZONE." 10
 api POST "/customers/$LEAVING/snooze" --data '{"until":null}' >/dev/null
 # + zooms the detail to the full screen: no other pane on screen; + again brings them back.
 $T send-keys -t tui 4 +

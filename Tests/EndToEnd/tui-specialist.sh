@@ -2,7 +2,9 @@
 # End-to-end: a specialist's loop at the dashboard, in a real terminal (tmux): the contact form tied to a
 # renewal's policy with a follow-up, the follow-up view (F) and marking it done, snooze presets and unsnooze
 # (z, Z), a manual risk level (o), a missed payment with its policy, amount and due date ($), and the
-# detail's reasons in words. The database is checked with the sqlite3 shell.
+# detail's reasons in words. Follow-up and snooze times are read and shown in the customer's zone, named; the
+# header's clock in the machine's (TZ, set here); agents and owners by name; the snoozed mark at 120 columns;
+# the F view keeping its selection when a follow-up leaves. The database is checked with the sqlite3 shell.
 # Usage: Tests/EndToEnd/tui-specialist.sh PATH/TO/retention
 set -u
 BIN=$(cd "$(dirname "${1:?usage: tui-specialist.sh PATH/TO/retention}")" && pwd)/$(basename "$1")
@@ -13,9 +15,14 @@ cleanup() { $T kill-server 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 export XDG_DATA_HOME="$WORK/data" XDG_CONFIG_HOME="$WORK/config" USER=sam TERM=xterm-256color
 export RETENTION_TODAY=2026-06-15
+# The machine's zone, fixed so the test does not depend on where it runs: 12:00 UTC (the fixed clock) is 21:00 in Tokyo.
+export TZ=Asia/Tokyo
 DB="$WORK/demo.db"
 . "$(dirname "$0")/lib-tmux.sh"
 q() { sqlite3 "$DB" "$1"; }
+# at ZONE 'YYYY-MM-DD HH:MM': that wall-clock time in ZONE, in seconds since 1970; shown ZONE SECONDS: as the dashboard shows it.
+at() { TZ="$1" date -d "$2" +%s; }
+shown() { TZ="$1" LC_ALL=C date -d "@$2" '+%a %-d %b %H:%M'; }
 # answer_cues: a compliance question, when one applies to the customer and channel, is answered yes (asked right after the channel).
 answer_cues() { if wait_for "Before you log it" 2; then $T send-keys -t tui y; fi; }
 
@@ -23,6 +30,9 @@ answer_cues() { if wait_for "Before you log it" 2; then $T send-keys -t tui y; f
 $T new-session -d -s keep "sleep 600"
 $T new-session -d -x 160 -y 50 -s tui "cd '$WORK' && '$BIN' --db '$DB' tui --refresh 1; echo EXITED \$?; sleep 60"
 check_screen "the dashboard draws, the detail following row 1" "Engagement"
+# The header's clock is the machine's zone (TZ), with its offset: 12:00 UTC is 21:00 in Tokyo.
+check_screen "the header's clock is in TZ" "updated 21:0"
+if screen | head -1 | grep -q "UTC+9"; then ok; else fail "the header's clock names its offset"; fi
 
 # L from the renewals pane: channel, outcome in words, note, a follow-up later today in the customer's zone.
 $T send-keys -t tui 2 g L
@@ -35,36 +45,73 @@ $T send-keys -t tui Down Down Down Down Enter
 check_screen "the note is asked" "Note on the contact"
 $T send-keys -t tui -l "asked for a quote"
 $T send-keys -t tui Enter
-check_screen "the follow-up is asked, in a named zone" "Follow up on YYYY-MM-DD"
-$T send-keys -t tui -l "2026-06-15 13:00"
+check_screen "the follow-up is asked" "Follow up, "
+# The customer of the renewal's row: the prompt names their zone and the time there now.
+RENEWAL=$("$BIN" --db "$DB" api GET '/renewals/upcoming?days=30&limit=1' --compact | sed -n 's/.*"data":\[{"policyId":"\([^"]*\)".*/\1/p')
+ZONE=$(q "SELECT c.time_zone FROM policies p JOIN customers c ON c.id = p.customer_id WHERE p.uuid = '$RENEWAL'")
+check_screen "the prompt names the customer's zone and the time there" "Follow up, $ZONE time (now $(shown "$ZONE" "$(date -u -d "$RETENTION_TODAY 12:00" +%s)") there): tomorrow 10:00"
+$T send-keys -t tui -l "today 13:00"
 $T send-keys -t tui Enter
-check_screen "the contact is logged with its follow-up" "Contact logged: Discussed the renewal"
+check_screen "the contact is logged with its follow-up in the customer's zone" "Contact logged: Discussed the renewal"
+check_screen "the status says the follow-up's time there, the zone named" "; follow-up Mon 15 Jun 13:00 $ZONE."
+if [ "$(q "SELECT due_at FROM tasks WHERE reason='contact_made' AND done_at IS NULL")" = "$(at "$ZONE" '2026-06-15 13:00')" ]; then ok; else fail "the follow-up is 13:00 in the customer's zone"; fi
 if [ "$(q "SELECT count(*) FROM retention_events WHERE event_type='contact_made' AND created_by='sam' AND policy_id IS NOT NULL AND json_extract(data,'$.note')='asked for a quote' AND json_extract(data,'$.followUpAt') IS NOT NULL")" = 1 ]; then ok; else fail "one event with policy, note and follow-up"; fi
 if [ "$(q "SELECT count(*) FROM tasks WHERE reason='contact_made' AND assignee='sam' AND done_at IS NULL")" = 1 ]; then ok; else fail "one open follow-up task for sam"; fi
 
-# F: my follow-ups due today; Enter opens the customer; d marks it done and it leaves the queue.
+# A second follow-up, logged through the API for the top of the at-risk queue, due at 14:00 UTC: earlier today
+# than the first (13:00 in a US zone), so it is the F view's first row.
+TOP=$("$BIN" --db "$DB" api GET '/at-risk?limit=1' --compact | sed -n 's/.*"data":\[{"customerId":"\([^"]*\)".*/\1/p')
+TOPNAME=$(q "SELECT first_name || ' ' || last_name FROM customers WHERE uuid = '$TOP'")
+TOPZONE=$(q "SELECT time_zone FROM customers WHERE uuid = '$TOP'")
+"$BIN" --db "$DB" api POST "/customers/$TOP/contacts" --data '{"channel":"call","outcome":"callback_requested","followUpAt":"2026-06-15T14:00:00Z"}' --compact >/dev/null
+# F: my follow-ups due today, each at its time in the customer's zone, the zone named.
 $T send-keys -t tui 1 F
-check_screen "F shows the follow-ups due today" "My follow-ups (1)"
-check_screen "the follow-up names what to do" "Follow up: discussed the renewal"
+check_screen "F shows the follow-ups due today" "My follow-ups (2)"
+check_screen "the follow-up names what to do" "Follow up: discussed"
+check_screen "a row's time is the customer's" "Mon 15 Jun 13:00 $ZONE"
+check_screen "the other row's too" "$(shown "$TOPZONE" "$(date -u -d '2026-06-15 14:00' +%s)") $TOPZONE"
+# d marks the first row done: it leaves, the selection moves to its neighbour, and the status says whose and why.
 $T send-keys -t tui g d
 check_screen "d offers the task" "Mark a task of"
 $T send-keys -t tui Enter
-check_screen "the task is done" "Task done: Follow up"
-if [ "$(q "SELECT count(*) FROM tasks WHERE reason='contact_made' AND done_at IS NOT NULL AND done_by='sam'")" = 1 ]; then ok; else fail "the follow-up is marked done"; fi
-check_screen "a done follow-up leaves the queue" "My follow-ups (0)"
+check_screen "who left the follow-ups and why" "$TOPNAME's follow-up left the list: marked done."
+check_screen "a done follow-up leaves the queue" "My follow-ups (1)"
+if [ "$(q "SELECT count(*) FROM tasks t JOIN customers c ON c.id = t.customer_id WHERE c.uuid = '$TOP' AND t.done_at IS NOT NULL AND t.done_by='sam'")" = 1 ]; then ok; else fail "the follow-up is marked done"; fi
+# The selection is on the neighbour: d now offers the other customer's follow-up.
+$T send-keys -t tui d
+check_screen "the selection moved to the neighbour" "Follow up: discussed"
+$T send-keys -t tui Enter
+check_screen "the task is done" "follow-up left the list: marked done."
+if [ "$(q "SELECT count(*) FROM tasks WHERE reason='contact_made' AND done_at IS NOT NULL AND done_by='sam'")" = 2 ]; then ok; else fail "both follow-ups are marked done"; fi
+check_screen "the last done follow-up leaves the queue" "My follow-ups (0)"
 $T send-keys -t tui F
 check_screen "F again: the queue" "1 At-risk customers"
 
-# The detail: why in words, queue state, and z / Z / o there.
+# The detail: why in words, queue state, the agent and owner by name, and z / Z / o there.
+"$BIN" --db "$DB" api POST "/customers/$TOP/assign" --data '{"assignedTo":"agent-avery"}' --compact >/dev/null
 $T send-keys -t tui g Enter
 check_screen "the detail says why in words" "Why"
 check_screen "the detail shows the queue state" "Queue in the queue"
+check_screen "the agent and the owner by name" "Agent $(q "SELECT a.name FROM customers c JOIN agents a ON a.id = c.agent_id WHERE c.uuid = '$TOP'")  owner Avery Collins"
 $T send-keys -t tui z
 check_screen "z offers presets" "14 days"
 $T send-keys -t tui Enter
-check_screen "snoozed for 7 days" "snoozed until $(date -u -d "$RETENTION_TODAY +7 days" +%F)"
-check_screen "the detail shows the snooze" "Queue snoozed until"
-$T send-keys -t tui Z
+# 7 days after today where the customer is (the 15th there: the fixed clock is 12:00 UTC), from 00:00 there.
+# (The status says it; so does the list's "who left" when the customer was selected there: both the same time.)
+check_screen "snoozed for 7 days, until the start of that day in the customer's zone" "snoozed until Mon 22 Jun 00:00 $TOPZONE."
+check_screen "the detail shows the snooze in the customer's zone" "Queue snoozed until Mon 22 Jun 00:00 $TOPZONE"
+if [ "$(q "SELECT snoozed_until FROM customers WHERE uuid = '$TOP'")" = "$(at "$TOPZONE" '2026-06-22 00:00')" ]; then ok; else fail "the snooze ends at 00:00 in the customer's zone"; fi
+# At 120 columns (the owner column hidden) a snoozed customer shown on request is marked before the name.
+$T resize-window -t tui -x 120 -y 40
+$T send-keys -t tui 1 z
+check_screen "z offers to show the snoozed" "show snoozed customers in the list"
+$T send-keys -t tui j j j j j j j j j j Enter
+check_screen "the snoozed are shown" "Showing snoozed customers too"
+check_screen "the snoozed mark shows at 120 columns" "┃⏸ ${TOPNAME:0:3}"
+$T send-keys -t tui z j j j j j j j j j j Enter
+check_screen "the snoozed are hidden again" "Snoozed customers hidden."
+$T resize-window -t tui -x 160 -y 50
+$T send-keys -t tui 4 Z
 check_screen "Z wakes the customer" "back in the queue (unsnoozed)"
 $T send-keys -t tui o
 check_screen "o asks the level" "clear my level"
@@ -86,7 +133,6 @@ check_screen "the missed payment is recorded" "Missed payment recorded"
 if [ "$(q "SELECT count(*) FROM retention_events WHERE event_type='payment_missed' AND created_by='sam' AND policy_id IS NOT NULL AND json_extract(data,'$.amount') > 0 AND json_extract(data,'$.dueDate')='2026-06-15'")" = 1 ]; then ok; else fail "the missed payment carries policy, amount and due date"; fi
 
 # e on a do-not-contact customer asks first, naming the cue (D16).
-TOP=$("$BIN" --db "$DB" api GET '/at-risk?limit=1' --compact | sed -n 's/.*"data":\[{"customerId":"\([^"]*\)".*/\1/p')
 "$BIN" --db "$DB" api PATCH "/customers/$TOP" --data '{"doNotContact":true}' --compact >/dev/null
 sleep 1.5
 $T send-keys -t tui 1 g e

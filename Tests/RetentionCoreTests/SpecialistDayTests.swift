@@ -135,16 +135,17 @@ import Testing
         #expect(try count(engine, "retention_events") == before + 1, "recorded as one event")
         #expect(e.policyId == p && e.data?["channel"] == .string("email") && e.data?["note"] == .string("sent the renewal quote"))
         #expect(e.data?["followUpAt"] == .string("2024-06-12T15:30:00Z"))
-        #expect(try engine.dueTasks(assignee: "sam", dueBy: d("2024-06-11T23:59:59Z")).isEmpty, "not due yet")
-        let due = try engine.dueTasks(assignee: "sam", dueBy: d("2024-06-12T23:59:59Z"))
+        // The customer has no zone and no state: their day is UTC's.
+        #expect(try engine.followUpsDue(assignee: "sam", now: d("2024-06-11T23:59:59Z")).isEmpty, "not due yet")
+        let due = try engine.followUpsDue(assignee: "sam", now: d("2024-06-12T00:00:00Z"))
         #expect(due.map(\.title) == ["Follow up: sent a quote"] && due.first?.dueAt == followUp && due.first?.sourceEventId == e.id)
         // A second follow-up moves the open one (one open follow-up per customer).
         _ = try engine.logContact(customerId: c, ContactLog(channel: .call, outcome: .callback_requested, followUpAt: d("2024-06-11T09:00:00Z")),
                                   now: now + 60)
-        let moved = try engine.dueTasks(assignee: "sam", dueBy: d("2024-06-12T23:59:59Z"))
+        let moved = try engine.followUpsDue(assignee: "sam", now: d("2024-06-12T00:00:00Z"))
         #expect(moved.count == 1 && moved[0].dueAt == d("2024-06-11T09:00:00Z") && moved[0].title == "Follow up: customer asked for a callback")
         _ = try engine.setTaskStatus(id: moved[0].id, to: .done, now: now + 120)
-        #expect(try engine.dueTasks(assignee: "sam", dueBy: d("2024-06-30T00:00:00Z")).isEmpty, "done follow-ups leave the queue")
+        #expect(try engine.followUpsDue(assignee: "sam", now: d("2024-06-30T00:00:00Z")).isEmpty, "done follow-ups leave the queue")
         // Bad input names its field and writes nothing.
         let events = try count(engine, "retention_events")
         #expect(throws: RetentionError.self) { try engine.logContact(customerId: c, ContactLog(channel: .call, outcome: .reached, followUpAt: now - 1), now: now) }
@@ -153,6 +154,55 @@ import Testing
         // The API takes the same fields.
         #expect(try ContactLog(json: try json(#"{"channel":"sms","outcome":"reached","policyId":"POL-F1","followUpAt":"2024-06-20T09:00:00Z"}"#))
                 == ContactLog(channel: .sms, outcome: .reached, policy: "POL-F1", followUpAt: d("2024-06-20T09:00:00Z")))
+    }
+
+    /// "Due today" and "overdue" are the customer's calendar days. Los Angeles is UTC−8 in December: a follow-up
+    /// at 17:00 there on Tue 8 Dec 2026 is 2026-12-09T01:00Z. Tokyo is UTC+9: 09:00 there on Wed 9 Dec is
+    /// 2026-12-09T00:00Z. At 2026-12-08T20:00Z (12:00 on the 8th in Los Angeles, 05:00 on the 9th in Tokyo) both
+    /// are due today where their customer is, though neither is due on the 8th in UTC. At 2026-12-09T09:00Z
+    /// (01:00 on the 9th in Los Angeles) the Los Angeles one is overdue; a customer with no zone but state CA
+    /// is read in Los Angeles; one with neither, in UTC.
+    @Test func followUpsAreDueOnTheCustomersDay() throws {
+        let engine = try makeEngine(user: "sam")
+        let la = try customer(engine, "LA", extra: #","timeZone":"America/Los_Angeles""#)
+        let tokyo = try customer(engine, "TK", extra: #","timeZone":"Asia/Tokyo""#)
+        let ca = try customer(engine, "CA", extra: #","address":{"state":"CA"}"#)
+        let nowhere = try customer(engine, "NW")
+        #expect(try engine.customerZone(customerId: la) == CustomerZone(timeZone: TimeZone(identifier: "America/Los_Angeles")!, source: .customer))
+        #expect(try engine.customerZone(customerId: ca) == CustomerZone(timeZone: TimeZone(identifier: "America/Los_Angeles")!, source: .state))
+        #expect(try engine.customerZone(customerId: nowhere) == .utc)
+        let logged = d("2026-12-07T12:00:00Z")
+        _ = try engine.logContact(customerId: la, ContactLog(channel: .call, outcome: .reached, followUpAt: d("2026-12-09T01:00:00Z")), now: logged)
+        _ = try engine.logContact(customerId: tokyo, ContactLog(channel: .call, outcome: .reached, followUpAt: d("2026-12-09T00:00:00Z")), now: logged)
+        // The UTC customer's follow-up at 23:00 UTC on the 9th: not due on the 8th.
+        _ = try engine.logContact(customerId: nowhere, ContactLog(channel: .call, outcome: .reached, followUpAt: d("2026-12-09T23:00:00Z")), now: logged)
+        let noon = d("2026-12-08T20:00:00Z")
+        let due = try engine.followUpsDue(assignee: "sam", now: noon)
+        #expect(due.map(\.customerId) == [tokyo, la], "earliest due first; the UTC customer's is tomorrow there")
+        #expect(due.map { $0.dueDay(now: noon) } == [.today, .today])
+        #expect(due.map(\.customerZone.identifier) == ["Asia/Tokyo", "America/Los_Angeles"], "each row carries its customer's zone")
+        // 18:00 on the 8th in Los Angeles, already the 9th in UTC: still due today there, not overdue.
+        let evening = d("2026-12-09T02:00:00Z")
+        #expect(try engine.followUpsDue(assignee: "sam", now: evening).first { $0.customerId == la }?.dueDay(now: evening) == .today)
+        let nextDay = d("2026-12-09T09:00:00Z")
+        let later = try engine.followUpsDue(assignee: "sam", now: nextDay)
+        #expect(later.first { $0.customerId == la }?.dueDay(now: nextDay) == .overdue)
+        #expect(later.first { $0.customerId == nowhere }?.dueDay(now: nextDay) == .today)
+        // A snooze to a day ends at its start there, never before 00:00 UTC of it (the API's date): 15 Dec 2026 is day 20,802.
+        let day = Timestamp.parseDate("2026-12-15")! / 86_400
+        #expect(try engine.customerZone(customerId: la).snoozeEnd(day: day) == d("2026-12-15T08:00:00Z"))
+        #expect(try engine.customerZone(customerId: tokyo).snoozeEnd(day: day) == d("2026-12-15T00:00:00Z"))
+        #expect(CustomerZone.utc.snoozeEnd(day: day) == d("2026-12-15T00:00:00Z"))
+    }
+
+    /// Agents and owners by name: the `agents` table's name for an id, nothing for an id without one (the
+    /// caller shows the id) or with a blank name.
+    @Test func agentNamesByID() throws {
+        let engine = try makeEngine()
+        try engine.db.run("INSERT INTO agents (id, name) VALUES ('ag', 'Avery Collins'), ('blank', ' ')", [])
+        #expect(try engine.agentNames(ids: ["ag", "sam", "blank", "ag"]) == ["ag": "Avery Collins"])
+        #expect(try engine.agentNames(ids: [String]()).isEmpty)
+        #expect(try engine.agentNames(ids: (0..<1_200).map { "id\($0)" } + ["ag"]) == ["ag": "Avery Collins"], "read in chunks")
     }
 
     /// Compliance cues: a New York customer (state NY) at 02:30 UTC is at 22:30 local, outside 08:00–21:00;

@@ -288,12 +288,14 @@ import Testing
         state.request.detailCustomerID = c.id
         state.apply(try DashboardSnapshot.collect(engine, state.request, now: now))
         let text = render(state)
-        #expect(text.contains("Open tasks (d marks one done)"))
-        #expect(text.contains("due 2026-11-25  Follow up on the complaint  for me"))
-        #expect(text.contains("due 2026-11-28  Follow up: note added  for me"))
+        // Times in the customer's zone (none on file: UTC, said so).
+        #expect(text.contains("Open tasks (d: done), times in UTC (no zone on file)"))
+        #expect(text.contains("due Wed 25 Nov 11:00  Follow up on the complaint  for me"))
+        #expect(text.contains("due Sat 28 Nov 12:00  Follow up: note added  for me"))
         #expect(state.handle(.character("d")).isEmpty)
         guard case .choice(let title, let options, _, _) = state.overlay else { Issue.record("no choice of tasks"); return }
-        #expect(title.contains("Ann Lee") && options == ["2026-11-25  Follow up on the complaint", "2026-11-28  Follow up: note added"])
+        #expect(title.contains("Ann Lee") && options == ["Wed 25 Nov 11:00 UTC (no zone on file)  Follow up on the complaint",
+                                                       "Sat 28 Nov 12:00 UTC (no zone on file)  Follow up: note added"])
         _ = state.handle(.down)
         let chosen = try #require(state.snapshot?.detail?.tasks.last?.id)
         #expect(state.handle(.enter) == [.completeTask(id: chosen)])

@@ -92,7 +92,11 @@ import Testing
         let later = updateNow.addingTimeInterval(10)
         read(engine, &state, state.update(.tick(workerBusy: false), now: later), at: later)
         _ = state.update(.tick(workerBusy: true), now: later.addingTimeInterval(1))
-        #expect(state.status?.text == "\(leaving.name) left the list: snoozed until \(Timestamp.formatDate(Timestamp.startOfDay(now) + 7 * 86_400)).")
+        // The snooze's end in the customer's zone, named (their own zone or their state's in the demo book).
+        let c = try engine.customer(id: leaving.id)
+        let zone = CustomerZone.resolve(timeZone: c.timeZone, state: c.state)
+        #expect(zone.source != .utc)
+        #expect(state.status?.text == "\(leaving.name) left the list: snoozed until \(Formatting.customerTime(Timestamp.startOfDay(now) + 7 * 86_400, in: zone, now: now)).")
         #expect(state.selectedAtRisk?.id == next, "the selection is on the row that followed")
     }
 

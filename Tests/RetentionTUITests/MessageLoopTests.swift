@@ -243,9 +243,12 @@ import Testing
         #expect(state.update(.tick(workerBusy: true), now: t0.addingTimeInterval(6)).isEmpty, "the worker is busy")
         #expect(state.update(.tick(workerBusy: false), now: t0.addingTimeInterval(6)) == [.refresh(force: false)])
         #expect(state.update(.tick(workerBusy: false), now: t0.addingTimeInterval(7)).isEmpty, "once per period")
-        // A snooze typed as a date counts days from the `now` given.
-        state.overlay = .prompt(title: "", text: Timestamp.formatDate(Int(t0.timeIntervalSince1970) + 3 * 86_400), action: .snooze(customerID: "c1"))
-        #expect(state.update(.key(.enter), now: t0) == [.snooze(customerID: "c1", days: 3)])
+        // A snooze typed as a date is that date (a day on the customer's calendar, checked against the `now` given).
+        let date = Timestamp.startOfDay(Int(t0.timeIntervalSince1970)) + 3 * 86_400
+        state.overlay = .prompt(title: "", text: Timestamp.formatDate(date), action: .snooze(customerID: "c1"))
+        #expect(state.update(.key(.enter), now: t0) == [.snoozeToDate(customerID: "c1", date: date)])
+        state.overlay = .prompt(title: "", text: Timestamp.formatDate(date - 4 * 86_400), action: .snooze(customerID: "c1"))
+        #expect(state.update(.key(.enter), now: t0).isEmpty && state.status?.isError == true, "a day before today anywhere is refused at once")
     }
 
     /// Quitting saves the choices to keep, then ends.

@@ -20,12 +20,14 @@ public struct AgentTask: Sendable, Equatable {
     public var doneAt: Int?
     public var doneBy: String?
     public var createdBy: String
+    /// The customer's time zone (`CustomerZone`), read with the task: follow-up times are shown and judged in it.
+    public var customerZone: CustomerZone
 
     public var status: Status { doneAt == nil ? .open : .done }
 
     static let columns = """
     t.id, t.uuid, c.uuid, c.first_name || ' ' || c.last_name, t.assignee, t.reason, t.title, e.uuid, t.created_at, t.due_at, t.done_at, \
-    t.done_by, t.created_by
+    t.done_by, t.created_by, c.time_zone, c.state
     """
     static let from = "tasks t JOIN customers c ON c.id = t.customer_id LEFT JOIN retention_events e ON e.id = t.source_event_id"
 
@@ -43,5 +45,6 @@ public struct AgentTask: Sendable, Equatable {
         doneAt = r.optionalInt(10)
         doneBy = r.optionalText(11)
         createdBy = r.text(12)
+        customerZone = CustomerZone.resolve(timeZone: r.optionalText(13), state: r.optionalText(14))
     }
 }

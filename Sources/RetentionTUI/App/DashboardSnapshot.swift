@@ -59,6 +59,19 @@ public struct CustomerDetail: Sendable, Equatable {
     public var cues: ContactCues?
     /// The specialist's risk level in force, if any (shown beside the model's).
     public var riskOverride: RiskOverride?
+    /// The customer's time zone: their follow-up and snooze times are shown in it (`CustomerZone`).
+    public var zone = CustomerZone.utc
+    /// The names of the customer's agent, owner and task assignees, by id (`Engine.agentNames`; an id
+    /// without a name is shown as itself).
+    public var agentNames: [String: String] = [:]
+}
+
+/// A follow-up that left the `F` view since the last read: whose, and why (done, moved to a later day,
+/// now someone else's).
+public struct FollowUpDeparture: Sendable, Equatable {
+    public var taskID: String
+    public var customerName: String
+    public var reason: String
 }
 
 /// What the panes show, collected by the background worker in one go.
@@ -85,10 +98,14 @@ public struct DashboardSnapshot: Sendable, Equatable {
     /// Where the at-risk and renewal rows stand in their whole queues (keys, ends, true sizes), and who left
     /// the at-risk queue since the last read (`ListReads`).
     public var lists = ListWindows()
-    /// The follow-up view of the at-risk pane (`F`): the user's open tasks due by the end of today.
+    /// The follow-up view of the at-risk pane (`F`): the user's open tasks due today or overdue on each customer's calendar.
     public var followUps: [AgentTask] = []
     /// The change of each at-risk row's churn probability at its last scoring, in points (rows scored once: none).
     public var churnDeltas: [String: Double] = [:]
+    /// The names of the owners in the at-risk and win-back rows, by id (`Engine.agentNames`).
+    public var agentNames: [String: String] = [:]
+    /// The follow-up selected when the read was asked for, when it is no longer in the `F` view: why.
+    public var followUpDeparture: FollowUpDeparture?
 }
 
 /// What to collect: the pane filters in force.
@@ -120,8 +137,8 @@ extension DashboardSnapshot {
         // former customers to win back.
         let lists = try ListReads.collect(engine, request, now: now)
         let atRisk = lists.atRisk.rows
-        let followUps = request.followUps ? try engine.dueTasks(assignee: engine.user, dueBy: Timestamp.startOfDay(now) + Timestamp.secondsPerDay - 1,
-                                                                limit: request.rowLimit) : []
+        // Due today or overdue on each customer's own calendar; each row carries its customer's zone.
+        let followUps = request.followUps ? try engine.followUpsDue(assignee: engine.user, now: now, limit: request.rowLimit) : []
         let winBack = request.winBack ? try engine.winBack(limit: request.rowLimit) : []
         let renewals = lists.renewals.rows
         let campaigns = try engine.campaigns(limit: 200).map(CampaignRow.unmeasured)
@@ -136,8 +153,25 @@ extension DashboardSnapshot {
                                          hasCustomers: hasCustomers, hasScores: hasScores, request: request, loadedAt: now,
                                          myOpenTasks: tasks.open, myDueTasks: tasks.due, lists: lists.windows)
         snapshot.followUps = followUps
+        // The owners' names: one read of the agents' primary key for the distinct owners of the rows read.
+        snapshot.agentNames = try engine.agentNames(ids: atRisk.compactMap(\.assignedTo) + winBack.compactMap(\.assignedTo))
+        if request.followUps, let watched = request.lists.watchedFollowUpID, !followUps.contains(where: { $0.id == watched }),
+           let task = try? engine.task(id: watched) {
+            snapshot.followUpDeparture = FollowUpDeparture(taskID: watched, customerName: task.customerName,
+                                                           reason: followUpDepartureReason(task, user: engine.user, now: now,
+                                                                                           names: try engine.agentNames(ids: [task.assignee] + [task.doneBy].compactMap { $0 })))
+        }
         snapshot.churnDeltas = try EngineAdapter.churnDeltas(engine, atRisk.prefix(EngineAdapter.deltaRows).map(\.id))
         return snapshot
+    }
+
+    /// Why a follow-up is no longer in the user's `F` view: done, someone else's now, or due on a later day
+    /// where the customer is.
+    static func followUpDepartureReason(_ t: AgentTask, user: String, now: Int, names: [String: String]) -> String {
+        if t.doneAt != nil { return t.doneBy.map { $0 == user ? "marked done" : "marked done by \(names[$0] ?? $0)" } ?? "marked done" }
+        if t.assignee != user { return "now \(names[t.assignee] ?? t.assignee)'s" }
+        if t.dueDay(now: now) == .later { return "moved to " + Formatting.customerTime(t.dueAt, in: t.customerZone, now: now) }
+        return "no longer listed"
     }
 
     /// Everything the detail pane shows about customer `id`: one customer's indexed reads.
@@ -157,6 +191,8 @@ extension DashboardSnapshot {
             detail.cues = try engine.contactCues(customerId: id, now: now)
             detail.riskOverride = try engine.riskOverride(customerId: id, now: now)
         }
+        detail.zone = CustomerZone.resolve(timeZone: customer.timeZone, state: customer.state)
+        detail.agentNames = try engine.agentNames(ids: [customer.agentId] + [customer.assignedTo].compactMap { $0 } + detail.tasks.map(\.assignee))
         detail.scorings = history.count
         detail.change = try engine.latestScoreChange(customerId: id)
         return detail

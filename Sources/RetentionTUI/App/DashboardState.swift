@@ -1,3 +1,4 @@
+import Foundation
 import RetentionCore
 
 /// A modal layer over the panes.
@@ -81,6 +82,8 @@ public struct DashboardState: Sendable {
     public var campaignForm: CampaignForm?
     public var themeName: String
     public var user: String
+    /// The machine's time zone (`TZ`): the dashboard's own clock times ("updated 14:32:05 CET") are shown in it.
+    public var localZone = TimeZone.current
     public var loading = true
     /// When the last key arrived (seconds, the `now` of `update`): a fresh snapshot waits while the user moves.
     public var lastKeyAt = 0.0

@@ -80,7 +80,8 @@ public enum DashboardView {
         item("Health", h.averageHealth.map { String(format: "%.1f", $0) } ?? canvas.glyphs.missing, h.averageHealth, prev?.averageHealth)
         item("High risk", Formatting.grouped(h.highRiskCustomers), Double(h.highRiskCustomers), prev.map { Double($0.highRiskCustomers) }, higherIsBetter: false)
         item("Campaigns", "\(h.activeCampaigns) active", Double(h.activeCampaigns), prev.map { Double($0.activeCampaigns) })
-        let when = state.snapshot.map { "updated " + String(Timestamp.formatInstant($0.loadedAt).dropFirst(11).prefix(8)) + " UTC" } ?? ""
+        // The dashboard's own clock, in the machine's zone (`TZ`), with its offset from UTC.
+        let when = state.snapshot.map { "updated " + Formatting.clock($0.loadedAt, in: state.localZone) } ?? ""
         let stamp = state.timerPaused ? "\(pausedMark) \(canvas.glyphs.separator) \(when)" : when
         let w = DisplayWidth.width(of: stamp)
         if rect.right - w - 1 > col { canvas.put(text: stamp, row: rect.row, col: rect.right - w - 1, role: state.timerPaused ? .warning : .header) }

@@ -15,6 +15,9 @@ public struct ListRequest: Sendable, Equatable {
     /// The at-risk customer selected when the read was asked for: if they are no longer in the queue, the
     /// read says why (`ListWindows.departure`).
     public var watchedCustomerID: String?
+    /// The follow-up selected in the `F` view when the read was asked for: if it is no longer listed, the
+    /// read says why (`DashboardSnapshot.followUpDeparture`).
+    public var watchedFollowUpID: String?
     /// The timer asked for this read (the only reads held back while the user moves).
     public var fromTimer = false
     public init() {}
@@ -64,7 +67,13 @@ enum ListReads {
             out.windows.atRisk = info(out.atRisk, window: l.atRiskWindow, anchor: l.atRiskAnchor, total: total)
             if let id = l.watchedCustomerID, !out.atRisk.rows.contains(where: { $0.id == id }),
                let customer = try? engine.customer(id: id) {
-                let reason = try engine.atRiskExclusion(customerId: id, request.atRisk, now: now) ?? "moved out of view in this order"
+                var reason = try engine.atRiskExclusion(customerId: id, request.atRisk, now: now) ?? "moved out of view in this order"
+                // A snooze is said at its time in the customer's zone, named; an owner by name: as everywhere a specialist sees them.
+                if reason.hasPrefix("snoozed until "), let until = customer.snoozedUntil {
+                    reason = "snoozed until " + Formatting.customerTime(until, in: CustomerZone.resolve(timeZone: customer.timeZone, state: customer.state), now: now)
+                } else if reason.hasPrefix("assigned to "), let owner = customer.assignedTo, let name = try engine.agentNames(ids: [owner])[owner] {
+                    reason = "assigned to \(name)"
+                }
                 out.windows.departure = (id, customer.fullName, reason)
             }
         }

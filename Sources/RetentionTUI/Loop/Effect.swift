@@ -16,7 +16,10 @@ public enum Effect: Sendable, Equatable {
     /// Reads what activating the campaign would do, to ask before doing it.
     case planActivation(id: String)
     case assignToMe(customerID: String)
+    /// Snooze for `days` days after today on the customer's calendar (`EngineAdapter.snooze`).
     case snooze(customerID: String, days: Int)
+    /// Snooze until a date (its 00:00 UTC instant, as `Timestamp.parseDate` gives it), the day on the customer's calendar.
+    case snoozeToDate(customerID: String, date: Int)
     /// Reads what the contact form needs (preferred channel, time zone, compliance cues), then opens it.
     case startContact(customerID: String, policyID: String?)
     case logContact(customerID: String, ContactLog)

@@ -64,10 +64,9 @@ final class EffectRunner {
         case .assignToMe(let id):
             worker.perform { engine, now in .status("\(try engine.assign(customerId: id, to: me, now: now).fullName) is assigned to \(me).") }
         case .snooze(let id, let days):
-            worker.perform { engine, now in
-                let c = try engine.snooze(customerId: id, until: Timestamp.startOfDay(now) + days * 86_400, now: now)
-                return .status("\(c.fullName) snoozed until \(Formatting.date(c.snoozedUntil)).")
-            }
+            worker.perform { engine, now in try EngineAdapter.snooze(engine, customerID: id, days: days, now: now) }
+        case .snoozeToDate(let id, let date):
+            worker.perform { engine, now in try EngineAdapter.snooze(engine, customerID: id, date: date, now: now) }
         case .startContact(let id, let policyID):
             worker.perform { engine, now in
                 let c = try engine.customer(id: id)
@@ -81,8 +80,7 @@ final class EffectRunner {
                 // The contact moves the score (days since contact): scored again, so the detail's reasons, its
                 // scores and the list row agree, as after a missed payment.
                 _ = try engine.calculateHealthScore(customerId: id, now: now)
-                return .status("Contact logged: \(contact.outcome.title) by \(contact.channel.rawValue)"
-                               + (contact.followUpAt.map { "; follow-up \(Formatting.dateTime($0))" } ?? "") + ".")
+                return .status(EngineAdapter.contactLoggedSentence(contact, zone: try engine.customerZone(customerId: id), now: now))
             }
         case .checkEnrol(let id, let campaignID):
             worker.perform { engine, now in

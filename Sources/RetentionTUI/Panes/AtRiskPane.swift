@@ -28,6 +28,7 @@ enum AtRiskPane: Pane {
         var title = "1 At-risk customers (\(state.rowCountLabel(.atRisk, rows: rows.count))) \(sep) \(filter) \(sep) \(state.orderLabel)"
         if let s = state.filterText { title += " \(sep) \"\(s)\"" }
         if state.mineOnly { title += " \(sep) mine" }
+        if state.request.atRisk.includeSnoozed { title += " \(sep) \(canvas.glyphs.paused) snoozed" }
         let inner = canvas.box(title: title, rect: rect, focused: state.focused == .atRisk)
         // The model's level, and a specialist's own level beside it ("critical→low"): the column as wide as its widest.
         func riskText(_ e: AtRiskEntry) -> String { e.overrideLevel.map { "\(e.churnRisk.rawValue)→\($0.rawValue)" } ?? e.churnRisk.rawValue }
@@ -36,12 +37,15 @@ enum AtRiskPane: Pane {
             TableColumn("Customer", minWidth: 12, maxWidth: 28, flex: 3), TableColumn("Risk", minWidth: riskWidth, maxWidth: riskWidth),
             TableColumn("Prob", minWidth: state.snapshot?.churnDeltas.isEmpty == false ? 10 : 5, maxWidth: 11, alignment: .right), TableColumn("Health", minWidth: 11, maxWidth: 11),
             TableColumn("LTV", minWidth: 7, maxWidth: 14, alignment: .right), TableColumn("Renews", minWidth: 10, maxWidth: 10),
-            TableColumn("Contact", minWidth: 8, maxWidth: 9), TableColumn("Owner", minWidth: 6, maxWidth: 12, flex: 1),
+            TableColumn("Contact", minWidth: 8, maxWidth: 9), TableColumn("Owner", minWidth: 6, maxWidth: 18, flex: 2),
             TableColumn("Top factor", minWidth: 10, maxWidth: 30, flex: 2),
         ]
         let tableRows = rows.map { e in
             TableRow([
-                TableCell(e.name), TableCell(riskText(e), role: Formatting.riskRole(e.churnRisk)),
+                // A snoozed customer (listed when asked for: z) is marked before the name, in the first column, so
+                // the mark shows at any width (the name is cut with an ellipsis, never the mark).
+                TableCell(((e.snoozedUntil ?? 0) > now ? canvas.glyphs.paused + " " : "") + e.name),
+                TableCell(riskText(e), role: Formatting.riskRole(e.churnRisk)),
                 // ▲/▼ with the change in points at the last scoring (`ScoreChange`), where it was read.
                 TableCell(String(format: "%.0f%%", e.churnProbability * 100)
                           + (state.snapshot?.churnDeltas[e.id].map { EngineAdapter.deltaMark($0, glyphs: canvas.glyphs) }.map { $0.isEmpty ? "" : " " + $0 } ?? "")),
@@ -49,7 +53,7 @@ enum AtRiskPane: Pane {
                 TableCell(Formatting.compactCents(e.projectedLTVCents) + (e.ltvTier.map { " \($0.prefix(1).uppercased())" } ?? "")),
                 TableCell(Formatting.date(e.nextRenewalDate)), TableCell(Formatting.ago(e.lastContactDate, now: now)),
                 // Snoozed customers appear only when asked for (z): marked so.
-                TableCell(((e.snoozedUntil ?? 0) > now ? "snoozed " : "") + (e.assignedTo ?? ((e.snoozedUntil ?? 0) > now ? "" : canvas.glyphs.missing))),
+                TableCell(e.assignedTo.map { state.snapshot?.agentNames[$0] ?? $0 } ?? canvas.glyphs.missing),
                 TableCell(e.topRiskFactor ?? canvas.glyphs.missing),
             ])
         }
@@ -83,7 +87,7 @@ enum AtRiskPane: Pane {
                 TableCell(e.tenureMonths >= 24 ? "\(e.tenureMonths / 12) years" : "\(e.tenureMonths) months"),
                 TableCell(Formatting.compactCents(e.lostAnnualPremiumCents)), TableCell(Formatting.compactCents(e.paidToDateCents)),
                 TableCell(e.lastEndReason.map { $0.replacingOccurrences(of: "_", with: " ") } ?? canvas.glyphs.missing),
-                TableCell(e.assignedTo ?? canvas.glyphs.missing),
+                TableCell(e.assignedTo.map { state.snapshot?.agentNames[$0] ?? $0 } ?? canvas.glyphs.missing),
             ])
         }
         let empty = state.loading ? "Loading…"

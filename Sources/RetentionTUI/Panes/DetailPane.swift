@@ -30,7 +30,7 @@ enum DetailPane: Pane {
         let optOuts = c.optedOutChannels.isEmpty ? "none" : c.optedOutChannels.map(\.rawValue).joined(separator: ", ")
         line(("Prefers ", .dim), (c.preferredContactMethod?.rawValue ?? "—", .text), ("  opted out: ", .dim), (optOuts, .text),
              (c.doNotContact ? "  DO NOT CONTACT" : "", .riskCritical))
-        line(("Agent ", .dim), (c.agentId, .text), ("  owner ", .dim), (c.assignedTo ?? "unassigned", .text),
+        line(("Agent ", .dim), (d.agentNames[c.agentId] ?? c.agentId, .text), ("  owner ", .dim), (c.assignedTo.map { d.agentNames[$0] ?? $0 } ?? "unassigned", .text),
              ("  since ", .dim), (Formatting.date(c.customerSince), .text), ("  last contact ", .dim), (Formatting.ago(c.lastContactDate, now: now), .text))
         if !c.tags.isEmpty { line(("Tags ", .dim), (c.tags.joined(separator: ", "), .text)) }
         lines += DetailSections.triage(d, now: now)
@@ -39,9 +39,10 @@ enum DetailPane: Pane {
             line(("Former customer: ", .riskHigh), ("nothing in force since \(Formatting.date(left)); a win-back, not a churn risk (b lists them).", .text))
         }
         if !d.tasks.isEmpty {
-            heading("Open tasks (d marks one done)")
+            heading("Open tasks (d: done), times in \(Formatting.zoneName(d.zone))")
             for t in d.tasks {
-                line(("due \(Formatting.date(t.dueAt))  ", t.dueAt <= now ? .warning : .dim), (t.title, .text), ("  for \(t.assignee)", .dim))
+                line(("due \(Formatting.dayAndTime(t.dueAt, in: d.zone.timeZone, now: now))  ", t.dueDay(now: now) == .overdue ? .warning : .dim), (t.title, .text),
+                     ("  for \(d.agentNames[t.assignee] ?? t.assignee)", .dim))
             }
         }
         let why = DetailSections.why(d, now: now)

@@ -1,13 +1,5 @@
 import RetentionCore
 
-extension Formatting {
-    /// `2026-12-08 14:30 UTC`.
-    static func dateTime(_ t: Int) -> String {
-        let instant = Timestamp.formatInstant(t)  // 2026-12-08T14:30:00Z
-        return String(instant.prefix(10)) + " " + String(instant.dropFirst(11).prefix(5)) + " UTC"
-    }
-}
-
 /// The specialist's sections of the customer detail: where the customer stands in the queues (snooze, owner,
 /// follow-up), the compliance cues, why they are at risk in words, and what changed since the last score.
 enum DetailSections {
@@ -19,19 +11,22 @@ enum DetailSections {
         var lines: [Line] = []
         var parts: Line = [("Queue ", .dim)]
         if let until = c.snoozedUntil, until > now {
-            parts.append(("snoozed until \(Formatting.date(until))", .warning))
+            parts.append(("snoozed until \(Formatting.customerTime(until, in: d.zone, now: now))", .warning))
             parts.append((" (Z wakes)", .dim))
         } else {
             parts.append(("in the queue", .text))
         }
         parts.append(("  owner ", .dim))
-        parts.append((c.assignedTo ?? "unassigned", .text))
+        parts.append((c.assignedTo.map { d.agentNames[$0] ?? $0 } ?? "unassigned", .text))
         if c.assignedTo != nil { parts.append((" (U unassigns)", .dim)) }
+        lines.append(parts)
+        // The follow-up on a line of its own: its time in the customer's zone, named, is long.
         let followUp = d.tasks.filter { $0.reason == .contact_made }.min { $0.dueAt < $1.dueAt }
-        parts.append(("  follow-up ", .dim))
+        parts = [("Follow-up ", .dim)]
         if let f = followUp {
-            parts.append((Formatting.dateTime(f.dueAt), f.dueAt <= now ? .warning : .text))
-            parts.append((" for \(f.assignee)", .dim))
+            // In the customer's zone, named; overdue once its day there has passed.
+            parts.append((Formatting.customerTime(f.dueAt, in: d.zone, now: now), f.dueDay(now: now) == .overdue ? .warning : .text))
+            parts.append((" for \(d.agentNames[f.assignee] ?? f.assignee)", .dim))
         } else {
             parts.append(("none", .text))
         }
@@ -86,18 +81,24 @@ enum DetailSections {
         return lines
     }
 
-    /// The follow-up view of the at-risk pane (`F`): the user's open tasks due by the end of today, earliest first.
+    /// The follow-up view of the at-risk pane (`F`): the user's open tasks due today or overdue on each
+    /// customer's calendar, earliest first, each at its time in the customer's zone, the zone named.
     static func drawFollowUps(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) {
         let rows = state.followUpRows
-        let overdue = rows.filter { $0.dueAt < now }.count
-        let title = "1 My follow-ups (\(rows.count)) \(canvas.glyphs.separator) due today, \(overdue) overdue \(canvas.glyphs.separator) F for the queue"
+        let overdue = rows.filter { $0.dueDay(now: now) == .overdue }.count
+        let sep = canvas.glyphs.separator
+        let title = "1 My follow-ups (\(rows.count)) \(sep) \(rows.count - overdue) due today, \(overdue) overdue \(sep) F for the queue"
         let inner = canvas.box(title: title, rect: rect, focused: state.focused == .atRisk)
         let columns = [
-            TableColumn("Due", minWidth: 20, maxWidth: 20), TableColumn("Customer", minWidth: 12, maxWidth: 24, flex: 1),
-            TableColumn("What", minWidth: 12, maxWidth: 60, flex: 3),
+            // The time and the whole zone name fit at 120 columns ("UTC (no zone on file)" is the longest usual one).
+            TableColumn("Due (their time)", minWidth: 16, maxWidth: 16), TableColumn("Zone", minWidth: 21, maxWidth: 21),
+            TableColumn("Customer", minWidth: 9, maxWidth: 24, flex: 1), TableColumn("What", minWidth: 8, maxWidth: 60, flex: 4),
         ]
         let tableRows = rows.map { t in
-            TableRow([TableCell(Formatting.dateTime(t.dueAt), role: t.dueAt < now ? .warning : .text), TableCell(t.customerName), TableCell(t.title)])
+            let late = t.dueDay(now: now) == .overdue
+            return TableRow([TableCell(Formatting.dayAndTime(t.dueAt, in: t.customerZone.timeZone, now: now), role: late ? .warning : .text),
+                             TableCell(Formatting.zoneName(t.customerZone)), TableCell(t.customerName),
+                             TableCell(late ? "overdue: \(t.title)" : t.title, role: late ? .warning : nil)])
         }
         let empty = state.loading ? "Loading…" : "No follow-up due today for \(state.user). L sets one when you log a contact; F for the queue."
         let table = Table(columns: columns, rows: tableRows, selected: rows.isEmpty ? nil : state.atRiskSelection.index,

@@ -22,7 +22,7 @@ enum ManagerPane: Pane {
     static let retentionMark: Character = "R", churnMark: Character = "C"
 
     static func draw(_ state: DashboardState, into canvas: inout Canvas, rect: Rect, now: Int) {
-        let computed = state.pictures.map { " \(canvas.glyphs.separator) computed " + String(Timestamp.formatInstant($0.computedAt).dropFirst(11).prefix(5)) + " UTC" } ?? ""
+        let computed = state.pictures.map { " \(canvas.glyphs.separator) computed " + Formatting.clock($0.computedAt, in: state.localZone, seconds: false) } ?? ""
         let inner = canvas.box(title: "5 Manager: the book as pictures" + computed, rect: rect, focused: state.focused == .manager)
         guard let p = state.pictures else {
             canvas.put(text: state.picturesLoading ? "Reading the book's pictures…" : "Press r to read the book's pictures.",

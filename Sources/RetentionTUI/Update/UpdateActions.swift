@@ -50,7 +50,7 @@ extension DashboardState {
                               action: .enrol(customerID: id, campaignIDs: running.map(\.campaign.id)))
         case .completeTask:
             let tasks = openTasks(of: id)
-            overlay = .choice(title: "Mark a task of \(name) done", options: tasks.map { "\(Formatting.date($0.dueAt))  \($0.title)" }, selected: 0,
+            overlay = .choice(title: "Mark a task of \(name) done", options: tasks.map { "\(Formatting.customerTime($0.dueAt, in: $0.customerZone, now: Int(lastKeyAt)))  \($0.title)" }, selected: 0,
                               action: .completeTask(customerID: id, taskIDs: tasks.map(\.id)))
         case .copyContact:
             // y copies the e-mail, then the phone, then the policy number, in turn.

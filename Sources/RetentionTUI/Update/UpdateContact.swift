@@ -72,9 +72,13 @@ extension DashboardState {
         case .note:
             overlay = .prompt(title: "Note on the contact with \(d.name) (optional; Enter to skip)", text: text, action: .contact(d, .note))
         case .followUp:
-            let zone = d.cues.zoneSource == .utc ? "UTC: no time zone on file" : "\(d.name)'s time, \(d.cues.zone)"
-            overlay = .prompt(title: "Follow up on YYYY-MM-DD [HH:MM] or in N days (\(zone); Enter for none)", text: text,
-                              action: .contact(d, .followUp))
+            // Read in the customer's zone, named, with the time it is there now.
+            let zone = TimeZone(identifier: d.cues.zone) ?? TimeZone(identifier: "UTC")!
+            // The zone first: a title too long for the screen is cut at its end, with an ellipsis.
+            let named = d.cues.zoneSource == .utc ? "UTC (no time zone on file)" : d.cues.zone
+            let there = Formatting.dayAndTime(Int(lastKeyAt), in: zone, now: Int(lastKeyAt))
+            overlay = .prompt(title: "Follow up, \(named) time (now \(there) there): tomorrow 10:00, today 16:00, 3 days, YYYY-MM-DD [HH:MM]; 09:00 if no time; Enter for none",
+                              text: text, action: .contact(d, .followUp))
         case .confirmCues:
             let cues = d.cues.cues(for: d.channel, now: Int(lastKeyAt))
             overlay = .confirm(title: "Before you log it", message: "\(d.name) by \(d.channel.rawValue): \(cues.joined(separator: "; ")). Log the contact anyway?",
@@ -103,7 +107,7 @@ extension DashboardState {
             } else if let at = Self.followUpInstant(text, zone: TimeZone(identifier: d.cues.zone) ?? TimeZone(identifier: "UTC")!, now: t), at > t {
                 d.followUpAt = at
             } else {
-                status = ("A follow-up needs a future date like 2026-12-31 14:30 or a number of days like 3; got \"\(text)\".", true)
+                status = ("A follow-up needs a future time like tomorrow 10:00, 3 days or 2026-12-31 14:30; got \"\(text)\".", true)
                 contactStep(d, .followUp, text: text)
                 return []
             }
@@ -114,29 +118,44 @@ extension DashboardState {
         return []
     }
 
-    /// A follow-up as typed: `N` days (at 09:00 that day), `YYYY-MM-DD` (09:00) or `YYYY-MM-DD HH:MM`, in `zone`.
+    /// A follow-up as typed, read in `zone` (the customer's): `tomorrow [HH:MM]`, `today HH:MM`, `N` or
+    /// `N days` / `Nd` `[HH:MM]` (N days after today there), `YYYY-MM-DD [HH:MM]`; at 09:00 when no time is
+    /// given. Nil for anything else.
     static func followUpInstant(_ text: String, zone: TimeZone, now: Int) -> Int? {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
-        let parts = text.split(separator: " ").map(String.init)
-        var day: DateComponents, hour = 9, minute = 0
-        if parts.count == 1, let days = Int(parts[0]), (1...366).contains(days) {
-            let target = calendar.date(byAdding: .day, value: days, to: Date(timeIntervalSince1970: Double(now)))!
-            day = calendar.dateComponents([.year, .month, .day], from: target)
-        } else if (1...2).contains(parts.count), let date = Timestamp.parseDate(parts[0]) {
-            let c = Timestamp.civil(days: date / Timestamp.secondsPerDay)
-            day = DateComponents(year: c.year, month: c.month, day: c.day)
-            if parts.count == 2 {
-                let hm = parts[1].split(separator: ":")
-                guard hm.count == 2, let h = Int(hm[0]), let m = Int(hm[1]), (0...23).contains(h), (0...59).contains(m) else { return nil }
-                (hour, minute) = (h, m)
-            }
-        } else {
-            return nil
+        var parts = text.lowercased().split(separator: " ").map(String.init)
+        var hour = 9, minute = 0
+        // A trailing HH:MM is the time of day.
+        if let last = parts.last, last.contains(":") {
+            let hm = last.split(separator: ":", omittingEmptySubsequences: false)
+            guard hm.count == 2, hm[1].count == 2, let h = Int(hm[0]), let m = Int(hm[1]), (0...23).contains(h), (0...59).contains(m) else { return nil }
+            (hour, minute) = (h, m)
+            parts.removeLast()
         }
-        day.hour = hour
-        day.minute = minute
-        return calendar.date(from: day).map { Int($0.timeIntervalSince1970) }
+        let today = calendar.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: Double(now)))
+        func daysAfterToday(_ n: Int) -> DateComponents? {
+            guard let start = calendar.date(from: today), let target = calendar.date(byAdding: .day, value: n, to: start) else { return nil }
+            return calendar.dateComponents([.year, .month, .day], from: target)
+        }
+        var day: DateComponents?
+        switch parts.count {
+        case 0 where text.contains(":"): day = today
+        case 1 where parts[0] == "tomorrow": day = daysAfterToday(1)
+        case 1 where parts[0] == "today" && text.contains(":"): day = today
+        case 1 where Int(parts[0].hasSuffix("d") ? String(parts[0].dropLast()) : parts[0]).map { (1...366).contains($0) } == true:
+            day = daysAfterToday(Int(parts[0].hasSuffix("d") ? String(parts[0].dropLast()) : parts[0])!)
+        case 2 where ["day", "days"].contains(parts[1]) && Int(parts[0]).map { (1...366).contains($0) } == true:
+            day = daysAfterToday(Int(parts[0])!)
+        case 1 where Timestamp.parseDate(parts[0]) != nil:
+            let c = Timestamp.civil(days: Timestamp.parseDate(parts[0])! / Timestamp.secondsPerDay)
+            day = DateComponents(year: c.year, month: c.month, day: c.day)
+        default: return nil
+        }
+        guard var at = day else { return nil }
+        at.hour = hour
+        at.minute = minute
+        return calendar.date(from: at).map { Int($0.timeIntervalSince1970) }
     }
 
     /// `z`: the snooze presets, until the next renewal when there is one, a date of one's own, and showing
@@ -161,11 +180,12 @@ extension DashboardState {
         if choice < days.count { return [.snooze(customerID: id, days: days[choice])] }
         var rest = choice - days.count
         if let renewal {
-            if rest == 0 { return [.snooze(customerID: id, days: max(1, (renewal - Timestamp.startOfDay(Int(lastKeyAt))) / Timestamp.secondsPerDay))] }
+            if rest == 0 { return [.snoozeToDate(customerID: id, date: renewal)] }
             rest -= 1
         }
         if rest == 0 {
-            overlay = .prompt(title: "Snooze \(actionCustomerName ?? "this customer") until (YYYY-MM-DD, or days like 7)", text: "7", action: .snooze(customerID: id))
+            overlay = .prompt(title: "Snooze \(actionCustomerName ?? "this customer") until (YYYY-MM-DD, or days like 7; days on the customer's calendar)", text: "7",
+                              action: .snooze(customerID: id))
             return []
         }
         request.atRisk.includeSnoozed.toggle()

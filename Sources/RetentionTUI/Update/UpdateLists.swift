@@ -165,6 +165,8 @@ extension DashboardState {
             _ = readFromTop(.renewals)
         }
         request.lists.watchedCustomerID = nil
+        // In the follow-up view the selected follow-up is watched: if the read no longer lists it, it says why.
+        request.lists.watchedFollowUpID = showsFollowUps && request.followUps ? atRiskSelection.selectedID : nil
         for pane in [PaneID.atRisk, .renewals] where !paging.windowSet.contains(pane) && paging.jump[pane] == nil && isPagedList(pane) {
             guard let info = listInfo(pane), let table = self[table: pane], table.index < info.keys.count,
                   rowIDs(pane).count == info.keys.count else { continue }
@@ -187,6 +189,7 @@ extension DashboardState {
         let before = [PaneID.atRisk, .renewals].map { (pane: $0, table: self[table: $0]) }
         let watched = showsWinBack ? nil : atRiskSelection.selectedID
         let watchedName = selectedAtRisk?.name
+        let watchedFollowUp = showsFollowUps ? selectedFollowUp : nil
         apply(new)
         for (pane, old) in before {
             guard let old, var table = self[table: pane] else { continue }
@@ -212,7 +215,10 @@ extension DashboardState {
             let customers = showsFollowUps ? followUpRows.map(\.customerId) : atRiskPaneIDs
             if let i = customers.firstIndex(of: keep) { atRiskSelection.select(i, ids: atRiskPaneIDs) }
         }
-        if let watched, !atRiskPaneIDs.contains(watched), let d = new.lists.departure, d.id == watched {
+        // A follow-up that left the F view: the selection is on its neighbour (`reconcile`), and the status says whose and why.
+        if let gone = watchedFollowUp, showsFollowUps, !atRiskPaneIDs.contains(gone.id), let d = new.followUpDeparture, d.taskID == gone.id {
+            status = ("\(DisplayText.clean(d.customerName))'s follow-up left the list: \(d.reason).", false)
+        } else if let watched, !showsFollowUps, !atRiskPaneIDs.contains(watched), let d = new.lists.departure, d.id == watched {
             let name = DisplayText.clean(d.name.isEmpty ? watchedName ?? "The customer" : d.name)
             status = (d.reason.hasPrefix("moved") ? "\(name) \(d.reason); the selection moved to the next row."
                                                   : "\(name) left the list: \(d.reason).", false)

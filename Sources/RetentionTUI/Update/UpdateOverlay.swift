@@ -74,7 +74,9 @@ extension DashboardState {
                 case .snooze(let id):
                     let today = Timestamp.startOfDay(Int(now.timeIntervalSince1970))
                     if let days = Int(value), (1...3650).contains(days) { return [.snooze(customerID: id, days: days)] }
-                    if let date = Timestamp.parseDate(value), date > today { return [.snooze(customerID: id, days: (date - today) / 86_400)] }
+                    // A date is a day on the customer's calendar, which may be a day behind or ahead of UTC's:
+                    // the runner refuses one that is not after today there.
+                    if let date = Timestamp.parseDate(value), date >= today, date <= today + 3650 * 86_400 { return [.snoozeToDate(customerID: id, date: date)] }
                     status = ("Snooze needs a future date like 2026-12-31 or a number of days; got \"\(value)\".", true)
                 case .tag(let id): return value.isEmpty ? [] : [.tag(customerID: id, tag: value)]
                 case .contact(let draft, let step): return contactAnswer(draft, step, text: value, now: now)

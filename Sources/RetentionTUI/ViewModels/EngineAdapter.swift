@@ -124,6 +124,27 @@ enum EngineAdapter {
         return (points > 0 ? glyphs.rise : glyphs.fall) + String(format: "%.1f", abs(points))
     }
 
+    /// The sentence after logging a contact: its outcome and channel, and the follow-up's time in the
+    /// customer's zone, named ("; follow-up Tue 8 Dec 09:00 America/Los_Angeles").
+    static func contactLoggedSentence(_ contact: ContactLog, zone: CustomerZone, now: Int) -> String {
+        "Contact logged: \(contact.outcome.title) by \(contact.channel.rawValue)"
+            + (contact.followUpAt.map { "; follow-up \(Formatting.customerTime($0, in: zone, now: now))" } ?? "") + "."
+    }
+
+    /// Snoozes a customer `days` days after today on their calendar (today where they are, in their zone),
+    /// or until `date`'s day: the snooze ends at the start of that day there (`CustomerZone.snoozeEnd`), and
+    /// the sentence says when, in their zone, named.
+    static func snooze(_ engine: Engine, customerID id: String, days: Int? = nil, date: Int? = nil, now: Int) throws -> ActionOutcome {
+        let zone = try engine.customerZone(customerId: id)
+        let today = zone.day(of: now)
+        let day = date.map { Timestamp.startOfDay($0) / Timestamp.secondsPerDay } ?? today + (days ?? 1)
+        guard day > today else {
+            throw RetentionError.invalid("until", "must be a day after today where the customer is (\(Formatting.zoneName(zone)): \(Timestamp.formatDate(today * Timestamp.secondsPerDay)))")
+        }
+        let c = try engine.snooze(customerId: id, until: zone.snoozeEnd(day: day), now: now)
+        return .status("\(c.fullName) snoozed until \(c.snoozedUntil.map { Formatting.customerTime($0, in: zone, now: now) } ?? "—").")
+    }
+
     /// The contact to record from a finished contact form.
     static func contactLog(_ d: ContactDraft) -> ContactLog {
         ContactLog(channel: d.channel, outcome: d.outcome ?? .reached, note: d.note, policy: d.policyID, followUpAt: d.followUpAt)
