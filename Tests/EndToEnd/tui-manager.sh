@@ -28,7 +28,9 @@ check_screen "monthly chart" "Monthly retention (top) and churn"
 check_screen "NRR and GRR beside it" "GRR "
 check_screen "survival curves with the customers' curve" "Survival (Kaplan-Meier)"
 check_screen "cohort heat map legend" "kept: ≥90%"
-check_screen "agents' workload" "agent-"
+check_screen "agents' workload" "Agents: queue"
+# Agents by name (the demo's agents all have one), never by id.
+if screen | grep -q "agent-"; then fail "the agents' table shows an id"; else ok; fi
 if screen | python3 -c 'import sys; sys.exit(0 if any(0x2801 <= ord(c) <= 0x28FF for c in sys.stdin.read()) else 1)'; then ok; else fail "braille dots drawn"; fi
 
 # The header's High risk is the at-risk queue at high and critical: the same count as the engine's queue.

@@ -99,8 +99,12 @@ import Testing
                           [.int(Int64(Self.d("2026-06-15T08:00:00Z"))), .text(ids["D"]!)])
         try engine.db.run("UPDATE customers SET last_contact_date = ? WHERE uuid = ?", [.int(Int64(Self.d("2026-06-14T20:00:00Z"))), .text(ids["A"]!)])
         try CustomerTotals.rebuild(engine.db)
+        // a1 has a name on file (the table shows it); a2 has none (the table shows the id).
+        try engine.db.run("INSERT OR REPLACE INTO agents (id, name) VALUES ('a1', 'Avery Collins')")
+        try engine.db.run("DELETE FROM agents WHERE id = 'a2'")
         let p = try engine.bookPictures(now: Self.now)
         let a1 = try #require(p.agents.first { $0.agentId == "a1" }), a2 = try #require(p.agents.first { $0.agentId == "a2" })
+        #expect(a1.name == "Avery Collins" && a2.name == nil)
         #expect(a1.customers == 2 && a1.queue == 1 && a1.assigned == 0 && a1.contactedThisWeek == 0 && a1.retentionRate == 50)
         #expect(a2.customers == 3 && a2.queue == 1 && a2.assigned == 1 && a2.contactedThisWeek == 1 && a2.retentionRate == nil)
         // The per-agent queue is the at-risk queue's count for that agent.

@@ -67,6 +67,8 @@ public struct BookPictures: Sendable, Equatable {
 
     public struct Agent: Sendable, Equatable {
         public var agentId: String
+        /// The agent's name from the `agents` table (`agentNames`), nil when it has none.
+        public var name: String?
         public var customers: Int
         public var queue: Int
         public var assigned: Int
@@ -167,7 +169,7 @@ extension Engine {
                    count(*) FILTER (WHERE c.last_contact_date >= ?)
             FROM customers c WHERE c.erased_at IS NULL GROUP BY c.agent_id
             """, queueParams + queueParams + [.int(Int64(weekStart))]) { r in
-            agents[r.text(0)] = .init(agentId: r.text(0), customers: r.int(1), queue: r.int(2), assigned: r.int(3), contactedThisWeek: r.int(4))
+            agents[r.text(0)] = .init(agentId: r.text(0), name: nil, customers: r.int(1), queue: r.int(2), assigned: r.int(3), contactedThisWeek: r.int(4))
         }
         let yearAgo = Timestamp.addingMonths(-12, to: now)
         try db.forEach("""
@@ -176,9 +178,10 @@ extension Engine {
             FROM (\(Self.lifetimesSQL)) l JOIN customers c ON c.id = l.id GROUP BY c.agent_id
             """, [.int(Int64(yearAgo)), .int(Int64(now))]) { r in
             let (start, still) = (r.int(1), r.int(2))
-            agents[r.text(0), default: .init(agentId: r.text(0), customers: 0, queue: 0, assigned: 0, contactedThisWeek: 0)].retentionRate =
+            agents[r.text(0), default: .init(agentId: r.text(0), name: nil, customers: 0, queue: 0, assigned: 0, contactedThisWeek: 0)].retentionRate =
                 start > 0 ? Double(still) / Double(start) * 100 : nil
         }
+        for (id, name) in try agentNames(ids: agents.keys) { agents[id]?.name = name }
         var period = MetricsPeriod.trailingYear(now: now)
         period.includesCampaignROI = false
         let revenue = try retentionMetrics(period).revenue

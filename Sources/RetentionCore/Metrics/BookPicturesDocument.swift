@@ -163,7 +163,7 @@ public enum BookPicturesDocument {
                    p.cohorts.map { c in [c.label, String(c.size)] + (0..<widest).map { $0 < c.retained.count ? percent(c.retained[$0] * 100) : "" } })
         h += "<h2>Agents</h2>"
         h += table(["Agent", "Customers", "Queue (at risk)", "Assigned", "Contacted this week", "Retention (year)"],
-                   p.agents.map { [$0.agentId, String($0.customers), String($0.queue), String($0.assigned), String($0.contactedThisWeek), percent($0.retentionRate)] })
+                   p.agents.map { [$0.name ?? $0.agentId, String($0.customers), String($0.queue), String($0.assigned), String($0.contactedThisWeek), percent($0.retentionRate)] })
         return h + "</body></html>\n"
     }
 }

@@ -152,7 +152,7 @@ enum ManagerPane: Pane {
             TableColumn("Contacted", minWidth: 5, maxWidth: 9, alignment: .right, flex: 1), TableColumn("Retention", minWidth: 9, maxWidth: 9, alignment: .right),
         ]
         let rows = p.agents.map { a in
-            TableRow([TableCell(a.agentId), TableCell(Formatting.grouped(a.customers)), TableCell(Formatting.grouped(a.queue)),
+            TableRow([TableCell(a.name ?? a.agentId), TableCell(Formatting.grouped(a.customers)), TableCell(Formatting.grouped(a.queue)),
                       TableCell(Formatting.grouped(a.assigned)), TableCell(Formatting.grouped(a.contactedThisWeek)),
                       TableCell(Formatting.percent(a.retentionRate))])
         }
