@@ -29,6 +29,14 @@ for t in health_scores ltv_history; do
              INSERT INTO $t (calculated_at, $cols) SELECT h.calculated_at - d.n * 86400, $(echo "$cols" | sed 's/\([a-z_][a-z_]*\)/h.\1/g') FROM $t h, d" >/dev/null
 done
 q "$BASE" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+# A book made by this release is in incremental vacuum mode from its first page: its maintenance converts nothing.
+[ "$(q "$BASE" 'PRAGMA auto_vacuum')" = 2 ] && ok || fail "a new demo book is not in incremental vacuum mode"
+cp "$BASE" "$WORK/new.db"
+out=$("$BIN" --db "$WORK/new.db" maintenance 2>&1) || fail "maintenance of a new book exits $?: $out"
+echo "$out" | grep -q '^Removed [0-9]* health-score' && ! echo "$out" | grep -q convert && ok || fail "maintenance of a new book says: $out"
+# The rest works on a file made before that (no auto-vacuum), which the first maintenance converts once.
+q "$BASE" "PRAGMA auto_vacuum = NONE; VACUUM" >/dev/null
+[ "$(q "$BASE" 'PRAGMA auto_vacuum')" = 0 ] && ok || fail "could not make the book an older file"
 rows() { q "$1" "SELECT (SELECT count(*) FROM health_scores) || '/' || (SELECT count(*) FROM ltv_history)"; }
 recent() { q "$1" "SELECT (SELECT count(*) FROM health_scores WHERE calculated_at >= $RECENT) || '/' || (SELECT count(*) FROM ltv_history WHERE calculated_at >= $RECENT)"; }
 kept() { q "$1" "SELECT (SELECT group_concat(id) FROM (SELECT id FROM health_scores ORDER BY id)) || '|' || (SELECT group_concat(id) FROM (SELECT id FROM ltv_history ORDER BY id))" | md5sum | cut -d' ' -f1; }

@@ -274,6 +274,10 @@ public final class Database {
             let tables = try scalarInt("SELECT count(*) FROM sqlite_master")
             let foreign = try tables > 0 && path != ":memory:" && Int32(truncatingIfNeeded: scalarInt("PRAGMA application_id")) != Migrations.applicationID
             if !options.readOnly && !foreign {
+                // A new, empty file is made in incremental auto-vacuum mode (`retention maintenance` gives the pages
+                // thinned history frees back to the disk); the mode can only be chosen before the first table and
+                // before WAL journaling writes the file's header. Older files are converted once by maintenance.
+                if tables == 0 && path != ":memory:" { try execute("PRAGMA auto_vacuum=INCREMENTAL") }
                 try execute("PRAGMA journal_mode=WAL")
             }
             // Temporary tables and sorts (whole-book aggregates on a large book) spill to an unlinked
