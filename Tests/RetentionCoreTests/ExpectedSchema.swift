@@ -21,6 +21,7 @@ enum ExpectedSchema {
         0x3f228b121c357abf, // version 14
         0x3618fe5088ae93ae, // version 15
         0x9f6edb8883f137a9, // version 16
+        0xdbf4e70ce759222d, // version 17
     ]
 
     /// FNV-1a (64-bit) of the `sqlite_master` dump (see `SchemaFreezeTests.dump`) after each version, version 1 first.
@@ -41,6 +42,7 @@ enum ExpectedSchema {
         0x7ea9280ee9857984, // version 14
         0xff586ce9d4e511ce, // version 15
         0xbb7ba59978460204, // version 16
+        0xcd712c8e12629799, // version 17
     ]
 
     /// The `sqlite_master` dump of a database built through every migration: type|name|tbl_name|sql, by type and name.
@@ -61,7 +63,7 @@ index|customers_queue_by_last_contact|customers|CREATE INDEX customers_queue_by_
 index|customers_queue_by_ltv|customers|CREATE INDEX customers_queue_by_ltv ON customers(coalesce(projected_ltv_cents, -1), id) WHERE churn_risk >= 1 AND erased_at IS NULL AND active_policies > 0
 index|customers_queue_by_name|customers|CREATE INDEX customers_queue_by_name ON customers(lower(first_name || ' ' || last_name), id) WHERE churn_risk >= 1 AND erased_at IS NULL AND active_policies > 0
 index|customers_queue_by_owner|customers|CREATE INDEX customers_queue_by_owner ON customers(coalesce(assigned_to, '~'), id) WHERE churn_risk >= 1 AND erased_at IS NULL AND active_policies > 0
-index|customers_queue_by_probability|customers|CREATE INDEX customers_queue_by_probability ON customers(coalesce(churn_probability, 0), coalesce(projected_ltv_cents, -1), id) WHERE churn_risk >= 1 AND erased_at IS NULL AND active_policies > 0
+index|customers_queue_by_probability|customers|CREATE INDEX customers_queue_by_probability ON customers(coalesce(churn_probability, 0), coalesce(projected_ltv_cents, -1), id, churn_risk, snoozed_until, agent_id, assigned_to, erased_at, active_policies, churn_probability, projected_ltv_cents, uuid, first_name, last_name, email, phone, top_risk_factor, health_score, ltv_tier, next_renewal_date, last_contact_date) WHERE churn_risk >= 1 AND erased_at IS NULL AND active_policies > 0
 index|customers_queue_by_renewal|customers|CREATE INDEX customers_queue_by_renewal ON customers(coalesce(next_renewal_date, 9223372036854775807), id) WHERE churn_risk >= 1 AND erased_at IS NULL AND active_policies > 0
 index|customers_renewal|customers|CREATE INDEX customers_renewal ON customers(coalesce(next_renewal_date, 9223372036854775807))
 index|customers_risk_level|customers|CREATE INDEX customers_risk_level ON customers(churn_risk, health_score)

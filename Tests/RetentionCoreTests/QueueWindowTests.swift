@@ -137,6 +137,56 @@ import Testing
         #expect(around.rows.map(\.policyNumber) == ["P-B", "P-C", "P-D", "P-E"] && around.beforeKey == 2)
     }
 
+    /// The default order's first page reads the index alone (schema 17: it carries the list's columns),
+    /// never the customers' rows; so does the queue's count under a search that does not drive.
+    @Test func theDefaultOrderAndTheSearchCountReadTheIndexAlone() throws {
+        let b = try book()
+        let page = try b.engine.db.query("""
+            EXPLAIN QUERY PLAN SELECT c.uuid, c.first_name || ' ' || c.last_name, c.email, c.phone, c.agent_id, c.churn_risk, coalesce(c.churn_probability, 0),
+                   c.top_risk_factor, c.health_score, c.projected_ltv_cents, c.ltv_tier, c.next_renewal_date, c.last_contact_date,
+                   c.assigned_to, c.snoozed_until, coalesce(c.churn_probability, 0), coalesce(c.projected_ltv_cents, -1), c.id
+            FROM customers c INDEXED BY customers_queue_by_probability
+            WHERE c.churn_risk >= 1 AND c.erased_at IS NULL AND c.active_policies > 0 AND c.churn_risk IN (1, 2, 3) AND c.agent_id = 'x'
+              AND c.assigned_to IS NULL AND (c.snoozed_until IS NULL OR c.snoozed_until <= 0)
+            ORDER BY coalesce(c.churn_probability, 0) DESC, coalesce(c.projected_ltv_cents, -1) DESC, c.id DESC LIMIT 301
+            """) { $0.text(3) }
+        #expect(page.contains { $0.contains("USING COVERING INDEX customers_queue_by_probability") }, "\(page)")
+        let count = try b.engine.db.query("""
+            EXPLAIN QUERY PLAN SELECT count(*) FROM customers c INDEXED BY customers_queue_by_probability
+            WHERE c.churn_risk >= 1 AND c.erased_at IS NULL AND c.active_policies > 0 AND c.churn_risk IN (1, 2, 3)
+              AND (c.snoozed_until IS NULL OR c.snoozed_until <= 0) AND c.id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH 'z*')
+            """) { $0.text(3) }
+        #expect(count.contains { $0.contains("USING COVERING INDEX customers_queue_by_probability") }, "\(count)")
+    }
+
+    /// A search that matches many customers walks the order's index instead of reading every match's row:
+    /// the same rows in the same order, both ways, and the same count, whichever way it is read.
+    @Test func aSearchReadsTheSameRowsWhetherItDrivesOrNot() throws {
+        let b = try book()
+        // "b", "a zed", "e": one customer each, who drives (fewEnough 1,000) or not (0); "z" (every last name is
+        // "Zed") matches more customers than the queue holds and never drives.
+        for search in ["b", "a zed", "e", "z"] {
+            var q = AtRiskQuery()
+            q.search = search
+            for sort in [QueueSort.probability, .ltv, .name] {
+                for reversed in [false, true] {
+                    let order = QueueOrder(sort, reversed: reversed)
+                    // fewEnough 0 and a queue of 5 (an eighth of it: 0): the index is walked; 1,000: a one-customer search drives.
+                    let walked = try b.engine.atRiskWindow(q, order: order, window: .top, now: testNow, fewEnough: 0)
+                    let driven = try b.engine.atRiskWindow(q, order: order, window: .top, now: testNow, fewEnough: 1_000)
+                    #expect(walked == driven, "\(search) \(sort) \(reversed)")
+                }
+            }
+        }
+        var q = AtRiskQuery()
+        q.search = "z"
+        #expect(names(try b.engine.atRiskWindow(q, order: QueueOrder(), window: .top, now: testNow, fewEnough: 0)) == ["B", "A", "C", "D", "E"])
+        #expect(try b.engine.atRiskCount(q, now: testNow) == 5)
+        q.search = "b"
+        #expect(names(try b.engine.atRiskWindow(q, order: QueueOrder(), window: .top, now: testNow, fewEnough: 0)) == ["B"])
+        #expect(try b.engine.atRiskCount(q, now: testNow) == 1)
+    }
+
     /// Every order reads its own index: no sort of the whole queue in a temporary tree.
     @Test func everyOrderReadsAnIndex() throws {
         let b = try book()
@@ -151,7 +201,8 @@ import Testing
                       AND (\(exprs.joined(separator: ", "))) > (\(key.values.map { _ in "?" }.joined(separator: ", ")))
                     ORDER BY \(exprs.joined(separator: ", ")) LIMIT 10
                     """, [key.values[0]] + key.values) { $0.text(3) }
-                #expect(plan.contains { $0.hasPrefix("SEARCH c USING INDEX \(sort.index)") }, "\(sort): \(plan)")
+                #expect(plan.contains { $0.hasPrefix("SEARCH c USING INDEX \(sort.index)") || $0.hasPrefix("SEARCH c USING COVERING INDEX \(sort.index)") },
+                        "\(sort): \(plan)")
                 #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(sort): \(plan)")
             }
         }

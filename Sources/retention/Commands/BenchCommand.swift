@@ -50,7 +50,10 @@ enum BenchCommand {
     }
 
     /// Runs `retention tui` on a 120×40 pseudo-terminal until its first frame with the panes' data (or
-    /// the complete first frame) and returns the seconds from launch to exit and the dashboard's peak
+    /// the complete first frame) and returns the seconds from launch to that frame drawn (the dashboard
+    /// reports the monotonic clock when it has written the frame to its terminal; the process's exit after
+    /// it is no part of what the user waits for, and `Process.waitUntilExit` only notices an exit at its
+    /// next 50 ms poll, which made the figure jump between ~50, ~100 and ~150 ms), and the dashboard's peak
     /// resident memory in MiB (the high-water mark it reports of its own address space: the kernel's
     /// per-child figure would also count the memory this process shared with it before it started).
     static func dashboardFirstFrame(databasePath: String, until: String,
@@ -82,19 +85,20 @@ enum BenchCommand {
             var buffer = [UInt8](repeating: 0, count: 65_536)
             while read(master, &buffer, buffer.count) > 0 {}
         }
-        let t0 = DispatchTime.now().uptimeNanoseconds
+        let t0 = DashboardProbe.monotonicNanos()
         try process.run()
         reader.start()
         do { try drive?(master, report + ".ready") } catch { process.terminate(); process.waitUntilExit(); throw error }
         process.waitUntilExit()
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
         try? FileManager.default.removeItem(atPath: environment["XDG_CONFIG_HOME"]!)
         guard process.terminationStatus == 0 else {
             throw RetentionError.storage("bench: the dashboard exited with status \(process.terminationStatus)")
         }
         let words = ((try? String(contentsOfFile: report, encoding: .utf8)) ?? "").split(separator: " ")
         let kib = words.first.flatMap { Double($0) } ?? 0
-        return (seconds, kib / 1024, words.firstIndex(of: "done").flatMap { words.indices.contains($0 + 1) ? UInt64(words[$0 + 1]) : nil })
+        let done = words.firstIndex(of: "done").flatMap { words.indices.contains($0 + 1) ? UInt64(words[$0 + 1]) : nil }
+        guard let frame = done, frame >= t0 else { throw RetentionError.storage("bench: the dashboard did not report the frame waited for") }
+        return (Double(frame - t0) / 1e9, kib / 1024, done)
     }
 
     /// The benchmark's side of the dashboard it runs as a child (`dashboardFirstFrame`): the child's
@@ -107,8 +111,8 @@ enum BenchCommand {
         /// `panes`: the first frame with the panes' data; `complete`: with the header's and campaigns' figures too;
         /// `enter`: the first frame showing the detail of the customer opened; `filter`: the first frame showing
         /// the at-risk rows for the search "a". For the last two the dashboard writes `reportPath + ".ready"`
-        /// once its panes are drawn (the benchmark then types), and the report holds the clock
-        /// (`monotonicNanos`) at the frame waited for, after the memory figure.
+        /// once its panes are drawn (the benchmark then types). The report holds the clock (`monotonicNanos`)
+        /// when the frame waited for was drawn, after the memory figure.
         enum Until: String { case panes, complete, enter, filter }
         var until: Until
         var reportPath: String?
@@ -125,8 +129,10 @@ enum BenchCommand {
             let until = until, report = reportPath, marks = marks
             options.onFrame = { frame in
                 switch until {
-                case .panes: return frame.panesLoaded
-                case .complete: return frame.figuresLoaded
+                case .panes, .complete:
+                    guard until == .panes ? frame.panesLoaded : frame.figuresLoaded else { return false }
+                    marks.done = DashboardProbe.monotonicNanos()
+                    return true
                 case .enter, .filter:
                     guard frame.panesLoaded else { return false }
                     if until == .enter ? frame.detailShown : frame.atRiskSearchShown == "a" {
