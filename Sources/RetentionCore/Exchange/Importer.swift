@@ -94,7 +94,7 @@ extension Engine {
                 guard let headerRecord = try reader.next(1).first else {
                     throw RetentionError(.invalid, code: "empty_file", "The file is empty: it needs a header row of column names.", line: 1)
                 }
-                let header = try Self.importHeader(headerRecord, kind: kind)
+                let header = try Self.importHeader(headerRecord, kind: kind, name: reader.name)
                 let columns = CSVColumns(header, kind: kind)   // positions and types, looked up once
                 let queue = DispatchQueue(label: "retention.import")
                 func prepareBatch(after reader: CSV.Reader) -> Prefetch<(CSV.Reader, [(CSV.Record, PreparedImportRow)])> {
@@ -221,7 +221,7 @@ extension Engine {
         guard let headerRecord = try reader.next(1).first else {
             throw RetentionError(.invalid, code: "empty_file", "The file is empty: it needs a header row of column names.", line: 1)
         }
-        let header = try Self.importHeader(headerRecord, kind: kind)
+        let header = try Self.importHeader(headerRecord, kind: kind, name: reader.name)
         let columns = CSVColumns(header, kind: kind)   // positions and types, looked up once
         // What the lines before would have written: customers' leads and ids (by line), policies' numbers and ids, events' ids.
         var leadLines: [String: Int32] = [:], idLines: [String: Int32] = [:]
@@ -339,20 +339,22 @@ extension Engine {
     }
 
     /// The column names of an import's header row: every one known, none twice, the required ones present.
-    static func importHeader(_ record: CSV.Record, kind: ExchangeKind) throws -> [String] {
+    /// Errors name the file (`name`, its path), the line and the column, as the reader's own do.
+    static func importHeader(_ record: CSV.Record, kind: ExchangeKind, name: String) throws -> [String] {
         let header = record.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         let known = Set(kind.columns.map(\.name))
-        for (i, name) in header.enumerated() where !known.contains(name) {
+        for (i, column) in header.enumerated() where !known.contains(column) {
             throw RetentionError(.invalid, code: "unknown_column",
-                "Line \(record.line), column \(i + 1): unknown column \"\(name)\"; known columns: \(kind.columns.map(\.name).joined(separator: ", ")).",
-                field: name, line: record.line)
+                "\(name) line \(record.line), column \(i + 1): unknown column \"\(column)\"; known columns: \(kind.columns.map(\.name).joined(separator: ", ")).",
+                field: column, line: record.line, column: i + 1)
         }
-        if let dup = Dictionary(grouping: header, by: { $0 }).first(where: { $0.value.count > 1 }) {
-            throw RetentionError(.invalid, code: "duplicate_column", "Line \(record.line): column \"\(dup.key)\" appears twice.", field: dup.key, line: record.line)
+        if let (i, dup) = header.enumerated().first(where: { i, c in header[..<i].contains(c) }) {
+            throw RetentionError(.invalid, code: "duplicate_column", "\(name) line \(record.line), column \(i + 1): column \"\(dup)\" appears twice.",
+                                 field: dup, line: record.line, column: i + 1)
         }
         let missing = kind.requiredColumns.subtracting(header)
         if !missing.isEmpty {
-            throw RetentionError(.invalid, code: "missing_column", "Line \(record.line): the header lacks the required column(s) \(missing.sorted().joined(separator: ", ")).",
+            throw RetentionError(.invalid, code: "missing_column", "\(name) line \(record.line): the header lacks the required column(s) \(missing.sorted().joined(separator: ", ")).",
                                  line: record.line)
         }
         return header

@@ -58,7 +58,7 @@ extension Engine {
         guard let headerRecord = try reader.next(1).first else {
             throw RetentionError(.invalid, code: "empty_file", "The file is empty: it needs a header row of column names.", line: 1)
         }
-        let header = try Self.syncHeader(headerRecord, kind: kind)
+        let header = try Self.syncHeader(headerRecord, kind: kind, name: name)
         var sync = SyncRun(engine: self, kind: kind, header: header, now: now, maxProblems: maxProblems, observe: observe)
         struct Rollback: Error {}
         try db.execute("DROP TABLE IF EXISTS temp.sync_keys; CREATE TEMP TABLE sync_keys (line INTEGER PRIMARY KEY, key TEXT NOT NULL, customer_key TEXT, event_type TEXT, occurred_at INTEGER, data TEXT)")
@@ -95,15 +95,15 @@ extension Engine {
 
     /// The column names of a sync's header: every one known, none twice, the key present (a row new to the
     /// book needs the import's required columns too, checked on that row).
-    static func syncHeader(_ record: CSV.Record, kind: ExchangeKind) throws -> [String] {
+    static func syncHeader(_ record: CSV.Record, kind: ExchangeKind, name: String) throws -> [String] {
         do {
-            return try importHeader(record, kind: kind)
+            return try importHeader(record, kind: kind, name: name)
         } catch let e as RetentionError where e.code == "missing_column" {
             let header = record.fields.map { $0.trimmingCharacters(in: .whitespaces) }
             let missing = SyncRun.keyColumns(kind).subtracting(header)
             if !missing.isEmpty {
                 throw RetentionError(.invalid, code: "missing_column",
-                    "Line \(record.line): the header lacks the column(s) \(missing.sorted().joined(separator: ", ")) that a sync matches rows by.", line: record.line)
+                    "\(name) line \(record.line): the header lacks the column(s) \(missing.sorted().joined(separator: ", ")) that a sync matches rows by.", line: record.line)
             }
             return header
         }
