@@ -50,11 +50,19 @@ extension Engine {
     /// `phases` is told each phase and, within it, rows done of the total (`JobPhase.progress`).
     public func syncCSV(_ kind: ExchangeKind, text: String, name: String = "The text", dryRun: Bool, full: Bool = false, now: Int, maxProblems: Int = 50,
                         phases observe: ((JobPhase) -> Void)? = nil) throws -> SyncResult {
+        try syncCSV(kind, reader: CSV.Reader(text, name: name), dryRun: dryRun, full: full, now: now, maxProblems: maxProblems, phases: observe)
+    }
+
+    /// Syncs a file as `syncCSV(_:text:…)` does, read as it is compared (`CSV.Reader(file:name:)`: a chunk at a
+    /// time, never the whole file held), so the memory a sync takes grows with its changes, not with its file.
+    public func syncCSV(_ kind: ExchangeKind, reader: CSV.Reader, dryRun: Bool, full: Bool = false, now: Int, maxProblems: Int = 50,
+                        phases observe: ((JobPhase) -> Void)? = nil) throws -> SyncResult {
         if full && kind == .events {
             throw RetentionError.invalid("full", "--full is for customers and policies: events are history, a file never holds all of them")
         }
         var phases = JobPhases(observe)
-        var reader = CSV.Reader(text, name: name)
+        var reader = reader
+        let name = reader.name
         guard let headerRecord = try reader.next(1).first else {
             throw RetentionError(.invalid, code: "empty_file", "The file is empty: it needs a header row of column names.", line: 1)
         }
