@@ -219,6 +219,21 @@ import Testing
         #expect { try engine.importCSV(.customers, text: "", dryRun: false, now: testNow) } throws: {
             ($0 as? RetentionError)?.code == "empty_file"
         }
+        // Without a map, an unknown column is named with the file, its line and its column, as the reader's errors
+        // are; an import, a dry run and a sync alike.
+        let shoe = "leadId,agentId,firstName,lastName,email,shoeSize\n"
+        for run in [{ _ = try engine.importCSV(.customers, text: shoe, name: "clients.csv", dryRun: false, now: testNow) },
+                    { _ = try engine.importCSV(.customers, text: shoe, name: "clients.csv", dryRun: true, now: testNow) },
+                    { _ = try engine.syncCSV(.customers, text: shoe, name: "clients.csv", dryRun: false, now: testNow) }] as [() throws -> Void] {
+            #expect { try run() } throws: {
+                guard let e = $0 as? RetentionError else { return false }
+                return e.message.hasPrefix(#"clients.csv line 1, column 6: unknown column "shoeSize"; known columns: id, leadId,"#)
+                    && e.line == 1 && e.column == 6 && e.field == "shoeSize"
+            }
+        }
+        #expect { try engine.importCSV(.customers, text: "leadId,agentId,firstName,lastName,email,leadId\n", name: "c.csv", dryRun: false, now: testNow) } throws: {
+            ($0 as? RetentionError)?.message == #"c.csv line 1, column 6: column "leadId" appears twice."#
+        }
         let ragged = try engine.importCSV(.customers, text: "leadId,agentId,firstName,lastName,email\nl1,a,Ann\n", dryRun: false, now: testNow)
         #expect(ragged.problems.first?.line == 2)
     }

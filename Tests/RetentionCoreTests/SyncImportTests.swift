@@ -72,10 +72,17 @@ import Testing
             """) { "\($0.text(0)) \($0.int(1)) \(Int($0.double(2))) \(Int($0.double(3)))" }
         #expect(changes == ["P-1 1 100000 120000", "P-2 0 80000 90000"])
         #expect(try events(engine, "P-2") == ["coverage_changed"])
-        // P-3 lapsed: its event, its end, and Bob (P-4 cancelled before) has churned.
+        // P-3 lapsed: its event, its end, and Bob (P-4 cancelled before) has churned. The file gives no date of
+        // the end: the policy ends at the sync's now (10:30, not the start of the day), the instant its
+        // policy_lapsed event and Bob's customer_churned are dated.
         #expect(try events(engine, "P-3") == ["policy_lapsed"])
         #expect(try engine.db.queryOne("SELECT status, ended_at FROM policies WHERE policy_number = 'P-3'") { "\($0.text(0)) \($0.int(1))" }
-                == "lapsed \(Timestamp.startOfDay(testNow))")
+                == "lapsed \(testNow)")
+        #expect(try engine.db.query("""
+            SELECT e.event_type, e.occurred_at FROM retention_events e JOIN customers c ON c.id = e.customer_id
+            WHERE c.lead_id = 'L-2' AND e.event_type IN ('policy_lapsed', 'customer_churned') ORDER BY e.event_type
+            """) { "\($0.text(0)) \($0.int(1))" } == ["customer_churned \(testNow)", "policy_lapsed \(testNow)"])
+        #expect(testNow != Timestamp.startOfDay(testNow))
         let counters = try engine.db.query("SELECT lead_id, total_policies, active_policies FROM customers ORDER BY lead_id") { "\($0.text(0)) \($0.int(1)) \($0.int(2))" }
         #expect(counters == ["L-1 3 3", "L-2 2 0"])
         #expect(try engine.db.scalarInt("SELECT count(*) FROM retention_events e JOIN customers c ON c.id = e.customer_id WHERE c.lead_id = 'L-2' AND e.event_type = 'customer_churned'") == 1)

@@ -46,10 +46,10 @@ extension Engine {
         return try db.transaction { try customer(rowID: try writeNewCustomer(prepared, now: now)) }
     }
 
-    /// Decodes and validates an import's row without touching the database (an import runs this on a
-    /// second thread while the first writes).
-    static func preparedImportCustomer(_ body: JSONValue, now: Int) throws -> PreparedCustomer {
-        let new = try NewCustomer(json: body, allowIdentity: true)
+    /// Decodes and validates an import's row (its CSV cells, `CSVCellReader`) without touching the database
+    /// (an import runs this on other threads while one writes).
+    static func preparedImportCustomer<Source: FieldSource>(_ fields: inout Source, now: Int) throws -> PreparedCustomer {
+        let new = try NewCustomer(reading: &fields, allowIdentity: true)
         try new.validate(now: now, importing: true)
         return new.prepared(now: now)
     }

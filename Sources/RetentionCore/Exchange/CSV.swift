@@ -55,7 +55,8 @@ public enum CSV {
         private var dropped = 0
         private let source: ByteSource?
         private var sourceEnded: Bool
-        private let name: String
+        /// The file's name (its path) as errors give it.
+        let name: String
         /// The limits of one field and one record, in bytes (``CSV/maxFieldBytes``, ``CSV/maxRecordBytes``).
         var maxFieldBytes = CSV.maxFieldBytes
         var maxRecordBytes = CSV.maxRecordBytes

@@ -187,7 +187,19 @@ public struct ColumnMap: Sendable, Equatable {
     /// the user's file. A date that does not fit its format is a problem of its line.
     public func apply(to text: String, name: String = "The text") throws -> (text: String, problems: [ImportProblem]) {
         var reader = CSV.Reader(text, name: name)
-        guard let header = try reader.next(1).first else { return (text, []) }
+        var out = ""
+        var problems: [ImportProblem] = []
+        let wroteHeader = try apply(&reader, problems: { problems.append($0) }) { out += $0 }
+        return (wroteHeader ? out : text, problems)
+    }
+
+    /// The map applied to a file read as it goes (`CSV.Reader(file:name:)`), the mapped CSV handed to `write` a
+    /// piece at a time (a few thousand rows), never held whole: a large file is mapped with the memory of one
+    /// batch. Each problem (a date that does not fit its format) goes to `problem` as it is found. Whether the
+    /// file had a header (nothing is written when it has none).
+    public func apply(_ reader: inout CSV.Reader, problems problem: (ImportProblem) -> Void, write: (String) throws -> Void) throws -> Bool {
+        let name = reader.name
+        guard let header = try reader.next(1).first else { return false }
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         for (source, mapLine) in renameLines.sorted(by: { $0.value < $1.value }) where !names.contains(source) {
             throw RetentionError(.invalid, code: "invalid_map", "\(self.name) line \(mapLine): column \"\(source)\" is not in \(name)'s header.", line: mapLine)
@@ -200,17 +212,17 @@ public struct ColumnMap: Sendable, Equatable {
                     : "the map \(self.name) renames \"\(names[i])\" to it (line \(renameLines[names[i]] ?? 0))"
                 throw RetentionError(.invalid, code: "unknown_column",
                     "\(name) line \(header.line), column \(i + 1): unknown column \"\(newNames[position])\"; \(how); known columns: \(known.sorted().joined(separator: ", ")).",
-                    field: newNames[position], line: header.line)
+                    field: newNames[position], line: header.line, column: i + 1)
             }
         }
         let added = defaults.filter { !newNames.contains($0.column) }
         let defaultOf = Dictionary(defaults.map { ($0.column, $0.value) }, uniquingKeysWith: { a, _ in a })
-        var out = String(repeating: "\n", count: header.line - 1) + CSV.line(newNames + added.map(\.column))
+        try write(String(repeating: "\n", count: header.line - 1) + CSV.line(newNames + added.map(\.column)))
         var line = header.line + 1
-        var problems: [ImportProblem] = []
         while true {
             let records = try reader.next(4_096)
             if records.isEmpty { break }
+            var out = ""
             for record in records {
                 if record.line > line { out += String(repeating: "\n", count: record.line - line) }
                 var cells: [String] = []
@@ -224,7 +236,7 @@ public struct ColumnMap: Sendable, Equatable {
                     if let mapped = values[column]?[trimmed] { cell = mapped }
                     if let format = dateFormats[column], !trimmed.isEmpty, values[column]?[trimmed] == nil {
                         if let iso = format.isoDate(trimmed) { cell = iso } else {
-                            problems.append(ImportProblem(line: record.line, column: column, reason: "must be a date written \(format.text), got \"\(trimmed)\""))
+                            problem(ImportProblem(line: record.line, column: column, reason: "must be a date written \(format.text), got \"\(trimmed)\""))
                         }
                     }
                     cells.append(cell)
@@ -235,7 +247,8 @@ public struct ColumnMap: Sendable, Equatable {
                 out += written
                 line = record.line + written.utf8.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
             }
+            try write(out)
         }
-        return (out, problems)
+        return true
     }
 }

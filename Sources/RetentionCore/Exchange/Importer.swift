@@ -94,15 +94,14 @@ extension Engine {
                 guard let headerRecord = try reader.next(1).first else {
                     throw RetentionError(.invalid, code: "empty_file", "The file is empty: it needs a header row of column names.", line: 1)
                 }
-                let header = try Self.importHeader(headerRecord, kind: kind)
-                let typeOf = Dictionary(uniqueKeysWithValues: kind.columns.map { ($0.name, $0.type) })
-                let columnTypes = header.map { typeOf[$0] ?? .text }   // by position, looked up once
+                let header = try Self.importHeader(headerRecord, kind: kind, name: reader.name)
+                let columns = CSVColumns(header, kind: kind)   // positions and types, looked up once
                 let queue = DispatchQueue(label: "retention.import")
                 func prepareBatch(after reader: CSV.Reader) -> Prefetch<(CSV.Reader, [(CSV.Record, PreparedImportRow)])> {
                     Prefetch(on: queue) {
                         var next = reader
                         let records = try next.next(2_048)
-                        return (next, records.parallelMap { ($0, Self.prepareImportRow($0, kind: kind, header: header, types: columnTypes, now: now)) })
+                        return (next, records.parallelMap { ($0, Self.prepareImportRow($0, kind: kind, columns: columns, now: now)) })
                     }
                 }
                 var pending = prepareBatch(after: reader)
@@ -222,9 +221,8 @@ extension Engine {
         guard let headerRecord = try reader.next(1).first else {
             throw RetentionError(.invalid, code: "empty_file", "The file is empty: it needs a header row of column names.", line: 1)
         }
-        let header = try Self.importHeader(headerRecord, kind: kind)
-        let typeOf = Dictionary(uniqueKeysWithValues: kind.columns.map { ($0.name, $0.type) })
-        let columnTypes = header.map { typeOf[$0] ?? .text }   // by position, looked up once
+        let header = try Self.importHeader(headerRecord, kind: kind, name: reader.name)
+        let columns = CSVColumns(header, kind: kind)   // positions and types, looked up once
         // What the lines before would have written: customers' leads and ids (by line), policies' numbers and ids, events' ids.
         var leadLines: [String: Int32] = [:], idLines: [String: Int32] = [:]
         var policyNumbers: Set<String> = [], ids: Set<String> = []
@@ -236,7 +234,7 @@ extension Engine {
             return try statement.step()
         }
         while true {
-            let batch = try reader.next(2_048).parallelMap { ($0, Self.prepareImportRow($0, kind: kind, header: header, types: columnTypes, now: now)) }
+            let batch = try reader.next(2_048).parallelMap { ($0, Self.prepareImportRow($0, kind: kind, columns: columns, now: now)) }
             if batch.isEmpty { break }
             phases.progress(done: rows, total: max(rows, Int(Double(rows + batch.count) * Double(reader.byteCount) / Double(max(1, reader.bytesRead)))))
             for (record, prepared) in batch {
@@ -292,9 +290,17 @@ extension Engine {
     /// Adding their entries as the rows are written costs less than a pass over the whole table for each after
     /// (at a million customers an import spent 7.6 s building nine indexes by sorting; the name and start
     /// date indexes, whose keys come in any order, are still built that way).
+    ///
+    /// The same holds for the indexes whose condition no new customer meets (the at-risk queue's orders need a
+    /// policy in force and a churn risk, which a customer gets only after the import), for the snoozed (few), and
+    /// for the last-updated order (every new row has the import's time, in row order): at a million customers
+    /// building those nine by sorting after took 3 of the 4.6 s the put-off indexes cost, and filling them as
+    /// the rows go costs next to nothing.
     static let customerIndexesFilledInOrder: Set<String> = [
         "customers_agent", "customers_risk_queue", "customers_risk_level", "customers_health", "customers_assigned", "customers_erased",
-        "customers_renewal", "customers_last_contact",
+        "customers_renewal", "customers_last_contact", "customers_snoozed", "customers_updated",
+        "customers_queue_by_probability", "customers_queue_by_health", "customers_queue_by_ltv", "customers_queue_by_renewal",
+        "customers_queue_by_last_contact", "customers_queue_by_owner", "customers_queue_by_name",
     ]
 
     /// A row of an import, made ready on the parsing thread: a validated customer, a decoded policy or
@@ -308,15 +314,22 @@ extension Engine {
 
     static func prepareImportRow(_ record: CSV.Record, kind: ExchangeKind, header: [String], types: [ExchangeKind.CellType],
                                  now: Int) -> PreparedImportRow {
+        prepareImportRow(record, kind: kind, columns: CSVColumns(header, types: types), now: now)
+    }
+
+    /// Reads one row: a customer's cells straight into `NewCustomer` (`CSVCellReader`, no JSON body in between),
+    /// validated; a policy's or an event's through the API's body (`jsonBody`).
+    static func prepareImportRow(_ record: CSV.Record, kind: ExchangeKind, columns: CSVColumns, now: Int) -> PreparedImportRow {
         do {
-            guard record.fields.count == header.count else {
-                throw RetentionError.invalid("", "has \(record.fields.count) cells but the header has \(header.count)")
+            guard record.fields.count == columns.names.count else {
+                throw RetentionError.invalid("", "has \(record.fields.count) cells but the header has \(columns.names.count)")
             }
-            let body = try jsonBody(record.fields, header: header, types: types)
             switch kind {
-            case .customers: return .customer(try preparedImportCustomer(body, now: now))
-            case .policies: return .policy(try NewPolicy(json: body, allowIdentity: true))
-            case .events: return .event(try NewEvent(json: body, allowIdentity: true))
+            case .customers:
+                var cells = try CSVCellReader(record.fields, columns)
+                return .customer(try preparedImportCustomer(&cells, now: now))
+            case .policies: return .policy(try NewPolicy(json: try jsonBody(record.fields, header: columns.names, types: columns.types), allowIdentity: true))
+            case .events: return .event(try NewEvent(json: try jsonBody(record.fields, header: columns.names, types: columns.types), allowIdentity: true))
             }
         } catch let e as RetentionError {
             return .problem(e)
@@ -326,20 +339,22 @@ extension Engine {
     }
 
     /// The column names of an import's header row: every one known, none twice, the required ones present.
-    static func importHeader(_ record: CSV.Record, kind: ExchangeKind) throws -> [String] {
+    /// Errors name the file (`name`, its path), the line and the column, as the reader's own do.
+    static func importHeader(_ record: CSV.Record, kind: ExchangeKind, name: String) throws -> [String] {
         let header = record.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         let known = Set(kind.columns.map(\.name))
-        for (i, name) in header.enumerated() where !known.contains(name) {
+        for (i, column) in header.enumerated() where !known.contains(column) {
             throw RetentionError(.invalid, code: "unknown_column",
-                "Line \(record.line), column \(i + 1): unknown column \"\(name)\"; known columns: \(kind.columns.map(\.name).joined(separator: ", ")).",
-                field: name, line: record.line)
+                "\(name) line \(record.line), column \(i + 1): unknown column \"\(column)\"; known columns: \(kind.columns.map(\.name).joined(separator: ", ")).",
+                field: column, line: record.line, column: i + 1)
         }
-        if let dup = Dictionary(grouping: header, by: { $0 }).first(where: { $0.value.count > 1 }) {
-            throw RetentionError(.invalid, code: "duplicate_column", "Line \(record.line): column \"\(dup.key)\" appears twice.", field: dup.key, line: record.line)
+        if let (i, dup) = header.enumerated().first(where: { i, c in header[..<i].contains(c) }) {
+            throw RetentionError(.invalid, code: "duplicate_column", "\(name) line \(record.line), column \(i + 1): column \"\(dup)\" appears twice.",
+                                 field: dup, line: record.line, column: i + 1)
         }
         let missing = kind.requiredColumns.subtracting(header)
         if !missing.isEmpty {
-            throw RetentionError(.invalid, code: "missing_column", "Line \(record.line): the header lacks the required column(s) \(missing.sorted().joined(separator: ", ")).",
+            throw RetentionError(.invalid, code: "missing_column", "\(name) line \(record.line): the header lacks the required column(s) \(missing.sorted().joined(separator: ", ")).",
                                  line: record.line)
         }
         return header

@@ -256,10 +256,14 @@ enum SyncCompare {
                     if let reason = new.endReason { data.append(("reason", .string(reason))) }
                     let type: EventType = new.status == .cancelled ? .policy_cancelled : new.status == .lapsed ? .policy_lapsed : .policy_expired
                     // Dated at the row's end: its endedAt when the file (or a map) gives one, an expiry at its
-                    // expiration date, else the sync's now; never later than now. The policy's end is the same day.
+                    // expiration date, else the sync's now; never later than now. The policy ends at that same
+                    // instant (`ended_at`), so its event, its end and a churn dated at the customer's last end
+                    // (`recordChurnIfLastPolicyEnded`) agree: a lapse the file does not date ends when the sync
+                    // learns of it, not at the start of that day, hours before the book knew (the book counted
+                    // the policy in force until then).
                     let ended = new.endedAt ?? (new.status == .expired ? new.expirationDate : nil)
-                    let occurred = ended.map { min($0, now) }
-                    if new.endedAt == nil, let occurred { after[column("ended_at")] = .int(Int64(occurred)) }
+                    let occurred = min(ended ?? now, now)
+                    if new.endedAt == nil { after[column("ended_at")] = .int(Int64(occurred)) }
                     events.append(SyncEvent(type: type, severity: type == .policy_expired ? .info : .warning, data: .object(data), occurredAt: occurred))
                 } else if old.status == .lapsed {
                     events.append(SyncEvent(type: .policy_reinstated, severity: .info, data: .object([("policyNumber", .string(old.policyNumber))])))

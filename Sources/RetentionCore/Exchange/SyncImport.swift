@@ -50,15 +50,23 @@ extension Engine {
     /// `phases` is told each phase and, within it, rows done of the total (`JobPhase.progress`).
     public func syncCSV(_ kind: ExchangeKind, text: String, name: String = "The text", dryRun: Bool, full: Bool = false, now: Int, maxProblems: Int = 50,
                         phases observe: ((JobPhase) -> Void)? = nil) throws -> SyncResult {
+        try syncCSV(kind, reader: CSV.Reader(text, name: name), dryRun: dryRun, full: full, now: now, maxProblems: maxProblems, phases: observe)
+    }
+
+    /// Syncs a file as `syncCSV(_:text:…)` does, read as it is compared (`CSV.Reader(file:name:)`: a chunk at a
+    /// time, never the whole file held), so the memory a sync takes grows with its changes, not with its file.
+    public func syncCSV(_ kind: ExchangeKind, reader: CSV.Reader, dryRun: Bool, full: Bool = false, now: Int, maxProblems: Int = 50,
+                        phases observe: ((JobPhase) -> Void)? = nil) throws -> SyncResult {
         if full && kind == .events {
             throw RetentionError.invalid("full", "--full is for customers and policies: events are history, a file never holds all of them")
         }
         var phases = JobPhases(observe)
-        var reader = CSV.Reader(text, name: name)
+        var reader = reader
+        let name = reader.name
         guard let headerRecord = try reader.next(1).first else {
             throw RetentionError(.invalid, code: "empty_file", "The file is empty: it needs a header row of column names.", line: 1)
         }
-        let header = try Self.syncHeader(headerRecord, kind: kind)
+        let header = try Self.syncHeader(headerRecord, kind: kind, name: name)
         var sync = SyncRun(engine: self, kind: kind, header: header, now: now, maxProblems: maxProblems, observe: observe)
         struct Rollback: Error {}
         try db.execute("DROP TABLE IF EXISTS temp.sync_keys; CREATE TEMP TABLE sync_keys (line INTEGER PRIMARY KEY, key TEXT NOT NULL, customer_key TEXT, event_type TEXT, occurred_at INTEGER, data TEXT)")
@@ -95,15 +103,15 @@ extension Engine {
 
     /// The column names of a sync's header: every one known, none twice, the key present (a row new to the
     /// book needs the import's required columns too, checked on that row).
-    static func syncHeader(_ record: CSV.Record, kind: ExchangeKind) throws -> [String] {
+    static func syncHeader(_ record: CSV.Record, kind: ExchangeKind, name: String) throws -> [String] {
         do {
-            return try importHeader(record, kind: kind)
+            return try importHeader(record, kind: kind, name: name)
         } catch let e as RetentionError where e.code == "missing_column" {
             let header = record.fields.map { $0.trimmingCharacters(in: .whitespaces) }
             let missing = SyncRun.keyColumns(kind).subtracting(header)
             if !missing.isEmpty {
                 throw RetentionError(.invalid, code: "missing_column",
-                    "Line \(record.line): the header lacks the column(s) \(missing.sorted().joined(separator: ", ")) that a sync matches rows by.", line: record.line)
+                    "\(name) line \(record.line): the header lacks the column(s) \(missing.sorted().joined(separator: ", ")) that a sync matches rows by.", line: record.line)
             }
             return header
         }

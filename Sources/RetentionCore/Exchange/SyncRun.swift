@@ -6,8 +6,8 @@ struct SyncRun {
     let engine: Engine
     let kind: ExchangeKind
     let header: [String]
-    /// The rows of an events file (compared once all are read); customers and policies go a batch at a time.
-    private var records: [CSV.Record] = []
+    /// The ids of the new events planned so far (an id twice in a file is refused on its second line).
+    private var eventIDs = Set<String>()
     let now: Int
     let maxProblems: Int
     let observe: ((JobPhase) -> Void)?
@@ -54,25 +54,26 @@ struct SyncRun {
 
     /// Reads the file a batch of rows (8,192) at a time: stages the batch's keys, reads the book's rows for
     /// them (one join), compares each row on all cores, and runs the checks a new row gets from an import, by
-    /// reads alone. Fills `planned` (new and changed rows only: memory grows with the changes, not the file)
-    /// and `result` (counts, refused rows).
+    /// reads alone. Fills `planned` (new and changed rows only: memory grows with the changes, not the file;
+    /// events too go a batch at a time, only their keys kept to find one twice in the file) and `result`
+    /// (counts, refused rows).
     mutating func plan(_ reader: inout CSV.Reader, phase: String) throws {
         let keyIndex = header.firstIndex(of: kind == .customers ? "leadId" : kind == .policies ? "policyNumber" : "id")
         let stage = try db.statement("INSERT INTO temp.sync_keys (line, key, customer_key, event_type, occurred_at, data) VALUES (?, ?, ?, ?, ?, ?)")
-        let columnTypes = SyncCompare.types(kind, for: header)
+        let columns = CSVColumns(header, kind: kind)
         // Events: the key is the id, else the customer, type, time and data (parsed as the import parses them).
-        var events: [Int: Engine.PreparedImportRow] = [:]
         var firstLineOfKey: [String: Int] = [:]
         while true {
             let batch = try reader.next(8_192)
             if batch.isEmpty { break }
             result.rows += batch.count
             var refusedLines = Set<Int>()
+            var events: [Int: Engine.PreparedImportRow] = [:]
             for record in batch {
                 var key = keyIndex.flatMap { $0 < record.fields.count ? FormulaGuard.restore(record.fields[$0]) : nil } ?? ""
                 var values: [SQLValue] = [.int(Int64(record.line)), .text(key), .null, .null, .null, .null]
                 if kind == .events {
-                    let prepared = Engine.prepareImportRow(record, kind: .events, header: header, types: columnTypes, now: now)
+                    let prepared = Engine.prepareImportRow(record, kind: .events, columns: columns, now: now)
                     events[record.line] = prepared
                     if case .event(let e) = prepared {
                         key = e.id?.lowercased() ?? ""
@@ -101,11 +102,10 @@ struct SyncRun {
             switch kind {
             case .customers: try planCustomers(rows)
             case .policies: try planPolicies(rows)
-            case .events: records += rows
+            case .events: try planEvents(rows, events)
             }
             observe?(.progress(phase, done: result.rows, total: nil))
         }
-        if kind == .events { try planEvents(phase, events) }
         result.fieldCounts = header.compactMap { f in fieldCounts[f].map { (f, $0) } }
             + fieldCounts.filter { !header.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         result.eventCounts = eventCounts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
@@ -183,23 +183,24 @@ struct SyncRun {
         }
     }
 
-    private mutating func planEvents(_ phase: String, _ prepared: [Int: Engine.PreparedImportRow]) throws {
+    /// A batch of an events file's rows (`prepared`: each line's event as the import reads it).
+    private mutating func planEvents(_ records: [CSV.Record], _ prepared: [Int: Engine.PreparedImportRow]) throws {
+        guard let first = records.first?.line, let last = records.last?.line else { return }
+        let lines: [SQLValue] = [.int(Int64(first)), .int(Int64(last))]
         // Events with an id in the book: the book's cells, to tell the same event from one rewritten.
         var book: [Int: [String]] = [:]
         try db.forEach("""
             SELECT \(Engine.exportColumns(.events)), s.line, c.lead_id FROM temp.sync_keys s JOIN retention_events e ON e.uuid = s.key
-            JOIN customers c ON c.id = e.customer_id LEFT JOIN policies p ON p.id = e.policy_id WHERE s.key <> ''
-            """) { r in book[r.int(8)] = Engine.exportCells(.events, r) + [r.text(9)] }
+            JOIN customers c ON c.id = e.customer_id LEFT JOIN policies p ON p.id = e.policy_id WHERE s.key <> '' AND s.line BETWEEN ?1 AND ?2
+            """, lines) { r in book[r.int(8)] = Engine.exportCells(.events, r) + [r.text(9)] }
         // Events without an id found in the book by customer (id or lead id), type, time and data.
         let found = Set(try db.query("""
-            SELECT s.line FROM temp.sync_keys s WHERE s.key = '' AND EXISTS (
+            SELECT s.line FROM temp.sync_keys s WHERE s.key = '' AND s.line BETWEEN ?1 AND ?2 AND EXISTS (
               SELECT 1 FROM retention_events e
               WHERE e.customer_id IN (SELECT id FROM customers WHERE uuid = s.customer_key UNION ALL SELECT id FROM customers WHERE lead_id = s.customer_key)
                 AND e.occurred_at = s.occurred_at AND e.event_type = s.event_type AND e.data IS s.data)
-            """) { $0.int(0) })
-        var ids = Set<String>()
-        for (i, record) in records.enumerated() {
-            progress(phase, i + 1, records.count)
+            """, lines) { $0.int(0) })
+        for record in records {
             guard let row = prepared[record.line] else { continue }
             do {
                 guard case .event(let event) = row else {
@@ -226,10 +227,10 @@ struct SyncRun {
                     }
                     if found.contains(record.line) { result.unchanged += 1; continue }
                 }
-                if let id = event.id?.lowercased(), ids.contains(id) { throw Engine.duplicateEventID(id) }
+                if let id = event.id?.lowercased(), eventIDs.contains(id) { throw Engine.duplicateEventID(id) }
                 _ = try engine.checkNewEvent(event, importing: true)
                 _ = try Engine.eventAmountCents(event.data)
-                if let id = event.id { ids.insert(id.lowercased()) }
+                if let id = event.id { eventIDs.insert(id.lowercased()) }
                 result.new += 1
                 planned.append(.new(record.line, .event(event)))
             } catch let e as RetentionError where e.kind != .storage {

@@ -2,7 +2,7 @@
 ///
 /// Fields are addressed by their API name; nested objects report dotted paths (`premium.amount`).
 /// `finish()` rejects any field the operation does not know, so a typo is an error, not silently ignored.
-public struct FieldReader {
+public struct FieldReader: FieldSource {
     private let pairs: [(String, JSONValue)]
     private let prefix: String
     /// Which of `pairs` the operation has read (by position: a body has few fields, so a scan beats hashing).
@@ -29,11 +29,6 @@ public struct FieldReader {
         return pairs[i].1
     }
 
-    public mutating func string(_ key: String) throws -> String {
-        guard let v = try optionalString(key) else { throw RetentionError.invalid(path(key), "is required") }
-        return v
-    }
-
     /// A string, trimmed; nil when absent or null. An empty string counts as absent for optional text.
     public mutating func optionalString(_ key: String) throws -> String? {
         guard let v = raw(key), !v.isNull else { return nil }
@@ -43,50 +38,16 @@ public struct FieldReader {
         return t.isEmpty ? nil : t
     }
 
-    public mutating func double(_ key: String) throws -> Double {
-        guard let v = try optionalDouble(key) else { throw RetentionError.invalid(path(key), "is required") }
-        return v
-    }
-
     public mutating func optionalDouble(_ key: String) throws -> Double? {
         guard let v = raw(key), !v.isNull else { return nil }
         guard case .number(let d) = v, d.isFinite else { throw RetentionError.invalid(path(key), "must be a number, got \(v.typeName)") }
         return d
     }
 
-    public mutating func optionalInt(_ key: String) throws -> Int? {
-        guard let d = try optionalDouble(key) else { return nil }
-        guard d == d.rounded(), abs(d) < 1e15 else { throw RetentionError.invalid(path(key), "must be a whole number") }
-        return Int(d)
-    }
-
     public mutating func optionalBool(_ key: String) throws -> Bool? {
         guard let v = raw(key), !v.isNull else { return nil }
         guard case .bool(let b) = v else { throw RetentionError.invalid(path(key), "must be true or false, got \(v.typeName)") }
         return b
-    }
-
-    /// Money in currency units with at most two decimals, returned as integer cents.
-    public mutating func optionalCents(_ key: String) throws -> Int? {
-        guard let d = try optionalDouble(key) else { return nil }
-        return try Validation.cents(d, field: path(key))
-    }
-
-    /// A calendar date `YYYY-MM-DD` (or an ISO instant, whose date is used), as Unix seconds.
-    public mutating func optionalDate(_ key: String) throws -> Int? {
-        guard let s = try optionalString(key) else { return nil }
-        guard let t = Timestamp.parseDate(s) else {
-            throw RetentionError.invalid(path(key), "must be an ISO date like 2024-01-31, got \"\(s)\"")
-        }
-        return t
-    }
-
-    public mutating func optionalInstant(_ key: String) throws -> Int? {
-        guard let s = try optionalString(key) else { return nil }
-        guard let t = Timestamp.parse(s) else {
-            throw RetentionError.invalid(path(key), "must be an ISO date or date-time like 2024-01-31T09:00:00Z, got \"\(s)\"")
-        }
-        return t
     }
 
     public mutating func optionalStringArray(_ key: String) throws -> [String]? {
@@ -118,15 +79,6 @@ public struct FieldReader {
     /// The largest JSON object a field (metadata, an event's data with its note, coverage limits) may hold,
     /// serialized: 64 KiB. The README lists it with the other size limits.
     public static let jsonObjectBytesAtMost = 65_536
-
-    /// A string that must be one of `allowed`; the error lists them.
-    public mutating func optionalChoice<T: RawRepresentable>(_ key: String, _ type: T.Type) throws -> T? where T.RawValue == String, T: CaseIterable {
-        guard let s = try optionalString(key) else { return nil }
-        guard let v = T(rawValue: s.lowercased()) else {
-            throw RetentionError.invalid(path(key), "must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")); got \"\(s)\"")
-        }
-        return v
-    }
 
     /// Rejects fields the operation does not read.
     public func finish() throws {

@@ -42,7 +42,9 @@ enum ImportCommand {
                       not a terminal)
 
         On a terminal a progress line shows the phase, the rows done of the file's (estimated) rows, rows per
-        second and the time left. A file of customers or events is read as it is imported, never held whole.
+        second and the time left. A file of customers or events is read as it is imported, never held whole; so
+        is a file synced, or read through a map (mapped as it is read into a scratch file beside the book, which
+        is removed at once).
         """,
         valueOptions: ["--map"],
         flagOptions: ["--dry-run", "--timings", "--sync", "--full", "--quiet"],
@@ -57,26 +59,27 @@ enum ImportCommand {
         return (try? handle.readToEnd()) ?? Data()
     }
 
-    static func run(_ args: ParsedArguments, _ env: CommandEnvironment) throws -> Int32 {
-        guard args.positionals.count == 2 else { throw UsageError(message: "expected a kind and a file", usage: usage) }
-        guard let kind = ExchangeKind(rawValue: args.positionals[0]) else {
-            throw UsageError(message: "unknown kind \"\(args.positionals[0])\"; use customers, policies or events", usage: usage)
+    /// What an import reads: a regular file, read as it is parsed (a chunk at a time, never held whole), or the
+    /// text of a pipe, a FIFO or standard input, read whole.
+    enum Input {
+        case file(FileHandle)
+        case text(String)
+
+        func reader(name: String) -> CSV.Reader {
+            switch self {
+            case .file(let handle): CSV.Reader(file: handle, name: name)
+            case .text(let text): CSV.Reader(text, name: name)
+            }
         }
-        let path = args.positionals[1]
-        let progress = ProgressLine.forCommand(args, env)
-        defer { progress.finish() }
-        // A regular file is read as it is parsed (a chunk at a time), never held whole.
+    }
+
+    /// Opens `path` ("-": standard input); nil (with the reason printed) when it cannot be read.
+    static func open(_ path: String) throws -> Input? {
         var isFolder: ObjCBool = false
-        if args.flag("--full") && !args.flag("--sync") { throw UsageError(message: "--full goes with --sync", usage: usage) }
-        if args.flag("--full") && kind == .events { throw UsageError(message: "--full is for customers and policies (a file never holds every event)", usage: usage) }
-        let wholeText = args.flag("--sync") || args.value("--map") != nil
-        if !wholeText, path != "-", FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
+        if path != "-", FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
            let attributes = try? FileManager.default.attributesOfItem(atPath: path), attributes[.type] as? FileAttributeType == .typeRegular,
            let handle = FileHandle(forReadingAtPath: path) {
-            defer { try? handle.close() }
-            return try report(args, env, kind: kind, path: path, progress: progress) { engine, phases in
-                try engine.importCSV(kind, file: handle, name: path, dryRun: args.flag("--dry-run"), now: env.now, phases: phases)
-            }
+            return .file(handle)
         }
         // A pipe or a FIFO (`/dev/stdin`, `<(…)`) is read like a file, whole.
         guard let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile()
@@ -85,36 +88,82 @@ enum ImportCommand {
             let reason = !FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) ? "there is no such file"
                 : isFolder.boolValue ? "it is a folder, not a CSV file" : "it cannot be read (check its permissions)"
             Output.err("retention import: cannot read \(path): \(reason).")
-            return ExitCode.noInput
+            return nil
         }
-        var text = try UTF8Text.decode(data, name: path)
+        return .text(try UTF8Text.decode(data, name: path))
+    }
+
+    /// A file for the mapped rows beside the book (the user's data stays on the book's disk, readable by its
+    /// owner only), removed from its folder as soon as it is open: nothing is left behind, even by a kill.
+    static func scratchFile(besideBook databasePath: String) throws -> FileHandle {
+        let book = URL(fileURLWithPath: databasePath)
+        for folder in [book.deletingLastPathComponent().path, NSTemporaryDirectory()] {
+            let path = folder + "/.\(book.lastPathComponent).import-map-\(getpid())"
+            let fd = Foundation.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            if fd >= 0 {
+                unlink(path)
+                return FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+            }
+        }
+        throw RetentionError.storage("retention import: cannot make a scratch file for the mapped rows beside \(databasePath) or in \(NSTemporaryDirectory()).")
+    }
+
+    static func run(_ args: ParsedArguments, _ env: CommandEnvironment) throws -> Int32 {
+        guard args.positionals.count == 2 else { throw UsageError(message: "expected a kind and a file", usage: usage) }
+        guard let kind = ExchangeKind(rawValue: args.positionals[0]) else {
+            throw UsageError(message: "unknown kind \"\(args.positionals[0])\"; use customers, policies or events", usage: usage)
+        }
+        let path = args.positionals[1]
+        let progress = ProgressLine.forCommand(args, env)
+        defer { progress.finish() }
+        if args.flag("--full") && !args.flag("--sync") { throw UsageError(message: "--full goes with --sync", usage: usage) }
+        if args.flag("--full") && kind == .events { throw UsageError(message: "--full is for customers and policies (a file never holds every event)", usage: usage) }
+        var map: ColumnMap?
         if let mapPath = args.value("--map") {
             guard let mapData = FileManager.default.contents(atPath: mapPath) else {
                 Output.err("retention import: cannot read the map \(mapPath).")
                 return ExitCode.usage
             }
-            let map: ColumnMap
             do {
                 map = try ColumnMap(text: try UTF8Text.decode(mapData, name: mapPath), kind: kind, name: mapPath)
             } catch let e as RetentionError {
                 Output.err("retention import: \(e.message)")
                 return ExitCode.usage
             }
-            let (mapped, problems) = try map.apply(to: text, name: path)
-            if !problems.isEmpty {
-                for p in problems.prefix(50) { Output.err("\(path): \(p)") }
-                let shown = problems.count > 50 ? ", the first 50 shown" : ""
-                Output.err("retention import: \(path) has \(problems.count) bad row\(problems.count == 1 ? "" : "s")\(shown); nothing was imported.")
+        }
+        guard var input = try open(path) else { return ExitCode.noInput }
+        defer { if case .file(let handle) = input { try? handle.close() } }
+        if let map {
+            // The map is applied as the file is read, into a scratch file that the import then reads as it goes:
+            // neither the file nor its mapped rows are ever held whole.
+            let mapped = try scratchFile(besideBook: env.databasePath)
+            var reader = input.reader(name: path)
+            var problems: [ImportProblem] = [], problemCount = 0
+            _ = try map.apply(&reader, problems: { problemCount += 1; if problems.count < 50 { problems.append($0) } }) {
+                try mapped.write(contentsOf: Data($0.utf8))
+            }
+            if problemCount > 0 {
+                for p in problems { Output.err("\(path): \(p)") }
+                let shown = problemCount > 50 ? ", the first 50 shown" : ""
+                Output.err("retention import: \(path) has \(problemCount) bad row\(problemCount == 1 ? "" : "s")\(shown); nothing was imported.")
                 return ExitCode.dataError
             }
-            text = mapped
+            try mapped.seek(toOffset: 0)
+            if case .file(let handle) = input { try? handle.close() }
+            input = .file(mapped)
         }
         if args.flag("--sync") {
             let engine = try env.openEngine(create: !args.flag("--dry-run"))
-            return try sync(kind, text: text, path: path, args: args, engine: engine, env: env, progress: progress)
+            return try sync(kind, reader: input.reader(name: path), path: path, args: args, engine: engine, env: env, progress: progress)
         }
+        let source = input
         return try report(args, env, kind: kind, path: path, progress: progress) { engine, phases in
-            try engine.importCSV(kind, text: text, name: path, dryRun: args.flag("--dry-run"), now: env.now, phases: phases)
+            switch source {
+            case .file(let handle):
+                try engine.importCSV(kind, file: handle, name: path, dryRun: args.flag("--dry-run"), now: env.now, phases: phases)
+            case .text(let text):
+                try engine.importCSV(kind, text: text, name: path, dryRun: args.flag("--dry-run"), now: env.now, phases: phases)
+            }
         }
     }
 
@@ -143,12 +192,12 @@ enum ImportCommand {
         return ExitCode.ok
     }
 
-    static func sync(_ kind: ExchangeKind, text: String, path: String, args: ParsedArguments, engine: Engine, env: CommandEnvironment,
+    static func sync(_ kind: ExchangeKind, reader: CSV.Reader, path: String, args: ParsedArguments, engine: Engine, env: CommandEnvironment,
                      progress: ProgressLine) throws -> Int32 {
         let started = Date()
         let clock = PhaseClock()
         let dryRun = args.flag("--dry-run")
-        let result = try engine.syncCSV(kind, text: text, name: path, dryRun: dryRun, full: args.flag("--full"), now: env.now,
+        let result = try engine.syncCSV(kind, reader: reader, dryRun: dryRun, full: args.flag("--full"), now: env.now,
                                      phases: { clock.observe($0); progress.observe($0) })
         progress.finish()
         if args.flag("--timings") {

@@ -7,6 +7,11 @@ extension NewCustomer {
     /// cells are not read. Errors name the field.
     public init(json body: JSONValue, allowIdentity: Bool = false) throws {
         var r = try FieldReader(body)
+        try self.init(reading: &r, allowIdentity: allowIdentity)
+    }
+
+    /// Reads a new customer from any source of fields (a JSON body, an import's CSV cells), by the same rules.
+    init<Source: FieldSource>(reading r: inout Source, allowIdentity: Bool) throws {
         let id = try r.importedID(allowIdentity: allowIdentity)
         let leadId = try r.string("leadId")
         try r.refuseID(unlessImporting: allowIdentity)
@@ -44,7 +49,7 @@ extension CustomerPatch {
 
     /// Reads the writable fields of a customer from a create (`creating`: the names and e-mail are
     /// required) or update body, leaving the reader open for the caller's other fields.
-    init(reading r: inout FieldReader, creating: Bool) throws {
+    init<Source: FieldSource>(reading r: inout Source, creating: Bool) throws {
         self.init()
         func requiredText(_ key: String) throws -> String? {
             if creating { return try r.string(key) }
@@ -52,7 +57,7 @@ extension CustomerPatch {
             guard let v = try r.optionalString(key) else { throw RetentionError.invalid(key, "cannot be empty") }
             return v
         }
-        func optionalText(_ r: inout FieldReader, _ key: String) throws -> String?? {
+        func optionalText<S: FieldSource>(_ r: inout S, _ key: String) throws -> String?? {
             guard r.has(key) else { return nil }
             return .some(try r.optionalString(key))
         }

@@ -2,7 +2,7 @@ import Foundation
 
 /// The `id` field of a body that creates a record: Retention assigns ids, so only an import's row
 /// (`allowIdentity`, `retention import`) may keep the one it had, which must be a UUID.
-extension FieldReader {
+extension FieldSource {
     /// The id an import's row keeps, lower-cased; nil when none is given or when the body is not an import's.
     mutating func importedID(allowIdentity: Bool) throws -> String? {
         guard allowIdentity, let given = try optionalString("id") else { return nil }
