@@ -64,7 +64,10 @@ import Testing
     @Test func statusChangesFollowTheAllowedTransitions() throws {
         let (engine, c, p) = try customerAndPolicy()
         let cancelled = try engine.updatePolicy(id: p.id, try json(#"{"status": "cancelled", "endReason": "insured_request"}"#), now: testNow)
-        #expect(cancelled.status == .cancelled && cancelled.endReason == "insured_request" && cancelled.endedAt != nil)
+        #expect(cancelled.status == .cancelled && cancelled.endReason == "insured_request")
+        // The policy ends at the instant of the change, the instant its event (and the churn it causes) is dated.
+        #expect(cancelled.endedAt == testNow)
+        #expect(try engine.events(customerId: c.id).filter { $0.eventType == .policy_cancelled }.map(\.occurredAt) == [testNow])
         let after = try engine.customer(id: c.id)
         #expect(after.activePolicies == 0 && after.nextRenewalDate == nil && after.totalPolicies == 1)
         let types = try engine.events(customerId: c.id).map(\.eventType)

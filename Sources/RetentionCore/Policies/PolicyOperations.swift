@@ -189,7 +189,8 @@ extension Engine {
                     set("end_reason", "endReason", .null)
                     if before.status == .lapsed { endedEvent = .policy_reinstated }
                 } else {
-                    set("ended_at", "endedAt", .int(Int64(Timestamp.startOfDay(now))))
+                    // Ended at the instant of the change, the instant its event is dated (the API shows the day).
+                    set("ended_at", "endedAt", .int(Int64(now)))
                     set("end_reason", "endReason", .init(endReason))
                     endedEvent = newStatus == .cancelled ? .policy_cancelled : newStatus == .lapsed ? .policy_lapsed : .policy_expired
                 }
