@@ -369,42 +369,42 @@ extension Engine {
     /// one `UPDATE … FROM temp.rescored_scores` per run of nearby customers (`rows`: sorted row ids), each
     /// reading the customers in row order, with that run's move in `customer_totals` (`updatingScoreTotals`).
     /// Then empties the staging table.
-    ///
-    /// `rebuildIndexes` (a full rescore): the customers' indexes on score columns are dropped before the
-    /// update and created again after it, by sorting, in the same transaction (a crash or a kill rolls the
-    /// drop back with everything else): moving three entries per customer at random positions dirtied nearly
-    /// every page of each index in every batch, once per batch.
-    func applyRescored(rows: [Int64], rebuildIndexes: Bool) throws {
+    func applyRescored(rows: [Int64]) throws {
         precondition(db.isInTransaction, "the scores move inside the rescore's transaction")
-        let runs = Engine.ranges(covering: rows, chunk: Int(Int32.max))
-        guard !runs.isEmpty else { return }
-        var recreate: [String] = []
-        if rebuildIndexes {
-            let keep = try db.query("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' AND sql IS NOT NULL") {
-                ($0.text(0), $0.text(1))
-            }.filter { _, sql in !Engine.scoreColumnNames.contains { sql.range(of: "\\b\($0)\\b", options: .regularExpression) != nil } }
-            recreate = try Store.dropSecondaryIndexes(db, tables: ["customers"], keeping: Set(keep.map(\.0)))
-        }
         let update = try db.statement("""
             UPDATE customers SET health_score = s.health_score, churn_risk = s.churn_risk, churn_probability = s.churn_probability,
               top_risk_factor = s.top_risk_factor, scored_at = s.scored_at, projected_ltv_cents = s.projected_ltv_cents, ltv_tier = s.ltv_tier
             FROM temp.rescored_scores AS s WHERE customers.id = s.id AND customers.id BETWEEN ?1 AND ?2
             """)
-        for run in runs {
+        for run in Engine.ranges(covering: rows, chunk: Int(Int32.max)) {
             try updatingScoreTotals(of: run) { try db.run(update, [.int(run.lowerBound), .int(run.upperBound)]) }
         }
-        if !recreate.isEmpty { try Store.createIndexes(db, recreate) }
         try db.execute("DELETE FROM temp.rescored_scores")
     }
 
+    /// Runs `body` (a full rescore's writes, inside its transaction) with the customers' indexes on score
+    /// columns dropped, then creates them again by sorting, in the same transaction: a crash, a kill or an
+    /// error rolls the drop back with everything else. Moving three entries per customer at random positions
+    /// dirtied nearly every page of each of those indexes in every batch.
+    func withScoreIndexesRebuilt<T>(_ body: () throws -> T) throws -> T {
+        precondition(db.isInTransaction, "the score indexes are rebuilt inside the rescore's transaction")
+        let keep = try db.query("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' AND sql IS NOT NULL") {
+            ($0.text(0), $0.text(1))
+        }.filter { _, sql in !Engine.scoreColumnNames.contains { sql.range(of: "\\b\($0)\\b", options: .regularExpression) != nil } }
+        let recreate = try Store.dropSecondaryIndexes(db, tables: ["customers"], keeping: Set(keep.map(\.0)))
+        let result = try body()
+        try Store.createIndexes(db, recreate)
+        return result
+    }
+
     /// Rescores the whole book (health, churn and lifetime value) in one set-based pass: signals are read for a range of customers at a time
-    /// (aggregate reads, no query per customer), scores computed in memory, and each range written in its
-    /// own transaction, so an interruption loses nothing already committed and leaves no half-written
-    /// customer. The book's feature medians (for the next run's expected-impact figures) and the lines'
+    /// (aggregate reads, no query per customer), scores computed in memory, and the whole book written in
+    /// one transaction (current scores set-wise, their indexes rebuilt by sorting: see `rescore(_:now:chunk:observe:)`),
+    /// so an interruption leaves the book as it was, never a half-written customer. The book's feature medians (for the next run's expected-impact figures) and the lines'
     /// retention models (for one customer's LTV between rescores) are saved.
     ///
     /// On a database file, the next two ranges are read and scored on two more connections in background
-    /// threads while this one writes the current range, so both processor cores work.
+    /// threads while this one writes the range before, so both processor cores work.
     ///
     /// `progress` is told the customers done and the total after each range (kept for older callers; `observe`
     /// gets the same as `JobPhase.progress`).
@@ -475,10 +475,10 @@ extension Engine {
         // Slot k holds the range read by reader k: range i is in slot i mod 2, started when range i − 2 was taken.
         var ahead = (0..<readers.count).map(startReading)
         try db.execute(Engine.rescoredScoresTable)
-        // A full rescore is one transaction: its history rows and events as the ranges come, its current scores
-        // applied at the end with the score indexes rebuilt by sorting (`applyRescored`). A changed-only one
-        // writes each group in its own transaction, the indexes kept (a few customers' entries move).
-        var staged: [Int64] = []
+        // A full rescore is one transaction: its score indexes dropped first and rebuilt by sorting at the end
+        // (`withScoreIndexesRebuilt`), each range's current scores applied set-wise as it comes (`applyRescored`),
+        // with its history rows and events. A changed-only one writes each group in its own transaction, the
+        // indexes kept (a few customers' entries move).
         func rescoreRange(_ index: Int) throws {
             let batch: RescoredRange
             if readers.isEmpty {
@@ -490,7 +490,7 @@ extension Engine {
             }
             let customers = batch.customers.sorted { $0.customerRowID < $1.customerRowID }
             try stageRescored(customers, inputs)
-            staged += customers.map(\.customerRowID)
+            try applyRescored(rows: customers.map(\.customerRowID))
             for r in customers {
                 summary.customers += 1
                 summary.byRisk[r.risk, default: 0] += 1
@@ -503,16 +503,13 @@ extension Engine {
         if scope == .all {
             try db.transaction {
                 try db.execute("DELETE FROM temp.rescored_scores")
-                for index in ranges.indices { try rescoreRange(index) }
-                try applyRescored(rows: staged, rebuildIndexes: true)
+                try withScoreIndexesRebuilt { for index in ranges.indices { try rescoreRange(index) } }
             }
         } else {
             for index in ranges.indices {
                 try db.transaction {
                     try db.execute("DELETE FROM temp.rescored_scores")
-                    staged = []
                     try rescoreRange(index)
-                    try applyRescored(rows: staged, rebuildIndexes: false)
                 }
             }
         }
