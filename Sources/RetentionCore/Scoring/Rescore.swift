@@ -344,50 +344,78 @@ extension Engine {
         return range
     }
 
-    /// Writes one range's scores in one transaction: the customer's current values (one UPDATE), the
-    /// health and LTV history rows, the risk-change events, and the range's move in `customer_totals`.
-    ///
-    /// The totals are moved per run of nearby customers (`Engine.ranges(covering:)`): a batch of changed
-    /// customers spread over the book does not sum every customer between them.
-    func writeRescored(_ batch: [RescoredCustomer], _ inputs: RescoreInputs) throws {
-        let sorted = batch.sorted { $0.customerRowID < $1.customerRowID }
-        let runs = Engine.ranges(covering: sorted.map(\.customerRowID), chunk: Int(Int32.max))
-        guard !runs.isEmpty else { return }
-        try db.transaction {
-            var start = 0
-            for run in runs {
-                var end = start
-                while end < sorted.count && run.contains(sorted[end].customerRowID) { end += 1 }
-                let part = Array(sorted[start..<end])
-                try updatingScoreTotals(of: run) { try writeRescoredRows(part, inputs) }
-                start = end
-            }
-        }
-    }
+    /// The connection's TEMP table a rescore collects the new current scores in (customer order, keyed by the
+    /// customer's row id) before it applies them to `customers` with one `UPDATE … FROM` per run of customers
+    /// (`applyRescored`). Its columns are `RescoredCustomer.scoreColumns`' in that order, the row id last.
+    static let rescoredScoresTable = """
+        CREATE TEMP TABLE IF NOT EXISTS rescored_scores (
+          health_score REAL, churn_risk INTEGER, churn_probability REAL, top_risk_factor TEXT, scored_at INTEGER,
+          projected_ltv_cents INTEGER, ltv_tier TEXT, id INTEGER PRIMARY KEY)
+        """
 
-    private func writeRescoredRows(_ batch: [RescoredCustomer], _ inputs: RescoreInputs) throws {
-        // Prepared once per range (finding a cached statement by its text costs a hash of the text per row).
-        let updateScores = try db.statement("""
-            UPDATE customers SET health_score = ?, churn_risk = ?, churn_probability = ?, top_risk_factor = ?, scored_at = ?,
-              projected_ltv_cents = ?, ltv_tier = ? WHERE id = ?
+    /// Writes a batch of rescored customers inside the caller's transaction, all but their current scores:
+    /// the health and LTV history rows, the risk-change events (and their tasks), and the new scores into
+    /// `temp.rescored_scores`, which `applyRescored` moves into `customers` (with `customer_totals`).
+    func stageRescored(_ batch: [RescoredCustomer], _ inputs: RescoreInputs) throws {
+        precondition(db.isInTransaction, "a rescore's rows are written inside its transaction")
+        // Prepared once per batch (finding a cached statement by its text costs a hash of the text per row).
+        let stage = try db.statement("""
+            INSERT INTO temp.rescored_scores (health_score, churn_risk, churn_probability, top_risk_factor, scored_at,
+              projected_ltv_cents, ltv_tier, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let insertHealth = try db.statement(Engine.healthHistoryInsert), insertLTV = try db.statement(Engine.ltvHistoryInsert)
         for r in batch {
-            try db.run(updateScores, r.scoreColumns)
+            try db.run(stage, r.scoreColumns)
             if let values = r.healthHistory { try db.run(insertHealth, values) }
             if let values = r.ltvHistory { try db.run(insertLTV, values) }
             try recordRiskChange(customerRow: r.customerRowID, from: r.previousRisk, to: r.risk, probability: r.probability, now: inputs.now)
         }
     }
 
+    /// The customers' indexes a score write moves entries in: those whose definition names a score column.
+    static let scoreColumnNames = ["health_score", "churn_risk", "churn_probability", "top_risk_factor", "scored_at",
+                                   "projected_ltv_cents", "ltv_tier"]
+
+    /// Moves the staged scores (`stageRescored`) into `customers`, set-wise, inside the caller's transaction:
+    /// one `UPDATE … FROM temp.rescored_scores` per run of nearby customers (`rows`: sorted row ids), each
+    /// reading the customers in row order, with that run's move in `customer_totals` (`updatingScoreTotals`).
+    /// Then empties the staging table.
+    func applyRescored(rows: [Int64]) throws {
+        precondition(db.isInTransaction, "the scores move inside the rescore's transaction")
+        let update = try db.statement("""
+            UPDATE customers SET health_score = s.health_score, churn_risk = s.churn_risk, churn_probability = s.churn_probability,
+              top_risk_factor = s.top_risk_factor, scored_at = s.scored_at, projected_ltv_cents = s.projected_ltv_cents, ltv_tier = s.ltv_tier
+            FROM temp.rescored_scores AS s WHERE customers.id = s.id AND customers.id BETWEEN ?1 AND ?2
+            """)
+        for run in Engine.ranges(covering: rows, chunk: Int(Int32.max)) {
+            try updatingScoreTotals(of: run) { try db.run(update, [.int(run.lowerBound), .int(run.upperBound)]) }
+        }
+        try db.execute("DELETE FROM temp.rescored_scores")
+    }
+
+    /// Runs `body` (a full rescore's writes, inside its transaction) with the customers' indexes on score
+    /// columns dropped, then creates them again by sorting, in the same transaction: a crash, a kill or an
+    /// error rolls the drop back with everything else. Moving three entries per customer at random positions
+    /// dirtied nearly every page of each of those indexes in every batch.
+    func withScoreIndexesRebuilt<T>(_ body: () throws -> T) throws -> T {
+        precondition(db.isInTransaction, "the score indexes are rebuilt inside the rescore's transaction")
+        let keep = try db.query("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' AND sql IS NOT NULL") {
+            ($0.text(0), $0.text(1))
+        }.filter { _, sql in !Engine.scoreColumnNames.contains { sql.range(of: "\\b\($0)\\b", options: .regularExpression) != nil } }
+        let recreate = try Store.dropSecondaryIndexes(db, tables: ["customers"], keeping: Set(keep.map(\.0)))
+        let result = try body()
+        try Store.createIndexes(db, recreate)
+        return result
+    }
+
     /// Rescores the whole book (health, churn and lifetime value) in one set-based pass: signals are read for a range of customers at a time
-    /// (aggregate reads, no query per customer), scores computed in memory, and each range written in its
-    /// own transaction, so an interruption loses nothing already committed and leaves no half-written
-    /// customer. The book's feature medians (for the next run's expected-impact figures) and the lines'
+    /// (aggregate reads, no query per customer), scores computed in memory, and the whole book written in
+    /// one transaction (current scores set-wise, their indexes rebuilt by sorting: see `rescore(_:now:chunk:observe:)`),
+    /// so an interruption leaves the book as it was, never a half-written customer. The book's feature medians (for the next run's expected-impact figures) and the lines'
     /// retention models (for one customer's LTV between rescores) are saved.
     ///
     /// On a database file, the next two ranges are read and scored on two more connections in background
-    /// threads while this one writes the current range, so both processor cores work.
+    /// threads while this one writes the range before, so both processor cores work.
     ///
     /// `progress` is told the customers done and the total after each range (kept for older callers; `observe`
     /// gets the same as `JobPhase.progress`).
@@ -457,7 +485,12 @@ extension Engine {
         }
         // Slot k holds the range read by reader k: range i is in slot i mod 2, started when range i − 2 was taken.
         var ahead = (0..<readers.count).map(startReading)
-        for index in ranges.indices {
+        try db.execute(Engine.rescoredScoresTable)
+        // A full rescore is one transaction: its score indexes dropped first and rebuilt by sorting at the end
+        // (`withScoreIndexesRebuilt`), each range's current scores applied set-wise as it comes (`applyRescored`),
+        // with its history rows and events. A changed-only one writes each group in its own transaction, the
+        // indexes kept (a few customers' entries move).
+        func rescoreRange(_ index: Int) throws {
             let batch: RescoredRange
             if readers.isEmpty {
                 batch = try scoreRanges(ranges[index], inputs)
@@ -466,8 +499,10 @@ extension Engine {
                 batch = try ahead[slot]!.value()
                 ahead[slot] = startReading(index + readers.count)
             }
-            try writeRescored(batch.customers, inputs)
-            for r in batch.customers {
+            let customers = batch.customers.sorted { $0.customerRowID < $1.customerRowID }
+            try stageRescored(customers, inputs)
+            try applyRescored(rows: customers.map(\.customerRowID))
+            for r in customers {
                 summary.customers += 1
                 summary.byRisk[r.risk, default: 0] += 1
                 if r.risk >= .high && r.risk > r.previousRisk { summary.riskIncreases += 1 }
@@ -475,6 +510,19 @@ extension Engine {
             }
             for (i, column) in batch.featureColumns.enumerated() { featureColumns[i].append(contentsOf: column) }
             phases.progress(done: summary.customers, total: total)
+        }
+        if scope == .all {
+            try db.transaction {
+                try db.execute("DELETE FROM temp.rescored_scores")
+                try withScoreIndexesRebuilt { for index in ranges.indices { try rescoreRange(index) } }
+            }
+        } else {
+            for index in ranges.indices {
+                try db.transaction {
+                    try db.execute("DELETE FROM temp.rescored_scores")
+                    try rescoreRange(index)
+                }
+            }
         }
         phases.end()
         let newMedians = featureColumns.map { col -> Double in

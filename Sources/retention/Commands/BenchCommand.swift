@@ -421,7 +421,12 @@ enum BenchCommand {
                         "SELECT count(*), sum(occurred_at), sum(length(event_type)) FROM retention_events INDEXED BY retention_events_customer",
                         "SELECT count(*), sum(json_extract(data, '$.amount')) FROM retention_events WHERE event_type IN ('claim_filed', 'policy_renewed', 'coverage_changed', 'nps_response')",
                         "SELECT count(*), sum(annual_premium_cents), sum(inception_date), sum(ended_at), sum(renewal_date), sum(length(status)) FROM policies",
-                        "SELECT count(*), sum(sent_at), sum(opened_at), sum(responded_at), sum(length(channel)) FROM touchpoints"] {
+                        "SELECT count(*), sum(sent_at), sum(opened_at), sum(responded_at), sum(length(channel)) FROM touchpoints",
+                        // The last history row of every customer, which the materiality test compares with (one probe each).
+                        """
+                        SELECT count(*), sum(h.overall) FROM customers c JOIN health_scores h
+                          ON h.id = (SELECT s.id FROM health_scores s WHERE s.customer_id = c.id ORDER BY s.calculated_at DESC LIMIT 1)
+                        """] {
                 rows += try db.scalarInt(sql)
             }
             return rows

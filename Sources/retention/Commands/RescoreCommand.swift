@@ -16,8 +16,9 @@ enum RescoreCommand {
         and records churn_risk_increased when a customer crosses into high or critical risk. The current score
         is always updated; a history row is added only when the score moved materially since the customer's
         last one or the interval passed (`retention config`: history.minHealthChange, history.minChurnChange,
-        history.maxIntervalDays). Work is committed in chunks: an interruption loses nothing already written
-        and never leaves a customer half-scored. On a terminal a progress line shows customers done of all,
+        history.maxIntervalDays). The full rescore commits once, at the end (an interruption leaves the book
+        as it was); `--changed` commits in chunks (an interruption loses nothing already written); neither
+        ever leaves a customer half-scored. On a terminal a progress line shows customers done of all,
         customers per second and the time left; a summary line at the end.
 
         Run the full rescore nightly (scores move with time: tenure, days since contact, renewals coming up);
