@@ -236,13 +236,13 @@ import Testing
         #expect(r["segments"]?["category"] == .string("at_risk"))
         #expect(r["projectedLTV"] == .money(v.projectedCents) && r["projectedProfit"] == .money(v.projectedProfitCents))
         // Operational costs: $100 a policy-year. Both policies incepted on 1 January; the auto one is in force until now (10:30 on
-        // the 15th: 14.4375 days), the home one ended when it was cancelled, at the start of the 15th (14 days):
-        // 28.4375/365.25 policy-years cost $7.79, so cost 1575 + 7.79 and profit 2925 − 7.79.
+        // the 15th: 14.4375 days), the home one ended when it was cancelled, at that same instant (14.4375 days):
+        // 28.875/365.25 policy-years cost $7.91 (790.55 cents, rounded), so cost 1575 + 7.91 and profit 2925 − 7.91.
         try engine.setLTVSetting("ltv.operationalCost", "100", now: testNow)
         let served = try engine.calculateLTV(customerId: c.id, now: testNow)
         #expect(served.value.settings.operationalCostCents == 10_000)
-        #expect(served.value.totalCostCents == 158_279 && served.value.netProfitCents == 291_721)
-        #expect(served.json["operationalCost"] == .number(100) && served.json["breakdown"]?["totalCost"] == .number(1582.79))
+        #expect(served.value.totalCostCents == 158_291 && served.value.netProfitCents == 291_709)
+        #expect(served.json["operationalCost"] == .number(100) && served.json["breakdown"]?["totalCost"] == .number(1582.91))
         #expect { try engine.setLTVSetting("ltv.operationalCost", "-1", now: testNow) } throws: { ($0 as? RetentionError)?.field == "ltv.operationalCost" }
         #expect(try engine.setting("ltv.operationalCost") == "100")
     }

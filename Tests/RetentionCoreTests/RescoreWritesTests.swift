@@ -62,7 +62,7 @@ import Testing
     static let before: [String: (rows: Int, fingerprint: String)] = [
         "customers": (300, "20764405e9348540"), "health_scores": (618, "f757cb4e723fe22"), "ltv_history": (618, "c8d456ffee1cf6cd"),
         "events": (9, "e0bed5c5568c377b"), "tasks": (7, "246b6f68adfe6ea2"), "customer_totals": (6, "919a322e3f7087e7"),
-        "indexes": (21, "597a52bfa67e2c"),
+        "indexes": (21, "24b5f17691ecb9bf"),
     ]
 
     @Test func sameRowsAsTheRowByRowWriter() throws {
