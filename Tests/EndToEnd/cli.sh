@@ -83,6 +83,8 @@ check "bad CSV exits 65" expect_exit 65 "$BIN" --db "$DB" import customers "$WOR
 check "bad CSV names line and column" contains 'line 3, column email' err
 after=$("$BIN" --db "$DB" api GET '/customers?limit=1' --compact | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
 check "bad CSV changed nothing" test "$before" = "$after"
+# A file read from standard input ("-") is called that in the errors, with the line and column.
+check "stdin is named in import errors" bash -c "printf 'leadId,nickname\nx,y\n' | '$BIN' --db '$DB' import customers - 2>&1 >/dev/null | grep -q '^retention import: standard input line 1, column 2: unknown column'"
 
 # Round trip: export the demo book, import into a new database, export again: identical.
 for kind in customers policies events; do

@@ -112,6 +112,18 @@ import Testing
         #expect(dry.problems == expected)
     }
 
+    /// A number cell is a plain decimal: hexadecimal (which Swift's `Double` would read, "0x32" as 50) is refused,
+    /// by line and column; an exponent and surrounding spaces are read.
+    @Test func numbersArePlainDecimals() throws {
+        let engine = try makeEngine()
+        let refused = try engine.importCSV(.customers, text: csv([row(["satisfactionScore": "0x32"], n: 1)]), dryRun: false, now: testNow, maxProblems: 10)
+        #expect(refused.problems == [ImportProblem(line: 2, column: "satisfactionScore", reason: "must be a number, got \"0x32\"")])
+        #expect(try engine.db.scalarInt("SELECT count(*) FROM customers") == 0)
+        let read = try engine.importCSV(.customers, text: csv([row(["satisfactionScore": " 5e1 "], n: 2)]), dryRun: false, now: testNow, maxProblems: 10)
+        #expect(read.problemCount == 0)
+        #expect(try engine.db.scalarInt("SELECT count(*) FROM customers WHERE satisfaction_score = 50") == 1)
+    }
+
     @Test func aCellReadAsAnotherTypeThanItsColumnsGetsTheAPIsMessage() throws {
         // Not something the kinds' own columns do: a reader asked for a number from a text column says what a
         // body holding that text would get.

@@ -181,6 +181,9 @@ import Testing
         #expect(due.map(\.customerId) == [tokyo, la], "earliest due first; the UTC customer's is tomorrow there")
         #expect(due.map { $0.dueDay(now: noon) } == [.today, .today])
         #expect(due.map(\.customerZone.identifier) == ["Asia/Tokyo", "America/Los_Angeles"], "each row carries its customer's zone")
+        // The header's "due" count is the F view's rows: due today or overdue on each customer's calendar, not by the instant.
+        #expect(try engine.openTaskCounts(assignee: "sam", now: noon) == (3, 2))
+        #expect(try engine.openTaskCounts(assignee: "sam", now: d("2026-12-09T09:00:00Z")) == (3, 3))
         // 18:00 on the 8th in Los Angeles, already the 9th in UTC: still due today there, not overdue.
         let evening = d("2026-12-09T02:00:00Z")
         #expect(try engine.followUpsDue(assignee: "sam", now: evening).first { $0.customerId == la }?.dueDay(now: evening) == .today)

@@ -100,6 +100,21 @@ import Testing
         #expect(state.selectedAtRisk?.id == next, "the selection is on the row that followed")
     }
 
+    /// A contact just logged takes the customer off the list (the risk it answered falls): what the contact
+    /// said (its follow-up's time) stays, and why the customer left follows it.
+    @Test func aContactsSentenceSurvivesTheCustomerLeaving() throws {
+        var (engine, state, _) = try queue()
+        key(engine, &state, .down)
+        let leaving = try #require(state.selectedAtRisk)
+        _ = try engine.snooze(customerId: leaving.id, until: Timestamp.startOfDay(now) + 7 * 86_400, now: now)
+        let logged = "Contact logged: Reached the customer by call; follow-up Tue 8 Dec 17:00 America/Los_Angeles."
+        state.status = (logged, false)
+        let later = updateNow.addingTimeInterval(10)
+        read(engine, &state, state.update(.tick(workerBusy: false), now: later), at: later)
+        let text = try #require(state.status?.text)
+        #expect(text.hasPrefix(logged + " \(leaving.name) left the list: snoozed until "), "\(text)")
+    }
+
     @Test func whatTheUserAskedForShowsAtOnceTheTimersRefreshWaits() throws {
         var (engine, state, _) = try queue(customers: 200)
         _ = state.update(.key(.down), now: updateNow)

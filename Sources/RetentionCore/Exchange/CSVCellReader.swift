@@ -51,7 +51,9 @@ struct CSVCellReader: FieldSource {
             switch columns.types[k] {
             case .text: break
             case .number:
-                guard let d = Double(cell.trimmedOfWhitespace), d.isFinite else {
+                // Digits, a sign, a point and an exponent only: Swift's Double("0x32") would read hexadecimal as 50.
+                let text = cell.trimmedOfWhitespace
+                guard text.allSatisfy({ "0123456789+-.eE".contains($0) }), let d = Double(text), d.isFinite else {
                     throw RetentionError.invalid(name, "must be a number, got \"\(cell)\"")
                 }
                 typed[k] = .number(d)

@@ -90,11 +90,20 @@ extension Engine {
             """, params + [.int(Int64(max(1, min(limit, 1000))))], AgentTask.init(row:))
     }
 
-    /// An assignee's open tasks, and how many of them are due by `now` (the dashboard's header), counted from
-    /// the open-task index.
+    /// An assignee's open tasks, and how many of them are due (the dashboard's header): the rows of the `F`
+    /// view (`followUpsDue`), due today or overdue on each customer's own calendar. Every task due by `now` is
+    /// (its day has come wherever the customer is), counted from the open-task index; to those are added the
+    /// tasks due later today where their customer is, read from the next 26 hours only (a day ends at most 14
+    /// hours after it does in UTC).
     public func openTaskCounts(assignee: String, now: Int) throws -> (open: Int, due: Int) {
-        try db.queryOne("SELECT count(*), count(*) FILTER (WHERE due_at <= ?2) FROM tasks WHERE assignee = ?1 AND done_at IS NULL",
-                        [.text(assignee), .int(Int64(now))], { ($0.int(0), $0.int(1)) }) ?? (0, 0)
+        let (open, past) = try db.queryOne("SELECT count(*), count(*) FILTER (WHERE due_at <= ?2) FROM tasks WHERE assignee = ?1 AND done_at IS NULL",
+                                           [.text(assignee), .int(Int64(now))], { ($0.int(0), $0.int(1)) }) ?? (0, 0)
+        let laterToday = try db.query("""
+            SELECT \(AgentTask.columns) FROM \(AgentTask.from)
+            WHERE t.assignee = ? AND t.done_at IS NULL AND t.due_at > ? AND t.due_at < ? ORDER BY t.due_at, t.id
+            """, [.text(assignee), .int(Int64(now)), .int(Int64(now + 26 * 3_600))], AgentTask.init(row:))
+            .filter { $0.dueDay(now: now) == .today }.count
+        return (open, past + laterToday)
     }
 
     /// Marks a task done, or open again (`PATCH /tasks/:id {"status": "done" | "open"}`), as the acting user.

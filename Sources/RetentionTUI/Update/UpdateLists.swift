@@ -217,13 +217,23 @@ extension DashboardState {
         }
         // A follow-up that left the F view: the selection is on its neighbour (`reconcile`), and the status says whose and why.
         if let gone = watchedFollowUp, showsFollowUps, !atRiskPaneIDs.contains(gone.id), let d = new.followUpDeparture, d.taskID == gone.id {
-            status = ("\(DisplayText.clean(d.customerName))'s follow-up left the list: \(d.reason).", false)
+            sayAfterTheAction("\(DisplayText.clean(d.customerName))'s follow-up left the list: \(d.reason).")
         } else if let watched, !showsFollowUps, !atRiskPaneIDs.contains(watched), let d = new.lists.departure, d.id == watched {
             let name = DisplayText.clean(d.name.isEmpty ? watchedName ?? "The customer" : d.name)
-            status = (d.reason.hasPrefix("moved") ? "\(name) \(d.reason); the selection moved to the next row."
-                                                  : "\(name) left the list: \(d.reason).", false)
+            sayAfterTheAction(d.reason.hasPrefix("moved") ? "\(name) \(d.reason); the selection moved to the next row."
+                                                          : "\(name) left the list: \(d.reason).")
         }
         keepSelectionsVisible()
+    }
+
+    /// Says why the selection moved, after what the action that moved it said: a contact just logged keeps its
+    /// sentence (its outcome and the follow-up's time) and the departure follows it, instead of replacing it.
+    mutating func sayAfterTheAction(_ departure: String) {
+        if let current = status, !current.isError, current.text.hasPrefix("Contact logged:") {
+            status = (current.text + " " + departure, false)
+        } else {
+            status = (departure, false)
+        }
     }
 
     /// Detail following the cursor: once the selection in the at-risk or renewals list has rested, the

@@ -90,7 +90,7 @@ enum ImportCommand {
             Output.err("retention import: cannot read \(path): \(reason).")
             return nil
         }
-        return .text(try UTF8Text.decode(data, name: path))
+        return .text(try UTF8Text.decode(data, name: path == "-" ? "standard input" : path))
     }
 
     /// A file for the mapped rows beside the book (the user's data stays on the book's disk, readable by its
@@ -114,6 +114,8 @@ enum ImportCommand {
             throw UsageError(message: "unknown kind \"\(args.positionals[0])\"; use customers, policies or events", usage: usage)
         }
         let path = args.positionals[1]
+        // What the messages call the file: its path, or "standard input" for "-".
+        let shown = path == "-" ? "standard input" : path
         let progress = ProgressLine.forCommand(args, env)
         defer { progress.finish() }
         if args.flag("--full") && !args.flag("--sync") { throw UsageError(message: "--full goes with --sync", usage: usage) }
@@ -137,15 +139,15 @@ enum ImportCommand {
             // The map is applied as the file is read, into a scratch file that the import then reads as it goes:
             // neither the file nor its mapped rows are ever held whole.
             let mapped = try scratchFile(besideBook: env.databasePath)
-            var reader = input.reader(name: path)
+            var reader = input.reader(name: shown)
             var problems: [ImportProblem] = [], problemCount = 0
             _ = try map.apply(&reader, problems: { problemCount += 1; if problems.count < 50 { problems.append($0) } }) {
                 try mapped.write(contentsOf: Data($0.utf8))
             }
             if problemCount > 0 {
-                for p in problems { Output.err("\(path): \(p)") }
-                let shown = problemCount > 50 ? ", the first 50 shown" : ""
-                Output.err("retention import: \(path) has \(problemCount) bad row\(problemCount == 1 ? "" : "s")\(shown); nothing was imported.")
+                for p in problems { Output.err("\(shown): \(p)") }
+                let firstShown = problemCount > 50 ? ", the first 50 shown" : ""
+                Output.err("retention import: \(shown) has \(problemCount) bad row\(problemCount == 1 ? "" : "s")\(firstShown); nothing was imported.")
                 return ExitCode.dataError
             }
             try mapped.seek(toOffset: 0)
@@ -154,15 +156,15 @@ enum ImportCommand {
         }
         if args.flag("--sync") {
             let engine = try env.openEngine(create: !args.flag("--dry-run"))
-            return try sync(kind, reader: input.reader(name: path), path: path, args: args, engine: engine, env: env, progress: progress)
+            return try sync(kind, reader: input.reader(name: shown), path: shown, args: args, engine: engine, env: env, progress: progress)
         }
         let source = input
-        return try report(args, env, kind: kind, path: path, progress: progress) { engine, phases in
+        return try report(args, env, kind: kind, path: shown, progress: progress) { engine, phases in
             switch source {
             case .file(let handle):
-                try engine.importCSV(kind, file: handle, name: path, dryRun: args.flag("--dry-run"), now: env.now, phases: phases)
+                try engine.importCSV(kind, file: handle, name: shown, dryRun: args.flag("--dry-run"), now: env.now, phases: phases)
             case .text(let text):
-                try engine.importCSV(kind, text: text, name: path, dryRun: args.flag("--dry-run"), now: env.now, phases: phases)
+                try engine.importCSV(kind, text: text, name: shown, dryRun: args.flag("--dry-run"), now: env.now, phases: phases)
             }
         }
     }
