@@ -198,6 +198,28 @@ import Testing
         #expect(CustomerZone.utc.snoozeEnd(day: day) == d("2026-12-15T00:00:00Z"))
     }
 
+    /// A snooze given as a date, through the API (`POST …/snooze`, `PATCH` of `snoozedUntil`) or a CSV, ends at
+    /// that day's start where the customer is, as the dashboard's does: Los Angeles 08:00 UTC in December; Tokyo
+    /// and a customer with no zone at 00:00 UTC (never before it, so `snoozedUntil` is the same date). An instant
+    /// (the dashboard's) is kept as given.
+    @Test func aSnoozeDateEndsAtItsStartWhereTheCustomerIs() throws {
+        let engine = try makeEngine(user: "sam")
+        let la = try customer(engine, "LA", extra: #","timeZone":"America/Los_Angeles""#)
+        let tokyo = try customer(engine, "TK", extra: #","timeZone":"Asia/Tokyo""#)
+        let nowhere = try customer(engine, "NW")
+        let now = d("2026-12-07T12:00:00Z")
+        let snoozed = try engine.snooze(customerId: la, Snooze(json: try json(#"{"until":"2026-12-15"}"#)), now: now)
+        #expect(snoozed.snoozedUntil == d("2026-12-15T08:00:00Z"))
+        #expect(try engine.snooze(customerId: tokyo, Snooze(json: try json(#"{"until":"2026-12-15"}"#)), now: now).snoozedUntil == d("2026-12-15T00:00:00Z"))
+        #expect(try engine.updateCustomer(id: nowhere, CustomerPatch(json: try json(#"{"snoozedUntil":"2026-12-16"}"#)), now: now).snoozedUntil == d("2026-12-16T00:00:00Z"))
+        #expect(try engine.updateCustomer(id: la, CustomerPatch(json: try json(#"{"snoozedUntil":"2026-12-16"}"#)), now: now).snoozedUntil == d("2026-12-16T08:00:00Z"))
+        // A zone given in the same change is the one used.
+        #expect(try engine.updateCustomer(id: nowhere, CustomerPatch(json: try json(#"{"snoozedUntil":"2026-12-17","timeZone":"America/Chicago"}"#)), now: now)
+            .snoozedUntil == d("2026-12-17T06:00:00Z"))
+        // An instant is kept: the dashboard's snooze to the 18th in Los Angeles is already that day's start there.
+        #expect(try engine.snooze(customerId: la, until: d("2026-12-18T08:00:00Z"), now: now).snoozedUntil == d("2026-12-18T08:00:00Z"))
+    }
+
     /// Agents and owners by name: the `agents` table's name for an id, nothing for an id without one (the
     /// caller shows the id) or with a blank name.
     @Test func agentNamesByID() throws {

@@ -96,7 +96,9 @@ import Testing
         let c = try engine.customer(id: leaving.id)
         let zone = CustomerZone.resolve(timeZone: c.timeZone, state: c.state)
         #expect(zone.source != .utc)
-        #expect(state.status?.text == "\(leaving.name) left the list: snoozed until \(Formatting.customerTime(Timestamp.startOfDay(now) + 7 * 86_400, in: zone, now: now)).")
+        // The snooze to that date ends at its start where the customer is (`CustomerZone.snoozeEnd`).
+        let end = zone.snoozeEnd(day: Timestamp.startOfDay(now) / 86_400 + 7)
+        #expect(state.status?.text == "\(leaving.name) left the list: snoozed until \(Formatting.customerTime(end, in: zone, now: now)).")
         #expect(state.selectedAtRisk?.id == next, "the selection is on the row that followed")
     }
 

@@ -138,7 +138,7 @@ extension Engine {
             let before = try customer(id: id)
             let expectedVersion = patch.version
             try patch.validate(now: now)
-            let fields = CustomerFields(patch)
+            let fields = CustomerFields(patch.snoozeInTheCustomersZone(timeZone: patch.timeZone ?? before.timeZone, state: patch.state ?? before.state))
             if before.erasedAt != nil {
                 throw RetentionError.conflict("customer_erased", "Customer \(id) was erased and can no longer be changed.")
             }

@@ -73,6 +73,19 @@ public struct CustomerPatch: Sendable {
     }
 }
 
+extension CustomerPatch {
+    /// A snooze given as a date (00:00 UTC of it, as the API and a CSV give it) ends at the start of that day
+    /// where the customer is (`CustomerZone.snoozeEnd`: never before 00:00 UTC of it), as a snooze set in the
+    /// dashboard does; an instant that is not a date's is kept. `timeZone` and `state` are the customer's after
+    /// the change.
+    func snoozeInTheCustomersZone(timeZone: String?, state: String?) -> CustomerPatch {
+        guard let until = snoozedUntil ?? nil, until % Timestamp.secondsPerDay == 0 else { return self }
+        var p = self
+        p.snoozedUntil = .some(CustomerZone.resolve(timeZone: timeZone, state: state).snoozeEnd(day: until / Timestamp.secondsPerDay))
+        return p
+    }
+}
+
 /// The writable fields of a customer as SQL assignments, from a validated patch.
 struct CustomerFields {
     var assignments: [(String, SQLValue)] = []

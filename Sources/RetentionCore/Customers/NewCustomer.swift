@@ -57,7 +57,10 @@ public struct NewCustomer: Sendable {
     func prepared(now: Int) -> PreparedCustomer {
         let id = self.id?.lowercased() ?? Engine.newID()
         let since = customerSince ?? Timestamp.startOfDay(now)
-        guard let erasedAt else { return PreparedCustomer(id: id, leadId: leadId, since: since, fields: CustomerFields(fields)) }
+        guard let erasedAt else {
+            let f = CustomerFields(fields.snoozeInTheCustomersZone(timeZone: fields.timeZone ?? nil, state: fields.state ?? nil))
+            return PreparedCustomer(id: id, leadId: leadId, since: since, fields: f)
+        }
         var f = CustomerFields()
         f.set("agent_id", "agentId", .text(fields.agentId ?? ""))
         if let v = fields.state ?? nil { f.set("state", "state", .text(v)) }

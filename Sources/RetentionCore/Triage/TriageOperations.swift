@@ -47,7 +47,8 @@ extension Engine {
         }
     }
 
-    /// Hides the customer from the at-risk queue until the start of `until` (`nil` wakes them now).
+    /// Hides the customer from the at-risk queue until `until` (`nil` wakes them now). A date's instant (00:00 UTC)
+    /// is that date, and ends at its start where the customer is; any other instant is kept.
     @discardableResult
     public func snooze(customerId: String, until: Int?, now: Int) throws -> Customer {
         try snooze(customerId: customerId, Snooze(until: until), now: now)
@@ -56,11 +57,13 @@ extension Engine {
     /// Hides the customer from the at-risk queue until a date, or wakes them (`POST /customers/:id/snooze`).
     @discardableResult
     public func snooze(customerId: String, _ snooze: Snooze, now: Int) throws -> Customer {
-        let until = snooze.until
         return try db.transaction {
             let c = try customer(id: customerId)
             if c.erasedAt != nil { throw RetentionError.customerErased(customerId) }
             try snooze.validate(now: now)
+            // A date ends at its start where the customer is, as the dashboard's snooze does (see `snoozeInTheCustomersZone`).
+            let until = snooze.until.map { $0 % Timestamp.secondsPerDay == 0
+                ? CustomerZone.resolve(timeZone: c.timeZone, state: c.state).snoozeEnd(day: $0 / Timestamp.secondsPerDay) : $0 }
             try db.run("UPDATE customers SET snoozed_until = ?, version = version + 1, updated_at = ? WHERE id = ?",
                        [.init(until), .int(Int64(now)), .int(c.rowID)])
             try audit(until == nil ? "customer.unsnooze" : "customer.snooze", entity: "customer", id: customerId,
