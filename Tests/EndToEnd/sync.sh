@@ -67,6 +67,15 @@ same "and keeps them" "$(q "$DB" 'SELECT count(*) FROM policies')" "4"
 # SIGKILL in the middle of a large sync: every in-force policy of a demo book re-rated (its premium doubled).
 BIG="$WORK/big.db"
 "$BIN" demo --customers 3000 --seed 4 --db "$BIG" --no-open >/dev/null || { echo "demo failed"; exit 1; }
+# A book exported and synced back is unchanged, snoozes included: a snooze date for a customer west of UTC ends at
+# that day's start where they are (07:00 UTC in Denver), and the file's date for it compares as that same instant.
+cp "$BIG" "$WORK/snooze.db"
+WEST=$(q "$WORK/snooze.db" "SELECT uuid FROM customers WHERE time_zone IN ('America/Denver', 'America/Chicago', 'America/Los_Angeles', 'America/New_York') AND erased_at IS NULL LIMIT 1")
+"$BIN" --db "$WORK/snooze.db" api POST "/customers/$WEST/snooze" --data '{"until":"2026-07-01"}' >/dev/null
+check "a west-of-UTC snooze date ends at its local start" test "$(q "$WORK/snooze.db" "SELECT snoozed_until % 86400 > 0 FROM customers WHERE uuid = '$WEST'")" = 1
+"$BIN" --db "$WORK/snooze.db" export customers >"$WORK/snooze.csv"
+out=$("$BIN" --db "$WORK/snooze.db" import customers "$WORK/snooze.csv" --sync --dry-run 2>&1)
+check "an exported book synced back is unchanged, snoozes included: $out" grep -q "0 new, 0 changed, 3000 unchanged" <<<"$out"
 { echo "policyNumber,premiumAmount"
   sqlite3 -csv "$BIG" "SELECT p.policy_number, printf('%.2f', p.premium_cents * 2 / 100.0) FROM policies p JOIN customers c ON c.id = p.customer_id WHERE c.erased_at IS NULL AND p.status IN ('active', 'pending_renewal')"
 } > "$WORK/rerate.csv"
