@@ -191,9 +191,11 @@ LEAVINGNAME=$(queue "first_name || ' ' || last_name" "coalesce(churn_probability
 $T send-keys -t tui g j
 sleep 1.5
 api POST "/customers/$LEAVING/snooze" --data "{\"until\":\"$(day '+20 days')\"}" >/dev/null
-# The API's snooze ends at 00:00 UTC of its date: said at that time in the customer's zone, named.
+# The API's snooze date ends at that day's start where the customer is, never before 00:00 UTC of it: said at
+# that time in the customer's zone, named.
 LEAVINGZONE=$(sqlite3 "$DB" "SELECT coalesce(time_zone, 'UTC') FROM customers WHERE uuid = '$LEAVING'")
-UNTIL=$(TZ="$LEAVINGZONE" LC_ALL=C date -d "@$(date -u -d "$(day '+20 days')" +%s)" '+%a %-d %b %H:%M')
+LOCALSTART=$(TZ="$LEAVINGZONE" date -d "$(day '+20 days') 00:00" +%s) UTCSTART=$(date -u -d "$(day '+20 days')" +%s)
+UNTIL=$(TZ="$LEAVINGZONE" LC_ALL=C date -d "@$(( LOCALSTART > UTCSTART ? LOCALSTART : UTCSTART ))" '+%a %-d %b %H:%M')
 check_screen "who left the list and why" "$LEAVINGNAME left the list: snoozed until $UNTIL $LEAVINGZONE." 10
 api POST "/customers/$LEAVING/snooze" --data '{"until":null}' >/dev/null
 # + zooms the detail to the full screen: no other pane on screen; + again brings them back.
