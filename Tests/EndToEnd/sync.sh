@@ -76,6 +76,17 @@ check "a west-of-UTC snooze date ends at its local start" test "$(q "$WORK/snooz
 "$BIN" --db "$WORK/snooze.db" export customers >"$WORK/snooze.csv"
 out=$("$BIN" --db "$WORK/snooze.db" import customers "$WORK/snooze.csv" --sync --dry-run 2>&1)
 check "an exported book synced back is unchanged, snoozes included: $out" grep -q "0 new, 0 changed, 3000 unchanged" <<<"$out"
+# Another cell of that customer edited: only that field changes, not the snooze (both sides compare by its date).
+python3 - "$WORK/snooze.csv" "$WEST" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline='')))
+city = rows[0].index('city')
+for r in rows[1:]:
+    if r[0] == sys.argv[2]: r[city] = 'Elsewhere'
+csv.writer(open(sys.argv[1], 'w', newline='')).writerows(rows)
+PY
+out=$("$BIN" --db "$WORK/snooze.db" import customers "$WORK/snooze.csv" --sync --dry-run 2>&1)
+check "only the edited cell changes, not the snooze: $out" bash -c 'grep -q "1 changed" <<<"$1" && grep -q "city 1" <<<"$1" && ! grep -q snoozedUntil <<<"$1"' _ "$out"
 { echo "policyNumber,premiumAmount"
   sqlite3 -csv "$BIG" "SELECT p.policy_number, printf('%.2f', p.premium_cents * 2 / 100.0) FROM policies p JOIN customers c ON c.id = p.customer_id WHERE c.erased_at IS NULL AND p.status IN ('active', 'pending_renewal')"
 } > "$WORK/rerate.csv"

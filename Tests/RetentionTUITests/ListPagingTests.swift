@@ -110,11 +110,19 @@ import Testing
         let leaving = try #require(state.selectedAtRisk)
         _ = try engine.snooze(customerId: leaving.id, until: Timestamp.startOfDay(now) + 7 * 86_400, now: now)
         let logged = "Contact logged: Reached the customer by call; follow-up Tue 8 Dec 17:00 America/Los_Angeles."
-        state.status = (logged, false)
+        // The contact's result as the worker sends it: the sentence, and a forced refresh.
+        #expect(state.update(.result(.done(.status(logged))), now: updateNow) == [.refresh(force: true)])
         let later = updateNow.addingTimeInterval(10)
         read(engine, &state, state.update(.tick(workerBusy: false), now: later), at: later)
         let text = try #require(state.status?.text)
         #expect(text.hasPrefix(logged + " \(leaving.name) left the list: snoozed until "), "\(text)")
+        // A later departure (the next refresh, nothing logged since) is not tied to that contact: it replaces the line.
+        let next = try #require(state.selectedAtRisk)
+        state.status = (logged, false)
+        _ = try engine.snooze(customerId: next.id, until: Timestamp.startOfDay(now) + 9 * 86_400, now: now)
+        let after = later.addingTimeInterval(10)
+        read(engine, &state, state.update(.tick(workerBusy: false), now: after), at: after)
+        #expect(state.status?.text.hasPrefix("\(next.name) left the list: snoozed until ") == true, "\(state.status?.text ?? "")")
     }
 
     @Test func whatTheUserAskedForShowsAtOnceTheTimersRefreshWaits() throws {

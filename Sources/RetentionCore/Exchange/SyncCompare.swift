@@ -120,10 +120,9 @@ enum SyncCompare {
                     ? "a sync does not erase a customer (erasure is its own request, which keeps its record)"
                     : "customer \(old.id ?? lead) was erased and can no longer be changed")
             }
-            // A snooze the file gives as a date compares as the instant it is stored as (its day's start where the customer is).
-            let before = CustomerFields(old.fields)
-            let after = CustomerFields(new.fields.snoozeInTheCustomersZone(timeZone: (new.fields.timeZone ?? old.fields.timeZone) ?? nil,
-                                                                           state: (new.fields.state ?? old.fields.state) ?? nil))
+            // Both sides as the file and the book's export give them: a snooze compares by its date (the instant it is
+            // stored as, its day's start where the customer is, is made when a changed one is written).
+            let before = CustomerFields(old.fields), after = CustomerFields(new.fields)
             let valuesBefore = Dictionary(zip(before.changedFieldNames, before.assignments.map(\.1)), uniquingKeysWith: { a, _ in a })
             let valuesAfter = Dictionary(zip(after.changedFieldNames, after.assignments.map(\.1)), uniquingKeysWith: { a, _ in a })
             var changed = Set(valuesAfter.keys.filter { valuesBefore[$0] != valuesAfter[$0] })

@@ -15,6 +15,9 @@ public struct ListPaging: Sendable, Equatable {
     /// The customer selected when the at-risk list's filter changed (`F`, `m`): when the new rows land, that
     /// customer's row is selected again if it is among them (else the first row).
     public var keepCustomer: String?
+    /// A contact was just logged: the snapshot its refresh brings says why the customer left after what the
+    /// contact said (`sayAfterTheAction`); that one snapshot only.
+    public var contactJustLogged = false
     public static let followDelay = 0.15
     /// The focused pane fills the screen (`+`), the detail's whole record in view.
     public var zoomed = false
@@ -223,13 +226,16 @@ extension DashboardState {
             sayAfterTheAction(d.reason.hasPrefix("moved") ? "\(name) \(d.reason); the selection moved to the next row."
                                                           : "\(name) left the list: \(d.reason).")
         }
+        // Only the snapshot of the refresh that followed the contact (the first one applied after it).
+        paging.contactJustLogged = false
         keepSelectionsVisible()
     }
 
     /// Says why the selection moved, after what the action that moved it said: a contact just logged keeps its
-    /// sentence (its outcome and the follow-up's time) and the departure follows it, instead of replacing it.
+    /// sentence (its outcome and the follow-up's time) and the departure its refresh brings follows it, instead of
+    /// replacing it. Any later departure (a timer's refresh) replaces the sentence.
     mutating func sayAfterTheAction(_ departure: String) {
-        if let current = status, !current.isError, current.text.hasPrefix("Contact logged:") {
+        if paging.contactJustLogged, let current = status, !current.isError, current.text.hasPrefix("Contact logged:") {
             status = (current.text + " " + departure, false)
         } else {
             status = (departure, false)

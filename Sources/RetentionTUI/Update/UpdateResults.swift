@@ -36,6 +36,7 @@ extension DashboardState {
         case .unchanged: break
         case .done(.status(let sentence)):
             status = (sentence, false)
+            paging.contactJustLogged = sentence.hasPrefix("Contact logged:")
             return [.refresh(force: true)]
         case .done(.confirm(let title, let question, let action, let subjectID)):
             overlay = .confirm(title: title, message: question, action: .confirmed(action, subjectID: subjectID))
