@@ -79,9 +79,9 @@ extension CustomerPatch {
     /// dashboard does; an instant that is not a date's is kept. `timeZone` and `state` are the customer's after
     /// the change.
     func snoozeInTheCustomersZone(timeZone: String?, state: String?) -> CustomerPatch {
-        guard let until = snoozedUntil ?? nil, until % Timestamp.secondsPerDay == 0 else { return self }
+        guard let until = snoozedUntil ?? nil else { return self }
         var p = self
-        p.snoozedUntil = .some(CustomerZone.resolve(timeZone: timeZone, state: state).snoozeEnd(day: until / Timestamp.secondsPerDay))
+        p.snoozedUntil = .some(CustomerZone.resolve(timeZone: timeZone, state: state).snoozeEnd(given: until))
         return p
     }
 }

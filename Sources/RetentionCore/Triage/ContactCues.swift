@@ -69,6 +69,12 @@ public struct CustomerZone: Sendable, Equatable {
         max(Timestamp.startOfDay(days: day, in: timeZone), day * Timestamp.secondsPerDay)
     }
 
+    /// When a snooze given as `until` ends: a date's instant (00:00 UTC, as the API and a CSV give a date) is
+    /// that date, ending at its start here (`snoozeEnd(day:)`); any other instant is kept.
+    public func snoozeEnd(given until: Int) -> Int {
+        until % Timestamp.secondsPerDay == 0 ? snoozeEnd(day: until / Timestamp.secondsPerDay) : until
+    }
+
     /// The calendar day (days since 1970-01-01) instant `t` falls on in this zone: `⌊(t + offset(t)) / 86,400⌋`,
     /// the offset from UTC in force at `t` (daylight saving included).
     public func day(of t: Int) -> Int {

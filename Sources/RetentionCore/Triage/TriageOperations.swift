@@ -62,8 +62,7 @@ extension Engine {
             if c.erasedAt != nil { throw RetentionError.customerErased(customerId) }
             try snooze.validate(now: now)
             // A date ends at its start where the customer is, as the dashboard's snooze does (see `snoozeInTheCustomersZone`).
-            let until = snooze.until.map { $0 % Timestamp.secondsPerDay == 0
-                ? CustomerZone.resolve(timeZone: c.timeZone, state: c.state).snoozeEnd(day: $0 / Timestamp.secondsPerDay) : $0 }
+            let until = snooze.until.map(CustomerZone.resolve(timeZone: c.timeZone, state: c.state).snoozeEnd(given:))
             try db.run("UPDATE customers SET snoozed_until = ?, version = version + 1, updated_at = ? WHERE id = ?",
                        [.init(until), .int(Int64(now)), .int(c.rowID)])
             try audit(until == nil ? "customer.unsnooze" : "customer.snooze", entity: "customer", id: customerId,
