@@ -15,7 +15,12 @@ extension Store {
     /// old file's logs (`-wal`, `-shm`, a `-journal`) are removed and the new file takes its place in one rename.
     ///
     /// `build` must not keep the connection it is given: it is closed before the file is moved.
-    public static func buildNewFile<T>(at path: String, _ build: (Database) throws -> T) throws -> T {
+    ///
+    /// `replacing: false` is for a file that must be new (an import into a book that did not exist when it
+    /// began): the finished file is linked in under `path` only if nothing is there yet (`link` refuses an
+    /// existing name, atomically), so a book another process made meanwhile is never replaced; the build is
+    /// then thrown away with an error saying so (`book_appeared`).
+    public static func buildNewFile<T>(at path: String, replacing: Bool = true, _ build: (Database) throws -> T) throws -> T {
         let fm = FileManager.default
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
@@ -35,11 +40,20 @@ extension Store {
                 return result
             }()
             try flushToDisk(building)
+            if !replacing && fm.fileExists(atPath: path) { throw bookAppeared(path) }
             for suffix in logSuffixes where fm.fileExists(atPath: path + suffix) {
                 try fm.removeItem(atPath: path + suffix)
             }
-            guard rename(building, path) == 0 else {
-                throw RetentionError.storage("Cannot move the new database \(building) to \(path): \(String(cString: strerror(errno))).")
+            if replacing {
+                guard rename(building, path) == 0 else {
+                    throw RetentionError.storage("Cannot move the new database \(building) to \(path): \(String(cString: strerror(errno))).")
+                }
+            } else {
+                guard link(building, path) == 0 else {
+                    if errno == EEXIST { throw bookAppeared(path) }
+                    throw RetentionError.storage("Cannot move the new database \(building) to \(path): \(String(cString: strerror(errno))).")
+                }
+                unlink(building)
             }
         } catch {
             removeFileAndLogs(building)
@@ -53,6 +67,11 @@ extension Store {
         }
         try flushToDisk(folder)
         return result
+    }
+
+    private static func bookAppeared(_ path: String) -> RetentionError {
+        RetentionError(.conflict, code: "book_appeared",
+                       "\(path) was created by another process while this one built it as a new book: nothing was written to it; run the command again.")
     }
 
     /// Deletes the files of builds beside `path` whose process is gone (a build killed midway).

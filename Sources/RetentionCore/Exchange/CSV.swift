@@ -61,8 +61,10 @@ public enum CSV {
         var maxFieldBytes = CSV.maxFieldBytes
         var maxRecordBytes = CSV.maxRecordBytes
 
-        /// The size of the text or file and how much of it has been read, in bytes.
-        public var byteCount: Int { source?.size ?? bytes.count }
+        /// The size of the text or file and how much of it has been read, in bytes. The size of a pipe or
+        /// standard input is not known (`sizeKnown` false): `byteCount` is then what has been read so far.
+        public var byteCount: Int { source.map { $0.size ?? dropped + bytes.count } ?? bytes.count }
+        public var sizeKnown: Bool { source == nil || source?.size != nil }
         public var bytesRead: Int { dropped + position }
 
         /// A reader of a text; `name` (the file it came from) names it in errors.

@@ -47,25 +47,24 @@ extension Engine {
     /// (no lock), then writing them and committing (the lock held).
     public func importCSV(_ kind: ExchangeKind, text: String, name: String = "The text", dryRun: Bool, now: Int, maxProblems: Int = 50,
                           phases observe: ((JobPhase) -> Void)? = nil) throws -> ImportResult {
-        if dryRun { return try checkCSV(kind, reader: CSV.Reader(text, name: name), now: now, maxProblems: maxProblems, phases: observe) }
-        // Staging runs transactions of its own: inside a caller's transaction the rows go one by one.
-        if kind == .policies && db.isAutocommit { return try importPoliciesStaged(text: text, name: name, now: now, maxProblems: maxProblems, phases: observe) }
-        return try importCSVRowByRow(kind, reader: CSV.Reader(text, name: name), now: now, maxProblems: maxProblems, phases: observe)
+        try importCSV(kind, reader: CSV.Reader(text, name: name), dryRun: dryRun, now: now, maxProblems: maxProblems, phases: observe)
     }
 
-    /// Imports a CSV file of customers or events as `importCSV(_:text:…)` does, read as it is parsed (a chunk at
-    /// a time, never the whole file), so the memory an import takes does not grow with the file; a byte that
-    /// is not UTF-8 is a bad file, refused with its line and column, and nothing is written. `name` (the path)
-    /// names the file in errors. A policies import is staged from the whole text (`importPoliciesStaged`): its
-    /// file is read whole first.
+    /// Imports a CSV file of customers, policies or events as `importCSV(_:text:…)` does, read as it is parsed (a
+    /// chunk at a time, never the whole file), so the memory an import takes does not grow with the file; a byte
+    /// that is not UTF-8 is a bad file, refused with its line and column, and nothing is written. `name` (the path)
+    /// names the file in errors. The file may be a pipe or standard input (its size unknown): it is read the same way.
     public func importCSV(_ kind: ExchangeKind, file: FileHandle, name: String, dryRun: Bool, now: Int, maxProblems: Int = 50,
                           phases observe: ((JobPhase) -> Void)? = nil) throws -> ImportResult {
-        if kind == .policies {
-            let text = try UTF8Text.decode(try file.readToEnd() ?? Data(), name: name)
-            return try importCSV(kind, text: text, name: name, dryRun: dryRun, now: now, maxProblems: maxProblems, phases: observe)
-        }
-        let reader = CSV.Reader(file: file, name: name)
+        try importCSV(kind, reader: CSV.Reader(file: file, name: name), dryRun: dryRun, now: now, maxProblems: maxProblems, phases: observe)
+    }
+
+    /// Imports what `reader` reads (a text, or a file as it is parsed), all or nothing, as `importCSV(_:text:…)` does.
+    public func importCSV(_ kind: ExchangeKind, reader: CSV.Reader, dryRun: Bool, now: Int, maxProblems: Int = 50,
+                          phases observe: ((JobPhase) -> Void)? = nil) throws -> ImportResult {
         if dryRun { return try checkCSV(kind, reader: reader, now: now, maxProblems: maxProblems, phases: observe) }
+        // Staging runs transactions of its own: inside a caller's transaction the rows go one by one.
+        if kind == .policies && db.isAutocommit { return try importPoliciesStaged(reader: reader, now: now, maxProblems: maxProblems, phases: observe) }
         return try importCSVRowByRow(kind, reader: reader, now: now, maxProblems: maxProblems, phases: observe)
     }
 
@@ -115,8 +114,11 @@ extension Engine {
                     if batch.isEmpty { break }
                     pending = prepareBatch(after: rest)
                     if rebuildIndexes == nil {
-                        let estimatedRows = Int(Double(batch.count) * Double(rest.byteCount) / Double(max(1, rest.bytesRead)))
                         let book = try db.scalarInt("SELECT coalesce(max(id), 0) FROM customers")
+                        // A pipe's size is not known: a full first batch into an empty book is taken for a large
+                        // load (what is put off costs in proportion to the rows loaded), anything else for a small one.
+                        let estimatedRows = rest.sizeKnown ? Int(Double(batch.count) * Double(rest.byteCount) / Double(max(1, rest.bytesRead)))
+                            : book == 0 && batch.count >= 2_048 ? 10_000 : batch.count
                         let deferIndexes = kind == .customers && estimatedRows >= 10_000 && estimatedRows >= book
                         rebuildIndexes = deferIndexes ? try Store.dropSecondaryIndexes(db, tables: ["customers"], keeping: Self.customerIndexesFilledInOrder) : []
                         // The customer totals' insert trigger costs every INSERT a statement journal (10 µs a row,
@@ -318,7 +320,8 @@ extension Engine {
     }
 
     /// Reads one row: a customer's cells straight into `NewCustomer` (`CSVCellReader`, no JSON body in between),
-    /// validated; a policy's or an event's through the API's body (`jsonBody`).
+    /// validated; a policy's likewise into `NewPolicy` (its checks against the book run as it is written or
+    /// staged); an event's through the API's body (`jsonBody`).
     static func prepareImportRow(_ record: CSV.Record, kind: ExchangeKind, columns: CSVColumns, now: Int) -> PreparedImportRow {
         do {
             guard record.fields.count == columns.names.count else {
@@ -328,7 +331,9 @@ extension Engine {
             case .customers:
                 var cells = try CSVCellReader(record.fields, columns)
                 return .customer(try preparedImportCustomer(&cells, now: now))
-            case .policies: return .policy(try NewPolicy(json: try jsonBody(record.fields, header: columns.names, types: columns.types), allowIdentity: true))
+            case .policies:
+                var cells = try CSVCellReader(record.fields, columns)
+                return .policy(try NewPolicy(reading: &cells, allowIdentity: true))
             case .events: return .event(try NewEvent(json: try jsonBody(record.fields, header: columns.names, types: columns.types), allowIdentity: true))
             }
         } catch let e as RetentionError {

@@ -31,6 +31,12 @@ extension Engine {
     /// the transaction back. Imported policies record no `policy_created` event and no audit row each, as
     /// before (they bring their history in the events file).
     func importPoliciesStaged(text: String, name: String = "The text", now: Int, maxProblems: Int, phases observe: ((JobPhase) -> Void)?) throws -> ImportResult {
+        try importPoliciesStaged(reader: CSV.Reader(text, name: name), now: now, maxProblems: maxProblems, phases: observe)
+    }
+
+    /// The staged import of a file read as it is checked (`CSV.Reader(file:name:)`: a chunk at a time): what
+    /// the import holds is the staged rows in the TEMP table (on disk past a small cache), never the file.
+    func importPoliciesStaged(reader: CSV.Reader, now: Int, maxProblems: Int, phases observe: ((JobPhase) -> Void)?) throws -> ImportResult {
         var phases = JobPhases(observe)
         try db.execute("""
             DROP TABLE IF EXISTS temp.staged_policies;
@@ -49,7 +55,7 @@ extension Engine {
         var checked: ImportResult
         var batchOpen = false
         do {
-            checked = try checkCSV(.policies, text: text, name: name, now: now, maxProblems: maxProblems, phases: observe, stage: { line, new, id, customer in
+            checked = try checkCSV(.policies, reader: reader, now: now, maxProblems: maxProblems, phases: observe, stage: { line, new, id, customer in
                 if !batchOpen { try self.db.execute("BEGIN"); batchOpen = true }
                 try self.db.run(insert, Self.stagedPolicyValues(new, line: line, id: id, customerRow: customer.0, now: now))
             }, stagedBatch: {

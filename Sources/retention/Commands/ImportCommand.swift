@@ -42,55 +42,40 @@ enum ImportCommand {
                       not a terminal)
 
         On a terminal a progress line shows the phase, the rows done of the file's (estimated) rows, rows per
-        second and the time left. A file of customers or events is read as it is imported, never held whole; so
-        is a file synced, or read through a map (mapped as it is read into a scratch file beside the book, which
-        is removed at once).
+        second and the time left. A file is read as it is imported, never held whole, whatever its kind, and so is
+        standard input ("-") or a pipe; so is a file synced, or read through a map (mapped as it is read into a
+        scratch file beside the book, which is removed at once). Customers loaded into a book that does not exist
+        yet are written to a new file beside it, put in place only once the import succeeded.
         """,
         valueOptions: ["--map"],
         flagOptions: ["--dry-run", "--timings", "--sync", "--full", "--quiet"],
         run: run)
 
-    /// The bytes of a pipe or FIFO (not a folder), or nil.
-    static func readStream(_ path: String) -> Data? {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
-              let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        return (try? handle.readToEnd()) ?? Data()
-    }
-
-    /// What an import reads: a regular file, read as it is parsed (a chunk at a time, never held whole), or the
-    /// text of a pipe, a FIFO or standard input, read whole.
+    /// What an import reads: a regular file, a pipe, a FIFO or standard input, each read as it is parsed (a chunk
+    /// at a time, never held whole).
     enum Input {
         case file(FileHandle)
-        case text(String)
 
         func reader(name: String) -> CSV.Reader {
             switch self {
             case .file(let handle): CSV.Reader(file: handle, name: name)
-            case .text(let text): CSV.Reader(text, name: name)
             }
         }
     }
 
     /// Opens `path` ("-": standard input); nil (with the reason printed) when it cannot be read.
     static func open(_ path: String) throws -> Input? {
+        if path == "-" { return .file(FileHandle.standardInput) }
         var isFolder: ObjCBool = false
-        if path != "-", FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
-           let attributes = try? FileManager.default.attributesOfItem(atPath: path), attributes[.type] as? FileAttributeType == .typeRegular,
+        // A regular file, or a pipe or a FIFO (`/dev/stdin`, `<(…)`): read as it is parsed either way.
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
            let handle = FileHandle(forReadingAtPath: path) {
             return .file(handle)
         }
-        // A pipe or a FIFO (`/dev/stdin`, `<(…)`) is read like a file, whole.
-        guard let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile()
-                : FileManager.default.contents(atPath: path) ?? readStream(path) else {
-            var isFolder: ObjCBool = false
-            let reason = !FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) ? "there is no such file"
-                : isFolder.boolValue ? "it is a folder, not a CSV file" : "it cannot be read (check its permissions)"
-            Output.err("retention import: cannot read \(path): \(reason).")
-            return nil
-        }
-        return .text(try UTF8Text.decode(data, name: path == "-" ? "standard input" : path))
+        let reason = !FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) ? "there is no such file"
+            : isFolder.boolValue ? "it is a folder, not a CSV file" : "it cannot be read (check its permissions)"
+        Output.err("retention import: cannot read \(path): \(reason).")
+        return nil
     }
 
     /// A file for the mapped rows beside the book (the user's data stays on the book's disk, readable by its
@@ -160,12 +145,7 @@ enum ImportCommand {
         }
         let source = input
         return try report(args, env, kind: kind, path: shown, progress: progress) { engine, phases in
-            switch source {
-            case .file(let handle):
-                try engine.importCSV(kind, file: handle, name: shown, dryRun: args.flag("--dry-run"), now: env.now, phases: phases)
-            case .text(let text):
-                try engine.importCSV(kind, text: text, name: shown, dryRun: args.flag("--dry-run"), now: env.now, phases: phases)
-            }
+            try engine.importCSV(kind, reader: source.reader(name: shown), dryRun: args.flag("--dry-run"), now: env.now, phases: phases)
         }
     }
 
@@ -173,11 +153,32 @@ enum ImportCommand {
     /// clock watching, and prints its outcome.
     static func report(_ args: ParsedArguments, _ env: CommandEnvironment, kind: ExchangeKind, path: String, progress: ProgressLine,
                        _ importing: (Engine, @escaping (JobPhase) -> Void) throws -> ImportResult) throws -> Int32 {
-        // A dry run writes nothing, so it does not create a database either.
-        let engine = try env.openEngine(create: !args.flag("--dry-run"))
         let started = Date()
         let clock = PhaseClock()
-        let result = try importing(engine) { clock.observe($0); progress.observe($0) }
+        let observe: (JobPhase) -> Void = { clock.observe($0); progress.observe($0) }
+        let bookPath = env.databasePath
+        let result: ImportResult
+        if kind == .customers && !args.flag("--dry-run") && isNewBook(bookPath) {
+            // A load of customers into a book that does not exist yet is built as a new file beside it, with no
+            // journal (every page written once), and put in place, complete, only if the import succeeds: a kill
+            // or a failure leaves no book, as before the import (`Store.buildNewFile`).
+            struct Refused: Error { var result: ImportResult }
+            do {
+                result = try Store.buildNewFile(at: bookPath, replacing: false) { db in
+                    let outcome = try importing(Engine(database: db, user: env.user), observe)
+                    if !outcome.succeeded { throw Refused(result: outcome) }
+                    return outcome
+                }
+            } catch let refused as Refused {
+                // Bad rows: nothing imported, and the (empty) book made, as an import into an existing one leaves it.
+                result = refused.result
+                _ = try env.openEngine(create: true)
+            }
+        } else {
+            // A dry run writes nothing, so it does not create a database either.
+            let engine = try env.openEngine(create: !args.flag("--dry-run"))
+            result = try importing(engine, observe)
+        }
         progress.finish()
         if args.flag("--timings") {
             for (phase, seconds) in clock.ended { Output.err("retention import: \(String(format: "%8.2f", seconds)) s  \(phase)") }
@@ -192,6 +193,17 @@ enum ImportCommand {
         let verb = result.dryRun ? "would import" : "imported"
         Output.out("\(path): \(verb) \(result.rows) \(kind.rawValue) in \(String(format: "%.2f", seconds)) s\(result.dryRun ? " (dry run: nothing written)" : "").")
         return ExitCode.ok
+    }
+
+    /// Whether `path` names no book yet: no file there (nor a leftover log of one), in a folder that exists.
+    static func isNewBook(_ path: String) -> Bool {
+        let fm = FileManager.default
+        guard path != ":memory:", !path.hasPrefix("file:") else { return false }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isFolder: ObjCBool = false
+        guard fm.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else { return false }
+        // attributesOfItem does not follow a last symbolic link: a link, even a dangling one, is not a new book here.
+        return (try? fm.attributesOfItem(atPath: path)) == nil && !fm.fileExists(atPath: path + "-wal")
     }
 
     static func sync(_ kind: ExchangeKind, reader: CSV.Reader, path: String, args: ParsedArguments, engine: Engine, env: CommandEnvironment,

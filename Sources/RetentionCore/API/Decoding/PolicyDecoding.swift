@@ -7,6 +7,11 @@ extension NewPolicy {
     /// `allowIdentity` (an import). Errors name the field.
     public init(json body: JSONValue, allowIdentity: Bool = false) throws {
         var r = try FieldReader(body)
+        try self.init(reading: &r, allowIdentity: allowIdentity)
+    }
+
+    /// Reads a new policy from any source of fields (a JSON body, an import's CSV cells), by the same rules.
+    init<Source: FieldSource>(reading r: inout Source, allowIdentity: Bool) throws {
         let id = try r.importedID(allowIdentity: allowIdentity)
         try r.refuseID(unlessImporting: allowIdentity)
         let customer = try r.string("customerId")
@@ -101,7 +106,7 @@ struct PolicyMoneyFields {
     var limits: JSONValue?
     var limitsGiven = false
 
-    static func read(_ r: inout FieldReader, creating: Bool) throws -> PolicyMoneyFields {
+    static func read<Source: FieldSource>(_ r: inout Source, creating: Bool) throws -> PolicyMoneyFields {
         var f = PolicyMoneyFields()
         if var premium = try r.optionalObject("premium") {
             f.premiumCents = try premium.optionalDouble("amount").map { try Validation.cents($0, field: premium.path("amount"), allowZero: false) }
