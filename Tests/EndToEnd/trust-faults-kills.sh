@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# SIGKILL at random points of every long job: import (customers, policies), rescore, campaign activate, a demo
-# built into a new file, dispatch to a Maildir, simulate. Each run starts on a fresh copy of a small prepared
+# SIGKILL at random points of every long job: import (customers, policies; customers into a book that does not
+# exist yet, which must leave no book), rescore, campaign activate, a demo built into a new file, dispatch to a Maildir, simulate. Each run starts on a fresh copy of a small prepared
 # book; the kill comes after a random delay spread over the job's own run time (measured first, by running the
 # job once to completion, which also gives its complete "after" counts). After each kill: PRAGMA integrity_check
 # is ok; the job's rows are all or nothing (the counts are the before counts or the complete after counts);
@@ -41,12 +41,13 @@ sqlite3 -csv "$BASE" "SELECT uuid FROM customers WHERE erased_at IS NULL" |
        { for (k = 1; k <= 3; k++) printf "%s,KILL-%d-%d,auto,50,monthly,full,10000,2026-01-01,2027-01-01\n", $1, NR, k }' > "$WORK/policies.csv"
 sqlite3 "$BASE" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 
-JOBS="import-customers import-policies rescore activate demo dispatch simulate"
+JOBS="import-customers import-new import-policies rescore activate demo dispatch simulate"
 # job JOB: the job's command on the fresh copy ($DB), or a new file ($RUN/new.db) for the demo; it execs, so
 # that a kill reaches Retention itself: call it in a subshell, `( job X )` or `job X &`.
 job() {
   case $1 in
     import-customers) exec "$BIN" --db "$DB" import customers "$WORK/customers.csv" ;;
+    import-new) exec "$BIN" --db "$RUN/loaded.db" import customers "$WORK/customers.csv" ;;
     import-policies) exec "$BIN" --db "$DB" import policies "$WORK/policies.csv" ;;
     rescore) exec "$BIN" --db "$DB" rescore ;;
     activate) exec "$BIN" --db "$DB" campaign activate "$KILLS_CAMPAIGN" ;;
@@ -59,6 +60,7 @@ job() {
 counts() {
   case $1 in
     import-customers) q "$DB" "SELECT count(*) FROM customers" ;;
+    import-new) if [ -e "$RUN/loaded.db" ]; then q "$RUN/loaded.db" "SELECT count(*) FROM customers"; else echo absent; fi ;;
     import-policies) q "$DB" "SELECT (SELECT count(*) FROM policies) || '/' || (SELECT sum(total_policies) FROM customers)" ;;
     rescore) q "$DB" "SELECT count(*) FROM health_scores" ;;
     activate) q "$DB" "SELECT status || '/' || (SELECT count(*) FROM campaign_enrollments e WHERE e.campaign_id = c.id) || '/' || (SELECT count(*) FROM touchpoints t WHERE t.campaign_id = c.id) FROM campaigns c WHERE uuid = '$KILLS_CAMPAIGN'" ;;
@@ -98,8 +100,8 @@ while [ $kills -lt "$KILLS" ] && [ $runs -lt $((KILLS * 3)) ]; do
   wait $pid 2>/dev/null
   kills=$((kills + 1)); KILLED[$job]=$(( ${KILLED[$job]:-0} + 1 ))
   what="$job killed (kill $kills)"
-  book=$DB; [ $job = demo ] && book="$RUN/new.db"
-  if [ $job = demo ] && [ ! -e "$book" ]; then i=ok; else i=$(integrity "$book"); fi
+  book=$DB; [ $job = demo ] && book="$RUN/new.db"; [ $job = import-new ] && book="$RUN/loaded.db"
+  if [ "$book" != "$DB" ] && [ ! -e "$book" ]; then i=ok; else i=$(integrity "$book"); fi
   [ "$i" = ok ] && ok || fail "$what: integrity_check says $i"
   got=$(counts $job)
   case $job in
@@ -138,6 +140,8 @@ while [ $kills -lt "$KILLS" ] && [ $runs -lt $((KILLS * 3)) ]; do
     fail "$what: half-written: $got, neither ${BEFORE[$job]} nor ${AFTER[$job]}"
   fi
   [ $job = demo ] && { left=$(ls "$RUN" | grep -c 'new.db.building-'); [ "$left" = 0 ] && ok || fail "$what: $left files of the killed build left beside it"; }
+  # A load into a new book is built beside it: the next load removes what a killed one left.
+  [ $job = import-new ] && { left=$(ls "$RUN" | grep -c 'loaded.db.building-'); [ "$left" = 0 ] && ok || fail "$what: $left files of the killed load left beside it"; }
 done
 [ $kills -ge "$KILLS" ] && ok || fail "only $kills kills in $runs runs"
 summary=""; for job in $JOBS; do summary="$summary $job ${KILLED[$job]:-0} (${MS[$job]:-?} ms),"; done

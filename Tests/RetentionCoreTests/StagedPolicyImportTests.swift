@@ -120,6 +120,62 @@ import Testing
         try expectSameBooks(a, b)
     }
 
+    /// A reader of `text` written to a file and read back in chunks of `chunkBytes` (so records and fields
+    /// straddle chunks), as `retention import` reads a file, a pipe or standard input.
+    private func fileReader(_ text: String, in dir: String, chunkBytes: Int = 97) throws -> CSV.Reader {
+        let path = dir + "/policies-\(UUID().uuidString).csv"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let handle = try #require(FileHandle(forReadingAtPath: path))
+        return CSV.Reader(file: handle, name: path, chunkBytes: chunkBytes)
+    }
+
+    /// A policies file read as it is parsed (a chunk at a time, never whole) imports what its whole text imports,
+    /// row for row, and refuses what the text refuses, with the same lines, columns and reasons (a cell its column's
+    /// type cannot read included), nothing written.
+    @Test func aPolicyFileReadAsItIsParsedImportsWhatItsTextImports() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (customers, file, erased, leads) = try bookAndFile()
+        let (a, b) = try engines(customers: customers)
+        for part in file.components(separatedBy: "\u{0}") {
+            let text = try a.importCSV(.policies, text: part, dryRun: false, now: testNow + 60)
+            let streamed = try b.importCSV(.policies, reader: fileReader(part, in: dir), dryRun: false, now: testNow + 60)
+            #expect(text.problems.isEmpty && streamed.problems.isEmpty, "\(streamed.problems.prefix(3))")
+            #expect(text.rows == streamed.rows && streamed.rows > 0)
+        }
+        #expect(try count(b, "policies") >= 200)
+        try expectSameBooks(a, b)
+        let bad = """
+            customerId,policyNumber,policyType,premiumAmount,premiumFrequency,coverageType,coverageAmount,effectiveDate,expirationDate,underwriter,renewalCount
+            \(leads[0]),OK-1,auto,50,monthly,full,10000,2024-01-01,2025-01-01,,
+            \(erased),ER-1,home,50,monthly,full,10000,2024-01-01,2025-01-01,Acme,
+            \(leads[1]),DUP-1,auto,50,monthly,full,10000,2024-01-01,2025-01-01,,
+            \(leads[2]),DUP-1,auto,50,monthly,full,10000,2024-01-01,2025-01-01,,
+            \(leads[3]),NUM-1,auto,lots,monthly,full,10000,2024-01-01,2025-01-01,,
+            \(leads[4]),NUM-2,auto,50,monthly,full,10000,2024-01-01,2025-01-01,,two
+            nobody,NB-1,auto,50,monthly,full,10000,2024-01-01,2025-01-01,,
+            \(leads[5]),DATE-1,auto,50,monthly,full,10000,2024-02-31,2025-01-01,,
+
+            """
+        let before = try dump(b, "policies", order: "id")
+        let text = try a.importCSV(.policies, text: bad, dryRun: false, now: testNow)
+        let streamed = try b.importCSV(.policies, reader: fileReader(bad, in: dir, chunkBytes: 31), dryRun: false, now: testNow)
+        #expect(streamed.problems == text.problems)
+        #expect(streamed.problems.map(\.description) == [
+            "line 3, column underwriter: must be empty: customer \(erased) was erased, and an erased customer's policies hold no personal data",
+            "line 5, column policyNumber: Policy number DUP-1 is already in use.",
+            "line 6, column premiumAmount: must be a number, got \"lots\"",
+            "line 7, column renewalCount: must be a whole number, got \"two\"",
+            "line 8, column customerId: Customer nobody was not found.",
+            "line 9, column effectiveDate: must be an ISO date like 2024-01-31, got \"2024-02-31\"",
+        ])
+        #expect(streamed.rows == 8 && !streamed.dryRun)
+        #expect(try dump(b, "policies", order: "id") == before)
+        // The dry run of a streamed file finds the same.
+        let dry = try b.importCSV(.policies, reader: fileReader(bad, in: dir), dryRun: true, now: testNow)
+        #expect(dry.problems == text.problems && dry.dryRun)
+    }
+
     private func fileBook() throws -> (dir: String, engine: Engine, policies: String) {
         let dir = try temporaryDirectory()
         let engine = Engine(database: try Store.open(path: dir + "/book.db"), user: "t")
