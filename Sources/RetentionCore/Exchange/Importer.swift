@@ -216,9 +216,13 @@ extension Engine {
         try checkCSV(kind, reader: CSV.Reader(text, name: name), now: now, maxProblems: maxProblems, phases: observe, stage: stage, stagedBatch: stagedBatch)
     }
 
+    ///
+    /// `staged` (with `stage`) looks up a policy number and an id among the policies staged so far, in place of
+    /// the sets of the lines before, so that what a staged import holds does not grow with its file.
     func checkCSV(_ kind: ExchangeKind, reader: CSV.Reader, now: Int, maxProblems: Int, phases observe: ((JobPhase) -> Void)? = nil,
                   stage: ((Int, NewPolicy, String, (Int64, String, Int?)) throws -> Void)? = nil,
-                  stagedBatch: (() throws -> Void)? = nil) throws -> ImportResult {
+                  stagedBatch: (() throws -> Void)? = nil,
+                  staged: (number: (String) throws -> Bool, id: (String) throws -> Bool)? = nil) throws -> ImportResult {
         var problems: [ImportProblem] = []
         var rows = 0, totalProblems = 0
         var phases = JobPhases(observe)
@@ -263,10 +267,12 @@ extension Engine {
                         idLines[c.id] = Int32(clamping: record.line)
                     case .policy(let policy):
                         try policy.validate()
-                        let (id, customer) = try checkNewPolicy(policy, allowIdentity: true, alsoTaken: (policyNumbers, ids))
+                        let (id, customer) = try checkNewPolicy(policy, allowIdentity: true, alsoTaken: staged == nil ? (policyNumbers, ids) : nil, staged: staged)
                         try stage?(record.line, policy, id, customer)
-                        policyNumbers.insert(policy.policyNumber)
-                        ids.insert(id)
+                        if staged == nil {
+                            policyNumbers.insert(policy.policyNumber)
+                            ids.insert(id)
+                        }
                     case .event(let event):
                         try event.validate(now: now, keepsHistory: true)
                         if let id = event.id?.lowercased(), ids.contains(id) { throw Self.duplicateEventID(id) }

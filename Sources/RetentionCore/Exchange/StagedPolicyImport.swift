@@ -42,12 +42,23 @@ extension Engine {
             DROP TABLE IF EXISTS temp.staged_policies;
             CREATE TEMP TABLE staged_policies (line INTEGER PRIMARY KEY, customer_key TEXT NOT NULL, agent_given TEXT,
               \(Self.stagedPolicyColumns.replacingOccurrences(of: "agent_id, ", with: "")));
+            CREATE INDEX temp.staged_policies_number ON staged_policies(policy_number);
+            CREATE INDEX temp.staged_policies_uuid ON staged_policies(uuid);
             """)
         defer { try? db.execute("DROP TABLE IF EXISTS temp.staged_policies") }
         let insert = try db.statement("""
             INSERT INTO temp.staged_policies (line, customer_key, agent_given, \(Self.stagedPolicyColumns.replacingOccurrences(of: "agent_id, ", with: "")))
             VALUES (\(Array(repeating: "?", count: 34).joined(separator: ", ")))
             """)
+        // A number or id that an earlier line of the file has is found among the rows staged (indexed, on disk past
+        // a small cache), not in sets of every line before: what the import holds does not grow with its file.
+        let stagedNumber = try db.statement("SELECT 1 FROM temp.staged_policies WHERE policy_number = ?")
+        let stagedID = try db.statement("SELECT 1 FROM temp.staged_policies WHERE uuid = ?")
+        func exists(_ statement: Statement, _ value: String) throws -> Bool {
+            try statement.bind([.text(value)])
+            defer { statement.reset() }
+            return try statement.step()
+        }
         // The staging rows go in a batch (2,048 rows) at a time, each batch one transaction that writes the
         // temporary database alone: its reads of the book hold a snapshot only while the batch is checked (in
         // WAL mode that stops no writer), and none is held between batches or when the check ends.
@@ -60,7 +71,7 @@ extension Engine {
                 try self.db.run(insert, Self.stagedPolicyValues(new, line: line, id: id, customerRow: customer.0, now: now))
             }, stagedBatch: {
                 if batchOpen { batchOpen = false; try self.db.execute("COMMIT") }
-            })
+            }, staged: (number: { try exists(stagedNumber, $0) }, id: { try exists(stagedID, $0) }))
         } catch {
             if batchOpen && !db.isAutocommit { try? db.execute("ROLLBACK") }
             throw error

@@ -35,8 +35,10 @@ extension Engine {
     /// the write lock): only an import may keep an id; the customer exists (by id or lead id) and, unless an
     /// import restores their old policies, is not erased; an erased customer's policy holds no personal data;
     /// the policy number and the id are not in the book yet (nor in `alsoTaken`, what an import's dry run
-    /// would have written before this row). Returns the policy's id and its customer's row.
-    func checkNewPolicy(_ new: NewPolicy, allowIdentity: Bool, alsoTaken: (numbers: Set<String>, ids: Set<String>)? = nil)
+    /// would have written before this row, or `staged`, which looks up what a staged import has kept aside so
+    /// far: a table on disk rather than sets in memory). Returns the policy's id and its customer's row.
+    func checkNewPolicy(_ new: NewPolicy, allowIdentity: Bool, alsoTaken: (numbers: Set<String>, ids: Set<String>)? = nil,
+                        staged: (number: (String) throws -> Bool, id: (String) throws -> Bool)? = nil)
         throws -> (id: String, customer: (Int64, String, Int?)) {
         if new.id != nil && !allowIdentity {
             throw RetentionError.invalid("id", "is assigned by Retention; only `retention import` may keep an existing id")
@@ -50,11 +52,11 @@ extension Engine {
             }
         }
         let numberInBook = { try self.db.queryOne("SELECT 1 FROM policies WHERE policy_number = ?", [.text(new.policyNumber)], { _ in true }) != nil }
-        if try alsoTaken?.numbers.contains(new.policyNumber) == true || numberInBook() {
+        if try alsoTaken?.numbers.contains(new.policyNumber) == true || staged?.number(new.policyNumber) == true || numberInBook() {
             throw Self.duplicatePolicyNumber(new.policyNumber)
         }
         let idInBook = { try self.db.queryOne("SELECT 1 FROM policies WHERE uuid = ?", [.text(id)], { _ in true }) != nil }
-        if try alsoTaken?.ids.contains(id) == true || idInBook() {
+        if try alsoTaken?.ids.contains(id) == true || staged?.id(id) == true || idInBook() {
             throw Self.duplicatePolicyID(id)
         }
         return (id, customerRow)
