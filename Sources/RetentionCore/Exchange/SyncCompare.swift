@@ -222,8 +222,11 @@ enum SyncCompare {
                 if given(record, header, "endedAt") == nil { cells[index("endedAt")] = "" }
                 if given(record, header, "endReason") == nil { cells[index("endReason")] = "" }
             }
-            let old = try NewPolicy(json: Engine.jsonBody(book.cells, header: names, types: t), allowIdentity: true)
-            let new = try NewPolicy(json: Engine.jsonBody(cells, header: names, types: t), allowIdentity: true)
+            // The book's row and the merged one read as an import reads a row (`CSVCellReader`: no JSON body in between).
+            let columns = CSVColumns(names, types: t)
+            var oldCells = try CSVCellReader(book.cells, columns), newCells = try CSVCellReader(cells, columns)
+            let old = try NewPolicy(reading: &oldCells, allowIdentity: true)
+            let new = try NewPolicy(reading: &newCells, allowIdentity: true)
             try new.validate()
             let before = old.columnValues(now: now)
             var after = new.columnValues(now: now)
