@@ -200,13 +200,19 @@ enum SyncCompare {
     ///   `endReason`), `policy_reinstated` (lapsed → in force); a forbidden one refuses the row;
     /// - a different annual premium outside a renewal records `coverage_changed` with the premium before and after;
     /// - a policy does not move to another customer, and an erased customer's policies do not change.
+    /// The columns of a whole policy row (the book's, merged with the file's), looked up once.
+    static let allPolicyColumns: CSVColumns = {
+        let names = ExchangeKind.policies.columns.map(\.name)
+        return CSVColumns(names, types: types(.policies, for: names))
+    }()
+
     static func policy(_ record: CSV.Record, header: [String], book: SyncBookRow?, now: Int) -> SyncOutcome {
         do {
             try cellCount(record, header)
             let number = given(record, header, "policyNumber") ?? ""
             guard let book else { return try newRow(record, header, kind: .policies, key: "policy \(number)", now: now) }
             if sameAsBook(record, header, book.cells, .policies, customerLead: book.customerLead) { return .unchanged }
-            let names = ExchangeKind.policies.columns.map(\.name), t = types(.policies, for: names)
+            let names = ExchangeKind.policies.columns.map(\.name)
             var cells = merged(record, header, book.cells, .policies)
             let index = { (name: String) in names.firstIndex(of: name)! }
             if let key = given(record, header, "customerId"), key.lowercased() != book.cells[1], key != book.customerLead {
@@ -223,7 +229,7 @@ enum SyncCompare {
                 if given(record, header, "endReason") == nil { cells[index("endReason")] = "" }
             }
             // The book's row and the merged one read as an import reads a row (`CSVCellReader`: no JSON body in between).
-            let columns = CSVColumns(names, types: t)
+            let columns = allPolicyColumns
             var oldCells = try CSVCellReader(book.cells, columns), newCells = try CSVCellReader(cells, columns)
             let old = try NewPolicy(reading: &oldCells, allowIdentity: true)
             let new = try NewPolicy(reading: &newCells, allowIdentity: true)
