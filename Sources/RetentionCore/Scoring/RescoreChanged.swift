@@ -11,6 +11,7 @@ extension Engine {
     /// `customer_totals`: the score sums of the staged active customers per agent before and after, the
     /// difference added. Then empties the staging table. The same result as `applyRescored`.
     func applyRescoredScattered() throws {
+        // (A customer whose every score column is unchanged has only `scored_at` written.)
         precondition(db.isInTransaction, "the scores move inside the rescore's transaction")
         func totals() throws -> [String: [Int64]] {
             var sums: [String: [Int64]] = [:]
@@ -26,23 +27,22 @@ extension Engine {
             return sums
         }
         let before = try totals()
-        // The time of the score for every staged customer (no index holds it); the scores themselves only where
-        // they moved: each customer's score columns sit in a dozen indexes (the queues' partial ones test
-        // churn_risk), and SQLite moves a row's entries in all of them whenever those columns are set, even to
-        // the same values.
+        // The time of the score for every staged customer (no index holds it); each group of score columns only
+        // where it moved. The score columns sit in a dozen indexes (the queues' partial ones test churn_risk), and
+        // SQLite moves a row's entries in every index that names a column the UPDATE sets, even to the same value:
+        // a re-rated policy moves its customer's LTV, and only the three indexes holding it need to follow.
         try db.run("""
             UPDATE customers SET scored_at = (SELECT s.scored_at FROM temp.rescored_scores s WHERE s.id = customers.id)
             WHERE id IN (SELECT id FROM temp.rescored_scores)
             """)
-        try db.run("""
-            UPDATE customers SET (health_score, churn_risk, churn_probability, top_risk_factor, projected_ltv_cents, ltv_tier) =
-              (SELECT s.health_score, s.churn_risk, s.churn_probability, s.top_risk_factor, s.projected_ltv_cents, s.ltv_tier
-               FROM temp.rescored_scores s WHERE s.id = customers.id)
-            WHERE id IN (SELECT s.id FROM temp.rescored_scores s CROSS JOIN customers c ON c.id = s.id
-                         WHERE c.health_score IS NOT s.health_score OR c.churn_risk IS NOT s.churn_risk
-                            OR c.churn_probability IS NOT s.churn_probability OR c.top_risk_factor IS NOT s.top_risk_factor
-                            OR c.projected_ltv_cents IS NOT s.projected_ltv_cents OR c.ltv_tier IS NOT s.ltv_tier)
-            """)
+        for group in Self.scoreColumnGroups {
+            let set = group.joined(separator: ", "), values = group.map { "s.\($0)" }.joined(separator: ", ")
+            let moved = group.map { "c.\($0) IS NOT s.\($0)" }.joined(separator: " OR ")
+            try db.run("""
+                UPDATE customers SET (\(set)) = (SELECT \(values) FROM temp.rescored_scores s WHERE s.id = customers.id)
+                WHERE id IN (SELECT s.id FROM temp.rescored_scores s CROSS JOIN customers c ON c.id = s.id WHERE \(moved))
+                """)
+        }
         var change = try totals()
         for (agent, sums) in before {
             var row = change[agent] ?? Array(repeating: 0, count: sums.count)
@@ -54,4 +54,8 @@ extension Engine {
         }
         try db.execute("DELETE FROM temp.rescored_scores")
     }
+
+    /// The score columns `applyRescoredScattered` sets together, each group only where one of its columns moved
+    /// (together: the columns an index holds side by side, or that move together).
+    static let scoreColumnGroups = [["projected_ltv_cents", "ltv_tier"], ["churn_probability", "top_risk_factor"], ["health_score"], ["churn_risk"]]
 }
