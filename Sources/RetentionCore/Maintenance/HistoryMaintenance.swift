@@ -130,7 +130,9 @@ extension Engine {
     /// history rows is about 500 MB). Memory, not disk: the process grows by up to this much.
     static let maintenanceCacheKiB = 1_048_576
 
-    /// Rewrites `table` without the rows `dropping` (sorted ids): the kept rows
+    /// Rewrites `table` without the rows `dropping` (sorted ids), reading the table front to back and sorting (its
+    /// customer index, read in order, fetched the rows one random page at a time: 139 s instead of 40 s for
+    /// 18.7 million health rows): the kept rows
     /// copied to a temporary table in (customer, time, id) order, the table emptied (whole pages freed at once),
     /// refilled in that order with new ids, and its indexes (dropped meanwhile) rebuilt by sorting from their own
     /// stored definitions, so the schema stays exactly as the migrations made it. Runs inside the caller's transaction.
@@ -145,7 +147,7 @@ extension Engine {
         for id in dropping { try db.run(note, [.int(id)]) }
         try db.execute("DROP TABLE IF EXISTS temp.kept_history")
         try db.execute("""
-            CREATE TEMP TABLE kept_history AS SELECT \(columns) FROM main.\(table)
+            CREATE TEMP TABLE kept_history AS SELECT \(columns) FROM main.\(table) NOT INDEXED
             WHERE id NOT IN (SELECT id FROM temp.thinned_history) ORDER BY customer_id, calculated_at, id
             """)
         for (name, _) in indexes { try db.execute("DROP INDEX main.\"\(name)\"") }
