@@ -23,10 +23,12 @@ extension Engine {
     /// Applies the history retention policy at `now` and reclaims the freed space.
     ///
     /// Thinning reads only the rows that can have aged into a thinner bucket since the last run
-    /// (`HistorySettings.window`), `batch` customers at a time, and collects the ids of the rows to drop
-    /// (`thinnedRowsSQL`). Then, per table: when at least half its rows go, the kept rows are copied out, the
-    /// table emptied and refilled in (customer, time) order (new ids in that order: a customer's rows end up side
-    /// by side) and its indexes rebuilt by sorting; when fewer go, they are deleted by id. Everything, both
+    /// (`HistorySettings.window`), `batch` customers at a time, in the order of each table's
+    /// `(customer_id, calculated_at DESC)` index (`thinningScanSQL`: no sort), and picks the ids to drop as it goes
+    /// (`HistorySettings.thin`: every row of a bucket but its newest). Then, per table: when at least half its rows
+    /// go, the kept rows are copied out, the table emptied and refilled in (customer, time) order (new ids in that
+    /// order: a customer's rows end up side by side) and its indexes rebuilt by sorting; when fewer go, they are
+    /// deleted by id, in id order. Everything, both
     /// tables and the mark of this run, is one transaction: killed at any point, the history is as it was, and
     /// the next run does the whole job. Space is then reclaimed with `PRAGMA incremental_vacuum`. A file not yet
     /// in incremental auto-vacuum mode (every file made before this release) is converted once:
@@ -45,37 +47,55 @@ extension Engine {
         report.bytesBefore = try databaseBytes()
         let tables = ["health_scores", "ltv_history"]
         func thin() throws {
-            try db.execute("DROP TABLE IF EXISTS temp.thinned_history; CREATE TEMP TABLE thinned_history (tbl INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (tbl, id)) WITHOUT ROWID")
-            defer { try? db.execute("DROP TABLE IF EXISTS temp.thinned_history") }
             phases.begin("thinning history")
             phases.progress(done: 0, total: Int(maxID))
+            var dropped: [[Int64]] = [[], []]
+            let scans = try tables.map { try db.statement(HistorySettings.thinningScanSQL($0)) }
             var first: Int64 = 1
             while first <= maxID {
                 let last = first + Int64(batch) - 1
                 let params: [SQLValue] = [.int(first), .int(last), .int(Int64(cuts.weekly)), .int(Int64(cuts.all)),
                                           .int(Int64(window.fromWeekly)), .int(Int64(window.fromMonthly))]
-                for (i, table) in tables.enumerated() {
-                    try db.run("INSERT INTO temp.thinned_history (tbl, id) SELECT \(i), id FROM (\(HistorySettings.thinnedRowsSQL(table)))", params)
+                for (i, scan) in scans.enumerated() {
+                    try scan.bind(params)
+                    defer { scan.reset() }
+                    try HistorySettings.thin(weeklyCut: cuts.weekly, next: {
+                        try scan.step() ? (scan.row.int64(0), scan.row.int64(1), scan.row.int(2)) : nil
+                    }, drop: { dropped[i].append($0) })
                 }
                 phases.progress(done: Int(min(last, maxID)), total: Int(maxID))
                 first = last + 1
             }
-            let counts = try tables.indices.map { try db.scalarInt("SELECT count(*) FROM temp.thinned_history WHERE tbl = ?", [.int(Int64($0))]) }
-            report.healthRowsThinned = counts[0]
-            report.ltvRowsThinned = counts[1]
+            report.healthRowsThinned = dropped[0].count
+            report.ltvRowsThinned = dropped[1].count
             if dryRun { return }
-            for (i, table) in tables.enumerated() where counts[i] > 0 {
+            for (i, table) in tables.enumerated() where !dropped[i].isEmpty {
+                dropped[i].sort()
                 let total = try db.scalarInt("SELECT count(*) FROM \(table)")
-                if counts[i] * 2 >= total {
+                if dropped[i].count * 2 >= total {
                     phases.begin("rewriting \(table)")
-                    try rewriteKeeping(table, dropped: i)
+                    try rewriteKeeping(table, dropping: dropped[i])
                 } else {
-                    try db.run("DELETE FROM \(table) WHERE id IN (SELECT id FROM temp.thinned_history WHERE tbl = ?)", [.int(Int64(i))])
+                    phases.begin("deleting from \(table)")
+                    // In id order: the table's pages are visited once each, front to back.
+                    let delete = try db.statement("DELETE FROM main.\(table) WHERE id = ?")
+                    for id in dropped[i] {
+                        try delete.bind(.int(id), at: 1)
+                        defer { delete.reset() }
+                        while try delete.step() {}
+                    }
                 }
+                dropped[i] = []
             }
             // Only a completed thinning marks where the next one starts (in the same transaction).
             try db.settings.set(Settings.lastHistoryThinning, [now, policy.keepAllDays, policy.keepWeeklyDays])
         }
+        // A larger page cache while the rows go: each deleted row also leaves the table's customer index at a place
+        // of its own, and with the usual cache (64 MiB) those index pages were read, written to the log and read
+        // again over and over (at a million customers, 79 s to delete 4.6 million rows instead of 17 s).
+        let cacheKiB = try db.scalarInt("PRAGMA cache_size")
+        if !dryRun { try db.execute("PRAGMA cache_size = -\(Self.maintenanceCacheKiB)") }
+        defer { if !dryRun { try? db.execute("PRAGMA cache_size = \(cacheKiB)") } }
         if dryRun { try thin() } else { try db.transaction { try thin() } }
         let pageSize = try db.scalarInt("PRAGMA page_size")
         report.freeBytesBefore = try db.scalarInt("PRAGMA freelist_count") * pageSize
@@ -106,20 +126,30 @@ extension Engine {
         return report
     }
 
-    /// Rewrites `table` with only the rows not listed in `temp.thinned_history` under `dropped`: the kept rows
+    /// The page cache of a maintenance run while it deletes, in KiB (1 GiB: the customer index of 23 million
+    /// history rows is about 500 MB). Memory, not disk: the process grows by up to this much.
+    static let maintenanceCacheKiB = 1_048_576
+
+    /// Rewrites `table` without the rows `dropping` (sorted ids), reading the table front to back and sorting (its
+    /// customer index, read in order, fetched the rows one random page at a time: 139 s instead of 40 s for
+    /// 18.7 million health rows): the kept rows
     /// copied to a temporary table in (customer, time, id) order, the table emptied (whole pages freed at once),
     /// refilled in that order with new ids, and its indexes (dropped meanwhile) rebuilt by sorting from their own
     /// stored definitions, so the schema stays exactly as the migrations made it. Runs inside the caller's transaction.
-    private func rewriteKeeping(_ table: String, dropped: Int) throws {
+    private func rewriteKeeping(_ table: String, dropping: [Int64]) throws {
         let columns = try db.query("SELECT name FROM pragma_table_info(?) WHERE name <> 'id' ORDER BY cid", [.text(table)]) { $0.text(0) }
             .joined(separator: ", ")
         let indexes = try db.query("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
                                    [.text(table)]) { ($0.text(0), $0.text(1)) }
+        try db.execute("DROP TABLE IF EXISTS temp.thinned_history; CREATE TEMP TABLE thinned_history (id INTEGER PRIMARY KEY)")
+        defer { try? db.execute("DROP TABLE IF EXISTS temp.thinned_history") }
+        let note = try db.statement("INSERT INTO temp.thinned_history (id) VALUES (?)")
+        for id in dropping { try db.run(note, [.int(id)]) }
         try db.execute("DROP TABLE IF EXISTS temp.kept_history")
-        try db.run("""
-            CREATE TEMP TABLE kept_history AS SELECT \(columns) FROM main.\(table)
-            WHERE id NOT IN (SELECT id FROM temp.thinned_history WHERE tbl = ?) ORDER BY customer_id, calculated_at, id
-            """, [.int(Int64(dropped))])
+        try db.execute("""
+            CREATE TEMP TABLE kept_history AS SELECT \(columns) FROM main.\(table) NOT INDEXED
+            WHERE id NOT IN (SELECT id FROM temp.thinned_history) ORDER BY customer_id, calculated_at, id
+            """)
         for (name, _) in indexes { try db.execute("DROP INDEX main.\"\(name)\"") }
         try db.execute("DELETE FROM main.\(table)")
         try db.execute("INSERT INTO main.\(table) (\(columns)) SELECT \(columns) FROM temp.kept_history ORDER BY rowid")

@@ -501,7 +501,7 @@ extension Engine {
             }
             let customers = batch.customers.sorted { $0.customerRowID < $1.customerRowID }
             try stageRescored(customers, inputs)
-            try applyRescored(rows: customers.map(\.customerRowID))
+            if scope == .changed { try applyRescoredScattered() } else { try applyRescored(rows: customers.map(\.customerRowID)) }
             for r in customers {
                 summary.customers += 1
                 summary.byRisk[r.risk, default: 0] += 1

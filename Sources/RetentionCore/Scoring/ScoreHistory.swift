@@ -49,25 +49,61 @@ public struct HistorySettings: Sendable, Equatable {
     /// Monday 1970-01-05 00:00 UTC: weeks are counted from it.
     static let firstMonday = 4 * 86_400
 
-    /// The SQL bucket of a history row older than `keepAllDays` (?3: the weekly cut, the time before which a
-    /// row is kept monthly): its week (a positive number) or its month (negative, so the two never meet).
-    static let bucketSQL = """
-        CASE WHEN calculated_at >= ?3 THEN (calculated_at - \(firstMonday)) / 604800
-             ELSE -CAST(strftime('%Y%m', calculated_at, 'unixepoch') AS INTEGER) END
-        """
+    /// A history row's bucket (`calculated_at` = `t`, older than the all-cut; `weeklyCut`: the time before which
+    /// rows are kept monthly): its week counted from Monday 1970-01-05 00:00 UTC (a positive number) or its UTC
+    /// calendar month as −(year·100 + month) (negative, so the two never meet). Plain arithmetic: the week is
+    /// ⌊(t − 345,600) / 604,800⌋ (t after 1970-01-05), the month the civil date of day ⌊t / 86,400⌋.
+    static func bucket(_ t: Int, weeklyCut: Int) -> Int {
+        if t >= weeklyCut { return (t - firstMonday) / 604_800 }
+        let (year, month) = civilMonth(day: t >= 0 ? t / 86_400 : (t - 86_399) / 86_400)
+        return -(year * 100 + month)
+    }
 
-    /// The ids of the rows of `table` the policy drops among customers ?1…?2: older than the all-cut (?4),
-    /// every row of its bucket but the newest. Only rows in the window that can have changed since the last
-    /// thinning are read (`window`): from ?5 on, and the monthly rows from ?6 on.
-    static func thinnedRowsSQL(_ table: String) -> String {
+    /// The UTC (proleptic Gregorian) year and month of a day counted from 1970-01-01 (H. Hinnant's
+    /// `civil_from_days`): the same as SQLite's `strftime('%Y%m', t, 'unixepoch')`.
+    static func civilMonth(day: Int) -> (year: Int, month: Int) {
+        let z = day + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month)
+    }
+
+    /// The rows of `table` the retention policy may thin among customers ?1…?2, read in the order of the
+    /// table's `(customer_id, calculated_at DESC)` index (no sort: `EXPLAIN QUERY PLAN` shows a covering-index
+    /// search and no temporary B-tree): older than the all-cut (?4), and only in the window that can have
+    /// changed since the last thinning (`window`): from ?5 on, and the monthly rows (before ?3) from ?6 on.
+    static func thinningScanSQL(_ table: String) -> String {
         """
-        SELECT id FROM (
-          SELECT id, row_number() OVER (PARTITION BY customer_id, bucket ORDER BY calculated_at DESC, id DESC) AS k
-          FROM (SELECT id, customer_id, calculated_at, \(bucketSQL) AS bucket
-                FROM \(table) WHERE customer_id BETWEEN ?1 AND ?2 AND calculated_at < ?4
-                  AND (calculated_at >= ?5 OR (calculated_at >= ?6 AND calculated_at < ?3))))
-        WHERE k > 1
+        SELECT id, customer_id, calculated_at FROM \(table) INDEXED BY \(table)_customer
+        WHERE customer_id BETWEEN ?1 AND ?2 AND calculated_at < ?4
+          AND (calculated_at >= ?5 OR (calculated_at >= ?6 AND calculated_at < ?3))
+        ORDER BY customer_id, calculated_at DESC
         """
+    }
+
+    /// The ids the policy drops among the rows of `thinningScanSQL` (in its order: customer, then newest first):
+    /// in each bucket (`bucket`) of a customer, every row but the newest (the greatest time; of rows with that
+    /// same time, the greatest id). `row` gives each row's (id, customer, time) in that order; `drop` gets the
+    /// ids to drop.
+    static func thin(weeklyCut: Int, next row: () throws -> (id: Int64, customer: Int64, at: Int)?, drop: (Int64) -> Void) rethrows {
+        var customer: Int64 = 0, bucket = 0, newest = 0, kept: Int64 = 0, open = false
+        while let r = try row() {
+            let b = Self.bucket(r.at, weeklyCut: weeklyCut)
+            if open && r.customer == customer && b == bucket {
+                if r.at == newest {
+                    // A tie with the newest time: the greater id is kept (the index gives ties in id order).
+                    if r.id > kept { drop(kept); kept = r.id } else { drop(r.id) }
+                } else {
+                    drop(r.id)
+                }
+            } else {
+                (customer, bucket, newest, kept, open) = (r.customer, b, r.at, r.id, true)
+            }
+        }
     }
 
     /// The rows a thinning at `now` must read after one at `previous` (with this same policy): the rows that

@@ -21,6 +21,9 @@ enum MaintenanceCommand {
         rewrites the whole file (it needs free disk space about the size of the file, and takes about a minute
         per few GB); the command says so when it does. Later runs only give back what was freed.
 
+        While it deletes, it keeps up to 1 GiB of the file in memory (its page cache): the process grows to
+        about 1.2 GB on a large book.
+
         Safe to stop at any moment (even kill -9): the thinning of both history tables is one transaction (when
         most of a table's rows go, the kept ones are copied out and the table refilled in customer order; when
         few go, they are deleted), and so is the conversion; stopped, the history is as it was, and running it
