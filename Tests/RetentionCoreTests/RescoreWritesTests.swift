@@ -106,6 +106,31 @@ import Testing
         #expect(try engine.db.queryOne("PRAGMA integrity_check") { $0.text(0) } == "ok")
     }
 
+    /// The queue's indexes that name no score column but the churn risk (by renewal, last contact, owner, name:
+    /// their condition is `churn_risk >= 1`) are kept through a full rescore, which writes the risk only where it
+    /// changed: customers whose risk changes move into and out of them, and each then lists exactly the
+    /// customers of the queue. The connection's page cache is as it was before the indexes were rebuilt.
+    @Test func theQueueIndexesKeptFollowRiskChanges() throws {
+        let engine = try makeEngine()
+        _ = try scenario(engine)
+        let queue = "churn_risk >= 1 AND erased_at IS NULL AND active_policies > 0"
+        let inQueue = try engine.db.query("SELECT id FROM customers WHERE \(queue) ORDER BY id LIMIT 3") { $0.int64(0) }
+        let outOfQueue = try engine.db.query("SELECT id FROM customers WHERE churn_risk = 0 AND erased_at IS NULL AND active_policies > 0 ORDER BY id LIMIT 3") { $0.int64(0) }
+        #expect(inQueue.count == 3 && outOfQueue.count == 3)
+        // Stored risks a rescore will change back: three customers out of the queue, three into it.
+        try engine.db.run("UPDATE customers SET churn_risk = 0 WHERE id IN (?, ?, ?)", inQueue.map { .int($0) })
+        try engine.db.run("UPDATE customers SET churn_risk = 3 WHERE id IN (?, ?, ?)", outOfQueue.map { .int($0) })
+        let cache = try engine.db.scalarInt("PRAGMA cache_size")
+        _ = try engine.rescore(.all, now: testNow + 40 * day)
+        #expect(try engine.db.scalarInt("PRAGMA cache_size") == cache)
+        let expected = try engine.db.query("SELECT id FROM customers NOT INDEXED WHERE \(queue) ORDER BY id") { $0.int64(0) }
+        #expect(Set(inQueue).isSubset(of: expected) && Set(outOfQueue).isDisjoint(with: expected))
+        for index in ["customers_queue_by_renewal", "customers_queue_by_last_contact", "customers_queue_by_owner", "customers_queue_by_name"] {
+            #expect(try engine.db.query("SELECT id FROM customers INDEXED BY \(index) WHERE \(queue)") { $0.int64(0) }.sorted() == expected, "\(index)")
+        }
+        #expect(try engine.db.queryOne("PRAGMA integrity_check") { $0.text(0) } == "ok")
+    }
+
     /// A failure while the full rescore writes leaves the book as it was: one transaction, the dropped
     /// indexes come back with the rollback.
     @Test func aFailedFullRescoreChangesNothing() throws {

@@ -43,6 +43,21 @@ import Testing
         #expect(HealthScore.compute(s2).financial.premiumGrowth == 108.3)
     }
 
+    /// A premium change recorded after the observation instant still comes off today's premium: auto $1,000 from
+    /// 2022-06-01, renewed at $1,200 on 2023-06-01 and at $1,500 on 2024-06-01. As of 2024-02-01 (the window from
+    /// 2023-02-01, when the policy was in force at $1,000): P_then = 1,500 − 300 − 200 = $1,000. The changes come
+    /// with the customer's events (one read of each), not from a look-up per policy: the same figure.
+    @Test func aReRateAfterTheObservationInstantStillComesOffThePremiumThen() throws {
+        let engine = try makeEngine()
+        let c = try customer(engine, "L")
+        let p = try policy(engine, c, "L1", "auto", 1000, "2022-06-01", "2023-06-01")
+        try engine.renewPolicy(id: p, try json(#"{"premium":{"amount":1200}}"#), now: d("2023-06-01"))
+        try engine.renewPolicy(id: p, try json(#"{"premium":{"amount":1500}}"#), now: d("2024-06-01"))
+        #expect(try signals(engine, c, at: "2024-02-01").premiumYearAgoCents == 100_000)
+        // As of 2024-07-01 (from 2023-07-02, at $1,200 then): only the later re-rate comes off.
+        #expect(try signals(engine, c, at: "2024-07-01").premiumYearAgoCents == 120_000)
+    }
+
     /// A policy that started inside the window had no premium a year ago: its own changes do not count.
     @Test func aNewPolicysReRateIsNotGrowthOfTheOldBook() throws {
         let engine = try makeEngine()

@@ -71,16 +71,17 @@ extension Engine {
     /// range or the whole book costs the same per customer and the memory stays flat):
     /// - the customers themselves (row id order);
     /// - their events, counted here from the `retention_events_customer` index (customer, time, type)
-    ///   alone; an event row is read only for the amount of a claim in the window, and for the latest NPS
-    ///   answer's score, looked up by its row id;
-    /// - their policies, aggregated per customer by SQLite (`GROUP BY` over the customer index streams);
+    ///   alone; an event row is read only for the amount of a claim in the window, for a premium change
+    ///   since the year-ago instant (with its policy, by row id: was it in force then?), and for the latest
+    ///   NPS answer's score, looked up by its row id;
+    /// - their policies, aggregated per customer by SQLite (`GROUP BY` over the customer index streams; the
+    ///   year-ago premium's changes come with the events, one read of each, not one look-up per policy);
     /// - their touchpoints in the window, aggregated the same way.
     /// All four are started before the first customer is read and the customers' statement stays open until
     /// the last: they all read within that statement's read transaction, one snapshot of the book.
     /// `body` must not call this again on the same engine: the statements are the connection's cached ones.
     public func forEachCustomerSignals(asOf: Int, customerRows: ClosedRange<Int64>? = nil, _ body: (CustomerSignals) throws -> Void) throws {
         let window = asOf - 365 * Timestamp.secondsPerDay
-        let yearAgo = window
         let first = customerRows?.lowerBound ?? Int64.min, last = customerRows?.upperBound ?? Int64.max
         let range: [SQLValue] = [.int(Int64(asOf)), .int(Int64(window)), .int(first), .int(last)]
         // Every statement opened here is reset on the way out, however it is left: a cached statement left
@@ -97,11 +98,18 @@ extension Engine {
         let customers = try open("SELECT id, satisfaction_score FROM customers WHERE erased_at IS NULL AND id BETWEEN ?1 AND ?2 ORDER BY id",
                                  [.int(first), .int(last)])
         guard customers.customer != nil else { return }
+        // Beside the events up to `asOf`, the premium changes (renewals, coverage changes) after the year-ago
+        // instant, later ones too: column 5 is the change in cents of each one on a policy of the customer's
+        // that was in force a year ago (its policy found by row id), which the year-ago premium takes off.
         let events = try open("""
             SELECT customer_id, occurred_at, event_type, id,
-                   CASE WHEN event_type = 'claim_filed' AND occurred_at > ?2 THEN CAST(round(json_extract(data, '$.amount') * 100) AS INTEGER) END
+                   CASE WHEN event_type = 'claim_filed' AND occurred_at > ?2 THEN CAST(round(json_extract(data, '$.amount') * 100) AS INTEGER) END,
+                   CASE WHEN event_type IN ('policy_renewed', 'coverage_changed') AND occurred_at > ?2
+                             AND EXISTS (SELECT 1 FROM policies p WHERE p.id = retention_events.policy_id AND p.customer_id = retention_events.customer_id
+                                           AND p.inception_date <= ?2 AND (p.ended_at IS NULL OR p.ended_at > ?2))
+                        THEN round(json_extract(data, '$.premiumAfter') * 100) - round(json_extract(data, '$.premiumBefore') * 100) END
             FROM retention_events
-            WHERE customer_id BETWEEN ?3 AND ?4 AND occurred_at <= ?1
+            WHERE customer_id BETWEEN ?3 AND ?4 AND (occurred_at <= ?1 OR event_type IN ('policy_renewed', 'coverage_changed'))
             ORDER BY customer_id
             """, range)
         let policies = try open("""
@@ -110,12 +118,7 @@ extension Engine {
                    count(*) AS total,
                    min(inception_date) AS first_inception,
                    coalesce(sum(annual_premium_cents) FILTER (WHERE ended_at IS NULL OR ended_at > ?1), 0) AS premium_now,
-                   coalesce(sum(annual_premium_cents - coalesce(
-                       (SELECT sum(round(json_extract(e.data, '$.premiumAfter') * 100) - round(json_extract(e.data, '$.premiumBefore') * 100))
-                        FROM retention_events e
-                        WHERE e.customer_id = policies.customer_id AND e.occurred_at > ?5
-                          AND e.event_type IN ('policy_renewed', 'coverage_changed') AND e.policy_id = policies.id), 0))
-                     FILTER (WHERE inception_date <= ?5 AND (ended_at IS NULL OR ended_at > ?5)), 0) AS premium_year_ago,
+                   coalesce(sum(annual_premium_cents) FILTER (WHERE inception_date <= ?2 AND (ended_at IS NULL OR ended_at > ?2)), 0) AS premium_year_ago_now,
                    group_concat(policy_type) FILTER (WHERE ended_at IS NULL OR ended_at > ?1) AS types,
                    count(*) FILTER (WHERE (status = 'lapsed' OR (status = 'expired' AND policy_type != 'life')) AND ended_at > ?2 AND ended_at <= ?1) AS lost,
                    count(*) FILTER (WHERE status = 'cancelled' AND ended_at > ?2 AND ended_at <= ?1) AS cancelled,
@@ -129,7 +132,7 @@ extension Engine {
             WHERE inception_date <= ?1 AND customer_id BETWEEN ?3 AND ?4
             GROUP BY customer_id
             ORDER BY customer_id
-            """, range + [.int(Int64(yearAgo))])
+            """, range)
         let touchpoints = try open("""
             SELECT customer_id,
                    count(*) FILTER (WHERE channel = 'email' AND delivered_at IS NOT NULL) AS emails_delivered,
@@ -147,7 +150,7 @@ extension Engine {
         while let id = customers.customer {
             let satisfaction = customers.statement.row.optionalDouble(1)
             var tally = EventTally()
-            try events.rows(of: id) { tally.add($0, window: window) }
+            try events.rows(of: id) { tally.add($0, window: window, asOf: asOf) }
             var latestNPS: Int?
             if let row = tally.latestNPS?.row {
                 try npsScore.bind([.int(row)])
@@ -168,7 +171,7 @@ extension Engine {
                 let left = r.int(1) == 0 ? r.optionalInt(11).map { min($0, asOf) } : nil
                 signals.tenureMonths = r.optionalInt(3).map { Timestamp.wholeMonths(from: $0, to: max($0, left ?? asOf)) } ?? 0
                 signals.premiumNowCents = r.int(4)
-                signals.premiumYearAgoCents = r.int(5)
+                signals.premiumYearAgoCents = tally.premiumThen(premiumNow: r.int(5))
                 signals.heldTypes = Set(r.text(6).split(separator: ",").compactMap { PolicyType(rawValue: String($0)) })
                 signals.renewalsLost = r.int(7)
                 signals.cancellationsInWindow = r.int(8)
@@ -241,11 +244,27 @@ private struct EventTally {
     /// Events of `type` (one of `counted`) in the window.
     func count(_ type: EventType) -> Int { Self.counted.firstIndex(of: type).map { inWindow[$0] } ?? 0 }
 
-    /// Row: customer, occurred_at, event_type, id, claim amount in cents (claims in the window only).
-    mutating func add(_ r: Row, window: Int) {
-        guard let position = r.position(2, in: Self.names) else { return }
-        let type = Self.counted[position]
+    /// Σ of the premium changes (after − before, in cents) recorded after the year-ago instant on the policies
+    /// in force then, later than the observation instant too: today's premiums less these are the premiums of then.
+    /// Summed as SQLite's per-policy `sum` of the same REAL values did (whole numbers, exact in either order).
+    private var premiumChangesSinceYearAgo = 0.0
+
+    /// The annual premium in force a year ago at that time's premiums: `premiumNow` (Σ today's annual premium of
+    /// the policies in force then) less the premium changes recorded on those policies since.
+    func premiumThen(premiumNow: Int) -> Int {
+        let then = Double(premiumNow) - premiumChangesSinceYearAgo
+        // As SQLite's `sqlite3_column_int64` turns the REAL sum into an integer (whole numbers: exact).
+        return then.isNaN ? 0 : then >= 9.2e18 ? .max : then <= -9.2e18 ? .min : Int(then)
+    }
+
+    /// Row: customer, occurred_at, event_type, id, claim amount in cents (claims in the window only), premium change
+    /// in cents (a renewal or coverage change after the year-ago instant on a policy in force then). Rows after the
+    /// observation instant are premium changes only, and count for nothing else.
+    mutating func add(_ r: Row, window: Int, asOf: Int) {
+        if !r.isNull(5) { premiumChangesSinceYearAgo += r.double(5) }
         let at = r.int(1)
+        guard at <= asOf, let position = r.position(2, in: Self.names) else { return }
+        let type = Self.counted[position]
         if at > window {
             inWindow[position] += 1
             if Self.isInteraction(type) { interactions += 1 }
