@@ -336,9 +336,7 @@ extension Engine {
                 scoreColumns: [.double(sc.health.overall), .int(Int64(p.risk.rank)), .double(p.probability), .init(p.topFactor?.title),
                                .int(Int64(inputs.now)), .int(Int64(ltv.projectedCents)), .text(ltv.tier), .int(sc.customerRowID)],
                 healthHistory: records ? Engine.healthHistoryValues(sc, customerID: uuid, modelVersion: inputs.modelVersion, now: inputs.now) : nil,
-                ltvHistory: records ? Engine.ltvHistoryValues(ltv, customerRow: sc.customerRowID,
-                                                              document: LifetimeValue.storedDocument(ltv, customerID: uuid, at: inputs.now),
-                                                              now: inputs.now) : nil))
+                ltvHistory: records ? Engine.ltvHistoryValues(ltv, customerRow: sc.customerRowID, customerID: uuid, now: inputs.now) : nil))
             if sc.signals.activePolicies > 0 { for (i, v) in sc.features.values.enumerated() { range.featureColumns[i].append(v) } }
         }
         return range
