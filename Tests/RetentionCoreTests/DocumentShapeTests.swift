@@ -51,7 +51,7 @@ import Testing
         let ltv = try engine.calculateLTV(customerId: c.id, now: testNow + 60)
         #expect(try engine.healthScoreHistory(customerId: c.id, limit: 1) == [health.json])
         #expect(try engine.ltvHistory(customerId: c.id, limit: 1) == [ltv.json])
-        #expect(try engine.db.scalarInt("SELECT count(*) FROM ltv_history WHERE document NOT LIKE '[%'") == 0)
+        #expect(try engine.db.scalarInt("SELECT count(*) FROM ltv_history WHERE document IS NOT NULL") == 0)
         // Health-score rows hold numbers (schema 16, `HealthHistoryRow`), no document.
         #expect(try engine.db.scalarInt("SELECT count(*) FROM health_scores WHERE document IS NOT NULL") == 0)
         // The rescore's rows read back as the documents of that calculation.

@@ -22,6 +22,7 @@ enum ExpectedSchema {
         0x3618fe5088ae93ae, // version 15
         0x9f6edb8883f137a9, // version 16
         0xdbf4e70ce759222d, // version 17
+        0xd7fe71f1a63884f2, // version 18
     ]
 
     /// FNV-1a (64-bit) of the `sqlite_master` dump (see `SchemaFreezeTests.dump`) after each version, version 1 first.
@@ -43,6 +44,7 @@ enum ExpectedSchema {
         0xff586ce9d4e511ce, // version 15
         0xbb7ba59978460204, // version 16
         0xcd712c8e12629799, // version 17
+        0x0969e39f7f07300d, // version 18
     ]
 
     /// The `sqlite_master` dump of a database built through every migration: type|name|tbl_name|sql, by type and name.
@@ -263,14 +265,38 @@ table|health_scores|health_scores|CREATE TABLE health_scores (
     document                  TEXT
 )
 table|ltv_history|ltv_history|CREATE TABLE ltv_history (
-    id                   INTEGER PRIMARY KEY,
-    customer_id          INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
-    calculated_at        INTEGER NOT NULL,
-    current_ltv_cents    INTEGER NOT NULL,
-    projected_ltv_cents  INTEGER NOT NULL,
-    tier                 TEXT NOT NULL,
-    category             TEXT NOT NULL,
-    document             TEXT NOT NULL
+    id                       INTEGER PRIMARY KEY,
+    customer_id              INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    calculated_at            INTEGER NOT NULL,
+    current_ltv_cents        INTEGER NOT NULL,
+    projected_ltv_cents      INTEGER NOT NULL,
+    tier                     TEXT NOT NULL,
+    category                 TEXT NOT NULL,
+    projected_profit_cents   INTEGER,
+    monthly_revenue_cents    INTEGER,
+    annual_revenue_cents     INTEGER,
+    retention_rate_tenths    INTEGER,
+    churn_probability_e4     INTEGER,
+    average_lifespan_tenths  INTEGER,
+    acquisition_cost_cents   INTEGER,
+    operational_cost_cents   INTEGER,
+    profit_margin_tenths     INTEGER,
+    discount_rate_tenths     INTEGER,
+    total_cost_cents         INTEGER,
+    auto_cents               INTEGER,
+    boat_cents               INTEGER,
+    commercial_cents         INTEGER,
+    condo_cents              INTEGER,
+    disability_cents         INTEGER,
+    health_cents             INTEGER,
+    home_cents               INTEGER,
+    life_cents               INTEGER,
+    motorcycle_cents         INTEGER,
+    pet_cents                INTEGER,
+    renters_cents            INTEGER,
+    travel_cents             INTEGER,
+    umbrella_cents           INTEGER,
+    document                 TEXT
 )
 table|policies|policies|CREATE TABLE policies (
     id                          INTEGER PRIMARY KEY,

@@ -275,15 +275,16 @@ import Testing
         let c = try engine.createCustomer(try json(specCustomerBody), now: testNow)
         // An LTV row as the previous version stored it: 15 values, breakdown.totalRevenue then the projected LTV.
         let old = #"[4500,8750,250,3000,95,36,200,65,10,8750,3262.5,5487.5,{"auto":4250},"gold","stable"]"#
-        try engine.db.run(Engine.ltvHistoryInsert, [.int(try engine.customerRowID(c.id)), .int(Int64(testNow)), .int(450_000), .int(875_000),
-                                                    .text("gold"), .text("stable"), .text(old)])
+        try engine.db.run("INSERT INTO ltv_history (customer_id, calculated_at, current_ltv_cents, projected_ltv_cents, tier, category, document) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                          [.int(try engine.customerRowID(c.id)), .int(Int64(testNow)), .int(450_000), .int(875_000), .text("gold"), .text("stable"), .text(old)])
         let read = try #require(try engine.ltvHistory(customerId: c.id, limit: 1).first)
         #expect(read["projectedLTV"] == .number(8750) && read["breakdown"]?["totalRevenue"] == .number(8750) && read["projectedProfit"] == nil)
         #expect(read["segments"]?["tier"] == .string("gold") && read["customerId"] == .string(c.id))
         // A new calculation is stored in the new shape next to it.
         _ = try engine.calculateLTV(customerId: c.id, now: testNow + 60)
         #expect(try engine.ltvHistory(customerId: c.id, limit: 5).count == 2)
-        #expect(try engine.db.scalarInt("SELECT count(*) FROM ltv_history WHERE document NOT LIKE '[%'") == 0)
+        // The old row keeps its document; the new one is numbers (schema 18).
+        #expect(try engine.db.scalarInt("SELECT count(*) FROM ltv_history WHERE document IS NOT NULL") == 1)
     }
 
     /// The grouped SQL the one-pass fit replaced, verbatim, as the reference.

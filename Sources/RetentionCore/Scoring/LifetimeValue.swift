@@ -167,11 +167,11 @@ public struct LifetimeValue: Sendable {
         documentShape.stored(CustomerLifetimeValue(customerId: customerID, value: ltv, calculatedAt: now).json, customerID: customerID, calculatedAt: now)
     }
 
-    /// The one place a stored LTV document is read back as typed values (`StoredLifetimeValue`): the compact
-    /// text expanded with the shape it was written with (either of the two), then its members read. A member
-    /// a row does not hold (projectedProfit before it existed) is nil.
-    static func storedValue(_ stored: String, customerID: String, calculatedAt: Int) throws -> StoredLifetimeValue {
-        let d = try DocumentShape.expand(stored, oneOf: [documentShape, documentShapeBeforeProfit], customerID: customerID, calculatedAt: calculatedAt)
+    /// The one place a stored LTV document is read back as typed values (`StoredLifetimeValue`): the history
+    /// entry (`LTVHistoryRow.document`: rebuilt from the row's numbers, or its stored document expanded with the
+    /// shape it was written with), then its members read. A member a row does not hold (projectedProfit before
+    /// it existed) is nil.
+    static func storedValue(_ d: JSONValue, calculatedAt: Int) -> StoredLifetimeValue {
         let b = d["breakdown"], segments = d["segments"]
         return StoredLifetimeValue(
             currentLTV: d["currentLTV"]?.doubleValue, projectedLTV: d["projectedLTV"]?.doubleValue, projectedProfit: d["projectedProfit"]?.doubleValue,
@@ -320,21 +320,23 @@ extension Engine {
             try db.run("UPDATE customers SET projected_ltv_cents = ?, ltv_tier = ? WHERE id = ?",
                        [.int(Int64(ltv.projectedCents)), .text(ltv.tier), .int(customerRow)])
         }
-        try db.run(Engine.ltvHistoryInsert, Engine.ltvHistoryValues(ltv, customerRow: customerRow,
-                                                                    document: LifetimeValue.storedDocument(ltv, customerID: customerID, at: now), now: now))
+        try db.run(Engine.ltvHistoryInsert, Engine.ltvHistoryValues(ltv, customerRow: customerRow, customerID: customerID, now: now))
     }
 
     /// Adds an LTV history row (the values of `ltvHistoryValues`).
     static let ltvHistoryInsert = """
-        INSERT INTO ltv_history (customer_id, calculated_at, current_ltv_cents, projected_ltv_cents, tier, category, document)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO ltv_history (customer_id, calculated_at, current_ltv_cents, projected_ltv_cents, tier, category, \(LTVHistoryRow.numberColumns), document)
+        VALUES (?, ?, ?, ?, ?, ?, \(Array(repeating: "?", count: LTVHistoryRow.numberColumnCount + 1).joined(separator: ", ")))
         """
 
-    /// The LTV history row of a value; `document` is the spec's response as the history route returns it, stored
-    /// as `LifetimeValue.documentShape` keeps it.
-    static func ltvHistoryValues(_ ltv: LifetimeValue, customerRow: Int64, document: String, now: Int) -> [SQLValue] {
-        [.int(customerRow), .int(Int64(now)), .int(Int64(ltv.currentCents)), .int(Int64(ltv.projectedCents)), .text(ltv.tier),
-         .text(ltv.category), .text(document)]
+    /// The LTV history row of a value: its numbers (`LTVHistoryRow.numbers`, from which the history route rebuilds the
+    /// spec's response), or, when they cannot rebuild it exactly, the response stored as `LifetimeValue.documentShape`
+    /// keeps it (the number columns NULL).
+    static func ltvHistoryValues(_ ltv: LifetimeValue, customerRow: Int64, customerID: String, now: Int) -> [SQLValue] {
+        let numbers = LTVHistoryRow.numbers(ltv)
+            ?? Array(repeating: .null, count: LTVHistoryRow.numberColumnCount) + [.text(LifetimeValue.storedDocument(ltv, customerID: customerID, at: now))]
+        return [.int(customerRow), .int(Int64(now)), .int(Int64(ltv.currentCents)), .int(Int64(ltv.projectedCents)), .text(ltv.tier),
+                .text(ltv.category)] + numbers
     }
 
     /// Computes, stores and returns a customer's LTV (`POST /customers/:id/ltv`).
@@ -365,19 +367,19 @@ extension Engine {
     /// `LifetimeValue.storedValue`. The API's history route returns the documents (`ltvHistory`).
     public func lifetimeValueHistory(customerId: String, limit: Int) throws -> [StoredLifetimeValue] {
         let rowID = try customerRowID(customerId)
-        return try db.query("SELECT document, calculated_at FROM ltv_history WHERE customer_id = ? ORDER BY calculated_at DESC, id DESC LIMIT ?",
+        return try db.query("SELECT \(LTVHistoryRow.readColumns) FROM ltv_history WHERE customer_id = ? ORDER BY calculated_at DESC, id DESC LIMIT ?",
                             [.int(rowID), .int(Int64(max(1, min(limit, 1000))))]) {
-            try LifetimeValue.storedValue($0.text(0), customerID: customerId, calculatedAt: $0.int(1))
+            LifetimeValue.storedValue(try LTVHistoryRow.document($0, customerID: customerId), calculatedAt: $0.int(0))
         }
     }
 
-    /// Stored LTV calculations, newest first (`GET /customers/:id/ltv?limit=`).
+    /// Stored LTV calculations, newest first (`GET /customers/:id/ltv?limit=`): each row's numbers rebuilt into the
+    /// response it stands for, or the document it holds (`LTVHistoryRow.document`).
     public func ltvHistory(customerId: String, limit: Int) throws -> [JSONValue] {
         let rowID = try customerRowID(customerId)
-        return try db.query("SELECT document, calculated_at FROM ltv_history WHERE customer_id = ? ORDER BY calculated_at DESC, id DESC LIMIT ?",
+        return try db.query("SELECT \(LTVHistoryRow.readColumns) FROM ltv_history WHERE customer_id = ? ORDER BY calculated_at DESC, id DESC LIMIT ?",
                             [.int(rowID), .int(Int64(max(1, min(limit, 1000))))]) {
-            try DocumentShape.expand($0.text(0), oneOf: [LifetimeValue.documentShape, LifetimeValue.documentShapeBeforeProfit],
-                                     customerID: customerId, calculatedAt: $0.int(1))
+            try LTVHistoryRow.document($0, customerID: customerId)
         }
     }
 }

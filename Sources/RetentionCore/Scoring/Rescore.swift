@@ -364,9 +364,7 @@ extension Engine {
                                .int(Int64(inputs.now)), .int(Int64(ltv.projectedCents)), .text(ltv.tier), .int(row)],
                 healthHistory: records ? Engine.healthHistoryValues(score(sc.signals, model: inputs.model, medians: inputs.medians), customerID: uuid,
                                                                     modelVersion: inputs.modelVersion, now: inputs.now) : nil,
-                ltvHistory: records ? Engine.ltvHistoryValues(ltv, customerRow: row,
-                                                              document: LifetimeValue.storedDocument(ltv, customerID: uuid, at: inputs.now),
-                                                              now: inputs.now) : nil))
+                ltvHistory: records ? Engine.ltvHistoryValues(ltv, customerRow: row, customerID: uuid, now: inputs.now) : nil))
             if sc.signals.activePolicies > 0 { for (i, v) in sc.features.values.enumerated() { range.featureColumns[i].append(v) } }
         }
         return range
