@@ -121,6 +121,12 @@ import Testing
         try engine.db.run("UPDATE customers SET churn_risk = 0 WHERE id IN (?, ?, ?)", inQueue.map { .int($0) })
         try engine.db.run("UPDATE customers SET churn_risk = 3 WHERE id IN (?, ?, ?)", outOfQueue.map { .int($0) })
         let cache = try engine.db.scalarInt("PRAGMA cache_size")
+        // Those four are kept (their entries moved where the risk changed), the other score indexes rebuilt.
+        let kept = try engine.indexesAFullRescoreKeeps()
+        for index in ["customers_queue_by_renewal", "customers_queue_by_last_contact", "customers_queue_by_owner", "customers_queue_by_name"] {
+            #expect(kept.contains(index), "\(index) kept, not rebuilt")
+        }
+        #expect(!kept.contains("customers_queue_by_probability") && !kept.contains("customers_health"))
         _ = try engine.rescore(.all, now: testNow + 40 * day)
         #expect(try engine.db.scalarInt("PRAGMA cache_size") == cache)
         let expected = try engine.db.query("SELECT id FROM customers NOT INDEXED WHERE \(queue) ORDER BY id") { $0.int64(0) }

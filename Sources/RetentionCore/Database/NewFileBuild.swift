@@ -75,6 +75,13 @@ extension Store {
     }
 
     /// Deletes the files of builds beside `path` whose process is gone (a build killed midway).
+    /// Removes what a build of a new file at `path` left when its process died (`<name>.building-<pid>` and its
+    /// logs, the process gone); a build still running is left alone. Every command that opens a book calls it.
+    public static func removeAbandonedBuilds(beside path: String) {
+        let url = URL(fileURLWithPath: path)
+        removeAbandonedBuilds(in: url.deletingLastPathComponent().path, prefix: url.lastPathComponent + ".building-")
+    }
+
     private static func removeAbandonedBuilds(in folder: String, prefix: String) {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(prefix) {
             let digits = name.dropFirst(prefix.count).prefix { $0.isNumber }

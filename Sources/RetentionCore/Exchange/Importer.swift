@@ -112,16 +112,22 @@ extension Engine {
                 let firstNewRowID = Int64(try db.scalarInt("SELECT coalesce(max(id), 0) + 1 FROM customers"))
                 var linesOfNewCustomers: [Int32] = []
                 var rebuildIndexes: [String]?, recreateTriggers: [String] = [], recreateSearchTrigger: [String] = []
+                var searchAfter = firstNewRowID - 1
                 while true {
                     let (rest, batch) = try pending.value()
                     if batch.isEmpty { break }
                     pending = prepareBatch(after: rest)
-                    if rebuildIndexes == nil {
-                        let book = try db.scalarInt("SELECT coalesce(max(id), 0) FROM customers")
-                        // A pipe's size is not known: a full first batch into an empty book is taken for a large
-                        // load (what is put off costs in proportion to the rows loaded), anything else for a small one.
-                        let estimatedRows = rest.sizeKnown ? Int(Double(batch.count) * Double(rest.byteCount) / Double(max(1, rest.bytesRead)))
-                            : book == 0 && batch.count >= 2_048 ? 10_000 : batch.count
+                    // What a large load puts off is decided once, from the file's size when it is known. A pipe's
+                    // size is not: a full first batch into an empty book is taken for a large load at once, and
+                    // into a book with customers the decision waits until the rows read reach the size that makes
+                    // a load large (the rows before it go in with the indexes in place; the search pass then
+                    // starts after them). A pipe that ends before that was a small import.
+                    let book = Int(firstNewRowID - 1), readSoFar = rows + batch.count
+                    let estimatedRows: Int? = rest.sizeKnown ? Int(Double(batch.count) * Double(rest.byteCount) / Double(max(1, rest.bytesRead)))
+                        : kind != .customers ? batch.count
+                        : book == 0 && batch.count >= 2_048 ? 10_000
+                        : readSoFar >= max(10_000, book) ? readSoFar : nil
+                    if rebuildIndexes == nil, let estimatedRows {
                         let deferIndexes = kind == .customers && estimatedRows >= 10_000 && estimatedRows >= book
                         rebuildIndexes = deferIndexes ? try Store.dropSecondaryIndexes(db, tables: ["customers"], keeping: Self.customerIndexesFilledInOrder) : []
                         // The customer totals' insert trigger costs every INSERT a statement journal (10 µs a row,
@@ -130,12 +136,15 @@ extension Engine {
                             recreateTriggers = try Store.dropTriggers(db, ["customer_totals_insert"])
                         }
                         // The search index takes the new customers in one pass after the rows, in row order, instead
-                        // of one trigger program (and statement journal) a row; the pass reads only the new rows.
+                        // of one trigger program (and statement journal) a row; the pass reads only the rows written
+                        // from here on (the trigger indexed those before).
                         if kind == .customers && estimatedRows >= 10_000 {
+                            searchAfter = Int64(try db.scalarInt("SELECT coalesce(max(id), 0) FROM customers"))
                             recreateSearchTrigger = try Store.dropTriggers(db, ["customer_search_insert"])
                         }
                     }
-                    phases.progress(done: rows, total: max(rows, Int(Double(rows + batch.count) * Double(rest.byteCount) / Double(max(1, rest.bytesRead)))))
+                    // A pipe's total is not known: its progress shows the rows and their rate, no total and no time left.
+                    phases.progress(done: rows, total: rest.sizeKnown ? max(rows, Int(Double(rows + batch.count) * Double(rest.byteCount) / Double(max(1, rest.bytesRead)))) : nil)
                     for (line, prepared) in batch {
                         rows += 1
                         do {
@@ -184,7 +193,7 @@ extension Engine {
                 }
                 if !recreateSearchTrigger.isEmpty {
                     phases.begin("index the new customers for search")
-                    try db.run(Store.fillCustomerSearch, [.int(firstNewRowID - 1)])
+                    try db.run(Store.fillCustomerSearch, [.int(searchAfter)])
                     try Store.createTriggers(db, recreateSearchTrigger)
                 }
                 phases.begin("commit")

@@ -93,10 +93,15 @@ extension Engine {
         // A larger page cache while the rows go: each deleted row also leaves the table's customer index at a place
         // of its own, and with the usual cache (64 MiB) those index pages were read, written to the log and read
         // again over and over (at a million customers, 79 s to delete 4.6 million rows instead of 17 s).
-        let cacheKiB = try db.scalarInt("PRAGMA cache_size")
-        if !dryRun { try db.execute("PRAGMA cache_size = -\(Self.maintenanceCacheKiB)") }
-        defer { if !dryRun { try? db.execute("PRAGMA cache_size = \(cacheKiB)") } }
-        if dryRun { try thin() } else { try db.transaction { try thin() } }
+        // Only for the deletes: the usual size is back before the space is reclaimed (which frees the pages beyond it).
+        if dryRun {
+            try thin()
+        } else {
+            let cacheKiB = try db.scalarInt("PRAGMA cache_size")
+            try db.execute("PRAGMA cache_size = -\(Self.maintenanceCacheKiB)")
+            defer { try? db.execute("PRAGMA cache_size = \(cacheKiB)") }
+            try db.transaction { try thin() }
+        }
         let pageSize = try db.scalarInt("PRAGMA page_size")
         report.freeBytesBefore = try db.scalarInt("PRAGMA freelist_count") * pageSize
         let incremental = try db.scalarInt("PRAGMA auto_vacuum") == 2

@@ -439,6 +439,14 @@ extension Engine {
     /// The pages the rescore dirtied are written to the log as the cache gives them up (at the commit otherwise).
     static let indexRebuildCacheKiB = 4_096
 
+    /// The customers' indexes a full rescore keeps (and moves entries in) rather than rebuilds: those whose
+    /// definition names none of `everyCustomersScoreColumns`.
+    func indexesAFullRescoreKeeps() throws -> Set<String> {
+        Set(try db.query("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' AND sql IS NOT NULL") {
+            ($0.text(0), $0.text(1))
+        }.filter { _, sql in !Engine.everyCustomersScoreColumns.contains { sql.range(of: "\\b\($0)\\b", options: .regularExpression) != nil } }.map(\.0))
+    }
+
     /// Runs `body` (a full rescore's writes, inside its transaction) with the customers' indexes on the score
     /// columns every customer gets (`everyCustomersScoreColumns`) dropped, then creates them again by sorting,
     /// with SQLite's sorter on two threads (`Store.createIndexes`) in short runs (`indexRebuildCacheKiB`), in the
@@ -447,10 +455,7 @@ extension Engine {
     /// dirtied nearly every page of each of those indexes in every batch.
     func withScoreIndexesRebuilt<T>(_ body: () throws -> T) throws -> T {
         precondition(db.isInTransaction, "the score indexes are rebuilt inside the rescore's transaction")
-        let keep = try db.query("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' AND sql IS NOT NULL") {
-            ($0.text(0), $0.text(1))
-        }.filter { _, sql in !Engine.everyCustomersScoreColumns.contains { sql.range(of: "\\b\($0)\\b", options: .regularExpression) != nil } }
-        let recreate = try Store.dropSecondaryIndexes(db, tables: ["customers"], keeping: Set(keep.map(\.0)))
+        let recreate = try Store.dropSecondaryIndexes(db, tables: ["customers"], keeping: try indexesAFullRescoreKeeps())
         let result = try body()
         let cache = try db.scalarInt("PRAGMA cache_size")
         try db.execute("PRAGMA cache_size = -\(Engine.indexRebuildCacheKiB)")

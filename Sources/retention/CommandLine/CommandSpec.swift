@@ -60,6 +60,9 @@ struct CommandEnvironment: Sendable {
             options.busyTimeoutMilliseconds = seconds.multipliedReportingOverflow(by: 1000).overflow ? Int32.max : seconds * 1000
         }
         let path = databasePath
+        // What a killed load into a new book left beside it (`<book>.building-<pid>`, its process gone) goes
+        // with the next command that opens the book, whatever the command.
+        Store.removeAbandonedBuilds(beside: path)
         return Engine(database: try Store.open(path: path, options: options) { from, to in
             Output.err(Store.upgradeNotice(path: path, from: from, to: to))
         }, user: user)

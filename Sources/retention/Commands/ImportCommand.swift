@@ -34,10 +34,10 @@ enum ImportCommand {
           --dry-run   check the file and report, write nothing (by reads alone: other writers never wait for it);
                       with --sync, print the diff: new, changed (which fields, how many each), unchanged
           --timings   print on stderr the wall time of each phase (reading, checking and writing the rows;
-                      building the indexes put off; indexing the new customers for search; committing;
-                      a load into a new book also names moving it into place). A real import of customers or events holds the
-                      book's write lock through all of them; one of policies reads and checks its rows
-                      without it, and holds it to write them and commit.
+                      building the indexes put off; indexing the new customers for search; committing).
+                      A real import of customers or events holds the book's write lock through all of
+                      them; one of policies reads and checks its rows without it, and holds it to write
+                      them and commit.
           --quiet     no progress line: print only the summary (also the behaviour when standard error is
                       not a terminal)
 
