@@ -26,6 +26,7 @@ extension Store {
         let folder = url.deletingLastPathComponent().path
         let prefix = url.lastPathComponent + ".building-"
         removeAbandonedBuilds(in: folder, prefix: prefix)
+        let started = Date(timeIntervalSinceNow: -1)   // file times may be rounded down to the second
         let building = folder + "/" + prefix + String(getpid())
         removeFileAndLogs(building)
         let result: T
@@ -42,6 +43,11 @@ extension Store {
             try flushToDisk(building)
             if !replacing && fm.fileExists(atPath: path) { throw bookAppeared(path) }
             for suffix in logSuffixes where fm.fileExists(atPath: path + suffix) {
+                // For a file that must be new, a log written since this build began belongs to a book another
+                // process is making at that name right now: it is left alone, and this build gives way.
+                if !replacing, let modified = (try? fm.attributesOfItem(atPath: path + suffix))?[.modificationDate] as? Date, modified >= started {
+                    throw bookAppeared(path)
+                }
                 try fm.removeItem(atPath: path + suffix)
             }
             if replacing {
