@@ -124,8 +124,10 @@ check "a dead load's partial file goes with the next command on the book" bash -
 check "a large load from a pipe into a book with customers puts off its indexes" bash -c "cp '$WORK/piped.db' '$WORK/piped-big.db' \
   && head -n -1 '$WORK/stdin-bad.csv' | '$BIN' --db '$WORK/piped-big.db' import customers - --timings >/dev/null 2>'$WORK/t.err' \
   && grep -q 'build the indexes put off' '$WORK/t.err' && grep -q 'index the new customers for search' '$WORK/t.err'"
+# (the search index read directly: a customer listed twice in it would still show once in a search's answer)
 check "and every customer is searchable once, the indexes whole" bash -c "[ \"\$(sqlite3 '$WORK/piped-big.db' 'PRAGMA integrity_check')\" = ok ] \
-  && [ \"\$('$BIN' --db '$WORK/piped-big.db' api GET '/customers?search=stdin3@' --compact | grep -o '\"leadId\":\"stdin-3\"' | wc -l)\" = 1 ] \
+  && [ \"\$(sqlite3 '$WORK/piped-big.db' \"SELECT count(*) FROM customer_search WHERE customer_search MATCH '\\\"stdin3\\\"'\")\" = 1 ] \
+  && [ \"\$(sqlite3 '$WORK/piped-big.db' \"SELECT count(*) FROM customer_search WHERE customer_search MATCH '\\\"stdin19999\\\"'\")\" = 1 ] \
   && '$BIN' --db '$WORK/piped-big.db' api GET '/customers?search=stdin19999@' --compact | grep -q 'stdin-19999'"
 check "json export parses" bash -c "'$BIN' --db '$WORK/demo.db' export policies --format json | python3 -c 'import json,sys; assert len(json.load(sys.stdin)) > 300'"
 # With neither $USER nor $LOGNAME (cron, a service), the audit trail names the login of the process's user.

@@ -42,13 +42,15 @@ extension Store {
             }()
             try flushToDisk(building)
             if !replacing && fm.fileExists(atPath: path) { throw bookAppeared(path) }
-            for suffix in logSuffixes where fm.fileExists(atPath: path + suffix) {
-                // For a file that must be new, a log written since this build began belongs to a book another
-                // process is making at that name right now: it is left alone, and this build gives way.
-                if !replacing, let modified = (try? fm.attributesOfItem(atPath: path + suffix))?[.modificationDate] as? Date, modified >= started {
-                    throw bookAppeared(path)
-                }
-                try fm.removeItem(atPath: path + suffix)
+            // For a file that must be new, a log written since this build began belongs to a book another process
+            // is making at that name right now: all of them are left alone, and this build gives way. Else the old
+            // logs go (a leftover one would be applied to the new file).
+            let logs = logSuffixes.map { path + $0 }.filter { fm.fileExists(atPath: $0) }
+            if !replacing, logs.contains(where: { ((try? fm.attributesOfItem(atPath: $0))?[.modificationDate] as? Date).map { $0 >= started } ?? false }) {
+                throw bookAppeared(path)
+            }
+            for log in logs where fm.fileExists(atPath: log) {
+                do { try fm.removeItem(atPath: log) } catch where !fm.fileExists(atPath: log) {}   // gone meanwhile: as wanted
             }
             if replacing {
                 guard rename(building, path) == 0 else {
@@ -80,14 +82,16 @@ extension Store {
                        "\(path) was created by another process while this one built it as a new book: nothing was written to it; run the command again.")
     }
 
-    /// Deletes the files of builds beside `path` whose process is gone (a build killed midway).
     /// Removes what a build of a new file at `path` left when its process died (`<name>.building-<pid>` and its
-    /// logs, the process gone); a build still running is left alone. Every command that opens a book calls it.
+    /// logs, the process gone); a build still running is left alone. Every command-line command that opens a book
+    /// calls it. A build is judged by its process id on this machine: a build run from another PID namespace (a
+    /// container) sharing the folder would be taken for dead, and its load then fails cleanly.
     public static func removeAbandonedBuilds(beside path: String) {
         let url = URL(fileURLWithPath: path)
         removeAbandonedBuilds(in: url.deletingLastPathComponent().path, prefix: url.lastPathComponent + ".building-")
     }
 
+    /// Deletes the files of builds in `folder` named `prefix` + pid whose process is gone (a build killed midway).
     private static func removeAbandonedBuilds(in folder: String, prefix: String) {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(prefix) {
             let digits = name.dropFirst(prefix.count).prefix { $0.isNumber }

@@ -255,7 +255,7 @@ extension Engine {
         while true {
             let batch = try reader.next(2_048).parallelMap { ($0, Self.prepareImportRow($0, kind: kind, columns: columns, now: now)) }
             if batch.isEmpty { break }
-            phases.progress(done: rows, total: max(rows, Int(Double(rows + batch.count) * Double(reader.byteCount) / Double(max(1, reader.bytesRead)))))
+            phases.progress(done: rows, total: reader.sizeKnown ? max(rows, Int(Double(rows + batch.count) * Double(reader.byteCount) / Double(max(1, reader.bytesRead)))) : nil)
             for (record, prepared) in batch {
                 rows += 1
                 var problem: RetentionError?

@@ -55,21 +55,10 @@ public struct HistorySettings: Sendable, Equatable {
     /// ⌊(t − 345,600) / 604,800⌋ (t after 1970-01-05), the month the civil date of day ⌊t / 86,400⌋.
     static func bucket(_ t: Int, weeklyCut: Int) -> Int {
         if t >= weeklyCut { return (t - firstMonday) / 604_800 }
-        let (year, month) = civilMonth(day: t >= 0 ? t / 86_400 : (t - 86_399) / 86_400)
-        return -(year * 100 + month)
-    }
-
-    /// The UTC (proleptic Gregorian) year and month of a day counted from 1970-01-01 (H. Hinnant's
-    /// `civil_from_days`): the same as SQLite's `strftime('%Y%m', t, 'unixepoch')`.
-    static func civilMonth(day: Int) -> (year: Int, month: Int) {
-        let z = day + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month)
+        // The UTC (proleptic Gregorian) civil date, H. Hinnant's `civil_from_days`: the same month as SQLite's
+        // `strftime('%Y%m', t, 'unixepoch')`.
+        let date = Timestamp.civil(days: t >= 0 ? t / 86_400 : (t - 86_399) / 86_400)
+        return -(date.year * 100 + date.month)
     }
 
     /// The rows of `table` the retention policy may thin among customers ?1…?2, read in the order of the
