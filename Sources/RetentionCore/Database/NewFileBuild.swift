@@ -26,7 +26,12 @@ extension Store {
         let folder = url.deletingLastPathComponent().path
         let prefix = url.lastPathComponent + ".building-"
         removeAbandonedBuilds(in: folder, prefix: prefix)
-        let started = Date(timeIntervalSinceNow: -1)   // file times may be rounded down to the second
+        // The logs at the book's name as the build begins (time of last change, nil when absent): compared with
+        // themselves at the end, never with this process's clock.
+        func logStates() -> [Date?] {
+            logSuffixes.map { (try? fm.attributesOfItem(atPath: path + $0))?[.modificationDate] as? Date }
+        }
+        let logsAtStart = logStates()
         let building = folder + "/" + prefix + String(getpid())
         removeFileAndLogs(building)
         let result: T
@@ -42,13 +47,14 @@ extension Store {
             }()
             try flushToDisk(building)
             if !replacing && fm.fileExists(atPath: path) { throw bookAppeared(path) }
-            // For a file that must be new, a log written since this build began belongs to a book another process
-            // is making at that name right now: all of them are left alone, and this build gives way. Else the old
-            // logs go (a leftover one would be applied to the new file).
-            let logs = logSuffixes.map { path + $0 }.filter { fm.fileExists(atPath: $0) }
-            if !replacing, logs.contains(where: { ((try? fm.attributesOfItem(atPath: $0))?[.modificationDate] as? Date).map { $0 >= started } ?? false }) {
+            // For a file that must be new, a log that appeared or changed since this build began belongs to a book
+            // another process is making at that name right now: all of them are left alone, and this build gives
+            // way. Else the old logs go (a leftover one would be applied to the new file).
+            let logsNow = logStates()
+            if !replacing, zip(logsAtStart, logsNow).contains(where: { before, now in now != nil && now != before }) {
                 throw bookAppeared(path)
             }
+            let logs = logSuffixes.map { path + $0 }.filter { fm.fileExists(atPath: $0) }
             for log in logs where fm.fileExists(atPath: log) {
                 do { try fm.removeItem(atPath: log) } catch where !fm.fileExists(atPath: log) {}   // gone meanwhile: as wanted
             }
