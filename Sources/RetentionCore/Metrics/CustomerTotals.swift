@@ -135,10 +135,21 @@ extension Engine {
     /// after the write, and the difference added. Runs inside the caller's transaction, so no other
     /// writer comes between the two sums.
     func updatingScoreTotals<T>(of rows: ClosedRange<Int64>, _ write: () throws -> T) throws -> T {
+        try updatingScoreTotals(of: .rows(rows), write)
+    }
+
+    /// The customers whose score totals `updatingScoreTotals` follows: a range of row ids, or the customers
+    /// staged in `temp.rescored_scores` (a changed-only rescore's, scattered over the book).
+    enum ScoredCustomers {
+        case rows(ClosedRange<Int64>)
+        case stagedRescores
+    }
+
+    func updatingScoreTotals<T>(of customers: ScoredCustomers, _ write: () throws -> T) throws -> T {
         precondition(db.isInTransaction, "the score totals move inside the write's transaction")
-        let before = try scoreTotals(of: rows)
+        let before = try scoreTotals(of: customers)
         let result = try write()
-        var change = try scoreTotals(of: rows)
+        var change = try scoreTotals(of: customers)
         for (agent, sums) in before { change[agent, default: Array(repeating: 0, count: sums.count)].subtract(sums) }
         for (agent, sums) in change.sorted(by: { $0.key < $1.key }) where sums.contains(where: { $0 != 0 }) {
             try db.run(CustomerTotals.addScoreSums, [.text(agent)] + sums.map { .int($0) })
@@ -146,13 +157,17 @@ extension Engine {
         return result
     }
 
-    /// The score part of the totals of the active customers whose row ids are in `rows`, per agent.
-    private func scoreTotals(of rows: ClosedRange<Int64>) throws -> [String: [Int64]] {
+    /// The score part of the totals of the active customers among `customers`, per agent.
+    private func scoreTotals(of customers: ScoredCustomers) throws -> [String: [Int64]] {
         var sums: [String: [Int64]] = [:]
-        try db.forEach("""
-            SELECT agent_id, scored_at IS NOT NULL, health_score, churn_risk, projected_ltv_cents FROM customers
-            WHERE id BETWEEN ? AND ? AND active_policies > 0
-            """, [.int(rows.lowerBound), .int(rows.upperBound)]) { r in
+        let columns = "c.agent_id, c.scored_at IS NOT NULL, c.health_score, c.churn_risk, c.projected_ltv_cents"
+        let (sql, params): (String, [SQLValue]) = switch customers {
+        case .rows(let rows):
+            ("SELECT \(columns) FROM customers c WHERE c.id BETWEEN ? AND ? AND c.active_policies > 0", [.int(rows.lowerBound), .int(rows.upperBound)])
+        case .stagedRescores:
+            ("SELECT \(columns) FROM temp.rescored_scores s CROSS JOIN customers c ON c.id = s.id WHERE c.active_policies > 0", [])
+        }
+        try db.forEach(sql, params) { r in
             let values = CustomerTotals.scoreContribution(scored: r.bool(1), health: r.double(2), risk: r.int(3), projectedLTVCents: r.optionalInt(4))
             sums[r.text(0), default: Array(repeating: 0, count: values.count)].add(values)
         }

@@ -7,50 +7,28 @@ import Foundation
 extension Engine {
     /// Moves the staged scores (`stageRescored`: `temp.rescored_scores`) into `customers` inside the caller's
     /// transaction, visiting only the staged customers (by row id, the staging table driving; the score columns
-    /// only of those whose score moved), with their move in
-    /// `customer_totals`: the score sums of the staged active customers per agent before and after, the
-    /// difference added. Then empties the staging table. The same result as `applyRescored`.
+    /// only of those whose score moved), with their move in `customer_totals` (`updatingScoreTotals` over the
+    /// staged customers). Then empties the staging table. The same result as `applyRescored`.
     func applyRescoredScattered() throws {
         // (A customer whose every score column is unchanged has only `scored_at` written.)
         precondition(db.isInTransaction, "the scores move inside the rescore's transaction")
-        func totals() throws -> [String: [Int64]] {
-            var sums: [String: [Int64]] = [:]
-            try db.forEach("""
-                SELECT c.agent_id, c.scored_at IS NOT NULL, c.health_score, c.churn_risk, c.projected_ltv_cents
-                FROM temp.rescored_scores s CROSS JOIN customers c ON c.id = s.id WHERE c.active_policies > 0
-                """) { r in
-                let values = CustomerTotals.scoreContribution(scored: r.bool(1), health: r.double(2), risk: r.int(3), projectedLTVCents: r.optionalInt(4))
-                var row = sums[r.text(0)] ?? Array(repeating: 0, count: values.count)
-                for i in row.indices { row[i] &+= values[i] }
-                sums[r.text(0)] = row
-            }
-            return sums
-        }
-        let before = try totals()
-        // The time of the score for every staged customer (no index holds it); each group of score columns only
-        // where it moved. The score columns sit in a dozen indexes (the queues' partial ones test churn_risk), and
-        // SQLite moves a row's entries in every index that names a column the UPDATE sets, even to the same value:
-        // a re-rated policy moves its customer's LTV, and only the three indexes holding it need to follow.
-        try db.run("""
-            UPDATE customers SET scored_at = (SELECT s.scored_at FROM temp.rescored_scores s WHERE s.id = customers.id)
-            WHERE id IN (SELECT id FROM temp.rescored_scores)
-            """)
-        for group in Self.scoreColumnGroups {
-            let set = group.joined(separator: ", "), values = group.map { "s.\($0)" }.joined(separator: ", ")
-            let moved = group.map { "c.\($0) IS NOT s.\($0)" }.joined(separator: " OR ")
+        try updatingScoreTotals(of: .stagedRescores) {
+            // The time of the score for every staged customer (no index holds it); each group of score columns only
+            // where it moved. The score columns sit in a dozen indexes (the queues' partial ones test churn_risk), and
+            // SQLite moves a row's entries in every index that names a column the UPDATE sets, even to the same value:
+            // a re-rated policy moves its customer's LTV, and only the three indexes holding it need to follow.
             try db.run("""
-                UPDATE customers SET (\(set)) = (SELECT \(values) FROM temp.rescored_scores s WHERE s.id = customers.id)
-                WHERE id IN (SELECT s.id FROM temp.rescored_scores s CROSS JOIN customers c ON c.id = s.id WHERE \(moved))
+                UPDATE customers SET scored_at = (SELECT s.scored_at FROM temp.rescored_scores s WHERE s.id = customers.id)
+                WHERE id IN (SELECT id FROM temp.rescored_scores)
                 """)
-        }
-        var change = try totals()
-        for (agent, sums) in before {
-            var row = change[agent] ?? Array(repeating: 0, count: sums.count)
-            for i in row.indices { row[i] &-= sums[i] }
-            change[agent] = row
-        }
-        for (agent, sums) in change.sorted(by: { $0.key < $1.key }) where sums.contains(where: { $0 != 0 }) {
-            try db.run(CustomerTotals.addScoreSums, [.text(agent)] + sums.map { .int($0) })
+            for group in Self.scoreColumnGroups {
+                let set = group.joined(separator: ", "), values = group.map { "s.\($0)" }.joined(separator: ", ")
+                let moved = group.map { "c.\($0) IS NOT s.\($0)" }.joined(separator: " OR ")
+                try db.run("""
+                    UPDATE customers SET (\(set)) = (SELECT \(values) FROM temp.rescored_scores s WHERE s.id = customers.id)
+                    WHERE id IN (SELECT s.id FROM temp.rescored_scores s CROSS JOIN customers c ON c.id = s.id WHERE \(moved))
+                    """)
+            }
         }
         try db.execute("DELETE FROM temp.rescored_scores")
     }
