@@ -33,11 +33,17 @@ if "$BIN" --db "$DB" export customers | grep -q $'Evil\e\[2J'; then ok; else fai
 api POST /policies --data "{\"customerId\":\"$HID\",\"policyNumber\":\"EVIL-1\",\"policyType\":\"auto\",\"premium\":{\"amount\":900,\"frequency\":\"annual\"},\"coverage\":{\"type\":\"c\",\"amount\":1000},\"effectiveDate\":\"$(day '-11 months -20 days')\",\"expirationDate\":\"$(day '+1 day')\"}" >/dev/null
 CAMPAIGN=$(api POST /campaigns --data '{"name":"Winter Renewals","type":"renewal_reminder","targetSegment":{"renewalWithinDays":60},"touchpoints":[{"type":"email","template":"renewal_reminder","delay":0},{"type":"sms","template":"renewal_reminder","delay":10080}]}' | sed -n 's/.*"data":{"id":"\([^"]*\)".*/\1/p')
 
+# What a killed load into a new book left beside it (BOOK.building-PID, its process gone) goes when the dashboard
+# opens the book, as with every command; a build whose process still runs (this script's) is left alone.
+sh -c 'exit 0' & DEADPID=$!; wait $DEADPID
+: > "$DB.building-$DEADPID"; : > "$DB.building-$DEADPID-wal"; : > "$DB.building-$$"
 $T new-session -d -x 120 -y 40 -s tui "cd '$WORK' && '$BIN' --db '$DB' tui --refresh 1; echo EXITED \$?; sleep 60"
 # A second session keeps the tmux server alive whenever the test replaces "tui": killing a server's only
 # session stops it, and a session started at that moment could find it gone ("no server running").
 $T new-session -d -s keep "sleep 600"
 check_screen "header strip shows live metrics" "NRR"
+if [ ! -e "$DB.building-$DEADPID" ] && [ ! -e "$DB.building-$DEADPID-wal" ] && [ -e "$DB.building-$$" ]; then ok; else fail "the dashboard removes a dead load's partial file beside its book, and only that"; fi
+rm -f "$DB.building-$$"
 check_screen "four panes in a 2x2 grid, the detail following row 1 from the first draw" "Agent "
 # The agent is shown by name (the agents table), not by id.
 if screen | grep -qE "Agent ($(sqlite3 "$DB" "SELECT group_concat(name, '|') FROM agents"))  owner"; then ok; else fail "the detail names the agent"; fi
@@ -188,7 +194,11 @@ $T send-keys -t tui S s s s s s
 check_screen "back to the usual order" "Sorted by probability, the whole queue."
 LEAVING=$(queue "uuid" "coalesce(churn_probability, 0) DESC, coalesce(projected_ltv_cents, -1) DESC, id DESC" 1)
 LEAVINGNAME=$(queue "first_name || ' ' || last_name" "coalesce(churn_probability, 0) DESC, coalesce(projected_ltv_cents, -1) DESC, id DESC" 1)
+# The reordered rows are on screen (the message above comes first) before the cursor moves to the second.
+TOPPROB=$(queue "first_name || ' ' || last_name" "coalesce(churn_probability, 0) DESC, coalesce(projected_ltv_cents, -1) DESC, id DESC")
+check_screen "the most likely to leave first again" "┃${TOPPROB%% *} "
 $T send-keys -t tui g j
+check_screen "the cursor on the second customer" "(2/"
 sleep 1.5
 api POST "/customers/$LEAVING/snooze" --data "{\"until\":\"$(day '+20 days')\"}" >/dev/null
 # The API's snooze date ends at that day's start where the customer is, never before 00:00 UTC of it: said at

@@ -11,6 +11,9 @@ public enum DashboardApp {
         // the file closes, so closing it while the worker's connections are still opening could take the
         // log away from under them.
         let access = BookAccess(path: options.databasePath)
+        // What a killed load into a new book left beside it goes now, as with every command (not from a book
+        // opened read-only: the dashboard then changes nothing on the disk).
+        if access.readOnlyReason == nil { Store.removeAbandonedBuilds(beside: options.databasePath) }
         var openOptions = Database.Options(cacheKiB: 256)
         if access.readOnlyReason != nil { (openOptions.readOnly, openOptions.create) = (true, false) }
         let keepAlive = try Store.open(path: options.databasePath, options: openOptions) { from, to in
