@@ -67,6 +67,13 @@ public enum CSV {
         public var sizeKnown: Bool { source == nil || source?.size != nil }
         public var bytesRead: Int { dropped + position }
 
+        /// How many records the whole text or file holds, estimated from `rowsRead` records in the bytes read so
+        /// far (`bytesRead` of `byteCount`); nil when the size is not known (a pipe, standard input).
+        public func estimatedRows(afterReading rowsRead: Int) -> Int? {
+            guard sizeKnown else { return nil }
+            return Int(Double(rowsRead) * Double(byteCount) / Double(max(1, bytesRead)))
+        }
+
         /// A reader of a text; `name` (the file it came from) names it in errors.
         public init(_ text: String, name: String = "The text") {
             bytes = Array(text.utf8)
@@ -84,6 +91,7 @@ public enum CSV {
             sourceEnded = false
             self.name = name
             refill()
+            while bytes.count < 3 && !sourceEnded { refill() }   // the byte order mark whole, whatever the chunk size
             if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
         }
 
@@ -126,6 +134,7 @@ public enum CSV {
             var i = position
             let name = self.name
             let bytes = self.bytes
+            let end = bytes.endIndex, quote = UInt8(ascii: "\""), comma = UInt8(ascii: ",")
             /// Whether the field holds a byte of 0x80 or more: only then can it be other than UTF-8 (ASCII is).
             var fieldIsASCII = true
             let maxField = maxFieldBytes, maxRecord = maxRecordBytes
@@ -169,10 +178,23 @@ public enum CSV {
                         } else {
                             inQuotes = false; afterQuote = true; column += 1
                         }
-                    } else {
+                    } else if b == 0x0A {
                         field.append(b)
-                        if b >= 0x80 { fieldIsASCII = false }
-                        if b == 0x0A { line += 1; column = 1 } else { column += 1 }
+                        line += 1; column = 1
+                        if field.count > maxField || i - recordStart > maxRecord { try checkSize() }
+                    } else {
+                        // This byte and the run of bytes after it up to the next quote or line feed, at once.
+                        var j = i, high = b
+                        while j < end {
+                            let c = bytes[j]
+                            if c == quote || c == 0x0A { break }
+                            high |= c
+                            j += 1
+                        }
+                        field.append(contentsOf: bytes[(i - 1)..<j])
+                        if high >= 0x80 { fieldIsASCII = false }
+                        column += j - i + 1
+                        i = j
                         if field.count > maxField || i - recordStart > maxRecord { try checkSize() }
                     }
                     continue
@@ -198,8 +220,18 @@ public enum CSV {
                     if afterQuote {
                         throw RetentionError(.invalid, code: "invalid_csv", "Line \(line), column \(column): text after a closing quote; a quoted field must end at a comma or line end.", line: line)
                     }
-                    field.append(b); column += 1
-                    if b >= 0x80 { fieldIsASCII = false }
+                    // This byte and the run of ordinary bytes after it (to the next comma, quote or line end), at once.
+                    var j = i, high = b
+                    while j < end {
+                        let c = bytes[j]
+                        if c == comma || c == quote || c == 0x0A || c == 0x0D { break }
+                        high |= c
+                        j += 1
+                    }
+                    field.append(contentsOf: bytes[(i - 1)..<j])
+                    if high >= 0x80 { fieldIsASCII = false }
+                    column += j - i + 1
+                    i = j
                     if field.count > maxField || i - recordStart > maxRecord { try checkSize() }
                 }
                 if i > bytes.endIndex { break }

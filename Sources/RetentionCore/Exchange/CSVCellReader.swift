@@ -16,6 +16,40 @@ struct CSVColumns: Sendable {
         names = header
         self.types = types
         position = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        var size = 64
+        while size < header.count * 4 { size *= 2 }
+        var slots = [Int32](repeating: -1, count: size)
+        for (k, name) in header.enumerated() where position[name] == k {
+            var s = Self.slot(name, mask: size - 1)
+            while slots[s] >= 0 { s = (s + 1) & (size - 1) }
+            slots[s] = Int32(k)
+        }
+        self.slots = slots
+    }
+
+    /// Open addressing of the header's names by a cheap mix of their length and three of their bytes: a row's
+    /// decoder asks for each field by name (about forty times a customer row), and the dictionary's hashing
+    /// of each name was a tenth of the parsing threads' time.
+    private let slots: [Int32]
+
+    private static func slot(_ key: String, mask: Int) -> Int {
+        let u = key.utf8
+        let n = u.count
+        guard n > 0 else { return 0 }
+        let mid = u[u.index(u.startIndex, offsetBy: n / 2)]
+        return (n &* 131 &+ Int(u.first!) &* 31 &+ Int(mid) &* 7 &+ Int(u.last!)) & mask
+    }
+
+    /// The position of the column named `key` (the first, if the header names it twice); nil if the header lacks it.
+    func index(of key: String) -> Int? {
+        let mask = slots.count - 1
+        var s = Self.slot(key, mask: mask)
+        while true {
+            let k = Int(slots[s])
+            if k < 0 { return nil }
+            if names[k] == key { return k }
+            s = (s + 1) & mask
+        }
     }
 }
 
@@ -88,7 +122,7 @@ struct CSVCellReader: FieldSource {
 
     /// The cell's value as the API's body would hold it (nil: not given), marking the column read.
     private mutating func value(_ key: String) -> (Int, JSONValue)? {
-        guard let k = columns.position[key], k < cells.count else { return nil }
+        guard let k = columns.index(of: key), k < cells.count else { return nil }
         used[k] = true
         if columns.types[k] == .text { return text(k).map { (k, .string($0)) } }
         return typed[k].map { (k, $0) }
@@ -104,7 +138,7 @@ struct CSVCellReader: FieldSource {
     mutating func has(_ key: String) -> Bool { value(key) != nil }
 
     mutating func optionalString(_ key: String) throws -> String? {
-        guard let k = columns.position[key], k < cells.count else { return nil }
+        guard let k = columns.index(of: key), k < cells.count else { return nil }
         used[k] = true
         guard columns.types[k] == .text else {
             guard let v = typed[k] else { return nil }

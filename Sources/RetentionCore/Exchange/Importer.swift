@@ -99,11 +99,12 @@ extension Engine {
                 let queue = DispatchQueue(label: "retention.import")
                 // Each row is kept as its line and what it became: its cells are let go on the parsing threads, not
                 // freed by the writer, whose thread sets the pace of a large load.
-                func prepareBatch(after reader: CSV.Reader) -> Prefetch<(CSV.Reader, [(line: Int, row: PreparedImportRow)])> {
+                // The rows written are let go on that queue too (`ImportBatch`).
+                func prepareBatch(after reader: CSV.Reader) -> Prefetch<(CSV.Reader, ImportBatch)> {
                     Prefetch(on: queue) {
                         var next = reader
                         let records = try next.next(2_048)
-                        return (next, records.parallelMap { (line: $0.line, row: Self.prepareImportRow($0, kind: kind, columns: columns, now: now)) })
+                        return (next, ImportBatch(lines: records.map(\.line), rows: records.parallelMap { Self.prepareImportRow($0, kind: kind, columns: columns, now: now) }))
                     }
                 }
                 var pending = prepareBatch(after: reader)
@@ -114,19 +115,19 @@ extension Engine {
                 var rebuildIndexes: [String]?, recreateTriggers: [String] = [], recreateSearchTrigger: [String] = []
                 var searchAfter = firstNewRowID - 1
                 while true {
-                    let (rest, batch) = try pending.value()
-                    if batch.isEmpty { break }
+                    let (rest, box) = try pending.value()
+                    if box.rows.isEmpty { break }
                     pending = prepareBatch(after: rest)
                     // What a large load puts off is decided once, from the file's size when it is known. A pipe's
                     // size is not: a full first batch into an empty book is taken for a large load at once, and
                     // into a book with customers the decision waits until the rows read reach the size that makes
                     // a load large (the rows before it go in with the indexes in place; the search pass then
                     // starts after them). A pipe that ends before that was a small import.
-                    let book = Int(firstNewRowID - 1), readSoFar = rows + batch.count
-                    let estimatedRows: Int? = rest.sizeKnown ? Int(Double(batch.count) * Double(rest.byteCount) / Double(max(1, rest.bytesRead)))
-                        : kind != .customers ? batch.count
-                        : book == 0 && batch.count >= 2_048 ? 10_000
-                        : readSoFar >= max(10_000, book) ? readSoFar : nil
+                    let book = Int(firstNewRowID - 1), readSoFar = rows + box.rows.count
+                    let estimatedRows: Int? = rest.estimatedRows(afterReading: readSoFar)
+                        ?? (kind != .customers ? box.rows.count
+                        : book == 0 && box.rows.count >= 2_048 ? 10_000
+                        : readSoFar >= max(10_000, book) ? readSoFar : nil)
                     if rebuildIndexes == nil, let estimatedRows {
                         let deferIndexes = kind == .customers && estimatedRows >= 10_000 && estimatedRows >= book
                         rebuildIndexes = deferIndexes ? try Store.dropSecondaryIndexes(db, tables: ["customers"], keeping: Self.customerIndexesFilledInOrder) : []
@@ -144,39 +145,46 @@ extension Engine {
                         }
                     }
                     // A pipe's total is not known: its progress shows the rows and their rate, no total and no time left.
-                    phases.progress(done: rows, total: rest.sizeKnown ? max(rows, Int(Double(rows + batch.count) * Double(rest.byteCount) / Double(max(1, rest.bytesRead)))) : nil)
-                    for (line, prepared) in batch {
-                        rows += 1
-                        do {
-                            switch prepared {
-                            case .problem(let e): throw e
-                            case .customer(let customer):
-                                do {
-                                    let rowID = try writeNewCustomer(customer, now: now)
-                                    if rowID == firstNewRowID + Int64(linesOfNewCustomers.count) { linesOfNewCustomers.append(Int32(clamping: line)) }
-                                } catch let e as RetentionError where e.code == "duplicate_lead_id" || e.code == "duplicate_id" {
-                                    let byLead = e.code == "duplicate_lead_id"
-                                    let earlier = try db.queryOne("SELECT id FROM customers WHERE \(byLead ? "lead_id" : "uuid") = ?",
-                                                                  [.text(byLead ? customer.leadId : customer.id)]) { $0.int64(0) }
-                                        .map { $0 - firstNewRowID }.flatMap { linesOfNewCustomers.indices.contains(Int($0)) ? linesOfNewCustomers[Int($0)] : nil }
-                                    guard let earlier else { throw e }
-                                    throw RetentionError.conflict(e.code, "\(byLead ? "Lead \(customer.leadId)" : "Id \(customer.id)") comes twice in this file: line \(earlier) has it too.",
-                                                                  field: e.field)
+                    phases.progress(done: rows, total: rest.estimatedRows(afterReading: readSoFar).map { max(rows, $0) })
+                    do {   // (a scope: the batch's arrays are let go here before the queue frees them)
+                        // Read in place from the batch's two arrays (no copy of each line-and-row pair made and freed here).
+                        let lines = box.lines, batch = box.rows
+                        for k in batch.indices {
+                            let line = lines[k]
+                            rows += 1
+                            do {
+                                switch batch[k] {
+                                case .problem(let e): throw e
+                                case .customer(let customer):
+                                    do {
+                                        let rowID = try writeNewCustomer(customer, now: now)
+                                        if rowID == firstNewRowID + Int64(linesOfNewCustomers.count) { linesOfNewCustomers.append(Int32(clamping: line)) }
+                                    } catch let e as RetentionError where e.code == "duplicate_lead_id" || e.code == "duplicate_id" {
+                                        let byLead = e.code == "duplicate_lead_id"
+                                        let earlier = try db.queryOne("SELECT id FROM customers WHERE \(byLead ? "lead_id" : "uuid") = ?",
+                                                                      [.text(byLead ? customer.leadId : customer.id)]) { $0.int64(0) }
+                                            .map { $0 - firstNewRowID }.flatMap { linesOfNewCustomers.indices.contains(Int($0)) ? linesOfNewCustomers[Int($0)] : nil }
+                                        guard let earlier else { throw e }
+                                        throw RetentionError.conflict(e.code, "\(byLead ? "Lead \(customer.leadId)" : "Id \(customer.id)") comes twice in this file: line \(earlier) has it too.",
+                                                                      field: e.field)
+                                    }
+                                case .policy(let policy): try db.transaction { _ = try createPolicy(policy, now: now, allowIdentity: true) }
+                                case .event(let event):
+                                    try db.transaction { _ = try createEvent(event, now: now, applySideEffects: false) }
                                 }
-                            case .policy(let policy): try db.transaction { _ = try createPolicy(policy, now: now, allowIdentity: true) }
-                            case .event(let event):
-                                try db.transaction { _ = try createEvent(event, now: now, applySideEffects: false) }
-                            }
-                        } catch let e as RetentionError where e.kind != .storage {
-                            // A bad row is listed and the import goes on to find the others; a storage failure (a full
-                            // disk, an I/O error) ends it: SQLite may have rolled the transaction back by itself, and
-                            // the rows after it must not be written one by one on their own.
-                            totalProblems += 1
-                            if problems.count < maxProblems {
-                                problems.append(ImportProblem(line: line, column: (e.field?.isEmpty ?? true) ? nil : e.field, reason: e.message))
+                            } catch let e as RetentionError where e.kind != .storage {
+                                // A bad row is listed and the import goes on to find the others; a storage failure (a full
+                                // disk, an I/O error) ends it: SQLite may have rolled the transaction back by itself, and
+                                // the rows after it must not be written one by one on their own.
+                                totalProblems += 1
+                                if problems.count < maxProblems {
+                                    problems.append(ImportProblem(line: line, column: (e.field?.isEmpty ?? true) ? nil : e.field, reason: e.message))
+                                }
                             }
                         }
                     }
+                    // The rows written are freed on the parsing queue: the writing thread sets the pace.
+                    queue.async { box.free() }
                 }
                 phases.end()
                 if dryRun || totalProblems > 0 { throw Rollback() }
@@ -255,7 +263,7 @@ extension Engine {
         while true {
             let batch = try reader.next(2_048).parallelMap { ($0, Self.prepareImportRow($0, kind: kind, columns: columns, now: now)) }
             if batch.isEmpty { break }
-            phases.progress(done: rows, total: reader.sizeKnown ? max(rows, Int(Double(rows + batch.count) * Double(reader.byteCount) / Double(max(1, reader.bytesRead)))) : nil)
+            phases.progress(done: rows, total: reader.estimatedRows(afterReading: rows + batch.count).map { max(rows, $0) })
             for (record, prepared) in batch {
                 rows += 1
                 var problem: RetentionError?
@@ -420,4 +428,15 @@ extension Engine {
         }
         return .object(pairs)
     }
+}
+
+/// One batch of an import's prepared rows, made on the parsing queue and written by the writing thread, which
+/// hands it back to that queue to be let go (`free`): freeing two thousand rows' strings and values was about a
+/// tenth of the writing thread's own time, and that thread sets the pace of a large load.
+final class ImportBatch: @unchecked Sendable {
+    /// Each row's line in the file, and what the row became.
+    private(set) var lines: [Int]
+    private(set) var rows: [Engine.PreparedImportRow]
+    init(lines: [Int], rows: [Engine.PreparedImportRow]) { self.lines = lines; self.rows = rows }
+    func free() { lines = []; rows = [] }
 }

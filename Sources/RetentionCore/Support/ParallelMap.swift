@@ -8,18 +8,18 @@ extension Array where Element: Sendable {
     func parallelMap<T>(_ transform: @Sendable (Element) -> T) -> [T] {
         let parts = Swift.min(ProcessInfo.processInfo.activeProcessorCount, count / 64)
         guard parts > 1 else { return map(transform) }
-        var results = [T?](repeating: nil, count: count)
-        results.withUnsafeMutableBufferPointer { buffer in
-            // Each share writes only its own range of the buffer.
+        // The results are made in place (no array of optionals copied into the answer after).
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            // Each share initialises only its own range of the buffer.
             nonisolated(unsafe) let output = buffer
             self.withUnsafeBufferPointer { input in
                 nonisolated(unsafe) let input = input
                 DispatchQueue.concurrentPerform(iterations: parts) { part in
                     let range = (count * part / parts)..<(count * (part + 1) / parts)
-                    for i in range { output[i] = transform(input[i]) }
+                    for i in range { (output.baseAddress! + i).initialize(to: transform(input[i])) }
                 }
             }
+            initialized = count
         }
-        return results.map { $0! }
     }
 }

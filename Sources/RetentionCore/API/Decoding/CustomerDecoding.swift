@@ -68,24 +68,25 @@ extension CustomerPatch {
         phone = try optionalText(&r, "phone")
         if r.has("dateOfBirth") { dateOfBirth = .some(try r.optionalDate("dateOfBirth")) }
         // The address: nested as in the spec's create body, or flat as in its model (which wins if both are given).
-        var address: [String: String?] = [:]
+        // (Five optionals, not a dictionary of them: an import reads this for every row.)
         if var nested = try r.optionalObject("address") {
-            for key in ["street", "city", "state", "zipCode", "country"] {
-                if let v = try optionalText(&nested, key) {
-                    if let text = v { _ = try Validation.text(text, field: nested.path(key)) }
-                    address[key] = .some(v)
-                }
+            func nestedText(_ key: String) throws -> String?? {
+                guard let v = try optionalText(&nested, key) else { return nil }
+                if let text = v { _ = try Validation.text(text, field: nested.path(key)) }
+                return .some(v)
             }
+            street = try nestedText("street")
+            city = try nestedText("city")
+            state = try nestedText("state")
+            zipCode = try nestedText("zipCode")
+            country = try nestedText("country")
             try nested.finish()
         }
-        for key in ["street", "city", "state", "zipCode", "country"] {
-            if let v = try optionalText(&r, key) { address[key] = .some(v) }
-        }
-        street = address["street"]
-        city = address["city"]
-        state = address["state"]
-        zipCode = address["zipCode"]
-        country = address["country"]
+        if let v = try optionalText(&r, "street") { street = .some(v) }
+        if let v = try optionalText(&r, "city") { city = .some(v) }
+        if let v = try optionalText(&r, "state") { state = .some(v) }
+        if let v = try optionalText(&r, "zipCode") { zipCode = .some(v) }
+        if let v = try optionalText(&r, "country") { country = .some(v) }
         timeZone = try optionalText(&r, "timeZone")
         if r.has("preferredContactMethod") { preferredContactMethod = .some(try r.optionalChoice("preferredContactMethod", ContactChannel.self)) }
         tags = try r.optionalStringArray("tags")
