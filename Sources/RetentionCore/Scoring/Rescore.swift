@@ -263,9 +263,6 @@ extension Engine {
         var previousRisk: ChurnRisk
         var risk: ChurnRisk
         var probability: Double
-        /// The new health score and projected LTV (in `scoreColumns` too), for the score totals (`writeRescored`).
-        var health: Double
-        var projectedLTVCents: Int
         /// The values of the writer's score UPDATE: the new score columns, then the customer's row id.
         var scoreColumns: [SQLValue]
         /// The history rows' values; nil when the score did not move materially (`HistorySettings.records`).
@@ -363,7 +360,6 @@ extension Engine {
                                                  now: inputs.now, since: last)
             range.customers.append(RescoredCustomer(
                 customerRowID: row, previousRisk: previous, risk: sc.risk, probability: sc.probability,
-                health: sc.health.overall, projectedLTVCents: ltv.projectedCents,
                 scoreColumns: [.double(sc.health.overall), .int(Int64(sc.risk.rank)), .double(sc.probability), .init(sc.topFactor?.title),
                                .int(Int64(inputs.now)), .int(Int64(ltv.projectedCents)), .text(ltv.tier), .int(row)],
                 healthHistory: records ? Engine.healthHistoryValues(score(sc.signals, model: inputs.model, medians: inputs.medians), customerID: uuid,
@@ -374,9 +370,9 @@ extension Engine {
         return range
     }
 
-    /// The connection's TEMP table a changed-only rescore collects the new current scores in (customer order, keyed
-    /// by the customer's row id) before it applies them to `customers` (`applyRescoredScattered`). Its columns are
-    /// `RescoredCustomer.scoreColumns`' in that order, the row id last.
+    /// The connection's TEMP table a rescore collects the new current scores in (customer order, keyed by the
+    /// customer's row id) before it applies them to `customers` with one `UPDATE … FROM` per run of customers
+    /// (`applyRescored`). Its columns are `RescoredCustomer.scoreColumns`' in that order, the row id last.
     static let rescoredScoresTable = """
         CREATE TEMP TABLE IF NOT EXISTS rescored_scores (
           health_score REAL, churn_risk INTEGER, churn_probability REAL, top_risk_factor TEXT, scored_at INTEGER,
@@ -385,7 +381,7 @@ extension Engine {
 
     /// Writes a batch of rescored customers inside the caller's transaction, all but their current scores:
     /// the health and LTV history rows, the risk-change events (and their tasks), and the new scores into
-    /// `temp.rescored_scores`, which `applyRescoredScattered` moves into `customers` (with `customer_totals`).
+    /// `temp.rescored_scores`, which `applyRescored` moves into `customers` (with `customer_totals`).
     func stageRescored(_ batch: [RescoredCustomer], _ inputs: RescoreInputs) throws {
         precondition(db.isInTransaction, "a rescore's rows are written inside its transaction")
         // Prepared once per batch (finding a cached statement by its text costs a hash of the text per row).
@@ -396,70 +392,13 @@ extension Engine {
         let insertHealth = try db.statement(Engine.healthHistoryInsert), insertLTV = try db.statement(Engine.ltvHistoryInsert)
         for r in batch {
             try db.run(stage, r.scoreColumns)
-            try writeHistoryAndRiskChange(r, inputs, insertHealth: insertHealth, insertLTV: insertLTV)
+            if let values = r.healthHistory { try db.run(insertHealth, values) }
+            if let values = r.ltvHistory { try db.run(insertLTV, values) }
+            try recordRiskChange(customerRow: r.customerRowID, from: r.previousRisk, to: r.risk, probability: r.probability, now: inputs.now)
         }
     }
 
-    /// A rescored customer's history rows (when the score moved materially) and risk-change event (with its task).
-    private func writeHistoryAndRiskChange(_ r: RescoredCustomer, _ inputs: RescoreInputs, insertHealth: Statement, insertLTV: Statement) throws {
-        if let values = r.healthHistory { try db.run(insertHealth, values) }
-        if let values = r.ltvHistory { try db.run(insertLTV, values) }
-        try recordRiskChange(customerRow: r.customerRowID, from: r.previousRisk, to: r.risk, probability: r.probability, now: inputs.now)
-    }
-
-    /// Writes a batch of a full rescore's customers (sorted by row id, all in one range of row ids) inside its
-    /// transaction: their history rows and risk-change events as `stageRescored` does, and their new scores
-    /// straight into `customers`, one `UPDATE` by row id each, in row order (`churn_risk` set only where it
-    /// changed: an index whose only score column is the risk keeps its entry), with their move in `customer_totals`.
-    /// The totals' move is the new contribution of each rescored active customer less the old one, read in the
-    /// same transaction before the writes (one read of the range; the customers' agent and policies are not
-    /// written here): the same sums as `updatingScoreTotals`' two reads, without the second. At a million
-    /// customers, staging the scores in a temporary table and applying them with `UPDATE … FROM` (and reading
-    /// the range twice for the totals) took 6.6 s of the writing thread.
-    func writeRescored(_ batch: [RescoredCustomer], _ inputs: RescoreInputs) throws {
-        precondition(db.isInTransaction, "a rescore's rows are written inside its transaction")
-        guard let first = batch.first?.customerRowID, let last = batch.last?.customerRowID else { return }
-        // The old values, read before anything of the batch is written; `oldRisk` for every rescored customer.
-        var change: [String: [Int64]] = [:]
-        var oldRisk = [Int](repeating: -1, count: batch.count)
-        var i = 0
-        try db.forEach("""
-            SELECT id, agent_id, active_policies > 0, scored_at IS NOT NULL, health_score, churn_risk, projected_ltv_cents
-            FROM customers WHERE id BETWEEN ? AND ? ORDER BY id
-            """, [.int(first), .int(last)]) { c in
-            let id = c.int64(0)
-            while i < batch.count && batch[i].customerRowID < id { i += 1 }
-            guard i < batch.count, batch[i].customerRowID == id else { return }   // not rescored (erased): not written
-            oldRisk[i] = c.int(5)
-            guard c.bool(2) else { return }
-            let r = batch[i]
-            let new = CustomerTotals.scoreContribution(scored: true, health: r.health, risk: r.risk.rank, projectedLTVCents: r.projectedLTVCents)
-            let old = CustomerTotals.scoreContribution(scored: c.bool(3), health: c.double(4), risk: c.int(5), projectedLTVCents: c.optionalInt(6))
-            change[c.text(1), default: Array(repeating: 0, count: new.count)].withUnsafeMutableBufferPointer { sums in
-                for j in sums.indices { sums[j] &+= new[j] &- old[j] }
-            }
-        }
-        // Parameters as `RescoredCustomer.scoreColumns`: health, risk, probability, top factor, scored at, LTV, tier, row id.
-        let update = try db.statement("""
-            UPDATE customers SET health_score = ?1, churn_probability = ?3, top_risk_factor = ?4, scored_at = ?5,
-              projected_ltv_cents = ?6, ltv_tier = ?7 WHERE id = ?8
-            """)
-        let updateWithRisk = try db.statement("""
-            UPDATE customers SET health_score = ?1, churn_risk = ?2, churn_probability = ?3, top_risk_factor = ?4, scored_at = ?5,
-              projected_ltv_cents = ?6, ltv_tier = ?7 WHERE id = ?8
-            """)
-        let insertHealth = try db.statement(Engine.healthHistoryInsert), insertLTV = try db.statement(Engine.ltvHistoryInsert)
-        for (k, r) in batch.enumerated() {
-            try writeHistoryAndRiskChange(r, inputs, insertHealth: insertHealth, insertLTV: insertLTV)
-            guard oldRisk[k] >= 0 else { continue }   // no longer in the book: nothing to write
-            try db.run(oldRisk[k] == r.risk.rank ? update : updateWithRisk, r.scoreColumns)
-        }
-        for (agent, sums) in change.sorted(by: { $0.key < $1.key }) where sums.contains(where: { $0 != 0 }) {
-            try db.run(CustomerTotals.addScoreSums, [.text(agent)] + sums.map { .int($0) })
-        }
-    }
-
-    /// The score columns a full rescore writes for every customer (`writeRescored`): the customers'
+    /// The score columns a full rescore writes for every customer (`applyRescored`'s first UPDATE): the customers'
     /// indexes that name one of them (key, covered column or condition) move entries for nearly every customer,
     /// and are rebuilt by sorting instead (`withScoreIndexesRebuilt`). The churn risk is not among them: it is
     /// written only where it changed, a few customers a night, so an index that names it alone (the queue's
@@ -467,6 +406,31 @@ extension Engine {
     /// moves just those customers' entries.
     static let everyCustomersScoreColumns = ["health_score", "churn_probability", "top_risk_factor", "scored_at",
                                              "projected_ltv_cents", "ltv_tier"]
+
+    /// Moves the staged scores (`stageRescored`) into `customers`, set-wise, inside the caller's transaction:
+    /// per run of nearby customers (`rows`: sorted row ids), one `UPDATE … FROM temp.rescored_scores` of the
+    /// score columns every customer gets (`everyCustomersScoreColumns`) and one of the churn risk where it
+    /// changed, each reading the customers in row order, with that run's move in `customer_totals`
+    /// (`updatingScoreTotals`). Then empties the staging table.
+    func applyRescored(rows: [Int64]) throws {
+        precondition(db.isInTransaction, "the scores move inside the rescore's transaction")
+        let update = try db.statement("""
+            UPDATE customers SET health_score = s.health_score, churn_probability = s.churn_probability,
+              top_risk_factor = s.top_risk_factor, scored_at = s.scored_at, projected_ltv_cents = s.projected_ltv_cents, ltv_tier = s.ltv_tier
+            FROM temp.rescored_scores AS s WHERE customers.id = s.id AND customers.id BETWEEN ?1 AND ?2
+            """)
+        let updateRisk = try db.statement("""
+            UPDATE customers SET churn_risk = s.churn_risk
+            FROM temp.rescored_scores AS s WHERE customers.id = s.id AND customers.id BETWEEN ?1 AND ?2 AND customers.churn_risk IS NOT s.churn_risk
+            """)
+        for run in Engine.ranges(covering: rows, chunk: Int(Int32.max)) {
+            try updatingScoreTotals(of: run) {
+                try db.run(update, [.int(run.lowerBound), .int(run.upperBound)])
+                try db.run(updateRisk, [.int(run.lowerBound), .int(run.upperBound)])
+            }
+        }
+        try db.execute("DELETE FROM temp.rescored_scores")
+    }
 
     /// The page cache, in KiB, of the connection while it rebuilds the score indexes. SQLite's sorter sorts
     /// runs of at most the page cache's size in memory (on a second thread, `PRAGMA threads`) and merges them:
@@ -579,7 +543,7 @@ extension Engine {
         var ahead = (0..<readers.count).map(startReading)
         try db.execute(Engine.rescoredScoresTable)
         // A full rescore is one transaction: its score indexes dropped first and rebuilt by sorting at the end
-        // (`withScoreIndexesRebuilt`), each range's current scores written as it comes (`writeRescored`),
+        // (`withScoreIndexesRebuilt`), each range's current scores applied set-wise as it comes (`applyRescored`),
         // with its history rows and events. A changed-only one writes each group in its own transaction, the
         // indexes kept (a few customers' entries move).
         func rescoreRange(_ index: Int) throws {
@@ -592,12 +556,8 @@ extension Engine {
                 ahead[slot] = startReading(index + readers.count)
             }
             let customers = batch.customers.sorted { $0.customerRowID < $1.customerRowID }
-            if scope == .changed {
-                try stageRescored(customers, inputs)
-                try applyRescoredScattered()
-            } else {
-                try writeRescored(customers, inputs)
-            }
+            try stageRescored(customers, inputs)
+            if scope == .changed { try applyRescoredScattered() } else { try applyRescored(rows: customers.map(\.customerRowID)) }
             for r in customers {
                 summary.customers += 1
                 summary.byRisk[r.risk, default: 0] += 1
@@ -609,6 +569,7 @@ extension Engine {
         }
         if scope == .all {
             try db.transaction {
+                try db.execute("DELETE FROM temp.rescored_scores")
                 try withScoreIndexesRebuilt { for index in ranges.indices { try rescoreRange(index) } }
             }
         } else {
