@@ -70,6 +70,23 @@ import Testing
         #expect(s.premiumYearAgoCents == 100_000 && s.premiumNowCents == 180_000)
     }
 
+    /// Which changes come off, matched against the customer's policies in force a year ago (their row ids come with
+    /// the policies' read, not from a look-up per change): auto $1,000 from 2022-06-01, renewed at $1,200 on
+    /// 2023-06-01 and cancelled on 2023-12-01 (in force a year ago: its +200 comes off though it has ended); home $500
+    /// from 2023-09-01, PATCHed to $800 on 2023-12-01 (not in force a year ago: its +300 does not). As of 2024-02-01
+    /// (from 2023-02-01): P_then = 1,200 − 200 = $1,000; P_now = $800 (the home policy only).
+    @Test func onlyChangesOnPoliciesInForceAYearAgoComeOff() throws {
+        let engine = try makeEngine()
+        let c = try customer(engine, "M")
+        let auto = try policy(engine, c, "M1", "auto", 1000, "2022-06-01", "2023-06-01")
+        try engine.renewPolicy(id: auto, try json(#"{"premium":{"amount":1200}}"#), now: d("2023-06-01"))
+        let home = try policy(engine, c, "M2", "home", 500, "2023-09-01", "2024-09-01")
+        try engine.updatePolicy(id: home, try json(#"{"premium":{"amount":800}}"#), now: d("2023-12-01"))
+        try engine.updatePolicy(id: auto, try json(#"{"status":"cancelled","endReason":"moved"}"#), now: d("2023-12-01"))
+        let s = try signals(engine, c, at: "2024-02-01")
+        #expect(s.premiumYearAgoCents == 100_000 && s.premiumNowCents == 80_000)
+    }
+
     /// A customer from 2020-01-01 whose only policy ended on 2022-07-01 has 30 months' tenure in 2024, not 48.
     @Test func tenureStopsWhenTheCustomerLeaves() throws {
         let engine = try makeEngine()
