@@ -40,7 +40,13 @@ enum MaintenanceCommand {
         let engine = try env.openEngine(create: false)
         let dryRun = args.flag("--dry-run")
         let tty = env.stderrIsTerminal
+        var began: [String: Date] = [:], took: [(String, Double)] = []
         let report = try engine.maintain(now: env.now, dryRun: dryRun) { phase in
+            switch phase {
+            case .began(let name): began[name] = Date()
+            case .ended(let name): if let start = began[name] { took.append((name, Date().timeIntervalSince(start))) }
+            default: break
+            }
             switch phase {
             case .began(let name) where name.hasPrefix("converting"):
                 FileHandle.standardError.write(Data("retention: converting the file to incremental vacuum, once: it is rewritten whole (needs free space about its size)…\n".utf8))
@@ -61,6 +67,9 @@ enum MaintenanceCommand {
             Output.out("Removed \(report.healthRowsThinned) health-score and \(report.ltvRowsThinned) LTV history rows; "
                        + "reclaimed \(report.bytesReclaimed) bytes (\(mb(report.bytesBefore)) -> \(mb(report.bytesAfter)))"
                        + (report.convertedToIncremental ? "; the file was converted to incremental vacuum (once)." : "."))
+        }
+        if !took.isEmpty {
+            Output.out("Took " + took.map { "\($0.0) \(String(format: "%.1f", $0.1)) s" }.joined(separator: ", ") + ".")
         }
         return ExitCode.ok
     }
