@@ -25,13 +25,14 @@ extension Engine {
     /// Thinning reads only the rows that can have aged into a thinner bucket since the last run
     /// (`HistorySettings.window`), `batch` customers at a time, in the order of each table's
     /// `(customer_id, calculated_at DESC)` index (`thinningScanSQL`: no sort), and picks the ids to drop as it goes
-    /// (`HistorySettings.thin`: every row of a bucket but its newest). Then, per table: when at least half its rows
-    /// go, the kept rows are copied out, the table emptied and refilled in (customer, time) order (new ids in that
-    /// order: a customer's rows end up side by side) and its indexes rebuilt by sorting; when fewer go, they are
-    /// deleted by id, in id order. Everything, both
-    /// tables and the mark of this run, is one transaction: killed at any point, the history is as it was, and
-    /// the next run does the whole job. Space is then reclaimed with `PRAGMA incremental_vacuum`. A file not yet
-    /// in incremental auto-vacuum mode (every file made before this release) is converted once:
+    /// (`HistorySettings.thin`: every row of a bucket but its newest). Then, per table, the rows are deleted by
+    /// id in id order; when at least one row in eight goes (`rebuildShare`), the table's indexes are dropped first
+    /// and rebuilt by sorting after. The kept rows keep their ids. On a file in auto-vacuum mode the same
+    /// transaction gives the freed pages back: it switches the file to full auto-vacuum, so that its commit moves
+    /// the pages in use from the end of the file into the free ones and truncates it, and the file is switched
+    /// back to incremental right after. Everything, both tables, the mark of this run and the pages given back, is
+    /// one transaction: killed at any point, the history is as it was, and the next run does the whole job. A file
+    /// not yet in auto-vacuum mode (every file made before incremental vacuum came) is converted once:
     /// `auto_vacuum = INCREMENTAL` and a `VACUUM`, which rewrites the whole file in one transaction (killed, the
     /// file is as it was) and needs free disk space about the size of the file. A dry run writes nothing to the
     /// book and reports what a run would remove.
@@ -99,9 +100,17 @@ extension Engine {
         // dropped: 110 s of CPU for the 990,000 pages a first run freed at a million customers. The file is back
         // in incremental mode right after (killed in between, it stays in full mode, which gives pages back at
         // every commit, until the next run switches it back).
+        //
+        // With the commit emptying the free list, `secure_delete` need not blank each freed page (every one is then
+        // overwritten by a page moved into it or cut off the file's end): FAST still blanks a deleted row inside the
+        // pages written anyway, and spares the writes of the freed ones (at a million customers, dropping a
+        // history table's customer index took 14.1 s with blanking, 1.5 s without; its rows' deletes 13.2 s, 6.3 s).
         let cacheKiB = try db.scalarInt("PRAGMA cache_size")
         try db.execute("PRAGMA cache_size = -\(Self.maintenanceCacheKiB)")
         defer { try? db.execute("PRAGMA cache_size = \(cacheKiB)") }
+        let secureDelete = try db.scalarInt("PRAGMA secure_delete")
+        if vacuumMode != 0 { try db.execute("PRAGMA secure_delete = FAST") }
+        defer { try? db.execute("PRAGMA secure_delete = \(secureDelete)") }
         try db.transaction {
             if vacuumMode != 0 { try db.execute("PRAGMA auto_vacuum = FULL") }
             try thin()

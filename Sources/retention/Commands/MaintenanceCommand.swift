@@ -24,10 +24,11 @@ enum MaintenanceCommand {
         While it deletes, it keeps up to 1 GiB of the file in memory (its page cache): the process grows to
         about 1.2 GB on a large book.
 
-        Safe to stop at any moment (even kill -9): the thinning of both history tables is one transaction (when
-        most of a table's rows go, the kept ones are copied out and the table refilled in customer order; when
-        few go, they are deleted), and so is the conversion; stopped, the history is as it was, and running it
-        again does the whole job.
+        Safe to stop at any moment (even kill -9): the thinning of both history tables and the giving back of
+        the freed pages are one transaction (when one row in eight or more of a table goes, its customer index
+        is dropped while the rows are deleted and rebuilt after), and so is the conversion; stopped, the
+        history is as it was, and running it again does the whole job. It ends by saying how long each phase
+        took.
 
         Options:
           --dry-run   say what would be removed and whether the file needs converting; change nothing
