@@ -31,7 +31,7 @@ done
 q "$BASE" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 # A book made by this release is in incremental vacuum mode from its first page: its maintenance converts nothing.
 [ "$(q "$BASE" 'PRAGMA auto_vacuum')" = 2 ] && ok || fail "a new demo book is not in incremental vacuum mode"
-cp "$BASE" "$WORK/new.db"
+cp "$BASE" "$WORK/new.db"; cp "$BASE" "$WORK/newbase.db"
 out=$("$BIN" --db "$WORK/new.db" maintenance 2>&1) || fail "maintenance of a new book exits $?: $out"
 echo "$out" | grep -q '^Removed [0-9]* health-score' && ! echo "$out" | grep -q convert && ok || fail "maintenance of a new book says: $out"
 # The rest works on a file made before that (no auto-vacuum), which the first maintenance converts once.
@@ -72,18 +72,26 @@ dupes=$(q "$DB" "SELECT (SELECT count(*) FROM (SELECT customer_id FROM health_sc
 out=$("$BIN" --db "$DB" maintenance 2>&1)
 echo "$out" | grep -q '^Removed 0 health-score and 0 LTV history rows; reclaimed [0-9]* bytes' && ! echo "$out" | grep -q converted && ok || fail "a second run says: $out"
 [ "$(kept "$DB")" = "$REFERENCE" ] && ok || fail "a second run changed the history"
+# The new book (incremental from its first page, its free pages given back by the thinning's commit) kept the same
+# rows, ids and all, gave every free page back, and is in incremental mode again.
+[ "$(kept "$WORK/new.db")" = "$REFERENCE" ] && ok || fail "the new book kept other rows than the converted one"
+[ "$(q "$WORK/new.db" 'PRAGMA freelist_count')" = 0 ] && [ "$(q "$WORK/new.db" 'PRAGMA auto_vacuum')" = 2 ] && ok \
+  || fail "the new book has $(q "$WORK/new.db" 'PRAGMA freelist_count') free pages, auto_vacuum $(q "$WORK/new.db" 'PRAGMA auto_vacuum')"
 
-# Kills at random points of the run (0 to its measured time; floor 50 ms), each on a fresh copy.
+# Kills at random points of the run (0 to its measured time; floor 50 ms), each on a fresh copy: of the older file
+# (thinning, then the one-time VACUUM) and, every other time, of the new book (thinning and giving the pages back
+# in one commit, then the switch back to incremental mode).
 kills=0 runs=0
 while [ $kills -lt "$KILLS" ] && [ $runs -lt $((KILLS * 4)) ]; do
   runs=$((runs + 1))
-  cp "$BASE" "$DB"; rm -f "$DB-wal" "$DB-shm"
+  if [ $((runs % 2)) = 0 ]; then cp "$WORK/newbase.db" "$DB"; else cp "$BASE" "$DB"; fi
+  rm -f "$DB-wal" "$DB-shm"
   "$BIN" --db "$DB" maintenance >/dev/null 2>&1 & pid=$!
   sleep "$(awk -v r=$RANDOM -v ms="$MS" 'BEGIN { printf "%.3f", (ms < 50 ? 50 : ms) * (r / 32768) / 1000 }')"
   if ! kill -9 $pid 2>/dev/null; then wait $pid 2>/dev/null; continue; fi
   wait $pid 2>/dev/null
   kills=$((kills + 1))
-  what="maintenance killed (kill $kills)"
+  what="maintenance killed (kill $kills, $([ $((runs % 2)) = 0 ] && echo new || echo older) file)"
   i=$(q "$DB" 'PRAGMA integrity_check' | tr '\n' ' ' | sed 's/ $//')
   [ "$i" = ok ] && ok || fail "$what: integrity_check says $i"
   [ "$(recent "$DB")" = "$RECENT_ROWS" ] && ok || fail "$what: rows younger than 90 days were removed"

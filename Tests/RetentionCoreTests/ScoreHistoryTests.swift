@@ -145,15 +145,16 @@ import Testing
         #expect(try left("health_scores") == survivors)
     }
 
-    /// When most of a table's rows go, it is rewritten with the kept rows in customer order; when few go,
-    /// they are deleted; and the whole thinning is one transaction. Now Monday 2026-06-15 12:00 UTC; customer A
+    /// When many of a table's rows go (one in eight or more), its index is dropped, the rows deleted and the
+    /// index rebuilt; when few go, they are deleted with the index in place; either way the kept rows keep their
+    /// ids, and the whole thinning is one transaction. Now Monday 2026-06-15 12:00 UTC; customer A
     /// has a health row every night for 400 nights (days 0…399 ago), B one today. Kept by hand: days 0…90 (91
     /// rows: day 90 is at the 90-day cut, not before it); from 91 to 365 one a week (weeks Monday to Sunday):
     /// day 91 (Monday 03-16, alone past the cut in its week), the Sunday of each of the 39 weeks from day 92…98 to
     /// 358…364, and day 365 (Monday 2025-06-15, alone before the 365-day cut) = 41; before: June 2025's newest
-    /// (day 366) and May's (day 380) = 2. 134 of A's 400 rows stay (266 go: a rewrite). LTV: days 0, 100 and 101;
+    /// (day 366) and May's (day 380) = 2. 134 of A's 400 rows stay (266 go: the index rebuilt). LTV: days 0, 100 and 101;
     /// 100 and 101 share a week, 101 goes (1 of 3: a delete, ids unchanged).
-    @Test func mostRowsGoingRewritesTheTableInCustomerOrderFewAreDeletedAllInOneTransaction() throws {
+    @Test func manyRowsGoingRebuildTheIndexFewAreDeletedKeptIdsStayAllInOneTransaction() throws {
         let now = Timestamp.parse("2026-06-15T12:00:00Z")!
         func book() throws -> (Engine, Int64, Int64) {
             let engine = try makeEngine()
@@ -164,7 +165,7 @@ import Testing
                 other = .object(pairs)
             }
             let b = try engine.createCustomer(NewCustomer(json: other), now: now - 500 * day).rowID
-            // Nights written newest first, so ids do not follow customer and time order before the rewrite.
+            // Nights written newest first, so ids do not follow customer and time order.
             for d in 0..<400 {
                 for (c, n) in [(a, d), (b, 0)] where c == a || d == 0 {
                     try engine.db.run("""
@@ -190,18 +191,83 @@ import Testing
 
         let (engine, a, b) = try book()
         let ltvIDs = try engine.db.query("SELECT id FROM ltv_history WHERE calculated_at <> ? ORDER BY id", [.int(Int64(now - 101 * day))]) { $0.int(0) }
-        let report = try engine.maintain(now: now)
-        #expect(report.healthRowsThinned == 266 && report.ltvRowsThinned == 1)
-        let rows = try engine.db.query("SELECT id, customer_id, (? - calculated_at) / 86400 FROM health_scores ORDER BY id", [.int(Int64(now))]) {
-            ($0.int(0), $0.int64(1), $0.int(2))
-        }
         let weekly = [91] + (14...52).map { 7 * $0 - 6 } + [365]
         let keptDays = Array(0...90) + weekly + [366, 380]
-        #expect(rows.map(\.0) == Array(1...135), "new ids, in order")
+        // The ids of A's kept rows as the book wrote them (night d of A is row 1 + d, B's row 2: d = 0 wrote A then B).
+        let healthIDs = try engine.db.query("SELECT id FROM health_scores WHERE customer_id = ? ORDER BY id", [.int(a)]) { $0.int(0) }
+        let indexSQL = try engine.db.query("SELECT sql FROM sqlite_master WHERE tbl_name = 'health_scores' AND type = 'index'") { $0.text(0) }
+        let report = try engine.maintain(now: now)
+        #expect(report.healthRowsThinned == 266 && report.ltvRowsThinned == 1)
+        let rows = try engine.db.query("SELECT id, customer_id, (? - calculated_at) / 86400 FROM health_scores ORDER BY customer_id, calculated_at DESC", [.int(Int64(now))]) {
+            ($0.int(0), $0.int64(1), $0.int(2))
+        }
         #expect(rows.map(\.1) == Array(repeating: a, count: 134) + [b], "customer A's rows, then B's")
-        #expect(rows.prefix(134).map(\.2) == keptDays.sorted(by: >), "oldest first")
+        #expect(rows.prefix(134).map(\.2) == keptDays, "newest first")
+        let keptIDs = keptDays.map { d in healthIDs[d] }
+        #expect(rows.prefix(134).map(\.0) == keptIDs, "the kept rows keep their ids")
         #expect(try engine.db.query("SELECT id FROM ltv_history ORDER BY id") { $0.int(0) } == ltvIDs)
-        #expect(try engine.db.scalarInt("SELECT count(*) FROM sqlite_master WHERE name = 'health_scores_customer'") == 1)
+        #expect(try engine.db.query("SELECT sql FROM sqlite_master WHERE tbl_name = 'health_scores' AND type = 'index'") { $0.text(0) } == indexSQL,
+                "the customer index is back, as the migration wrote it")
+        #expect(try engine.db.integrityCheck() == "ok")
+    }
+
+    /// On a book in a file (incremental vacuum from its first page): a demo book scored, each customer's rows copied
+    /// back over 400 nights. Maintenance removes exactly the rows the rule drops (the reference query of
+    /// `HistoryThinningScanTests`), the API's history of every customer reads back byte for byte what it read
+    /// before minus the dropped rows, every free page is given back by the thinning's commit (none left, the file
+    /// smaller), and the file is in incremental mode after. A file a kill left in full auto-vacuum mode (between
+    /// that commit and the switch back) is switched back by the next run, with no conversion.
+    @Test func aFileBooksHistoryReadsBackTheSameMinusTheDroppedRowsAndItsFreePagesGoBack() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/book.db"
+        let engine = Engine(database: try Store.open(path: path), user: "t")
+        try DemoBook(customers: 12, seed: 5, now: testNow).generate(into: engine.db)
+        try engine.rescore(.all, now: testNow)
+        for t in ["health_scores", "ltv_history"] {
+            let cols = try engine.db.query("SELECT name FROM pragma_table_info(?) WHERE name NOT IN ('id', 'calculated_at')", [.text(t)]) { $0.text(0) }
+            try engine.db.run("""
+                WITH RECURSIVE d(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM d WHERE n < 400)
+                INSERT INTO \(t) (calculated_at, \(cols.joined(separator: ", ")))
+                SELECT h.calculated_at - d.n * 86400, \(cols.map { "h." + $0 }.joined(separator: ", ")) FROM \(t) h, d ORDER BY d.n, h.id
+                """)
+        }
+        #expect(try engine.db.scalarInt("PRAGMA auto_vacuum") == 2)
+        let cut = HistorySettings().cuts(now: testNow)
+        func reference(_ t: String) throws -> Set<Int64> {
+            Set(try engine.db.query(HistoryThinningScanTests.referenceSQL(t), [.int(0), .int(Int64.max), .int(Int64(cut.weekly)), .int(Int64(cut.all)),
+                                                                                .int(Int64.min), .int(Int64.min)]) { $0.int64(0) })
+        }
+        let dropHealth = try reference("health_scores"), dropLTV = try reference("ltv_history")
+        let customers = try engine.db.query("SELECT uuid, id FROM customers ORDER BY id") { ($0.text(0), $0.int64(1)) }
+        func ids(_ t: String, _ row: Int64) throws -> [Int64] {
+            try engine.db.query("SELECT id FROM \(t) WHERE customer_id = ? ORDER BY calculated_at DESC, id DESC", [.int(row)]) { $0.int64(0) }
+        }
+        var expected: [String: ([JSONValue], [JSONValue])] = [:]
+        for (uuid, row) in customers {
+            let health = zip(try ids("health_scores", row), try engine.healthScoreHistory(customerId: uuid, limit: 1000)).filter { !dropHealth.contains($0.0) }.map(\.1)
+            let ltv = zip(try ids("ltv_history", row), try engine.ltvHistory(customerId: uuid, limit: 1000)).filter { !dropLTV.contains($0.0) }.map(\.1)
+            expected[uuid] = (health, ltv)
+        }
+        let before = (try count(engine, "health_scores"), try count(engine, "ltv_history"))
+        #expect(dropHealth.count * 2 > before.0 && dropLTV.count * 2 > before.1, "most rows go: \(dropHealth.count) of \(before.0), \(dropLTV.count) of \(before.1)")
+        let report = try engine.maintain(now: testNow)
+        #expect(report.healthRowsThinned == dropHealth.count && report.ltvRowsThinned == dropLTV.count)
+        for (uuid, _) in customers {
+            #expect(try engine.healthScoreHistory(customerId: uuid, limit: 1000).map { $0.serialized() } == expected[uuid]!.0.map { $0.serialized() })
+            #expect(try engine.ltvHistory(customerId: uuid, limit: 1000).map { $0.serialized() } == expected[uuid]!.1.map { $0.serialized() })
+        }
+        #expect(report.freeBytesBefore > 0 && report.bytesReclaimed > 0 && !report.convertedToIncremental)
+        #expect(try engine.db.scalarInt("PRAGMA freelist_count") == 0, "every free page given back")
+        #expect(try engine.db.scalarInt("PRAGMA auto_vacuum") == 2)
+        #expect(try engine.db.integrityCheck() == "ok")
+
+        // Killed after the commit, before the switch back: the file is left in full mode.
+        try engine.db.execute("PRAGMA auto_vacuum = FULL")
+        #expect(try engine.db.scalarInt("PRAGMA auto_vacuum") == 1)
+        let again = try engine.maintain(now: testNow + 30 * day)
+        #expect(!again.convertedToIncremental && !again.needsConversion)
+        #expect(try engine.db.scalarInt("PRAGMA auto_vacuum") == 2 && engine.db.scalarInt("PRAGMA freelist_count") == 0)
         #expect(try engine.db.integrityCheck() == "ok")
     }
 

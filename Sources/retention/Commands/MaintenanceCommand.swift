@@ -24,10 +24,11 @@ enum MaintenanceCommand {
         While it deletes, it keeps up to 1 GiB of the file in memory (its page cache): the process grows to
         about 1.2 GB on a large book.
 
-        Safe to stop at any moment (even kill -9): the thinning of both history tables is one transaction (when
-        most of a table's rows go, the kept ones are copied out and the table refilled in customer order; when
-        few go, they are deleted), and so is the conversion; stopped, the history is as it was, and running it
-        again does the whole job.
+        Safe to stop at any moment (even kill -9): the thinning of both history tables and the giving back of
+        the freed pages are one transaction (when one row in eight or more of a table goes, its customer index
+        is dropped while the rows are deleted and rebuilt after), and so is the conversion; stopped, the
+        history is as it was, and running it again does the whole job. It ends by saying how long each phase
+        took.
 
         Options:
           --dry-run   say what would be removed and whether the file needs converting; change nothing
@@ -40,7 +41,13 @@ enum MaintenanceCommand {
         let engine = try env.openEngine(create: false)
         let dryRun = args.flag("--dry-run")
         let tty = env.stderrIsTerminal
+        var began: [String: Date] = [:], took: [(String, Double)] = []
         let report = try engine.maintain(now: env.now, dryRun: dryRun) { phase in
+            switch phase {
+            case .began(let name): began[name] = Date()
+            case .ended(let name): if let start = began[name] { took.append((name, Date().timeIntervalSince(start))) }
+            default: break
+            }
             switch phase {
             case .began(let name) where name.hasPrefix("converting"):
                 FileHandle.standardError.write(Data("retention: converting the file to incremental vacuum, once: it is rewritten whole (needs free space about its size)…\n".utf8))
@@ -61,6 +68,9 @@ enum MaintenanceCommand {
             Output.out("Removed \(report.healthRowsThinned) health-score and \(report.ltvRowsThinned) LTV history rows; "
                        + "reclaimed \(report.bytesReclaimed) bytes (\(mb(report.bytesBefore)) -> \(mb(report.bytesAfter)))"
                        + (report.convertedToIncremental ? "; the file was converted to incremental vacuum (once)." : "."))
+        }
+        if !took.isEmpty {
+            Output.out("Took " + took.map { "\($0.0) \(String(format: "%.1f", $0.1)) s" }.joined(separator: ", ") + ".")
         }
         return ExitCode.ok
     }
