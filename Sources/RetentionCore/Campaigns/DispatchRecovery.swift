@@ -8,7 +8,9 @@ import Foundation
 public enum DispatcherIdentity {
     static let host: String = {
         var name = [CChar](repeating: 0, count: 256)
-        return gethostname(&name, name.count) == 0 ? String(cString: name) : "localhost"
+        guard gethostname(&name, name.count) == 0 else { return "localhost" }
+        // gethostname may leave a name of exactly the buffer's size unterminated: read up to the first NUL, if any.
+        return String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }()
 
     /// This boot's id (first 8 hex digits of `/proc/sys/kernel/random/boot_id`); nil where there is none.
