@@ -42,29 +42,6 @@ import Testing
         return records
     }
 
-    func withFile<T>(_ bytes: [UInt8], _ body: (FileHandle) throws -> T) throws -> T {
-        let path = NSTemporaryDirectory() + "retention-decoder-\(UUID().uuidString).csv"
-        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let handle = try #require(FileHandle(forReadingAtPath: path))
-        defer { try? handle.close() }
-        return try body(handle)
-    }
-
-    func readAll(_ bytes: [UInt8], chunk: Int, batch: Int = 3) throws -> [CSV.Record] {
-        try withFile(bytes) { handle in
-            var reader = CSV.Reader(file: handle, name: "f.csv", chunkBytes: chunk)
-            var all: [CSV.Record] = []
-            while true {
-                let next = try reader.next(batch)
-                if next.isEmpty { break }
-                all += next
-            }
-            #expect(reader.bytesRead == reader.byteCount)
-            return all
-        }
-    }
-
     func error(_ body: () throws -> Void) -> RetentionError? {
         do { try body(); return nil } catch let e as RetentionError { return e } catch { return nil }
     }
@@ -84,7 +61,7 @@ import Testing
         #expect(expected[2].fields == ["2", "José Ñúñez", "two\nlines, and \"more\"\n"])
         #expect(expected[3].fields == ["3", "", "\""])
         for chunk in 1...40 {
-            let records = try readAll(bytes, chunk: chunk)
+            let records = try readAllCSVRecords(bytes, chunk: chunk)
             #expect(records.map(\.fields) == expected.map(\.fields), "chunks of \(chunk)")
             #expect(records.map(\.line) == expected.map(\.line), "chunks of \(chunk)")
         }
@@ -97,7 +74,7 @@ import Testing
         let cell = String(repeating: "aé山", count: 500) + "\"\"" + String(repeating: "zß", count: 500)
         let text = "h1,h2\nfirst,\"\(cell)\"\nlast,x"
         for chunk in [7, 100, 1_000, 1_024, 4_097] {
-            let records = try readAll(Array(text.utf8), chunk: chunk)
+            let records = try readAllCSVRecords(Array(text.utf8), chunk: chunk)
             #expect(records.map(\.fields) == [["h1", "h2"], ["first", cell.replacingOccurrences(of: "\"\"", with: "\"")], ["last", "x"]], "chunks of \(chunk)")
             #expect(records.map(\.line) == [1, 2, 3])
         }
@@ -107,14 +84,14 @@ import Testing
         // A Latin-1 é on the second line of a quoted cell that starts on line 2: the file's line 3, column 4.
         let bytes = Array("a,b\n1,\"first line\nabc".utf8) + [0xE9] + Array("def\"\n2,ok\n".utf8)
         for chunk in [3, 8, 1 << 20] {
-            let e = error { _ = try readAll(bytes, chunk: chunk) }
+            let e = error { _ = try readAllCSVRecords(bytes, chunk: chunk) }
             #expect(e?.code == "not_utf8", "chunks of \(chunk)")
             #expect(e?.line == 3)
             #expect(e?.column == 4)
             #expect(e?.message.hasPrefix("f.csv is not UTF-8 text: line 3, column 4") == true)
         }
         // A lone continuation byte at the very end of an unquoted cell, read a byte at a time.
-        let e = error { _ = try readAll(Array("a\nxy".utf8) + [0x80] + Array("\n".utf8), chunk: 1) }
+        let e = error { _ = try readAllCSVRecords(Array("a\nxy".utf8) + [0x80] + Array("\n".utf8), chunk: 1) }
         #expect(e?.code == "not_utf8")
         #expect(e?.line == 2)
         #expect(e?.column == 3)
@@ -142,7 +119,7 @@ import Testing
 
     @Test func theRowsAFileHoldsAreEstimatedFromTheBytesRead() throws {
         let text = "h\n" + (1...100).map { String(format: "%04d", $0) }.joined(separator: "\n") + "\n"   // 2 + 500 bytes
-        try withFile(Array(text.utf8)) { handle in
+        try withCSVFile(Array(text.utf8)) { handle in
             var reader = CSV.Reader(file: handle, name: "f.csv", chunkBytes: 64)
             _ = try reader.next(1)                // the header
             let rows = try reader.next(50)

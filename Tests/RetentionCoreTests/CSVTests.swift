@@ -113,15 +113,6 @@ import Testing
 /// A file read as it is parsed, a chunk at a time: the same records and lines as the text read whole, and a
 /// byte that is not UTF-8 refused with its line and column.
 @Suite struct CSVFileReadingTests {
-    func withFile<T>(_ bytes: [UInt8], _ body: (FileHandle) throws -> T) throws -> T {
-        let path = NSTemporaryDirectory() + "retention-csv-\(UUID().uuidString).csv"
-        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let handle = try #require(FileHandle(forReadingAtPath: path))
-        defer { try? handle.close() }
-        return try body(handle)
-    }
-
     @Test func chunksOfEverySizeGiveTheRecordsOfTheWholeText() throws {
         // Quoted line breaks and quotes, CRLF, an empty line and a last record without a line end: every chunk
         // size (a chunk may end inside a doubled quote, between CR and LF, inside the BOM's record) and batch size.
@@ -129,17 +120,7 @@ import Testing
         let whole = try CSV.parse(text)
         for chunk in 4...12 {
             for batch in [1, 2, 100] {
-                let records = try withFile(Array(text.utf8)) { handle in
-                    var reader = CSV.Reader(file: handle, name: "f.csv", chunkBytes: chunk)
-                    var all: [CSV.Record] = []
-                    while true {
-                        let next = try reader.next(batch)
-                        if next.isEmpty { break }
-                        all += next
-                    }
-                    #expect(reader.bytesRead == reader.byteCount)
-                    return all
-                }
+                let records = try readAllCSVRecords(Array(text.utf8), chunk: chunk, batch: batch)
                 #expect(records.map(\.fields) == whole.map(\.fields), "chunks of \(chunk), batches of \(batch)")
                 #expect(records.map(\.line) == whole.map(\.line), "chunks of \(chunk), batches of \(batch)")
             }
@@ -150,7 +131,7 @@ import Testing
         // "José" in Latin-1 on line 3: the é (0xE9) is the line's 6th character.
         let bytes = Array("a,b\nok,ok\nx,Jos".utf8) + [0xE9] + Array("\n".utf8)
         for chunk in [5, 1 << 20] {
-            #expect { try withFile(bytes) { handle in
+            #expect { try withCSVFile(bytes) { handle in
                 var reader = CSV.Reader(file: handle, name: "latin.csv", chunkBytes: chunk)
                 while try !reader.next(10).isEmpty {}
             } } throws: { error in

@@ -166,6 +166,22 @@ public enum CSV {
                 quotedField = false
                 afterQuote = false
             }
+            /// Appends `first` (the byte just taken, at `i` − 1) and the bytes after it up to the first that `ends`
+            /// (or the end of the bytes read) to the field in one copy, and moves past them.
+            @inline(__always) func takeRun(from first: UInt8, until ends: (UInt8) -> Bool) throws {
+                var j = i, high = first
+                while j < end {
+                    let c = bytes[j]
+                    if ends(c) { break }
+                    high |= c
+                    j += 1
+                }
+                field.append(contentsOf: bytes[(i - 1)..<j])
+                if high >= 0x80 { fieldIsASCII = false }
+                column += j - i + 1
+                i = j
+                if field.count > maxField || i - recordStart > maxRecord { try checkSize() }
+            }
             while i < bytes.endIndex && records.count < limit {
                 let b = bytes[i]
                 i += 1
@@ -184,18 +200,7 @@ public enum CSV {
                         if field.count > maxField || i - recordStart > maxRecord { try checkSize() }
                     } else {
                         // This byte and the run of bytes after it up to the next quote or line feed, at once.
-                        var j = i, high = b
-                        while j < end {
-                            let c = bytes[j]
-                            if c == quote || c == 0x0A { break }
-                            high |= c
-                            j += 1
-                        }
-                        field.append(contentsOf: bytes[(i - 1)..<j])
-                        if high >= 0x80 { fieldIsASCII = false }
-                        column += j - i + 1
-                        i = j
-                        if field.count > maxField || i - recordStart > maxRecord { try checkSize() }
+                        try takeRun(from: b) { $0 == quote || $0 == 0x0A }
                     }
                     continue
                 }
@@ -221,18 +226,7 @@ public enum CSV {
                         throw RetentionError(.invalid, code: "invalid_csv", "Line \(line), column \(column): text after a closing quote; a quoted field must end at a comma or line end.", line: line)
                     }
                     // This byte and the run of ordinary bytes after it (to the next comma, quote or line end), at once.
-                    var j = i, high = b
-                    while j < end {
-                        let c = bytes[j]
-                        if c == comma || c == quote || c == 0x0A || c == 0x0D { break }
-                        high |= c
-                        j += 1
-                    }
-                    field.append(contentsOf: bytes[(i - 1)..<j])
-                    if high >= 0x80 { fieldIsASCII = false }
-                    column += j - i + 1
-                    i = j
-                    if field.count > maxField || i - recordStart > maxRecord { try checkSize() }
+                    try takeRun(from: b) { $0 == comma || $0 == quote || $0 == 0x0A || $0 == 0x0D }
                 }
                 if i > bytes.endIndex { break }
             }
