@@ -107,6 +107,10 @@ done
 # into a book that exists or one that does not (which then holds no customer).
 awk 'BEGIN { print "leadId,agentId,firstName,lastName,email"; for (i = 1; i <= 20000; i++) printf "stdin-%d,agent-a,Pat,Lee %d,stdin%d@example.com\n", i, i, i; print "stdin-bad,agent-a,Ann,Bee,not-an-address" }' > "$WORK/stdin-bad.csv"
 check "a bad row read from standard input exits 65" bash -c "cat '$WORK/stdin-bad.csv' | '$BIN' --db '$WORK/piped.db' import customers - >/dev/null 2>'$WORK/err'; [ \$? = 65 ]"
+# A file's syntax faults and an empty file are named by the file, with the line and column.
+printf 'leadId,agentId,firstName,lastName,email\nq-1,agent-avery,ab"c,D,q1@example.com\n' > "$WORK/badquote.csv"; : > "$WORK/empty.csv"
+check "a quote inside a field is named by file, line and column" bash -c "'$BIN' --db '$WORK/piped.db' import customers '$WORK/badquote.csv' 2>&1 >/dev/null | grep -q 'badquote.csv line 2, column 19: a quote inside an unquoted field' && [ \${PIPESTATUS[0]} = 65 ]"
+check "an empty file is named" bash -c "'$BIN' --db '$WORK/piped.db' import customers '$WORK/empty.csv' 2>&1 >/dev/null | grep -q 'empty.csv is empty: it needs a header row' && [ \${PIPESTATUS[0]} = 65 ]"
 check "naming standard input and the line" grep -q "^standard input: line $(wc -l < "$WORK/stdin-bad.csv"), column email" "$WORK/err"
 check "and imports nothing" bash -c "[ \"\$(sqlite3 '$WORK/piped.db' \"SELECT count(*) FROM customers WHERE lead_id LIKE 'stdin-%'\")\" = 0 ]"
 check "nor into a new book" bash -c "cat '$WORK/stdin-bad.csv' | '$BIN' --db '$WORK/piped-new.db' import customers - >/dev/null 2>&1; [ \"\$(sqlite3 '$WORK/piped-new.db' 'SELECT count(*) FROM customers')\" = 0 ] && ! ls '$WORK' | grep -q building"

@@ -69,6 +69,11 @@ public enum CSV {
 
         /// How many records the whole text or file holds, estimated from `rowsRead` records in the bytes read so
         /// far (`bytesRead` of `byteCount`); nil when the size is not known (a pipe, standard input).
+        /// The error for a file with no header row: `name` (the file) is empty.
+        public static func emptyFile(_ name: String) -> RetentionError {
+            RetentionError(.invalid, code: "empty_file", "\(name) is empty: it needs a header row of column names.", line: 1)
+        }
+
         public func estimatedRows(afterReading rowsRead: Int) -> Int? {
             guard sizeKnown else { return nil }
             return Int(Double(rowsRead) * Double(byteCount) / Double(max(1, bytesRead)))
@@ -218,12 +223,12 @@ public enum CSV {
                     line += 1; column = 1; recordLine = line; recordStart = i
                 case UInt8(ascii: "\""):
                     guard field.isEmpty, !quotedField else {
-                        throw RetentionError(.invalid, code: "invalid_csv", "Line \(line), column \(column): a quote inside an unquoted field; quote the whole field and double the quote (\"\").", line: line)
+                        throw RetentionError(.invalid, code: "invalid_csv", "\(name) line \(line), column \(column): a quote inside an unquoted field; quote the whole field and double the quote (\"\").", line: line)
                     }
                     inQuotes = true; quotedField = true; column += 1
                 default:
                     if afterQuote {
-                        throw RetentionError(.invalid, code: "invalid_csv", "Line \(line), column \(column): text after a closing quote; a quoted field must end at a comma or line end.", line: line)
+                        throw RetentionError(.invalid, code: "invalid_csv", "\(name) line \(line), column \(column): text after a closing quote; a quoted field must end at a comma or line end.", line: line)
                     }
                     // This byte and the run of ordinary bytes after it (to the next comma, quote or line end), at once.
                     try takeRun(from: b) { $0 == comma || $0 == quote || $0 == 0x0A || $0 == 0x0D }

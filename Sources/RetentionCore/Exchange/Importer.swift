@@ -92,7 +92,7 @@ extension Engine {
                 defer { bulkImport = false }
                 var reader = reader
                 guard let headerRecord = try reader.next(1).first else {
-                    throw RetentionError(.invalid, code: "empty_file", "The file is empty: it needs a header row of column names.", line: 1)
+                    throw CSV.Reader.emptyFile(reader.name)
                 }
                 let header = try Self.importHeader(headerRecord, kind: kind, name: reader.name)
                 let columns = CSVColumns(header, kind: kind)   // positions and types, looked up once
@@ -246,7 +246,7 @@ extension Engine {
         phases.begin("read and check the rows")
         var reader = reader
         guard let headerRecord = try reader.next(1).first else {
-            throw RetentionError(.invalid, code: "empty_file", "The file is empty: it needs a header row of column names.", line: 1)
+            throw CSV.Reader.emptyFile(reader.name)
         }
         let header = try Self.importHeader(headerRecord, kind: kind, name: reader.name)
         let columns = CSVColumns(header, kind: kind)   // positions and types, looked up once

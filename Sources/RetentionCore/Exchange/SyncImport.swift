@@ -64,7 +64,7 @@ extension Engine {
         var reader = reader
         let name = reader.name
         guard let headerRecord = try reader.next(1).first else {
-            throw RetentionError(.invalid, code: "empty_file", "The file is empty: it needs a header row of column names.", line: 1)
+            throw CSV.Reader.emptyFile(name)
         }
         let header = try Self.syncHeader(headerRecord, kind: kind, name: name)
         var sync = SyncRun(engine: self, kind: kind, header: header, now: now, maxProblems: maxProblems, observe: observe)

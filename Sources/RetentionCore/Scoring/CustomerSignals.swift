@@ -255,10 +255,11 @@ private struct EventTally {
     /// `inForceYearAgo` lists (SQLite's `group_concat`: comma-separated; empty for none): today's premiums less
     /// these changes are the premiums of then. The changes are summed in the order read, as SQLite's `sum` of the
     /// same REAL values did (whole numbers, exact in any order).
-    func premiumThen(premiumNow: Int, inForceYearAgo: String) -> Int {
+    /// `inForceYearAgo` is read only for a customer with premium changes (most have none).
+    func premiumThen(premiumNow: Int, inForceYearAgo: @autoclosure () -> String) -> Int {
         var changes = 0.0
         if !premiumChangesSinceYearAgo.isEmpty {
-            let policies = inForceYearAgo.split(separator: ",").compactMap { Int64($0) }
+            let policies = inForceYearAgo().split(separator: ",").compactMap { Int64($0) }
             for change in premiumChangesSinceYearAgo {
                 if let policy = change.policy, policies.contains(policy) { changes += change.cents }
             }
