@@ -128,7 +128,9 @@ import Testing
             #expect(reader.estimatedRows(afterReading: 50) == 99)
         }
         // A text's size is known; a pipe's is not (no estimate).
-        #expect(CSV.Reader("a\n1\n").estimatedRows(afterReading: 0) != nil)
+        var known = CSV.Reader("a\n1\n")
+        _ = try known.next(1)
+        #expect(known.sizeKnown && known.byteCount == 4 && known.bytesRead == 2 && known.estimatedRows(afterReading: 1) == 2)
         var fds: [Int32] = [0, 0]
         #expect(pipe(&fds) == 0)
         let write = FileHandle(fileDescriptor: fds[1], closeOnDealloc: true)

@@ -67,13 +67,13 @@ public enum CSV {
         public var sizeKnown: Bool { source == nil || source?.size != nil }
         public var bytesRead: Int { dropped + position }
 
-        /// How many records the whole text or file holds, estimated from `rowsRead` records in the bytes read so
-        /// far (`bytesRead` of `byteCount`); nil when the size is not known (a pipe, standard input).
         /// The error for a file with no header row: `name` (the file) is empty.
         public static func emptyFile(_ name: String) -> RetentionError {
             RetentionError(.invalid, code: "empty_file", "\(name) is empty: it needs a header row of column names.", line: 1)
         }
 
+        /// How many records the whole text or file holds, estimated from `rowsRead` records in the bytes read so
+        /// far (`bytesRead` of `byteCount`); nil when the size is not known (a pipe, standard input).
         public func estimatedRows(afterReading rowsRead: Int) -> Int? {
             guard sizeKnown else { return nil }
             return Int(Double(rowsRead) * Double(byteCount) / Double(max(1, bytesRead)))

@@ -111,11 +111,15 @@ extension Engine {
         let secureDelete = try db.scalarInt("PRAGMA secure_delete")
         if vacuumMode != 0 { try db.execute("PRAGMA secure_delete = FAST") }
         defer { try? db.execute("PRAGMA secure_delete = \(secureDelete)") }
-        // No automatic checkpoint at the commit: SQLite would copy the whole run's log into the file before the
-        // commit returned (most of the commit's time at a million customers), with the file still in full mode. The
-        // switch back comes first, then the checkpoint below: a kill leaves full mode only in the instant between.
+        // No automatic checkpoint at the commit of a file in auto-vacuum mode: SQLite would copy the whole run's log
+        // into the file before the commit returned (most of the commit's time at a million customers), with the file
+        // still in full mode. The switch back comes first, then the checkpoint below: a kill leaves full mode only in
+        // the instant between (unless another connection's write, queued behind the run, takes the lock in that
+        // instant: it then checkpoints by its own setting, the file still in full mode, still valid, until the next
+        // run switches it back). A file being converted keeps its automatic checkpoint: the log is copied in before the
+        // `VACUUM`, whose copy of the file then reuses it instead of growing it by the file's size.
         let autoCheckpoint = try db.scalarInt("PRAGMA wal_autocheckpoint")
-        try db.execute("PRAGMA wal_autocheckpoint = 0")
+        if vacuumMode != 0 { try db.execute("PRAGMA wal_autocheckpoint = 0") }
         defer { try? db.execute("PRAGMA wal_autocheckpoint = \(autoCheckpoint)") }
         try db.transaction {
             if vacuumMode != 0 { try db.execute("PRAGMA auto_vacuum = FULL") }
