@@ -171,22 +171,6 @@ public enum CSV {
                 quotedField = false
                 afterQuote = false
             }
-            /// Appends `first` (the byte just taken, at `i` − 1) and the bytes after it up to the first that `ends`
-            /// (or the end of the bytes read) to the field in one copy, and moves past them.
-            @inline(__always) func takeRun(from first: UInt8, until ends: (UInt8) -> Bool) throws {
-                var j = i, high = first
-                while j < end {
-                    let c = bytes[j]
-                    if ends(c) { break }
-                    high |= c
-                    j += 1
-                }
-                field.append(contentsOf: bytes[(i - 1)..<j])
-                if high >= 0x80 { fieldIsASCII = false }
-                column += j - i + 1
-                i = j
-                if field.count > maxField || i - recordStart > maxRecord { try checkSize() }
-            }
             while i < bytes.endIndex && records.count < limit {
                 let b = bytes[i]
                 i += 1
@@ -205,7 +189,20 @@ public enum CSV {
                         if field.count > maxField || i - recordStart > maxRecord { try checkSize() }
                     } else {
                         // This byte and the run of bytes after it up to the next quote or line feed, at once.
-                        try takeRun(from: b) { $0 == quote || $0 == 0x0A }
+                        // (This loop and the one for unquoted text below are written out, not one function taking
+                        // its stop test: folded, a 100,000-customer import took 7–8 % more time, 7 pairs in turn.)
+                        var j = i, high = b
+                        while j < end {
+                            let c = bytes[j]
+                            if c == quote || c == 0x0A { break }
+                            high |= c
+                            j += 1
+                        }
+                        field.append(contentsOf: bytes[(i - 1)..<j])
+                        if high >= 0x80 { fieldIsASCII = false }
+                        column += j - i + 1
+                        i = j
+                        if field.count > maxField || i - recordStart > maxRecord { try checkSize() }
                     }
                     continue
                 }
@@ -231,7 +228,18 @@ public enum CSV {
                         throw RetentionError(.invalid, code: "invalid_csv", "\(name) line \(line), column \(column): text after a closing quote; a quoted field must end at a comma or line end.", line: line)
                     }
                     // This byte and the run of ordinary bytes after it (to the next comma, quote or line end), at once.
-                    try takeRun(from: b) { $0 == comma || $0 == quote || $0 == 0x0A || $0 == 0x0D }
+                    var j = i, high = b
+                    while j < end {
+                        let c = bytes[j]
+                        if c == comma || c == quote || c == 0x0A || c == 0x0D { break }
+                        high |= c
+                        j += 1
+                    }
+                    field.append(contentsOf: bytes[(i - 1)..<j])
+                    if high >= 0x80 { fieldIsASCII = false }
+                    column += j - i + 1
+                    i = j
+                    if field.count > maxField || i - recordStart > maxRecord { try checkSize() }
                 }
                 if i > bytes.endIndex { break }
             }
