@@ -14,8 +14,8 @@ enum MaintenanceCommand {
         Applies the score history's retention policy: every health-score and LTV history row younger than
         history.keepAllDays (default 90) stays; older ones are thinned to the last of each week (weeks start
         Monday, UTC) until history.keepWeeklyDays (default 365), then to the last of each month (see
-        `retention config`). Then gives the freed pages back to the file system (incremental vacuum) and
-        reports the rows removed and the bytes reclaimed.
+        `retention config`). The freed pages go back to the file system with the same commit (the file is in
+        auto-vacuum mode), and it reports the rows removed, the bytes reclaimed and how long each phase took.
 
         The first run on a file made before this release converts it once to incremental vacuum: a VACUUM that
         rewrites the whole file (it needs free disk space about the size of the file, and takes about a minute
