@@ -507,17 +507,7 @@ extension Engine {
             let rows = try changedCustomerRows()
             total = rows.count
             only = Set(rows)
-            // Changed customers far apart are read range by range (no read of the customers between), and up to
-            // `chunk` of them written in one transaction.
-            var groups: [[ClosedRange<Int64>]] = [[]]
-            var inGroup = 0
-            for r in Engine.ranges(covering: rows, chunk: chunk) {
-                let count = rows.count(in: r)
-                if inGroup + count > chunk && !groups[groups.count - 1].isEmpty { groups.append([]); inGroup = 0 }
-                groups[groups.count - 1].append(r)
-                inGroup += count
-            }
-            ranges = groups.filter { !$0.isEmpty }
+            ranges = Engine.changedReadGroups(rows, chunk: chunk)
         }
         let inputs = RescoreInputs(model: model, modelVersion: version, medians: try bookMedians(),
                                    retentionModels: scope == .all ? try fitRetentionModels() : try retentionModels(),
@@ -544,8 +534,8 @@ extension Engine {
         try db.execute(Engine.rescoredScoresTable)
         // A full rescore is one transaction: its score indexes dropped first and rebuilt by sorting at the end
         // (`withScoreIndexesRebuilt`), each range's current scores applied set-wise as it comes (`applyRescored`),
-        // with its history rows and events. A changed-only one writes each group in its own transaction, the
-        // indexes kept (a few customers' entries move).
+        // with its history rows and events. A changed-only one applies each group as it comes too, the indexes
+        // kept (a few customers' entries move), in as few transactions as `writeChangedGroups` says.
         func rescoreRange(_ index: Int) throws {
             let batch: RescoredRange
             if readers.isEmpty {
@@ -573,12 +563,7 @@ extension Engine {
                 try withScoreIndexesRebuilt { for index in ranges.indices { try rescoreRange(index) } }
             }
         } else {
-            for index in ranges.indices {
-                try db.transaction {
-                    try db.execute("DELETE FROM temp.rescored_scores")
-                    try rescoreRange(index)
-                }
-            }
+            try writeChangedGroups(ranges.count, chunk: chunk, rescoreRange)
         }
         phases.end()
         let newMedians = featureColumns.map { col -> Double in
