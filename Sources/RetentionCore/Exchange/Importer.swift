@@ -35,7 +35,8 @@ extension Engine {
     /// eleven indexes at random positions, and a failed or interrupted import rolls the drop back too. A
     /// customer import of 10,000 rows or more likewise runs without the customer totals' insert trigger (which
     /// acts only for a customer inserted with policies in force, never an imported one) and the search index's,
-    /// filling the search index in one pass after the rows. A dry run checks by reads alone
+    /// filling the search index in one pass after the rows, and writes its customers 64 to a statement
+    /// (`NewCustomerRuns`: a refused row is refused as row by row, with the same message). A dry run checks by reads alone
     /// (`checkCSV`) and never takes the write lock. A storage error (a full disk) ends the import: it is not a
     /// bad row.
     ///
