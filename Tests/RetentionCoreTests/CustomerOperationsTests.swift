@@ -53,6 +53,7 @@ import Testing
         (#"{"leadId":"l","agentId":"a","firstName":"J\u2028K","lastName":"D","email":"j@example.com"}"#, "firstName"),
         // A tag holding ";" would come back from a CSV export as two tags.
         (#"{"leadId":"l","agentId":"a","firstName":"J","lastName":"D","email":"j@example.com","tags":["a;b"]}"#, "tags[0]"),
+        (#"{"leadId":"l","agentId":"a","firstName":"J","lastName":"D","email":"j@example.com","tags":["ok","end;"]}"#, "tags[1]"),
     ])
     func invalidBodiesNameTheField(body: String, field: String) throws {
         let engine = try makeEngine()

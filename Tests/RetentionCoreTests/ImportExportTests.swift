@@ -164,6 +164,85 @@ import Testing
         #expect(try indexes(engine) == fresh)
     }
 
+    /// Every value of every row of `table` but the customers' public ids (new ones each import, for a file without
+    /// them), in row order, with its type (an integer and a real differ).
+    func rows(_ engine: Engine, _ table: String, orderBy: String) throws -> [[SQLValue]] {
+        let columns = try engine.db.query("SELECT name FROM pragma_table_info(?) WHERE name != 'uuid'", [.text(table)]) { $0.text(0) }
+        return try engine.db.query("SELECT \(columns.joined(separator: ", ")) FROM \(table) ORDER BY \(orderBy)") { row in (0 ..< row.columnCount).map { row.value($0) } }
+    }
+
+    /// 10,500 customers whose rows give different columns: no satisfaction score on every fourth, an owner and a
+    /// snooze on every ninth, a preferred channel on every other; `doNotContact` left out on rows 9,000 and 10,000
+    /// (a column whose default is not NULL: such a row cannot go in a run and is written on its own). `lead(i)` is
+    /// row i's lead (1-based; row i is on line i + 1).
+    func mixedCustomersFile(rows: Int = 10_500, lead: (Int) -> String = { "lead-\($0)" }) -> String {
+        var csv = "leadId,agentId,firstName,lastName,email,tags,optedOutChannels,satisfactionScore,assignedTo,snoozedUntil,preferredContactMethod,doNotContact\n"
+        for i in 1 ... rows {
+            csv += "\(lead(i)),agent-\(i % 7),Pat,Lee \(i),p\(i)@example.com,\(i % 3 == 0 ? "vip;home" : ""),\(i % 5 == 0 ? "sms;email" : ""),"
+                + "\(i % 4 == 0 ? "" : "\(i % 101)"),\(i % 9 == 0 ? "owner-\(i % 4)" : ""),\(i % 9 == 0 ? "2024-02-0\(1 + i % 9)" : ""),"
+                + "\(i % 2 == 0 ? "email" : ""),\([9_000, 10_000].contains(i) ? "" : i % 11 == 0 ? "true" : "false")\n"
+        }
+        return csv
+    }
+
+    /// A large import writes its customers 64 to a statement (`NewCustomerRuns`): the book it makes is the one the
+    /// same import writing them one by one makes, value for value and type for type, tags and consent included,
+    /// whatever columns each row gives.
+    @Test func aLargeImportWritesItsCustomersInRunsAsOneByOne() throws {
+        let inRuns = try makeEngine(), oneByOne = try makeEngine()
+        var counted: (Int, Int)?
+        let file = mixedCustomersFile()
+        #expect(try inRuns.importCSVRowByRow(.customers, text: file, now: testNow, runs: { counted = ($0, $1) }).succeeded)
+        #expect(try oneByOne.importCSVRowByRow(.customers, text: file, now: testNow, inRuns: false).succeeded)
+        // Two rows leave doNotContact out and are written alone, and end a run before them: 32 runs in each of the
+        // first four batches of 2,048 rows; in the fifth (rows 8,193–10,240) 12 before row 9,000, 15 before row 10,000
+        // and 3 after it; 4 in the last (260 rows).
+        let (whole, cut) = try #require(counted)
+        #expect(whole == 4 * 32 + 12 + 15 + 3 + 4 && cut == 0, "\(whole) whole, \(cut) cut")
+        for (table, order) in [("customers", "id"), ("customer_tags", "customer_id, position"), ("contact_preferences", "customer_id, channel"),
+                               ("audit_log", "id"), ("customer_search_data", "id"), ("customer_search_idx", "segid, term")] {
+            #expect(try rows(inRuns, table, orderBy: order) == rows(oneByOne, table, orderBy: order), "\(table)")
+        }
+        #expect(try count(inRuns, "customers") == 10_500 && count(inRuns, "contact_preferences") == 2 * 2_100)
+        #expect(try inRuns.db.queryOne("SELECT do_not_contact FROM customers WHERE lead_id = 'lead-9000'") { $0.value(0) } == .int(0))
+        #expect(try inRuns.db.queryOne("PRAGMA integrity_check") { $0.text(0) } == "ok")
+    }
+
+    /// A lead twice in one run of 64, twice across runs and batches, a row refused as the first or the last of its
+    /// run or batch, a bad row in the middle of a run, a lead the book holds: each is refused on its line with the
+    /// message the row-by-row import gives, and nothing is written.
+    @Test func aLargeImportRefusesARepeatedLeadInARunOrAcrossRunsOnItsLine() throws {
+        // Row i is on line i + 1; a batch is 2,048 rows and a run 64, so the first batch's runs are rows 1–64, 65–128, …
+        // Row 11 repeats row 4 in the same run; row 128, the last of its run, repeats row 100 of that run; row 129, the
+        // first of its run, row 2 of the first; row 2,048 ends the first batch and row 2,049 begins the second; row
+        // 5,000 repeats row 99 two batches after it; row 3,000's e-mail is bad; row 7,000's lead is in the book.
+        let repeats = [11: 4, 128: 100, 129: 2, 2_048: 3, 2_049: 5, 5_000: 99]   // row: the earlier row it repeats
+        let file = mixedCustomersFile(lead: { "lead-\(repeats[$0] ?? $0)" }).replacingOccurrences(of: "p3000@example.com", with: "nobody")
+        var results: [ImportResult] = [], cuts: [Int] = []
+        for inRuns in [true, false] {
+            let engine = try makeEngine()
+            _ = try engine.createCustomer(try json(#"{"leadId": "lead-7000", "agentId": "a", "firstName": "Al", "lastName": "Ready", "email": "al@example.com"}"#), now: testNow)
+            results.append(try engine.importCSVRowByRow(.customers, text: file, now: testNow, inRuns: inRuns, runs: { cuts.append($1) }))
+            #expect(try count(engine, "customers") == 1 && count(engine, "customer_tags") == 0 && count(engine, "contact_preferences") == 0)
+        }
+        let expected: [(Int, String, String?)] = [
+            (12, "leadId", "Lead lead-4 comes twice in this file: line 5 has it too."),
+            (129, "leadId", "Lead lead-100 comes twice in this file: line 101 has it too."),
+            (130, "leadId", "Lead lead-2 comes twice in this file: line 3 has it too."),
+            (2_049, "leadId", "Lead lead-3 comes twice in this file: line 4 has it too."),
+            (2_050, "leadId", "Lead lead-5 comes twice in this file: line 6 has it too."),
+            (3_001, "email", nil),
+            (5_001, "leadId", "Lead lead-99 comes twice in this file: line 100 has it too."),
+            (7_001, "leadId", "A customer already exists for lead lead-7000."),
+        ]
+        #expect(results[0].problems.map(\.line) == expected.map(\.0))
+        #expect(results[0].problems.map(\.column) == expected.map(\.1))
+        for (problem, (_, _, reason)) in zip(results[0].problems, expected) where reason != nil { #expect(problem.reason == reason) }
+        #expect(results[0].problems == results[1].problems && results[0].problemCount == 8)
+        // Each refused lead cut its run short (the bad e-mail is no customer: it ends a run before it); one by one, none.
+        #expect(cuts == [7, 0])
+    }
+
     @Test func aLeadAlreadyInTheBookOrTwiceInTheFileIsAConflictOnItsLine() throws {
         let engine = try makeEngine()
         _ = try engine.createCustomer(try json(specCustomerBody), now: testNow)

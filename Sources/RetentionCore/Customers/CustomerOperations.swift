@@ -96,11 +96,18 @@ extension Engine {
             throw e
         }
         let rowID = db.lastInsertRowID
+        try writeNewCustomerDetails(c, rowID: rowID, now: now)
+        return rowID
+    }
+
+    /// What follows a new customer's row (`writeNewCustomer`), written once the row is in as `rowID`: its tags,
+    /// its channels' consent, and (outside an import) its audit entry. An import writing its customers many to
+    /// a statement (`NewCustomerRuns`) writes each one's details through here after the statement.
+    func writeNewCustomerDetails(_ c: PreparedCustomer, rowID: Int64, now: Int) throws {
         if let tags = c.fields.tags { try replaceTags(rowID, tags, new: true) }
         try applyChannelPreferences(rowID, c.fields, now: now, createdAs: c.id)
         // An import audits itself once (`import.customers`): no entry a customer, nor its details built.
         if !bulkImport { try audit("customer.create", entity: "customer", id: c.id, details: .object([("leadId", .string(c.leadId))]), now: now) }
-        return rowID
     }
 
     // MARK: Read

@@ -108,7 +108,9 @@ public enum Validation {
     /// A customer's tag: one-line text of at most 50 characters without `;`, which separates tags in a
     /// CSV file (a tag holding one would come back from an export as two tags).
     public static func tag(_ s: String, field: String) throws -> String {
-        guard !s.contains(";") else { throw RetentionError.invalid(field, "must not contain \";\" (it separates tags in CSV files), got \"\(s)\"") }
+        // Foundation's substring search is asked only when the text holds a ";" byte at all (it was 3 % of an
+        // import's parsing threads' time, run for every tag); what it answers then is the rule, as before.
+        guard !s.utf8.contains(UInt8(ascii: ";")) || !s.contains(";") else { throw RetentionError.invalid(field, "must not contain \";\" (it separates tags in CSV files), got \"\(s)\"") }
         return try text(s, field: field, maxLength: 50)
     }
 
