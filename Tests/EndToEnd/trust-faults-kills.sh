@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SIGKILL at random points of every long job: import (customers, policies; customers into a book that does not
-# exist yet, which must leave no book), rescore, campaign activate, a demo built into a new file, dispatch to a Maildir, simulate. Each run starts on a fresh copy of a small prepared
+# exist yet, which must leave no book), rescore, rescore --changed (4,000 customers, committed 2,000 at a time, the log
+# copied into the file on a thread of its own), campaign activate, a demo built into a new file, dispatch to a Maildir, simulate. Each run starts on a fresh copy of a small prepared
 # book; the kill comes after a random delay spread over the job's own run time (measured first, by running the
 # job once to completion, which also gives its complete "after" counts). After each kill: PRAGMA integrity_check
 # is ok; the job's rows are all or nothing (the counts are the before counts or the complete after counts);
@@ -40,8 +41,13 @@ sqlite3 -csv "$BASE" "SELECT uuid FROM customers WHERE erased_at IS NULL" |
   awk 'BEGIN { print "customerId,policyNumber,policyType,premiumAmount,premiumFrequency,coverageType,coverageAmount,effectiveDate,expirationDate" }
        { for (k = 1; k <= 3; k++) printf "%s,KILL-%d-%d,auto,50,monthly,full,10000,2026-01-01,2027-01-01\n", $1, NR, k }' > "$WORK/policies.csv"
 sqlite3 "$BASE" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+# For `rescore --changed`: the book with the 4,000 new customers, never scored, so all changed.
+BASE_CHANGED="$WORK/base-changed.db"
+cp "$BASE" "$BASE_CHANGED"
+"$BIN" --db "$BASE_CHANGED" import customers "$WORK/customers.csv" >/dev/null || { echo "preparing the changed book failed"; exit 1; }
+sqlite3 "$BASE_CHANGED" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 
-JOBS="import-customers import-new import-policies rescore activate demo dispatch simulate"
+JOBS="import-customers import-new import-policies rescore rescore-changed activate demo dispatch simulate"
 # job JOB: the job's command on the fresh copy ($DB), or a new file ($RUN/new.db) for the demo; it execs, so
 # that a kill reaches Retention itself: call it in a subshell, `( job X )` or `job X &`.
 job() {
@@ -50,6 +56,7 @@ job() {
     import-new) exec "$BIN" --db "$RUN/loaded.db" import customers "$WORK/customers.csv" ;;
     import-policies) exec "$BIN" --db "$DB" import policies "$WORK/policies.csv" ;;
     rescore) exec "$BIN" --db "$DB" rescore ;;
+    rescore-changed) exec "$BIN" --db "$DB" rescore --changed ;;
     activate) exec "$BIN" --db "$DB" campaign activate "$KILLS_CAMPAIGN" ;;
     demo) exec "$BIN" demo --customers 1500 --seed 7 --db "$RUN/new.db" --no-open ;;
     dispatch) exec "$BIN" --db "$DB" dispatch --once --limit 100000 ;;
@@ -62,21 +69,21 @@ counts() {
     import-customers) q "$DB" "SELECT count(*) FROM customers" ;;
     import-new) if [ -e "$RUN/loaded.db" ]; then q "$RUN/loaded.db" "SELECT count(*) FROM customers"; else echo absent; fi ;;
     import-policies) q "$DB" "SELECT (SELECT count(*) FROM policies) || '/' || (SELECT sum(total_policies) FROM customers)" ;;
-    rescore) q "$DB" "SELECT count(*) FROM health_scores" ;;
+    rescore|rescore-changed) q "$DB" "SELECT count(*) FROM health_scores" ;;
     activate) q "$DB" "SELECT status || '/' || (SELECT count(*) FROM campaign_enrollments e WHERE e.campaign_id = c.id) || '/' || (SELECT count(*) FROM touchpoints t WHERE t.campaign_id = c.id) FROM campaigns c WHERE uuid = '$KILLS_CAMPAIGN'" ;;
     demo) if [ -e "$RUN/new.db" ]; then q "$RUN/new.db" "SELECT count(*) FROM customers"; else echo absent; fi ;;
     dispatch) q "$DB" "SELECT count(*) FROM touchpoints t JOIN campaigns k ON k.id = t.campaign_id WHERE k.uuid = '$DUE_CAMPAIGN' AND t.status = 'sent'" ;;
     simulate) q "$DB" "SELECT count(*) FROM retention_events" ;;
   esac
 }
-fresh() { rm -rf "$RUN"; mkdir -p "$RUN"; cp "$BASE" "$DB"; }
+fresh() { rm -rf "$RUN"; mkdir -p "$RUN"; if [ "${1:-}" = rescore-changed ]; then cp "$BASE_CHANGED" "$DB"; else cp "$BASE" "$DB"; fi; }
 now_ms() { date +%s%3N; }
 integrity() { q "$1" 'PRAGMA integrity_check' | tr '\n' ' ' | sed 's/ $//'; }
 
 # Each job once to completion: its before and after counts, and its run time.
 declare -A BEFORE AFTER MS
 for job in $JOBS; do
-  fresh
+  fresh $job
   BEFORE[$job]=$(counts $job)
   start=$(now_ms)
   ( job $job ) >"$WORK/full.out" 2>&1 || { fail "$job does not complete on the prepared book: $(tail -2 "$WORK/full.out")"; continue; }
@@ -91,7 +98,7 @@ JOBLIST=($JOBS)
 while [ $kills -lt "$KILLS" ] && [ $runs -lt $((KILLS * 3)) ]; do
   job=${JOBLIST[$((n % ${#JOBLIST[@]}))]}
   n=$((n + 1))
-  fresh
+  fresh $job
   job $job >/dev/null 2>&1 & pid=$!
   # A random point of the job's run: 0 to its measured time (floor 20 ms).
   sleep "$(awk -v r=$RANDOM -v ms="${MS[$job]:-500}" 'BEGIN { printf "%.3f", (ms < 20 ? 20 : ms) * (r / 32768) / 1000 }')"
@@ -121,6 +128,15 @@ while [ $kills -lt "$KILLS" ] && [ $runs -lt $((KILLS * 3)) ]; do
       # Each change is its own transaction: the count lies between, never past the complete run's.
       { [ "$got" -ge "${BEFORE[$job]}" ] && [ "$got" -le "${AFTER[$job]}" ]; } 2>/dev/null && ok || fail "$what: $got events, not between ${BEFORE[$job]} and ${AFTER[$job]}"
       ( job $job ) >"$WORK/next.out" 2>&1 && ok || fail "$what: the next run: $(tail -2 "$WORK/next.out")"
+      continue ;;
+    rescore-changed)
+      # It commits 2,000 customers at a time: the history lies between, never past the complete run's, no
+      # customer is half-scored, and the next run scores the rest.
+      half=$(q "$DB" "SELECT count(*) FROM customers c WHERE scored_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM health_scores h WHERE h.customer_id = c.id AND h.calculated_at = c.scored_at)")
+      [ "$half" = 0 ] && ok || fail "$what: $half half-scored customers"
+      { [ "$got" -ge "${BEFORE[$job]}" ] && [ "$got" -le "${AFTER[$job]}" ]; } 2>/dev/null && ok || fail "$what: $got history rows, not between ${BEFORE[$job]} and ${AFTER[$job]}"
+      ( job $job ) >"$WORK/next.out" 2>&1 && ok || fail "$what: the next run: $(tail -2 "$WORK/next.out")"
+      [ "$(counts $job)" = "${AFTER[$job]}" ] && ok || fail "$what: after the next run $(counts $job) history rows, not ${AFTER[$job]}"
       continue ;;
     rescore)
       half=$(q "$DB" "SELECT count(*) FROM customers c WHERE scored_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM health_scores h WHERE h.customer_id = c.id AND h.calculated_at = c.scored_at)")

@@ -81,3 +81,68 @@ import Testing
         #expect(order == [0, 1, 2, 3, 4])
     }
 }
+
+/// On a database file `rescore --changed` copies its committed log pages into the file on a thread of its own
+/// (`BackgroundCheckpointer`) instead of inside each commit, and waits for the copying before it returns.
+@Suite struct RescoreChangedCheckpointTests {
+    /// A file book whose writer checkpoints only when told (`wal_autocheckpoint` as given).
+    func fileBook(_ dir: String, autoCheckpoint: Int) throws -> Engine {
+        let engine = Engine(database: try Store.open(path: dir + "/book.db"), user: "tester")
+        try engine.db.execute("PRAGMA wal_autocheckpoint = \(autoCheckpoint)")
+        try engine.db.execute(Engine.rescoredScoresTable)
+        try engine.db.execute("CREATE TABLE written (g INTEGER, filler BLOB)")
+        return engine
+    }
+
+    func fileSize(_ path: String) throws -> Int {
+        (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    }
+
+    @Test func theCheckpointerCopiesTheCommittedLogIntoTheFile() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let engine = try fileBook(dir, autoCheckpoint: 0)
+        let before = try fileSize(dir + "/book.db")
+        // 400 rows of 2,000 bytes: about 200 pages, all in the log while nothing checkpoints.
+        try engine.db.transaction {
+            for g in 0..<400 { try engine.db.run("INSERT INTO written VALUES (?, zeroblob(2000))", [.int(Int64(g))]) }
+        }
+        #expect(try fileSize(dir + "/book.db") == before, "the pages are in the log only")
+        let checkpointer = try BackgroundCheckpointer(path: dir + "/book.db")
+        checkpointer.request()
+        checkpointer.finish()
+        #expect(try fileSize(dir + "/book.db") >= before + 400 * 2_000, "copied into the file")
+        #expect(checkpointer.logPages >= 200)
+    }
+
+    /// Three transactions of three groups; the log copied into the file by the time it returns (the writer's own
+    /// checkpoint is off meanwhile, so only the background copies can have put the rows there), and the writer's
+    /// automatic checkpoint given back its setting; an error keeps the transactions committed before it.
+    @Test func onAFileEachCommitIsCopiedBesideTheWriterAndWaitedFor() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let engine = try fileBook(dir, autoCheckpoint: 777)
+        let before = try fileSize(dir + "/book.db")
+        var order: [Int] = []
+        try engine.writeChangedGroups(9, chunk: 1_000, commitCustomers: 3_000) { g in
+            #expect(try engine.db.scalarInt("PRAGMA wal_autocheckpoint") == 0)
+            order.append(g)
+            for _ in 0..<50 { try engine.db.run("INSERT INTO written VALUES (?, zeroblob(2000))", [.int(Int64(g))]) }
+        }
+        #expect(order == Array(0..<9))
+        #expect(try engine.db.scalarInt("SELECT count(*) FROM written") == 450)
+        #expect(try fileSize(dir + "/book.db") >= before + 450 * 2_000, "every commit's pages are in the file")
+        #expect(try engine.db.scalarInt("PRAGMA wal_autocheckpoint") == 777)
+
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try engine.writeChangedGroups(9, chunk: 1_000, commitCustomers: 3_000) { g in
+                if g == 4 { throw Stop() }
+                try engine.db.run("INSERT INTO written VALUES (?, NULL)", [.int(Int64(100 + g))])
+            }
+        }
+        #expect(try engine.db.query("SELECT g FROM written WHERE g >= 100 ORDER BY g") { $0.int(0) } == [100, 101, 102], "group 3 was in the transaction that failed")
+        #expect(try engine.db.scalarInt("PRAGMA wal_autocheckpoint") == 777)
+        #expect(try engine.db.integrityCheck() == "ok")
+    }
+}
