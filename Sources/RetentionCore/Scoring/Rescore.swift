@@ -432,13 +432,6 @@ extension Engine {
         try db.execute("DELETE FROM temp.rescored_scores")
     }
 
-    /// The page cache, in KiB, of the connection while it rebuilds the score indexes. SQLite's sorter sorts
-    /// runs of at most the page cache's size in memory (on a second thread, `PRAGMA threads`) and merges them:
-    /// runs of 4 MiB fit the processor's caches, one run of the whole index (at the usual 64 MiB cache) did
-    /// not. At a million customers, sorting the index on health took 0.53 s, not 1.4 s, in the sqlite3 shell.
-    /// The pages the rescore dirtied are written to the log as the cache gives them up (at the commit otherwise).
-    static let indexRebuildCacheKiB = 4_096
-
     /// The customers' indexes a full rescore keeps (and moves entries in) rather than rebuilds: those whose
     /// definition names none of `everyCustomersScoreColumns`.
     func indexesAFullRescoreKeeps() throws -> Set<String> {
@@ -449,17 +442,14 @@ extension Engine {
 
     /// Runs `body` (a full rescore's writes, inside its transaction) with the customers' indexes on the score
     /// columns every customer gets (`everyCustomersScoreColumns`) dropped, then creates them again by sorting,
-    /// with SQLite's sorter on two threads (`Store.createIndexes`) in short runs (`indexRebuildCacheKiB`), in the
-    /// same transaction: a crash, a kill or an
+    /// with SQLite's sorter on two threads in short runs (`Store.createIndexes`; the pages the rescore dirtied go
+    /// to the log as the small cache gives them up, at the commit otherwise), in the same transaction: a crash, a kill or an
     /// error rolls the drop back with everything else. Moving three entries per customer at random positions
     /// dirtied nearly every page of each of those indexes in every batch.
     func withScoreIndexesRebuilt<T>(_ body: () throws -> T) throws -> T {
         precondition(db.isInTransaction, "the score indexes are rebuilt inside the rescore's transaction")
         let recreate = try Store.dropSecondaryIndexes(db, tables: ["customers"], keeping: try indexesAFullRescoreKeeps())
         let result = try body()
-        let cache = try db.scalarInt("PRAGMA cache_size")
-        try db.execute("PRAGMA cache_size = -\(Engine.indexRebuildCacheKiB)")
-        defer { try? db.execute("PRAGMA cache_size = \(cache)") }
         try Store.createIndexes(db, recreate)
         return result
     }
