@@ -84,7 +84,7 @@ check "bad CSV names line and column" contains 'line 3, column email' err
 after=$("$BIN" --db "$DB" api GET '/customers?limit=1' --compact | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
 check "bad CSV changed nothing" test "$before" = "$after"
 # A file read from standard input ("-") is called that in the errors, with the line and column.
-check "stdin is named in import errors" bash -c "printf 'leadId,nickname\nx,y\n' | '$BIN' --db '$DB' import customers - 2>&1 >/dev/null | grep -q '^retention import: standard input line 1, column 2: unknown column'"
+check "stdin is named in import errors" bash -c "printf 'leadId,nickname\nx,y\n' | '$BIN' --db '$DB' import customers - 2>&1 >/dev/null | grep -q '^retention import: standard input: line 1, column 2: unknown column'"
 
 # Round trip: export the demo book, import into a new database, export again: identical.
 for kind in customers policies events; do
@@ -109,7 +109,7 @@ awk 'BEGIN { print "leadId,agentId,firstName,lastName,email"; for (i = 1; i <= 2
 check "a bad row read from standard input exits 65" bash -c "cat '$WORK/stdin-bad.csv' | '$BIN' --db '$WORK/piped.db' import customers - >/dev/null 2>'$WORK/err'; [ \$? = 65 ]"
 # A file's syntax faults and an empty file are named by the file, with the line and column.
 printf 'leadId,agentId,firstName,lastName,email\nq-1,agent-avery,ab"c,D,q1@example.com\n' > "$WORK/badquote.csv"; : > "$WORK/empty.csv"
-check "a quote inside a field is named by file, line and column" bash -c "'$BIN' --db '$WORK/piped.db' import customers '$WORK/badquote.csv' 2>&1 >/dev/null | grep -q 'badquote.csv line 2, column 19: a quote inside an unquoted field' && [ \${PIPESTATUS[0]} = 65 ]"
+check "a quote inside a field is named by file, line and column" bash -c "'$BIN' --db '$WORK/piped.db' import customers '$WORK/badquote.csv' 2>&1 >/dev/null | grep -q 'badquote.csv: line 2, column 19: a quote inside an unquoted field' && [ \${PIPESTATUS[0]} = 65 ]"
 check "an empty file is named" bash -c "'$BIN' --db '$WORK/piped.db' import customers '$WORK/empty.csv' 2>&1 >/dev/null | grep -q 'empty.csv is empty: it needs a header row' && [ \${PIPESTATUS[0]} = 65 ]"
 check "naming standard input and the line" grep -q "^standard input: line $(wc -l < "$WORK/stdin-bad.csv"), column email" "$WORK/err"
 check "and imports nothing" bash -c "[ \"\$(sqlite3 '$WORK/piped.db' \"SELECT count(*) FROM customers WHERE lead_id LIKE 'stdin-%'\")\" = 0 ]"

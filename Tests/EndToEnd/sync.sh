@@ -56,7 +56,7 @@ same "and nothing is written (not P-1004's re-rate either)" "$(q "$DB" "SELECT (
 printf 'rename Policy Number -> policyNumber\nrenmae Status -> status\n' > "$WORK/bad.map"
 R import policies "$EX/policies.csv" --sync --map "$WORK/bad.map" >"$WORK/out" 2>&1; code=$?
 same "a bad map exits 64" "$code" "64"
-check "naming its line" grep -qF "bad.map line 2: unknown directive \"renmae\"" "$WORK/out"
+check "naming its line" grep -qF "bad.map: line 2: unknown directive \"renmae\"" "$WORK/out"
 
 # --full: the book's policies the file lacks are reported, and left alone.
 head -3 "$EX/policies.csv" > "$WORK/part.csv"

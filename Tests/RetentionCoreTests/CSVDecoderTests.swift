@@ -100,21 +100,21 @@ import Testing
     @Test func badQuotingIsNamedAtTheColumnOfTheByteAfterARun() throws {
         // The columns count bytes from the line's start, as before: a run of text before the fault moves them.
         let inside = error { _ = try CSV.parse("a,b\nabcdef,ghi\"jk\n") }
-        #expect(inside?.message == "The text line 2, column 11: a quote inside an unquoted field; quote the whole field and double the quote (\"\").")
+        #expect(inside?.message == "The text: line 2, column 11: a quote inside an unquoted field; quote the whole field and double the quote (\"\").")
         let after = error { _ = try CSV.parse("a,b\n\"abc\"def,x\n") }
-        #expect(after?.message == "The text line 2, column 6: text after a closing quote; a quoted field must end at a comma or line end.")
+        #expect(after?.message == "The text: line 2, column 6: text after a closing quote; a quoted field must end at a comma or line end.")
         // After a quoted line break the column starts again at 1.
         let later = error { _ = try CSV.parse("a,b\n\"ab\ncd\"e,x\n") }
-        #expect(later?.message == "The text line 3, column 4: text after a closing quote; a quoted field must end at a comma or line end.")
+        #expect(later?.message == "The text: line 3, column 4: text after a closing quote; a quoted field must end at a comma or line end.")
     }
 
     @Test func aFieldPastTheLimitInOneRunIsStillRefused() throws {
         var reader = CSV.Reader("a,b\n1," + String(repeating: "x", count: 10) + "\n", name: "s.csv")
         reader.maxFieldBytes = 4
-        #expect(error { _ = try reader.next(5) }?.message.hasPrefix("s.csv line 2, column 2: a field is longer than 4 bytes") == true)
+        #expect(error { _ = try reader.next(5) }?.message.hasPrefix("s.csv: line 2, column 2: a field is longer than 4 bytes") == true)
         var quoted = CSV.Reader("a\n\"" + String(repeating: "y", count: 10), name: "q.csv")
         quoted.maxFieldBytes = 4
-        #expect(error { _ = try quoted.next(5) }?.message.hasPrefix("q.csv line 2, column 1: a field is longer than 4 bytes, the most one field may hold (is a quote never closed?)") == true)
+        #expect(error { _ = try quoted.next(5) }?.message.hasPrefix("q.csv: line 2, column 1: a field is longer than 4 bytes, the most one field may hold (is a quote never closed?)") == true)
     }
 
     @Test func theRowsAFileHoldsAreEstimatedFromTheBytesRead() throws {

@@ -42,7 +42,7 @@ import Testing
         let e = error { _ = try reader.next(10) }
         #expect(e?.code == "field_too_long")
         #expect(e?.line == 2)
-        #expect(e?.message.hasPrefix("big.csv line 2, column 2: a field is longer than 1 MiB (1048576 bytes)") == true)
+        #expect(e?.message.hasPrefix("big.csv: line 2, column 2: a field is longer than 1 MiB (1048576 bytes)") == true)
         // Exactly the limit is read.
         let atLimit = try CSV.parse("a\n" + String(repeating: "y", count: CSV.maxFieldBytes) + "\n")
         #expect(atLimit.last?.fields.first?.utf8.count == CSV.maxFieldBytes)
@@ -55,11 +55,11 @@ import Testing
         var fileReader = CSV.Reader(file: handle, name: "wide.csv")
         let r = error { while try !fileReader.next(1).isEmpty {} }
         #expect(r?.code == "record_too_long")
-        #expect(r?.message.hasPrefix("wide.csv line 3, column 16: the record is longer than 8 MiB (8388608 bytes)") == true)
+        #expect(r?.message.hasPrefix("wide.csv: line 3, column 16: the record is longer than 8 MiB (8388608 bytes)") == true)
         // The same limits in small numbers, set on a reader.
         var small = CSV.Reader("a,b\n1234,5\n", name: "s.csv")
         small.maxFieldBytes = 3
-        #expect(error { _ = try small.next(5) }?.message.hasPrefix("s.csv line 2, column 1: a field is longer than 3 bytes") == true)
+        #expect(error { _ = try small.next(5) }?.message.hasPrefix("s.csv: line 2, column 1: a field is longer than 3 bytes") == true)
     }
 
     @Test func readingInBatchesGivesTheSameRecordsAsReadingAtOnce() throws {

@@ -308,12 +308,12 @@ import Testing
                     { _ = try engine.syncCSV(.customers, text: shoe, name: "clients.csv", dryRun: false, now: testNow) }] as [() throws -> Void] {
             #expect { try run() } throws: {
                 guard let e = $0 as? RetentionError else { return false }
-                return e.message.hasPrefix(#"clients.csv line 1, column 6: unknown column "shoeSize"; known columns: id, leadId,"#)
+                return e.message.hasPrefix(#"clients.csv: line 1, column 6: unknown column "shoeSize"; known columns: id, leadId,"#)
                     && e.line == 1 && e.column == 6 && e.field == "shoeSize"
             }
         }
         #expect { try engine.importCSV(.customers, text: "leadId,agentId,firstName,lastName,email,leadId\n", name: "c.csv", dryRun: false, now: testNow) } throws: {
-            ($0 as? RetentionError)?.message == #"c.csv line 1, column 6: column "leadId" appears twice."#
+            ($0 as? RetentionError)?.message == #"c.csv: line 1, column 6: column "leadId" appears twice."#
         }
         let ragged = try engine.importCSV(.customers, text: "leadId,agentId,firstName,lastName,email\nl1,a,Ann\n", dryRun: false, now: testNow)
         #expect(ragged.problems.first?.line == 2)

@@ -329,13 +329,13 @@ import Testing
         func message(_ text: String) -> String? {
             do { _ = try ColumnMap(text: text, kind: .policies, name: "agency.map"); return nil } catch let e as RetentionError { return e.message } catch { return "\(error)" }
         }
-        #expect(message("rename A -> policyNumber\nrenam B -> status") == #"agency.map line 2: unknown directive "renam"; a line is one of: rename, ignore, value, date, dates, default (or # a comment)"#)
-        #expect(message("# x\nrename A -> polcyNumber")?.hasPrefix(#"agency.map line 2: "polcyNumber" is not a column of policies; known columns: id, "#) == true)
-        #expect(message("rename A policyNumber") == "agency.map line 1: expected rename SOURCE COLUMN -> column")
-        #expect(message("date effectiveDate: MM/YYYY") == #"agency.map line 1: date format "MM/YYYY" must hold YYYY, MM (or M) and DD (or D) once each, e.g. MM/DD/YYYY"#)
-        #expect(message("date status: MM/DD/YYYY")?.hasPrefix("agency.map line 1: status is not a date column of policies") == true)
-        #expect(message("rename A -> status\nrename B -> status") == "agency.map line 2: status is renamed to twice (line 1 too)")
-        #expect(message("value status: A -> active\nvalue status: A -> lapsed") == #"agency.map line 2: the value "A" of status is mapped twice"#)
+        #expect(message("rename A -> policyNumber\nrenam B -> status") == #"agency.map: line 2: unknown directive "renam"; a line is one of: rename, ignore, value, date, dates, default (or # a comment)"#)
+        #expect(message("# x\nrename A -> polcyNumber")?.hasPrefix(#"agency.map: line 2: "polcyNumber" is not a column of policies; known columns: id, "#) == true)
+        #expect(message("rename A policyNumber") == "agency.map: line 1: expected rename SOURCE COLUMN -> column")
+        #expect(message("date effectiveDate: MM/YYYY") == #"agency.map: line 1: date format "MM/YYYY" must hold YYYY, MM (or M) and DD (or D) once each, e.g. MM/DD/YYYY"#)
+        #expect(message("date status: MM/DD/YYYY")?.hasPrefix("agency.map: line 1: status is not a date column of policies") == true)
+        #expect(message("rename A -> status\nrename B -> status") == "agency.map: line 2: status is renamed to twice (line 1 too)")
+        #expect(message("value status: A -> active\nvalue status: A -> lapsed") == #"agency.map: line 2: the value "A" of status is mapped twice"#)
     }
 
     /// A map's mistakes are refused, not silently taken: a second `dates:` (or date format of a column) names
@@ -349,13 +349,13 @@ import Testing
                 return nil
             } catch let e as RetentionError { return e.message } catch { return "\(error)" }
         }
-        #expect(message("dates: MM/DD/YYYY\n# other\ndates: DD.MM.YYYY") == "agency.map line 3: dates: is given twice (line 1 too)")
-        #expect(message("date effectiveDate: MM/DD/YYYY\ndate effectiveDate: YYYYMMDD") == "agency.map line 2: effectiveDate has two date formats (line 1 too)")
-        #expect(message("default status = active\ndefault status = lapsed") == "agency.map line 2: status has two defaults (line 1 too)")
+        #expect(message("dates: MM/DD/YYYY\n# other\ndates: DD.MM.YYYY") == "agency.map: line 3: dates: is given twice (line 1 too)")
+        #expect(message("date effectiveDate: MM/DD/YYYY\ndate effectiveDate: YYYYMMDD") == "agency.map: line 2: effectiveDate has two date formats (line 1 too)")
+        #expect(message("default status = active\ndefault status = lapsed") == "agency.map: line 2: status has two defaults (line 1 too)")
         #expect(message("rename Policy Number -> policyNumber\nrename Nope -> status", apply: "Policy Number,Status\nP-1,A\n")
-                == #"agency.map line 2: column "Nope" is not in policies.csv's header."#)
+                == #"agency.map: line 2: column "Nope" is not in policies.csv's header."#)
         #expect(message("rename Policy Number -> policyNumber", apply: "Policy Number,Stat\nP-1,A\n")?
-                    .hasPrefix(#"policies.csv line 1, column 2: unknown column "Stat"; the map agency.map does not rename it (add `rename Stat -> column` or `ignore Stat`)"#) == true)
+                    .hasPrefix(#"policies.csv: line 1, column 2: unknown column "Stat"; the map agency.map does not rename it (add `rename Stat -> column` or `ignore Stat`)"#) == true)
         // A `date column:` line is that column's format whatever `dates:` says, in either order.
         let map = try ColumnMap(text: "date effectiveDate: YYYYMMDD\ndates: MM/DD/YYYY", kind: .policies)
         #expect(try map.apply(to: "effectiveDate,expirationDate\n20240115,01/15/2025\n").text == "effectiveDate,expirationDate\r\n2024-01-15,2025-01-15\r\n")

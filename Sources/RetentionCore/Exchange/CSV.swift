@@ -147,12 +147,12 @@ public enum CSV {
             func checkSize() throws {
                 if field.count > maxField {
                     throw RetentionError(.invalid, code: "field_too_long",
-                        "\(name) line \(recordLine), column \(fields.count + 1): a field is longer than \(CSV.describe(maxField)), the most one field may hold\(inQuotes ? " (is a quote never closed?)" : "").",
+                        "\(name): line \(recordLine), column \(fields.count + 1): a field is longer than \(CSV.describe(maxField)), the most one field may hold\(inQuotes ? " (is a quote never closed?)" : "").",
                         line: recordLine)
                 }
                 if i - recordStart > maxRecord {
                     throw RetentionError(.invalid, code: "record_too_long",
-                        "\(name) line \(recordLine), column \(fields.count + 1): the record is longer than \(CSV.describe(maxRecord)), the most one record may span\(inQuotes ? " (is a quote never closed?)" : "").",
+                        "\(name): line \(recordLine), column \(fields.count + 1): the record is longer than \(CSV.describe(maxRecord)), the most one record may span\(inQuotes ? " (is a quote never closed?)" : "").",
                         line: recordLine)
                 }
             }
@@ -220,12 +220,12 @@ public enum CSV {
                     line += 1; column = 1; recordLine = line; recordStart = i
                 case UInt8(ascii: "\""):
                     guard field.isEmpty, !quotedField else {
-                        throw RetentionError(.invalid, code: "invalid_csv", "\(name) line \(line), column \(column): a quote inside an unquoted field; quote the whole field and double the quote (\"\").", line: line)
+                        throw RetentionError(.invalid, code: "invalid_csv", "\(name): line \(line), column \(column): a quote inside an unquoted field; quote the whole field and double the quote (\"\").", line: line)
                     }
                     inQuotes = true; quotedField = true; column += 1
                 default:
                     if afterQuote {
-                        throw RetentionError(.invalid, code: "invalid_csv", "\(name) line \(line), column \(column): text after a closing quote; a quoted field must end at a comma or line end.", line: line)
+                        throw RetentionError(.invalid, code: "invalid_csv", "\(name): line \(line), column \(column): text after a closing quote; a quoted field must end at a comma or line end.", line: line)
                     }
                     // This byte and the run of ordinary bytes after it (to the next comma, quote or line end), at once.
                     var j = i, high = b
@@ -253,7 +253,7 @@ public enum CSV {
             self.line = line
             if i == bytes.endIndex {
                 if inQuotes {
-                    throw RetentionError(.invalid, code: "invalid_csv", "\(name) line \(recordLine): a quoted field is never closed (missing \").", line: recordLine)
+                    throw RetentionError(.invalid, code: "invalid_csv", "\(name): line \(recordLine): a quoted field is never closed (missing \").", line: recordLine)
                 }
                 if !field.isEmpty || !fields.isEmpty || quotedField {
                     try endField()

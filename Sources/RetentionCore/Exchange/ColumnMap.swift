@@ -104,7 +104,7 @@ public struct ColumnMap: Sendable, Equatable {
         let known = Set(kind.columns.map(\.name))
         let knownList = kind.columns.map(\.name).joined(separator: ", ")
         func fail(_ line: Int, _ message: String) -> RetentionError {
-            RetentionError(.invalid, code: "invalid_map", "\(name) line \(line): \(message)", line: line)
+            RetentionError(.invalid, code: "invalid_map", "\(name): line \(line): \(message)", line: line)
         }
         func column(_ raw: Substring, _ line: Int) throws -> String {
             let c = raw.trimmingCharacters(in: .whitespaces)
@@ -202,7 +202,7 @@ public struct ColumnMap: Sendable, Equatable {
         guard let header = try reader.next(1).first else { return false }
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         for (source, mapLine) in renameLines.sorted(by: { $0.value < $1.value }) where !names.contains(source) {
-            throw RetentionError(.invalid, code: "invalid_map", "\(self.name) line \(mapLine): column \"\(source)\" is not in \(name)'s header.", line: mapLine)
+            throw RetentionError(.invalid, code: "invalid_map", "\(self.name): line \(mapLine): column \"\(source)\" is not in \(name)'s header.", line: mapLine)
         }
         let kept = names.indices.filter { !ignored.contains(names[$0]) }
         let newNames = kept.map { renames[names[$0]] ?? names[$0] }
@@ -211,7 +211,7 @@ public struct ColumnMap: Sendable, Equatable {
                 let how = renames[names[i]] == nil ? "the map \(self.name) does not rename it (add `rename \(names[i]) -> column` or `ignore \(names[i])`)"
                     : "the map \(self.name) renames \"\(names[i])\" to it (line \(renameLines[names[i]] ?? 0))"
                 throw RetentionError(.invalid, code: "unknown_column",
-                    "\(name) line \(header.line), column \(i + 1): unknown column \"\(newNames[position])\"; \(how); known columns: \(known.sorted().joined(separator: ", ")).",
+                    "\(name): line \(header.line), column \(i + 1): unknown column \"\(newNames[position])\"; \(how); known columns: \(known.sorted().joined(separator: ", ")).",
                     field: newNames[position], line: header.line, column: i + 1)
             }
         }

@@ -443,16 +443,16 @@ extension Engine {
         let known = Set(kind.columns.map(\.name))
         for (i, column) in header.enumerated() where !known.contains(column) {
             throw RetentionError(.invalid, code: "unknown_column",
-                "\(name) line \(record.line), column \(i + 1): unknown column \"\(column)\"; known columns: \(kind.columns.map(\.name).joined(separator: ", ")).",
+                "\(name): line \(record.line), column \(i + 1): unknown column \"\(column)\"; known columns: \(kind.columns.map(\.name).joined(separator: ", ")).",
                 field: column, line: record.line, column: i + 1)
         }
         if let (i, dup) = header.enumerated().first(where: { i, c in header[..<i].contains(c) }) {
-            throw RetentionError(.invalid, code: "duplicate_column", "\(name) line \(record.line), column \(i + 1): column \"\(dup)\" appears twice.",
+            throw RetentionError(.invalid, code: "duplicate_column", "\(name): line \(record.line), column \(i + 1): column \"\(dup)\" appears twice.",
                                  field: dup, line: record.line, column: i + 1)
         }
         let missing = kind.requiredColumns.subtracting(header)
         if !missing.isEmpty {
-            throw RetentionError(.invalid, code: "missing_column", "\(name) line \(record.line): the header lacks the required column(s) \(missing.sorted().joined(separator: ", ")).",
+            throw RetentionError(.invalid, code: "missing_column", "\(name): line \(record.line): the header lacks the required column(s) \(missing.sorted().joined(separator: ", ")).",
                                  line: record.line)
         }
         return header

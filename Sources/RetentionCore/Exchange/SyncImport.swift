@@ -111,7 +111,7 @@ extension Engine {
             let missing = SyncRun.keyColumns(kind).subtracting(header)
             if !missing.isEmpty {
                 throw RetentionError(.invalid, code: "missing_column",
-                    "\(name) line \(record.line): the header lacks the column(s) \(missing.sorted().joined(separator: ", ")) that a sync matches rows by.", line: record.line)
+                    "\(name): line \(record.line): the header lacks the column(s) \(missing.sorted().joined(separator: ", ")) that a sync matches rows by.", line: record.line)
             }
             return header
         }
