@@ -175,12 +175,13 @@ import Testing
     /// snooze on every ninth, a preferred channel on every other; `doNotContact` left out on rows 9,000 and 10,000
     /// (a column whose default is not NULL: such a row cannot go in a run and is written on its own). `lead(i)` is
     /// row i's lead (1-based; row i is on line i + 1).
-    func mixedCustomersFile(rows: Int = 10_500, lead: (Int) -> String = { "lead-\($0)" }) -> String {
-        var csv = "leadId,agentId,firstName,lastName,email,tags,optedOutChannels,satisfactionScore,assignedTo,snoozedUntil,preferredContactMethod,doNotContact\n"
+    func mixedCustomersFile(rows: Int = 10_500, doNotContact: Bool = true, lead: (Int) -> String = { "lead-\($0)" }) -> String {
+        var csv = "leadId,agentId,firstName,lastName,email,tags,optedOutChannels,satisfactionScore,assignedTo,snoozedUntil,preferredContactMethod"
+            + (doNotContact ? ",doNotContact\n" : "\n")
         for i in 1 ... rows {
             csv += "\(lead(i)),agent-\(i % 7),Pat,Lee \(i),p\(i)@example.com,\(i % 3 == 0 ? "vip;home" : ""),\(i % 5 == 0 ? "sms;email" : ""),"
                 + "\(i % 4 == 0 ? "" : "\(i % 101)"),\(i % 9 == 0 ? "owner-\(i % 4)" : ""),\(i % 9 == 0 ? "2024-02-0\(1 + i % 9)" : ""),"
-                + "\(i % 2 == 0 ? "email" : ""),\([9_000, 10_000].contains(i) ? "" : i % 11 == 0 ? "true" : "false")\n"
+                + "\(i % 2 == 0 ? "email" : "")" + (doNotContact ? ",\([9_000, 10_000].contains(i) ? "" : i % 11 == 0 ? "true" : "false")\n" : "\n")
         }
         return csv
     }
@@ -194,11 +195,10 @@ import Testing
         let file = mixedCustomersFile()
         #expect(try inRuns.importCSVRowByRow(.customers, text: file, now: testNow, runs: { counted = ($0, $1) }).succeeded)
         #expect(try oneByOne.importCSVRowByRow(.customers, text: file, now: testNow, inRuns: false).succeeded)
-        // Two rows leave doNotContact out and are written alone, and end a run before them: 32 runs in each of the
-        // first four batches of 2,048 rows; in the fifth (rows 8,193–10,240) 12 before row 9,000, 15 before row 10,000
-        // and 3 after it; 4 in the last (260 rows).
+        // Two rows leave doNotContact out: they go in their runs too, bound its default (0), as the one-row INSERT
+        // stores it. 32 runs in each of the five batches of 2,048 rows, 4 in the last (260 rows: 4 left alone).
         let (whole, cut) = try #require(counted)
-        #expect(whole == 4 * 32 + 12 + 15 + 3 + 4 && cut == 0, "\(whole) whole, \(cut) cut")
+        #expect(whole == 5 * 32 + 4 && cut == 0, "\(whole) whole, \(cut) cut")
         for (table, order) in [("customers", "id"), ("customer_tags", "customer_id, position"), ("contact_preferences", "customer_id, channel"),
                                ("audit_log", "id"), ("customer_search_data", "id"), ("customer_search_idx", "segid, term")] {
             #expect(try rows(inRuns, table, orderBy: order) == rows(oneByOne, table, orderBy: order), "\(table)")
@@ -206,6 +206,28 @@ import Testing
         #expect(try count(inRuns, "customers") == 10_500 && count(inRuns, "contact_preferences") == 2 * 2_100)
         #expect(try inRuns.db.queryOne("SELECT do_not_contact FROM customers WHERE lead_id = 'lead-9000'") { $0.value(0) } == .int(0))
         #expect(try inRuns.db.queryOne("PRAGMA integrity_check") { $0.text(0) } == "ok")
+    }
+
+    /// A file without the doNotContact column (a typical agency export) is written in runs all the same, each
+    /// customer stored with the column's default as one by one; the head of a trigger tells whether it fires on an
+    /// INSERT however it is written; a default is bound only when it is a literal.
+    @Test func aFileWithoutDoNotContactGoesInRunsAndOnlyInsertTriggersOrExpressionDefaultsStopThem() throws {
+        let file = mixedCustomersFile(rows: 10_100, doNotContact: false)
+        #expect(!file.contains("doNotContact") && !file.contains("true") && !file.contains("false"))
+        let inRuns = try makeEngine(), oneByOne = try makeEngine()
+        var counted: (Int, Int)?
+        #expect(try inRuns.importCSVRowByRow(.customers, text: file, now: testNow, runs: { counted = ($0, $1) }).succeeded)
+        #expect(try oneByOne.importCSVRowByRow(.customers, text: file, now: testNow, inRuns: false).succeeded)
+        #expect(counted?.0 == 4 * 32 + 29 && counted?.1 == 0, "10,100 rows: 32 runs in each of four batches of 2,048, 29 in the last (1,908 rows, 52 alone)")
+        #expect(try rows(inRuns, "customers", orderBy: "id") == rows(oneByOne, "customers", orderBy: "id"))
+
+        #expect(NewCustomerRuns.firesOnInsert("CREATE TRIGGER t AFTER INSERT ON customers BEGIN SELECT 1; END"))
+        #expect(NewCustomerRuns.firesOnInsert("create trigger \"t\"\n  after\tinsert\non main.\"customers\" for each row begin select 1; end"))
+        #expect(!NewCustomerRuns.firesOnInsert("CREATE TRIGGER t AFTER UPDATE OF email ON customers BEGIN INSERT INTO audit_log VALUES (1); END"))
+        #expect(!NewCustomerRuns.firesOnInsert("CREATE TRIGGER customers_insert_log AFTER DELETE ON customers BEGIN SELECT 1; END"))
+        #expect(NewCustomerRuns.literal("0") == .int(0) && NewCustomerRuns.literal("-3") == .int(-3))
+        #expect(NewCustomerRuns.literal("'it''s'") == .text("it's") && NewCustomerRuns.literal("NULL") == .null)
+        #expect(NewCustomerRuns.literal("CURRENT_TIMESTAMP") == nil && NewCustomerRuns.literal("(1 + 1)") == nil && NewCustomerRuns.literal("1.5") == nil)
     }
 
     /// A lead twice in one run of 64, twice across runs and batches, a row refused as the first or the last of its

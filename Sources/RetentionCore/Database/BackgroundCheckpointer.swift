@@ -17,7 +17,6 @@ final class BackgroundCheckpointer: @unchecked Sendable {
     private let queue = DispatchQueue(label: "retention.checkpoint")
     private let idle = DispatchGroup()
     private var pending = false
-    private var framesInLog = 0
     private let lock = DispatchSemaphore(value: 1)
 
     /// A checkpointer for the book at `path` (a second connection, with a small page cache: it copies pages,
@@ -38,25 +37,13 @@ final class BackgroundCheckpointer: @unchecked Sendable {
             self.lock.wait()
             self.pending = false
             self.lock.signal()
-            // One row: busy, the frames in the log, the frames now copied into the file.
-            let frames = (try? self.connection.query("PRAGMA wal_checkpoint(PASSIVE)") { $0.int(1) })?.first ?? 0
-            self.lock.wait()
-            self.framesInLog = frames
-            self.lock.signal()
+            try? self.connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
         }
     }
 
-    /// The pages the log held at the end of the last checkpoint. While checkpoints run beside the writer the log
-    /// never starts again from its beginning (that needs every frame copied when the next transaction starts),
-    /// so it grows with the job: a writer bounds it by waiting (`finish`) once this passes its limit, and its
-    /// next transaction then writes from the log's start.
-    var logPages: Int {
-        lock.wait()
-        defer { lock.signal() }
-        return framesInLog
-    }
-
-    /// Waits until the checkpoints asked for have run.
+    /// Waits until the checkpoints asked for have run. The log then starts again from its beginning at the writer's
+    /// next transaction, when nothing else reads an older state of the book (while checkpoints run beside the
+    /// writer it never does: that needs every page copied as the transaction begins).
     func finish() {
         idle.wait()
     }

@@ -12,9 +12,10 @@ import Foundation
 /// written through the write-ahead log and every run paid its statement journal.
 ///
 /// A row is written by the run only when it fits the run's columns: every column it gives is one of
-/// `optionalColumns`, and every one it leaves out has no default but NULL (bound NULL, it is stored as the
-/// one-row INSERT stores the column left out). Any other row (an erased customer, a future column) is written by
-/// `writeNewCustomer`, in its turn.
+/// `optionalColumns`, and every one it leaves out has a default the run can bind as the one-row INSERT stores it:
+/// NULL for a nullable column without a default, the literal for a number or text default (`do_not_contact`'s 0:
+/// a file without that column is the usual agency export). Any other row (an erased customer, a column whose
+/// default is an expression) is written by `writeNewCustomer`, in its turn.
 ///
 /// How a refused row stays what it was: `OR FAIL` stops the statement at the first row a constraint refuses (a lead
 /// or id the book or an earlier line has) and keeps the rows before it, so `Database.changes` says how many of the
@@ -36,30 +37,31 @@ final class NewCustomerRuns {
                                   "assigned_to", "snoozed_until"]
 
     /// Where a row's values go: the positions (0-based, after the fixed columns) of the columns it gives, in its
-    /// order, and of those it leaves out (bound NULL).
+    /// order, and of those it leaves out with the value each is bound (its default).
     struct Plan {
         var given: [Int32]
-        var missing: [Int32]
+        var missing: [(slot: Int32, value: SQLValue)]
     }
 
     private let statement: Statement
     private let columnsPerRow: Int32
-    /// Each optional column's position, and whether it may be left NULL (nullable, no default).
-    private let position: [String: (Int32, leftNull: Bool)]
+    /// Each optional column's position, and the value a row leaving it out stores (nil: none the run can bind).
+    private let position: [String: (Int32, leftOut: SQLValue?)]
     private var plans: [[String]: Plan?] = [:]
     private var lastPlan: ([String], Plan?)?
 
     /// Nil when the book's customers table has an insert trigger, or lacks one of the columns.
     init?(_ db: Database) throws {
-        let triggers = try db.scalarInt("""
-            SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'customers' AND upper(sql) LIKE '%INSERT ON CUSTOMERS%'
-            """)
-        guard triggers == 0 else { return nil }
-        let info = try db.query("SELECT name, \"notnull\", dflt_value IS NULL FROM pragma_table_info('customers')") { ($0.text(0), $0.bool(1), $0.bool(2)) }
-        var position: [String: (Int32, leftNull: Bool)] = [:]
+        let triggers = try db.query("""
+            SELECT sql FROM sqlite_master WHERE type = 'trigger' AND lower(tbl_name) = 'customers'
+            UNION ALL SELECT sql FROM sqlite_temp_master WHERE type = 'trigger' AND lower(tbl_name) = 'customers'
+            """) { $0.isNull(0) ? "" : $0.text(0) }
+        guard !triggers.contains(where: Self.firesOnInsert) else { return nil }
+        let info = try db.query("SELECT name, \"notnull\", dflt_value FROM pragma_table_info('customers')") { ($0.text(0), $0.bool(1), $0.isNull(2) ? nil : $0.text(2)) }
+        var position: [String: (Int32, leftOut: SQLValue?)] = [:]
         for (i, column) in Self.optionalColumns.enumerated() {
-            guard let (_, notNull, noDefault) = info.first(where: { $0.0 == column }) else { return nil }
-            position[column] = (Int32(i), !notNull && noDefault)
+            guard let (_, notNull, defaultSQL) = info.first(where: { $0.0 == column }) else { return nil }
+            position[column] = (Int32(i), defaultSQL.map(Self.literal) ?? (notNull ? nil : .null))
         }
         self.position = position
         let columns = Self.fixedColumns + Self.optionalColumns
@@ -67,6 +69,25 @@ final class NewCustomerRuns {
         let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
         statement = try db.statement("INSERT OR FAIL INTO customers (\(columns.joined(separator: ", "))) VALUES "
                                      + Array(repeating: tuple, count: Self.rowsPerRun).joined(separator: ", "))
+    }
+
+    /// Whether the trigger `sql` may fire on an INSERT: the word INSERT anywhere before its body (`BEGIN`), however
+    /// the head is spaced, quoted or qualified. (A WHEN clause naming a column "insert" would count too: such a
+    /// book's import goes row by row, never wrong.)
+    static func firesOnInsert(_ sql: String) -> Bool {
+        let words = sql.uppercased().split { $0.isWhitespace || $0 == "(" || $0 == ")" || $0 == ";" }
+        return words.prefix { $0 != "BEGIN" }.contains("INSERT")
+    }
+
+    /// The value a column default written as `sql` (`pragma_table_info`'s `dflt_value`) stores: an integer, or a
+    /// text in single quotes; nil for anything else (an expression, a real), which the run leaves to the one-row
+    /// INSERT.
+    static func literal(_ sql: String) -> SQLValue? {
+        if let n = Int64(sql) { return .int(n) }
+        if sql.count >= 2, sql.hasPrefix("'"), sql.hasSuffix("'") {
+            return .text(String(sql.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'"))
+        }
+        return sql.uppercased() == "NULL" ? .null : nil
     }
 
     /// How `c` goes in a run, or nil when it cannot (it is written alone). Looked up once for each list of
@@ -87,7 +108,9 @@ final class NewCustomerRuns {
                 given.append(slot)
             }
             let missing = Self.optionalColumns.indices.map(Int32.init).filter { !given.contains($0) }
-            plan = given.count == columns.count && missing.allSatisfy({ position[Self.optionalColumns[Int($0)]]!.leftNull }) ? Plan(given: given, missing: missing) : nil
+                .map { (slot: $0, value: position[Self.optionalColumns[Int($0)]]!.leftOut) }
+            plan = given.count == columns.count && missing.allSatisfy({ $0.value != nil })
+                ? Plan(given: given, missing: missing.map { (slot: $0.slot, value: $0.value!) }) : nil
             plans[columns] = plan
         }
         lastPlan = (columns, plan)
@@ -110,7 +133,7 @@ final class NewCustomerRuns {
             try statement.bind(.int(Int64(now)), at: base + 5)
             let first = base + Int32(Self.fixedColumns.count) + 1
             for (i, (_, value)) in c.fields.assignments.enumerated() { try statement.bind(value, at: first + plan.given[i]) }
-            for slot in plan.missing { try statement.bind(.null, at: first + slot) }
+            for (slot, value) in plan.missing { try statement.bind(value, at: first + slot) }
         }
         while try statement.step() {}
     }

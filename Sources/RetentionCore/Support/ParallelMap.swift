@@ -2,8 +2,8 @@ import Dispatch
 import Foundation
 
 extension Array where Element: Sendable {
-    /// `map` with the elements split into one contiguous share per processor core, the shares transformed
-    /// at the same time. Same result, in the same order, as `map(transform)`; for work where each element
+    /// `map` with the elements split into contiguous shares (one per processor core, or `sharesPerCore` each),
+    /// the shares transformed at the same time. Same result, in the same order, as `map(transform)`; for work where each element
     /// costs far more than the hand-off (checking an import's rows, say).
     ///
     /// `sharesPerCore` above 1 cuts the elements into that many shares a core, handed out as the threads come
