@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # SIGKILL at random points of every long job: import (customers, policies; customers into a book that does not
-# exist yet, which must leave no book), rescore, rescore --changed (4,000 customers, committed 2,000 at a time, the log
-# copied into the file on a thread of its own), campaign activate, a demo built into a new file, dispatch to a Maildir, simulate. Each run starts on a fresh copy of a small prepared
+# exist yet, which must leave no book), rescore, rescore --changed (4,000 never-scored customers), campaign activate, a demo built into a new file, dispatch to a Maildir, simulate. Each run starts on a fresh copy of a small prepared
 # book; the kill comes after a random delay spread over the job's own run time (measured first, by running the
 # job once to completion, which also gives its complete "after" counts). After each kill: PRAGMA integrity_check
 # is ok; the job's rows are all or nothing (the counts are the before counts or the complete after counts);
@@ -130,8 +129,8 @@ while [ $kills -lt "$KILLS" ] && [ $runs -lt $((KILLS * 3)) ]; do
       ( job $job ) >"$WORK/next.out" 2>&1 && ok || fail "$what: the next run: $(tail -2 "$WORK/next.out")"
       continue ;;
     rescore-changed)
-      # It commits 2,000 customers at a time: the history lies between, never past the complete run's, no
-      # customer is half-scored, and the next run scores the rest.
+      # It commits in chunks (`changedCommitCustomers`): the history lies between, never past the complete run's,
+      # no customer is half-scored, and the next run scores the rest.
       half=$(q "$DB" "SELECT count(*) FROM customers c WHERE scored_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM health_scores h WHERE h.customer_id = c.id AND h.calculated_at = c.scored_at)")
       [ "$half" = 0 ] && ok || fail "$what: $half half-scored customers"
       { [ "$got" -ge "${BEFORE[$job]}" ] && [ "$got" -le "${AFTER[$job]}" ]; } 2>/dev/null && ok || fail "$what: $got history rows, not between ${BEFORE[$job]} and ${AFTER[$job]}"

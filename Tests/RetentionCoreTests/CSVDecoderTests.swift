@@ -88,7 +88,7 @@ import Testing
             #expect(e?.code == "not_utf8", "chunks of \(chunk)")
             #expect(e?.line == 3)
             #expect(e?.column == 4)
-            #expect(e?.message.hasPrefix("f.csv is not UTF-8 text: line 3, column 4") == true)
+            #expect(e?.message.hasPrefix("f.csv: line 3, column 4: a byte that is not UTF-8") == true)
         }
         // A lone continuation byte at the very end of an unquoted cell, read a byte at a time.
         let e = error { _ = try readAllCSVRecords(Array("a\nxy".utf8) + [0x80] + Array("\n".utf8), chunk: 1) }

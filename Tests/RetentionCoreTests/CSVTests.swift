@@ -137,7 +137,7 @@ import Testing
             } } throws: { error in
                 let e = error as? RetentionError
                 return e?.code == "not_utf8" && e?.line == 3 && e?.column == 6
-                    && e?.message.hasPrefix("latin.csv is not UTF-8 text: line 3, column 6") == true
+                    && e?.message.hasPrefix("latin.csv: line 3, column 6: a byte that is not UTF-8") == true
             }
         }
     }

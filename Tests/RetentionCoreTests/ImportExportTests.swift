@@ -173,8 +173,8 @@ import Testing
 
     /// 10,500 customers whose rows give different columns: no satisfaction score on every fourth, an owner and a
     /// snooze on every ninth, a preferred channel on every other; `doNotContact` left out on rows 9,000 and 10,000
-    /// (a column whose default is not NULL: such a row cannot go in a run and is written on its own). `lead(i)` is
-    /// row i's lead (1-based; row i is on line i + 1).
+    /// (such a row goes in its run with the column's default bound), or the column left out of the whole file
+    /// (`doNotContact: false`). `lead(i)` is row i's lead (1-based; row i is on line i + 1).
     func mixedCustomersFile(rows: Int = 10_500, doNotContact: Bool = true, lead: (Int) -> String = { "lead-\($0)" }) -> String {
         var csv = "leadId,agentId,firstName,lastName,email,tags,optedOutChannels,satisfactionScore,assignedTo,snoozedUntil,preferredContactMethod"
             + (doNotContact ? ",doNotContact\n" : "\n")
@@ -225,6 +225,18 @@ import Testing
         #expect(NewCustomerRuns.firesOnInsert("create trigger \"t\"\n  after\tinsert\non main.\"customers\" for each row begin select 1; end"))
         #expect(!NewCustomerRuns.firesOnInsert("CREATE TRIGGER t AFTER UPDATE OF email ON customers BEGIN INSERT INTO audit_log VALUES (1); END"))
         #expect(!NewCustomerRuns.firesOnInsert("CREATE TRIGGER customers_insert_log AFTER DELETE ON customers BEGIN SELECT 1; END"))
+        // Heads that hide the word: a trigger named BEGIN, comments, a quoted name against the event, INSTEAD OF.
+        for head in ["CREATE TRIGGER begin AFTER INSERT ON customers BEGIN SELECT 1; END",
+                     "CREATE TRIGGER t AFTER/**/INSERT ON customers BEGIN SELECT 1; END",
+                     "CREATE TEMP TRIGGER t BEFORE/*x*/INSERT/*y*/ON main.customers BEGIN SELECT 1; END",
+                     "CREATE TRIGGER \"t3\"INSERT ON customers BEGIN SELECT 1; END",
+                     "CREATE TRIGGER [t6]INSERT ON customers BEGIN SELECT 1; END",
+                     "CREATE TRIGGER IF NOT EXISTS main.\"a \"\"b\"\"\" -- AFTER UPDATE\n INSTEAD OF INSERT ON customers BEGIN SELECT 1; END",
+                     "DROP TABLE x"] {
+            #expect(NewCustomerRuns.firesOnInsert(head), "\(head)")
+        }
+        #expect(!NewCustomerRuns.firesOnInsert("CREATE TRIGGER \"insert\" AFTER UPDATE ON customers BEGIN INSERT INTO t VALUES (1); END"))
+        #expect(NewCustomerRuns.triggerEvent("CREATE TRIGGER [x] /* INSERT */ DELETE ON customers BEGIN SELECT 1; END") == "DELETE")
         #expect(NewCustomerRuns.literal("0") == .int(0) && NewCustomerRuns.literal("-3") == .int(-3))
         #expect(NewCustomerRuns.literal("'it''s'") == .text("it's") && NewCustomerRuns.literal("NULL") == .null)
         #expect(NewCustomerRuns.literal("CURRENT_TIMESTAMP") == nil && NewCustomerRuns.literal("(1 + 1)") == nil && NewCustomerRuns.literal("1.5") == nil)

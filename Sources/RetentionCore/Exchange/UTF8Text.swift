@@ -13,7 +13,7 @@ public enum UTF8Text {
     /// The error for a byte that is not UTF-8 at `line`, `column` of the input `name`.
     static func notUTF8(name: String, line: Int, column: Int) -> RetentionError {
         RetentionError(.invalid, code: "not_utf8",
-            "\(name) is not UTF-8 text: line \(line), column \(column) holds a byte that is not UTF-8. Save the file as UTF-8 (it may be Latin-1 or Windows-1252) and import it again.",
+            "\(name): line \(line), column \(column): a byte that is not UTF-8; the file is not UTF-8 text. Save it as UTF-8 (it may be Latin-1 or Windows-1252) and import it again.",
             line: line, column: column)
     }
 

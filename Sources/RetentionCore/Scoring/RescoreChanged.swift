@@ -10,16 +10,12 @@ extension Engine {
     /// kept the writer waiting 0.37 s for its first, and the readers idle while it wrote).
     static let changedReadGroupCustomers = 1_000
 
-    /// How many changed customers one transaction of `rescore --changed` writes (`writeChangedGroups`). Each commit
-    /// writes the pages it dirtied to the log; copying them into the file (the checkpoint, which used to run inside
-    /// the commit: about 0.2 s of each commit of 5,000 at a million customers) now runs on `BackgroundCheckpointer`'s
-    /// thread while the writer applies the next groups. So commits can be smaller: at a million customers, 10,000
-    /// changed, the writer spent 0.42–0.50 s committing in groups of 5,000 with the checkpoint inside, 0.15–0.24 s
-    /// in groups of 2,000 with it in the background (plus 0.04–0.14 s waiting at the end for the last copy). End to
-    /// end, with the wait every `changedCommitsPerLogRestart` commits, 1.03 s against 1.07 s (8 rounds, the two
-    /// copies of the book swapped between the builds each round; pair by pair 0.95).
-    /// An interruption loses at most this many customers' new scores, never part of one.
-    static let changedCommitCustomers = 2_000
+    /// How many changed customers one transaction of `rescore --changed` writes (`writeChangedGroups`), as before
+    /// the groups were made smaller: each commit writes the pages it dirtied to the log and copies them into the
+    /// file (a checkpoint, two file syncs), so a commit per small group wrote the scattered customers' index pages
+    /// again and again; one transaction for the whole 10,000 measured no faster (its 20,700 pages overflow the
+    /// writer's page cache and are all copied after the last group). An interruption loses at most this many.
+    static let changedCommitCustomers = 5_000
 
     /// The groups of row ranges a changed-only rescore reads and scores together, each holding at most
     /// `min(chunk, changedReadGroupCustomers)` of the changed customers `rows` (sorted): changed customers far
@@ -39,43 +35,15 @@ extension Engine {
 
     /// Runs `write` for each of `count` groups (of at most `min(chunk, changedReadGroupCustomers)` customers,
     /// `changedReadGroups`) in order, each group's scores applied as it comes while the readers go on, about
-    /// `commitCustomers` (`changedCommitCustomers`) customers to a transaction.
-    /// On a database file the log is copied into the file by a `BackgroundCheckpointer` after each commit (this
-    /// connection's own automatic checkpoint off meanwhile); the writer waits for the copying after every
-    /// `changedCommitsPerLogRestart` commits, and before returning.
-    func writeChangedGroups(_ count: Int, chunk: Int, commitCustomers: Int = Engine.changedCommitCustomers, _ write: (Int) throws -> Void) throws {
-        let groupsPerTransaction = max(1, commitCustomers / max(1, min(chunk, Engine.changedReadGroupCustomers)))
-        // (Without a second connection, one transaction or no file, the commits checkpoint as they always did.)
-        guard count > groupsPerTransaction, db.path != ":memory:", !db.path.isEmpty,
-              let checkpointer = try? BackgroundCheckpointer(path: db.path) else {
-            return try writeChangedGroups(count, groupsPerTransaction: groupsPerTransaction, write)
-        }
-        let automaticCheckpoint = try db.scalarInt("PRAGMA wal_autocheckpoint")
-        try db.execute("PRAGMA wal_autocheckpoint = 0")
-        defer {
-            checkpointer.finish()
-            try? db.execute("PRAGMA wal_autocheckpoint = \(automaticCheckpoint)")
-        }
-        var commits = 0
-        try writeChangedGroups(count, groupsPerTransaction: groupsPerTransaction, afterCommit: {
-            checkpointer.request()
-            commits += 1
-            if commits % Engine.changedCommitsPerLogRestart == 0 { checkpointer.finish() }
-        }, write)
+    /// `changedCommitCustomers` customers to a transaction.
+    func writeChangedGroups(_ count: Int, chunk: Int, _ write: (Int) throws -> Void) throws {
+        try writeChangedGroups(count, groupsPerTransaction: Engine.changedCommitCustomers / max(1, min(chunk, Engine.changedReadGroupCustomers)), write)
     }
 
-    /// After how many commits `rescore --changed` waits for the background copy of the log to catch up. The log
-    /// starts again from its beginning only when every page in it is copied as a transaction begins, which never
-    /// happens while the copy runs beside the writer: without a wait the log would hold the whole job's pages
-    /// (on a 20,000-customer book with 10,003 changed, 13.3 MB against 5.8 MB when each commit checkpointed, and a
-    /// disk with room for the latter was filled). Waiting every second commit holds it to two commits of 2,000,
-    /// fewer pages than the one commit of 5,000 before; the copy still runs beside every other commit's groups.
-    static let changedCommitsPerLogRestart = 2
-
     /// Runs `write` for groups 0..<`count` in order, `groupsPerTransaction` of them (at least 1) to a transaction,
-    /// the staging table emptied at the start of each, and `afterCommit` after each commit: an error rolls back the
-    /// groups of its own transaction (and is thrown), those committed before stay.
-    func writeChangedGroups(_ count: Int, groupsPerTransaction: Int, afterCommit: () -> Void = {}, _ write: (Int) throws -> Void) throws {
+    /// the staging table emptied at the start of each: an error rolls back the groups of its own transaction (and
+    /// is thrown), those committed before stay.
+    func writeChangedGroups(_ count: Int, groupsPerTransaction: Int, _ write: (Int) throws -> Void) throws {
         var index = 0
         while index < count {
             try db.transaction {
@@ -83,7 +51,6 @@ extension Engine {
                 let end = min(count, index + max(1, groupsPerTransaction))
                 while index < end { try write(index); index += 1 }
             }
-            afterCommit()
         }
     }
 
