@@ -34,6 +34,21 @@ check() { # check NAME COMMAND... ; passes when the command succeeds
 DB="$WORK/book.db"
 "$BIN" demo --customers 300 --seed 7 --db "$DB" --no-open >/dev/null || { echo "FAIL: demo"; echo "http: $passed passed, 1 failed"; exit 1; }
 
+# A write through the gateway waits 15 s for another writer (a command would wait 10 minutes), then answers
+# 500 database_busy, writing nothing: called directly as a web server would, while sqlite3 holds the write lock.
+CID=$(sqlite3 "$DB" "SELECT uuid FROM customers WHERE erased_at IS NULL LIMIT 1")
+EVENTS_BEFORE=$(sqlite3 "$DB" "SELECT count(*) FROM retention_events")
+( printf 'BEGIN IMMEDIATE;\nINSERT INTO settings (key, value) VALUES (%s, %s);\n' "'e2e.lock'" "'1'"; sleep 25; printf 'ROLLBACK;\n' ) | sqlite3 "$DB" &
+HOLDER=$!
+sleep 1
+BODY="{\"customerId\":\"$CID\",\"eventType\":\"note_added\",\"data\":{\"note\":\"busy\"}}"
+printf '%s' "$BODY" | env GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=POST PATH_INFO=/events CONTENT_TYPE=application/json CONTENT_LENGTH=${#BODY} \
+  REMOTE_USER=alice RETENTION_DB="$DB" "$BIN" cgi > "$WORK/busy.out" 2>/dev/null
+check "a CGI write behind another writer answers 500" grep -q '^Status: 500' "$WORK/busy.out"
+check "saying busy after 15 s" grep -q '"code":"database_busy".*longer than 15 s' "$WORK/busy.out"
+kill $HOLDER 2>/dev/null; wait $HOLDER 2>/dev/null
+check "and writing nothing" test "$(sqlite3 "$DB" "SELECT count(*) FROM retention_events")" = "$EVENTS_BEFORE"
+
 # The CGI programs: the binary itself under another name (no command: a web server runs it), and two
 # wrappers, one running `retention api` (which answers as CGI when there is no METHOD and PATH), one
 # pointed at a database that does not exist, one whose configuration names none.

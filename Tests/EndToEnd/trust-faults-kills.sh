@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SIGKILL at random points of every long job: import (customers, policies; customers into a book that does not
-# exist yet, which must leave no book), rescore, rescore --changed (4,000 never-scored customers), campaign activate, a demo built into a new file, dispatch to a Maildir, simulate. Each run starts on a fresh copy of a small prepared
+# exist yet, which must leave no book), rescore, rescore --changed (12,000 never-scored customers: three commits), campaign activate, a demo built into a new file, dispatch to a Maildir, simulate. Each run starts on a fresh copy of a small prepared
 # book; the kill comes after a random delay spread over the job's own run time (measured first, by running the
 # job once to completion, which also gives its complete "after" counts). After each kill: PRAGMA integrity_check
 # is ok; the job's rows are all or nothing (the counts are the before counts or the complete after counts);
@@ -40,10 +40,12 @@ sqlite3 -csv "$BASE" "SELECT uuid FROM customers WHERE erased_at IS NULL" |
   awk 'BEGIN { print "customerId,policyNumber,policyType,premiumAmount,premiumFrequency,coverageType,coverageAmount,effectiveDate,expirationDate" }
        { for (k = 1; k <= 3; k++) printf "%s,KILL-%d-%d,auto,50,monthly,full,10000,2026-01-01,2027-01-01\n", $1, NR, k }' > "$WORK/policies.csv"
 sqlite3 "$BASE" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
-# For `rescore --changed`: the book with the 4,000 new customers, never scored, so all changed.
+# For `rescore --changed`: the book with 12,000 new customers, never scored, so all changed: three commits of
+# `changedCommitCustomers` (5,000), so that a kill can land between them.
 BASE_CHANGED="$WORK/base-changed.db"
 cp "$BASE" "$BASE_CHANGED"
-"$BIN" --db "$BASE_CHANGED" import customers "$WORK/customers.csv" >/dev/null || { echo "preparing the changed book failed"; exit 1; }
+awk 'BEGIN { print "leadId,agentId,firstName,lastName,email"; for (i = 1; i <= 12000; i++) printf "changed-%d,agent-%d,Pat,Lee %d,c%d@example.com\n", i, i % 7, i, i }' > "$WORK/changed.csv"
+"$BIN" --db "$BASE_CHANGED" import customers "$WORK/changed.csv" >/dev/null || { echo "preparing the changed book failed"; exit 1; }
 sqlite3 "$BASE_CHANGED" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 
 JOBS="import-customers import-new import-policies rescore rescore-changed activate demo dispatch simulate"

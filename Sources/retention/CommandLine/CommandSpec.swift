@@ -48,14 +48,15 @@ struct CommandEnvironment: Sendable {
     var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
     var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
-    /// Opens (creating if needed) the configured database and returns an engine over it.
-    func openEngine(create: Bool = true) throws -> Engine {
+    /// Opens (creating if needed) the configured database and returns an engine over it. A write waits up to
+    /// `lockWaitSeconds` for another one (`RETENTION_LOCK_WAIT_SECONDS` overrides it).
+    func openEngine(create: Bool = true, lockWaitSeconds: Int32 = 600) throws -> Engine {
         var options = Database.Options()
         options.create = create
         options.refuseGroupOrWorldWritable = Database.isTrue(environment["RETENTION_STRICT_PERMISSIONS"])
         // A write waits for another one (a long import, a rescore) instead of failing, and says so on stderr.
         options.waitNotice = { Output.err($0) }
-        options.busyTimeoutMilliseconds = 600_000
+        options.busyTimeoutMilliseconds = lockWaitSeconds * 1000
         if let seconds = environment["RETENTION_LOCK_WAIT_SECONDS"].flatMap(Int32.init), seconds >= 0 {
             options.busyTimeoutMilliseconds = seconds.multipliedReportingOverflow(by: 1000).overflow ? Int32.max : seconds * 1000
         }

@@ -44,8 +44,10 @@ enum CgiCommand {
                 "The web server's configuration does not name the database: set RETENTION_DB to its path.")),
                 headOnly: env.environment["REQUEST_METHOD"] == "HEAD")
         } else {
+            // A request's write waits 15 s for another (a command's waits 10 minutes): the web server and its
+            // client would give up long before, and the answer says busy, try again.
             answer = CGIGateway.answer(environment: env.environment, readBody: readStandardInput,
-                                       openEngine: { try env.openEngine(create: $0) }, now: env.now)
+                                       openEngine: { try env.openEngine(create: $0, lockWaitSeconds: 15) }, now: env.now)
         }
         let bytes = CGIGateway.render(answer)
         bytes.withUnsafeBytes { buffer in
