@@ -58,33 +58,16 @@ extension Engine {
     /// the field: found by the unique indexes as the row is inserted, so no lookup precedes the write. The
     /// caller holds a transaction: on a conflict nothing of this customer was written.
     func writeNewCustomer(_ c: PreparedCustomer, now: Int) throws -> Int64 {
-        // The statement of the last row's columns when this row gives the same (an import's rows mostly do),
-        // found without building the list of its columns.
-        let insert: Statement
-        if let (columns, cached) = lastNewCustomerInsert, columns.count == c.fields.assignments.count,
-           zip(columns, c.fields.assignments).allSatisfy({ $0 == $1.0 }) {
-            insert = cached
-        } else {
-            let given = c.fields.assignments.map(\.0)
-            if let cached = newCustomerInserts[given] {
-                insert = cached
-            } else {
-                let columns = ["uuid", "lead_id", "customer_since", "created_at", "updated_at"] + given
-                insert = try db.statement("INSERT INTO customers (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))")
-                newCustomerInserts[given] = insert
-            }
-            lastNewCustomerInsert = (given, insert)
+        let insert = try newCustomerInserts.value(for: c.fields.assignments) { given in
+            let columns = PreparedCustomer.fixedColumns + given
+            return try db.statement("INSERT INTO customers (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))")
         }
         do {
-            // Bound value by value: no array of the row's values is built.
             insert.reset()
             defer { insert.reset() }
-            try insert.bind(.text(c.id), at: 1)
-            try insert.bind(.text(c.leadId), at: 2)
-            try insert.bind(.int(Int64(c.since)), at: 3)
-            try insert.bind(.int(Int64(now)), at: 4)
-            try insert.bind(.int(Int64(now)), at: 5)
-            for (i, (_, value)) in c.fields.assignments.enumerated() { try insert.bind(value, at: Int32(i + 6)) }
+            try c.bindFixedColumns(now: now, to: insert, from: 1)
+            let first = Int32(PreparedCustomer.fixedColumns.count) + 1
+            for (i, (_, value)) in c.fields.assignments.enumerated() { try insert.bind(value, at: first + Int32(i)) }
             while try insert.step() {}
         } catch let e as RetentionError where e.code == "constraint_violation" {
             if e.message.contains("customers.lead_id") {

@@ -81,4 +81,17 @@ struct PreparedCustomer: Sendable {
     var leadId: String
     var since: Int
     var fields: CustomerFields
+
+    /// The columns every new customer's row gives before its fields, in this order (`bindFixedColumns`).
+    static let fixedColumns = ["uuid", "lead_id", "customer_since", "created_at", "updated_at"]
+
+    /// Binds the values of `fixedColumns` to the parameters `first` … `first + 4` of `statement`, bound value by
+    /// value (no array of the row's values is built).
+    func bindFixedColumns(now: Int, to statement: Statement, from first: Int32) throws {
+        try statement.bind(.text(id), at: first)
+        try statement.bind(.text(leadId), at: first + 1)
+        try statement.bind(.int(Int64(since)), at: first + 2)
+        try statement.bind(.int(Int64(now)), at: first + 3)
+        try statement.bind(.int(Int64(now)), at: first + 4)
+    }
 }

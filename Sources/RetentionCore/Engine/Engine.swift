@@ -15,9 +15,7 @@ public final class Engine {
     var bulkImport = false
     /// The INSERT of a new customer, by the optional columns a body gave (an import's rows mostly give the
     /// same ones), so a row is not written by building and looking up its SQL text each time.
-    var newCustomerInserts: [[String]: Statement] = [:]
-    /// The last of them used, with its columns.
-    var lastNewCustomerInsert: ([String], Statement)?
+    var newCustomerInserts = ByColumnList<Statement>()
 
     public init(database: Database, user: String) {
         self.db = database

@@ -29,8 +29,6 @@ import Foundation
 /// would also become the conflict policy of every statement a trigger runs.
 final class NewCustomerRuns {
     static let rowsPerRun = 64
-    /// The columns every new customer's row gives, bound first (`writeNewCustomer` binds them the same).
-    static let fixedColumns = ["uuid", "lead_id", "customer_since", "created_at", "updated_at"]
     /// The columns a new (not erased) customer's row may give (`CustomerFields`).
     static let optionalColumns = ["agent_id", "first_name", "last_name", "email", "phone", "date_of_birth", "street", "city", "state", "zip_code",
                                   "country", "time_zone", "preferred_contact_method", "metadata", "satisfaction_score", "do_not_contact",
@@ -47,8 +45,7 @@ final class NewCustomerRuns {
     private let columnsPerRow: Int32
     /// Each optional column's position, and the value a row leaving it out stores (nil: none the run can bind).
     private let position: [String: (Int32, leftOut: SQLValue?)]
-    private var plans: [[String]: Plan?] = [:]
-    private var lastPlan: ([String], Plan?)?
+    private var plans = ByColumnList<Plan?>()
 
     /// Nil when the book's customers table has an insert trigger, or lacks one of the columns.
     init?(_ db: Database) throws {
@@ -64,7 +61,7 @@ final class NewCustomerRuns {
             position[column] = (Int32(i), defaultSQL.map(Self.literal) ?? (notNull ? nil : .null))
         }
         self.position = position
-        let columns = Self.fixedColumns + Self.optionalColumns
+        let columns = PreparedCustomer.fixedColumns + Self.optionalColumns
         columnsPerRow = Int32(columns.count)
         let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
         statement = try db.statement("INSERT OR FAIL INTO customers (\(columns.joined(separator: ", "))) VALUES "
@@ -143,31 +140,22 @@ final class NewCustomerRuns {
         return sql.uppercased() == "NULL" ? .null : nil
     }
 
-    /// How `c` goes in a run, or nil when it cannot (it is written alone). Looked up once for each list of
-    /// columns; the last one is tried first (an import's rows mostly give the same columns).
+    /// How `c` goes in a run, or nil when it cannot (it is written alone). Worked out once for each list of
+    /// columns (`ByColumnList`).
     func plan(for c: PreparedCustomer) -> Plan? {
-        let assignments = c.fields.assignments
-        if let (columns, plan) = lastPlan, columns.count == assignments.count, zip(columns, assignments).allSatisfy({ $0 == $1.0 }) {
-            return plan
-        }
-        let columns = assignments.map(\.0)
-        let plan: Plan?
-        if let known = plans[columns] {
-            plan = known
-        } else {
+        plans.value(for: c.fields.assignments) { columns in
             var given: [Int32] = []
             for column in columns {
-                guard let (slot, _) = position[column], !given.contains(slot) else { given = []; break }
+                guard let (slot, _) = position[column], !given.contains(slot) else { return nil }
                 given.append(slot)
             }
-            let missing = Self.optionalColumns.indices.map(Int32.init).filter { !given.contains($0) }
-                .map { (slot: $0, value: position[Self.optionalColumns[Int($0)]]!.leftOut) }
-            plan = given.count == columns.count && missing.allSatisfy({ $0.value != nil })
-                ? Plan(given: given, missing: missing.map { (slot: $0.slot, value: $0.value!) }) : nil
-            plans[columns] = plan
+            var missing: [(slot: Int32, value: SQLValue)] = []
+            for slot in Self.optionalColumns.indices.map(Int32.init) where !given.contains(slot) {
+                guard let value = position[Self.optionalColumns[Int(slot)]]!.leftOut else { return nil }
+                missing.append((slot, value))
+            }
+            return Plan(given: given, missing: missing)
         }
-        lastPlan = (columns, plan)
-        return plan
     }
 
     /// Writes one full run (`rowsPerRun` rows, each with its plan), value by value. Throws the statement's error
@@ -179,12 +167,8 @@ final class NewCustomerRuns {
         for r in 0 ..< count {
             let (c, plan) = row(r)
             let base = Int32(r) * columnsPerRow
-            try statement.bind(.text(c.id), at: base + 1)
-            try statement.bind(.text(c.leadId), at: base + 2)
-            try statement.bind(.int(Int64(c.since)), at: base + 3)
-            try statement.bind(.int(Int64(now)), at: base + 4)
-            try statement.bind(.int(Int64(now)), at: base + 5)
-            let first = base + Int32(Self.fixedColumns.count) + 1
+            try c.bindFixedColumns(now: now, to: statement, from: base + 1)
+            let first = base + Int32(PreparedCustomer.fixedColumns.count) + 1
             for (i, (_, value)) in c.fields.assignments.enumerated() { try statement.bind(value, at: first + plan.given[i]) }
             for (slot, value) in plan.missing { try statement.bind(value, at: first + slot) }
         }
