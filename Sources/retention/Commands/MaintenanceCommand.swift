@@ -41,13 +41,9 @@ enum MaintenanceCommand {
         let engine = try env.openEngine(create: false)
         let dryRun = args.flag("--dry-run")
         let tty = env.stderrIsTerminal
-        var began: [String: Date] = [:], took: [(String, Double)] = []
+        let clock = PhaseClock()
         let report = try engine.maintain(now: env.now, dryRun: dryRun) { phase in
-            switch phase {
-            case .began(let name): began[name] = Date()
-            case .ended(let name): if let start = began[name] { took.append((name, Date().timeIntervalSince(start))) }
-            default: break
-            }
+            clock.observe(phase)
             switch phase {
             case .began(let name) where name.hasPrefix("converting"):
                 FileHandle.standardError.write(Data("retention: converting the file to incremental vacuum, once: it is rewritten whole (needs free space about its size)…\n".utf8))
@@ -69,8 +65,8 @@ enum MaintenanceCommand {
                        + "reclaimed \(report.bytesReclaimed) bytes (\(mb(report.bytesBefore)) -> \(mb(report.bytesAfter)))"
                        + (report.convertedToIncremental ? "; the file was converted to incremental vacuum (once)." : "."))
         }
-        if !took.isEmpty {
-            Output.out("Took " + took.map { "\($0.0) \(String(format: "%.1f", $0.1)) s" }.joined(separator: ", ") + ".")
+        if !clock.ended.isEmpty {
+            Output.out("Took " + clock.ended.map { "\($0.phase) \(String(format: "%.1f", $0.seconds)) s" }.joined(separator: ", ") + ".")
         }
         return ExitCode.ok
     }
