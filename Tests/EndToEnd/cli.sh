@@ -254,6 +254,8 @@ check "dashboard refuses to run without a terminal" expect_exit 64 "$BIN" --db "
 # in place (carriage return, erase to the end of the line) and wiped before the summary; --quiet draws nothing.
 check "a piped import prints only its summary" bash -c "'$BIN' --db '$WORK/progress.db' import customers '$WORK/customers.csv' >'$WORK/p.out' 2>'$WORK/p.err' \
   && [ ! -s '$WORK/p.err' ] && [ \$(wc -l <'$WORK/p.out') -eq 1 ] && grep -q 'imported 300 customers' '$WORK/p.out'"
+printf 'leadId,agentId,firstName,lastName,email\none-1,agent-1,Ann,Lee,ann.one@example.com\n' > "$WORK/one.csv"
+check "one row imported is one customer, one policy or one event, not 1 customers" bash -c "'$BIN' --db '$WORK/progress.db' import customers '$WORK/one.csv' | grep -q ': imported 1 customer in '"
 check "a piped rescore prints only its summary" bash -c "'$BIN' --db '$WORK/progress.db' rescore >'$WORK/p.out' 2>'$WORK/p.err' \
   && [ ! -s '$WORK/p.err' ] && [ \$(wc -l <'$WORK/p.out') -eq 1 ] && grep -q '^Rescored [0-9]* customers' '$WORK/p.out'"
 check "a piped demo prints only its summary" bash -c "'$BIN' demo --customers 120 --db '$WORK/progress-demo.db' --no-open >'$WORK/p.out' 2>'$WORK/p.err' \

@@ -6,6 +6,15 @@
 public enum ExchangeKind: String, CaseIterable, Sendable {
     case customers, policies, events
 
+    /// What one row of this kind is, for "1 customer" where the kind's name is the plural.
+    public var oneRow: String {
+        switch self {
+        case .customers: "customer"
+        case .policies: "policy"
+        case .events: "event"
+        }
+    }
+
     public enum CellType: Sendable { case text, number, integer, boolean, list, json }
 
     public var columns: [(name: String, type: CellType)] {

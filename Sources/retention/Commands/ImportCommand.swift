@@ -191,7 +191,7 @@ enum ImportCommand {
         }
         let seconds = Date().timeIntervalSince(started)
         let verb = result.dryRun ? "would import" : "imported"
-        Output.out("\(path): \(verb) \(result.rows) \(kind.rawValue) in \(String(format: "%.2f", seconds)) s\(result.dryRun ? " (dry run: nothing written)" : "").")
+        Output.out("\(path): \(verb) \(result.rows) \(result.rows == 1 ? kind.oneRow : kind.rawValue) in \(String(format: "%.2f", seconds)) s\(result.dryRun ? " (dry run: nothing written)" : "").")
         return ExitCode.ok
     }
 
