@@ -113,7 +113,11 @@ check "a quote inside a field is named by file, line and column" bash -c "'$BIN'
 check "an empty file is named" bash -c "'$BIN' --db '$WORK/piped.db' import customers '$WORK/empty.csv' 2>&1 >/dev/null | grep -q 'empty.csv is empty: it needs a header row' && [ \${PIPESTATUS[0]} = 65 ]"
 check "naming standard input and the line" grep -q "^standard input: line $(wc -l < "$WORK/stdin-bad.csv"), column email" "$WORK/err"
 check "and imports nothing" bash -c "[ \"\$(sqlite3 '$WORK/piped.db' \"SELECT count(*) FROM customers WHERE lead_id LIKE 'stdin-%'\")\" = 0 ]"
-check "nor into a new book" bash -c "cat '$WORK/stdin-bad.csv' | '$BIN' --db '$WORK/piped-new.db' import customers - >/dev/null 2>&1; [ \"\$(sqlite3 '$WORK/piped-new.db' 'SELECT count(*) FROM customers')\" = 0 ] && ! ls '$WORK' | grep -q building"
+check "nor into a new book, which is not made" bash -c "cat '$WORK/stdin-bad.csv' | '$BIN' --db '$WORK/piped-new.db' import customers - >/dev/null 2>&1; [ \$? = 65 ] && ! ls '$WORK' | grep -q -e piped-new.db -e building"
+# Refused rows of any kind, loaded or synced, into a path with no book: exit 65 and still no book.
+check "refused policies into a new book leave no book" bash -c "'$BIN' --db '$WORK/nobook1.db' import policies '$WORK/policies.csv' >/dev/null 2>&1; [ \$? = 65 ] && [ ! -e '$WORK/nobook1.db' ]"
+check "a refused sync into a new book leaves no book" bash -c "'$BIN' --db '$WORK/nobook2.db' import customers '$WORK/stdin-bad.csv' --sync >/dev/null 2>'$WORK/err-sync'; [ \$? = 65 ] && [ ! -e '$WORK/nobook2.db' ] && grep -q 'nothing was written' '$WORK/err-sync'"
+check "a good sync into a new book makes it" bash -c "head -n 101 '$WORK/stdin-bad.csv' | '$BIN' --db '$WORK/nobook3.db' import customers - --sync | grep -q '100 new' && [ \"\$(sqlite3 '$WORK/nobook3.db' 'SELECT count(*) FROM customers')\" = 100 ]"
 check "the good rows from a pipe load a new book whole, searchable" bash -c "head -n -1 '$WORK/stdin-bad.csv' | '$BIN' --db '$WORK/piped-new2.db' import customers - >/dev/null \
   && [ \"\$(sqlite3 '$WORK/piped-new2.db' 'SELECT count(*) FROM customers; PRAGMA integrity_check' | tr '\n' ' ')\" = '20000 ok ' ] \
   && '$BIN' --db '$WORK/piped-new2.db' api GET '/customers?search=stdin19999@' --compact | grep -q 'stdin-19999'"

@@ -140,8 +140,31 @@ enum ImportCommand {
             input = .file(mapped)
         }
         if args.flag("--sync") {
-            let engine = try env.openEngine(create: !args.flag("--dry-run"))
-            return try sync(kind, reader: input.reader(name: shown), path: shown, args: args, engine: engine, env: env, progress: progress)
+            let reader = input.reader(name: shown)
+            let started = Date()
+            let clock = PhaseClock()
+            let run = { (engine: Engine) in
+                try engine.syncCSV(kind, reader: reader, dryRun: args.flag("--dry-run"), full: args.flag("--full"), now: env.now,
+                                   phases: { clock.observe($0); progress.observe($0) })
+            }
+            let result: SyncResult
+            if !args.flag("--dry-run") && isNewBook(env.databasePath) {
+                // A sync into a book that does not exist yet is built like a load into one: the book appears only
+                // if the sync succeeds, so refused rows or a kill leave no book behind.
+                struct Refused: Error { var result: SyncResult }
+                do {
+                    result = try Store.buildNewFile(at: env.databasePath, replacing: false) { db in
+                        let outcome = try run(Engine(database: db, user: env.user))
+                        if !outcome.problems.isEmpty { throw Refused(result: outcome) }
+                        return outcome
+                    }
+                } catch let refused as Refused {
+                    result = refused.result
+                }
+            } else {
+                result = try run(try env.openEngine(create: !args.flag("--dry-run")))
+            }
+            return report(result, path: shown, args: args, started: started, clock: clock, progress: progress)
         }
         let source = input
         return try report(args, env, kind: kind, path: shown, progress: progress) { engine, phases in
@@ -158,10 +181,10 @@ enum ImportCommand {
         let observe: (JobPhase) -> Void = { clock.observe($0); progress.observe($0) }
         let bookPath = env.databasePath
         let result: ImportResult
-        if kind == .customers && !args.flag("--dry-run") && isNewBook(bookPath) {
-            // A load of customers into a book that does not exist yet is built as a new file beside it, with no
-            // journal (every page written once), and put in place, complete, only if the import succeeds: a kill
-            // or a failure leaves no book, as before the import (`Store.buildNewFile`).
+        if !args.flag("--dry-run") && isNewBook(bookPath) {
+            // An import into a book that does not exist yet is built as a new file beside it, with no journal
+            // (every page written once), and put in place, complete, only if the import succeeds: refused rows,
+            // a failure or a kill leave no book, as before the import (`Store.buildNewFile`).
             struct Refused: Error { var result: ImportResult }
             do {
                 result = try Store.buildNewFile(at: bookPath, replacing: false) { db in
@@ -170,9 +193,8 @@ enum ImportCommand {
                     return outcome
                 }
             } catch let refused as Refused {
-                // Bad rows: nothing imported, and the (empty) book made, as an import into an existing one leaves it.
+                // Bad rows: nothing imported, and no book made.
                 result = refused.result
-                _ = try env.openEngine(create: true)
             }
         } else {
             // A dry run writes nothing, so it does not create a database either.
@@ -206,13 +228,10 @@ enum ImportCommand {
         return (try? fm.attributesOfItem(atPath: path)) == nil && !fm.fileExists(atPath: path + "-wal")
     }
 
-    static func sync(_ kind: ExchangeKind, reader: CSV.Reader, path: String, args: ParsedArguments, engine: Engine, env: CommandEnvironment,
-                     progress: ProgressLine) throws -> Int32 {
-        let started = Date()
-        let clock = PhaseClock()
+    /// Prints a sync's outcome, once it is on disk: the diff, the refused rows, and how it ended.
+    static func report(_ result: SyncResult, path: String, args: ParsedArguments, started: Date, clock: PhaseClock,
+                       progress: ProgressLine) -> Int32 {
         let dryRun = args.flag("--dry-run")
-        let result = try engine.syncCSV(kind, reader: reader, dryRun: dryRun, full: args.flag("--full"), now: env.now,
-                                     phases: { clock.observe($0); progress.observe($0) })
         progress.finish()
         if args.flag("--timings") {
             for (phase, seconds) in clock.ended { Output.err("retention import: \(String(format: "%8.2f", seconds)) s  \(phase)") }
