@@ -255,6 +255,8 @@ import Testing
         #expect(try engine.db.scalarInt("SELECT count(*) FROM customers WHERE scored_at IS NOT NULL") == 0)
         let first = try engine.rescore(now: testNow - 86_400)
         #expect(first.riskIncreases == 0 && (first.byRisk[.critical] ?? 0) + (first.byRisk[.high] ?? 0) > 5)
+        // Every customer was scored for the first time.
+        #expect(first.firstScores == first.customers && first.customers == 150)
         #expect(try count(engine, "tasks") == 0)
         #expect(try engine.db.scalarInt("SELECT count(*) FROM retention_events WHERE event_type = 'churn_risk_increased'") == 0)
         // Scored before at low risk: the rises are real.
@@ -263,6 +265,11 @@ import Testing
         // Every customer in force now at high or critical rose from low; former customers raise nothing.
         let highNow = try engine.db.scalarInt("SELECT count(*) FROM customers WHERE churn_risk >= 2 AND active_policies > 0")
         #expect(summary.riskIncreases == highNow && highNow > 0)
+        #expect(summary.firstScores == 0)
+        // The risk counts are those of the customers in force (the queue's), former customers and prospects apart.
+        let inForce = try engine.db.scalarInt("SELECT count(*) FROM customers WHERE active_policies > 0")
+        #expect(summary.byRisk.values.reduce(0, +) == inForce && summary.outOfForce == 150 - inForce && summary.outOfForce > 0)
+        #expect(summary.byRisk[.critical] == (try engine.db.scalarInt("SELECT count(*) FROM customers WHERE churn_risk = 3 AND active_policies > 0")))
         let rises = try engine.db.query("SELECT customer_id FROM retention_events WHERE event_type = 'churn_risk_increased' ORDER BY customer_id") { $0.int64(0) }
         #expect(rises.count == summary.riskIncreases)
         let tasks = try engine.db.query("""

@@ -240,7 +240,14 @@ extension Engine {
     /// What a rescore did.
     public struct RescoreSummary: Sendable {
         public var customers = 0
+        /// The customers with a policy in force by their new risk level: the at-risk queue's counts.
         public var byRisk: [ChurnRisk: Int] = [:]
+        /// The customers scored with no policy in force (former customers and prospects): scored, as the spec
+        /// asks, but never in the at-risk queue or its counts.
+        public var outOfForce = 0
+        /// The customers scored for the first time: a first score has no earlier risk to rise from, so it
+        /// raises no alert and is not among `riskIncreases`.
+        public var firstScores = 0
         public var riskIncreases = 0
         /// The customers given a history row (health and LTV): those whose score moved materially or whose
         /// last row is older than the interval (`HistorySettings`).
@@ -263,6 +270,10 @@ extension Engine {
         var previousRisk: ChurnRisk
         var risk: ChurnRisk
         var probability: Double
+        /// Whether the customer holds a policy in force (else a former customer or a prospect: not in the queue).
+        var inForce: Bool
+        /// Whether this is the customer's first score (it raises no alert: there is no earlier risk to rise from).
+        var firstScore: Bool
         /// The values of the writer's score UPDATE: the new score columns, then the customer's row id.
         var scoreColumns: [SQLValue]
         /// The history rows' values; nil when the score did not move materially (`HistorySettings.records`).
@@ -360,6 +371,7 @@ extension Engine {
                                                  now: inputs.now, since: last)
             range.customers.append(RescoredCustomer(
                 customerRowID: row, previousRisk: previous, risk: sc.risk, probability: sc.probability,
+                inForce: sc.signals.activePolicies > 0, firstScore: stored == nil,
                 scoreColumns: [.double(sc.health.overall), .int(Int64(sc.risk.rank)), .double(sc.probability), .init(sc.topFactor?.title),
                                .int(Int64(inputs.now)), .int(Int64(ltv.projectedCents)), .text(ltv.tier), .int(row)],
                 healthHistory: records ? Engine.healthHistoryValues(score(sc.signals, model: inputs.model, medians: inputs.medians), customerID: uuid,
@@ -540,7 +552,8 @@ extension Engine {
             if scope == .changed { try applyRescoredScattered() } else { try applyRescored(rows: customers.map(\.customerRowID)) }
             for r in customers {
                 summary.customers += 1
-                summary.byRisk[r.risk, default: 0] += 1
+                if r.inForce { summary.byRisk[r.risk, default: 0] += 1 } else { summary.outOfForce += 1 }
+                if r.firstScore { summary.firstScores += 1 }
                 if r.risk >= .high && r.risk > r.previousRisk { summary.riskIncreases += 1 }
                 if r.healthHistory != nil { summary.historyRows += 1 }
             }

@@ -49,8 +49,20 @@ enum RescoreCommand {
         let changed = args.flag("--changed")
         let summary = try engine.rescore(changed ? .changed : .all, now: env.now) { progress.observe($0) }
         progress.finish()
-        let risk = ChurnRisk.allCases.map { "\(summary.byRisk[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
-        Output.out("Rescored \(summary.customers) \(changed ? "changed " : "")customers in \(String(format: "%.1f", Date().timeIntervalSince(started))) s: \(risk); \(summary.riskIncreases) rose to high or critical; \(summary.historyRows) history rows added.")
+        Output.out(summaryLine(summary, changed: changed, seconds: Date().timeIntervalSince(started)))
         return ExitCode.ok
+    }
+
+    /// The rescore's outcome on one line (a cron log greps it): the risk levels of the customers with a policy
+    /// in force (the at-risk queue's counts, as the dashboard shows them), the others apart, the rises (a first
+    /// score is no rise), and the history rows written.
+    static func summaryLine(_ summary: Engine.RescoreSummary, changed: Bool, seconds: Double) -> String {
+        let inForce = summary.customers - summary.outOfForce
+        let risk = ChurnRisk.allCases.map { "\(summary.byRisk[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+        let without = summary.outOfForce > 0 ? "; \(summary.outOfForce) without one (former customers and prospects: not in the at-risk queue)" : ""
+        let first = summary.firstScores > 0 ? " (\(summary.firstScores) scored for the first time, which raises no alert)" : ""
+        return "Rescored \(summary.customers) \(changed ? "changed " : "")customer\(summary.customers == 1 ? "" : "s") in \(String(format: "%.1f", seconds)) s: "
+            + "\(inForce) with a policy in force (\(risk))\(without); \(summary.riskIncreases) rose to high or critical\(first); "
+            + "\(summary.historyRows) history row\(summary.historyRows == 1 ? "" : "s") added."
     }
 }
