@@ -348,6 +348,66 @@ import Testing
         #expect(doc["calculatedAt"] == .string(Timestamp.formatInstant(testNow)))
     }
 
+    /// A win-back's revenue is the customers it won back: for a customer with nothing in force when enrolled,
+    /// the first term of each policy taken out in the window counts; one taken out after the window does not,
+    /// nor a policy that a customer in force adds (a cross-sale is new business, not revenue kept).
+    @Test func aWinBackEarnsTheFirstTermOfThePoliciesItsFormerCustomersTakeOut() throws {
+        let engine = try makeEngine(user: "manager")
+        let enrolledAt = testNow   // 2024-01-15; the window is 0 + 90 days: up to 2024-04-14
+        let day = Timestamp.secondsPerDay
+        func policy(_ customer: String, _ number: String, amount: Int, frequency: String, from: String, to: String) throws -> String {
+            try engine.createPolicy(try json("""
+                {"customerId":"\(customer)","agentId":"a","policyNumber":"\(number)","policyType":"auto",
+                 "premium":{"amount":\(amount),"frequency":"\(frequency)","currency":"USD"},
+                 "coverage":{"type":"comprehensive","amount":50000},"effectiveDate":"\(from)","expirationDate":"\(to)"}
+                """), now: testNow - 400 * day).id
+        }
+        var rows: [String: (id: String, row: Int64)] = [:]
+        for name in ["W1", "W2", "T1"] {
+            let c = try engine.createCustomer(try json(#"{"leadId":"\#(name)","agentId":"a","firstName":"\#(name)","lastName":"X","email":"\#(name)@example.com"}"#),
+                                              now: testNow - 400 * day)
+            rows[name] = (c.id, c.rowID)
+        }
+        // W1 and W2 left before the campaign (their policies cancelled 10 days before it); T1 is in force.
+        for name in ["W1", "W2"] {
+            let old = try policy(rows[name]!.id, "OLD-\(name)", amount: 900, frequency: "annual", from: "2023-01-01", to: "2024-01-01")
+            _ = try engine.updatePolicy(id: old, try json(#"{"status":"cancelled"}"#), now: enrolledAt - 10 * day)
+        }
+        _ = try policy(rows["T1"]!.id, "OLD-T1", amount: 1500, frequency: "annual", from: "2023-06-01", to: "2024-06-01")
+        let campaign = try engine.createCampaign(try json(#"{"name":"Back","type":"winback","touchpoints":[{"type":"email","template":"engagement","delay":0}]}"#),
+                                                 now: testNow)
+        let campaignRow = try engine.db.scalarInt("SELECT id FROM campaigns WHERE uuid = ?", [.text(campaign.id)])
+        for name in ["W1", "W2", "T1"] {
+            try engine.db.run("INSERT INTO campaign_enrollments (campaign_id, customer_id, run_at, enrolled_at, is_control) VALUES (?, ?, ?, ?, 0)",
+                              [.int(Int64(campaignRow)), .int(rows[name]!.row), .int(Int64(enrolledAt)), .int(Int64(enrolledAt))])
+            try engine.db.run("""
+                INSERT INTO touchpoints (uuid, campaign_id, customer_id, channel, status, due_at, sent_at, created_at, updated_at)
+                VALUES (?, ?, ?, 'email', 'sent', ?4, ?4, 0, 0)
+                """, [.text("tp-\(name)"), .int(Int64(campaignRow)), .int(rows[name]!.row), .int(Int64(enrolledAt))])
+        }
+        // W1 comes back on 2024-02-01 with $100 a month for 6 months (annual $1,200, first term $600) and a
+        // $300-a-year policy on 2024-03-01 (12 months, $300); W2 comes back on 2024-05-01, after the window;
+        // T1, in force, adds a $2,000 policy on 2024-02-01.
+        _ = try policy(rows["W1"]!.id, "NEW-W1a", amount: 100, frequency: "monthly", from: "2024-02-01", to: "2024-08-01")
+        _ = try policy(rows["W1"]!.id, "NEW-W1b", amount: 300, frequency: "annual", from: "2024-03-01", to: "2025-03-01")
+        _ = try policy(rows["W2"]!.id, "NEW-W2", amount: 800, frequency: "annual", from: "2024-05-01", to: "2025-05-01")
+        _ = try policy(rows["T1"]!.id, "NEW-T1", amount: 2000, frequency: "annual", from: "2024-02-01", to: "2025-02-01")
+
+        let p = try engine.campaignPerformance(id: campaign.id, now: enrolledAt + 200 * day)
+        // Revenue: W1's first terms $1,200 × 6/12 + $300 × 12/12 = $900; W2 and T1 add nothing.
+        #expect(p.revenue.retained == 900)
+        // Cost: 3 e-mails × 1¢; ROI = (90,000 − 3) / 3 × 100 = 2,999,900 %.
+        #expect(p.cost == 0.03 && p.roi == 2_999_900)
+        // Retention: W1, W2 and T1 all hold a policy in force on day 200.
+        #expect(p.retention.treatedRate == 100)
+        // A campaign aimed at customers in force wins no one back: W1 enrolled in one earns it nothing.
+        let loyalty = try engine.createCampaign(try json(#"{"name":"Keep","type":"loyalty","touchpoints":[{"type":"email","template":"engagement","delay":0}]}"#),
+                                                now: testNow)
+        try engine.db.run("INSERT INTO campaign_enrollments (campaign_id, customer_id, run_at, enrolled_at, is_control) SELECT id, ?, ?, ?, 0 FROM campaigns WHERE uuid = ?",
+                          [.int(rows["W1"]!.row), .int(Int64(enrolledAt)), .int(Int64(enrolledAt)), .text(loyalty.id)])
+        #expect(try engine.campaignPerformance(id: loyalty.id, now: enrolledAt + 200 * day).revenue.retained == 0)
+    }
+
     /// Performance read for many campaigns at once is each campaign's own: on a demo book with campaigns of
     /// different segments, sequences and progress (and one never activated), in any order.
     @Test func manyCampaignsAtOnceGiveEachItsOwnPerformance() throws {

@@ -41,7 +41,7 @@ extension Engine {
     /// over their enrolments, however many campaigns (a campaign without either has empty totals). With
     /// `agentId`, only the touchpoints and enrolments of that agent's customers count.
     func campaignMeasures(_ campaigns: [Campaign], agentId: String? = nil, now: Int? = nil) throws -> [Int64: CampaignMeasure] {
-        var out = try campaignMeasures(campaigns.map { ($0.rowID, Engine.attributionWindow($0)) }, agentId: agentId, now: now)
+        var out = try campaignMeasures(campaigns.map { ($0.rowID, Engine.attributionWindow($0), $0.targetSegment.formerCustomers) }, agentId: agentId, now: now)
         // A/B steps: each template's touchpoints, read only for the campaigns that have some.
         let tested = campaigns.filter { $0.sequence.contains { !$0.variants.isEmpty } }
         if !tested.isEmpty {
@@ -64,7 +64,10 @@ extension Engine {
     /// by the same expressions; the other measures stay empty.
     /// With `now`, each group also counts its enrolments whose measurement window (the attribution window
     /// after enrolment) has passed by then.
-    func campaignMeasures(_ campaigns: [(rowID: Int64, window: Int)], agentId: String? = nil, valueOnly: Bool = false, now: Int? = nil) throws -> [Int64: CampaignMeasure] {
+    /// `formerCustomers` is the campaign's audience (`TargetSegment.formerCustomers`): only such a campaign
+    /// can win a customer back, so only its enrolments are asked for the policies taken out after them.
+    func campaignMeasures(_ campaigns: [(rowID: Int64, window: Int, formerCustomers: Bool)], agentId: String? = nil, valueOnly: Bool = false,
+                          now: Int? = nil) throws -> [Int64: CampaignMeasure] {
         var out = Dictionary(campaigns.map { ($0.rowID, CampaignMeasure()) }, uniquingKeysWith: { a, _ in a })
         guard !campaigns.isEmpty else { return out }
         let ids = JSONValue.array(campaigns.map { .int(Int($0.rowID)) }).serialized()
@@ -109,13 +112,23 @@ extension Engine {
         // Enrolments, each campaign's in customer order: whether each customer still holds a policy in force
         // (from the customer's policies index, not the wide customer row) and the premium of the terms they
         // renewed in the campaign's attribution window after enrolment.
-        let windows = JSONValue.array(campaigns.map { .array([.int(Int($0.rowID)), .int($0.window)]) }).serialized()
+        let windows = JSONValue.array(campaigns.map { .array([.int(Int($0.rowID)), .int($0.window), .bool($0.formerCustomers)]) }).serialized()
         let enrolmentsByAgent = agentId == nil ? "" : " AND e.customer_id IN (SELECT id FROM customers WHERE agent_id = ?2)"
+        // Revenue: the terms the customer renewed in the window, and, in a campaign aimed at former customers (a
+        // win-back), for a customer who held no policy in force when enrolled, the first term of each policy they
+        // took out in the window: winning them back is the revenue. Read from the customer's policies index;
+        // whether they held a policy at enrolment is asked only of the few who took one out in the window.
         let revenue = """
             coalesce((SELECT sum(coalesce(json_extract(ev.data, '$.premiumAfter') * 100, p.annual_premium_cents) * p.term_months / 12.0)
                    FROM retention_events ev JOIN policies p ON p.id = ev.policy_id
                    WHERE ev.customer_id = e.customer_id AND ev.event_type = 'policy_renewed'
                      AND ev.occurred_at >= e.enrolled_at AND ev.occurred_at < e.enrolled_at + k.window), 0)
+            + CASE WHEN k.former THEN coalesce((SELECT n.cents FROM (SELECT sum(p.annual_premium_cents * p.term_months / 12.0) AS cents FROM policies p
+                                              WHERE p.customer_id = e.customer_id AND p.inception_date >= e.enrolled_at
+                                                AND p.inception_date < e.enrolled_at + k.window) n
+                        WHERE n.cents IS NOT NULL
+                          AND NOT EXISTS (SELECT 1 FROM policies p WHERE p.customer_id = e.customer_id AND p.inception_date <= e.enrolled_at
+                                            AND (p.ended_at IS NULL OR p.ended_at > e.enrolled_at))), 0) ELSE 0 END
             """
         let inForce = valueOnly ? "NULL" : """
             EXISTS (SELECT 1 FROM policies p WHERE p.customer_id = e.customer_id AND p.status IN \(PolicyStatus.inForceSQL))
@@ -123,7 +136,7 @@ extension Engine {
         // An enrolment is measured once its window has passed (`?3`, now; 0 without it).
         let measured = now == nil ? "0" : "e.enrolled_at + k.window <= ?3"
         try db.forEach("""
-            WITH k(id, window) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1))
+            WITH k(id, window, former) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(?1))
             SELECT campaign_id, is_control, count(*), sum(f), total(rev), total(rev * rev), sum(m) FROM (
               SELECT e.campaign_id, e.is_control, \(inForce) AS f, \(revenue) AS rev, \(measured) AS m
               FROM k JOIN campaign_enrollments e ON e.campaign_id = k.id\(enrolmentsByAgent)\(valueOnly ? " AND e.is_control = 0" : ""))
@@ -165,7 +178,11 @@ extension Engine {
 /// - engagementRate = customers who opened, clicked or responded / reached;
 /// - retention rate of a group = customers still holding a policy in force / group size;
 /// - revenue retained = premium of the terms renewed (`policy_renewed`) by the group's customers between
-///   enrolment and 90 days after the sequence's last step (the attribution window);
+///   enrolment and 90 days after the sequence's last step (the attribution window), plus, in a campaign aimed
+///   at former customers (`formerCustomers`: every win-back unless it says otherwise), for each customer who
+///   held no policy in force when enrolled, the first term of each policy they took out in that window
+///   (inception in it: annual premium × term months / 12). A policy a customer in force adds (a cross-sale)
+///   is not counted: it is new business, not revenue kept;
 /// - cost = Σ touches sent × the channel's cost per touch;
 /// - ROI = (revenue retained − cost) / cost × 100;
 /// - with a control group: uplift = treated retention rate − control retention rate (percentage points);

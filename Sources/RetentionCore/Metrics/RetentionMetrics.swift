@@ -378,11 +378,11 @@ extension Engine {
         // times), with their attribution windows; then their whole revenue and cost, read for all at once.
         guard period.includesCampaignROI else { return reads }
         let measured = try db.query("""
-            SELECT k.id, k.sequence FROM campaigns k
+            SELECT k.id, k.sequence, coalesce(json_extract(k.target_segment, '$.formerCustomers'), 0) FROM campaigns k
             WHERE k.id IN (SELECT t.campaign_id FROM touchpoints t \(agentJoin("t")) WHERE t.sent_at >= ?1 AND t.sent_at < ?2)
-            """, periodParams) { r -> (rowID: Int64, window: Int) in
+            """, periodParams) { r -> (rowID: Int64, window: Int, formerCustomers: Bool) in
             let lastDelay = (try? JSONValue.parse(r.text(1)))?.arrayValue?.last?["delay"]?.doubleValue ?? 0
-            return (r.int64(0), Int(lastDelay) * 60 + 90 * Timestamp.secondsPerDay)
+            return (r.int64(0), Int(lastDelay) * 60 + 90 * Timestamp.secondsPerDay, r.bool(2))
         }
         for (_, m) in try campaignMeasures(measured, agentId: period.agentId, valueOnly: true).sorted(by: { $0.key < $1.key }) {
             reads.campaignValue.revenueCents += m.treated.revenueCents
