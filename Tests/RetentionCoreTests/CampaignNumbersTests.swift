@@ -53,6 +53,10 @@ import Testing
         #expect(F.count(12426) == "12,426" && F.count(nil) == "—")
         #expect(F.money(4.07) == "$4.07" && F.money(131_109.4) == "$131,109" && F.money(-150) == "−$150")
         #expect(F.roi(48841.2) == "+48,841%" && F.roi(-100) == "−100%" && F.roi(0) == "0%")
+        // The pane's column (8 wide) keeps every ROI whole: thousands of percent from 100,000 %, millions beyond.
+        #expect(F.roiShort(48841.2) == "+48,841%" && F.roiShort(99_999.4) == "+99,999%" && F.roiShort(-100) == "−100%")
+        #expect(F.roiShort(173_771.2) == "+174k%" && F.roiShort(-250_400) == "−250k%" && F.roiShort(9_999_400) == "+9,999k%")
+        #expect(F.roiShort(9_999_600) == "+10M%" && F.roiShort(12_345_678) == "+12M%")
         #expect(F.points(3.14) == "+3.1 pts" && F.signed(-0.04) == "+0.0" && F.signed(-0.1) == "−0.1")
         #expect(F.interval(.init(estimate: 10, lower: -0.05, upper: 23.48), F.signed) == "+10.0 (−0.1 to +23.5)")
     }

@@ -41,7 +41,7 @@ import Testing
         let cells = CampaignsPane.cells(reminder)
         #expect(cells[1] == CampaignNumberFormat.count(p.touchpoints.byStatus[.sent]) && cells[2] == CampaignNumberFormat.count(p.customers.reached))
         #expect(cells[4] == String(format: "%.0f/%.0f", p.retention.treatedRate!, p.retention.controlRate!))
-        #expect(cells[5] == CampaignNumberFormat.signed(p.retention.upliftPoints!) && cells[6] == CampaignNumberFormat.roi(p.roi))
+        #expect(cells[5] == CampaignNumberFormat.signed(p.retention.upliftPoints!) && cells[6] == CampaignNumberFormat.roiShort(p.roi))
         // The weekly welcome has run for nine weeks of a 111-day window: too early, not 100 % or −100 %.
         #expect(welcome.tooEarly?.hasPrefix("too early (") == true)
         #expect(Array(CampaignsPane.cells(welcome)[4...6]) == ["early", "early", "early"])

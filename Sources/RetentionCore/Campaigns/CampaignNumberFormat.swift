@@ -23,6 +23,16 @@ public enum CampaignNumberFormat {
         let r = Int(v.rounded())
         return (r > 0 ? "+" : r < 0 ? "−" : "") + NumberText.grouped(abs(r)) + "%"
     }
+    /// ROI for a table column (8 wide): as `roi` up to ±99,999 %, then in thousands of percent, rounded
+    /// ("+173,771%" → "+174k%"), and in millions from ±10,000k % ("+12M%"), so the column never cuts it short.
+    public static func roiShort(_ v: Double?) -> String {
+        guard let v else { return "—" }
+        let r = v.rounded()
+        guard abs(r) >= 100_000 else { return roi(v) }
+        let sign = r > 0 ? "+" : "−"
+        let thousands = (abs(r) / 1_000).rounded()
+        return thousands < 10_000 ? sign + NumberText.grouped(Int(thousands)) + "k%" : sign + NumberText.grouped(Int((abs(r) / 1_000_000).rounded())) + "M%"
+    }
     /// A value with its 95 % interval: "+10.0 pts (−0.1 to +23.5)".
     public static func interval(_ i: CampaignStatistics.Interval?, _ format: (Double) -> String) -> String {
         guard let i else { return "—" }

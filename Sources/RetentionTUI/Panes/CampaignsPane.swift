@@ -54,7 +54,7 @@ enum CampaignsPane: Pane {
             r.campaign.name, F.count(r.sent), F.count(r.reached), F.count(r.responded),
             early ? (r.targeted + r.sent == 0 ? "—" : "early") : r.treatedRate == nil ? "—" : "\(whole(r.treatedRate))/\(whole(r.controlRate))",
             early ? (r.targeted + r.sent == 0 ? "—" : "early") : r.upliftPoints.map { F.signed($0) } ?? "—",
-            early ? (r.targeted + r.sent == 0 ? "—" : "early") : F.roi(r.roi),
+            early ? (r.targeted + r.sent == 0 ? "—" : "early") : F.roiShort(r.roi),
             r.campaign.status.rawValue, F.money(r.revenue), F.money(r.cost), F.count(r.targeted), r.campaign.type.rawValue,
             F.percent(goal, places: 0),
         ]
