@@ -143,6 +143,41 @@ check_screen "naming the cue" "do not contact"
 $T send-keys -t tui y
 check_screen "yes enrols" "Enrolled:"
 
+# / then Esc leaves the at-risk list exactly as it was, though the list followed the typing meanwhile: the same
+# rows, the same row selected (highlighted) and the same scroll; compared with the colours (capture-pane -e).
+$T send-keys -t tui 1 g
+for _ in $(seq 22); do $T send-keys -t tui j; done
+check_screen "22 rows down the at-risk list" "At-risk customers (23/"
+sleep 1.5 # the detail follows the cursor and the timer's refresh lands
+BEFORE=$($T capture-pane -p -e -t tui | sed -n '3,25p')
+$T send-keys -t tui /
+check_screen "/ opens the filter prompt" "Filter at-risk"
+$T send-keys -t tui -l "ma"
+check_screen "the list follows the typing, from its first row" '(1/'
+$T send-keys -t tui Escape
+check_screen "Esc cancels the filter" "Filter cancelled."
+check_screen "Esc selects the same row again" "At-risk customers (23/"
+sleep 0.5
+if [ "$($T capture-pane -p -e -t tui | sed -n '3,25p')" = "$BEFORE" ]; then ok; else fail "Esc leaves the list as it was (rows, selection, scroll)"; fi
+# A token with nothing after its colon is not read (it would match nobody, silently): the status line says what
+# it needs; Enter leaves the prompt open; an unknown policy type names the types.
+$T send-keys -t tui /
+$T send-keys -t tui -l "agent:"
+check_screen "agent: alone says what it needs, with a real id" "agent: needs an agent's id, e.g. agent:agent-"
+$T send-keys -t tui Enter
+sleep 0.5
+if screen | grep -qF 'Filter at-risk' && ! screen | grep -qF '· "agent:"'; then ok; else fail "Enter does not apply an empty agent: token"; fi
+$T send-keys -t tui C-u
+$T send-keys -t tui -l "type:"
+check_screen "type: alone lists the policy types" "type: needs one of auto/home/renters/condo/life/health/umbrella/commercial/motorcycle/boat/pet/travel/disability."
+$T send-keys -t tui -l "nonsense"
+check_screen "an unknown policy type is named, with the types" "type:nonsense is not one of auto/home/"
+$T send-keys -t tui C-u
+$T send-keys -t tui -l "tag:"
+check_screen "tag: alone says what it needs" "tag: needs a tag, e.g. tag:vip."
+$T send-keys -t tui Escape
+check_screen "Esc again: the list as it was" "At-risk customers (23/"
+
 $T send-keys -t tui q
 check_screen "quits cleanly" "EXITED 0"
 echo "tui-specialist: $passed passed, $failed failed"

@@ -73,7 +73,7 @@ public struct DashboardState: Sendable {
     /// The first line of help shown, when help is longer than the screen (↑↓ scroll it).
     public var helpOffset = 0
     public var status: (text: String, isError: Bool)? { didSet { keys.statusChanged = true } }
-    /// Keys, terminals and the book's file (`KeysAndTerminal.swift`): the prompt's cursor, the filter
+    /// Keys, terminals and the book's file (`KeysState.swift`): the prompt's cursor, the at-risk list
     /// before `/`, how long the status line has shown, actions waiting, read-only, the book's name.
     public var keys = KeysState()
     /// The first line of a preview shown, when it is longer than the screen.

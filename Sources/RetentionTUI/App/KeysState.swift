@@ -1,4 +1,5 @@
 import Foundation
+import RetentionCore
 
 /// Where `y`'s clipboard sequence (OSC 52) goes, which decides what the status line can promise.
 public enum ClipboardRoute: Sendable, Equatable {
@@ -18,14 +19,30 @@ public enum ClipboardRoute: Sendable, Equatable {
     }
 }
 
+/// What the at-risk list was when `/` opened the filter prompt, all Esc must put back: the filter line in
+/// force, the selected customer and the list's scroll (`TableState`), and the window of the queue its rows were
+/// read with (`ListRequest.atRiskWindow`, `atRiskAnchor`), so the rows read again are the same rows.
+public struct FilterPromptOrigin: Sendable, Equatable {
+    public var filterText: String?
+    public var selection: TableState
+    public var window: QueueWindow
+    public var anchor: Int
+    /// The selected customer's agent, the example `agent:`'s hint gives.
+    public var agentExample: FilterLine.AgentExample?
+    /// The list was read for another line while the prompt was open (the list follows the typing): its rows,
+    /// selection and scroll are another filter's, and Esc reads the original ones again.
+    public var readSince = false
+}
+
 /// The part of the dashboard's state about keys, terminals and the book's file: the prompt's cursor, the
-/// filter Esc puts back, how long the status line has shown its message, actions waiting for the book,
+/// at-risk list Esc puts back, how long the status line has shown its message, actions waiting for the book,
 /// and whether the book is read-only. Kept together, apart from the panes' state.
 public struct KeysState: Sendable, Equatable {
     /// The cursor in the open prompt, in characters from the start; nil: at the end of its text.
     public var promptCursor: Int?
-    /// The filter line in force when `/` opened the filter prompt: Esc puts it back.
-    public var filterBeforePrompt: String?
+    /// The at-risk list as it was when `/` opened the filter prompt (its filter, selection and scroll): Esc
+    /// puts it back. Nil while no filter prompt is open.
+    public var filterPrompt: FilterPromptOrigin?
     /// Set whenever `status` is assigned during one `update`.
     public var statusChanged = false
     /// When the status line's message was put there (the `now` of `update`).
@@ -129,7 +146,8 @@ extension DashboardState {
         return [.reloadPanes]
     }
 
-    /// Esc or Ctrl-C in a prompt: nothing is done; the filter prompt puts back the filter it opened with.
+    /// Esc or Ctrl-C in a prompt: nothing is done. The filter prompt puts back the at-risk list as it was when
+    /// `/` opened it: the filter, and, when the list followed the typing, its rows, selected customer and scroll.
     mutating func cancelPrompt(_ action: PendingAction) -> [Effect] {
         overlay = nil
         keys.promptCursor = nil
@@ -137,11 +155,16 @@ extension DashboardState {
             status = ("Cancelled; nothing changed.", false)
             return []
         }
-        let old = keys.filterBeforePrompt ?? ""
+        let origin = keys.filterPrompt
+        keys.filterPrompt = nil
+        let old = origin?.filterText ?? ""
         let changed = (filterText ?? "") != old
         applyFilter(old)
-        status = (old.isEmpty ? "Filter cancelled." : "Filter cancelled; still filtering by \(old).", false)
-        return changed ? [.reloadPanes] : []
+        status = (old.isEmpty ? "Filter cancelled." : "Filter cancelled; still filtering by \(DisplayText.clean(old)).", false)
+        guard let origin else { return changed ? [.reloadPanes] : [] }
+        // Nothing was read while the prompt was open: the list is still as it was (its selection and scroll too).
+        guard origin.readSince else { return [] }
+        return restoreList(origin)
     }
 
     /// What `y` says after sending `value`: a copy by OSC 52 is never confirmed by the terminal, so the

@@ -61,10 +61,7 @@ extension DashboardState {
             detailScroll = 0
             return showDetail(id)
         case .back: return escape()
-        case .filter:
-            keys.filterBeforePrompt = filterText
-            keys.promptCursor = nil
-            overlay = .prompt(title: "Filter at-risk: name or e-mail, agent:ID, type:auto, tag:vip", text: filterText ?? "", action: .search)
+        case .filter: openFilterPrompt()
         case .sort: return nextSort()
         case .reverse: return reverseOrder()
         case .zoom: return toggleZoom()
@@ -141,34 +138,71 @@ extension DashboardState {
         editor.insert(line)
         keys.promptCursor = editor.cursor
         overlay = .prompt(title: title, text: editor.text, action: action)
-        if action == .search {
-            applyFilter(editor.text.trimmingCharacters(in: .whitespaces))
-            return [.reloadPanes]
-        }
-        return []
+        return action == .search ? filterTyped(editor.text) : []
     }
 
-    /// The at-risk filter line: `agent:ID`, `type:POLICYTYPE`, `tag:TAG` tokens, the rest a name or e-mail search.
-    mutating func applyFilter(_ line: String) {
-        var words: [String] = []
-        request.atRisk.agentId = nil
-        request.atRisk.policyType = nil
-        request.atRisk.tag = nil
-        var problems: [String] = []
-        for token in line.split(separator: " ").map(String.init) {
-            if token.hasPrefix("agent:") { request.atRisk.agentId = String(token.dropFirst(6)) }
-            else if token.hasPrefix("type:") {
-                if let t = PolicyType(rawValue: String(token.dropFirst(5))) { request.atRisk.policyType = t } else { problems.append(token) }
-            } else if token.hasPrefix("tag:") { request.atRisk.tag = String(token.dropFirst(4)) }
-            else { words.append(token) }
+    /// `/`: the filter prompt, holding the line in force. What the list is now (its filter, selected customer,
+    /// scroll and the window its rows were read with) is kept for Esc (`FilterPromptOrigin`).
+    mutating func openFilterPrompt() {
+        // A selection Esc is still putting back (its rows not read yet) is the one to keep.
+        let selection = paging.restoreSelection ?? atRiskSelection
+        keys.filterPrompt = FilterPromptOrigin(filterText: filterText, selection: selection, window: request.lists.atRiskWindow,
+                                               anchor: request.lists.atRiskAnchor,
+                                               agentExample: selectedAtRisk.flatMap { $0.agentId.isEmpty ? nil : FilterLine.AgentExample(id: $0.agentId, customer: $0.name) })
+        keys.promptCursor = nil
+        overlay = .prompt(title: "Filter at-risk: name or e-mail, agent:ID, type:auto, tag:vip", text: filterText ?? "", action: .search)
+    }
+
+    /// The filter prompt's line changed (a key, a paste): the list follows it. A line with a token that cannot
+    /// be applied yet (`agent:` with no id, `type:` with no known line) is not read: the list keeps the rows of the
+    /// last line that could be applied, and the status line says what the token needs.
+    mutating func filterTyped(_ text: String) -> [Effect] {
+        let line = text.trimmingCharacters(in: .whitespaces)
+        let parsed = FilterLine(line, agentExample: keys.filterPrompt?.agentExample)
+        if let problem = parsed.problem {
+            status = (problem, false)
+            return []
         }
-        request.atRisk.search = words.isEmpty ? nil : words.joined(separator: " ")
+        let before = request.atRisk
+        applyFilter(parsed, line: line)
+        guard request.atRisk != before else { return [] }
+        keys.filterPrompt?.readSince = true
+        return [.reloadPanes]
+    }
+
+    /// Enter in the filter prompt: the line is put in force and the prompt closes. A line that cannot be applied
+    /// leaves the prompt open as it was, and the hint is said again as an error (red): the prompt staying open
+    /// and the colour say it was not applied, and the hint's words all fit the status line.
+    mutating func acceptFilter(_ text: String) -> [Effect] {
+        let line = text.trimmingCharacters(in: .whitespaces)
+        let parsed = FilterLine(line, agentExample: keys.filterPrompt?.agentExample)
+        if let problem = parsed.problem {
+            status = (problem, true)
+            return []
+        }
+        overlay = nil
+        keys.promptCursor = nil
+        let origin = keys.filterPrompt
+        keys.filterPrompt = nil
+        paging.restoreSelection = nil
+        applyFilter(parsed, line: line)
+        // The line typed back to the filter `/` opened with, after the list followed other lines: as Esc, the list
+        // as it was, its selection and scroll too.
+        if let origin, origin.readSince, parsed == FilterLine(origin.filterText ?? "") { return restoreList(origin) }
+        return [.reloadPanes]
+    }
+
+    /// Puts the filter line `line` in force (a line kept from before, which reads: see `FilterLine`).
+    mutating func applyFilter(_ line: String) { applyFilter(FilterLine(line), line: line) }
+
+    /// Puts a read filter line in force: its tokens in the at-risk query, the rest a name or e-mail search.
+    mutating func applyFilter(_ parsed: FilterLine, line: String) {
+        request.atRisk.agentId = parsed.agentId
+        request.atRisk.policyType = parsed.policyType
+        request.atRisk.tag = parsed.tag
+        request.atRisk.search = parsed.search
         filterText = line.isEmpty ? nil : line
-        if !problems.isEmpty {
-            status = ("Unknown policy type in \(problems.joined(separator: ", ")); types: \(PolicyType.allCases.map(\.rawValue).joined(separator: ", ")).", true)
-        } else {
-            status = (line.isEmpty ? "Filter cleared." : "Filter: \(line)", false)
-        }
+        status = (line.isEmpty ? "Filter cleared." : "Filter: \(DisplayText.clean(line))", false)
     }
 
     private mutating func move(_ delta: Int) -> [Effect] {

@@ -15,6 +15,9 @@ public struct ListPaging: Sendable, Equatable {
     /// The customer selected when the at-risk list's filter changed (`F`, `m`): when the new rows land, that
     /// customer's row is selected again if it is among them (else the first row).
     public var keepCustomer: String?
+    /// Esc in the filter prompt after the list followed the typing: the selection (and scroll) before `/`,
+    /// put back when the rows read for the filter put back land (`restoreList`).
+    public var restoreSelection: TableState?
     /// A contact was just logged: the snapshot its refresh brings says why the customer left after what the
     /// contact said (`sayAfterTheAction`); that one snapshot only.
     public var contactJustLogged = false
@@ -113,6 +116,17 @@ extension DashboardState {
         return [.reloadPanes]
     }
 
+    /// Esc in the filter prompt after the list followed the typing: the original filter's rows are read again
+    /// through the window they were read with, so they are the same rows, and when they land the customer
+    /// selected before `/` is selected again on the same screen line (`applySnapshot`). A jump to the first row
+    /// the typing's reads asked for is dropped.
+    mutating func restoreList(_ origin: FilterPromptOrigin) -> [Effect] {
+        setWindow(.atRisk, origin.window, anchor: origin.anchor)
+        paging.jump[.atRisk] = nil
+        paging.restoreSelection = origin.selection
+        return [.reloadPanes]
+    }
+
     private mutating func setWindow(_ pane: PaneID, _ window: QueueWindow, anchor: Int) {
         if pane == .atRisk { (request.lists.atRiskWindow, request.lists.atRiskAnchor) = (window, anchor) }
         else { (request.lists.renewalWindow, request.lists.renewalAnchor) = (window, anchor) }
@@ -160,6 +174,9 @@ extension DashboardState {
     /// row stays on screen; the read is marked as the timer's or the user's.
     mutating func prepareListReads(_ message: Message) {
         defer { paging.windowSet = [] }
+        // While Esc's selection waits for its rows, the at-risk list keeps the window it asked (the rows on
+        // screen are the typing's, whose keys would place it elsewhere).
+        if paging.restoreSelection != nil { paging.windowSet.insert(.atRisk) }
         let shown = snapshot?.request
         if let shown, shown.atRisk != request.atRisk || shown.winBack != request.winBack, !paging.windowSet.contains(.atRisk) {
             _ = readFromTop(.atRisk)
@@ -183,12 +200,23 @@ extension DashboardState {
             // The rows around the selection are read again: if the selected customer is not among them, the read says why.
             if pane == .atRisk { request.lists.watchedCustomerID = table.selectedID }
         }
+        // The customer Esc selects again: if the read no longer lists them, it says why.
+        if let waiting = paging.restoreSelection { request.lists.watchedCustomerID = waiting.selectedID }
         if case .tick = message { request.lists.fromTimer = true } else { request.lists.fromTimer = false }
     }
 
     /// Puts a snapshot in place (`apply`), then keeps each paged list's selected row on the same screen
     /// line although its window moved, makes a waiting `g`/`G` land, and says who left the at-risk list.
     mutating func applySnapshot(_ new: DashboardSnapshot) {
+        // Esc in the filter prompt: these are the rows read for the filter put back, so the selection is the one
+        // before `/` again (found by id in `apply`; its screen line, so the scroll, kept below). Rows the typing
+        // asked for that land first are shown as any others, and the selection still waits.
+        if let saved = paging.restoreSelection, let asked = new.request, asked.atRisk == request.atRisk, asked.winBack == request.winBack,
+           asked.followUps == request.followUps, asked.lists.atRiskOrder == request.lists.atRiskOrder,
+           asked.lists.atRiskWindow == request.lists.atRiskWindow {
+            paging.restoreSelection = nil
+            atRiskSelection = saved
+        }
         let before = [PaneID.atRisk, .renewals].map { (pane: $0, table: self[table: $0]) }
         let watched = showsWinBack ? nil : atRiskSelection.selectedID
         let watchedName = selectedAtRisk?.name

@@ -62,14 +62,13 @@ extension DashboardState {
         case .prompt(let title, let text, let action):
             switch key {
             case .escape, .interrupt: return cancelPrompt(action)
+            case .enter where action == .search:
+                return acceptFilter(text)
             case .enter:
                 self.overlay = nil
                 keys.promptCursor = nil
                 let value = text.trimmingCharacters(in: .whitespaces)
                 switch action {
-                case .search:
-                    applyFilter(value)
-                    return [.reloadPanes]
                 case .note(let id): return value.isEmpty ? [] : [.note(customerID: id, text: value)]
                 case .snooze(let id):
                     let today = Timestamp.startOfDay(Int(now.timeIntervalSince1970))
@@ -91,10 +90,7 @@ extension DashboardState {
                 keys.promptCursor = editor.cursor
                 self.overlay = .prompt(title: title, text: editor.text, action: action)
                 // The at-risk search is incremental: the list follows every keystroke that changes it.
-                if changed && action == .search {
-                    applyFilter(editor.text.trimmingCharacters(in: .whitespaces))
-                    return [.reloadPanes]
-                }
+                if changed && action == .search { return filterTyped(editor.text) }
             default: break
             }
         case .choice(let title, let options, var selected, let action):
