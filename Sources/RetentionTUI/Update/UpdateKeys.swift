@@ -157,12 +157,7 @@ extension DashboardState {
     /// be applied yet (`agent:` with no id, `type:` with no known line) is not read: the list keeps the rows of the
     /// last line that could be applied, and the status line says what the token needs.
     mutating func filterTyped(_ text: String) -> [Effect] {
-        let line = text.trimmingCharacters(in: .whitespaces)
-        let parsed = FilterLine(line, agentExample: keys.filterPrompt?.agentExample)
-        if let problem = parsed.problem {
-            status = (problem, false)
-            return []
-        }
+        guard let (parsed, line) = readFilterLine(text, hintIsError: false) else { return [] }
         let before = request.atRisk
         applyFilter(parsed, line: line)
         guard request.atRisk != before else { return [] }
@@ -174,12 +169,7 @@ extension DashboardState {
     /// leaves the prompt open as it was, and the hint is said again as an error (red): the prompt staying open
     /// and the colour say it was not applied, and the hint's words all fit the status line.
     mutating func acceptFilter(_ text: String) -> [Effect] {
-        let line = text.trimmingCharacters(in: .whitespaces)
-        let parsed = FilterLine(line, agentExample: keys.filterPrompt?.agentExample)
-        if let problem = parsed.problem {
-            status = (problem, true)
-            return []
-        }
+        guard let (parsed, line) = readFilterLine(text, hintIsError: true) else { return [] }
         overlay = nil
         keys.promptCursor = nil
         let origin = keys.filterPrompt
@@ -190,6 +180,18 @@ extension DashboardState {
         // as it was, its selection and scroll too.
         if let origin, origin.readSince, parsed == FilterLine(origin.filterText ?? "") { return restoreList(origin) }
         return [.reloadPanes]
+    }
+
+    /// The prompt's text read as a filter line (less its outer spaces), or nil when a token cannot be applied
+    /// yet: the status line then says what it needs, as an error (red) when `hintIsError`.
+    mutating func readFilterLine(_ text: String, hintIsError: Bool) -> (FilterLine, String)? {
+        let line = text.trimmingCharacters(in: .whitespaces)
+        let parsed = FilterLine(line, agentExample: keys.filterPrompt?.agentExample)
+        if let problem = parsed.problem {
+            status = (problem, hintIsError)
+            return nil
+        }
+        return (parsed, line)
     }
 
     /// Puts the filter line `line` in force (a line kept from before, which reads: see `FilterLine`).
