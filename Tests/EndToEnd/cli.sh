@@ -115,7 +115,11 @@ check "naming standard input and the line" grep -q "^standard input: line $(wc -
 check "and imports nothing" bash -c "[ \"\$(sqlite3 '$WORK/piped.db' \"SELECT count(*) FROM customers WHERE lead_id LIKE 'stdin-%'\")\" = 0 ]"
 check "nor into a new book, which is not made" bash -c "cat '$WORK/stdin-bad.csv' | '$BIN' --db '$WORK/piped-new.db' import customers - >/dev/null 2>&1; [ \$? = 65 ] && ! ls '$WORK' | grep -q -e piped-new.db -e building"
 # Refused rows of any kind, loaded or synced, into a path with no book: exit 65 and still no book.
-check "refused policies into a new book leave no book" bash -c "'$BIN' --db '$WORK/nobook1.db' import policies '$WORK/policies.csv' >/dev/null 2>&1; [ \$? = 65 ] && [ ! -e '$WORK/nobook1.db' ]"
+check "refused policies into a new book leave no book" bash -c "'$BIN' --db '$WORK/nobook1.db' import policies '$WORK/policies.csv' >/dev/null 2>&1; [ \$? = 65 ] && ! ls -a '$WORK' | grep -q nobook1"
+# ... nor the folders made for it; a load that succeeds makes them, private to the owner.
+check "refused rows into a book in a new folder leave no folder" bash -c "'$BIN' --db '$WORK/newdir/deeper/b.db' import customers '$WORK/stdin-bad.csv' >/dev/null 2>&1; [ \$? = 65 ] && [ ! -e '$WORK/newdir' ]"
+check "a sync refused there leaves none either" bash -c "'$BIN' --db '$WORK/newdir/b.db' import customers '$WORK/stdin-bad.csv' --sync >/dev/null 2>&1; [ \$? = 65 ] && [ ! -e '$WORK/newdir' ]"
+check "a good load makes the folder, private" bash -c "head -n 11 '$WORK/stdin-bad.csv' | '$BIN' --db '$WORK/newdir/deeper/b.db' import customers - >/dev/null && [ \"\$(stat -c %a '$WORK/newdir') \$(stat -c %a '$WORK/newdir/deeper') \$(sqlite3 '$WORK/newdir/deeper/b.db' 'SELECT count(*) FROM customers')\" = '700 700 10' ]"
 check "a refused sync into a new book leaves no book" bash -c "'$BIN' --db '$WORK/nobook2.db' import customers '$WORK/stdin-bad.csv' --sync >/dev/null 2>'$WORK/err-sync'; [ \$? = 65 ] && [ ! -e '$WORK/nobook2.db' ] && grep -q 'nothing was written' '$WORK/err-sync'"
 check "a good sync into a new book makes it" bash -c "head -n 101 '$WORK/stdin-bad.csv' | '$BIN' --db '$WORK/nobook3.db' import customers - --sync | grep -q '100 new' && [ \"\$(sqlite3 '$WORK/nobook3.db' 'SELECT count(*) FROM customers')\" = 100 ]"
 check "the good rows from a pipe load a new book whole, searchable" bash -c "head -n -1 '$WORK/stdin-bad.csv' | '$BIN' --db '$WORK/piped-new2.db' import customers - >/dev/null \

@@ -148,23 +148,14 @@ enum ImportCommand {
                                    phases: { clock.observe($0); progress.observe($0) })
             }
             let result: SyncResult
-            if !args.flag("--dry-run") && isNewBook(env.databasePath) {
-                // A sync into a book that does not exist yet is built like a load into one: the book appears only
-                // if the sync succeeds, so refused rows or a kill leave no book behind.
-                struct Refused: Error { var result: SyncResult }
-                do {
-                    result = try Store.buildNewFile(at: env.databasePath, replacing: false) { db in
-                        let outcome = try run(Engine(database: db, user: env.user))
-                        if !outcome.problems.isEmpty { throw Refused(result: outcome) }
-                        return outcome
-                    }
-                } catch let refused as Refused {
-                    result = refused.result
-                }
+            let newBook = args.flag("--dry-run") ? nil : try NewBookBuild.begin(at: env.databasePath)
+            if let newBook {
+                // Built like a load into a new book: the book appears only if the sync succeeds.
+                result = try newBook.run(user: env.user, refused: { !$0.problems.isEmpty }, run)
             } else {
                 result = try run(try env.openEngine(create: !args.flag("--dry-run")))
             }
-            return report(result, path: shown, args: args, started: started, clock: clock, progress: progress)
+            return printSync(result, path: shown, args: args, newBook: newBook != nil, started: started, clock: clock, progress: progress)
         }
         let source = input
         return try report(args, env, kind: kind, path: shown, progress: progress) { engine, phases in
@@ -181,21 +172,9 @@ enum ImportCommand {
         let observe: (JobPhase) -> Void = { clock.observe($0); progress.observe($0) }
         let bookPath = env.databasePath
         let result: ImportResult
-        if !args.flag("--dry-run") && isNewBook(bookPath) {
-            // An import into a book that does not exist yet is built as a new file beside it, with no journal
-            // (every page written once), and put in place, complete, only if the import succeeds: refused rows,
-            // a failure or a kill leave no book, as before the import (`Store.buildNewFile`).
-            struct Refused: Error { var result: ImportResult }
-            do {
-                result = try Store.buildNewFile(at: bookPath, replacing: false) { db in
-                    let outcome = try importing(Engine(database: db, user: env.user), observe)
-                    if !outcome.succeeded { throw Refused(result: outcome) }
-                    return outcome
-                }
-            } catch let refused as Refused {
-                // Bad rows: nothing imported, and no book made.
-                result = refused.result
-            }
+        if !args.flag("--dry-run"), let newBook = try NewBookBuild.begin(at: bookPath) {
+            // A new book is built beside the path and put in place only if the import succeeds (`NewBookBuild`).
+            result = try newBook.run(user: env.user, refused: { !$0.succeeded }) { try importing($0, observe) }
         } else {
             // A dry run writes nothing, so it does not create a database either.
             let engine = try env.openEngine(create: !args.flag("--dry-run"))
@@ -217,20 +196,9 @@ enum ImportCommand {
         return ExitCode.ok
     }
 
-    /// Whether `path` names no book yet: no file there (nor a leftover log of one), in a folder that exists.
-    static func isNewBook(_ path: String) -> Bool {
-        let fm = FileManager.default
-        guard path != ":memory:", !path.hasPrefix("file:") else { return false }
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        var isFolder: ObjCBool = false
-        guard fm.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else { return false }
-        // attributesOfItem does not follow a last symbolic link: a link, even a dangling one, is not a new book here.
-        return (try? fm.attributesOfItem(atPath: path)) == nil && !fm.fileExists(atPath: path + "-wal")
-    }
-
     /// Prints a sync's outcome, once it is on disk: the diff, the refused rows, and how it ended.
-    static func report(_ result: SyncResult, path: String, args: ParsedArguments, started: Date, clock: PhaseClock,
-                       progress: ProgressLine) -> Int32 {
+    static func printSync(_ result: SyncResult, path: String, args: ParsedArguments, newBook: Bool, started: Date, clock: PhaseClock,
+                          progress: ProgressLine) -> Int32 {
         let dryRun = args.flag("--dry-run")
         progress.finish()
         if args.flag("--timings") {
@@ -244,7 +212,8 @@ enum ImportCommand {
             return ExitCode.dataError
         }
         let seconds = Date().timeIntervalSince(started)
-        Output.out("\(path): \(dryRun ? "dry run, nothing written" : result.wrote ? "synced" : "already in sync, nothing written") in \(String(format: "%.2f", seconds)) s.")
+        let outcome = dryRun ? "dry run, nothing written" : result.wrote ? "synced" : newBook ? "no rows to sync; a new, empty book was made" : "already in sync, nothing written"
+        Output.out("\(path): \(outcome) in \(String(format: "%.2f", seconds)) s.")
         return ExitCode.ok
     }
 
