@@ -388,7 +388,7 @@ import Testing
         // W1 comes back on 2024-02-01 with $100 a month for 6 months (annual $1,200, first term $600) and a
         // $300-a-year policy on 2024-03-01 (12 months, $300); W2 comes back on 2024-05-01, after the window;
         // T1, in force, adds a $2,000 policy on 2024-02-01.
-        _ = try policy(rows["W1"]!.id, "NEW-W1a", amount: 100, frequency: "monthly", from: "2024-02-01", to: "2024-08-01")
+        let newW1a = try policy(rows["W1"]!.id, "NEW-W1a", amount: 100, frequency: "monthly", from: "2024-02-01", to: "2024-08-01")
         _ = try policy(rows["W1"]!.id, "NEW-W1b", amount: 300, frequency: "annual", from: "2024-03-01", to: "2025-03-01")
         _ = try policy(rows["W2"]!.id, "NEW-W2", amount: 800, frequency: "annual", from: "2024-05-01", to: "2025-05-01")
         _ = try policy(rows["T1"]!.id, "NEW-T1", amount: 2000, frequency: "annual", from: "2024-02-01", to: "2025-02-01")
@@ -400,6 +400,24 @@ import Testing
         #expect(p.cost == 0.03 && p.roi == 2_999_900)
         // Retention: W1, W2 and T1 all hold a policy in force on day 200.
         #expect(p.retention.treatedRate == 100)
+        // The first term is fixed once it began: re-rating W1's first policy after the window (to $2,400 a year)
+        // leaves the revenue as it was.
+        _ = try engine.updatePolicy(id: newW1a, try json(#"{"premium":{"amount":200,"frequency":"monthly"}}"#), now: enrolledAt + 150 * day)
+        #expect(try engine.campaignPerformance(id: campaign.id, now: enrolledAt + 200 * day).revenue.retained == 900)
+        // W3, also gone before the campaign, takes out a $600-a-year policy on 2024-02-10 that is rewritten on
+        // 2024-03-10 as a $650 one: the customer came back once, at $600.
+        let w3 = try engine.createCustomer(try json(#"{"leadId":"W3","agentId":"a","firstName":"W3","lastName":"X","email":"w3@example.com"}"#), now: testNow - 400 * day)
+        let oldW3 = try policy(w3.id, "OLD-W3", amount: 900, frequency: "annual", from: "2023-01-01", to: "2024-01-01")
+        _ = try engine.updatePolicy(id: oldW3, try json(#"{"status":"cancelled"}"#), now: enrolledAt - 10 * day)
+        try engine.db.run("INSERT INTO campaign_enrollments (campaign_id, customer_id, run_at, enrolled_at, is_control) VALUES (?, ?, ?, ?, 0)",
+                          [.int(Int64(campaignRow)), .int(w3.rowID), .int(Int64(enrolledAt)), .int(Int64(enrolledAt))])
+        let rewritten = try policy(w3.id, "RW-1", amount: 600, frequency: "annual", from: "2024-02-10", to: "2025-02-10")
+        let replacement = try policy(w3.id, "RW-2", amount: 650, frequency: "annual", from: "2024-03-10", to: "2025-03-10")
+        try engine.db.run("""
+            UPDATE policies SET status = 'cancelled', end_reason = 'rewritten', ended_at = (SELECT inception_date FROM policies WHERE uuid = ?)
+            WHERE uuid = ?
+            """, [.text(replacement), .text(rewritten)])
+        #expect(try engine.campaignPerformance(id: campaign.id, now: enrolledAt + 200 * day).revenue.retained == 1_500)
         // A campaign aimed at customers in force wins no one back: W1 enrolled in one earns it nothing.
         let loyalty = try engine.createCampaign(try json(#"{"name":"Keep","type":"loyalty","touchpoints":[{"type":"email","template":"engagement","delay":0}]}"#),
                                                 now: testNow)

@@ -118,14 +118,26 @@ extension Engine {
         // win-back), for a customer who held no policy in force when enrolled, the first term of each policy they
         // took out in the window: winning them back is the revenue. Read from the customer's policies index;
         // whether they held a policy at enrolment is asked only of the few who took one out in the window.
+        // A policy's first term: its annual premium then (before its first recorded premium change, a renewal's or a
+        // re-rating's, else as it is now) × its term in months / 12; fixed once the term began, however the policy
+        // is re-rated later.
+        let firstTermCents = """
+            coalesce((SELECT json_extract(ev.data, '$.premiumBefore') * 100 FROM retention_events ev
+                      WHERE ev.customer_id = p.customer_id AND ev.policy_id = p.id AND ev.event_type IN ('policy_renewed', 'coverage_changed')
+                        AND json_extract(ev.data, '$.premiumBefore') IS NOT NULL
+                      ORDER BY ev.occurred_at, ev.id LIMIT 1), p.annual_premium_cents) * p.term_months / 12.0
+            """
         let revenue = """
             coalesce((SELECT sum(coalesce(json_extract(ev.data, '$.premiumAfter') * 100, p.annual_premium_cents) * p.term_months / 12.0)
                    FROM retention_events ev JOIN policies p ON p.id = ev.policy_id
                    WHERE ev.customer_id = e.customer_id AND ev.event_type = 'policy_renewed'
                      AND ev.occurred_at >= e.enrolled_at AND ev.occurred_at < e.enrolled_at + k.window), 0)
-            + CASE WHEN k.former THEN coalesce((SELECT n.cents FROM (SELECT sum(p.annual_premium_cents * p.term_months / 12.0) AS cents FROM policies p
+            + CASE WHEN k.former THEN coalesce((SELECT n.cents FROM (SELECT sum(\(firstTermCents)) AS cents FROM policies p
                                               WHERE p.customer_id = e.customer_id AND p.inception_date >= e.enrolled_at
-                                                AND p.inception_date < e.enrolled_at + k.window) n
+                                                AND p.inception_date < e.enrolled_at + k.window
+                                                AND NOT EXISTS (SELECT 1 FROM policies r WHERE r.customer_id = p.customer_id AND r.id <> p.id
+                                                                  AND r.end_reason = 'rewritten' AND r.inception_date >= e.enrolled_at
+                                                                  AND r.inception_date < p.inception_date AND r.ended_at <= p.inception_date)) n
                         WHERE n.cents IS NOT NULL
                           AND NOT EXISTS (SELECT 1 FROM policies p WHERE p.customer_id = e.customer_id AND p.inception_date <= e.enrolled_at
                                             AND (p.ended_at IS NULL OR p.ended_at > e.enrolled_at))), 0) ELSE 0 END
@@ -181,8 +193,9 @@ extension Engine {
 ///   enrolment and 90 days after the sequence's last step (the attribution window), plus, in a campaign aimed
 ///   at former customers (`formerCustomers`: every win-back unless it says otherwise), for each customer who
 ///   held no policy in force when enrolled, the first term of each policy they took out in that window
-///   (inception in it: annual premium × term months / 12). A policy a customer in force adds (a cross-sale)
-///   is not counted: it is new business, not revenue kept;
+///   (inception in it: the annual premium it started with × term months / 12; a policy that replaced one of
+///   them as a rewrite is not counted again). A policy a customer in force adds (a cross-sale) is not
+///   counted: it is new business, not revenue kept;
 /// - cost = Σ touches sent × the channel's cost per touch;
 /// - ROI = (revenue retained − cost) / cost × 100;
 /// - with a control group: uplift = treated retention rate − control retention rate (percentage points);
