@@ -24,7 +24,8 @@ public enum CampaignNumberFormat {
         return (r > 0 ? "+" : r < 0 ? "−" : "") + NumberText.grouped(abs(r)) + "%"
     }
     /// ROI for a table column (8 wide): as `roi` up to ±99,999 %, then in thousands of percent, rounded
-    /// ("+173,771%" → "+174k%"), and in millions from ±10,000k % ("+12M%"), so the column never cuts it short.
+    /// ("+173,771%" → "+174k%"), and in millions from ±10,000k % ("+12M%"): 8 columns at most below ±10¹⁰ %
+    /// ("+9,999M%"), beyond any campaign's return.
     public static func roiShort(_ v: Double?) -> String {
         guard let v else { return "—" }
         let r = v.rounded()

@@ -240,7 +240,8 @@ extension Engine {
     /// What a rescore did.
     public struct RescoreSummary: Sendable {
         public var customers = 0
-        /// The customers with a policy in force by their new risk level: the at-risk queue's counts.
+        /// The customers with a policy in force by their new risk level (snoozed and erased ones too: the at-risk
+        /// queue, and the dashboard's "High risk", leave those out).
         public var byRisk: [ChurnRisk: Int] = [:]
         /// The customers scored with no policy in force (former customers and prospects): scored, as the spec
         /// asks, but never in the at-risk queue or its counts.

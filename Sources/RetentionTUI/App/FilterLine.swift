@@ -20,7 +20,8 @@ public struct FilterLine: Sendable, Equatable {
         public init(id: String, customer: String) { (self.id, self.customer) = (id, customer) }
     }
 
-    /// The widest a token is echoed in a hint: the hint itself must fit on the status line.
+    /// The widest a token is echoed in a hint, so the hint fits a 120-column status line (a narrower one ends
+    /// it with …; `type:` alone lists 13 lines, about 100 columns).
     static let echoColumns = 24
 
     public init(_ line: String, agentExample: AgentExample? = nil) {
@@ -47,7 +48,7 @@ public struct FilterLine: Sendable, Equatable {
         if problem == nil { problem = sentence }
     }
 
-    /// The policy types, as `type:` takes them (slashed: the whole list fits a 120-column status line).
+    /// The policy types, as `type:` takes them (slashed, so the whole hint fits a 120-column status line).
     static var typeNames: String { PolicyType.allCases.map(\.rawValue).joined(separator: "/") }
 
     static func agentHint(_ example: AgentExample?) -> String {

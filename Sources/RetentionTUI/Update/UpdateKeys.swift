@@ -167,7 +167,7 @@ extension DashboardState {
 
     /// Enter in the filter prompt: the line is put in force and the prompt closes. A line that cannot be applied
     /// leaves the prompt open as it was, and the hint is said again as an error (red): the prompt staying open
-    /// and the colour say it was not applied, and the hint's words all fit the status line.
+    /// and the colour say it was not applied, and the hint fits a 120-column status line (see `FilterLine.echoColumns`).
     mutating func acceptFilter(_ text: String) -> [Effect] {
         guard let (parsed, line) = readFilterLine(text, hintIsError: true) else { return [] }
         overlay = nil

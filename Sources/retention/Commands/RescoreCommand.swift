@@ -54,8 +54,8 @@ enum RescoreCommand {
     }
 
     /// The rescore's outcome on one line (a cron log greps it): the risk levels of the customers with a policy
-    /// in force (the at-risk queue's counts, as the dashboard shows them), the others apart, the rises (a first
-    /// score is no rise), and the history rows written.
+    /// in force (snoozed ones too, whom the at-risk queue leaves out), the others apart, the rises (a first score
+    /// is no rise), and the history rows written.
     static func summaryLine(_ summary: Engine.RescoreSummary, changed: Bool, seconds: Double) -> String {
         let inForce = summary.customers - summary.outOfForce
         let risk = ChurnRisk.allCases.map { "\(summary.byRisk[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
