@@ -12,7 +12,7 @@ import Testing
         let db = try Store.inMemory()
         let before = try indexNames(db)
         let during = try Store.withIndexesDeferred(db, tables: ["customers", "policies"]) { try indexNames(db) }
-        #expect(!during.contains("customers_health") && !during.contains("policies_renewal_queue"))
+        #expect(!during.contains("customers_risk_level") && !during.contains("policies_renewal_queue"))
         #expect(during.contains("retention_events_customer"), "tables not named keep their indexes")
         #expect(try indexNames(db) == before)
         #expect(try db.scalarInt("SELECT count(*) FROM settings WHERE key = 'store.deferred_indexes'") == 0)

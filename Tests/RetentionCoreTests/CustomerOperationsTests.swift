@@ -201,6 +201,43 @@ import Testing
                 }
             }
         }
+        // The health order is merged from the four risk levels' orders (schema 19 keeps health in one index): with
+        // no filter, the page is the book's, sorted by SQLite itself, for either direction and any page; erased
+        // customers left out; a page past the end empty.
+        try engine.db.run("UPDATE customers SET erased_at = 1 WHERE id % 11 = 0")
+        for descending in [false, true] {
+            for page in [1, 3, 40] {
+                var q = CustomerQuery()
+                q.sort = .health
+                q.descending = descending
+                q.limit = 7
+                q.page = page
+                let dir = descending ? "DESC" : "ASC"
+                let expected = try engine.db.query("SELECT uuid FROM customers WHERE erased_at IS NULL ORDER BY (+health_score) \(dir), id \(dir) LIMIT 7 OFFSET ?",
+                                                   [.int(Int64((page - 1) * 7))]) { $0.text(0) }
+                #expect(try engine.listCustomers(q).items.map(\.id) == expected && expected.count == 7, "\(q)")
+            }
+            var past = CustomerQuery()
+            past.sort = .health
+            past.descending = descending
+            past.page = 1_000
+            #expect(try engine.listCustomers(past).items.isEmpty)
+        }
+        // SQLite merges the levels (each read in its index order, none sorted) and sorts only the page.
+        let merged = Engine.healthOrderPage(levels: ChurnRisk.allCases, whereSQL: "c.erased_at IS NULL", params: [], descending: true, limit: 7, offset: 70)
+        let plan = try engine.db.query("EXPLAIN QUERY PLAN \(merged.sql)", merged.params) { $0.text(3) }
+        #expect(plan.contains("MERGE (UNION ALL)") && plan.filter { $0.contains("USING INDEX customers_risk_level") }.count == 4, "\(plan)")
+        #expect(plan.filter { $0.contains("TEMP B-TREE") }.count == 1, "\(plan)")
+        try engine.db.run("UPDATE customers SET erased_at = NULL")
+        // A health range with no risk level, in the list and in a campaign's segment, is read from that index too.
+        var segment = TargetSegment()
+        segment.healthScoreMin = 90
+        let (condition, values) = engine.segmentCondition(segment, now: testNow)
+        for (sql, params) in [("SELECT count(*) FROM customers c WHERE \(condition)", values),
+                              ("SELECT count(*) FROM customers c WHERE c.erased_at IS NULL AND \(ChurnRisk.everyLevelSQL) AND c.health_score >= ?", [SQLValue.double(90)])] {
+            let plan = try engine.db.query("EXPLAIN QUERY PLAN \(sql)", params) { $0.text(3) }
+            #expect(plan.contains { $0.contains("USING INDEX customers_risk_level") || $0.contains("USING COVERING INDEX customers_risk_level") }, "\(plan)")
+        }
         for q in queries {
             let sorted = try engine.listCustomers(q, plan: .sortMatches)
             #expect(!sorted.items.isEmpty, "\(q)")

@@ -23,6 +23,7 @@ enum ExpectedSchema {
         0x9f6edb8883f137a9, // version 16
         0xdbf4e70ce759222d, // version 17
         0xd7fe71f1a63884f2, // version 18
+        0x35ebd3b429a410d4, // version 19
     ]
 
     /// FNV-1a (64-bit) of the `sqlite_master` dump (see `SchemaFreezeTests.dump`) after each version, version 1 first.
@@ -45,6 +46,7 @@ enum ExpectedSchema {
         0xbb7ba59978460204, // version 16
         0xcd712c8e12629799, // version 17
         0x0969e39f7f07300d, // version 18
+        0x3cd6e70dcceaf8c0, // version 19
     ]
 
     /// The `sqlite_master` dump of a database built through every migration: type|name|tbl_name|sql, by type and name.
@@ -57,7 +59,6 @@ index|customer_tags_tag|customer_tags|CREATE INDEX customer_tags_tag ON customer
 index|customers_agent|customers|CREATE INDEX customers_agent ON customers(agent_id)
 index|customers_assigned|customers|CREATE INDEX customers_assigned ON customers(assigned_to) WHERE assigned_to IS NOT NULL
 index|customers_erased|customers|CREATE INDEX customers_erased ON customers(erased_at) WHERE erased_at IS NOT NULL
-index|customers_health|customers|CREATE INDEX customers_health ON customers(health_score)
 index|customers_last_contact|customers|CREATE INDEX customers_last_contact ON customers(last_contact_date)
 index|customers_name|customers|CREATE INDEX customers_name ON customers(last_name COLLATE NOCASE, first_name COLLATE NOCASE)
 index|customers_queue_by_health|customers|CREATE INDEX customers_queue_by_health ON customers(health_score, id) WHERE churn_risk >= 1 AND erased_at IS NULL AND active_policies > 0

@@ -62,7 +62,7 @@ import Testing
     static let before: [String: (rows: Int, fingerprint: String)] = [
         "customers": (300, "20764405e9348540"), "health_scores": (618, "f757cb4e723fe22"), "ltv_history": (618, "c8d456ffee1cf6cd"),
         "events": (9, "e0bed5c5568c377b"), "tasks": (7, "246b6f68adfe6ea2"), "customer_totals": (6, "919a322e3f7087e7"),
-        "indexes": (21, "24b5f17691ecb9bf"),
+        "indexes": (20, "9711133f0a34adb3"),   // schema 19 dropped customers_health (21 before)
     ]
 
     @Test func sameRowsAsTheRowByRowWriter() throws {
@@ -101,7 +101,7 @@ import Testing
         #expect(try engine.db.query("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' ORDER BY name") {
             "\($0.text(0)) \($0.optionalText(1) ?? "")"
         } == indexesBefore)
-        #expect(indexesBefore.contains { $0.hasPrefix("customers_risk_queue ") } && indexesBefore.contains { $0.hasPrefix("customers_health ") })
+        #expect(indexesBefore.contains { $0.hasPrefix("customers_risk_queue ") } && indexesBefore.contains { $0.hasPrefix("customers_risk_level ") })
         #expect(try engine.db.scalarInt("SELECT count(*) FROM temp.rescored_scores") == 0)  // the table is there, empty
         #expect(try engine.db.queryOne("PRAGMA integrity_check") { $0.text(0) } == "ok")
     }
@@ -126,7 +126,7 @@ import Testing
         for index in ["customers_queue_by_renewal", "customers_queue_by_last_contact", "customers_queue_by_owner", "customers_queue_by_name"] {
             #expect(kept.contains(index), "\(index) kept, not rebuilt")
         }
-        #expect(!kept.contains("customers_queue_by_probability") && !kept.contains("customers_health"))
+        #expect(!kept.contains("customers_queue_by_probability") && !kept.contains("customers_risk_level"))
         _ = try engine.rescore(.all, now: testNow + 40 * day)
         #expect(try engine.db.scalarInt("PRAGMA cache_size") == cache)
         let expected = try engine.db.query("SELECT id FROM customers NOT INDEXED WHERE \(queue) ORDER BY id") { $0.int64(0) }

@@ -119,6 +119,7 @@ extension Engine {
             conditions.append("EXISTS (SELECT 1 FROM policies p WHERE p.customer_id = c.id\(inForce) AND p.policy_type IN (\(s.policyTypes.map { _ in "?" }.joined(separator: ", "))))")
             params += s.policyTypes.map { .text($0.rawValue) }
         }
+        if s.churnRisk.isEmpty && (s.healthScoreMin != nil || s.healthScoreMax != nil) { conditions.append(ChurnRisk.everyLevelSQL) }
         if let v = s.healthScoreMin { conditions.append("c.health_score >= ?"); params.append(.double(v)) }
         if let v = s.healthScoreMax { conditions.append("c.health_score <= ?"); params.append(.double(v)) }
         if let m = s.tenureMonthsMin { conditions.append("c.customer_since <= ?"); params.append(.int(Int64(Timestamp.addingMonths(-m, to: now)))) }

@@ -205,14 +205,29 @@ extension Engine {
         /// Read the matches through the filters' indexes and sort them.
         case sortMatches
         /// Walk the first `budget` entries of the sort's own index in order, testing each customer; sort
-        /// the matches when that did not give the whole page.
+        /// the matches when that did not give the whole page. The health order has no index of its own: for it,
+        /// a walk is the merge of the risk levels' orders, unbudgeted, when the matches are dense, else a sort.
         case walkSortIndex(budget: Int)
+    }
+
+    /// One page of customers in health order (ties by row id, in the same direction) among those matching
+    /// `whereSQL` (alias `c`, its values `params`), merged from the risk levels' orders in `customers_risk_level`.
+    static func healthOrderPage(levels: [ChurnRisk], whereSQL: String, params: [SQLValue], descending: Bool,
+                                limit: Int, offset: Int) -> (sql: String, params: [SQLValue]) {
+        let dir = descending ? "DESC" : "ASC"
+        let arm = "SELECT c.id, c.health_score FROM customers c INDEXED BY customers_risk_level WHERE c.churn_risk = ? AND \(whereSQL)"
+        return ("""
+            SELECT \(Customer.qualifiedColumns)
+            FROM (\(levels.map { _ in arm }.joined(separator: " UNION ALL ")) ORDER BY 2 \(dir), 1 \(dir) LIMIT ? OFFSET ?) AS p
+            CROSS JOIN customers c ON c.id = p.id ORDER BY p.health_score \(dir), p.id \(dir)
+            """, levels.flatMap { [.int(Int64($0.rank))] + params } + [.int(Int64(limit)), .int(Int64(offset))])
     }
 
     /// Lists customers with the spec's filters plus agent, tag and a name/e-mail search, sorted and paged.
     ///
     /// Two ways to a filtered page: read every match and sort them, or walk the index of the sort order
-    /// (name, health or customer-since) and stop once the page is full. With M matches among about N
+    /// (name, renewal, last contact or customer-since) and stop once the page is full; the health order is
+    /// merged from the four risk levels' orders (`healthOrderPage`), each walked until the page is full. With M matches among about N
     /// customers, spread evenly, a walk reads about (offset + limit) × N / M index entries and sorting reads
     /// M rows, so the walk is tried first when M² > (offset + limit) × N (a one-letter search at a million
     /// customers: 129,000 matches, 1 s to sort), for at most four times the entries an even spread needs.
@@ -228,6 +243,9 @@ extension Engine {
             conditions.append("c.churn_risk IN (\(q.churnRisk.map { _ in "?" }.joined(separator: ", ")))")
             params += q.churnRisk.map { .int(Int64($0.rank)) }
         }
+        // A health range is read from the risk-level index (churn_risk, health_score), one range per level: with
+        // no level asked for, every level is named so that index can serve it.
+        if q.churnRisk.isEmpty && (q.healthScoreMin != nil || q.healthScoreMax != nil) { conditions.append(ChurnRisk.everyLevelSQL) }
         if let v = q.healthScoreMin { conditions.append("c.health_score >= ?"); params.append(.double(v)) }
         if let v = q.healthScoreMax { conditions.append("c.health_score <= ?"); params.append(.double(v)) }
         if let v = q.agentId { conditions.append("c.agent_id = ?"); params.append(.text(v)) }
@@ -242,7 +260,7 @@ extension Engine {
         let keys: [String], sortIndex: String?
         switch q.sort {
         case .name: (keys, sortIndex) = (["c.last_name", "c.first_name"], "customers_name")
-        case .health: (keys, sortIndex) = (["c.health_score"], "customers_health")
+        case .health: (keys, sortIndex) = (["c.health_score"], nil)   // merged from the risk levels' orders (below)
         case .risk: (keys, sortIndex) = (["c.churn_probability"], nil)
         case .ltv: (keys, sortIndex) = (["c.projected_ltv_cents"], nil)
         case .renewal: (keys, sortIndex) = ([CustomerQuery.Sort.renewalKey], "customers_renewal")
@@ -275,6 +293,20 @@ extension Engine {
         let offset = (page - 1) * limit
         let pageParams = params + [.int(Int64(limit)), .int(Int64(offset))]
         func items(_ rows: [Customer]) throws -> Page<Customer> { Page(items: try rows.map(withDetails), page: page, limit: limit, total: total) }
+        // The health order is kept per risk level (`customers_risk_level (churn_risk, health_score)`, schema 19): the
+        // page is SQLite's merge of the levels' orders (a compound SELECT ordered as the index is: `MERGE (UNION
+        // ALL)`, each level read in index order, the filters tested on each entry, stopping at the page's end), and
+        // only the page's rows are then read whole. With every customer matching, or matches dense enough that an
+        // order's walk finds the page soon (as for the walk below), that is the page; sparse matches are sorted
+        // instead. A page past the last match is empty without a read.
+        let customers = try db.scalarInt("SELECT coalesce(max(id), 0) FROM customers")   // about N, from the end of the table's b-tree
+        let dense = total > 0 && Double(total) * Double(total) > Double(offset + limit) * Double(customers)
+        if q.sort == .health, filters.isEmpty || { if case .sortMatches = plan { return false } else { return dense } }() {
+            if offset >= total { return try items([]) }
+            let levels = q.churnRisk.isEmpty ? ChurnRisk.allCases : ChurnRisk.allCases.filter(q.churnRisk.contains)
+            let merged = Self.healthOrderPage(levels: levels, whereSQL: whereSQL, params: params, descending: q.descending, limit: limit, offset: offset)
+            return try items(try db.query(merged.sql, merged.params, Customer.init(row:)))
+        }
         if filters.isEmpty {
             // Every customer matches: the sort index (if any) gives the page directly.
             return try items(try db.query("SELECT \(Customer.qualifiedColumns) FROM customers c WHERE \(whereSQL) \(orderBy(indexable: true)) LIMIT ? OFFSET ?",
@@ -285,15 +317,12 @@ extension Engine {
         // come first in the order) or when it holds the last of all `total` matches; otherwise the matches
         // were not where an even spread put them (a surname, a risk level at the far end of the health
         // order), and the page is sorted from the matches after all.
-        let customers = try db.scalarInt("SELECT coalesce(max(id), 0) FROM customers")   // about N, from the end of the table's b-tree
         var budget: Int?
         switch plan {
         case .sortMatches: break
         case .walkSortIndex(let entries): budget = entries
         case .automatic:
-            if total > 0, Double(total) * Double(total) > Double(offset + limit) * Double(customers) {
-                budget = max(1_000, Int(4 * Double(offset + limit) * Double(customers) / Double(total)))
-            }
+            if dense { budget = max(1_000, Int(4 * Double(offset + limit) * Double(customers) / Double(total))) }
         }
         if let sortIndex, let budget {
             // Where the walk stops: the first sort key of the index entry `budget` places in (read from the

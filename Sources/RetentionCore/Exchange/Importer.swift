@@ -392,7 +392,7 @@ extension Engine {
     /// building those nine by sorting after took 3 of the 4.6 s the put-off indexes cost, and filling them as
     /// the rows go costs next to nothing.
     static let customerIndexesFilledInOrder: Set<String> = [
-        "customers_agent", "customers_risk_queue", "customers_risk_level", "customers_health", "customers_assigned", "customers_erased",
+        "customers_agent", "customers_risk_queue", "customers_risk_level", "customers_assigned", "customers_erased",
         "customers_renewal", "customers_last_contact", "customers_snoozed", "customers_updated",
         "customers_queue_by_probability", "customers_queue_by_health", "customers_queue_by_ltv", "customers_queue_by_renewal",
         "customers_queue_by_last_contact", "customers_queue_by_owner", "customers_queue_by_name",

@@ -31,4 +31,10 @@ public enum ChurnRisk: String, CaseIterable, Sendable, Codable, Comparable {
     }
 
     public static func < (lhs: ChurnRisk, rhs: ChurnRisk) -> Bool { lhs.rank < rhs.rank }
+
+    /// A condition naming every level, `c.churn_risk IN (0, 1, 2, 3)` (constants of this type, no value of a
+    /// user's): true of every customer, since the score writers store only a level's rank, and what lets a health
+    /// range be read from `customers_risk_level (churn_risk, health_score)`, one range per level (schema 19 keeps
+    /// the health score in that index only).
+    static let everyLevelSQL = "c.churn_risk IN (\(allCases.map { String($0.rank) }.joined(separator: ", ")))"
 }

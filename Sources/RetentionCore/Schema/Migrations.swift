@@ -29,6 +29,6 @@ public enum Migrations {
         Version01.sql, Version02.sql, Version03.sql, Version04.sql, Version05.sql,
         Version06.sql, Version07.sql, Version08.sql, Version09.sql, Version10.sql,
         Version11.sql, Version12.sql, Version13.sql, Version14.sql, Version15.sql,
-        Version16.sql, Version17.sql, Version18.sql,
+        Version16.sql, Version17.sql, Version18.sql, Version19.sql,
     ]
 }
