@@ -207,6 +207,7 @@ import Testing
             while try insert.step() {}
         }
         insert.reset()
+        insert.clearBindings()
         let stored = try db.query("SELECT v, typeof(v) FROM t ORDER BY k") { ($0.text(0), $0.text(1)) }
         #expect(stored.count == texts.count)
         #expect(stored.map(\.0) == texts)
@@ -250,6 +251,10 @@ import Testing
             let mapRow: (Row) -> [SQLValue] = { row in (0 ..< row.columnCount).map { row.value($0) } }
             #expect(try inRuns.db.query(sql, [], mapRow) == oneByOne.db.query(sql, [], mapRow), "\(table)")
         }
+        // The run's statement, kept in the connection's cache, holds no text from the arena let go with the import.
+        let runSQL = try #require(inRuns.db.cachedStatementSQL.first { $0.hasPrefix("INSERT OR FAIL INTO customers") })
+        let bound = try #require(try inRuns.db.statement(runSQL).expandedSQL)
+        #expect(bound.contains("VALUES (NULL, NULL, NULL") && !bound.contains("lead-"), "\(bound.prefix(300))")
         #expect(try inRuns.db.queryOne("SELECT uuid FROM customers WHERE lead_id = 'lead-10'") { $0.text(0) } == "019ecb27-2200-7000-8000-00000000000a")
         #expect(try inRuns.db.queryOne("SELECT length(metadata) FROM customers WHERE lead_id = 'lead-5000'") { $0.int(0) } == 30_011, "60,011 bytes: more than fits beside the run's other texts in a block of the arena")
     }

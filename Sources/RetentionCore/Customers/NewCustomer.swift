@@ -45,9 +45,11 @@ public struct NewCustomer: Sendable {
             }
             return
         }
-        for (key, value) in [("agentId", fields.agentId), ("firstName", fields.firstName), ("lastName", fields.lastName), ("email", fields.email)] where value == nil {
-            throw RetentionError.invalid(key, "is required")
-        }
+        // The first missing one, in this order (each in turn, no list of them made: an import checks every row).
+        if fields.agentId == nil { throw RetentionError.invalid("agentId", "is required") }
+        if fields.firstName == nil { throw RetentionError.invalid("firstName", "is required") }
+        if fields.lastName == nil { throw RetentionError.invalid("lastName", "is required") }
+        if fields.email == nil { throw RetentionError.invalid("email", "is required") }
         try fields.validate(now: now, importing: importing)
     }
 

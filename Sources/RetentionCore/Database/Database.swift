@@ -137,6 +137,17 @@ public final class Statement {
         guard rc == SQLITE_OK else { throw database.error(rc, context: "binding parameter \(index)") }
     }
 
+    /// Binds NULL to every parameter (`sqlite3_clear_bindings`): a statement kept in the connection's cache then
+    /// holds no pointer into an arena let go (`bind(_:at:arena:)`).
+    func clearBindings() { sqlite3_clear_bindings(handle) }
+
+    /// The statement's text with its bound values written in (`sqlite3_expanded_sql`), for tests.
+    var expandedSQL: String? {
+        guard let p = sqlite3_expanded_sql(handle) else { return nil }
+        defer { sqlite3_free(p) }
+        return String(cString: p)
+    }
+
     /// Advances one row; `true` while a row is available.
     public func step() throws -> Bool {
         if let aborted = database.abortedTransaction { throw aborted }
@@ -521,6 +532,9 @@ public final class Database {
     }
 
     /// A cached prepared statement for `sql`. Statements are prepared once per connection.
+    /// The texts of the statements in the connection's cache, for tests.
+    var cachedStatementSQL: [String] { Array(cache.keys) }
+
     public func statement(_ sql: String) throws -> Statement {
         if let s = cache[sql] { return s }
         let s = try Statement(database: self, sql: sql)

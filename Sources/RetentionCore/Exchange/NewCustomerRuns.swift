@@ -60,6 +60,14 @@ final class NewCustomerRuns {
     /// The texts bound to the run being written, bound from here (`Statement.bind(text:at:arena:)`).
     private let arena = TextArena()
 
+    /// The statement stays in the connection's cache after the import: its texts, bound from the arena let go with
+    /// this object, are unbound first (nothing steps it without binding every value anew, but nothing should point
+    /// at freed memory either).
+    deinit {
+        statement.reset()
+        statement.clearBindings()
+    }
+
     /// Nil when the book's customers table has an insert trigger, or lacks one of the columns.
     init?(_ db: Database) throws {
         let triggers = try db.query("""
