@@ -45,9 +45,11 @@ public struct NewCustomer: Sendable {
             }
             return
         }
-        for (key, value) in [("agentId", fields.agentId), ("firstName", fields.firstName), ("lastName", fields.lastName), ("email", fields.email)] where value == nil {
-            throw RetentionError.invalid(key, "is required")
-        }
+        // The first missing one, in this order (each in turn, no list of them made: an import checks every row).
+        if fields.agentId == nil { throw RetentionError.invalid("agentId", "is required") }
+        if fields.firstName == nil { throw RetentionError.invalid("firstName", "is required") }
+        if fields.lastName == nil { throw RetentionError.invalid("lastName", "is required") }
+        if fields.email == nil { throw RetentionError.invalid("email", "is required") }
         try fields.validate(now: now, importing: importing)
     }
 
@@ -55,7 +57,7 @@ public struct NewCustomer: Sendable {
     /// erased customer keeps what an erasure keeps (agent, state, country, preferred channel) and the
     /// erasure's placeholders.
     func prepared(now: Int) -> PreparedCustomer {
-        let id = self.id?.lowercased() ?? Engine.newID()
+        let id = self.id?.lowercasedASCIIFast ?? Engine.newID()
         let since = customerSince ?? Timestamp.startOfDay(now)
         guard let erasedAt else {
             let f = CustomerFields(fields.snoozeInTheCustomersZone(timeZone: fields.timeZone ?? nil, state: fields.state ?? nil))
@@ -86,10 +88,16 @@ struct PreparedCustomer: Sendable {
     static let fixedColumns = ["uuid", "lead_id", "customer_since", "created_at", "updated_at"]
 
     /// Binds the values of `fixedColumns` to the parameters `first` … `first + 4` of `statement`, bound value by
-    /// value (no array of the row's values is built).
-    func bindFixedColumns(now: Int, to statement: Statement, from first: Int32) throws {
-        try statement.bind(.text(id), at: first)
-        try statement.bind(.text(leadId), at: first + 1)
+    /// value (no array of the row's values is built); the texts through `arena` when one is given
+    /// (`Statement.bind(text:at:arena:)`).
+    func bindFixedColumns(now: Int, to statement: Statement, from first: Int32, arena: TextArena? = nil) throws {
+        if let arena {
+            try statement.bind(text: id, at: first, arena: arena)
+            try statement.bind(text: leadId, at: first + 1, arena: arena)
+        } else {
+            try statement.bind(.text(id), at: first)
+            try statement.bind(.text(leadId), at: first + 1)
+        }
         try statement.bind(.int(Int64(since)), at: first + 2)
         try statement.bind(.int(Int64(now)), at: first + 3)
         try statement.bind(.int(Int64(now)), at: first + 4)

@@ -112,6 +112,42 @@ public final class Statement {
         guard rc == SQLITE_OK else { throw database.error(rc, context: "binding parameter \(index)") }
     }
 
+    /// Binds `value` as `bind(_:at:)` does, a text's bytes copied into `arena` and bound from there without
+    /// SQLite's own copy (`SQLITE_STATIC`): SQLite then reads them in place when the statement steps. The caller
+    /// keeps `arena` unchanged (`TextArena.clear` not called) until the statement has stepped and been reset or
+    /// bound anew. Other values, and a text longer than the arena's blocks, are bound by `bind(_:at:)`.
+    func bind(_ value: SQLValue, at index: Int32, arena: TextArena) throws {
+        guard case .text(let v) = value else { return try bind(value, at: index) }
+        try bind(text: v, at: index, arena: arena)
+    }
+
+    /// Binds the text `v` as `bind(_:arena:)` does.
+    func bind(text v: String, at index: Int32, arena: TextArena) throws {
+        let rc: Int32
+        func bindUTF8(_ utf8: UnsafeBufferPointer<UInt8>) -> Int32? {
+            guard !utf8.isEmpty, let copy = arena.copy(UnsafeRawBufferPointer(utf8)) else { return nil }
+            return sqlite3_bind_text(handle, index, copy.assumingMemoryBound(to: CChar.self), Int32(utf8.count), nil)   // nil: SQLITE_STATIC
+        }
+        if let bound = v.utf8.withContiguousStorageIfAvailable(bindUTF8) {
+            guard let bound else { return try bind(.text(v), at: index) }
+            rc = bound
+        } else {
+            return try bind(.text(v), at: index)
+        }
+        guard rc == SQLITE_OK else { throw database.error(rc, context: "binding parameter \(index)") }
+    }
+
+    /// Binds NULL to every parameter (`sqlite3_clear_bindings`): a statement kept in the connection's cache then
+    /// holds no pointer into an arena let go (`bind(_:at:arena:)`).
+    func clearBindings() { sqlite3_clear_bindings(handle) }
+
+    /// The statement's text with its bound values written in (`sqlite3_expanded_sql`), for tests.
+    var expandedSQL: String? {
+        guard let p = sqlite3_expanded_sql(handle) else { return nil }
+        defer { sqlite3_free(p) }
+        return String(cString: p)
+    }
+
     /// Advances one row; `true` while a row is available.
     public func step() throws -> Bool {
         if let aborted = database.abortedTransaction { throw aborted }
@@ -496,6 +532,9 @@ public final class Database {
     }
 
     /// A cached prepared statement for `sql`. Statements are prepared once per connection.
+    /// The texts of the statements in the connection's cache, for tests.
+    var cachedStatementSQL: [String] { Array(cache.keys) }
+
     public func statement(_ sql: String) throws -> Statement {
         if let s = cache[sql] { return s }
         let s = try Statement(database: self, sql: sql)
@@ -766,4 +805,36 @@ final class BusyWaiter {
         if !readers.isEmpty { return "\(readers.prefix(3).map(describe).joined(separator: ", ")) to finish reading \(path)" }
         return generic
     }
+}
+
+/// Room for the texts bound to one run of a statement (`Statement.bind(_:at:arena:)`): blocks of 64 KiB, kept
+/// and reused from one run to the next, so that binding a text is one copy into a block instead of SQLite's
+/// allocation, copy and free of each value. A text longer than a block is not taken (`copy` answers nil).
+final class TextArena {
+    static let blockBytes = 64 << 10
+    private var blocks: [UnsafeMutableRawPointer] = []
+    /// The block being filled and how much of it is used.
+    private var current = 0, used = 0
+
+    init() {}
+
+    deinit { for b in blocks { b.deallocate() } }
+
+    /// A copy of `bytes` in the arena, valid until `clear`; nil when longer than a block.
+    func copy(_ bytes: UnsafeRawBufferPointer) -> UnsafeMutableRawPointer? {
+        let n = bytes.count
+        guard n <= Self.blockBytes else { return nil }
+        if blocks.isEmpty || used + n > Self.blockBytes {
+            if !blocks.isEmpty { current += 1 }
+            if current == blocks.count { blocks.append(.allocate(byteCount: Self.blockBytes, alignment: 16)) }
+            used = 0
+        }
+        let p = blocks[current] + used
+        p.copyMemory(from: bytes.baseAddress!, byteCount: n)
+        used += n
+        return p
+    }
+
+    /// Lets every copy go (the blocks are kept for the next run): only once nothing bound to them is read again.
+    func clear() { current = 0; used = 0 }
 }

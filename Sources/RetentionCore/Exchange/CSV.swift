@@ -326,6 +326,9 @@ public enum FormulaGuard {
     public static func neutralise(_ s: String) -> String { needsGuard(s) ? "'" + s : s }
 
     public static func restore(_ s: String) -> String {
-        s.hasPrefix("'") && needsGuard(s) ? String(s.dropFirst()) : s
+        // A text whose first byte is not an apostrophe cannot start with the character "'": returned as it is
+        // without comparing characters (every cell of an import comes through here).
+        guard s.withUTF8Bytes({ $0.first }) == UInt8(ascii: "'") else { return s }
+        return s.hasPrefix("'") && needsGuard(s) ? String(s.dropFirst()) : s
     }
 }

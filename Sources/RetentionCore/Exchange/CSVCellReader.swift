@@ -33,6 +33,12 @@ struct CSVColumns: Sendable {
     private let slots: [Int32]
 
     private static func slot(_ key: String, mask: Int) -> Int {
+        // The bytes in place (a native string's), read by position; else through the UTF-8 view.
+        if let s = key.utf8.withContiguousStorageIfAvailable({ b -> Int in
+            let n = b.count
+            guard n > 0 else { return 0 }
+            return (n &* 131 &+ Int(b[0]) &* 31 &+ Int(b[n / 2]) &* 7 &+ Int(b[n - 1])) & mask
+        }) { return s }
         let u = key.utf8
         let n = u.count
         guard n > 0 else { return 0 }
@@ -67,7 +73,8 @@ struct CSVColumns: Sendable {
 struct CSVCellReader: FieldSource {
     private let columns: CSVColumns
     private let cells: [String]
-    /// The value of each given cell of a column that is not text, read by its type (nil: text, or not given).
+    /// The value of each given cell of a column that is not text, read by its type (nil: not given); for a text
+    /// column, the cell less its formula guard when it starts with an apostrophe (nil: the cell as it is).
     private var typed: [JSONValue?]
     /// Which columns the decoder has read, so `finish` refuses a given cell it never read, as `FieldReader` does.
     private var used: [Bool]
@@ -78,7 +85,12 @@ struct CSVCellReader: FieldSource {
         self.cells = cells
         used = Array(repeating: false, count: cells.count)
         typed = Array(repeating: nil, count: cells.count)
-        for k in cells.indices where k < columns.types.count && columns.types[k] != .text && !cells[k].isEmpty {
+        for k in cells.indices where k < columns.types.count && !cells[k].isEmpty {
+            if columns.types[k] == .text {
+                // The guard is taken off once here, not each time the decoder asks for the cell (`text`).
+                if cells[k].withUTF8Bytes({ $0.first }) == UInt8(ascii: "'") { typed[k] = .string(FormulaGuard.restore(cells[k])) }
+                continue
+            }
             let cell = FormulaGuard.restore(cells[k])
             if cell.isEmpty { continue }
             let name = columns.names[k]
@@ -116,7 +128,7 @@ struct CSVCellReader: FieldSource {
     private func text(_ k: Int) -> String? {
         let raw = cells[k]
         if raw.isEmpty { return nil }
-        let cell = FormulaGuard.restore(raw)
+        guard case .string(let cell)? = typed[k] else { return raw }   // no apostrophe first: nothing to restore
         return cell.isEmpty ? nil : cell
     }
 
@@ -164,7 +176,7 @@ struct CSVCellReader: FieldSource {
 
     mutating func optionalStringArray(_ key: String) throws -> [String]? {
         guard let (_, v) = value(key) else { return nil }
-        return try read(key, v) { try $0.optionalStringArray(key) }
+        return try FieldReader.stringArray(v, path: key)   // the reader's own rule, with no reader made for one value
     }
 
     mutating func optionalObject(_ key: String) throws -> FieldReader? {

@@ -204,8 +204,9 @@ extension Engine {
                                 refused(e, line: line)
                             }
                         }
-                        // The customers waiting to be written in one run, by their place in the batch, with their plans.
-                        var run: [(Int, NewCustomerRuns.Plan)] = []
+                        // The customers waiting to be written in one run, by their place in the batch, with their plans'
+                        // places (`NewCustomerRuns.plans`).
+                        var run: [(Int, Int)] = []
                         run.reserveCapacity(NewCustomerRuns.rowsPerRun)
                         func writeRun() throws {
                             guard let runs = customerRuns, run.count == NewCustomerRuns.rowsPerRun else {
@@ -219,7 +220,7 @@ extension Engine {
                             }
                             var written = run.count
                             do {
-                                try runs.write(run.count, now: now) { (customer($0), run[$0].1) }
+                                try runs.write(now: now, batch: batch, run: run)
                                 wholeRuns += 1
                             } catch let e as RetentionError where e.kind != .storage {
                                 written = db.changes   // the rows before the refused one (`OR FAIL`)

@@ -158,7 +158,10 @@ public enum Timestamp {
     /// Parses `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS[.fff]]` followed by `Z`, `±HH:MM` or nothing (UTC).
     /// Returns nil for anything else, including impossible dates like 2023-02-30.
     public static func parse(_ text: String) -> Int? {
-        let b = Array(text.utf8)
+        text.withUTF8Bytes(parse(utf8:))   // the bytes in place, no array of them made (an import parses two dates a row)
+    }
+
+    private static func parse(utf8 b: UnsafeBufferPointer<UInt8>) -> Int? {
         func num(_ from: Int, _ count: Int) -> Int? {
             guard from + count <= b.count else { return nil }
             var v = 0
@@ -200,7 +203,9 @@ public enum Timestamp {
     /// Parses a calendar date only (`YYYY-MM-DD`), or an instant whose date part is used.
     public static func parseDate(_ text: String) -> Int? {
         guard let t = parse(text) else { return nil }
-        return text.count == 10 ? t : startOfDay(t)
+        // Ten bytes are ten characters; a longer text that parsed has a "T" or a space after its date, so it has
+        // more than ten characters (counted without cutting the text into characters).
+        return text.utf8.count == 10 ? t : startOfDay(t)
     }
 
     /// The current time on the process's ``Clock`` (fixed by `--today`), for the executable's edges.

@@ -5,17 +5,36 @@ public enum Validation {
     /// Characters an e-mail address may not hold (besides spaces and control characters).
     static let emailForbidden: Set<UInt8> = Set("<>()[],;:\\\"".utf8)
 
+    /// Whether `b` is one of `emailForbidden`, without hashing it (the e-mail check asks for every byte).
+    static func isEmailForbidden(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["), UInt8(ascii: "]"),
+             UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "\\"), UInt8(ascii: "\""): return true
+        default: return false
+        }
+    }
+
     /// A practical e-mail check: one `@`, a non-empty local part, a domain with a dot, no spaces or
     /// control characters, at most 254 characters (RFC 5321's path limit).
     public static func email(_ s: String, field: String = "email") throws -> String {
         // One pass over the UTF-8 bytes: exactly one @ with text before it; a domain with a dot, not at
         // either end and never two in a row; no spaces, controls or the characters <>()[],;:\" anywhere.
-        let bytes = Array(s.utf8)
+        if let checked = s.utf8.withContiguousStorageIfAvailable({ emailBytesOK($0, s) }) {
+            guard checked else { throw RetentionError.invalid(field, "must be an e-mail address like name@example.com, got \"\(s)\"") }
+            return s
+        }
+        guard emailBytesOK(Array(s.utf8), s) else { throw RetentionError.invalid(field, "must be an e-mail address like name@example.com, got \"\(s)\"") }
+        return s
+    }
+
+    /// The e-mail rule of `email` over the text's UTF-8 bytes (`s` is the text, for its length in characters).
+    private static func emailBytesOK<Bytes: RandomAccessCollection>(_ bytes: Bytes, _ s: String) -> Bool where Bytes.Element == UInt8, Bytes.Index == Int {
         var at: Int?
         var ok = !bytes.isEmpty && (bytes.count <= 254 || s.count <= 254)
-        for (i, b) in bytes.enumerated() where ok {
+        for i in bytes.indices where ok {
+            let b = bytes[i]
             if b == UInt8(ascii: "@") { if at == nil { at = i } else { ok = false } }
-            if b < 0x80 && (b <= 0x20 || b == 0x7F || emailForbidden.contains(b)) { ok = false }
+            if b < 0x80 && (b <= 0x20 || b == 0x7F || isEmailForbidden(b)) { ok = false }
         }
         if ok, let at, at > 0 {
             let domain = bytes[(at + 1)...]
@@ -24,8 +43,7 @@ public enum Validation {
         } else {
             ok = false
         }
-        guard ok else { throw RetentionError.invalid(field, "must be an e-mail address like name@example.com, got \"\(s)\"") }
-        return s
+        return ok
     }
 
     /// A phone number in international form: an optional `+`, then 7 to 15 digits (E.164), allowing
@@ -93,7 +111,7 @@ public enum Validation {
     public static func text(_ s: String, field: String, maxLength: Int = 200, multiline: Bool = false) throws -> String {
         // Printable ASCII (most names, ids and e-mail addresses) is one character a byte and holds no control
         // character: checked byte by byte, without cutting the text into characters (an import checks millions).
-        if s.utf8.count <= maxLength && s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return s }
+        if s.utf8.count <= maxLength && s.withUTF8Bytes({ $0.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }) { return s }
         guard s.count <= maxLength else { throw RetentionError.invalid(field, "must be at most \(maxLength) characters, got \(s.count)") }
         for (offset, character) in s.enumerated() {
             for scalar in character.unicodeScalars where isControl(scalar) || scalar == "\u{2028}" || scalar == "\u{2029}" {
@@ -122,6 +140,18 @@ public enum Validation {
     }
 
     static func isCanonicalUUID(_ s: String) -> Bool {
+        if let canonical = s.utf8.withContiguousStorageIfAvailable({ b -> Bool in
+            guard b.count == 36 else { return false }
+            for i in 0 ..< 36 {
+                let c = b[i]
+                if i == 8 || i == 13 || i == 18 || i == 23 {
+                    if c != UInt8(ascii: "-") { return false }
+                } else if !((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)) {
+                    return false
+                }
+            }
+            return true
+        }) { return canonical }
         var count = 0
         for (i, b) in s.utf8.enumerated() {
             count += 1

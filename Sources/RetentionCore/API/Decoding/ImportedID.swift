@@ -7,7 +7,7 @@ extension FieldSource {
     mutating func importedID(allowIdentity: Bool) throws -> String? {
         guard allowIdentity, let given = try optionalString("id") else { return nil }
         guard Validation.isUUID(given) else { throw RetentionError.invalid("id", "must be a UUID, got \"\(given)\"") }
-        return given.lowercased()
+        return given.lowercasedASCIIFast
     }
 
     /// Refuses an `id` in a body that is not an import's.
