@@ -251,10 +251,8 @@ import Testing
             let mapRow: (Row) -> [SQLValue] = { row in (0 ..< row.columnCount).map { row.value($0) } }
             #expect(try inRuns.db.query(sql, [], mapRow) == oneByOne.db.query(sql, [], mapRow), "\(table)")
         }
-        // The run's statement, kept in the connection's cache, holds no text from the arena let go with the import.
-        let runSQL = try #require(inRuns.db.cachedStatementSQL.first { $0.hasPrefix("INSERT OR FAIL INTO customers") })
-        let bound = try #require(try inRuns.db.statement(runSQL).expandedSQL)
-        #expect(bound.contains("VALUES (NULL, NULL, NULL") && !bound.contains("lead-"), "\(bound.prefix(300))")
+        // The run's statement is the import's own, not left in the connection's cache pointing into the arena let go with it.
+        #expect(!inRuns.db.cachedStatementSQL.contains { $0.hasPrefix("INSERT OR FAIL INTO customers") })
         #expect(try inRuns.db.queryOne("SELECT uuid FROM customers WHERE lead_id = 'lead-10'") { $0.text(0) } == "019ecb27-2200-7000-8000-00000000000a")
         #expect(try inRuns.db.queryOne("SELECT length(metadata) FROM customers WHERE lead_id = 'lead-5000'") { $0.int(0) } == 30_011, "60,011 bytes: more than fits beside the run's other texts in a block of the arena")
     }

@@ -121,7 +121,8 @@ public final class Statement {
         try bind(text: v, at: index, arena: arena)
     }
 
-    /// Binds the text `v` as `bind(_:arena:)` does.
+    /// Binds the text `v` as `bind(_:at:arena:)` does; an empty text, one longer than a block of the arena, or one
+    /// whose bytes are not stored in one piece is bound by `bind(_:at:)` (SQLite's own copy).
     func bind(text v: String, at index: Int32, arena: TextArena) throws {
         let rc: Int32
         func bindUTF8(_ utf8: UnsafeBufferPointer<UInt8>) -> Int32? {
@@ -137,16 +138,9 @@ public final class Statement {
         guard rc == SQLITE_OK else { throw database.error(rc, context: "binding parameter \(index)") }
     }
 
-    /// Binds NULL to every parameter (`sqlite3_clear_bindings`): a statement kept in the connection's cache then
-    /// holds no pointer into an arena let go (`bind(_:at:arena:)`).
+    /// Binds NULL to every parameter (`sqlite3_clear_bindings`): a statement that outlives the arena its texts were
+    /// bound from (`bind(_:at:arena:)`) must hold no pointer into it.
     func clearBindings() { sqlite3_clear_bindings(handle) }
-
-    /// The statement's text with its bound values written in (`sqlite3_expanded_sql`), for tests.
-    var expandedSQL: String? {
-        guard let p = sqlite3_expanded_sql(handle) else { return nil }
-        defer { sqlite3_free(p) }
-        return String(cString: p)
-    }
 
     /// Advances one row; `true` while a row is available.
     public func step() throws -> Bool {
@@ -531,10 +525,16 @@ public final class Database {
         }
     }
 
-    /// A cached prepared statement for `sql`. Statements are prepared once per connection.
     /// The texts of the statements in the connection's cache, for tests.
     var cachedStatementSQL: [String] { Array(cache.keys) }
 
+    /// A statement for `sql` that is the caller's own, not kept in the connection's cache: finalized when the
+    /// caller lets it go (for one whose bindings point into memory the caller owns, `TextArena`).
+    func uncachedStatement(_ sql: String) throws -> Statement {
+        try Statement(database: self, sql: sql)
+    }
+
+    /// A cached prepared statement for `sql`. Statements are prepared once per connection.
     public func statement(_ sql: String) throws -> Statement {
         if let s = cache[sql] { return s }
         let s = try Statement(database: self, sql: sql)
@@ -805,36 +805,4 @@ final class BusyWaiter {
         if !readers.isEmpty { return "\(readers.prefix(3).map(describe).joined(separator: ", ")) to finish reading \(path)" }
         return generic
     }
-}
-
-/// Room for the texts bound to one run of a statement (`Statement.bind(_:at:arena:)`): blocks of 64 KiB, kept
-/// and reused from one run to the next, so that binding a text is one copy into a block instead of SQLite's
-/// allocation, copy and free of each value. A text longer than a block is not taken (`copy` answers nil).
-final class TextArena {
-    static let blockBytes = 64 << 10
-    private var blocks: [UnsafeMutableRawPointer] = []
-    /// The block being filled and how much of it is used.
-    private var current = 0, used = 0
-
-    init() {}
-
-    deinit { for b in blocks { b.deallocate() } }
-
-    /// A copy of `bytes` in the arena, valid until `clear`; nil when longer than a block.
-    func copy(_ bytes: UnsafeRawBufferPointer) -> UnsafeMutableRawPointer? {
-        let n = bytes.count
-        guard n <= Self.blockBytes else { return nil }
-        if blocks.isEmpty || used + n > Self.blockBytes {
-            if !blocks.isEmpty { current += 1 }
-            if current == blocks.count { blocks.append(.allocate(byteCount: Self.blockBytes, alignment: 16)) }
-            used = 0
-        }
-        let p = blocks[current] + used
-        p.copyMemory(from: bytes.baseAddress!, byteCount: n)
-        used += n
-        return p
-    }
-
-    /// Lets every copy go (the blocks are kept for the next run): only once nothing bound to them is read again.
-    func clear() { current = 0; used = 0 }
 }

@@ -175,7 +175,7 @@ struct CSVCellReader: FieldSource {
     }
 
     mutating func optionalStringArray(_ key: String) throws -> [String]? {
-        guard let (_, v) = value(key) else { return nil }
+        guard let (_, v) = value(key), !v.isNull else { return nil }
         return try FieldReader.stringArray(v, path: key)   // the reader's own rule, with no reader made for one value
     }
 

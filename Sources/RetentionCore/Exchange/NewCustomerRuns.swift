@@ -14,7 +14,7 @@ import Foundation
 /// A run's texts are bound from one arena (`TextArena`, `Statement.bind(text:at:arena:)`), not copied by SQLite each
 /// into an allocation of its own (about 14 a row, freed when the run is bound again), and a row's plan is found by the
 /// set of columns it gives rather than by hashing their names: with the parsing threads' byte-level shortcuts, a
-/// million-customer load 19.8 → 17.9 s (median of 5 pairs in turn, 0.915 pair by pair).
+/// million-customer load took 0.82–0.92 of the time before, pair by pair (README, "Performance").
 ///
 /// A row is written by the run only when it fits the run's columns: every column it gives is one of
 /// `optionalColumns`, and every one it leaves out has a default the run can bind as the one-row INSERT stores it:
@@ -57,16 +57,11 @@ final class NewCustomerRuns {
     private var plansByColumnSet: [UInt32: Int] = [:]
     private var plansByColumnList = ByColumnList<Int>()
     private var lastColumnSet: (UInt32, Int)?
-    /// The texts bound to the run being written, bound from here (`Statement.bind(text:at:arena:)`).
+    /// The texts bound to the run being written, bound from here (`Statement.bind(text:at:arena:)`). The run's
+    /// statement is this object's own, not the connection's cached one, so no statement outlives the arena holding
+    /// pointers into it; and every parameter of a run is bound anew before it steps (a plan's given and missing
+    /// columns are all of `optionalColumns`, checked in `makePlan`): a reset alone does not unbind.
     private let arena = TextArena()
-
-    /// The statement stays in the connection's cache after the import: its texts, bound from the arena let go with
-    /// this object, are unbound first (nothing steps it without binding every value anew, but nothing should point
-    /// at freed memory either).
-    deinit {
-        statement.reset()
-        statement.clearBindings()
-    }
 
     /// Nil when the book's customers table has an insert trigger, or lacks one of the columns.
     init?(_ db: Database) throws {
@@ -85,7 +80,8 @@ final class NewCustomerRuns {
         let columns = PreparedCustomer.fixedColumns + Self.optionalColumns
         columnsPerRow = Int32(columns.count)
         let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
-        statement = try db.statement("INSERT OR FAIL INTO customers (\(columns.joined(separator: ", "))) VALUES "
+        precondition(Self.optionalColumns.count <= UInt32.bitWidth, "a row's column set is a UInt32")
+        statement = try db.uncachedStatement("INSERT OR FAIL INTO customers (\(columns.joined(separator: ", "))) VALUES "
                                      + Array(repeating: tuple, count: Self.rowsPerRun).joined(separator: ", "))
     }
 
@@ -203,6 +199,7 @@ final class NewCustomerRuns {
             guard let value = position[Self.optionalColumns[Int(slot)]]!.leftOut else { return -1 }
             missing.append((slot, value))
         }
+        precondition(given.count + missing.count == Self.optionalColumns.count, "a run binds every column of every row")
         plans.append(Plan(given: given, missing: missing))
         return plans.count - 1
     }
@@ -213,7 +210,7 @@ final class NewCustomerRuns {
     func write(now: Int, batch: [Engine.PreparedImportRow], run: [(Int, Int)]) throws {
         precondition(run.count == Self.rowsPerRun)
         statement.reset()
-        arena.clear()   // nothing reads the last run's texts once the statement was reset
+        arena.clear()   // the last run's texts are read no more: every parameter is bound anew below before the step
         defer { statement.reset() }
         let fixed = Int32(PreparedCustomer.fixedColumns.count)
         for r in 0 ..< run.count {
@@ -222,6 +219,7 @@ final class NewCustomerRuns {
             let base = Int32(r) * columnsPerRow
             try c.bindFixedColumns(now: now, to: statement, from: base + 1, arena: arena)
             let first = base + fixed + 1
+            precondition(plans[p].given.count == c.fields.assignments.count, "a row's plan fits its columns")
             try plans[p].given.withUnsafeBufferPointer { given in
                 try c.fields.assignments.withUnsafeBufferPointer { values in
                     for i in values.indices { try statement.bind(values[i].1, at: first + given[i], arena: arena) }
