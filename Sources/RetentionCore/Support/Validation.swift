@@ -19,11 +19,9 @@ public enum Validation {
     public static func email(_ s: String, field: String = "email") throws -> String {
         // One pass over the UTF-8 bytes: exactly one @ with text before it; a domain with a dot, not at
         // either end and never two in a row; no spaces, controls or the characters <>()[],;:\" anywhere.
-        if let checked = s.utf8.withContiguousStorageIfAvailable({ emailBytesOK($0, s) }) {
-            guard checked else { throw RetentionError.invalid(field, "must be an e-mail address like name@example.com, got \"\(s)\"") }
-            return s
+        guard s.withUTF8Bytes({ emailBytesOK($0, s) }) else {
+            throw RetentionError.invalid(field, "must be an e-mail address like name@example.com, got \"\(s)\"")
         }
-        guard emailBytesOK(Array(s.utf8), s) else { throw RetentionError.invalid(field, "must be an e-mail address like name@example.com, got \"\(s)\"") }
         return s
     }
 
@@ -140,7 +138,7 @@ public enum Validation {
     }
 
     static func isCanonicalUUID(_ s: String) -> Bool {
-        if let canonical = s.utf8.withContiguousStorageIfAvailable({ b -> Bool in
+        s.withUTF8Bytes { b in
             guard b.count == 36 else { return false }
             for i in 0 ..< 36 {
                 let c = b[i]
@@ -151,17 +149,7 @@ public enum Validation {
                 }
             }
             return true
-        }) { return canonical }
-        var count = 0
-        for (i, b) in s.utf8.enumerated() {
-            count += 1
-            if i == 8 || i == 13 || i == 18 || i == 23 {
-                if b != UInt8(ascii: "-") { return false }
-            } else if !((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66)) {
-                return false
-            }
         }
-        return count == 36
     }
 
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
