@@ -116,6 +116,9 @@ check "and imports nothing" bash -c "[ \"\$(sqlite3 '$WORK/piped.db' \"SELECT co
 check "nor into a new book, which is not made" bash -c "cat '$WORK/stdin-bad.csv' | '$BIN' --db '$WORK/piped-new.db' import customers - >/dev/null 2>&1; [ \$? = 65 ] && ! ls '$WORK' | grep -q -e piped-new.db -e building"
 # Refused rows of any kind, loaded or synced, into a path with no book: exit 65 and still no book.
 check "refused policies into a new book leave no book" bash -c "'$BIN' --db '$WORK/nobook1.db' import policies '$WORK/policies.csv' >/dev/null 2>&1; [ \$? = 65 ] && ! ls -a '$WORK' | grep -q nobook1"
+# A --db that is a symbolic link to nothing: the error names the link and its missing target; nothing is made.
+ln -s "$WORK/nowhere/book.db" "$WORK/dangling.db"
+check "a dangling link is named, with its missing target" bash -c "'$BIN' --db '$WORK/dangling.db' import customers '$WORK/customers.csv' 2>&1 >/dev/null | grep -q 'dangling.db: it is a symbolic link to .*nowhere/book.db, which does not exist' && [ \${PIPESTATUS[0]} = 74 ] && [ ! -e '$WORK/nowhere' ]"
 # ... nor the folders made for it; a load that succeeds makes them, private to the owner.
 check "refused rows into a book in a new folder leave no folder" bash -c "'$BIN' --db '$WORK/newdir/deeper/b.db' import customers '$WORK/stdin-bad.csv' >/dev/null 2>&1; [ \$? = 65 ] && [ ! -e '$WORK/newdir' ]"
 check "a sync refused there leaves none either" bash -c "'$BIN' --db '$WORK/newdir/b.db' import customers '$WORK/stdin-bad.csv' --sync >/dev/null 2>&1; [ \$? = 65 ] && [ ! -e '$WORK/newdir' ]"

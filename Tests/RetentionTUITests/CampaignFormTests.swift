@@ -132,6 +132,15 @@ import Testing
         #expect(throws: CampaignForm.Problem.self) { try form.segment() }
         do { _ = try form.segment() } catch let p as CampaignForm.Problem { #expect(p.field == .metadata) }
         form[.metadata] = ""
+        // A range takes the hyphen, and the dashes a document pastes (en dash, em dash, minus sign).
+        for text in ["20-60", "20–60", "20 — 60", "20−60"] {
+            form[.health] = text
+            let s = try form.segment()
+            #expect(s.healthScoreMin == 20 && s.healthScoreMax == 60, "\(text)")
+        }
+        form[.health] = "20–"
+        #expect(try form.segment().healthScoreMin == 20 && form.segment().healthScoreMax == nil)
+        form[.health] = ""
         form[.lastContact] = "soon"
         do { _ = try form.segment(); Issue.record("a word for days was accepted") } catch let p as CampaignForm.Problem { #expect(p.field == .lastContact) }
     }

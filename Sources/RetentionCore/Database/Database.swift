@@ -341,7 +341,13 @@ public final class Database {
         }
         let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw RetentionError.storage("Cannot create the database file \(path): \(String(cString: strerror(errno))).")
+            let reason = errno
+            // A symbolic link whose target is missing: O_EXCL refuses to create through it ("File exists"),
+            // which names neither the link nor what is missing.
+            if reason == EEXIST, let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
+                throw RetentionError.storage("Cannot create the database file \(path): it is a symbolic link to \(target), which does not exist. Point --db at the book itself, or remove the link.")
+            }
+            throw RetentionError.storage("Cannot create the database file \(path): \(String(cString: strerror(reason))).")
         }
         fchmod(fd, 0o600) // umask may have narrowed it further; never widen beyond 0600
         close(fd)

@@ -37,15 +37,15 @@ public struct CampaignForm: Sendable, Equatable {
         /// What the field takes.
         public var hint: String {
             switch self {
-            case .name: "required"
+            case .name: "what the pane and the reports call it (a campaign needs one)"
             case .type: CampaignType.allCases.map(\.rawValue).joined(separator: " | ")
             case .risk: "e.g. high,critical (low medium high critical)"
-            case .health: "e.g. 20-60 (0 to 100)"
+            case .health: "0 to 100: 20-60 between, 20- at least, -60 at most, 50 exactly"
             case .lines: "e.g. auto,home"
             case .tags: "e.g. vip,multi-policy"
             case .agent: "an agent id"
             case .renewal: "days, e.g. 30"
-            case .tenure: "e.g. 12-60"
+            case .tenure: "months: 12-60 between, 12- at least, -60 at most"
             case .lastContact: "days: last contact older than this (never contacted counts), e.g. 180"
             case .metadata: "key=value, all must match, e.g. source=broker, region=north"
             case .steps: "channel:template@delay[ skip=engaged|clicked|responded|renewed]; … e.g. email:renewal_reminder@0d; sms:renewal_reminder@7d skip=responded"
@@ -133,9 +133,10 @@ public struct CampaignForm: Sendable, Equatable {
         text.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init).filter { !$0.isEmpty }
     }
 
-    /// `lo-hi`, `lo-` or `-hi`.
+    /// `lo-hi`, `lo-` or `-hi` (or one number, both ends). A dash pasted from a document (en dash, em dash, minus
+    /// sign) reads as the hyphen.
     static func range(_ text: String, _ field: Field) throws -> (Double?, Double?) {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = String(text.map { "\u{2013}\u{2014}\u{2212}".contains($0) ? "-" : $0 }).trimmingCharacters(in: .whitespaces)
         guard !t.isEmpty else { return (nil, nil) }
         let parts = t.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         func number(_ s: String) throws -> Double? {
