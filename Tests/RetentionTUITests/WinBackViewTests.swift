@@ -32,7 +32,13 @@ import Testing
         _ = state.handle(.character("j"))
         #expect(state.actionCustomerID == "f2" && state.actionCustomerName == "Gus Gone")
         #expect(state.handle(.enter) == [.readDetail(customerID: state.detailCustomerID ?? "")] && state.detailCustomerID == "f2")
+        // `/` over the win-back list opens no prompt (the filter is the at-risk queue's) and says how to get there.
+        state.focused = .atRisk
+        let filterBefore = state.request.atRisk
+        #expect(state.handle(.character("/")).isEmpty && state.overlay == nil && state.request.atRisk == filterBefore)
+        #expect(state.status?.text == "/ filters the at-risk list; press b to go back to it first.")
         // b from the customer's detail switches back to the at-risk queue and shows it.
+        state.focused = .detail
         #expect(state.handle(.character("b")) == [.reloadPanes])
         #expect(!state.request.winBack && state.focused == .atRisk)
     }

@@ -61,7 +61,13 @@ extension DashboardState {
             detailScroll = 0
             return showDetail(id)
         case .back: return escape()
-        case .filter: openFilterPrompt()
+        case .filter:
+            // The filter line is the at-risk queue's: over another list it would change what is not on screen.
+            if showsWinBack || showsFollowUps {
+                status = ("/ filters the at-risk list; press \(showsWinBack ? "b" : "F") to go back to it first.", false)
+                return []
+            }
+            openFilterPrompt()
         case .sort: return nextSort()
         case .reverse: return reverseOrder()
         case .zoom: return toggleZoom()
