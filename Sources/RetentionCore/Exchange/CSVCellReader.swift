@@ -33,17 +33,11 @@ struct CSVColumns: Sendable {
     private let slots: [Int32]
 
     private static func slot(_ key: String, mask: Int) -> Int {
-        // The bytes in place (a native string's), read by position; else through the UTF-8 view.
-        if let s = key.utf8.withContiguousStorageIfAvailable({ b -> Int in
+        key.withUTF8Bytes { b in   // the bytes in place (a native string's), read by position
             let n = b.count
             guard n > 0 else { return 0 }
             return (n &* 131 &+ Int(b[0]) &* 31 &+ Int(b[n / 2]) &* 7 &+ Int(b[n - 1])) & mask
-        }) { return s }
-        let u = key.utf8
-        let n = u.count
-        guard n > 0 else { return 0 }
-        let mid = u[u.index(u.startIndex, offsetBy: n / 2)]
-        return (n &* 131 &+ Int(u.first!) &* 31 &+ Int(mid) &* 7 &+ Int(u.last!)) & mask
+        }
     }
 
     /// The position of the column named `key` (the first, if the header names it twice); nil if the header lacks it.
