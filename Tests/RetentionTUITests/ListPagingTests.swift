@@ -189,6 +189,50 @@ import Testing
         #expect(state.focused == .atRisk && state.detailCustomerID == selected)
         #expect(state.update(.tick(workerBusy: true), now: t.addingTimeInterval(1)).isEmpty, "once")
     }
+
+    /// A list the user re-asks for (a sort, the order reversed, a risk filter) selects another customer when its
+    /// rows land: the detail follows that selection at the next tick, with no key pressed in between. A re-read
+    /// nobody asked for (the timer's, after the selected customer left) leaves the detail on its customer, so
+    /// the customer acted on stays in view for `Z`.
+    @Test func theDetailFollowsAListTheUserReaskedFor() throws {
+        var (engine, state, _) = try queue(customers: 200)
+        var t = updateNow
+        func tick(after seconds: Double) -> [Effect] {
+            t = t.addingTimeInterval(seconds)
+            return state.update(.tick(workerBusy: true), now: t)
+        }
+        for _ in 0..<3 { key(engine, &state, .down) }
+        let third = try #require(state.selectedAtRisk?.id)
+        #expect(tick(after: 1) == [.readDetail(customerID: third)])
+        // s: sorted by health, the first row selected once the rows land; the detail follows it.
+        key(engine, &state, .character("s"))
+        let healthFirst = try #require(state.selectedAtRisk?.id)
+        #expect(healthFirst != third && state.atRiskSelection.index == 0)
+        #expect(tick(after: 0.01) == [.readDetail(customerID: healthFirst)])
+        #expect(state.detailCustomerID == healthFirst)
+        // S: the other way round, the same.
+        key(engine, &state, .character("S"))
+        let reversedFirst = try #require(state.selectedAtRisk?.id)
+        #expect(reversedFirst != healthFirst)
+        #expect(tick(after: 0.01) == [.readDetail(customerID: reversedFirst)])
+        // f: a risk filter with none of these customers (all medium) empties the list: nothing to follow;
+        // f again until the medium level shows: its first row, followed (the detail was on the third).
+        for _ in 0..<2 { key(engine, &state, .down) }
+        #expect(tick(after: 1) == [.readDetail(customerID: try #require(state.selectedAtRisk?.id))])
+        key(engine, &state, .character("f"))
+        #expect(state.atRiskRows.isEmpty, "\(state.atRiskRows.count) rows at \(DashboardState.riskFilters[state.riskFilterIndex].label)")
+        #expect(tick(after: 0.01).isEmpty)
+        while DashboardState.riskFilters[state.riskFilterIndex].levels.contains(.medium) == false { key(engine, &state, .character("f")) }
+        let filteredFirst = try #require(state.selectedAtRisk?.id)
+        #expect(tick(after: 0.01) == [.readDetail(customerID: filteredFirst)])
+        #expect(tick(after: 1).isEmpty, "once")
+        // The selected customer leaves at the timer's re-read: the selection moves on, the detail stays.
+        _ = try engine.snooze(customerId: filteredFirst, until: Timestamp.startOfDay(now) + 7 * 86_400, now: now)
+        t = t.addingTimeInterval(10)
+        read(engine, &state, state.update(.tick(workerBusy: false), now: t), at: t)
+        #expect(state.selectedAtRisk?.id != filteredFirst)
+        #expect(tick(after: 1).isEmpty && state.detailCustomerID == filteredFirst, "the detail keeps the customer who left")
+    }
 }
 
 /// D9: the detail's scrolling stops at its last line, so `k` and `g` act at once after `G` or too many `j`.

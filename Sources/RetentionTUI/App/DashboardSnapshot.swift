@@ -123,6 +123,20 @@ public struct SnapshotRequest: Sendable, Equatable {
     public static let maximumRows = 10_000
     /// Which rows of the at-risk and renewal queues to read, in which order (`ListRequest`).
     public var lists = ListRequest()
+
+    /// Whether `other` asks `pane` for the same rows: the same filter, view, order and window (the at-risk
+    /// pane), or the same days, direction and window (the renewals). A key that changes this re-asks the list.
+    public func asksSameRows(as other: SnapshotRequest, in pane: PaneID) -> Bool {
+        switch pane {
+        case .atRisk:
+            atRisk == other.atRisk && followUps == other.followUps && winBack == other.winBack && rowLimit == other.rowLimit
+                && lists.atRiskOrder == other.lists.atRiskOrder && lists.atRiskWindow == other.lists.atRiskWindow
+        case .renewals:
+            renewalDays == other.renewalDays && rowLimit == other.rowLimit && lists.renewalsReversed == other.lists.renewalsReversed
+                && lists.renewalWindow == other.lists.renewalWindow
+        default: true
+        }
+    }
 }
 
 extension DashboardSnapshot {

@@ -21,6 +21,10 @@ public struct ListPaging: Sendable, Equatable {
     /// A contact was just logged: the snapshot its refresh brings says why the customer left after what the
     /// contact said (`sayAfterTheAction`); that one snapshot only.
     public var contactJustLogged = false
+    /// The lists a key re-asked for (a filter, sort, order or view: `f`, `s`, `S`, `m`, `/`, `b`, `F`, `g`, `G`):
+    /// once the rows as asked are on screen, the detail follows that list's selection (`followReaskedList`).
+    /// Other re-reads (the timer, an action's refresh) leave the detail on its customer, so `Z` undoes a snooze.
+    public var reasked: Set<PaneID> = []
     public static let followDelay = 0.15
     /// The focused pane fills the screen (`+`), the detail's whole record in view.
     public var zoomed = false
@@ -299,6 +303,27 @@ extension DashboardState {
                   actionCustomerID != nil else { return }
             paging.detailFollowAt = now.timeIntervalSince1970
         default: break
+        }
+    }
+
+    /// Notes the lists whose rows a key asked for anew (`ListPaging.reasked`).
+    mutating func noteReaskedLists(before: SnapshotRequest, _ message: Message) {
+        switch message {
+        case .key, .paste: break
+        default: return
+        }
+        for pane in [PaneID.atRisk, .renewals] where !request.asksSameRows(as: before, in: pane) { paging.reasked.insert(pane) }
+    }
+
+    /// A list a key re-asked for, now on screen as asked (its jump landed, its kept customer selected): the
+    /// detail follows its selection at once when that list has the focus, no prompt or menu is open and the
+    /// selection is another customer than the detail's. A list that lost the focus meanwhile is forgotten.
+    mutating func followReaskedList(now: Date) {
+        guard overlay == nil else { return }
+        for pane in paging.reasked {
+            guard let shown = snapshot?.request, shown.asksSameRows(as: request, in: pane), paging.jump[pane] == nil else { continue }
+            paging.reasked.remove(pane)
+            if focused == pane, let id = actionCustomerID, id != detailCustomerID { paging.detailFollowAt = now.timeIntervalSince1970 }
         }
     }
 
