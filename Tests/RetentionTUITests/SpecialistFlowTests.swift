@@ -204,6 +204,41 @@ import Testing
         #expect(detail.contains("Since \(Timestamp.formatDate(now - 10 * 86_400)) churn") && detail.contains("payment missed"))
     }
 
+    /// A prospect (no policy ever) and a former customer (nothing in force) are scored by the formula like anyone,
+    /// often "critical": the detail says where they stand and shows the level dim, never in the alarm colour.
+    @Test func theDetailSaysAProspectOrAFormerCustomerIsNoChurnRisk() throws {
+        let engine = Engine(database: try Store.open(path: ":memory:"), user: "sam")
+        let prospect = try engine.createCustomer(NewCustomer(leadId: "P", agentId: "ag", firstName: "Pat", lastName: "Lee", email: "pat@example.com"), now: now - 400 * 86_400)
+        let former = try engine.createCustomer(NewCustomer(leadId: "F", agentId: "ag", firstName: "Fay", lastName: "Lee", email: "fay@example.com"), now: now - 400 * 86_400)
+        let held = try engine.createPolicy(NewPolicy(customer: former.id, policyNumber: "POL-F", policyType: .auto, premiumCents: 120_000,
+                                                     frequency: .monthly, coverageType: "std", coverageCents: 100_000, effectiveDate: now - 400 * 86_400,
+                                                     expirationDate: now + 300 * 86_400, agentId: "ag"), now: now - 400 * 86_400)
+        var cancel = PolicyPatch()
+        cancel.status = .cancelled
+        _ = try engine.updatePolicy(id: held.id, cancel, now: now - 20 * 86_400)
+        for c in [prospect, former] { _ = try engine.calculateHealthScore(customerId: c.id, now: now - 86_400) }
+        let prospectText = try detailText(engine, prospect.id)
+        #expect(prospectText.contains("Prospect: no policy yet, so nothing to lose: never in the at-risk queue or its counts."))
+        let level = try engine.customer(id: prospect.id).churnRisk.rawValue
+        #expect(prospectText.contains("\(level) by the formula, nothing in force"), "\(prospectText)")
+        let formerText = try detailText(engine, former.id)
+        #expect(formerText.contains("Former customer: nothing in force since"))
+        #expect(formerText.contains("by the formula, nothing in force") && !formerText.contains("Prospect:"))
+        // The level's own colour only for a customer with a policy in force.
+        var s = DashboardState(themeName: "default", user: "sam")
+        s.request.detailCustomerID = prospect.id
+        s.detailCustomerID = prospect.id
+        s.focused = .detail
+        s.apply(try DashboardSnapshot.collect(engine, s.request, now: now))
+        s.columns = 240; s.rows = 120
+        var canvas = Canvas(columns: 240, rows: 120)
+        DashboardView.draw(s, into: &canvas, now: now)
+        let row = try #require(canvas.lines().firstIndex { $0.contains("Churn ") && $0.contains("by the formula") })
+        let col = try #require(canvas.lines()[row].range(of: "\(level) by the formula")).lowerBound
+        let x = canvas.lines()[row].distance(from: canvas.lines()[row].startIndex, to: col)
+        #expect(canvas[row, x].role == .dim, "\(canvas[row, x].role)")
+    }
+
     func detailText(_ engine: Engine, _ id: String) throws -> String {
         var s = DashboardState(themeName: "default", user: "sam")
         s.request.detailCustomerID = id

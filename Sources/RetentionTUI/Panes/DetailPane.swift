@@ -34,9 +34,14 @@ enum DetailPane: Pane {
              ("  since ", .dim), (Formatting.date(c.customerSince), .text), ("  last contact ", .dim), (Formatting.ago(c.lastContactDate, now: now), .text))
         if !c.tags.isEmpty { line(("Tags ", .dim), (c.tags.joined(separator: ", "), .text)) }
         lines += DetailSections.triage(d, now: now)
-        if CustomerStatus(activePolicies: c.activePolicies, totalPolicies: c.totalPolicies) == .former {
+        let standing = CustomerStatus(activePolicies: c.activePolicies, totalPolicies: c.totalPolicies)
+        switch standing {
+        case .former:
             let left = d.policies.compactMap(\.endedAt).max()
             line(("Former customer: ", .riskHigh), ("nothing in force since \(Formatting.date(left)); a win-back, not a churn risk (b lists them).", .text))
+        case .prospect:
+            line(("Prospect: ", .warning), ("no policy yet, so nothing to lose: never in the at-risk queue or its counts.", .text))
+        case .active: break
         }
         if !d.tasks.isEmpty {
             heading("Open tasks (d: done), times in \(Formatting.zoneName(d.zone))")
@@ -64,8 +69,11 @@ enum DetailPane: Pane {
                     line(("  \(label) ", .dim), (String(format: "%5.1f ", v), .text), (Bar(value: v).text(width: 5, glyphs: canvas.glyphs), .bar), (" ×\(weight)", .dim))
                 }
             }
+            // With nothing in force the formula still gives a level (the API's churnRisk), but it is no risk to
+            // act on: shown dim, with why, instead of in the level's alarm colour.
             line(("Churn ", .dim), (String(format: "%.0f%% ", (c.churnProbability ?? 0) * 100), .text),
-                 (c.churnRisk.rawValue, Formatting.riskRole(c.churnRisk)),
+                 (c.churnRisk.rawValue, standing == .active ? Formatting.riskRole(c.churnRisk) : .dim),
+                 (standing == .active ? "" : " by the formula, nothing in force", .dim),
                  ("  confidence ", .dim), (scores.confidence.map { String(format: "%.2f", $0) } ?? "—", .text))
             // The top factor as the at-risk list names it (one definition: `ChurnPrediction.top`), and the model behind the numbers.
             if scores.hasTopFactor {
