@@ -297,6 +297,53 @@ import Testing
         #expect(try count(engine, "customers") == 1)
     }
 
+    /// A policy number, a policy's id or an event's id that an earlier line of the same file has is refused
+    /// naming that line, in the import and its dry run alike, beside the file's other bad rows; one the book
+    /// already holds says so instead.
+    @Test func aPolicyOrEventKeyTwiceInTheFileNamesTheEarlierLine() throws {
+        let engine = try makeEngine()
+        let customer = try engine.createCustomer(try json(specCustomerBody), now: testNow)
+        let held = try engine.createPolicy(try json(specPolicyBody(customerId: customer.id, number: "HELD-1")), now: testNow)
+        let policyID = "01a00000-0000-7000-8000-00000000aa01", otherID = "01a00000-0000-7000-8000-00000000aa02"
+        let policies = """
+            id,customerId,policyNumber,policyType,premiumAmount,premiumFrequency,coverageType,coverageAmount,effectiveDate,expirationDate
+            \(policyID),\(customer.id),P-1,auto,50,monthly,full,10000,2024-01-01,2025-01-01
+            ,\(customer.id),P-2,auto,lots,monthly,full,10000,2024-01-01,2025-01-01
+            ,\(customer.id),P-1,auto,50,monthly,full,10000,2024-01-01,2025-01-01
+            \(policyID),\(customer.id),P-3,auto,50,monthly,full,10000,2024-01-01,2025-01-01
+            \(otherID),\(customer.id),HELD-1,auto,50,monthly,full,10000,2024-01-01,2025-01-01
+
+            """
+        let expectedPolicies = [
+            "line 3, column premiumAmount: must be a number, got \"lots\"",
+            "line 4, column policyNumber: Policy number P-1 comes twice in this file: line 2 has it too.",
+            "line 5, column id: Id \(policyID) comes twice in this file: line 2 has it too.",
+            "line 6, column policyNumber: Policy number HELD-1 is already in use.",
+        ]
+        for dryRun in [false, true] {
+            let result = try engine.importCSV(.policies, text: policies, dryRun: dryRun, now: testNow)
+            #expect(result.problems.map(\.description) == expectedPolicies, "dry run \(dryRun)")
+        }
+        #expect(try engine.policies(customerId: customer.id).map(\.id) == [held.id])
+        let eventID = "01a00000-0000-7000-8000-00000000ee01"
+        let events = """
+            id,customerId,eventType,severity,data,occurredAt
+            \(eventID),\(customer.id),note_added,info,,2023-03-01T10:00:00Z
+            ,\(customer.id),no_such_type,info,,2023-03-02T10:00:00Z
+            \(eventID),\(customer.id),note_added,info,,2023-03-03T10:00:00Z
+
+            """
+        for dryRun in [false, true] {
+            let result = try engine.importCSV(.events, text: events, dryRun: dryRun, now: testNow)
+            #expect(result.problems.map(\.line) == [3, 4], "dry run \(dryRun)")
+            #expect(result.problems.last?.description == "line 4, column id: Id \(eventID) comes twice in this file: line 2 has it too.", "dry run \(dryRun)")
+        }
+        #expect(try engine.db.scalarInt("SELECT count(*) FROM retention_events WHERE uuid = ?", [.text(eventID)]) == 0)
+        // A sync lists its refusals by line, whichever check found them first.
+        let synced = try engine.syncCSV(.events, text: events, dryRun: true, now: testNow)
+        #expect(synced.problems.map(\.line) == [3, 4])
+    }
+
     @Test func dryRunValidatesAndWritesNothing() throws {
         let engine = try makeEngine()
         let csv = "leadId,agentId,firstName,lastName,email\nl1,a,Ann,Lee,ann@example.com\n"

@@ -163,7 +163,7 @@ import Testing
         #expect(streamed.problems == text.problems)
         #expect(streamed.problems.map(\.description) == [
             "line 3, column underwriter: must be empty: customer \(erased) was erased, and an erased customer's policies hold no personal data",
-            "line 5, column policyNumber: Policy number DUP-1 is already in use.",
+            "line 5, column policyNumber: Policy number DUP-1 comes twice in this file: line 4 has it too.",
             "line 6, column premiumAmount: must be a number, got \"lots\"",
             "line 7, column renewalCount: must be a whole number, got \"two\"",
             "line 8, column customerId: Customer nobody was not found.",

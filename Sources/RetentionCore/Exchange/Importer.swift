@@ -8,6 +8,14 @@ public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "line \(line)\(column.map { ", column \($0)" } ?? ""): \(reason)" }
 }
 
+extension RetentionError {
+    /// A key (a lead, an id, a policy number, an event's content) that an earlier line of the same file has:
+    /// refused naming that line, so the user sees both rows, whatever else the file gets wrong.
+    static func twiceInFile(_ code: String, _ what: String, line: Int, field: String?) -> RetentionError {
+        .conflict(code, "\(what) comes twice in this file: line \(line) has it too.", field: field)
+    }
+}
+
 /// What an import did (or, for a dry run, would do).
 public struct ImportResult: Sendable {
     public var kind: ExchangeKind
@@ -119,10 +127,12 @@ extension Engine {
                     }
                 }
                 var pending = prepareBatch(after: reader)
-                // The line of each customer this import wrote, by row id (row ids are handed out in order from
-                // here), so that a lead or id that comes twice in the file names the line that had it first.
+                // The line of each customer and event this import wrote, by row id, so that a lead or an id that
+                // comes twice in the file names the line that had it first.
                 let firstNewRowID = Int64(try db.scalarInt("SELECT coalesce(max(id), 0) + 1 FROM customers"))
-                var linesOfNewCustomers: [Int32] = []
+                var customerLines = NewRowLines(firstRowID: firstNewRowID)
+                var eventLines = NewRowLines(firstRowID: Int64(try db.scalarInt("SELECT coalesce(max(id), 0) + 1 FROM retention_events")))
+                var policyLines = NewRowLines(firstRowID: Int64(try db.scalarInt("SELECT coalesce(max(id), 0) + 1 FROM policies")))
                 var rebuildIndexes: [String]?, recreateTriggers: [String] = [], recreateSearchTrigger: [String] = []
                 var searchAfter = firstNewRowID - 1
                 var customerRuns: NewCustomerRuns?
@@ -174,9 +184,6 @@ extension Engine {
                                 problems.append(ImportProblem(line: line, column: (e.field?.isEmpty ?? true) ? nil : e.field, reason: e.message))
                             }
                         }
-                        func noteLine(_ rowID: Int64, _ line: Int) {
-                            if rowID == firstNewRowID + Int64(linesOfNewCustomers.count) { linesOfNewCustomers.append(Int32(clamping: line)) }
-                        }
                         // One row on its own: every row of a small import, and of a large one each row that is not
                         // written in a run (`NewCustomerRuns`), or that follows a refused row in its run.
                         func writeAlone(_ k: Int) throws {
@@ -186,19 +193,38 @@ extension Engine {
                                 case .problem(let e): throw e
                                 case .customer(let customer):
                                     do {
-                                        noteLine(try writeNewCustomer(customer, now: now), line)
+                                        customerLines.note(rowID: try writeNewCustomer(customer, now: now), line: line)
                                     } catch let e as RetentionError where e.code == "duplicate_lead_id" || e.code == "duplicate_id" {
                                         let byLead = e.code == "duplicate_lead_id"
                                         let earlier = try db.queryOne("SELECT id FROM customers WHERE \(byLead ? "lead_id" : "uuid") = ?",
                                                                       [.text(byLead ? customer.leadId : customer.id)]) { $0.int64(0) }
-                                            .map { $0 - firstNewRowID }.flatMap { linesOfNewCustomers.indices.contains(Int($0)) ? linesOfNewCustomers[Int($0)] : nil }
+                                            .flatMap(customerLines.line(ofRowID:))
                                         guard let earlier else { throw e }
-                                        throw RetentionError.conflict(e.code, "\(byLead ? "Lead \(customer.leadId)" : "Id \(customer.id)") comes twice in this file: line \(earlier) has it too.",
+                                        throw RetentionError.twiceInFile(e.code, byLead ? "Lead \(customer.leadId)" : "Id \(customer.id)", line: earlier,
                                                                       field: e.field)
                                     }
-                                case .policy(let policy): try db.transaction { _ = try createPolicy(policy, now: now, allowIdentity: true) }
+                                case .policy(let policy):
+                                    do {
+                                        let written = try db.transaction { try createPolicy(policy, now: now, allowIdentity: true) }
+                                        policyLines.note(rowID: written.rowID, line: line)
+                                    } catch let e as RetentionError where e.code == "duplicate_policy_number" || e.code == "duplicate_id" {
+                                        let byNumber = e.code == "duplicate_policy_number", id = policy.id?.lowercased() ?? ""
+                                        let earlier = try db.queryOne("SELECT id FROM policies WHERE \(byNumber ? "policy_number" : "uuid") = ?",
+                                                                      [.text(byNumber ? policy.policyNumber : id)]) { $0.int64(0) }
+                                            .flatMap(policyLines.line(ofRowID:))
+                                        guard let earlier else { throw e }
+                                        throw RetentionError.twiceInFile(e.code, byNumber ? "Policy number \(policy.policyNumber)" : "Id \(id)", line: earlier, field: e.field)
+                                    }
                                 case .event(let event):
-                                    try db.transaction { _ = try createEvent(event, now: now, applySideEffects: false) }
+                                    do {
+                                        let written = try db.transaction { try createEvent(event, now: now, applySideEffects: false) }
+                                        eventLines.note(rowID: written.rowID, line: line)
+                                    } catch let e as RetentionError where e.code == "duplicate_id" {
+                                        let earlier = try db.queryOne("SELECT id FROM retention_events WHERE uuid = ?", [.text(event.id?.lowercased() ?? "")]) { $0.int64(0) }
+                                            .flatMap(eventLines.line(ofRowID:))
+                                        guard let earlier, let id = event.id?.lowercased() else { throw e }
+                                        throw RetentionError.twiceInFile(e.code, "Id \(id)", line: earlier, field: e.field)
+                                    }
                                 }
                             } catch let e as RetentionError where e.kind != .storage {
                                 refused(e, line: line)
@@ -229,7 +255,7 @@ extension Engine {
                             let firstRowID = db.lastInsertRowID - Int64(written - 1)
                             for r in 0 ..< written {
                                 let rowID = firstRowID + Int64(r), line = lines[run[r].0]
-                                noteLine(rowID, line)
+                                customerLines.note(rowID: rowID, line: line)
                                 do { try writeNewCustomerDetails(customer(r), rowID: rowID, now: now) } catch let e as RetentionError where e.kind != .storage {
                                     refused(e, line: line)
                                 }
@@ -301,12 +327,12 @@ extension Engine {
     }
 
     ///
-    /// `staged` (with `stage`) looks up a policy number and an id among the policies staged so far, in place of
-    /// the sets of the lines before, so that what a staged import holds does not grow with its file.
+    /// `staged` (with `stage`) finds the line of a policy number or an id among the policies staged so far, in
+    /// place of the maps of the lines before, so that what a staged import holds does not grow with its file.
     func checkCSV(_ kind: ExchangeKind, reader: CSV.Reader, now: Int, maxProblems: Int, phases observe: ((JobPhase) -> Void)? = nil,
                   stage: ((Int, NewPolicy, String, (Int64, String, Int?)) throws -> Void)? = nil,
                   stagedBatch: (() throws -> Void)? = nil,
-                  staged: (number: (String) throws -> Bool, id: (String) throws -> Bool)? = nil) throws -> ImportResult {
+                  staged: (number: (String) throws -> Int?, id: (String) throws -> Int?)? = nil) throws -> ImportResult {
         var problems: [ImportProblem] = []
         var rows = 0, totalProblems = 0
         var phases = JobPhases(observe)
@@ -319,7 +345,7 @@ extension Engine {
         let columns = CSVColumns(header, kind: kind)   // positions and types, looked up once
         // What the lines before would have written: customers' leads and ids (by line), policies' numbers and ids, events' ids.
         var leadLines: [String: Int32] = [:], idLines: [String: Int32] = [:]
-        var policyNumbers: Set<String> = [], ids: Set<String> = []
+        var policyNumbers: [String: Int] = [:], ids: [String: Int] = [:]
         let leadExists = try db.statement("SELECT 1 FROM customers WHERE lead_id = ?")
         let idExists = try db.statement("SELECT 1 FROM customers WHERE uuid = ?")
         func exists(_ statement: Statement, _ value: String) throws -> Bool {
@@ -341,11 +367,11 @@ extension Engine {
                         if try exists(leadExists, c.leadId) {
                             throw RetentionError.conflict("duplicate_lead_id", "A customer already exists for lead \(c.leadId).", field: "leadId")
                         } else if let line = leadLines[c.leadId] {
-                            throw RetentionError.conflict("duplicate_lead_id", "Lead \(c.leadId) comes twice in this file: line \(line) has it too.", field: "leadId")
+                            throw RetentionError.twiceInFile("duplicate_lead_id", "Lead \(c.leadId)", line: Int(line), field: "leadId")
                         } else if try exists(idExists, c.id) {
                             throw RetentionError.conflict("duplicate_id", "A customer with id \(c.id) already exists.", field: "id")
                         } else if let line = idLines[c.id] {
-                            throw RetentionError.conflict("duplicate_id", "Id \(c.id) comes twice in this file: line \(line) has it too.", field: "id")
+                            throw RetentionError.twiceInFile("duplicate_id", "Id \(c.id)", line: Int(line), field: "id")
                         }
                         leadLines[c.leadId] = Int32(clamping: record.line)
                         idLines[c.id] = Int32(clamping: record.line)
@@ -354,15 +380,17 @@ extension Engine {
                         let (id, customer) = try checkNewPolicy(policy, allowIdentity: true, alsoTaken: staged == nil ? (policyNumbers, ids) : nil, staged: staged)
                         try stage?(record.line, policy, id, customer)
                         if staged == nil {
-                            policyNumbers.insert(policy.policyNumber)
-                            ids.insert(id)
+                            policyNumbers[policy.policyNumber] = record.line
+                            ids[id] = record.line
                         }
                     case .event(let event):
                         try event.validate(now: now, keepsHistory: true)
-                        if let id = event.id?.lowercased(), ids.contains(id) { throw Self.duplicateEventID(id) }
+                        if let id = event.id?.lowercased(), let line = ids[id] {
+                            throw RetentionError.twiceInFile("duplicate_id", "Id \(id)", line: line, field: "id")
+                        }
                         let (id, _, _) = try checkNewEvent(event, importing: true)
                         _ = try Self.eventAmountCents(event.data)
-                        if event.id != nil { ids.insert(id) }
+                        if event.id != nil { ids[id] = record.line }
                     }
                 } catch let e as RetentionError where e.kind != .storage {
                     problem = e

@@ -52,12 +52,12 @@ extension Engine {
             """)
         // A number or id that an earlier line of the file has is found among the rows staged (indexed, on disk past
         // a small cache), not in sets of every line before: what the import holds does not grow with its file.
-        let stagedNumber = try db.statement("SELECT 1 FROM temp.staged_policies WHERE policy_number = ?")
-        let stagedID = try db.statement("SELECT 1 FROM temp.staged_policies WHERE uuid = ?")
-        func exists(_ statement: Statement, _ value: String) throws -> Bool {
+        let stagedNumber = try db.statement("SELECT min(line) FROM temp.staged_policies WHERE policy_number = ?")
+        let stagedID = try db.statement("SELECT min(line) FROM temp.staged_policies WHERE uuid = ?")
+        func earlierLine(_ statement: Statement, _ value: String) throws -> Int? {
             try statement.bind([.text(value)])
             defer { statement.reset() }
-            return try statement.step()
+            return try statement.step() ? statement.row.optionalInt(0) : nil
         }
         // The staging rows go in a batch (2,048 rows) at a time, each batch one transaction that writes the
         // temporary database alone: its reads of the book hold a snapshot only while the batch is checked (in
@@ -71,7 +71,7 @@ extension Engine {
                 try self.db.run(insert, Self.stagedPolicyValues(new, line: line, id: id, customerRow: customer.0, now: now))
             }, stagedBatch: {
                 if batchOpen { batchOpen = false; try self.db.execute("COMMIT") }
-            }, staged: (number: { try exists(stagedNumber, $0) }, id: { try exists(stagedID, $0) }))
+            }, staged: (number: { try earlierLine(stagedNumber, $0) }, id: { try earlierLine(stagedID, $0) }))
         } catch {
             if batchOpen && !db.isAutocommit { try? db.execute("ROLLBACK") }
             throw error

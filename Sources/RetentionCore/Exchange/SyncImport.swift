@@ -98,6 +98,9 @@ extension Engine {
         phases.end()
         var result = sync.result
         result.dryRun = dryRun
+        // Refused in the order the checks found them (a key twice while the rows are read, a bad value as they
+        // are compared): listed by line. The stable sort keeps a line's own problems in the order found.
+        result.problems = result.problems.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
         return result
     }
 

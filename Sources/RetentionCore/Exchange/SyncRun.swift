@@ -16,7 +16,8 @@ struct SyncRun {
     private var fieldCounts: [String: Int] = [:]
     private var eventCounts: [String: Int] = [:]
     /// The ids (and policy numbers) of the new rows planned so far.
-    private var newIDs = Set<String>(), newNumbers = Set<String>()
+    /// The ids and policy numbers of the new rows planned so far, by line (an earlier line's is refused naming it).
+    private var newIDs: [String: Int] = [:], newNumbers: [String: Int] = [:]
 
     init(engine: Engine, kind: ExchangeKind, header: [String], now: Int, maxProblems: Int, observe: ((JobPhase) -> Void)?) {
         self.engine = engine
@@ -87,12 +88,12 @@ struct SyncRun {
                     refusedLines.insert(record.line)
                     if kind == .events && values[1] == .text("") {
                         // The same event twice without an id (customer, type, time and data): refused, as any key twice.
-                        refuse(record.line, RetentionError.conflict("duplicate_key",
-                            "This event (customer, eventType, occurredAt and data) comes twice in this file: line \(earlier) has it too.", field: "eventType"))
+                        refuse(record.line, RetentionError.twiceInFile("duplicate_key", "This event (customer, eventType, occurredAt and data)",
+                                                                    line: earlier, field: "eventType"))
                         continue
                     }
                     let (field, what) = kind == .customers ? ("leadId", "Lead") : kind == .policies ? ("policyNumber", "Policy number") : ("id", "Id")
-                    refuse(record.line, RetentionError.conflict("duplicate_key", "\(what) \(key) comes twice in this file: line \(earlier) has it too.", field: field))
+                    refuse(record.line, RetentionError.twiceInFile("duplicate_key", "\(what) \(key)", line: earlier, field: field))
                     continue
                 }
                 firstLineOfKey[key] = record.line
@@ -142,11 +143,15 @@ struct SyncRun {
                 try idExists.bind([.text(c.id)])
                 let taken = try idExists.step()
                 idExists.reset()
-                if taken || newIDs.contains(c.id) {
-                    refuse(record.line, RetentionError.conflict("duplicate_id", "A customer with id \(c.id) already exists\(taken ? "" : " in this file").", field: "id"))
+                if let line = newIDs[c.id] {
+                    refuse(record.line, RetentionError.twiceInFile("duplicate_id", "Id \(c.id)", line: line, field: "id"))
                     continue
                 }
-                newIDs.insert(c.id)
+                if taken {
+                    refuse(record.line, RetentionError.conflict("duplicate_id", "A customer with id \(c.id) already exists.", field: "id"))
+                    continue
+                }
+                newIDs[c.id] = record.line
                 result.new += 1
                 planned.append(.new(record.line, .customer(c)))
             case .new(let other): planned.append(.new(record.line, other))
@@ -174,7 +179,7 @@ struct SyncRun {
             case .new(.policy(let p)):
                 do {
                     let (id, _) = try engine.checkNewPolicy(p, allowIdentity: true, alsoTaken: (newNumbers, newIDs))
-                    newNumbers.insert(p.policyNumber); newIDs.insert(id)
+                    newNumbers[p.policyNumber] = record.line; newIDs[id] = record.line
                     result.new += 1
                     planned.append(.new(record.line, .policy(p)))
                 } catch let e as RetentionError where e.kind != .storage { refuse(record.line, e) }

@@ -34,11 +34,12 @@ extension Engine {
     /// The checks of a new policy that read the book, by reads alone (an import's dry run runs them without
     /// the write lock): only an import may keep an id; the customer exists (by id or lead id) and, unless an
     /// import restores their old policies, is not erased; an erased customer's policy holds no personal data;
-    /// the policy number and the id are not in the book yet (nor in `alsoTaken`, what an import's dry run
-    /// would have written before this row, or `staged`, which looks up what a staged import has kept aside so
-    /// far: a table on disk rather than sets in memory). Returns the policy's id and its customer's row.
-    func checkNewPolicy(_ new: NewPolicy, allowIdentity: Bool, alsoTaken: (numbers: Set<String>, ids: Set<String>)? = nil,
-                        staged: (number: (String) throws -> Bool, id: (String) throws -> Bool)? = nil)
+    /// the policy number and the id are not in the book yet (nor in `alsoTaken`, what an import's dry run or a
+    /// sync would have written before this row, by line, or `staged`, which finds the line of what a staged
+    /// import has kept aside so far: a table on disk rather than maps in memory). A number or id an earlier line
+    /// of the file has is refused naming that line. Returns the policy's id and its customer's row.
+    func checkNewPolicy(_ new: NewPolicy, allowIdentity: Bool, alsoTaken: (numbers: [String: Int], ids: [String: Int])? = nil,
+                        staged: (number: (String) throws -> Int?, id: (String) throws -> Int?)? = nil)
         throws -> (id: String, customer: (Int64, String, Int?)) {
         if new.id != nil && !allowIdentity {
             throw RetentionError.invalid("id", "is assigned by Retention; only `retention import` may keep an existing id")
@@ -51,12 +52,16 @@ extension Engine {
                 throw RetentionError.invalid(field, "must be empty: customer \(customerKey) was erased, and an erased customer's policies hold no personal data")
             }
         }
-        let numberInBook = { try self.db.queryOne("SELECT 1 FROM policies WHERE policy_number = ?", [.text(new.policyNumber)], { _ in true }) != nil }
-        if try alsoTaken?.numbers.contains(new.policyNumber) == true || staged?.number(new.policyNumber) == true || numberInBook() {
+        if let line = try alsoTaken?.numbers[new.policyNumber] ?? staged?.number(new.policyNumber) {
+            throw RetentionError.twiceInFile("duplicate_policy_number", "Policy number \(new.policyNumber)", line: line, field: "policyNumber")
+        }
+        if try db.queryOne("SELECT 1 FROM policies WHERE policy_number = ?", [.text(new.policyNumber)], { _ in true }) != nil {
             throw Self.duplicatePolicyNumber(new.policyNumber)
         }
-        let idInBook = { try self.db.queryOne("SELECT 1 FROM policies WHERE uuid = ?", [.text(id)], { _ in true }) != nil }
-        if try alsoTaken?.ids.contains(id) == true || staged?.id(id) == true || idInBook() {
+        if let line = try alsoTaken?.ids[id] ?? staged?.id(id) {
+            throw RetentionError.twiceInFile("duplicate_id", "Id \(id)", line: line, field: "id")
+        }
+        if try db.queryOne("SELECT 1 FROM policies WHERE uuid = ?", [.text(id)], { _ in true }) != nil {
             throw Self.duplicatePolicyID(id)
         }
         return (id, customerRow)
