@@ -77,11 +77,13 @@ $T send-keys -t tui Enter
 check_screen "who left the follow-ups and why" "$TOPNAME's follow-up left the list: marked done."
 check_screen "a done follow-up leaves the queue" "My follow-ups (1)"
 if [ "$(q "SELECT count(*) FROM tasks t JOIN customers c ON c.id = t.customer_id WHERE c.uuid = '$TOP' AND t.done_at IS NOT NULL AND t.done_by='sam'")" = 1 ]; then ok; else fail "the follow-up is marked done"; fi
-# The selection is on the neighbour: d now offers the other customer's follow-up.
+# The selection is on the neighbour: d now offers the other customer's follow-up. (Each check waits for words that
+# only the new state shows: the list's row and the first one's sentence are on screen before the keys are read.)
+RNAME=$(q "SELECT c.first_name || ' ' || c.last_name FROM policies p JOIN customers c ON c.id = p.customer_id WHERE p.uuid = '$RENEWAL'")
 $T send-keys -t tui d
-check_screen "the selection moved to the neighbour" "Follow up: discussed"
+check_screen "the selection moved to the neighbour" "Mark a task of $RNAME done"
 $T send-keys -t tui Enter
-check_screen "the task is done" "follow-up left the list: marked done."
+check_screen "the task is done" "$RNAME's follow-up left the list: marked done."
 if [ "$(q "SELECT count(*) FROM tasks WHERE reason='contact_made' AND done_at IS NOT NULL AND done_by='sam'")" = 2 ]; then ok; else fail "both follow-ups are marked done"; fi
 check_screen "the last done follow-up leaves the queue" "My follow-ups (0)"
 $T send-keys -t tui F

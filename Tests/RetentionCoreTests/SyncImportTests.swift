@@ -141,6 +141,36 @@ import Testing
         #expect(twice.problems.map(\.description) == ["line 9002, column leadId: Lead B-3 comes twice in this file: line 4 has it too."])
     }
 
+    /// More refused rows than are listed: the first 50 by line are listed, whichever check found them (a key twice
+    /// is found as the rows are read, before the bad values of the same batch), and all are counted.
+    @Test func theRefusedRowsListedAreTheFirstByLine() throws {
+        let engine = try makeEngine()
+        var file = "leadId,agentId,firstName,lastName,email,satisfactionScore\n"
+        for n in 1...60 { file += "C-\(n),agent-1,Pat,Lee,c\(n)@example.com,lots\n" }    // lines 2-61: a bad score
+        for n in 61...99 { file += "C-\(n),agent-1,Pat,Lee,c\(n)@example.com,5\n" }
+        file += "C-70,agent-1,Pat,Lee,c70@example.com,5\n"                           // line 101: a key twice
+        let result = try engine.syncCSV(.customers, text: file, dryRun: true, now: testNow)
+        #expect(result.problemCount == 61)
+        #expect(result.problems.map(\.line) == Array(2...51))
+        let fewer = try engine.syncCSV(.customers, text: file, dryRun: true, now: testNow, maxProblems: 3)
+        #expect(fewer.problems.map(\.line) == [2, 3, 4] && fewer.problemCount == 61 && !fewer.succeeded)
+    }
+
+    /// A new policy's id that an earlier line of the file gives another new policy is refused naming that line.
+    @Test func aNewPolicysIdTwiceInTheFileNamesTheEarlierLine() throws {
+        let engine = try makeEngine()
+        let customer = try engine.createCustomer(try json(specCustomerBody), now: testNow)
+        let id = "01a00000-0000-7000-8000-00000000bb01"
+        let file = """
+            id,customerId,policyNumber,policyType,premiumAmount,premiumFrequency,coverageType,coverageAmount,effectiveDate,expirationDate
+            \(id),\(customer.id),S-1,auto,50,monthly,full,10000,2024-01-01,2025-01-01
+            \(id),\(customer.id),S-2,auto,50,monthly,full,10000,2024-01-01,2025-01-01
+
+            """
+        let result = try engine.syncCSV(.policies, text: file, dryRun: true, now: testNow)
+        #expect(result.problems.map(\.description) == ["line 3, column id: Id \(id) comes twice in this file: line 2 has it too."])
+    }
+
     @Test func aForbiddenTransitionRefusesTheWholeFile() throws {
         let engine = try book()
         let before = try fingerprint(engine)

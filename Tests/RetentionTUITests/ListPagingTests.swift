@@ -233,6 +233,77 @@ import Testing
         #expect(state.selectedAtRisk?.id != filteredFirst)
         #expect(tick(after: 1).isEmpty && state.detailCustomerID == filteredFirst, "the detail keeps the customer who left")
     }
+
+    /// `/`, a letter, Backspace, Esc: the rows on screen are already those Esc asks for, but the customer selected
+    /// before `/` is selected again only when Esc's own read lands; until then the detail does not move, and then it
+    /// stays on that customer (it never shows a customer the list does not select).
+    @Test func escInTheFilterPromptLeavesTheDetailOnTheCustomerPutBack() throws {
+        var (engine, state, _) = try queue(customers: 200)
+        var t = updateNow
+        func tick(after seconds: Double) -> [Effect] {
+            t = t.addingTimeInterval(seconds)
+            return state.update(.tick(workerBusy: true), now: t)
+        }
+        for _ in 0..<4 { key(engine, &state, .down) }
+        let fifth = try #require(state.selectedAtRisk?.id)
+        #expect(tick(after: 1) == [.readDetail(customerID: fifth)])
+        _ = state.update(.key(.character("/")), now: t)
+        key(engine, &state, .character("x"))
+        key(engine, &state, .backspace)
+        #expect(state.atRiskSelection.index == 0, "the list followed the typing from its first row")
+        // Esc: its read is asked for and not delivered yet.
+        let esc = state.update(.key(.escape), now: t)
+        #expect(esc.contains(.reloadPanes))
+        #expect(tick(after: 0.01).isEmpty, "no follow before the customer is put back")
+        read(engine, &state, esc, at: t)
+        #expect(state.selectedAtRisk?.id == fifth)
+        #expect(tick(after: 0.01).isEmpty && state.detailCustomerID == fifth)
+    }
+
+    /// A list re-asked for whose rows land while a menu is open (here `G`, then `z`'s snooze menu on the customer
+    /// still selected) does not move the detail when the menu closes: the user went on to act on a customer.
+    @Test func aMenuOpenedBeforeTheRowsLandDropsTheFollow() throws {
+        var (engine, state, size) = try queue()
+        #expect(size > ListPaging.windowRows, "G reads rows not read yet")
+        var t = updateNow
+        func tick(after seconds: Double) -> [Effect] {
+            t = t.addingTimeInterval(seconds)
+            return state.update(.tick(workerBusy: true), now: t)
+        }
+        for _ in 0..<3 { key(engine, &state, .down) }
+        let fourth = try #require(state.selectedAtRisk?.id)
+        #expect(tick(after: 1) == [.readDetail(customerID: fourth)])
+        let jump = state.update(.key(.character("G")), now: t)
+        #expect(state.selectedAtRisk?.id == fourth, "G waits for the last rows")
+        _ = state.update(.key(.character("z")), now: t)
+        guard case .choice = state.overlay else { Issue.record("z opens its menu: \(state.status?.text ?? "")"); return }
+        read(engine, &state, jump, at: t)
+        #expect(state.selectedAtRisk?.id != fourth, "the jump landed")
+        _ = state.update(.key(.escape), now: t)
+        #expect(state.overlay == nil)
+        #expect(tick(after: 0.01).isEmpty && state.detailCustomerID == fourth)
+    }
+
+    /// `j` past the rows read asks for the next window: that is no re-asked list, so the detail follows `j` only
+    /// once it rests, as on any other row.
+    @Test func movingPastTheRowsReadFollowsOnlyOnceTheCursorRests() throws {
+        var (engine, state, size) = try queue()
+        #expect(size > ListPaging.windowRows)
+        var t = updateNow
+        var edgeRead = false
+        for _ in 0..<(ListPaging.windowRows - 1) {
+            let effects = state.update(.key(.down), now: t)
+            if effects.contains(.reloadPanes) {
+                edgeRead = true
+                read(engine, &state, effects, at: t)
+                #expect(state.update(.tick(workerBusy: true), now: t.addingTimeInterval(0.01)).isEmpty, "no follow while j is held")
+            }
+            t = t.addingTimeInterval(0.05)
+        }
+        #expect(edgeRead, "j reached the edge of the rows read")
+        let selected = try #require(state.selectedAtRisk?.id)
+        #expect(state.update(.tick(workerBusy: true), now: t.addingTimeInterval(ListPaging.followDelay)) == [.readDetail(customerID: selected)])
+    }
 }
 
 /// D9: the detail's scrolling stops at its last line, so `k` and `g` act at once after `G` or too many `j`.

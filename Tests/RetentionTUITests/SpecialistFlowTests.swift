@@ -237,6 +237,24 @@ import Testing
         let col = try #require(canvas.lines()[row].range(of: "\(level) by the formula")).lowerBound
         let x = canvas.lines()[row].distance(from: canvas.lines()[row].startIndex, to: col)
         #expect(canvas[row, x].role == .dim, "\(canvas[row, x].role)")
+        // A customer with a policy in force: the level in its own colour, no words after it.
+        let active = try engine.createCustomer(NewCustomer(leadId: "A", agentId: "ag", firstName: "Al", lastName: "Lee", email: "al@example.com"), now: now - 400 * 86_400)
+        _ = try engine.createPolicy(NewPolicy(customer: active.id, policyNumber: "POL-A", policyType: .auto, premiumCents: 120_000,
+                                              frequency: .monthly, coverageType: "std", coverageCents: 100_000, effectiveDate: now - 400 * 86_400,
+                                              expirationDate: now + 300 * 86_400, agentId: "ag"), now: now - 400 * 86_400)
+        _ = try engine.calculateHealthScore(customerId: active.id, now: now - 86_400)
+        let activeLevel = try engine.customer(id: active.id).churnRisk
+        s.request.detailCustomerID = active.id
+        s.detailCustomerID = active.id
+        s.apply(try DashboardSnapshot.collect(engine, s.request, now: now))
+        canvas = Canvas(columns: 240, rows: 120)
+        DashboardView.draw(s, into: &canvas, now: now)
+        let lines = canvas.lines()
+        let activeRow = try #require(lines.firstIndex { $0.contains("Churn ") && $0.contains("confidence") })
+        #expect(!lines[activeRow].contains("by the formula") && !lines.joined().contains("Prospect:"))
+        let at = try #require(lines[activeRow].range(of: " \(activeLevel.rawValue)  confidence")).lowerBound
+        let activeX = lines[activeRow].distance(from: lines[activeRow].startIndex, to: at) + 1
+        #expect(canvas[activeRow, activeX].role == Formatting.riskRole(activeLevel), "\(canvas[activeRow, activeX].role)")
     }
 
     func detailText(_ engine: Engine, _ id: String) throws -> String {

@@ -25,7 +25,7 @@ public struct ImportResult: Sendable {
     /// How many problems there were in all (at least `problems.count`).
     public var problemCount: Int
     public var dryRun: Bool
-    public var succeeded: Bool { problems.isEmpty }
+    public var succeeded: Bool { problemCount == 0 }
 }
 
 extension Engine {
@@ -196,12 +196,8 @@ extension Engine {
                                         customerLines.note(rowID: try writeNewCustomer(customer, now: now), line: line)
                                     } catch let e as RetentionError where e.code == "duplicate_lead_id" || e.code == "duplicate_id" {
                                         let byLead = e.code == "duplicate_lead_id"
-                                        let earlier = try db.queryOne("SELECT id FROM customers WHERE \(byLead ? "lead_id" : "uuid") = ?",
-                                                                      [.text(byLead ? customer.leadId : customer.id)]) { $0.int64(0) }
-                                            .flatMap(customerLines.line(ofRowID:))
-                                        guard let earlier else { throw e }
-                                        throw RetentionError.twiceInFile(e.code, byLead ? "Lead \(customer.leadId)" : "Id \(customer.id)", line: earlier,
-                                                                      field: e.field)
+                                        throw try customerLines.naming(e, byLead ? "Lead \(customer.leadId)" : "Id \(customer.id)", table: "customers",
+                                                                       column: byLead ? "lead_id" : "uuid", key: byLead ? customer.leadId : customer.id, in: db)
                                     }
                                 case .policy(let policy):
                                     do {
@@ -209,21 +205,16 @@ extension Engine {
                                         policyLines.note(rowID: written.rowID, line: line)
                                     } catch let e as RetentionError where e.code == "duplicate_policy_number" || e.code == "duplicate_id" {
                                         let byNumber = e.code == "duplicate_policy_number", id = policy.id?.lowercased() ?? ""
-                                        let earlier = try db.queryOne("SELECT id FROM policies WHERE \(byNumber ? "policy_number" : "uuid") = ?",
-                                                                      [.text(byNumber ? policy.policyNumber : id)]) { $0.int64(0) }
-                                            .flatMap(policyLines.line(ofRowID:))
-                                        guard let earlier else { throw e }
-                                        throw RetentionError.twiceInFile(e.code, byNumber ? "Policy number \(policy.policyNumber)" : "Id \(id)", line: earlier, field: e.field)
+                                        throw try policyLines.naming(e, byNumber ? "Policy number \(policy.policyNumber)" : "Id \(id)", table: "policies",
+                                                                     column: byNumber ? "policy_number" : "uuid", key: byNumber ? policy.policyNumber : id, in: db)
                                     }
                                 case .event(let event):
                                     do {
                                         let written = try db.transaction { try createEvent(event, now: now, applySideEffects: false) }
                                         eventLines.note(rowID: written.rowID, line: line)
                                     } catch let e as RetentionError where e.code == "duplicate_id" {
-                                        let earlier = try db.queryOne("SELECT id FROM retention_events WHERE uuid = ?", [.text(event.id?.lowercased() ?? "")]) { $0.int64(0) }
-                                            .flatMap(eventLines.line(ofRowID:))
-                                        guard let earlier, let id = event.id?.lowercased() else { throw e }
-                                        throw RetentionError.twiceInFile(e.code, "Id \(id)", line: earlier, field: e.field)
+                                        guard let id = event.id?.lowercased() else { throw e }
+                                        throw try eventLines.naming(e, "Id \(id)", table: "retention_events", column: "uuid", key: id, in: db)
                                     }
                                 }
                             } catch let e as RetentionError where e.kind != .storage {

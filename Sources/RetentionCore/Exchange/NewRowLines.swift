@@ -19,4 +19,13 @@ struct NewRowLines {
         let k = rowID - firstRowID
         return k >= 0 && k < Int64(lines.count) ? Int(lines[Int(k)]) : nil
     }
+
+    /// `refused`, a row's conflict on `key` in `column` of `table` (this table's), said again naming the line of
+    /// the row this import wrote with that key (`RetentionError.twiceInFile`); as it was when the book held the
+    /// key before the import. `table` and `column` are the caller's constants, never a value.
+    func naming(_ refused: RetentionError, _ what: String, table: String, column: String, key: String, in db: Database) throws -> RetentionError {
+        guard let rowID = try db.queryOne("SELECT id FROM \(table) WHERE \(column) = ?", [.text(key)], { $0.int64(0) }),
+              let line = line(ofRowID: rowID) else { return refused }
+        return .twiceInFile(refused.code, what, line: line, field: refused.field)
+    }
 }

@@ -19,7 +19,7 @@ public struct SyncResult: Sendable {
     public var absentCount: Int?
     public var absentKeys: [String] = []
     public var dryRun: Bool
-    public var succeeded: Bool { problems.isEmpty }
+    public var succeeded: Bool { problemCount == 0 }
     /// Whether anything was written (a sync that finds nothing new and nothing changed writes nothing at all).
     public var wrote: Bool { !dryRun && succeeded && new + changed > 0 }
 
@@ -96,11 +96,9 @@ extension Engine {
             do { try db.transaction { try work() } } catch is Rollback {}
         }
         phases.end()
+        sync.keepFirstProblemsByLine()
         var result = sync.result
         result.dryRun = dryRun
-        // Refused in the order the checks found them (a key twice while the rows are read, a bad value as they
-        // are compared): listed by line. The stable sort keeps a line's own problems in the order found.
-        result.problems = result.problems.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
         return result
     }
 

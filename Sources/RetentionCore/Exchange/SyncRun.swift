@@ -40,11 +40,20 @@ struct SyncRun {
 
     private var db: Database { engine.db }
 
+    /// Counts a refused row and keeps its problem while it is among the first `maxProblems` by line: the checks
+    /// find problems out of line order (a key twice as the rows are read, a bad value as they are compared), so
+    /// the problems are kept sorted by line (a line's own in the order found) and trimmed, never more than twice
+    /// `maxProblems` held.
     mutating func refuse(_ line: Int, _ e: RetentionError) {
         result.problemCount += 1
-        if result.problems.count < maxProblems {
-            result.problems.append(ImportProblem(line: line, column: (e.field?.isEmpty ?? true) ? nil : e.field, reason: e.message))
-        }
+        result.problems.append(ImportProblem(line: line, column: (e.field?.isEmpty ?? true) ? nil : e.field, reason: e.message))
+        if result.problems.count >= 2 * max(1, maxProblems) { keepFirstProblemsByLine() }
+    }
+
+    /// The first `maxProblems` problems by line, a line's own in the order found.
+    mutating func keepFirstProblemsByLine() {
+        result.problems = Array(result.problems.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }
+            .map(\.element).prefix(maxProblems))
     }
 
     private func progress(_ phase: String, _ done: Int, _ total: Int) {

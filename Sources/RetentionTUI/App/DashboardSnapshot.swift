@@ -124,16 +124,16 @@ public struct SnapshotRequest: Sendable, Equatable {
     /// Which rows of the at-risk and renewal queues to read, in which order (`ListRequest`).
     public var lists = ListRequest()
 
-    /// Whether `other` asks `pane` for the same rows: the same filter, view, order and window (the at-risk
-    /// pane), or the same days, direction and window (the renewals). A key that changes this re-asks the list.
-    public func asksSameRows(as other: SnapshotRequest, in pane: PaneID) -> Bool {
+    /// Whether `other` asks `pane` for the same rows: the same filter, view and order (the at-risk pane), or the
+    /// same days and direction (the renewals), and, when `countingWindow`, the same window of them and as many rows.
+    public func asksSameRows(as other: SnapshotRequest, in pane: PaneID, countingWindow: Bool = true) -> Bool {
         switch pane {
         case .atRisk:
-            atRisk == other.atRisk && followUps == other.followUps && winBack == other.winBack && rowLimit == other.rowLimit
-                && lists.atRiskOrder == other.lists.atRiskOrder && lists.atRiskWindow == other.lists.atRiskWindow
+            atRisk == other.atRisk && followUps == other.followUps && winBack == other.winBack && lists.atRiskOrder == other.lists.atRiskOrder
+                && (!countingWindow || (lists.atRiskWindow == other.lists.atRiskWindow && rowLimit == other.rowLimit))
         case .renewals:
-            renewalDays == other.renewalDays && rowLimit == other.rowLimit && lists.renewalsReversed == other.lists.renewalsReversed
-                && lists.renewalWindow == other.lists.renewalWindow
+            renewalDays == other.renewalDays && lists.renewalsReversed == other.lists.renewalsReversed
+                && (!countingWindow || (lists.renewalWindow == other.lists.renewalWindow && rowLimit == other.rowLimit))
         default: true
         }
     }

@@ -7,7 +7,7 @@ extension DashboardState {
     public mutating func update(_ message: Message, now: Date) -> [Effect] {
         var effects: [Effect]
         keys.statusChanged = false
-        let asked = request
+        let before = request
         switch message {
         case .key(let key):
             lastKeyAt = now.timeIntervalSince1970
@@ -29,7 +29,7 @@ extension DashboardState {
         keepSelectionsVisible()
         trackStatusAndActions(message, effects: effects, now: now)
         scheduleDetailFollow(message, now: now)
-        noteReaskedLists(before: asked, message)
+        noteReaskedLists(before: before, message)
         followReaskedList(now: now)
         if case .tick = message { effects += followDetail(now: now) }
         if effects.contains(where: { $0 == .reloadPanes || $0 == .refresh(force: true) || $0 == .refresh(force: false) }) {

@@ -306,22 +306,36 @@ extension DashboardState {
         }
     }
 
-    /// Notes the lists whose rows a key asked for anew (`ListPaging.reasked`).
+    /// Notes the lists whose rows a key asked for anew (`ListPaging.reasked`): another filter, view, order or
+    /// days, or a jump (`g`, `G`) to rows not read yet. The window read again as `j` nears the rows' edge is not
+    /// one: the detail follows `j` after it rests, as ever.
     mutating func noteReaskedLists(before: SnapshotRequest, _ message: Message) {
         switch message {
         case .key, .paste: break
         default: return
         }
-        for pane in [PaneID.atRisk, .renewals] where !request.asksSameRows(as: before, in: pane) { paging.reasked.insert(pane) }
+        for pane in [PaneID.atRisk, .renewals] where !request.asksSameRows(as: before, in: pane, countingWindow: paging.jump[pane] != nil) {
+            paging.reasked.insert(pane)
+        }
     }
 
-    /// A list a key re-asked for, now on screen as asked (its jump landed, its kept customer selected): the
-    /// detail follows its selection at once when that list has the focus, no prompt or menu is open and the
-    /// selection is another customer than the detail's. A list that lost the focus meanwhile is forgotten.
+    /// A list a key re-asked for, now on screen as asked (its jump landed, the customer kept by `m` or `F` or
+    /// put back by Esc selected again): the detail follows its selection at once when that list has the focus
+    /// and the selection is another customer than the detail's. A list that lost the focus meanwhile is
+    /// forgotten. While the filter prompt (whose typing re-asks the list) or help is open it waits; any other
+    /// prompt or menu means the user went on to act, and the follow is dropped, so the customer acted on stays.
     mutating func followReaskedList(now: Date) {
-        guard overlay == nil else { return }
+        guard !paging.reasked.isEmpty else { return }
+        switch overlay {
+        case nil: break
+        case .help, .prompt(_, _, .search): return
+        default:
+            paging.reasked.removeAll()
+            return
+        }
         for pane in paging.reasked {
-            guard let shown = snapshot?.request, shown.asksSameRows(as: request, in: pane), paging.jump[pane] == nil else { continue }
+            guard let shown = snapshot?.request, shown.asksSameRows(as: request, in: pane), paging.jump[pane] == nil,
+                  pane != .atRisk || (paging.restoreSelection == nil && paging.keepCustomer == nil) else { continue }
             paging.reasked.remove(pane)
             if focused == pane, let id = actionCustomerID, id != detailCustomerID { paging.detailFollowAt = now.timeIntervalSince1970 }
         }

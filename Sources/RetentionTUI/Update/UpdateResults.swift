@@ -57,6 +57,8 @@ extension DashboardState {
             return [.refresh(force: true)]
         case .failed(let message):
             status = (message, true)
+            // A list re-asked for whose read failed: a later refresh nobody asked for must not move the detail.
+            paging.reasked.removeAll()
             loading = false
             picturesLoading = false
         case .themeApplied(let name, let count, let warning):
