@@ -98,6 +98,23 @@ import Testing
         state.apply(snapshot(customers: 10))
         let scored = render(state, 160, 40)
         #expect(scored.contains("No customer at this risk level now") && !scored.contains("rescore"))
+        // Under a filter, or only mine: the keys that would widen it, and only those, and who is never in the queue.
+        state.filterText = "zelda"
+        #expect(AtRiskPane.emptyFilterText(state) == "No customer in the queue at medium+ matches the filter. Press / to change the filter."
+            + " Not in the queue: low risk, snoozed (z shows them), former customers (b), prospects (retention api GET '/customers?search=…').")
+        state.mineOnly = true
+        state.riskFilterIndex = 2
+        #expect(AtRiskPane.emptyFilterText(state).hasPrefix("No customer of yours in the queue at critical matches the filter."
+            + " Press / to change the filter, m for everyone's or f for other risk levels."))
+        state.filterText = nil
+        #expect(AtRiskPane.emptyFilterText(state).hasPrefix("No customer in the queue at critical is assigned to you. Press m for everyone's or f for other risk levels."))
+        #expect(render(state, 160, 40).contains("is assigned to you"))
+    }
+
+    /// Money: a loss has its sign before the dollar sign.
+    @Test func aLossIsWrittenWithItsSignFirst() {
+        #expect(Formatting.money(-82) == "-$82" && Formatting.money(-12_345) == "-$12k" && Formatting.money(-0.4) == "$0")
+        #expect(Formatting.cents(-150_000) == "-$1,500" && Formatting.money(82) == "$82")
     }
 
     @Test func theValueAtStakeShowsWithItsTierAt120Columns() {

@@ -102,6 +102,20 @@ import Testing
         #expect(state.selectedAtRisk?.id == next, "the selection is on the row that followed")
     }
 
+    /// `z` from the list: the customer leaves it and the selection moves on, but the detail keeps them, so `Z`
+    /// in the list right after wakes them (not the next row's customer, who is not snoozed).
+    @Test func zInTheListWakesTheCustomerJustSnoozed() throws {
+        var (engine, state, _) = try queue()
+        key(engine, &state, .down)
+        let leaving = try #require(state.selectedAtRisk?.id)
+        #expect(state.update(.tick(workerBusy: true), now: updateNow.addingTimeInterval(1)) == [.readDetail(customerID: leaving)])
+        _ = try engine.snooze(customerId: leaving, until: Timestamp.startOfDay(now) + 7 * 86_400, now: now)
+        let later = updateNow.addingTimeInterval(10)
+        read(engine, &state, state.update(.tick(workerBusy: false), now: later), at: later)
+        #expect(state.selectedAtRisk?.id != leaving && state.detailCustomerID == leaving && state.snapshot?.detail?.customer.id == leaving)
+        #expect(state.update(.key(.character("Z")), now: later) == [.unsnooze(customerID: leaving)])
+    }
+
     /// A contact just logged takes the customer off the list (the risk it answered falls): what the contact
     /// said (its follow-up's time) stays, and why the customer left follows it.
     @Test func aContactsSentenceSurvivesTheCustomerLeaving() throws {
@@ -135,7 +149,10 @@ import Testing
         let filtered = try DashboardSnapshot.collect(engine, state.request, now: now)
         _ = state.update(.result(.snapshot(filtered, dataVersion: 2)), now: updateNow.addingTimeInterval(0.01))
         #expect(state.pending == nil && state.snapshot?.request?.atRisk.search == "a" && state.rowsAreCurrent(.atRisk))
-        _ = state.update(.key(.escape), now: updateNow)
+        // Esc puts the list back: its read is shown as soon as it arrives too.
+        let esc = state.update(.key(.escape), now: updateNow)
+        read(engine, &state, esc, at: updateNow.addingTimeInterval(0.02))
+        #expect(state.pending == nil && state.snapshot?.request?.atRisk.search == nil && state.rowsAreCurrent(.atRisk))
         // The timer's read waits 0.8 s after the last key.
         _ = state.update(.key(.down), now: updateNow.addingTimeInterval(5))
         let timer = state.update(.tick(workerBusy: false), now: updateNow.addingTimeInterval(5.1))
@@ -282,6 +299,46 @@ import Testing
         _ = state.update(.key(.escape), now: t)
         #expect(state.overlay == nil)
         #expect(tick(after: 0.01).isEmpty && state.detailCustomerID == fourth)
+    }
+
+    /// Type-ahead: keys that move, typed before the rows of a changed list land, move in the new list in the
+    /// order typed (`s G`, `f j j j`, `s j 2 j`); a key that acts on a customer is refused meanwhile (it would act on
+    /// a customer not yet seen); keys that wait over 2 s, or whose read fails, are dropped and the user is told.
+    @Test func keysTypedWhileAChangedListIsReadMoveInTheNewList() throws {
+        var (engine, state, _) = try queue(customers: 200)
+        let t = updateNow
+        func type(_ keys: Key...) -> [Effect] { keys.reduce(into: []) { $0 += state.update(.key($1), now: t) } }
+        func land(_ effects: [Effect]) { read(engine, &state, effects, at: t) }
+        // s G: the last row of the health order, not of the order on screen when G was typed.
+        land(type(.character("s"), .character("G")))
+        #expect(state.sort == .health && state.snapshot?.request?.lists.atRiskOrder == state.request.lists.atRiskOrder)
+        #expect(state.atRiskRows.count > 3 && state.atRiskSelection.index == state.atRiskRows.count - 1)
+        // S j j: the third row of the reversed order.
+        land(type(.character("S"), .character("j"), .character("j")))
+        #expect(state.atRiskSelection.index == 2 && state.selectedAtRisk?.id == state.atRiskRows[2].id)
+        // s j 2 j: one row down in the at-risk list's new order, then one down in the renewals (order kept).
+        let renewalBefore = state.renewalSelection.index
+        land(type(.character("s"), .character("j"), .character("2"), .character("j")))
+        #expect(state.atRiskSelection.index == 1 && state.focused == .renewals && state.renewalSelection.index == renewalBefore + 1)
+        // A key that acts on a customer is refused while keys wait, and none of them is lost.
+        _ = state.update(.key(.character("1")), now: t)
+        let sorted = type(.character("s"), .character("j"), .character("z"), .character("j"))
+        #expect(state.overlay == nil && state.status?.text.hasPrefix("The list is being read; a moment") == true)
+        #expect(state.keys.typedAhead == [.character("j"), .character("j")])
+        land(sorted)
+        #expect(state.atRiskSelection.index == 2 && state.overlay == nil && state.keys.typedAhead.isEmpty)
+        // Rows that do not come within 2 s: the keys are dropped, and the status line says so.
+        _ = type(.character("s"), .character("j"))
+        #expect(state.keys.typedAhead == [.character("j")])
+        _ = state.update(.tick(workerBusy: true), now: t.addingTimeInterval(DashboardState.typeAheadSeconds))
+        #expect(state.keys.typedAhead.isEmpty && state.status?.text == "The list took over 2 s to read; the key typed meanwhile was not applied.")
+        // A read that fails drops them too (the failure is on the status line).
+        _ = type(.character("s"), .character("j"), .character("j"))
+        _ = state.update(.result(.failed("The book is busy.")), now: t)
+        #expect(state.keys.typedAhead.isEmpty && state.status?.text == "The book is busy.")
+        // Quitting never waits.
+        _ = type(.character("s"), .character("j"))
+        #expect(state.update(.key(.character("q")), now: t).contains(.quit))
     }
 
     /// `j` past the rows read asks for the next window: that is no re-asked list, so the detail follows `j` only

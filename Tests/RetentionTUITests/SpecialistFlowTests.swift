@@ -219,10 +219,12 @@ import Testing
         for c in [prospect, former] { _ = try engine.calculateHealthScore(customerId: c.id, now: now - 86_400) }
         let prospectText = try detailText(engine, prospect.id)
         #expect(prospectText.contains("Prospect: no policy yet, so nothing to lose: never in the at-risk queue or its counts."))
+        #expect(prospectText.contains("Queue not in the queue (no policy yet)") && !prospectText.contains("Queue in the queue"))
         let level = try engine.customer(id: prospect.id).churnRisk.rawValue
         #expect(prospectText.contains("\(level) by the formula, nothing in force"), "\(prospectText)")
         let formerText = try detailText(engine, former.id)
         #expect(formerText.contains("Former customer: nothing in force since"))
+        #expect(formerText.contains("Queue not in the queue (nothing in force)"))
         #expect(formerText.contains("by the formula, nothing in force") && !formerText.contains("Prospect:"))
         // The level's own colour only for a customer with a policy in force.
         var s = DashboardState(themeName: "default", user: "sam")

@@ -22,8 +22,9 @@ import Testing
         #expect(!state.rowsAreCurrent(.atRisk))
         var request = state.request
         request.detailCustomerID = nil
-        state.apply(DashboardSnapshot(header: nil, atRisk: [], winBack: [former("f1", "Fay Former"), former("f2", "Gus Gone")], renewals: [],
-                                      campaigns: [], detail: nil, hasCustomers: true, request: request, loadedAt: now))
+        _ = state.update(.result(.snapshot(DashboardSnapshot(header: nil, atRisk: [], winBack: [former("f1", "Fay Former"), former("f2", "Gus Gone")],
+                                                             renewals: [], campaigns: [], detail: nil, hasCustomers: true, request: request, loadedAt: now),
+                                           dataVersion: 1)), now: updateNow)
         var canvas = Canvas(columns: 200, rows: 40)
         DashboardView.draw(state, into: &canvas, now: now)
         let text = canvas.lines().joined(separator: "\n")

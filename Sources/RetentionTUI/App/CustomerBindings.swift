@@ -22,7 +22,8 @@ extension KeyBindings {
                    disabledReason: { $0.customerUnavailable() ?? ($0.runningCampaigns.isEmpty ? "No active or paused campaign to enrol into; activate one in pane 3." : nil) }),
         KeyBinding([.character("Z")], .unsnooze, "unsnooze", panes: [.atRisk, .renewals, .detail],
                    disabledReason: { s in
-                       s.customerUnavailable() ?? (s.actionCustomerSnoozed == false ? "\(s.actionCustomerName ?? "This customer") is not snoozed." : nil)
+                       s.customerUnavailable() ?? (s.actionCustomerSnoozed == false && s.snoozedCustomerInDetail == nil
+                           ? "\(s.actionCustomerName ?? "This customer") is not snoozed." : nil)
                    }),
         KeyBinding([.character("U")], .unassign, "unassign", panes: [.atRisk, .renewals, .detail],
                    disabledReason: { s in

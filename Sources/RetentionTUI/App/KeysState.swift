@@ -60,6 +60,10 @@ public struct KeysState: Sendable, Equatable {
     public var bookName: String?
     /// Where `y`'s clipboard sequence goes.
     public var clipboardRoute: ClipboardRoute = .terminal
+    /// Keys typed while a list the user changed was being read, waiting for its rows (`DashboardState.typedKey`).
+    public var typedAhead: [Key] = []
+    /// When the first of them was typed.
+    public var typedAheadSince: Double?
 
     public init() {}
 

@@ -60,13 +60,29 @@ enum AtRiskPane: Pane {
         let empty = state.loading ? "Loading…" : state.snapshot?.hasCustomers != true
             ? "No customers yet: import a book (retention import customers FILE.csv) or try `retention demo`."
             : state.filterText != nil || state.mineOnly
-            ? "No customer at this risk level matches the filter. Press / to change it, m for everyone's, or f to widen the risk levels."
+            ? emptyFilterText(state)
             : state.snapshot?.hasScores == false
             ? "No customer is scored yet. Run `retention rescore` to score the book."
             : "No customer at this risk level now (snoozed ones and those without a policy in force are left out). Press f for other levels."
         let table = Table(columns: columns, rows: tableRows, selected: rows.isEmpty ? nil : state.atRiskSelection.index,
                           focused: state.focused == .atRisk, scrollOffset: state.atRiskSelection.offset, emptyText: empty)
         table.draw(into: &canvas, rect: inner)
+    }
+
+    /// An empty queue under a filter or `m`: what would widen it, only the keys that would (`m` when only mine are
+    /// shown, `f` when a narrower risk filter than medium+ is on), and who is never in the queue.
+    static func emptyFilterText(_ state: DashboardState) -> String {
+        var ways: [String] = []
+        if state.filterText != nil { ways.append("/ to change the filter") }
+        if state.mineOnly { ways.append("m for everyone's") }
+        if state.riskFilterIndex != 0 { ways.append("f for other risk levels") }
+        let keys = ways.count > 1 ? ways.dropLast().joined(separator: ", ") + " or " + ways.last! : ways.first ?? ""
+        let level = DashboardState.riskFilters[state.riskFilterIndex].label
+        let none = state.filterText == nil ? "No customer in the queue at \(level) is assigned to you."
+            : "No customer \(state.mineOnly ? "of yours " : "")in the queue at \(level) matches the filter."
+        return none
+            + (keys.isEmpty ? "" : " Press \(keys).")
+            + " Not in the queue: low risk, snoozed (z shows them), former customers (b), prospects (retention api GET '/customers?search=…')."
     }
 
     /// The win-back view: former customers (nothing in force), the most recent leavers first, with what

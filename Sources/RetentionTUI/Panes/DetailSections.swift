@@ -10,7 +10,11 @@ enum DetailSections {
         let c = d.customer
         var lines: [Line] = []
         var parts: Line = [("Queue ", .dim)]
-        if let until = c.snoozedUntil, until > now {
+        let standing = CustomerStatus(activePolicies: c.activePolicies, totalPolicies: c.totalPolicies)
+        if standing != .active {
+            // Only customers with a policy in force are in the at-risk queue.
+            parts.append(("not in the queue (\(standing == .former ? "nothing in force" : "no policy yet"))", .dim))
+        } else if let until = c.snoozedUntil, until > now {
             parts.append(("snoozed until \(Formatting.customerTime(until, in: d.zone, now: now))", .warning))
             parts.append((" (Z wakes)", .dim))
         } else {

@@ -5,6 +5,8 @@ import RetentionCore
 enum Formatting {
     static func money(_ dollars: Double?) -> String {
         guard let d = dollars else { return "—" }
+        // A loss: the sign before the dollar sign ("-$82"), never "$-82".
+        if d <= -0.5 { return "-" + money(-d) }
         if abs(d) >= 1_000_000 { return String(format: "$%.1fM", d / 1_000_000) }
         if abs(d) >= 10_000 { return String(format: "$%.0fk", d / 1_000) }
         return "$" + grouped(Int(d.rounded()))

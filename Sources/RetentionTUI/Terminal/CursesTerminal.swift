@@ -51,6 +51,11 @@ final class CursesTerminal {
         curs_set(0)
         set_escdelay(25)
         wtimeout(retention_stdscr(), 0)
+        // Every refresh completes: by default curses stops writing a frame when input is waiting and finishes it
+        // at the next refresh, but the loop refreshes only when something changed, so input that changes nothing
+        // (a mouse release, an unknown sequence) left a half-written frame on screen, such as a menu not drawn
+        // until the next key. A frame writes only the cells that changed, so finishing it costs little.
+        typeahead(-1)
         if has_colors() {
             start_color()
             use_default_colors()

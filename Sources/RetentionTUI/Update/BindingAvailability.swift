@@ -22,6 +22,15 @@ extension DashboardState {
         return nil
     }
 
+    /// The detail's customer when they are snoozed and the focused list's selected customer is not: `Z` in the
+    /// list wakes them. (A customer snoozed from the list leaves it, and the selection moves on, but the detail
+    /// keeps them: `Z` right after `z` undoes it, from the list as from the detail.)
+    var snoozedCustomerInDetail: (id: String, name: String)? {
+        guard focused == .atRisk || focused == .renewals, actionCustomerSnoozed == false, let d = snapshot?.detail,
+              d.customer.id == detailCustomerID, (d.customer.snoozedUntil ?? 0) > Int(lastKeyAt) else { return nil }
+        return (d.customer.id, d.customer.fullName)
+    }
+
     /// Campaigns a customer can be enrolled in.
     var runningCampaigns: [CampaignRow] {
         (snapshot?.campaigns ?? []).filter { $0.campaign.status == .active || $0.campaign.status == .paused }

@@ -11,7 +11,7 @@ extension DashboardState {
         switch message {
         case .key(let key):
             lastKeyAt = now.timeIntervalSince1970
-            effects = handleKey(key, now: now)
+            effects = keyWaitedOrRefused(key, now: now) ? [] : handleKey(key, now: now)
         case .paste(let text): effects = handlePaste(text)
         case .click(let row, let col): effects = handleClick(row: row, col: col)
         case .scroll(let row, let col, let down):
@@ -23,6 +23,14 @@ extension DashboardState {
             effects = []
         case .tick(let workerBusy): effects = timerRefresh(workerBusy: workerBusy, now: now) + formReadsIfDue(now: now)
         case .result(let result): effects = handleResult(result)
+        }
+        // Keys typed while a list the user changed was read act once its rows are here (`UpdateTypeAhead`).
+        switch message {
+        case .result: effects += replayTypedAhead(now: now)
+        case .tick:
+            dropTypedAhead(now: now)
+            effects += replayTypedAhead(now: now)
+        default: break
         }
         if columns > 0 && rows > 0 { screenTooSmall = layout.mode == .tooSmall }
         releaseHeldSnapshot(now: now)

@@ -36,7 +36,9 @@ extension DashboardState {
         case .logContact:
             // The form needs the customer's preferred channel, time zone and cues: read first, then opened.
             return [.startContact(customerID: id, policyID: focused == .renewals ? selectedRenewal?.policyId : nil)]
-        case .unsnooze: return [.unsnooze(customerID: id)]
+        case .unsnooze:
+            if let woken = snoozedCustomerInDetail { return [.unsnooze(customerID: woken.id)] }
+            return [.unsnooze(customerID: id)]
         case .riskOverride: overrideStep(OverrideDraft(customerID: id, name: name), .level)
         case .unassign: return [.unassign(customerID: id)]
         case .addNote: overlay = .prompt(title: "Note on \(name)", text: "", action: .note(customerID: id))

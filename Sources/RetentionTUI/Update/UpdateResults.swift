@@ -57,8 +57,11 @@ extension DashboardState {
             return [.refresh(force: true)]
         case .failed(let message):
             status = (message, true)
-            // A list re-asked for whose read failed: a later refresh nobody asked for must not move the detail.
+            // A list re-asked for whose read failed: a later refresh nobody asked for must not move the detail,
+            // and the keys typed for its rows are not applied to others.
             paging.reasked.removeAll()
+            keys.typedAhead = []
+            keys.typedAheadSince = nil
             loading = false
             picturesLoading = false
         case .themeApplied(let name, let count, let warning):
