@@ -115,6 +115,7 @@ import Testing
     @Test func aLossIsWrittenWithItsSignFirst() {
         #expect(Formatting.money(-82) == "-$82" && Formatting.money(-12_345) == "-$12k" && Formatting.money(-0.4) == "$0")
         #expect(Formatting.cents(-150_000) == "-$1,500" && Formatting.money(82) == "$82")
+        #expect(Formatting.compactCents(-150_000) == "-$1.5k" && Formatting.compactCents(150_000) == "$1.5k")
     }
 
     @Test func theValueAtStakeShowsWithItsTierAt120Columns() {

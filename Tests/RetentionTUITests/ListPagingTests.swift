@@ -103,17 +103,31 @@ import Testing
     }
 
     /// `z` from the list: the customer leaves it and the selection moves on, but the detail keeps them, so `Z`
-    /// in the list right after wakes them (not the next row's customer, who is not snoozed).
+    /// in the list right after wakes them (not the next row's customer, who is not snoozed). A customer snoozed
+    /// by someone else, shown in the detail, is not woken from the list.
     @Test func zInTheListWakesTheCustomerJustSnoozed() throws {
         var (engine, state, _) = try queue()
         key(engine, &state, .down)
         let leaving = try #require(state.selectedAtRisk?.id)
         #expect(state.update(.tick(workerBusy: true), now: updateNow.addingTimeInterval(1)) == [.readDetail(customerID: leaving)])
+        // z, 7 days (the preset selected first): the snooze is sent, and the worker carries it out.
+        _ = state.update(.key(.character("z")), now: updateNow.addingTimeInterval(2))
+        #expect(state.update(.key(.enter), now: updateNow.addingTimeInterval(2)) == [.snooze(customerID: leaving, days: 7)])
         _ = try engine.snooze(customerId: leaving, until: Timestamp.startOfDay(now) + 7 * 86_400, now: now)
         let later = updateNow.addingTimeInterval(10)
         read(engine, &state, state.update(.tick(workerBusy: false), now: later), at: later)
         #expect(state.selectedAtRisk?.id != leaving && state.detailCustomerID == leaving && state.snapshot?.detail?.customer.id == leaving)
         #expect(state.update(.key(.character("Z")), now: later) == [.unsnooze(customerID: leaving)])
+        // Someone else snoozes the customer the detail shows: Z in the list says the selected one is not snoozed.
+        _ = try engine.snooze(customerId: leaving, until: nil, now: now)
+        let other = try #require(state.selectedAtRisk?.id)
+        _ = state.update(.key(.enter), now: later)
+        _ = state.update(.key(.character("1")), now: later)
+        let elsewhere = updateNow.addingTimeInterval(20)
+        _ = try engine.snooze(customerId: other, until: Timestamp.startOfDay(now) + 7 * 86_400, now: now)
+        read(engine, &state, state.update(.tick(workerBusy: false), now: elsewhere), at: elsewhere)
+        #expect(state.detailCustomerID == other && state.snapshot?.detail?.customer.id == other && state.selectedAtRisk?.id != other)
+        #expect(state.update(.key(.character("Z")), now: elsewhere).isEmpty && state.status?.text.hasSuffix("is not snoozed.") == true)
     }
 
     /// A contact just logged takes the customer off the list (the risk it answered falls): what the contact
@@ -320,25 +334,48 @@ import Testing
         let renewalBefore = state.renewalSelection.index
         land(type(.character("s"), .character("j"), .character("2"), .character("j")))
         #expect(state.atRiskSelection.index == 1 && state.focused == .renewals && state.renewalSelection.index == renewalBefore + 1)
-        // A key that acts on a customer is refused while keys wait, and none of them is lost.
+        // A key that acts on a customer waits in its turn but is not done (typed before the rows were seen); the
+        // keys around it are.
         _ = state.update(.key(.character("1")), now: t)
         let sorted = type(.character("s"), .character("j"), .character("z"), .character("j"))
-        #expect(state.overlay == nil && state.status?.text.hasPrefix("The list is being read; a moment") == true)
-        #expect(state.keys.typedAhead == [.character("j"), .character("j")])
+        #expect(state.keys.typedAhead == [.character("j"), .character("z"), .character("j")])
         land(sorted)
         #expect(state.atRiskSelection.index == 2 && state.overlay == nil && state.keys.typedAhead.isEmpty)
-        // Rows that do not come within 2 s: the keys are dropped, and the status line says so.
+        #expect(state.status?.text == "z not done: it was typed before the list was on screen. Press it again.")
+        // s j s j: the second s, replayed, asks for rows again, and the j after it waits for them.
+        let first = type(.character("s"), .character("j"), .character("s"), .character("j"))
+        land(first)
+        #expect(state.keys.typedAhead == [.character("j")], "the last j waits for the second sort's rows")
+        land([.reloadPanes])
+        #expect(state.atRiskSelection.index == 1 && state.keys.typedAhead.isEmpty)
+        // f j / a c m e: the letters after / go into the filter prompt / opened in its turn, not to the list.
+        land(type(.character("f"), .character("j"), .character("/"), .character("a"), .character("c"), .character("m"), .character("e")))
+        guard case .prompt(_, let text, .search) = state.overlay else { Issue.record("/ opened the filter prompt"); return }
+        #expect(text == "acme")
+        _ = state.update(.key(.escape), now: t)
+        while state.riskFilterIndex != 0 { land(type(.character("f"))) }
+        // Rows that do not come within 2 s: the keys are dropped, and the status line says so. A failure meanwhile
+        // (another action's, say) leaves them waiting.
         _ = type(.character("s"), .character("j"))
+        #expect(state.keys.typedAhead == [.character("j")])
+        _ = state.update(.result(.failed("The book is busy.")), now: t)
         #expect(state.keys.typedAhead == [.character("j")])
         _ = state.update(.tick(workerBusy: true), now: t.addingTimeInterval(DashboardState.typeAheadSeconds))
         #expect(state.keys.typedAhead.isEmpty && state.status?.text == "The list took over 2 s to read; the key typed meanwhile was not applied.")
-        // A read that fails drops them too (the failure is on the status line).
-        _ = type(.character("s"), .character("j"), .character("j"))
-        _ = state.update(.result(.failed("The book is busy.")), now: t)
-        #expect(state.keys.typedAhead.isEmpty && state.status?.text == "The book is busy.")
         // Quitting never waits.
         _ = type(.character("s"), .character("j"))
         #expect(state.update(.key(.character("q")), now: t).contains(.quit))
+    }
+
+    /// `G k` on a queue longer than one read: `k` waits for the last rows and moves up from the last row.
+    @Test func keysTypedAfterAJumpWaitForItsRows() throws {
+        var (engine, state, size) = try queue()
+        #expect(size > ListPaging.windowRows)
+        let effects = state.update(.key(.character("G")), now: updateNow) + state.update(.key(.character("k")), now: updateNow)
+        #expect(state.keys.typedAhead == [.character("k")])
+        read(engine, &state, effects)
+        let order = try wholeQueue(engine, "coalesce(c.churn_probability, 0) DESC, coalesce(c.projected_ltv_cents, -1) DESC, c.id DESC")
+        #expect(state.selectedAtRisk?.id == order[order.count - 2])
     }
 
     /// `j` past the rows read asks for the next window: that is no re-asked list, so the detail follows `j` only

@@ -257,6 +257,11 @@ import Testing
         let at = try #require(lines[activeRow].range(of: " \(activeLevel.rawValue)  confidence")).lowerBound
         let activeX = lines[activeRow].distance(from: lines[activeRow].startIndex, to: at) + 1
         #expect(canvas[activeRow, activeX].role == Formatting.riskRole(activeLevel), "\(canvas[activeRow, activeX].role)")
+        // In force: in the queue from medium up; at low risk, not.
+        for (level, queue) in [(0, "Queue not in the queue (low risk)"), (1, "Queue in the queue")] {
+            try engine.db.run("UPDATE customers SET churn_risk = ? WHERE uuid = ?", [.int(Int64(level)), .text(active.id)])
+            #expect(try detailText(engine, active.id).contains(queue), "\(level)")
+        }
     }
 
     func detailText(_ engine: Engine, _ id: String) throws -> String {

@@ -60,8 +60,10 @@ public struct KeysState: Sendable, Equatable {
     public var bookName: String?
     /// Where `y`'s clipboard sequence goes.
     public var clipboardRoute: ClipboardRoute = .terminal
-    /// Keys typed while a list the user changed was being read, waiting for its rows (`DashboardState.typedKey`).
+    /// Keys typed while a list the user changed was being read, waiting for its rows (`DashboardState.keyWaits`).
     public var typedAhead: [Key] = []
+    /// The pane focused when the first of them was typed.
+    public var typedAheadPane: PaneID?
     /// When the first of them was typed.
     public var typedAheadSince: Double?
 

@@ -82,7 +82,8 @@ enum AtRiskPane: Pane {
             : "No customer \(state.mineOnly ? "of yours " : "")in the queue at \(level) matches the filter."
         return none
             + (keys.isEmpty ? "" : " Press \(keys).")
-            + " Not in the queue: low risk, snoozed (z shows them), former customers (b), prospects (retention api GET '/customers?search=…')."
+            + " Not in the queue: low risk, \(state.request.atRisk.includeSnoozed ? "" : "snoozed (z shows them), ")former customers (b),"
+            + " prospects (retention api GET '/customers?search=…')."
     }
 
     /// The win-back view: former customers (nothing in force), the most recent leavers first, with what

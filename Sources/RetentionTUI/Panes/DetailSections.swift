@@ -17,6 +17,9 @@ enum DetailSections {
         } else if let until = c.snoozedUntil, until > now {
             parts.append(("snoozed until \(Formatting.customerTime(until, in: d.zone, now: now))", .warning))
             parts.append((" (Z wakes)", .dim))
+        } else if c.churnRisk == .low {
+            // The at-risk queue starts at medium (the model's level).
+            parts.append(("not in the queue (low risk)", .dim))
         } else {
             parts.append(("in the queue", .text))
         }

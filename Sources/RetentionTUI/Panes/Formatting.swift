@@ -16,7 +16,8 @@ enum Formatting {
     static func compactCents(_ c: Int?) -> String {
         guard let c else { return "—" }
         let d = Double(c) / 100
-        return abs(d) >= 1_000 && abs(d) < 10_000 ? String(format: "$%.1fk", d / 1_000) : money(d)
+        if d <= -0.5 { return "-" + compactCents(-c) }
+        return d >= 1_000 && d < 10_000 ? String(format: "$%.1fk", d / 1_000) : money(d)
     }
     static func grouped(_ v: Int) -> String { NumberText.grouped(v) }
     static func percent(_ v: Double?, places: Int = 1) -> String { v.map { String(format: "%.\(places)f%%", $0) } ?? "—" }

@@ -22,12 +22,14 @@ extension DashboardState {
         return nil
     }
 
-    /// The detail's customer when they are snoozed and the focused list's selected customer is not: `Z` in the
-    /// list wakes them. (A customer snoozed from the list leaves it, and the selection moves on, but the detail
-    /// keeps them: `Z` right after `z` undoes it, from the list as from the detail.)
+    /// The customer this dashboard just snoozed, when the detail still shows them, they have left the at-risk
+    /// list and its selected customer is not snoozed: `Z` in the list wakes them. (A customer snoozed from the list
+    /// leaves it and the selection moves on, but the detail keeps them: `Z` right after `z` undoes it, from the list
+    /// as from the detail.) Anyone else, such as a customer another program snoozed, is woken from the detail only.
     var snoozedCustomerInDetail: (id: String, name: String)? {
-        guard focused == .atRisk || focused == .renewals, actionCustomerSnoozed == false, let d = snapshot?.detail,
-              d.customer.id == detailCustomerID, (d.customer.snoozedUntil ?? 0) > Int(lastKeyAt) else { return nil }
+        guard focused == .atRisk, actionCustomerSnoozed == false, let d = snapshot?.detail, d.customer.id == detailCustomerID,
+              d.customer.id == paging.lastSnoozed, !atRiskPaneIDs.contains(d.customer.id),
+              (d.customer.snoozedUntil ?? 0) > Int(lastKeyAt) else { return nil }
         return (d.customer.id, d.customer.fullName)
     }
 

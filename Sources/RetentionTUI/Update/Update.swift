@@ -11,7 +11,12 @@ extension DashboardState {
         switch message {
         case .key(let key):
             lastKeyAt = now.timeIntervalSince1970
-            effects = keyWaitedOrRefused(key, now: now) ? [] : handleKey(key, now: now)
+            if keyWaits(key) {
+                holdTypedAhead(key, now: now)
+                effects = []
+            } else {
+                effects = handleKey(key, now: now)
+            }
         case .paste(let text): effects = handlePaste(text)
         case .click(let row, let col): effects = handleClick(row: row, col: col)
         case .scroll(let row, let col, let down):
@@ -25,12 +30,20 @@ extension DashboardState {
         case .result(let result): effects = handleResult(result)
         }
         // Keys typed while a list the user changed was read act once its rows are here (`UpdateTypeAhead`).
+        var replayed: [Effect] = []
         switch message {
-        case .result: effects += replayTypedAhead(now: now)
+        case .result: replayed = replayTypedAhead(now: now)
         case .tick:
             dropTypedAhead(now: now)
-            effects += replayTypedAhead(now: now)
+            replayed = replayTypedAhead(now: now)
         default: break
+        }
+        effects += replayed
+        for effect in effects {
+            switch effect {
+            case .snooze(let id, _), .snoozeToDate(let id, _): paging.lastSnoozed = id
+            default: break
+            }
         }
         if columns > 0 && rows > 0 { screenTooSmall = layout.mode == .tooSmall }
         releaseHeldSnapshot(now: now)
@@ -42,7 +55,10 @@ extension DashboardState {
         if case .tick = message { effects += followDetail(now: now) }
         if effects.contains(where: { $0 == .reloadPanes || $0 == .refresh(force: true) || $0 == .refresh(force: false) }) {
             lastRefreshAt = now.timeIntervalSince1970
-            prepareListReads(message)
+            // A read a replayed key asked for is the user's, not the timer's (never held back while moving).
+            var fromTimer = false
+            if case .tick = message { fromTimer = !replayed.contains(.reloadPanes) }
+            prepareListReads(fromTimer: fromTimer)
         }
         return effects
     }

@@ -25,6 +25,9 @@ public struct ListPaging: Sendable, Equatable {
     /// once the rows as asked are on screen, the detail follows that list's selection (`followReaskedList`).
     /// Other re-reads (the timer, an action's refresh) leave the detail on its customer, so `Z` undoes a snooze.
     public var reasked: Set<PaneID> = []
+    /// The customer this dashboard last snoozed, while the detail shows them: `Z` in the at-risk list wakes them
+    /// once they have left it (`DashboardState.snoozedCustomerInDetail`).
+    public var lastSnoozed: String?
     public static let followDelay = 0.15
     /// The focused pane fills the screen (`+`), the detail's whole record in view.
     public var zoomed = false
@@ -175,8 +178,8 @@ extension DashboardState {
 
     /// Before any read of the panes this message asks for: a list whose filter changed reads from its
     /// first row; otherwise (a refresh) each list re-reads the rows around its selection, so the selected
-    /// row stays on screen; the read is marked as the timer's or the user's.
-    mutating func prepareListReads(_ message: Message) {
+    /// row stays on screen; the read is marked as the timer's (`fromTimer`) or the user's.
+    mutating func prepareListReads(fromTimer: Bool) {
         defer { paging.windowSet = [] }
         // While Esc's selection waits for its rows, the at-risk list keeps the window it asked (the rows on
         // screen are the typing's, whose keys would place it elsewhere).
@@ -206,7 +209,7 @@ extension DashboardState {
         }
         // The customer Esc selects again: if the read no longer lists them, it says why.
         if let waiting = paging.restoreSelection { request.lists.watchedCustomerID = waiting.selectedID }
-        if case .tick = message { request.lists.fromTimer = true } else { request.lists.fromTimer = false }
+        request.lists.fromTimer = fromTimer
     }
 
     /// Puts a snapshot in place (`apply`), then keeps each paged list's selected row on the same screen
@@ -286,6 +289,7 @@ extension DashboardState {
     /// Shows customer `id` in the detail pane: only the detail is read, and shown as soon as it arrives.
     mutating func showDetail(_ id: String) -> [Effect] {
         if detailCustomerID != id { detailScroll = 0 }
+        if paging.lastSnoozed != id { paging.lastSnoozed = nil }
         detailCustomerID = id
         request.detailCustomerID = id
         return [.readDetail(customerID: id)]

@@ -57,11 +57,10 @@ extension DashboardState {
             return [.refresh(force: true)]
         case .failed(let message):
             status = (message, true)
-            // A list re-asked for whose read failed: a later refresh nobody asked for must not move the detail,
-            // and the keys typed for its rows are not applied to others.
-            paging.reasked.removeAll()
-            keys.typedAhead = []
-            keys.typedAheadSince = nil
+            // A list re-asked for whose read failed: a later refresh nobody asked for must not move the detail.
+            // While keys wait for that list they keep waiting (the failure may be another action's, and the rows
+            // still come); if the rows never come they are dropped after `typeAheadSeconds`, and the status says so.
+            if keys.typedAhead.isEmpty { paging.reasked.removeAll() }
             loading = false
             picturesLoading = false
         case .themeApplied(let name, let count, let warning):
