@@ -71,7 +71,8 @@ $T send-keys -t tui Down Down Down Down Down Down Down Down Down Down Down Down 
 check_screen "cron's next runs" "Next runs: Mon"
 $T send-keys -t tui Up Up Up Up Up Up Up Up Up Up Up Up; $T send-keys -t tui -l "70-20"
 $T send-keys -t tui Enter
-check_screen "validation names the field" "Health range: "
+# (The focused field's hint starts "Health range: " too, before Enter is read: wait for the refusal's words.)
+check_screen "validation names the field" "Health range: min (70) is above max (20)"
 $T send-keys -t tui C-u Enter
 check_screen "saved as a draft" "created as a draft"
 if api GET '/campaigns?limit=100' | grep -q '"name":"Spring check-in","description":null,"type":"engagement","status":"draft"'; then ok
