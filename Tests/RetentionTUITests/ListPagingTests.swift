@@ -36,6 +36,21 @@ import Testing
         read(engine, &state, state.update(.key(k), now: updateNow))
     }
 
+    /// Moves the selection `rows` down, lets the detail follow it (a tick a second later reads it), and returns
+    /// that customer's id.
+    func selectAndFollow(_ engine: Engine, _ state: inout DashboardState, _ t: inout Date, rows: Int) throws -> String {
+        for _ in 0..<rows { key(engine, &state, .down) }
+        let id = try #require(state.selectedAtRisk?.id)
+        #expect(tick(&state, &t, after: 1) == [.readDetail(customerID: id)])
+        return id
+    }
+
+    /// The timer's tick `seconds` after the instant `t`, which moves on to it (the worker busy: no refresh).
+    func tick(_ state: inout DashboardState, _ t: inout Date, after seconds: Double) -> [Effect] {
+        t = t.addingTimeInterval(seconds)
+        return state.update(.tick(workerBusy: true), now: t)
+    }
+
     /// The customer ids of the whole queue in an order, straight from SQL.
     func wholeQueue(_ engine: Engine, _ orderBy: String) throws -> [String] {
         try engine.db.query("SELECT c.uuid FROM customers c WHERE c.churn_risk >= 1 AND c.erased_at IS NULL AND c.active_policies > 0 ORDER BY \(orderBy)", []) { $0.text(0) }
@@ -228,41 +243,35 @@ import Testing
     @Test func theDetailFollowsAListTheUserReaskedFor() throws {
         var (engine, state, _) = try queue(customers: 200)
         var t = updateNow
-        func tick(after seconds: Double) -> [Effect] {
-            t = t.addingTimeInterval(seconds)
-            return state.update(.tick(workerBusy: true), now: t)
-        }
-        for _ in 0..<3 { key(engine, &state, .down) }
-        let third = try #require(state.selectedAtRisk?.id)
-        #expect(tick(after: 1) == [.readDetail(customerID: third)])
+        let third = try selectAndFollow(engine, &state, &t, rows: 3)
         // s: sorted by health, the first row selected once the rows land; the detail follows it.
         key(engine, &state, .character("s"))
         let healthFirst = try #require(state.selectedAtRisk?.id)
         #expect(healthFirst != third && state.atRiskSelection.index == 0)
-        #expect(tick(after: 0.01) == [.readDetail(customerID: healthFirst)])
+        #expect(tick(&state, &t, after: 0.01) == [.readDetail(customerID: healthFirst)])
         #expect(state.detailCustomerID == healthFirst)
         // S: the other way round, the same.
         key(engine, &state, .character("S"))
         let reversedFirst = try #require(state.selectedAtRisk?.id)
         #expect(reversedFirst != healthFirst)
-        #expect(tick(after: 0.01) == [.readDetail(customerID: reversedFirst)])
+        #expect(tick(&state, &t, after: 0.01) == [.readDetail(customerID: reversedFirst)])
         // f: a risk filter with none of these customers (all medium) empties the list: nothing to follow;
         // f again until the medium level shows: its first row, followed (the detail was on the third).
         for _ in 0..<2 { key(engine, &state, .down) }
-        #expect(tick(after: 1) == [.readDetail(customerID: try #require(state.selectedAtRisk?.id))])
+        #expect(tick(&state, &t, after: 1) == [.readDetail(customerID: try #require(state.selectedAtRisk?.id))])
         key(engine, &state, .character("f"))
         #expect(state.atRiskRows.isEmpty, "\(state.atRiskRows.count) rows at \(DashboardState.riskFilters[state.riskFilterIndex].label)")
-        #expect(tick(after: 0.01).isEmpty)
+        #expect(tick(&state, &t, after: 0.01).isEmpty)
         while DashboardState.riskFilters[state.riskFilterIndex].levels.contains(.medium) == false { key(engine, &state, .character("f")) }
         let filteredFirst = try #require(state.selectedAtRisk?.id)
-        #expect(tick(after: 0.01) == [.readDetail(customerID: filteredFirst)])
-        #expect(tick(after: 1).isEmpty, "once")
+        #expect(tick(&state, &t, after: 0.01) == [.readDetail(customerID: filteredFirst)])
+        #expect(tick(&state, &t, after: 1).isEmpty, "once")
         // The selected customer leaves at the timer's re-read: the selection moves on, the detail stays.
         _ = try engine.snooze(customerId: filteredFirst, until: Timestamp.startOfDay(now) + 7 * 86_400, now: now)
         t = t.addingTimeInterval(10)
         read(engine, &state, state.update(.tick(workerBusy: false), now: t), at: t)
         #expect(state.selectedAtRisk?.id != filteredFirst)
-        #expect(tick(after: 1).isEmpty && state.detailCustomerID == filteredFirst, "the detail keeps the customer who left")
+        #expect(tick(&state, &t, after: 1).isEmpty && state.detailCustomerID == filteredFirst, "the detail keeps the customer who left")
     }
 
     /// `/`, a letter, Backspace, Esc: the rows on screen are already those Esc asks for, but the customer selected
@@ -271,13 +280,7 @@ import Testing
     @Test func escInTheFilterPromptLeavesTheDetailOnTheCustomerPutBack() throws {
         var (engine, state, _) = try queue(customers: 200)
         var t = updateNow
-        func tick(after seconds: Double) -> [Effect] {
-            t = t.addingTimeInterval(seconds)
-            return state.update(.tick(workerBusy: true), now: t)
-        }
-        for _ in 0..<4 { key(engine, &state, .down) }
-        let fifth = try #require(state.selectedAtRisk?.id)
-        #expect(tick(after: 1) == [.readDetail(customerID: fifth)])
+        let fifth = try selectAndFollow(engine, &state, &t, rows: 4)
         _ = state.update(.key(.character("/")), now: t)
         key(engine, &state, .character("x"))
         key(engine, &state, .backspace)
@@ -285,10 +288,10 @@ import Testing
         // Esc: its read is asked for and not delivered yet.
         let esc = state.update(.key(.escape), now: t)
         #expect(esc.contains(.reloadPanes))
-        #expect(tick(after: 0.01).isEmpty, "no follow before the customer is put back")
+        #expect(tick(&state, &t, after: 0.01).isEmpty, "no follow before the customer is put back")
         read(engine, &state, esc, at: t)
         #expect(state.selectedAtRisk?.id == fifth)
-        #expect(tick(after: 0.01).isEmpty && state.detailCustomerID == fifth)
+        #expect(tick(&state, &t, after: 0.01).isEmpty && state.detailCustomerID == fifth)
     }
 
     /// A list re-asked for whose rows land while a menu is open (here `G`, then `z`'s snooze menu on the customer
@@ -297,13 +300,7 @@ import Testing
         var (engine, state, size) = try queue()
         #expect(size > ListPaging.windowRows, "G reads rows not read yet")
         var t = updateNow
-        func tick(after seconds: Double) -> [Effect] {
-            t = t.addingTimeInterval(seconds)
-            return state.update(.tick(workerBusy: true), now: t)
-        }
-        for _ in 0..<3 { key(engine, &state, .down) }
-        let fourth = try #require(state.selectedAtRisk?.id)
-        #expect(tick(after: 1) == [.readDetail(customerID: fourth)])
+        let fourth = try selectAndFollow(engine, &state, &t, rows: 3)
         let jump = state.update(.key(.character("G")), now: t)
         #expect(state.selectedAtRisk?.id == fourth, "G waits for the last rows")
         _ = state.update(.key(.character("z")), now: t)
@@ -312,7 +309,7 @@ import Testing
         #expect(state.selectedAtRisk?.id != fourth, "the jump landed")
         _ = state.update(.key(.escape), now: t)
         #expect(state.overlay == nil)
-        #expect(tick(after: 0.01).isEmpty && state.detailCustomerID == fourth)
+        #expect(tick(&state, &t, after: 0.01).isEmpty && state.detailCustomerID == fourth)
     }
 
     /// Type-ahead: keys that move, typed before the rows of a changed list land, move in the new list in the
