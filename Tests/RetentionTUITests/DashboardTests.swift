@@ -111,11 +111,18 @@ import Testing
         #expect(render(state, 160, 40).contains("is assigned to you"))
     }
 
+    /// "Last contact" counts whole calendar months, as the detail's reasons do: 2023-06-27 to 2026-06-15 is 35.
+    @Test func monthsAgoAreWholeCalendarMonths() {
+        let then = Timestamp.parseDate("2023-06-27")!, at = Timestamp.parseDate("2026-06-15")!
+        #expect(Formatting.ago(then, now: at) == "35mo ago")
+        #expect(Formatting.ago(at - 59 * 86_400, now: at) == "59d ago")
+    }
+
     /// Money: a loss has its sign before the dollar sign.
     @Test func aLossIsWrittenWithItsSignFirst() {
-        #expect(Formatting.money(-82) == "-$82" && Formatting.money(-12_345) == "-$12k" && Formatting.money(-0.4) == "$0")
-        #expect(Formatting.cents(-150_000) == "-$1,500" && Formatting.money(82) == "$82")
-        #expect(Formatting.compactCents(-150_000) == "-$1.5k" && Formatting.compactCents(150_000) == "$1.5k")
+        #expect(Formatting.money(-82) == "−$82" && Formatting.money(-12_345) == "−$12k" && Formatting.money(-0.4) == "$0")
+        #expect(Formatting.cents(-150_000) == "−$1,500" && Formatting.money(82) == "$82")
+        #expect(Formatting.compactCents(-150_000) == "−$1.5k" && Formatting.compactCents(150_000) == "$1.5k")
     }
 
     @Test func theValueAtStakeShowsWithItsTierAt120Columns() {

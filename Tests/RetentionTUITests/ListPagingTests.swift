@@ -145,6 +145,30 @@ import Testing
         #expect(state.update(.key(.character("Z")), now: elsewhere).isEmpty && state.status?.text.hasSuffix("is not snoozed.") == true)
     }
 
+    /// Two snoozes in a row from the list: each time the detail is the customer just snoozed (not the row after),
+    /// keys that move nothing (`r`) leave it there, and `Z` wakes the last one.
+    @Test func twoSnoozesInARowEachLeaveTheirCustomerInTheDetail() throws {
+        var (engine, state, _) = try queue()
+        var t = updateNow
+        let first = try selectAndFollow(engine, &state, &t, rows: 0)
+        func snoozeSelected(_ id: String) throws {
+            _ = state.update(.key(.character("z")), now: t)
+            #expect(state.update(.key(.enter), now: t) == [.snooze(customerID: id, days: 7)])
+            #expect(state.detailCustomerID == id, "the detail is the customer acted on at once")
+            _ = try engine.snooze(customerId: id, until: Timestamp.startOfDay(now) + 7 * 86_400, now: now)
+            t = t.addingTimeInterval(10)
+            read(engine, &state, state.update(.tick(workerBusy: false), now: t), at: t)
+            #expect(state.selectedAtRisk?.id != id && state.detailCustomerID == id && state.snapshot?.detail?.customer.id == id)
+        }
+        try snoozeSelected(first)
+        let second = try #require(state.selectedAtRisk?.id)
+        try snoozeSelected(second)
+        // r refreshes; nothing moved, so the detail stays.
+        _ = state.update(.key(.character("r")), now: t)
+        #expect(tick(&state, &t, after: 1).allSatisfy { if case .readDetail = $0 { false } else { true } } && state.detailCustomerID == second)
+        #expect(state.update(.key(.character("Z")), now: t) == [.unsnooze(customerID: second)])
+    }
+
     /// A contact just logged takes the customer off the list (the risk it answered falls): what the contact
     /// said (its follow-up's time) stays, and why the customer left follows it.
     @Test func aContactsSentenceSurvivesTheCustomerLeaving() throws {
@@ -373,6 +397,14 @@ import Testing
         read(engine, &state, effects)
         let order = try wholeQueue(engine, "coalesce(c.churn_probability, 0) DESC, coalesce(c.projected_ltv_cents, -1) DESC, c.id DESC")
         #expect(state.selectedAtRisk?.id == order[order.count - 2])
+        // The jump's "Reading the … rows" notice gives the status line back when it lands: s then g keeps
+        // "Sorted by …" on it.
+        key(engine, &state, .character("s"))
+        key(engine, &state, .character("G"))
+        let jump = state.update(.key(.character("g")), now: updateNow)
+        #expect(state.status?.text == "Reading the first rows…")
+        read(engine, &state, jump)
+        #expect(state.status?.text == "Sorted by health, the whole queue." && state.atRiskSelection.index == 0)
     }
 
     /// `j` past the rows read asks for the next window: that is no re-asked list, so the detail follows `j` only

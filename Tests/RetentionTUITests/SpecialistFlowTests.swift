@@ -239,6 +239,9 @@ import Testing
         let col = try #require(canvas.lines()[row].range(of: "\(level) by the formula")).lowerBound
         let x = canvas.lines()[row].distance(from: canvas.lines()[row].startIndex, to: col)
         #expect(canvas[row, x].role == .dim, "\(canvas[row, x].role)")
+        // Z's sentence says where the woken customer stands.
+        #expect(EffectRunner.woken(try engine.customer(id: prospect.id)) == "Pat Lee is no longer snoozed (not in the queue: no policy yet).")
+        #expect(EffectRunner.woken(try engine.customer(id: former.id)) == "Fay Lee is no longer snoozed (not in the queue: nothing in force).")
         // A customer with a policy in force: the level in its own colour, no words after it.
         let active = try engine.createCustomer(NewCustomer(leadId: "A", agentId: "ag", firstName: "Al", lastName: "Lee", email: "al@example.com"), now: now - 400 * 86_400)
         _ = try engine.createPolicy(NewPolicy(customer: active.id, policyNumber: "POL-A", policyType: .auto, premiumCents: 120_000,
@@ -258,9 +261,11 @@ import Testing
         let activeX = lines[activeRow].distance(from: lines[activeRow].startIndex, to: at) + 1
         #expect(canvas[activeRow, activeX].role == Formatting.riskRole(activeLevel), "\(canvas[activeRow, activeX].role)")
         // In force: in the queue from medium up; at low risk, not.
-        for (level, queue) in [(0, "Queue not in the queue (low risk)"), (1, "Queue in the queue")] {
+        for (level, queue, woken) in [(0, "Queue not in the queue (low risk)", "Al Lee is no longer snoozed (not in the queue: low risk)."),
+                                      (1, "Queue in the queue", "Al Lee is back in the queue (unsnoozed).")] {
             try engine.db.run("UPDATE customers SET churn_risk = ? WHERE uuid = ?", [.int(Int64(level)), .text(active.id)])
             #expect(try detailText(engine, active.id).contains(queue), "\(level)")
+            #expect(EffectRunner.woken(try engine.customer(id: active.id)) == woken)
         }
     }
 

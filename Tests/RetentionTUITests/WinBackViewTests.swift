@@ -33,14 +33,24 @@ import Testing
         _ = state.handle(.character("j"))
         #expect(state.actionCustomerID == "f2" && state.actionCustomerName == "Gus Gone")
         #expect(state.handle(.enter) == [.readDetail(customerID: state.detailCustomerID ?? "")] && state.detailCustomerID == "f2")
-        // `/` over the win-back list opens no prompt (the filter is the at-risk queue's) and says how to get there.
-        state.focused = .atRisk
-        let filterBefore = state.request.atRisk
-        #expect(state.handle(.character("/")).isEmpty && state.overlay == nil && state.request.atRisk == filterBefore)
-        #expect(state.status?.text == "/ filters the at-risk list; press b to go back to it first.")
         // b from the customer's detail switches back to the at-risk queue and shows it.
         state.focused = .detail
         #expect(state.handle(.character("b")) == [.reloadPanes])
         #expect(!state.request.winBack && state.focused == .atRisk)
+        // `/` over the win-back list goes back to the at-risk queue (the filter is its) and opens the prompt there,
+        // so what is typed next is the filter, never keys acting on the list.
+        #expect(state.handle(.character("b")) == [.reloadPanes] && state.request.winBack)
+        #expect(state.handle(.character("/")) == [.reloadPanes])
+        guard case .prompt(_, _, .search) = state.overlay else { Issue.record("the filter prompt opens"); return }
+        #expect(!state.request.winBack && state.status?.text == "Back to the at-risk queue to filter it.")
+        for c in "zz" { _ = state.handle(.character(c)) }
+        guard case .prompt(_, let typed, .search) = state.overlay else { Issue.record("the letters go into the prompt"); return }
+        #expect(typed == "zz")
+        // The same from the follow-up view; and b there goes to the win-back list, never a list not on screen.
+        _ = state.handle(.escape)
+        #expect(state.handle(.character("F")) == [.reloadPanes] && state.request.followUps)
+        #expect(state.handle(.character("b")) == [.reloadPanes] && state.request.winBack && !state.request.followUps)
+        #expect(state.handle(.character("F")) == [.reloadPanes] && state.request.followUps && !state.request.winBack)
+        #expect(state.handle(.character("/")) == [.reloadPanes] && !state.request.followUps && !state.request.winBack)
     }
 }

@@ -89,6 +89,20 @@ extension Effect {
     }
 }
 
+extension Effect {
+    /// The customer a write acts on (a snooze, a contact, a risk level, an enrolment …): the detail shows them
+    /// while it is done, so the result and `Z` are about the customer acted on. Nil for reads and other effects.
+    var customerActedOn: String? {
+        switch self {
+        case .assignToMe(let id), .snooze(let id, _), .snoozeToDate(let id, _), .logContact(let id, _), .unsnooze(let id),
+             .unassign(let id), .recordPayment(let id, _, _, _), .setOverride(let id, _), .clearOverride(let id),
+             .note(let id, _), .tag(let id, _), .recompute(let id), .enrol(let id, _):
+            id
+        default: nil
+        }
+    }
+}
+
 extension Action {
     /// Whether the action writes to the book (so a read-only book refuses it). An exhaustive switch, not a list:
     /// a new action does not compile until it says whether it writes.

@@ -61,12 +61,29 @@ public enum DashboardApp {
                 dirty = true
                 send(message)
             }
-            let held = state.pending != nil, working = state.keys.working
+            // The timer's tick can change what is on screen by itself: a held snapshot put in place, "working…",
+            // a status line (keys that waited too long), keys that waited replayed, the detail following.
+            let before = TickVisible(state)
             send(.tick(workerBusy: runner.workerBusy))
-            if held && state.pending == nil || working != state.keys.working { dirty = true }
+            if TickVisible(state) != before { dirty = true }
         }
         terminal.stop()
         return 0
+    }
+
+    /// What a tick may change on screen, compared before and after it to know whether to draw again.
+    struct TickVisible: Equatable {
+        let held: Bool, working: Bool, status: String?, detail: String?, waiting: Int, atRisk: TableState, renewals: TableState, overlay: Overlay?
+        init(_ s: DashboardState) {
+            held = s.pending != nil
+            working = s.keys.working
+            status = s.status?.text
+            detail = s.detailCustomerID
+            waiting = s.keys.typedAhead.count
+            atRisk = s.atRiskSelection
+            renewals = s.renewalSelection
+            overlay = s.overlay
+        }
     }
 
     /// Now on the process clock (`--today` / `RETENTION_TODAY`), with the real clock's fraction of a second.

@@ -105,7 +105,7 @@ final class EffectRunner {
                 return .status("\(try engine.customer(id: id).fullName): manual level cleared; the model's level applies.")
             }
         case .unsnooze(let id):
-            worker.perform { engine, now in .status("\(try engine.snooze(customerId: id, until: nil, now: now).fullName) is back in the queue (unsnoozed).") }
+            worker.perform { engine, now in .status(EffectRunner.woken(try engine.snooze(customerId: id, until: nil, now: now))) }
         case .unassign(let id):
             worker.perform { engine, now in .status("\(try engine.assign(customerId: id, to: nil, now: now).fullName) is unassigned.") }
         case .paymentForm(let id, let policyID):
@@ -189,5 +189,14 @@ final class EffectRunner {
         case .quit:
             break // `update` has set `state.quit`; the loop ends.
         }
+    }
+}
+
+extension EffectRunner {
+    /// What `Z` says of the customer it woke: back in the at-risk queue, or, for one the queue does not hold (low
+    /// risk, nothing in force, no policy yet), no longer snoozed and why they are not in it.
+    static func woken(_ c: Customer) -> String {
+        let why = c.activePolicies == 0 ? (c.totalPolicies == 0 ? "no policy yet" : "nothing in force") : c.churnRisk == .low ? "low risk" : nil
+        return why.map { "\(c.fullName) is no longer snoozed (not in the queue: \($0))." } ?? "\(c.fullName) is back in the queue (unsnoozed)."
     }
 }

@@ -5,8 +5,8 @@ import RetentionCore
 enum Formatting {
     static func money(_ dollars: Double?) -> String {
         guard let d = dollars else { return "—" }
-        // A loss: the sign before the dollar sign ("-$82"), never "$-82".
-        if d <= -0.5 { return "-" + money(-d) }
+        // A loss: the sign before the dollar sign ("−$82", the minus sign the campaign figures use), never "$-82".
+        if d <= -0.5 { return "\u{2212}" + money(-d) }
         if abs(d) >= 1_000_000 { return String(format: "$%.1fM", d / 1_000_000) }
         if abs(d) >= 10_000 { return String(format: "$%.0fk", d / 1_000) }
         return "$" + grouped(Int(d.rounded()))
@@ -16,7 +16,7 @@ enum Formatting {
     static func compactCents(_ c: Int?) -> String {
         guard let c else { return "—" }
         let d = Double(c) / 100
-        if d <= -0.5 { return "-" + compactCents(-c) }
+        if d <= -0.5 { return "\u{2212}" + compactCents(-c) }
         return d >= 1_000 && d < 10_000 ? String(format: "$%.1fk", d / 1_000) : money(d)
     }
     static func grouped(_ v: Int) -> String { NumberText.grouped(v) }
@@ -28,7 +28,8 @@ enum Formatting {
         let days = (now - t) / 86_400
         if days < 1 { return "today" }
         if days < 60 { return "\(days)d ago" }
-        return "\(days / 30)mo ago"
+        // Whole calendar months, as the detail's reasons count them ("no contact for 35 months").
+        return "\(Timestamp.wholeMonths(from: t, to: now))mo ago"
     }
     static func riskRole(_ r: ChurnRisk) -> StyleRole {
         switch r {

@@ -16,7 +16,7 @@ extension DashboardState {
 
     /// A customer key: the list is being read for a new filter, nobody is selected, or the detail is not read yet.
     func customerUnavailable() -> String? {
-        guard rowsAreCurrent(focused) else { return "The list is being read for the new filter; a moment." }
+        guard rowsAreCurrent(focused) else { return "The list is being read; a moment." }
         guard let id = actionCustomerID else { return "Select a customer first." }
         if focused == .detail && snapshot?.detail?.customer.id != id { return "The customer is still being read; a moment." }
         return nil

@@ -8,6 +8,7 @@ extension DashboardState {
         var effects: [Effect]
         keys.statusChanged = false
         let before = request
+        let selectionBefore = (pane: focused, id: self[table: focused]?.selectedID)
         switch message {
         case .key(let key):
             lastKeyAt = now.timeIntervalSince1970
@@ -49,7 +50,12 @@ extension DashboardState {
         releaseHeldSnapshot(now: now)
         keepSelectionsVisible()
         trackStatusAndActions(message, effects: effects, now: now)
-        scheduleDetailFollow(message, now: now)
+        // A click on a row of another list moves the selection there too; focusing a list by key moves nothing.
+        var clicked = false
+        if case .click = message { clicked = true }
+        scheduleDetailFollow(message, now: now,
+                             selectionMoved: (focused == selectionBefore.pane || clicked) && self[table: focused]?.selectedID != selectionBefore.id)
+        showCustomerActedOn(effects)
         noteReaskedLists(before: before, message)
         followReaskedList(now: now)
         if case .tick = message { effects += followDetail(now: now) }

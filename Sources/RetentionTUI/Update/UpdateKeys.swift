@@ -62,10 +62,16 @@ extension DashboardState {
             return showDetail(id)
         case .back: return escape()
         case .filter:
-            // The filter line is the at-risk queue's: over another list it would change what is not on screen.
-            if showsWinBack || showsFollowUps {
-                status = ("/ filters the at-risk list; press \(showsWinBack ? "b" : "F") to go back to it first.", false)
-                return []
+            // The filter line is the at-risk queue's: over the win-back or follow-up list, `/` goes back to the queue
+            // first (and says so), so that what is typed next goes into the prompt, never to the list as keys.
+            if showsWinBack || showsFollowUps || request.winBack || request.followUps {
+                request.winBack = false
+                request.followUps = false
+                atRiskSelection = TableState()
+                request.rowLimit = SnapshotRequest.rowsPerRead
+                openFilterPrompt()
+                status = ("Back to the at-risk queue to filter it.", false)
+                return [.reloadPanes]
             }
             openFilterPrompt()
         case .sort: return nextSort()
@@ -79,7 +85,9 @@ extension DashboardState {
         case .winBack:
             // From the detail pane it switches the list the detail was opened from, and goes back to it.
             if focused == .detail { focused = .atRisk }
-            request.winBack.toggle()
+            // From the follow-up view, `b` goes to the win-back list (the pane shows one list at a time).
+            request.winBack = showsFollowUps || request.followUps ? true : !request.winBack
+            if request.winBack { request.followUps = false }
             atRiskSelection = TableState()
             request.rowLimit = SnapshotRequest.rowsPerRead
             status = (request.winBack ? "Win-back: former customers, the most recent leavers first (b for the at-risk queue)." : "At-risk queue.", false)

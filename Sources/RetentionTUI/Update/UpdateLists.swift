@@ -28,6 +28,10 @@ public struct ListPaging: Sendable, Equatable {
     /// The customer this dashboard last snoozed, while the detail shows them: `Z` in the at-risk list wakes them
     /// once they have left it (`DashboardState.snoozedCustomerInDetail`).
     public var lastSnoozed: String?
+    /// The status line a jump's "Reading the … rows" notice stood in for: put back when the jump lands, so
+    /// "Sorted by …" or "… left the list" is not lost to the notice.
+    public var statusBeforeJump: String?
+    public var statusBeforeJumpIsError = false
     public static let followDelay = 0.15
     /// The focused pane fills the screen (`+`), the detail's whole record in view.
     public var zoomed = false
@@ -156,6 +160,10 @@ extension DashboardState {
         }
         setWindow(focused, toEnd ? .bottom : .top, anchor: 0)
         paging.jump[focused] = toEnd
+        if let s = status, s.text != "Reading the last rows…", s.text != "Reading the first rows…" {
+            paging.statusBeforeJump = s.text
+            paging.statusBeforeJumpIsError = s.isError
+        }
         status = (toEnd ? "Reading the last rows…" : "Reading the first rows…", false)
         return [.reloadPanes]
     }
@@ -240,8 +248,11 @@ extension DashboardState {
             if let toEnd = paging.jump[pane], arrived {
                 table.select(toEnd ? ids.count - 1 : 0, ids: ids)
                 paging.jump[pane] = nil
-                // The jump has landed: its "Reading the … rows" notice is done.
-                if status?.text == "Reading the last rows…" || status?.text == "Reading the first rows…" { status = nil }
+                // The jump has landed: its "Reading the … rows" notice is done, and what it stood in for is back.
+                if status?.text == "Reading the last rows…" || status?.text == "Reading the first rows…" {
+                    status = paging.statusBeforeJump.map { ($0, paging.statusBeforeJumpIsError) }
+                }
+                paging.statusBeforeJump = nil
             } else if let id = old.selectedID, id == table.selectedID {
                 table.offset = max(0, table.index - (old.index - old.offset))
             }
@@ -295,11 +306,13 @@ extension DashboardState {
         return [.readDetail(customerID: id)]
     }
 
-    /// A selection that moved in a list makes the detail follow it, after `ListPaging.followDelay`.
-    mutating func scheduleDetailFollow(_ message: Message, now: Date) {
+    /// A selection that moved in a list (`selectionMoved`: a key, a click or the wheel moved it; focusing the list
+    /// or any other key does not) makes the detail follow it, after `ListPaging.followDelay`.
+    mutating func scheduleDetailFollow(_ message: Message, now: Date, selectionMoved: Bool) {
         switch message {
         case .key, .click, .scroll:
-            guard focused == .atRisk || focused == .renewals, overlay == nil, let id = actionCustomerID, id != detailCustomerID else { return }
+            guard selectionMoved, focused == .atRisk || focused == .renewals, overlay == nil, let id = actionCustomerID,
+                  id != detailCustomerID else { return }
             paging.detailFollowAt = now.timeIntervalSince1970 + ListPaging.followDelay
         case .result(.snapshot):
             // The first rows have landed with nothing in the detail: it follows the selected row at the next tick.
@@ -308,6 +321,20 @@ extension DashboardState {
             paging.detailFollowAt = now.timeIntervalSince1970
         default: break
         }
+    }
+
+    /// A write on a customer from a list (a snooze, a contact, a risk level, an enrolment …): the detail is that
+    /// customer's, read with the refresh the write brings, and a follow the key had set off is cancelled, so the
+    /// customer acted on stays in view when the write takes them off the list and the selection moves on (`Z` then
+    /// wakes them from the list or the detail).
+    mutating func showCustomerActedOn(_ effects: [Effect]) {
+        guard focused == .atRisk || focused == .renewals, let id = effects.lazy.compactMap(\.customerActedOn).first else { return }
+        paging.detailFollowAt = nil
+        guard id != detailCustomerID else { return }
+        detailScroll = 0
+        detailCustomerID = id
+        request.detailCustomerID = id
+        if paging.lastSnoozed != id { paging.lastSnoozed = nil }
     }
 
     /// Notes the lists whose rows a key asked for anew (`ListPaging.reasked`): another filter, view, order or
