@@ -169,6 +169,19 @@ import Testing
         #expect(state.update(.key(.character("Z")), now: t) == [.unsnooze(customerID: second)])
     }
 
+    /// A write that fails brings no refresh: the detail, set to the customer acted on, is read at once instead of
+    /// staying "Loading…".
+    @Test func aFailedWriteStillReadsTheDetailOfTheCustomerActedOn() throws {
+        var (engine, state, _) = try queue()
+        var t = updateNow
+        _ = try selectAndFollow(engine, &state, &t, rows: 0)
+        key(engine, &state, .down)
+        let next = try #require(state.selectedAtRisk?.id)
+        _ = state.update(.key(.character("z")), now: t)
+        #expect(state.update(.key(.enter), now: t) == [.snooze(customerID: next, days: 7)] && state.detailCustomerID == next)
+        #expect(state.update(.result(.failed("The book is busy.")), now: t) == [.readDetail(customerID: next)])
+    }
+
     /// A contact just logged takes the customer off the list (the risk it answered falls): what the contact
     /// said (its follow-up's time) stays, and why the customer left follows it.
     @Test func aContactsSentenceSurvivesTheCustomerLeaving() throws {

@@ -96,7 +96,7 @@ extension Effect {
         switch self {
         case .assignToMe(let id), .snooze(let id, _), .snoozeToDate(let id, _), .logContact(let id, _), .unsnooze(let id),
              .unassign(let id), .recordPayment(let id, _, _, _), .setOverride(let id, _), .clearOverride(let id),
-             .note(let id, _), .tag(let id, _), .recompute(let id), .enrol(let id, _):
+             .note(let id, _), .tag(let id, _), .recompute(let id), .enrol(let id, _), .checkEnrol(let id, _):
             id
         default: nil
         }

@@ -196,7 +196,11 @@ extension EffectRunner {
     /// What `Z` says of the customer it woke: back in the at-risk queue, or, for one the queue does not hold (low
     /// risk, nothing in force, no policy yet), no longer snoozed and why they are not in it.
     static func woken(_ c: Customer) -> String {
-        let why = c.activePolicies == 0 ? (c.totalPolicies == 0 ? "no policy yet" : "nothing in force") : c.churnRisk == .low ? "low risk" : nil
+        let why: String? = switch CustomerStatus(activePolicies: c.activePolicies, totalPolicies: c.totalPolicies) {
+        case .prospect: "no policy yet"
+        case .former: "nothing in force"
+        case .active: c.churnRisk == .low ? "low risk" : nil
+        }
         return why.map { "\(c.fullName) is no longer snoozed (not in the queue: \($0))." } ?? "\(c.fullName) is back in the queue (unsnoozed)."
     }
 }

@@ -27,9 +27,9 @@ enum Formatting {
         guard let t else { return "never" }
         let days = (now - t) / 86_400
         if days < 1 { return "today" }
-        if days < 60 { return "\(days)d ago" }
-        // Whole calendar months, as the detail's reasons count them ("no contact for 35 months").
-        return "\(Timestamp.wholeMonths(from: t, to: now))mo ago"
+        // Whole calendar months from two on, as the detail's reasons count them ("no contact for 35 months").
+        let months = Timestamp.wholeMonths(from: t, to: now)
+        return months < 2 ? "\(days)d ago" : "\(months)mo ago"
     }
     static func riskRole(_ r: ChurnRisk) -> StyleRole {
         switch r {

@@ -8,7 +8,7 @@ extension DashboardState {
         var effects: [Effect]
         keys.statusChanged = false
         let before = request
-        let selectionBefore = (pane: focused, id: self[table: focused]?.selectedID)
+        let selectionsBefore = [PaneID.atRisk, .renewals].map { (pane: $0, id: self[table: $0]?.selectedID) }
         switch message {
         case .key(let key):
             lastKeyAt = now.timeIntervalSince1970
@@ -50,11 +50,10 @@ extension DashboardState {
         releaseHeldSnapshot(now: now)
         keepSelectionsVisible()
         trackStatusAndActions(message, effects: effects, now: now)
-        // A click on a row of another list moves the selection there too; focusing a list by key moves nothing.
-        var clicked = false
-        if case .click = message { clicked = true }
-        scheduleDetailFollow(message, now: now,
-                             selectionMoved: (focused == selectionBefore.pane || clicked) && self[table: focused]?.selectedID != selectionBefore.id)
+        // The focused list's own selection moved (a key, the wheel, a click on a row, even one that focused the
+        // list); focusing a list, by key or by a click that selects no row, moves nothing.
+        let moved = selectionsBefore.first { $0.pane == focused }.map { self[table: focused]?.selectedID != $0.id } ?? false
+        scheduleDetailFollow(message, now: now, selectionMoved: moved)
         showCustomerActedOn(effects)
         noteReaskedLists(before: before, message)
         followReaskedList(now: now)

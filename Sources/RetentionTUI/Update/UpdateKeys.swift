@@ -86,7 +86,7 @@ extension DashboardState {
             // From the detail pane it switches the list the detail was opened from, and goes back to it.
             if focused == .detail { focused = .atRisk }
             // From the follow-up view, `b` goes to the win-back list (the pane shows one list at a time).
-            request.winBack = showsFollowUps || request.followUps ? true : !request.winBack
+            request.winBack = request.followUps ? true : !request.winBack
             if request.winBack { request.followUps = false }
             atRiskSelection = TableState()
             request.rowLimit = SnapshotRequest.rowsPerRead

@@ -134,6 +134,7 @@ extension DashboardState {
     mutating func restoreList(_ origin: FilterPromptOrigin) -> [Effect] {
         setWindow(.atRisk, origin.window, anchor: origin.anchor)
         paging.jump[.atRisk] = nil
+        paging.statusBeforeJump = nil
         paging.restoreSelection = origin.selection
         return [.reloadPanes]
     }
@@ -160,9 +161,9 @@ extension DashboardState {
         }
         setWindow(focused, toEnd ? .bottom : .top, anchor: 0)
         paging.jump[focused] = toEnd
-        if let s = status, s.text != "Reading the last rows…", s.text != "Reading the first rows…" {
-            paging.statusBeforeJump = s.text
-            paging.statusBeforeJumpIsError = s.isError
+        if status?.text != "Reading the last rows…" && status?.text != "Reading the first rows…" {
+            paging.statusBeforeJump = status?.text
+            paging.statusBeforeJumpIsError = status?.isError ?? false
         }
         status = (toEnd ? "Reading the last rows…" : "Reading the first rows…", false)
         return [.reloadPanes]

@@ -1,4 +1,11 @@
 extension DashboardState {
+    /// A write that failed (or was refused) brings no refresh: when the detail was set to the customer it acted on
+    /// (`showCustomerActedOn`) and has not been read yet, it is read now, so it never stays "Loading…".
+    func detailStillToRead() -> [Effect] {
+        guard let id = detailCustomerID, snapshot?.detail?.customer.id != id else { return [] }
+        return [.readDetail(customerID: id)]
+    }
+
     /// What an effect came back with.
     mutating func handleResult(_ result: EffectResult) -> [Effect] {
         switch result {
@@ -49,6 +56,7 @@ extension DashboardState {
         case .done(.paymentRefused(let id, let text, let message)):
             status = (message, true)
             overlay = .prompt(title: "Missed payment", text: text, action: .payment(customerID: id))
+            return detailStillToRead()
         case .done(.preview(let title, let lines)):
             overlay = .preview(title: title, lines: lines)
             return [.refresh(force: true)]
@@ -63,6 +71,7 @@ extension DashboardState {
             if keys.typedAhead.isEmpty { paging.reasked.removeAll() }
             loading = false
             picturesLoading = false
+            return detailStillToRead()
         case .themeApplied(let name, let count, let warning):
             themeName = name
             status = warning.map { ("Theme \(name): \($0)", true) }
