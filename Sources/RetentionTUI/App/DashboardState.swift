@@ -152,11 +152,7 @@ public struct DashboardState: Sendable {
     /// and no action applies to them.
     public func rowsAreCurrent(_ pane: PaneID) -> Bool {
         guard let shown = snapshot?.request else { return true }
-        switch pane {
-        case .atRisk: return shown.atRisk == request.atRisk && shown.winBack == request.winBack && shown.followUps == request.followUps && shown.lists.atRiskOrder == request.lists.atRiskOrder
-        case .renewals: return shown.renewalDays == request.renewalDays && shown.lists.renewalsReversed == request.lists.renewalsReversed
-        case .campaigns, .detail, .manager: return true
-        }
+        return shown.asksSameRows(as: request, in: pane, countingWindow: false)
     }
 
     /// What `pane`'s title says of its rows: the selected row's position in the whole queue and its size

@@ -8,7 +8,7 @@ extension DashboardState {
         var effects: [Effect]
         keys.statusChanged = false
         let before = request
-        let selectionsBefore = [PaneID.atRisk, .renewals].map { (pane: $0, id: self[table: $0]?.selectedID) }
+        let selectionsBefore = listSelections
         switch message {
         case .key(let key):
             lastKeyAt = now.timeIntervalSince1970
@@ -40,20 +40,11 @@ extension DashboardState {
         default: break
         }
         effects += replayed
-        for effect in effects {
-            switch effect {
-            case .snooze(let id, _), .snoozeToDate(let id, _): paging.lastSnoozed = id
-            default: break
-            }
-        }
         if columns > 0 && rows > 0 { screenTooSmall = layout.mode == .tooSmall }
         releaseHeldSnapshot(now: now)
         keepSelectionsVisible()
         trackStatusAndActions(message, effects: effects, now: now)
-        // The focused list's own selection moved (a key, the wheel, a click on a row, even one that focused the
-        // list); focusing a list, by key or by a click that selects no row, moves nothing.
-        let moved = selectionsBefore.first { $0.pane == focused }.map { self[table: focused]?.selectedID != $0.id } ?? false
-        scheduleDetailFollow(message, now: now, selectionMoved: moved)
+        scheduleDetailFollow(message, now: now, selectionMoved: focusedSelectionMoved(since: selectionsBefore))
         showCustomerActedOn(effects)
         noteReaskedLists(before: before, message)
         followReaskedList(now: now)

@@ -197,10 +197,7 @@ extension DashboardState {
     mutating func toggleFollowUps() -> [Effect] {
         paging.keepCustomer = actionCustomerID
         if focused == .detail { focused = .atRisk }
-        request.followUps.toggle()
-        if request.followUps { request.winBack = false }
-        atRiskSelection = TableState()
-        request.rowLimit = SnapshotRequest.rowsPerRead
+        showAtRiskView(followUps: !request.followUps, winBack: false)
         status = (request.followUps ? "Follow-ups due today and overdue for \(user) (Enter opens, d marks done, F for the queue)." : "At-risk queue.", false)
         return [.reloadPanes]
     }

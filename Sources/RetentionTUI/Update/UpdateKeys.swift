@@ -65,10 +65,7 @@ extension DashboardState {
             // The filter line is the at-risk queue's: over the win-back or follow-up list, `/` goes back to the queue
             // first (and says so), so that what is typed next goes into the prompt, never to the list as keys.
             if showsWinBack || showsFollowUps || request.winBack || request.followUps {
-                request.winBack = false
-                request.followUps = false
-                atRiskSelection = TableState()
-                request.rowLimit = SnapshotRequest.rowsPerRead
+                showAtRiskView(followUps: false, winBack: false)
                 openFilterPrompt()
                 status = ("Back to the at-risk queue to filter it.", false)
                 return [.reloadPanes]
@@ -86,10 +83,7 @@ extension DashboardState {
             // From the detail pane it switches the list the detail was opened from, and goes back to it.
             if focused == .detail { focused = .atRisk }
             // From the follow-up view, `b` goes to the win-back list (the pane shows one list at a time).
-            request.winBack = request.followUps ? true : !request.winBack
-            if request.winBack { request.followUps = false }
-            atRiskSelection = TableState()
-            request.rowLimit = SnapshotRequest.rowsPerRead
+            showAtRiskView(followUps: false, winBack: request.followUps ? true : !request.winBack)
             status = (request.winBack ? "Win-back: former customers, the most recent leavers first (b for the at-risk queue)." : "At-risk queue.", false)
             return [.reloadPanes]
         case .mine:

@@ -139,6 +139,20 @@ extension DashboardState {
         return [.reloadPanes]
     }
 
+    /// The at-risk pane shows the follow-up view, the win-back list or (both false) the queue, from its first
+    /// row, read `SnapshotRequest.rowsPerRead` rows at first.
+    mutating func showAtRiskView(followUps: Bool, winBack: Bool) {
+        request.followUps = followUps
+        request.winBack = winBack
+        atRiskSelection = TableState()
+        request.rowLimit = SnapshotRequest.rowsPerRead
+    }
+
+    /// What the status line says while a jump's rows are read.
+    static func jumpNotice(toEnd: Bool) -> String { toEnd ? "Reading the last rows…" : "Reading the first rows…" }
+    /// Whether the status line shows a jump's notice (`jumpNotice`).
+    var showsJumpNotice: Bool { status.map { $0.text == Self.jumpNotice(toEnd: true) || $0.text == Self.jumpNotice(toEnd: false) } ?? false }
+
     private mutating func setWindow(_ pane: PaneID, _ window: QueueWindow, anchor: Int) {
         if pane == .atRisk { (request.lists.atRiskWindow, request.lists.atRiskAnchor) = (window, anchor) }
         else { (request.lists.renewalWindow, request.lists.renewalAnchor) = (window, anchor) }
@@ -161,11 +175,11 @@ extension DashboardState {
         }
         setWindow(focused, toEnd ? .bottom : .top, anchor: 0)
         paging.jump[focused] = toEnd
-        if status?.text != "Reading the last rows…" && status?.text != "Reading the first rows…" {
+        if !showsJumpNotice {
             paging.statusBeforeJump = status?.text
             paging.statusBeforeJumpIsError = status?.isError ?? false
         }
-        status = (toEnd ? "Reading the last rows…" : "Reading the first rows…", false)
+        status = (Self.jumpNotice(toEnd: toEnd), false)
         return [.reloadPanes]
     }
 
@@ -227,9 +241,7 @@ extension DashboardState {
         // Esc in the filter prompt: these are the rows read for the filter put back, so the selection is the one
         // before `/` again (found by id in `apply`; its screen line, so the scroll, kept below). Rows the typing
         // asked for that land first are shown as any others, and the selection still waits.
-        if let saved = paging.restoreSelection, let asked = new.request, asked.atRisk == request.atRisk, asked.winBack == request.winBack,
-           asked.followUps == request.followUps, asked.lists.atRiskOrder == request.lists.atRiskOrder,
-           asked.lists.atRiskWindow == request.lists.atRiskWindow {
+        if let saved = paging.restoreSelection, let asked = new.request, asked.asksSameRows(as: request, in: .atRisk) {
             paging.restoreSelection = nil
             atRiskSelection = saved
         }
@@ -250,7 +262,7 @@ extension DashboardState {
                 table.select(toEnd ? ids.count - 1 : 0, ids: ids)
                 paging.jump[pane] = nil
                 // The jump has landed: its "Reading the … rows" notice is done, and what it stood in for is back.
-                if status?.text == "Reading the last rows…" || status?.text == "Reading the first rows…" {
+                if showsJumpNotice {
                     status = paging.statusBeforeJump.map { ($0, paging.statusBeforeJumpIsError) }
                 }
                 paging.statusBeforeJump = nil
@@ -300,11 +312,27 @@ extension DashboardState {
 
     /// Shows customer `id` in the detail pane: only the detail is read, and shown as soon as it arrives.
     mutating func showDetail(_ id: String) -> [Effect] {
+        setDetailCustomer(id)
+        return [.readDetail(customerID: id)]
+    }
+
+    /// The detail's customer is now `id` (read by the caller, or by the next refresh): a new customer's record
+    /// opens at its top, and `Z` in the list no longer wakes the one snoozed before (`ListPaging.lastSnoozed`).
+    mutating func setDetailCustomer(_ id: String) {
         if detailCustomerID != id { detailScroll = 0 }
         if paging.lastSnoozed != id { paging.lastSnoozed = nil }
         detailCustomerID = id
         request.detailCustomerID = id
-        return [.readDetail(customerID: id)]
+    }
+
+    /// The selected row of each paged list, to tell after a message whether the focused list's own selection moved.
+    var listSelections: [PaneID: String?] { [.atRisk: atRiskSelection.selectedID, .renewals: renewalSelection.selectedID] }
+
+    /// Whether the focused list's own selection moved since `before` (`listSelections`): a key, the wheel, a click
+    /// on a row (even one that focused the list). Focusing a list, by key or by a click on no row, moves nothing.
+    func focusedSelectionMoved(since before: [PaneID: String?]) -> Bool {
+        guard let was = before[focused] else { return false }
+        return self[table: focused]?.selectedID != was
     }
 
     /// A selection that moved in a list (`selectionMoved`: a key, a click or the wheel moved it; focusing the list
@@ -328,14 +356,15 @@ extension DashboardState {
     /// customer's, read with the refresh the write brings, and a follow the key had set off is cancelled, so the
     /// customer acted on stays in view when the write takes them off the list and the selection moves on (`Z` then
     /// wakes them from the list or the detail).
+    /// A snooze, from any pane, is remembered as the one `Z` in the list may undo (`ListPaging.lastSnoozed`).
     mutating func showCustomerActedOn(_ effects: [Effect]) {
+        for effect in effects {
+            if case .snooze(let id, _) = effect { paging.lastSnoozed = id }
+            if case .snoozeToDate(let id, _) = effect { paging.lastSnoozed = id }
+        }
         guard focused == .atRisk || focused == .renewals, let id = effects.lazy.compactMap(\.customerActedOn).first else { return }
         paging.detailFollowAt = nil
-        guard id != detailCustomerID else { return }
-        detailScroll = 0
-        detailCustomerID = id
-        request.detailCustomerID = id
-        if paging.lastSnoozed != id { paging.lastSnoozed = nil }
+        if id != detailCustomerID { setDetailCustomer(id) }
     }
 
     /// Notes the lists whose rows a key asked for anew (`ListPaging.reasked`): another filter, view, order or

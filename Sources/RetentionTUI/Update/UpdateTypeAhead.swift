@@ -76,11 +76,10 @@ extension DashboardState {
                 status = ("\(key.label) not done: it was typed before the list was on screen. Press it again.", true)
                 continue
             }
-            let before = request, selectionBefore = (pane: focused, id: self[table: focused]?.selectedID)
+            let before = request, selectionsBefore = listSelections
             effects += handleKey(key, now: now)
             noteReaskedLists(before: before, .key(key))
-            scheduleDetailFollow(.key(key), now: now,
-                                 selectionMoved: focused == selectionBefore.pane && self[table: focused]?.selectedID != selectionBefore.id)
+            scheduleDetailFollow(.key(key), now: now, selectionMoved: focusedSelectionMoved(since: selectionsBefore))
         }
         return effects
     }
