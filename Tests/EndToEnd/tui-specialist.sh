@@ -181,16 +181,22 @@ settled_list() {
   printf '%s\n' "$last"
 }
 list_is_before() { [ "$(list_now)" = "$BEFORE" ]; }
+# esc_puts_back WHEN: Esc in the filter prompt cancels the filter, closes the prompt and leaves the list as it was
+# before / (rows, selection, scroll).
+esc_puts_back() {
+  $T send-keys -t tui Escape
+  check_screen "$1: Esc cancels the filter" "Filter cancelled."
+  check_gone "$1: Esc closes the prompt" "Filter at-risk"
+  if wait_until 10 list_is_before; then ok; else fail "$1: Esc leaves the list as it was (rows, selection, scroll)"; fi
+}
 BEFORE=$(settled_list)
 $T send-keys -t tui /
 check_screen "/ opens the filter prompt" "Filter at-risk"
 $T send-keys -t tui -l "ma"
 # (The renewals' title says "(1/" all along: wait for the at-risk list's, which says it once the typing's rows land.)
 check_screen "the list follows the typing, from its first row" 'At-risk customers (1/'
-$T send-keys -t tui Escape
-check_screen "Esc cancels the filter" "Filter cancelled."
+esc_puts_back "after the list followed the typing"
 check_screen "Esc selects the same row again" "At-risk customers (23/"
-if wait_until 10 list_is_before; then ok; else fail "Esc leaves the list as it was (rows, selection, scroll)"; fi
 # A token with nothing after its colon is not read (it would match nobody, silently): the status line says what
 # it needs; Enter leaves the prompt open; an unknown policy type names the types.
 $T send-keys -t tui /
@@ -211,11 +217,8 @@ check_screen "an unknown policy type is named, with the types" "type:nonsense is
 $T send-keys -t tui C-u
 $T send-keys -t tui -l "tag:"
 check_screen "tag: alone says what it needs" "tag: needs a tag, e.g. tag:vip."
-$T send-keys -t tui Escape
 # (The list was never read again: the title said (23/ all along; the status line is new.)
-check_screen "Esc again cancels the filter" "Filter cancelled."
-check_gone "Esc again closes the prompt" "Filter at-risk"
-if wait_until 10 list_is_before; then ok; else fail "Esc again: the list as it was (rows, selection, scroll)"; fi
+esc_puts_back "after tokens that were not read"
 
 $T send-keys -t tui q
 check_screen "quits cleanly" "EXITED 0"
