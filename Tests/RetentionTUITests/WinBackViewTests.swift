@@ -46,6 +46,18 @@ import Testing
         for c in "zz" { _ = state.handle(.character(c)) }
         guard case .prompt(_, let typed, .search) = state.overlay else { Issue.record("the letters go into the prompt"); return }
         #expect(typed == "zz")
+        // s, f and m over the win-back list change nothing and say they are the queue's (before, they changed the
+        // queue not on screen while the status line said "Sorted by …").
+        _ = state.handle(.escape)
+        #expect(state.handle(.character("b")) == [.reloadPanes] && state.request.winBack)
+        let queueBefore = (state.request.atRisk, state.request.lists.atRiskOrder, state.sort, state.mineOnly)
+        for key in ["s", "f", "m"] {
+            #expect(state.handle(.character(Character(key))).isEmpty)
+            #expect(state.status?.text == "\(key) sorts or filters the at-risk queue, not the win-back list; press b to go back to it first.")
+        }
+        #expect(state.request.atRisk == queueBefore.0 && state.request.lists.atRiskOrder == queueBefore.1 && state.sort == queueBefore.2
+                && state.mineOnly == queueBefore.3)
+        _ = state.handle(.character("b"))
         // The same from the follow-up view; and b there goes to the win-back list, never a list not on screen.
         _ = state.handle(.escape)
         #expect(state.handle(.character("F")) == [.reloadPanes] && state.request.followUps)

@@ -24,6 +24,7 @@ extension DashboardState {
             overlay = .confirm(title: confirm.title, message: confirm.question(self), action: .confirmed(binding.action, subjectID: subject))
             return []
         }
+        if [.sort, .riskFilter, .mine].contains(binding.action), refusedOverAnotherList(binding) { return [] }
         switch binding.action {
         case .quit: return quitEffects()
         case .help: overlay = .help
@@ -147,6 +148,16 @@ extension DashboardState {
         keys.promptCursor = editor.cursor
         overlay = .prompt(title: title, text: editor.text, action: action)
         return action == .search ? filterTyped(editor.text) : []
+    }
+
+    /// The sort, the risk filter and "only mine" are the at-risk queue's: over the win-back or follow-up list they
+    /// would change a list not on screen while the status line claimed otherwise, so they say where they apply
+    /// and do nothing. True when refused.
+    mutating func refusedOverAnotherList(_ binding: KeyBinding) -> Bool {
+        guard showsWinBack || showsFollowUps || request.winBack || request.followUps else { return false }
+        let (list, key) = request.winBack || showsWinBack ? ("win-back", "b") : ("follow-up", "F")
+        status = ("\(binding.keys.first?.label ?? "This key") sorts or filters the at-risk queue, not the \(list) list; press \(key) to go back to it first.", true)
+        return true
     }
 
     /// `/`: the filter prompt, holding the line in force. What the list is now (its filter, selected customer,
